@@ -1,0 +1,107 @@
+/**
+ * The seam between the distributed data structures and the place where parts live.
+ *
+ * A backend holds some of the `np` parts of a run: all of them (Sequential) or exactly one
+ * (Threads, MPI: one part per worker thread or MPI process). Every method works on the items of
+ * the *local* parts, passed as arrays aligned with {@link Backend.localParts}. Collective methods
+ * must be called by every part in the same order; on SPMD backends each process calls them with
+ * its own part's item.
+ *
+ * Nothing in `src/pdata` or `src/solvers` imports a backend implementation: they receive a
+ * `Backend` through `PData.backend`.
+ *
+ * @module
+ */
+import type { Pending } from './pending.js';
+
+/** Which implementation a backend is. */
+export type BackendKind = 'sequential' | 'threads' | 'mpi';
+
+/** Which kernel implementation (SpMV, dot, axpy, ...) the run uses. */
+export type KernelKind = 'native' | 'js';
+
+/**
+ * What one local part sends and receives through a {@link Channel}: neighbour part ids and, for
+ * each neighbour, a segment of the part's flat send (receive) buffer given by CSR-like pointers.
+ * The plans of all parts must agree: if part p sends `k` values to q, q receives `k` from p.
+ */
+export interface ChannelPlan {
+  /** Part ids this part sends to; segment `i` of the send buffer goes to `snd[i]`. */
+  readonly snd: Int32Array;
+  /** `snd.length + 1` offsets into the send buffer (`sndPtrs[0] = 0`). */
+  readonly sndPtrs: Int32Array;
+  /** Part ids this part receives from; segment `i` of the receive buffer comes from `rcv[i]`. */
+  readonly rcv: Int32Array;
+  /** `rcv.length + 1` offsets into the receive buffer (`rcvPtrs[0] = 0`). */
+  readonly rcvPtrs: Int32Array;
+}
+
+/**
+ * A reusable, allocation-free neighbour exchange of float64 values (the halo update of `consistent`,
+ * `assemble` and SpMV). Created once, collectively, from one {@link ChannelPlan} per local part;
+ * then each round is: fill `send`, `start()`, overlap work, `wait()`, read `recv`.
+ * The backend owns the buffers (they may live in shared memory); callers own their contents.
+ */
+export interface Channel {
+  /** One flat send buffer per local part (aligned with `localParts`), segmented by `sndPtrs`. */
+  readonly send: readonly Float64Array[];
+  /** One flat receive buffer per local part, segmented by `rcvPtrs`. */
+  readonly recv: readonly Float64Array[];
+  /** Starts moving every part's send segments into the receivers' recv segments (collective). */
+  start(): void;
+  /** Blocks until this part's `recv` is filled and its `send` may be overwritten. */
+  wait(): void;
+}
+
+/**
+ * A place where parts live and the primitives that move data between them.
+ *
+ * Items that cross parts are copied (structured data: numbers, strings, plain objects, arrays,
+ * typed arrays); a part never sees another part's objects.
+ */
+export interface Backend {
+  /** Which implementation this is. */
+  readonly kind: BackendKind;
+  /** Kernel implementation in use (native addon or JavaScript fallback). */
+  readonly kernels: KernelKind;
+  /** Total number of parts of the run. */
+  readonly np: number;
+  /** Ids of the parts held by this process, ascending: all of `0..np-1`, or one. */
+  readonly localParts: readonly number[];
+
+  /**
+   * Collects every part's item, in part order, on `destination` (or on every part with `'all'`).
+   * Returns, per local part, the `np` items on the destination and `[]` elsewhere.
+   */
+  gather<T>(items: readonly T[], destination: number | 'all'): T[][];
+  /**
+   * Part `source` holds `np` items (its entry of `items`); part `i` receives item `i`. Entries of
+   * `items` for other local parts are ignored. Returns the received item per local part.
+   */
+  scatter<T>(items: readonly (readonly T[])[], source: number): T[];
+  /** Every part receives a copy of part `source`'s item. */
+  multicast<T>(items: readonly T[], source: number): T[];
+  /**
+   * Fast path for scalar reductions: `local[i]` is local part `i`'s value; on return `out[p]` holds
+   * part `p`'s value on every part. Allocation-free; `out.length` must be `np`.
+   */
+  allgatherFloat64(local: Float64Array, out: Float64Array): void;
+  /**
+   * Sends `send[i][k]` from local part `i` to part `snd[i][k]`; the result's entry `i` lists what
+   * local part `i` receives from `rcv[i][k]`, in that order. Structured data; for hot loops use a
+   * {@link Channel}.
+   */
+  exchange<T>(
+    send: readonly (readonly T[])[],
+    snd: readonly ArrayLike<number>[],
+    rcv: readonly ArrayLike<number>[],
+  ): Pending<T[][]>;
+  /** Builds a reusable float64 neighbour exchange (collective). */
+  createChannel(plans: readonly ChannelPlan[]): Channel;
+  /** Blocks until every part has called it. */
+  barrier(): void;
+  /** Wall-clock time in seconds (monotonic, same origin on all parts of a process). */
+  wtime(): number;
+  /** Releases the backend's resources; no method may be called afterwards. */
+  dispose(): void;
+}

@@ -1,0 +1,36 @@
+/**
+ * partitioned-arrays: partitioned (distributed) linear algebra for Node.js.
+ *
+ * The exports below read as a table of contents, from running a program to solving a system.
+ * @module
+ */
+
+// Errors
+export {
+  PartitionedArraysError,
+  InvalidArgumentError,
+  DimensionMismatchError,
+  PartitionMismatchError,
+  IndexOutOfRangeError,
+  NonFiniteValueError,
+  PartFailedError,
+} from './errors.js';
+export type { ErrorCode, ErrorOrigin } from './errors.js';
+
+// Running a program on a backend
+export type { Backend, BackendKind, KernelKind, Channel, ChannelPlan } from './backends/backend.js';
+export { Pending } from './backends/pending.js';
+export { SequentialBackend, withSequential } from './backends/sequential.js';
+
+// PData: one item per part, and the collectives
+export { PData, pmap } from './pdata/pdata.js';
+export { getAny, mapMain, gather, scatter, multicast, reduction, scan } from './pdata/primitives.js';
+export type { Destination } from './pdata/primitives.js';
+export { ExchangeGraph, exchangeGraph, exchange } from './pdata/exchange.js';
+
+// Index partitions
+export { LocalIndices } from './pdata/local-indices.js';
+export { OwnRange, OwnBox, OwnList } from './pdata/own-ids.js';
+export type { OwnIds } from './pdata/own-ids.js';
+export { PRange } from './pdata/prange.js';
+export type { OwnerFunction } from './pdata/prange.js';

@@ -1,0 +1,109 @@
+/**
+ * Point-to-point exchange between parts along an {@link ExchangeGraph}.
+ *
+ * @module
+ */
+import type { Pending } from '../backends/pending.js';
+import { InvalidArgumentError } from '../errors.js';
+import { PData, sameBackend } from './pdata.js';
+import { gather, scatter } from './primitives.js';
+
+/**
+ * Who sends to whom: on each part, `snd` lists the parts it sends to and `rcv` the parts it
+ * receives from (ascending when discovered). The graph is consistent: `q ∈ snd_p ⇔ p ∈ rcv_q`.
+ */
+export class ExchangeGraph {
+  /** Per part, the ids of the parts it sends to. */
+  readonly snd: PData<Int32Array>;
+  /** Per part, the ids of the parts it receives from. */
+  readonly rcv: PData<Int32Array>;
+
+  constructor(snd: PData<Int32Array>, rcv: PData<Int32Array>) {
+    sameBackend([snd, rcv]);
+    this.snd = snd;
+    this.rcv = rcv;
+  }
+
+  /** The same graph with the directions swapped (who sent now receives). */
+  reverse(): ExchangeGraph {
+    return new ExchangeGraph(this.rcv, this.snd);
+  }
+}
+
+function toPartList(ids: ArrayLike<number>, np: number, partId: number, what: string): Int32Array {
+  const out = Int32Array.from(ids);
+  const seen = new Set<number>();
+  for (let k = 0; k < out.length; k++) {
+    const q = ids[k];
+    if (!Number.isInteger(q) || q < 0 || q >= np) {
+      throw new InvalidArgumentError(`${what} lists ${String(q)}, not a part id in 0..${np - 1}`, { partId });
+    }
+    if (q === partId) throw new InvalidArgumentError(`${what} lists the part itself`, { partId });
+    if (seen.has(q)) throw new InvalidArgumentError(`${what} lists part ${q} twice`, { partId });
+    seen.add(q);
+  }
+  return out;
+}
+
+/**
+ * Builds an exchange graph from the send lists, discovering the receive lists (collective: the
+ * send lists are gathered on part 0, transposed and scattered back; receive lists come out
+ * ascending). With `rcv` given nothing is discovered; with `symmetric: true` the receive lists are
+ * the send lists.
+ *
+ * @throws InvalidArgumentError when a list names a part that does not exist, the part itself, or
+ * a part twice.
+ * @example
+ * ```ts
+ * const graph = exchangeGraph(ranks.map((p) => [(p + 1) % np]));   // a ring
+ * ```
+ */
+export function exchangeGraph(
+  snd: PData<ArrayLike<number>>,
+  opts: { rcv?: PData<ArrayLike<number>>; symmetric?: boolean } = {},
+): ExchangeGraph {
+  const np = snd.np;
+  const sndLists = snd.map((ids, p) => toPartList(ids, np, p, 'exchange graph send list'));
+  if (opts.rcv !== undefined) {
+    sameBackend([snd, opts.rcv]);
+    return new ExchangeGraph(
+      sndLists,
+      opts.rcv.map((ids, p) => toPartList(ids, np, p, 'exchange graph receive list')),
+    );
+  }
+  if (opts.symmetric === true) return new ExchangeGraph(sndLists, sndLists);
+  const transposed = gather(sndLists, { destination: 0 }).map((all, p) => {
+    if (p !== 0) return [];
+    const rcvLists: number[][] = Array.from({ length: np }, () => []);
+    all.forEach((targets, sender) => targets.forEach((q) => rcvLists[q].push(sender)));
+    return rcvLists.map((list) => Int32Array.from(list));
+  });
+  return new ExchangeGraph(sndLists, scatter(transposed, { source: 0 }));
+}
+
+/**
+ * Sends, on each part, item `k` of `send` to part `graph.snd[k]`; resolves to, on each part, the
+ * items received from `graph.rcv[k]` in that order. Items are numbers or typed arrays (any
+ * structured data works; they are copied).
+ *
+ * @throws InvalidArgumentError when a part's send list and its items differ in length.
+ * @example
+ * ```ts
+ * const received = exchange(ranks.map(() => [1, 2]), graph).wait();
+ * ```
+ */
+export function exchange<T>(send: PData<readonly T[]>, graph: ExchangeGraph): Pending<PData<T[]>> {
+  const backend = sameBackend([send, graph.snd]);
+  send.forEach((items, p) => {
+    const targets = graph.snd.localItems[backend.localParts.indexOf(p)];
+    if (!Array.isArray(items) || items.length !== targets.length) {
+      throw new InvalidArgumentError(
+        `exchange: part sends ${Array.isArray(items) ? items.length : 'no array of'} items but its send list has ${targets.length} targets`,
+        { partId: p },
+      );
+    }
+  });
+  return backend
+    .exchange(send.localItems, graph.snd.localItems, graph.rcv.localItems)
+    .map((received) => new PData(backend, received));
+}

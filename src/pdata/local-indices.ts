@@ -1,0 +1,175 @@
+/**
+ * `LocalIndices`: one part's view of a distributed index range: which global ids it owns, which
+ * it holds as ghosts (owned elsewhere), and the local numbering (own ids first, then ghosts).
+ *
+ * @module
+ */
+import { IndexOutOfRangeError, InvalidArgumentError } from '../errors.js';
+import { type OwnIds, OwnList } from './own-ids.js';
+
+/**
+ * One part's index maps. Local ids are `0..nLocal-1`: own ids first (`0..nOwn-1`), then ghosts
+ * (`nOwn..nLocal-1`). Global ids are numbers (exact up to 2^53); local ids are Int32.
+ *
+ * The id arrays are built lazily and cached; they belong to the LocalIndices and must not be
+ * modified.
+ *
+ * @example
+ * ```ts
+ * const ids = rows.partition.localItems[0];
+ * ids.globalToLocal(ids.ghostToGlobal[0]) === ids.nOwn; // true
+ * ```
+ */
+export class LocalIndices {
+  /** The part these indices belong to. */
+  readonly partId: number;
+  /** Size of the global index range. */
+  readonly n: number;
+  /** Number of ghost ids. */
+  readonly nGhost: number;
+  /** Global id of each ghost, in local order. */
+  readonly ghostToGlobal: Float64Array;
+  /** Owning part of each ghost, in local order. */
+  readonly ghostToOwner: Int32Array;
+  /** How the own ids are described (range, box or list). */
+  readonly own: OwnIds;
+  private readonly ghostLookup: Map<number, number>;
+  private ownGlobalCache: Float64Array | undefined;
+  private localGlobalCache: Float64Array | undefined;
+  private localOwnerCache: Int32Array | undefined;
+
+  /**
+   * @param own the own ids (their order is the local order of own ids)
+   * @param ghostToGlobal ghost global ids in local order; none may be owned by this part
+   * @param ghostToOwner the owner of each ghost (≠ partId)
+   * @throws InvalidArgumentError / IndexOutOfRangeError (with the part id) on inconsistent input.
+   */
+  constructor(
+    partId: number,
+    n: number,
+    own: OwnIds,
+    ghostToGlobal: ArrayLike<number> = [],
+    ghostToOwner: ArrayLike<number> = [],
+  ) {
+    if (!Number.isSafeInteger(n) || n < 0) {
+      throw new InvalidArgumentError(`global size n must be a non-negative safe integer, got ${String(n)}`, { partId });
+    }
+    if (ghostToGlobal.length !== ghostToOwner.length) {
+      throw new InvalidArgumentError(
+        `ghostToGlobal (${ghostToGlobal.length}) and ghostToOwner (${ghostToOwner.length}) differ in length`,
+        { partId },
+      );
+    }
+    this.partId = partId;
+    this.n = n;
+    this.own = own;
+    this.nGhost = ghostToGlobal.length;
+    this.ghostToGlobal = Float64Array.from(ghostToGlobal);
+    this.ghostToOwner = Int32Array.from(ghostToOwner);
+    this.ghostLookup = new Map();
+    for (let k = 0; k < this.nGhost; k++) {
+      const gid = this.ghostToGlobal[k];
+      const owner = ghostToOwner[k];
+      if (!Number.isInteger(gid) || gid < 0 || gid >= n) {
+        throw new IndexOutOfRangeError(`ghost global id ${gid} is outside 0..${n - 1}`, { partId });
+      }
+      if (!Number.isInteger(owner) || owner < 0 || owner === partId) {
+        throw new InvalidArgumentError(`ghost ${gid} has invalid owner ${owner}`, { partId });
+      }
+      if (own.indexOf(gid) >= 0) {
+        throw new InvalidArgumentError(`global id ${gid} is both own and ghost`, { partId });
+      }
+      if (this.ghostLookup.has(gid)) {
+        throw new InvalidArgumentError(`ghost global id ${gid} is listed twice`, { partId });
+      }
+      this.ghostLookup.set(gid, k);
+    }
+    if (this.nLocal > 0x7fffffff) {
+      throw new InvalidArgumentError(`a part cannot hold more than 2^31-1 local ids (got ${this.nLocal})`, { partId });
+    }
+  }
+
+  /**
+   * Indices from explicit lists (own ids in the given order, then ghosts in the given order).
+   * @throws as the constructor, and when an own id is outside `0..n-1` or repeated.
+   */
+  static fromLists(
+    partId: number,
+    n: number,
+    ownToGlobal: ArrayLike<number>,
+    ghostToGlobal: ArrayLike<number> = [],
+    ghostToOwner: ArrayLike<number> = [],
+  ): LocalIndices {
+    const ids = Float64Array.from(ownToGlobal);
+    for (const gid of ids) {
+      if (!Number.isInteger(gid) || gid < 0 || gid >= n) {
+        throw new IndexOutOfRangeError(`own global id ${gid} is outside 0..${n - 1}`, { partId });
+      }
+    }
+    const own = new OwnList(ids);
+    if (own.count !== new Set(ids).size) {
+      throw new InvalidArgumentError('own global ids are listed twice', { partId });
+    }
+    return new LocalIndices(partId, n, own, ghostToGlobal, ghostToOwner);
+  }
+
+  /** Number of own ids. */
+  get nOwn(): number {
+    return this.own.count;
+  }
+
+  /** Number of local ids (own + ghost). */
+  get nLocal(): number {
+    return this.own.count + this.nGhost;
+  }
+
+  /** Global id of each own id, in local order (built on first use). */
+  get ownToGlobal(): Float64Array {
+    if (this.ownGlobalCache === undefined) {
+      const out = new Float64Array(this.own.count);
+      for (let i = 0; i < out.length; i++) out[i] = this.own.at(i);
+      this.ownGlobalCache = out;
+    }
+    return this.ownGlobalCache;
+  }
+
+  /** Global id of each local id: own then ghost (built on first use). */
+  get localToGlobal(): Float64Array {
+    if (this.localGlobalCache === undefined) {
+      const out = new Float64Array(this.nLocal);
+      out.set(this.ownToGlobal);
+      out.set(this.ghostToGlobal, this.nOwn);
+      this.localGlobalCache = out;
+    }
+    return this.localGlobalCache;
+  }
+
+  /** Owner of each local id: this part for own ids, `ghostToOwner` for ghosts (built on first use). */
+  get localToOwner(): Int32Array {
+    if (this.localOwnerCache === undefined) {
+      const out = new Int32Array(this.nLocal);
+      out.fill(this.partId, 0, this.nOwn);
+      out.set(this.ghostToOwner, this.nOwn);
+      this.localOwnerCache = out;
+    }
+    return this.localOwnerCache;
+  }
+
+  /** Local id of global id `gid`, or −1 when this part neither owns nor ghosts it. */
+  globalToLocal(gid: number): number {
+    const i = this.own.indexOf(gid);
+    if (i >= 0) return i;
+    const k = this.ghostLookup.get(gid);
+    return k === undefined ? -1 : this.nOwn + k;
+  }
+
+  /** Own local id of `gid`, or −1 when this part does not own it. */
+  globalToOwn(gid: number): number {
+    return this.own.indexOf(gid);
+  }
+
+  /** Ghost index (0-based among ghosts) of `gid`, or −1 when it is not a ghost here. */
+  globalToGhost(gid: number): number {
+    return this.ghostLookup.get(gid) ?? -1;
+  }
+}

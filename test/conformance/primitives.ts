@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import {
+  exchange,
+  exchangeGraph,
+  gather,
+  getAny,
+  mapMain,
+  multicast,
+  pmap,
+  reduction,
+  scan,
+  scatter,
+  type PData,
+} from '../../src/index.js';
+import { onParts } from './case.js';
+
+const add = (a: number, b: number): number => a + b;
+
+/** Each part's items as seen from that part (one per local part). */
+function each<T>(a: PData<T>, check: (item: T, partId: number) => void): void {
+  a.forEach(check);
+}
+
+export const gatherToOnePart = onParts([4], (ranks: PData<number>) => {
+  const values = ranks.map((p) => 10 * (p + 1));
+  each(gather(values, { destination: 1 }), (got, p) =>
+    assert.deepEqual(got, p === 1 ? [10, 20, 30, 40] : []),
+  );
+});
+
+export function gatherToAllAndScatterBack(ranks: PData<number>): void {
+  const np = ranks.np;
+  const expected = Array.from({ length: np }, (_, p) => 10 * (p + 1));
+  const values = ranks.map((p) => 10 * (p + 1));
+  each(gather(values, { destination: 'all' }), (got) => assert.deepEqual(got, expected));
+  const back = scatter(gather(values, { destination: 0 }), { source: 0 });
+  each(back, (got, p) => assert.equal(got, 10 * (p + 1)));
+}
+
+export function gatherTypedArraysCopies(ranks: PData<number>): void {
+  const arrays = ranks.map((p) => Float64Array.from({ length: p + 1 }, (_, i) => p + i / 10));
+  const gathered = gather(arrays, { destination: 'all' });
+  each(gathered, (all, p) => {
+    assert.equal(all.length, ranks.np);
+    all.forEach((a, q) => {
+      assert.ok(a instanceof Float64Array);
+      assert.deepEqual(Array.from(a), Array.from({ length: q + 1 }, (_, i) => q + i / 10));
+    });
+    all[p][0] = -1; // a received copy: the sender's data must not change
+  });
+  each(arrays, (a, p) => assert.equal(a[0], p));
+}
+
+export function multicastFromLastPart(ranks: PData<number>): void {
+  const source = ranks.np - 1;
+  const got = multicast(ranks.map((p) => ({ from: p, data: [p, p * 2] })), { source });
+  each(got, (item) => assert.deepEqual(item, { from: source, data: [source, source * 2] }));
+}
+
+export const multicastFromPartOne = onParts([2, 3, 4], (ranks: PData<number>) => {
+  each(multicast(ranks.map((p) => `hello from ${p}`), { source: 1 }), (s) => assert.equal(s, 'hello from 1'));
+});
+
+export const scanWorkedExample = onParts([4], (ranks: PData<number>) => {
+  const a = ranks.map((p) => [3, 6, 0, 3][p]);
+  each(scan(add, a, { type: 'inclusive', init: 0 }), (got, p) => assert.equal(got, [3, 9, 9, 12][p]));
+  each(scan(add, a, { type: 'exclusive', init: 1 }), (got, p) => assert.equal(got, [1, 4, 10, 10][p]));
+});
+
+export function reductionInPartOrder(ranks: PData<number>): void {
+  const np = ranks.np;
+  const words = ranks.map((p) => String.fromCharCode(97 + p));
+  const concat = (a: string, b: string): string => a + b;
+  const expected = 'x' + Array.from({ length: np }, (_, p) => String.fromCharCode(97 + p)).join('');
+  each(reduction(concat, words, { destination: 'all', init: 'x' }), (got) => assert.equal(got, expected));
+  const dest = np - 1;
+  each(reduction(concat, words, { destination: dest, init: 'x' }), (got, p) =>
+    assert.equal(got, p === dest ? expected : 'x'),
+  );
+  const total = reduction(add, ranks, { destination: 'all', init: 0 });
+  assert.equal(getAny(total), (np * (np - 1)) / 2);
+}
+
+export function mapMainRunsOnOnePart(ranks: PData<number>): void {
+  const main = ranks.np - 1;
+  each(mapMain(ranks, (p) => p * 100, { main }), (got, p) => assert.equal(got, p === main ? main * 100 : undefined));
+  each(pmap((a, b, p) => a + b + p, ranks, ranks.map((p) => 10 * p)), (got, p) => assert.equal(got, 12 * p));
+}
+
+export const exchangeWorkedExample = onParts([4], (ranks: PData<number>) => {
+  const sendLists = [[2, 3], [0, 2], [0, 3], [1]];
+  const graph = exchangeGraph(ranks.map((p) => sendLists[p]));
+  const expectedRcv = [[1, 2], [3], [0, 1], [0, 2]];
+  each(graph.rcv, (rcv, p) => assert.deepEqual(Array.from(rcv), expectedRcv[p]));
+  const send = pmap((targets: Int32Array) => Array.from(targets, (q) => 10 * (q + 1)), graph.snd);
+  const got = exchange(send, graph).wait();
+  const expected = [[10, 10], [20], [30, 30], [40, 40]];
+  each(got, (items, p) => assert.deepEqual(items, expected[p]));
+});
+
+export const exchangeRingOfTypedArrays = onParts([2, 3, 4], async (ranks: PData<number>) => {
+  const np = ranks.np;
+  const graph = exchangeGraph(ranks.map((p) => [(p + 1) % np]));
+  each(graph.rcv, (rcv, p) => assert.deepEqual(Array.from(rcv), [(p + np - 1) % np]));
+  const send = ranks.map((p) => [Int32Array.from({ length: p + 1 }, () => p)]);
+  const got = await exchange(send, graph);
+  each(got, ([item], p) => {
+    const from = (p + np - 1) % np;
+    assert.ok(item instanceof Int32Array);
+    assert.deepEqual(Array.from(item), Array.from({ length: from + 1 }, () => from));
+  });
+  const reversed = exchange(got, graph.reverse()).wait();
+  each(reversed, ([item], p) => assert.deepEqual(Array.from(item), Array.from({ length: p + 1 }, () => p)));
+});
