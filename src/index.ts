@@ -34,3 +34,7 @@ export { OwnRange, OwnBox, OwnList } from './pdata/own-ids.js';
 export type { OwnIds } from './pdata/own-ids.js';
 export { PRange } from './pdata/prange.js';
 export type { OwnerFunction } from './pdata/prange.js';
+
+// PVector
+export { PVector, pzeros, pfill, pvector, consistent, assemble } from './pdata/pvector.js';
+export { dot, norm, sum, axpy, scale, copyInto } from './pdata/vector-ops.js';

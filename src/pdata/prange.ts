@@ -72,7 +72,7 @@ export class PRange {
  * @throws PartitionMismatchError naming the first differing part.
  */
 export function checkSameOwn(a: PRange, b: PRange, what: string): void {
-  if (a === b) return;
+  if (a === b || verifiedSameOwn.get(a)?.has(b) === true) return;
   if (a.backend !== b.backend) {
     throw new PartitionMismatchError(`${what}: the ranges belong to different runs (different ranks)`);
   }
@@ -80,8 +80,16 @@ export function checkSameOwn(a: PRange, b: PRange, what: string): void {
   const bItems = b.partition.localItems;
   a.partition.localItems.forEach((ia, i) => {
     const ib = bItems[i];
-    let same = ia.nOwn === ib.nOwn;
-    for (let k = 0; same && k < ia.nOwn; k++) same = ia.own.at(k) === ib.own.at(k);
+    let same = ia.own === ib.own || ia.nOwn === ib.nOwn;
+    for (let k = 0; same && ia.own !== ib.own && k < ia.nOwn; k++) same = ia.own.at(k) === ib.own.at(k);
     if (!same) throw new PartitionMismatchError(`${what}: own ids differ`, { partId: ia.partId });
   });
+  for (const [x, y] of [[a, b], [b, a]]) {
+    const set = verifiedSameOwn.get(x) ?? new WeakSet<PRange>();
+    set.add(y);
+    verifiedSameOwn.set(x, set);
+  }
 }
+
+/** Pairs of ranges already checked by checkSameOwn (checks are O(nOwn); hot loops repeat them). */
+const verifiedSameOwn = new WeakMap<PRange, WeakSet<PRange>>();

@@ -1,0 +1,113 @@
+/**
+ * The ghost-exchange plan of a {@link PRange}: on each part, which ghosts come from which owner and
+ * which own entries each neighbour ghosts. Built once per PRange (collectively, on first use) and
+ * shared by every vector on that range.
+ *
+ * @module
+ */
+import type { ChannelPlan } from '../backends/backend.js';
+import { InvalidArgumentError } from '../errors.js';
+import { exchange, exchangeGraph } from './exchange.js';
+import type { PData } from './pdata.js';
+import type { PRange } from './prange.js';
+
+/** One part's ghost-exchange plan. Segment `i` of each list belongs to neighbour `i`. */
+export interface PartGhostPlan {
+  /** Parts owning this part's ghosts (ascending). */
+  readonly owners: Int32Array;
+  /** `owners.length + 1` offsets into `ghostLids`. */
+  readonly ownerPtrs: Int32Array;
+  /** Local ids of the ghosts, grouped by owner (ascending local id within a group). */
+  readonly ghostLids: Int32Array;
+  /** Parts that ghost some of this part's own ids (ascending). */
+  readonly holders: Int32Array;
+  /** `holders.length + 1` offsets into `holderLids`. */
+  readonly holderPtrs: Int32Array;
+  /** Own local ids each holder ghosts, in the holder's ghost order. */
+  readonly holderLids: Int32Array;
+}
+
+/** A range's ghost plan and the two channel plans derived from it. */
+export interface GhostPlan {
+  readonly parts: PData<PartGhostPlan>;
+  /** Owners → ghost holders (the direction of `consistent`). */
+  readonly toGhosts: readonly ChannelPlan[];
+  /** Ghost holders → owners (the direction of `assemble`). */
+  readonly toOwners: readonly ChannelPlan[];
+}
+
+const cache = new WeakMap<PRange, GhostPlan>();
+
+function groupGhostsByOwner(nOwn: number, ghostToOwner: Int32Array) {
+  const owners = Int32Array.from(new Set(ghostToOwner)).sort();
+  const slot = new Map<number, number>();
+  owners.forEach((q, i) => slot.set(q, i));
+  const ownerPtrs = new Int32Array(owners.length + 1);
+  for (const q of ghostToOwner) ownerPtrs[slot.get(q)! + 1]++;
+  for (let i = 0; i < owners.length; i++) ownerPtrs[i + 1] += ownerPtrs[i];
+  const fill = ownerPtrs.slice(0, owners.length);
+  const ghostLids = new Int32Array(ghostToOwner.length);
+  ghostToOwner.forEach((q, k) => (ghostLids[fill[slot.get(q)!]++] = nOwn + k));
+  return { owners, ownerPtrs, ghostLids };
+}
+
+/**
+ * The ghost plan of `rows`, built collectively on the first call and cached on the range.
+ * @throws InvalidArgumentError when a part names an owner for a ghost that the owner does not own.
+ */
+export function ghostPlan(rows: PRange): GhostPlan {
+  const cached = cache.get(rows);
+  if (cached !== undefined) return cached;
+  const grouped = rows.partition.map((ids) => groupGhostsByOwner(ids.nOwn, ids.ghostToOwner));
+  const graph = exchangeGraph(grouped.map((g) => g.owners));
+  const requested = exchange(
+    rows.partition.map((ids, p) => {
+      const g = grouped.localItems[rows.partition.partIds.indexOf(p)];
+      return Array.from(g.owners, (_, i) => {
+        const lids = g.ghostLids.subarray(g.ownerPtrs[i], g.ownerPtrs[i + 1]);
+        return Float64Array.from(lids, (lid) => ids.ghostToGlobal[lid - ids.nOwn]);
+      });
+    }),
+    graph,
+  ).wait();
+  let index = 0;
+  const parts = rows.partition.map((ids, p): PartGhostPlan => {
+    const g = grouped.localItems[index];
+    const asked = requested.localItems[index];
+    const holders = graph.rcv.localItems[index];
+    index++;
+    const holderPtrs = new Int32Array(holders.length + 1);
+    asked.forEach((gids, i) => (holderPtrs[i + 1] = holderPtrs[i] + gids.length));
+    const holderLids = new Int32Array(holderPtrs[holders.length]);
+    asked.forEach((gids, i) =>
+      gids.forEach((gid, k) => {
+        const lid = ids.globalToOwn(gid);
+        if (lid < 0) {
+          throw new InvalidArgumentError(
+            `part ${holders[i]} holds ghost ${gid} as owned by part ${p}, which does not own it`,
+            { partId: p },
+          );
+        }
+        holderLids[holderPtrs[i] + k] = lid;
+      }),
+    );
+    return { ...g, holders, holderPtrs, holderLids };
+  });
+  const plan: GhostPlan = {
+    parts,
+    toGhosts: parts.localItems.map((pl) => ({
+      snd: pl.holders,
+      sndPtrs: pl.holderPtrs,
+      rcv: pl.owners,
+      rcvPtrs: pl.ownerPtrs,
+    })),
+    toOwners: parts.localItems.map((pl) => ({
+      snd: pl.owners,
+      sndPtrs: pl.ownerPtrs,
+      rcv: pl.holders,
+      rcvPtrs: pl.holderPtrs,
+    })),
+  };
+  cache.set(rows, plan);
+  return plan;
+}

@@ -1,0 +1,239 @@
+/**
+ * `PVector`: a distributed vector on a {@link PRange}; each part stores its local values (own then
+ * ghost) in one Float64Array.
+ *
+ * @module
+ */
+import type { Channel } from '../backends/backend.js';
+import { Pending } from '../backends/pending.js';
+import { DimensionMismatchError, InvalidArgumentError, PartitionMismatchError } from '../errors.js';
+import { ghostPlan, type GhostPlan } from './ghost-plan.js';
+import type { LocalIndices } from './local-indices.js';
+import { PData } from './pdata.js';
+import type { PRange } from './prange.js';
+
+type Direction = 'toGhosts' | 'toOwners';
+
+/**
+ * A distributed vector. `values` holds, per part, the local values in local order (own ids first,
+ * then ghosts); the arrays belong to the vector and are reused by every operation, so views taken
+ * with {@link PVector.ownValues} stay valid.
+ *
+ * Ghost values are a cache of the owners' values: they are current only after {@link consistent}.
+ *
+ * @example
+ * ```ts
+ * const v = pvector(rows, (ids) => Array.from(ids.localToGlobal, (g) => 2 * g));
+ * await consistent(v);                 // ghosts now hold their owners' values
+ * v.ownValues().localItems[0];         // part 0's own values (Sequential)
+ * ```
+ */
+export class PVector {
+  /** The index range (own and ghost layout) of this vector. */
+  readonly rows: PRange;
+  /** Per part, the local values (length `nLocal`, own then ghost). */
+  readonly values: PData<Float64Array>;
+  private readonly own: PData<Float64Array>;
+  private readonly ghost: PData<Float64Array>;
+  private plan: GhostPlan | undefined;
+  private readonly channels: { toGhosts?: Channel; toOwners?: Channel } = {};
+  private inFlight: Direction | undefined;
+
+  /**
+   * Wraps existing local value arrays (not copied).
+   * @throws PartitionMismatchError when `values` belongs to another run; DimensionMismatchError
+   * (with the part id) when an array's length is not the part's `nLocal`.
+   */
+  constructor(rows: PRange, values: PData<Float64Array>) {
+    if (values.backend !== rows.backend) {
+      throw new PartitionMismatchError('the values and the range belong to different runs (different ranks)');
+    }
+    const ids = rows.partition.localItems;
+    values.forEach((local, p) => {
+      const nLocal = ids[values.partIds.indexOf(p)].nLocal;
+      if (!(local instanceof Float64Array) || local.length !== nLocal) {
+        throw new DimensionMismatchError(
+          `local values must be a Float64Array of length nLocal = ${nLocal}, got ${local instanceof Float64Array ? `length ${local.length}` : typeof local}`,
+          { partId: p },
+        );
+      }
+    });
+    this.rows = rows;
+    this.values = values;
+    let i = 0;
+    this.own = values.map((local) => local.subarray(0, ids[i++].nOwn));
+    i = 0;
+    this.ghost = values.map((local) => local.subarray(ids[i++].nOwn));
+  }
+
+  /** Per part, all local values (own then ghost). */
+  localValues(): PData<Float64Array> {
+    return this.values;
+  }
+
+  /** Per part, a view of the own values (`nOwn` entries). */
+  ownValues(): PData<Float64Array> {
+    return this.own;
+  }
+
+  /** Per part, a view of the ghost values (`nGhost` entries). */
+  ghostValues(): PData<Float64Array> {
+    return this.ghost;
+  }
+
+  /**
+   * Starts copying the owners' values into the ghosts (collective, allocation-free after the first
+   * call). Must be followed by {@link PVector.finishConsistent}; {@link consistent} wraps both.
+   * @throws InvalidArgumentError when a ghost update of this vector is already in progress.
+   */
+  startConsistent(): void {
+    const channel = this.begin('toGhosts');
+    const parts = this.plan!.parts.localItems;
+    const values = this.values.localItems;
+    for (let i = 0; i < parts.length; i++) {
+      const { holderLids } = parts[i];
+      const local = values[i];
+      const send = channel.send[i];
+      for (let k = 0; k < holderLids.length; k++) send[k] = local[holderLids[k]];
+    }
+    channel.start();
+  }
+
+  /** Completes {@link PVector.startConsistent}: waits and writes the received ghost values. */
+  finishConsistent(): void {
+    const channel = this.end('toGhosts');
+    const parts = this.plan!.parts.localItems;
+    const values = this.values.localItems;
+    for (let i = 0; i < parts.length; i++) {
+      const { ghostLids } = parts[i];
+      const local = values[i];
+      const recv = channel.recv[i];
+      for (let k = 0; k < ghostLids.length; k++) local[ghostLids[k]] = recv[k];
+    }
+  }
+
+  /**
+   * Starts sending the ghost values to their owners (collective). Must be followed by
+   * {@link PVector.finishAssemble}; {@link assemble} wraps both.
+   */
+  startAssemble(): void {
+    const channel = this.begin('toOwners');
+    const parts = this.plan!.parts.localItems;
+    const values = this.values.localItems;
+    for (let i = 0; i < parts.length; i++) {
+      const { ghostLids } = parts[i];
+      const local = values[i];
+      const send = channel.send[i];
+      for (let k = 0; k < ghostLids.length; k++) send[k] = local[ghostLids[k]];
+    }
+    channel.start();
+  }
+
+  /**
+   * Completes {@link PVector.startAssemble}: adds the received contributions to the own values
+   * (in ascending sender order, so the sums are the same on every backend) and zeroes the ghosts.
+   */
+  finishAssemble(): void {
+    const channel = this.end('toOwners');
+    const parts = this.plan!.parts.localItems;
+    const values = this.values.localItems;
+    const ghosts = this.ghost.localItems;
+    for (let i = 0; i < parts.length; i++) {
+      const { holderLids } = parts[i];
+      const local = values[i];
+      const recv = channel.recv[i];
+      for (let k = 0; k < holderLids.length; k++) local[holderLids[k]] += recv[k];
+      ghosts[i].fill(0);
+    }
+  }
+
+  private begin(direction: Direction): Channel {
+    if (this.inFlight !== undefined) {
+      throw new InvalidArgumentError(
+        `a ${this.inFlight === 'toGhosts' ? 'consistent' : 'assemble'} of this vector is still in progress: wait for it first`,
+      );
+    }
+    this.plan ??= ghostPlan(this.rows);
+    const channel = (this.channels[direction] ??= this.rows.backend.createChannel(this.plan[direction]));
+    this.inFlight = direction;
+    return channel;
+  }
+
+  private end(direction: Direction): Channel {
+    if (this.inFlight !== direction) {
+      throw new InvalidArgumentError(
+        `no ${direction === 'toGhosts' ? 'consistent' : 'assemble'} of this vector is in progress`,
+      );
+    }
+    const channel = this.channels[direction]!;
+    channel.wait();
+    this.inFlight = undefined;
+    return channel;
+  }
+}
+
+/**
+ * A new vector on `rows` with every local value (own and ghost) equal to 0.
+ * @example `const x = pzeros(A.cols);`
+ */
+export function pzeros(rows: PRange): PVector {
+  return new PVector(rows, rows.partition.map((ids) => new Float64Array(ids.nLocal)));
+}
+
+/**
+ * A new vector on `rows` with every local value (own and ghost) equal to `value`.
+ * @example `const b = pfill(1, rows);`
+ */
+export function pfill(value: number, rows: PRange): PVector {
+  return new PVector(rows, rows.partition.map((ids) => new Float64Array(ids.nLocal).fill(value)));
+}
+
+/**
+ * A new vector whose local values on each part are `f(indices)` (by local id, own then ghost),
+ * copied into the vector's storage.
+ * @throws DimensionMismatchError (with the part id) when `f` returns a length other than `nLocal`.
+ * @example
+ * ```ts
+ * const x = pvector(rows, (ids) => Array.from(ids.localToGlobal, (g) => g * g));
+ * ```
+ */
+export function pvector(rows: PRange, f: (indices: LocalIndices) => ArrayLike<number>): PVector {
+  const values = rows.partition.map((ids, p) => {
+    const given = f(ids);
+    if (given === null || typeof given !== 'object' || given.length !== ids.nLocal) {
+      throw new DimensionMismatchError(
+        `pvector: the function must return nLocal = ${ids.nLocal} values, got ${given?.length ?? typeof given}`,
+        { partId: p },
+      );
+    }
+    return Float64Array.from(given);
+  });
+  return new PVector(rows, values);
+}
+
+/**
+ * Copies every owner's values into the ghosts that hold them (collective, split-phase): the
+ * exchange starts now; `wait()` completes it and returns `v`.
+ * @example `await consistent(x);`
+ */
+export function consistent(v: PVector): Pending<PVector> {
+  v.startConsistent();
+  return new Pending(() => {
+    v.finishConsistent();
+    return v;
+  });
+}
+
+/**
+ * Adds every ghost value into its owner's entry, then sets the ghosts to 0 (collective,
+ * split-phase). Contributions are added in ascending part order, so the result is the same on
+ * every backend.
+ * @example `assemble(v).wait();`
+ */
+export function assemble(v: PVector): Pending<PVector> {
+  v.startAssemble();
+  return new Pending(() => {
+    v.finishAssemble();
+    return v;
+  });
+}
