@@ -34,7 +34,11 @@ export { OwnRange, OwnBox, OwnList } from './pdata/own-ids.js';
 export type { OwnIds } from './pdata/own-ids.js';
 export { PRange } from './pdata/prange.js';
 export type { OwnerFunction } from './pdata/prange.js';
+export { uniformPartition, variablePartition, partitionFromOwners } from './pdata/partitions.js';
+export type { UniformPartitionOptions } from './pdata/partitions.js';
+export { findOwner, unionGhost } from './pdata/find-owner.js';
 
 // PVector
 export { PVector, pzeros, pfill, pvector, consistent, assemble } from './pdata/pvector.js';
 export { dot, norm, sum, axpy, scale, copyInto } from './pdata/vector-ops.js';
+export { pvectorFromCoo } from './pdata/pvector-from-coo.js';

@@ -84,9 +84,6 @@ export class LocalIndices {
       }
       this.ghostLookup.set(gid, k);
     }
-    if (this.nLocal > 0x7fffffff) {
-      throw new InvalidArgumentError(`a part cannot hold more than 2^31-1 local ids (got ${this.nLocal})`, { partId });
-    }
   }
 
   /**
@@ -126,6 +123,7 @@ export class LocalIndices {
   /** Global id of each own id, in local order (built on first use). */
   get ownToGlobal(): Float64Array {
     if (this.ownGlobalCache === undefined) {
+      this.checkListable();
       const out = new Float64Array(this.own.count);
       for (let i = 0; i < out.length; i++) out[i] = this.own.at(i);
       this.ownGlobalCache = out;
@@ -136,6 +134,7 @@ export class LocalIndices {
   /** Global id of each local id: own then ghost (built on first use). */
   get localToGlobal(): Float64Array {
     if (this.localGlobalCache === undefined) {
+      this.checkListable();
       const out = new Float64Array(this.nLocal);
       out.set(this.ownToGlobal);
       out.set(this.ghostToGlobal, this.nOwn);
@@ -147,12 +146,27 @@ export class LocalIndices {
   /** Owner of each local id: this part for own ids, `ghostToOwner` for ghosts (built on first use). */
   get localToOwner(): Int32Array {
     if (this.localOwnerCache === undefined) {
+      this.checkListable();
       const out = new Int32Array(this.nLocal);
       out.fill(this.partId, 0, this.nOwn);
       out.set(this.ghostToOwner, this.nOwn);
       this.localOwnerCache = out;
     }
     return this.localOwnerCache;
+  }
+
+  /**
+   * Arrays indexed by local id (and Int32 local ids) are limited to 2^31-1 entries. A larger part
+   * is still usable through the arithmetic maps (`own`, `globalToLocal`, ghosts), so the limit is
+   * enforced only when such an array is built.
+   */
+  private checkListable(): void {
+    if (this.nLocal > 0x7fffffff) {
+      throw new InvalidArgumentError(
+        `a part cannot list more than 2^31-1 local ids (got ${this.nLocal})`,
+        { partId: this.partId },
+      );
+    }
   }
 
   /** Local id of global id `gid`, or −1 when this part neither owns nor ghosts it. */

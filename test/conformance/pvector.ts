@@ -12,6 +12,8 @@ import {
   getAny,
   norm,
   pfill,
+  pmap,
+  pvectorFromCoo,
   pvector,
   pzeros,
   scale,
@@ -107,4 +109,27 @@ export function reductionsAreTheSameBitsOnEveryPart(ranks: PData<number>): void 
     expected += partial;
   }
   assert.equal(d, expected);
+}
+
+export async function pvectorFromCooSumsContributionsAtOwners(ranks: PData<number>): Promise<void> {
+  const rows = handMadeRange(ranks);
+  const np = ranks.np;
+  const I = ranks.map((p) => {
+    const ids: number[] = [-1];
+    for (let g = 0; g < N; g++) if ((g + p) % 3 === 0) ids.push(g, g);
+    return ids;
+  });
+  const V = pmap((ids: number[], p: number) => ids.map((g) => (g < 0 ? Number.NaN : (p + 1) / 2)), I);
+  const v = await pvectorFromCoo(I, V, rows);
+  assert.equal(v.rows, rows);
+  v.values.forEach((local, p) => {
+    const ids = rows.partition.localItems[v.values.partIds.indexOf(p)];
+    for (let lid = 0; lid < ids.nOwn; lid++) {
+      const g = ids.ownToGlobal[lid];
+      let expected = 0;
+      for (let q = 0; q < np; q++) if ((g + q) % 3 === 0) expected += q + 1;
+      assert.equal(local[lid], expected, `gid ${g}`);
+    }
+    for (let lid = ids.nOwn; lid < ids.nLocal; lid++) assert.equal(local[lid], 0);
+  });
 }

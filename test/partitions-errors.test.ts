@@ -1,0 +1,232 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DimensionMismatchError,
+  IndexOutOfRangeError,
+  InvalidArgumentError,
+  PRange,
+  PartitionMismatchError,
+  withSequential,
+  type PData,
+} from '../src/index.js';
+import { findOwner, unionGhost } from '../src/pdata/find-owner.js';
+import { partitionFromOwners, uniformPartition, variablePartition } from '../src/pdata/partitions.js';
+
+type ErrorClass = new (message: string) => Error;
+
+/** Runs `main` on `np` sequential parts and checks the error it fails with, word for word. */
+async function expectFailure(
+  np: number,
+  main: (ranks: PData<number>) => unknown,
+  errorClass: ErrorClass,
+  expected: { code: string; partId: number | undefined; message: string },
+): Promise<void> {
+  const error = await withSequential(np, main).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(errorClass);
+  expect(error).toMatchObject({ code: expected.code, message: expected.message });
+  expect((error as { partId: unknown }).partId).toBe(expected.partId);
+}
+
+describe('uniformPartition bad input', () => {
+  it('rejects a parts grid that does not match the number of parts', async () => {
+    await expectFailure(3, (ranks) => uniformPartition(ranks, [2, 2], [4, 4]), PartitionMismatchError, {
+      code: 'PARTITION_MISMATCH',
+      partId: undefined,
+      message: 'uniformPartition: partsPerDir [2, 2] has 4 parts but ranks has 3 (a partition of a different ranks)',
+    });
+  });
+
+  it.each([
+    [-1, '-1'],
+    [2.5, '2.5'],
+    [Number.NaN, 'NaN'],
+    [2 ** 53, '9007199254740992'],
+  ])('rejects n = %s', async (n, shown) => {
+    await expectFailure(2, (ranks) => uniformPartition(ranks, n), InvalidArgumentError, {
+      code: 'INVALID_ARGUMENT',
+      partId: undefined,
+      message: `uniformPartition: n must be a non-negative safe integer, got ${shown}`,
+    });
+  });
+
+  it('rejects partsPerDir and nPerDir of different lengths', async () => {
+    await expectFailure(2, (ranks) => uniformPartition(ranks, [2, 1], [4]), InvalidArgumentError, {
+      code: 'INVALID_ARGUMENT',
+      partId: undefined,
+      message: 'uniformPartition: partsPerDir [2, 1] and nPerDir [4] must have the same, non-zero length',
+    });
+  });
+
+  it('rejects negative and non-integer grid sizes and part counts', async () => {
+    await expectFailure(2, (ranks) => uniformPartition(ranks, [2, 1], [4, -3]), InvalidArgumentError, {
+      code: 'INVALID_ARGUMENT',
+      partId: undefined,
+      message: 'uniformPartition: nPerDir[1] must be a non-negative safe integer, got -3',
+    });
+    await expectFailure(2, (ranks) => uniformPartition(ranks, [2, 0.5], [4, 4]), InvalidArgumentError, {
+      code: 'INVALID_ARGUMENT',
+      partId: undefined,
+      message: 'uniformPartition: partsPerDir[1] must be a positive integer, got 0.5',
+    });
+    await expectFailure(1, (ranks) => uniformPartition(ranks, [1, 1], [2 ** 27, 2 ** 27]), InvalidArgumentError, {
+      code: 'INVALID_ARGUMENT',
+      partId: undefined,
+      message:
+        'uniformPartition: the grid size (product of nPerDir = [134217728, 134217728]) must be a non-negative safe integer, got 18014398509481984',
+    });
+  });
+
+  it('rejects malformed ghost and periodic options', async () => {
+    await expectFailure(4, (ranks) => uniformPartition(ranks, [2, 2], [4, 4], { ghost: [1, -1] }), InvalidArgumentError, {
+      code: 'INVALID_ARGUMENT',
+      partId: undefined,
+      message: 'uniformPartition: ghost[1] must be a boolean or a non-negative integer, got -1',
+    });
+    await expectFailure(4, (ranks) => uniformPartition(ranks, [2, 2], [4, 4], { periodic: [true] }), InvalidArgumentError, {
+      code: 'INVALID_ARGUMENT',
+      partId: undefined,
+      message: 'uniformPartition: periodic [true] must have one entry per direction (2)',
+    });
+  });
+});
+
+describe('variablePartition bad input', () => {
+  it('rejects sizes whose sum is not n', async () => {
+    await expectFailure(3, (ranks) => variablePartition(ranks, ranks.map((p) => p + 1), 7), DimensionMismatchError, {
+      code: 'DIMENSION_MISMATCH',
+      partId: undefined,
+      message: 'variablePartition: the sizes add up to 6, but n = 7',
+    });
+  });
+
+  it('rejects a negative size, naming the part', async () => {
+    await expectFailure(3, (ranks) => variablePartition(ranks, ranks.map((p) => (p === 2 ? -1 : 4))), InvalidArgumentError, {
+      code: 'INVALID_ARGUMENT',
+      partId: 2,
+      message: 'variablePartition: nOwn must be a non-negative safe integer, got -1 (part 2)',
+    });
+  });
+
+  it('rejects a non-integer n', async () => {
+    await expectFailure(2, (ranks) => variablePartition(ranks, ranks.map(() => 1), 1.5), InvalidArgumentError, {
+      code: 'INVALID_ARGUMENT',
+      partId: undefined,
+      message: 'variablePartition: n must be a non-negative safe integer, got 1.5',
+    });
+  });
+});
+
+describe('partitionFromOwners bad input', () => {
+  it('rejects owners that are not part ids', async () => {
+    await expectFailure(4, (ranks) => partitionFromOwners(ranks, [0, 1, 2, 4, 3]), InvalidArgumentError, {
+      code: 'INVALID_ARGUMENT',
+      partId: undefined,
+      message: 'partitionFromOwners: owners[3] = 4 is not a part id in 0..3',
+    });
+    await expectFailure(2, (ranks) => partitionFromOwners(ranks, [0, 0.5]), InvalidArgumentError, {
+      code: 'INVALID_ARGUMENT',
+      partId: undefined,
+      message: 'partitionFromOwners: owners[1] = 0.5 is not a part id in 0..1',
+    });
+  });
+});
+
+describe('findOwner bad input', () => {
+  it('rejects an id >= n before communicating, naming the part', async () => {
+    await expectFailure(
+      4,
+      (ranks) => findOwner(uniformPartition(ranks, 10), ranks.map((p) => (p === 2 ? [3, -1, 10] : [0]))),
+      IndexOutOfRangeError,
+      {
+        code: 'INDEX_OUT_OF_RANGE',
+        partId: 2,
+        message: 'findOwner: global id 10 at position 2 is outside 0..9 (part 2)',
+      },
+    );
+  });
+
+  it('rejects an id >= n on the directory path too', async () => {
+    await expectFailure(
+      3,
+      (ranks) => {
+        const rows = uniformPartition(ranks, 10);
+        return findOwner(new PRange(rows.n, rows.partition), ranks.map((p) => (p === 1 ? [4, 10] : [])));
+      },
+      IndexOutOfRangeError,
+      {
+        code: 'INDEX_OUT_OF_RANGE',
+        partId: 1,
+        message: 'findOwner: global id 10 at position 1 is outside 0..9 (part 1)',
+      },
+    );
+  });
+
+  it('rejects a non-integer id', async () => {
+    await expectFailure(2, (ranks) => findOwner(uniformPartition(ranks, 10), ranks.map(() => [1.5])), InvalidArgumentError, {
+      code: 'INVALID_ARGUMENT',
+      partId: 0,
+      message: 'findOwner: global id 1.5 at position 0 is not an integer (part 0)',
+    });
+  });
+});
+
+describe('unionGhost bad input', () => {
+  const tenOnFour = (ranks: PData<number>) => uniformPartition(ranks, 10); // own [0,1] [2,3] [4,5,6] [7,8,9]
+
+  it('rejects gids and owners of different lengths', async () => {
+    await expectFailure(
+      4,
+      (ranks) => unionGhost(tenOnFour(ranks), ranks.map(() => [5, 6]), ranks.map((p) => (p === 1 ? [2] : [2, 2]))),
+      InvalidArgumentError,
+      { code: 'INVALID_ARGUMENT', partId: 1, message: 'unionGhost: gids (2) and owners (1) differ in length (part 1)' },
+    );
+  });
+
+  it('rejects an owner that is not a part id', async () => {
+    await expectFailure(
+      4,
+      (ranks) => unionGhost(tenOnFour(ranks), ranks.map(() => [9]), ranks.map(() => [4])),
+      InvalidArgumentError,
+      { code: 'INVALID_ARGUMENT', partId: 0, message: 'unionGhost: owner 4 of global id 9 is not a part id in 0..3 (part 0)' },
+    );
+  });
+
+  it('rejects an id >= n', async () => {
+    await expectFailure(
+      4,
+      (ranks) => unionGhost(tenOnFour(ranks), ranks.map((p) => (p === 3 ? [12] : [])), ranks.map((p) => (p === 3 ? [0] : []))),
+      IndexOutOfRangeError,
+      { code: 'INDEX_OUT_OF_RANGE', partId: 3, message: 'unionGhost: global id 12 at position 0 is outside 0..9 (part 3)' },
+    );
+  });
+
+  it('rejects an id claimed to be owned here that is not', async () => {
+    await expectFailure(
+      4,
+      (ranks) => unionGhost(tenOnFour(ranks), ranks.map((p) => (p === 2 ? [7] : [])), ranks.map((p) => (p === 2 ? [2] : []))),
+      InvalidArgumentError,
+      {
+        code: 'INVALID_ARGUMENT',
+        partId: 2,
+        message: 'unionGhost: global id 7 is said to be owned by this part, which does not own it (part 2)',
+      },
+    );
+  });
+
+  it('rejects an own id said to be owned elsewhere, and a wrong owner', async () => {
+    await expectFailure(
+      4,
+      (ranks) => unionGhost(tenOnFour(ranks), ranks.map((p) => (p === 1 ? [3] : [])), ranks.map((p) => (p === 1 ? [0] : []))),
+      InvalidArgumentError,
+      { code: 'INVALID_ARGUMENT', partId: 1, message: 'unionGhost: global id 3 is owned by this part, not by part 0 (part 1)' },
+    );
+    await expectFailure(
+      4,
+      (ranks) => unionGhost(tenOnFour(ranks), ranks.map(() => [-1, 8]), ranks.map(() => [0, 2])),
+      InvalidArgumentError,
+      { code: 'INVALID_ARGUMENT', partId: 0, message: 'unionGhost: global id 8 is owned by part 3, not by part 2 (part 0)' },
+    );
+  });
+});
