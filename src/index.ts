@@ -42,3 +42,28 @@ export { findOwner, unionGhost } from './pdata/find-owner.js';
 export { PVector, pzeros, pfill, pvector, consistent, assemble } from './pdata/pvector.js';
 export { dot, norm, sum, axpy, scale, copyInto } from './pdata/vector-ops.js';
 export { pvectorFromCoo } from './pdata/pvector-from-coo.js';
+
+// PSparseMatrix
+export type { CsrMatrix } from './kernels/csr.js';
+export { PSparseMatrix, spmv, mul, centralize } from './pdata/psparse-matrix.js';
+export { psparse, psparseRefill } from './pdata/psparse.js';
+export type { PSparseOptions } from './pdata/psparse.js';
+
+// Solvers
+export { cg } from './solvers/cg.js';
+export type { CgOptions, CgResult, CgReason, CgIterationInfo } from './solvers/cg.js';
+export { jacobi } from './solvers/preconditioners.js';
+export type { Preconditioner } from './solvers/preconditioners.js';
+
+// Gallery and timing
+export { laplacianFdm } from './gallery/laplacian-fdm.js';
+export type {
+  LaplacianProblem,
+  LaplacianProblemWithRhs,
+  LaplacianOptions,
+  BoundaryRhs,
+  DirichletFunction,
+} from './gallery/laplacian-fdm.js';
+export { laplacianFem } from './gallery/laplacian-fem.js';
+export { PTimer } from './pdata/ptimer.js';
+export type { SectionStatistics } from './pdata/ptimer.js';

@@ -52,7 +52,11 @@ export function findOwner(rows: PRange, gids: PData<ArrayLike<number>>): PData<I
   gids.forEach((ids, partId) => checkIds(ids, n, partId, 'findOwner'));
   const ownerOf = rows.ownerOf;
   if (ownerOf !== undefined) {
-    return gids.map((ids) => Int32Array.from({ length: ids.length }, (_, k) => (ids[k] < 0 ? -1 : ownerOf(ids[k]))));
+    return gids.map((ids) => {
+      const owners = new Int32Array(ids.length);
+      for (let k = 0; k < ids.length; k++) owners[k] = ids[k] < 0 ? -1 : ownerOf(ids[k]);
+      return owners;
+    });
   }
   return findOwnerByDirectory(rows, gids);
 }

@@ -1,0 +1,266 @@
+/**
+ * Building a {@link PSparseMatrix} from per-part COO triplets (`psparse`) and refilling its values
+ * (`psparseRefill`).
+ *
+ * psparse runs in two phases. The symbolic phase finds the owner of every row and column, sends
+ * off-part triplets to the owners of their rows, builds the CSR pattern of the own rows and
+ * records, for every input triplet and every received triplet, the stored entry it adds to. The
+ * numeric phase zeroes the values and adds the contributions in a fixed order: this part's
+ * triplets in input order, then the received ones by sender in ascending part id, each in the
+ * sender's order. psparseRefill repeats only the numeric phase (the values travel over the same
+ * exchange graph), so it gives the same bits as a fresh psparse with the same values.
+ *
+ * @module
+ */
+import { Pending } from '../backends/pending.js';
+import type { CsrMatrix } from '../kernels/csr.js';
+import {
+  DimensionMismatchError,
+  IndexOutOfRangeError,
+  InvalidArgumentError,
+  NonFiniteValueError,
+  PartitionMismatchError,
+} from '../errors.js';
+import { exchange, exchangeGraph } from './exchange.js';
+import { findOwner, unionGhost } from './find-owner.js';
+import { LocalIndices } from './local-indices.js';
+import { pmap, type PData } from './pdata.js';
+import { PRange } from './prange.js';
+import {
+  addLocal,
+  addReceived,
+  buildPart,
+  contributions,
+  IGNORED,
+  packTriplets,
+  packValues,
+  planSends,
+  valuesOfTriplets,
+  type PartAssembly,
+} from './psparse-assembly.js';
+import { PSparseMatrix } from './psparse-matrix.js';
+
+/** Options of {@link psparse}. */
+export interface PSparseOptions {
+  /**
+   * Every triplet (with non-negative ids) is emitted by the part that owns its row, so nothing is
+   * exchanged and no exchange graph is discovered. Default `false`.
+   */
+  readonly assembled?: boolean;
+}
+
+/**
+ * Builds a distributed sparse matrix from COO triplets: on each part, `V[k]` is added to entry
+ * `(I[k], J[k])` (global ids). Triplets whose row is owned by another part are sent to it;
+ * duplicates are summed (this part's triplets in input order, then other parts' by ascending part
+ * id); triplets with a negative `I` or `J` are ignored. The result has `rows` as given and a new
+ * column range with the own ids of `cols` and, as ghosts, exactly the off-part columns its own
+ * rows reference (ascending).
+ *
+ * Collective and split-phase: the triplets are sent now; `wait()` (also collective) receives them
+ * and builds the matrix. `I`, `J` and `V` must not change until then.
+ *
+ * @param I row ids per part (global, may be owned by any part)
+ * @param J column ids per part (global)
+ * @param V values per part; NaN and ±Infinity are rejected
+ * @throws PartitionMismatchError when `rows` or `cols` belong to another run than `I`, `J`, `V`;
+ * DimensionMismatchError when `I`, `J`, `V` differ in length on a part; IndexOutOfRangeError for
+ * an id that is not an integer below `rows.n` / `cols.n`; NonFiniteValueError (naming the part
+ * and the entry) for a non-finite value of a triplet that is not ignored; InvalidArgumentError
+ * with `assembled: true` when a part emits a row it does not own. All checked before any
+ * communication.
+ * @example
+ * ```ts
+ * // part p emits row p of a diagonal matrix, part 0 adds 1 to entry (0, 0) as well
+ * const A = await psparse(
+ *   ranks.map((p) => (p === 0 ? [0, 0] : [p])),
+ *   ranks.map((p) => (p === 0 ? [0, 0] : [p])),
+ *   ranks.map((p) => (p === 0 ? [1, 1] : [2])),
+ *   rows, rows);
+ * ```
+ */
+export function psparse(
+  I: PData<ArrayLike<number>>,
+  J: PData<ArrayLike<number>>,
+  V: PData<ArrayLike<number>>,
+  rows: PRange,
+  cols: PRange,
+  opts: PSparseOptions = {},
+): Pending<PSparseMatrix> {
+  const backend = I.backend;
+  if (J.backend !== backend || V.backend !== backend) {
+    throw new PartitionMismatchError('psparse: I, J and V belong to different runs (different ranks)');
+  }
+  if (rows.backend !== backend || cols.backend !== backend) {
+    throw new PartitionMismatchError('psparse: rows and cols must belong to the run (ranks) of I, J and V');
+  }
+  const assembled = opts.assembled === true;
+  pmap(
+    (Ip: ArrayLike<number>, Jp: ArrayLike<number>, Vp: ArrayLike<number>, rowIds: LocalIndices, p: number) =>
+      checkTriplets(Ip, Jp, Vp, rows.n, cols.n, assembled ? rowIds : undefined, p),
+    I,
+    J,
+    V,
+    rows.partition,
+  );
+
+  const rowOwners = assembled
+    ? pmap(ownersIfKept, I, J)
+    : findOwner(rows, pmap(keptIds, I, J, I));
+  const colOwners = findOwner(cols, pmap(keptIds, I, J, J));
+  const plans = rowOwners.map(planSends);
+  const graph = assembled
+    ? exchangeGraph(I.map(() => []), { rcv: I.map(() => []) })
+    : exchangeGraph(plans.map((plan) => plan.destinations));
+  const messages = pmap(packTriplets, plans, I, J, colOwners, V);
+  const inFlight = exchange(messages, graph);
+
+  return new Pending(() => {
+    const received = inFlight.wait();
+    const assembledHere = pmap(contributions, plans, I, J, colOwners, received);
+    const colsWithoutGhosts = new PRange(
+      cols.n,
+      cols.partition.map((ids) => new LocalIndices(ids.partId, ids.n, ids.own)),
+      cols.ownerOf,
+    );
+    const finalCols = unionGhost(
+      colsWithoutGhosts,
+      assembledHere.map((t) => t.colGids),
+      assembledHere.map((t) => t.colOwners),
+    );
+    const built = pmap(buildPart, assembledHere, plans, rows.partition, finalCols.partition, graph.rcv);
+    const parts = built.map((b) => b.part);
+    const ownOwn = built.map((b) => b.ownOwn);
+    const ownGhost = built.map((b) => b.ownGhost);
+    pmap(
+      (part: PartAssembly, oo: CsrMatrix, og: CsrMatrix, Vp: ArrayLike<number>, got: Float64Array[]) => {
+        addLocal(part, oo.values, og.values, Vp);
+        addReceived(part, oo.values, og.values, valuesOfTriplets(got));
+      },
+      parts,
+      ownOwn,
+      ownGhost,
+      V,
+      received,
+    );
+    return new PSparseMatrix(rows, finalCols, ownOwn, ownGhost, { graph, parts });
+  });
+}
+
+/**
+ * Replaces the values of a matrix built by {@link psparse} with new triplet values (same `I`, `J`
+ * as the original call, so only values move): collective and split-phase, no symbolic work. The
+ * result has the same bits as a fresh `psparse(I, J, V, ...)`. The matrix's values are only
+ * meaningful after `wait()`.
+ *
+ * @param V per part, as many values as the `I`/`J` used to build `A`; NaN and ±Infinity rejected
+ * @throws InvalidArgumentError when `A` was not built by psparse; PartitionMismatchError when `V`
+ * belongs to another run; DimensionMismatchError when a part's `V` has another length than its
+ * original triplets; NonFiniteValueError (part and entry) for a non-finite value of a triplet
+ * that is not ignored. All checked before any communication or change to `A`.
+ * @example
+ * ```ts
+ * await psparseRefill(A, ranks.map(() => newValues));
+ * ```
+ */
+export function psparseRefill(A: PSparseMatrix, V: PData<ArrayLike<number>>): Pending<void> {
+  const assembly = A.assembly;
+  if (assembly === undefined) {
+    throw new InvalidArgumentError('psparseRefill: the matrix was not built by psparse, so it has no assembly pattern');
+  }
+  if (V.backend !== A.rows.backend) {
+    throw new PartitionMismatchError('psparseRefill: V belongs to another run (ranks) than the matrix');
+  }
+  pmap(
+    (part: PartAssembly, Vp: ArrayLike<number>, p: number) => {
+      const m = part.localSlot.length;
+      if (Vp === null || typeof Vp !== 'object' || Vp.length !== m) {
+        throw new DimensionMismatchError(
+          `psparseRefill: V has ${Vp?.length ?? typeof Vp} entries, the matrix was built from ${m} triplets`,
+          { partId: p },
+        );
+      }
+      for (let k = 0; k < m; k++) {
+        if (part.localSlot[k] !== IGNORED) checkFinite(Vp[k], k, 'psparseRefill', p);
+      }
+    },
+    assembly.parts,
+    V,
+  );
+  const inFlight = exchange(pmap(packValues, assembly.parts, V), assembly.graph);
+  pmap(
+    (part: PartAssembly, oo: CsrMatrix, og: CsrMatrix, Vp: ArrayLike<number>) => addLocal(part, oo.values, og.values, Vp),
+    assembly.parts,
+    A.ownOwn,
+    A.ownGhost,
+    V,
+  );
+  return new Pending(() => {
+    pmap(
+      (part: PartAssembly, oo: CsrMatrix, og: CsrMatrix, got: Float64Array[]) =>
+        addReceived(part, oo.values, og.values, got),
+      assembly.parts,
+      A.ownOwn,
+      A.ownGhost,
+      inFlight.wait(),
+    );
+  });
+}
+
+function checkFinite(value: number, k: number, what: string, partId: number): void {
+  if (!Number.isFinite(value)) {
+    throw new NonFiniteValueError(`${what}: V[${k}] = ${value} is not finite (NaN and ±Infinity are rejected)`, {
+      partId,
+    });
+  }
+}
+
+function checkTriplets(
+  I: ArrayLike<number>,
+  J: ArrayLike<number>,
+  V: ArrayLike<number>,
+  nRows: number,
+  nCols: number,
+  ownRowsOnly: LocalIndices | undefined,
+  partId: number,
+): void {
+  if (I.length !== J.length || I.length !== V.length) {
+    throw new DimensionMismatchError(
+      `psparse: I, J and V must have the same length, got ${I.length}, ${J.length} and ${V.length}`,
+      { partId },
+    );
+  }
+  for (let k = 0; k < I.length; k++) {
+    const i = I[k];
+    const j = J[k];
+    if (!Number.isInteger(i) || i >= nRows) {
+      throw new IndexOutOfRangeError(`psparse: row id I[${k}] = ${i} is not an id in 0..${nRows - 1}`, { partId });
+    }
+    if (!Number.isInteger(j) || j >= nCols) {
+      throw new IndexOutOfRangeError(`psparse: column id J[${k}] = ${j} is not an id in 0..${nCols - 1}`, { partId });
+    }
+    if (i < 0 || j < 0) continue;
+    checkFinite(V[k], k, 'psparse', partId);
+    if (ownRowsOnly !== undefined && ownRowsOnly.globalToOwn(i) < 0) {
+      throw new InvalidArgumentError(
+        `psparse with assembled: true: row I[${k}] = ${i} is not owned by the part that emits it`,
+        { partId },
+      );
+    }
+  }
+}
+
+/** `ids` where the triplet is kept, −1 where it is ignored (so owner lookups skip it). */
+function keptIds(I: ArrayLike<number>, J: ArrayLike<number>, ids: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(ids.length);
+  for (let k = 0; k < ids.length; k++) out[k] = I[k] < 0 || J[k] < 0 ? -1 : ids[k];
+  return out;
+}
+
+/** Row owners when every kept triplet is on the owner of its row (`assembled: true`). */
+function ownersIfKept(I: ArrayLike<number>, J: ArrayLike<number>, partId: number): Int32Array {
+  const out = new Int32Array(I.length);
+  for (let k = 0; k < I.length; k++) out[k] = I[k] < 0 || J[k] < 0 ? -1 : partId;
+  return out;
+}
+

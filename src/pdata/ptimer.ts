@@ -1,0 +1,130 @@
+/**
+ * `PTimer`: named wall-clock sections recorded per part, with statistics over parts.
+ *
+ * @module
+ */
+import { InvalidArgumentError } from '../errors.js';
+import type { PData } from './pdata.js';
+import { gather, getAny } from './primitives.js';
+
+/** Statistics of one section over the parts, in seconds. */
+export interface SectionStatistics {
+  readonly min: number;
+  readonly max: number;
+  readonly avg: number;
+}
+
+/** Formats like C's `%.3e` (`1.234e-02`). */
+function formatSeconds(seconds: number): string {
+  const [mantissa, exponent] = seconds.toExponential(3).split('e');
+  const sign = exponent.startsWith('-') ? '-' : '+';
+  const digits = exponent.replace(/^[+-]/, '').padStart(2, '0');
+  return `${mantissa}e${sign}${digits}`;
+}
+
+/**
+ * A timer for phases of a distributed program. `toc(name)` records, on every local part, the
+ * wall-clock time elapsed since the previous `tic()` or `toc()` (or since construction) and
+ * restarts the clock, so consecutive `toc`s time consecutive phases; repeated names accumulate.
+ *
+ * Times come from `ranks.backend.wtime()` (seconds). On the Sequential backend all parts run in
+ * one process, so every part records the same time: that of all parts together.
+ *
+ * @example
+ * ```ts
+ * const timer = new PTimer(ranks);
+ * timer.tic();
+ * const A = await psparse(I, J, V, rows, cols);
+ * timer.toc('assembly');
+ * const result = cg(A, b, { preconditioner: 'jacobi' });
+ * timer.toc('solve');
+ * console.log(timer.report());   // section | max | min | avg, slowest first
+ * ```
+ */
+export class PTimer {
+  private readonly ranks: PData<number>;
+  /** Per local part (aligned with `ranks.partIds`), seconds recorded per section name. */
+  private readonly sections: Map<string, number>[];
+  private last: number;
+
+  /** Starts the clock. `ranks` names the run whose parts are timed. */
+  constructor(ranks: PData<number>) {
+    this.ranks = ranks;
+    this.sections = ranks.localItems.map(() => new Map());
+    this.last = ranks.backend.wtime();
+  }
+
+  /**
+   * Restarts the clock. With `barrier: true` every part first waits for all the others
+   * (collective), so the next section starts at the same time everywhere.
+   */
+  tic(opts: { barrier?: boolean } = {}): void {
+    if (opts.barrier === true) this.ranks.backend.barrier();
+    this.last = this.ranks.backend.wtime();
+  }
+
+  /**
+   * Adds the time since the last `tic`/`toc` to section `name` on every local part, and restarts
+   * the clock.
+   * @throws InvalidArgumentError when `name` is not a non-empty string.
+   */
+  toc(name: string): void {
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new InvalidArgumentError(`PTimer.toc: the section name must be a non-empty string, got ${String(name)}`);
+    }
+    const now = this.ranks.backend.wtime();
+    const elapsed = now - this.last;
+    for (const times of this.sections) times.set(name, (times.get(name) ?? 0) + elapsed);
+    this.last = now;
+  }
+
+  /**
+   * Minimum, maximum and average over the parts of each section's time, in seconds, in the order
+   * sections were first recorded (a part that never recorded a section counts 0 s for it).
+   * Collective (the records are gathered on every part); the same object on every part.
+   */
+  statistics(): Record<string, SectionStatistics> {
+    const records = this.ranks.map((_, p) => [...this.sections[this.ranks.partIds.indexOf(p)]]);
+    const all = getAny(gather(records, { destination: 'all' })).map((entries) => new Map(entries));
+    const names: string[] = [];
+    for (const times of all) for (const name of times.keys()) if (!names.includes(name)) names.push(name);
+    const stats: Record<string, SectionStatistics> = {};
+    for (const name of names) {
+      let min = Infinity;
+      let max = -Infinity;
+      let total = 0;
+      for (const times of all) {
+        const t = times.get(name) ?? 0;
+        min = Math.min(min, t);
+        max = Math.max(max, t);
+        total += t;
+      }
+      stats[name] = { min, max, avg: total / all.length };
+    }
+    return stats;
+  }
+
+  /**
+   * A text table of {@link PTimer.statistics}: one row per section, `section | max | min | avg` in
+   * seconds (`%.3e`), slowest (largest max) first, under a header naming the backend, the kernel
+   * implementation and the number of parts. Collective; returns the same string on every part.
+   */
+  report(): string {
+    const stats = this.statistics();
+    const names = Object.keys(stats).sort((a, b) => stats[b].max - stats[a].max);
+    const width = Math.max('section'.length, ...names.map((name) => name.length));
+    const { kind, kernels, np } = this.ranks.backend;
+    const line = (cells: string[]): string => `${cells[0].padEnd(width)} | ${cells.slice(1).map((c) => c.padStart(9)).join(' | ')}`;
+    const rows = names.map((name) => {
+      const s = stats[name];
+      return line([name, formatSeconds(s.max), formatSeconds(s.min), formatSeconds(s.avg)]);
+    });
+    const header = line(['section', 'max', 'min', 'avg']);
+    return [
+      `PTimer: backend ${kind}, kernels ${kernels}, ${np} part${np === 1 ? '' : 's'}, times in seconds`,
+      header,
+      '-'.repeat(header.length),
+      ...rows,
+    ].join('\n');
+  }
+}

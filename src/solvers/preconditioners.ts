@@ -1,0 +1,103 @@
+/**
+ * Preconditioners for {@link cg}: the {@link Preconditioner} interface and the Jacobi (diagonal)
+ * preconditioner.
+ *
+ * @module
+ */
+import { DimensionMismatchError, InvalidArgumentError } from '../errors.js';
+import type { PData } from '../pdata/pdata.js';
+import type { PSparseMatrix } from '../pdata/psparse-matrix.js';
+import { checkSameOwn, type PRange } from '../pdata/prange.js';
+import type { PVector } from '../pdata/pvector.js';
+
+/**
+ * An approximation M⁻¹ of the inverse of a matrix, applied once per CG iteration.
+ *
+ * `apply(z, r)` writes z = M⁻¹ r on the OWN values of `z`; it reads only the own values of `r`
+ * and must not modify `r`. Both vectors have the own ids of the matrix rows (in {@link cg} they
+ * are on `A.rows`). It is called inside the solver loop, so it must not allocate; it may
+ * communicate (collectively) if the preconditioner needs it. For CG it must be symmetric positive
+ * definite, otherwise CG stops with `'diverged-breakdown'`.
+ *
+ * @example
+ * ```ts
+ * // scaling by a constant: z = r / 6
+ * const scaled: Preconditioner = {
+ *   apply(z, r) {
+ *     const zs = z.ownValues().localItems;
+ *     r.ownValues().localItems.forEach((rs, i) => { for (let k = 0; k < rs.length; k++) zs[i][k] = rs[k] / 6; });
+ *   },
+ * };
+ * cg(A, b, { preconditioner: scaled });
+ * ```
+ */
+export interface Preconditioner {
+  /** z ← M⁻¹ r on own values (no allocation). */
+  apply(z: PVector, r: PVector): void;
+}
+
+/** Jacobi: z = D⁻¹ r with D the diagonal of the own rows. */
+class JacobiPreconditioner implements Preconditioner {
+  constructor(
+    private readonly rows: PRange,
+    private readonly inverseDiagonal: PData<Float64Array>,
+  ) {}
+
+  apply(z: PVector, r: PVector): void {
+    checkSameOwn(z.rows, this.rows, 'jacobi: z must have the own ids of A.rows');
+    checkSameOwn(r.rows, this.rows, 'jacobi: r must have the own ids of A.rows');
+    const zs = z.ownValues().localItems;
+    const rs = r.ownValues().localItems;
+    const ds = this.inverseDiagonal.localItems;
+    for (let i = 0; i < ds.length; i++) {
+      const zOwn = zs[i];
+      const rOwn = rs[i];
+      const d = ds[i];
+      for (let k = 0; k < d.length; k++) zOwn[k] = d[k] * rOwn[k];
+    }
+  }
+}
+
+/**
+ * The Jacobi (diagonal) preconditioner of `A`: z = D⁻¹ r, with D the diagonal of `A`. Each part
+ * reads the diagonal of its own rows from its own-own block (no communication) and stores the
+ * inverses once; `apply` is one multiplication per own entry.
+ *
+ * @param A a square matrix whose rows and columns have the same own ids (as built by `psparse`
+ *   with the same partition for rows and cols).
+ * @throws DimensionMismatchError when `A` is not square; PartitionMismatchError when `A.rows` and
+ *   `A.cols` have different own ids; InvalidArgumentError (with the part id and the global row)
+ *   when a diagonal entry is missing, zero or not finite.
+ * @example
+ * ```ts
+ * const A = await psparse(I, J, V, rows, rows);
+ * const result = cg(A, b, { preconditioner: jacobi(A) }); // same as preconditioner: 'jacobi'
+ * ```
+ */
+export function jacobi(A: PSparseMatrix): Preconditioner {
+  if (A.rows.n !== A.cols.n) {
+    throw new DimensionMismatchError(`jacobi: the matrix must be square, got ${A.rows.n} x ${A.cols.n}`);
+  }
+  checkSameOwn(A.rows, A.cols, 'jacobi: A.rows and A.cols must have the same own ids');
+  const ids = A.rows.partition.localItems;
+  const inverseDiagonal = A.ownOwn.map((block, p) => {
+    const rowToGlobal = ids[A.ownOwn.partIds.indexOf(p)].ownToGlobal;
+    const out = new Float64Array(block.nRows);
+    for (let i = 0; i < block.nRows; i++) {
+      let diagonal: number | undefined;
+      for (let k = block.rowPtr[i]; k < block.rowPtr[i + 1]; k++) {
+        if (block.colIdx[k] === i) diagonal = block.values[k];
+      }
+      if (diagonal === undefined || diagonal === 0 || !Number.isFinite(diagonal)) {
+        const what = diagonal === undefined ? 'has no diagonal entry' : `has diagonal entry ${diagonal}`;
+        throw new InvalidArgumentError(
+          `jacobi: global row ${rowToGlobal[i]} ${what}; the Jacobi preconditioner needs a finite nonzero diagonal`,
+          { partId: p },
+        );
+      }
+      out[i] = 1 / diagonal;
+    }
+    return out;
+  });
+  return new JacobiPreconditioner(A.rows, inverseDiagonal);
+}

@@ -1,0 +1,375 @@
+import assert from 'node:assert/strict';
+import {
+  PRange,
+  axpy,
+  getAny,
+  gather,
+  norm,
+  pfill,
+  pmap,
+  pvector,
+  pzeros,
+  sum,
+  type PData,
+  type PVector,
+} from '../../src/index.js';
+import { laplacianFdm, type DirichletFunction } from '../../src/gallery/laplacian-fdm.js';
+import { laplacianFem } from '../../src/gallery/laplacian-fem.js';
+import { uniformPartition } from '../../src/pdata/partitions.js';
+import { mul, type PSparseMatrix } from '../../src/pdata/psparse-matrix.js';
+import { psparse } from '../../src/pdata/psparse.js';
+import { pvectorFromCoo } from '../../src/pdata/pvector-from-coo.js';
+import { cg, type CgIterationInfo, type CgResult } from '../../src/solvers/cg.js';
+import type { Preconditioner } from '../../src/solvers/preconditioners.js';
+
+/** Parts per direction with product np, splitting the last direction first. */
+function partsFor(np: number, dims: number): number[] {
+  const parts = new Array<number>(dims).fill(1);
+  let rest = np;
+  for (let f = 2; rest > 1; f++) {
+    while (rest % f === 0) {
+      let d = dims - 1;
+      for (let e = dims - 1; e >= 0; e--) if (parts[e] < parts[d]) d = e;
+      parts[d] *= f;
+      rest /= f;
+    }
+  }
+  return parts;
+}
+
+/** Grid coordinates of an unknown's global id (column-major, direction 0 fastest). */
+function coordsOf(gid: number, sizes: readonly number[]): number[] {
+  const c: number[] = [];
+  let rest = gid;
+  for (const size of sizes) {
+    c.push(rest % size);
+    rest = Math.floor(rest / size);
+  }
+  return c;
+}
+
+/** Own values of `x` by global id, over every part (gathered). */
+function ownEntries(x: PVector): Map<number, number> {
+  const pieces = pmap(
+    (ids, values) => Array.from({ length: ids.nOwn }, (_, i): [number, number] => [ids.ownToGlobal[i], values[i]]),
+    x.rows.partition,
+    x.values,
+  );
+  return new Map(getAny(gather(pieces, { destination: 'all' })).flat());
+}
+
+function assertClose(actual: number, expected: number, relTol: number, what: string): void {
+  const scale = Math.max(Math.abs(expected), 1e-300);
+  assert.ok(Math.abs(actual - expected) <= relTol * scale, `${what}: ${actual} vs ${expected}`);
+}
+
+function sumOf(x: readonly number[]): number {
+  return x.reduce((a, b) => a + b, 0);
+}
+
+/** Solves the manufactured problem u = Σ x_d and checks u at every own node. */
+function checkManufactured(ranks: PData<number>, kind: 'fdm' | 'fem', sizes: number[]): void {
+  const parts = partsFor(ranks.np, sizes.length);
+  const u: DirichletFunction = (x) => sumOf(x);
+  const problem =
+    kind === 'fdm'
+      ? laplacianFdm(ranks, sizes, parts, { dirichlet: u })
+      : laplacianFem(ranks, sizes, parts, { dirichlet: u });
+  const A = psparse(problem.I, problem.J, problem.V, problem.rows, problem.cols).wait();
+  const b = pvectorFromCoo(problem.b.I, problem.b.V, A.rows).wait();
+  const result = cg(A, b, { rtol: 1e-12, preconditioner: 'jacobi' });
+  assert.equal(result.reason, 'converged-rtol');
+  assert.equal(result.converged, true);
+  const unknowns = kind === 'fdm' ? sizes : sizes.map((c) => c - 1);
+  const point = (c: number[]): number[] => (kind === 'fdm' ? c.map((ci) => ci + 1) : c.map((ci, d) => (ci + 1) / sizes[d]));
+  pmap(
+    (ids, values) => {
+      for (let i = 0; i < ids.nOwn; i++) {
+        const expected = sumOf(point(coordsOf(ids.ownToGlobal[i], unknowns)));
+        assert.ok(Math.abs(values[i] - expected) <= 1e-6, `x[${ids.ownToGlobal[i]}] = ${values[i]}, expected ${expected}`);
+      }
+    },
+    result.x.rows.partition,
+    result.x.values,
+  );
+}
+
+/** Dense Poisson-like SPD matrix with a varying diagonal, emitted by the owners of its rows. */
+function varyingSpd(ranks: PData<number>, n: number): { A: PSparseMatrix; dense: number[][] } {
+  const dense = Array.from({ length: n }, (_, i) =>
+    Array.from({ length: n }, (_, j) => {
+      if (i === j) return 3 + (i % 4);
+      if (Math.abs(i - j) === 1) return -1;
+      if (Math.abs(i - j) === 7) return -0.5;
+      return 0;
+    }),
+  );
+  const rows = uniformPartition(ranks, n);
+  const triplets = rows.partition.map((ids) => {
+    const I: number[] = [];
+    const J: number[] = [];
+    const V: number[] = [];
+    for (const i of ids.ownToGlobal) {
+      for (let j = 0; j < n; j++) {
+        if (dense[i][j] !== 0) {
+          I.push(i);
+          J.push(j);
+          V.push(dense[i][j]);
+        }
+      }
+    }
+    return { I, J, V };
+  });
+  const A = psparse(
+    triplets.map((t) => t.I),
+    triplets.map((t) => t.J),
+    triplets.map((t) => t.V),
+    rows,
+    rows,
+  ).wait();
+  return { A, dense };
+}
+
+/** Serial reference PCG on dense arrays (textbook Hestenes–Stiefel), with M = diag(m)⁻¹. */
+function referencePcg(
+  dense: number[][],
+  b: number[],
+  invM: number[],
+  rtol: number,
+): { x: number[]; residuals: number[] } {
+  const n = b.length;
+  const matVec = (v: number[]): number[] => dense.map((row) => row.reduce((s, a, j) => s + a * v[j], 0));
+  const dotD = (a: number[], c: number[]): number => a.reduce((s, ai, i) => s + ai * c[i], 0);
+  const x = new Array<number>(n).fill(0);
+  const r = b.slice();
+  let z = r.map((ri, i) => invM[i] * ri);
+  let p = z.slice();
+  let rz = dotD(r, z);
+  const residuals = [Math.sqrt(dotD(r, r))];
+  while (residuals[residuals.length - 1] > rtol * residuals[0]) {
+    const q = matVec(p);
+    const alpha = rz / dotD(p, q);
+    for (let i = 0; i < n; i++) {
+      x[i] += alpha * p[i];
+      r[i] -= alpha * q[i];
+    }
+    residuals.push(Math.sqrt(dotD(r, r)));
+    z = r.map((ri, i) => invM[i] * ri);
+    const rzNext = dotD(r, z);
+    p = z.map((zi, i) => zi + (rzNext / rz) * p[i]);
+    rz = rzNext;
+  }
+  return { x, residuals };
+}
+
+function checkAgainstReference(result: CgResult, reference: { x: number[]; residuals: number[] }): void {
+  assert.equal(result.iterations, reference.residuals.length - 1);
+  assert.equal(result.residuals.length, reference.residuals.length);
+  result.residuals.forEach((rk, k) => assertClose(rk, reference.residuals[k], 1e-9, `residual ${k}`));
+  for (const [gid, value] of ownEntries(result.x)) assertClose(value, reference.x[gid], 1e-9, `x[${gid}]`);
+}
+
+/** PETSc's figures for the 3-D Poisson problem n = 50 (anchors/README.md). */
+export function poisson3dN50MatchesPetsc(ranks: PData<number>): void {
+  const n = 50;
+  const { I, J, V, rows, cols } = laplacianFdm(ranks, [n, n, n], [1, 1, ranks.np]);
+  const A = psparse(I, J, V, rows, cols).wait();
+  assert.equal(A.nnz, 7 * n ** 3 - 6 * n ** 2);
+  const result = cg(A, pfill(1, A.rows), { rtol: 1e-8, preconditioner: 'jacobi' });
+  assert.equal(result.reason, 'converged-rtol');
+  assert.equal(result.iterations, 124);
+  assert.equal(result.residuals.length, 125);
+  assertClose(norm(result.x), 2.3655395059e4, 1e-10, '‖x‖₂');
+  assertClose(sum(result.x), 6.9426146955e6, 1e-10, 'Σx');
+  assert.ok(result.residuals[124] <= 1e-8 * result.residuals[0]);
+  assert.ok(result.residuals[123] > 1e-8 * result.residuals[0]);
+}
+
+export function manufacturedFdm2d(ranks: PData<number>): void {
+  checkManufactured(ranks, 'fdm', [10, 12]);
+}
+
+export function manufacturedFdm3d(ranks: PData<number>): void {
+  checkManufactured(ranks, 'fdm', [8, 9, 10]);
+}
+
+export function manufacturedFem2d(ranks: PData<number>): void {
+  checkManufactured(ranks, 'fem', [10, 12]);
+}
+
+export function manufacturedFem3d(ranks: PData<number>): void {
+  checkManufactured(ranks, 'fem', [8, 9, 10]);
+}
+
+export function jacobiMatchesSerialReference(ranks: PData<number>): void {
+  const n = 30;
+  const { A, dense } = varyingSpd(ranks, n);
+  const bValues = Array.from({ length: n }, (_, g) => 1 + (g % 5));
+  const b = pvector(A.rows, (ids) => Array.from(ids.localToGlobal, (g) => bValues[g]));
+  const result = cg(A, b, { rtol: 1e-10, preconditioner: 'jacobi' });
+  assert.equal(result.reason, 'converged-rtol');
+  const reference = referencePcg(dense, bValues, dense.map((row, i) => 1 / row[i]), 1e-10);
+  assert.ok(reference.residuals.length > 5, 'the reference needs several iterations');
+  checkAgainstReference(result, reference);
+}
+
+export function unpreconditionedMatchesSerialReference(ranks: PData<number>): void {
+  const n = 30;
+  const { A, dense } = varyingSpd(ranks, n);
+  const bValues = Array.from({ length: n }, (_, g) => Math.sin(g + 1));
+  const b = pvector(A.rows, (ids) => Array.from(ids.localToGlobal, (g) => bValues[g]));
+  const result = cg(A, b, { rtol: 1e-10 });
+  assert.equal(result.reason, 'converged-rtol');
+  checkAgainstReference(result, referencePcg(dense, bValues, new Array<number>(n).fill(1), 1e-10));
+}
+
+export function customPreconditionerIsUsed(ranks: PData<number>): void {
+  const n = 30;
+  const { A, dense } = varyingSpd(ranks, n);
+  const bValues = Array.from({ length: n }, (_, g) => 1 + (g % 3));
+  const b = pvector(A.rows, (ids) => Array.from(ids.localToGlobal, (g) => bValues[g]));
+  const weights = Array.from({ length: n }, (_, g) => 1 / (1 + (g % 2)));
+  let calls = 0;
+  const diagonalWeights: Preconditioner = {
+    apply(z, r) {
+      calls++;
+      pmap(
+        (ids, zs, rs) => {
+          for (let i = 0; i < ids.nOwn; i++) zs[i] = weights[ids.ownToGlobal[i]] * rs[i];
+        },
+        r.rows.partition,
+        z.values,
+        r.values,
+      );
+    },
+  };
+  const result = cg(A, b, { rtol: 1e-10, preconditioner: diagonalWeights });
+  assert.equal(result.reason, 'converged-rtol');
+  assert.equal(calls, result.iterations, 'one application per iteration that continues, plus the initial one');
+  checkAgainstReference(result, referencePcg(dense, bValues, weights, 1e-10));
+}
+
+export function onIterationSeesEveryResidual(ranks: PData<number>): void {
+  const { I, J, V, rows, cols } = laplacianFdm(ranks, [7, 9], partsFor(ranks.np, 2));
+  const A = psparse(I, J, V, rows, cols).wait();
+  const seen: CgIterationInfo[] = [];
+  const result = cg(A, pfill(1, A.rows), { preconditioner: 'jacobi', onIteration: (info) => seen.push({ ...info }) });
+  assert.equal(result.reason, 'converged-rtol');
+  assert.deepEqual(
+    seen,
+    result.residuals.map((residual, iteration) => ({ iteration, residual })),
+  );
+  assert.equal(result.residuals[0], Math.sqrt(63));
+}
+
+export function zeroRightHandSideConvergesAtIterationZero(ranks: PData<number>): void {
+  const { I, J, V, rows, cols } = laplacianFdm(ranks, [6, 5], partsFor(ranks.np, 2));
+  const A = psparse(I, J, V, rows, cols).wait();
+  const result = cg(A, pzeros(A.rows), { preconditioner: 'jacobi' });
+  assert.equal(result.converged, true);
+  assert.equal(result.reason, 'converged-rtol');
+  assert.equal(result.iterations, 0);
+  assert.deepEqual(result.residuals, [0]);
+  assert.equal(result.x.rows, A.cols);
+  for (const value of ownEntries(result.x).values()) assert.equal(value, 0);
+}
+
+export function exactInitialGuessConvergesAtIterationZero(ranks: PData<number>): void {
+  const sizes = [6, 7, 5];
+  const u: DirichletFunction = (x) => sumOf(x);
+  const problem = laplacianFdm(ranks, sizes, partsFor(ranks.np, 3), { dirichlet: u });
+  const A = psparse(problem.I, problem.J, problem.V, problem.rows, problem.cols).wait();
+  const b = pvectorFromCoo(problem.b.I, problem.b.V, A.rows).wait();
+  const exact = (range: PRange): PVector =>
+    pvector(range, (ids) => Array.from(ids.localToGlobal, (g) => sumOf(coordsOf(g, sizes).map((c) => c + 1))));
+  for (const range of [A.rows, A.cols]) {
+    const result = cg(A, b, { x0: exact(range) });
+    assert.equal(result.iterations, 0);
+    assert.deepEqual(result.residuals, [0]);
+    assert.equal(result.reason, 'converged-rtol');
+  }
+  const fromOnes = cg(A, b, { x0: pfill(1, A.rows), rtol: 1e-12, preconditioner: 'jacobi' });
+  assert.equal(fromOnes.reason, 'converged-rtol');
+  const error = pzeros(A.cols);
+  axpy(1, fromOnes.x, error);
+  axpy(-1, exact(A.cols), error);
+  assert.ok(norm(error) < 1e-8, `‖x − u‖ = ${norm(error)}`);
+}
+
+export function maxItersStopsWithTrueResidual(ranks: PData<number>): void {
+  const { I, J, V, rows, cols } = laplacianFdm(ranks, [10, 10], partsFor(ranks.np, 2));
+  const A = psparse(I, J, V, rows, cols).wait();
+  const b = pfill(1, A.rows);
+  const result = cg(A, b, { maxIters: 3, preconditioner: 'jacobi' });
+  assert.equal(result.reason, 'diverged-max-iters');
+  assert.equal(result.converged, false);
+  assert.equal(result.iterations, 3);
+  assert.equal(result.residuals.length, 4);
+  const trueResidual = mul(A, result.x);
+  axpy(-1, b, trueResidual);
+  assertClose(result.residuals[3], norm(trueResidual), 1e-12, '‖b − A x₃‖');
+  const none = cg(A, b, { maxIters: 0 });
+  assert.equal(none.reason, 'diverged-max-iters');
+  assert.deepEqual(none.residuals, [10]);
+}
+
+export function absoluteToleranceStops(ranks: PData<number>): void {
+  const { I, J, V, rows, cols } = laplacianFdm(ranks, [10, 10], partsFor(ranks.np, 2));
+  const A = psparse(I, J, V, rows, cols).wait();
+  const b = pfill(1, A.rows);
+  const atol = 1e-3 * 10;
+  const byAtol = cg(A, b, { rtol: 1e-6, atol, preconditioner: 'jacobi' });
+  assert.equal(byAtol.reason, 'converged-atol');
+  assert.equal(byAtol.converged, true);
+  const last = byAtol.residuals.length - 1;
+  assert.ok(byAtol.residuals[last] <= atol);
+  assert.ok(byAtol.residuals[last - 1] > atol);
+  const byRtol = cg(A, b, { rtol: 1e-2, atol: 1e-5, preconditioner: 'jacobi' });
+  assert.equal(byRtol.reason, 'converged-rtol');
+  assert.ok(byRtol.iterations < byAtol.iterations);
+}
+
+/** diag(3, 1, −1, −1, 3, 1, −1, −1): worked by hand, plain CG breaks down at the second step. */
+export function indefiniteMatrixBreaksDown(ranks: PData<number>): void {
+  const d = [3, 1, -1, -1, 3, 1, -1, -1];
+  const rows = uniformPartition(ranks, d.length);
+  const ids = rows.partition.map((own) => Array.from(own.ownToGlobal));
+  const A = psparse(ids, ids, ids.map((gids) => gids.map((g) => d[g])), rows, rows).wait();
+  const b = pfill(1, A.rows);
+  // r0 = 1, pᵀAp = Σd = 4, α = 2, r1 = 1 − 2d, ‖r1‖² = 88, β = 11, p = r1 + 11 → pᵀAp = −368.
+  const plain = cg(A, b);
+  assert.equal(plain.reason, 'diverged-breakdown');
+  assert.equal(plain.converged, false);
+  assert.equal(plain.iterations, 1);
+  assert.deepEqual(plain.residuals, [Math.sqrt(8), Math.sqrt(88)]);
+  for (const value of ownEntries(plain.x).values()) assert.equal(value, 2);
+  // diag(1, −1, ...) with Jacobi: z0 = D⁻¹ 1 alternates in sign, r0ᵀz0 = 0.
+  const alternating = psparse(ids, ids, ids.map((gids) => gids.map((g) => (g % 2 === 0 ? 1 : -1))), rows, rows).wait();
+  const jacobiRun = cg(alternating, b, { preconditioner: 'jacobi' });
+  assert.equal(jacobiRun.reason, 'diverged-breakdown');
+  assert.equal(jacobiRun.iterations, 0);
+}
+
+export function nanRightHandSideIsReported(ranks: PData<number>): void {
+  const { I, J, V, rows, cols } = laplacianFdm(ranks, [5, 5], partsFor(ranks.np, 2));
+  const A = psparse(I, J, V, rows, cols).wait();
+  const result = cg(A, pfill(Number.NaN, A.rows), { preconditioner: 'jacobi' });
+  assert.equal(result.reason, 'diverged-nan');
+  assert.equal(result.iterations, 0);
+  assert.equal(result.residuals.length, 1);
+  assert.ok(Number.isNaN(result.residuals[0]));
+}
+
+export function solutionGhostsAreConsistent(ranks: PData<number>): void {
+  const { I, J, V, rows, cols } = laplacianFdm(ranks, [6, 6], partsFor(ranks.np, 2));
+  const A = psparse(I, J, V, rows, cols).wait();
+  const { x } = cg(A, pfill(1, A.rows), { preconditioner: 'jacobi' });
+  const owned = ownEntries(x);
+  pmap(
+    (ids, values) => {
+      for (let k = 0; k < ids.nGhost; k++) assert.equal(values[ids.nOwn + k], owned.get(ids.ghostToGlobal[k]));
+    },
+    x.rows.partition,
+    x.values,
+  );
+}
