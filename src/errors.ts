@@ -12,7 +12,11 @@ export type ErrorCode =
   | 'PARTITION_MISMATCH'
   | 'INDEX_OUT_OF_RANGE'
   | 'NON_FINITE_VALUE'
-  | 'PART_FAILED';
+  | 'PART_FAILED'
+  | 'WORKER_FAILED'
+  | 'COLLECTIVE_TIMEOUT'
+  | 'MPI_ERROR'
+  | 'BACKEND_UNAVAILABLE';
 
 /** Where an error happened: the part id (0-based) and, on SPMD backends, the process rank. */
 export interface ErrorOrigin {
@@ -98,5 +102,101 @@ export class PartFailedError extends PartitionedArraysError {
     const what = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
     super('PART_FAILED', `part ${partId} failed: ${what}`, { ...origin, cause });
     Object.defineProperty(this, 'partId', { value: partId });
+  }
+}
+
+/**
+ * A part of a Threads run failed: its driver threw (synchronously or asynchronously), its worker
+ * called `process.exit`, died, or could not import the driver module. `partId` is the FIRST part
+ * that failed; `cause` is its original error, with the stack from inside the worker.
+ *
+ * @example
+ * ```ts
+ * try { await withThreads(4, './dist/driver.js'); }
+ * catch (e) { if (e instanceof WorkerError) console.error(e.partId, e.cause); }
+ * ```
+ */
+export class WorkerError extends PartFailedError {
+  override readonly code: ErrorCode = 'WORKER_FAILED';
+}
+
+/**
+ * Parts waited in a collective (or a channel round) that some other part never reached: the
+ * collectives of the parts do not match. Thrown by a waiting part after the collective timeout, or
+ * at once when the missing part can no longer arrive (it returned from `main` or waits in another
+ * collective). `collective` names what the part waited in; `missingParts` lists who did not arrive.
+ *
+ * @example
+ * ```ts
+ * // part 1 skips a reduction the others call:
+ * // CollectiveTimeoutError: gather: part 1 did not arrive within 500 ms (part 1 is running) (part 0)
+ * ```
+ */
+export class CollectiveTimeoutError extends PartitionedArraysError {
+  /** Name of the collective the part waited in (`'gather'`, `'barrier'`, `'Channel.wait'`, ...). */
+  readonly collective: string;
+  /** Parts that did not arrive, ascending. */
+  readonly missingParts: readonly number[];
+
+  constructor(collective: string, missingParts: readonly number[], message: string, origin?: ErrorOrigin) {
+    super('COLLECTIVE_TIMEOUT', message, origin);
+    this.collective = collective;
+    this.missingParts = missingParts;
+  }
+}
+
+/**
+ * An MPI call failed (the MPI backend's communicator returns errors instead of aborting), or MPI
+ * was used outside its life cycle (before `init` or after `finalize`).
+ *
+ * `errorClass` is the MPI error class (`MPI_Error_class`, e.g. 15 = `MPI_ERR_TRUNCATE` in Open MPI;
+ * `MPI_ERR_OTHER` for life-cycle misuse) and `errorString` the library's text for it
+ * (`MPI_Error_string`).
+ *
+ * @example
+ * ```ts
+ * try { binding.barrier(); }
+ * catch (e) { if (e instanceof MpiError) console.log(e.operation, e.errorClass, e.errorString); }
+ * ```
+ */
+export class MpiError extends PartitionedArraysError {
+  /** The MPI function (`MPI_Allgather`) or binding function (`barrier`) that failed. */
+  readonly operation: string;
+  /** MPI error class of the failure. */
+  readonly errorClass: number;
+  /** MPI's description of the error (`MPI_Error_string`). */
+  readonly errorString: string;
+
+  constructor(operation: string, errorClass: number, errorString: string, origin?: ErrorOrigin) {
+    super('MPI_ERROR', `${operation}: ${errorString} (MPI error class ${errorClass})`, origin);
+    this.operation = operation;
+    this.errorClass = errorClass;
+    this.errorString = errorString;
+  }
+}
+
+/**
+ * A backend cannot be used on this machine or in this process (for example the MPI addon is not
+ * built, or the program was not launched by `mpirun`). The message lists every `reason` found
+ * and every `fix`.
+ *
+ * @example
+ * ```ts
+ * try { await withMpi(main); }
+ * catch (e) { if (e instanceof BackendUnavailableError) console.error(e.reasons); }
+ * ```
+ */
+export class BackendUnavailableError extends PartitionedArraysError {
+  /** Everything that went wrong, one entry per attempt or check. */
+  readonly reasons: readonly string[];
+  /** What the user can do about it. */
+  readonly fixes: readonly string[];
+
+  constructor(summary: string, reasons: readonly string[], fixes: readonly string[], origin?: ErrorOrigin) {
+    const lines = [`${summary}:`, ...reasons.map((r) => `  - ${r}`)];
+    if (fixes.length > 0) lines.push('To fix this:', ...fixes.map((f, i) => `  ${i + 1}. ${f}`));
+    super('BACKEND_UNAVAILABLE', lines.join('\n'), origin);
+    this.reasons = Object.freeze([...reasons]);
+    this.fixes = Object.freeze([...fixes]);
   }
 }

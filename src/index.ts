@@ -14,6 +14,10 @@ export {
   IndexOutOfRangeError,
   NonFiniteValueError,
   PartFailedError,
+  WorkerError,
+  CollectiveTimeoutError,
+  MpiError,
+  BackendUnavailableError,
 } from './errors.js';
 export type { ErrorCode, ErrorOrigin } from './errors.js';
 
@@ -21,6 +25,14 @@ export type { ErrorCode, ErrorOrigin } from './errors.js';
 export type { Backend, BackendKind, KernelKind, Channel, ChannelPlan } from './backends/backend.js';
 export { Pending } from './backends/pending.js';
 export { SequentialBackend, withSequential } from './backends/sequential.js';
+export { ThreadsBackend } from './backends/threads/threads-backend.js';
+export { withThreads } from './backends/threads/with-threads.js';
+export type { ThreadsOptions } from './backends/threads/with-threads.js';
+export { MpiBackend } from './backends/mpi/mpi-backend.js';
+export { withMpi } from './backends/mpi/with-mpi.js';
+export type { WithMpiOptions } from './backends/mpi/with-mpi.js';
+export { loadMpiBinding } from './backends/mpi/load-binding.js';
+export type { MpiBinding, MpiExchange, MpiBuffer, MpiThreadLevel, MpiInitInfo } from './backends/mpi/binding.js';
 
 // PData: one item per part, and the collectives
 export { PData, pmap } from './pdata/pdata.js';

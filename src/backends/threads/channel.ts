@@ -1,0 +1,191 @@
+/**
+ * The float64 halo {@link Channel} of the Threads backend: senders copy their send segments
+ * straight into the receivers' shared inboxes with `TypedArray.set` and flag them with `Atomics`.
+ *
+ * Inbox of a part (one SharedArrayBuffer, made by {@link allocateInbox}): Int32 line 0 holds
+ * `ROUND`, the round the owner is in; line 1 + k holds the round of the last data that landed in
+ * receive segment k; the float64 receive buffer follows. Flow control: a sender pushes round r
+ * into a receiver only once the receiver's `ROUND` is ≥ r, i.e. once it called `start()` of round
+ * r and so finished reading round r − 1. Pushes that cannot go out in `start()` are deferred to
+ * `wait()`; `start()` never blocks, so no two parts can wait for each other.
+ *
+ * @module
+ */
+import type { Channel } from '../backend.js';
+import { InvalidArgumentError } from '../../errors.js';
+import type { Rendezvous } from './rendezvous.js';
+import { Kind, kindName, type SharedState } from './shared-state.js';
+import type { WaitSite, Waiter } from './waiting.js';
+
+const LINE = 16;
+const LINE_BYTES = 64;
+const ROUND = 0;
+
+/** A shared inbox for `nSegments` receive segments holding `nValues` float64 values in all. */
+export function allocateInbox(nSegments: number, nValues: number): SharedArrayBuffer {
+  return new SharedArrayBuffer((1 + nSegments) * LINE_BYTES + nValues * Float64Array.BYTES_PER_ELEMENT);
+}
+
+/** The control words of an inbox made by {@link allocateInbox}. */
+export function inboxWords(inbox: SharedArrayBuffer, nSegments: number): Int32Array {
+  return new Int32Array(inbox, 0, (1 + nSegments) * LINE);
+}
+
+/** The receive buffer of an inbox made by {@link allocateInbox}. */
+export function inboxValues(inbox: SharedArrayBuffer, nSegments: number): Float64Array {
+  return new Float64Array(inbox, (1 + nSegments) * LINE_BYTES);
+}
+
+/** One outgoing segment: where this part's send values go. */
+export interface OutSegment {
+  /** Receiving part. */
+  readonly to: number;
+  /** The receiver's inbox control words. */
+  readonly words: Int32Array;
+  /** The receiver's receive buffer. */
+  readonly values: Float64Array;
+  /** Index of the receiver's receive segment this one fills. */
+  readonly segment: number;
+  /** Offset of that segment in the receiver's receive buffer. */
+  readonly offset: number;
+  /** Start and end of the segment in this part's send buffer. */
+  readonly from: number;
+  readonly until: number;
+}
+
+/** The wiring of a channel on one part, as built collectively by `openChannel`. */
+export interface ChannelWiring {
+  readonly me: number;
+  readonly state: SharedState;
+  readonly waiter: Waiter;
+  readonly rendezvous: Rendezvous;
+  /** This part's inbox and the parts its receive segments come from. */
+  readonly inbox: SharedArrayBuffer;
+  readonly rcv: Int32Array;
+  readonly sendLength: number;
+  readonly out: readonly OutSegment[];
+}
+
+/** See the module comment. Created by `openChannel`; used by one part (thread). */
+export class ThreadsChannel implements Channel, WaitSite {
+  readonly kind = Kind.channelWait;
+  readonly send: readonly Float64Array[];
+  readonly recv: readonly Float64Array[];
+  private readonly me: number;
+  private readonly state: SharedState;
+  private readonly waiter: Waiter;
+  private readonly rendezvous: Rendezvous;
+  private readonly words: Int32Array;
+  private readonly rcv: Int32Array;
+  /** Distinct parts that send to this one (woken when this part starts a round). */
+  private readonly senders: readonly number[];
+  private readonly out: readonly OutSegment[];
+  /** `out[i]`'s values in the send buffer (views made once: a round allocates nothing). */
+  private readonly sources: readonly Float64Array[];
+  private readonly deferred: Uint8Array;
+  private nDeferred = 0;
+  private round = 0;
+  private inRound = false;
+
+  constructor(wiring: ChannelWiring) {
+    this.me = wiring.me;
+    this.state = wiring.state;
+    this.waiter = wiring.waiter;
+    this.rendezvous = wiring.rendezvous;
+    this.words = inboxWords(wiring.inbox, wiring.rcv.length);
+    this.rcv = wiring.rcv;
+    this.senders = [...new Set(wiring.rcv)].filter((q) => q !== wiring.me);
+    this.out = wiring.out;
+    const send = new Float64Array(wiring.sendLength);
+    this.send = [send];
+    this.recv = [inboxValues(wiring.inbox, wiring.rcv.length)];
+    this.sources = wiring.out.map((seg) => send.subarray(seg.from, seg.until));
+    this.deferred = new Uint8Array(wiring.out.length);
+  }
+
+  /**
+   * Starts round r: declares this part's receive buffer free for round r and pushes the send
+   * segments of every receiver that is ready for them (the others go out in `wait()`).
+   * @throws InvalidArgumentError when the previous round was not waited for.
+   */
+  start(): void {
+    if (this.inRound) {
+      throw new InvalidArgumentError('Channel.start() called again before wait()', { partId: this.me });
+    }
+    const r = ++this.round;
+    this.inRound = true;
+    Atomics.store(this.words, ROUND, r);
+    const { out, deferred, senders } = this;
+    for (let k = 0; k < senders.length; k++) this.state.wake(senders[k]);
+    for (let i = 0; i < out.length; i++) {
+      if (Atomics.load(out[i].words, ROUND) >= r) {
+        this.push(i);
+      } else {
+        deferred[i] = 1;
+        this.nDeferred++;
+      }
+    }
+  }
+
+  /**
+   * Blocks until every receive segment holds this round's values and every send segment went out.
+   * @throws InvalidArgumentError without a matching `start()`; WorkerError or
+   * CollectiveTimeoutError from the {@link Waiter}.
+   */
+  wait(): void {
+    if (!this.inRound) {
+      throw new InvalidArgumentError('Channel.wait() called without start()', { partId: this.me });
+    }
+    this.waiter.wait(this);
+    this.inRound = false;
+  }
+
+  ready(): boolean {
+    if (this.nDeferred > 0) this.pushDeferred();
+    if (this.nDeferred > 0) return false;
+    const { words, round } = this;
+    for (let k = 0; k < this.rcv.length; k++) {
+      if (Atomics.load(words, (1 + k) * LINE) < round) return false;
+    }
+    return true;
+  }
+
+  missing(): number[] {
+    const parts = new Set<number>();
+    this.out.forEach((seg, i) => {
+      if (this.deferred[i] === 1) parts.add(seg.to);
+    });
+    this.rcv.forEach((q, k) => {
+      if (Atomics.load(this.words, (1 + k) * LINE) < this.round) parts.add(q);
+    });
+    return [...parts].sort((a, b) => a - b);
+  }
+
+  /** A part that returned, or that waits in a central collective this part has not entered. */
+  stuck(q: number): string | undefined {
+    if (this.state.isDone(q)) return 'returned from main';
+    const arrived = this.state.arrived(q);
+    if (arrived > this.rendezvous.entered) {
+      return `waits in ${kindName(this.state.collectiveWord(q, arrived & 1) & 0xff)}`;
+    }
+    return undefined;
+  }
+
+  private pushDeferred(): void {
+    const { out, deferred, round } = this;
+    for (let i = 0; i < out.length; i++) {
+      if (deferred[i] === 1 && Atomics.load(out[i].words, ROUND) >= round) {
+        deferred[i] = 0;
+        this.nDeferred--;
+        this.push(i);
+      }
+    }
+  }
+
+  private push(i: number): void {
+    const seg = this.out[i];
+    seg.values.set(this.sources[i], seg.offset);
+    Atomics.store(seg.words, (1 + seg.segment) * LINE, this.round);
+    this.state.wake(seg.to);
+  }
+}

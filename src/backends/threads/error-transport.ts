@@ -1,0 +1,84 @@
+/**
+ * Moves a part's error from its worker to the supervisor with its class, message, stack, fields
+ * and cause chain (structured clone alone keeps only the message and stack of a few built-ins).
+ *
+ * @module
+ */
+import { AssertionError } from 'node:assert';
+import {
+  CollectiveTimeoutError,
+  DimensionMismatchError,
+  IndexOutOfRangeError,
+  InvalidArgumentError,
+  NonFiniteValueError,
+  PartFailedError,
+  PartitionedArraysError,
+  PartitionMismatchError,
+  WorkerError,
+} from '../../errors.js';
+import type { SerializedError } from './messages.js';
+
+/** Classes revived by name; anything else becomes an `Error` with the original name. */
+const CLASSES: Record<string, { prototype: Error }> = {
+  Error,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
+  AssertionError,
+  PartitionedArraysError,
+  InvalidArgumentError,
+  DimensionMismatchError,
+  PartitionMismatchError,
+  IndexOutOfRangeError,
+  NonFiniteValueError,
+  PartFailedError,
+  WorkerError,
+  CollectiveTimeoutError,
+};
+
+const SKIPPED = new Set(['name', 'message', 'stack', 'cause']);
+const MAX_CAUSE_DEPTH = 8;
+
+function isPlainValue(value: unknown): boolean {
+  const t = typeof value;
+  return value === null || t === 'string' || t === 'number' || t === 'boolean' || t === 'undefined' || t === 'bigint';
+}
+
+/** Turns what a part threw into a message-safe description. */
+export function serializeError(thrown: unknown, depth = 0): SerializedError {
+  if (!(thrown instanceof Error)) {
+    return { kind: 'value', text: String(thrown), value: isPlainValue(thrown) ? thrown : undefined };
+  }
+  const fields: Record<string, unknown> = {};
+  for (const key of Object.getOwnPropertyNames(thrown)) {
+    if (SKIPPED.has(key)) continue;
+    const value: unknown = Reflect.get(thrown, key);
+    if (isPlainValue(value) || (Array.isArray(value) && value.every(isPlainValue))) fields[key] = value;
+  }
+  const cause = thrown.cause === undefined || depth >= MAX_CAUSE_DEPTH ? undefined : serializeError(thrown.cause, depth + 1);
+  return { kind: 'error', name: thrown.name, message: thrown.message, stack: thrown.stack, fields, cause };
+}
+
+/**
+ * Rebuilds the error described by `serialized`: an instance of the same class when it is a
+ * built-in or a partitioned-arrays error, with its message, original stack, fields and cause.
+ */
+export function reviveError(serialized: SerializedError): unknown {
+  if (serialized.kind === 'value') return serialized.value ?? serialized.text;
+  const proto = (CLASSES[serialized.name] ?? Error).prototype;
+  const error = Object.create(proto) as Error;
+  const hidden = (key: string, value: unknown): void => {
+    Object.defineProperty(error, key, { value, writable: true, configurable: true, enumerable: false });
+  };
+  hidden('message', serialized.message);
+  hidden('stack', serialized.stack);
+  hidden('name', serialized.name);
+  for (const [key, value] of Object.entries(serialized.fields)) {
+    Object.defineProperty(error, key, { value, writable: true, configurable: true, enumerable: true });
+  }
+  if (serialized.cause !== undefined) hidden('cause', reviveError(serialized.cause));
+  return error;
+}

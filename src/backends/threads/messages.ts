@@ -1,0 +1,91 @@
+/**
+ * Every message of a Threads run, named and typed. `postMessage` carries start-up, results,
+ * failures and channel set-up only; data moves through shared memory.
+ *
+ * @module
+ */
+import type { ThreadsBackendInit } from './threads-backend.js';
+
+/** What the supervisor hands each worker as `workerData`: its backend and what to run. */
+export interface WorkerInit extends ThreadsBackendInit {
+  /** URL of the driver module the worker imports. */
+  readonly driverUrl: string;
+  /** Name of the driver's export to run (`'default'` for the default export). */
+  readonly exportName: string;
+}
+
+/** The worker imported the driver and found a function to run; it now waits for the start. */
+export interface ReadyMessage {
+  readonly type: 'ready';
+  readonly partId: number;
+}
+
+/** The driver module has no such export, or the export is not a function. */
+export interface BadExportMessage {
+  readonly type: 'bad-export';
+  readonly partId: number;
+  readonly exportName: string;
+  /** `typeof` the export, or `'missing'`. */
+  readonly found: string;
+  /** Names the module does export. */
+  readonly exportNames: readonly string[];
+}
+
+/** `main` returned (or resolved to) `value`, structured-cloned to the supervisor. */
+export interface ResultMessage {
+  readonly type: 'result';
+  readonly partId: number;
+  readonly value: unknown;
+}
+
+/** The part failed: importing the driver threw, `main` threw, or its result cannot be sent. */
+export interface FailedMessage {
+  readonly type: 'failed';
+  readonly partId: number;
+  readonly error: SerializedError;
+}
+
+/** Messages from a worker to the supervisor. */
+export type WorkerMessage = ReadyMessage | BadExportMessage | ResultMessage | FailedMessage;
+
+/**
+ * Between two workers: part `from` replaced its outbox of `parity` by the larger `buffer`;
+ * `generation` counts its replacements (see mailbox.ts).
+ */
+export interface OutboxMessage {
+  readonly type: 'outbox';
+  readonly from: number;
+  readonly parity: number;
+  readonly generation: number;
+  readonly buffer: SharedArrayBuffer;
+}
+
+/**
+ * Channel set-up, between two workers: part `from` receives values from the addressee and gives
+ * it the shared buffer they go into, with its receive plan.
+ */
+export interface ChannelInboxMessage {
+  readonly type: 'channel-inbox';
+  /** Sequence number of the channel (the same on every part: creation is collective). */
+  readonly channelId: number;
+  readonly from: number;
+  readonly inbox: SharedArrayBuffer;
+  readonly rcv: Int32Array;
+  readonly rcvPtrs: Int32Array;
+}
+
+/** Messages between two workers (over their direct port). */
+export type PeerMessage = OutboxMessage | ChannelInboxMessage;
+
+/** An error (or any thrown value) in a form that survives `postMessage` with its class and fields. */
+export type SerializedError =
+  | {
+      readonly kind: 'error';
+      readonly name: string;
+      readonly message: string;
+      readonly stack: string | undefined;
+      /** Own data fields worth keeping (`code`, `partId`, `collective`, `missingParts`, ...). */
+      readonly fields: Readonly<Record<string, unknown>>;
+      readonly cause: SerializedError | undefined;
+    }
+  | { readonly kind: 'value'; readonly text: string; readonly value: unknown };

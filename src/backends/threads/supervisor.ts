@@ -1,0 +1,211 @@
+/**
+ * The main-thread side of a Threads run: starts one worker per part, releases them together once
+ * all are READY, collects results, and on the first failure aborts the run (shared abort word),
+ * terminates what does not stop by itself and rejects with the first failing part's error. It
+ * settles only after every worker exited, leaving no worker, port or timer behind.
+ *
+ * @module
+ */
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { CollectiveTimeoutError, InvalidArgumentError, WorkerError } from '../../errors.js';
+import { reviveError } from './error-transport.js';
+import type { BadExportMessage, WorkerInit, WorkerMessage } from './messages.js';
+import { allocateSharedBuffers, SharedState, type SharedBuffers } from './shared-state.js';
+
+/** How long workers get to exit by themselves once the run is over, in ms. */
+const GRACE_MS = 200;
+/** Longest delay `setTimeout` accepts. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A validated Threads run (see `withThreads` for the meaning of each field). */
+export interface RunConfig {
+  readonly np: number;
+  readonly workerScript: URL;
+  readonly driverUrl: string;
+  readonly exportName: string;
+  readonly collectiveTimeoutMs: number;
+  /** Effective: false when parts outnumber cores. */
+  readonly spin: boolean;
+  readonly argv: readonly string[];
+}
+
+/** `ports[p][q]`: part p's end of a MessageChannel to part q (`null` on the diagonal). */
+function pairwisePorts(np: number): (MessagePort | null)[][] {
+  const ports = Array.from({ length: np }, () => new Array<MessagePort | null>(np).fill(null));
+  for (let p = 0; p < np; p++) {
+    for (let q = p + 1; q < np; q++) {
+      const { port1, port2 } = new MessageChannel();
+      ports[p][q] = port1;
+      ports[q][p] = port2;
+    }
+  }
+  return ports;
+}
+
+function badExport(message: BadExportMessage, driverUrl: string): InvalidArgumentError {
+  const what = message.exportName === 'default' ? 'default export' : `export '${message.exportName}'`;
+  if (message.found === 'missing') {
+    const names = message.exportNames.length === 0 ? 'nothing' : message.exportNames.join(', ');
+    return new InvalidArgumentError(`driver module ${driverUrl} has no ${what} (its exports: ${names})`);
+  }
+  return new InvalidArgumentError(
+    `driver module ${driverUrl}: its ${what} must be the driver function main(ranks), but it is a ${message.found}`,
+  );
+}
+
+/** One run; see the module comment. */
+export class Supervisor {
+  private readonly config: RunConfig;
+  private readonly buffers: SharedBuffers;
+  private readonly state: SharedState;
+  private readonly workers: (Worker | undefined)[];
+  private readonly results: unknown[];
+  private readonly hasResult: boolean[];
+  private readonly isReady: boolean[];
+  private readonly exited: boolean[];
+  /** Per failed part, how to build the run's rejection (only the first failure's is used). */
+  private readonly failures = new Map<number, () => unknown>();
+  private nReady = 0;
+  private nResults = 0;
+  private nExited = 0;
+  private stopping = false;
+  private startupTimer: NodeJS.Timeout | undefined;
+  private graceTimer: NodeJS.Timeout | undefined;
+  private settle: { resolve: (results: unknown[]) => void; reject: (error: unknown) => void } | undefined;
+
+  constructor(config: RunConfig) {
+    this.config = config;
+    this.buffers = allocateSharedBuffers(config.np);
+    this.state = new SharedState(this.buffers, config.np);
+    this.workers = new Array<Worker | undefined>(config.np).fill(undefined);
+    this.results = new Array<unknown>(config.np).fill(undefined);
+    this.hasResult = new Array<boolean>(config.np).fill(false);
+    this.isReady = new Array<boolean>(config.np).fill(false);
+    this.exited = new Array<boolean>(config.np).fill(false);
+  }
+
+  /** Starts the workers; resolves to the parts' results in part order once all exited. */
+  run(): Promise<unknown[]> {
+    return new Promise((resolve, reject) => {
+      this.settle = { resolve, reject };
+      this.startWorkers();
+    });
+  }
+
+  private startWorkers(): void {
+    const { np, collectiveTimeoutMs } = this.config;
+    const ports = pairwisePorts(np);
+    const originMs = performance.timeOrigin + performance.now();
+    for (let p = 0; p < np; p++) {
+      const init: WorkerInit = {
+        partId: p,
+        np,
+        buffers: this.buffers,
+        ports: ports[p],
+        collectiveTimeoutMs,
+        spin: this.config.spin,
+        originMs,
+        driverUrl: this.config.driverUrl,
+        exportName: this.config.exportName,
+      };
+      try {
+        const worker = new Worker(this.config.workerScript, {
+          workerData: init,
+          transferList: ports[p].filter((port): port is MessagePort => port !== null),
+          argv: [...this.config.argv],
+        });
+        worker.on('message', (message: WorkerMessage) => this.onMessage(p, message));
+        worker.on('error', (error) => this.fail(p, () => new WorkerError(p, error)));
+        worker.on('exit', (code) => this.onExit(p, code));
+        this.workers[p] = worker;
+      } catch (error) {
+        for (let q = p; q < np; q++) this.markExited(q);
+        for (const port of ports.slice(p).flat()) port?.close();
+        this.fail(p, () => new WorkerError(p, error));
+        return;
+      }
+    }
+    this.startupTimer = setTimeout(() => this.startupTimedOut(), Math.min(collectiveTimeoutMs, MAX_TIMER_MS));
+  }
+
+  private onMessage(p: number, message: WorkerMessage): void {
+    switch (message.type) {
+      case 'ready':
+        this.isReady[p] = true;
+        if (++this.nReady === this.config.np && !this.stopping) {
+          clearTimeout(this.startupTimer);
+          this.state.start();
+        }
+        break;
+      case 'result':
+        this.results[p] = message.value;
+        this.hasResult[p] = true;
+        if (++this.nResults === this.config.np) this.stop();
+        break;
+      case 'failed':
+        this.fail(p, () => new WorkerError(p, reviveError(message.error)));
+        break;
+      case 'bad-export':
+        this.fail(p, () => badExport(message, this.config.driverUrl));
+        break;
+    }
+  }
+
+  private onExit(p: number, code: number): void {
+    if (!this.hasResult[p] && !this.failures.has(p)) {
+      const reason = `the worker exited with code ${code} before main returned (process.exit or a crash)`;
+      this.fail(p, () => new WorkerError(p, new Error(reason)));
+    }
+    this.markExited(p);
+    this.maybeSettle();
+  }
+
+  private startupTimedOut(): void {
+    const late: number[] = [];
+    this.isReady.forEach((ready, p) => {
+      if (!ready) late.push(p);
+    });
+    const first = late[0] ?? 0;
+    const message = `start-up: not every worker imported the driver module within ${this.config.collectiveTimeoutMs} ms`;
+    this.fail(first, () => new WorkerError(first, new CollectiveTimeoutError('start-up', late, message, { partId: first })));
+  }
+
+  /** Records part p's failure (the first one recorded per part is kept) and aborts the run. */
+  private fail(p: number, error: () => unknown): void {
+    if (!this.failures.has(p)) this.failures.set(p, error);
+    this.state.abort(p);
+    this.stop();
+  }
+
+  /** The run is over (all results, or a failure): give workers a grace period, then terminate. */
+  private stop(): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    clearTimeout(this.startupTimer);
+    this.graceTimer = setTimeout(() => {
+      for (const worker of this.workers) void worker?.terminate();
+    }, GRACE_MS);
+    this.maybeSettle();
+  }
+
+  private markExited(p: number): void {
+    if (this.exited[p]) return;
+    this.exited[p] = true;
+    this.nExited++;
+  }
+
+  private maybeSettle(): void {
+    if (this.nExited < this.config.np || this.settle === undefined) return;
+    clearTimeout(this.graceTimer);
+    clearTimeout(this.startupTimer);
+    const { resolve, reject } = this.settle;
+    this.settle = undefined;
+    const failed = this.state.abortedBy();
+    if (failed < 0) {
+      resolve(this.results);
+      return;
+    }
+    const make = this.failures.get(failed) ?? this.failures.values().next().value;
+    reject(make === undefined ? new WorkerError(failed, new Error('the run was aborted')) : make());
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * The Threads backend as seen from inside one worker: this worker's single part and the
+ * primitives, all moving data through shared memory (see shared-state.ts for the layout and the
+ * waiting protocol, mailbox.ts for structured data, channel.ts for halos).
+ *
+ * @module
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { Backend, Channel, ChannelPlan, KernelKind } from '../backend.js';
+import { Pending } from '../pending.js';
+import { InvalidArgumentError } from '../../errors.js';
+import { openChannel } from './channel-setup.js';
+import { PeerPorts } from './peer-ports.js';
+import { encode, Mailbox, type Letter } from './mailbox.js';
+import { ALL_PARTS, NO_ROOT, Rendezvous } from './rendezvous.js';
+import { Kind, SharedState, type SharedBuffers } from './shared-state.js';
+import { Waiter } from './waiting.js';
+
+/** What a {@link ThreadsBackend} is built from (in a worker, from its `workerData`). */
+export interface ThreadsBackendInit {
+  readonly partId: number;
+  readonly np: number;
+  readonly buffers: SharedBuffers;
+  /** `ports[q]` talks to part q's worker; `null` at `partId`. */
+  readonly ports: readonly (MessagePort | null)[];
+  /** How long a part waits in a collective before it reports the missing parts, in ms. */
+  readonly collectiveTimeoutMs: number;
+  /** Whether waits spin briefly before sleeping (only sensible while parts ≤ cores). */
+  readonly spin: boolean;
+  /** `performance.timeOrigin + performance.now()` of the supervisor at start: origin of `wtime`. */
+  readonly originMs: number;
+}
+
+function checkPart(np: number, part: number, what: string, me: number): void {
+  if (!Number.isInteger(part) || part < 0 || part >= np) {
+    throw new InvalidArgumentError(`${what} must be a part id in 0..${np - 1}, got ${String(part)}`, { partId: me });
+  }
+}
+
+/**
+ * One part of a Threads run (`localParts = [partId]`). Collectives block the worker; structured
+ * items are copied with `v8.serialize`, so they must be structured data (no functions, no PData).
+ * Created by the worker bootstrap of {@link withThreads}; exported for tests and advanced use.
+ */
+export class ThreadsBackend implements Backend {
+  readonly kind = 'threads' as const;
+  readonly kernels: KernelKind = 'js';
+  readonly np: number;
+  readonly localParts: readonly number[];
+  private readonly me: number;
+  private readonly state: SharedState;
+  private readonly waiter: Waiter;
+  private readonly rendezvous: Rendezvous;
+  private readonly mailbox: Mailbox;
+  private readonly slots: Float64Array;
+  private readonly peers: PeerPorts;
+  private readonly clockOffsetMs: number;
+  private channelCount = 0;
+  private disposed = false;
+
+  constructor(init: ThreadsBackendInit) {
+    this.np = init.np;
+    this.me = init.partId;
+    this.localParts = Object.freeze([init.partId]);
+    this.state = new SharedState(init.buffers, init.np);
+    this.waiter = new Waiter(this.state, this.me, init.spin, init.collectiveTimeoutMs);
+    this.rendezvous = new Rendezvous(this.state, this.waiter, this.me);
+    this.peers = new PeerPorts(init.ports);
+    this.mailbox = new Mailbox(init.buffers, this.state, this.peers, this.me);
+    this.slots = this.state.scalarSlots;
+    this.clockOffsetMs = performance.timeOrigin - init.originMs;
+  }
+
+  gather<T>(items: readonly T[], destination: number | 'all'): T[][] {
+    this.checkLocal(items, 'gather');
+    if (destination !== 'all') checkPart(this.np, destination, 'gather destination', this.me);
+    const to = destination === 'all' ? ALL_PARTS : destination;
+    const parity = this.rendezvous.nextParity;
+    this.mailbox.post(parity, [{ to, bytes: encode(items[0], 'gather', this.me) }], 'gather');
+    this.rendezvous.meet(Kind.gather, to);
+    if (to !== ALL_PARTS && to !== this.me) return [[]];
+    const all: T[] = [];
+    for (let q = 0; q < this.np; q++) all.push(this.mailbox.open(q, parity, 0) as T);
+    return [all];
+  }
+
+  scatter<T>(items: readonly (readonly T[])[], source: number): T[] {
+    this.checkLocal(items, 'scatter');
+    checkPart(this.np, source, 'scatter source', this.me);
+    const letters: Letter[] = [];
+    if (source === this.me) {
+      const all = items[0];
+      if (!Array.isArray(all) || all.length !== this.np) {
+        throw new InvalidArgumentError(
+          `scatter: the source part must hold ${this.np} items (one per part), got ${Array.isArray(all) ? all.length : typeof all}`,
+          { partId: this.me },
+        );
+      }
+      all.forEach((item, q) => letters.push({ to: q, bytes: encode(item, 'scatter', this.me) }));
+    }
+    const parity = this.rendezvous.nextParity;
+    this.mailbox.post(parity, letters, 'scatter');
+    this.rendezvous.meet(Kind.scatter, source);
+    return [this.mailbox.openFor(source, parity, this.me, 'scatter') as T];
+  }
+
+  multicast<T>(items: readonly T[], source: number): T[] {
+    this.checkLocal(items, 'multicast');
+    checkPart(this.np, source, 'multicast source', this.me);
+    const letters = source === this.me ? [{ to: ALL_PARTS, bytes: encode(items[0], 'multicast', this.me) }] : [];
+    const parity = this.rendezvous.nextParity;
+    this.mailbox.post(parity, letters, 'multicast');
+    this.rendezvous.meet(Kind.multicast, source);
+    return [this.mailbox.openFor(source, parity, this.me, 'multicast') as T];
+  }
+
+  /** One float64 slot per part and parity in shared memory; allocation-free. */
+  allgatherFloat64(local: Float64Array, out: Float64Array): void {
+    if (local.length !== 1 || out.length !== this.np) {
+      throw new InvalidArgumentError(
+        `allgatherFloat64 needs 1 local value and an output of ${this.np}, got ${local.length} and ${out.length}`,
+        { partId: this.me },
+      );
+    }
+    this.checkOpen();
+    const { state, slots } = this;
+    const parity = this.rendezvous.nextParity;
+    slots[state.scalarIndex(this.me, parity)] = local[0];
+    this.rendezvous.meet(Kind.allgatherFloat64, NO_ROOT);
+    for (let q = 0; q < this.np; q++) out[q] = slots[state.scalarIndex(q, parity)];
+  }
+
+  /**
+   * Completes before returning (every part is inside the call anyway, and the mailboxes are then
+   * free for the next collective); the returned Pending is already done.
+   * @throws InvalidArgumentError when the items and targets differ in length, a part id is out of
+   * range, or the receive list disagrees with what the other parts sent.
+   */
+  exchange<T>(
+    send: readonly (readonly T[])[],
+    snd: readonly ArrayLike<number>[],
+    rcv: readonly ArrayLike<number>[],
+  ): Pending<T[][]> {
+    this.checkLocal(send, 'exchange');
+    this.checkLocal(snd, 'exchange');
+    this.checkLocal(rcv, 'exchange');
+    const { me, np } = this;
+    const [items, targets, sources] = [send[0], snd[0], rcv[0]];
+    if (items.length !== targets.length) {
+      throw new InvalidArgumentError(
+        `exchange: ${items.length} items to send but ${targets.length} send targets`,
+        { partId: me },
+      );
+    }
+    const letters = Array.from(targets, (q, k) => {
+      checkPart(np, q, `part ${me} send target`, me);
+      return { to: q, bytes: encode(items[k], 'exchange', me) };
+    });
+    for (let k = 0; k < sources.length; k++) checkPart(np, sources[k], `part ${me} receive source`, me);
+    const parity = this.rendezvous.nextParity;
+    this.mailbox.post(parity, letters, 'exchange');
+    this.rendezvous.meet(Kind.exchange, NO_ROOT);
+    const mine: number[][] = Array.from({ length: np }, () => []);
+    for (let p = 0; p < np; p++) {
+      for (let i = 0; i < this.mailbox.count(p, parity); i++) {
+        if (this.mailbox.recipient(p, parity, i) === me) mine[p].push(i);
+      }
+    }
+    const expected = new Array<number>(np).fill(0);
+    for (let k = 0; k < sources.length; k++) expected[sources[k]]++;
+    for (let p = 0; p < np; p++) {
+      if (mine[p].length !== expected[p]) {
+        throw new InvalidArgumentError(
+          `inconsistent exchange graph: part ${me} expects ${expected[p]} item(s) from part ${p}, which sends it ${mine[p].length}`,
+          { partId: me },
+        );
+      }
+    }
+    const received = Array.from(sources, (p) => this.mailbox.open(p, parity, mine[p].shift() as number) as T);
+    return Pending.done([received]);
+  }
+
+  createChannel(plans: readonly ChannelPlan[]): Channel {
+    this.checkLocal(plans, 'createChannel');
+    const { me, state, waiter, rendezvous, peers } = this;
+    return openChannel(plans[0], ++this.channelCount, { me, state, waiter, rendezvous, peers });
+  }
+
+  barrier(): void {
+    this.checkOpen();
+    this.rendezvous.meet(Kind.barrier, NO_ROOT);
+  }
+
+  /** Seconds since the run started, on the same clock in every worker of the run. */
+  wtime(): number {
+    return (this.clockOffsetMs + performance.now()) / 1000;
+  }
+
+  /** Closes the ports to the other workers; the shared memory goes when the last thread drops it. */
+  dispose(): void {
+    this.disposed = true;
+    this.peers.close();
+  }
+
+  private checkLocal(items: readonly unknown[], what: string): void {
+    this.checkOpen();
+    if (items.length !== 1) {
+      throw new InvalidArgumentError(`${what}: expected one item per local part (1), got ${items.length}`, {
+        partId: this.me,
+      });
+    }
+  }
+
+  private checkOpen(): void {
+    if (this.disposed) {
+      throw new InvalidArgumentError('the Threads backend was disposed (main returned)', { partId: this.me });
+    }
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * How a worker blocks: spin briefly (only while parts ≤ cores), then sleep on its doorbell with
+ * `Atomics.wait`, waking to abort, to a timeout, or when the awaited parts can no longer arrive.
+ *
+ * @module
+ */
+import { CollectiveTimeoutError, WorkerError } from '../../errors.js';
+import { kindName, type SharedState } from './shared-state.js';
+
+/** Longest spin before sleeping, in milliseconds. */
+const MAX_SPIN_MS = 0.05;
+/** Shortest spin: still long enough to notice that spinning pays again. */
+const MIN_SPIN_MS = 0.001;
+/** Longest single sleep, in milliseconds: a safety net, since every state change rings the bell. */
+const SLEEP_SLICE_MS = 250;
+
+/**
+ * Something a part waits for: a collective, a channel round, the start signal. Implementations
+ * are long-lived objects, so waiting allocates nothing on the fast path.
+ */
+export interface WaitSite {
+  /** The {@link Kind} code of what is awaited (names it in errors). */
+  readonly kind: number;
+  /** Whether the wait is over. May make progress as a side effect (e.g. deferred channel pushes). */
+  ready(): boolean;
+  /** Parts whose contribution is still missing, ascending (called only on the slow path). */
+  missing(): number[];
+  /**
+   * Why part `q` can never contribute any more (`'returned from main'`, `'waits in barrier'`), or
+   * `undefined` while it still may.
+   */
+  stuck(q: number): string | undefined;
+}
+
+/** Blocks one part (`me`) until a {@link WaitSite} is ready; see the module comment. */
+export class Waiter {
+  private readonly state: SharedState;
+  private readonly me: number;
+  private readonly spin: boolean;
+  private readonly timeoutMs: number;
+  /**
+   * Current spin budget, adapted like an adaptive mutex: halved when a spin ends in sleep (the
+   * other parts are slow or share our core), doubled when it succeeds.
+   */
+  private spinMs = MAX_SPIN_MS;
+
+  /**
+   * @param spin whether to spin before sleeping (callers pass false when parts outnumber cores).
+   * @param timeoutMs how long a part waits before it reports the missing parts.
+   */
+  constructor(state: SharedState, me: number, spin: boolean, timeoutMs: number) {
+    this.state = state;
+    this.me = me;
+    this.spin = spin;
+    this.timeoutMs = timeoutMs;
+  }
+
+  /**
+   * Returns once `site.ready()`.
+   * @throws WorkerError naming the failed part when the run was aborted.
+   * @throws CollectiveTimeoutError when the missing parts cannot arrive, or did not within the
+   * collective timeout.
+   */
+  wait(site: WaitSite): void {
+    if (site.ready()) return;
+    if (this.spin) {
+      const until = performance.now() + this.spinMs;
+      for (let i = 1; ; i++) {
+        if (site.ready()) {
+          this.spinMs = Math.min(2 * this.spinMs, MAX_SPIN_MS);
+          return;
+        }
+        if ((i & 15) === 0 && performance.now() > until) break;
+      }
+      this.spinMs = Math.max(this.spinMs / 2, MIN_SPIN_MS);
+    }
+    this.sleep(site);
+  }
+
+  private sleep(site: WaitSite): void {
+    const { state, me } = this;
+    const deadline = performance.now() + this.timeoutMs;
+    try {
+      for (;;) {
+        this.checkAbort(site);
+        const seen = state.doorbell(me);
+        state.setSleeping(me, site.kind);
+        if (site.ready()) return;
+        this.checkStuck(site);
+        const left = deadline - performance.now();
+        if (left <= 0) throw this.timeout(site, site.missing());
+        state.sleep(me, seen, Math.min(left, SLEEP_SLICE_MS));
+      }
+    } finally {
+      state.setSleeping(me, 0);
+    }
+  }
+
+  private checkAbort(site: WaitSite): void {
+    const failed = this.state.abortedBy();
+    if (failed < 0) return;
+    throw new WorkerError(
+      failed,
+      new Error(`the run was aborted (part ${this.me} stopped waiting in ${kindName(site.kind)})`),
+    );
+  }
+
+  /** Throws when a missing part is stuck; its state is read before re-checking that it is missing. */
+  private checkStuck(site: WaitSite): void {
+    const reasons = new Map<number, string>();
+    for (const q of site.missing()) {
+      const reason = site.stuck(q);
+      if (reason !== undefined) reasons.set(q, reason);
+    }
+    if (reasons.size === 0) return;
+    const still = site.missing();
+    const never = [...reasons.keys()].filter((q) => still.includes(q));
+    if (never.length === 0) return;
+    const why = never.map((q) => `part ${q} ${reasons.get(q) as string}`).join('; ');
+    throw new CollectiveTimeoutError(
+      kindName(site.kind),
+      never,
+      `${kindName(site.kind)} cannot complete: ${partList(never)} will never arrive (${why})`,
+      { partId: this.me },
+    );
+  }
+
+  private timeout(site: WaitSite, missing: number[]): CollectiveTimeoutError {
+    return new CollectiveTimeoutError(
+      kindName(site.kind),
+      missing,
+      `${kindName(site.kind)}: ${partList(missing)} did not arrive within ${this.timeoutMs} ms (${this.describe(missing)})`,
+      { partId: this.me },
+    );
+  }
+
+  private describe(parts: readonly number[]): string {
+    return parts
+      .map((q) => {
+        if (this.state.isDone(q)) return `part ${q} returned from main`;
+        const kind = this.state.waitingIn(q);
+        return kind === 0 ? `part ${q} is running` : `part ${q} waits in ${kindName(kind)}`;
+      })
+      .join('; ');
+  }
+}
+
+function partList(parts: readonly number[]): string {
+  return parts.length === 1 ? `part ${parts[0]}` : `parts ${parts.join(', ')}`;
+}

@@ -1,0 +1,57 @@
+/** The `pa run` command on the sequential and threads backends, in child processes. */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const cli = fileURLToPath(new URL('../dist/src/cli.js', import.meta.url));
+const hello = fileURLToPath(new URL('../dist/test/fixtures/threads/hello.js', import.meta.url));
+const failures = fileURLToPath(new URL('../dist/test/fixtures/threads/failures.js', import.meta.url));
+
+function pa(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const { status, stdout, stderr } = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 20_000 });
+  return { status, stdout, stderr };
+}
+
+describe('pa run', () => {
+  for (const backend of ['threads', 'sequential']) {
+    it(`--backend ${backend} runs the driver on every part with its arguments`, () => {
+      const { status, stdout, stderr } = pa('run', '--backend', backend, '--np', '3', hello, 'a', '--b');
+      expect(stderr).toBe('');
+      expect(status).toBe(0);
+      expect(stdout.trim().split('\n').sort()).toEqual(
+        [0, 1, 2].map((p) => `hello from part ${p} of 3 with args ["a","--b"]`),
+      );
+    });
+  }
+
+  it('--export picks a named export; a failing part exits 1 naming the part, message and stack', () => {
+    const { status, stdout, stderr } = pa('run', '--backend=threads', '--np=4', '--export', 'throwBeforeCollective', failures);
+    expect(status).toBe(1);
+    expect(stdout).toBe('');
+    const lines = stderr.split('\n');
+    expect(lines[0]).toBe('pa: part 1 failed: Error: part 1 fails before any collective');
+    expect(lines[1]).toBe('Error: part 1 fails before any collective');
+    expect(lines[2]).toContain('failures.js');
+  });
+
+  it('bad usage exits 1 with a message', () => {
+    const usage = 'usage: pa run --backend sequential|threads|mpi [--np N] [--export NAME] driver.js [args...]';
+    expect(pa('run', hello)).toEqual({ status: 1, stdout: '', stderr: `pa: ${usage}\n` });
+    expect(pa('run', '--backend', 'threads', hello)).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: `pa: --np N is required with --backend threads\n${usage}\n`,
+    });
+    expect(pa('run', '--backend', 'gpu', '--np', '2', hello)).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: `pa: unknown backend 'gpu' (expected sequential, threads or mpi)\n${usage}\n`,
+    });
+    expect(pa('run', '--backend', 'threads', '--np', '1.5', hello)).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: 'pa: np must be an integer >= 1, got 1.5\n',
+    });
+    expect(pa('run', '--bogus', 'x', hello).stderr).toBe(`pa: unknown option --bogus\n${usage}\n`);
+  });
+});
