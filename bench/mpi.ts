@@ -1,0 +1,137 @@
+/**
+ * MPI backend benchmark, the counterpart of `anchors/mpi_latency.py` (mpi4py) measured the same
+ * way: each call timed individually with MPI_Wtime after a warm-up, per-rank median, then the
+ * max over ranks (plus the mean from the total loop time):
+ *   - allreduce_1xf64: `MPI_Allreduce` of one float64 through the addon (what mpi4py times);
+ *   - allgather_dot:   the backend's `allgatherFloat64` + fold in part order (what `dot` does);
+ *   - barrier;
+ *   - ring_8B / ring_1MiB: a channel (Irecv from the left, Isend to the right, Waitall);
+ *   - cg: the Poisson CG solve of anchors/README.md (3-D, Jacobi, rtol 1e-8), assembly excluded.
+ *
+ * Run (after `npx tsc`), beside the anchor in the same session:
+ *   mpirun --oversubscribe -n 2 node dist/bench/mpi.js [--iters 10000] [--iters-big 1000] [--cg-n 100]
+ *   mpirun --oversubscribe -n 2 python3 ../shared/anchors/mpi_latency.py
+ * `--cg-n 0` skips the solve. Rank 0 prints a readable block and one line `RESULT {json}`.
+ */
+import { parseArgs } from 'node:util';
+import { cg, gather, getAny, laplacianFdm, pfill, psparse, type PData } from '../src/index.js';
+import { loadMpiBinding } from '../src/backends/mpi/load-binding.js';
+import { withMpi } from '../src/backends/mpi/with-mpi.js';
+
+interface Timing {
+  median_max_over_ranks: number;
+  median_rank0: number;
+  mean_max_over_ranks: number;
+  iters: number;
+}
+
+const { values: args } = parseArgs({
+  options: {
+    iters: { type: 'string', default: '10000' },
+    'iters-big': { type: 'string', default: '1000' },
+    'cg-n': { type: 'string', default: '100' },
+  },
+});
+
+function median(samples: Float64Array): number {
+  const sorted = Float64Array.from(samples).sort();
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Times `op` like the anchor: `warm` untimed calls, a barrier, then `iters` timed calls. */
+function bench(ranks: PData<number>, iters: number, warm: number, op: () => void): Timing {
+  const backend = ranks.backend;
+  for (let i = 0; i < warm; i++) op();
+  backend.barrier();
+  const samples = new Float64Array(iters);
+  const start = backend.wtime();
+  for (let i = 0; i < iters; i++) {
+    const t0 = backend.wtime();
+    op();
+    samples[i] = backend.wtime() - t0;
+  }
+  const mean = (backend.wtime() - start) / iters;
+  const medians = getAny(gather(ranks.map(() => median(samples)), { destination: 'all' }));
+  const means = getAny(gather(ranks.map(() => mean), { destination: 'all' }));
+  return { median_max_over_ranks: Math.max(...medians), median_rank0: medians[0], mean_max_over_ranks: Math.max(...means), iters };
+}
+
+/** A ring channel moving `bytes` from each part to the next. */
+function ring(ranks: PData<number>, bytes: number): { op: () => void; check: () => boolean } {
+  const np = ranks.np;
+  const me = ranks.partIds[0];
+  const count = bytes / Float64Array.BYTES_PER_ELEMENT;
+  const channel = ranks.backend.createChannel([
+    { snd: Int32Array.of((me + 1) % np), sndPtrs: Int32Array.of(0, count), rcv: Int32Array.of((me + np - 1) % np), rcvPtrs: Int32Array.of(0, count) },
+  ]);
+  channel.send[0].fill(me);
+  return {
+    op: () => {
+      channel.start();
+      channel.wait();
+    },
+    check: () => channel.recv[0][count - 1] === (me + np - 1) % np,
+  };
+}
+
+function solveSeconds(ranks: PData<number>, n: number): { seconds: number; iterations: number } {
+  const parts = [1, 1, ranks.np];
+  const { I, J, V, rows, cols } = laplacianFdm(ranks, [n, n, n], parts);
+  const A = psparse(I, J, V, rows, cols).wait();
+  const b = pfill(1, A.rows);
+  ranks.backend.barrier();
+  const t0 = ranks.backend.wtime();
+  const result = cg(A, b, { rtol: 1e-8, preconditioner: 'jacobi' });
+  const local = ranks.backend.wtime() - t0;
+  const seconds = Math.max(...getAny(gather(ranks.map(() => local), { destination: 'all' })));
+  return { seconds, iterations: result.iterations };
+}
+
+await withMpi((ranks) => {
+  const binding = loadMpiBinding();
+  const iters = Number(args.iters);
+  const itersBig = Number(args['iters-big']);
+  const cgN = Number(args['cg-n']);
+  const me = ranks.partIds[0];
+  const backend = ranks.backend;
+
+  const one = Float64Array.of(me + 1);
+  const sum = new Float64Array(1);
+  const res: Record<string, unknown> = { code: 'mpi_latency_js', ranks: ranks.np };
+  res.allreduce_1xf64 = bench(ranks, iters, 1000, () => binding.allreduce(one, sum, 'sum'));
+  if (sum[0] !== (ranks.np * (ranks.np + 1)) / 2) throw new Error(`allreduce gave ${sum[0]}`);
+  const all = new Float64Array(ranks.np);
+  let folded = 0;
+  res.allgather_dot = bench(ranks, iters, 1000, () => {
+    backend.allgatherFloat64(one, all);
+    folded = 0;
+    for (let q = 0; q < all.length; q++) folded += all[q];
+  });
+  if (folded !== (ranks.np * (ranks.np + 1)) / 2) throw new Error(`allgather fold gave ${folded}`);
+  res.barrier = bench(ranks, iters, 1000, () => backend.barrier());
+  const small = ring(ranks, 8);
+  res.ring_8B = bench(ranks, iters, 1000, small.op);
+  const big = ring(ranks, 1 << 20);
+  res.ring_1MiB = bench(ranks, itersBig, 50, big.op);
+  if (!small.check() || !big.check()) throw new Error('ring exchange delivered wrong values');
+  res.ring_1MiB_GBps = (1 << 20) / (res.ring_1MiB as Timing).median_max_over_ranks / 1e9;
+  if (cgN > 0) res.cg = { n: cgN, ...solveSeconds(ranks, cgN) };
+
+  if (me === 0) {
+    console.log(`partitioned-arrays MPI backend  ranks=${ranks.np}`);
+    for (const key of ['allreduce_1xf64', 'allgather_dot', 'barrier', 'ring_8B', 'ring_1MiB']) {
+      const t = res[key] as Timing;
+      console.log(
+        `${key.padEnd(16)} median(max over ranks)=${(t.median_max_over_ranks * 1e6).toFixed(2).padStart(9)} us  ` +
+          `rank0 median=${(t.median_rank0 * 1e6).toFixed(2).padStart(9)} us  mean=${(t.mean_max_over_ranks * 1e6).toFixed(2).padStart(9)} us  n=${t.iters}`,
+      );
+    }
+    console.log(`ring_1MiB bandwidth (per rank, one direction): ${(res.ring_1MiB_GBps as number).toFixed(2)} GB/s`);
+    if (res.cg !== undefined) {
+      const c = res.cg as { n: number; seconds: number; iterations: number };
+      console.log(`CG+Jacobi n=${c.n}: ${c.seconds.toFixed(3)} s, ${c.iterations} iterations (${((c.seconds / c.iterations) * 1e3).toFixed(2)} ms/iteration)`);
+    }
+    console.log(`RESULT ${JSON.stringify(res)}`);
+  }
+});

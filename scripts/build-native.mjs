@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+// Builds every native addon under native/ whose prerequisites are present (run by `npm install`
+// and `npm run build:native`). A missing prerequisite is never an install failure: it prints one
+// line saying which feature is unavailable and how to enable it, and the JS fallback is used.
+// With CI=true a missing prerequisite or a failed build exits 1, so CI never silently skips.
+//
+// Adding an addon = one entry in ADDONS: its directory (holding binding.gyp), what it enables,
+// a check of its prerequisites, and the fix to print when they are missing.
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const ci = process.env.CI === 'true' || process.env.CI === '1';
+
+/** Path of an executable named `name` on PATH, or undefined. */
+function onPath(name) {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir === '') continue;
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return join(dir, name);
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined;
+}
+
+const ADDONS = [
+  {
+    dir: 'native/kernels',
+    feature: 'the native kernels (SpMV, dot, axpy, fused CG updates)',
+    missing: () =>
+      onPath('g++') === undefined && onPath('c++') === undefined ? 'no C++ compiler (g++ or c++) was found on PATH' : undefined,
+    fix: 'install a C++ compiler (apt-get install -y g++), then run `npm run build:native`',
+  },
+  {
+    dir: 'native/mpi',
+    feature: 'the MPI backend',
+    missing: () => (onPath('mpicc') === undefined ? 'mpicc was not found on PATH' : undefined),
+    fix: 'install Open MPI (apt-get install -y openmpi-bin libopenmpi-dev), then run `npm run build:native`',
+  },
+];
+
+/** node-gyp's entry script: npm's own copy (no download), or one on PATH. */
+function findNodeGyp() {
+  const candidates = [
+    process.env.npm_config_node_gyp,
+    join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+    onPath('node-gyp'),
+  ];
+  return candidates.find((file) => file !== undefined && file !== '' && existsSync(file));
+}
+
+/** Why no addon can be built at all on this machine (toolchain shared by every addon), if so. */
+function toolchainProblem() {
+  const nodedir = dirname(dirname(process.execPath));
+  if (!existsSync(join(nodedir, 'include', 'node', 'node_api.h'))) {
+    return { problem: `Node's headers were not found in ${join(nodedir, 'include', 'node')}` };
+  }
+  try {
+    createRequire(join(root, 'package.json')).resolve('node-addon-api');
+  } catch {
+    return { problem: 'the node-addon-api package is not installed (run `npm install`)' };
+  }
+  const nodeGyp = findNodeGyp();
+  if (nodeGyp === undefined) return { problem: 'node-gyp was not found (it ships with npm)' };
+  return { nodedir, nodeGyp };
+}
+
+function build(addon, toolchain) {
+  const args = [toolchain.nodeGyp, 'rebuild', `--nodedir=${toolchain.nodedir}`, `--directory=${join(root, addon.dir)}`];
+  const result = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (result.status === 0) return undefined;
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-25).join('\n');
+  return `${output}\nnode-gyp exited with ${result.status ?? result.signal ?? result.error?.message}`;
+}
+
+let failed = false;
+const toolchain = toolchainProblem();
+for (const addon of ADDONS) {
+  if (!existsSync(join(root, addon.dir, 'binding.gyp'))) continue;
+  const missing = addon.missing() ?? toolchain.problem;
+  if (missing !== undefined) {
+    console.log(`partitioned-arrays: ${addon.feature} is unavailable (${missing}); to enable it, ${addon.fix}.`);
+    failed ||= ci;
+    continue;
+  }
+  const error = build(addon, toolchain);
+  if (error === undefined) {
+    console.log(`partitioned-arrays: built ${addon.dir} (${addon.feature}).`);
+  } else {
+    console.error(error);
+    console.log(`partitioned-arrays: ${addon.feature} is unavailable (the build of ${addon.dir} failed, see above); fix the error, then run \`npm run build:native\`.`);
+    failed ||= ci;
+  }
+}
+if (failed) {
+  console.error('partitioned-arrays: CI=true, so a missing or failed native build is an error.');
+  process.exit(1);
+}
