@@ -4,18 +4,36 @@
  * PETSc and SciPy reference programs). Prints progress every 25 iterations, the result, and a
  * timing table.
  *
- *   node dist/examples/poisson.js [--n 50] [--np 2] [--backend sequential]
+ *   node dist/examples/poisson.js [--n 50] [--np 2] [--backend sequential|threads]
+ *   mpirun -n 2 node dist/examples/poisson.js --backend mpi [--n 50]
+ *
+ * The module's default export is the driver `poisson(ranks)`, so the same code runs on every
+ * backend: worker threads import this module and run it; under mpirun every rank runs it.
  *
  * @module
  */
-import { pfill, withSequential, axpy, norm, sum, type PData } from '../src/index.js';
-import { laplacianFdm } from '../src/gallery/laplacian-fdm.js';
-import { psparse } from '../src/pdata/psparse.js';
-import { mul } from '../src/pdata/psparse-matrix.js';
-import { PTimer } from '../src/pdata/ptimer.js';
-import { cg } from '../src/solvers/cg.js';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
+import {
+  PTimer,
+  axpy,
+  cg,
+  laplacianFdm,
+  mul,
+  norm,
+  pfill,
+  psparse,
+  sum,
+  withMpi,
+  withSequential,
+  withThreads,
+  type PData,
+} from '../src/index.js';
 
-const USAGE = 'usage: node dist/examples/poisson.js [--n 50] [--np 2] [--backend sequential]';
+const USAGE =
+  'usage: node dist/examples/poisson.js [--n 50] [--np 2] [--backend sequential|threads]\n' +
+  '       mpirun -n NP node dist/examples/poisson.js --backend mpi [--n 50]';
 const BACKENDS = ['sequential', 'threads', 'mpi'] as const;
 const PROGRESS_EVERY = 25;
 
@@ -47,9 +65,6 @@ function parseArgs(argv: readonly string[]): Options {
       throw new UsageError(`unknown option ${flag}`);
     }
   }
-  if (options.backend !== 'sequential') {
-    throw new UsageError(`the ${options.backend} backend is not available yet in this version; use --backend sequential`);
-  }
   return options;
 }
 
@@ -74,7 +89,12 @@ function partsPerDirection(np: number): number[] {
   return parts;
 }
 
-function main(ranks: PData<number>, n: number): void {
+/**
+ * The driver: reads `--n` from the command line (every part sees the same arguments), assembles
+ * the matrix, solves, and prints from part 0.
+ */
+export default function poisson(ranks: PData<number>): void {
+  const { n } = parseArgs(process.argv.slice(2));
   const isMain = ranks.partIds.includes(0);
   const print = (line: string): void => {
     if (isMain) console.log(line);
@@ -146,13 +166,24 @@ async function run(): Promise<void> {
     process.exitCode = help ? 0 : 2;
     return;
   }
-  try {
-    await withSequential(options.np, (ranks) => main(ranks, options.n));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`poisson: ${error.message}\n${USAGE}`);
-    process.exitCode = 2;
-  }
+  if (options.backend === 'sequential') await withSequential(options.np, poisson);
+  else if (options.backend === 'threads') {
+    await withThreads(options.np, import.meta.url, { argv: process.argv.slice(2) });
+  } else await withMpi(poisson);
 }
 
-await run();
+/** True when this file is the program being run (not a module imported by a worker or a test). */
+function isEntryPoint(): boolean {
+  if (!isMainThread || process.argv[1] === undefined) return false;
+  return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+}
+
+if (isEntryPoint()) {
+  try {
+    await run();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`poisson: ${message}`);
+    process.exitCode = 1;
+  }
+}
