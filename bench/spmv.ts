@@ -1,0 +1,169 @@
+/**
+ * SpMV benchmark: the CSR SpMV of the 3-D Poisson matrix (n³ rows, 7-point, the matrix and
+ * ordering of `../shared/anchors/spmv.c`) with the JavaScript and the native kernels, and the
+ * anchor C program itself, interleaved in the same run: `rounds` rounds of (JS, native, C), each
+ * giving a median over `reps` timed SpMVs after 3 warm-ups (as spmv.c does); the figure is the
+ * median of the round medians. Also times the fused native `spmvDot` (q = A p and p·q in one pass)
+ * against `spmv` followed by `dot`, the CG step it replaces.
+ *
+ * GB/s use the anchors' traffic model of an SpMV, 12 bytes per stored entry + 24 bytes per row, for
+ * every row (the spmvDot rows also read p once more, 8 bytes per row, not counted).
+ *
+ * Run: `tsc -p tsconfig.json && node dist/bench/spmv.js [--n 100] [--rounds 3] [--reps 20]
+ * [--anchors ../shared/anchors]`. Prints a table, the ratios to C, and one `RESULT {json}` line.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { jsKernels } from '../src/kernels/js-kernels.js';
+import type { KernelSet } from '../src/kernels/kernel-set.js';
+import { loadKernelsBinding, nativeKernelSet } from '../src/kernels/native-kernels.js';
+
+const WARMUPS = 3;
+
+interface PoissonCsr {
+  readonly nRows: number;
+  readonly rowPtr: Int32Array;
+  readonly colIdx: Int32Array;
+  readonly values: Float64Array;
+}
+
+/** The 7-point Laplacian on n³ interior nodes, g = i + n j + n² k, built exactly as spmv.c does. */
+function poissonCsr(n: number): PoissonCsr {
+  const nRows = n * n * n;
+  const nn = n * n;
+  const rowPtr = new Int32Array(nRows + 1);
+  const colIdx = new Int32Array(7 * nRows - 6 * nn);
+  const values = new Float64Array(colIdx.length);
+  let p = 0;
+  const put = (col: number, value: number): void => {
+    colIdx[p] = col;
+    values[p++] = value;
+  };
+  for (let g = 0; g < nRows; g++) {
+    const i = g % n;
+    const j = Math.floor(g / n) % n;
+    const k = Math.floor(g / nn);
+    if (k > 0) put(g - nn, -1);
+    if (j > 0) put(g - n, -1);
+    if (i > 0) put(g - 1, -1);
+    put(g, 6);
+    if (i < n - 1) put(g + 1, -1);
+    if (j < n - 1) put(g + n, -1);
+    if (k < n - 1) put(g + nn, -1);
+    rowPtr[g + 1] = p;
+  }
+  if (p !== colIdx.length) throw new Error(`poissonCsr: ${p} entries, expected ${colIdx.length}`);
+  return { nRows, rowPtr, colIdx, values };
+}
+
+function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Median seconds of `reps` timed calls of `op` after the warm-ups. */
+function timeMedian(reps: number, op: () => void): number {
+  for (let w = 0; w < WARMUPS; w++) op();
+  const times: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = process.hrtime.bigint();
+    op();
+    times.push(Number(process.hrtime.bigint() - t0) * 1e-9);
+  }
+  return median(times);
+}
+
+/** Compiles the anchor once; returns the binary, or why it cannot run. */
+function buildAnchor(anchors: string): { binary: string } | { reason: string } {
+  const source = join(anchors, 'spmv.c');
+  if (!existsSync(source)) return { reason: `${source} not found (pass --anchors <dir>)` };
+  const binary = join(tmpdir(), `pa-bench-spmv-${process.pid}`);
+  const gcc = spawnSync('gcc', ['-O3', '-fopenmp', '-o', binary, source], { encoding: 'utf8' });
+  if (gcc.status !== 0) return { reason: `gcc -O3 -fopenmp failed: ${gcc.error?.message ?? gcc.stderr.trim()}` };
+  return { binary };
+}
+
+/** One run of the anchor: its median seconds (from its RESULT line). */
+function runAnchor(binary: string, n: number): number {
+  const run = spawnSync(binary, [String(n)], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
+  const line = run.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+  if (run.status !== 0 || line === undefined) throw new Error(`anchor spmv failed: ${run.stderr.trim()}`);
+  const result = JSON.parse(line.slice('RESULT '.length)) as { median_s: number; check_ok: boolean };
+  if (!result.check_ok) throw new Error('anchor spmv: check failed');
+  return result.median_s;
+}
+
+function main(): void {
+  const { values: args } = parseArgs({
+    options: {
+      n: { type: 'string', default: '100' },
+      rounds: { type: 'string', default: '3' },
+      reps: { type: 'string', default: '20' },
+      anchors: { type: 'string', default: resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'anchors') },
+    },
+  });
+  const n = Number(args.n);
+  const rounds = Number(args.rounds);
+  const reps = Number(args.reps);
+  const A = poissonCsr(n);
+  const nnz = A.rowPtr[A.nRows];
+  const bytes = 12 * nnz + 24 * A.nRows;
+  const x = new Float64Array(A.nRows).fill(1);
+  const y = new Float64Array(A.nRows);
+
+  let native: KernelSet | undefined;
+  try {
+    native = nativeKernelSet(loadKernelsBinding());
+  } catch (error) {
+    console.log(`native kernels unavailable: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const anchor = buildAnchor(args.anchors);
+  if ('reason' in anchor) console.log(`C anchor unavailable: ${anchor.reason}`);
+
+  const spmvWith = (k: KernelSet) => () => k.spmv(A.nRows, A.rowPtr, A.colIdx, A.values, x, y);
+  const samples: Record<string, number[]> = {};
+  const record = (name: string, seconds: number): void => {
+    (samples[name] ??= []).push(seconds);
+  };
+  let sink = 0;
+  for (let round = 0; round < rounds; round++) {
+    record('js spmv', timeMedian(reps, spmvWith(jsKernels)));
+    if (native !== undefined) {
+      const k = native;
+      record('native spmv', timeMedian(reps, spmvWith(k)));
+      record('native spmvDot (fused)', timeMedian(reps, () => (sink += k.spmvDot(A.nRows, A.rowPtr, A.colIdx, A.values, x, y, x))));
+      record('native spmv + dot', timeMedian(reps, () => {
+        k.spmv(A.nRows, A.rowPtr, A.colIdx, A.values, x, y);
+        sink += k.dot(A.nRows, x, y);
+      }));
+    }
+    if ('binary' in anchor) record('C spmv.c', runAnchor(anchor.binary, n));
+  }
+  if ('binary' in anchor) rmSync(anchor.binary, { force: true });
+  let check = 0;
+  for (let i = 0; i < A.nRows; i++) check += y[i];
+  if (check !== 6 * n * n || !Number.isFinite(sink)) throw new Error(`check failed: sum(y) = ${check}, expected ${6 * n * n}`);
+
+  const c = samples['C spmv.c'] === undefined ? undefined : median(samples['C spmv.c']);
+  console.log(`CSR SpMV, 3-D Poisson n=${n}: ${A.nRows} rows, ${nnz} entries, model ${(bytes / 1e6).toFixed(1)} MB; ` +
+    `${rounds} interleaved rounds x ${reps} reps, medians`);
+  console.log('kernel                      ms       GB/s   throughput / C   rounds (ms)');
+  const result: Record<string, { median_s: number; gbs: number; ratio_to_c: number | null }> = {};
+  for (const [name, times] of Object.entries(samples)) {
+    const t = median(times);
+    const ratio = c === undefined ? null : c / t;
+    result[name] = { median_s: t, gbs: bytes / t / 1e9, ratio_to_c: ratio };
+    console.log(
+      `${name.padEnd(26)} ${(t * 1e3).toFixed(3).padStart(7)} ${(bytes / t / 1e9).toFixed(2).padStart(9)} ` +
+        `${(ratio === null ? '-' : ratio.toFixed(3)).padStart(14)}   ${times.map((s) => (s * 1e3).toFixed(2)).join(' ')}`,
+    );
+  }
+  console.log(`RESULT ${JSON.stringify({ code: 'pa_spmv', n, rows: A.nRows, nnz, bytes_model: bytes, rounds, reps, kernels: result })}`);
+}
+
+main();

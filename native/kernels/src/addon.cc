@@ -1,0 +1,246 @@
+// pa_kernels: Node-API entry points of the loops in kernels.h. The TypeScript description of
+// every export is src/kernels/kernels-binding.ts; the library calls them through
+// src/kernels/native-kernels.ts, which validates the arguments first (with the library's error
+// classes). The checks here repeat the ones that keep memory safe (types and lengths), so a
+// direct call with bad arguments throws a TypeError or RangeError instead of touching memory it
+// does not own. Column ids are not checked (a precondition: they index x).
+//
+// The entry points use the plain C API: node-addon-api's CallbackInfo heap-allocates the argument
+// list of calls with more than 6 arguments, and these run inside every CG iteration.
+#include <napi.h>
+
+#include <cmath>
+#include <cstdint>
+#include <exception>
+#include <string>
+
+#include "kernels.h"
+
+namespace pa_kernels {
+
+namespace {
+
+// A bad argument: thrown by the readers below, turned into a JS exception by Entry.
+struct ArgumentError {
+  bool isType;
+  std::string message;
+};
+
+[[noreturn]] void Fail(bool isType, const char* kernel, const char* name, const std::string& what) {
+  throw ArgumentError{isType, std::string(kernel) + ": " + name + " " + what};
+}
+
+double NumberArg(napi_env env, napi_value value, const char* kernel, const char* name) {
+  double out = 0.0;
+  if (napi_get_value_double(env, value, &out) != napi_ok) Fail(true, kernel, name, "must be a number");
+  return out;
+}
+
+// A count: an integer in 0 .. 2^31-1 (CSR ids are 32-bit; vectors are indexed like them).
+std::size_t CountArg(napi_env env, napi_value value, const char* kernel, const char* name) {
+  const double n = NumberArg(env, value, kernel, name);
+  if (!(n >= 0.0 && n <= 2147483647.0 && std::floor(n) == n)) {
+    Fail(false, kernel, name, "must be an integer in 0 .. 2^31-1");
+  }
+  return static_cast<std::size_t>(n);
+}
+
+// A typed array's elements (Node-API's pointer already includes the view's byteOffset).
+template <typename T>
+struct Span {
+  T* data;
+  std::size_t length;
+};
+
+template <typename T>
+Span<T> ArrayArg(napi_env env, napi_value value, napi_typedarray_type type, std::size_t minLength,
+                 const char* kernel, const char* name) {
+  napi_typedarray_type actual = napi_int8_array;
+  std::size_t length = 0;
+  void* data = nullptr;
+  // napi_get_typedarray_info fails (napi_invalid_arg) for anything that is not a typed array.
+  if (napi_get_typedarray_info(env, value, &actual, &length, &data, nullptr, nullptr) != napi_ok ||
+      actual != type) {
+    Fail(true, kernel, name, type == napi_int32_array ? "must be an Int32Array" : "must be a Float64Array");
+  }
+  if (length < minLength) {
+    Fail(false, kernel, name, "has length " + std::to_string(length) + ", needs at least " +
+                                  std::to_string(minLength));
+  }
+  return Span<T>{static_cast<T*>(data), length};
+}
+
+const double* DoubleArg(napi_env env, napi_value v, std::size_t n, const char* kernel, const char* name) {
+  return ArrayArg<const double>(env, v, napi_float64_array, n, kernel, name).data;
+}
+
+double* MutableDoubleArg(napi_env env, napi_value v, std::size_t n, const char* kernel, const char* name) {
+  return ArrayArg<double>(env, v, napi_float64_array, n, kernel, name).data;
+}
+
+// Arguments 0..3 of every SpMV: nRows, rowPtr, colIdx, values, with rowPtr[nRows] within the
+// entries. Row pointers in between and column ids are not checked (precondition).
+Csr CsrArgs(napi_env env, const napi_value* args, const char* kernel) {
+  const std::size_t nRows = CountArg(env, args[0], kernel, "nRows");
+  const auto rowPtr = ArrayArg<const std::int32_t>(env, args[1], napi_int32_array, nRows + 1, kernel, "rowPtr");
+  const auto colIdx = ArrayArg<const std::int32_t>(env, args[2], napi_int32_array, 0, kernel, "colIdx");
+  const auto values = ArrayArg<const double>(env, args[3], napi_float64_array, 0, kernel, "values");
+  const std::int32_t nnz = rowPtr.data[nRows];
+  if (nnz < 0 || static_cast<std::size_t>(nnz) > colIdx.length || static_cast<std::size_t>(nnz) > values.length) {
+    Fail(false, kernel, "rowPtr[nRows]", "must be in 0 .. min(colIdx.length, values.length)");
+  }
+  return Csr{static_cast<std::int32_t>(nRows), rowPtr.data, colIdx.data, values.data};
+}
+
+napi_value Number(napi_env env, double value) {
+  napi_value out = nullptr;
+  napi_create_double(env, value, &out);
+  return out;
+}
+
+// Reads exactly N arguments (missing ones are undefined) and runs F, turning an ArgumentError
+// into a TypeError or RangeError (and any other C++ exception, e.g. bad_alloc, into an Error:
+// none may cross into Node).
+template <std::size_t N, napi_value (*F)(napi_env, const napi_value*)>
+napi_value Entry(napi_env env, napi_callback_info info) {
+  napi_value args[N];
+  std::size_t argc = N;
+  if (napi_get_cb_info(env, info, &argc, args, nullptr, nullptr) != napi_ok) return nullptr;
+  try {
+    return F(env, args);
+  } catch (const ArgumentError& error) {
+    if (error.isType) napi_throw_type_error(env, nullptr, error.message.c_str());
+    else napi_throw_range_error(env, nullptr, error.message.c_str());
+    return nullptr;
+  } catch (const std::exception& error) {
+    napi_throw_error(env, nullptr, error.what());
+    return nullptr;
+  }
+}
+
+// spmv(nRows, rowPtr, colIdx, values, x, y)
+napi_value SpmvEntry(napi_env env, const napi_value* args) {
+  const Csr a = CsrArgs(env, args, "spmv");
+  const double* x = DoubleArg(env, args[4], 0, "spmv", "x");
+  Spmv(a, x, MutableDoubleArg(env, args[5], a.nRows, "spmv", "y"));
+  return nullptr;
+}
+
+// spmvAdd(nRows, rowPtr, colIdx, values, x, y)
+napi_value SpmvAddEntry(napi_env env, const napi_value* args) {
+  const Csr a = CsrArgs(env, args, "spmvAdd");
+  const double* x = DoubleArg(env, args[4], 0, "spmvAdd", "x");
+  SpmvAdd(a, x, MutableDoubleArg(env, args[5], a.nRows, "spmvAdd", "y"));
+  return nullptr;
+}
+
+// spmvDot(nRows, rowPtr, colIdx, values, x, y, w) -> w.y
+napi_value SpmvDotEntry(napi_env env, const napi_value* args) {
+  const Csr a = CsrArgs(env, args, "spmvDot");
+  const double* x = DoubleArg(env, args[4], 0, "spmvDot", "x");
+  double* y = MutableDoubleArg(env, args[5], a.nRows, "spmvDot", "y");
+  return Number(env, SpmvDot(a, x, y, DoubleArg(env, args[6], a.nRows, "spmvDot", "w")));
+}
+
+// spmvAddDot(nRows, rowPtr, colIdx, values, x, y, w) -> w.y
+napi_value SpmvAddDotEntry(napi_env env, const napi_value* args) {
+  const Csr a = CsrArgs(env, args, "spmvAddDot");
+  const double* x = DoubleArg(env, args[4], 0, "spmvAddDot", "x");
+  double* y = MutableDoubleArg(env, args[5], a.nRows, "spmvAddDot", "y");
+  return Number(env, SpmvAddDot(a, x, y, DoubleArg(env, args[6], a.nRows, "spmvAddDot", "w")));
+}
+
+// dot(n, x, y) -> x.y
+napi_value DotEntry(napi_env env, const napi_value* args) {
+  const std::size_t n = CountArg(env, args[0], "dot", "n");
+  const double* x = DoubleArg(env, args[1], n, "dot", "x");
+  return Number(env, Dot(n, x, DoubleArg(env, args[2], n, "dot", "y")));
+}
+
+// sum(n, x) -> sum of x
+napi_value SumEntry(napi_env env, const napi_value* args) {
+  const std::size_t n = CountArg(env, args[0], "sum", "n");
+  return Number(env, Sum(n, DoubleArg(env, args[1], n, "sum", "x")));
+}
+
+// axpy(n, alpha, x, y)
+napi_value AxpyEntry(napi_env env, const napi_value* args) {
+  const std::size_t n = CountArg(env, args[0], "axpy", "n");
+  const double alpha = NumberArg(env, args[1], "axpy", "alpha");
+  const double* x = DoubleArg(env, args[2], n, "axpy", "x");
+  Axpy(n, alpha, x, MutableDoubleArg(env, args[3], n, "axpy", "y"));
+  return nullptr;
+}
+
+// axpby(n, alpha, x, beta, y)
+napi_value AxpbyEntry(napi_env env, const napi_value* args) {
+  const std::size_t n = CountArg(env, args[0], "axpby", "n");
+  const double alpha = NumberArg(env, args[1], "axpby", "alpha");
+  const double* x = DoubleArg(env, args[2], n, "axpby", "x");
+  const double beta = NumberArg(env, args[3], "axpby", "beta");
+  Axpby(n, alpha, x, beta, MutableDoubleArg(env, args[4], n, "axpby", "y"));
+  return nullptr;
+}
+
+// scale(n, alpha, x)
+napi_value ScaleEntry(napi_env env, const napi_value* args) {
+  const std::size_t n = CountArg(env, args[0], "scale", "n");
+  const double alpha = NumberArg(env, args[1], "scale", "alpha");
+  Scale(n, alpha, MutableDoubleArg(env, args[2], n, "scale", "x"));
+  return nullptr;
+}
+
+// cgUpdate(n, alpha, p, q, x, r) -> r.r
+napi_value CgUpdateEntry(napi_env env, const napi_value* args) {
+  const char* k = "cgUpdate";
+  const std::size_t n = CountArg(env, args[0], k, "n");
+  const double alpha = NumberArg(env, args[1], k, "alpha");
+  const double* p = DoubleArg(env, args[2], n, k, "p");
+  const double* q = DoubleArg(env, args[3], n, k, "q");
+  double* x = MutableDoubleArg(env, args[4], n, k, "x");
+  double* r = MutableDoubleArg(env, args[5], n, k, "r");
+  return Number(env, CgUpdate(n, alpha, p, q, x, r));
+}
+
+// cgUpdateJacobi(n, alpha, p, q, x, r, dinv, z, out)
+napi_value CgUpdateJacobiEntry(napi_env env, const napi_value* args) {
+  const char* k = "cgUpdateJacobi";
+  const std::size_t n = CountArg(env, args[0], k, "n");
+  const double alpha = NumberArg(env, args[1], k, "alpha");
+  const double* p = DoubleArg(env, args[2], n, k, "p");
+  const double* q = DoubleArg(env, args[3], n, k, "q");
+  double* x = MutableDoubleArg(env, args[4], n, k, "x");
+  double* r = MutableDoubleArg(env, args[5], n, k, "r");
+  const double* dinv = DoubleArg(env, args[6], n, k, "dinv");
+  double* z = MutableDoubleArg(env, args[7], n, k, "z");
+  double* out = MutableDoubleArg(env, args[8], 2, k, "out");
+  CgUpdateJacobi(n, alpha, p, q, x, r, dinv, z, out);
+  return nullptr;
+}
+
+void Export(Napi::Env env, Napi::Object exports, const char* name, napi_callback callback) {
+  napi_value fn = nullptr;
+  NAPI_THROW_IF_FAILED_VOID(env, napi_create_function(env, name, NAPI_AUTO_LENGTH, callback, nullptr, &fn));
+  exports.Set(name, Napi::Value(env, fn));
+}
+
+}  // namespace
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  Export(env, exports, "spmv", Entry<6, SpmvEntry>);
+  Export(env, exports, "spmvAdd", Entry<6, SpmvAddEntry>);
+  Export(env, exports, "spmvDot", Entry<7, SpmvDotEntry>);
+  Export(env, exports, "spmvAddDot", Entry<7, SpmvAddDotEntry>);
+  Export(env, exports, "dot", Entry<3, DotEntry>);
+  Export(env, exports, "sum", Entry<2, SumEntry>);
+  Export(env, exports, "axpy", Entry<4, AxpyEntry>);
+  Export(env, exports, "axpby", Entry<5, AxpbyEntry>);
+  Export(env, exports, "scale", Entry<3, ScaleEntry>);
+  Export(env, exports, "cgUpdate", Entry<6, CgUpdateEntry>);
+  Export(env, exports, "cgUpdateJacobi", Entry<9, CgUpdateJacobiEntry>);
+  return exports;
+}
+
+NODE_API_MODULE(pa_kernels, Init)
+
+}  // namespace pa_kernels

@@ -1,0 +1,131 @@
+// The hot loops of partitioned-arrays on raw arrays, free of Node-API so they can be read (and
+// timed) on their own. Their JavaScript twins are in src/kernels/js-kernels.ts, statement for
+// statement: every sum starts at 0 (or at y[i] for the adding SpMVs), runs left to right with one
+// accumulator, and every element is read and written in the same order, so both give the same
+// bits, also when arrays overlap. That is why nothing here is `restrict`, and why the build uses
+// -ffp-contract=off and no -ffast-math (no FMA contraction, no reassociation, no flush to zero).
+#ifndef PA_KERNELS_KERNELS_H_
+#define PA_KERNELS_KERNELS_H_
+
+#include <cstddef>
+#include <cstdint>
+
+namespace pa_kernels {
+
+// The CSR block of a sparse matrix: row i holds entries rowPtr[i] .. rowPtr[i+1]-1. Passed by
+// value: members of a local copy cannot alias y, so they stay in registers across y's stores.
+struct Csr {
+  std::int32_t nRows;
+  const std::int32_t* rowPtr;
+  const std::int32_t* colIdx;
+  const double* values;
+};
+
+// y[i] = sum_k values[k] * x[colIdx[k]] over the entries of row i.
+inline void Spmv(const Csr a, const double* x, double* y) {
+  for (std::int32_t i = 0; i < a.nRows; i++) {
+    double s = 0.0;
+    const std::int32_t end = a.rowPtr[i + 1];
+    for (std::int32_t k = a.rowPtr[i]; k < end; k++) s += a.values[k] * x[a.colIdx[k]];
+    y[i] = s;
+  }
+}
+
+// y[i] += sum_k values[k] * x[colIdx[k]], the row's sum starting from y[i].
+inline void SpmvAdd(const Csr a, const double* x, double* y) {
+  for (std::int32_t i = 0; i < a.nRows; i++) {
+    double s = y[i];
+    const std::int32_t end = a.rowPtr[i + 1];
+    for (std::int32_t k = a.rowPtr[i]; k < end; k++) s += a.values[k] * x[a.colIdx[k]];
+    y[i] = s;
+  }
+}
+
+// Spmv, and returns sum_i w[i] * y[i] of the new y, accumulated row by row in the same pass.
+inline double SpmvDot(const Csr a, const double* x, double* y, const double* w) {
+  double d = 0.0;
+  for (std::int32_t i = 0; i < a.nRows; i++) {
+    double s = 0.0;
+    const std::int32_t end = a.rowPtr[i + 1];
+    for (std::int32_t k = a.rowPtr[i]; k < end; k++) s += a.values[k] * x[a.colIdx[k]];
+    y[i] = s;
+    d += w[i] * s;
+  }
+  return d;
+}
+
+// SpmvAdd, and returns sum_i w[i] * y[i] of the new y, accumulated row by row in the same pass.
+inline double SpmvAddDot(const Csr a, const double* x, double* y, const double* w) {
+  double d = 0.0;
+  for (std::int32_t i = 0; i < a.nRows; i++) {
+    double s = y[i];
+    const std::int32_t end = a.rowPtr[i + 1];
+    for (std::int32_t k = a.rowPtr[i]; k < end; k++) s += a.values[k] * x[a.colIdx[k]];
+    y[i] = s;
+    d += w[i] * s;
+  }
+  return d;
+}
+
+inline double Dot(std::size_t n, const double* x, const double* y) {
+  double s = 0.0;
+  for (std::size_t i = 0; i < n; i++) s += x[i] * y[i];
+  return s;
+}
+
+inline double Sum(std::size_t n, const double* x) {
+  double s = 0.0;
+  for (std::size_t i = 0; i < n; i++) s += x[i];
+  return s;
+}
+
+// y = alpha x + y
+inline void Axpy(std::size_t n, double alpha, const double* x, double* y) {
+  for (std::size_t i = 0; i < n; i++) y[i] += alpha * x[i];
+}
+
+// y = alpha x + beta y
+inline void Axpby(std::size_t n, double alpha, const double* x, double beta, double* y) {
+  for (std::size_t i = 0; i < n; i++) y[i] = alpha * x[i] + beta * y[i];
+}
+
+// x = alpha x
+inline void Scale(std::size_t n, double alpha, double* x) {
+  for (std::size_t i = 0; i < n; i++) x[i] *= alpha;
+}
+
+// The CG update without preconditioner: x += alpha p; r -= alpha q; returns r.r.
+inline double CgUpdate(std::size_t n, double alpha, const double* p, const double* q, double* x,
+                       double* r) {
+  double rr = 0.0;
+  for (std::size_t i = 0; i < n; i++) {
+    x[i] += alpha * p[i];
+    const double ri = r[i] - alpha * q[i];
+    r[i] = ri;
+    rr += ri * ri;
+  }
+  return rr;
+}
+
+// The CG update with the Jacobi preconditioner: x += alpha p; r -= alpha q; z = dinv o r;
+// out[0] = r.z, out[1] = r.r.
+inline void CgUpdateJacobi(std::size_t n, double alpha, const double* p, const double* q, double* x,
+                           double* r, const double* dinv, double* z, double* out) {
+  double rz = 0.0;
+  double rr = 0.0;
+  for (std::size_t i = 0; i < n; i++) {
+    x[i] += alpha * p[i];
+    const double ri = r[i] - alpha * q[i];
+    r[i] = ri;
+    const double zi = dinv[i] * ri;
+    z[i] = zi;
+    rz += ri * zi;
+    rr += ri * ri;
+  }
+  out[0] = rz;
+  out[1] = rr;
+}
+
+}  // namespace pa_kernels
+
+#endif  // PA_KERNELS_KERNELS_H_

@@ -1,0 +1,162 @@
+/**
+ * The JavaScript {@link KernelSet}: the fallback when the native addon is not built, and the
+ * reference the native kernels must match bit for bit. Each loop is the statement-for-statement
+ * twin of `native/kernels/src/kernels.h` (same accumulators, same order of reads and writes):
+ * change both or neither.
+ *
+ * @module
+ */
+import { checkCount, checkCsr, checkScalar, checkVector } from './kernel-args.js';
+import type { KernelSet } from './kernel-set.js';
+
+/**
+ * The kernels in JavaScript. Stateless; safe to share between parts and threads.
+ *
+ * @example
+ * ```ts
+ * const x = Float64Array.of(1, 2, 3);
+ * jsKernels.dot(3, x, x); // 14
+ * ```
+ */
+export const jsKernels: KernelSet = {
+  kind: 'js',
+
+  spmv(nRows, rowPtr, colIdx, values, x, y) {
+    checkCsr('spmv', nRows, rowPtr, colIdx, values);
+    checkVector('spmv', 'x', x, 0);
+    checkVector('spmv', 'y', y, nRows);
+    for (let i = 0; i < nRows; i++) {
+      let s = 0;
+      const end = rowPtr[i + 1];
+      for (let k = rowPtr[i]; k < end; k++) s += values[k] * x[colIdx[k]];
+      y[i] = s;
+    }
+  },
+
+  spmvAdd(nRows, rowPtr, colIdx, values, x, y) {
+    checkCsr('spmvAdd', nRows, rowPtr, colIdx, values);
+    checkVector('spmvAdd', 'x', x, 0);
+    checkVector('spmvAdd', 'y', y, nRows);
+    for (let i = 0; i < nRows; i++) {
+      let s = y[i];
+      const end = rowPtr[i + 1];
+      for (let k = rowPtr[i]; k < end; k++) s += values[k] * x[colIdx[k]];
+      y[i] = s;
+    }
+  },
+
+  spmvDot(nRows, rowPtr, colIdx, values, x, y, w) {
+    checkCsr('spmvDot', nRows, rowPtr, colIdx, values);
+    checkVector('spmvDot', 'x', x, 0);
+    checkVector('spmvDot', 'y', y, nRows);
+    checkVector('spmvDot', 'w', w, nRows);
+    let d = 0;
+    for (let i = 0; i < nRows; i++) {
+      let s = 0;
+      const end = rowPtr[i + 1];
+      for (let k = rowPtr[i]; k < end; k++) s += values[k] * x[colIdx[k]];
+      y[i] = s;
+      d += w[i] * s;
+    }
+    return d;
+  },
+
+  spmvAddDot(nRows, rowPtr, colIdx, values, x, y, w) {
+    checkCsr('spmvAddDot', nRows, rowPtr, colIdx, values);
+    checkVector('spmvAddDot', 'x', x, 0);
+    checkVector('spmvAddDot', 'y', y, nRows);
+    checkVector('spmvAddDot', 'w', w, nRows);
+    let d = 0;
+    for (let i = 0; i < nRows; i++) {
+      let s = y[i];
+      const end = rowPtr[i + 1];
+      for (let k = rowPtr[i]; k < end; k++) s += values[k] * x[colIdx[k]];
+      y[i] = s;
+      d += w[i] * s;
+    }
+    return d;
+  },
+
+  dot(n, x, y) {
+    checkCount('dot', 'n', n);
+    checkVector('dot', 'x', x, n);
+    checkVector('dot', 'y', y, n);
+    let s = 0;
+    for (let i = 0; i < n; i++) s += x[i] * y[i];
+    return s;
+  },
+
+  sum(n, x) {
+    checkCount('sum', 'n', n);
+    checkVector('sum', 'x', x, n);
+    let s = 0;
+    for (let i = 0; i < n; i++) s += x[i];
+    return s;
+  },
+
+  axpy(n, alpha, x, y) {
+    checkCount('axpy', 'n', n);
+    checkScalar('axpy', 'alpha', alpha);
+    checkVector('axpy', 'x', x, n);
+    checkVector('axpy', 'y', y, n);
+    for (let i = 0; i < n; i++) y[i] += alpha * x[i];
+  },
+
+  axpby(n, alpha, x, beta, y) {
+    checkCount('axpby', 'n', n);
+    checkScalar('axpby', 'alpha', alpha);
+    checkVector('axpby', 'x', x, n);
+    checkScalar('axpby', 'beta', beta);
+    checkVector('axpby', 'y', y, n);
+    for (let i = 0; i < n; i++) y[i] = alpha * x[i] + beta * y[i];
+  },
+
+  scale(n, alpha, x) {
+    checkCount('scale', 'n', n);
+    checkScalar('scale', 'alpha', alpha);
+    checkVector('scale', 'x', x, n);
+    for (let i = 0; i < n; i++) x[i] *= alpha;
+  },
+
+  cgUpdate(n, alpha, p, q, x, r) {
+    checkCount('cgUpdate', 'n', n);
+    checkScalar('cgUpdate', 'alpha', alpha);
+    checkVector('cgUpdate', 'p', p, n);
+    checkVector('cgUpdate', 'q', q, n);
+    checkVector('cgUpdate', 'x', x, n);
+    checkVector('cgUpdate', 'r', r, n);
+    let rr = 0;
+    for (let i = 0; i < n; i++) {
+      x[i] += alpha * p[i];
+      const ri = r[i] - alpha * q[i];
+      r[i] = ri;
+      rr += ri * ri;
+    }
+    return rr;
+  },
+
+  cgUpdateJacobi(n, alpha, p, q, x, r, dinv, z, out) {
+    checkCount('cgUpdateJacobi', 'n', n);
+    checkScalar('cgUpdateJacobi', 'alpha', alpha);
+    checkVector('cgUpdateJacobi', 'p', p, n);
+    checkVector('cgUpdateJacobi', 'q', q, n);
+    checkVector('cgUpdateJacobi', 'x', x, n);
+    checkVector('cgUpdateJacobi', 'r', r, n);
+    checkVector('cgUpdateJacobi', 'dinv', dinv, n);
+    checkVector('cgUpdateJacobi', 'z', z, n);
+    checkVector('cgUpdateJacobi', 'out', out, 2);
+    let rz = 0;
+    let rr = 0;
+    for (let i = 0; i < n; i++) {
+      x[i] += alpha * p[i];
+      const ri = r[i] - alpha * q[i];
+      r[i] = ri;
+      const zi = dinv[i] * ri;
+      z[i] = zi;
+      rz += ri * zi;
+      rr += ri * ri;
+    }
+    out[0] = rz;
+    out[1] = rr;
+  },
+};

@@ -1,0 +1,221 @@
+/**
+ * Bad input to the kernels (the same InvalidArgumentError, word for word, from the JS and the
+ * native set, before anything is written; TypeError/RangeError from the raw addon), and the
+ * choice of kernels: PA_KERNELS, CI, and the loader's diagnosis.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BackendUnavailableError, InvalidArgumentError } from '../src/errors.js';
+import { jsKernels } from '../src/kernels/js-kernels.js';
+import type { KernelSet } from '../src/kernels/kernel-set.js';
+import { KERNELS_FIXES, kernelsAddonPaths, loadKernelsBinding, nativeKernelSet } from '../src/kernels/native-kernels.js';
+import { kernelKind, kernels, selectKernels } from '../src/kernels/select-kernels.js';
+
+const f64 = (n: number): Float64Array => new Float64Array(n).fill(7);
+
+/** A bad call, the message it must throw, and the array that must stay untouched. */
+interface BadCall {
+  readonly call: (k: KernelSet) => unknown;
+  readonly message: string;
+  readonly untouched: Float64Array;
+}
+
+function badCalls(): BadCall[] {
+  const y = f64(3);
+  const x = f64(3);
+  const out = f64(1);
+  const rowPtr = Int32Array.of(0, 1, 2);
+  const colIdx = Int32Array.of(0, 1);
+  const values = Float64Array.of(1, 2);
+  return [
+    { call: (k) => k.dot(-1, x, y), message: 'dot: n must be an integer in 0 .. 2^31-1, got -1', untouched: y },
+    { call: (k) => k.sum(1.5, x), message: 'sum: n must be an integer in 0 .. 2^31-1, got 1.5', untouched: x },
+    { call: (k) => k.axpy(4, 2, x, y), message: 'axpy: x has length 3, needs at least 4', untouched: y },
+    { call: (k) => k.axpy(300, 2, f64(300), y), message: 'axpy: y has length 3, needs at least 300', untouched: y },
+    {
+      call: (k) => k.axpby(2, 1, [1, 2] as unknown as Float64Array, 1, y),
+      message: 'axpby: x must be a Float64Array, got Array',
+      untouched: y,
+    },
+    { call: (k) => k.scale(3, '2' as unknown as number, x), message: 'scale: alpha must be a number, got string', untouched: x },
+    {
+      call: (k) => k.spmv(3, rowPtr, colIdx, values, x, y),
+      message: 'spmv: rowPtr has length 3, needs at least nRows + 1 = 4',
+      untouched: y,
+    },
+    {
+      call: (k) => k.spmvAdd(2, Int32Array.of(0, 1, 5), colIdx, values, x, y),
+      message: 'spmvAdd: rowPtr[nRows] = 5 must be in 0 .. min(colIdx.length, values.length) = 2',
+      untouched: y,
+    },
+    {
+      call: (k) => k.spmv(2, rowPtr, Float64Array.of(0, 1) as unknown as Int32Array, values, x, y),
+      message: 'spmv: colIdx must be an Int32Array, got Float64Array',
+      untouched: y,
+    },
+    {
+      call: (k) => k.spmvDot(2, rowPtr, colIdx, values, x, y, f64(1)),
+      message: 'spmvDot: w has length 1, needs at least 2',
+      untouched: y,
+    },
+    {
+      call: (k) => k.spmvAddDot(2, rowPtr, colIdx, values, x, f64(1), y),
+      message: 'spmvAddDot: y has length 1, needs at least 2',
+      untouched: y,
+    },
+    {
+      call: (k) => k.cgUpdate(3, 1, x, x, y, f64(2)),
+      message: 'cgUpdate: r has length 2, needs at least 3',
+      untouched: y,
+    },
+    {
+      call: (k) => k.cgUpdateJacobi(3, 1, x, x, y, f64(3), x, f64(3), out),
+      message: 'cgUpdateJacobi: out has length 1, needs at least 2',
+      untouched: y,
+    },
+  ];
+}
+
+function expectRejected(k: KernelSet): void {
+  for (const { call, message, untouched } of badCalls()) {
+    expect(() => call(k)).toThrow(InvalidArgumentError);
+    expect(() => call(k)).toThrow(message);
+    try {
+      call(k);
+    } catch (error) {
+      expect((error as InvalidArgumentError).message).toBe(message);
+      expect((error as InvalidArgumentError).code).toBe('INVALID_ARGUMENT');
+    }
+    expect(Array.from(untouched).every((v) => v === 7), `${message}: nothing written`).toBe(true);
+  }
+}
+
+describe('kernel argument checks', () => {
+  it('the JS kernels reject bad counts, short arrays and wrong types before writing', () => {
+    expectRejected(jsKernels);
+  });
+
+  // Registered only when the addon is in use; kernels.test.ts reports (and in CI fails) otherwise.
+  if (kernelKind === 'native') {
+    it('the native kernels reject the same calls with the same messages', () => {
+      const binding = loadKernelsBinding();
+      expectRejected(nativeKernelSet(binding, 0));
+      expectRejected(nativeKernelSet(binding));
+    });
+
+    it('the raw addon refuses wrong types (TypeError) and short arrays (RangeError) itself', () => {
+      const binding = loadKernelsBinding();
+      const y = f64(2);
+      const cases: [() => unknown, ErrorConstructor, string][] = [
+        [() => binding.dot(3, f64(3), y), RangeError, 'dot: y has length 2, needs at least 3'],
+        [() => binding.axpy(2, 1, [1, 2] as unknown as Float64Array, y), TypeError, 'axpy: x must be a Float64Array'],
+        [
+          () => binding.spmv(2, Int32Array.of(0, 1, 9), Int32Array.of(0, 1), f64(2), f64(2), y),
+          RangeError,
+          'spmv: rowPtr[nRows] must be in 0 .. min(colIdx.length, values.length)',
+        ],
+        [() => binding.scale(-1, 2, y), RangeError, 'scale: n must be an integer in 0 .. 2^31-1'],
+        [() => binding.cgUpdate(2, 'a' as unknown as number, y, y, y, y), TypeError, 'cgUpdate: alpha must be a number'],
+      ];
+      for (const [call, type, message] of cases) {
+        expect(call).toThrow(type);
+        expect(call).toThrow(message);
+      }
+      expect(Array.from(y)).toEqual([7, 7]);
+    });
+  }
+});
+
+describe('selectKernels', () => {
+  const fakeNative: KernelSet = { ...jsKernels, kind: 'native' };
+  const unavailable = (): KernelSet => {
+    throw new BackendUnavailableError('The native kernels are unavailable', ['/x/pa_kernels.node: not built (no such file)'], KERNELS_FIXES);
+  };
+
+  it('PA_KERNELS=js gives the JS kernels without trying the addon', () => {
+    expect(selectKernels({ PA_KERNELS: 'js', CI: 'true' }, () => expect.fail('must not load'))).toBe(jsKernels);
+  });
+
+  it('prefers the addon when it loads, with or without PA_KERNELS=native', () => {
+    expect(selectKernels({}, () => fakeNative)).toBe(fakeNative);
+    expect(selectKernels({ PA_KERNELS: 'native' }, () => fakeNative)).toBe(fakeNative);
+  });
+
+  it('falls back to JS, visibly through kind, when the addon is missing outside CI', () => {
+    expect(selectKernels({}, unavailable).kind).toBe('js');
+    expect(selectKernels({ CI: 'false', PA_KERNELS: '' }, unavailable).kind).toBe('js');
+  });
+
+  it('throws when the addon is missing and PA_KERNELS=native or CI requires it', () => {
+    const reasonsAndFixes =
+      ':\n  - /x/pa_kernels.node: not built (no such file)\nTo fix this:\n' +
+      '  1. install a C++ compiler: apt-get install -y g++\n  2. build the addon: npm run build:native\n' +
+      '  3. or use the JavaScript kernels on purpose: PA_KERNELS=js';
+    expect(() => selectKernels({ PA_KERNELS: 'native' }, unavailable)).toThrow(BackendUnavailableError);
+    expect(() => selectKernels({ PA_KERNELS: 'native' }, unavailable)).toThrow(
+      `The native kernels are unavailable and PA_KERNELS=native requires them${reasonsAndFixes}`,
+    );
+    expect(() => selectKernels({ CI: 'true' }, unavailable)).toThrow(
+      `The native kernels are unavailable and CI=true requires them (set PA_KERNELS=js to test the JavaScript kernels)${reasonsAndFixes}`,
+    );
+  });
+
+  it('rejects an unknown PA_KERNELS value', () => {
+    expect(() => selectKernels({ PA_KERNELS: 'fast' }, () => fakeNative)).toThrow(
+      new InvalidArgumentError("PA_KERNELS must be 'js', 'native' or unset, got 'fast'"),
+    );
+  });
+
+  it('the process-wide choice follows PA_KERNELS and says which it is', () => {
+    expect(kernelKind).toBe(kernels.kind);
+    if (process.env.PA_KERNELS === 'js') expect(kernelKind).toBe('js');
+    if (process.env.PA_KERNELS === 'native') expect(kernelKind).toBe('native');
+  });
+});
+
+describe('loadKernelsBinding', () => {
+  it('looks for the release build, then the debug build, under native/kernels', () => {
+    const [release, debug] = kernelsAddonPaths();
+    expect(release.endsWith(join('native', 'kernels', 'build', 'Release', 'pa_kernels.node'))).toBe(true);
+    expect(debug.endsWith(join('native', 'kernels', 'build', 'Debug', 'pa_kernels.node'))).toBe(true);
+    expect(kernelsAddonPaths()).toHaveLength(2);
+  });
+
+  it('lists every reason and the fixes when nothing loads', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pa-kernels-loader-'));
+    const [broken, other] = [join(dir, 'broken.node'), join(dir, 'other.node')];
+    writeFileSync(broken, '');
+    writeFileSync(other, '');
+    const missing = '/nonexistent/build/Release/pa_kernels.node';
+    const load = (path: string): unknown => {
+      if (path === broken) throw new Error('invalid ELF header\nRequire stack: ...');
+      return { spmv: () => undefined, dot: () => 0 };
+    };
+    let caught: unknown;
+    try {
+      loadKernelsBinding([missing, broken, other], load);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(BackendUnavailableError);
+    const error = caught as BackendUnavailableError;
+    expect(error.code).toBe('BACKEND_UNAVAILABLE');
+    expect(error.reasons).toEqual([
+      `${missing}: not built (no such file)`,
+      `${broken}: failed to load: invalid ELF header`,
+      `${other}: not the kernels addon (missing spmvAdd, spmvDot, spmvAddDot, sum, axpy, axpby, scale, cgUpdate, cgUpdateJacobi)`,
+    ]);
+    expect(error.fixes).toEqual(KERNELS_FIXES);
+    expect(error.message.startsWith('The native kernels are unavailable:\n')).toBe(true);
+  });
+
+  it('returns the first module that has every kernel', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pa-kernels-loader-'));
+    const file = join(dir, 'ok.node');
+    writeFileSync(file, '');
+    const fake = { ...jsKernels };
+    expect(loadKernelsBinding([file], () => fake)).toBe(fake);
+  });
+});
