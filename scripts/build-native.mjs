@@ -43,6 +43,17 @@ const ADDONS = [
     missing: () => (onPath('mpicc') === undefined ? 'mpicc was not found on PATH' : undefined),
     fix: 'install Open MPI (apt-get install -y openmpi-bin libopenmpi-dev), then run `npm run build:native`',
   },
+  {
+    dir: 'native/blas',
+    feature: 'the OpenBLAS dense routines (ddot, daxpy, dgemv)',
+    missing: () => {
+      if (onPath('g++') === undefined && onPath('c++') === undefined) return 'no C++ compiler (g++ or c++) was found on PATH';
+      if (['/usr/include/x86_64-linux-gnu/cblas.h', '/usr/include/cblas.h'].some((header) => existsSync(header))) return undefined;
+      if (spawnSync('pkg-config', ['--exists', 'openblas']).status === 0) return undefined;
+      return 'OpenBLAS was not found (no cblas.h in /usr/include/x86_64-linux-gnu or /usr/include, and `pkg-config --exists openblas` failed)';
+    },
+    fix: 'install OpenBLAS (apt-get install -y libopenblas-dev), then run `npm run build:native`',
+  },
 ];
 
 /** node-gyp's entry script: npm's own copy (no download), or one on PATH. */

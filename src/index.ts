@@ -61,6 +61,15 @@ export { PSparseMatrix, spmv, mul, centralize } from './pdata/psparse-matrix.js'
 export { psparse, psparseRefill } from './pdata/psparse.js';
 export type { PSparseOptions } from './pdata/psparse.js';
 
+// Dense level-1/2 BLAS (OpenBLAS when built, else JavaScript)
+export { blas, jsBlas, openBlas, denseMatVec, loadBlasBinding, selectBlas, OPENBLAS_MIN_WORK } from './dense/blas.js';
+export type { DenseBlas, BlasBinding, BlasLayout, BlasTranspose, BlasKind, BlasEnvironment } from './dense/blas.js';
+export { pinOpenBlasToOneThread } from './dense/openblas-threads.js';
+
+// Kernels (the hot loops behind PVector, PSparseMatrix and CG)
+export { kernels, kernelKind } from './kernels/select-kernels.js';
+export type { KernelSet } from './kernels/kernel-set.js';
+
 // Solvers
 export { cg } from './solvers/cg.js';
 export type { CgOptions, CgResult, CgReason, CgIterationInfo } from './solvers/cg.js';

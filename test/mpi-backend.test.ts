@@ -7,6 +7,7 @@ import { InvalidArgumentError, type ChannelPlan } from '../src/index.js';
 import { MpiBackend } from '../src/backends/mpi/mpi-backend.js';
 import { checkPlansAgree } from '../src/backends/mpi/graph-check.js';
 import { fakeBinding } from './fixtures/mpi/fake-binding.js';
+import { kernelKind } from '../src/kernels/select-kernels.js';
 
 function expectInvalid(f: () => unknown, message: string, partId?: number): void {
   let caught: unknown;
@@ -41,7 +42,7 @@ describe('MpiBackend with a fake addon', () => {
   it('holds the one part of its rank', () => {
     const { backend } = backendOnRankOne();
     expect(backend.kind).toBe('mpi');
-    expect(backend.kernels).toBe('js');
+    expect(backend.kernels).toBe(kernelKind);
     expect(backend.np).toBe(2);
     expect(backend.localParts).toEqual([1]);
   });

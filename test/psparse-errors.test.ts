@@ -214,8 +214,22 @@ describe('psparseRefill bad input', () => {
     });
     await expect(run).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
-      message: 'psparseRefill: the matrix was not built by psparse, so it has no assembly pattern',
+      message:
+        'psparseRefill: the matrix has no assembly pattern (it was not built by psparse, or was built with reuse: false)',
     });
+  });
+
+  it('rejects a matrix built with reuse: false, which keeps no assembly pattern', async () => {
+    const run = withSequential(2, (ranks) => {
+      const rows = blocks(ranks, 4);
+      const I = ranks.map((p) => [2 * p, 2 * p + 1]);
+      const A = psparse(I, I, ranks.map(() => [1, 1]), rows, rows, { reuse: false }).wait();
+      expect(A.assembly).toBeUndefined();
+      return psparseRefill(A, ranks.map(() => [2, 2]));
+    });
+    await expect(run).rejects.toThrow(
+      'psparseRefill: the matrix has no assembly pattern (it was not built by psparse, or was built with reuse: false)',
+    );
   });
 });
 

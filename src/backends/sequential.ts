@@ -9,6 +9,7 @@ import { InvalidArgumentError } from '../errors.js';
 import type { Backend, Channel, ChannelPlan, KernelKind } from './backend.js';
 import { Pending } from './pending.js';
 import { PData } from '../pdata/pdata.js';
+import { kernelKind } from '../kernels/select-kernels.js';
 
 function copyItem<T>(item: T): T {
   return typeof item === 'object' && item !== null ? structuredClone(item) : item;
@@ -70,6 +71,7 @@ class SequentialChannel implements Channel {
   readonly recv: Float64Array[];
   private readonly plans: readonly ChannelPlan[];
   private readonly source: Int32Array[];
+  private readonly segments: Float64Array[][];
 
   constructor(np: number, plans: readonly ChannelPlan[]) {
     this.plans = plans;
@@ -95,18 +97,21 @@ class SequentialChannel implements Channel {
     }
     this.send = plans.map((pl) => new Float64Array(pl.sndPtrs[pl.snd.length]));
     this.recv = plans.map((pl) => new Float64Array(pl.rcvPtrs[pl.rcv.length]));
+    // Views of the senders' segments, made once: start() then copies without allocating.
+    this.segments = plans.map((pl, q) =>
+      Array.from(pl.rcv, (p, k) => {
+        const j = this.source[q][k];
+        return this.send[p].subarray(plans[p].sndPtrs[j], plans[p].sndPtrs[j + 1]);
+      }),
+    );
   }
 
   start(): void {
-    const { plans, source, send, recv } = this;
+    const { plans, segments, recv } = this;
     for (let q = 0; q < plans.length; q++) {
-      const { rcv, rcvPtrs } = plans[q];
-      for (let k = 0; k < rcv.length; k++) {
-        const p = rcv[k];
-        const j = source[q][k];
-        const ptrs = plans[p].sndPtrs;
-        recv[q].set(send[p].subarray(ptrs[j], ptrs[j + 1]), rcvPtrs[k]);
-      }
+      const { rcvPtrs } = plans[q];
+      const from = segments[q];
+      for (let k = 0; k < from.length; k++) recv[q].set(from[k], rcvPtrs[k]);
     }
   }
 
@@ -121,7 +126,7 @@ class SequentialChannel implements Channel {
  */
 export class SequentialBackend implements Backend {
   readonly kind = 'sequential' as const;
-  readonly kernels: KernelKind = 'js';
+  readonly kernels: KernelKind = kernelKind;
   readonly np: number;
   readonly localParts: readonly number[];
   private readonly t0 = performance.now();

@@ -1,8 +1,6 @@
 /**
- * Compressed sparse row (CSR) matrices and their JavaScript SpMV kernels.
- *
- * The kernels are plain indexed loops with a fixed summation order (left to right along a row), so
- * a native implementation that keeps the same order gives the same bits.
+ * Compressed sparse row (CSR) matrices: the storage of a part's matrix blocks. The SpMV kernels
+ * that work on them are in the {@link KernelSet} (`kernel-set.ts`).
  *
  * @module
  */
@@ -33,44 +31,4 @@ export interface CsrMatrix {
   readonly colIdx: Int32Array;
   /** Value of each stored entry. */
   readonly values: Float64Array;
-}
-
-/**
- * `y[i] = sum_j A[i, j] * x[j]` for every row `i` of `A`, summed left to right along the row
- * starting from 0. Only `y[0 .. A.nRows-1]` is written and only `x[0 .. A.nCols-1]` is read, so
- * longer arrays (a local vector whose own values come first) can be passed as they are. Lengths
- * are not checked: this is the hot loop.
- *
- * @example
- * ```ts
- * spmvCsr(A, Float64Array.of(1, 1), y); // y = [3, 2] for the matrix of CsrMatrix's example
- * ```
- */
-export function spmvCsr(A: CsrMatrix, x: Float64Array, y: Float64Array): void {
-  const { nRows, rowPtr, colIdx, values } = A;
-  for (let i = 0; i < nRows; i++) {
-    let sum = 0;
-    const end = rowPtr[i + 1];
-    for (let k = rowPtr[i]; k < end; k++) sum += values[k] * x[colIdx[k]];
-    y[i] = sum;
-  }
-}
-
-/**
- * `y[i] += sum_j A[i, j] * x[j]` for every row `i` of `A`, accumulated left to right along the
- * row starting from `y[i]`. Same contract as {@link spmvCsr}.
- *
- * @example
- * ```ts
- * spmvCsrAdd(ownGhost, xGhost, yLocal); // add the ghost columns' contribution
- * ```
- */
-export function spmvCsrAdd(A: CsrMatrix, x: Float64Array, y: Float64Array): void {
-  const { nRows, rowPtr, colIdx, values } = A;
-  for (let i = 0; i < nRows; i++) {
-    let sum = y[i];
-    const end = rowPtr[i + 1];
-    for (let k = rowPtr[i]; k < end; k++) sum += values[k] * x[colIdx[k]];
-    y[i] = sum;
-  }
 }

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { spmvCsr, spmvCsrAdd, type CsrMatrix } from '../kernels/csr.js';
+import type { CsrMatrix } from '../kernels/csr.js';
+import { kernels } from '../kernels/select-kernels.js';
 import { DimensionMismatchError, InvalidArgumentError, PartitionMismatchError } from '../errors.js';
 import { csrFromCoo } from './coo.js';
 import { pmap, type PData } from './pdata.js';
@@ -131,9 +132,15 @@ export function spmv(y: PVector, A: PSparseMatrix, x: PVector): void {
   const xGhost = x.ghostValues().localItems;
   const yLocal = y.values.localItems;
   x.startConsistent();
-  for (let i = 0; i < ownOwn.length; i++) spmvCsr(ownOwn[i], xLocal[i], yLocal[i]);
+  for (let i = 0; i < ownOwn.length; i++) {
+    const { nRows, rowPtr, colIdx, values } = ownOwn[i];
+    kernels.spmv(nRows, rowPtr, colIdx, values, xLocal[i], yLocal[i]);
+  }
   x.finishConsistent();
-  for (let i = 0; i < ownGhost.length; i++) spmvCsrAdd(ownGhost[i], xGhost[i], yLocal[i]);
+  for (let i = 0; i < ownGhost.length; i++) {
+    const { nRows, rowPtr, colIdx, values } = ownGhost[i];
+    if (rowPtr[nRows] > 0) kernels.spmvAdd(nRows, rowPtr, colIdx, values, xGhost[i], yLocal[i]);
+  }
 }
 
 /**

@@ -47,6 +47,12 @@ export interface PSparseOptions {
    * exchanged and no exchange graph is discovered. Default `false`.
    */
   readonly assembled?: boolean;
+  /**
+   * Keep the assembly pattern (where each triplet's value goes: 4 bytes per input triplet, plus
+   * the exchange graph) so that {@link psparseRefill} can replace the values without symbolic work.
+   * Default `true`; `false` leaves only the matrix blocks and the ghost bookkeeping in memory.
+   */
+  readonly reuse?: boolean;
 }
 
 /**
@@ -143,7 +149,7 @@ export function psparse(
       V,
       received,
     );
-    return new PSparseMatrix(rows, finalCols, ownOwn, ownGhost, { graph, parts });
+    return new PSparseMatrix(rows, finalCols, ownOwn, ownGhost, opts.reuse === false ? undefined : { graph, parts });
   });
 }
 
@@ -166,7 +172,9 @@ export function psparse(
 export function psparseRefill(A: PSparseMatrix, V: PData<ArrayLike<number>>): Pending<void> {
   const assembly = A.assembly;
   if (assembly === undefined) {
-    throw new InvalidArgumentError('psparseRefill: the matrix was not built by psparse, so it has no assembly pattern');
+    throw new InvalidArgumentError(
+      'psparseRefill: the matrix has no assembly pattern (it was not built by psparse, or was built with reuse: false)',
+    );
   }
   if (V.backend !== A.rows.backend) {
     throw new PartitionMismatchError('psparseRefill: V belongs to another run (ranks) than the matrix');

@@ -7,6 +7,7 @@
  */
 import type { Backend } from '../backends/backend.js';
 import { InvalidArgumentError } from '../errors.js';
+import { kernels } from '../kernels/select-kernels.js';
 import { checkSameOwn } from './prange.js';
 import type { PVector } from './pvector.js';
 
@@ -62,13 +63,7 @@ export function dot(a: PVector, b: PVector): number {
   const bv = b.ownValues().localItems;
   const backend = a.rows.backend;
   const partials = partialsBuffer(backend);
-  for (let i = 0; i < av.length; i++) {
-    const x = av[i];
-    const y = bv[i];
-    let s = 0;
-    for (let k = 0; k < x.length; k++) s += x[k] * y[k];
-    partials[i] = s;
-  }
+  for (let i = 0; i < av.length; i++) partials[i] = kernels.dot(av[i].length, av[i], bv[i]);
   return sumPartials(backend);
 }
 
@@ -82,12 +77,7 @@ export function sum(a: PVector): number {
   const av = a.ownValues().localItems;
   const backend = a.rows.backend;
   const partials = partialsBuffer(backend);
-  for (let i = 0; i < av.length; i++) {
-    const x = av[i];
-    let s = 0;
-    for (let k = 0; k < x.length; k++) s += x[k];
-    partials[i] = s;
-  }
+  for (let i = 0; i < av.length; i++) partials[i] = kernels.sum(av[i].length, av[i]);
   return sumPartials(backend);
 }
 
@@ -100,19 +90,13 @@ export function axpy(alpha: number, x: PVector, y: PVector): void {
   checkSameOwn(x.rows, y.rows, 'axpy');
   const xv = x.ownValues().localItems;
   const yv = y.ownValues().localItems;
-  for (let i = 0; i < xv.length; i++) {
-    const xs = xv[i];
-    const ys = yv[i];
-    for (let k = 0; k < xs.length; k++) ys[k] += alpha * xs[k];
-  }
+  for (let i = 0; i < xv.length; i++) kernels.axpy(xv[i].length, alpha, xv[i], yv[i]);
 }
 
 /** x ← αx on own values. */
 export function scale(alpha: number, x: PVector): void {
   checkScalar('alpha', alpha);
-  for (const xs of x.ownValues().localItems) {
-    for (let k = 0; k < xs.length; k++) xs[k] *= alpha;
-  }
+  for (const xs of x.ownValues().localItems) kernels.scale(xs.length, alpha, xs);
 }
 
 /**

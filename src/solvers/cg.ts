@@ -5,12 +5,12 @@
  * @module
  */
 import { DimensionMismatchError, InvalidArgumentError } from '../errors.js';
-import type { PData } from '../pdata/pdata.js';
+import { kernels } from '../kernels/select-kernels.js';
 import { checkSameOwn } from '../pdata/prange.js';
 import { spmv, type PSparseMatrix } from '../pdata/psparse-matrix.js';
 import { consistent, pzeros, type PVector } from '../pdata/pvector.js';
 import { axpy, copyInto, dot, norm, partialsBuffer, sumPartials } from '../pdata/vector-ops.js';
-import { jacobi, type Preconditioner } from './preconditioners.js';
+import { JacobiPreconditioner, jacobi, type Preconditioner } from './preconditioners.js';
 
 /**
  * Why {@link cg} stopped.
@@ -124,35 +124,6 @@ function checkInputs(A: PSparseMatrix, b: PVector, opts: CgOptions): CheckedOpti
 }
 
 /**
- * Σ aᵢbᵢ over own values of two vectors known to have the same own ids (p on A.cols, q on A.rows),
- * summed as {@link dot} does (left to right per part, partials folded in part order).
- */
-function ownDot(a: PData<Float64Array>, b: PData<Float64Array>): number {
-  const av = a.localItems;
-  const bv = b.localItems;
-  const partials = partialsBuffer(a.backend);
-  for (let i = 0; i < av.length; i++) {
-    const x = av[i];
-    const y = bv[i];
-    let s = 0;
-    for (let k = 0; k < x.length; k++) s += x[k] * y[k];
-    partials[i] = s;
-  }
-  return sumPartials(a.backend);
-}
-
-/** p ← z + βp on own values (z on A.rows, p on A.cols; same own ids). */
-function updateDirection(p: PData<Float64Array>, z: PData<Float64Array>, beta: number): void {
-  const pv = p.localItems;
-  const zv = z.localItems;
-  for (let i = 0; i < pv.length; i++) {
-    const ps = pv[i];
-    const zs = zv[i];
-    for (let k = 0; k < ps.length; k++) ps[k] = zs[k] + beta * ps[k];
-  }
-}
-
-/**
  * Solves A x = b with the preconditioned conjugate gradient method, for A symmetric positive
  * definite (and an SPD preconditioner). Collective: every part calls it with its pieces.
  *
@@ -161,9 +132,13 @@ function updateDirection(p: PData<Float64Array>, z: PData<Float64Array>, beta: n
  * (default: the global size n), or on breakdown / NaN. It never throws for non-convergence: check
  * `converged` and `reason`. With b = 0 and no x0 it returns x = 0 at iteration 0.
  *
- * Work vectors (x, r, z, p, q) are allocated once; an iteration does one SpMV, one preconditioner
- * application, two dot products, one norm and three vector updates, without allocating. Sums are
- * folded in part order, so a given partition gives the same iterates on every backend.
+ * Work vectors (x, r, z, p, q) are allocated once and an iteration allocates nothing. An
+ * iteration makes three passes over own data: q = A p fused with p·q (the own-ghost product waits
+ * for the ghost update of p, which overlaps the own-own product); x += αp, r −= αq, z = D⁻¹r with
+ * r·z and r·r (Jacobi or no preconditioner; another preconditioner is applied after it, followed
+ * by a dot product); and p = z + βp. Each pass gives the bits of the unfused operations, and sums
+ * are folded in part order, so a given partition gives the same iterates on every backend and
+ * with either kernel set.
  *
  * @param A square matrix whose rows and columns have the same own ids.
  * @param b right-hand side on `A.rows` (same own ids).
@@ -218,25 +193,72 @@ export function cg(A: PSparseMatrix, b: PVector, opts: CgOptions = {}): CgResult
   preconditioner?.apply(z, r);
   let rz = dot(r, z);
   if (!(rz > 0 && Number.isFinite(rz))) return finish('diverged-breakdown');
-  updateDirection(pOwn, zOwn, 0); // p₀ = z₀ (p is still 0)
+
+  const backend = A.rows.backend;
+  const partials = partialsBuffer(backend);
+  const ownOwn = A.ownOwn.localItems;
+  const ownGhost = A.ownGhost.localItems;
+  const hasGhostEntries = ownGhost.map((block) => block.rowPtr[block.nRows] > 0);
+  const pLocal = p.values.localItems;
+  const pGhost = p.ghostValues().localItems;
+  const qLocal = q.values.localItems;
+  const xLocal = x.values.localItems;
+  const rLocal = r.values.localItems;
+  const zLocal = z.values.localItems;
+  const inverseDiagonal =
+    preconditioner instanceof JacobiPreconditioner ? preconditioner.inverseDiagonal.localItems : undefined;
+  const rzParts = new Float64Array(ownOwn.length);
+  const rrParts = new Float64Array(ownOwn.length);
+  const pair = new Float64Array(2);
+  for (let i = 0; i < ownOwn.length; i++) kernels.axpby(ownOwn[i].nRows, 1, zLocal[i], 0, pLocal[i]);
 
   for (let k = 1; ; k++) {
-    spmv(q, A, p);
-    const pq = ownDot(pOwn, qOwn);
+    p.startConsistent();
+    for (let i = 0; i < ownOwn.length; i++) {
+      const { nRows, rowPtr, colIdx, values } = ownOwn[i];
+      if (hasGhostEntries[i]) kernels.spmv(nRows, rowPtr, colIdx, values, pLocal[i], qLocal[i]);
+      else partials[i] = kernels.spmvDot(nRows, rowPtr, colIdx, values, pLocal[i], qLocal[i], pLocal[i]);
+    }
+    p.finishConsistent();
+    for (let i = 0; i < ownGhost.length; i++) {
+      if (!hasGhostEntries[i]) continue;
+      const { nRows, rowPtr, colIdx, values } = ownGhost[i];
+      partials[i] = kernels.spmvAddDot(nRows, rowPtr, colIdx, values, pGhost[i], qLocal[i], pLocal[i]);
+    }
+    const pq = sumPartials(backend);
     if (!(pq > 0 && Number.isFinite(pq))) return finish('diverged-breakdown');
     const alpha = rz / pq;
-    axpy(alpha, p, x);
-    axpy(-alpha, q, r);
-    const rNorm = norm(r);
+
+    for (let i = 0; i < ownOwn.length; i++) {
+      const n = ownOwn[i].nRows;
+      if (inverseDiagonal === undefined) {
+        rrParts[i] = kernels.cgUpdate(n, alpha, pLocal[i], qLocal[i], xLocal[i], rLocal[i]);
+      } else {
+        kernels.cgUpdateJacobi(n, alpha, pLocal[i], qLocal[i], xLocal[i], rLocal[i], inverseDiagonal[i], zLocal[i], pair);
+        rzParts[i] = pair[0];
+        rrParts[i] = pair[1];
+      }
+    }
+    partials.set(rrParts);
+    const rr = sumPartials(backend);
+    const rNorm = Math.sqrt(rr);
     record(k, rNorm);
     if (!Number.isFinite(rNorm)) return finish('diverged-nan');
     if (rNorm <= target) return finish(convergedReason);
     if (k === maxIters) return finish('diverged-max-iters');
 
-    preconditioner?.apply(z, r);
-    const rzNext = dot(r, z);
+    let rzNext: number;
+    if (preconditioner === undefined) rzNext = rr;
+    else if (inverseDiagonal !== undefined) {
+      partials.set(rzParts);
+      rzNext = sumPartials(backend);
+    } else {
+      preconditioner.apply(z, r);
+      rzNext = dot(r, z);
+    }
     if (!(rzNext > 0 && Number.isFinite(rzNext))) return finish('diverged-breakdown');
-    updateDirection(pOwn, zOwn, rzNext / rz);
+    const beta = rzNext / rz;
+    for (let i = 0; i < ownOwn.length; i++) kernels.axpby(ownOwn[i].nRows, 1, zLocal[i], beta, pLocal[i]);
     rz = rzNext;
   }
 }

@@ -37,10 +37,15 @@ export interface Preconditioner {
 }
 
 /** Jacobi: z = D⁻¹ r with D the diagonal of the own rows. */
-class JacobiPreconditioner implements Preconditioner {
+/**
+ * The Jacobi preconditioner z = D⁻¹ r built by {@link jacobi}. `cg` recognises it and applies it
+ * inside its fused update pass (same bits as {@link JacobiPreconditioner.apply}).
+ */
+export class JacobiPreconditioner implements Preconditioner {
   constructor(
     private readonly rows: PRange,
-    private readonly inverseDiagonal: PData<Float64Array>,
+    /** Per part, 1 / diagonal of each own row (owned by the preconditioner; read-only). */
+    readonly inverseDiagonal: PData<Float64Array>,
   ) {}
 
   apply(z: PVector, r: PVector): void {

@@ -12,6 +12,7 @@ import type { Backend, Channel, ChannelPlan, KernelKind } from '../backend.js';
 import { Pending } from '../pending.js';
 import type { MpiBinding, MpiBuffer, MpiExchange } from './binding.js';
 import { checkPlansAgree } from './graph-check.js';
+import { kernelKind } from '../../kernels/select-kernels.js';
 
 /** Tags of the two phases of a structured exchange; channels take tags from FIRST_CHANNEL_TAG. */
 const EXCHANGE_COUNTS_TAG = 1;
@@ -94,7 +95,7 @@ class MpiChannel implements Channel {
  */
 export class MpiBackend implements Backend {
   readonly kind = 'mpi' as const;
-  readonly kernels: KernelKind = 'js';
+  readonly kernels: KernelKind = kernelKind;
   readonly np: number;
   readonly localParts: readonly number[];
   /** This process's rank, which is also its part id. */

@@ -10,6 +10,7 @@ import { PData } from '../../pdata/pdata.js';
 import type { MpiBinding } from './binding.js';
 import { loadMpiBinding } from './load-binding.js';
 import { MpiBackend } from './mpi-backend.js';
+import { pinOpenBlasToOneThread } from '../../dense/openblas-threads.js';
 
 /** Options of {@link withMpi}. */
 export interface WithMpiOptions {
@@ -89,6 +90,7 @@ export async function withMpi<R>(
   main: (ranks: PData<number>) => R,
   opts: WithMpiOptions = {},
 ): Promise<Awaited<R>> {
+  pinOpenBlasToOneThread();
   checkLaunch(opts.np);
   const binding = opts.binding ?? loadMpiBinding();
   const { rank, size } = binding.init('funneled');

@@ -15,6 +15,7 @@ import { encode, Mailbox, type Letter } from './mailbox.js';
 import { ALL_PARTS, NO_ROOT, Rendezvous } from './rendezvous.js';
 import { Kind, SharedState, type SharedBuffers } from './shared-state.js';
 import { Waiter } from './waiting.js';
+import { kernelKind } from '../../kernels/select-kernels.js';
 
 /** What a {@link ThreadsBackend} is built from (in a worker, from its `workerData`). */
 export interface ThreadsBackendInit {
@@ -44,7 +45,7 @@ function checkPart(np: number, part: number, what: string, me: number): void {
  */
 export class ThreadsBackend implements Backend {
   readonly kind = 'threads' as const;
-  readonly kernels: KernelKind = 'js';
+  readonly kernels: KernelKind = kernelKind;
   readonly np: number;
   readonly localParts: readonly number[];
   private readonly me: number;

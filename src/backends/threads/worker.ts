@@ -14,6 +14,7 @@ import type { WorkerInit, WorkerMessage } from './messages.js';
 import { Kind, SharedState } from './shared-state.js';
 import { ThreadsBackend } from './threads-backend.js';
 import { Waiter, type WaitSite } from './waiting.js';
+import { pinOpenBlasToOneThread } from '../../dense/openblas-threads.js';
 
 type Driver = (ranks: PData<number>) => unknown;
 
@@ -83,6 +84,7 @@ function postResult(value: unknown): void {
 }
 
 async function run(): Promise<void> {
+  pinOpenBlasToOneThread();
   let main: Driver | undefined;
   try {
     main = await importDriver();

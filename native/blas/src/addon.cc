@@ -1,0 +1,253 @@
+// pa_blas: Node-API entry points of OpenBLAS's ddot, daxpy and dgemv (CBLAS), and of its thread
+// count. The TypeScript description of every export is src/dense/blas.ts (`BlasBinding`); the
+// library calls them through `openBlas()` there, which validates the arguments first with the
+// library's error classes. The checks here repeat every one that keeps memory safe (types, counts,
+// strides, leading dimension, array lengths), with the same reasons, so that a direct call with bad
+// arguments throws a TypeError or RangeError instead of letting OpenBLAS touch memory it does not
+// own, or print its own xerbla message and return.
+//
+// The entry points use the plain C API, as native/kernels does: node-addon-api's CallbackInfo
+// heap-allocates the argument list of calls with more than 6 arguments (dgemv has 12).
+#include <napi.h>
+
+#include <cblas.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstdint>
+#include <cstring>
+#include <exception>
+#include <string>
+
+// Declared again because a generic cblas.h (another BLAS chosen by update-alternatives) lacks
+// them; the library linked is always OpenBLAS (-lopenblas), which defines them.
+extern "C" {
+void openblas_set_num_threads(int num_threads);
+int openblas_get_num_threads(void);
+}
+
+namespace pa_blas {
+
+namespace {
+
+// A bad argument: thrown by the readers below, turned into a JS exception by Entry.
+struct ArgumentError {
+  bool isType;
+  std::string message;
+};
+
+[[noreturn]] void Fail(bool isType, const char* routine, const char* name, const std::string& what) {
+  throw ArgumentError{isType, std::string(routine) + ": " + name + " " + what};
+}
+
+constexpr double kMaxInt = 2147483647.0;  // blasint is 32-bit in Debian's OpenBLAS
+
+// A number as JavaScript's String() writes it: the shortest digits that read back the same.
+std::string Format(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
+  if (v == 0.0) return "0";  // also -0, as String(-0)
+  char text[32];
+  if (std::floor(v) == v && std::fabs(v) < 1e21) {
+    std::snprintf(text, sizeof text, "%.0f", v);
+    return text;
+  }
+  for (int digits = 1; digits <= 17; digits++) {
+    std::snprintf(text, sizeof text, "%.*g", digits, v);
+    if (std::strtod(text, nullptr) == v) break;
+  }
+  return text;
+}
+
+double NumberArg(napi_env env, napi_value value, const char* routine, const char* name) {
+  double out = 0.0;
+  if (napi_get_value_double(env, value, &out) != napi_ok) Fail(true, routine, name, "must be a number");
+  return out;
+}
+
+// An integer in lo .. 2^31-1; `range` writes the interval for the message (called on failure only,
+// so that a valid call builds no string).
+template <typename Range>
+int IntArg(napi_env env, napi_value value, double lo, const char* routine, const char* name, Range range) {
+  const double v = NumberArg(env, value, routine, name);
+  if (!(v >= lo && v <= kMaxInt && std::floor(v) == v)) {
+    Fail(false, routine, name, "must be an integer in " + std::string(range()) + ", got " + Format(v));
+  }
+  return static_cast<int>(v);
+}
+
+int CountArg(napi_env env, napi_value value, const char* routine, const char* name) {
+  return IntArg(env, value, 0.0, routine, name, [] { return "0 .. 2^31-1"; });
+}
+
+// A stride: non-zero (BLAS forbids 0 in dgemv, and OpenBLAS special-cases it in daxpy), and
+// |inc| <= 2^31-1 so that its absolute value is an int.
+int IncArg(napi_env env, napi_value value, const char* routine, const char* name) {
+  const double v = NumberArg(env, value, routine, name);
+  if (!(v != 0.0 && std::fabs(v) <= kMaxInt && std::floor(v) == v)) {
+    Fail(false, routine, name, "must be a non-zero integer in -(2^31-1) .. 2^31-1, got " + Format(v));
+  }
+  return static_cast<int>(v);
+}
+
+// One of the strings in `allowed` (at most 7 characters each), as its index.
+int ChoiceArg(napi_env env, napi_value value, const char* const* allowed, int count, const char* routine,
+              const char* name, const char* expected) {
+  char text[8] = {0};
+  std::size_t length = 0;
+  if (napi_get_value_string_utf8(env, value, text, sizeof text, &length) == napi_ok) {
+    for (int i = 0; i < count; i++) {
+      if (length == std::strlen(allowed[i]) && std::strcmp(text, allowed[i]) == 0) return i;
+    }
+  }
+  Fail(false, routine, name, std::string("must be ") + expected);
+}
+
+// The elements a strided vector of `count` elements spans: 1 + (count-1)*|inc|, 0 when empty.
+std::uint64_t Span(int count, int inc) {
+  if (count == 0) return 0;
+  return 1 + static_cast<std::uint64_t>(count - 1) * static_cast<std::uint64_t>(std::abs(inc));
+}
+
+// A Float64Array's first element (Node-API's pointer already includes the view's byteOffset),
+// after checking that it holds `needed` elements; `formula` (called on failure only) says how
+// `needed` was computed.
+template <typename Formula>
+double* ArrayArg(napi_env env, napi_value value, std::uint64_t needed, Formula formula, const char* routine,
+                 const char* name) {
+  napi_typedarray_type type = napi_int8_array;
+  std::size_t length = 0;
+  void* data = nullptr;
+  if (napi_get_typedarray_info(env, value, &type, &length, &data, nullptr, nullptr) != napi_ok ||
+      type != napi_float64_array) {
+    Fail(true, routine, name, "must be a Float64Array");
+  }
+  if (static_cast<std::uint64_t>(length) < needed) {
+    Fail(false, routine, name, "has length " + std::to_string(length) + ", needs at least " + std::string(formula()) +
+                                   " = " + std::to_string(needed));
+  }
+  return static_cast<double*>(data);
+}
+
+// A strided vector argument: `count` elements `countName` at stride `incName`.
+double* VectorArg(napi_env env, napi_value value, int count, int inc, const char* countName, const char* incName,
+                  const char* routine, const char* name) {
+  const auto formula = [=] { return std::string("1 + (") + countName + "-1)*|" + incName + "|"; };
+  return ArrayArg(env, value, Span(count, inc), formula, routine, name);
+}
+
+napi_value Number(napi_env env, double value) {
+  napi_value out = nullptr;
+  napi_create_double(env, value, &out);
+  return out;
+}
+
+// Reads exactly N arguments (missing ones are undefined) and runs F, turning an ArgumentError
+// into a TypeError or RangeError (and any other C++ exception into an Error: none may cross into
+// Node).
+template <std::size_t N, napi_value (*F)(napi_env, const napi_value*)>
+napi_value Entry(napi_env env, napi_callback_info info) {
+  napi_value args[N > 0 ? N : 1];
+  std::size_t argc = N;
+  if (napi_get_cb_info(env, info, &argc, args, nullptr, nullptr) != napi_ok) return nullptr;
+  try {
+    return F(env, args);
+  } catch (const ArgumentError& error) {
+    if (error.isType) napi_throw_type_error(env, nullptr, error.message.c_str());
+    else napi_throw_range_error(env, nullptr, error.message.c_str());
+    return nullptr;
+  } catch (const std::exception& error) {
+    napi_throw_error(env, nullptr, error.what());
+    return nullptr;
+  }
+}
+
+// ddot(n, x, incx, y, incy) -> x.y
+napi_value DdotEntry(napi_env env, const napi_value* args) {
+  const char* r = "ddot";
+  const int n = CountArg(env, args[0], r, "n");
+  const int incx = IncArg(env, args[2], r, "incx");
+  const int incy = IncArg(env, args[4], r, "incy");
+  const double* x = VectorArg(env, args[1], n, incx, "n", "incx", r, "x");
+  const double* y = VectorArg(env, args[3], n, incy, "n", "incy", r, "y");
+  return Number(env, cblas_ddot(n, x, incx, y, incy));
+}
+
+// daxpy(n, alpha, x, incx, y, incy): y = alpha x + y
+napi_value DaxpyEntry(napi_env env, const napi_value* args) {
+  const char* r = "daxpy";
+  const double alpha = NumberArg(env, args[1], r, "alpha");
+  const int n = CountArg(env, args[0], r, "n");
+  const int incx = IncArg(env, args[3], r, "incx");
+  const int incy = IncArg(env, args[5], r, "incy");
+  const double* x = VectorArg(env, args[2], n, incx, "n", "incx", r, "x");
+  double* y = VectorArg(env, args[4], n, incy, "n", "incy", r, "y");
+  cblas_daxpy(n, alpha, x, incx, y, incy);
+  return nullptr;
+}
+
+// dgemv(layout, trans, m, n, alpha, A, lda, x, incx, beta, y, incy): y = alpha op(A) x + beta y
+napi_value DgemvEntry(napi_env env, const napi_value* args) {
+  const char* r = "dgemv";
+  static const char* const kLayouts[] = {"row", "col"};
+  static const char* const kTrans[] = {"n", "t"};
+  const bool rowMajor = ChoiceArg(env, args[0], kLayouts, 2, r, "layout", "'row' or 'col'") == 0;
+  const bool transposed = ChoiceArg(env, args[1], kTrans, 2, r, "trans", "'n' or 't'") == 1;
+  const int m = CountArg(env, args[2], r, "m");
+  const int n = CountArg(env, args[3], r, "n");
+  const double alpha = NumberArg(env, args[4], r, "alpha");
+  const double beta = NumberArg(env, args[9], r, "beta");
+  // The stored matrix has `rows` rows of `cols` contiguous elements, lda apart.
+  const int rows = rowMajor ? m : n;
+  const int cols = rowMajor ? n : m;
+  const int minLda = cols > 1 ? cols : 1;
+  const auto ldaRange = [=] {
+    return std::to_string(minLda) + " .. 2^31-1 (max(1, " + (rowMajor ? "n" : "m") + ") for a " +
+           (rowMajor ? "row" : "column") + "-major A)";
+  };
+  const int lda = IntArg(env, args[6], minLda, r, "lda", ldaRange);
+  const int incx = IncArg(env, args[8], r, "incx");
+  const int incy = IncArg(env, args[11], r, "incy");
+  const std::uint64_t needA = rows == 0 || cols == 0 ? 0 : static_cast<std::uint64_t>(rows - 1) * lda + cols;
+  const double* a = ArrayArg(env, args[5], needA, [=] { return rowMajor ? "(m-1)*lda + n" : "(n-1)*lda + m"; }, r, "A");
+  const double* x = transposed ? VectorArg(env, args[7], m, incx, "m", "incx", r, "x")
+                               : VectorArg(env, args[7], n, incx, "n", "incx", r, "x");
+  double* y = transposed ? VectorArg(env, args[10], n, incy, "n", "incy", r, "y")
+                         : VectorArg(env, args[10], m, incy, "m", "incy", r, "y");
+  cblas_dgemv(rowMajor ? CblasRowMajor : CblasColMajor, transposed ? CblasTrans : CblasNoTrans, m, n, alpha, a, lda,
+              x, incx, beta, y, incy);
+  return nullptr;
+}
+
+// setNumThreads(k): OpenBLAS's thread count for the whole process (every worker thread too).
+napi_value SetNumThreadsEntry(napi_env env, const napi_value* args) {
+  openblas_set_num_threads(IntArg(env, args[0], 1.0, "setNumThreads", "k", [] { return "1 .. 2^31-1"; }));
+  return nullptr;
+}
+
+// getNumThreads() -> the thread count OpenBLAS uses now
+napi_value GetNumThreadsEntry(napi_env env, const napi_value*) {
+  return Number(env, openblas_get_num_threads());
+}
+
+void Export(Napi::Env env, Napi::Object exports, const char* name, napi_callback callback) {
+  napi_value fn = nullptr;
+  NAPI_THROW_IF_FAILED_VOID(env, napi_create_function(env, name, NAPI_AUTO_LENGTH, callback, nullptr, &fn));
+  exports.Set(name, Napi::Value(env, fn));
+}
+
+}  // namespace
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  Export(env, exports, "ddot", Entry<5, DdotEntry>);
+  Export(env, exports, "daxpy", Entry<6, DaxpyEntry>);
+  Export(env, exports, "dgemv", Entry<12, DgemvEntry>);
+  Export(env, exports, "setNumThreads", Entry<1, SetNumThreadsEntry>);
+  Export(env, exports, "getNumThreads", Entry<0, GetNumThreadsEntry>);
+  return exports;
+}
+
+NODE_API_MODULE(pa_blas, Init)
+
+}  // namespace pa_blas
