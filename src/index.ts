@@ -22,7 +22,7 @@ export {
 export type { ErrorCode, ErrorOrigin } from './errors.js';
 
 // Running a program on a backend
-export type { Backend, BackendKind, KernelKind, Channel, ChannelPlan } from './backends/backend.js';
+export type { Backend, BackendKind, KernelKind, Channel, ChannelOptions, ChannelPlan } from './backends/backend.js';
 export { Pending } from './backends/pending.js';
 export { SequentialBackend, withSequential } from './backends/sequential.js';
 export { ThreadsBackend } from './backends/threads/threads-backend.js';

@@ -37,15 +37,39 @@ export interface ChannelPlan {
 }
 
 /**
+ * Options of {@link Backend.createChannel}.
+ */
+export interface ChannelOptions {
+  /**
+   * Per local part (aligned with `localParts`), an array the channel delivers that part's received
+   * values into instead of a receive buffer of its own, or `undefined` to let the channel allocate
+   * one. Each given array must have the plan's receive length (`rcvPtrs[rcv.length]`) and come from
+   * {@link Backend.allocateFloat64} (or be a view of such an array): on Threads another thread
+   * writes into it, so it must live in a SharedArrayBuffer.
+   *
+   * This is how a vector's ghost region is filled without an intermediate copy. The choice is per
+   * part and only concerns that part's receive side: senders behave the same either way. The
+   * caller keeps the array alive for the channel's lifetime and must not read or write it between
+   * `start()` and `wait()` of a round (the values land there at any moment in between); outside a
+   * round the channel never touches it.
+   */
+  readonly recv?: readonly (Float64Array | undefined)[];
+}
+
+/**
  * A reusable, allocation-free neighbour exchange of float64 values (the halo update of `consistent`,
  * `assemble` and SpMV). Created once, collectively, from one {@link ChannelPlan} per local part;
  * then each round is: fill `send`, `start()`, overlap work, `wait()`, read `recv`.
- * The backend owns the buffers (they may live in shared memory); callers own their contents.
+ * The backend owns the buffers (they may live in shared memory), except the receive arrays given
+ * in {@link ChannelOptions.recv}; callers own their contents.
  */
 export interface Channel {
   /** One flat send buffer per local part (aligned with `localParts`), segmented by `sndPtrs`. */
   readonly send: readonly Float64Array[];
-  /** One flat receive buffer per local part, segmented by `rcvPtrs`. */
+  /**
+   * One flat receive buffer per local part, segmented by `rcvPtrs`: the array given for that part
+   * in {@link ChannelOptions.recv} (the same object), or one the channel owns.
+   */
   readonly recv: readonly Float64Array[];
   /** Starts moving every part's send segments into the receivers' recv segments (collective). */
   start(): void;
@@ -96,8 +120,30 @@ export interface Backend {
     snd: readonly ArrayLike<number>[],
     rcv: readonly ArrayLike<number>[],
   ): Pending<T[][]>;
-  /** Builds a reusable float64 neighbour exchange (collective). */
-  createChannel(plans: readonly ChannelPlan[]): Channel;
+  /**
+   * Builds a reusable float64 neighbour exchange (collective: every part calls it, each with its
+   * own plans and options).
+   * @throws InvalidArgumentError (with the part id) when the plans are malformed or disagree
+   * between parts, or when a `recv` array has the wrong length or (Threads) is not backed by a
+   * SharedArrayBuffer.
+   * @example
+   * ```ts
+   * const ghosts = backend.allocateFloat64(nGhost);
+   * const channel = backend.createChannel([plan], { recv: [ghosts] }); // one local part
+   * channel.send[0].set(ownValuesToSend);
+   * channel.start();
+   * channel.wait();                      // `ghosts` now holds the received values
+   * ```
+   */
+  createChannel(plans: readonly ChannelPlan[], options?: ChannelOptions): Channel;
+  /**
+   * A new zeroed array of `length` float64 values for part data (vector values). On Threads it
+   * lives in a SharedArrayBuffer, so that a {@link Channel} can deliver received values straight
+   * into it (see {@link ChannelOptions.recv}); elsewhere it is a plain Float64Array. The caller owns it.
+   * @throws InvalidArgumentError when `length` is not a non-negative safe integer.
+   * @example `const local = backend.allocateFloat64(ids.nLocal);`
+   */
+  allocateFloat64(length: number): Float64Array;
   /** Blocks until every part has called it. */
   barrier(): void;
   /** Wall-clock time in seconds (monotonic, same origin on all parts of a process). */

@@ -6,7 +6,8 @@
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';
-import type { Backend, Channel, ChannelPlan, KernelKind } from './backend.js';
+import type { Backend, Channel, ChannelOptions, ChannelPlan, KernelKind } from './backend.js';
+import { channelRecvArrays, checkAllocationLength } from './part-storage.js';
 import { Pending } from './pending.js';
 import { PData } from '../pdata/pdata.js';
 import { kernelKind } from '../kernels/select-kernels.js';
@@ -73,7 +74,7 @@ class SequentialChannel implements Channel {
   private readonly source: Int32Array[];
   private readonly segments: Float64Array[][];
 
-  constructor(np: number, plans: readonly ChannelPlan[]) {
+  constructor(np: number, plans: readonly ChannelPlan[], options: ChannelOptions | undefined) {
     this.plans = plans;
     this.source = matchNeighbours(
       np,
@@ -96,7 +97,8 @@ class SequentialChannel implements Channel {
       }
     }
     this.send = plans.map((pl) => new Float64Array(pl.sndPtrs[pl.snd.length]));
-    this.recv = plans.map((pl) => new Float64Array(pl.rcvPtrs[pl.rcv.length]));
+    const recv = channelRecvArrays(plans, options, Array.from(plans, (_, p) => p), false);
+    this.recv = plans.map((pl, q) => recv[q] ?? new Float64Array(pl.rcvPtrs[pl.rcv.length]));
     // Views of the senders' segments, made once: start() then copies without allocating.
     this.segments = plans.map((pl, q) =>
       Array.from(pl.rcv, (p, k) => {
@@ -192,9 +194,15 @@ export class SequentialBackend implements Backend {
     return new Pending(() => received);
   }
 
-  createChannel(plans: readonly ChannelPlan[]): Channel {
+  createChannel(plans: readonly ChannelPlan[], options?: ChannelOptions): Channel {
     this.checkItems(plans);
-    return new SequentialChannel(this.np, plans);
+    return new SequentialChannel(this.np, plans, options);
+  }
+
+  /** A plain Float64Array: every part lives in this thread. */
+  allocateFloat64(length: number): Float64Array {
+    checkAllocationLength(length);
+    return new Float64Array(length);
   }
 
   barrier(): void {

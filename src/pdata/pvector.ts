@@ -15,11 +15,37 @@ import type { PRange } from './prange.js';
 type Direction = 'toGhosts' | 'toOwners';
 
 /**
+ * Local value arrays this module allocated with `Backend.allocateFloat64`: a channel can deliver
+ * into their ghost regions (on Threads they live in shared memory). Arrays a caller wraps are not
+ * known to qualify, so their ghosts are filled through the channel's own buffer.
+ */
+const backendStorage = new WeakSet<Float64Array>();
+
+function allocateLocal(rows: PRange, nLocal: number): Float64Array {
+  const local = rows.backend.allocateFloat64(nLocal);
+  backendStorage.add(local);
+  return local;
+}
+
+/**
+ * Whether the ghosts are grouped by owner in local order. The ghost plan keeps the local order
+ * within each owner's group and orders groups by owner, so its `ghostLids` is then exactly
+ * `nOwn, nOwn + 1, ...` and the ghost region is the channel's receive buffer, segment by segment.
+ */
+function ghostsInOwnerOrder(ghostToOwner: Int32Array): boolean {
+  for (let k = 1; k < ghostToOwner.length; k++) if (ghostToOwner[k] < ghostToOwner[k - 1]) return false;
+  return true;
+}
+
+/**
  * A distributed vector. `values` holds, per part, the local values in local order (own ids first,
  * then ghosts); the arrays belong to the vector and are reused by every operation, so views taken
  * with {@link PVector.ownValues} stay valid.
  *
- * Ghost values are a cache of the owners' values: they are current only after {@link consistent}.
+ * Ghost values are a cache of the owners' values: they are current only after {@link consistent},
+ * and undefined while a ghost update is in flight (between `startConsistent` and
+ * `finishConsistent`), because on parts whose {@link PVector.zeroCopyGhosts} is set the
+ * neighbours' values land straight in the ghost region at any moment of that window.
  *
  * @example
  * ```ts
@@ -33,6 +59,15 @@ export class PVector {
   readonly rows: PRange;
   /** Per part, the local values (length `nLocal`, own then ghost). */
   readonly values: PData<Float64Array>;
+  /**
+   * Per part, whether ghost updates ({@link consistent}, and so every SpMV) write the received
+   * values straight into the ghost region, with no receive buffer and no copy. Set when the
+   * local values were allocated by {@link pzeros}, {@link pfill} or {@link pvector} (or are such a
+   * vector's arrays) and the part's ghosts are grouped by owner in local order (ascending owner,
+   * as in 1-D and z-slab block partitions); other parts copy through the channel's buffer.
+   * For tests and debugging: the results are the same either way.
+   */
+  readonly zeroCopyGhosts: PData<boolean>;
   private readonly own: PData<Float64Array>;
   private readonly ghost: PData<Float64Array>;
   private plan: GhostPlan | undefined;
@@ -40,7 +75,9 @@ export class PVector {
   private inFlight: Direction | undefined;
 
   /**
-   * Wraps existing local value arrays (not copied).
+   * Wraps existing local value arrays (not copied). Ghost updates fill the ghosts in place only
+   * on parts whose array comes from {@link pzeros}, {@link pfill} or {@link pvector} (see
+   * {@link PVector.zeroCopyGhosts}); other arrays work the same, through one more copy.
    * @throws PartitionMismatchError when `values` belongs to another run; DimensionMismatchError
    * (with the part id) when an array's length is not the part's `nLocal`.
    */
@@ -61,6 +98,11 @@ export class PVector {
     this.rows = rows;
     this.values = values;
     let i = 0;
+    this.zeroCopyGhosts = values.map((local) => {
+      const inOwnerOrder = ghostsInOwnerOrder(ids[i++].ghostToOwner);
+      return inOwnerOrder && backendStorage.has(local);
+    });
+    i = 0;
     this.own = values.map((local) => local.subarray(0, ids[i++].nOwn));
     i = 0;
     this.ghost = values.map((local) => local.subarray(ids[i++].nOwn));
@@ -99,12 +141,17 @@ export class PVector {
     channel.start();
   }
 
-  /** Completes {@link PVector.startConsistent}: waits and writes the received ghost values. */
+  /**
+   * Completes {@link PVector.startConsistent}: waits and writes the received ghost values (parts
+   * with {@link PVector.zeroCopyGhosts} already hold them).
+   */
   finishConsistent(): void {
     const channel = this.end('toGhosts');
     const parts = this.plan!.parts.localItems;
     const values = this.values.localItems;
+    const zeroCopy = this.zeroCopyGhosts.localItems;
     for (let i = 0; i < parts.length; i++) {
+      if (zeroCopy[i]) continue;
       const { ghostLids } = parts[i];
       const local = values[i];
       const recv = channel.recv[i];
@@ -154,9 +201,16 @@ export class PVector {
       );
     }
     this.plan ??= ghostPlan(this.rows);
-    const channel = (this.channels[direction] ??= this.rows.backend.createChannel(this.plan[direction]));
+    const channel = (this.channels[direction] ??= this.openChannel(this.plan, direction));
     this.inFlight = direction;
     return channel;
+  }
+
+  private openChannel(plan: GhostPlan, direction: Direction): Channel {
+    if (direction === 'toOwners') return this.rows.backend.createChannel(plan.toOwners);
+    const ghosts = this.ghost.localItems;
+    const recv = this.zeroCopyGhosts.localItems.map((zeroCopy, i) => (zeroCopy ? ghosts[i] : undefined));
+    return this.rows.backend.createChannel(plan.toGhosts, { recv });
   }
 
   private end(direction: Direction): Channel {
@@ -177,7 +231,7 @@ export class PVector {
  * @example `const x = pzeros(A.cols);`
  */
 export function pzeros(rows: PRange): PVector {
-  return new PVector(rows, rows.partition.map((ids) => new Float64Array(ids.nLocal)));
+  return new PVector(rows, rows.partition.map((ids) => allocateLocal(rows, ids.nLocal)));
 }
 
 /**
@@ -185,7 +239,7 @@ export function pzeros(rows: PRange): PVector {
  * @example `const b = pfill(1, rows);`
  */
 export function pfill(value: number, rows: PRange): PVector {
-  return new PVector(rows, rows.partition.map((ids) => new Float64Array(ids.nLocal).fill(value)));
+  return new PVector(rows, rows.partition.map((ids) => allocateLocal(rows, ids.nLocal).fill(value)));
 }
 
 /**
@@ -206,7 +260,9 @@ export function pvector(rows: PRange, f: (indices: LocalIndices) => ArrayLike<nu
         { partId: p },
       );
     }
-    return Float64Array.from(given);
+    const local = allocateLocal(rows, ids.nLocal);
+    local.set(given);
+    return local;
   });
   return new PVector(rows, values);
 }

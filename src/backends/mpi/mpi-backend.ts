@@ -8,7 +8,8 @@
  */
 import { deserialize, serialize } from 'node:v8';
 import { InvalidArgumentError } from '../../errors.js';
-import type { Backend, Channel, ChannelPlan, KernelKind } from '../backend.js';
+import type { Backend, Channel, ChannelOptions, ChannelPlan, KernelKind } from '../backend.js';
+import { channelRecvArrays, checkAllocationLength } from '../part-storage.js';
 import { Pending } from '../pending.js';
 import type { MpiBinding, MpiBuffer, MpiExchange } from './binding.js';
 import { checkPlansAgree } from './graph-check.js';
@@ -220,19 +221,27 @@ export class MpiBackend implements Backend {
     });
   }
 
-  createChannel(plans: readonly ChannelPlan[]): Channel {
+  /** A `recv` array is where `MPI_Irecv` writes: no receive buffer, no copy. */
+  createChannel(plans: readonly ChannelPlan[], options?: ChannelOptions): Channel {
     this.checkItems(plans);
     const { snd, sndPtrs, rcv, rcvPtrs } = plans[0];
     this.checkPtrs(snd, sndPtrs, 'channel plan send');
     this.checkPtrs(rcv, rcvPtrs, 'channel plan receive');
+    const [given] = channelRecvArrays(plans, options, this.localParts, false);
     const sendLengths = Array.from(snd, (_, k) => sndPtrs[k + 1] - sndPtrs[k]);
     const recvLengths = Array.from(rcv, (_, k) => rcvPtrs[k + 1] - rcvPtrs[k]);
     checkPlansAgree(this.binding, this.rank, 'channel plan', snd, rcv, sendLengths, recvLengths);
     const send = new Float64Array(sndPtrs[snd.length]);
-    const recv = new Float64Array(rcvPtrs[rcv.length]);
+    const recv = given ?? new Float64Array(rcvPtrs[rcv.length]);
     const tag = this.nextTag;
     this.nextTag = tag === LAST_TAG ? FIRST_CHANNEL_TAG : tag + 1;
     return new MpiChannel(send, recv, this.binding.createExchange(snd, sndPtrs, send, rcv, rcvPtrs, recv, tag));
+  }
+
+  /** A plain Float64Array: MPI reads and writes it in place. */
+  allocateFloat64(length: number): Float64Array {
+    checkAllocationLength(length, this.rank);
+    return new Float64Array(length);
   }
 
   barrier(): void {

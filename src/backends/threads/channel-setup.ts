@@ -1,14 +1,15 @@
 /**
- * Collective creation of a {@link ThreadsChannel}: each part allocates its shared inbox and gives
- * it (with its receive plan) to the parts it receives from, over the peer ports (control path);
- * after a rendezvous every sender takes the inboxes it was given and checks the plans against its
- * own.
+ * Collective creation of a {@link ThreadsChannel}: each part allocates its shared inbox (around its
+ * own receive array when it gave one) and gives it (with its receive plan) to the parts it
+ * receives from, over the peer ports (control path); after a rendezvous every sender takes the
+ * inboxes it was given and checks the plans against its own.
  *
  * @module
  */
-import type { ChannelPlan } from '../backend.js';
+import type { ChannelOptions, ChannelPlan } from '../backend.js';
+import { channelRecvArrays } from '../part-storage.js';
 import { InvalidArgumentError } from '../../errors.js';
-import { allocateInbox, inboxValues, inboxWords, ThreadsChannel, type OutSegment } from './channel.js';
+import { allocateInbox, ThreadsChannel, type OutSegment } from './channel.js';
 import type { ChannelInboxMessage } from './messages.js';
 import type { PeerPorts } from './peer-ports.js';
 import { NO_ROOT, type Rendezvous } from './rendezvous.js';
@@ -60,16 +61,32 @@ function countOf(list: Int32Array, value: number): number {
 
 /**
  * Builds this part's side of a channel (collective: every part calls it with its plan, in the
- * same order as the other collectives).
- * @throws InvalidArgumentError when the plan is malformed or disagrees with another part's.
+ * same order as the other collectives). Received values go into `options.recv[0]` when given,
+ * else into a buffer of the channel's own.
+ * @throws InvalidArgumentError when the plan is malformed or disagrees with another part's, or the
+ * receive array is not shared memory of the plan's receive length (before any communication).
  */
-export function openChannel(plan: ChannelPlan, channelId: number, ctx: ChannelContext): ThreadsChannel {
+export function openChannel(
+  plan: ChannelPlan,
+  channelId: number,
+  ctx: ChannelContext,
+  options: ChannelOptions | undefined,
+): ThreadsChannel {
   const { me, state, rendezvous, peers } = ctx;
   const np = state.np;
   checkSegments(np, me, plan.snd, plan.sndPtrs, 'snd');
   checkSegments(np, me, plan.rcv, plan.rcvPtrs, 'rcv');
-  const inbox = allocateInbox(plan.rcv.length, plan.rcvPtrs[plan.rcv.length]);
-  const own: ChannelInboxMessage = { type: 'channel-inbox', channelId, from: me, inbox, rcv: plan.rcv, rcvPtrs: plan.rcvPtrs };
+  const [recv] = channelRecvArrays([plan], options, [me], true);
+  const inbox = allocateInbox(plan.rcv.length, plan.rcvPtrs[plan.rcv.length], recv);
+  const own: ChannelInboxMessage = {
+    type: 'channel-inbox',
+    channelId,
+    from: me,
+    words: inbox.words,
+    values: inbox.values,
+    rcv: plan.rcv,
+    rcvPtrs: plan.rcvPtrs,
+  };
   for (const q of new Set(plan.rcv)) if (q !== me) peers.post(q, own);
   rendezvous.meet(Kind.createChannel, NO_ROOT);
 
@@ -113,8 +130,8 @@ export function openChannel(plan: ChannelPlan, channelId: number, ctx: ChannelCo
     }
     return {
       to: q,
-      words: inboxWords(info.inbox, info.rcv.length),
-      values: inboxValues(info.inbox, info.rcv.length),
+      words: info.words,
+      values: info.values,
       segment,
       offset: info.rcvPtrs[segment],
       from,

@@ -2,12 +2,19 @@
  * The float64 halo {@link Channel} of the Threads backend: senders copy their send segments
  * straight into the receivers' shared inboxes with `TypedArray.set` and flag them with `Atomics`.
  *
- * Inbox of a part (one SharedArrayBuffer, made by {@link allocateInbox}): Int32 line 0 holds
- * `ROUND`, the round the owner is in; line 1 + k holds the round of the last data that landed in
- * receive segment k; the float64 receive buffer follows. Flow control: a sender pushes round r
- * into a receiver only once the receiver's `ROUND` is ≥ r, i.e. once it called `start()` of round
- * r and so finished reading round r − 1. Pushes that cannot go out in `start()` are deferred to
- * `wait()`; `start()` never blocks, so no two parts can wait for each other.
+ * Inbox of a part (made by {@link allocateInbox}): control words, where Int32 line 0 holds `ROUND`,
+ * the round the owner is in, and line 1 + k holds the round of the last data that landed in
+ * receive segment k; and the float64 receive buffer. Both live in shared memory: by default one
+ * SharedArrayBuffer holds the words followed by the values; when the part gave its own receive
+ * array (a vector's ghost region, see `ChannelOptions.recv`) the words get a small buffer of
+ * their own and the values are that array, so senders write straight into the vector. Senders
+ * cannot tell the two apart.
+ *
+ * Flow control: a sender pushes round r into a receiver only once the receiver's `ROUND` is ≥ r,
+ * i.e. once it called `start()` of round r and so finished reading round r − 1. So a receive
+ * buffer is written only between its owner's `start()` and the end of its `wait()`, which is what
+ * makes delivering into a vector's ghosts safe. Pushes that cannot go out in `start()` are
+ * deferred to `wait()`; `start()` never blocks, so no two parts can wait for each other.
  *
  * @module
  */
@@ -21,19 +28,28 @@ const LINE = 16;
 const LINE_BYTES = 64;
 const ROUND = 0;
 
-/** A shared inbox for `nSegments` receive segments holding `nValues` float64 values in all. */
-export function allocateInbox(nSegments: number, nValues: number): SharedArrayBuffer {
-  return new SharedArrayBuffer((1 + nSegments) * LINE_BYTES + nValues * Float64Array.BYTES_PER_ELEMENT);
+/** A part's inbox: views of shared memory, posted as they are to the parts that send to it. */
+export interface Inbox {
+  /** Control words: `ROUND`, then one line per receive segment. */
+  readonly words: Int32Array;
+  /** The receive buffer (all segments, back to back). */
+  readonly values: Float64Array;
 }
 
-/** The control words of an inbox made by {@link allocateInbox}. */
-export function inboxWords(inbox: SharedArrayBuffer, nSegments: number): Int32Array {
-  return new Int32Array(inbox, 0, (1 + nSegments) * LINE);
-}
-
-/** The receive buffer of an inbox made by {@link allocateInbox}. */
-export function inboxValues(inbox: SharedArrayBuffer, nSegments: number): Float64Array {
-  return new Float64Array(inbox, (1 + nSegments) * LINE_BYTES);
+/**
+ * A shared inbox for `nSegments` receive segments holding `nValues` float64 values in all; the
+ * values are `recv` when given (it must live in a SharedArrayBuffer and hold `nValues` values).
+ */
+export function allocateInbox(nSegments: number, nValues: number, recv?: Float64Array): Inbox {
+  const wordBytes = (1 + nSegments) * LINE_BYTES;
+  if (recv !== undefined) {
+    return { words: new Int32Array(new SharedArrayBuffer(wordBytes)), values: recv };
+  }
+  const buffer = new SharedArrayBuffer(wordBytes + nValues * Float64Array.BYTES_PER_ELEMENT);
+  return {
+    words: new Int32Array(buffer, 0, wordBytes / Int32Array.BYTES_PER_ELEMENT),
+    values: new Float64Array(buffer, wordBytes),
+  };
 }
 
 /** One outgoing segment: where this part's send values go. */
@@ -60,7 +76,7 @@ export interface ChannelWiring {
   readonly waiter: Waiter;
   readonly rendezvous: Rendezvous;
   /** This part's inbox and the parts its receive segments come from. */
-  readonly inbox: SharedArrayBuffer;
+  readonly inbox: Inbox;
   readonly rcv: Int32Array;
   readonly sendLength: number;
   readonly out: readonly OutSegment[];
@@ -92,13 +108,13 @@ export class ThreadsChannel implements Channel, WaitSite {
     this.state = wiring.state;
     this.waiter = wiring.waiter;
     this.rendezvous = wiring.rendezvous;
-    this.words = inboxWords(wiring.inbox, wiring.rcv.length);
+    this.words = wiring.inbox.words;
     this.rcv = wiring.rcv;
     this.senders = [...new Set(wiring.rcv)].filter((q) => q !== wiring.me);
     this.out = wiring.out;
     const send = new Float64Array(wiring.sendLength);
     this.send = [send];
-    this.recv = [inboxValues(wiring.inbox, wiring.rcv.length)];
+    this.recv = [wiring.inbox.values];
     this.sources = wiring.out.map((seg) => send.subarray(seg.from, seg.until));
     this.deferred = new Uint8Array(wiring.out.length);
   }

@@ -62,14 +62,17 @@ export interface OutboxMessage {
 
 /**
  * Channel set-up, between two workers: part `from` receives values from the addressee and gives
- * it the shared buffer they go into, with its receive plan.
+ * it the shared memory they go into, with its receive plan.
  */
 export interface ChannelInboxMessage {
   readonly type: 'channel-inbox';
   /** Sequence number of the channel (the same on every part: creation is collective). */
   readonly channelId: number;
   readonly from: number;
-  readonly inbox: SharedArrayBuffer;
+  /** The inbox's control words (a view of a SharedArrayBuffer: the clone shares the memory). */
+  readonly words: Int32Array;
+  /** The receive buffer the values go into (a view of a SharedArrayBuffer, maybe a vector's ghosts). */
+  readonly values: Float64Array;
   readonly rcv: Int32Array;
   readonly rcvPtrs: Int32Array;
 }

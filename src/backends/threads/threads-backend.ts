@@ -6,7 +6,8 @@
  * @module
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { Backend, Channel, ChannelPlan, KernelKind } from '../backend.js';
+import type { Backend, Channel, ChannelOptions, ChannelPlan, KernelKind } from '../backend.js';
+import { checkAllocationLength } from '../part-storage.js';
 import { Pending } from '../pending.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { openChannel } from './channel-setup.js';
@@ -181,10 +182,20 @@ export class ThreadsBackend implements Backend {
     return Pending.done([received]);
   }
 
-  createChannel(plans: readonly ChannelPlan[]): Channel {
+  /**
+   * Every part posts its inbox to its senders, then all meet once. A `recv` array (shared memory)
+   * becomes this part's receive buffer: senders then write straight into it.
+   */
+  createChannel(plans: readonly ChannelPlan[], options?: ChannelOptions): Channel {
     this.checkLocal(plans, 'createChannel');
     const { me, state, waiter, rendezvous, peers } = this;
-    return openChannel(plans[0], ++this.channelCount, { me, state, waiter, rendezvous, peers });
+    return openChannel(plans[0], ++this.channelCount, { me, state, waiter, rendezvous, peers }, options);
+  }
+
+  /** Backed by its own SharedArrayBuffer, so a channel of another thread can write into it. */
+  allocateFloat64(length: number): Float64Array {
+    checkAllocationLength(length, this.me);
+    return new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
   }
 
   barrier(): void {
