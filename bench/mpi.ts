@@ -14,9 +14,11 @@
  * `--cg-n 0` skips the solve. Rank 0 prints a readable block and one line `RESULT {json}`.
  */
 import { parseArgs } from 'node:util';
-import { cg, gather, getAny, laplacianFdm, pfill, psparse, type PData } from '../src/index.js';
+import { gather, getAny, type PData } from '../src/index.js';
 import { loadMpiBinding } from '../src/backends/mpi/load-binding.js';
 import { withMpi } from '../src/backends/mpi/with-mpi.js';
+import { timePoissonSolve } from './lib/poisson-solve.js';
+import { median } from './lib/stats.js';
 
 interface Timing {
   median_max_over_ranks: number;
@@ -32,12 +34,6 @@ const { values: args } = parseArgs({
     'cg-n': { type: 'string', default: '100' },
   },
 });
-
-function median(samples: Float64Array): number {
-  const sorted = Float64Array.from(samples).sort();
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 /** Times `op` like the anchor: `warm` untimed calls, a barrier, then `iters` timed calls. */
 function bench(ranks: PData<number>, iters: number, warm: number, op: () => void): Timing {
@@ -75,19 +71,6 @@ function ring(ranks: PData<number>, bytes: number): { op: () => void; check: () 
   };
 }
 
-function solveSeconds(ranks: PData<number>, n: number): { seconds: number; iterations: number } {
-  const parts = [1, 1, ranks.np];
-  const { I, J, V, rows, cols } = laplacianFdm(ranks, [n, n, n], parts);
-  const A = psparse(I, J, V, rows, cols).wait();
-  const b = pfill(1, A.rows);
-  ranks.backend.barrier();
-  const t0 = ranks.backend.wtime();
-  const result = cg(A, b, { rtol: 1e-8, preconditioner: 'jacobi' });
-  const local = ranks.backend.wtime() - t0;
-  const seconds = Math.max(...getAny(gather(ranks.map(() => local), { destination: 'all' })));
-  return { seconds, iterations: result.iterations };
-}
-
 await withMpi((ranks) => {
   const binding = loadMpiBinding();
   const iters = Number(args.iters);
@@ -116,7 +99,10 @@ await withMpi((ranks) => {
   res.ring_1MiB = bench(ranks, itersBig, 50, big.op);
   if (!small.check() || !big.check()) throw new Error('ring exchange delivered wrong values');
   res.ring_1MiB_GBps = (1 << 20) / (res.ring_1MiB as Timing).median_max_over_ranks / 1e9;
-  if (cgN > 0) res.cg = { n: cgN, ...solveSeconds(ranks, cgN) };
+  if (cgN > 0) {
+    const { solveSeconds, iterations } = timePoissonSolve(ranks, cgN);
+    res.cg = { n: cgN, seconds: solveSeconds, iterations };
+  }
 
   if (me === 0) {
     console.log(`partitioned-arrays MPI backend  ranks=${ranks.np}`);

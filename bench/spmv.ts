@@ -13,14 +13,12 @@
  * [--anchors ../shared/anchors]`. Prints a table, the ratios to C, and one `RESULT {json}` line.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { jsKernels } from '../src/kernels/js-kernels.js';
 import type { KernelSet } from '../src/kernels/kernel-set.js';
 import { loadKernelsBinding, nativeKernelSet } from '../src/kernels/native-kernels.js';
+import { benchEnvironment, compileAnchor, defaultAnchorsDir, parseResultLine } from './lib/anchors.js';
+import { median } from './lib/stats.js';
 
 const WARMUPS = 3;
 
@@ -60,12 +58,6 @@ function poissonCsr(n: number): PoissonCsr {
   return { nRows, rowPtr, colIdx, values };
 }
 
-function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
 /** Median seconds of `reps` timed calls of `op` after the warm-ups. */
 function timeMedian(reps: number, op: () => void): number {
   for (let w = 0; w < WARMUPS; w++) op();
@@ -78,23 +70,12 @@ function timeMedian(reps: number, op: () => void): number {
   return median(times);
 }
 
-/** Compiles the anchor once; returns the binary, or why it cannot run. */
-function buildAnchor(anchors: string): { binary: string } | { reason: string } {
-  const source = join(anchors, 'spmv.c');
-  if (!existsSync(source)) return { reason: `${source} not found (pass --anchors <dir>)` };
-  const binary = join(tmpdir(), `pa-bench-spmv-${process.pid}`);
-  const gcc = spawnSync('gcc', ['-O3', '-fopenmp', '-o', binary, source], { encoding: 'utf8' });
-  if (gcc.status !== 0) return { reason: `gcc -O3 -fopenmp failed: ${gcc.error?.message ?? gcc.stderr.trim()}` };
-  return { binary };
-}
-
 /** One run of the anchor: its median seconds (from its RESULT line). */
 function runAnchor(binary: string, n: number): number {
-  const run = spawnSync(binary, [String(n)], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
-  const line = run.stdout.split('\n').find((l) => l.startsWith('RESULT '));
-  if (run.status !== 0 || line === undefined) throw new Error(`anchor spmv failed: ${run.stderr.trim()}`);
-  const result = JSON.parse(line.slice('RESULT '.length)) as { median_s: number; check_ok: boolean };
-  if (!result.check_ok) throw new Error('anchor spmv: check failed');
+  const run = spawnSync(binary, [String(n)], { encoding: 'utf8', env: benchEnvironment() });
+  if (run.status !== 0) throw new Error(`anchor spmv failed: ${run.stderr.trim()}`);
+  const result = parseResultLine(run.stdout, 'anchor spmv');
+  if (result.check_ok !== true || typeof result.median_s !== 'number') throw new Error('anchor spmv: check failed');
   return result.median_s;
 }
 
@@ -104,7 +85,7 @@ function main(): void {
       n: { type: 'string', default: '100' },
       rounds: { type: 'string', default: '3' },
       reps: { type: 'string', default: '20' },
-      anchors: { type: 'string', default: resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'anchors') },
+      anchors: { type: 'string', default: defaultAnchorsDir() },
     },
   });
   const n = Number(args.n);
@@ -122,7 +103,7 @@ function main(): void {
   } catch (error) {
     console.log(`native kernels unavailable: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const anchor = buildAnchor(args.anchors);
+  const anchor = compileAnchor(args.anchors, 'spmv.c');
   if ('reason' in anchor) console.log(`C anchor unavailable: ${anchor.reason}`);
 
   const spmvWith = (k: KernelSet) => () => k.spmv(A.nRows, A.rowPtr, A.colIdx, A.values, x, y);
@@ -144,7 +125,7 @@ function main(): void {
     }
     if ('binary' in anchor) record('C spmv.c', runAnchor(anchor.binary, n));
   }
-  if ('binary' in anchor) rmSync(anchor.binary, { force: true });
+  if ('binary' in anchor) anchor.remove();
   let check = 0;
   for (let i = 0; i < A.nRows; i++) check += y[i];
   if (check !== 6 * n * n || !Number.isFinite(sink)) throw new Error(`check failed: sum(y) = ${check}, expected ${6 * n * n}`);

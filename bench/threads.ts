@@ -7,11 +7,9 @@
  * the driver module the workers import: the benchmark itself runs on the main thread only.
  */
 import { isMainThread } from 'node:worker_threads';
-import { pfill, type ChannelPlan, type PData } from '../src/index.js';
+import type { ChannelPlan, PData } from '../src/index.js';
 import { withThreads, type ThreadsOptions } from '../src/backends/threads/with-threads.js';
-import { laplacianFdm } from '../src/gallery/laplacian-fdm.js';
-import { psparse } from '../src/pdata/psparse.js';
-import { cg } from '../src/solvers/cg.js';
+import { timePoissonSolve } from './lib/poisson-solve.js';
 
 const LATENCY_REPS = 200_000;
 const HALO_VALUES = (1 << 20) / Float64Array.BYTES_PER_ELEMENT;
@@ -80,14 +78,8 @@ export function haloMicros(ranks: PData<number>): number {
 
 /** Driver: seconds of the Poisson CG solve n = 100 (assembly not timed) and its iterations. */
 export function poissonSolve(ranks: PData<number>): { seconds: number; iterations: number } {
-  const n = 100;
-  const { I, J, V, rows, cols } = laplacianFdm(ranks, [n, n, n], [1, 1, ranks.np]);
-  const A = psparse(I, J, V, rows, cols).wait();
-  const b = pfill(1, A.rows);
-  ranks.backend.barrier();
-  const t0 = ranks.backend.wtime();
-  const { iterations } = cg(A, b, { rtol: 1e-8, preconditioner: 'jacobi' });
-  return { seconds: ranks.backend.wtime() - t0, iterations };
+  const { solveSeconds, iterations } = timePoissonSolve(ranks, 100);
+  return { seconds: solveSeconds, iterations };
 }
 
 async function slowestPart<R>(np: number, exportName: string, opts: ThreadsOptions = {}): Promise<R[]> {

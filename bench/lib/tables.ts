@@ -1,0 +1,94 @@
+/**
+ * The tables a benchmark run prints, as aligned plain text for a terminal or as Markdown for
+ * `docs/performance.md` (`node dist/bench/run.js --markdown`).
+ *
+ * @module
+ */
+import type { SolveRow, SpmvRow, StreamRow, Summary } from './summary.js';
+
+/** A cell: text, or a number shown with `digits` decimals (`'—'` when not finite). */
+type Cell = string | { value: number | null; digits: number };
+
+function text(cell: Cell): string {
+  if (typeof cell === 'string') return cell;
+  return cell.value === null || !Number.isFinite(cell.value) ? '—' : cell.value.toFixed(cell.digits);
+}
+
+/**
+ * A table: in Markdown, a pipe table whose columns after the first `leftColumns` are right-aligned;
+ * in text, space-padded columns the same way.
+ */
+function formatTable(headers: readonly string[], rows: readonly (readonly Cell[])[], markdown: boolean, leftColumns = 1): string {
+  const cells = rows.map((row) => row.map(text));
+  if (markdown) {
+    const align = headers.map((_, i) => (i < leftColumns ? '---' : '---:'));
+    return [headers, align, ...cells].map((row) => `| ${row.join(' | ')} |`).join('\n');
+  }
+  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i].length)));
+  const line = (row: readonly string[]): string =>
+    row.map((c, i) => (i < leftColumns ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}
+
+function systemLabel(row: SolveRow): string {
+  return row.kernels === undefined ? row.name : `${row.name} (${row.kernels})`;
+}
+
+/** The solve table: medians over rounds, ms per iteration, and the paired ratio to PETSc. */
+function solveTable(rows: readonly SolveRow[], markdown: boolean): string {
+  const headers = ['system', 'np', 'n', 'iterations', 'assembly s', 'solve s', 'ms/iteration', 'ours/PETSc', 'runs'];
+  return formatTable(
+    headers,
+    rows.map((r) => [
+      systemLabel(r),
+      String(r.np),
+      String(r.n),
+      r.iterations.length === 0 ? '—' : r.iterations.join('/'),
+      { value: r.assembly_s, digits: 3 },
+      { value: r.solve_s, digits: 3 },
+      { value: r.ms_per_iteration, digits: 2 },
+      { value: r.ratio_to_petsc, digits: 2 },
+      r.failures === 0 ? String(r.samples) : `${r.samples} (+${r.failures} failed)`,
+    ]),
+    markdown,
+  );
+}
+
+/** The SpMV context table (n = 100, one core): ms, GB/s, throughput relative to C and to 1-thread STREAM triad. */
+function spmvTable(rows: readonly SpmvRow[], markdown: boolean): string {
+  return formatTable(
+    ['SpMV kernel, n=100, 1 core', 'ms', 'GB/s', 'vs C', 'vs STREAM triad'],
+    rows.map((r) => [
+      r.kernel,
+      { value: r.seconds * 1e3, digits: 3 },
+      { value: r.gbs, digits: 2 },
+      { value: r.ratio_to_c, digits: 2 },
+      { value: r.fraction_of_stream_triad, digits: 2 },
+    ]),
+    markdown,
+  );
+}
+
+/** The STREAM table: best GB/s of triad and read per thread count. */
+function streamTable(rows: readonly StreamRow[], markdown: boolean): string {
+  return formatTable(
+    ['STREAM threads', 'triad GB/s', 'read GB/s'],
+    rows.map((r) => [String(r.threads), { value: r.triad_gbs, digits: 1 }, { value: r.read_gbs, digits: 1 }]),
+    markdown,
+  );
+}
+
+/**
+ * All tables of a run, separated by blank lines (empty tables left out).
+ *
+ * @example
+ * ```ts
+ * console.log(summaryTables(summarize(solves, context), true)); // Markdown, for docs/performance.md
+ * ```
+ */
+export function summaryTables(summary: Summary, markdown: boolean): string {
+  const parts = [solveTable(summary.solves, markdown)];
+  if (summary.spmv.length > 0) parts.push(spmvTable(summary.spmv, markdown));
+  if (summary.stream.length > 0) parts.push(streamTable(summary.stream, markdown));
+  return parts.join('\n\n');
+}

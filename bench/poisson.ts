@@ -1,0 +1,132 @@
+/**
+ * Benchmark driver: the Poisson CG solve of `../shared/anchors` (3-D, n³ unknowns, Jacobi,
+ * rtol 1e-8) on one backend, assembly and solve timed separately (max over parts), printed as one
+ * `RESULT {json}` line in the style of the anchors, so `bench/run.ts` parses ours and PETSc's alike:
+ *
+ *   node dist/bench/poisson.js --backend sequential|threads [--np 2] [--n 100]
+ *   mpirun --oversubscribe -n 2 node dist/bench/poisson.js --backend mpi [--n 100]
+ *
+ * The default export is the driver `main(ranks)`: worker threads import this module and run it, and
+ * under mpirun every rank runs it, exactly as in `examples/poisson.ts`.
+ *
+ * @module
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { isMainThread } from 'node:worker_threads';
+import { withMpi, withSequential, withThreads, type PData } from '../src/index.js';
+import { timePoissonSolve } from './lib/poisson-solve.js';
+
+const BACKENDS = ['sequential', 'threads', 'mpi'] as const;
+
+/** What one run reports (snake case, as the anchors' `RESULT` lines); times are max over parts. */
+export interface PoissonBenchResult {
+  readonly code: 'pa_poisson';
+  readonly backend: string;
+  readonly kernels: string;
+  readonly np: number;
+  readonly n: number;
+  /** Seconds of `laplacianFdm` + `psparse`. */
+  readonly assembly_s: number;
+  /** Seconds of `cg`. */
+  readonly solve_s: number;
+  readonly iterations: number;
+  /** `solve_s / iterations` in milliseconds. */
+  readonly ms_per_iteration: number;
+  readonly reason: string;
+}
+
+interface Options {
+  backend: (typeof BACKENDS)[number];
+  np: number;
+  n: number;
+}
+
+function positiveInteger(flag: string, value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`${flag} must be an integer >= 1, got '${value}'`);
+  return parsed;
+}
+
+/** The command line; every part sees the same one (workers get it through `withThreads`'s argv). */
+function options(argv: readonly string[]): Options {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      backend: { type: 'string', default: 'sequential' },
+      np: { type: 'string', default: '1' },
+      n: { type: 'string', default: '100' },
+    },
+  });
+  const backend = values.backend;
+  if (!(BACKENDS as readonly string[]).includes(backend)) {
+    throw new Error(`unknown backend '${backend}' (choose one of ${BACKENDS.join(', ')})`);
+  }
+  return { backend: backend as Options['backend'], np: positiveInteger('--np', values.np), n: positiveInteger('--n', values.n) };
+}
+
+/**
+ * The driver: reads `--n` from the command line, assembles and solves once, and returns the
+ * timings (the same on every part). Collective.
+ *
+ * @throws Error when the command line is invalid; whatever `timePoissonSolve` throws.
+ * @example
+ * ```ts
+ * const [result] = await withThreads<PoissonBenchResult>(2, 'dist/bench/poisson.js', { argv: ['--n', '50'] });
+ * result.iterations; // 124
+ * ```
+ */
+export default function main(ranks: PData<number>): PoissonBenchResult {
+  const { n } = options(process.argv.slice(2));
+  const t = timePoissonSolve(ranks, n);
+  return {
+    code: 'pa_poisson',
+    backend: t.backend,
+    kernels: t.kernels,
+    np: t.np,
+    n: t.n,
+    assembly_s: t.assemblySeconds,
+    solve_s: t.solveSeconds,
+    iterations: t.iterations,
+    ms_per_iteration: t.iterations > 0 ? (t.solveSeconds / t.iterations) * 1e3 : Number.NaN,
+    reason: t.reason,
+  };
+}
+
+function print(result: PoissonBenchResult): void {
+  console.log(
+    `partitioned-arrays Poisson n=${result.n}: backend ${result.backend}, kernels ${result.kernels}, np=${result.np}: ` +
+      `assembly ${result.assembly_s.toFixed(4)} s, solve ${result.solve_s.toFixed(4)} s, ${result.iterations} iterations ` +
+      `(${result.ms_per_iteration.toFixed(3)} ms/iteration), ${result.reason}`,
+  );
+  console.log(`RESULT ${JSON.stringify(result)}`);
+}
+
+async function run(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const { backend, np } = options(argv);
+  if (backend === 'sequential') print(await withSequential(np, main));
+  else if (backend === 'threads') print((await withThreads<PoissonBenchResult>(np, import.meta.url, { argv }))[0]);
+  else {
+    await withMpi((ranks) => {
+      const result = main(ranks);
+      if (ranks.partIds[0] === 0) print(result);
+    });
+  }
+}
+
+/** True when this file is the program being run (not a module imported by a worker). */
+function isEntryPoint(): boolean {
+  if (!isMainThread || process.argv[1] === undefined) return false;
+  return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+}
+
+if (isEntryPoint()) {
+  try {
+    await run();
+  } catch (error) {
+    console.error(`bench/poisson: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+}

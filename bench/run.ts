@@ -1,0 +1,240 @@
+/**
+ * `npm run bench`: our Poisson CG against PETSc (and SciPy), side by side on the same machine in
+ * the same run, plus our SpMV against the C SpMV anchor and STREAM for context.
+ *
+ * Method: `--rounds` rounds (default 3); each round runs every system once per grid size, in an
+ * order rotated from round to round, then the SpMV and STREAM programs. Each run is a fresh process
+ * (ours under `withThreads` or `mpirun`, PETSc under `mpirun`, as `anchors/README.md` runs them).
+ * The table shows medians over rounds, and the ratio to PETSc as the median of the per-round ratios.
+ *
+ *   node dist/bench/run.js [--sizes 50,100,128] [--rounds 3] [--parts 1,2] [--quick] [--sequential]
+ *                          [--anchors ../shared/anchors] [--timeout 600] [--markdown] [--docs]
+ *   node dist/bench/run.js --from bench/results/bench-<date>.json [--markdown] [--docs]
+ *
+ * `--quick` is n = 50, 1 round (a smoke test); `--sequential` adds ours on the Sequential backend;
+ * `--markdown` prints the tables as Markdown (for docs/performance.md); `--docs` also writes the plot
+ * to docs/solve-time.svg; `--from` re-prints the tables and re-draws the plot of a saved run.
+ * Progress goes to stderr, the tables to stdout. Writes bench/results/bench-<date>.json (every
+ * sample, the medians, the machine and its load average at start and end) and
+ * bench/results/solve-time.svg.
+ *
+ * @module
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { compileAnchor, defaultAnchorsDir, repositoryRoot, runCommand, type CompiledAnchor } from './lib/anchors.js';
+import { runSpmv, runStream, type SpmvSample, type StreamSample } from './lib/context.js';
+import { buildFingerprint, machineInfo, revision, type MachineInfo, type Revision } from './lib/machine.js';
+import { summarize, type ContextRecord, type SolveRecord } from './lib/summary.js';
+import { allSystems, expectedSeconds, parseSolveSample, unavailableSystems, type SolverSystem } from './lib/systems.js';
+import { summaryTables } from './lib/tables.js';
+import { solveTimeSvg } from './plot.js';
+
+/** Expected seconds of the per-round context measurements (SpMV kernels and C, STREAM 1 and 2 threads). */
+const CONTEXT_SECONDS = 15;
+
+/** Everything a run writes to its JSON file. */
+interface BenchFile {
+  readonly code: 'pa_bench';
+  readonly date: string;
+  readonly command: string[];
+  readonly config: { sizes: number[]; rounds: number; parts: number[]; anchors_dir: string; sequential: boolean };
+  readonly machine_start: MachineInfo;
+  readonly machine_end: MachineInfo;
+  readonly revision: Revision;
+  /** {@link buildFingerprint} at the start and at the end: they differ when dist/ was rebuilt mid-run. */
+  readonly build: { start: string; end: string };
+  readonly skipped: Record<string, string>;
+  readonly duration_s: number;
+  readonly solves: SolveRecord[];
+  readonly context: ContextRecord[];
+  readonly context_errors: string[];
+  readonly summary: ReturnType<typeof summarize>;
+}
+
+const { values: args } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '50,100,128' },
+    rounds: { type: 'string', default: '3' },
+    parts: { type: 'string', default: '1,2' },
+    quick: { type: 'boolean', default: false },
+    sequential: { type: 'boolean', default: false },
+    anchors: { type: 'string' },
+    timeout: { type: 'string', default: '600' },
+    markdown: { type: 'boolean', default: false },
+    docs: { type: 'boolean', default: false },
+    from: { type: 'string' },
+  },
+});
+
+function integers(flag: string, list: string): number[] {
+  const values = list.split(',').map((s) => Number(s.trim()));
+  if (values.length === 0 || values.some((v) => !Number.isInteger(v) || v < 1)) {
+    throw new Error(`--${flag} must be a comma-separated list of integers >= 1, got '${list}'`);
+  }
+  return values;
+}
+
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+const minutes = (seconds: number): string => `${(seconds / 60).toFixed(1)} min`;
+
+function subtitle(file: BenchFile): string {
+  const { machine_start: start, machine_end: end, revision: rev } = file;
+  const commit = rev.commit === null ? 'no git' : `${rev.commit.slice(0, 8)}${rev.dirty === true ? ' + uncommitted changes' : ''}`;
+  return `${file.date.slice(0, 16).replace('T', ' ')} UTC, ${start.cpu_model} (${start.nproc} cores), load ${start.loadavg[0]} → ` +
+    `${end.loadavg[0]}, ${file.config.rounds} round(s), ${commit}`;
+}
+
+async function report(file: BenchFile, root: string): Promise<void> {
+  const summary = summarize(file.solves, file.context);
+  console.log(summaryTables(summary, args.markdown));
+  const svg = await solveTimeSvg(summary.solves, subtitle(file));
+  const resultsDir = join(root, 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const targets = [join(resultsDir, 'solve-time.svg'), ...(args.docs ? [join(root, 'docs', 'solve-time.svg')] : [])];
+  for (const target of targets) writeFileSync(target, svg);
+  log(`plot: ${targets.join(', ')}`);
+}
+
+/** One run of `system` at size `n`; failures are recorded, never thrown, so one bad run costs one sample. */
+function solveOnce(system: SolverSystem, n: number, round: number, timeoutSeconds: number): SolveRecord {
+  const { file, args: argv } = system.command(n);
+  const run = runCommand(file, argv, timeoutSeconds);
+  const base = { round, system: system.id, name: system.name, np: system.np, n, wall_s: run.wallSeconds };
+  try {
+    if (run.failure !== undefined) throw new Error(run.failure);
+    return { ...base, sample: parseSolveSample(run.stdout, `${system.name} np=${system.np}`) };
+  } catch (error) {
+    return { ...base, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/**
+ * Compiles STREAM, and checks that bench/spmv can compile the C SpMV: what cannot run is logged (one
+ * line each) and added to `skipped`.
+ */
+function streamProgram(anchorsDir: string, skipped: Record<string, string>): CompiledAnchor | undefined {
+  const skip = (what: string, key: string, reason: string): undefined => {
+    skipped[key] = reason;
+    log(`skipped ${what}: ${reason}`);
+    return undefined;
+  };
+  const gcc = runCommand('gcc', ['--version'], 60).failure;
+  if (gcc !== undefined) {
+    skip('C SpMV', 'c-spmv', `gcc does not run (${gcc}): apt-get install -y gcc`);
+    return skip('STREAM', 'stream', `gcc does not run (${gcc}): apt-get install -y gcc`);
+  }
+  if (!existsSync(join(anchorsDir, 'spmv.c'))) skip('C SpMV', 'c-spmv', `spmv.c not in ${anchorsDir} (pass --anchors <dir>)`);
+  const stream = compileAnchor(anchorsDir, 'stream.c');
+  return 'reason' in stream ? skip('STREAM', 'stream', stream.reason) : stream;
+}
+
+async function measure(root: string): Promise<BenchFile> {
+  const sizes = args.quick ? [50] : integers('sizes', args.sizes);
+  const rounds = args.quick ? 1 : integers('rounds', args.rounds)[0];
+  const parts = integers('parts', args.parts);
+  const timeout = integers('timeout', args.timeout)[0];
+  const anchorsDir = args.anchors ?? defaultAnchorsDir();
+  const date = new Date().toISOString();
+  const machineStart = machineInfo();
+  const revisionStart = revision(root);
+  const buildStart = buildFingerprint(root);
+  log(`bench: ${machineStart.cpu_model}, ${machineStart.nproc} cores, node ${machineStart.node}, load average ${machineStart.loadavg.join(' ')}`);
+  if (!existsSync(anchorsDir)) log(`anchors directory ${anchorsDir} not found: only ours runs (pass --anchors <dir>)`);
+
+  const paths = { root, anchorsDir };
+  const unavailable = unavailableSystems(paths);
+  const candidates = allSystems(paths, parts, args.sequential);
+  const skipped: Record<string, string> = {};
+  for (const [id, reason] of unavailable) {
+    const name = candidates.find((s) => s.id === id)?.name;
+    if (name === undefined) continue;
+    skipped[id] = reason;
+    log(`skipped ${name}: ${reason}`);
+  }
+  const systems = candidates.filter((s) => !unavailable.has(s.id));
+  const stream = streamProgram(anchorsDir, skipped);
+
+  const perRound = sizes.reduce((t, n) => t + systems.reduce((s, system) => s + expectedSeconds(system, n), 0), CONTEXT_SECONDS);
+  log(`plan: ${rounds} round(s) x (${systems.length} systems x n = ${sizes.join(', ')} + SpMV/STREAM context): ` +
+    `estimated ${minutes(rounds * perRound)} on a quiet machine, up to twice that when other work loads the cores`);
+
+  const solves: SolveRecord[] = [];
+  const context: ContextRecord[] = [];
+  const contextErrors: string[] = [];
+  const t0 = Date.now();
+  for (let round = 0; round < rounds; round++) {
+    const order = systems.map((_, i) => systems[(i + round) % systems.length]);
+    for (const n of sizes) {
+      for (const system of order) {
+        const record = solveOnce(system, n, round, timeout);
+        solves.push(record);
+        const what = `[round ${round + 1}/${rounds}] ${system.name} np=${system.np} n=${n}`;
+        if (record.sample === undefined) log(`${what}: FAILED ${record.error ?? ''}`);
+        else log(`${what}: solve ${record.sample.solve_s.toFixed(3)} s, ${record.sample.iterations} iterations (process ${record.wall_s.toFixed(1)} s)`);
+      }
+    }
+    let spmv: SpmvSample | undefined;
+    try {
+      spmv = runSpmv(root, anchorsDir, timeout);
+    } catch (error) {
+      contextErrors.push(`round ${round + 1}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const streamSamples: StreamSample[] = [];
+    if (stream !== undefined) {
+      for (const threads of [1, 2]) {
+        try {
+          streamSamples.push(runStream(stream.binary, threads, timeout));
+        } catch (error) {
+          contextErrors.push(`round ${round + 1}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+    }
+    context.push({ round, ...(spmv === undefined ? {} : { spmv }), stream: streamSamples });
+    const elapsed = (Date.now() - t0) / 1e3;
+    log(`[round ${round + 1}/${rounds}] done after ${minutes(elapsed)}; about ${minutes((elapsed / (round + 1)) * (rounds - round - 1))} to go`);
+  }
+  stream?.remove();
+  for (const error of contextErrors) log(`context measurement failed: ${error}`);
+  const buildEnd = buildFingerprint(root);
+  if (buildEnd !== buildStart) log(`WARNING: dist/ or native/ was rebuilt during the run (${buildStart} -> ${buildEnd}): the samples mix two builds`);
+  return {
+    code: 'pa_bench',
+    date,
+    command: process.argv.slice(1),
+    config: { sizes, rounds, parts, anchors_dir: anchorsDir, sequential: args.sequential },
+    machine_start: machineStart,
+    machine_end: machineInfo(),
+    revision: revisionStart,
+    build: { start: buildStart, end: buildEnd },
+    skipped,
+    duration_s: (Date.now() - t0) / 1e3,
+    solves,
+    context,
+    context_errors: contextErrors,
+    summary: summarize(solves, context),
+  };
+}
+
+async function main(): Promise<void> {
+  const root = repositoryRoot();
+  if (args.from !== undefined) {
+    await report(JSON.parse(readFileSync(args.from, 'utf8')) as BenchFile, root);
+    return;
+  }
+  const file = await measure(root);
+  const resultsDir = join(root, 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const json = join(resultsDir, `bench-${file.date.slice(0, 19).replace(/:/g, '-')}.json`);
+  writeFileSync(json, `${JSON.stringify(file, null, 1)}\n`);
+  log(`finished in ${minutes(file.duration_s)}; load average ${file.machine_end.loadavg.join(' ')}; results: ${json}`);
+  await report(file, root);
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}
