@@ -20,10 +20,7 @@
  *
  * @module
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { addonPaths, loadAddon, requireNative } from '../native-addon.js';
 import { BackendUnavailableError, DimensionMismatchError, InvalidArgumentError } from '../errors.js';
 import { checkCount, checkScalar, checkVector } from '../kernels/kernel-args.js';
 
@@ -295,24 +292,11 @@ export function openBlas(binding: BlasBinding, minWork: number = OPENBLAS_MIN_WO
   };
 }
 
-/** The package's root directory: the nearest ancestor of this file holding a package.json. */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
-  return dir;
-}
-
 /** Where `npm run build:native` puts the addon (release first, then a debug build). */
 export function blasAddonPaths(): string[] {
-  const root = packageRoot();
-  return ['Release', 'Debug'].map((config) => join(root, 'native', 'blas', 'build', config, 'pa_blas.node'));
+  return addonPaths('blas', 'pa_blas.node');
 }
 
-const requireNative = createRequire(import.meta.url);
 const loadedBindings = new Set<BlasBinding>();
 
 /** Every addon instance loaded so far in this thread (OpenBLAS behind them is one per process). */
@@ -339,35 +323,18 @@ export function loadBlasBinding(
   paths: readonly string[] = blasAddonPaths(),
   load: (path: string) => unknown = requireNative,
 ): BlasBinding {
-  const reasons: string[] = [];
-  for (const path of paths) {
-    if (!existsSync(path)) {
-      reasons.push(`${path}: not built (no such file)`);
-      continue;
-    }
-    let loaded: unknown;
-    try {
-      loaded = load(path);
-    } catch (error) {
-      const text = error instanceof Error ? error.message : String(error);
-      reasons.push(`${path}: failed to load: ${text.split('\n')[0]}`);
-      continue;
-    }
-    const missing = BLAS_BINDING_FUNCTIONS.filter(
-      (name) => typeof (loaded as Record<string, unknown> | null)?.[name] !== 'function',
-    );
-    if (missing.length > 0) {
-      reasons.push(`${path}: not the BLAS addon (missing ${missing.join(', ')})`);
-      continue;
-    }
-    const binding = loaded as BlasBinding;
-    const threads = process.env.OPENBLAS_NUM_THREADS ?? '';
-    if (/^[1-9][0-9]{0,8}$/.test(threads)) binding.setNumThreads(Number(threads));
-    loadedBindings.add(binding);
-    return binding;
-  }
-  if (paths.length === 0) reasons.push('no addon path to try');
-  throw new BackendUnavailableError('OpenBLAS is unavailable', reasons, BLAS_FIXES);
+  const binding = loadAddon<BlasBinding>({
+    paths,
+    load,
+    required: BLAS_BINDING_FUNCTIONS,
+    what: 'BLAS addon',
+    summary: 'OpenBLAS is unavailable',
+    fixes: BLAS_FIXES,
+  });
+  const threads = process.env.OPENBLAS_NUM_THREADS ?? '';
+  if (/^[1-9][0-9]{0,8}$/.test(threads)) binding.setNumThreads(Number(threads));
+  loadedBindings.add(binding);
+  return binding;
 }
 
 /** The environment variables {@link selectBlas} reads. */

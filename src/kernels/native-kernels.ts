@@ -4,11 +4,7 @@
  *
  * @module
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { BackendUnavailableError } from '../errors.js';
+import { addonPaths, loadAddon, requireNative } from '../native-addon.js';
 import { checkCount, checkCsr, checkScalar, checkVector } from './kernel-args.js';
 import type { KernelSet } from './kernel-set.js';
 import { KERNELS_BINDING_FUNCTIONS, type KernelsBinding } from './kernels-binding.js';
@@ -29,24 +25,10 @@ export const KERNELS_FIXES: readonly string[] = [
   'or use the JavaScript kernels on purpose: PA_KERNELS=js',
 ];
 
-/** The package's root directory: the nearest ancestor of this file holding a package.json. */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
-  return dir;
-}
-
 /** Where `npm run build:native` puts the addon (release first, then a debug build). */
 export function kernelsAddonPaths(): string[] {
-  const root = packageRoot();
-  return ['Release', 'Debug'].map((config) => join(root, 'native', 'kernels', 'build', config, 'pa_kernels.node'));
+  return addonPaths('kernels', 'pa_kernels.node');
 }
-
-const requireNative = createRequire(import.meta.url);
 
 /**
  * Loads the kernels addon from the first of `paths` that works. `load` is how a path is loaded
@@ -64,31 +46,14 @@ export function loadKernelsBinding(
   paths: readonly string[] = kernelsAddonPaths(),
   load: (path: string) => unknown = requireNative,
 ): KernelsBinding {
-  const reasons: string[] = [];
-  for (const path of paths) {
-    if (!existsSync(path)) {
-      reasons.push(`${path}: not built (no such file)`);
-      continue;
-    }
-    let loaded: unknown;
-    try {
-      loaded = load(path);
-    } catch (error) {
-      const text = error instanceof Error ? error.message : String(error);
-      reasons.push(`${path}: failed to load: ${text.split('\n')[0]}`);
-      continue;
-    }
-    const missing = KERNELS_BINDING_FUNCTIONS.filter(
-      (name) => typeof (loaded as Record<string, unknown> | null)?.[name] !== 'function',
-    );
-    if (missing.length > 0) {
-      reasons.push(`${path}: not the kernels addon (missing ${missing.join(', ')})`);
-      continue;
-    }
-    return loaded as KernelsBinding;
-  }
-  if (paths.length === 0) reasons.push('no addon path to try');
-  throw new BackendUnavailableError('The native kernels are unavailable', reasons, KERNELS_FIXES);
+  return loadAddon<KernelsBinding>({
+    paths,
+    load,
+    required: KERNELS_BINDING_FUNCTIONS,
+    what: 'kernels addon',
+    summary: 'The native kernels are unavailable',
+    fixes: KERNELS_FIXES,
+  });
 }
 
 /**

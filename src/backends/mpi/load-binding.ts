@@ -5,11 +5,8 @@
  *
  * @module
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { BackendUnavailableError, InvalidArgumentError, MpiError } from '../../errors.js';
+import { InvalidArgumentError, MpiError } from '../../errors.js';
+import { addonPaths, loadAddon, requireNative } from '../../native-addon.js';
 import type { MpiBinding } from './binding.js';
 
 /** The functions a loaded module must export to be taken for the MPI addon. */
@@ -26,28 +23,9 @@ const MPI_FIXES: readonly string[] = [
   'launch the program under mpirun: mpirun --oversubscribe -n <np> node driver.js',
 ];
 
-/** The package's root directory: the nearest ancestor of this file holding a package.json. */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
-  return dir;
-}
-
 /** Where `npm run build:native` puts the addon (release first, then a debug build). */
 export function mpiAddonPaths(): string[] {
-  const root = packageRoot();
-  return ['Release', 'Debug'].map((config) => join(root, 'native', 'mpi', 'build', config, 'pa_mpi.node'));
-}
-
-const requireNative = createRequire(import.meta.url);
-
-function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n')[0];
+  return addonPaths('mpi', 'pa_mpi.node');
 }
 
 /**
@@ -66,30 +44,14 @@ export function loadMpiBinding(
   paths: readonly string[] = mpiAddonPaths(),
   load: (path: string) => unknown = requireNative,
 ): MpiBinding {
-  const reasons: string[] = [];
-  for (const path of paths) {
-    if (!existsSync(path)) {
-      reasons.push(`${path}: not built (no such file)`);
-      continue;
-    }
-    let loaded: unknown;
-    try {
-      loaded = load(path);
-    } catch (error) {
-      reasons.push(`${path}: failed to load: ${firstLine(error)}`);
-      continue;
-    }
-    const missing = REQUIRED_FUNCTIONS.filter(
-      (name) => typeof (loaded as Record<string, unknown> | null)?.[name] !== 'function',
-    );
-    if (missing.length > 0) {
-      reasons.push(`${path}: not the MPI addon (missing ${missing.join(', ')})`);
-      continue;
-    }
-    const binding = loaded as MpiBinding;
-    binding.setErrorClasses({ MpiError, InvalidArgumentError });
-    return binding;
-  }
-  if (paths.length === 0) reasons.push('no addon path to try');
-  throw new BackendUnavailableError('The MPI backend is unavailable', reasons, MPI_FIXES);
+  const binding = loadAddon<MpiBinding>({
+    paths,
+    load,
+    required: REQUIRED_FUNCTIONS,
+    what: 'MPI addon',
+    summary: 'The MPI backend is unavailable',
+    fixes: MPI_FIXES,
+  });
+  binding.setErrorClasses({ MpiError, InvalidArgumentError });
+  return binding;
 }
