@@ -21,32 +21,7 @@ import { psparse } from '../../src/pdata/psparse.js';
 import { pvectorFromCoo } from '../../src/pdata/pvector-from-coo.js';
 import { cg, type CgIterationInfo, type CgResult } from '../../src/solvers/cg.js';
 import type { Preconditioner } from '../../src/solvers/preconditioners.js';
-
-/** Parts per direction with product np, splitting the last direction first. */
-function partsFor(np: number, dims: number): number[] {
-  const parts = new Array<number>(dims).fill(1);
-  let rest = np;
-  for (let f = 2; rest > 1; f++) {
-    while (rest % f === 0) {
-      let d = dims - 1;
-      for (let e = dims - 1; e >= 0; e--) if (parts[e] < parts[d]) d = e;
-      parts[d] *= f;
-      rest /= f;
-    }
-  }
-  return parts;
-}
-
-/** Grid coordinates of an unknown's global id (column-major, direction 0 fastest). */
-function coordsOf(gid: number, sizes: readonly number[]): number[] {
-  const c: number[] = [];
-  let rest = gid;
-  for (const size of sizes) {
-    c.push(rest % size);
-    rest = Math.floor(rest / size);
-  }
-  return c;
-}
+import { coordsOf, partsFor } from './grid.js';
 
 /** Own values of `x` by global id, over every part (gathered). */
 function ownEntries(x: PVector): Map<number, number> {
