@@ -29,7 +29,9 @@ export interface PoissonBenchResult {
   readonly n: number;
   /** Seconds of `laplacianFdm` + `psparse`. */
   readonly assembly_s: number;
-  /** Seconds of `cg`. */
+  /** Seconds of `new CgSolver(A, ...)` (PETSc's KSPSetUp: the Jacobi diagonal, work vectors). */
+  readonly setup_s: number;
+  /** Seconds of `solver.solve(b, { x })` (PETSc's KSPSolve). */
   readonly solve_s: number;
   readonly iterations: number;
   /** `solve_s / iterations` in milliseconds. */
@@ -87,6 +89,7 @@ export default function main(ranks: PData<number>): PoissonBenchResult {
     np: t.np,
     n: t.n,
     assembly_s: t.assemblySeconds,
+    setup_s: t.setupSeconds,
     solve_s: t.solveSeconds,
     iterations: t.iterations,
     ms_per_iteration: t.iterations > 0 ? (t.solveSeconds / t.iterations) * 1e3 : Number.NaN,
@@ -97,7 +100,8 @@ export default function main(ranks: PData<number>): PoissonBenchResult {
 function print(result: PoissonBenchResult): void {
   console.log(
     `partitioned-arrays Poisson n=${result.n}: backend ${result.backend}, kernels ${result.kernels}, np=${result.np}: ` +
-      `assembly ${result.assembly_s.toFixed(4)} s, solve ${result.solve_s.toFixed(4)} s, ${result.iterations} iterations ` +
+      `assembly ${result.assembly_s.toFixed(4)} s, setup ${result.setup_s.toFixed(4)} s, solve ${result.solve_s.toFixed(4)} s, ` +
+      `${result.iterations} iterations ` +
       `(${result.ms_per_iteration.toFixed(3)} ms/iteration), ${result.reason}`,
   );
   console.log(`RESULT ${JSON.stringify(result)}`);

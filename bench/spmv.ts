@@ -117,7 +117,7 @@ function main(): void {
     if (native !== undefined) {
       const k = native;
       record('native spmv', timeMedian(reps, spmvWith(k)));
-      record('native spmvDot (fused)', timeMedian(reps, () => (sink += k.spmvDot(A.nRows, A.rowPtr, A.colIdx, A.values, x, y, x))));
+      record('native spmvDot (fused)', timeMedian(reps, () => (sink += k.spmvDot(A.nRows, A.rowPtr, A.colIdx, A.values, x, y, x, 0))));
       record('native spmv + dot', timeMedian(reps, () => {
         k.spmv(A.nRows, A.rowPtr, A.colIdx, A.values, x, y);
         sink += k.dot(A.nRows, x, y);

@@ -71,8 +71,9 @@ export { kernels, kernelKind } from './kernels/select-kernels.js';
 export type { KernelSet } from './kernels/kernel-set.js';
 
 // Solvers
-export { cg } from './solvers/cg.js';
-export type { CgOptions, CgResult, CgReason, CgIterationInfo } from './solvers/cg.js';
+export { cg, CgSolver } from './solvers/cg.js';
+export type { CgSolveVectors } from './solvers/cg.js';
+export type { CgOptions, CgSolverOptions, CgResult, CgReason, CgIterationInfo } from './solvers/cg-options.js';
 export { jacobi } from './solvers/preconditioners.js';
 export type { Preconditioner } from './solvers/preconditioners.js';
 

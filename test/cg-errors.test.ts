@@ -4,6 +4,7 @@ import {
   InvalidArgumentError,
   PartitionMismatchError,
   pfill,
+  pzeros,
   withSequential,
   type PData,
 } from '../src/index.js';
@@ -11,7 +12,8 @@ import { uniformPartition, variablePartition } from '../src/pdata/partitions.js'
 import type { PRange } from '../src/pdata/prange.js';
 import { psparse } from '../src/pdata/psparse.js';
 import type { PSparseMatrix } from '../src/pdata/psparse-matrix.js';
-import { cg, type CgOptions } from '../src/solvers/cg.js';
+import type { CgOptions } from '../src/solvers/cg-options.js';
+import { CgSolver, cg } from '../src/solvers/cg.js';
 import { jacobi } from '../src/solvers/preconditioners.js';
 
 /** The diagonal matrix diag(d) on `rows`, each part emitting its own rows. */
@@ -141,5 +143,50 @@ describe('jacobi bad input', () => {
       partId: 0,
       message: 'jacobi: global row 1 has no diagonal entry; the Jacobi preconditioner needs a finite nonzero diagonal (part 0)',
     });
+  });
+});
+
+describe('CgSolver bad input', () => {
+  it('checks the matrix and options when set up, before any solve', async () => {
+    const error = await thrown((ranks) => new CgSolver(diagonal(ranks, uniformPartition(ranks, 6), () => 2), { rtol: -1 }));
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect(error).toMatchObject({ message: 'cg: rtol must be a finite number >= 0, got -1' });
+  });
+
+  it('rejects an output x that is not on A.cols, and leaves it untouched', async () => {
+    const result = await withSequential(2, (ranks) => {
+      const A = diagonal(ranks, uniformPartition(ranks, 6), () => 2);
+      const x = pfill(7, A.rows);
+      try {
+        new CgSolver(A).solve(pfill(1, A.rows), { x });
+      } catch (error) {
+        return { error, untouched: x.ownValues().localItems.every((v) => v.every((value) => value === 7)) };
+      }
+      throw new Error('expected an error');
+    });
+    expect(result.error).toBeInstanceOf(PartitionMismatchError);
+    expect(result.error).toMatchObject({
+      message: 'cg: x must be a vector on A.cols (the same PRange object); build it with pzeros(A.cols)',
+    });
+    expect(result.untouched).toBe(true);
+  });
+
+  it('rejects x = b', async () => {
+    const error = await thrown((ranks) => {
+      const A = diagonal(ranks, uniformPartition(ranks, 6), () => 2);
+      const b = pzeros(A.cols);
+      new CgSolver(A).solve(b, { x: b });
+    });
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect(error).toMatchObject({ code: 'INVALID_ARGUMENT', message: 'cg: x and b must be different vectors' });
+  });
+
+  it('rejects b of another size on solve', async () => {
+    const error = await thrown((ranks) => {
+      const A = diagonal(ranks, uniformPartition(ranks, 6), () => 2);
+      new CgSolver(A).solve(pfill(1, uniformPartition(ranks, 5)));
+    });
+    expect(error).toBeInstanceOf(DimensionMismatchError);
+    expect(error).toMatchObject({ message: 'cg: b has global size 5, A has 6 rows' });
   });
 });

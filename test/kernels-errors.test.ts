@@ -56,13 +56,18 @@ function badCalls(): BadCall[] {
       untouched: y,
     },
     {
-      call: (k) => k.spmvDot(2, rowPtr, colIdx, values, x, y, f64(1)),
+      call: (k) => k.spmvDot(2, rowPtr, colIdx, values, x, y, f64(1), 0),
       message: 'spmvDot: w has length 1, needs at least 2',
       untouched: y,
     },
     {
-      call: (k) => k.spmvAddDot(2, rowPtr, colIdx, values, x, f64(1), y),
+      call: (k) => k.spmvAddDot(2, rowPtr, colIdx, values, x, f64(1), y, 0),
       message: 'spmvAddDot: y has length 1, needs at least 2',
+      untouched: y,
+    },
+    {
+      call: (k) => k.spmvAddDot(2, rowPtr, colIdx, values, x, y, y, '1' as unknown as number),
+      message: 'spmvAddDot: init must be a number, got string',
       untouched: y,
     },
     {
@@ -71,8 +76,18 @@ function badCalls(): BadCall[] {
       untouched: y,
     },
     {
-      call: (k) => k.cgUpdateJacobi(3, 1, x, x, y, f64(3), x, f64(3), out),
+      call: (k) => k.cgUpdateJacobi(3, 1, x, x, y, f64(3), x, out),
       message: 'cgUpdateJacobi: out has length 1, needs at least 2',
+      untouched: y,
+    },
+    {
+      call: (k) => k.cgDirectionJacobi(3, 0.5, x, f64(2), y),
+      message: 'cgDirectionJacobi: dinv has length 2, needs at least 3',
+      untouched: y,
+    },
+    {
+      call: (k) => k.cgDirectionJacobi(3, undefined as unknown as number, x, x, y),
+      message: 'cgDirectionJacobi: beta must be a number, got undefined',
       untouched: y,
     },
   ];
@@ -118,6 +133,8 @@ describe('kernel argument checks', () => {
         ],
         [() => binding.scale(-1, 2, y), RangeError, 'scale: n must be an integer in 0 .. 2^31-1'],
         [() => binding.cgUpdate(2, 'a' as unknown as number, y, y, y, y), TypeError, 'cgUpdate: alpha must be a number'],
+        [() => binding.cgDirectionJacobi(2, 1, y, [1, 1] as unknown as Float64Array, f64(2)), TypeError, 'cgDirectionJacobi: dinv must be a Float64Array'],
+        [() => binding.cgDirectionJacobi(2, 1, f64(2), f64(2), f64(1)), RangeError, 'cgDirectionJacobi: p has length 1, needs at least 2'],
       ];
       for (const [call, type, message] of cases) {
         expect(call).toThrow(type);
@@ -205,7 +222,7 @@ describe('loadKernelsBinding', () => {
     expect(error.reasons).toEqual([
       `${missing}: not built (no such file)`,
       `${broken}: failed to load: invalid ELF header`,
-      `${other}: not the kernels addon (missing spmvAdd, spmvDot, spmvAddDot, sum, axpy, axpby, scale, cgUpdate, cgUpdateJacobi)`,
+      `${other}: not the kernels addon (missing spmvAdd, spmvDot, spmvAddDot, sum, axpy, axpby, scale, cgUpdate, cgUpdateJacobi, cgDirectionJacobi)`,
     ]);
     expect(error.fixes).toEqual(KERNELS_FIXES);
     expect(error.message.startsWith('The native kernels are unavailable:\n')).toBe(true);

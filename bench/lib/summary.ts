@@ -43,6 +43,8 @@ export interface SolveRow {
   /** The distinct iteration counts seen (one value when all runs agree, as they must). */
   readonly iterations: number[];
   readonly assembly_s: number;
+  /** Median set-up seconds (NaN when the system reports none). */
+  readonly setup_s: number;
   readonly solve_s: number;
   readonly solve_s_min: number;
   readonly solve_s_max: number;
@@ -108,6 +110,7 @@ function solveRow(records: readonly SolveRecord[], petsc: ReadonlyMap<number, nu
     failures: records.length - ok.length,
     iterations,
     assembly_s: median(ok.map((s) => s.assembly_s)),
+    setup_s: median(ok.flatMap((s) => (s.setup_s === undefined ? [] : [s.setup_s]))),
     solve_s: solveMedian,
     solve_s_min: solve.length === 0 ? Number.NaN : Math.min(...solve),
     solve_s_max: solve.length === 0 ? Number.NaN : Math.max(...solve),

@@ -28,7 +28,12 @@ export interface SolverSystem {
 export interface SolveSample {
   /** Seconds of the assembly, as the program defines it (max over ranks). */
   readonly assembly_s: number;
-  /** Seconds of the (first) CG solve, max over ranks. */
+  /**
+   * Seconds of the solver set-up, max over ranks: PETSc's KSPSetUp (`ksp_setup_s`), our
+   * `new CgSolver` (`setup_s`); absent for SciPy, which has none.
+   */
+  readonly setup_s?: number;
+  /** Seconds of the (first) CG solve, max over ranks, set-up excluded. */
   readonly solve_s: number;
   readonly iterations: number;
   /** `'native'` or `'js'` for ours; absent for the anchors. */
@@ -140,8 +145,10 @@ function finiteField(result: Record<string, unknown>, key: string, program: stri
  */
 export function parseSolveSample(stdout: string, program: string): SolveSample {
   const result = parseResultLine(stdout, program);
-  const sample = {
+  const setupField = ['setup_s', 'ksp_setup_s'].find((field) => field in result);
+  const sample: SolveSample = {
     assembly_s: finiteField(result, 'assembly_s', program),
+    ...(setupField === undefined ? {} : { setup_s: finiteField(result, setupField, program) }),
     solve_s: finiteField(result, 'solve_s', program),
     iterations: finiteField(result, 'iterations', program),
   };

@@ -36,7 +36,7 @@ function systemLabel(row: SolveRow): string {
 
 /** The solve table: medians over rounds, ms per iteration, and the paired ratio to PETSc. */
 function solveTable(rows: readonly SolveRow[], markdown: boolean): string {
-  const headers = ['system', 'np', 'n', 'iterations', 'assembly s', 'solve s', 'ms/iteration', 'ours/PETSc', 'runs'];
+  const headers = ['system', 'np', 'n', 'iterations', 'assembly s', 'setup s', 'solve s', 'ms/iteration', 'ours/PETSc', 'runs'];
   return formatTable(
     headers,
     rows.map((r) => [
@@ -45,6 +45,7 @@ function solveTable(rows: readonly SolveRow[], markdown: boolean): string {
       String(r.n),
       r.iterations.length === 0 ? '—' : r.iterations.join('/'),
       { value: r.assembly_s, digits: 3 },
+      { value: r.setup_s, digits: 4 },
       { value: r.solve_s, digits: 3 },
       { value: r.ms_per_iteration, digits: 2 },
       { value: r.ratio_to_petsc, digits: 2 },

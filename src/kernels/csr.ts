@@ -32,3 +32,42 @@ export interface CsrMatrix {
   /** Value of each stored entry. */
   readonly values: Float64Array;
 }
+
+/**
+ * The rows of a CSR block that hold entries, as the half-open range `[first, end)` from the first
+ * such row to one past the last (rows in between may be empty). `{ first: nRows, end: nRows }`
+ * when the block has no entries. O(log nRows): `rowPtr` is non-decreasing, so both ends are
+ * binary searches. The own-ghost block of a slab partition has entries only in the rows next to a
+ * neighbour, so this is the only range whose product has to wait for the ghost update.
+ *
+ * @example
+ * ```ts
+ * entryRowSpan({ nRows: 4, nCols: 2, rowPtr: Int32Array.of(0, 0, 1, 1, 1), colIdx, values });
+ * // { first: 1, end: 2 }
+ * ```
+ */
+export function entryRowSpan(block: CsrMatrix): { first: number; end: number } {
+  const { nRows, rowPtr } = block;
+  const start = rowPtr[0];
+  const stop = rowPtr[nRows];
+  if (stop === start) return { first: nRows, end: nRows };
+  // first = (the smallest m in 1..nRows with rowPtr[m] > start) - 1
+  let lo = 1;
+  let hi = nRows;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rowPtr[mid] > start) hi = mid;
+    else lo = mid + 1;
+  }
+  const first = lo - 1;
+  // end = the smallest j in 0..nRows with rowPtr[j] === stop
+  lo = 0;
+  hi = nRows;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rowPtr[mid] >= stop) hi = mid;
+    else lo = mid + 1;
+  }
+  return { first, end: lo };
+}
+

@@ -45,12 +45,13 @@ export const jsKernels: KernelSet = {
     }
   },
 
-  spmvDot(nRows, rowPtr, colIdx, values, x, y, w) {
+  spmvDot(nRows, rowPtr, colIdx, values, x, y, w, init) {
     checkCsr('spmvDot', nRows, rowPtr, colIdx, values);
     checkVector('spmvDot', 'x', x, 0);
     checkVector('spmvDot', 'y', y, nRows);
     checkVector('spmvDot', 'w', w, nRows);
-    let d = 0;
+    checkScalar('spmvDot', 'init', init);
+    let d = init;
     for (let i = 0; i < nRows; i++) {
       let s = 0;
       const end = rowPtr[i + 1];
@@ -61,12 +62,13 @@ export const jsKernels: KernelSet = {
     return d;
   },
 
-  spmvAddDot(nRows, rowPtr, colIdx, values, x, y, w) {
+  spmvAddDot(nRows, rowPtr, colIdx, values, x, y, w, init) {
     checkCsr('spmvAddDot', nRows, rowPtr, colIdx, values);
     checkVector('spmvAddDot', 'x', x, 0);
     checkVector('spmvAddDot', 'y', y, nRows);
     checkVector('spmvAddDot', 'w', w, nRows);
-    let d = 0;
+    checkScalar('spmvAddDot', 'init', init);
+    let d = init;
     for (let i = 0; i < nRows; i++) {
       let s = y[i];
       const end = rowPtr[i + 1];
@@ -135,7 +137,7 @@ export const jsKernels: KernelSet = {
     return rr;
   },
 
-  cgUpdateJacobi(n, alpha, p, q, x, r, dinv, z, out) {
+  cgUpdateJacobi(n, alpha, p, q, x, r, dinv, out) {
     checkCount('cgUpdateJacobi', 'n', n);
     checkScalar('cgUpdateJacobi', 'alpha', alpha);
     checkVector('cgUpdateJacobi', 'p', p, n);
@@ -143,7 +145,6 @@ export const jsKernels: KernelSet = {
     checkVector('cgUpdateJacobi', 'x', x, n);
     checkVector('cgUpdateJacobi', 'r', r, n);
     checkVector('cgUpdateJacobi', 'dinv', dinv, n);
-    checkVector('cgUpdateJacobi', 'z', z, n);
     checkVector('cgUpdateJacobi', 'out', out, 2);
     let rz = 0;
     let rr = 0;
@@ -152,11 +153,19 @@ export const jsKernels: KernelSet = {
       const ri = r[i] - alpha * q[i];
       r[i] = ri;
       const zi = dinv[i] * ri;
-      z[i] = zi;
       rz += ri * zi;
       rr += ri * ri;
     }
     out[0] = rz;
     out[1] = rr;
+  },
+
+  cgDirectionJacobi(n, beta, r, dinv, p) {
+    checkCount('cgDirectionJacobi', 'n', n);
+    checkScalar('cgDirectionJacobi', 'beta', beta);
+    checkVector('cgDirectionJacobi', 'r', r, n);
+    checkVector('cgDirectionJacobi', 'dinv', dinv, n);
+    checkVector('cgDirectionJacobi', 'p', p, n);
+    for (let i = 0; i < n; i++) p[i] = dinv[i] * r[i] + beta * p[i];
   },
 };

@@ -75,3 +75,4 @@ export function checkCsr(kernel: string, nRows: number, rowPtr: Int32Array, colI
     );
   }
 }
+

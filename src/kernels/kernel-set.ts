@@ -4,7 +4,8 @@
  * (`js-kernels.ts`) and in the native addon (`native-kernels.ts`). `select-kernels.ts` picks one.
  *
  * Summation order, shared by both implementations (this is what makes their results bitwise
- * identical): every sum has ONE accumulator, starts at 0 (at `y[i]` for the adding SpMVs) and
+ * identical): every sum has ONE accumulator, starts at 0 (at `y[i]` for the adding SpMVs, at `init` for the
+ * fused SpMV dots) and
  * adds left to right, `i = 0, 1, ..., n-1` (along a row: `k = rowPtr[i], ..., rowPtr[i+1]-1`);
  * each term is one rounded product added with one rounding (no fused multiply-add). Elements are
  * read and written in the order of the loops written in each method's documentation, so the
@@ -56,26 +57,28 @@ export interface KernelSet {
   spmvAdd(nRows: number, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array, x: Float64Array, y: Float64Array): void;
 
   /**
-   * {@link KernelSet.spmv} fused with a dot product over the new `y`, for a part without ghost
-   * columns (`q = A p` and `p·q` in one pass): `d = 0`, and after each row's `y[i] = s`,
-   * `d += w[i] * s`. Returns `d`, which equals `dot(nRows, w, y)` bit for bit.
-   * @throws InvalidArgumentError as {@link KernelSet.spmv}, or when `w` is shorter than `nRows`.
+   * {@link KernelSet.spmv} fused with a dot product over the new `y` (`q = A p` and `p·q` in one
+   * pass): `d = init`, and after each row's `y[i] = s`, `d += w[i] * s`. Returns `d`; with
+   * `init = 0` it equals `dot(nRows, w, y)` bit for bit. A nonzero `init` continues a sum over
+   * several row ranges (pass `subarray` views of `rowPtr`, `y` and `w`) with one accumulator.
+   * @throws InvalidArgumentError as {@link KernelSet.spmv}, when `w` is shorter than `nRows`, or
+   * when `init` is not a number.
    */
   spmvDot(
     nRows: number, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array, x: Float64Array, y: Float64Array,
-    w: Float64Array,
+    w: Float64Array, init: number,
   ): number;
 
   /**
    * {@link KernelSet.spmvAdd} fused with a dot product over the new `y`: the own-ghost pass of
    * `q = A p` (after `spmv` of the own-own block, while the ghost update of `p` could overlap it)
-   * returning `p·q`: `d = 0`, and after each row's `y[i] = s`, `d += w[i] * s`. Returns `d`, which
-   * equals `dot(nRows, w, y)` bit for bit.
+   * returning `p·q`: `d = init`, and after each row's `y[i] = s`, `d += w[i] * s`. Returns `d`;
+   * with `init = 0` it equals `dot(nRows, w, y)` bit for bit.
    * @throws InvalidArgumentError as {@link KernelSet.spmvDot}.
    */
   spmvAddDot(
     nRows: number, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array, x: Float64Array, y: Float64Array,
-    w: Float64Array,
+    w: Float64Array, init: number,
   ): number;
 
   /** `s = 0; for i: s += x[i] * y[i]`; returns `s`. @throws InvalidArgumentError */
@@ -107,13 +110,23 @@ export interface KernelSet {
 
   /**
    * The CG update with the Jacobi preconditioner, in one pass: for each `i`,
-   * `x[i] += alpha * p[i]; ri = r[i] - alpha * q[i]; r[i] = ri; zi = dinv[i] * ri; z[i] = zi;
+   * `x[i] += alpha * p[i]; ri = r[i] - alpha * q[i]; r[i] = ri; zi = dinv[i] * ri;
    * rz += ri * zi; rr += ri * ri`. Writes `out[0] = rz` (r·z) and `out[1] = rr` (‖r‖²), each
-   * summed as `dot` would, so no number is allocated.
+   * summed as `dot` would, so no number is allocated. z = D⁻¹r itself is not stored:
+   * {@link KernelSet.cgDirectionJacobi} recomputes it (the same product) where it is needed.
    * @throws InvalidArgumentError, also when `out` has fewer than 2 elements.
    */
   cgUpdateJacobi(
     n: number, alpha: number, p: Float64Array, q: Float64Array, x: Float64Array, r: Float64Array,
-    dinv: Float64Array, z: Float64Array, out: Float64Array,
+    dinv: Float64Array, out: Float64Array,
   ): void;
+
+  /**
+   * CG's direction update with the Jacobi preconditioner: `for i: p[i] = dinv[i] * r[i] + beta * p[i]`,
+   * i.e. `p = z + βp` with `z = D⁻¹r` recomputed (the same product as in
+   * {@link KernelSet.cgUpdateJacobi}), with the bits of `axpby(n, 1, z, beta, p)`. Reading `dinv`
+   * and `r` here costs less than writing z in the update pass and reading it back.
+   * @throws InvalidArgumentError
+   */
+  cgDirectionJacobi(n: number, beta: number, r: Float64Array, dinv: Float64Array, p: Float64Array): void;
 }

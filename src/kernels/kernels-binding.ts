@@ -29,4 +29,5 @@ export type KernelsBinding = Omit<KernelSet, 'kind'>;
 /** The functions a loaded module must export to be taken for the kernels addon. */
 export const KERNELS_BINDING_FUNCTIONS: readonly (keyof KernelsBinding)[] = [
   'spmv', 'spmvAdd', 'spmvDot', 'spmvAddDot', 'dot', 'sum', 'axpy', 'axpby', 'scale', 'cgUpdate', 'cgUpdateJacobi',
+  'cgDirectionJacobi',
 ];

@@ -95,22 +95,24 @@ export function nativeKernelSet(binding: KernelsBinding, minWork: number = NATIV
       binding.spmvAdd(nRows, rowPtr, colIdx, values, x, y);
     },
 
-    spmvDot(nRows, rowPtr, colIdx, values, x, y, w) {
-      if (smallCsr(nRows, rowPtr, minWork)) return jsKernels.spmvDot(nRows, rowPtr, colIdx, values, x, y, w);
+    spmvDot(nRows, rowPtr, colIdx, values, x, y, w, init) {
+      if (smallCsr(nRows, rowPtr, minWork)) return jsKernels.spmvDot(nRows, rowPtr, colIdx, values, x, y, w, init);
       checkCsr('spmvDot', nRows, rowPtr, colIdx, values);
       checkVector('spmvDot', 'x', x, 0);
       checkVector('spmvDot', 'y', y, nRows);
       checkVector('spmvDot', 'w', w, nRows);
-      return binding.spmvDot(nRows, rowPtr, colIdx, values, x, y, w);
+      checkScalar('spmvDot', 'init', init);
+      return binding.spmvDot(nRows, rowPtr, colIdx, values, x, y, w, init);
     },
 
-    spmvAddDot(nRows, rowPtr, colIdx, values, x, y, w) {
-      if (smallCsr(nRows, rowPtr, minWork)) return jsKernels.spmvAddDot(nRows, rowPtr, colIdx, values, x, y, w);
+    spmvAddDot(nRows, rowPtr, colIdx, values, x, y, w, init) {
+      if (smallCsr(nRows, rowPtr, minWork)) return jsKernels.spmvAddDot(nRows, rowPtr, colIdx, values, x, y, w, init);
       checkCsr('spmvAddDot', nRows, rowPtr, colIdx, values);
       checkVector('spmvAddDot', 'x', x, 0);
       checkVector('spmvAddDot', 'y', y, nRows);
       checkVector('spmvAddDot', 'w', w, nRows);
-      return binding.spmvAddDot(nRows, rowPtr, colIdx, values, x, y, w);
+      checkScalar('spmvAddDot', 'init', init);
+      return binding.spmvAddDot(nRows, rowPtr, colIdx, values, x, y, w, init);
     },
 
     dot(n, x, y) {
@@ -166,8 +168,8 @@ export function nativeKernelSet(binding: KernelsBinding, minWork: number = NATIV
       return binding.cgUpdate(n, alpha, p, q, x, r);
     },
 
-    cgUpdateJacobi(n, alpha, p, q, x, r, dinv, z, out) {
-      if (n < minWork) return jsKernels.cgUpdateJacobi(n, alpha, p, q, x, r, dinv, z, out);
+    cgUpdateJacobi(n, alpha, p, q, x, r, dinv, out) {
+      if (n < minWork) return jsKernels.cgUpdateJacobi(n, alpha, p, q, x, r, dinv, out);
       checkCount('cgUpdateJacobi', 'n', n);
       checkScalar('cgUpdateJacobi', 'alpha', alpha);
       checkVector('cgUpdateJacobi', 'p', p, n);
@@ -175,9 +177,18 @@ export function nativeKernelSet(binding: KernelsBinding, minWork: number = NATIV
       checkVector('cgUpdateJacobi', 'x', x, n);
       checkVector('cgUpdateJacobi', 'r', r, n);
       checkVector('cgUpdateJacobi', 'dinv', dinv, n);
-      checkVector('cgUpdateJacobi', 'z', z, n);
       checkVector('cgUpdateJacobi', 'out', out, 2);
-      binding.cgUpdateJacobi(n, alpha, p, q, x, r, dinv, z, out);
+      binding.cgUpdateJacobi(n, alpha, p, q, x, r, dinv, out);
+    },
+
+    cgDirectionJacobi(n, beta, r, dinv, p) {
+      if (n < minWork) return jsKernels.cgDirectionJacobi(n, beta, r, dinv, p);
+      checkCount('cgDirectionJacobi', 'n', n);
+      checkScalar('cgDirectionJacobi', 'beta', beta);
+      checkVector('cgDirectionJacobi', 'r', r, n);
+      checkVector('cgDirectionJacobi', 'dinv', dinv, n);
+      checkVector('cgDirectionJacobi', 'p', p, n);
+      binding.cgDirectionJacobi(n, beta, r, dinv, p);
     },
   };
 }

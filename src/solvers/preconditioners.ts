@@ -86,15 +86,18 @@ export function jacobi(A: PSparseMatrix): Preconditioner {
   checkSameOwn(A.rows, A.cols, 'jacobi: A.rows and A.cols must have the same own ids');
   const ids = A.rows.partition.localItems;
   const inverseDiagonal = A.ownOwn.map((block, p) => {
-    const rowToGlobal = ids[A.ownOwn.partIds.indexOf(p)].ownToGlobal;
-    const out = new Float64Array(block.nRows);
-    for (let i = 0; i < block.nRows; i++) {
-      let diagonal: number | undefined;
-      for (let k = block.rowPtr[i]; k < block.rowPtr[i + 1]; k++) {
-        if (block.colIdx[k] === i) diagonal = block.values[k];
-      }
-      if (diagonal === undefined || diagonal === 0 || !Number.isFinite(diagonal)) {
-        const what = diagonal === undefined ? 'has no diagonal entry' : `has diagonal entry ${diagonal}`;
+    const { nRows, rowPtr, colIdx, values } = block;
+    const out = new Float64Array(nRows);
+    for (let i = 0; i < nRows; i++) {
+      // Columns ascend within a row: the diagonal is the first entry at column >= i, if any.
+      let k = rowPtr[i];
+      const end = rowPtr[i + 1];
+      while (k < end && colIdx[k] < i) k++;
+      const found = k < end && colIdx[k] === i;
+      const diagonal = found ? values[k] : 0;
+      if (!found || diagonal === 0 || !Number.isFinite(diagonal)) {
+        const what = found ? `has diagonal entry ${diagonal}` : 'has no diagonal entry';
+        const rowToGlobal = ids[A.ownOwn.partIds.indexOf(p)].ownToGlobal;
         throw new InvalidArgumentError(
           `jacobi: global row ${rowToGlobal[i]} ${what}; the Jacobi preconditioner needs a finite nonzero diagonal`,
           { partId: p },

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {
   PRange,
   axpy,
+  dot,
   getAny,
   gather,
   norm,
@@ -19,8 +20,11 @@ import { uniformPartition } from '../../src/pdata/partitions.js';
 import { mul, type PSparseMatrix } from '../../src/pdata/psparse-matrix.js';
 import { psparse } from '../../src/pdata/psparse.js';
 import { pvectorFromCoo } from '../../src/pdata/pvector-from-coo.js';
-import { cg, type CgIterationInfo, type CgResult } from '../../src/solvers/cg.js';
+import { entryRowSpan } from '../../src/kernels/csr.js';
+import type { CgIterationInfo, CgResult } from '../../src/solvers/cg-options.js';
+import { CgSolver, cg } from '../../src/solvers/cg.js';
 import type { Preconditioner } from '../../src/solvers/preconditioners.js';
+import { SpmvDotPlan } from '../../src/solvers/spmv-dot-plan.js';
 import { coordsOf, partsFor } from './grid.js';
 
 /** Own values of `x` by global id, over every part (gathered). */
@@ -347,4 +351,93 @@ export function solutionGhostsAreConsistent(ranks: PData<number>): void {
     x.rows.partition,
     x.values,
   );
+}
+
+/**
+ * p·q summed as SpmvDotPlan documents it, with plain loops: per part the rows before the first
+ * row with ghost entries, then those after the last, then the ones between; partials in part order.
+ */
+function planOrderDot(A: PSparseMatrix, p: PVector, q: PVector): number {
+  const partials = pmap(
+    (ghostBlock, pv, qv) => {
+      const n = ghostBlock.nRows;
+      const { first, end } = entryRowSpan(ghostBlock);
+      let d = 0;
+      for (let i = 0; i < first; i++) d += pv[i] * qv[i];
+      for (let i = end; i < n; i++) d += pv[i] * qv[i];
+      for (let i = first; i < end; i++) d += pv[i] * qv[i];
+      return d;
+    },
+    A.ownGhost,
+    p.values,
+    q.values,
+  );
+  return getAny(gather(partials, { destination: 'all' })).reduce((total, d) => total + d, 0);
+}
+
+/** CG's split q = A p with p·q: q has the bits of `mul`, p·q the documented order, every part agrees. */
+export function spmvDotPlanMatchesSpmvAndRowOrder(ranks: PData<number>): void {
+  const problems = [
+    laplacianFdm(ranks, [9, 7], partsFor(ranks.np, 2)),
+    laplacianFdm(ranks, [5, 4, 6], partsFor(ranks.np, 3)),
+    laplacianFem(ranks, [4, 5], partsFor(ranks.np, 2)),
+  ];
+  for (const problem of problems) {
+    const A = psparse(problem.I, problem.J, problem.V, problem.rows, problem.cols).wait();
+    const p = pvector(A.cols, (ids) => Float64Array.from(ids.localToGlobal, (g) => 1.5 + Math.sin(g)));
+    const q = pzeros(A.rows);
+    const plan = new SpmvDotPlan(A, p, q);
+    for (let round = 0; round < 2; round++) {
+      if (round === 1) pmap((v) => v.forEach((value, i) => (v[i] = value * 0.75 - 0.5)), p.ownValues());
+      const pq = plan.run();
+      const expected = mul(A, p);
+      pmap((got, want, part) => {
+        for (let i = 0; i < want.length; i++) assert.ok(Object.is(got[i], want[i]), `part ${part} q[${i}]`);
+      }, q.ownValues(), expected.ownValues());
+      assert.ok(Object.is(pq, planOrderDot(A, p, q)), `p·q ${pq} vs ${planOrderDot(A, p, q)}`);
+      const all = getAny(gather(ranks.map(() => pq), { destination: 'all' }));
+      assert.ok(all.every((value) => Object.is(value, pq)), `p·q differs between parts: ${all.join(', ')}`);
+      assertClose(pq, dot(p, q), 1e-12, 'p·q against dot');
+    }
+  }
+}
+
+function assertSameBits(actual: PVector, expected: PVector, what: string): void {
+  pmap(
+    (a, e, part) => {
+      for (let i = 0; i < e.length; i++) assert.ok(Object.is(a[i], e[i]), `${what}: part ${part} own value ${i}: ${a[i]} vs ${e[i]}`);
+    },
+    actual.ownValues(),
+    expected.ownValues(),
+  );
+}
+
+/**
+ * One CgSolver for several right-hand sides gives, solve after solve, the bits of a fresh `cg`:
+ * into a new x, into a given x (stale values overwritten), and in place from a guess (x = x0).
+ */
+export function solverReuseMatchesCg(ranks: PData<number>): void {
+  const { I, J, V, rows, cols } = laplacianFdm(ranks, [7, 6, 5], partsFor(ranks.np, 3));
+  const A = psparse(I, J, V, rows, cols).wait();
+  const b1 = pfill(1, A.rows);
+  const b2 = pvector(A.rows, (ids) => Float64Array.from(ids.localToGlobal, (g) => Math.cos(g) + (g % 3)));
+  const solver = new CgSolver(A, { preconditioner: 'jacobi', rtol: 1e-9 });
+  const out = pfill(123, A.cols);
+  for (const b of [b1, b2, b1]) {
+    const fresh = cg(A, b, { preconditioner: 'jacobi', rtol: 1e-9 });
+    assert.ok(fresh.iterations > 3, 'the problem needs several iterations');
+    for (const result of [solver.solve(b), solver.solve(b, { x: out })]) {
+      assert.equal(result.iterations, fresh.iterations);
+      assert.equal(result.reason, fresh.reason);
+      assert.deepEqual(result.residuals, fresh.residuals);
+      assertSameBits(result.x, fresh.x, 'reused solver');
+    }
+    assert.equal(solver.solve(b, { x: out }).x, out);
+  }
+  const guess = pfill(0.5, A.cols);
+  const fromGuess = cg(A, b2, { x0: pfill(0.5, A.rows), preconditioner: 'jacobi', rtol: 1e-9 });
+  const inPlace = solver.solve(b2, { x0: guess, x: guess });
+  assert.equal(inPlace.x, guess);
+  assert.deepEqual(inPlace.residuals, fromGuess.residuals);
+  assertSameBits(guess, fromGuess.x, 'in place from a guess');
 }

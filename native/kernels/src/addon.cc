@@ -134,20 +134,22 @@ napi_value SpmvAddEntry(napi_env env, const napi_value* args) {
   return nullptr;
 }
 
-// spmvDot(nRows, rowPtr, colIdx, values, x, y, w) -> w.y
+// spmvDot(nRows, rowPtr, colIdx, values, x, y, w, init) -> init + w.y
 napi_value SpmvDotEntry(napi_env env, const napi_value* args) {
   const Csr a = CsrArgs(env, args, "spmvDot");
   const double* x = DoubleArg(env, args[4], 0, "spmvDot", "x");
   double* y = MutableDoubleArg(env, args[5], a.nRows, "spmvDot", "y");
-  return Number(env, SpmvDot(a, x, y, DoubleArg(env, args[6], a.nRows, "spmvDot", "w")));
+  const double* w = DoubleArg(env, args[6], a.nRows, "spmvDot", "w");
+  return Number(env, SpmvDot(a, x, y, w, NumberArg(env, args[7], "spmvDot", "init")));
 }
 
-// spmvAddDot(nRows, rowPtr, colIdx, values, x, y, w) -> w.y
+// spmvAddDot(nRows, rowPtr, colIdx, values, x, y, w, init) -> init + w.y
 napi_value SpmvAddDotEntry(napi_env env, const napi_value* args) {
   const Csr a = CsrArgs(env, args, "spmvAddDot");
   const double* x = DoubleArg(env, args[4], 0, "spmvAddDot", "x");
   double* y = MutableDoubleArg(env, args[5], a.nRows, "spmvAddDot", "y");
-  return Number(env, SpmvAddDot(a, x, y, DoubleArg(env, args[6], a.nRows, "spmvAddDot", "w")));
+  const double* w = DoubleArg(env, args[6], a.nRows, "spmvAddDot", "w");
+  return Number(env, SpmvAddDot(a, x, y, w, NumberArg(env, args[7], "spmvAddDot", "init")));
 }
 
 // dot(n, x, y) -> x.y
@@ -202,7 +204,7 @@ napi_value CgUpdateEntry(napi_env env, const napi_value* args) {
   return Number(env, CgUpdate(n, alpha, p, q, x, r));
 }
 
-// cgUpdateJacobi(n, alpha, p, q, x, r, dinv, z, out)
+// cgUpdateJacobi(n, alpha, p, q, x, r, dinv, out)
 napi_value CgUpdateJacobiEntry(napi_env env, const napi_value* args) {
   const char* k = "cgUpdateJacobi";
   const std::size_t n = CountArg(env, args[0], k, "n");
@@ -212,9 +214,19 @@ napi_value CgUpdateJacobiEntry(napi_env env, const napi_value* args) {
   double* x = MutableDoubleArg(env, args[4], n, k, "x");
   double* r = MutableDoubleArg(env, args[5], n, k, "r");
   const double* dinv = DoubleArg(env, args[6], n, k, "dinv");
-  double* z = MutableDoubleArg(env, args[7], n, k, "z");
-  double* out = MutableDoubleArg(env, args[8], 2, k, "out");
-  CgUpdateJacobi(n, alpha, p, q, x, r, dinv, z, out);
+  double* out = MutableDoubleArg(env, args[7], 2, k, "out");
+  CgUpdateJacobi(n, alpha, p, q, x, r, dinv, out);
+  return nullptr;
+}
+
+// cgDirectionJacobi(n, beta, r, dinv, p)
+napi_value CgDirectionJacobiEntry(napi_env env, const napi_value* args) {
+  const char* k = "cgDirectionJacobi";
+  const std::size_t n = CountArg(env, args[0], k, "n");
+  const double beta = NumberArg(env, args[1], k, "beta");
+  const double* r = DoubleArg(env, args[2], n, k, "r");
+  const double* dinv = DoubleArg(env, args[3], n, k, "dinv");
+  CgDirectionJacobi(n, beta, r, dinv, MutableDoubleArg(env, args[4], n, k, "p"));
   return nullptr;
 }
 
@@ -229,15 +241,16 @@ void Export(Napi::Env env, Napi::Object exports, const char* name, napi_callback
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "spmv", Entry<6, SpmvEntry>);
   Export(env, exports, "spmvAdd", Entry<6, SpmvAddEntry>);
-  Export(env, exports, "spmvDot", Entry<7, SpmvDotEntry>);
-  Export(env, exports, "spmvAddDot", Entry<7, SpmvAddDotEntry>);
+  Export(env, exports, "spmvDot", Entry<8, SpmvDotEntry>);
+  Export(env, exports, "spmvAddDot", Entry<8, SpmvAddDotEntry>);
   Export(env, exports, "dot", Entry<3, DotEntry>);
   Export(env, exports, "sum", Entry<2, SumEntry>);
   Export(env, exports, "axpy", Entry<4, AxpyEntry>);
   Export(env, exports, "axpby", Entry<5, AxpbyEntry>);
   Export(env, exports, "scale", Entry<3, ScaleEntry>);
   Export(env, exports, "cgUpdate", Entry<6, CgUpdateEntry>);
-  Export(env, exports, "cgUpdateJacobi", Entry<9, CgUpdateJacobiEntry>);
+  Export(env, exports, "cgUpdateJacobi", Entry<8, CgUpdateJacobiEntry>);
+  Export(env, exports, "cgDirectionJacobi", Entry<5, CgDirectionJacobiEntry>);
   return exports;
 }
 

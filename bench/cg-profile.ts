@@ -1,0 +1,243 @@
+/**
+ * Where a CG iteration's time goes: the Poisson CG + Jacobi of `bench/poisson.ts`, run for a fixed
+ * number of iterations with every pass of `cg` timed on its own, against the bytes it moves.
+ *
+ * The loop is `cg`'s (the same kernels on the same row ranges as `SpmvDotPlan`, the same
+ * reductions), unrolled here so each step can be timed with `performance.now()` (about 30 ns a
+ * call, a few hundred per iteration of several milliseconds). Per step it prints the median over
+ * iterations of the slowest part's time, the bytes the part moves in that step under the traffic
+ * model (a matrix entry 12 B, a row pointer 4 B, a vector element 8 B per read or write), and the
+ * resulting GB/s per part.
+ *
+ *   node dist/bench/cg-profile.js --backend threads --np 2 [--n 100] [--iterations 100]
+ *   mpirun --oversubscribe -n 2 node dist/bench/cg-profile.js --backend mpi [--n 100]
+ *
+ * @module
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { isMainThread } from 'node:worker_threads';
+import {
+  PTimer,
+  gather,
+  getAny,
+  jacobi,
+  laplacianFdm,
+  pfill,
+  psparse,
+  pzeros,
+  withMpi,
+  withSequential,
+  withThreads,
+  type PData,
+} from '../src/index.js';
+import { entryRowSpan } from '../src/kernels/csr.js';
+import { kernels } from '../src/kernels/select-kernels.js';
+import { partialsBuffer, sumPartials } from '../src/pdata/vector-ops.js';
+import { JacobiPreconditioner } from '../src/solvers/preconditioners.js';
+import { median } from './lib/stats.js';
+
+const STEPS = [
+  'q = A p, own columns (+ p·q outside the ghost rows)',
+  'wait for the ghost values of p',
+  'q += A p, ghost columns, on the ghost rows (+ p·q)',
+  'allreduce p·q',
+  'x += αp, r −= αq, r·D⁻¹r, r·r',
+  'allreduce r·r and r·z',
+  'p = D⁻¹r + βp',
+] as const;
+
+/** One row of the report: a step's median seconds (slowest part) and its bytes on that part. */
+export interface ProfileStep {
+  readonly step: string;
+  readonly seconds: number;
+  readonly bytes: number;
+}
+
+/** What a run reports. */
+export interface ProfileResult {
+  readonly code: 'pa_cg_profile';
+  readonly backend: string;
+  readonly kernels: string;
+  readonly np: number;
+  readonly n: number;
+  readonly iterations: number;
+  /** Median seconds of a whole iteration (slowest part), timed separately from the steps. */
+  readonly iteration_s: number;
+  readonly steps: ProfileStep[];
+}
+
+function options(argv: readonly string[]): { backend: string; np: number; n: number; iterations: number } {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      backend: { type: 'string', default: 'sequential' },
+      np: { type: 'string', default: '1' },
+      n: { type: 'string', default: '100' },
+      iterations: { type: 'string', default: '100' },
+    },
+  });
+  const int = (flag: string, value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`--${flag} must be an integer >= 1, got '${value}'`);
+    return parsed;
+  };
+  return { backend: values.backend, np: int('np', values.np), n: int('n', values.n), iterations: int('iterations', values.iterations) };
+}
+
+/**
+ * The driver: builds the problem and runs the instrumented loop. Collective; every part returns
+ * the same result.
+ */
+export default function main(ranks: PData<number>): ProfileResult {
+  const { n, iterations } = options(process.argv.slice(2));
+  const { I, J, V, rows, cols } = laplacianFdm(ranks, [n, n, n], [1, 1, ranks.np]);
+  const A = psparse(I, J, V, rows, cols).wait();
+  const backend = A.rows.backend;
+  if (backend.localParts.length !== 1) throw new Error('cg-profile times one part per process or worker (use threads or mpi)');
+  const b = pfill(1, A.rows);
+  const x = pzeros(A.cols);
+  const p = pzeros(A.cols);
+  const r = pzeros(A.rows);
+  const q = pzeros(A.rows);
+  r.ownValues().localItems[0].set(b.ownValues().localItems[0]);
+  const preconditioner = jacobi(A);
+  if (!(preconditioner instanceof JacobiPreconditioner)) throw new Error('jacobi() did not return a JacobiPreconditioner');
+  const dinv = preconditioner.inverseDiagonal.localItems[0];
+  const oo = A.ownOwn.localItems[0];
+  const og = A.ownGhost.localItems[0];
+  const nRows = oo.nRows;
+  const { first, end } = entryRowSpan(og);
+  const nMiddle = end - first;
+  const nTail = nRows - end;
+  const [pl, ql, xl, rl] = [p, q, x, r].map((v) => v.values.localItems[0]);
+  const pGhost = p.ghostValues().localItems[0];
+  const views = {
+    tailRowPtr: oo.rowPtr.subarray(end),
+    middleRowPtr: oo.rowPtr.subarray(first),
+    ghostRowPtr: og.rowPtr.subarray(first),
+    pTail: pl.subarray(end),
+    qTail: ql.subarray(end),
+    pMiddle: pl.subarray(first),
+    qMiddle: ql.subarray(first),
+  };
+  const partials = partialsBuffer(backend);
+  const pair = new Float64Array(2);
+  const times = Array.from(STEPS, () => new Float64Array(iterations));
+  const whole = new Float64Array(iterations);
+
+  let rz = 0;
+  for (let i = 0; i < nRows; i++) rz += rl[i] * (dinv[i] * rl[i]);
+  partials[0] = rz;
+  rz = sumPartials(backend);
+  kernels.cgDirectionJacobi(nRows, 0, rl, dinv, pl);
+  const timer = new PTimer(ranks);
+  timer.tic({ barrier: true });
+  for (let k = 0; k < iterations; k++) {
+    const t0 = performance.now();
+    p.startConsistent();
+    let d = 0;
+    if (first > 0) d = kernels.spmvDot(first, oo.rowPtr, oo.colIdx, oo.values, pl, ql, pl, d);
+    if (nTail > 0) d = kernels.spmvDot(nTail, views.tailRowPtr, oo.colIdx, oo.values, pl, views.qTail, views.pTail, d);
+    if (nMiddle > 0) kernels.spmv(nMiddle, views.middleRowPtr, oo.colIdx, oo.values, pl, views.qMiddle);
+    const t1 = performance.now();
+    p.finishConsistent();
+    const t2 = performance.now();
+    if (nMiddle > 0) d = kernels.spmvAddDot(nMiddle, views.ghostRowPtr, og.colIdx, og.values, pGhost, views.qMiddle, views.pMiddle, d);
+    const t3 = performance.now();
+    partials[0] = d;
+    const pq = sumPartials(backend);
+    const t4 = performance.now();
+    kernels.cgUpdateJacobi(nRows, rz / pq, pl, ql, xl, rl, dinv, pair);
+    const t5 = performance.now();
+    partials[0] = pair[1];
+    sumPartials(backend);
+    partials[0] = pair[0];
+    const rzNext = sumPartials(backend);
+    const t6 = performance.now();
+    kernels.cgDirectionJacobi(nRows, rzNext / rz, rl, dinv, pl);
+    rz = rzNext;
+    const t7 = performance.now();
+    const stamps = [t0, t1, t2, t3, t4, t5, t6, t7];
+    for (let s = 0; s < STEPS.length; s++) times[s][k] = (stamps[s + 1] - stamps[s]) / 1e3;
+    whole[k] = (t7 - t0) / 1e3;
+  }
+  timer.toc('loop');
+
+  const nnzOwn = oo.rowPtr[nRows];
+  const nnzGhostRows = og.rowPtr[end] - og.rowPtr[first];
+  const vector = 8 * nRows;
+  const bytes = [
+    12 * nnzOwn + 4 * nRows + 2 * vector, // matrix, p read (for the columns and the dot), q written
+    0,
+    12 * nnzGhostRows + 4 * nMiddle + 8 * (og.nCols + 3 * nMiddle), // ghost block, p ghosts, q read+write, p
+    0,
+    7 * vector, // p, q, x, r, dinv read; x, r written
+    0,
+    4 * vector, // r, dinv, p read; p written
+  ];
+  const local = { medians: times.map((t) => median(Array.from(t))), whole: median(Array.from(whole)), bytes };
+  const all = getAny(gather(ranks.map(() => local), { destination: 'all' }));
+  const slowest = (pick: (entry: typeof local) => number): number => Math.max(...all.map(pick));
+  return {
+    code: 'pa_cg_profile',
+    backend: backend.kind,
+    kernels: backend.kernels,
+    np: backend.np,
+    n,
+    iterations,
+    iteration_s: slowest((e) => e.whole),
+    steps: STEPS.map((step, s) => ({ step, seconds: slowest((e) => e.medians[s]), bytes: slowest((e) => e.bytes[s]) })),
+  };
+}
+
+function print(result: ProfileResult): void {
+  console.log(
+    `CG iteration profile, Poisson n=${result.n}, backend ${result.backend}, kernels ${result.kernels}, np=${result.np}, ` +
+      `${result.iterations} iterations (medians; the slowest part; bytes per part)`,
+  );
+  const rows = result.steps.map((s) => [
+    s.step,
+    (s.seconds * 1e3).toFixed(3),
+    s.bytes > 0 ? (s.bytes / 1e6).toFixed(1) : '',
+    s.bytes > 0 ? (s.bytes / s.seconds / 1e9).toFixed(1) : '',
+  ]);
+  const stepSum = result.steps.reduce((t, s) => t + s.seconds, 0);
+  const byteSum = result.steps.reduce((t, s) => t + s.bytes, 0);
+  rows.push(['sum of the steps', (stepSum * 1e3).toFixed(3), (byteSum / 1e6).toFixed(1), (byteSum / stepSum / 1e9).toFixed(1)]);
+  rows.push(['whole iteration', (result.iteration_s * 1e3).toFixed(3), '', '']);
+  const header = ['step', 'ms', 'MB', 'GB/s'];
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
+  const line = (cells: string[]): string => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+  console.log(line(header));
+  for (const row of rows) console.log(line(row));
+  console.log(`RESULT ${JSON.stringify(result)}`);
+}
+
+async function run(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const { backend, np } = options(argv);
+  if (backend === 'threads') print((await withThreads<ProfileResult>(np, import.meta.url, { argv }))[0]);
+  else if (backend === 'mpi') {
+    await withMpi((ranks) => {
+      const result = main(ranks);
+      if (ranks.partIds[0] === 0) print(result);
+    });
+  } else if (backend === 'sequential' && np === 1) print(await withSequential(1, main));
+  else throw new Error(`--backend must be threads, mpi, or sequential with --np 1; got ${backend} --np ${np}`);
+}
+
+function isEntryPoint(): boolean {
+  if (!isMainThread || process.argv[1] === undefined) return false;
+  return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+}
+
+if (isEntryPoint()) {
+  try {
+    await run();
+  } catch (error) {
+    console.error(`bench/cg-profile: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+}

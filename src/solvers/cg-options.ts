@@ -1,0 +1,145 @@
+/**
+ * The options and results of the conjugate gradient solver ({@link cg}, {@link CgSolver}), and
+ * the checks of the options.
+ *
+ * @module
+ */
+import { DimensionMismatchError, InvalidArgumentError } from '../errors.js';
+import { checkSameOwn } from '../pdata/prange.js';
+import type { PSparseMatrix } from '../pdata/psparse-matrix.js';
+import type { PVector } from '../pdata/pvector.js';
+import { jacobi, type Preconditioner } from './preconditioners.js';
+
+/**
+ * Why {@link cg} stopped.
+ * - `'converged-rtol'`: ‖r‖₂ ≤ rtol·‖r₀‖₂ (the relative bound was the larger one).
+ * - `'converged-atol'`: ‖r‖₂ ≤ atol, where atol > rtol·‖r₀‖₂.
+ * - `'diverged-max-iters'`: `maxIters` updates done without converging.
+ * - `'diverged-breakdown'`: pᵀAp ≤ 0 or rᵀz ≤ 0 (A or the preconditioner is not positive
+ *   definite), or one of them is not finite.
+ * - `'diverged-nan'`: a residual norm is NaN or infinite.
+ */
+export type CgReason =
+  | 'converged-rtol'
+  | 'converged-atol'
+  | 'diverged-max-iters'
+  | 'diverged-breakdown'
+  | 'diverged-nan';
+
+/** What {@link CgOptions.onIteration} receives: the iteration number and ‖r‖₂ after it. */
+export interface CgIterationInfo {
+  /** 0 for the initial residual, then k after the k-th update of x. */
+  readonly iteration: number;
+  /** ‖r_k‖₂ of the true (unpreconditioned) residual b − A x_k, as maintained by the recurrence. */
+  readonly residual: number;
+}
+
+/** Options of {@link CgSolver}: what is fixed when the solver is set up for a matrix. */
+export interface CgSolverOptions {
+  /** Relative tolerance on ‖r‖₂/‖r₀‖₂; finite, ≥ 0. Default 1e-8. */
+  rtol?: number;
+  /** Absolute tolerance on ‖r‖₂; finite, ≥ 0. Default 0. */
+  atol?: number;
+  /** Maximum number of iterations (updates of x); an integer ≥ 0. Default: the global size `A.rows.n`. */
+  maxIters?: number;
+  /** `'none'` (default), `'jacobi'` (built with {@link jacobi}) or any {@link Preconditioner}. */
+  preconditioner?: 'none' | 'jacobi' | Preconditioner;
+  /**
+   * Observer called for iteration 0 and after every iteration, on every part with the same values.
+   * Its return value is ignored: it cannot stop the solver.
+   */
+  onIteration?: (info: CgIterationInfo) => void;
+}
+
+/** Options of {@link cg}: the {@link CgSolverOptions} and an initial guess. */
+export interface CgOptions extends CgSolverOptions {
+  /** Initial guess with the own ids of `A.rows` (own values are read; not modified). Default: 0. */
+  x0?: PVector;
+}
+
+/** The outcome of {@link cg} and {@link CgSolver.solve}. */
+export interface CgResult {
+  /**
+   * The last iterate, on `A.cols` (own values are the solution; ghost values are consistent), so
+   * `mul(A, x)` works directly: newly allocated, or the vector passed as `x` to
+   * {@link CgSolver.solve}.
+   */
+  readonly x: PVector;
+  /** Number of completed updates of x. */
+  readonly iterations: number;
+  /** Whether `reason` is `'converged-rtol'` or `'converged-atol'`. */
+  readonly converged: boolean;
+  /** Why the solver stopped. */
+  readonly reason: CgReason;
+  /** [‖r₀‖₂, ‖r₁‖₂, ...]: `iterations + 1` true residual norms. */
+  readonly residuals: number[];
+}
+
+/** {@link CgSolverOptions} after checking, with defaults filled in and the preconditioner built. */
+export interface CheckedCgOptions {
+  readonly rtol: number;
+  readonly atol: number;
+  readonly maxIters: number;
+  readonly preconditioner: Preconditioner | undefined;
+  readonly onIteration: ((info: CgIterationInfo) => void) | undefined;
+}
+
+function checkTolerance(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new InvalidArgumentError(`cg: ${name} must be a finite number >= 0, got ${String(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Checks the matrix ({@link checkCgMatrix}) and the options of a CG solver (no communication) and
+ * builds the preconditioner.
+ * @throws DimensionMismatchError when A is not square; PartitionMismatchError when `A.rows` and
+ * `A.cols` have different own ids; InvalidArgumentError for a negative or non-finite rtol/atol, a
+ * non-integer or negative maxIters, an unknown preconditioner or a non-function onIteration, and
+ * (from {@link jacobi}) for a zero or missing diagonal entry.
+ */
+export function checkCgOptions(A: PSparseMatrix, opts: CgSolverOptions): CheckedCgOptions {
+  checkCgMatrix(A);
+  const rtol = checkTolerance('rtol', opts.rtol ?? 1e-8);
+  const atol = checkTolerance('atol', opts.atol ?? 0);
+  const maxIters = opts.maxIters ?? A.rows.n;
+  if (typeof maxIters !== 'number' || !Number.isInteger(maxIters) || maxIters < 0) {
+    throw new InvalidArgumentError(`cg: maxIters must be an integer >= 0, got ${String(maxIters)}`);
+  }
+  if (opts.onIteration !== undefined && typeof opts.onIteration !== 'function') {
+    throw new InvalidArgumentError(`cg: onIteration must be a function, got ${typeof opts.onIteration}`);
+  }
+  const choice = opts.preconditioner ?? 'none';
+  let preconditioner: Preconditioner | undefined;
+  if (choice === 'jacobi') preconditioner = jacobi(A);
+  else if (typeof choice === 'object' && choice !== null && typeof choice.apply === 'function') preconditioner = choice;
+  else if (choice !== 'none') {
+    throw new InvalidArgumentError(
+      `cg: preconditioner must be 'none', 'jacobi' or an object with an apply(z, r) method, got ${String(choice)}`,
+    );
+  }
+  return { rtol, atol, maxIters, preconditioner, onIteration: opts.onIteration };
+}
+
+/**
+ * Checks that A is square with the same own ids in rows and columns.
+ * @throws DimensionMismatchError; PartitionMismatchError.
+ */
+export function checkCgMatrix(A: PSparseMatrix): void {
+  if (A.rows.n !== A.cols.n) {
+    throw new DimensionMismatchError(`cg: the matrix must be square, got ${A.rows.n} x ${A.cols.n}`);
+  }
+  checkSameOwn(A.rows, A.cols, 'cg: A.rows and A.cols must have the same own ids');
+}
+
+/**
+ * Checks a right-hand side or an initial guess against the solver's matrix.
+ * @throws DimensionMismatchError for another global size; PartitionMismatchError for other own ids.
+ */
+export function checkCgVector(A: PSparseMatrix, v: PVector, name: string, sizeOf: 'rows' | 'columns'): void {
+  if (v.rows.n !== A.rows.n) {
+    throw new DimensionMismatchError(`cg: ${name} has global size ${v.rows.n}, A has ${A.rows.n} ${sizeOf}`);
+  }
+  checkSameOwn(v.rows, A.rows, `cg: ${name} must have the own ids of A.rows`);
+}
