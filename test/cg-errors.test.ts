@@ -171,6 +171,18 @@ describe('CgSolver bad input', () => {
     expect(result.untouched).toBe(true);
   });
 
+  it('rejects a Jacobi preconditioner built for other rows, before any communication', async () => {
+    const error = await thrown((ranks) => {
+      const A = diagonal(ranks, uniformPartition(ranks, 6), () => 2);
+      const B = diagonal(ranks, variablePartition(ranks, ranks.map((p) => (p === 0 ? 2 : 4))), () => 3);
+      new CgSolver(A, { preconditioner: jacobi(B) });
+    });
+    expect(error).toBeInstanceOf(PartitionMismatchError);
+    expect(error).toMatchObject({
+      message: 'cg: the Jacobi preconditioner must be built for a matrix with the own rows of A: own ids differ (part 0)',
+    });
+  });
+
   it('rejects x = b', async () => {
     const error = await thrown((ranks) => {
       const A = diagonal(ranks, uniformPartition(ranks, 6), () => 2);

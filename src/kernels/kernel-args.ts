@@ -75,4 +75,3 @@ export function checkCsr(kernel: string, nRows: number, rowPtr: Int32Array, colI
     );
   }
 }
-

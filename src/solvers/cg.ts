@@ -8,6 +8,7 @@
  */
 import { InvalidArgumentError, PartitionMismatchError } from '../errors.js';
 import { kernels } from '../kernels/select-kernels.js';
+import { checkSameOwn } from '../pdata/prange.js';
 import { spmv, type PSparseMatrix } from '../pdata/psparse-matrix.js';
 import { consistent, pzeros, type PVector } from '../pdata/pvector.js';
 import { axpy, copyInto, dot, norm, partialsBuffer, sumPartials } from '../pdata/vector-ops.js';
@@ -45,11 +46,13 @@ export interface CgSolveVectors {
  * solves (e.g. {@link psparseRefill}) but not its structure, and a `'jacobi'` preconditioner keeps
  * the diagonal it was built with.
  *
- * The solver owns its work vectors (p, r, q, z: four vectors on the matrix's rows, or three without
- * a preconditioner); the caller owns b, x0 and x.
+ * The solver owns its work vectors (p, r, q, and z for a preconditioner other than Jacobi: three
+ * or four vectors on the matrix's rows); the caller owns b, x0 and x.
  *
  * @throws as {@link checkCgOptions}: DimensionMismatchError, PartitionMismatchError or
- * InvalidArgumentError for a non-square matrix or bad options, before any communication.
+ * InvalidArgumentError for a non-square matrix or bad options; PartitionMismatchError for a
+ * JacobiPreconditioner built for other rows. All before any communication (the constructor is
+ * collective: it opens the halo channel of its direction vector).
  * @example
  * ```ts
  * const solver = new CgSolver(A, { preconditioner: 'jacobi', rtol: 1e-10 });
@@ -78,13 +81,20 @@ export class CgSolver {
     this.options = checkCgOptions(A, opts);
     this.A = A;
     const { preconditioner } = this.options;
+    if (preconditioner instanceof JacobiPreconditioner) {
+      checkSameOwn(preconditioner.rows, A.rows, 'cg: the Jacobi preconditioner must be built for a matrix with the own rows of A');
+    }
     this.p = pzeros(A.cols);
     this.r = pzeros(A.rows);
     this.q = pzeros(A.rows);
-    this.z = preconditioner === undefined ? this.r : pzeros(A.rows);
+    // Jacobi's z = D⁻¹r is formed inside the kernels and never stored.
+    this.z = preconditioner === undefined || preconditioner instanceof JacobiPreconditioner ? this.r : pzeros(A.rows);
     // Page faults belong to the set-up, not to the first iterations of the first solve.
-    for (const v of [this.p, this.r, this.q, this.z]) for (const local of v.values.localItems) local.fill(0);
+    for (const v of new Set([this.p, this.r, this.q, this.z])) for (const local of v.values.localItems) local.fill(0);
     this.applyA = new SpmvDotPlan(A, this.p, this.q);
+    // Opens p's halo channel (a collective handshake on some backends) now rather than in the
+    // first iteration, as PETSc builds its scatter when the matrix is assembled.
+    consistent(this.p).wait();
     this.inverseDiagonal =
       preconditioner instanceof JacobiPreconditioner ? preconditioner.inverseDiagonal.localItems : null;
     const nLocalParts = A.ownOwn.localItems.length;
@@ -157,10 +167,6 @@ export class CgSolver {
     if (r0 <= target) return finish(convergedReason);
     if (maxIters === 0) return finish('diverged-max-iters');
 
-    preconditioner?.apply(z, r);
-    let rz = dot(r, z);
-    if (!(rz > 0 && Number.isFinite(rz))) return finish('diverged-breakdown');
-
     const backend = A.rows.backend;
     const partials = partialsBuffer(backend);
     const ownOwn = A.ownOwn.localItems;
@@ -169,10 +175,19 @@ export class CgSolver {
     const xLocal = x.values.localItems;
     const rLocal = r.values.localItems;
     const zLocal = z.values.localItems;
-    // p = z (+ 0·p, with p = 0: the bits of the later updates with β = 0, whatever a previous
-    // solve left in p).
+    // p = z, as z + 0·p with p = 0 (the bits of the later updates with β = 0, whatever a previous
+    // solve left in p); Jacobi's z = D⁻¹r is formed by the kernel, and r·z = r·p.
     for (const local of pLocal) local.fill(0);
-    for (let i = 0; i < ownOwn.length; i++) kernels.axpby(ownOwn[i].nRows, 1, zLocal[i], 0, pLocal[i]);
+    if (inverseDiagonal !== null) {
+      for (let i = 0; i < ownOwn.length; i++) {
+        kernels.cgDirectionJacobi(ownOwn[i].nRows, 0, rLocal[i], inverseDiagonal[i], pLocal[i]);
+      }
+    } else {
+      preconditioner?.apply(z, r);
+      for (let i = 0; i < ownOwn.length; i++) kernels.axpby(ownOwn[i].nRows, 1, zLocal[i], 0, pLocal[i]);
+    }
+    let rz = dot(r, inverseDiagonal !== null ? p : z);
+    if (!(rz > 0 && Number.isFinite(rz))) return finish('diverged-breakdown');
 
     for (let k = 1; ; k++) {
       const pq = applyA.run();

@@ -43,7 +43,8 @@ export interface Preconditioner {
  */
 export class JacobiPreconditioner implements Preconditioner {
   constructor(
-    private readonly rows: PRange,
+    /** The rows it was built for (its matrix's `rows`). */
+    readonly rows: PRange,
     /** Per part, 1 / diagonal of each own row (owned by the preconditioner; read-only). */
     readonly inverseDiagonal: PData<Float64Array>,
   ) {}
