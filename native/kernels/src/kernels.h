@@ -22,9 +22,9 @@ struct Csr {
 };
 
 // How far ahead of a row the SpMVs prefetch the matrix: 2 KiB, i.e. 256 values and 512 column ids.
-// Measured with a C harness on the n=100 Poisson matrix (one core, medians of 21): SpmvDot took
-// 5.2-5.9 ms without prefetching and 4.7-5.0 ms with 2 KiB, the best of 0.5..8 KiB. Prefetching
-// changes no arithmetic, so the bits stay those of the JavaScript twins.
+// Measured with a C harness on the n=100 Poisson matrix (one core, medians of 21, five runs):
+// SpmvDot took 5.2-6.3 ms without prefetching and 4.7-5.5 ms with 2 KiB, the best of 0.5..8 KiB.
+// Prefetching changes no arithmetic, so the bits stay those of the JavaScript twins.
 constexpr std::int32_t kPrefetchBytes = 2048;
 
 // Prefetches the values and column ids kPrefetchBytes past entry k (clamped to the last entry, so
