@@ -14,10 +14,7 @@
  *
  * @module
  */
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { isMainThread } from 'node:worker_threads';
 import {
   PTimer,
   gather,
@@ -36,6 +33,7 @@ import { entryRowSpan } from '../src/kernels/csr.js';
 import { kernels } from '../src/kernels/select-kernels.js';
 import { partialsBuffer, sumPartials } from '../src/pdata/vector-ops.js';
 import { JacobiPreconditioner } from '../src/solvers/preconditioners.js';
+import { positiveInteger, runAsProgram } from './lib/program.js';
 import { median } from './lib/stats.js';
 
 const STEPS = [
@@ -78,12 +76,12 @@ function options(argv: readonly string[]): { backend: string; np: number; n: num
       iterations: { type: 'string', default: '100' },
     },
   });
-  const int = (flag: string, value: string): number => {
-    const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`--${flag} must be an integer >= 1, got '${value}'`);
-    return parsed;
+  return {
+    backend: values.backend,
+    np: positiveInteger('--np', values.np),
+    n: positiveInteger('--n', values.n),
+    iterations: positiveInteger('--iterations', values.iterations),
   };
-  return { backend: values.backend, np: int('np', values.np), n: int('n', values.n), iterations: int('iterations', values.iterations) };
 }
 
 /**
@@ -228,16 +226,4 @@ async function run(): Promise<void> {
   else throw new Error(`--backend must be threads, mpi, or sequential with --np 1; got ${backend} --np ${np}`);
 }
 
-function isEntryPoint(): boolean {
-  if (!isMainThread || process.argv[1] === undefined) return false;
-  return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-}
-
-if (isEntryPoint()) {
-  try {
-    await run();
-  } catch (error) {
-    console.error(`bench/cg-profile: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  }
-}
+await runAsProgram(import.meta.url, 'bench/cg-profile', run);

@@ -11,12 +11,10 @@
  *
  * @module
  */
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { isMainThread } from 'node:worker_threads';
 import { withMpi, withSequential, withThreads, type PData } from '../src/index.js';
 import { timePoissonSolve } from './lib/poisson-solve.js';
+import { positiveInteger, runAsProgram } from './lib/program.js';
 
 const BACKENDS = ['sequential', 'threads', 'mpi'] as const;
 
@@ -43,12 +41,6 @@ interface Options {
   backend: (typeof BACKENDS)[number];
   np: number;
   n: number;
-}
-
-function positiveInteger(flag: string, value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`${flag} must be an integer >= 1, got '${value}'`);
-  return parsed;
 }
 
 /** The command line; every part sees the same one (workers get it through `withThreads`'s argv). */
@@ -120,17 +112,4 @@ async function run(): Promise<void> {
   }
 }
 
-/** True when this file is the program being run (not a module imported by a worker). */
-function isEntryPoint(): boolean {
-  if (!isMainThread || process.argv[1] === undefined) return false;
-  return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-}
-
-if (isEntryPoint()) {
-  try {
-    await run();
-  } catch (error) {
-    console.error(`bench/poisson: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  }
-}
+await runAsProgram(import.meta.url, 'bench/poisson', run);

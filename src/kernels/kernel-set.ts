@@ -4,12 +4,11 @@
  * (`js-kernels.ts`) and in the native addon (`native-kernels.ts`). `select-kernels.ts` picks one.
  *
  * Summation order, shared by both implementations (this is what makes their results bitwise
- * identical): every sum has ONE accumulator, starts at 0 (at `y[i]` for the adding SpMVs, at `init` for the
- * fused SpMV dots) and
- * adds left to right, `i = 0, 1, ..., n-1` (along a row: `k = rowPtr[i], ..., rowPtr[i+1]-1`);
- * each term is one rounded product added with one rounding (no fused multiply-add). Elements are
- * read and written in the order of the loops written in each method's documentation, so the
- * results are the same even when arrays overlap.
+ * identical): every sum has ONE accumulator, starts at 0 (at `y[i]` for the adding SpMVs, at
+ * `init` for the fused SpMV dots) and adds left to right, `i = 0, 1, ..., n-1` (along a row:
+ * `k = rowPtr[i], ..., rowPtr[i+1]-1`); each term is one rounded product added with one rounding
+ * (no fused multiply-add). Elements are read and written in the order of the loops written in each
+ * method's documentation, so the results are the same even when arrays overlap.
  *
  * Conventions of every method:
  * - Only the first `n` (`nRows`) elements are read or written, so longer arrays (a local vector,

@@ -253,6 +253,8 @@ export class CgSolver {
  * ```
  */
 export function cg(A: PSparseMatrix, b: PVector, opts: CgOptions = {}): CgResult {
+  // The cheap checks of A, b and x0 come first, so a bad b is reported before the preconditioner
+  // is built (O(nnz)); CgSolver repeats them in O(1) (own-id comparisons are cached).
   checkCgMatrix(A);
   checkCgVector(A, b, 'b', 'rows');
   if (opts.x0 !== undefined) checkCgVector(A, opts.x0, 'x0', 'columns');
