@@ -69,6 +69,8 @@ export { pinOpenBlasToOneThread } from './dense/openblas-threads.js';
 // Kernels (the hot loops behind PVector, PSparseMatrix and CG)
 export { kernels, kernelKind } from './kernels/select-kernels.js';
 export type { KernelSet } from './kernels/kernel-set.js';
+export { largeArrays } from './kernels/large-arrays.js';
+export type { LargeArrays, HugePageStatus } from './kernels/large-arrays.js';
 
 // Solvers
 export { cg, CgSolver } from './solvers/cg.js';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, PData, SequentialBackend, withSequential } from '../src/index.js';
 import { PTimer } from '../src/pdata/ptimer.js';
 import { kernelKind } from '../src/kernels/select-kernels.js';
+import { largeArrays } from '../src/kernels/large-arrays.js';
 
 /** A Sequential backend whose clock the test sets by hand. */
 class ManualClockBackend extends SequentialBackend {
@@ -45,7 +46,7 @@ describe('PTimer', () => {
     backend.now = 2.2505;
     timer.toc('report');
     expect(timer.report().split('\n')).toEqual([
-      `PTimer: backend sequential, kernels ${kernelKind}, 2 parts, times in seconds`,
+      `PTimer: backend sequential, kernels ${kernelKind}, huge pages ${largeArrays.hugePages.enabled ? 'on' : 'off'}, 2 parts, times in seconds`,
       'section |       max |       min |       avg',
       '-------------------------------------------',
       'solve   | 2.000e+00 | 2.000e+00 | 2.000e+00',

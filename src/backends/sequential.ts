@@ -11,6 +11,7 @@ import { channelRecvArrays, checkAllocationLength } from './part-storage.js';
 import { Pending } from './pending.js';
 import { PData } from '../pdata/pdata.js';
 import { kernelKind } from '../kernels/select-kernels.js';
+import { largeArrays } from '../kernels/large-arrays.js';
 
 function copyItem<T>(item: T): T {
   return typeof item === 'object' && item !== null ? structuredClone(item) : item;
@@ -202,7 +203,7 @@ export class SequentialBackend implements Backend {
   /** A plain Float64Array: every part lives in this thread. */
   allocateFloat64(length: number): Float64Array {
     checkAllocationLength(length);
-    return new Float64Array(length);
+    return largeArrays.float64(length);
   }
 
   barrier(): void {

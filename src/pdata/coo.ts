@@ -6,6 +6,7 @@
  * @module
  */
 import type { CsrMatrix } from '../kernels/csr.js';
+import { largeArrays } from '../kernels/large-arrays.js';
 
 /** The CSR pattern of a list of COO pairs, and where each pair lands in it. */
 export interface CooPattern {
@@ -47,7 +48,7 @@ export function compressCoo(nRows: number, nCols: number, rowIds: Int32Array, co
   const sorted = new Int32Array(kept);
   for (let j = 0; j < kept; j++) sorted[rowStart[rowIds[byCol[j]]]++] = byCol[j];
 
-  const rowPtr = new Int32Array(nRows + 1);
+  const rowPtr = largeArrays.int32(nRows + 1);
   const colIdx = new Int32Array(kept);
   let nnz = 0;
   let lastRow = -1;
@@ -65,7 +66,9 @@ export function compressCoo(nRows: number, nCols: number, rowIds: Int32Array, co
     entryOf[k] = nnz - 1;
   }
   for (let r = 0; r < nRows; r++) rowPtr[r + 1] += rowPtr[r];
-  return { rowPtr, colIdx: colIdx.slice(0, nnz), entryOf };
+  const storedColIdx = largeArrays.int32(nnz);
+  storedColIdx.set(colIdx.subarray(0, nnz));
+  return { rowPtr, colIdx: storedColIdx, entryOf };
 }
 
 /**

@@ -7,6 +7,7 @@
  * @module
  */
 import type { CsrMatrix } from '../kernels/csr.js';
+import { largeArrays } from '../kernels/large-arrays.js';
 import { compressCoo } from './coo.js';
 import type { ExchangeGraph } from './exchange.js';
 import type { LocalIndices } from './local-indices.js';
@@ -219,13 +220,13 @@ export function buildPart(
       receivePtrs: t.receivePtrs,
       receiveOrder: Int32Array.from(rcv.keys()).sort((a, b) => rcv[a] - rcv[b]),
     },
-    ownOwn: { nRows, nCols: colIds.nOwn, rowPtr: oo.rowPtr, colIdx: oo.colIdx, values: new Float64Array(nOwnOwn) },
+    ownOwn: { nRows, nCols: colIds.nOwn, rowPtr: oo.rowPtr, colIdx: oo.colIdx, values: largeArrays.float64(nOwnOwn) },
     ownGhost: {
       nRows,
       nCols: colIds.nGhost,
       rowPtr: og.rowPtr,
       colIdx: og.colIdx,
-      values: new Float64Array(og.colIdx.length),
+      values: largeArrays.float64(og.colIdx.length),
     },
   };
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';
+import { largeArrays } from '../kernels/large-arrays.js';
 import type { PData } from './pdata.js';
 import { gather, getAny } from './primitives.js';
 
@@ -107,7 +108,7 @@ export class PTimer {
   /**
    * A text table of {@link PTimer.statistics}: one row per section, `section | max | min | avg` in
    * seconds (`%.3e`), slowest (largest max) first, under a header naming the backend, the kernel
-   * implementation and the number of parts. Collective; returns the same string on every part.
+   * implementation, whether large arrays are on huge pages, and the number of parts. Collective; returns the same string on every part.
    */
   report(): string {
     const stats = this.statistics();
@@ -121,7 +122,8 @@ export class PTimer {
     });
     const header = line(['section', 'max', 'min', 'avg']);
     return [
-      `PTimer: backend ${kind}, kernels ${kernels}, ${np} part${np === 1 ? '' : 's'}, times in seconds`,
+      `PTimer: backend ${kind}, kernels ${kernels}, huge pages ${largeArrays.hugePages.enabled ? 'on' : 'off'}, ` +
+        `${np} part${np === 1 ? '' : 's'}, times in seconds`,
       header,
       '-'.repeat(header.length),
       ...rows,

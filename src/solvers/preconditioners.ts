@@ -5,6 +5,7 @@
  * @module
  */
 import { DimensionMismatchError, InvalidArgumentError } from '../errors.js';
+import { largeArrays } from '../kernels/large-arrays.js';
 import type { PData } from '../pdata/pdata.js';
 import type { PSparseMatrix } from '../pdata/psparse-matrix.js';
 import { checkSameOwn, type PRange } from '../pdata/prange.js';
@@ -88,7 +89,7 @@ export function jacobi(A: PSparseMatrix): Preconditioner {
   const ids = A.rows.partition.localItems;
   const inverseDiagonal = A.ownOwn.map((block, p) => {
     const { nRows, rowPtr, colIdx, values } = block;
-    const out = new Float64Array(nRows);
+    const out = largeArrays.float64(nRows);
     for (let i = 0; i < nRows; i++) {
       // Columns ascend within a row: the diagonal is the first entry at column >= i, if any.
       let k = rowPtr[i];

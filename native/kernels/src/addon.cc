@@ -11,10 +11,13 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <exception>
+#include <stdexcept>
 #include <string>
 
 #include "kernels.h"
+#include "pages.h"
 
 namespace pa_kernels {
 
@@ -230,6 +233,58 @@ napi_value CgDirectionJacobiEntry(napi_env env, const napi_value* args) {
   return nullptr;
 }
 
+// The bytes of any typed array (the page entries accept every element type).
+Span<std::uint8_t> BytesArg(napi_env env, napi_value value, const char* kernel, const char* name) {
+  napi_typedarray_type type = napi_int8_array;
+  std::size_t length = 0;
+  void* data = nullptr;
+  napi_value buffer = nullptr;
+  std::size_t offset = 0;
+  if (napi_get_typedarray_info(env, value, &type, &length, &data, &buffer, &offset) != napi_ok) {
+    Fail(true, kernel, name, "must be a typed array");
+  }
+  std::size_t size = 1;
+  switch (type) {
+    case napi_int16_array: case napi_uint16_array: size = 2; break;
+    case napi_int32_array: case napi_uint32_array: case napi_float32_array: size = 4; break;
+    case napi_float64_array: case napi_bigint64_array: case napi_biguint64_array: size = 8; break;
+    default: size = 1;
+  }
+  return Span<std::uint8_t>{static_cast<std::uint8_t*>(data), length * size};
+}
+
+// A huge page size: a power of two of at least 4 KiB.
+std::size_t PageBytesArg(napi_env env, napi_value value, const char* kernel) {
+  const std::size_t bytes = CountArg(env, value, kernel, "pageBytes");
+  if (bytes < 4096 || (bytes & (bytes - 1)) != 0) Fail(false, kernel, "pageBytes", "must be a power of two >= 4096");
+  return bytes;
+}
+
+// hugePageOffset(array, pageBytes) -> bytes from array's first byte to the next page boundary
+napi_value HugePageOffsetEntry(napi_env env, const napi_value* args) {
+  const auto bytes = BytesArg(env, args[0], "hugePageOffset", "array");
+  const std::size_t pageBytes = PageBytesArg(env, args[1], "hugePageOffset");
+  return Number(env, static_cast<double>(HugePageOffset(reinterpret_cast<std::uintptr_t>(bytes.data), pageBytes)));
+}
+
+// adviseHugePages(array, pageBytes) -> { advised, collapsed }; throws when madvise refuses
+napi_value AdviseHugePagesEntry(napi_env env, const napi_value* args) {
+  const auto bytes = BytesArg(env, args[0], "adviseHugePages", "array");
+  const std::size_t pageBytes = PageBytesArg(env, args[1], "adviseHugePages");
+  const Advice advice = AdviseHugePages(bytes.data, bytes.length, pageBytes);
+  if (advice.error != 0) {
+    throw std::runtime_error(std::string("adviseHugePages: madvise(MADV_HUGEPAGE) failed: ") + std::strerror(advice.error));
+  }
+  napi_value out = nullptr;
+  napi_value collapsed = nullptr;
+  if (napi_create_object(env, &out) != napi_ok || napi_get_boolean(env, advice.collapsed, &collapsed) != napi_ok ||
+      napi_set_named_property(env, out, "advised", Number(env, static_cast<double>(advice.advised))) != napi_ok ||
+      napi_set_named_property(env, out, "collapsed", collapsed) != napi_ok) {
+    throw std::runtime_error("adviseHugePages: could not create the result object");
+  }
+  return out;
+}
+
 void Export(Napi::Env env, Napi::Object exports, const char* name, napi_callback callback) {
   napi_value fn = nullptr;
   NAPI_THROW_IF_FAILED_VOID(env, napi_create_function(env, name, NAPI_AUTO_LENGTH, callback, nullptr, &fn));
@@ -251,6 +306,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "cgUpdate", Entry<6, CgUpdateEntry>);
   Export(env, exports, "cgUpdateJacobi", Entry<8, CgUpdateJacobiEntry>);
   Export(env, exports, "cgDirectionJacobi", Entry<5, CgDirectionJacobiEntry>);
+  Export(env, exports, "hugePageOffset", Entry<2, HugePageOffsetEntry>);
+  Export(env, exports, "adviseHugePages", Entry<2, AdviseHugePagesEntry>);
   return exports;
 }
 

@@ -14,6 +14,7 @@ import { Pending } from '../pending.js';
 import type { MpiBinding, MpiBuffer, MpiExchange } from './binding.js';
 import { checkPlansAgree } from './graph-check.js';
 import { kernelKind } from '../../kernels/select-kernels.js';
+import { largeArrays } from '../../kernels/large-arrays.js';
 
 /** Tags of the two phases of a structured exchange; channels take tags from FIRST_CHANNEL_TAG. */
 const EXCHANGE_COUNTS_TAG = 1;
@@ -241,7 +242,7 @@ export class MpiBackend implements Backend {
   /** A plain Float64Array: MPI reads and writes it in place. */
   allocateFloat64(length: number): Float64Array {
     checkAllocationLength(length, this.rank);
-    return new Float64Array(length);
+    return largeArrays.float64(length);
   }
 
   barrier(): void {

@@ -17,6 +17,7 @@ import { ALL_PARTS, NO_ROOT, Rendezvous } from './rendezvous.js';
 import { Kind, SharedState, type SharedBuffers } from './shared-state.js';
 import { Waiter } from './waiting.js';
 import { kernelKind } from '../../kernels/select-kernels.js';
+import { largeArrays } from '../../kernels/large-arrays.js';
 
 /** What a {@link ThreadsBackend} is built from (in a worker, from its `workerData`). */
 export interface ThreadsBackendInit {
@@ -195,7 +196,7 @@ export class ThreadsBackend implements Backend {
   /** Backed by its own SharedArrayBuffer, so a channel of another thread can write into it. */
   allocateFloat64(length: number): Float64Array {
     checkAllocationLength(length, this.me);
-    return new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
+    return largeArrays.float64(length, true);
   }
 
   barrier(): void {

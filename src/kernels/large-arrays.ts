@@ -1,0 +1,204 @@
+/**
+ * Memory for the large arrays the hot loops stream (matrix blocks, vectors, the Jacobi diagonal):
+ * on Linux with the native kernels, every array of at least one huge page starts on a huge page
+ * boundary and is advised onto transparent huge pages before anything writes it. The contents,
+ * and so every result, are the same either way; only the time of a pass over the array changes:
+ * with 4 KiB pages a streaming pass misses the TLB every 4 KiB, and in a virtual machine every
+ * miss is a two-dimensional page walk.
+ *
+ * Environment: `PA_HUGE_PAGES=0` turns the advice off; unset, empty or `1` use it where it is
+ * available (see {@link HugePageStatus.reason} for why it is not).
+ *
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import type { KernelKind } from '../backends/backend.js';
+import { BackendUnavailableError, InvalidArgumentError } from '../errors.js';
+import { loadPageBinding, type PageBinding } from './page-binding.js';
+import { kernelKind } from './select-kernels.js';
+
+/** Whether large arrays are placed on huge pages, and if not, why. */
+export interface HugePageStatus {
+  /** Whether arrays of at least {@link HugePageStatus.pageBytes} bytes are put on huge pages. */
+  readonly enabled: boolean;
+  /** The huge page size in bytes (2 MiB on x86-64); 0 when disabled. */
+  readonly pageBytes: number;
+  /** Why huge pages are not used (`''` when they are), e.g. `'PA_HUGE_PAGES=0'`. */
+  readonly reason: string;
+}
+
+/**
+ * Allocates the library's large typed arrays: zero-filled, of exactly `length` elements, owned by
+ * the caller like any typed array. A view may sit inside a somewhat larger buffer (up to one huge
+ * page more, never touched and so never resident, plus at most an eighth of the array's size that
+ * rounds its end up to a whole huge page).
+ */
+export interface LargeArrays {
+  /** Where the arrays go. Turns to disabled for good if the kernel refuses the advice. */
+  readonly hugePages: HugePageStatus;
+  /** A zero-filled Float64Array; in a SharedArrayBuffer when `shared` (Threads backend storage). */
+  float64(length: number, shared?: boolean): Float64Array;
+  /** A zero-filled Int32Array (CSR row pointers and column ids). */
+  int32(length: number): Int32Array;
+}
+
+/** The environment variable {@link selectLargeArrays} reads. */
+export interface HugePageEnvironment {
+  readonly PA_HUGE_PAGES?: string;
+}
+
+/** What {@link selectLargeArrays} reads of the operating system (tests inject one). */
+export interface HugePageSystem {
+  /** `process.platform`. */
+  readonly platform: string;
+  /** The contents of `/sys/kernel/mm/transparent_hugepage/enabled`, or undefined when absent. */
+  readEnabled(): string | undefined;
+  /** The contents of `/sys/kernel/mm/transparent_hugepage/hpage_pmd_size`, or undefined when absent. */
+  readPageBytes(): string | undefined;
+}
+
+const THP_DIR = '/sys/kernel/mm/transparent_hugepage';
+const DEFAULT_PAGE_BYTES = 2 ** 21;
+
+function readOptional(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** This machine, as {@link HugePageSystem}. */
+export const linuxHugePageSystem: HugePageSystem = {
+  platform: process.platform,
+  readEnabled: () => readOptional(`${THP_DIR}/enabled`),
+  readPageBytes: () => readOptional(`${THP_DIR}/hpage_pmd_size`),
+};
+
+/** Float64Array or Int32Array, as a constructor over any buffer. */
+interface ArrayKind<T> {
+  new (length: number): T;
+  new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): T;
+  readonly BYTES_PER_ELEMENT: number;
+}
+
+class LargeArrayAllocator implements LargeArrays {
+  private status: HugePageStatus;
+  private readonly pages: PageBinding | null;
+
+  constructor(pages: PageBinding | null, status: HugePageStatus) {
+    this.pages = pages;
+    this.status = status;
+  }
+
+  get hugePages(): HugePageStatus {
+    return this.status;
+  }
+
+  float64(length: number, shared = false): Float64Array {
+    return this.allocate<Float64Array>(Float64Array, length, shared);
+  }
+
+  int32(length: number): Int32Array {
+    return this.allocate<Int32Array>(Int32Array, length, false);
+  }
+
+  private allocate<T>(kind: ArrayKind<T>, length: number, shared: boolean): T {
+    const { pages, status } = this;
+    const { pageBytes } = status;
+    const bytes = length * kind.BYTES_PER_ELEMENT;
+    if (pages === null || !status.enabled || !(bytes >= pageBytes)) return plain(kind, length, shared);
+    // Rounding the end up to a whole page puts the last partial page on a huge page too, at the
+    // price of that page's unused part once it is touched: worth it only while the waste is small.
+    const whole = Math.ceil(bytes / pageBytes) * pageBytes;
+    const span = whole - bytes <= bytes / 8 ? whole : bytes;
+    const buffer = shared ? new SharedArrayBuffer(span + pageBytes) : new ArrayBuffer(span + pageBytes);
+    const offset = pages.hugePageOffset(new Uint8Array(buffer, 0, 1), pageBytes);
+    if (offset % kind.BYTES_PER_ELEMENT !== 0) return plain(kind, length, shared);
+    const view = new kind(buffer, offset, length);
+    try {
+      pages.adviseHugePages(new Uint8Array(buffer, offset, span), pageBytes);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.status = { enabled: false, pageBytes: 0, reason };
+    }
+    return view;
+  }
+}
+
+function plain<T>(kind: ArrayKind<T>, length: number, shared: boolean): T {
+  return shared ? new kind(new SharedArrayBuffer(length * kind.BYTES_PER_ELEMENT)) : new kind(length);
+}
+
+/**
+ * Large arrays without huge pages, saying why.
+ * @example `plainLargeArrays('PA_HUGE_PAGES=0').float64(10)`
+ */
+export function plainLargeArrays(reason: string): LargeArrays {
+  return new LargeArrayAllocator(null, { enabled: false, pageBytes: 0, reason });
+}
+
+/**
+ * Large arrays on huge pages of `pageBytes` bytes (a power of two ≥ 4096), placed and advised
+ * with `pages`.
+ * @throws InvalidArgumentError for a bad `pageBytes`.
+ * @example `hugePageArrays(loadPageBinding(), 2 ** 21).float64(1 << 20)`
+ */
+export function hugePageArrays(pages: PageBinding, pageBytes: number): LargeArrays {
+  if (!Number.isInteger(pageBytes) || pageBytes < 4096 || (pageBytes & (pageBytes - 1)) !== 0) {
+    throw new InvalidArgumentError(`hugePageArrays: pageBytes must be a power of two >= 4096, got ${String(pageBytes)}`);
+  }
+  return new LargeArrayAllocator(pages, { enabled: true, pageBytes, reason: '' });
+}
+
+/**
+ * The large-array allocator that `env`, the kernel set in use and the system allow: huge pages
+ * with the native kernels on Linux when transparent huge pages are not disabled, else plain
+ * arrays with the reason.
+ *
+ * @throws InvalidArgumentError when `PA_HUGE_PAGES` is not `'0'`, `'1'` or empty.
+ * @example
+ * ```ts
+ * selectLargeArrays({ PA_HUGE_PAGES: '0' }, 'native').hugePages.reason; // 'PA_HUGE_PAGES=0'
+ * ```
+ */
+export function selectLargeArrays(
+  env: HugePageEnvironment,
+  kernels: KernelKind,
+  loadPages: () => PageBinding = loadPageBinding,
+  system: HugePageSystem = linuxHugePageSystem,
+): LargeArrays {
+  const choice = env.PA_HUGE_PAGES ?? '';
+  if (choice !== '' && choice !== '0' && choice !== '1') {
+    throw new InvalidArgumentError(`PA_HUGE_PAGES must be '0', '1' or unset, got '${choice}'`);
+  }
+  if (choice === '0') return plainLargeArrays('PA_HUGE_PAGES=0');
+  if (kernels !== 'native') return plainLargeArrays('the JavaScript kernels are in use (the page functions are in the kernels addon)');
+  if (system.platform !== 'linux') return plainLargeArrays(`transparent huge pages are a Linux feature (platform ${system.platform})`);
+  const enabled = system.readEnabled();
+  if (enabled === undefined) return plainLargeArrays(`the kernel has no transparent huge pages (no ${THP_DIR}/enabled)`);
+  if (enabled.includes('[never]')) return plainLargeArrays(`transparent huge pages are disabled (${THP_DIR}/enabled: never)`);
+  const pageBytes = Number((system.readPageBytes() ?? String(DEFAULT_PAGE_BYTES)).trim());
+  if (!Number.isInteger(pageBytes) || pageBytes < 4096 || (pageBytes & (pageBytes - 1)) !== 0) {
+    return plainLargeArrays(`${THP_DIR}/hpage_pmd_size is not a power of two >= 4096`);
+  }
+  let pages: PageBinding;
+  try {
+    pages = loadPages();
+  } catch (error) {
+    if (!(error instanceof BackendUnavailableError)) throw error;
+    return plainLargeArrays(`the huge page functions are unavailable (${error.reasons.join('; ')})`);
+  }
+  return hugePageArrays(pages, pageBytes);
+}
+
+/**
+ * The allocator every large array of this process comes from, chosen when the library is
+ * imported (see the module notes).
+ *
+ * @example
+ * ```ts
+ * const values = largeArrays.float64(nnz); // zero-filled, on huge pages where available
+ * ```
+ */
+export const largeArrays: LargeArrays = selectLargeArrays(process.env, kernelKind);

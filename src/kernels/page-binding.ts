@@ -1,0 +1,67 @@
+/**
+ * The hand-written TypeScript description of the kernels addon's page functions
+ * (`native/kernels/src/pages.h`): where an array lies relative to a huge page, and asking Linux to
+ * back an array with transparent huge pages. The library calls them only through
+ * {@link LargeArrays} (`large-arrays.ts`).
+ *
+ * @module
+ */
+import { loadAddon, requireNative } from '../native-addon.js';
+import { KERNELS_FIXES, kernelsAddonPaths } from './native-kernels.js';
+
+/** What {@link PageBinding.adviseHugePages} did. */
+export interface HugePageAdvice {
+  /** Bytes in whole huge pages inside the array, now advised (0 when the array holds none). */
+  readonly advised: number;
+  /** Whether those pages were also collapsed at once (`MADV_COLLAPSE`; Linux 6.1 and later). */
+  readonly collapsed: boolean;
+}
+
+/**
+ * The page functions of the kernels addon. Arguments are checked: a non-typed-array throws a
+ * `TypeError`, a `pageBytes` that is not a power of two ≥ 4096 a `RangeError`. Neither keeps a
+ * reference to the array.
+ *
+ * @example
+ * ```ts
+ * const pages = loadPageBinding();
+ * const buffer = new ArrayBuffer(3 * 2 ** 21);
+ * const offset = pages.hugePageOffset(new Uint8Array(buffer), 2 ** 21);
+ * pages.adviseHugePages(new Uint8Array(buffer, offset, 2 ** 22), 2 ** 21); // { advised: 4194304, ... }
+ * ```
+ */
+export interface PageBinding {
+  /** Bytes from the array's first byte to the next multiple of `pageBytes` (0 when aligned). */
+  hugePageOffset(array: ArrayBufferView, pageBytes: number): number;
+  /**
+   * `madvise(MADV_HUGEPAGE)` on the whole `pageBytes` pages inside the array, so that pages
+   * touched later are huge pages, then `madvise(MADV_COLLAPSE)` on them (best effort), so that
+   * pages touched already are collapsed now. Never changes the array's contents.
+   * @throws Error `"adviseHugePages: madvise(MADV_HUGEPAGE) failed: <strerror>"` when the kernel
+   * refuses the advice (e.g. built without transparent huge pages).
+   */
+  adviseHugePages(array: ArrayBufferView, pageBytes: number): HugePageAdvice;
+}
+
+/** The functions a loaded module must export to be taken for the page functions. */
+export const PAGE_BINDING_FUNCTIONS: readonly (keyof PageBinding)[] = ['hugePageOffset', 'adviseHugePages'];
+
+/**
+ * Loads the page functions from the kernels addon (the first of `paths` that has them).
+ * @throws BackendUnavailableError `"The huge page functions are unavailable"`, with the loader's
+ * reasons and the kernels addon's fixes.
+ * @example `const pages = loadPageBinding();`
+ */
+export function loadPageBinding(
+  paths: readonly string[] = kernelsAddonPaths(),
+  load: (path: string) => unknown = requireNative,
+): PageBinding {
+  return loadAddon<PageBinding>({
+    paths,
+    load,
+    required: PAGE_BINDING_FUNCTIONS,
+    what: 'kernels addon with page functions',
+    summary: 'The huge page functions are unavailable',
+    fixes: KERNELS_FIXES,
+  });
+}

@@ -1,0 +1,215 @@
+/**
+ * Large arrays on huge pages: the placement and advice logic against a fake page binding (where
+ * each view starts, which bytes are advised, what a refusal does), the choice made from
+ * PA_HUGE_PAGES, the kernels and the system, the addon's page functions themselves, and, on this
+ * machine, that an advised array really is backed by huge pages.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { BackendUnavailableError, InvalidArgumentError } from '../src/errors.js';
+import {
+  hugePageArrays,
+  largeArrays,
+  plainLargeArrays,
+  selectLargeArrays,
+  type HugePageSystem,
+} from '../src/kernels/large-arrays.js';
+import { loadPageBinding, type HugePageAdvice, type PageBinding } from '../src/kernels/page-binding.js';
+import { kernelKind } from '../src/kernels/select-kernels.js';
+
+const PAGE = 2 ** 16;
+
+/** A page binding that says every buffer starts `start` bytes before a page boundary and records the advice. */
+function fakePages(start: number, refuse?: string): PageBinding & { advised: { offset: number; bytes: number; buffer: ArrayBufferLike }[] } {
+  const advised: { offset: number; bytes: number; buffer: ArrayBufferLike }[] = [];
+  return {
+    advised,
+    hugePageOffset: (array: ArrayBufferView, pageBytes: number): number => {
+      expect(pageBytes).toBe(PAGE);
+      expect(array.byteOffset).toBe(0);
+      return start;
+    },
+    adviseHugePages: (array: ArrayBufferView, pageBytes: number): HugePageAdvice => {
+      expect(pageBytes).toBe(PAGE);
+      if (refuse !== undefined) throw new Error(refuse);
+      advised.push({ offset: array.byteOffset, bytes: array.byteLength, buffer: array.buffer });
+      return { advised: array.byteLength, collapsed: true };
+    },
+  };
+}
+
+const linux = (enabled: string | undefined, pageBytes: string | undefined = `${2 ** 21}\n`): HugePageSystem => ({
+  platform: 'linux',
+  readEnabled: () => enabled,
+  readPageBytes: () => pageBytes,
+});
+
+describe('hugePageArrays with a fake binding', () => {
+  it('starts a large array on the page boundary, zero-filled, and advises its whole pages', () => {
+    const pages = fakePages(4096);
+    const arrays = hugePageArrays(pages, PAGE);
+    const length = (3 * PAGE) / 8 - 100; // 2.99 pages: rounded up to 3 (waste 800 B <= 1/8)
+    const a = arrays.float64(length);
+    expect(a).toBeInstanceOf(Float64Array);
+    expect(a.length).toBe(length);
+    expect(a.byteOffset).toBe(4096);
+    expect(a.buffer).toBeInstanceOf(ArrayBuffer);
+    expect(a.every((v) => v === 0)).toBe(true);
+    expect(pages.advised).toEqual([{ offset: 4096, bytes: 3 * PAGE, buffer: a.buffer }]);
+    expect(a.buffer.byteLength).toBe(4 * PAGE);
+    expect(arrays.hugePages).toEqual({ enabled: true, pageBytes: PAGE, reason: '' });
+  });
+
+  it('leaves the last partial page alone when rounding it up would waste more than an eighth', () => {
+    const pages = fakePages(0);
+    const a = hugePageArrays(pages, PAGE).int32((1.5 * PAGE) / 4); // waste 0.5 page > 1.5/8 page
+    expect(a).toBeInstanceOf(Int32Array);
+    expect(a.length).toBe((1.5 * PAGE) / 4);
+    expect(pages.advised).toEqual([{ offset: 0, bytes: 1.5 * PAGE, buffer: a.buffer }]);
+  });
+
+  it('puts shared arrays in a SharedArrayBuffer', () => {
+    const pages = fakePages(8);
+    const a = hugePageArrays(pages, PAGE).float64(PAGE / 8, true);
+    expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(a.byteOffset).toBe(8);
+    expect(pages.advised).toHaveLength(1);
+  });
+
+  it('gives arrays smaller than a page plain memory, without advice', () => {
+    const pages = fakePages(4096);
+    const arrays = hugePageArrays(pages, PAGE);
+    const a = arrays.float64(PAGE / 8 - 1);
+    const s = arrays.float64(10, true);
+    const empty = arrays.int32(0);
+    expect([a.byteOffset, a.buffer.byteLength]).toEqual([0, PAGE - 8]);
+    expect(s.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(empty.length).toBe(0);
+    expect(pages.advised).toEqual([]);
+  });
+
+  it('falls back to plain memory when the boundary is not aligned to the element size', () => {
+    const pages = fakePages(4);
+    const a = hugePageArrays(pages, PAGE).float64(PAGE / 4);
+    expect([a.byteOffset, a.length]).toEqual([0, PAGE / 4]);
+    expect(pages.advised).toEqual([]);
+  });
+
+  it('turns itself off for good, with the reason, when the kernel refuses the advice', () => {
+    const refusal = 'adviseHugePages: madvise(MADV_HUGEPAGE) failed: Invalid argument';
+    const pages = fakePages(0, refusal);
+    const arrays = hugePageArrays(pages, PAGE);
+    const a = arrays.float64(PAGE / 8);
+    a[0] = 1;
+    expect([a.length, a[0]]).toEqual([PAGE / 8, 1]);
+    expect(arrays.hugePages).toEqual({ enabled: false, pageBytes: 0, reason: refusal });
+    const b = arrays.float64(PAGE / 8);
+    expect([b.byteOffset, b.buffer.byteLength]).toEqual([0, PAGE]);
+  });
+
+  it('rejects a page size that is not a power of two of at least 4096', () => {
+    for (const bad of [0, 1000, 3 * 4096, Number.NaN]) {
+      expect(() => hugePageArrays(fakePages(0), bad)).toThrow(InvalidArgumentError);
+    }
+    expect(() => hugePageArrays(fakePages(0), 3000)).toThrow('hugePageArrays: pageBytes must be a power of two >= 4096, got 3000');
+  });
+
+  it('plainLargeArrays never advises and says why', () => {
+    const arrays = plainLargeArrays('because');
+    expect(arrays.hugePages).toEqual({ enabled: false, pageBytes: 0, reason: 'because' });
+    const a = arrays.float64(1 << 20, true);
+    expect([a.byteOffset, a.buffer.byteLength, a.buffer instanceof SharedArrayBuffer]).toEqual([0, 8 << 20, true]);
+  });
+});
+
+describe('selectLargeArrays', () => {
+  const load = (): PageBinding => fakePages(0);
+  const reason = (env: { PA_HUGE_PAGES?: string }, kernels: 'native' | 'js', system: HugePageSystem, loader = load): string =>
+    selectLargeArrays(env, kernels, loader, system).hugePages.reason;
+
+  it('uses huge pages with the native kernels where Linux offers them', () => {
+    for (const mode of ['always [madvise] never\n', '[always] madvise never\n']) {
+      for (const env of [{}, { PA_HUGE_PAGES: '' }, { PA_HUGE_PAGES: '1' }]) {
+        expect(selectLargeArrays(env, 'native', load, linux(mode)).hugePages).toEqual({ enabled: true, pageBytes: 2 ** 21, reason: '' });
+      }
+    }
+    expect(selectLargeArrays({}, 'native', load, linux('[madvise]', undefined)).hugePages.pageBytes).toBe(2 ** 21);
+    expect(selectLargeArrays({}, 'native', load, linux('[madvise]', '65536')).hugePages.pageBytes).toBe(65536);
+  });
+
+  it('says why it does not', () => {
+    const thp = '/sys/kernel/mm/transparent_hugepage';
+    expect(reason({ PA_HUGE_PAGES: '0' }, 'native', linux('[madvise]'))).toBe('PA_HUGE_PAGES=0');
+    expect(reason({}, 'js', linux('[madvise]'))).toBe('the JavaScript kernels are in use (the page functions are in the kernels addon)');
+    expect(reason({}, 'native', { ...linux('[madvise]'), platform: 'darwin' })).toBe(
+      'transparent huge pages are a Linux feature (platform darwin)',
+    );
+    expect(reason({}, 'native', linux(undefined))).toBe(`the kernel has no transparent huge pages (no ${thp}/enabled)`);
+    expect(reason({}, 'native', linux('always madvise [never]\n'))).toBe(`transparent huge pages are disabled (${thp}/enabled: never)`);
+    expect(reason({}, 'native', linux('[madvise]', '12345'))).toBe(`${thp}/hpage_pmd_size is not a power of two >= 4096`);
+    const unavailable = (): PageBinding => {
+      throw new BackendUnavailableError('The huge page functions are unavailable', ['x: not built'], ['npm run build:native']);
+    };
+    expect(reason({}, 'native', linux('[madvise]'), unavailable)).toBe('the huge page functions are unavailable (x: not built)');
+  });
+
+  it('rejects an unknown PA_HUGE_PAGES before looking at anything else', () => {
+    expect(() => selectLargeArrays({ PA_HUGE_PAGES: 'yes' }, 'js', load, linux(undefined))).toThrow(InvalidArgumentError);
+    expect(() => selectLargeArrays({ PA_HUGE_PAGES: 'yes' }, 'js', load, linux(undefined))).toThrow(
+      "PA_HUGE_PAGES must be '0', '1' or unset, got 'yes'",
+    );
+  });
+
+  it('passes on errors other than an unavailable addon', () => {
+    const broken = (): PageBinding => {
+      throw new TypeError('boom');
+    };
+    expect(() => selectLargeArrays({}, 'native', broken, linux('[madvise]'))).toThrow('boom');
+  });
+});
+
+// Registered only when the addon is in use; kernels.test.ts reports (and in CI fails) otherwise.
+if (kernelKind === 'native') {
+  describe('the addon page functions', () => {
+    const pages = loadPageBinding();
+    const HUGE = 2 ** 21;
+
+    it('hugePageOffset finds the next boundary, and adviseHugePages counts the whole pages after it', () => {
+      const buffer = new ArrayBuffer(4 * HUGE);
+      const offset = pages.hugePageOffset(new Uint8Array(buffer), HUGE);
+      expect(offset).toBeGreaterThanOrEqual(0);
+      expect(offset).toBeLessThan(HUGE);
+      expect(pages.hugePageOffset(new Uint8Array(buffer, offset), HUGE)).toBe(0);
+      expect(pages.hugePageOffset(new Uint8Array(buffer, offset + 8), HUGE)).toBe(HUGE - 8);
+      expect(pages.hugePageOffset(new Float64Array(buffer, offset + 8), HUGE)).toBe(HUGE - 8);
+      expect(pages.adviseHugePages(new Uint8Array(buffer, offset, 2 * HUGE + 5), HUGE).advised).toBe(2 * HUGE);
+      expect(pages.adviseHugePages(new Uint8Array(buffer, offset + 8, 2 * HUGE), HUGE).advised).toBe(HUGE);
+      expect(pages.adviseHugePages(new Uint8Array(buffer, offset + 8, 100), HUGE)).toEqual({ advised: 0, collapsed: false });
+    });
+
+    it('refuses what is not a typed array (TypeError) and a bad page size (RangeError)', () => {
+      expect(() => pages.hugePageOffset([1, 2] as unknown as Uint8Array, HUGE)).toThrow(TypeError);
+      expect(() => pages.hugePageOffset([1, 2] as unknown as Uint8Array, HUGE)).toThrow('hugePageOffset: array must be a typed array');
+      expect(() => pages.adviseHugePages(new Uint8Array(8), 3000)).toThrow(RangeError);
+      expect(() => pages.adviseHugePages(new Uint8Array(8), 3000)).toThrow(
+        'adviseHugePages: pageBytes must be a power of two >= 4096',
+      );
+    });
+
+    it('backs a large array with huge pages on this machine, or says why not', () => {
+      const { hugePages } = largeArrays;
+      if (!hugePages.enabled) {
+        expect(hugePages.reason).not.toBe('');
+        return;
+      }
+      const residentHuge = (): number =>
+        Number(/AnonHugePages:\s+(\d+) kB/.exec(readFileSync('/proc/self/smaps_rollup', 'utf8'))?.[1] ?? NaN) * 1024;
+      const before = residentHuge();
+      const a = largeArrays.float64((4 * hugePages.pageBytes) / 8);
+      a.fill(1);
+      expect(a.byteOffset % 8).toBe(0);
+      expect(pages.hugePageOffset(a, hugePages.pageBytes)).toBe(0);
+      expect(residentHuge() - before).toBeGreaterThanOrEqual(2 * hugePages.pageBytes);
+    });
+  });
+}
