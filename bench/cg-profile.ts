@@ -31,7 +31,7 @@ import {
 } from '../src/index.js';
 import { entryRowSpan } from '../src/kernels/csr.js';
 import { kernels } from '../src/kernels/select-kernels.js';
-import { partialsBuffer, sumPartials } from '../src/pdata/vector-ops.js';
+import { partialsBuffer, sumPartials, sumPartialsInto } from '../src/pdata/vector-ops.js';
 import { JacobiPreconditioner } from '../src/solvers/preconditioners.js';
 import { positiveInteger, runAsProgram } from './lib/program.js';
 import { median } from './lib/stats.js';
@@ -41,9 +41,9 @@ const STEPS = [
   'wait for the ghost values of p',
   'q += A p, ghost columns, on the ghost rows (+ p·q)',
   'allreduce p·q',
-  'x += αp, r −= αq, r·D⁻¹r, r·r',
-  'allreduce r·r and r·z',
-  'p = D⁻¹r + βp',
+  'r −= αq, r·D⁻¹r, r·r',
+  'allreduce r·r and r·z (one collective)',
+  'x += αp, p = D⁻¹r + βp',
 ] as const;
 
 /** One row of the report: a step's median seconds (slowest part) and its bytes on that part. */
@@ -121,7 +121,9 @@ export default function main(ranks: PData<number>): ProfileResult {
     qMiddle: ql.subarray(first),
   };
   const partials = partialsBuffer(backend);
+  const pairPartials = partialsBuffer(backend, 2);
   const pair = new Float64Array(2);
+  const sums = new Float64Array(2);
   const times = Array.from(STEPS, () => new Float64Array(iterations));
   const whole = new Float64Array(iterations);
 
@@ -147,14 +149,15 @@ export default function main(ranks: PData<number>): ProfileResult {
     partials[0] = d;
     const pq = sumPartials(backend);
     const t4 = performance.now();
-    kernels.cgUpdateJacobi(nRows, rz / pq, pl, ql, xl, rl, dinv, pair);
+    const alpha = rz / pq;
+    kernels.cgResidualJacobi(nRows, alpha, ql, rl, dinv, pair);
     const t5 = performance.now();
-    partials[0] = pair[1];
-    sumPartials(backend);
-    partials[0] = pair[0];
-    const rzNext = sumPartials(backend);
+    pairPartials[0] = pair[1];
+    pairPartials[1] = pair[0];
+    sumPartialsInto(backend, sums);
+    const rzNext = sums[1];
     const t6 = performance.now();
-    kernels.cgDirectionJacobi(nRows, rzNext / rz, rl, dinv, pl);
+    kernels.cgStepJacobi(nRows, alpha, rzNext / rz, rl, dinv, pl, xl);
     rz = rzNext;
     const t7 = performance.now();
     const stamps = [t0, t1, t2, t3, t4, t5, t6, t7];
@@ -171,9 +174,9 @@ export default function main(ranks: PData<number>): ProfileResult {
     0,
     12 * nnzGhostRows + 4 * nMiddle + 8 * (og.nCols + 3 * nMiddle), // ghost block, p ghosts, q read+write, p
     0,
-    7 * vector, // p, q, x, r, dinv read; x, r written
+    4 * vector, // q, r, dinv read; r written
     0,
-    4 * vector, // r, dinv, p read; p written
+    6 * vector, // r, dinv, p, x read; p, x written
   ];
   const local = { medians: times.map((t) => median(Array.from(t))), whole: median(Array.from(whole)), bytes };
   const all = getAny(gather(ranks.map(() => local), { destination: 'all' }));

@@ -76,8 +76,18 @@ function badCalls(): BadCall[] {
       untouched: y,
     },
     {
-      call: (k) => k.cgUpdateJacobi(3, 1, x, x, y, f64(3), x, out),
-      message: 'cgUpdateJacobi: out has length 1, needs at least 2',
+      call: (k) => k.cgResidualJacobi(3, 1, x, y, x, out),
+      message: 'cgResidualJacobi: out has length 1, needs at least 2',
+      untouched: y,
+    },
+    {
+      call: (k) => k.cgStepJacobi(3, 1, 0.5, x, x, y, f64(2)),
+      message: 'cgStepJacobi: x has length 2, needs at least 3',
+      untouched: y,
+    },
+    {
+      call: (k) => k.cgStepJacobi(3, 1, 'b' as unknown as number, x, x, y, f64(3)),
+      message: 'cgStepJacobi: beta must be a number, got string',
       untouched: y,
     },
     {
@@ -135,6 +145,8 @@ describe('kernel argument checks', () => {
         [() => binding.cgUpdate(2, 'a' as unknown as number, y, y, y, y), TypeError, 'cgUpdate: alpha must be a number'],
         [() => binding.cgDirectionJacobi(2, 1, y, [1, 1] as unknown as Float64Array, f64(2)), TypeError, 'cgDirectionJacobi: dinv must be a Float64Array'],
         [() => binding.cgDirectionJacobi(2, 1, f64(2), f64(2), f64(1)), RangeError, 'cgDirectionJacobi: p has length 1, needs at least 2'],
+        [() => binding.cgResidualJacobi(2, 1, y, y, y, f64(1)), RangeError, 'cgResidualJacobi: out has length 1, needs at least 2'],
+        [() => binding.cgStepJacobi(2, 1, 1, y, y, y, [0, 0] as unknown as Float64Array), TypeError, 'cgStepJacobi: x must be a Float64Array'],
       ];
       for (const [call, type, message] of cases) {
         expect(call).toThrow(type);
@@ -222,7 +234,7 @@ describe('loadKernelsBinding', () => {
     expect(error.reasons).toEqual([
       `${missing}: not built (no such file)`,
       `${broken}: failed to load: invalid ELF header`,
-      `${other}: not the kernels addon (missing spmvAdd, spmvDot, spmvAddDot, sum, axpy, axpby, scale, cgUpdate, cgUpdateJacobi, cgDirectionJacobi)`,
+      `${other}: not the kernels addon (missing spmvAdd, spmvDot, spmvAddDot, sum, axpy, axpby, scale, cgUpdate, cgResidualJacobi, cgDirectionJacobi, cgStepJacobi)`,
     ]);
     expect(error.fixes).toEqual(KERNELS_FIXES);
     expect(error.message.startsWith('The native kernels are unavailable:\n')).toBe(true);

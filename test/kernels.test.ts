@@ -70,18 +70,19 @@ function expectFusedEqualsUnfused(k: KernelSet): void {
     k.spmvAdd(nRows, A.rowPtr, A.colIdx, A.values, x, y2);
     expect(Object.is(fusedAdd, k.dot(nRows, w, y2)), `spmvAddDot seed ${seed}`).toBe(true);
 
-    // x += αp; r -= αq; r·z; r·r with z = D⁻¹r == axpy, axpy(-α), z[i] = dinv[i]*r[i], dot, dot
+    // r -= αq; r·z; r·r with z = D⁻¹r == axpy(-α), z[i] = dinv[i]*r[i], dot, dot
     const n = randomSize(rng);
     const alpha = randomScalar(rng);
     const [p, q, xs, r, dinv] = Array.from({ length: 5 }, () => randomVector(rng, n));
-    const [xF, rF, out] = [Float64Array.from(xs), Float64Array.from(r), new Float64Array(2)];
-    k.cgUpdateJacobi(n, alpha, p, q, xF, rF, dinv, out);
+    const [rF, out] = [Float64Array.from(r), new Float64Array(2)];
+    k.cgResidualJacobi(n, alpha, q, rF, dinv, out);
     const [xU, rU, zU] = [Float64Array.from(xs), Float64Array.from(r), new Float64Array(n)];
     k.axpy(n, alpha, p, xU);
     k.axpy(n, -alpha, q, rU);
     for (let i = 0; i < n; i++) zU[i] = dinv[i] * rU[i];
-    expect([xF, rF]).toEqual([xU, rU]);
-    expect(Object.is(out[0], k.dot(n, rU, zU)) && Object.is(out[1], k.dot(n, rU, rU)), `cgUpdateJacobi seed ${seed}`).toBe(true);
+    expect(rF).toEqual(rU);
+    expect(Object.is(out[0], k.dot(n, rU, zU)) && Object.is(out[1], k.dot(n, rU, rU)), `cgResidualJacobi seed ${seed}`).toBe(true);
+    // x += αp; r -= αq; r·r == axpy, axpy(-α), dot
     const [xN, rN] = [Float64Array.from(xs), Float64Array.from(r)];
     expect(Object.is(k.cgUpdate(n, alpha, p, q, xN, rN), out[1])).toBe(true);
     expect([xN, rN]).toEqual([xU, rU]);
@@ -92,6 +93,10 @@ function expectFusedEqualsUnfused(k: KernelSet): void {
     k.cgDirectionJacobi(n, beta, rU, dinv, pF);
     k.axpby(n, 1, zU, beta, pU);
     expect(pF).toEqual(pU);
+    // x += αp, then p = D⁻¹r + βp == axpy, cgDirectionJacobi
+    const [pS, xS] = [Float64Array.from(p), Float64Array.from(xs)];
+    k.cgStepJacobi(n, alpha, beta, rU, dinv, pS, xS);
+    expect([pS, xS]).toEqual([pU, xU]);
   }
 }
 

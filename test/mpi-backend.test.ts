@@ -63,7 +63,7 @@ describe('MpiBackend with a fake addon', () => {
     expectInvalid(() => backend.multicast([1], -1), 'multicast source must be a part id in 0..1, got -1');
     expectInvalid(
       () => backend.allgatherFloat64(new Float64Array(1), new Float64Array(3)),
-      'allgatherFloat64: expected 1 local value and an output of 2 (np), got 1 and 3 (part 1)',
+      'allgatherFloat64: out has length 3, expected 1 × 2 = 2 (part 1)',
       1,
     );
     expect(binding.calls).toEqual([]);

@@ -106,8 +106,11 @@ export interface Backend {
   /** Every part receives a copy of part `source`'s item. */
   multicast<T>(items: readonly T[], source: number): T[];
   /**
-   * Fast path for scalar reductions: `local[i]` is local part `i`'s value; on return `out[p]` holds
-   * part `p`'s value on every part. Allocation-free; `out.length` must be `np`.
+   * Fast path for scalar reductions: every local part contributes the same number `w` of values
+   * (1 ≤ w ≤ 8, `MAX_ALLGATHER_WIDTH`), local part `i`'s in `local[i*w .. i*w + w - 1]`; on
+   * return `out[p*w + j]` holds part `p`'s value `j` on every part. So `local.length` is
+   * `w × localParts.length` and `out.length` must be `w × np`. Allocation-free.
+   * @throws InvalidArgumentError when the lengths do not fit that (before any communication).
    */
   allgatherFloat64(local: Float64Array, out: Float64Array): void;
   /**

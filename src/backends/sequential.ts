@@ -7,6 +7,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import type { Backend, Channel, ChannelOptions, ChannelPlan, KernelKind } from './backend.js';
+import { allgatherWidth } from './allgather-shape.js';
 import { channelRecvArrays, checkAllocationLength } from './part-storage.js';
 import { Pending } from './pending.js';
 import { PData } from '../pdata/pdata.js';
@@ -171,6 +172,7 @@ export class SequentialBackend implements Backend {
   }
 
   allgatherFloat64(local: Float64Array, out: Float64Array): void {
+    allgatherWidth(local, out, this.np, this.np);
     out.set(local);
   }
 

@@ -137,19 +137,16 @@ export const jsKernels: KernelSet = {
     return rr;
   },
 
-  cgUpdateJacobi(n, alpha, p, q, x, r, dinv, out) {
-    checkCount('cgUpdateJacobi', 'n', n);
-    checkScalar('cgUpdateJacobi', 'alpha', alpha);
-    checkVector('cgUpdateJacobi', 'p', p, n);
-    checkVector('cgUpdateJacobi', 'q', q, n);
-    checkVector('cgUpdateJacobi', 'x', x, n);
-    checkVector('cgUpdateJacobi', 'r', r, n);
-    checkVector('cgUpdateJacobi', 'dinv', dinv, n);
-    checkVector('cgUpdateJacobi', 'out', out, 2);
+  cgResidualJacobi(n, alpha, q, r, dinv, out) {
+    checkCount('cgResidualJacobi', 'n', n);
+    checkScalar('cgResidualJacobi', 'alpha', alpha);
+    checkVector('cgResidualJacobi', 'q', q, n);
+    checkVector('cgResidualJacobi', 'r', r, n);
+    checkVector('cgResidualJacobi', 'dinv', dinv, n);
+    checkVector('cgResidualJacobi', 'out', out, 2);
     let rz = 0;
     let rr = 0;
     for (let i = 0; i < n; i++) {
-      x[i] += alpha * p[i];
       const ri = r[i] - alpha * q[i];
       r[i] = ri;
       const zi = dinv[i] * ri;
@@ -167,5 +164,20 @@ export const jsKernels: KernelSet = {
     checkVector('cgDirectionJacobi', 'dinv', dinv, n);
     checkVector('cgDirectionJacobi', 'p', p, n);
     for (let i = 0; i < n; i++) p[i] = dinv[i] * r[i] + beta * p[i];
+  },
+
+  cgStepJacobi(n, alpha, beta, r, dinv, p, x) {
+    checkCount('cgStepJacobi', 'n', n);
+    checkScalar('cgStepJacobi', 'alpha', alpha);
+    checkScalar('cgStepJacobi', 'beta', beta);
+    checkVector('cgStepJacobi', 'r', r, n);
+    checkVector('cgStepJacobi', 'dinv', dinv, n);
+    checkVector('cgStepJacobi', 'p', p, n);
+    checkVector('cgStepJacobi', 'x', x, n);
+    for (let i = 0; i < n; i++) {
+      const pi = p[i];
+      x[i] += alpha * pi;
+      p[i] = dinv[i] * r[i] + beta * pi;
+    }
   },
 };

@@ -108,24 +108,31 @@ export interface KernelSet {
   cgUpdate(n: number, alpha: number, p: Float64Array, q: Float64Array, x: Float64Array, r: Float64Array): number;
 
   /**
-   * The CG update with the Jacobi preconditioner, in one pass: for each `i`,
-   * `x[i] += alpha * p[i]; ri = r[i] - alpha * q[i]; r[i] = ri; zi = dinv[i] * ri;
-   * rz += ri * zi; rr += ri * ri`. Writes `out[0] = rz` (r·z) and `out[1] = rr` (‖r‖²), each
-   * summed as `dot` would, so no number is allocated. z = D⁻¹r itself is not stored:
-   * {@link KernelSet.cgDirectionJacobi} recomputes it (the same product) where it is needed.
+   * The CG residual update with the Jacobi preconditioner, in one pass: for each `i`,
+   * `ri = r[i] - alpha * q[i]; r[i] = ri; zi = dinv[i] * ri; rz += ri * zi; rr += ri * ri`.
+   * Writes `out[0] = rz` (r·z) and `out[1] = rr` (‖r‖²), each summed as `dot` would, so no number
+   * is allocated. The solution is updated later, by {@link KernelSet.cgStepJacobi}, in the pass
+   * that reads p anyway; z = D⁻¹r is not stored: the kernels that need it recompute the product.
    * @throws InvalidArgumentError, also when `out` has fewer than 2 elements.
    */
-  cgUpdateJacobi(
-    n: number, alpha: number, p: Float64Array, q: Float64Array, x: Float64Array, r: Float64Array,
-    dinv: Float64Array, out: Float64Array,
-  ): void;
+  cgResidualJacobi(n: number, alpha: number, q: Float64Array, r: Float64Array, dinv: Float64Array, out: Float64Array): void;
 
   /**
    * CG's direction update with the Jacobi preconditioner: `for i: p[i] = dinv[i] * r[i] + beta * p[i]`,
    * i.e. `p = z + βp` with `z = D⁻¹r` recomputed (the same product as in
-   * {@link KernelSet.cgUpdateJacobi}), with the bits of `axpby(n, 1, z, beta, p)`. Reading `dinv`
+   * {@link KernelSet.cgResidualJacobi}), with the bits of `axpby(n, 1, z, beta, p)`. Reading `dinv`
    * and `r` here costs less than writing z in the update pass and reading it back.
    * @throws InvalidArgumentError
    */
   cgDirectionJacobi(n: number, beta: number, r: Float64Array, dinv: Float64Array, p: Float64Array): void;
+
+  /**
+   * CG's solution and direction updates in one pass, with the Jacobi preconditioner: for each `i`,
+   * `pi = p[i]; x[i] += alpha * pi; p[i] = dinv[i] * r[i] + beta * pi`: the bits of
+   * `axpy(n, alpha, p, x)` followed by {@link KernelSet.cgDirectionJacobi}. With the residual
+   * updated first ({@link KernelSet.cgResidualJacobi}), an iteration reads p, x and D⁻¹ once less
+   * than updating x beside r would.
+   * @throws InvalidArgumentError
+   */
+  cgStepJacobi(n: number, alpha: number, beta: number, r: Float64Array, dinv: Float64Array, p: Float64Array, x: Float64Array): void;
 }

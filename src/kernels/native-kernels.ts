@@ -168,17 +168,15 @@ export function nativeKernelSet(binding: KernelsBinding, minWork: number = NATIV
       return binding.cgUpdate(n, alpha, p, q, x, r);
     },
 
-    cgUpdateJacobi(n, alpha, p, q, x, r, dinv, out) {
-      if (n < minWork) return jsKernels.cgUpdateJacobi(n, alpha, p, q, x, r, dinv, out);
-      checkCount('cgUpdateJacobi', 'n', n);
-      checkScalar('cgUpdateJacobi', 'alpha', alpha);
-      checkVector('cgUpdateJacobi', 'p', p, n);
-      checkVector('cgUpdateJacobi', 'q', q, n);
-      checkVector('cgUpdateJacobi', 'x', x, n);
-      checkVector('cgUpdateJacobi', 'r', r, n);
-      checkVector('cgUpdateJacobi', 'dinv', dinv, n);
-      checkVector('cgUpdateJacobi', 'out', out, 2);
-      binding.cgUpdateJacobi(n, alpha, p, q, x, r, dinv, out);
+    cgResidualJacobi(n, alpha, q, r, dinv, out) {
+      if (n < minWork) return jsKernels.cgResidualJacobi(n, alpha, q, r, dinv, out);
+      checkCount('cgResidualJacobi', 'n', n);
+      checkScalar('cgResidualJacobi', 'alpha', alpha);
+      checkVector('cgResidualJacobi', 'q', q, n);
+      checkVector('cgResidualJacobi', 'r', r, n);
+      checkVector('cgResidualJacobi', 'dinv', dinv, n);
+      checkVector('cgResidualJacobi', 'out', out, 2);
+      binding.cgResidualJacobi(n, alpha, q, r, dinv, out);
     },
 
     cgDirectionJacobi(n, beta, r, dinv, p) {
@@ -189,6 +187,18 @@ export function nativeKernelSet(binding: KernelsBinding, minWork: number = NATIV
       checkVector('cgDirectionJacobi', 'dinv', dinv, n);
       checkVector('cgDirectionJacobi', 'p', p, n);
       binding.cgDirectionJacobi(n, beta, r, dinv, p);
+    },
+
+    cgStepJacobi(n, alpha, beta, r, dinv, p, x) {
+      if (n < minWork) return jsKernels.cgStepJacobi(n, alpha, beta, r, dinv, p, x);
+      checkCount('cgStepJacobi', 'n', n);
+      checkScalar('cgStepJacobi', 'alpha', alpha);
+      checkScalar('cgStepJacobi', 'beta', beta);
+      checkVector('cgStepJacobi', 'r', r, n);
+      checkVector('cgStepJacobi', 'dinv', dinv, n);
+      checkVector('cgStepJacobi', 'p', p, n);
+      checkVector('cgStepJacobi', 'x', x, n);
+      binding.cgStepJacobi(n, alpha, beta, r, dinv, p, x);
     },
   };
 }

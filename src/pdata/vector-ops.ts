@@ -16,23 +16,31 @@ interface ReductionBuffers {
   readonly all: Float64Array;
 }
 
-const buffers = new WeakMap<Backend, ReductionBuffers>();
+/** Per backend, the buffers of reductions of `width` values, at index `width`. */
+const buffers = new WeakMap<Backend, ReductionBuffers[]>();
 
-function reductionBuffers(backend: Backend): ReductionBuffers {
-  let b = buffers.get(backend);
+function reductionBuffers(backend: Backend, width: number): ReductionBuffers {
+  let byWidth = buffers.get(backend);
+  if (byWidth === undefined) {
+    byWidth = [];
+    buffers.set(backend, byWidth);
+  }
+  let b = byWidth[width];
   if (b === undefined) {
-    b = { local: new Float64Array(backend.localParts.length), all: new Float64Array(backend.np) };
-    buffers.set(backend, b);
+    b = { local: new Float64Array(width * backend.localParts.length), all: new Float64Array(width * backend.np) };
+    byWidth[width] = b;
   }
   return b;
 }
 
 /**
- * The buffer where each local part writes its partial value (entry `i` for local part `i`) before
- * {@link sumPartials}. Owned by the backend's reduction cache; reused by every reduction.
+ * The buffer where each local part writes its partial values before {@link sumPartials} (one
+ * value) or {@link sumPartialsInto} (`width` values: local part `i`'s value `j` at
+ * `i * width + j`). Owned by the backend's reduction cache; reused by every reduction.
+ * @param width values per part, 1 to 8 (`MAX_ALLGATHER_WIDTH`).
  */
-export function partialsBuffer(backend: Backend): Float64Array {
-  return reductionBuffers(backend).local;
+export function partialsBuffer(backend: Backend, width = 1): Float64Array {
+  return reductionBuffers(backend, width).local;
 }
 
 /**
@@ -40,11 +48,27 @@ export function partialsBuffer(backend: Backend): Float64Array {
  * (collective, allocation-free): the same bits on every part and every backend.
  */
 export function sumPartials(backend: Backend): number {
-  const b = reductionBuffers(backend);
+  const b = reductionBuffers(backend, 1);
   backend.allgatherFloat64(b.local, b.all);
   let total = 0;
   for (let p = 0; p < b.all.length; p++) total += b.all[p];
   return total;
+}
+
+/**
+ * {@link sumPartials} of `out.length` values at once, with one collective: `out[j]` is the sum
+ * over parts, in part order, of value `j` written in `partialsBuffer(backend, out.length)`, with
+ * the bits `out.length` separate {@link sumPartials} calls would give.
+ */
+export function sumPartialsInto(backend: Backend, out: Float64Array): void {
+  const width = out.length;
+  const b = reductionBuffers(backend, width);
+  backend.allgatherFloat64(b.local, b.all);
+  for (let j = 0; j < width; j++) {
+    let total = 0;
+    for (let p = 0; p < backend.np; p++) total += b.all[p * width + j];
+    out[j] = total;
+  }
 }
 
 function checkScalar(name: string, value: number): void {

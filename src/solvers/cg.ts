@@ -11,7 +11,7 @@ import { kernels } from '../kernels/select-kernels.js';
 import { checkSameOwn } from '../pdata/prange.js';
 import { spmv, type PSparseMatrix } from '../pdata/psparse-matrix.js';
 import { consistent, pzeros, type PVector } from '../pdata/pvector.js';
-import { axpy, copyInto, dot, norm, partialsBuffer, sumPartials } from '../pdata/vector-ops.js';
+import { axpy, copyInto, dot, norm, partialsBuffer, sumPartials, sumPartialsInto } from '../pdata/vector-ops.js';
 import {
   checkCgMatrix,
   checkCgOptions,
@@ -73,9 +73,8 @@ export class CgSolver {
   private readonly z: PVector;
   private readonly applyA: SpmvDotPlan;
   private readonly inverseDiagonal: readonly Float64Array[] | null;
-  private readonly rzParts: Float64Array;
-  private readonly rrParts: Float64Array;
   private readonly pair = new Float64Array(2);
+  private readonly sums = new Float64Array(2);
 
   constructor(A: PSparseMatrix, opts: CgSolverOptions = {}) {
     this.options = checkCgOptions(A, opts);
@@ -97,9 +96,6 @@ export class CgSolver {
     consistent(this.p).wait();
     this.inverseDiagonal =
       preconditioner instanceof JacobiPreconditioner ? preconditioner.inverseDiagonal.localItems : null;
-    const nLocalParts = A.ownOwn.localItems.length;
-    this.rzParts = new Float64Array(nLocalParts);
-    this.rrParts = new Float64Array(nLocalParts);
   }
 
   /**
@@ -110,13 +106,15 @@ export class CgSolver {
    * breakdown / NaN. It never throws for non-convergence: check `converged` and `reason`. With
    * b = 0 and no x0 it returns x = 0 at iteration 0.
    *
-   * An iteration allocates nothing and makes three passes over own data: q = A p fused with p·q
-   * ({@link SpmvDotPlan}: the own-own product overlaps the ghost update of p, and only the rows
-   * with ghost entries are walked again after it); x += αp, r −= αq with r·z and r·r (another
-   * preconditioner than Jacobi is applied after this pass, followed by a dot product); and
-   * p = z + βp, where Jacobi's z = D⁻¹r is recomputed rather than stored and read back. Sums are
-   * taken in a fixed order per part and folded in part order, so a given partition gives the same
-   * iterates on every backend and with either kernel set.
+   * An iteration allocates nothing and makes three passes over own data. With Jacobi: q = A p
+   * fused with p·q ({@link SpmvDotPlan}: the own-own product overlaps the ghost update of p, and
+   * only the rows with ghost entries are walked again after it); r −= αq with r·z and r·r, both
+   * summed over parts by one collective; and x += αp with p = z + βp in one pass, where z = D⁻¹r
+   * is recomputed rather than stored and read back. Without a preconditioner, or with another one
+   * (applied after the second pass and followed by a dot product), x is updated in the second
+   * pass and p = z + βp is the third. Sums are taken in a fixed order per part and folded in part
+   * order, so a given partition gives the same iterates on every backend and with either kernel
+   * set.
    *
    * @param b right-hand side with the own ids of `A.rows`.
    * @throws DimensionMismatchError when b or x0 has another global size; PartitionMismatchError
@@ -128,7 +126,7 @@ export class CgSolver {
    * ```
    */
   solve(b: PVector, vectors: CgSolveVectors = {}): CgResult {
-    const { A, p, r, q, z, applyA, inverseDiagonal, rzParts, rrParts, pair } = this;
+    const { A, p, r, q, z, applyA, inverseDiagonal, pair, sums } = this;
     const { rtol, atol, maxIters, preconditioner, onIteration } = this.options;
     checkCgVector(A, b, 'b', 'rows');
     const { x0 } = vectors;
@@ -153,7 +151,19 @@ export class CgSolver {
       residuals.push(residual);
       onIteration?.({ iteration, residual });
     };
+    const backend = A.rows.backend;
+    const ownOwn = A.ownOwn.localItems;
+    const pLocal = p.values.localItems;
+    const qLocal = q.values.localItems;
+    const xLocal = x.values.localItems;
+    const rLocal = r.values.localItems;
+    const zLocal = z.values.localItems;
+    // With Jacobi, x += αp waits for the direction pass (cgStepJacobi), which reads p anyway; a
+    // solve that stops after the residual update applies it here, with the same bits.
+    let pendingAlpha = 0;
+    let xPending = false;
     const finish = (reason: CgReason): CgResult => {
+      if (xPending) for (let i = 0; i < ownOwn.length; i++) kernels.axpy(ownOwn[i].nRows, pendingAlpha, pLocal[i], xLocal[i]);
       consistent(x).wait();
       const converged = reason === 'converged-rtol' || reason === 'converged-atol';
       return { x, iterations: residuals.length - 1, converged, reason, residuals };
@@ -167,14 +177,8 @@ export class CgSolver {
     if (r0 <= target) return finish(convergedReason);
     if (maxIters === 0) return finish('diverged-max-iters');
 
-    const backend = A.rows.backend;
     const partials = partialsBuffer(backend);
-    const ownOwn = A.ownOwn.localItems;
-    const pLocal = p.values.localItems;
-    const qLocal = q.values.localItems;
-    const xLocal = x.values.localItems;
-    const rLocal = r.values.localItems;
-    const zLocal = z.values.localItems;
+    const pairPartials = partialsBuffer(backend, 2);
     // p = z, as z + 0·p with p = 0 (the bits of the later updates with β = 0, whatever a previous
     // solve left in p); Jacobi's z = D⁻¹r is formed by the kernel, and r·z = r·p.
     for (const local of pLocal) local.fill(0);
@@ -194,30 +198,34 @@ export class CgSolver {
       if (!(pq > 0 && Number.isFinite(pq))) return finish('diverged-breakdown');
       const alpha = rz / pq;
 
-      for (let i = 0; i < ownOwn.length; i++) {
-        const n = ownOwn[i].nRows;
-        if (inverseDiagonal === null) {
-          rrParts[i] = kernels.cgUpdate(n, alpha, pLocal[i], qLocal[i], xLocal[i], rLocal[i]);
-        } else {
-          kernels.cgUpdateJacobi(n, alpha, pLocal[i], qLocal[i], xLocal[i], rLocal[i], inverseDiagonal[i], pair);
-          rzParts[i] = pair[0];
-          rrParts[i] = pair[1];
+      let rr: number;
+      let rzNext = Number.NaN;
+      if (inverseDiagonal !== null) {
+        // r −= αq with r·z and r·r, both summed over parts by one collective.
+        for (let i = 0; i < ownOwn.length; i++) {
+          kernels.cgResidualJacobi(ownOwn[i].nRows, alpha, qLocal[i], rLocal[i], inverseDiagonal[i], pair);
+          pairPartials[2 * i] = pair[1];
+          pairPartials[2 * i + 1] = pair[0];
         }
+        sumPartialsInto(backend, sums);
+        rr = sums[0];
+        rzNext = sums[1];
+        pendingAlpha = alpha;
+        xPending = true;
+      } else {
+        for (let i = 0; i < ownOwn.length; i++) {
+          partials[i] = kernels.cgUpdate(ownOwn[i].nRows, alpha, pLocal[i], qLocal[i], xLocal[i], rLocal[i]);
+        }
+        rr = sumPartials(backend);
       }
-      partials.set(rrParts);
-      const rr = sumPartials(backend);
       const rNorm = Math.sqrt(rr);
       record(k, rNorm);
       if (!Number.isFinite(rNorm)) return finish('diverged-nan');
       if (rNorm <= target) return finish(convergedReason);
       if (k === maxIters) return finish('diverged-max-iters');
 
-      let rzNext: number;
       if (preconditioner === undefined) rzNext = rr;
-      else if (inverseDiagonal !== null) {
-        partials.set(rzParts);
-        rzNext = sumPartials(backend);
-      } else {
+      else if (inverseDiagonal === null) {
         preconditioner.apply(z, r);
         rzNext = dot(r, z);
       }
@@ -226,8 +234,9 @@ export class CgSolver {
       for (let i = 0; i < ownOwn.length; i++) {
         const n = ownOwn[i].nRows;
         if (inverseDiagonal === null) kernels.axpby(n, 1, zLocal[i], beta, pLocal[i]);
-        else kernels.cgDirectionJacobi(n, beta, rLocal[i], inverseDiagonal[i], pLocal[i]);
+        else kernels.cgStepJacobi(n, alpha, beta, rLocal[i], inverseDiagonal[i], pLocal[i], xLocal[i]);
       }
+      xPending = false;
       rz = rzNext;
     }
   }

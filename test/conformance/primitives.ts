@@ -10,6 +10,7 @@ import {
   reduction,
   scan,
   scatter,
+  InvalidArgumentError,
   type PData,
 } from '../../src/index.js';
 import { onParts } from './case.js';
@@ -112,3 +113,32 @@ export const exchangeRingOfTypedArrays = onParts([2, 3, 4], async (ranks: PData<
   const reversed = exchange(got, graph.reverse()).wait();
   each(reversed, ([item], p) => assert.deepEqual(Array.from(item), Array.from({ length: p + 1 }, () => p)));
 });
+
+/** Every part contributes w values to one allgatherFloat64 (w = 1, 2, 8), and too many is refused on every part. */
+export function allgatherFloat64OfSeveralValues(ranks: PData<number>): void {
+  const { backend, np } = ranks;
+  const nLocal = backend.localParts.length;
+  for (const w of [1, 2, 8]) {
+    const local = new Float64Array(w * nLocal);
+    backend.localParts.forEach((p, i) => {
+      for (let j = 0; j < w; j++) local[i * w + j] = 100 * p + j + 0.5;
+    });
+    const out = new Float64Array(w * np).fill(Number.NaN);
+    backend.allgatherFloat64(local, out);
+    assert.deepEqual(Array.from(out), Array.from({ length: w * np }, (_, k) => 100 * Math.floor(k / w) + (k % w) + 0.5));
+  }
+  assert.throws(
+    () => backend.allgatherFloat64(new Float64Array(9 * nLocal), new Float64Array(9 * np)),
+    (error: unknown) =>
+      error instanceof InvalidArgumentError &&
+      error.message.startsWith(
+        `allgatherFloat64: local has ${9 * nLocal} values for ${nLocal} local part(s); each part must contribute the same number of values, 1 to 8`,
+      ),
+  );
+  assert.throws(
+    () => backend.allgatherFloat64(new Float64Array(2 * nLocal), new Float64Array(2 * np + 1)),
+    (error: unknown) =>
+      error instanceof InvalidArgumentError &&
+      error.message.startsWith(`allgatherFloat64: out has length ${2 * np + 1}, expected 2 × ${np} = ${2 * np}`),
+  );
+}

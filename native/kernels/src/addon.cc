@@ -207,21 +207,6 @@ napi_value CgUpdateEntry(napi_env env, const napi_value* args) {
   return Number(env, CgUpdate(n, alpha, p, q, x, r));
 }
 
-// cgUpdateJacobi(n, alpha, p, q, x, r, dinv, out)
-napi_value CgUpdateJacobiEntry(napi_env env, const napi_value* args) {
-  const char* k = "cgUpdateJacobi";
-  const std::size_t n = CountArg(env, args[0], k, "n");
-  const double alpha = NumberArg(env, args[1], k, "alpha");
-  const double* p = DoubleArg(env, args[2], n, k, "p");
-  const double* q = DoubleArg(env, args[3], n, k, "q");
-  double* x = MutableDoubleArg(env, args[4], n, k, "x");
-  double* r = MutableDoubleArg(env, args[5], n, k, "r");
-  const double* dinv = DoubleArg(env, args[6], n, k, "dinv");
-  double* out = MutableDoubleArg(env, args[7], 2, k, "out");
-  CgUpdateJacobi(n, alpha, p, q, x, r, dinv, out);
-  return nullptr;
-}
-
 // cgDirectionJacobi(n, beta, r, dinv, p)
 napi_value CgDirectionJacobiEntry(napi_env env, const napi_value* args) {
   const char* k = "cgDirectionJacobi";
@@ -230,6 +215,32 @@ napi_value CgDirectionJacobiEntry(napi_env env, const napi_value* args) {
   const double* r = DoubleArg(env, args[2], n, k, "r");
   const double* dinv = DoubleArg(env, args[3], n, k, "dinv");
   CgDirectionJacobi(n, beta, r, dinv, MutableDoubleArg(env, args[4], n, k, "p"));
+  return nullptr;
+}
+
+// cgResidualJacobi(n, alpha, q, r, dinv, out)
+napi_value CgResidualJacobiEntry(napi_env env, const napi_value* args) {
+  const char* k = "cgResidualJacobi";
+  const std::size_t n = CountArg(env, args[0], k, "n");
+  const double alpha = NumberArg(env, args[1], k, "alpha");
+  const double* q = DoubleArg(env, args[2], n, k, "q");
+  double* r = MutableDoubleArg(env, args[3], n, k, "r");
+  const double* dinv = DoubleArg(env, args[4], n, k, "dinv");
+  double* out = MutableDoubleArg(env, args[5], 2, k, "out");
+  CgResidualJacobi(n, alpha, q, r, dinv, out);
+  return nullptr;
+}
+
+// cgStepJacobi(n, alpha, beta, r, dinv, p, x)
+napi_value CgStepJacobiEntry(napi_env env, const napi_value* args) {
+  const char* k = "cgStepJacobi";
+  const std::size_t n = CountArg(env, args[0], k, "n");
+  const double alpha = NumberArg(env, args[1], k, "alpha");
+  const double beta = NumberArg(env, args[2], k, "beta");
+  const double* r = DoubleArg(env, args[3], n, k, "r");
+  const double* dinv = DoubleArg(env, args[4], n, k, "dinv");
+  double* p = MutableDoubleArg(env, args[5], n, k, "p");
+  CgStepJacobi(n, alpha, beta, r, dinv, p, MutableDoubleArg(env, args[6], n, k, "x"));
   return nullptr;
 }
 
@@ -304,8 +315,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "axpby", Entry<5, AxpbyEntry>);
   Export(env, exports, "scale", Entry<3, ScaleEntry>);
   Export(env, exports, "cgUpdate", Entry<6, CgUpdateEntry>);
-  Export(env, exports, "cgUpdateJacobi", Entry<8, CgUpdateJacobiEntry>);
   Export(env, exports, "cgDirectionJacobi", Entry<5, CgDirectionJacobiEntry>);
+  Export(env, exports, "cgResidualJacobi", Entry<6, CgResidualJacobiEntry>);
+  Export(env, exports, "cgStepJacobi", Entry<7, CgStepJacobiEntry>);
   Export(env, exports, "hugePageOffset", Entry<2, HugePageOffsetEntry>);
   Export(env, exports, "adviseHugePages", Entry<2, AdviseHugePagesEntry>);
   return exports;

@@ -129,14 +129,19 @@ inline double CgUpdate(std::size_t n, double alpha, const double* p, const doubl
   return rr;
 }
 
-// The CG update with the Jacobi preconditioner: x += alpha p; r -= alpha q; with z = dinv o r
-// (not stored: CgDirectionJacobi recomputes it), out[0] = r.z, out[1] = r.r.
-inline void CgUpdateJacobi(std::size_t n, double alpha, const double* p, const double* q, double* x,
-                           double* r, const double* dinv, double* out) {
+// CG's direction update with the Jacobi preconditioner, z = dinv o r recomputed on the fly (the
+// residual pass does not store it): p = z + beta p, with the bits of Axpby(n, 1, z, beta, p).
+inline void CgDirectionJacobi(std::size_t n, double beta, const double* r, const double* dinv, double* p) {
+  for (std::size_t i = 0; i < n; i++) p[i] = dinv[i] * r[i] + beta * p[i];
+}
+
+// The CG residual update with the Jacobi preconditioner, x left for CgStepJacobi: r -= alpha q;
+// with z = dinv o r (not stored), out[0] = r.z, out[1] = r.r.
+inline void CgResidualJacobi(std::size_t n, double alpha, const double* q, double* r, const double* dinv,
+                             double* out) {
   double rz = 0.0;
   double rr = 0.0;
   for (std::size_t i = 0; i < n; i++) {
-    x[i] += alpha * p[i];
     const double ri = r[i] - alpha * q[i];
     r[i] = ri;
     const double zi = dinv[i] * ri;
@@ -147,10 +152,15 @@ inline void CgUpdateJacobi(std::size_t n, double alpha, const double* p, const d
   out[1] = rr;
 }
 
-// CG's direction update with the Jacobi preconditioner, z = dinv o r recomputed on the fly (the
-// update pass does not store it): p = z + beta p, with the bits of Axpby(n, 1, z, beta, p).
-inline void CgDirectionJacobi(std::size_t n, double beta, const double* r, const double* dinv, double* p) {
-  for (std::size_t i = 0; i < n; i++) p[i] = dinv[i] * r[i] + beta * p[i];
+// CG's solution and direction updates in one pass, with the Jacobi preconditioner: x += alpha p
+// with the old p (the bits of Axpy), then p = dinv o r + beta p (the bits of CgDirectionJacobi).
+inline void CgStepJacobi(std::size_t n, double alpha, double beta, const double* r, const double* dinv,
+                         double* p, double* x) {
+  for (std::size_t i = 0; i < n; i++) {
+    const double pi = p[i];
+    x[i] += alpha * pi;
+    p[i] = dinv[i] * r[i] + beta * pi;
+  }
 }
 
 }  // namespace pa_kernels

@@ -9,6 +9,7 @@
 import { deserialize, serialize } from 'node:v8';
 import { InvalidArgumentError } from '../../errors.js';
 import type { Backend, Channel, ChannelOptions, ChannelPlan, KernelKind } from '../backend.js';
+import { allgatherWidth } from '../allgather-shape.js';
 import { channelRecvArrays, checkAllocationLength } from '../part-storage.js';
 import { Pending } from '../pending.js';
 import type { MpiBinding, MpiBuffer, MpiExchange } from './binding.js';
@@ -180,12 +181,7 @@ export class MpiBackend implements Backend {
   }
 
   allgatherFloat64(local: Float64Array, out: Float64Array): void {
-    if (local.length !== 1 || out.length !== this.np) {
-      throw new InvalidArgumentError(
-        `allgatherFloat64: expected 1 local value and an output of ${this.np} (np), got ${local.length} and ${out.length}`,
-        { partId: this.rank },
-      );
-    }
+    allgatherWidth(local, out, 1, this.np, this.rank);
     this.binding.allgather(local, out);
   }
 

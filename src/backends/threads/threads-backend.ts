@@ -7,6 +7,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { Backend, Channel, ChannelOptions, ChannelPlan, KernelKind } from '../backend.js';
+import { allgatherWidth } from '../allgather-shape.js';
 import { checkAllocationLength } from '../part-storage.js';
 import { Pending } from '../pending.js';
 import { InvalidArgumentError } from '../../errors.js';
@@ -119,18 +120,17 @@ export class ThreadsBackend implements Backend {
 
   /** One float64 slot per part and parity in shared memory; allocation-free. */
   allgatherFloat64(local: Float64Array, out: Float64Array): void {
-    if (local.length !== 1 || out.length !== this.np) {
-      throw new InvalidArgumentError(
-        `allgatherFloat64 needs 1 local value and an output of ${this.np}, got ${local.length} and ${out.length}`,
-        { partId: this.me },
-      );
-    }
+    const w = allgatherWidth(local, out, 1, this.np, this.me);
     this.checkOpen();
     const { state, slots } = this;
     const parity = this.rendezvous.nextParity;
-    slots[state.scalarIndex(this.me, parity)] = local[0];
+    const mine = state.scalarIndex(this.me, parity);
+    for (let j = 0; j < w; j++) slots[mine + j] = local[j];
     this.rendezvous.meet(Kind.allgatherFloat64, NO_ROOT);
-    for (let q = 0; q < this.np; q++) out[q] = slots[state.scalarIndex(q, parity)];
+    for (let q = 0; q < this.np; q++) {
+      const theirs = state.scalarIndex(q, parity);
+      for (let j = 0; j < w; j++) out[q * w + j] = slots[theirs + j];
+    }
   }
 
   /**
