@@ -9,8 +9,11 @@
  * model (a matrix entry 12 B, a row pointer 4 B, a vector element 8 B per read or write), and the
  * resulting GB/s per part.
  *
- *   node dist/bench/cg-profile.js --backend threads --np 2 [--n 100] [--iterations 100]
+ *   node dist/bench/cg-profile.js --backend threads --np 2 [--n 100] [--iterations 100] [--csr]
  *   mpirun --oversubscribe -n 2 node dist/bench/cg-profile.js --backend mpi [--n 100]
+ *
+ * The own-own block is multiplied in compact form, as `CgSolver` does by default (`--csr`: on its
+ * CSR arrays instead).
  *
  * @module
  */
@@ -24,11 +27,13 @@ import {
   pfill,
   psparse,
   pzeros,
+  reduction,
   withMpi,
   withSequential,
   withThreads,
   type PData,
 } from '../src/index.js';
+import { compactCsr } from '../src/kernels/compact-csr.js';
 import { entryRowSpan } from '../src/kernels/csr.js';
 import { kernels } from '../src/kernels/select-kernels.js';
 import { partialsBuffer, sumPartials, sumPartialsInto } from '../src/pdata/vector-ops.js';
@@ -61,12 +66,14 @@ export interface ProfileResult {
   readonly np: number;
   readonly n: number;
   readonly iterations: number;
+  /** How the own-own block was multiplied: its compact form (CgSolver's default) or its CSR. */
+  readonly indices: 'compact' | 'csr';
   /** Median seconds of a whole iteration (slowest part), timed separately from the steps. */
   readonly iteration_s: number;
   readonly steps: ProfileStep[];
 }
 
-function options(argv: readonly string[]): { backend: string; np: number; n: number; iterations: number } {
+function options(argv: readonly string[]): { backend: string; np: number; n: number; iterations: number; csr: boolean } {
   const { values } = parseArgs({
     args: [...argv],
     options: {
@@ -74,6 +81,7 @@ function options(argv: readonly string[]): { backend: string; np: number; n: num
       np: { type: 'string', default: '1' },
       n: { type: 'string', default: '100' },
       iterations: { type: 'string', default: '100' },
+      csr: { type: 'boolean', default: false },
     },
   });
   return {
@@ -81,6 +89,7 @@ function options(argv: readonly string[]): { backend: string; np: number; n: num
     np: positiveInteger('--np', values.np),
     n: positiveInteger('--n', values.n),
     iterations: positiveInteger('--iterations', values.iterations),
+    csr: values.csr,
   };
 }
 
@@ -89,7 +98,7 @@ function options(argv: readonly string[]): { backend: string; np: number; n: num
  * the same result.
  */
 export default function main(ranks: PData<number>): ProfileResult {
-  const { n, iterations } = options(process.argv.slice(2));
+  const { n, iterations, csr } = options(process.argv.slice(2));
   const { I, J, V, rows, cols } = laplacianFdm(ranks, [n, n, n], [1, 1, ranks.np]);
   const A = psparse(I, J, V, rows, cols).wait();
   const backend = A.rows.backend;
@@ -107,6 +116,8 @@ export default function main(ranks: PData<number>): ProfileResult {
   const og = A.ownGhost.localItems[0];
   const nRows = oo.nRows;
   const { first, end } = entryRowSpan(og);
+  const form = csr ? null : compactCsr(oo);
+  const compact = form !== null && 'lengths' in form ? form : null;
   const nMiddle = end - first;
   const nTail = nRows - end;
   const [pl, ql, xl, rl] = [p, q, x, r].map((v) => v.values.localItems[0]);
@@ -138,9 +149,16 @@ export default function main(ranks: PData<number>): ProfileResult {
     const t0 = performance.now();
     p.startConsistent();
     let d = 0;
-    if (first > 0) d = kernels.spmvDot(first, oo.rowPtr, oo.colIdx, oo.values, pl, ql, pl, d);
-    if (nTail > 0) d = kernels.spmvDot(nTail, views.tailRowPtr, oo.colIdx, oo.values, pl, views.qTail, views.pTail, d);
-    if (nMiddle > 0) kernels.spmv(nMiddle, views.middleRowPtr, oo.colIdx, oo.values, pl, views.qMiddle);
+    if (compact !== null) {
+      const { lengths, offsets, values, rowPtr } = compact;
+      if (first > 0) d = kernels.spmvDotCompact(0, first, 0, rowPtr[first], lengths, offsets, values, pl, ql, pl, d);
+      if (nTail > 0) d = kernels.spmvDotCompact(end, nRows, rowPtr[end], rowPtr[nRows], lengths, offsets, values, pl, ql, pl, d);
+      if (nMiddle > 0) kernels.spmvDotCompact(first, end, rowPtr[first], rowPtr[end], lengths, offsets, values, pl, ql, pl, 0);
+    } else {
+      if (first > 0) d = kernels.spmvDot(first, oo.rowPtr, oo.colIdx, oo.values, pl, ql, pl, d);
+      if (nTail > 0) d = kernels.spmvDot(nTail, views.tailRowPtr, oo.colIdx, oo.values, pl, views.qTail, views.pTail, d);
+      if (nMiddle > 0) kernels.spmv(nMiddle, views.middleRowPtr, oo.colIdx, oo.values, pl, views.qMiddle);
+    }
     const t1 = performance.now();
     p.finishConsistent();
     const t2 = performance.now();
@@ -170,7 +188,8 @@ export default function main(ranks: PData<number>): ProfileResult {
   const nnzGhostRows = og.rowPtr[end] - og.rowPtr[first];
   const vector = 8 * nRows;
   const bytes = [
-    12 * nnzOwn + 4 * nRows + 2 * vector, // matrix, p read (for the columns and the dot), q written
+    // matrix (compact: 8 B value + 2 B offset per entry, 1 B length per row), p read, q written
+    (compact !== null ? 10 * nnzOwn + nRows : 12 * nnzOwn + 4 * nRows) + 2 * vector,
     0,
     12 * nnzGhostRows + 4 * nMiddle + 8 * (og.nCols + 3 * nMiddle), // ghost block, p ghosts, q read+write, p
     0,
@@ -188,6 +207,9 @@ export default function main(ranks: PData<number>): ProfileResult {
     np: backend.np,
     n,
     iterations,
+    indices: getAny(reduction((a, b) => a && b, ranks.map(() => compact !== null), { destination: 'all', init: true }))
+      ? 'compact'
+      : 'csr',
     iteration_s: slowest((e) => e.whole),
     steps: STEPS.map((step, s) => ({ step, seconds: slowest((e) => e.medians[s]), bytes: slowest((e) => e.bytes[s]) })),
   };
@@ -195,7 +217,8 @@ export default function main(ranks: PData<number>): ProfileResult {
 
 function print(result: ProfileResult): void {
   console.log(
-    `CG iteration profile, Poisson n=${result.n}, backend ${result.backend}, kernels ${result.kernels}, np=${result.np}, ` +
+    `CG iteration profile, Poisson n=${result.n}, backend ${result.backend}, kernels ${result.kernels}, ` +
+      `${result.indices} own-own indices, np=${result.np}, ` +
       `${result.iterations} iterations (medians; the slowest part; bytes per part)`,
   );
   const rows = result.steps.map((s) => [

@@ -76,6 +76,41 @@ function badCalls(): BadCall[] {
       untouched: y,
     },
     {
+      call: (k) => k.spmvDotCompact(2, 1, 0, 0, new Uint8Array(3), new Int16Array(0), values, x, y, x, 0),
+      message: 'spmvDotCompact: rowBegin must not exceed rowEnd, got 2 > 1',
+      untouched: y,
+    },
+    {
+      call: (k) => k.spmvDotCompact(0, 2, 3, 1, new Uint8Array(3), new Int16Array(3), values, x, y, x, 0),
+      message: 'spmvDotCompact: entryBegin must not exceed entryEnd, got 3 > 1',
+      untouched: y,
+    },
+    {
+      call: (k) => k.spmvDotCompact(0, 3, 0, 2, new Uint8Array(2), new Int16Array(2), values, x, y, x, 0),
+      message: 'spmvDotCompact: lengths has length 2, needs at least 3',
+      untouched: y,
+    },
+    {
+      call: (k) => k.spmvDotCompact(0, 2, 0, 2, new Uint8Array(2), Int32Array.of(0, 0) as unknown as Int16Array, values, x, y, x, 0),
+      message: 'spmvDotCompact: offsets must be an Int16Array, got Int32Array',
+      untouched: y,
+    },
+    {
+      call: (k) => k.spmvDotCompact(0, 2, 0, 3, Uint8Array.of(1, 2), new Int16Array(3), values, x, y, x, 0),
+      message: 'spmvDotCompact: values has length 2, needs at least 3',
+      untouched: y,
+    },
+    {
+      call: (k) => k.spmvDotCompact(0, 3, 0, 2, Uint8Array.of(1, 1, 0), new Int16Array(2), values, x, f64(2), x, 0),
+      message: 'spmvDotCompact: y has length 2, needs at least 3',
+      untouched: y,
+    },
+    {
+      call: (k) => k.spmvDotCompact(0.5, 1, 0, 1, new Uint8Array(1), new Int16Array(1), values, x, y, x, 0),
+      message: 'spmvDotCompact: rowBegin must be an integer in 0 .. 2^31-1, got 0.5',
+      untouched: y,
+    },
+    {
       call: (k) => k.cgResidualJacobi(3, 1, x, y, x, out),
       message: 'cgResidualJacobi: out has length 1, needs at least 2',
       untouched: y,
@@ -146,6 +181,21 @@ describe('kernel argument checks', () => {
         [() => binding.cgDirectionJacobi(2, 1, y, [1, 1] as unknown as Float64Array, f64(2)), TypeError, 'cgDirectionJacobi: dinv must be a Float64Array'],
         [() => binding.cgDirectionJacobi(2, 1, f64(2), f64(2), f64(1)), RangeError, 'cgDirectionJacobi: p has length 1, needs at least 2'],
         [() => binding.cgResidualJacobi(2, 1, y, y, y, f64(1)), RangeError, 'cgResidualJacobi: out has length 1, needs at least 2'],
+        [
+          () => binding.spmvDotCompact(0, 1, 0, 1, Int8Array.of(1) as unknown as Uint8Array, new Int16Array(1), f64(1), y, y, y, 0),
+          TypeError,
+          'spmvDotCompact: lengths must be a Uint8Array',
+        ],
+        [
+          () => binding.spmvDotCompact(0, 1, 0, 2, Uint8Array.of(2), new Int16Array(1), f64(2), y, y, y, 0),
+          RangeError,
+          'spmvDotCompact: offsets has length 1, needs at least 2',
+        ],
+        [
+          () => binding.spmvDotCompact(1, 0, 0, 0, new Uint8Array(1), new Int16Array(0), f64(0), y, y, y, 0),
+          RangeError,
+          'spmvDotCompact: rowBegin must not exceed rowEnd',
+        ],
         [() => binding.cgStepJacobi(2, 1, 1, y, y, y, [0, 0] as unknown as Float64Array), TypeError, 'cgStepJacobi: x must be a Float64Array'],
       ];
       for (const [call, type, message] of cases) {
@@ -234,7 +284,7 @@ describe('loadKernelsBinding', () => {
     expect(error.reasons).toEqual([
       `${missing}: not built (no such file)`,
       `${broken}: failed to load: invalid ELF header`,
-      `${other}: not the kernels addon (missing spmvAdd, spmvDot, spmvAddDot, sum, axpy, axpby, scale, cgUpdate, cgResidualJacobi, cgDirectionJacobi, cgStepJacobi)`,
+      `${other}: not the kernels addon (missing spmvAdd, spmvDot, spmvAddDot, spmvDotCompact, sum, axpy, axpby, scale, cgUpdate, cgResidualJacobi, cgDirectionJacobi, cgStepJacobi)`,
     ]);
     expect(error.fixes).toEqual(KERNELS_FIXES);
     expect(error.message.startsWith('The native kernels are unavailable:\n')).toBe(true);

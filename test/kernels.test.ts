@@ -8,6 +8,7 @@
  * test saying why; with CI=true that test fails.
  */
 import { describe, expect, it } from 'vitest';
+import { compactCsr } from '../src/kernels/compact-csr.js';
 import { jsKernels } from '../src/kernels/js-kernels.js';
 import type { KernelSet } from '../src/kernels/kernel-set.js';
 import type { KernelsBinding } from '../src/kernels/kernels-binding.js';
@@ -63,6 +64,15 @@ function expectFusedEqualsUnfused(k: KernelSet): void {
     const whole = k.spmvDot(nRows - cut, A.rowPtr.subarray(cut), A.colIdx, A.values, x, y3.subarray(cut), w.subarray(cut), head);
     expect(Object.is(whole, fused), `spmvDot split at ${cut}, seed ${seed}`).toBe(true);
     expect(y3).toEqual(y2.subarray(0, nRows));
+    // the compact form gives the bits of spmvDot, over the same two row ranges
+    const compact = compactCsr({ ...A, nCols: nRows });
+    if (!('lengths' in compact)) throw new Error(compact.reason);
+    const { lengths, offsets, values, rowPtr } = compact;
+    const y4 = new Float64Array(nRows);
+    const headC = k.spmvDotCompact(0, cut, 0, rowPtr[cut], lengths, offsets, values, x, y4, w, 0);
+    const wholeC = k.spmvDotCompact(cut, nRows, rowPtr[cut], rowPtr[nRows], lengths, offsets, values, x, y4, w, headC);
+    expect(Object.is(headC, head) && Object.is(wholeC, fused), `spmvDotCompact split at ${cut}, seed ${seed}`).toBe(true);
+    expect(y4).toEqual(y3);
     // own-ghost pass with p·q == spmvAdd, then dot
     y1.set(y0);
     y2.set(y0.subarray(0, y2.length));

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { checkCount, checkCsr, checkScalar, checkVector } from './kernel-args.js';
+import { checkCompactRows, checkCount, checkCsr, checkScalar, checkVector } from './kernel-args.js';
 import type { KernelSet } from './kernel-set.js';
 
 /**
@@ -73,6 +73,24 @@ export const jsKernels: KernelSet = {
       let s = y[i];
       const end = rowPtr[i + 1];
       for (let k = rowPtr[i]; k < end; k++) s += values[k] * x[colIdx[k]];
+      y[i] = s;
+      d += w[i] * s;
+    }
+    return d;
+  },
+
+  spmvDotCompact(rowBegin, rowEnd, entryBegin, entryEnd, lengths, offsets, values, x, y, w, init) {
+    checkCompactRows('spmvDotCompact', rowBegin, rowEnd, entryBegin, entryEnd, lengths, offsets, values);
+    checkVector('spmvDotCompact', 'x', x, 0);
+    checkVector('spmvDotCompact', 'y', y, rowEnd);
+    checkVector('spmvDotCompact', 'w', w, rowEnd);
+    checkScalar('spmvDotCompact', 'init', init);
+    let d = init;
+    let k = entryBegin;
+    for (let i = rowBegin; i < rowEnd; i++) {
+      let s = 0;
+      const end = k + lengths[i];
+      for (; k < end; k++) s += values[k] * x[i + offsets[k]];
       y[i] = s;
       d += w[i] * s;
     }

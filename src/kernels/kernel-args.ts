@@ -75,3 +75,34 @@ export function checkCsr(kernel: string, nRows: number, rowPtr: Int32Array, colI
     );
   }
 }
+
+/**
+ * Checks the compact-block arguments of {@link KernelSet.spmvDotCompact}: four counts with
+ * `rowBegin <= rowEnd` and `entryBegin <= entryEnd`, `lengths` a Uint8Array of at least `rowEnd`
+ * elements, `offsets` an Int16Array and `values` a Float64Array of at least `entryEnd`. That the
+ * row lengths add up to `entryEnd - entryBegin` and the offsets index x is a precondition.
+ * @throws InvalidArgumentError naming the kernel and the argument.
+ */
+export function checkCompactRows(
+  kernel: string, rowBegin: number, rowEnd: number, entryBegin: number, entryEnd: number,
+  lengths: Uint8Array, offsets: Int16Array, values: Float64Array,
+): void {
+  checkCount(kernel, 'rowBegin', rowBegin);
+  checkCount(kernel, 'rowEnd', rowEnd);
+  checkCount(kernel, 'entryBegin', entryBegin);
+  checkCount(kernel, 'entryEnd', entryEnd);
+  if (rowBegin > rowEnd) throw new InvalidArgumentError(`${kernel}: rowBegin must not exceed rowEnd, got ${rowBegin} > ${rowEnd}`);
+  if (entryBegin > entryEnd) {
+    throw new InvalidArgumentError(`${kernel}: entryBegin must not exceed entryEnd, got ${entryBegin} > ${entryEnd}`);
+  }
+  checkTyped(kernel, 'lengths', lengths, Uint8Array, rowEnd);
+  checkTyped(kernel, 'offsets', offsets, Int16Array, entryEnd);
+  checkVector(kernel, 'values', values, entryEnd);
+}
+
+function checkTyped(
+  kernel: string, name: string, a: ArrayBufferView, kind: Uint8ArrayConstructor | Int16ArrayConstructor, n: number,
+): void {
+  if (!(a instanceof kind)) throw new InvalidArgumentError(`${kernel}: ${name} must be ${kind === Uint8Array ? 'a Uint8Array' : 'an Int16Array'}, got ${describe(a)}`);
+  if (a.length < n) throw new InvalidArgumentError(`${kernel}: ${name} has length ${a.length}, needs at least ${n}`);
+}

@@ -80,6 +80,25 @@ export interface KernelSet {
     w: Float64Array, init: number,
   ): number;
 
+  /**
+   * {@link KernelSet.spmvDot} on rows `rowBegin .. rowEnd-1` of a compact block (see
+   * `compact-csr.ts`): `d = init; k = entryBegin`, and for each row `i`,
+   * `s = 0; repeat lengths[i] times: s += values[k] * x[i + offsets[k]], k++; y[i] = s;
+   * d += w[i] * s`. Returns `d`. Rows index x, y and w directly (no subarray views: offsets may
+   * reach rows before `rowBegin`). On the compact form of a CSR block it gives the bits of
+   * `spmvDot` on the same rows.
+   * Precondition, not checked: `lengths[rowBegin..rowEnd-1]` add up to `entryEnd - entryBegin` and
+   * every `i + offsets[k]` indexes x (as the CSR precondition; `compactCsr` builds such blocks).
+   * @throws InvalidArgumentError for a bad count, `rowBegin > rowEnd`, `entryBegin > entryEnd`, a
+   * wrong array type, an array too short (lengths, y, w: `rowEnd`; offsets, values: `entryEnd`), or
+   * an `init` that is not a number.
+   */
+  spmvDotCompact(
+    rowBegin: number, rowEnd: number, entryBegin: number, entryEnd: number,
+    lengths: Uint8Array, offsets: Int16Array, values: Float64Array,
+    x: Float64Array, y: Float64Array, w: Float64Array, init: number,
+  ): number;
+
   /** `s = 0; for i: s += x[i] * y[i]`; returns `s`. @throws InvalidArgumentError */
   dot(n: number, x: Float64Array, y: Float64Array): number;
 

@@ -40,6 +40,10 @@ export interface LargeArrays {
   float64(length: number, shared?: boolean): Float64Array;
   /** A zero-filled Int32Array (CSR row pointers and column ids). */
   int32(length: number): Int32Array;
+  /** A zero-filled Int16Array (compact column offsets). */
+  int16(length: number): Int16Array;
+  /** A zero-filled Uint8Array (compact row lengths). */
+  uint8(length: number): Uint8Array;
 }
 
 /** The environment variable {@link selectLargeArrays} reads. */
@@ -75,7 +79,7 @@ export const linuxHugePageSystem: HugePageSystem = {
   readPageBytes: () => readOptional(`${THP_DIR}/hpage_pmd_size`),
 };
 
-/** Float64Array or Int32Array, as a constructor over any buffer. */
+/** A typed array type, as a constructor over any buffer. */
 interface ArrayKind<T> {
   new (length: number): T;
   new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): T;
@@ -101,6 +105,14 @@ class LargeArrayAllocator implements LargeArrays {
 
   int32(length: number): Int32Array {
     return this.allocate<Int32Array>(Int32Array, length, false);
+  }
+
+  int16(length: number): Int16Array {
+    return this.allocate<Int16Array>(Int16Array, length, false);
+  }
+
+  uint8(length: number): Uint8Array {
+    return this.allocate<Uint8Array>(Uint8Array, length, false);
   }
 
   private allocate<T>(kind: ArrayKind<T>, length: number, shared: boolean): T {

@@ -5,7 +5,7 @@
  * @module
  */
 import { addonPaths, loadAddon, requireNative } from '../native-addon.js';
-import { checkCount, checkCsr, checkScalar, checkVector } from './kernel-args.js';
+import { checkCompactRows, checkCount, checkCsr, checkScalar, checkVector } from './kernel-args.js';
 import type { KernelSet } from './kernel-set.js';
 import { KERNELS_BINDING_FUNCTIONS, type KernelsBinding } from './kernels-binding.js';
 import { jsKernels } from './js-kernels.js';
@@ -113,6 +113,17 @@ export function nativeKernelSet(binding: KernelsBinding, minWork: number = NATIV
       checkVector('spmvAddDot', 'w', w, nRows);
       checkScalar('spmvAddDot', 'init', init);
       return binding.spmvAddDot(nRows, rowPtr, colIdx, values, x, y, w, init);
+    },
+
+    spmvDotCompact(rowBegin, rowEnd, entryBegin, entryEnd, lengths, offsets, values, x, y, w, init) {
+      const args = [rowBegin, rowEnd, entryBegin, entryEnd, lengths, offsets, values, x, y, w, init] as const;
+      if (rowEnd - rowBegin + (entryEnd - entryBegin) < minWork) return jsKernels.spmvDotCompact(...args);
+      checkCompactRows('spmvDotCompact', rowBegin, rowEnd, entryBegin, entryEnd, lengths, offsets, values);
+      checkVector('spmvDotCompact', 'x', x, 0);
+      checkVector('spmvDotCompact', 'y', y, rowEnd);
+      checkVector('spmvDotCompact', 'w', w, rowEnd);
+      checkScalar('spmvDotCompact', 'init', init);
+      return binding.spmvDotCompact(...args);
     },
 
     dot(n, x, y) {

@@ -47,7 +47,9 @@ export interface CgSolveVectors {
  * the diagonal it was built with.
  *
  * The solver owns its work vectors (p, r, q, and z for a preconditioner other than Jacobi: three
- * or four vectors on the matrix's rows); the caller owns b, x0 and x.
+ * or four vectors on the matrix's rows) and, by default, a compact copy of the own-own column
+ * ids for its SpMV (2 bytes per entry and 1 per row; {@link CgSolverOptions.compactIndices});
+ * the caller owns b, x0 and x.
  *
  * @throws as {@link checkCgOptions}: DimensionMismatchError, PartitionMismatchError or
  * InvalidArgumentError for a non-square matrix or bad options; PartitionMismatchError for a
@@ -66,6 +68,12 @@ export interface CgSolveVectors {
 export class CgSolver {
   /** The matrix the solver was set up for. */
   readonly A: PSparseMatrix;
+  /**
+   * Per local part (in the order of `A.rows.backend.localParts`), whether the SpMV runs on a
+   * compact copy of the part's own-own column ids ({@link CgSolverOptions.compactIndices}): false
+   * where the option is off or the block does not fit.
+   */
+  readonly compactIndices: readonly boolean[];
   private readonly options: CheckedCgOptions;
   private readonly p: PVector;
   private readonly r: PVector;
@@ -90,7 +98,8 @@ export class CgSolver {
     this.z = preconditioner === undefined || preconditioner instanceof JacobiPreconditioner ? this.r : pzeros(A.rows);
     // Page faults belong to the set-up, not to the first iterations of the first solve.
     for (const v of new Set([this.p, this.r, this.q, this.z])) for (const local of v.values.localItems) local.fill(0);
-    this.applyA = new SpmvDotPlan(A, this.p, this.q);
+    this.applyA = new SpmvDotPlan(A, this.p, this.q, this.options.compactIndices);
+    this.compactIndices = this.applyA.compactParts;
     // Opens p's halo channel (a collective handshake on some backends) now rather than in the
     // first iteration, as PETSc builds its scatter when the matrix is assembled.
     consistent(this.p).wait();

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Backend } from '../backends/backend.js';
+import { compactCsr, type CompactCsr } from '../kernels/compact-csr.js';
 import { entryRowSpan } from '../kernels/csr.js';
 import { kernels } from '../kernels/select-kernels.js';
 import type { PSparseMatrix } from '../pdata/psparse-matrix.js';
@@ -17,6 +18,8 @@ import { partialsBuffer, sumPartials } from '../pdata/vector-ops.js';
  * the rows that have some (`middle`; empty, with `first = end = nRows`, when there are none).
  */
 interface PartRows {
+  /** The compact form of the own-own block, or null when the CSR block is used. */
+  readonly compact: CompactCsr | null;
   readonly first: number;
   readonly nTail: number;
   readonly nMiddle: number;
@@ -37,13 +40,15 @@ interface PartRows {
   readonly qMiddle: Float64Array;
 }
 
-function partRows(A: PSparseMatrix, p: PVector, q: PVector, part: number): PartRows {
+function partRows(A: PSparseMatrix, p: PVector, q: PVector, part: number, compact: boolean): PartRows {
   const oo = A.ownOwn.localItems[part];
   const og = A.ownGhost.localItems[part];
   const { first, end } = entryRowSpan(og);
   const pLocal = p.values.localItems[part];
   const qLocal = q.values.localItems[part];
+  const form = compact ? compactCsr(oo) : null;
   return {
+    compact: form !== null && 'lengths' in form ? form : null,
     first,
     nTail: oo.nRows - end,
     nMiddle: end - first,
@@ -88,6 +93,11 @@ function partRows(A: PSparseMatrix, p: PVector, q: PVector, part: number): PartR
  * ```
  */
 export class SpmvDotPlan {
+  /**
+   * Per local part (in the order of `backend.localParts`), whether its own-own product runs on
+   * the compact form of the block (`kernels.spmvDotCompact`) rather than on its CSR.
+   */
+  readonly compactParts: readonly boolean[];
   private readonly p: PVector;
   private readonly parts: readonly PartRows[];
   private readonly partials: Float64Array;
@@ -97,11 +107,14 @@ export class SpmvDotPlan {
    * @param A the matrix; its structure must not change while the plan is used.
    * @param p vector on `A.cols` (read; its ghosts are updated by {@link SpmvDotPlan.run}).
    * @param q vector with the own ids of `A.rows` (overwritten by {@link SpmvDotPlan.run}).
+   * @param compact whether to multiply the own-own blocks in compact form where they fit (the
+   * same bits; see {@link compactCsr}).
    */
-  constructor(A: PSparseMatrix, p: PVector, q: PVector) {
+  constructor(A: PSparseMatrix, p: PVector, q: PVector, compact = false) {
     this.backend = A.rows.backend;
     this.p = p;
-    this.parts = A.ownOwn.localItems.map((_, part) => partRows(A, p, q, part));
+    this.parts = A.ownOwn.localItems.map((_, part) => partRows(A, p, q, part, compact));
+    this.compactParts = this.parts.map((r) => r.compact !== null);
     this.partials = partialsBuffer(this.backend);
   }
 
@@ -111,11 +124,7 @@ export class SpmvDotPlan {
     this.p.startConsistent();
     for (let i = 0; i < parts.length; i++) {
       const r = parts[i];
-      let d = 0;
-      if (r.first > 0) d = kernels.spmvDot(r.first, r.rowPtr, r.colIdx, r.values, r.p, r.q, r.p, d);
-      if (r.nTail > 0) d = kernels.spmvDot(r.nTail, r.tailRowPtr, r.colIdx, r.values, r.p, r.qTail, r.pTail, d);
-      if (r.nMiddle > 0) kernels.spmv(r.nMiddle, r.middleRowPtr, r.colIdx, r.values, r.p, r.qMiddle);
-      partials[i] = d;
+      partials[i] = r.compact === null ? ownProductCsr(r) : ownProductCompact(r, r.compact);
     }
     this.p.finishConsistent();
     for (let i = 0; i < parts.length; i++) {
@@ -127,4 +136,25 @@ export class SpmvDotPlan {
     }
     return sumPartials(this.backend);
   }
+}
+
+/** The own-own product of every row on the CSR block; returns p·q over the head and tail rows. */
+function ownProductCsr(r: PartRows): number {
+  let d = 0;
+  if (r.first > 0) d = kernels.spmvDot(r.first, r.rowPtr, r.colIdx, r.values, r.p, r.q, r.p, d);
+  if (r.nTail > 0) d = kernels.spmvDot(r.nTail, r.tailRowPtr, r.colIdx, r.values, r.p, r.qTail, r.pTail, d);
+  if (r.nMiddle > 0) kernels.spmv(r.nMiddle, r.middleRowPtr, r.colIdx, r.values, r.p, r.qMiddle);
+  return d;
+}
+
+/** {@link ownProductCsr} on the compact block: the same products and sums in the same order. */
+function ownProductCompact(r: PartRows, c: CompactCsr): number {
+  const { lengths, offsets, values, rowPtr, nRows } = c;
+  const end = r.first + r.nMiddle;
+  let d = 0;
+  if (r.first > 0) d = kernels.spmvDotCompact(0, r.first, 0, rowPtr[r.first], lengths, offsets, values, r.p, r.q, r.p, d);
+  if (r.nTail > 0) d = kernels.spmvDotCompact(end, nRows, rowPtr[end], rowPtr[nRows], lengths, offsets, values, r.p, r.q, r.p, d);
+  // The middle rows' p·q is summed after their ghost entries are added; this pass's is dropped.
+  if (r.nMiddle > 0) kernels.spmvDotCompact(r.first, end, rowPtr[r.first], rowPtr[end], lengths, offsets, values, r.p, r.q, r.p, 0);
+  return d;
 }

@@ -386,9 +386,10 @@ export function spmvDotPlanMatchesSpmvAndRowOrder(ranks: PData<number>): void {
     const A = psparse(problem.I, problem.J, problem.V, problem.rows, problem.cols).wait();
     const p = pvector(A.cols, (ids) => Float64Array.from(ids.localToGlobal, (g) => 1.5 + Math.sin(g)));
     const q = pzeros(A.rows);
-    const plan = new SpmvDotPlan(A, p, q);
-    for (let round = 0; round < 2; round++) {
-      if (round === 1) pmap((v) => v.forEach((value, i) => (v[i] = value * 0.75 - 0.5)), p.ownValues());
+    for (const [round, compact] of [[0, false], [1, false], [2, true], [3, true]] as const) {
+      const plan = new SpmvDotPlan(A, p, q, compact);
+      assert.deepEqual(plan.compactParts, A.ownOwn.localItems.map(() => compact), 'every gallery block fits the compact form');
+      if (round % 2 === 1) pmap((v) => v.forEach((value, i) => (v[i] = value * 0.75 - 0.5)), p.ownValues());
       const pq = plan.run();
       const expected = mul(A, p);
       pmap((got, want, part) => {
@@ -440,4 +441,75 @@ export function solverReuseMatchesCg(ranks: PData<number>): void {
   assert.equal(inPlace.x, guess);
   assert.deepEqual(inPlace.residuals, fromGuess.residuals);
   assertSameBits(guess, fromGuess.x, 'in place from a guess');
+}
+
+/**
+ * The compact SpMV indices of CgSolver change no bit: iterates, residuals and x are those of the
+ * CSR SpMV, on a 3-D FD and a 2-D FE problem, and on a matrix whose dense last row (more than 255
+ * entries) keeps its part on CSR while the others use the compact form.
+ */
+export function compactIndicesKeepTheBits(ranks: PData<number>): void {
+  const fd = laplacianFdm(ranks, [7, 6, 8], partsFor(ranks.np, 3));
+  const fe = laplacianFem(ranks, [6, 5], partsFor(ranks.np, 2));
+  const arrow = arrowProblem(ranks, 1200);
+  for (const [problem, fits] of [
+    [fd, () => true],
+    [fe, () => true],
+    [arrow.problem, arrow.fits],
+  ] as const) {
+    const A = psparse(problem.I, problem.J, problem.V, problem.rows, problem.cols).wait();
+    const b = pvector(A.rows, (ids) => Float64Array.from(ids.ownToGlobal, (g) => 1 + (g % 5) / 4));
+    const solvers = [true, false].map((compactIndices) => new CgSolver(A, { preconditioner: 'jacobi', rtol: 1e-10, compactIndices }));
+    const expected = A.rows.partition.map((ids) => fits(ids.partId));
+    assert.deepEqual(solvers[0].compactIndices, expected.localItems);
+    assert.deepEqual(solvers[1].compactIndices, expected.localItems.map(() => false));
+    const [compact, csr] = solvers.map((solver) => solver.solve(b));
+    assert.ok(csr.iterations > 5, 'the problem needs several iterations');
+    assert.equal(compact.iterations, csr.iterations);
+    assert.equal(compact.reason, csr.reason);
+    assert.deepEqual(compact.residuals, csr.residuals);
+    assertSameBits(compact.x, csr.x, 'compact indices');
+  }
+  assert.throws(
+    () => new CgSolver(psparse(fd.I, fd.J, fd.V, fd.rows, fd.cols).wait(), { compactIndices: 1 as unknown as boolean }),
+    /cg: compactIndices must be a boolean, got number/,
+  );
+}
+
+/**
+ * An SPD "arrow" matrix on n unknowns (1-D rows split evenly): the 1-D Laplacian plus a last row
+ * and column coupling every unknown weakly to the last one, so the last part's block has a row of
+ * more entries than a compact block allows (n ≥ 4·256 for up to 4 parts).
+ */
+function arrowProblem(ranks: PData<number>, n: number): {
+  problem: { I: PData<Float64Array>; J: PData<Float64Array>; V: PData<Float64Array>; rows: PRange; cols: PRange };
+  fits: (partId: number) => boolean;
+} {
+  const rows = uniformPartition(ranks, n);
+  const triplets = rows.partition.map((ids) => {
+    const I: number[] = [];
+    const J: number[] = [];
+    const V: number[] = [];
+    const add = (i: number, j: number, v: number): void => {
+      I.push(i);
+      J.push(j);
+      V.push(v);
+    };
+    for (const g of ids.ownToGlobal) {
+      add(g, g, g === n - 1 ? n : 4);
+      if (g > 0) add(g, g - 1, -1);
+      if (g < n - 1) add(g, g + 1, -1);
+      if (g < n - 2) {
+        add(g, n - 1, -0.01);
+        add(n - 1, g, -0.01);
+      }
+    }
+    return { I: Float64Array.from(I), J: Float64Array.from(J), V: Float64Array.from(V) };
+  });
+  const lastOwner = ranks.np - 1;
+  return {
+    problem: { I: triplets.map((t) => t.I), J: triplets.map((t) => t.J), V: triplets.map((t) => t.V), rows, cols: rows },
+    // The last row's own-own entries are all the last part's own columns: at least 1200 / 4.
+    fits: (partId) => partId !== lastOwner,
+  };
 }

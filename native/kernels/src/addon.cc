@@ -55,6 +55,15 @@ struct Span {
   std::size_t length;
 };
 
+const char* TypeName(napi_typedarray_type type) {
+  switch (type) {
+    case napi_int32_array: return "an Int32Array";
+    case napi_int16_array: return "an Int16Array";
+    case napi_uint8_array: return "a Uint8Array";
+    default: return "a Float64Array";
+  }
+}
+
 template <typename T>
 Span<T> ArrayArg(napi_env env, napi_value value, napi_typedarray_type type, std::size_t minLength,
                  const char* kernel, const char* name) {
@@ -64,7 +73,7 @@ Span<T> ArrayArg(napi_env env, napi_value value, napi_typedarray_type type, std:
   // napi_get_typedarray_info fails (napi_invalid_arg) for anything that is not a typed array.
   if (napi_get_typedarray_info(env, value, &actual, &length, &data, nullptr, nullptr) != napi_ok ||
       actual != type) {
-    Fail(true, kernel, name, type == napi_int32_array ? "must be an Int32Array" : "must be a Float64Array");
+    Fail(true, kernel, name, std::string("must be ") + TypeName(type));
   }
   if (length < minLength) {
     Fail(false, kernel, name, "has length " + std::to_string(length) + ", needs at least " +
@@ -244,6 +253,30 @@ napi_value CgStepJacobiEntry(napi_env env, const napi_value* args) {
   return nullptr;
 }
 
+// spmvDotCompact(rowBegin, rowEnd, entryBegin, entryEnd, lengths, offsets, values, x, y, w, init)
+// -> init + w.y over the rows. The row lengths of the rows must add up to entryEnd - entryBegin,
+// and every i + offsets[k] must index x (preconditions, as CSR structure is for the SpMVs).
+napi_value SpmvDotCompactEntry(napi_env env, const napi_value* args) {
+  const char* k = "spmvDotCompact";
+  const std::size_t rowBegin = CountArg(env, args[0], k, "rowBegin");
+  const std::size_t rowEnd = CountArg(env, args[1], k, "rowEnd");
+  const std::size_t entryBegin = CountArg(env, args[2], k, "entryBegin");
+  const std::size_t entryEnd = CountArg(env, args[3], k, "entryEnd");
+  if (rowBegin > rowEnd) Fail(false, k, "rowBegin", "must not exceed rowEnd");
+  if (entryBegin > entryEnd) Fail(false, k, "entryBegin", "must not exceed entryEnd");
+  const auto lengths = ArrayArg<const std::uint8_t>(env, args[4], napi_uint8_array, rowEnd, k, "lengths");
+  const auto offsets = ArrayArg<const std::int16_t>(env, args[5], napi_int16_array, entryEnd, k, "offsets");
+  const double* values = DoubleArg(env, args[6], entryEnd, k, "values");
+  const double* x = DoubleArg(env, args[7], 0, k, "x");
+  double* y = MutableDoubleArg(env, args[8], rowEnd, k, "y");
+  const double* w = DoubleArg(env, args[9], rowEnd, k, "w");
+  const double init = NumberArg(env, args[10], k, "init");
+  const CompactRows a{static_cast<std::int32_t>(rowBegin), static_cast<std::int32_t>(rowEnd),
+                      static_cast<std::int32_t>(entryBegin), static_cast<std::int32_t>(entryEnd),
+                      lengths.data, offsets.data, values};
+  return Number(env, SpmvDotCompact(a, x, y, w, init));
+}
+
 // The bytes of any typed array (the page entries accept every element type).
 Span<std::uint8_t> BytesArg(napi_env env, napi_value value, const char* kernel, const char* name) {
   napi_typedarray_type type = napi_int8_array;
@@ -316,6 +349,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "scale", Entry<3, ScaleEntry>);
   Export(env, exports, "cgUpdate", Entry<6, CgUpdateEntry>);
   Export(env, exports, "cgDirectionJacobi", Entry<5, CgDirectionJacobiEntry>);
+  Export(env, exports, "spmvDotCompact", Entry<11, SpmvDotCompactEntry>);
   Export(env, exports, "cgResidualJacobi", Entry<6, CgResidualJacobiEntry>);
   Export(env, exports, "cgStepJacobi", Entry<7, CgStepJacobiEntry>);
   Export(env, exports, "hugePageOffset", Entry<2, HugePageOffsetEntry>);
