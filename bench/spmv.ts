@@ -4,7 +4,10 @@
  * anchor C program itself, interleaved in the same run: `rounds` rounds of (JS, native, C), each
  * giving a median over `reps` timed SpMVs after 3 warm-ups (as spmv.c does); the figure is the
  * median of the round medians. Also times the fused native `spmvDot` (q = A p and p·q in one pass)
- * against `spmv` followed by `dot`, the CG step it replaces.
+ * against `spmv` followed by `dot`, the CG step it replaces, and `spmvDotCompact`, the same pass
+ * on the compact indices CgSolver multiplies with (`compact-csr.ts`: 10 instead of 12 bytes per
+ * entry, 1 instead of 4 per row; its GB/s is the same model's, so it reads as the throughput of
+ * the same work).
  *
  * GB/s use the anchors' traffic model of an SpMV, 12 bytes per stored entry + 24 bytes per row, for
  * every row (the spmvDot rows also read p once more, 8 bytes per row, not counted).
@@ -14,7 +17,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { compactCsr } from '../src/kernels/compact-csr.js';
 import { jsKernels } from '../src/kernels/js-kernels.js';
+import { largeArrays } from '../src/kernels/large-arrays.js';
 import type { KernelSet } from '../src/kernels/kernel-set.js';
 import { loadKernelsBinding, nativeKernelSet } from '../src/kernels/native-kernels.js';
 import { benchEnvironment, compileAnchor, defaultAnchorsDir, parseResultLine } from './lib/anchors.js';
@@ -29,13 +34,17 @@ interface PoissonCsr {
   readonly values: Float64Array;
 }
 
-/** The 7-point Laplacian on n³ interior nodes, g = i + n j + n² k, built exactly as spmv.c does. */
+/**
+ * The 7-point Laplacian on n³ interior nodes, g = i + n j + n² k, built exactly as spmv.c does, in
+ * the memory the library gives its matrices and vectors ({@link largeArrays}: on huge pages where
+ * available, see the `PTimer` header or `largeArrays.hugePages`).
+ */
 function poissonCsr(n: number): PoissonCsr {
   const nRows = n * n * n;
   const nn = n * n;
-  const rowPtr = new Int32Array(nRows + 1);
-  const colIdx = new Int32Array(7 * nRows - 6 * nn);
-  const values = new Float64Array(colIdx.length);
+  const rowPtr = largeArrays.int32(nRows + 1);
+  const colIdx = largeArrays.int32(7 * nRows - 6 * nn);
+  const values = largeArrays.float64(colIdx.length);
   let p = 0;
   const put = (col: number, value: number): void => {
     colIdx[p] = col;
@@ -94,8 +103,8 @@ function main(): void {
   const A = poissonCsr(n);
   const nnz = A.rowPtr[A.nRows];
   const bytes = 12 * nnz + 24 * A.nRows;
-  const x = new Float64Array(A.nRows).fill(1);
-  const y = new Float64Array(A.nRows);
+  const x = largeArrays.float64(A.nRows).fill(1);
+  const y = largeArrays.float64(A.nRows);
 
   let native: KernelSet | undefined;
   try {
@@ -107,6 +116,8 @@ function main(): void {
   if ('reason' in anchor) console.log(`C anchor unavailable: ${anchor.reason}`);
 
   const spmvWith = (k: KernelSet) => () => k.spmv(A.nRows, A.rowPtr, A.colIdx, A.values, x, y);
+  const compact = compactCsr({ ...A, nCols: A.nRows });
+  if (!('lengths' in compact)) throw new Error(`the Poisson matrix does not fit the compact form: ${compact.reason}`);
   const samples: Record<string, number[]> = {};
   const record = (name: string, seconds: number): void => {
     (samples[name] ??= []).push(seconds);
@@ -122,6 +133,10 @@ function main(): void {
         k.spmv(A.nRows, A.rowPtr, A.colIdx, A.values, x, y);
         sink += k.dot(A.nRows, x, y);
       }));
+      const { lengths, offsets, values } = compact;
+      record('native spmvDotCompact (CG)', timeMedian(reps, () => {
+        sink += k.spmvDotCompact(0, A.nRows, 0, nnz, lengths, offsets, values, x, y, x, 0);
+      }));
     }
     if ('binary' in anchor) record('C spmv.c', runAnchor(anchor.binary, n));
   }
@@ -132,15 +147,15 @@ function main(): void {
 
   const c = samples['C spmv.c'] === undefined ? undefined : median(samples['C spmv.c']);
   console.log(`CSR SpMV, 3-D Poisson n=${n}: ${A.nRows} rows, ${nnz} entries, model ${(bytes / 1e6).toFixed(1)} MB; ` +
-    `${rounds} interleaved rounds x ${reps} reps, medians`);
-  console.log('kernel                      ms       GB/s   throughput / C   rounds (ms)');
+    `${rounds} interleaved rounds x ${reps} reps, medians; huge pages ${largeArrays.hugePages.enabled ? 'on' : 'off'}`);
+  console.log('kernel                           ms       GB/s   throughput / C   rounds (ms)');
   const result: Record<string, { median_s: number; gbs: number; ratio_to_c: number | null }> = {};
   for (const [name, times] of Object.entries(samples)) {
     const t = median(times);
     const ratio = c === undefined ? null : c / t;
     result[name] = { median_s: t, gbs: bytes / t / 1e9, ratio_to_c: ratio };
     console.log(
-      `${name.padEnd(26)} ${(t * 1e3).toFixed(3).padStart(7)} ${(bytes / t / 1e9).toFixed(2).padStart(9)} ` +
+      `${name.padEnd(31)} ${(t * 1e3).toFixed(3).padStart(7)} ${(bytes / t / 1e9).toFixed(2).padStart(9)} ` +
         `${(ratio === null ? '-' : ratio.toFixed(3)).padStart(14)}   ${times.map((s) => (s * 1e3).toFixed(2)).join(' ')}`,
     );
   }
