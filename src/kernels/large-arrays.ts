@@ -1,7 +1,9 @@
 /**
  * Memory for the large arrays the hot loops stream (matrix blocks, vectors, the Jacobi diagonal):
- * on Linux with the native kernels, every array of at least one huge page starts on a huge page
- * boundary and is advised onto transparent huge pages before anything writes it. The contents,
+ * on Linux with the native kernels, every array of at least one huge page starts just past a huge
+ * page boundary (0 to 63 cache lines, a different number for successive arrays, so that arrays
+ * streamed together do not alias in the caches) and is advised onto transparent huge pages before
+ * anything writes it. The contents,
  * and so every result, are the same either way; only the time of a pass over the array changes:
  * with 4 KiB pages a streaming pass misses the TLB every 4 KiB, and in a virtual machine every
  * miss is a two-dimensional page walk.
@@ -31,7 +33,7 @@ export interface HugePageStatus {
  * Allocates the library's large typed arrays: zero-filled, of exactly `length` elements, owned by
  * the caller like any typed array. A view may sit inside a somewhat larger buffer (up to one huge
  * page more, never touched and so never resident, plus at most an eighth of the array's size that
- * rounds its end up to a whole huge page).
+ * rounds its end up to a whole huge page), starting up to 4 KiB past a huge page boundary.
  */
 export interface LargeArrays {
   /** Where the arrays go. Turns to disabled for good if the kernel refuses the advice. */
@@ -86,8 +88,14 @@ interface ArrayKind<T> {
   readonly BYTES_PER_ELEMENT: number;
 }
 
+/** Bytes of a cache line. */
+const CACHE_LINE = 64;
+/** Cache lines past the boundary at which successive arrays start: 64 different offsets in 4 KiB. */
+const STAGGER_LINES = Array.from({ length: 64 }, (_, k) => (k * 5) % 64);
+
 class LargeArrayAllocator implements LargeArrays {
   private status: HugePageStatus;
+  private allocations = 0;
   private readonly pages: PageBinding | null;
 
   constructor(pages: PageBinding | null, status: HugePageStatus) {
@@ -120,14 +128,19 @@ class LargeArrayAllocator implements LargeArrays {
     const { pageBytes } = status;
     const bytes = length * kind.BYTES_PER_ELEMENT;
     if (pages === null || !status.enabled || !(bytes >= pageBytes)) return plain(kind, length, shared);
+    // Arrays that start on the same huge page boundary alias element for element in the L1/L2
+    // sets and in the 4 KiB store-to-load check, which slows the passes that stream several of
+    // them at once: each array starts a different number of cache lines past its boundary.
+    const stagger = STAGGER_LINES[this.allocations++ % STAGGER_LINES.length] * CACHE_LINE;
+    const total = stagger + bytes;
     // Rounding the end up to a whole page puts the last partial page on a huge page too, at the
     // price of that page's unused part once it is touched: worth it only while the waste is small.
-    const whole = Math.ceil(bytes / pageBytes) * pageBytes;
-    const span = whole - bytes <= bytes / 8 ? whole : bytes;
+    const whole = Math.ceil(total / pageBytes) * pageBytes;
+    const span = whole - total <= bytes / 8 ? whole : total;
     const buffer = shared ? new SharedArrayBuffer(span + pageBytes) : new ArrayBuffer(span + pageBytes);
     const offset = pages.hugePageOffset(new Uint8Array(buffer, 0, 1), pageBytes);
     if (offset % kind.BYTES_PER_ELEMENT !== 0) return plain(kind, length, shared);
-    const view = new kind(buffer, offset, length);
+    const view = new kind(buffer, offset + stagger, length);
     try {
       pages.adviseHugePages(new Uint8Array(buffer, offset, span), pageBytes);
     } catch (error) {
