@@ -47,22 +47,24 @@ export interface CompactCsr {
  */
 export function compactCsr(block: CsrMatrix): CompactCsr | { readonly reason: string } {
   const { nRows, rowPtr, colIdx, values } = block;
-  for (let i = 0; i < nRows; i++) {
-    const length = rowPtr[i + 1] - rowPtr[i];
-    if (length > COMPACT_MAX_ROW_LENGTH) {
-      return { reason: `row ${i} has ${length} entries, more than ${COMPACT_MAX_ROW_LENGTH}` };
-    }
-    for (let k = rowPtr[i]; k < rowPtr[i + 1]; k++) {
-      if (Math.abs(colIdx[k] - i) > COMPACT_MAX_OFFSET) {
-        return { reason: `row ${i} has an entry at column ${colIdx[k]}, more than ${COMPACT_MAX_OFFSET} columns away` };
-      }
-    }
-  }
   const lengths = largeArrays.uint8(nRows);
   const offsets = largeArrays.int16(rowPtr[nRows]);
+  // One pass that fills and checks: a block that does not fit is found out as early, and the
+  // arrays written so far are dropped.
   for (let i = 0; i < nRows; i++) {
-    lengths[i] = rowPtr[i + 1] - rowPtr[i];
-    for (let k = rowPtr[i]; k < rowPtr[i + 1]; k++) offsets[k] = colIdx[k] - i;
+    const begin = rowPtr[i];
+    const end = rowPtr[i + 1];
+    if (end - begin > COMPACT_MAX_ROW_LENGTH) {
+      return { reason: `row ${i} has ${end - begin} entries, more than ${COMPACT_MAX_ROW_LENGTH}` };
+    }
+    lengths[i] = end - begin;
+    for (let k = begin; k < end; k++) {
+      const offset = colIdx[k] - i;
+      if (offset > COMPACT_MAX_OFFSET || offset < -COMPACT_MAX_OFFSET) {
+        return { reason: `row ${i} has an entry at column ${colIdx[k]}, more than ${COMPACT_MAX_OFFSET} columns away` };
+      }
+      offsets[k] = offset;
+    }
   }
   return { nRows, lengths, offsets, values, rowPtr };
 }
