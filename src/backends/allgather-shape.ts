@@ -9,7 +9,7 @@ import { InvalidArgumentError } from '../errors.js';
  * Most values one part may contribute to one `allgatherFloat64`: one 64-byte cache line, the
  * size of a part's slot on the Threads backend.
  */
-export const MAX_ALLGATHER_WIDTH = 8;
+const MAX_ALLGATHER_WIDTH = 8;
 
 /**
  * The number of values per part `w` of an `allgatherFloat64(local, out)` call made with

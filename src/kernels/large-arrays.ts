@@ -75,7 +75,7 @@ function readOptional(path: string): string | undefined {
 }
 
 /** This machine, as {@link HugePageSystem}. */
-export const linuxHugePageSystem: HugePageSystem = {
+const linuxHugePageSystem: HugePageSystem = {
   platform: process.platform,
   readEnabled: () => readOptional(`${THP_DIR}/enabled`),
   readPageBytes: () => readOptional(`${THP_DIR}/hpage_pmd_size`),

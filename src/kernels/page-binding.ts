@@ -44,7 +44,7 @@ export interface PageBinding {
 }
 
 /** The functions a loaded module must export to be taken for the page functions. */
-export const PAGE_BINDING_FUNCTIONS: readonly (keyof PageBinding)[] = ['hugePageOffset', 'adviseHugePages'];
+const PAGE_BINDING_FUNCTIONS: readonly (keyof PageBinding)[] = ['hugePageOffset', 'adviseHugePages'];
 
 /**
  * Loads the page functions from the kernels addon (the first of `paths` that has them).
