@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { checkCompactRows, checkCount, checkCsr, checkScalar, checkVector } from './kernel-args.js';
+import { kernelChecks } from './kernel-checks.js';
 import type { KernelSet } from './kernel-set.js';
 
 /**
@@ -22,9 +22,7 @@ export const jsKernels: KernelSet = {
   kind: 'js',
 
   spmv(nRows, rowPtr, colIdx, values, x, y) {
-    checkCsr('spmv', nRows, rowPtr, colIdx, values);
-    checkVector('spmv', 'x', x, 0);
-    checkVector('spmv', 'y', y, nRows);
+    kernelChecks.spmv(nRows, rowPtr, colIdx, values, x, y);
     for (let i = 0; i < nRows; i++) {
       let s = 0;
       const end = rowPtr[i + 1];
@@ -34,9 +32,7 @@ export const jsKernels: KernelSet = {
   },
 
   spmvAdd(nRows, rowPtr, colIdx, values, x, y) {
-    checkCsr('spmvAdd', nRows, rowPtr, colIdx, values);
-    checkVector('spmvAdd', 'x', x, 0);
-    checkVector('spmvAdd', 'y', y, nRows);
+    kernelChecks.spmvAdd(nRows, rowPtr, colIdx, values, x, y);
     for (let i = 0; i < nRows; i++) {
       let s = y[i];
       const end = rowPtr[i + 1];
@@ -46,11 +42,7 @@ export const jsKernels: KernelSet = {
   },
 
   spmvDot(nRows, rowPtr, colIdx, values, x, y, w, init) {
-    checkCsr('spmvDot', nRows, rowPtr, colIdx, values);
-    checkVector('spmvDot', 'x', x, 0);
-    checkVector('spmvDot', 'y', y, nRows);
-    checkVector('spmvDot', 'w', w, nRows);
-    checkScalar('spmvDot', 'init', init);
+    kernelChecks.spmvDot(nRows, rowPtr, colIdx, values, x, y, w, init);
     let d = init;
     for (let i = 0; i < nRows; i++) {
       let s = 0;
@@ -63,11 +55,7 @@ export const jsKernels: KernelSet = {
   },
 
   spmvAddDot(nRows, rowPtr, colIdx, values, x, y, w, init) {
-    checkCsr('spmvAddDot', nRows, rowPtr, colIdx, values);
-    checkVector('spmvAddDot', 'x', x, 0);
-    checkVector('spmvAddDot', 'y', y, nRows);
-    checkVector('spmvAddDot', 'w', w, nRows);
-    checkScalar('spmvAddDot', 'init', init);
+    kernelChecks.spmvAddDot(nRows, rowPtr, colIdx, values, x, y, w, init);
     let d = init;
     for (let i = 0; i < nRows; i++) {
       let s = y[i];
@@ -80,11 +68,7 @@ export const jsKernels: KernelSet = {
   },
 
   spmvDotCompact(rowBegin, rowEnd, entryBegin, entryEnd, lengths, offsets, values, x, y, w, init) {
-    checkCompactRows('spmvDotCompact', rowBegin, rowEnd, entryBegin, entryEnd, lengths, offsets, values);
-    checkVector('spmvDotCompact', 'x', x, 0);
-    checkVector('spmvDotCompact', 'y', y, rowEnd);
-    checkVector('spmvDotCompact', 'w', w, rowEnd);
-    checkScalar('spmvDotCompact', 'init', init);
+    kernelChecks.spmvDotCompact(rowBegin, rowEnd, entryBegin, entryEnd, lengths, offsets, values, x, y, w, init);
     let d = init;
     let k = entryBegin;
     for (let i = rowBegin; i < rowEnd; i++) {
@@ -98,53 +82,36 @@ export const jsKernels: KernelSet = {
   },
 
   dot(n, x, y) {
-    checkCount('dot', 'n', n);
-    checkVector('dot', 'x', x, n);
-    checkVector('dot', 'y', y, n);
+    kernelChecks.dot(n, x, y);
     let s = 0;
     for (let i = 0; i < n; i++) s += x[i] * y[i];
     return s;
   },
 
   sum(n, x) {
-    checkCount('sum', 'n', n);
-    checkVector('sum', 'x', x, n);
+    kernelChecks.sum(n, x);
     let s = 0;
     for (let i = 0; i < n; i++) s += x[i];
     return s;
   },
 
   axpy(n, alpha, x, y) {
-    checkCount('axpy', 'n', n);
-    checkScalar('axpy', 'alpha', alpha);
-    checkVector('axpy', 'x', x, n);
-    checkVector('axpy', 'y', y, n);
+    kernelChecks.axpy(n, alpha, x, y);
     for (let i = 0; i < n; i++) y[i] += alpha * x[i];
   },
 
   axpby(n, alpha, x, beta, y) {
-    checkCount('axpby', 'n', n);
-    checkScalar('axpby', 'alpha', alpha);
-    checkVector('axpby', 'x', x, n);
-    checkScalar('axpby', 'beta', beta);
-    checkVector('axpby', 'y', y, n);
+    kernelChecks.axpby(n, alpha, x, beta, y);
     for (let i = 0; i < n; i++) y[i] = alpha * x[i] + beta * y[i];
   },
 
   scale(n, alpha, x) {
-    checkCount('scale', 'n', n);
-    checkScalar('scale', 'alpha', alpha);
-    checkVector('scale', 'x', x, n);
+    kernelChecks.scale(n, alpha, x);
     for (let i = 0; i < n; i++) x[i] *= alpha;
   },
 
   cgUpdate(n, alpha, p, q, x, r) {
-    checkCount('cgUpdate', 'n', n);
-    checkScalar('cgUpdate', 'alpha', alpha);
-    checkVector('cgUpdate', 'p', p, n);
-    checkVector('cgUpdate', 'q', q, n);
-    checkVector('cgUpdate', 'x', x, n);
-    checkVector('cgUpdate', 'r', r, n);
+    kernelChecks.cgUpdate(n, alpha, p, q, x, r);
     let rr = 0;
     for (let i = 0; i < n; i++) {
       x[i] += alpha * p[i];
@@ -156,12 +123,7 @@ export const jsKernels: KernelSet = {
   },
 
   cgResidualJacobi(n, alpha, q, r, dinv, out) {
-    checkCount('cgResidualJacobi', 'n', n);
-    checkScalar('cgResidualJacobi', 'alpha', alpha);
-    checkVector('cgResidualJacobi', 'q', q, n);
-    checkVector('cgResidualJacobi', 'r', r, n);
-    checkVector('cgResidualJacobi', 'dinv', dinv, n);
-    checkVector('cgResidualJacobi', 'out', out, 2);
+    kernelChecks.cgResidualJacobi(n, alpha, q, r, dinv, out);
     let rz = 0;
     let rr = 0;
     for (let i = 0; i < n; i++) {
@@ -176,22 +138,12 @@ export const jsKernels: KernelSet = {
   },
 
   cgDirectionJacobi(n, beta, r, dinv, p) {
-    checkCount('cgDirectionJacobi', 'n', n);
-    checkScalar('cgDirectionJacobi', 'beta', beta);
-    checkVector('cgDirectionJacobi', 'r', r, n);
-    checkVector('cgDirectionJacobi', 'dinv', dinv, n);
-    checkVector('cgDirectionJacobi', 'p', p, n);
+    kernelChecks.cgDirectionJacobi(n, beta, r, dinv, p);
     for (let i = 0; i < n; i++) p[i] = dinv[i] * r[i] + beta * p[i];
   },
 
   cgStepJacobi(n, alpha, beta, r, dinv, p, x) {
-    checkCount('cgStepJacobi', 'n', n);
-    checkScalar('cgStepJacobi', 'alpha', alpha);
-    checkScalar('cgStepJacobi', 'beta', beta);
-    checkVector('cgStepJacobi', 'r', r, n);
-    checkVector('cgStepJacobi', 'dinv', dinv, n);
-    checkVector('cgStepJacobi', 'p', p, n);
-    checkVector('cgStepJacobi', 'x', x, n);
+    kernelChecks.cgStepJacobi(n, alpha, beta, r, dinv, p, x);
     for (let i = 0; i < n; i++) {
       const pi = p[i];
       x[i] += alpha * pi;

@@ -5,7 +5,7 @@
  * @module
  */
 import { addonPaths, loadAddon, requireNative } from '../native-addon.js';
-import { checkCompactRows, checkCount, checkCsr, checkScalar, checkVector } from './kernel-args.js';
+import { kernelChecks } from './kernel-checks.js';
 import type { KernelSet } from './kernel-set.js';
 import { KERNELS_BINDING_FUNCTIONS, type KernelsBinding } from './kernels-binding.js';
 import { jsKernels } from './js-kernels.js';
@@ -81,134 +81,86 @@ export function nativeKernelSet(binding: KernelsBinding, minWork: number = NATIV
 
     spmv(nRows, rowPtr, colIdx, values, x, y) {
       if (smallCsr(nRows, rowPtr, minWork)) return jsKernels.spmv(nRows, rowPtr, colIdx, values, x, y);
-      checkCsr('spmv', nRows, rowPtr, colIdx, values);
-      checkVector('spmv', 'x', x, 0);
-      checkVector('spmv', 'y', y, nRows);
+      kernelChecks.spmv(nRows, rowPtr, colIdx, values, x, y);
       binding.spmv(nRows, rowPtr, colIdx, values, x, y);
     },
 
     spmvAdd(nRows, rowPtr, colIdx, values, x, y) {
       if (smallCsr(nRows, rowPtr, minWork)) return jsKernels.spmvAdd(nRows, rowPtr, colIdx, values, x, y);
-      checkCsr('spmvAdd', nRows, rowPtr, colIdx, values);
-      checkVector('spmvAdd', 'x', x, 0);
-      checkVector('spmvAdd', 'y', y, nRows);
+      kernelChecks.spmvAdd(nRows, rowPtr, colIdx, values, x, y);
       binding.spmvAdd(nRows, rowPtr, colIdx, values, x, y);
     },
 
     spmvDot(nRows, rowPtr, colIdx, values, x, y, w, init) {
       if (smallCsr(nRows, rowPtr, minWork)) return jsKernels.spmvDot(nRows, rowPtr, colIdx, values, x, y, w, init);
-      checkCsr('spmvDot', nRows, rowPtr, colIdx, values);
-      checkVector('spmvDot', 'x', x, 0);
-      checkVector('spmvDot', 'y', y, nRows);
-      checkVector('spmvDot', 'w', w, nRows);
-      checkScalar('spmvDot', 'init', init);
+      kernelChecks.spmvDot(nRows, rowPtr, colIdx, values, x, y, w, init);
       return binding.spmvDot(nRows, rowPtr, colIdx, values, x, y, w, init);
     },
 
     spmvAddDot(nRows, rowPtr, colIdx, values, x, y, w, init) {
       if (smallCsr(nRows, rowPtr, minWork)) return jsKernels.spmvAddDot(nRows, rowPtr, colIdx, values, x, y, w, init);
-      checkCsr('spmvAddDot', nRows, rowPtr, colIdx, values);
-      checkVector('spmvAddDot', 'x', x, 0);
-      checkVector('spmvAddDot', 'y', y, nRows);
-      checkVector('spmvAddDot', 'w', w, nRows);
-      checkScalar('spmvAddDot', 'init', init);
+      kernelChecks.spmvAddDot(nRows, rowPtr, colIdx, values, x, y, w, init);
       return binding.spmvAddDot(nRows, rowPtr, colIdx, values, x, y, w, init);
     },
 
     spmvDotCompact(rowBegin, rowEnd, entryBegin, entryEnd, lengths, offsets, values, x, y, w, init) {
       const args = [rowBegin, rowEnd, entryBegin, entryEnd, lengths, offsets, values, x, y, w, init] as const;
       if (rowEnd - rowBegin + (entryEnd - entryBegin) < minWork) return jsKernels.spmvDotCompact(...args);
-      checkCompactRows('spmvDotCompact', rowBegin, rowEnd, entryBegin, entryEnd, lengths, offsets, values);
-      checkVector('spmvDotCompact', 'x', x, 0);
-      checkVector('spmvDotCompact', 'y', y, rowEnd);
-      checkVector('spmvDotCompact', 'w', w, rowEnd);
-      checkScalar('spmvDotCompact', 'init', init);
+      kernelChecks.spmvDotCompact(...args);
       return binding.spmvDotCompact(...args);
     },
 
     dot(n, x, y) {
       if (n < minWork) return jsKernels.dot(n, x, y);
-      checkCount('dot', 'n', n);
-      checkVector('dot', 'x', x, n);
-      checkVector('dot', 'y', y, n);
+      kernelChecks.dot(n, x, y);
       return binding.dot(n, x, y);
     },
 
     sum(n, x) {
       if (n < minWork) return jsKernels.sum(n, x);
-      checkCount('sum', 'n', n);
-      checkVector('sum', 'x', x, n);
+      kernelChecks.sum(n, x);
       return binding.sum(n, x);
     },
 
     axpy(n, alpha, x, y) {
       if (n < minWork) return jsKernels.axpy(n, alpha, x, y);
-      checkCount('axpy', 'n', n);
-      checkScalar('axpy', 'alpha', alpha);
-      checkVector('axpy', 'x', x, n);
-      checkVector('axpy', 'y', y, n);
+      kernelChecks.axpy(n, alpha, x, y);
       binding.axpy(n, alpha, x, y);
     },
 
     axpby(n, alpha, x, beta, y) {
       if (n < minWork) return jsKernels.axpby(n, alpha, x, beta, y);
-      checkCount('axpby', 'n', n);
-      checkScalar('axpby', 'alpha', alpha);
-      checkVector('axpby', 'x', x, n);
-      checkScalar('axpby', 'beta', beta);
-      checkVector('axpby', 'y', y, n);
+      kernelChecks.axpby(n, alpha, x, beta, y);
       binding.axpby(n, alpha, x, beta, y);
     },
 
     scale(n, alpha, x) {
       if (n < minWork) return jsKernels.scale(n, alpha, x);
-      checkCount('scale', 'n', n);
-      checkScalar('scale', 'alpha', alpha);
-      checkVector('scale', 'x', x, n);
+      kernelChecks.scale(n, alpha, x);
       binding.scale(n, alpha, x);
     },
 
     cgUpdate(n, alpha, p, q, x, r) {
       if (n < minWork) return jsKernels.cgUpdate(n, alpha, p, q, x, r);
-      checkCount('cgUpdate', 'n', n);
-      checkScalar('cgUpdate', 'alpha', alpha);
-      checkVector('cgUpdate', 'p', p, n);
-      checkVector('cgUpdate', 'q', q, n);
-      checkVector('cgUpdate', 'x', x, n);
-      checkVector('cgUpdate', 'r', r, n);
+      kernelChecks.cgUpdate(n, alpha, p, q, x, r);
       return binding.cgUpdate(n, alpha, p, q, x, r);
     },
 
     cgResidualJacobi(n, alpha, q, r, dinv, out) {
       if (n < minWork) return jsKernels.cgResidualJacobi(n, alpha, q, r, dinv, out);
-      checkCount('cgResidualJacobi', 'n', n);
-      checkScalar('cgResidualJacobi', 'alpha', alpha);
-      checkVector('cgResidualJacobi', 'q', q, n);
-      checkVector('cgResidualJacobi', 'r', r, n);
-      checkVector('cgResidualJacobi', 'dinv', dinv, n);
-      checkVector('cgResidualJacobi', 'out', out, 2);
+      kernelChecks.cgResidualJacobi(n, alpha, q, r, dinv, out);
       binding.cgResidualJacobi(n, alpha, q, r, dinv, out);
     },
 
     cgDirectionJacobi(n, beta, r, dinv, p) {
       if (n < minWork) return jsKernels.cgDirectionJacobi(n, beta, r, dinv, p);
-      checkCount('cgDirectionJacobi', 'n', n);
-      checkScalar('cgDirectionJacobi', 'beta', beta);
-      checkVector('cgDirectionJacobi', 'r', r, n);
-      checkVector('cgDirectionJacobi', 'dinv', dinv, n);
-      checkVector('cgDirectionJacobi', 'p', p, n);
+      kernelChecks.cgDirectionJacobi(n, beta, r, dinv, p);
       binding.cgDirectionJacobi(n, beta, r, dinv, p);
     },
 
     cgStepJacobi(n, alpha, beta, r, dinv, p, x) {
       if (n < minWork) return jsKernels.cgStepJacobi(n, alpha, beta, r, dinv, p, x);
-      checkCount('cgStepJacobi', 'n', n);
-      checkScalar('cgStepJacobi', 'alpha', alpha);
-      checkScalar('cgStepJacobi', 'beta', beta);
-      checkVector('cgStepJacobi', 'r', r, n);
-      checkVector('cgStepJacobi', 'dinv', dinv, n);
-      checkVector('cgStepJacobi', 'p', p, n);
-      checkVector('cgStepJacobi', 'x', x, n);
+      kernelChecks.cgStepJacobi(n, alpha, beta, r, dinv, p, x);
       binding.cgStepJacobi(n, alpha, beta, r, dinv, p, x);
     },
   };
