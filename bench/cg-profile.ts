@@ -36,7 +36,7 @@ import {
 import { compactCsr } from '../src/kernels/compact-csr.js';
 import { entryRowSpan } from '../src/kernels/csr.js';
 import { kernels } from '../src/kernels/select-kernels.js';
-import { partialsBuffer, sumPartials, sumPartialsInto } from '../src/pdata/vector-ops.js';
+import { partialsBuffer, sumPartials, sumPartialsInto } from '../src/vectors/vector-ops.js';
 import { JacobiPreconditioner } from '../src/solvers/preconditioners.js';
 import { positiveInteger, runAsProgram } from './lib/program.js';
 import { median } from './lib/stats.js';

@@ -15,7 +15,7 @@ import {
   type PSparseMatrix,
   type PData,
 } from '../src/index.js';
-import { ghostPlan } from '../src/pdata/ghost-plan.js';
+import { ghostPlan } from '../src/partitions/ghost-plan.js';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(name);

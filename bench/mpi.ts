@@ -16,7 +16,7 @@
 import { parseArgs } from 'node:util';
 import { gather, getAny, type PData } from '../src/index.js';
 import { loadMpiBinding } from '../src/backends/mpi/load-binding.js';
-import { withMpi } from '../src/backends/mpi/with-mpi.js';
+import { withMpi } from '../src/run/with-mpi.js';
 import { timePoissonSolve } from './lib/poisson-solve.js';
 import { median } from './lib/stats.js';
 

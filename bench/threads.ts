@@ -8,7 +8,7 @@
  */
 import { isMainThread } from 'node:worker_threads';
 import type { ChannelPlan, PData } from '../src/index.js';
-import { withThreads, type ThreadsOptions } from '../src/backends/threads/with-threads.js';
+import { withThreads, type ThreadsOptions } from '../src/run/with-threads.js';
 import { timePoissonSolve } from './lib/poisson-solve.js';
 
 const LATENCY_REPS = 200_000;

@@ -22,15 +22,16 @@ export {
 export type { ErrorCode, ErrorOrigin } from './errors.js';
 
 // Running a program on a backend
-export type { Backend, BackendKind, KernelKind, Channel, ChannelOptions, ChannelPlan } from './backends/backend.js';
+export type { Backend, BackendKind, Channel, ChannelOptions, ChannelPlan } from './backends/backend.js';
 export { Pending } from './backends/pending.js';
-export { SequentialBackend, withSequential } from './backends/sequential.js';
+export { SequentialBackend } from './backends/sequential.js';
+export { withSequential } from './run/with-sequential.js';
 export { ThreadsBackend } from './backends/threads/threads-backend.js';
-export { withThreads } from './backends/threads/with-threads.js';
-export type { ThreadsOptions } from './backends/threads/with-threads.js';
+export { withThreads } from './run/with-threads.js';
+export type { ThreadsOptions } from './run/with-threads.js';
 export { MpiBackend } from './backends/mpi/mpi-backend.js';
-export { withMpi } from './backends/mpi/with-mpi.js';
-export type { WithMpiOptions } from './backends/mpi/with-mpi.js';
+export { withMpi } from './run/with-mpi.js';
+export type { WithMpiOptions } from './run/with-mpi.js';
 export { loadMpiBinding } from './backends/mpi/load-binding.js';
 export type { MpiBinding, MpiExchange, MpiBuffer, MpiThreadLevel, MpiInitInfo } from './backends/mpi/binding.js';
 
@@ -41,25 +42,25 @@ export type { Destination } from './pdata/primitives.js';
 export { ExchangeGraph, exchangeGraph, exchange } from './pdata/exchange.js';
 
 // Index partitions
-export { LocalIndices } from './pdata/local-indices.js';
-export { OwnRange, OwnBox, OwnList } from './pdata/own-ids.js';
-export type { OwnIds } from './pdata/own-ids.js';
-export { PRange } from './pdata/prange.js';
-export type { OwnerFunction } from './pdata/prange.js';
-export { uniformPartition, variablePartition, partitionFromOwners } from './pdata/partitions.js';
-export type { UniformPartitionOptions } from './pdata/partitions.js';
-export { findOwner, unionGhost } from './pdata/find-owner.js';
+export { LocalIndices } from './partitions/local-indices.js';
+export { OwnRange, OwnBox, OwnList } from './partitions/own-ids.js';
+export type { OwnIds } from './partitions/own-ids.js';
+export { PRange } from './partitions/prange.js';
+export type { OwnerFunction } from './partitions/prange.js';
+export { uniformPartition, variablePartition, partitionFromOwners } from './partitions/partitions.js';
+export type { UniformPartitionOptions } from './partitions/partitions.js';
+export { findOwner, unionGhost } from './partitions/find-owner.js';
 
 // PVector
-export { PVector, pzeros, pfill, pvector, consistent, assemble } from './pdata/pvector.js';
-export { dot, norm, sum, axpy, scale, copyInto } from './pdata/vector-ops.js';
-export { pvectorFromCoo } from './pdata/pvector-from-coo.js';
+export { PVector, pzeros, pfill, pvector, consistent, assemble } from './vectors/pvector.js';
+export { dot, norm, sum, axpy, scale, copyInto } from './vectors/vector-ops.js';
+export { pvectorFromCoo } from './vectors/pvector-from-coo.js';
 
 // PSparseMatrix
 export type { CsrMatrix } from './kernels/csr.js';
-export { PSparseMatrix, spmv, mul, centralize } from './pdata/psparse-matrix.js';
-export { psparse, psparseRefill } from './pdata/psparse.js';
-export type { PSparseOptions } from './pdata/psparse.js';
+export { PSparseMatrix, spmv, mul, centralize } from './sparse/psparse-matrix.js';
+export { psparse, psparseRefill } from './sparse/psparse.js';
+export type { PSparseOptions } from './sparse/psparse.js';
 
 // Dense level-1/2 BLAS (OpenBLAS when built, else JavaScript)
 export { blas, jsBlas, openBlas, denseMatVec, loadBlasBinding, selectBlas, OPENBLAS_MIN_WORK } from './dense/blas.js';
@@ -68,7 +69,7 @@ export { pinOpenBlasToOneThread } from './dense/openblas-threads.js';
 
 // Kernels (the hot loops behind PVector, PSparseMatrix and CG)
 export { kernels, kernelKind } from './kernels/select-kernels.js';
-export type { KernelSet } from './kernels/kernel-set.js';
+export type { KernelSet, KernelKind } from './kernels/kernel-set.js';
 export { largeArrays } from './kernels/large-arrays.js';
 export type { LargeArrays, HugePageStatus } from './kernels/large-arrays.js';
 

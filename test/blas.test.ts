@@ -409,7 +409,7 @@ describe('OpenBLAS pinned to one thread', () => {
   if (!('binding' in available)) return;
 
   it('in fresh processes and worker threads: before or after the addon loads, OpenBLAS ends with 1 thread', () => {
-    const dist = fileURLToPath(new URL('../dist/src/dense/', import.meta.url));
+    const dist = fileURLToPath(new URL('../dist/src/dense', import.meta.url));
     if (!existsSync(join(dist, 'openblas-threads.js'))) expect.fail(`${dist}openblas-threads.js is missing: run tsc -p tsconfig.json first`);
     const program = (body: string): string => `(async () => {
       const blas = await import(${JSON.stringify(join(dist, 'blas.js'))});

@@ -8,10 +8,10 @@ import {
   withSequential,
   type PData,
 } from '../src/index.js';
-import { uniformPartition, variablePartition } from '../src/pdata/partitions.js';
-import type { PRange } from '../src/pdata/prange.js';
-import { psparse } from '../src/pdata/psparse.js';
-import type { PSparseMatrix } from '../src/pdata/psparse-matrix.js';
+import { uniformPartition, variablePartition } from '../src/partitions/partitions.js';
+import type { PRange } from '../src/partitions/prange.js';
+import { psparse } from '../src/sparse/psparse.js';
+import type { PSparseMatrix } from '../src/sparse/psparse-matrix.js';
 import type { CgOptions } from '../src/solvers/cg-options.js';
 import { CgSolver, cg } from '../src/solvers/cg.js';
 import { jacobi } from '../src/solvers/preconditioners.js';

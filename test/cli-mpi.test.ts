@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { mpiUnavailableReason, runUnderMpirun } from './runners/mpi.js';
 
-const cli = fileURLToPath(new URL('../dist/src/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../dist/src/run/cli.js', import.meta.url));
 const hello = fileURLToPath(new URL('../dist/test/fixtures/threads/hello.js', import.meta.url));
 const unavailable = mpiUnavailableReason();
 

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BackendUnavailableError, InvalidArgumentError } from '../src/errors.js';
-import { withMpi } from '../src/backends/mpi/with-mpi.js';
+import { withMpi } from '../src/run/with-mpi.js';
 import { FakeAbort, fakeBinding } from './fixtures/mpi/fake-binding.js';
 
 const launcherVariables = ['OMPI_COMM_WORLD_SIZE', 'PMI_SIZE'] as const;

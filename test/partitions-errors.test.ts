@@ -8,8 +8,8 @@ import {
   withSequential,
   type PData,
 } from '../src/index.js';
-import { findOwner, unionGhost } from '../src/pdata/find-owner.js';
-import { partitionFromOwners, uniformPartition, variablePartition } from '../src/pdata/partitions.js';
+import { findOwner, unionGhost } from '../src/partitions/find-owner.js';
+import { partitionFromOwners, uniformPartition, variablePartition } from '../src/partitions/partitions.js';
 
 type ErrorClass = new (message: string) => Error;
 

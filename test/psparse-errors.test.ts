@@ -13,8 +13,8 @@ import {
   type PData,
 } from '../src/index.js';
 import type { CsrMatrix } from '../src/kernels/csr.js';
-import { psparse, psparseRefill } from '../src/pdata/psparse.js';
-import { centralize, mul, PSparseMatrix, spmv } from '../src/pdata/psparse-matrix.js';
+import { psparse, psparseRefill } from '../src/sparse/psparse.js';
+import { centralize, mul, PSparseMatrix, spmv } from '../src/sparse/psparse-matrix.js';
 
 /** Contiguous blocks of `n` ids, part p owning `floor(p n / np) ..`; no ghosts. */
 function blocks(ranks: PData<number>, n: number): PRange {

@@ -9,8 +9,8 @@ import {
   type PData,
   type PRange,
 } from '../src/index.js';
-import { psparse } from '../src/pdata/psparse.js';
-import { centralize, spmv } from '../src/pdata/psparse-matrix.js';
+import { psparse } from '../src/sparse/psparse.js';
+import { centralize, spmv } from '../src/sparse/psparse-matrix.js';
 
 /** A random problem; ids in `triplets` are raw and reduced modulo the sizes (−1 stays ignored). */
 interface Problem {

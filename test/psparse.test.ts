@@ -4,7 +4,7 @@ import * as cases from './conformance/psparse.js';
 import type { CsrMatrix } from '../src/kernels/csr.js';
 import { jsKernels } from '../src/kernels/js-kernels.js';
 import { kernels } from '../src/kernels/select-kernels.js';
-import { compressCoo, csrFromCoo } from '../src/pdata/coo.js';
+import { compressCoo, csrFromCoo } from '../src/sparse/coo.js';
 
 conformanceSuite('psparse', cases);
 

@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, WorkerError } from '../src/errors.js';
-import { withThreads } from '../src/backends/threads/with-threads.js';
+import { withThreads } from '../src/run/with-threads.js';
 
 const failures = fileURLToPath(new URL('../dist/test/fixtures/threads/failures.js', import.meta.url));
 const failuresUrl = pathToFileURL(failures).href;

@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { withSequential } from '../src/index.js';
-import { withThreads } from '../src/backends/threads/with-threads.js';
+import { withThreads } from '../src/run/with-threads.js';
 import ringThousandRounds from './fixtures/threads/channel-ring.js';
 
 const ringDriver = fileURLToPath(new URL('../dist/test/fixtures/threads/channel-ring.js', import.meta.url));

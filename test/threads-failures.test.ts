@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CollectiveTimeoutError, InvalidArgumentError, WorkerError } from '../src/errors.js';
-import { withThreads, type ThreadsOptions } from '../src/backends/threads/with-threads.js';
+import { withThreads, type ThreadsOptions } from '../src/run/with-threads.js';
 
 const failures = fileURLToPath(new URL('../dist/test/fixtures/threads/failures.js', import.meta.url));
 const importFailure = fileURLToPath(new URL('../dist/test/fixtures/threads/import-failure.js', import.meta.url));

@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { withSequential } from '../src/index.js';
-import { withThreads } from '../src/backends/threads/with-threads.js';
+import { withThreads } from '../src/run/with-threads.js';
 import bigItems from './fixtures/threads/mailbox.js';
 
 const driver = fileURLToPath(new URL('../dist/test/fixtures/threads/mailbox.js', import.meta.url));

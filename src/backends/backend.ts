@@ -12,13 +12,11 @@
  *
  * @module
  */
+import type { KernelKind } from '../kernels/kernel-set.js';
 import type { Pending } from './pending.js';
 
 /** Which implementation a backend is. */
 export type BackendKind = 'sequential' | 'threads' | 'mpi';
-
-/** Which kernel implementation (SpMV, dot, axpy, ...) the run uses. */
-export type KernelKind = 'native' | 'js';
 
 /**
  * What one local part sends and receives through a {@link Channel}: neighbour part ids and, for

@@ -6,11 +6,11 @@
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';
-import type { Backend, Channel, ChannelOptions, ChannelPlan, KernelKind } from './backend.js';
+import type { Backend, Channel, ChannelOptions, ChannelPlan } from './backend.js';
+import type { KernelKind } from '../kernels/kernel-set.js';
 import { allgatherWidth } from './allgather-shape.js';
 import { channelRecvArrays, checkAllocationLength } from './part-storage.js';
 import { Pending } from './pending.js';
-import { PData } from '../pdata/pdata.js';
 import { kernelKind } from '../kernels/select-kernels.js';
 import { largeArrays } from '../kernels/large-arrays.js';
 
@@ -125,7 +125,7 @@ class SequentialChannel implements Channel {
 }
 
 /**
- * Backend holding all `np` parts in this process. Created by {@link withSequential}; exported for
+ * Backend holding all `np` parts in this process. Created by `withSequential`; exported for
  * tests and advanced use.
  */
 export class SequentialBackend implements Backend {
@@ -224,28 +224,5 @@ export class SequentialBackend implements Backend {
     if (items.length !== this.np) {
       throw new InvalidArgumentError(`expected one item per part (${this.np}), got ${items.length}`);
     }
-  }
-}
-
-/**
- * Runs a driver with all `np` parts in this process: `main(ranks)` is called once, with `ranks`
- * holding the part ids `0..np-1`. Resolves to what `main` returns (awaited).
- *
- * @throws InvalidArgumentError (as a rejection) when `np` is not an integer ≥ 1; a failing part
- * rejects with its error ({@link PartFailedError} naming the part for foreign errors).
- * @example
- * ```ts
- * const norms = await withSequential(4, (ranks) => {
- *   const rows = uniformPartition(ranks, 100);
- *   return norm(pfill(1, rows));
- * }); // 10
- * ```
- */
-export async function withSequential<R>(np: number, main: (ranks: PData<number>) => R): Promise<Awaited<R>> {
-  const backend = new SequentialBackend(np);
-  try {
-    return await main(new PData(backend, backend.localParts.slice()));
-  } finally {
-    backend.dispose();
   }
 }

@@ -6,8 +6,8 @@
  */
 import { InvalidArgumentError, NonFiniteValueError, PartitionMismatchError } from '../errors.js';
 import type { PData } from '../pdata/pdata.js';
-import { uniformPartition } from '../pdata/partitions.js';
-import type { PRange } from '../pdata/prange.js';
+import { uniformPartition } from '../partitions/partitions.js';
+import type { PRange } from '../partitions/prange.js';
 
 /** Boundary values g(x) at grid coordinates `x` (one entry per direction). */
 export type DirichletFunction = (x: number[]) => number;

@@ -6,7 +6,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import type { PData } from '../pdata/pdata.js';
-import { uniformPartition } from '../pdata/partitions.js';
+import { uniformPartition } from '../partitions/partitions.js';
 import {
   boundaryValue,
   checkGrid,

@@ -32,7 +32,9 @@
  * ```
  * @module
  */
-import type { KernelKind } from '../backends/backend.js';
+
+/** Which kernel implementation (SpMV, dot, axpy, ...) a run uses: the native addon or the JavaScript twins. */
+export type KernelKind = 'native' | 'js';
 
 /**
  * The hot loops on raw typed arrays: the same interface, and the same bits, whichever

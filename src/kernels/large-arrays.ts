@@ -14,7 +14,7 @@
  * @module
  */
 import { readFileSync } from 'node:fs';
-import type { KernelKind } from '../backends/backend.js';
+import type { KernelKind } from './kernel-set.js';
 import { BackendUnavailableError, InvalidArgumentError } from '../errors.js';
 import { loadPageBinding, type PageBinding } from './page-binding.js';
 import { kernelKind } from './select-kernels.js';

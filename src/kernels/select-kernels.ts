@@ -11,7 +11,7 @@
  *
  * @module
  */
-import type { KernelKind } from '../backends/backend.js';
+import type { KernelKind } from './kernel-set.js';
 import { BackendUnavailableError, InvalidArgumentError } from '../errors.js';
 import { jsKernels } from './js-kernels.js';
 import type { KernelSet } from './kernel-set.js';

@@ -5,9 +5,9 @@
  * @module
  */
 import { DimensionMismatchError, InvalidArgumentError } from '../errors.js';
-import { checkSameOwn } from '../pdata/prange.js';
-import type { PSparseMatrix } from '../pdata/psparse-matrix.js';
-import type { PVector } from '../pdata/pvector.js';
+import { checkSameOwn } from '../partitions/prange.js';
+import type { PSparseMatrix } from '../sparse/psparse-matrix.js';
+import type { PVector } from '../vectors/pvector.js';
 import { jacobi, type Preconditioner } from './preconditioners.js';
 
 /**

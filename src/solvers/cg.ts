@@ -8,10 +8,10 @@
  */
 import { InvalidArgumentError, PartitionMismatchError } from '../errors.js';
 import { kernels } from '../kernels/select-kernels.js';
-import { checkSameOwn } from '../pdata/prange.js';
-import { spmv, type PSparseMatrix } from '../pdata/psparse-matrix.js';
-import { consistent, pzeros, type PVector } from '../pdata/pvector.js';
-import { axpy, copyInto, dot, norm, partialsBuffer, sumPartials, sumPartialsInto } from '../pdata/vector-ops.js';
+import { checkSameOwn } from '../partitions/prange.js';
+import { spmv, type PSparseMatrix } from '../sparse/psparse-matrix.js';
+import { consistent, pzeros, type PVector } from '../vectors/pvector.js';
+import { axpy, copyInto, dot, norm, partialsBuffer, sumPartials, sumPartialsInto } from '../vectors/vector-ops.js';
 import {
   checkCgMatrix,
   checkCgOptions,

@@ -7,9 +7,9 @@
 import { DimensionMismatchError, InvalidArgumentError } from '../errors.js';
 import { largeArrays } from '../kernels/large-arrays.js';
 import type { PData } from '../pdata/pdata.js';
-import type { PSparseMatrix } from '../pdata/psparse-matrix.js';
-import { checkSameOwn, type PRange } from '../pdata/prange.js';
-import type { PVector } from '../pdata/pvector.js';
+import type { PSparseMatrix } from '../sparse/psparse-matrix.js';
+import { checkSameOwn, type PRange } from '../partitions/prange.js';
+import type { PVector } from '../vectors/pvector.js';
 
 /**
  * An approximation M⁻¹ of the inverse of a matrix, applied once per CG iteration.

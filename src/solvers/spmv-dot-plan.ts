@@ -8,9 +8,9 @@ import type { Backend } from '../backends/backend.js';
 import { compactCsr, type CompactCsr } from '../kernels/compact-csr.js';
 import { entryRowSpan } from '../kernels/csr.js';
 import { kernels } from '../kernels/select-kernels.js';
-import type { PSparseMatrix } from '../pdata/psparse-matrix.js';
-import type { PVector } from '../pdata/pvector.js';
-import { partialsBuffer, sumPartials } from '../pdata/vector-ops.js';
+import type { PSparseMatrix } from '../sparse/psparse-matrix.js';
+import type { PVector } from '../vectors/pvector.js';
+import { partialsBuffer, sumPartials } from '../vectors/vector-ops.js';
 
 /**
  * One part's row ranges, with the `subarray` views the kernels need made once. Rows

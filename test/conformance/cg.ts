@@ -16,10 +16,10 @@ import {
 } from '../../src/index.js';
 import { laplacianFdm, type DirichletFunction } from '../../src/gallery/laplacian-fdm.js';
 import { laplacianFem } from '../../src/gallery/laplacian-fem.js';
-import { uniformPartition } from '../../src/pdata/partitions.js';
-import { mul, type PSparseMatrix } from '../../src/pdata/psparse-matrix.js';
-import { psparse } from '../../src/pdata/psparse.js';
-import { pvectorFromCoo } from '../../src/pdata/pvector-from-coo.js';
+import { uniformPartition } from '../../src/partitions/partitions.js';
+import { mul, type PSparseMatrix } from '../../src/sparse/psparse-matrix.js';
+import { psparse } from '../../src/sparse/psparse.js';
+import { pvectorFromCoo } from '../../src/vectors/pvector-from-coo.js';
 import { entryRowSpan } from '../../src/kernels/csr.js';
 import type { CgIterationInfo, CgResult } from '../../src/solvers/cg-options.js';
 import { CgSolver, cg } from '../../src/solvers/cg.js';

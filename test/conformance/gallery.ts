@@ -3,10 +3,10 @@ import { gather, getAny, pmap, type PData } from '../../src/index.js';
 import type { CsrMatrix } from '../../src/kernels/csr.js';
 import { laplacianFdm, type LaplacianProblem } from '../../src/gallery/laplacian-fdm.js';
 import { laplacianFem } from '../../src/gallery/laplacian-fem.js';
-import { centralize, mul, type PSparseMatrix } from '../../src/pdata/psparse-matrix.js';
-import { psparse } from '../../src/pdata/psparse.js';
-import { pvectorFromCoo } from '../../src/pdata/pvector-from-coo.js';
-import { pvector, type PVector } from '../../src/pdata/pvector.js';
+import { centralize, mul, type PSparseMatrix } from '../../src/sparse/psparse-matrix.js';
+import { psparse } from '../../src/sparse/psparse.js';
+import { pvectorFromCoo } from '../../src/vectors/pvector-from-coo.js';
+import { pvector, type PVector } from '../../src/vectors/pvector.js';
 import { coordsOf, partsFor } from './grid.js';
 
 function product(sizes: readonly number[]): number {

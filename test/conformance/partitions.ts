@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { LocalIndices, OwnBox, OwnList, OwnRange, PRange, gather, getAny, type PData } from '../../src/index.js';
-import { findOwner, unionGhost } from '../../src/pdata/find-owner.js';
-import { partitionFromOwners, uniformPartition, variablePartition } from '../../src/pdata/partitions.js';
+import { findOwner, unionGhost } from '../../src/partitions/find-owner.js';
+import { partitionFromOwners, uniformPartition, variablePartition } from '../../src/partitions/partitions.js';
 import { onParts } from './case.js';
 
 /** Expected own ids, ghost ids and ghost owners of one part. */

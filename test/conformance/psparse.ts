@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { LocalIndices, OwnList, PRange, pvector, pzeros, uniformPartition, type PData } from '../../src/index.js';
 import type { CsrMatrix } from '../../src/kernels/csr.js';
-import { psparse, psparseRefill } from '../../src/pdata/psparse.js';
-import { centralize, mul, spmv } from '../../src/pdata/psparse-matrix.js';
+import { psparse, psparseRefill } from '../../src/sparse/psparse.js';
+import { centralize, mul, spmv } from '../../src/sparse/psparse-matrix.js';
 import { onParts } from './case.js';
 
 const N = 10;

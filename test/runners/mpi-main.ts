@@ -4,7 +4,7 @@
  * `dist/test/conformance/<moduleName>.js` and runs its export `<exportName>` under `withMpi`.
  * A failing check aborts the job (non-zero exit, the rank's stack on stderr).
  */
-import { withMpi } from '../../src/backends/mpi/with-mpi.js';
+import { withMpi } from '../../src/run/with-mpi.js';
 import type { Case } from '../conformance/case.js';
 
 const [moduleName, exportName, np] = process.argv.slice(2);

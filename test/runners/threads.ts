@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { withThreads } from '../../src/backends/threads/with-threads.js';
+import { withThreads } from '../../src/run/with-threads.js';
 import type { BackendRunner } from './runner.js';
 
 /** Conformance modules run in workers from their compiled JavaScript (`npm test` builds first). */

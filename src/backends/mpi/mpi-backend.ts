@@ -8,7 +8,8 @@
  */
 import { deserialize, serialize } from 'node:v8';
 import { InvalidArgumentError } from '../../errors.js';
-import type { Backend, Channel, ChannelOptions, ChannelPlan, KernelKind } from '../backend.js';
+import type { Backend, Channel, ChannelOptions, ChannelPlan } from '../backend.js';
+import type { KernelKind } from '../../kernels/kernel-set.js';
 import { allgatherWidth } from '../allgather-shape.js';
 import { channelRecvArrays, checkAllocationLength } from '../part-storage.js';
 import { Pending } from '../pending.js';

@@ -18,7 +18,8 @@ import v8 from 'node:v8';
 import { InvalidArgumentError } from '../../errors.js';
 import { ALL_PARTS } from './rendezvous.js';
 import type { PeerPorts } from './peer-ports.js';
-import type { SharedBuffers, SharedState } from './shared-state.js';
+import type { SharedBuffers } from './messages.js';
+import type { SharedState } from './shared-state.js';
 
 /** One serialized item and its recipient (a part id or {@link ALL_PARTS}). */
 export interface Letter {

@@ -4,7 +4,31 @@
  *
  * @module
  */
-import type { ThreadsBackendInit } from './threads-backend.js';
+import type { MessagePort } from 'node:worker_threads';
+
+/** The shared buffers of a run, created by the supervisor and handed to every worker. */
+export interface SharedBuffers {
+  readonly control: SharedArrayBuffer;
+  readonly scalars: SharedArrayBuffer;
+  /** `2 * np` initial outboxes: part p's outbox of parity k is `outboxes[2 * p + k]`. */
+  readonly outboxes: readonly SharedArrayBuffer[];
+}
+
+/** What a `ThreadsBackend` is built from (in a worker, from its `workerData`). */
+export interface ThreadsBackendInit {
+  readonly partId: number;
+  readonly np: number;
+  readonly buffers: SharedBuffers;
+  /** `ports[q]` talks to part q's worker; `null` at `partId`. */
+  readonly ports: readonly (MessagePort | null)[];
+  /** How long a part waits in a collective before it reports the missing parts, in ms. */
+  readonly collectiveTimeoutMs: number;
+  /** Whether waits spin briefly before sleeping (only sensible while parts ≤ cores). */
+  readonly spin: boolean;
+  /** `performance.timeOrigin + performance.now()` of the supervisor at start: origin of `wtime`. */
+  readonly originMs: number;
+}
+
 
 /** What the supervisor hands each worker as `workerData`: its backend and what to run. */
 export interface WorkerInit extends ThreadsBackendInit {

@@ -15,6 +15,7 @@
  *
  * @module
  */
+import type { SharedBuffers } from './messages.js';
 
 /** Int32 words per cache line. */
 const LINE = 16;
@@ -79,14 +80,6 @@ export function kindName(kind: number): string {
 
 /** Initial size of an outbox in bytes; an owner replaces its outbox by a larger one when needed. */
 const INITIAL_OUTBOX_BYTES = 4096;
-
-/** The shared buffers of a run, created by the supervisor and handed to every worker. */
-export interface SharedBuffers {
-  readonly control: SharedArrayBuffer;
-  readonly scalars: SharedArrayBuffer;
-  /** `2 * np` initial outboxes: part p's outbox of parity k is `outboxes[2 * p + k]`. */
-  readonly outboxes: readonly SharedArrayBuffer[];
-}
 
 /** Allocates the shared buffers of a run of `np` parts. */
 export function allocateSharedBuffers(np: number): SharedBuffers {

@@ -9,8 +9,8 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { CollectiveTimeoutError, InvalidArgumentError, WorkerError } from '../../errors.js';
 import { reviveError } from './error-transport.js';
-import type { BadExportMessage, WorkerInit, WorkerMessage } from './messages.js';
-import { allocateSharedBuffers, SharedState, type SharedBuffers } from './shared-state.js';
+import type { BadExportMessage, SharedBuffers, WorkerInit, WorkerMessage } from './messages.js';
+import { allocateSharedBuffers, SharedState } from './shared-state.js';
 
 /** How long workers get to exit by themselves once the run is over, in ms. */
 const GRACE_MS = 200;

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { MessagePort } from 'node:worker_threads';
-import type { Backend, Channel, ChannelOptions, ChannelPlan, KernelKind } from '../backend.js';
+import type { Backend, Channel, ChannelOptions, ChannelPlan } from '../backend.js';
+import type { KernelKind } from '../../kernels/kernel-set.js';
 import { allgatherWidth } from '../allgather-shape.js';
 import { checkAllocationLength } from '../part-storage.js';
 import { Pending } from '../pending.js';
@@ -15,25 +15,11 @@ import { openChannel } from './channel-setup.js';
 import { PeerPorts } from './peer-ports.js';
 import { encode, Mailbox, type Letter } from './mailbox.js';
 import { ALL_PARTS, NO_ROOT, Rendezvous } from './rendezvous.js';
-import { Kind, SharedState, type SharedBuffers } from './shared-state.js';
+import type { ThreadsBackendInit } from './messages.js';
+import { Kind, SharedState } from './shared-state.js';
 import { Waiter } from './waiting.js';
 import { kernelKind } from '../../kernels/select-kernels.js';
 import { largeArrays } from '../../kernels/large-arrays.js';
-
-/** What a {@link ThreadsBackend} is built from (in a worker, from its `workerData`). */
-export interface ThreadsBackendInit {
-  readonly partId: number;
-  readonly np: number;
-  readonly buffers: SharedBuffers;
-  /** `ports[q]` talks to part q's worker; `null` at `partId`. */
-  readonly ports: readonly (MessagePort | null)[];
-  /** How long a part waits in a collective before it reports the missing parts, in ms. */
-  readonly collectiveTimeoutMs: number;
-  /** Whether waits spin briefly before sleeping (only sensible while parts ≤ cores). */
-  readonly spin: boolean;
-  /** `performance.timeOrigin + performance.now()` of the supervisor at start: origin of `wtime`. */
-  readonly originMs: number;
-}
 
 function checkPart(np: number, part: number, what: string, me: number): void {
   if (!Number.isInteger(part) || part < 0 || part >= np) {

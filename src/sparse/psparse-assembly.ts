@@ -9,9 +9,9 @@
 import type { CsrMatrix } from '../kernels/csr.js';
 import { largeArrays } from '../kernels/large-arrays.js';
 import { compressCoo } from './coo.js';
-import type { ExchangeGraph } from './exchange.js';
-import type { LocalIndices } from './local-indices.js';
-import type { PData } from './pdata.js';
+import type { ExchangeGraph } from '../pdata/exchange.js';
+import type { LocalIndices } from '../partitions/local-indices.js';
+import type { PData } from '../pdata/pdata.js';
 
 /** Slot (or route) of a triplet that is ignored (negative row or column id). */
 export const IGNORED = -1;

@@ -9,11 +9,11 @@ import type { CsrMatrix } from '../kernels/csr.js';
 import { kernels } from '../kernels/select-kernels.js';
 import { DimensionMismatchError, InvalidArgumentError, PartitionMismatchError } from '../errors.js';
 import { csrFromCoo } from './coo.js';
-import { pmap, type PData } from './pdata.js';
-import { gather, getAny, reduction } from './primitives.js';
-import { checkSameOwn, type PRange } from './prange.js';
+import { pmap, type PData } from '../pdata/pdata.js';
+import { gather, getAny, reduction } from '../pdata/primitives.js';
+import { checkSameOwn, type PRange } from '../partitions/prange.js';
 import type { PSparseAssembly } from './psparse-assembly.js';
-import { pzeros, type PVector } from './pvector.js';
+import { pzeros, type PVector } from '../vectors/pvector.js';
 
 const MAX_INT32 = 0x7fffffff;
 

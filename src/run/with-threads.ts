@@ -8,8 +8,8 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { InvalidArgumentError } from '../../errors.js';
-import { Supervisor, type RunConfig } from './supervisor.js';
+import { InvalidArgumentError } from '../errors.js';
+import { Supervisor, type RunConfig } from '../backends/threads/supervisor.js';
 
 /** Options of {@link withThreads}. */
 export interface ThreadsOptions {
@@ -70,8 +70,8 @@ function collectiveTimeoutMs(option: number | undefined): number {
 function workerScript(): URL {
   const here = import.meta.url;
   const script = here.endsWith('.ts')
-    ? new URL('../../../dist/src/backends/threads/worker.js', here)
-    : new URL('./worker.js', here);
+    ? new URL('../../dist/src/run/threads-worker.js', here)
+    : new URL('./threads-worker.js', here);
   if (!existsSync(fileURLToPath(script))) {
     throw new InvalidArgumentError(`the compiled worker script ${fileURLToPath(script)} is missing: build first (npm run build)`);
   }

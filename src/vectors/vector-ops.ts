@@ -8,7 +8,7 @@
 import type { Backend } from '../backends/backend.js';
 import { InvalidArgumentError } from '../errors.js';
 import { kernels } from '../kernels/select-kernels.js';
-import { checkSameOwn } from './prange.js';
+import { checkSameOwn } from '../partitions/prange.js';
 import type { PVector } from './pvector.js';
 
 interface ReductionBuffers {

@@ -5,12 +5,12 @@
  */
 import { writeSync } from 'node:fs';
 import { inspect } from 'node:util';
-import { BackendUnavailableError, InvalidArgumentError } from '../../errors.js';
-import { PData } from '../../pdata/pdata.js';
-import type { MpiBinding } from './binding.js';
-import { loadMpiBinding } from './load-binding.js';
-import { MpiBackend } from './mpi-backend.js';
-import { pinOpenBlasToOneThread } from '../../dense/openblas-threads.js';
+import { BackendUnavailableError, InvalidArgumentError } from '../errors.js';
+import { PData } from '../pdata/pdata.js';
+import type { MpiBinding } from '../backends/mpi/binding.js';
+import { loadMpiBinding } from '../backends/mpi/load-binding.js';
+import { MpiBackend } from '../backends/mpi/mpi-backend.js';
+import { pinOpenBlasToOneThread } from '../dense/openblas-threads.js';
 
 /** Options of {@link withMpi}. */
 export interface WithMpiOptions {

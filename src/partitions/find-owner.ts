@@ -5,9 +5,9 @@
  * @module
  */
 import { IndexOutOfRangeError, InvalidArgumentError } from '../errors.js';
-import { exchange, exchangeGraph } from './exchange.js';
+import { exchange, exchangeGraph } from '../pdata/exchange.js';
 import { LocalIndices } from './local-indices.js';
-import { type PData, pmap, sameBackend } from './pdata.js';
+import { type PData, pmap, sameBackend } from '../pdata/pdata.js';
 import { PRange } from './prange.js';
 import { blockOwner, blockStart } from './uniform-partition.js';
 

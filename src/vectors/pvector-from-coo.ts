@@ -5,9 +5,9 @@
  */
 import type { Pending } from '../backends/pending.js';
 import { DimensionMismatchError, IndexOutOfRangeError, NonFiniteValueError } from '../errors.js';
-import { findOwner, unionGhost } from './find-owner.js';
-import { pmap, sameBackend, type PData } from './pdata.js';
-import type { PRange } from './prange.js';
+import { findOwner, unionGhost } from '../partitions/find-owner.js';
+import { pmap, sameBackend, type PData } from '../pdata/pdata.js';
+import type { PRange } from '../partitions/prange.js';
 import { assemble, pzeros, type PVector } from './pvector.js';
 import { copyInto } from './vector-ops.js';
 

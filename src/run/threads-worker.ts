@@ -7,14 +7,14 @@
  * @module
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { InvalidArgumentError, PartFailedError, WorkerError } from '../../errors.js';
-import { PData } from '../../pdata/pdata.js';
-import { serializeError } from './error-transport.js';
-import type { WorkerInit, WorkerMessage } from './messages.js';
-import { Kind, SharedState } from './shared-state.js';
-import { ThreadsBackend } from './threads-backend.js';
-import { Waiter, type WaitSite } from './waiting.js';
-import { pinOpenBlasToOneThread } from '../../dense/openblas-threads.js';
+import { InvalidArgumentError, PartFailedError, WorkerError } from '../errors.js';
+import { PData } from '../pdata/pdata.js';
+import { serializeError } from '../backends/threads/error-transport.js';
+import type { WorkerInit, WorkerMessage } from '../backends/threads/messages.js';
+import { Kind, SharedState } from '../backends/threads/shared-state.js';
+import { ThreadsBackend } from '../backends/threads/threads-backend.js';
+import { Waiter, type WaitSite } from '../backends/threads/waiting.js';
+import { pinOpenBlasToOneThread } from '../dense/openblas-threads.js';
 
 type Driver = (ranks: PData<number>) => unknown;
 

@@ -7,10 +7,10 @@
 import type { Channel } from '../backends/backend.js';
 import { Pending } from '../backends/pending.js';
 import { DimensionMismatchError, InvalidArgumentError, PartitionMismatchError } from '../errors.js';
-import { ghostPlan, type GhostPlan } from './ghost-plan.js';
-import type { LocalIndices } from './local-indices.js';
-import { PData } from './pdata.js';
-import type { PRange } from './prange.js';
+import { ghostPlan, type GhostPlan } from '../partitions/ghost-plan.js';
+import type { LocalIndices } from '../partitions/local-indices.js';
+import { PData } from '../pdata/pdata.js';
+import type { PRange } from '../partitions/prange.js';
 
 type Direction = 'toGhosts' | 'toOwners';
 

@@ -7,7 +7,7 @@
 import type { Backend } from '../backends/backend.js';
 import { InvalidArgumentError, PartitionMismatchError } from '../errors.js';
 import type { LocalIndices } from './local-indices.js';
-import type { PData } from './pdata.js';
+import type { PData } from '../pdata/pdata.js';
 
 /** Global id → owning part, computed without communication (block partitions, owner arrays). */
 export type OwnerFunction = (gid: number) => number;

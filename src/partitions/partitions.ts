@@ -8,8 +8,8 @@
 import { DimensionMismatchError, InvalidArgumentError } from '../errors.js';
 import { LocalIndices } from './local-indices.js';
 import { OwnList, OwnRange } from './own-ids.js';
-import { type PData, sameBackend } from './pdata.js';
-import { gather, getAny } from './primitives.js';
+import { type PData, sameBackend } from '../pdata/pdata.js';
+import { gather, getAny } from '../pdata/primitives.js';
 import { PRange } from './prange.js';
 
 export { uniformPartition, type UniformPartitionOptions } from './uniform-partition.js';

@@ -7,8 +7,8 @@
  */
 import type { ChannelPlan } from '../backends/backend.js';
 import { InvalidArgumentError } from '../errors.js';
-import { exchange, exchangeGraph } from './exchange.js';
-import type { PData } from './pdata.js';
+import { exchange, exchangeGraph } from '../pdata/exchange.js';
+import type { PData } from '../pdata/pdata.js';
 import type { PRange } from './prange.js';
 
 /** One part's ghost-exchange plan. Segment `i` of each list belongs to neighbour `i`. */

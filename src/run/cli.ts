@@ -15,11 +15,11 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { withSequential } from './backends/sequential.js';
-import { withMpi } from './backends/mpi/with-mpi.js';
-import { withThreads } from './backends/threads/with-threads.js';
-import { InvalidArgumentError, PartitionedArraysError } from './errors.js';
-import type { PData } from './pdata/pdata.js';
+import { withSequential } from './with-sequential.js';
+import { withMpi } from './with-mpi.js';
+import { withThreads } from './with-threads.js';
+import { InvalidArgumentError, PartitionedArraysError } from '../errors.js';
+import type { PData } from '../pdata/pdata.js';
 
 const USAGE = 'usage: pa run --backend sequential|threads|mpi [--np N] [--export NAME] driver.js [args...]';
 const FLAGS = ['--backend', '--np', '--export'];

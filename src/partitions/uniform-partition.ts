@@ -8,7 +8,7 @@
 import { InvalidArgumentError, PartitionMismatchError } from '../errors.js';
 import { LocalIndices } from './local-indices.js';
 import { OwnBox, OwnRange } from './own-ids.js';
-import type { PData } from './pdata.js';
+import type { PData } from '../pdata/pdata.js';
 import { type OwnerFunction, PRange } from './prange.js';
 
 /** Options of the N-D {@link uniformPartition}. */

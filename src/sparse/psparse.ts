@@ -21,11 +21,11 @@ import {
   NonFiniteValueError,
   PartitionMismatchError,
 } from '../errors.js';
-import { exchange, exchangeGraph } from './exchange.js';
-import { findOwner, unionGhost } from './find-owner.js';
-import { LocalIndices } from './local-indices.js';
-import { pmap, type PData } from './pdata.js';
-import { PRange } from './prange.js';
+import { exchange, exchangeGraph } from '../pdata/exchange.js';
+import { findOwner, unionGhost } from '../partitions/find-owner.js';
+import { LocalIndices } from '../partitions/local-indices.js';
+import { pmap, type PData } from '../pdata/pdata.js';
+import { PRange } from '../partitions/prange.js';
 import {
   addLocal,
   addReceived,
