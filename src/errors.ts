@@ -200,3 +200,30 @@ export class BackendUnavailableError extends PartitionedArraysError {
     this.fixes = Object.freeze([...fixes]);
   }
 }
+
+/**
+ * Every class of the {@link PartitionedArraysError} family, keyed by its name (the `name` of its
+ * instances). It is the one list of the family: the Threads backend rebuilds an error that crossed
+ * from a worker as an instance of the class found here (so `instanceof`, `code` and the class's
+ * fields survive the trip), and a test checks that it holds every such class the package exports.
+ * A new error class is added here, in this file. Frozen.
+ *
+ * @example
+ * ```ts
+ * const Class = ERROR_CLASSES['CollectiveTimeoutError']; // the class itself
+ * Object.keys(ERROR_CLASSES); // ['PartitionedArraysError', 'InvalidArgumentError', ...]
+ * ```
+ */
+export const ERROR_CLASSES = Object.freeze({
+  PartitionedArraysError,
+  InvalidArgumentError,
+  DimensionMismatchError,
+  PartitionMismatchError,
+  IndexOutOfRangeError,
+  NonFiniteValueError,
+  PartFailedError,
+  WorkerError,
+  CollectiveTimeoutError,
+  MpiError,
+  BackendUnavailableError,
+});

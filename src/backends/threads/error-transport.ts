@@ -5,21 +5,15 @@
  * @module
  */
 import { AssertionError } from 'node:assert';
-import {
-  CollectiveTimeoutError,
-  DimensionMismatchError,
-  IndexOutOfRangeError,
-  InvalidArgumentError,
-  NonFiniteValueError,
-  PartFailedError,
-  PartitionedArraysError,
-  PartitionMismatchError,
-  WorkerError,
-} from '../../errors.js';
+import { ERROR_CLASSES } from '../../errors.js';
 import type { SerializedError } from './messages.js';
 
-/** Classes revived by name; anything else becomes an `Error` with the original name. */
-const CLASSES: Record<string, { prototype: Error }> = {
+/**
+ * Classes revived by name: the built-in errors and every partitioned-arrays error (the registry of
+ * errors.ts, so a new error class crosses threads without a change here); anything else becomes an
+ * `Error` with the original name.
+ */
+const CLASSES: Readonly<Record<string, { prototype: Error }>> = {
   Error,
   TypeError,
   RangeError,
@@ -28,15 +22,7 @@ const CLASSES: Record<string, { prototype: Error }> = {
   EvalError,
   URIError,
   AssertionError,
-  PartitionedArraysError,
-  InvalidArgumentError,
-  DimensionMismatchError,
-  PartitionMismatchError,
-  IndexOutOfRangeError,
-  NonFiniteValueError,
-  PartFailedError,
-  WorkerError,
-  CollectiveTimeoutError,
+  ...ERROR_CLASSES,
 };
 
 const SKIPPED = new Set(['name', 'message', 'stack', 'cause']);
@@ -68,7 +54,7 @@ export function serializeError(thrown: unknown, depth = 0): SerializedError {
  */
 export function reviveError(serialized: SerializedError): unknown {
   if (serialized.kind === 'value') return serialized.value ?? serialized.text;
-  const proto = (CLASSES[serialized.name] ?? Error).prototype;
+  const proto = (Object.hasOwn(CLASSES, serialized.name) ? CLASSES[serialized.name] : Error).prototype;
   const error = Object.create(proto) as Error;
   const hidden = (key: string, value: unknown): void => {
     Object.defineProperty(error, key, { value, writable: true, configurable: true, enumerable: false });
