@@ -1,7 +1,10 @@
 /**
  * The Sequential backend: every part lives in this process, for debugging in a REPL. It is as
- * strict as MPI: items that cross parts are deep copies, and exchange graphs and channel plans are
- * checked for consistency (where MPI would hang, this throws).
+ * strict as a distributed run: its arguments are checked by the shared seam checks (the same
+ * messages as Threads and MPI), items that cross parts are copied with the same rules (what MPI
+ * cannot send is refused here too), a collective called inside one part's code is refused, and
+ * exchange graphs and channel plans are checked for consistency (where MPI would hang, this
+ * throws).
  *
  * @module
  */
@@ -9,22 +12,36 @@ import { InvalidArgumentError } from '../errors.js';
 import type { Backend, Channel, ChannelOptions, ChannelPlan } from './backend.js';
 import type { KernelKind } from '../kernels/kernel-set.js';
 import { allgatherWidth } from './allgather-shape.js';
+import { checkNotInPartCode } from './part-scope.js';
 import { channelRecvArrays, checkAllocationLength } from './part-storage.js';
 import { Pending } from './pending.js';
+import {
+  checkChannelPlan,
+  checkExchangeSide,
+  checkLocalItems,
+  checkPartId,
+  checkScatterSource,
+  copyItem,
+} from './seam-checks.js';
+import { describeValue } from '../argument-checks.js';
 import { kernelKind } from '../kernels/select-kernels.js';
 import { largeArrays } from '../kernels/large-arrays.js';
 
-function copyItem<T>(item: T): T {
-  return typeof item === 'object' && item !== null ? structuredClone(item) : item;
-}
+/**
+ * Most parts a Sequential run may have: 2^20. Every PData of the run holds one item per part in
+ * this process, so a million parts already cost tens of megabytes per PData; a larger count is a
+ * mistake (a size passed as a part count), refused before anything is allocated.
+ */
+const MAX_SEQUENTIAL_PARTS = 2 ** 20;
 
-function checkPart(np: number, part: number, what: string): void {
-  if (!Number.isInteger(part) || part < 0 || part >= np) {
-    throw new InvalidArgumentError(`${what} must be a part id in 0..${np - 1}, got ${String(part)}`);
-  }
-}
+/**
+ * Most items a gather to `'all'` may create on the Sequential backend, where every one of the np
+ * parts receives its own copy of all np items: np² items in one process. 2^24 allows 4096 parts
+ * (about 130 MB of array slots for numbers); beyond it the call is refused before allocating.
+ */
+const MAX_GATHER_ALL_ITEMS = 2 ** 24;
 
-/** Where part q's k-th receive segment comes from: (sending part, index in its snd list). */
+/** Where part q's k-th receive segment comes from: its index in the sending part's snd list. */
 function matchNeighbours(
   np: number,
   snd: readonly (ArrayLike<number>)[],
@@ -33,9 +50,7 @@ function matchNeighbours(
   const pending = new Map<string, number[]>();
   for (let p = 0; p < np; p++) {
     for (let k = 0; k < snd[p].length; k++) {
-      const q = snd[p][k];
-      checkPart(np, q, `part ${p} send target`);
-      const key = `${p}->${q}`;
+      const key = `${p}->${snd[p][k]}`;
       const list = pending.get(key) ?? [];
       list.push(k);
       pending.set(key, list);
@@ -46,7 +61,6 @@ function matchNeighbours(
     const from = new Int32Array(rcv[q].length);
     for (let k = 0; k < rcv[q].length; k++) {
       const p = rcv[q][k];
-      checkPart(np, p, `part ${q} receive source`);
       const list = pending.get(`${p}->${q}`);
       const j = list?.shift();
       if (j === undefined) {
@@ -135,43 +149,63 @@ export class SequentialBackend implements Backend {
   readonly localParts: readonly number[];
   private readonly t0 = performance.now();
 
-  /** @throws InvalidArgumentError when `np` is not an integer ≥ 1. */
+  /**
+   * @throws InvalidArgumentError when `np` is not an integer ≥ 1, or exceeds 2^20 = 1048576
+   * (checked before anything is allocated).
+   */
   constructor(np: number) {
     if (!Number.isInteger(np) || np < 1) {
-      throw new InvalidArgumentError(`np must be an integer >= 1, got ${String(np)}`);
+      throw new InvalidArgumentError(`np must be an integer >= 1, got ${describeValue(np)}`);
+    }
+    if (np > MAX_SEQUENTIAL_PARTS) {
+      throw new InvalidArgumentError(
+        `np must be at most ${MAX_SEQUENTIAL_PARTS} on the Sequential backend (every part lives in this process), got ${np}`,
+      );
     }
     this.np = np;
     this.localParts = Object.freeze(Array.from({ length: np }, (_, p) => p));
   }
 
+  /**
+   * @throws InvalidArgumentError for a gather to `'all'` of more than 4096 parts (np² copies in
+   * this process), and as every backend for bad arguments or an item that cannot be copied.
+   */
   gather<T>(items: readonly T[], destination: number | 'all'): T[][] {
-    this.checkItems(items);
-    if (destination !== 'all') checkPart(this.np, destination, 'gather destination');
-    return this.localParts.map((p) =>
-      destination === 'all' || destination === p ? items.map(copyItem) : [],
-    );
+    checkNotInPartCode('gather');
+    const { np } = this;
+    checkLocalItems(items, np, 'gather');
+    if (destination !== 'all') {
+      checkPartId(np, destination, 'gather destination');
+      const gathered = items.map((item, p) => copyItem(item, 'gather', p));
+      return this.localParts.map((p) => (p === destination ? gathered : []));
+    }
+    if (np * np > MAX_GATHER_ALL_ITEMS) {
+      throw new InvalidArgumentError(
+        `gather: to 'all' on the Sequential backend every one of the ${np} parts gets a copy of all ${np} items: ` +
+          `${np * np} items in this process, more than the limit of ${MAX_GATHER_ALL_ITEMS}; gather to one part, or use reduction or multicast`,
+      );
+    }
+    return this.localParts.map(() => items.map((item, p) => copyItem(item, 'gather', p)));
   }
 
   scatter<T>(items: readonly (readonly T[])[], source: number): T[] {
-    this.checkItems(items);
-    checkPart(this.np, source, 'scatter source');
+    checkNotInPartCode('scatter');
+    checkLocalItems(items, this.np, 'scatter');
+    checkPartId(this.np, source, 'scatter source');
     const all = items[source];
-    if (!Array.isArray(all) || all.length !== this.np) {
-      throw new InvalidArgumentError(
-        `scatter: the source part must hold ${this.np} items (one per part), got ${Array.isArray(all) ? all.length : typeof all}`,
-        { partId: source },
-      );
-    }
-    return this.localParts.map((p) => copyItem(all[p]));
+    checkScatterSource(all, this.np, source);
+    return this.localParts.map((p) => copyItem(all[p], 'scatter', source));
   }
 
   multicast<T>(items: readonly T[], source: number): T[] {
-    this.checkItems(items);
-    checkPart(this.np, source, 'multicast source');
-    return this.localParts.map(() => copyItem(items[source]));
+    checkNotInPartCode('multicast');
+    checkLocalItems(items, this.np, 'multicast');
+    checkPartId(this.np, source, 'multicast source');
+    return this.localParts.map(() => copyItem(items[source], 'multicast', source));
   }
 
   allgatherFloat64(local: Float64Array, out: Float64Array): void {
+    checkNotInPartCode('allgatherFloat64');
     allgatherWidth(local, out, this.np, this.np);
     out.set(local);
   }
@@ -181,24 +215,22 @@ export class SequentialBackend implements Backend {
     snd: readonly ArrayLike<number>[],
     rcv: readonly ArrayLike<number>[],
   ): Pending<T[][]> {
-    this.checkItems(send);
-    for (let p = 0; p < this.np; p++) {
-      if (send[p].length !== snd[p].length) {
-        throw new InvalidArgumentError(
-          `exchange: ${send[p].length} items to send but ${snd[p].length} send targets`,
-          { partId: p },
-        );
-      }
-    }
+    checkNotInPartCode('exchange');
+    checkLocalItems(send, this.np, 'exchange');
+    checkLocalItems(snd, this.np, 'exchange send lists');
+    checkLocalItems(rcv, this.np, 'exchange receive lists');
+    for (let p = 0; p < this.np; p++) checkExchangeSide(this.np, send[p], snd[p], rcv[p], p);
     const source = matchNeighbours(this.np, snd, rcv);
     const received = rcv.map((from, q) =>
-      Array.from(from, (p, k) => copyItem(send[p][source[q][k]])),
+      Array.from(from, (p, k) => copyItem(send[p][source[q][k]], 'exchange', p)),
     );
     return new Pending(() => received);
   }
 
   createChannel(plans: readonly ChannelPlan[], options?: ChannelOptions): Channel {
-    this.checkItems(plans);
+    checkNotInPartCode('createChannel');
+    checkLocalItems(plans, this.np, 'createChannel');
+    for (let p = 0; p < this.np; p++) checkChannelPlan(this.np, plans[p], p);
     return new SequentialChannel(this.np, plans, options);
   }
 
@@ -209,7 +241,8 @@ export class SequentialBackend implements Backend {
   }
 
   barrier(): void {
-    // All parts run in this process, in order: there is nothing to wait for.
+    // All parts run in this process, in order: there is nothing to wait for, only misuse to catch.
+    checkNotInPartCode('barrier');
   }
 
   wtime(): number {
@@ -220,9 +253,4 @@ export class SequentialBackend implements Backend {
     // Holds no resources beyond memory.
   }
 
-  private checkItems(items: readonly unknown[]): void {
-    if (items.length !== this.np) {
-      throw new InvalidArgumentError(`expected one item per part (${this.np}), got ${items.length}`);
-    }
-  }
 }

@@ -3,9 +3,10 @@
  *
  * @module
  */
+import { checkOptions, describeValue, expectInstance } from '../argument-checks.js';
 import type { Pending } from '../backends/pending.js';
 import { InvalidArgumentError } from '../errors.js';
-import { PData, sameBackend } from './pdata.js';
+import { PData, pmap, sameBackend } from './pdata.js';
 import { gather, scatter } from './primitives.js';
 
 /**
@@ -18,7 +19,15 @@ export class ExchangeGraph {
   /** Per part, the ids of the parts it receives from. */
   readonly rcv: PData<Int32Array>;
 
+  /**
+   * Wraps given lists as they are (not checked for consistency: {@link exchangeGraph} builds
+   * checked lists).
+   * @throws InvalidArgumentError when `snd` or `rcv` is not a PData; PartitionMismatchError when
+   * they belong to different runs.
+   */
   constructor(snd: PData<Int32Array>, rcv: PData<Int32Array>) {
+    expectInstance(snd, PData, 'ExchangeGraph: snd');
+    expectInstance(rcv, PData, 'ExchangeGraph: rcv');
     sameBackend([snd, rcv]);
     this.snd = snd;
     this.rcv = rcv;
@@ -31,6 +40,9 @@ export class ExchangeGraph {
 }
 
 function toPartList(ids: ArrayLike<number>, np: number, partId: number, what: string): Int32Array {
+  if (!Array.isArray(ids) && !ArrayBuffer.isView(ids)) {
+    throw new InvalidArgumentError(`${what} must be an array of part ids, got ${describeValue(ids)}`, { partId });
+  }
   const out = Int32Array.from(ids);
   const seen = new Set<number>();
   for (let k = 0; k < out.length; k++) {
@@ -51,8 +63,8 @@ function toPartList(ids: ArrayLike<number>, np: number, partId: number, what: st
  * ascending). With `rcv` given nothing is discovered; with `symmetric: true` the receive lists are
  * the send lists.
  *
- * @throws InvalidArgumentError when a list names a part that does not exist, the part itself, or
- * a part twice.
+ * @throws InvalidArgumentError when `snd` (or `rcv`) is not a PData of arrays, the options have an
+ * unknown key, or a list names a part that does not exist, the part itself, or a part twice.
  * @example
  * ```ts
  * const graph = exchangeGraph(ranks.map((p) => [(p + 1) % np]));   // a ring
@@ -60,18 +72,21 @@ function toPartList(ids: ArrayLike<number>, np: number, partId: number, what: st
  */
 export function exchangeGraph(
   snd: PData<ArrayLike<number>>,
-  opts: { rcv?: PData<ArrayLike<number>>; symmetric?: boolean } = {},
+  opts?: { rcv?: PData<ArrayLike<number>>; symmetric?: boolean },
 ): ExchangeGraph {
+  expectInstance(snd, PData, 'exchangeGraph: snd');
+  const { rcv, symmetric } = checkOptions(opts, ['rcv', 'symmetric'], 'exchangeGraph');
+  if (rcv !== undefined) expectInstance(rcv, PData, 'exchangeGraph: rcv');
   const np = snd.np;
   const sndLists = snd.map((ids, p) => toPartList(ids, np, p, 'exchange graph send list'));
-  if (opts.rcv !== undefined) {
-    sameBackend([snd, opts.rcv]);
+  if (rcv !== undefined) {
+    sameBackend([snd, rcv]);
     return new ExchangeGraph(
       sndLists,
-      opts.rcv.map((ids, p) => toPartList(ids, np, p, 'exchange graph receive list')),
+      rcv.map((ids, p) => toPartList(ids, np, p, 'exchange graph receive list')),
     );
   }
-  if (opts.symmetric === true) return new ExchangeGraph(sndLists, sndLists);
+  if (symmetric === true) return new ExchangeGraph(sndLists, sndLists);
   const transposed = gather(sndLists, { destination: 0 }).map((all, p) => {
     if (p !== 0) return [];
     const rcvLists: number[][] = Array.from({ length: np }, () => []);
@@ -86,23 +101,26 @@ export function exchangeGraph(
  * items received from `graph.rcv[k]` in that order. Items are numbers or typed arrays (any
  * structured data works; they are copied).
  *
- * @throws InvalidArgumentError when a part's send list and its items differ in length.
+ * @throws InvalidArgumentError when `send` is not a PData, `graph` is not an ExchangeGraph, a
+ * part's items are not an array as long as its send list, or an item cannot be copied;
+ * PartitionMismatchError when they belong to different runs.
  * @example
  * ```ts
  * const received = exchange(ranks.map(() => [1, 2]), graph).wait();
  * ```
  */
 export function exchange<T>(send: PData<readonly T[]>, graph: ExchangeGraph): Pending<PData<T[]>> {
+  expectInstance(send, PData, 'exchange: send');
+  expectInstance(graph, ExchangeGraph, 'exchange: graph');
   const backend = sameBackend([send, graph.snd]);
-  send.forEach((items, p) => {
-    const targets = graph.snd.localItems[backend.localParts.indexOf(p)];
+  pmap((items: readonly T[], targets: Int32Array, p: number) => {
     if (!Array.isArray(items) || items.length !== targets.length) {
       throw new InvalidArgumentError(
         `exchange: part sends ${Array.isArray(items) ? items.length : 'no array of'} items but its send list has ${targets.length} targets`,
         { partId: p },
       );
     }
-  });
+  }, send, graph.snd);
   return backend
     .exchange(send.localItems, graph.snd.localItems, graph.rcv.localItems)
     .map((received) => new PData(backend, received));

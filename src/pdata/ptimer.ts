@@ -3,10 +3,11 @@
  *
  * @module
  */
+import { checkOptions, describeValue, expectInstance } from '../argument-checks.js';
 import { InvalidArgumentError } from '../errors.js';
 import { largeArrays } from '../kernels/large-arrays.js';
-import type { PData } from './pdata.js';
-import { gather, getAny } from './primitives.js';
+import { PData } from './pdata.js';
+import { gather, getAny, multicast } from './primitives.js';
 
 /** Statistics of one section over the parts, in seconds. */
 export interface SectionStatistics {
@@ -21,6 +22,27 @@ function formatSeconds(seconds: number): string {
   const sign = exponent.startsWith('-') ? '-' : '+';
   const digits = exponent.replace(/^[+-]/, '').padStart(2, '0');
   return `${mantissa}e${sign}${digits}`;
+}
+
+/** Min, max and average over the parts' records (each a list of [section, seconds]). */
+function sectionStatistics(records: readonly (readonly [string, number][])[]): Record<string, SectionStatistics> {
+  const all = records.map((entries) => new Map(entries));
+  const names: string[] = [];
+  for (const times of all) for (const name of times.keys()) if (!names.includes(name)) names.push(name);
+  const stats: Record<string, SectionStatistics> = {};
+  for (const name of names) {
+    let min = Infinity;
+    let max = -Infinity;
+    let total = 0;
+    for (const times of all) {
+      const t = times.get(name) ?? 0;
+      min = Math.min(min, t);
+      max = Math.max(max, t);
+      total += t;
+    }
+    stats[name] = { min, max, avg: total / all.length };
+  }
+  return stats;
 }
 
 /**
@@ -48,8 +70,12 @@ export class PTimer {
   private readonly sections: Map<string, number>[];
   private last: number;
 
-  /** Starts the clock. `ranks` names the run whose parts are timed. */
+  /**
+   * Starts the clock. `ranks` names the run whose parts are timed.
+   * @throws InvalidArgumentError when `ranks` is not a PData.
+   */
   constructor(ranks: PData<number>) {
+    expectInstance(ranks, PData, 'PTimer: ranks');
     this.ranks = ranks;
     this.sections = ranks.localItems.map(() => new Map());
     this.last = ranks.backend.wtime();
@@ -58,9 +84,14 @@ export class PTimer {
   /**
    * Restarts the clock. With `barrier: true` every part first waits for all the others
    * (collective), so the next section starts at the same time everywhere.
+   * @throws InvalidArgumentError for options other than `{ barrier?: boolean }`.
    */
-  tic(opts: { barrier?: boolean } = {}): void {
-    if (opts.barrier === true) this.ranks.backend.barrier();
+  tic(opts?: { barrier?: boolean }): void {
+    const { barrier } = checkOptions(opts, ['barrier'], 'PTimer.tic');
+    if (barrier !== undefined && typeof barrier !== 'boolean') {
+      throw new InvalidArgumentError(`PTimer.tic: barrier must be a boolean, got ${describeValue(barrier)}`);
+    }
+    if (barrier === true) this.ranks.backend.barrier();
     this.last = this.ranks.backend.wtime();
   }
 
@@ -71,7 +102,7 @@ export class PTimer {
    */
   toc(name: string): void {
     if (typeof name !== 'string' || name.length === 0) {
-      throw new InvalidArgumentError(`PTimer.toc: the section name must be a non-empty string, got ${String(name)}`);
+      throw new InvalidArgumentError(`PTimer.toc: the section name must be a non-empty string, got ${describeValue(name)}`);
     }
     const now = this.ranks.backend.wtime();
     const elapsed = now - this.last;
@@ -82,27 +113,14 @@ export class PTimer {
   /**
    * Minimum, maximum and average over the parts of each section's time, in seconds, in the order
    * sections were first recorded (a part that never recorded a section counts 0 s for it).
-   * Collective (the records are gathered on every part); the same object on every part.
+   * Collective: the records are gathered on part 0, which computes the statistics and multicasts
+   * them (O(np) memory, even with every part in one process); equal objects on every part.
    */
   statistics(): Record<string, SectionStatistics> {
-    const records = this.ranks.map((_, p) => [...this.sections[this.ranks.partIds.indexOf(p)]]);
-    const all = getAny(gather(records, { destination: 'all' })).map((entries) => new Map(entries));
-    const names: string[] = [];
-    for (const times of all) for (const name of times.keys()) if (!names.includes(name)) names.push(name);
-    const stats: Record<string, SectionStatistics> = {};
-    for (const name of names) {
-      let min = Infinity;
-      let max = -Infinity;
-      let total = 0;
-      for (const times of all) {
-        const t = times.get(name) ?? 0;
-        min = Math.min(min, t);
-        max = Math.max(max, t);
-        total += t;
-      }
-      stats[name] = { min, max, avg: total / all.length };
-    }
-    return stats;
+    let i = 0;
+    const records = this.ranks.map(() => [...this.sections[i++]]);
+    const stats = gather(records, { destination: 0 }).map((all, p) => (p === 0 ? sectionStatistics(all) : {}));
+    return getAny(multicast(stats, { source: 0 }));
   }
 
   /**
