@@ -8,6 +8,7 @@
  */
 import type { ChannelOptions, ChannelPlan } from '../backend.js';
 import { channelRecvArrays } from '../part-storage.js';
+import { checkChannelPlan } from '../seam-checks.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { allocateInbox, ThreadsChannel, type OutSegment } from './channel.js';
 import type { ChannelInboxMessage } from './messages.js';
@@ -23,25 +24,6 @@ export interface ChannelContext {
   readonly waiter: Waiter;
   readonly rendezvous: Rendezvous;
   readonly peers: PeerPorts;
-}
-
-function checkSegments(np: number, me: number, parts: Int32Array, ptrs: Int32Array, what: string): void {
-  if (ptrs.length !== parts.length + 1 || ptrs[0] !== 0) {
-    throw new InvalidArgumentError(
-      `channel plan: ${what}Ptrs must have ${what}.length + 1 = ${parts.length + 1} entries starting at 0`,
-      { partId: me },
-    );
-  }
-  for (let k = 0; k < parts.length; k++) {
-    if (!(parts[k] >= 0 && parts[k] < np)) {
-      throw new InvalidArgumentError(`channel plan: ${what} lists ${parts[k]}, not a part id in 0..${np - 1}`, {
-        partId: me,
-      });
-    }
-    if (ptrs[k + 1] < ptrs[k]) {
-      throw new InvalidArgumentError(`channel plan: ${what}Ptrs decreases at ${k + 1}`, { partId: me });
-    }
-  }
 }
 
 /** Index of the `occurrence`-th (0-based) entry equal to `value`, or -1. */
@@ -74,8 +56,7 @@ export function openChannel(
 ): ThreadsChannel {
   const { me, state, rendezvous, peers } = ctx;
   const np = state.np;
-  checkSegments(np, me, plan.snd, plan.sndPtrs, 'snd');
-  checkSegments(np, me, plan.rcv, plan.rcvPtrs, 'rcv');
+  checkChannelPlan(np, plan, me);
   const [recv] = channelRecvArrays([plan], options, [me], true);
   const inbox = allocateInbox(plan.rcv.length, plan.rcvPtrs[plan.rcv.length], recv);
   const own: ChannelInboxMessage = {

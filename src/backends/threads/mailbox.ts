@@ -21,7 +21,10 @@ import type { PeerPorts } from './peer-ports.js';
 import type { SharedBuffers } from './messages.js';
 import type { SharedState } from './shared-state.js';
 
-/** One serialized item and its recipient (a part id or {@link ALL_PARTS}). */
+/**
+ * One serialized item (by `encodeItem` of the seam checks, so every backend refuses the same
+ * items) and its recipient (a part id or {@link ALL_PARTS}).
+ */
 export interface Letter {
   readonly to: number;
   readonly bytes: Uint8Array;
@@ -45,20 +48,6 @@ class CopyingDeserializer extends v8.DefaultDeserializer {
       return new DataView(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
     }
     return typedArraySlice.call(view);
-  }
-}
-
-/**
- * Serializes one item to send. `what` names the collective for the error message.
- * @throws InvalidArgumentError (with `partId`) when the item cannot be copied between threads
- * (functions, class instances holding handles, ...).
- */
-export function encode(item: unknown, what: string, partId: number): Uint8Array {
-  try {
-    return v8.serialize(item);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new InvalidArgumentError(`${what}: an item cannot be copied to another thread (${reason})`, { partId });
   }
 }
 

@@ -10,10 +10,12 @@ import type { KernelKind } from '../../kernels/kernel-set.js';
 import { allgatherWidth } from '../allgather-shape.js';
 import { checkAllocationLength } from '../part-storage.js';
 import { Pending } from '../pending.js';
+import { checkNotInPartCode } from '../part-scope.js';
+import { checkExchangeSide, checkLocalItems, checkPartId, checkScatterSource, encodeItem } from '../seam-checks.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { openChannel } from './channel-setup.js';
 import { PeerPorts } from './peer-ports.js';
-import { encode, Mailbox, type Letter } from './mailbox.js';
+import { Mailbox, type Letter } from './mailbox.js';
 import { ALL_PARTS, NO_ROOT, Rendezvous } from './rendezvous.js';
 import type { ThreadsBackendInit } from './messages.js';
 import { Kind, SharedState } from './shared-state.js';
@@ -21,15 +23,11 @@ import { Waiter } from './waiting.js';
 import { kernelKind } from '../../kernels/select-kernels.js';
 import { largeArrays } from '../../kernels/large-arrays.js';
 
-function checkPart(np: number, part: number, what: string, me: number): void {
-  if (!Number.isInteger(part) || part < 0 || part >= np) {
-    throw new InvalidArgumentError(`${what} must be a part id in 0..${np - 1}, got ${String(part)}`, { partId: me });
-  }
-}
-
 /**
  * One part of a Threads run (`localParts = [partId]`). Collectives block the worker; structured
  * items are copied with `v8.serialize`, so they must be structured data (no functions, no PData).
+ * Every collective first checks that it is not called inside per-part code, then its arguments
+ * with the seam checks every backend shares (same errors, word for word), before communicating.
  * Created by the worker bootstrap of {@link withThreads}; exported for tests and advanced use.
  */
 export class ThreadsBackend implements Backend {
@@ -62,11 +60,11 @@ export class ThreadsBackend implements Backend {
   }
 
   gather<T>(items: readonly T[], destination: number | 'all'): T[][] {
-    this.checkLocal(items, 'gather');
-    if (destination !== 'all') checkPart(this.np, destination, 'gather destination', this.me);
+    this.checkCollective(items, 'gather');
+    if (destination !== 'all') checkPartId(this.np, destination, 'gather destination', this.me);
     const to = destination === 'all' ? ALL_PARTS : destination;
     const parity = this.rendezvous.nextParity;
-    this.mailbox.post(parity, [{ to, bytes: encode(items[0], 'gather', this.me) }], 'gather');
+    this.mailbox.post(parity, [{ to, bytes: encodeItem(items[0], 'gather', this.me) }], 'gather');
     this.rendezvous.meet(Kind.gather, to);
     if (to !== ALL_PARTS && to !== this.me) return [[]];
     const all: T[] = [];
@@ -75,18 +73,13 @@ export class ThreadsBackend implements Backend {
   }
 
   scatter<T>(items: readonly (readonly T[])[], source: number): T[] {
-    this.checkLocal(items, 'scatter');
-    checkPart(this.np, source, 'scatter source', this.me);
+    this.checkCollective(items, 'scatter');
+    checkPartId(this.np, source, 'scatter source', this.me);
     const letters: Letter[] = [];
     if (source === this.me) {
       const all = items[0];
-      if (!Array.isArray(all) || all.length !== this.np) {
-        throw new InvalidArgumentError(
-          `scatter: the source part must hold ${this.np} items (one per part), got ${Array.isArray(all) ? all.length : typeof all}`,
-          { partId: this.me },
-        );
-      }
-      all.forEach((item, q) => letters.push({ to: q, bytes: encode(item, 'scatter', this.me) }));
+      checkScatterSource(all, this.np, source);
+      all.forEach((item, q) => letters.push({ to: q, bytes: encodeItem(item, 'scatter', this.me) }));
     }
     const parity = this.rendezvous.nextParity;
     this.mailbox.post(parity, letters, 'scatter');
@@ -95,9 +88,9 @@ export class ThreadsBackend implements Backend {
   }
 
   multicast<T>(items: readonly T[], source: number): T[] {
-    this.checkLocal(items, 'multicast');
-    checkPart(this.np, source, 'multicast source', this.me);
-    const letters = source === this.me ? [{ to: ALL_PARTS, bytes: encode(items[0], 'multicast', this.me) }] : [];
+    this.checkCollective(items, 'multicast');
+    checkPartId(this.np, source, 'multicast source', this.me);
+    const letters = source === this.me ? [{ to: ALL_PARTS, bytes: encodeItem(items[0], 'multicast', this.me) }] : [];
     const parity = this.rendezvous.nextParity;
     this.mailbox.post(parity, letters, 'multicast');
     this.rendezvous.meet(Kind.multicast, source);
@@ -106,6 +99,7 @@ export class ThreadsBackend implements Backend {
 
   /** One float64 slot per part and parity in shared memory; allocation-free. */
   allgatherFloat64(local: Float64Array, out: Float64Array): void {
+    checkNotInPartCode('allgatherFloat64');
     const w = allgatherWidth(local, out, 1, this.np, this.me);
     this.checkOpen();
     const { state, slots } = this;
@@ -130,22 +124,13 @@ export class ThreadsBackend implements Backend {
     snd: readonly ArrayLike<number>[],
     rcv: readonly ArrayLike<number>[],
   ): Pending<T[][]> {
-    this.checkLocal(send, 'exchange');
-    this.checkLocal(snd, 'exchange');
-    this.checkLocal(rcv, 'exchange');
+    this.checkCollective(send, 'exchange');
+    checkLocalItems(snd, 1, 'exchange', this.me);
+    checkLocalItems(rcv, 1, 'exchange', this.me);
     const { me, np } = this;
     const [items, targets, sources] = [send[0], snd[0], rcv[0]];
-    if (items.length !== targets.length) {
-      throw new InvalidArgumentError(
-        `exchange: ${items.length} items to send but ${targets.length} send targets`,
-        { partId: me },
-      );
-    }
-    const letters = Array.from(targets, (q, k) => {
-      checkPart(np, q, `part ${me} send target`, me);
-      return { to: q, bytes: encode(items[k], 'exchange', me) };
-    });
-    for (let k = 0; k < sources.length; k++) checkPart(np, sources[k], `part ${me} receive source`, me);
+    checkExchangeSide(np, items, targets, sources, me);
+    const letters = Array.from(targets, (q, k) => ({ to: q, bytes: encodeItem(items[k], 'exchange', me) }));
     const parity = this.rendezvous.nextParity;
     this.mailbox.post(parity, letters, 'exchange');
     this.rendezvous.meet(Kind.exchange, NO_ROOT);
@@ -174,7 +159,7 @@ export class ThreadsBackend implements Backend {
    * becomes this part's receive buffer: senders then write straight into it.
    */
   createChannel(plans: readonly ChannelPlan[], options?: ChannelOptions): Channel {
-    this.checkLocal(plans, 'createChannel');
+    this.checkCollective(plans, 'createChannel');
     const { me, state, waiter, rendezvous, peers } = this;
     return openChannel(plans[0], ++this.channelCount, { me, state, waiter, rendezvous, peers }, options);
   }
@@ -186,6 +171,7 @@ export class ThreadsBackend implements Backend {
   }
 
   barrier(): void {
+    checkNotInPartCode('barrier');
     this.checkOpen();
     this.rendezvous.meet(Kind.barrier, NO_ROOT);
   }
@@ -201,13 +187,11 @@ export class ThreadsBackend implements Backend {
     this.peers.close();
   }
 
-  private checkLocal(items: readonly unknown[], what: string): void {
+  /** The checks every collective with one item per local part starts with, in this order. */
+  private checkCollective(items: unknown, collective: string): void {
+    checkNotInPartCode(collective);
     this.checkOpen();
-    if (items.length !== 1) {
-      throw new InvalidArgumentError(`${what}: expected one item per local part (1), got ${items.length}`, {
-        partId: this.me,
-      });
-    }
+    checkLocalItems(items, 1, collective, this.me);
   }
 
   private checkOpen(): void {
