@@ -142,7 +142,7 @@ describe('findOwner bad input', () => {
       {
         code: 'INDEX_OUT_OF_RANGE',
         partId: 2,
-        message: 'findOwner: global id 10 at position 2 is outside 0..9 (part 2)',
+        message: 'findOwner: gids[2] = 10 is outside 0..9 (part 2)',
       },
     );
   });
@@ -158,7 +158,7 @@ describe('findOwner bad input', () => {
       {
         code: 'INDEX_OUT_OF_RANGE',
         partId: 1,
-        message: 'findOwner: global id 10 at position 1 is outside 0..9 (part 1)',
+        message: 'findOwner: gids[1] = 10 is outside 0..9 (part 1)',
       },
     );
   });
@@ -167,7 +167,7 @@ describe('findOwner bad input', () => {
     await expectFailure(2, (ranks) => findOwner(uniformPartition(ranks, 10), ranks.map(() => [1.5])), InvalidArgumentError, {
       code: 'INVALID_ARGUMENT',
       partId: 0,
-      message: 'findOwner: global id 1.5 at position 0 is not an integer (part 0)',
+      message: 'findOwner: gids[0] = 1.5 is not an integer (part 0)',
     });
   });
 });
@@ -198,7 +198,7 @@ describe('unionGhost bad input', () => {
       4,
       (ranks) => unionGhost(tenOnFour(ranks), ranks.map((p) => (p === 3 ? [12] : [])), ranks.map((p) => (p === 3 ? [0] : []))),
       IndexOutOfRangeError,
-      { code: 'INDEX_OUT_OF_RANGE', partId: 3, message: 'unionGhost: global id 12 at position 0 is outside 0..9 (part 3)' },
+      { code: 'INDEX_OUT_OF_RANGE', partId: 3, message: 'unionGhost: gids[0] = 12 is outside 0..9 (part 3)' },
     );
   });
 

@@ -72,7 +72,7 @@ describe('psparse bad input', () => {
     await expect(run).rejects.toMatchObject({
       code: 'INDEX_OUT_OF_RANGE',
       partId: 2,
-      message: 'psparse: row id I[1] = 6 is not an id in 0..5 (part 2)',
+      message: 'psparse: row id I[1] = 6 is outside 0..5 (part 2)',
     });
   });
 
@@ -84,20 +84,20 @@ describe('psparse bad input', () => {
     await expect(run).rejects.toMatchObject({
       code: 'INDEX_OUT_OF_RANGE',
       partId: 0,
-      message: 'psparse: column id J[0] = 3 is not an id in 0..2 (part 0)',
+      message: 'psparse: column id J[0] = 3 is outside 0..2 (part 0)',
     });
   });
 
-  it('rejects a non-integer id', async () => {
+  it('rejects a non-integer id as INVALID_ARGUMENT, as findOwner does', async () => {
     const run = withSequential(2, (ranks) => {
       const rows = blocks(ranks, 4);
       const { I, J, V } = triplets(ranks, { 1: [[1.5, 0, 1]] });
       return psparse(I, J, V, rows, rows);
     });
     await expect(run).rejects.toMatchObject({
-      code: 'INDEX_OUT_OF_RANGE',
+      code: 'INVALID_ARGUMENT',
       partId: 1,
-      message: 'psparse: row id I[0] = 1.5 is not an id in 0..3 (part 1)',
+      message: 'psparse: row id I[0] = 1.5 is not an integer (part 1)',
     });
   });
 

@@ -5,12 +5,18 @@
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';
+import { checkArrayFits } from '../kernels/large-arrays.js';
 import type { Backend, ChannelOptions, ChannelPlan } from './backend.js';
 
 /**
  * Checks the `length` of {@link Backend.allocateFloat64} (`partId`: the caller's part on SPMD
- * backends).
- * @throws InvalidArgumentError when it is not a non-negative safe integer.
+ * backends) before anything is allocated, so that a request that cannot fit (a vector on 2^33 ids
+ * over 3 parts asks for 22.9 GB per part) fails at once instead of being handed out lazily by the
+ * operating system and killing the run while it is filled.
+ * @throws InvalidArgumentError when it is not a non-negative safe integer, or when the array
+ * cannot fit in this process (see {@link checkArrayFits}: the message gives the bytes asked for and
+ * the limit).
+ * @example `checkAllocationLength(length, this.rank)`
  */
 export function checkAllocationLength(length: number, partId?: number): void {
   if (!Number.isSafeInteger(length) || length < 0) {
@@ -18,6 +24,7 @@ export function checkAllocationLength(length: number, partId?: number): void {
       partId,
     });
   }
+  checkArrayFits(length, Float64Array.BYTES_PER_ELEMENT, 'allocateFloat64', partId);
 }
 
 function describe(value: unknown): string {

@@ -13,7 +13,9 @@
  *
  * @module
  */
+import { constants as bufferConstants } from 'node:buffer';
 import { readFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import type { KernelKind } from './kernel-set.js';
 import { BackendUnavailableError, InvalidArgumentError } from '../errors.js';
 import { loadPageBinding, type PageBinding } from './page-binding.js';
@@ -31,7 +33,8 @@ export interface HugePageStatus {
 
 /**
  * Allocates the library's large typed arrays: zero-filled, of exactly `length` elements, owned by
- * the caller like any typed array. A view may sit inside a somewhat larger buffer (up to one huge
+ * the caller like any typed array. Every method throws InvalidArgumentError, before allocating,
+ * when the array cannot fit (see {@link checkArrayFits}). A view may sit inside a somewhat larger buffer (up to one huge
  * page more, never touched and so never resident, plus at most an eighth of the array's size that
  * rounds its end up to a whole huge page), starting up to 4 KiB past a huge page boundary.
  */
@@ -81,11 +84,72 @@ const linuxHugePageSystem: HugePageSystem = {
   readPageBytes: () => readOptional(`${THP_DIR}/hpage_pmd_size`),
 };
 
+/** What one array may take in this process (see {@link checkArrayFits}). */
+export interface ArrayLimits {
+  /** Most elements of one typed array (V8's limit: 2^32 on Node 20). */
+  readonly maxLength: number;
+  /** Bytes of memory the process can have: the machine's memory, or a lower cgroup limit. */
+  readonly memoryBytes: number;
+}
+
+/** This process's {@link ArrayLimits}. */
+export function arrayLimits(): ArrayLimits {
+  const machine = totalmem();
+  const constrained = process.constrainedMemory?.() ?? 0;
+  return {
+    maxLength: bufferConstants.MAX_LENGTH,
+    memoryBytes: constrained > 0 && constrained < machine ? constrained : machine,
+  };
+}
+
+const processLimits = arrayLimits();
+
+/**
+ * Checks, before anything is allocated, that an array of `length` elements of `bytesPerElement`
+ * bytes can be had: at most `limits.maxLength` elements and at most half of `limits.memoryBytes`.
+ * Half, because no computation of the library holds one array alone (an SpMV needs x and y, CG
+ * five vectors and the matrix): an array beyond half of the memory cannot be part of a run that
+ * fits, and without this check the operating system would hand out the address space lazily and
+ * the run would die (or swap the machine to a halt) while the array is filled.
+ *
+ * The check is per array. The parts of one process (all of them on Sequential, the workers of
+ * Threads) each ask for their own array, so several requests that fit one by one may still
+ * exhaust the memory together.
+ *
+ * @param what the function named in the message, e.g. `'allocateFloat64'`
+ * @param partId the part asking, when known
+ * @throws InvalidArgumentError (with `partId`) giving the bytes asked for and the limit, e.g.
+ * `"allocateFloat64: 2863311531 elements of 8 bytes (22906492248 bytes) do not fit in this
+ * process: one array may take at most 12638078976 bytes (half of 25276157952 bytes of memory)"`.
+ * @example `checkArrayFits(nLocal, 8, 'allocateFloat64', partId)`
+ */
+export function checkArrayFits(
+  length: number,
+  bytesPerElement: number,
+  what: string,
+  partId?: number,
+  limits: ArrayLimits = processLimits,
+): void {
+  const bytes = length * bytesPerElement;
+  const asked = `${what}: ${length} elements of ${bytesPerElement} bytes (${bytes} bytes) do not fit in this process`;
+  if (length > limits.maxLength) {
+    throw new InvalidArgumentError(`${asked}: a typed array holds at most ${limits.maxLength} elements`, { partId });
+  }
+  const most = Math.floor(limits.memoryBytes / 2);
+  if (bytes > most) {
+    throw new InvalidArgumentError(
+      `${asked}: one array may take at most ${most} bytes (half of ${limits.memoryBytes} bytes of memory)`,
+      { partId },
+    );
+  }
+}
+
 /** A typed array type, as a constructor over any buffer. */
 interface ArrayKind<T> {
   new (length: number): T;
   new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): T;
   readonly BYTES_PER_ELEMENT: number;
+  readonly name: string;
 }
 
 /** Bytes of a cache line. */
@@ -124,6 +188,7 @@ class LargeArrayAllocator implements LargeArrays {
   }
 
   private allocate<T>(kind: ArrayKind<T>, length: number, shared: boolean): T {
+    checkArrayFits(length, kind.BYTES_PER_ELEMENT, `largeArrays.${kind.name.replace('Array', '').toLowerCase()}`);
     const { pages, status } = this;
     const { pageBytes } = status;
     const bytes = length * kind.BYTES_PER_ELEMENT;

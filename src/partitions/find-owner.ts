@@ -4,28 +4,54 @@
  *
  * @module
  */
+import { describeValue, expectInstance } from '../argument-checks.js';
 import { IndexOutOfRangeError, InvalidArgumentError } from '../errors.js';
 import { exchange, exchangeGraph } from '../pdata/exchange.js';
 import { LocalIndices } from './local-indices.js';
-import { type PData, pmap, sameBackend } from '../pdata/pdata.js';
+import { PData, pmap, sameBackend } from '../pdata/pdata.js';
 import { PRange } from './prange.js';
 import { blockOwner, blockStart } from './uniform-partition.js';
 
+/** Whether `value` is an array or a typed array (what the library accepts as a list of numbers). */
+export function isNumberList(value: unknown): value is ArrayLike<number> {
+  return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
+}
+
 /**
- * Checks a part's ids: negative ids are allowed (ignored by the caller), the others must be
- * integers below `n`.
+ * Checks one part's list of global ids, the same way for every function that takes ids (psparse,
+ * findOwner, unionGhost, pvectorFromCoo): negative numbers are allowed (the callers ignore them),
+ * the other entries must be integers below `n`.
+ * @param label how entry `k` is named in messages, e.g. `(k) => \`row id I[${k}]\``
+ * @throws InvalidArgumentError (with the part id) when `ids` is not an array or typed array, or an
+ * entry is not a number (a BigInt, a string) or not an integer;
+ * IndexOutOfRangeError (with the part id) when an integer id is `>= n`.
  */
-function checkIds(ids: ArrayLike<number>, n: number, partId: number, what: string): void {
+export function checkGlobalIds(
+  ids: unknown,
+  n: number,
+  partId: number,
+  what: string,
+  label: (k: number) => string,
+): asserts ids is ArrayLike<number> {
+  if (!isNumberList(ids)) {
+    throw new InvalidArgumentError(`${what}: ${label(-1)} must be an array of global ids, got ${describeValue(ids)}`, {
+      partId,
+    });
+  }
   for (let k = 0; k < ids.length; k++) {
-    const gid = ids[k];
-    if (gid < 0) continue;
-    if (!Number.isInteger(gid)) {
-      throw new InvalidArgumentError(`${what}: global id ${String(gid)} at position ${k} is not an integer`, { partId });
+    const gid: unknown = ids[k];
+    if (typeof gid !== 'number' || (gid >= 0 && !Number.isInteger(gid)) || Number.isNaN(gid)) {
+      throw new InvalidArgumentError(`${what}: ${label(k)} = ${describeValue(gid)} is not an integer`, { partId });
     }
     if (gid >= n) {
-      throw new IndexOutOfRangeError(`${what}: global id ${gid} at position ${k} is outside 0..${n - 1}`, { partId });
+      throw new IndexOutOfRangeError(`${what}: ${label(k)} = ${gid} is outside 0..${n - 1}`, { partId });
     }
   }
+}
+
+/** `gids[k]`, or `gids` itself for the whole list (k = −1). */
+function entryOf(name: string): (k: number) => string {
+  return (k) => (k < 0 ? name : `${name}[${k}]`);
 }
 
 /**
@@ -35,11 +61,17 @@ function checkIds(ids: ArrayLike<number>, n: number, partId: number, what: strin
  * Collective: every part must call it. When `rows.ownerOf` exists (block, variable and owner-array
  * partitions) nothing is communicated. Otherwise a distributed directory answers: the home of id
  * g is the part owning g in `uniformPartition(ranks, n)`; parts register their own ids at the
- * homes, then ask the homes (three exchanges in all).
+ * homes, then ask the homes (three exchanges in all). A home's memory scales with the ids
+ * registered there, not with `n`, so ranges whose own ids are a few large ids work (see
+ * {@link PRange}).
  *
- * @throws InvalidArgumentError (with the part id) when an id is not an integer.
- * @throws IndexOutOfRangeError (with the part id) when an id is `>= n`; both checked before any
+ * @throws InvalidArgumentError when `rows` is not a PRange or `gids` not a PData; (with the part
+ * id) when a part's `gids` is not an array or typed array, or an entry is not an integer number
+ * (a BigInt, a string, 1.5, NaN). Checked before any communication.
+ * @throws IndexOutOfRangeError (with the part id) when an id is `>= n`, checked before any
  * communication.
+ * @throws InvalidArgumentError (with the part id, after communication) when two parts own the
+ * same id or no part owns a requested id.
  * @example
  * ```ts
  * const rows = uniformPartition(ranks, 10);          // 4 parts: [0,1] [2,3] [4,5,6] [7,8,9]
@@ -47,9 +79,11 @@ function checkIds(ids: ArrayLike<number>, n: number, partId: number, what: strin
  * ```
  */
 export function findOwner(rows: PRange, gids: PData<ArrayLike<number>>): PData<Int32Array> {
+  expectInstance(rows, PRange, 'findOwner: rows');
+  expectInstance(gids, PData, 'findOwner: gids');
   sameBackend([rows.partition, gids]);
   const n = rows.n;
-  gids.forEach((ids, partId) => checkIds(ids, n, partId, 'findOwner'));
+  gids.forEach((ids, partId) => checkGlobalIds(ids, n, partId, 'findOwner', entryOf('gids')));
   const ownerOf = rows.ownerOf;
   if (ownerOf !== undefined) {
     return gids.map((ids) => {
@@ -93,6 +127,77 @@ function outbox(ids: ArrayLike<number>, n: number, np: number, partId: number): 
   return { self: groups.get(partId) ?? [], targets, items };
 }
 
+/** What a home part knows: the owner of each id of its block that some part registered. */
+interface Directory {
+  /** The owner of `gid` (an id of this home's block), or −1 when no part registered it. */
+  ownerOf(gid: number): number;
+}
+
+/**
+ * The directory of home `p`, whose block is `first..end-1`, from the ids it registered itself
+ * (`self`) and those received from `senders`. Its memory scales with the ids registered, not with
+ * the block: a range whose own ids are a few ids spread over a huge `0..n-1` (ids near 2^32, say)
+ * costs a few entries. When the registered ids fill most of the block, a dense array indexed by
+ * `gid - first` (4 bytes per id of the block) is both smaller and faster than sorted lists (12
+ * bytes per registered id).
+ * @throws InvalidArgumentError (with the part id) when two parts register the same id.
+ */
+function buildDirectory(
+  p: number,
+  first: number,
+  end: number,
+  self: readonly number[],
+  received: readonly Float64Array[],
+  senders: Int32Array,
+): Directory {
+  let count = self.length;
+  for (const list of received) count += list.length;
+  // Registration order (self first, then by sender) decides which owner a duplicate reports.
+  const gids = new Float64Array(count);
+  const owners = new Int32Array(count);
+  gids.set(self);
+  owners.fill(p, 0, self.length);
+  let at = self.length;
+  received.forEach((list, k) => {
+    gids.set(list, at);
+    owners.fill(senders[k], at, at + list.length);
+    at += list.length;
+  });
+  const twice = (earlierOwner: number, later: number): InvalidArgumentError =>
+    new InvalidArgumentError(`findOwner: global id ${gids[later]} is owned by parts ${earlierOwner} and ${owners[later]}`, {
+      partId: p,
+    });
+  if (end - first <= 3 * count) {
+    const dense = new Int32Array(end - first).fill(-1);
+    for (let k = 0; k < count; k++) {
+      const slot = gids[k] - first;
+      if (dense[slot] >= 0) throw twice(dense[slot], k);
+      dense[slot] = owners[k];
+    }
+    return { ownerOf: (gid) => dense[gid - first] };
+  }
+  const order = Int32Array.from({ length: count }, (_, k) => k).sort((a, b) => gids[a] - gids[b] || a - b);
+  let duplicate = -1;
+  for (let k = 1; k < count; k++) {
+    if (gids[order[k]] === gids[order[k - 1]] && (duplicate < 0 || order[k] < order[duplicate])) duplicate = k;
+  }
+  if (duplicate >= 0) throw twice(owners[order[duplicate - 1]], order[duplicate]);
+  const sortedGids = Float64Array.from(order, (k) => gids[k]);
+  const sortedOwners = Int32Array.from(order, (k) => owners[k]);
+  return {
+    ownerOf: (gid) => {
+      let lo = 0;
+      let hi = count;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (sortedGids[mid] < gid) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo < count && sortedGids[lo] === gid ? sortedOwners[lo] : -1;
+    },
+  };
+}
+
 function findOwnerByDirectory(rows: PRange, gids: PData<ArrayLike<number>>): PData<Int32Array> {
   const { n, np } = rows;
   // 1. Every part registers its own ids at their homes.
@@ -107,22 +212,8 @@ function findOwnerByDirectory(rows: PRange, gids: PData<ArrayLike<number>>): PDa
     registerGraph,
   ).wait();
   const directory = pmap(
-    (mine: Outbox, received: Float64Array[], senders: Int32Array, p: number) => {
-      const first = blockStart(p, n, np);
-      const owners = new Int32Array(blockStart(p + 1, n, np) - first).fill(-1);
-      const register = (gid: number, owner: number): void => {
-        if (owners[gid - first] >= 0) {
-          throw new InvalidArgumentError(
-            `findOwner: global id ${gid} is owned by parts ${owners[gid - first]} and ${owner}`,
-            { partId: p },
-          );
-        }
-        owners[gid - first] = owner;
-      };
-      mine.self.forEach((gid) => register(gid, p));
-      received.forEach((list, k) => list.forEach((gid) => register(gid, senders[k])));
-      return owners;
-    },
+    (mine: Outbox, received: Float64Array[], senders: Int32Array, p: number) =>
+      buildDirectory(p, blockStart(p, n, np), blockStart(p + 1, n, np), mine.self, received, senders),
     registrations,
     registered,
     registerGraph.rcv,
@@ -135,10 +226,7 @@ function findOwnerByDirectory(rows: PRange, gids: PData<ArrayLike<number>>): PDa
     queryGraph,
   ).wait();
   const answers = pmap(
-    (owners: Int32Array, lists: Float64Array[], p: number) => {
-      const first = blockStart(p, n, np);
-      return lists.map((list) => Int32Array.from(list, (gid) => owners[gid - first]));
-    },
+    (owners: Directory, lists: Float64Array[]) => lists.map((list) => Int32Array.from(list, (gid) => owners.ownerOf(gid))),
     directory,
     asked,
   );
@@ -148,12 +236,11 @@ function findOwnerByDirectory(rows: PRange, gids: PData<ArrayLike<number>>): PDa
       ids: ArrayLike<number>,
       query: Outbox,
       replies: Int32Array[],
-      owners: Int32Array,
+      owners: Directory,
       p: number,
     ) => {
       const known = new Map<number, number>();
-      const first = blockStart(p, n, np);
-      for (const gid of query.self) known.set(gid, owners[gid - first]);
+      for (const gid of query.self) known.set(gid, owners.ownerOf(gid));
       query.items.forEach((list, k) => list.forEach((gid, i) => known.set(gid, replies[k][i])));
       return Int32Array.from({ length: ids.length }, (_, k) => {
         const gid = ids[k];
@@ -161,7 +248,7 @@ function findOwnerByDirectory(rows: PRange, gids: PData<ArrayLike<number>>): PDa
         const owner = known.get(gid) ?? -1;
         if (owner < 0) {
           throw new InvalidArgumentError(
-            `findOwner: no part owns global id ${gid} (the range's own ids do not cover 0..${n - 1})`,
+            `findOwner: no part owns global id ${gid} (the range's own ids do not include it)`,
             { partId: p },
           );
         }
@@ -181,8 +268,9 @@ function findOwnerByDirectory(rows: PRange, gids: PData<ArrayLike<number>>): PDa
  * `owners[k]` is the owner of `gids[k]` (typically from {@link findOwner}); negative ids and their
  * owners are ignored, repeated ids are kept once. Keeps `rows.ownerOf`. No communication.
  *
- * @throws InvalidArgumentError (with the part id) when a part's `gids` and `owners` differ in
- * length, an owner is not a part id, an id is said to be owned by this part but is not, an own id
+ * @throws InvalidArgumentError when `rows` is not a PRange or `gids`/`owners` not PData; (with the
+ * part id) when `gids` or `owners` is not an array or typed array, an id is not an integer number
+ * (as {@link findOwner}), they differ in length, an owner is not a part id, an id is said to be owned by this part but is not, an own id
  * is said to be owned elsewhere, or an id is given two different owners (also checked against
  * `rows.ownerOf` when it exists).
  * @throws IndexOutOfRangeError (with the part id) when an id is `>= n`.
@@ -199,17 +287,25 @@ export function unionGhost(
   gids: PData<ArrayLike<number>>,
   owners: PData<ArrayLike<number>>,
 ): PRange {
+  expectInstance(rows, PRange, 'unionGhost: rows');
+  expectInstance(gids, PData, 'unionGhost: gids');
+  expectInstance(owners, PData, 'unionGhost: owners');
   sameBackend([rows.partition, gids, owners]);
   const { n, np, ownerOf } = rows;
   const partition = pmap(
     (ids: LocalIndices, newIds: ArrayLike<number>, newOwners: ArrayLike<number>, p: number) => {
+      checkGlobalIds(newIds, n, p, 'unionGhost', entryOf('gids'));
+      if (!isNumberList(newOwners)) {
+        throw new InvalidArgumentError(`unionGhost: owners must be an array of part ids, got ${describeValue(newOwners)}`, {
+          partId: p,
+        });
+      }
       if (newIds.length !== newOwners.length) {
         throw new InvalidArgumentError(
           `unionGhost: gids (${newIds.length}) and owners (${newOwners.length}) differ in length`,
           { partId: p },
         );
       }
-      checkIds(newIds, n, p, 'unionGhost');
       const ghosts = new Map<number, number>();
       ids.ghostToGlobal.forEach((gid, k) => ghosts.set(gid, ids.ghostToOwner[k]));
       for (let k = 0; k < newIds.length; k++) {

@@ -4,8 +4,9 @@
  *
  * @module
  */
+import { describeValue } from '../argument-checks.js';
 import { IndexOutOfRangeError, InvalidArgumentError } from '../errors.js';
-import { type OwnIds, OwnList } from './own-ids.js';
+import { OwnBox, type OwnIds, OwnList, OwnRange } from './own-ids.js';
 
 /**
  * One part's index maps. Local ids are `0..nLocal-1`: own ids first (`0..nOwn-1`), then ghosts
@@ -39,10 +40,20 @@ export class LocalIndices {
   private localOwnerCache: Int32Array | undefined;
 
   /**
-   * @param own the own ids (their order is the local order of own ids)
+   * @param own the own ids (their order is the local order of own ids): an {@link OwnRange},
+   * {@link OwnBox}, {@link OwnList} or another {@link OwnIds}
    * @param ghostToGlobal ghost global ids in local order; none may be owned by this part
    * @param ghostToOwner the owner of each ghost (≠ partId)
-   * @throws InvalidArgumentError / IndexOutOfRangeError (with the part id) on inconsistent input.
+   * @throws InvalidArgumentError (with the part id) when `partId` is not a non-negative integer,
+   * `n` not a non-negative safe integer, `own` not an OwnIds (or an OwnRange/OwnBox/OwnList with
+   * ids outside `0..n-1`, an OwnList with an id twice), the ghost lists not arrays of the same
+   * length, a ghost owner not a part id other than `partId`, or a ghost own or listed twice;
+   * IndexOutOfRangeError (with the part id) for a ghost id outside `0..n-1`. O(own ids) for an
+   * OwnList, O(dimensions) for ranges and boxes, O(ghosts) for the ghosts.
+   * @example
+   * ```ts
+   * new LocalIndices(1, 10, new OwnRange(5, 5), [4], [0]); // owns 5..9, ghost 4 owned by part 0
+   * ```
    */
   constructor(
     partId: number,
@@ -51,8 +62,20 @@ export class LocalIndices {
     ghostToGlobal: ArrayLike<number> = [],
     ghostToOwner: ArrayLike<number> = [],
   ) {
+    if (!Number.isSafeInteger(partId) || partId < 0) {
+      throw new InvalidArgumentError(`LocalIndices: partId must be a non-negative integer, got ${describeValue(partId)}`);
+    }
     if (!Number.isSafeInteger(n) || n < 0) {
       throw new InvalidArgumentError(`global size n must be a non-negative safe integer, got ${String(n)}`, { partId });
+    }
+    checkOwn(own, n, partId);
+    for (const [name, list] of [
+      ['ghostToGlobal', ghostToGlobal],
+      ['ghostToOwner', ghostToOwner],
+    ] as const) {
+      if (!Array.isArray(list) && !(ArrayBuffer.isView(list) && !(list instanceof DataView))) {
+        throw new InvalidArgumentError(`LocalIndices: ${name} must be an array, got ${describeValue(list)}`, { partId });
+      }
     }
     if (ghostToGlobal.length !== ghostToOwner.length) {
       throw new InvalidArgumentError(
@@ -70,7 +93,10 @@ export class LocalIndices {
     for (let k = 0; k < this.nGhost; k++) {
       const gid = this.ghostToGlobal[k];
       const owner = ghostToOwner[k];
-      if (!Number.isInteger(gid) || gid < 0 || gid >= n) {
+      if (!Number.isInteger(gid)) {
+        throw new InvalidArgumentError(`ghost global id ${describeValue(ghostToGlobal[k])} is not an integer`, { partId });
+      }
+      if (gid < 0 || gid >= n) {
         throw new IndexOutOfRangeError(`ghost global id ${gid} is outside 0..${n - 1}`, { partId });
       }
       if (!Number.isInteger(owner) || owner < 0 || owner === partId) {
@@ -97,16 +123,12 @@ export class LocalIndices {
     ghostToGlobal: ArrayLike<number> = [],
     ghostToOwner: ArrayLike<number> = [],
   ): LocalIndices {
-    const ids = Float64Array.from(ownToGlobal);
-    for (const gid of ids) {
-      if (!Number.isInteger(gid) || gid < 0 || gid >= n) {
-        throw new IndexOutOfRangeError(`own global id ${gid} is outside 0..${n - 1}`, { partId });
-      }
+    if (!Array.isArray(ownToGlobal) && !(ArrayBuffer.isView(ownToGlobal) && !(ownToGlobal instanceof DataView))) {
+      throw new InvalidArgumentError(`LocalIndices.fromLists: ownToGlobal must be an array, got ${describeValue(ownToGlobal)}`, {
+        partId,
+      });
     }
-    const own = new OwnList(ids);
-    if (own.count !== new Set(ids).size) {
-      throw new InvalidArgumentError('own global ids are listed twice', { partId });
-    }
+    const own = new OwnList(Float64Array.from(ownToGlobal));
     return new LocalIndices(partId, n, own, ghostToGlobal, ghostToOwner);
   }
 
@@ -185,5 +207,44 @@ export class LocalIndices {
   /** Ghost index (0-based among ghosts) of `gid`, or −1 when it is not a ghost here. */
   globalToGhost(gid: number): number {
     return this.ghostLookup.get(gid) ?? -1;
+  }
+}
+
+/**
+ * Checks a part's own ids against `0..n-1` without listing them where the description is
+ * arithmetic (a range or a box costs O(dimensions), a list O(ids)).
+ */
+function checkOwn(own: unknown, n: number, partId: number): asserts own is OwnIds {
+  const fail = (what: string): never => {
+    throw new InvalidArgumentError(`LocalIndices: own ${what}`, { partId });
+  };
+  if (typeof own !== 'object' || own === null) fail(`must be an OwnRange, OwnBox or OwnList, got ${describeValue(own)}`);
+  const ids = own as OwnIds;
+  if (typeof ids.at !== 'function' || typeof ids.indexOf !== 'function' || !Number.isSafeInteger(ids.count) || ids.count < 0) {
+    fail(`must be an OwnRange, OwnBox or OwnList, got ${describeValue(own)}`);
+  }
+  if (own instanceof OwnRange) {
+    if (!Number.isSafeInteger(own.first) || own.first < 0 || own.first + own.count > n) {
+      fail(`range ${describeValue(own.first)}..${own.first + own.count - 1} is not inside 0..${n - 1}`);
+    }
+  } else if (own instanceof OwnBox) {
+    let size = 1;
+    own.dims.forEach((dim, d) => {
+      size *= dim;
+      const [lo, hi] = [own.lo[d], own.hi[d]];
+      if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || lo < 0 || lo > hi || hi > dim) {
+        fail(`box [${own.lo.join(', ')}]..[${own.hi.join(', ')}] is not inside the grid [${own.dims.join(', ')}]`);
+      }
+    });
+    if (size !== n) fail(`box's grid [${own.dims.join(', ')}] has ${size} ids, the range has n = ${n}`);
+  } else if (own instanceof OwnList) {
+    for (const gid of own.ids) {
+      if (!Number.isInteger(gid)) throw new InvalidArgumentError(`own global id ${gid} is not an integer`, { partId });
+      if (gid < 0 || gid >= n) throw new IndexOutOfRangeError(`own global id ${gid} is outside 0..${n - 1}`, { partId });
+    }
+    // The list's lookup keeps one entry per distinct id.
+    for (let i = 0; i < own.ids.length; i++) {
+      if (own.indexOf(own.ids[i]) !== i) throw new InvalidArgumentError('own global ids are listed twice', { partId });
+    }
   }
 }

@@ -1,13 +1,14 @@
 /**
- * `PRange`: a distributed index range `0..n-1`, split into own sets (disjoint, covering the range)
- * with optional ghost layers.
+ * `PRange`: a distributed index range `0..n-1`, split into disjoint own sets with optional ghost
+ * layers.
  *
  * @module
  */
+import { describeValue, expectInstance } from '../argument-checks.js';
 import type { Backend } from '../backends/backend.js';
 import { InvalidArgumentError, PartitionMismatchError } from '../errors.js';
-import type { LocalIndices } from './local-indices.js';
-import type { PData } from '../pdata/pdata.js';
+import { LocalIndices } from './local-indices.js';
+import { PData } from '../pdata/pdata.js';
 
 /** Global id → owning part, computed without communication (block partitions, owner arrays). */
 export type OwnerFunction = (gid: number) => number;
@@ -15,6 +16,13 @@ export type OwnerFunction = (gid: number) => number;
 /**
  * A distributed index range. `partition` holds each part's {@link LocalIndices}. Vectors and
  * matrices built on the same PRange object share its communication plans (built once, reused).
+ *
+ * The own sets of the parts must be disjoint. They need not cover `0..n-1`: `n` is then a bound on
+ * the ids, not a count, and an id no part owns cannot be referenced (findOwner, psparse and
+ * pvectorFromCoo reject it naming the id). Nothing is ever allocated in proportion to `n`, only to
+ * the ids a part owns or references, so a range of a few ids near 2^40 costs a few ids. (The
+ * library's own partitions always cover `0..n-1`; a range whose own sets overlap is rejected by
+ * the first owner lookup that meets the overlap.)
  *
  * @example
  * ```ts
@@ -32,12 +40,24 @@ export class PRange {
   readonly ownerOf: OwnerFunction | undefined;
 
   /**
-   * @throws InvalidArgumentError when a part's indices disagree on `n`, name another part id, or
-   * name ghost owners that are not parts.
+   * Wraps per-part indices (not copied). No communication.
+   * @param ownerOf the owner of any id that some part owns, computed locally (optional; without it
+   * owner lookups ask a distributed directory)
+   * @throws InvalidArgumentError when `n` is not a non-negative safe integer, `partition` is not a
+   * PData of LocalIndices, `ownerOf` is given and not a function, or (with the part id) a part's
+   * indices disagree on `n`, name another part id, or name ghost owners that are not parts.
    */
   constructor(n: number, partition: PData<LocalIndices>, ownerOf?: OwnerFunction) {
+    if (!Number.isSafeInteger(n) || n < 0) {
+      throw new InvalidArgumentError(`PRange: n must be a non-negative safe integer, got ${describeValue(n)}`);
+    }
+    expectInstance(partition, PData, 'PRange: partition');
+    if (ownerOf !== undefined && typeof ownerOf !== 'function') {
+      throw new InvalidArgumentError(`PRange: ownerOf must be a function or undefined, got ${describeValue(ownerOf)}`);
+    }
     const np = partition.np;
     partition.forEach((ids, p) => {
+      expectInstance(ids, LocalIndices, 'PRange: each part of partition', p);
       if (ids.partId !== p) {
         throw new InvalidArgumentError(`indices of part ${ids.partId} given for part ${p}`, { partId: p });
       }

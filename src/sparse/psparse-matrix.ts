@@ -5,15 +5,16 @@
  *
  * @module
  */
+import { describeValue, expectInstance } from '../argument-checks.js';
 import type { CsrMatrix } from '../kernels/csr.js';
 import { kernels } from '../kernels/select-kernels.js';
 import { DimensionMismatchError, InvalidArgumentError, PartitionMismatchError } from '../errors.js';
 import { csrFromCoo } from './coo.js';
-import { pmap, type PData } from '../pdata/pdata.js';
+import { PData, pmap } from '../pdata/pdata.js';
 import { gather, getAny, reduction } from '../pdata/primitives.js';
-import { checkSameOwn, type PRange } from '../partitions/prange.js';
+import { checkSameOwn, PRange } from '../partitions/prange.js';
 import type { PSparseAssembly } from './psparse-assembly.js';
-import { pzeros, type PVector } from '../vectors/pvector.js';
+import { PVector, pzeros } from '../vectors/pvector.js';
 
 const MAX_INT32 = 0x7fffffff;
 
@@ -47,10 +48,22 @@ export class PSparseMatrix {
   readonly assembly: PSparseAssembly | undefined;
 
   /**
-   * Wraps per-part blocks (not copied). Collective: counts `nnz` with a reduction.
-   * @throws PartitionMismatchError when the pieces belong to different runs; DimensionMismatchError
-   * (with the part id) when a block's shape does not match the part's own rows / own or ghost
-   * columns, or its arrays are inconsistent.
+   * Wraps per-part blocks (not copied). Collective: counts `nnz` with a reduction. Each block's
+   * structure is checked once here, in O(rows + stored entries), so that SpMV can trust it and
+   * check nothing.
+   * @throws InvalidArgumentError when `rows`/`cols` are not PRanges or the blocks not PData; (with
+   * the part id) when a block is not a CSR matrix of Int32Array `rowPtr` and `colIdx` and a
+   * Float64Array of values, its `rowPtr` does not start at 0 or decreases, or a column id is not
+   * in `0..nCols-1`. PartitionMismatchError when the pieces belong to different runs;
+   * DimensionMismatchError (with the part id) when a block's shape does not match the part's own
+   * rows / own or ghost columns, or its arrays' lengths disagree (`rowPtr` of `nRows + 1`, as many
+   * column ids and values as `rowPtr[nRows]`). All checked before the collective.
+   * @example
+   * ```ts
+   * const block = (nCols: number) => ranks.map(() => ({ nRows: 1, nCols, rowPtr: Int32Array.of(0, 0),
+   *   colIdx: new Int32Array(0), values: new Float64Array(0) }));
+   * const Z = new PSparseMatrix(rows, rows, block(1), block(0)); // 1 row per part, no entries
+   * ```
    */
   constructor(
     rows: PRange,
@@ -59,6 +72,10 @@ export class PSparseMatrix {
     ownGhost: PData<CsrMatrix>,
     assembly?: PSparseAssembly,
   ) {
+    expectInstance(rows, PRange, 'PSparseMatrix: rows');
+    expectInstance(cols, PRange, 'PSparseMatrix: cols');
+    expectInstance(ownOwn, PData, 'PSparseMatrix: ownOwn');
+    expectInstance(ownGhost, PData, 'PSparseMatrix: ownGhost');
     const backend = rows.backend;
     if (cols.backend !== backend || ownOwn.backend !== backend || ownGhost.backend !== backend) {
       throw new PartitionMismatchError('PSparseMatrix: rows, cols and blocks belong to different runs (different ranks)');
@@ -84,19 +101,47 @@ export class PSparseMatrix {
 }
 
 function checkBlock(block: CsrMatrix, nRows: number, nCols: number, name: string, partId: number): void {
-  if (block.nRows !== nRows || block.nCols !== nCols) {
-    throw new DimensionMismatchError(
-      `PSparseMatrix: ${name} block is ${block.nRows}×${block.nCols}, expected ${nRows}×${nCols}`,
+  const what = `PSparseMatrix: ${name} block`;
+  if (
+    typeof block !== 'object' ||
+    block === null ||
+    !(block.rowPtr instanceof Int32Array) ||
+    !(block.colIdx instanceof Int32Array) ||
+    !(block.values instanceof Float64Array)
+  ) {
+    throw new InvalidArgumentError(
+      `${what} must be a CSR matrix { nRows, nCols, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array }, got ${describeValue(block)}`,
       { partId },
     );
   }
-  const nnz = block.rowPtr.length === nRows + 1 ? block.rowPtr[nRows] : -1;
-  if (nnz < 0 || block.colIdx.length !== nnz || block.values.length !== nnz) {
+  if (block.nRows !== nRows || block.nCols !== nCols) {
+    throw new DimensionMismatchError(`${what} is ${block.nRows}×${block.nCols}, expected ${nRows}×${nCols}`, { partId });
+  }
+  const { rowPtr, colIdx } = block;
+  const nnz = rowPtr.length === nRows + 1 ? rowPtr[nRows] : -1;
+  if (nnz < 0 || colIdx.length !== nnz || block.values.length !== nnz) {
     throw new DimensionMismatchError(
-      `PSparseMatrix: ${name} block has rowPtr of length ${block.rowPtr.length} (expected ${nRows + 1}), ` +
-        `${block.colIdx.length} column ids and ${block.values.length} values`,
+      `${what} has rowPtr of length ${rowPtr.length} (expected ${nRows + 1}), ` +
+        `${colIdx.length} column ids and ${block.values.length} values`,
       { partId },
     );
+  }
+  if (rowPtr[0] !== 0) {
+    throw new InvalidArgumentError(`${what}: rowPtr[0] = ${rowPtr[0]}, expected 0`, { partId });
+  }
+  for (let i = 0; i < nRows; i++) {
+    if (rowPtr[i + 1] < rowPtr[i]) {
+      throw new InvalidArgumentError(`${what}: rowPtr decreases at row ${i} (${rowPtr[i]} then ${rowPtr[i + 1]})`, {
+        partId,
+      });
+    }
+  }
+  for (let e = 0; e < nnz; e++) {
+    if (colIdx[e] < 0 || colIdx[e] >= nCols) {
+      throw new InvalidArgumentError(`${what}: column id colIdx[${e}] = ${colIdx[e]} is outside 0..${nCols - 1}`, {
+        partId,
+      });
+    }
   }
 }
 
@@ -107,8 +152,9 @@ function checkBlock(block: CsrMatrix, nRows: number, nCols: number, name: string
  *
  * @param y vector with the own ids of `A.rows` (its values are overwritten)
  * @param x vector on `A.cols` itself (the same PRange object: it holds the ghost columns of `A`)
- * @throws PartitionMismatchError when `x` is not on `A.cols` or `y` does not have the own ids of
- * `A.rows`; InvalidArgumentError when `y` and `x` are the same vector. Checked before any
+ * @throws InvalidArgumentError when `A` is not a PSparseMatrix or `y`/`x` not PVectors (a
+ * `Pending`: call `.wait()` first), or `y` and `x` are the same vector; PartitionMismatchError
+ * when `x` is not on `A.cols` or `y` does not have the own ids of `A.rows`. Checked before any
  * communication.
  * @example
  * ```ts
@@ -118,6 +164,9 @@ function checkBlock(block: CsrMatrix, nRows: number, nCols: number, name: string
  * ```
  */
 export function spmv(y: PVector, A: PSparseMatrix, x: PVector): void {
+  expectInstance(y, PVector, 'spmv: y');
+  expectInstance(A, PSparseMatrix, 'spmv: A');
+  expectInstance(x, PVector, 'spmv: x');
   if (x.rows !== A.cols) {
     throw new PartitionMismatchError(
       'spmv: x must be a vector on A.cols (the same PRange object, which holds the ghost columns of A); ' +
@@ -145,13 +194,16 @@ export function spmv(y: PVector, A: PSparseMatrix, x: PVector): void {
 
 /**
  * `A x` as a new vector on `A.rows` (collective). See {@link spmv}.
- * @throws as {@link spmv}.
+ * @throws InvalidArgumentError when `A` is not a PSparseMatrix or `x` not a PVector (a `Pending`:
+ * call `.wait()` first), before allocating anything; otherwise as {@link spmv}.
  * @example
  * ```ts
  * const rowSums = mul(A, pfill(1, A.cols));
  * ```
  */
 export function mul(A: PSparseMatrix, x: PVector): PVector {
+  expectInstance(A, PSparseMatrix, 'mul: A');
+  expectInstance(x, PVector, 'mul: x');
   const y = pzeros(A.rows);
   spmv(y, A, x);
   return y;
@@ -162,14 +214,15 @@ export function mul(A: PSparseMatrix, x: PVector): PVector {
  * on every part (collective: every part's rows are gathered to all). For tests and debugging only:
  * it holds the whole matrix in every process.
  *
- * @throws InvalidArgumentError when `rows.n` or `cols.n` exceeds 2^31-1 (checked before any
- * communication).
+ * @throws InvalidArgumentError when `A` is not a PSparseMatrix, or `rows.n` or `cols.n` exceeds
+ * 2^31-1 (checked before any communication).
  * @example
  * ```ts
  * const { rowPtr, colIdx, values } = centralize(A);
  * ```
  */
 export function centralize(A: PSparseMatrix): CsrMatrix {
+  expectInstance(A, PSparseMatrix, 'centralize: A');
   const { rows, cols } = A;
   if (rows.n > MAX_INT32 || cols.n > MAX_INT32) {
     throw new InvalidArgumentError(`centralize: a ${rows.n}×${cols.n} matrix does not fit 32-bit CSR ids`);

@@ -12,19 +12,14 @@
  *
  * @module
  */
+import { checkOptions, describeValue, expectInstance } from '../argument-checks.js';
 import { Pending } from '../backends/pending.js';
 import type { CsrMatrix } from '../kernels/csr.js';
-import {
-  DimensionMismatchError,
-  IndexOutOfRangeError,
-  InvalidArgumentError,
-  NonFiniteValueError,
-  PartitionMismatchError,
-} from '../errors.js';
+import { DimensionMismatchError, InvalidArgumentError, NonFiniteValueError, PartitionMismatchError } from '../errors.js';
 import { exchange, exchangeGraph } from '../pdata/exchange.js';
-import { findOwner, unionGhost } from '../partitions/find-owner.js';
+import { checkGlobalIds, findOwner, isNumberList, unionGhost } from '../partitions/find-owner.js';
 import { LocalIndices } from '../partitions/local-indices.js';
-import { pmap, type PData } from '../pdata/pdata.js';
+import { PData, pmap } from '../pdata/pdata.js';
 import { PRange } from '../partitions/prange.js';
 import {
   addLocal,
@@ -39,6 +34,8 @@ import {
   type PartAssembly,
 } from './psparse-assembly.js';
 import { PSparseMatrix } from './psparse-matrix.js';
+
+const MAX_INT32 = 0x7fffffff;
 
 /** Options of {@link psparse}. */
 export interface PSparseOptions {
@@ -69,12 +66,17 @@ export interface PSparseOptions {
  * @param I row ids per part (global, may be owned by any part)
  * @param J column ids per part (global)
  * @param V values per part; NaN and ±Infinity are rejected
- * @throws PartitionMismatchError when `rows` or `cols` belong to another run than `I`, `J`, `V`;
- * DimensionMismatchError when `I`, `J`, `V` differ in length on a part; IndexOutOfRangeError for
- * an id that is not an integer below `rows.n` / `cols.n`; NonFiniteValueError (naming the part
- * and the entry) for a non-finite value of a triplet that is not ignored; InvalidArgumentError
- * with `assembled: true` when a part emits a row it does not own. All checked before any
- * communication.
+ * @throws InvalidArgumentError when `I`, `J`, `V` are not PData (a `Pending`: call `.wait()`
+ * first), `rows`/`cols` not PRanges, `opts` not an object of the documented keys with boolean
+ * values; (naming the part) when a part's `I`, `J` or `V` is not an array or typed array, an id is
+ * not an integer number (BigInt, string, 1.5, NaN: the same check as {@link findOwner}), a value
+ * of a triplet that is not ignored is not a number, or with `assembled: true` a part emits a row
+ * it does not own, or a part owns more than 2^31-1 rows or columns (its blocks could not index
+ * them). PartitionMismatchError when `rows` or `cols` belong to another run than `I`,
+ * `J`, `V`; DimensionMismatchError when `I`, `J`, `V` differ in length on a part;
+ * IndexOutOfRangeError (naming the part and the entry) for an integer id `>= rows.n` / `cols.n`;
+ * NonFiniteValueError (naming the part and the entry) for a NaN or infinite value of a triplet
+ * that is not ignored. All checked before any communication.
  * @example
  * ```ts
  * // part p emits row p of a diagonal matrix, part 0 adds 1 to entry (0, 0) as well
@@ -91,8 +93,19 @@ export function psparse(
   V: PData<ArrayLike<number>>,
   rows: PRange,
   cols: PRange,
-  opts: PSparseOptions = {},
+  opts?: PSparseOptions,
 ): Pending<PSparseMatrix> {
+  expectInstance(I, PData, 'psparse: I');
+  expectInstance(J, PData, 'psparse: J');
+  expectInstance(V, PData, 'psparse: V');
+  expectInstance(rows, PRange, 'psparse: rows');
+  expectInstance(cols, PRange, 'psparse: cols');
+  const options = checkOptions(opts, ['assembled', 'reuse'], 'psparse');
+  for (const key of ['assembled', 'reuse'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'boolean') {
+      throw new InvalidArgumentError(`psparse: option ${key} must be a boolean, got ${describeValue(options[key])}`);
+    }
+  }
   const backend = I.backend;
   if (J.backend !== backend || V.backend !== backend) {
     throw new PartitionMismatchError('psparse: I, J and V belong to different runs (different ranks)');
@@ -100,14 +113,18 @@ export function psparse(
   if (rows.backend !== backend || cols.backend !== backend) {
     throw new PartitionMismatchError('psparse: rows and cols must belong to the run (ranks) of I, J and V');
   }
-  const assembled = opts.assembled === true;
+  const assembled = options.assembled === true;
   pmap(
-    (Ip: ArrayLike<number>, Jp: ArrayLike<number>, Vp: ArrayLike<number>, rowIds: LocalIndices, p: number) =>
-      checkTriplets(Ip, Jp, Vp, rows.n, cols.n, assembled ? rowIds : undefined, p),
+    (Ip: unknown, Jp: unknown, Vp: unknown, rowIds: LocalIndices, colIds: LocalIndices, p: number) => {
+      checkIndexable(rowIds.nOwn, 'rows', p);
+      checkIndexable(colIds.nOwn, 'columns', p);
+      checkTriplets(Ip, Jp, Vp, rows.n, cols.n, assembled ? rowIds : undefined, p);
+    },
     I,
     J,
     V,
     rows.partition,
+    cols.partition,
   );
 
   const rowOwners = assembled
@@ -149,7 +166,7 @@ export function psparse(
       V,
       received,
     );
-    return new PSparseMatrix(rows, finalCols, ownOwn, ownGhost, opts.reuse === false ? undefined : { graph, parts });
+    return new PSparseMatrix(rows, finalCols, ownOwn, ownGhost, options.reuse === false ? undefined : { graph, parts });
   });
 }
 
@@ -160,16 +177,20 @@ export function psparse(
  * meaningful after `wait()`.
  *
  * @param V per part, as many values as the `I`/`J` used to build `A`; NaN and ±Infinity rejected
- * @throws InvalidArgumentError when `A` was not built by psparse; PartitionMismatchError when `V`
- * belongs to another run; DimensionMismatchError when a part's `V` has another length than its
- * original triplets; NonFiniteValueError (part and entry) for a non-finite value of a triplet
- * that is not ignored. All checked before any communication or change to `A`.
+ * @throws InvalidArgumentError when `A` is not a PSparseMatrix or `V` not a PData (a `Pending`:
+ * call `.wait()` first), when `A` was not built by psparse, or (part and entry) when a value of a
+ * triplet that is not ignored is not a number; PartitionMismatchError when `V` belongs to another
+ * run; DimensionMismatchError when a part's `V` is not an array of as many values as its original
+ * triplets; NonFiniteValueError (part and entry) for a non-finite value of a triplet that is not
+ * ignored. All checked before any communication or change to `A`.
  * @example
  * ```ts
  * await psparseRefill(A, ranks.map(() => newValues));
  * ```
  */
 export function psparseRefill(A: PSparseMatrix, V: PData<ArrayLike<number>>): Pending<void> {
+  expectInstance(A, PSparseMatrix, 'psparseRefill: A');
+  expectInstance(V, PData, 'psparseRefill: V');
   const assembly = A.assembly;
   if (assembly === undefined) {
     throw new InvalidArgumentError(
@@ -182,14 +203,14 @@ export function psparseRefill(A: PSparseMatrix, V: PData<ArrayLike<number>>): Pe
   pmap(
     (part: PartAssembly, Vp: ArrayLike<number>, p: number) => {
       const m = part.localSlot.length;
-      if (Vp === null || typeof Vp !== 'object' || Vp.length !== m) {
-        throw new DimensionMismatchError(
-          `psparseRefill: V has ${Vp?.length ?? typeof Vp} entries, the matrix was built from ${m} triplets`,
-          { partId: p },
-        );
+      if (!isNumberList(Vp) || Vp.length !== m) {
+        const got = isNumberList(Vp) ? `${Vp.length} entries` : describeValue(Vp);
+        throw new DimensionMismatchError(`psparseRefill: V has ${got}, the matrix was built from ${m} triplets`, {
+          partId: p,
+        });
       }
       for (let k = 0; k < m; k++) {
-        if (part.localSlot[k] !== IGNORED) checkFinite(Vp[k], k, 'psparseRefill', p);
+        if (part.localSlot[k] !== IGNORED) checkValue(Vp[k], k, 'psparseRefill', p);
       }
     },
     assembly.parts,
@@ -215,7 +236,21 @@ export function psparseRefill(A: PSparseMatrix, V: PData<ArrayLike<number>>): Pe
   });
 }
 
-function checkFinite(value: number, k: number, what: string, partId: number): void {
+/** The CSR blocks index a part's own rows and columns with Int32 local ids. */
+function checkIndexable(nOwn: number, what: string, partId: number): void {
+  if (nOwn > MAX_INT32) {
+    throw new InvalidArgumentError(
+      `psparse: this part owns ${nOwn} ${what}, more than the 2^31-1 that Int32 CSR blocks can index (use more parts)`,
+      { partId },
+    );
+  }
+}
+
+/** A value of a triplet that is not ignored: a finite number. */
+function checkValue(value: unknown, k: number, what: string, partId: number): void {
+  if (typeof value !== 'number') {
+    throw new InvalidArgumentError(`${what}: V[${k}] = ${describeValue(value)} is not a number`, { partId });
+  }
   if (!Number.isFinite(value)) {
     throw new NonFiniteValueError(`${what}: V[${k}] = ${value} is not finite (NaN and ±Infinity are rejected)`, {
       partId,
@@ -224,14 +259,19 @@ function checkFinite(value: number, k: number, what: string, partId: number): vo
 }
 
 function checkTriplets(
-  I: ArrayLike<number>,
-  J: ArrayLike<number>,
-  V: ArrayLike<number>,
+  I: unknown,
+  J: unknown,
+  V: unknown,
   nRows: number,
   nCols: number,
   ownRowsOnly: LocalIndices | undefined,
   partId: number,
 ): void {
+  checkGlobalIds(I, nRows, partId, 'psparse', (k) => (k < 0 ? 'I' : `row id I[${k}]`));
+  checkGlobalIds(J, nCols, partId, 'psparse', (k) => (k < 0 ? 'J' : `column id J[${k}]`));
+  if (!isNumberList(V)) {
+    throw new InvalidArgumentError(`psparse: V must be an array of values, got ${describeValue(V)}`, { partId });
+  }
   if (I.length !== J.length || I.length !== V.length) {
     throw new DimensionMismatchError(
       `psparse: I, J and V must have the same length, got ${I.length}, ${J.length} and ${V.length}`,
@@ -240,15 +280,8 @@ function checkTriplets(
   }
   for (let k = 0; k < I.length; k++) {
     const i = I[k];
-    const j = J[k];
-    if (!Number.isInteger(i) || i >= nRows) {
-      throw new IndexOutOfRangeError(`psparse: row id I[${k}] = ${i} is not an id in 0..${nRows - 1}`, { partId });
-    }
-    if (!Number.isInteger(j) || j >= nCols) {
-      throw new IndexOutOfRangeError(`psparse: column id J[${k}] = ${j} is not an id in 0..${nCols - 1}`, { partId });
-    }
-    if (i < 0 || j < 0) continue;
-    checkFinite(V[k], k, 'psparse', partId);
+    if (i < 0 || J[k] < 0) continue;
+    checkValue(V[k], k, 'psparse', partId);
     if (ownRowsOnly !== undefined && ownRowsOnly.globalToOwn(i) < 0) {
       throw new InvalidArgumentError(
         `psparse with assembled: true: row I[${k}] = ${i} is not owned by the part that emits it`,
