@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BackendUnavailableError, InvalidArgumentError, MpiError } from '../src/errors.js';
 import { loadMpiBinding, mpiAddonPaths } from '../src/backends/mpi/load-binding.js';
+import { timeoutError } from '../src/backends/mpi/timeout.js';
 import { fakeBinding } from './fixtures/mpi/fake-binding.js';
 
 /** Two files that exist (their content does not matter: the injected `load` decides). */
@@ -58,7 +59,7 @@ describe('loadMpiBinding', () => {
     expect(error.fixes).toHaveLength(3);
   });
 
-  it('returns the first addon that loads, made to throw the library error classes', () => {
+  it('returns the first addon that loads, made to throw the library error classes (and timeouts as CollectiveTimeoutError)', () => {
     const [broken, good] = existingFiles();
     const fake = fakeBinding(0, 1);
     const registered: unknown[] = [];
@@ -68,6 +69,6 @@ describe('loadMpiBinding', () => {
       return fake;
     };
     expect(loadMpiBinding([broken, good], load)).toBe(fake);
-    expect(registered).toEqual([{ MpiError, InvalidArgumentError }]);
+    expect(registered).toEqual([{ MpiError, InvalidArgumentError, timeoutError }]);
   });
 });

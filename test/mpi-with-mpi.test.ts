@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BackendUnavailableError, InvalidArgumentError } from '../src/errors.js';
 import { withMpi } from '../src/run/with-mpi.js';
 import { FakeAbort, fakeBinding } from './fixtures/mpi/fake-binding.js';
+import { ALL_PARTS, Kind } from '../src/backends/mpi/header.js';
 
 const launcherVariables = ['OMPI_COMM_WORLD_SIZE', 'PMI_SIZE'] as const;
 let saved: Record<string, string | undefined> = {};
@@ -71,7 +72,7 @@ describe('withMpi with a fake addon', () => {
       { np: 3, binding },
     );
     expect(result).toBe('done on 2');
-    expect(binding.calls).toEqual(['init', 'finalize']);
+    expect(binding.calls).toEqual(['init', 'meet', 'finalize']);
     expect(listenerCounts()).toEqual(before);
   });
 
@@ -84,6 +85,21 @@ describe('withMpi with a fake addon', () => {
     await expect(run).rejects.toEqual(new FakeAbort(1));
     expect(binding.calls).toEqual(['init', 'abort']);
     expect(listenerCounts()).toEqual(before);
+  });
+
+  it('aborts (without finalizing) when main returned while another rank waits in a collective', async () => {
+    const binding = fakeBinding(1, 2);
+    binding.peerHeaders = { 0: [Kind.gather, ALL_PARTS] };
+    await expect(withMpi(() => 'returned early', { binding })).rejects.toEqual(new FakeAbort(1));
+    expect(binding.calls).toEqual(['init', 'meet', 'abort']);
+  });
+
+  it('refuses a collective timeout that is not a positive number of milliseconds, before touching MPI', async () => {
+    const binding = fakeBinding(0, 1);
+    await expect(withMpi(() => 1, { binding, collectiveTimeoutMs: -5 })).rejects.toThrow(
+      new InvalidArgumentError('collectiveTimeoutMs must be a positive number of milliseconds, got -5'),
+    );
+    expect(binding.calls).toEqual([]);
   });
 
   it('aborts when MPI reports another size than the launcher started', async () => {

@@ -10,6 +10,7 @@ import { PData } from '../pdata/pdata.js';
 import type { MpiBinding } from '../backends/mpi/binding.js';
 import { loadMpiBinding } from '../backends/mpi/load-binding.js';
 import { MpiBackend } from '../backends/mpi/mpi-backend.js';
+import { collectiveTimeoutMs } from '../backends/mpi/timeout.js';
 import { pinOpenBlasToOneThread } from '../dense/openblas-threads.js';
 
 /** Options of {@link withMpi}. */
@@ -18,6 +19,24 @@ export interface WithMpiOptions {
   np?: number;
   /** The addon to use (default: {@link loadMpiBinding}); tests inject a fake. */
   binding?: MpiBinding;
+  /**
+   * How long a part waits in a collective (or a channel round) before it throws
+   * {@link CollectiveTimeoutError} and the job is aborted, in ms. Default: the environment
+   * variable `PA_COLLECTIVE_TIMEOUT_MS`, else 60000 (as {@link withThreads}).
+   */
+  collectiveTimeoutMs?: number;
+}
+
+/**
+ * How long a rank whose `dispose` failed (it returned from `main` while other ranks wait in a
+ * collective) waits before it aborts the job itself: those ranks learn it at the same moment and
+ * abort with the diagnosis that matters ("part q returned from main"); this leaves them the time
+ * to print it first.
+ */
+const DISPOSE_FAILURE_GRACE_MS = 1000;
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /** Environment variables through which launchers announce the number of ranks. */
@@ -72,11 +91,15 @@ function report(rank: number, error: unknown): void {
  * On an uncaught error or rejection anywhere (in `main` or in a stray callback), or if the process
  * exits before `main` finished (a `process.exit()` call, or a promise that never settles), the rank
  * prints `[rank r] <stack>` to stderr and calls `MPI_Abort`, so the whole job ends with a non-zero
- * status instead of hanging in a collective.
+ * status instead of hanging in a collective. The same happens when ranks disagree on a collective
+ * (a typed error on every rank at once), when a wait passes the collective timeout
+ * ({@link CollectiveTimeoutError} naming the missing parts), and when `main` returns on a rank while
+ * others wait in a collective (on those ranks: "part q returned from main").
  *
  * @throws BackendUnavailableError (as a rejection, before any MPI call) when the addon cannot be
  * loaded, or `opts.np` disagrees with the launcher (for example `np > 1` without mpirun);
- * InvalidArgumentError when `opts.np` is not an integer ≥ 1.
+ * InvalidArgumentError when `opts.np` is not an integer ≥ 1, or the collective timeout is not a
+ * positive number of milliseconds.
  * @example
  * ```ts
  * // driver.ts, run with: mpirun --oversubscribe -n 4 node dist/driver.js
@@ -92,6 +115,7 @@ export async function withMpi<R>(
 ): Promise<Awaited<R>> {
   pinOpenBlasToOneThread();
   checkLaunch(opts.np);
+  const timeoutMs = collectiveTimeoutMs(opts.collectiveTimeoutMs);
   const binding = opts.binding ?? loadMpiBinding();
   const { rank, size } = binding.init('funneled');
   let finished = false;
@@ -119,7 +143,7 @@ export async function withMpi<R>(
         `launch the program under mpirun: mpirun --oversubscribe -n ${opts.np} node driver.js`,
       ]));
     }
-    const backend = new MpiBackend(binding);
+    const backend = new MpiBackend(binding, { collectiveTimeoutMs: timeoutMs });
     let result: Awaited<R>;
     try {
       result = await main(new PData(backend, [rank]));
@@ -127,7 +151,13 @@ export async function withMpi<R>(
       return fail(error);
     }
     finished = true;
-    backend.dispose();
+    try {
+      backend.dispose();
+    } catch (error) {
+      report(rank, error);
+      sleepSync(DISPOSE_FAILURE_GRACE_MS);
+      return binding.abort(1);
+    }
     return result;
   } finally {
     finished = true;

@@ -88,18 +88,24 @@ function kill(pid: number, signal: NodeJS.Signals): void {
 }
 
 /**
- * Runs `mpirun --oversubscribe -n np node <args>` from the repository root. After `timeoutMs` the
+ * Runs `mpirun --oversubscribe -n np node <args>` from the repository root, with `env` added to the
+ * environment (the ranks inherit it). After `timeoutMs` the
  * job is ended and `timedOut` is set: SIGTERM to mpirun's process group (mpirun then kills its
  * ranks), SIGKILL 3 s later; Open MPI puts each rank in its own process group, so the ranks are
  * recorded when the timeout fires and any survivor is killed before the promise settles.
  */
-export function runUnderMpirun(np: number, args: readonly string[], timeoutMs: number): Promise<MpirunResult> {
+export function runUnderMpirun(
+  np: number,
+  args: readonly string[],
+  timeoutMs: number,
+  env: Readonly<Record<string, string>> = {},
+): Promise<MpirunResult> {
   const started = performance.now();
   const child = spawn('mpirun', ['--oversubscribe', '-n', String(np), process.execPath, ...args], {
     cwd: root,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, OMPI_ALLOW_RUN_AS_ROOT: '1', OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: '1' },
+    env: { ...process.env, ...env, OMPI_ALLOW_RUN_AS_ROOT: '1', OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: '1' },
   });
   let stdout = '';
   let stderr = '';

@@ -3,6 +3,7 @@
 // The TypeScript description of every export is src/backends/mpi/binding.ts.
 #include <dlfcn.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <string>
 
@@ -10,6 +11,7 @@
 #include "collectives.h"
 #include "exchange.h"
 #include "state.h"
+#include "waiting.h"
 
 namespace pa_mpi {
 
@@ -70,6 +72,8 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   Check(env, "MPI_Comm_set_errhandler", MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN));
   Check(env, "MPI_Comm_dup", MPI_Comm_dup(MPI_COMM_WORLD, &mpi.comm));
   Check(env, "MPI_Comm_set_errhandler", MPI_Comm_set_errhandler(mpi.comm, MPI_ERRORS_RETURN));
+  Check(env, "MPI_Comm_dup", MPI_Comm_dup(MPI_COMM_WORLD, &mpi.diagnosisComm));
+  Check(env, "MPI_Comm_set_errhandler", MPI_Comm_set_errhandler(mpi.diagnosisComm, MPI_ERRORS_RETURN));
   Check(env, "MPI_Comm_rank", MPI_Comm_rank(mpi.comm, &mpi.rank));
   Check(env, "MPI_Comm_size", MPI_Comm_size(mpi.comm, &mpi.size));
   int* tagUpperBound = nullptr;
@@ -83,11 +87,14 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   return result;
 }
 
-// finalize(): frees the communicator and calls MPI_Finalize; afterwards every call throws.
+// finalize(): frees the communicators and calls MPI_Finalize; afterwards every call throws.
+// Refused after a timed-out wait: MPI_Finalize would wait for the pending operations forever.
 Napi::Value Finalize(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  RequireInitialized(env, "finalize");
+  RequireInStep(env, "finalize");
   MpiState& mpi = State();
+  ReleaseDiagnosis();
+  Check(env, "MPI_Comm_free", MPI_Comm_free(&mpi.diagnosisComm));
   Check(env, "MPI_Comm_free", MPI_Comm_free(&mpi.comm));
   mpi.phase = Phase::Finalized;
   int rc = MPI_Finalize();
@@ -129,18 +136,36 @@ Napi::Value Wtime(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), MPI_Wtime());
 }
 
-// setErrorClasses({ MpiError, InvalidArgumentError }): the constructors errors are thrown with.
+// setErrorClasses({ MpiError, InvalidArgumentError, timeoutError }): the constructors errors are
+// thrown with, and the function that makes the error of a timed-out wait from its report.
 Napi::Value SetErrorClasses(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  Napi::Value mpiError = info[0].IsObject() ? info[0].As<Napi::Object>().Get("MpiError") : env.Undefined();
-  Napi::Value invalid =
-      info[0].IsObject() ? info[0].As<Napi::Object>().Get("InvalidArgumentError") : env.Undefined();
-  if (!mpiError.IsFunction() || !invalid.IsFunction()) {
-    throw Napi::TypeError::New(env, "setErrorClasses: expected { MpiError, InvalidArgumentError } constructors");
+  auto get = [&](const char* name) {
+    return info[0].IsObject() ? info[0].As<Napi::Object>().Get(name) : env.Undefined();
+  };
+  Napi::Value mpiError = get("MpiError");
+  Napi::Value invalid = get("InvalidArgumentError");
+  Napi::Value timeout = get("timeoutError");
+  if (!mpiError.IsFunction() || !invalid.IsFunction() || !timeout.IsFunction()) {
+    throw Napi::TypeError::New(
+        env, "setErrorClasses: expected { MpiError, InvalidArgumentError, timeoutError } functions");
   }
   AddonData& data = Data(env);
   data.mpiError = Napi::Persistent(mpiError.As<Napi::Function>());
   data.invalidArgument = Napi::Persistent(invalid.As<Napi::Function>());
+  data.timeoutError = Napi::Persistent(timeout.As<Napi::Function>());
+  return env.Undefined();
+}
+
+// setCollectiveTimeout(ms): the deadline of every later blocking wait, in milliseconds (> 0).
+Napi::Value SetCollectiveTimeout(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  double ms = info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : NAN;
+  if (!(ms > 0) || !std::isfinite(ms)) {
+    ThrowInvalidArgument(env, "setCollectiveTimeout: ms must be a positive finite number of milliseconds, got " +
+                                  (info[0].IsNumber() ? info[0].ToString().Utf8Value() : std::string("a non-number")));
+  }
+  State().timeoutMs = ms;
   return env.Undefined();
 }
 
@@ -162,6 +187,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   Export<Rank>(env, exports, "rank");
   Export<Size>(env, exports, "size");
   Export<Wtime>(env, exports, "wtime");
+  Export<SetCollectiveTimeout>(env, exports, "setCollectiveTimeout");
   Export<Barrier>(env, exports, "barrier");
   Export<Bcast>(env, exports, "bcast");
   Export<Gather>(env, exports, "gather");
@@ -171,6 +197,9 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   Export<Allgatherv>(env, exports, "allgatherv");
   Export<Scatterv>(env, exports, "scatterv");
   Export<Allreduce>(env, exports, "allreduce");
+  Export<Meet>(env, exports, "meet");
+  Export<Alltoall>(env, exports, "alltoall");
+  Export<Alltoallv>(env, exports, "alltoallv");
   Export<CreateExchange>(env, exports, "createExchange");
   return exports;
 }

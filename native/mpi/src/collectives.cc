@@ -5,6 +5,7 @@
 
 #include "buffers.h"
 #include "state.h"
+#include "waiting.h"
 
 namespace pa_mpi {
 
@@ -60,26 +61,30 @@ void CheckDisjoint(Napi::Env env, const char* op, const Buffer& send, const Buff
 
 Napi::Value Barrier(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  RequireInitialized(env, "barrier");
-  Check(env, "MPI_Barrier", MPI_Barrier(State().comm));
+  RequireInStep(env, "barrier");
+  MPI_Request request;
+  Check(env, "MPI_Ibarrier", MPI_Ibarrier(State().comm, &request));
+  AwaitCollective(env, "MPI_Ibarrier", &request);
   return env.Undefined();
 }
 
 // bcast(buffer, root): root's buffer is copied into every rank's buffer (same type and length).
 Napi::Value Bcast(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  RequireInitialized(env, "bcast");
+  RequireInStep(env, "bcast");
   Buffer buffer = GetBuffer(info[0], "bcast", "buffer");
   int root = Root(info[1], "bcast");
   int count = CountOf(env, buffer.length, "bcast", "buffer");
-  Check(env, "MPI_Bcast", MPI_Bcast(buffer.data, count, MpiType(buffer.type), root, State().comm));
+  MPI_Request request;
+  Check(env, "MPI_Ibcast", MPI_Ibcast(buffer.data, count, MpiType(buffer.type), root, State().comm, &request));
+  AwaitCollective(env, "MPI_Ibcast", &request);
   return env.Undefined();
 }
 
 // gather(send, recv, root): recv (root only, size × send.length elements) gets every rank's send.
 Napi::Value Gather(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  RequireInitialized(env, "gather");
+  RequireInStep(env, "gather");
   const MpiState& mpi = State();
   Buffer send = GetBuffer(info[0], "gather", "send");
   int root = Root(info[2], "gather");
@@ -92,15 +97,16 @@ Napi::Value Gather(const Napi::CallbackInfo& info) {
     recvData = recv.data;
   }
   MPI_Datatype type = MpiType(send.type);
-  Check(env, "MPI_Gather",
-        MPI_Gather(send.data, count, type, recvData, count, type, root, mpi.comm));
+  MPI_Request request;
+  Check(env, "MPI_Igather", MPI_Igather(send.data, count, type, recvData, count, type, root, mpi.comm, &request));
+  AwaitCollective(env, "MPI_Igather", &request);
   return env.Undefined();
 }
 
 // allgather(send, recv): recv (size × send.length elements) gets every rank's send, in rank order.
 Napi::Value Allgather(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  RequireInitialized(env, "allgather");
+  RequireInStep(env, "allgather");
   const MpiState& mpi = State();
   Buffer send = GetBuffer(info[0], "allgather", "send");
   Buffer recv = GetBuffer(info[1], "allgather", "recv");
@@ -108,15 +114,16 @@ Napi::Value Allgather(const Napi::CallbackInfo& info) {
   CheckShape(env, "allgather", "recv", recv, send, send.length * mpi.size, "size × send.length");
   CheckDisjoint(env, "allgather", send, recv);
   MPI_Datatype type = MpiType(send.type);
-  Check(env, "MPI_Allgather",
-        MPI_Allgather(send.data, count, type, recv.data, count, type, mpi.comm));
+  MPI_Request request;
+  Check(env, "MPI_Iallgather", MPI_Iallgather(send.data, count, type, recv.data, count, type, mpi.comm, &request));
+  AwaitCollective(env, "MPI_Iallgather", &request);
   return env.Undefined();
 }
 
 // scatter(send, recv, root): rank i's recv gets block i of root's send (size × recv.length).
 Napi::Value Scatter(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  RequireInitialized(env, "scatter");
+  RequireInStep(env, "scatter");
   const MpiState& mpi = State();
   Buffer recv = GetBuffer(info[1], "scatter", "recv");
   int root = Root(info[2], "scatter");
@@ -129,15 +136,16 @@ Napi::Value Scatter(const Napi::CallbackInfo& info) {
     sendData = send.data;
   }
   MPI_Datatype type = MpiType(recv.type);
-  Check(env, "MPI_Scatter",
-        MPI_Scatter(sendData, count, type, recv.data, count, type, root, mpi.comm));
+  MPI_Request request;
+  Check(env, "MPI_Iscatter", MPI_Iscatter(sendData, count, type, recv.data, count, type, root, mpi.comm, &request));
+  AwaitCollective(env, "MPI_Iscatter", &request);
   return env.Undefined();
 }
 
 // gatherv(send, recv, counts, displs, root): on root, rank i's send lands at recv[displs[i]..].
 Napi::Value Gatherv(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  RequireInitialized(env, "gatherv");
+  RequireInStep(env, "gatherv");
   const MpiState& mpi = State();
   Buffer send = GetBuffer(info[0], "gatherv", "send");
   int root = Root(info[4], "gatherv");
@@ -157,15 +165,16 @@ Napi::Value Gatherv(const Napi::CallbackInfo& info) {
     displs = static_cast<const int*>(d.data);
   }
   MPI_Datatype type = MpiType(send.type);
-  Check(env, "MPI_Gatherv",
-        MPI_Gatherv(send.data, count, type, recvData, counts, displs, type, root, mpi.comm));
+  MPI_Request request;
+  Check(env, "MPI_Igatherv", MPI_Igatherv(send.data, count, type, recvData, counts, displs, type, root, mpi.comm, &request));
+  AwaitCollective(env, "MPI_Igatherv", &request);
   return env.Undefined();
 }
 
 // allgatherv(send, recv, counts, displs): every rank gets rank i's send at recv[displs[i]..].
 Napi::Value Allgatherv(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  RequireInitialized(env, "allgatherv");
+  RequireInStep(env, "allgatherv");
   const MpiState& mpi = State();
   Buffer send = GetBuffer(info[0], "allgatherv", "send");
   Buffer recv = GetBuffer(info[1], "allgatherv", "recv");
@@ -182,9 +191,10 @@ Napi::Value Allgatherv(const Napi::CallbackInfo& info) {
                                   std::to_string(count) + " elements");
   }
   MPI_Datatype type = MpiType(send.type);
-  Check(env, "MPI_Allgatherv",
-        MPI_Allgatherv(send.data, count, type, recv.data, counts, static_cast<const int*>(d.data),
-                       type, mpi.comm));
+  MPI_Request request;
+  Check(env, "MPI_Iallgatherv", MPI_Iallgatherv(send.data, count, type, recv.data, counts, static_cast<const int*>(d.data),
+                       type, mpi.comm, &request));
+  AwaitCollective(env, "MPI_Iallgatherv", &request);
   return env.Undefined();
 }
 
@@ -192,7 +202,7 @@ Napi::Value Allgatherv(const Napi::CallbackInfo& info) {
 // send at displs[i]; recv.length must be at least that count (a longer message is MPI_ERR_TRUNCATE).
 Napi::Value Scatterv(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  RequireInitialized(env, "scatterv");
+  RequireInStep(env, "scatterv");
   const MpiState& mpi = State();
   Buffer recv = GetBuffer(info[3], "scatterv", "recv");
   int root = Root(info[4], "scatterv");
@@ -212,15 +222,16 @@ Napi::Value Scatterv(const Napi::CallbackInfo& info) {
     displs = static_cast<const int*>(d.data);
   }
   MPI_Datatype type = MpiType(recv.type);
-  Check(env, "MPI_Scatterv",
-        MPI_Scatterv(sendData, counts, displs, type, recv.data, count, type, root, mpi.comm));
+  MPI_Request request;
+  Check(env, "MPI_Iscatterv", MPI_Iscatterv(sendData, counts, displs, type, recv.data, count, type, root, mpi.comm, &request));
+  AwaitCollective(env, "MPI_Iscatterv", &request);
   return env.Undefined();
 }
 
 // allreduce(send, recv, op): element-wise 'sum' | 'min' | 'max' over ranks (Int32 or Float64).
 Napi::Value Allreduce(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  RequireInitialized(env, "allreduce");
+  RequireInStep(env, "allreduce");
   Buffer send = GetBuffer(info[0], "allreduce", "send");
   if (send.type == napi_uint8_array) {
     ThrowInvalidArgument(env, "allreduce: send must be an Int32Array or Float64Array, got a Uint8Array");
@@ -234,8 +245,78 @@ Napi::Value Allreduce(const Napi::CallbackInfo& info) {
     ThrowInvalidArgument(env, "allreduce: op must be 'sum', 'min' or 'max'");
   }
   int count = CountOf(env, send.length, "allreduce", "send");
-  Check(env, "MPI_Allreduce",
-        MPI_Allreduce(send.data, recv.data, count, MpiType(send.type), op, State().comm));
+  MPI_Request request;
+  Check(env, "MPI_Iallreduce", MPI_Iallreduce(send.data, recv.data, count, MpiType(send.type), op, State().comm, &request));
+  AwaitCollective(env, "MPI_Iallreduce", &request);
+  return env.Undefined();
+}
+
+}  // namespace pa_mpi
+
+namespace pa_mpi {
+
+// meet(header, all): the header collective of MpiBackend. `all` (size × header.length float64)
+// receives every rank's header in rank order; header[0] is the kind code this rank now waits in
+// (what it tells ranks that time out and ask).
+Napi::Value Meet(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RequireInStep(env, "meet");
+  const MpiState& mpi = State();
+  Buffer header = GetBufferOf(info[0], napi_float64_array, "meet", "header");
+  Buffer all = GetBufferOf(info[1], napi_float64_array, "meet", "all");
+  if (header.length == 0) ThrowInvalidArgument(env, "meet: header must not be empty");
+  CheckShape(env, "meet", "all", all, header, header.length * mpi.size, "size × header.length");
+  CheckDisjoint(env, "meet", header, all);
+  int count = CountOf(env, header.length, "meet", "header");
+  State().currentKind = static_cast<int>(static_cast<const double*>(header.data)[0]);
+  MPI_Request request;
+  Check(env, "MPI_Iallgather",
+        MPI_Iallgather(header.data, count, MPI_DOUBLE, all.data, count, MPI_DOUBLE, mpi.comm, &request));
+  AwaitCollective(env, "MPI_Iallgather", &request);
+  return env.Undefined();
+}
+
+// alltoall(send, recv): Int32Arrays of one entry per rank; recv[i] gets rank i's send[this rank].
+Napi::Value Alltoall(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RequireInStep(env, "alltoall");
+  const MpiState& mpi = State();
+  Buffer send = GetBufferOf(info[0], napi_int32_array, "alltoall", "send");
+  Buffer recv = GetBufferOf(info[1], napi_int32_array, "alltoall", "recv");
+  const size_t size = static_cast<size_t>(mpi.size);
+  CheckShape(env, "alltoall", "send", send, send, size, "one entry per rank");
+  CheckShape(env, "alltoall", "recv", recv, send, size, "one entry per rank");
+  CheckDisjoint(env, "alltoall", send, recv);
+  MPI_Request request;
+  Check(env, "MPI_Ialltoall",
+        MPI_Ialltoall(send.data, 1, MPI_INT, recv.data, 1, MPI_INT, mpi.comm, &request));
+  AwaitCollective(env, "MPI_Ialltoall", &request);
+  return env.Undefined();
+}
+
+// alltoallv(send, sendCounts, sendDispls, recv, recvCounts, recvDispls): block i of send goes to
+// rank i; block i of recv comes from rank i. Counts must match the senders' (MPI_ERR_TRUNCATE else).
+Napi::Value Alltoallv(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RequireInStep(env, "alltoallv");
+  const MpiState& mpi = State();
+  Buffer send = GetBuffer(info[0], "alltoallv", "send");
+  Buffer sc = GetBufferOf(info[1], napi_int32_array, "alltoallv", "sendCounts");
+  Buffer sd = GetBufferOf(info[2], napi_int32_array, "alltoallv", "sendDispls");
+  Buffer recv = GetBuffer(info[3], "alltoallv", "recv");
+  Buffer rc = GetBufferOf(info[4], napi_int32_array, "alltoallv", "recvCounts");
+  Buffer rd = GetBufferOf(info[5], napi_int32_array, "alltoallv", "recvDispls");
+  CheckShape(env, "alltoallv", "recv", recv, send, recv.length, "the type of send");
+  CheckLayout(env, "alltoallv", sc, sd, send.length);
+  CheckLayout(env, "alltoallv", rc, rd, recv.length);
+  CheckDisjoint(env, "alltoallv", send, recv);
+  MPI_Datatype type = MpiType(send.type);
+  MPI_Request request;
+  Check(env, "MPI_Ialltoallv",
+        MPI_Ialltoallv(send.data, static_cast<const int*>(sc.data), static_cast<const int*>(sd.data), type,
+                       recv.data, static_cast<const int*>(rc.data), static_cast<const int*>(rd.data), type,
+                       mpi.comm, &request));
+  AwaitCollective(env, "MPI_Ialltoallv", &request);
   return env.Undefined();
 }
 

@@ -1,5 +1,6 @@
-// Blocking collectives on the addon's communicator. Counts are in elements of the buffers' type;
-// every argument is validated before the MPI call.
+// Collectives on the addon's communicator: each posts the nonblocking MPI collective and completes
+// it with Await (waiting.h), so it blocks until done or until the deadline. Counts are in elements
+// of the buffers' type; every argument is validated before the MPI call.
 #pragma once
 
 #include <napi.h>
@@ -15,5 +16,8 @@ Napi::Value Gatherv(const Napi::CallbackInfo& info);
 Napi::Value Allgatherv(const Napi::CallbackInfo& info);
 Napi::Value Scatterv(const Napi::CallbackInfo& info);
 Napi::Value Allreduce(const Napi::CallbackInfo& info);
+Napi::Value Meet(const Napi::CallbackInfo& info);
+Napi::Value Alltoall(const Napi::CallbackInfo& info);
+Napi::Value Alltoallv(const Napi::CallbackInfo& info);
 
 }  // namespace pa_mpi

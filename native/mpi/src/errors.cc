@@ -68,4 +68,13 @@ void RequireInitialized(Napi::Env env, const char* operation) {
   ThrowMpiState(env, operation, "MPI is in an unknown state");
 }
 
+void RequireInStep(Napi::Env env, const char* operation) {
+  RequireInitialized(env, operation);
+  if (State().outOfStep) {
+    ThrowMpiState(env, operation,
+                  "an earlier wait timed out and its MPI operations are still pending, so the ranks are out "
+                  "of step: end the job (withMpi aborts it)");
+  }
+}
+
 }  // namespace pa_mpi

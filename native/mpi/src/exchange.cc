@@ -5,6 +5,7 @@
 
 #include "buffers.h"
 #include "state.h"
+#include "waiting.h"
 
 namespace pa_mpi {
 
@@ -71,6 +72,7 @@ Exchange::Exchange(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Exchange>(
   ReadPlan(info[0], info[1], send.length, "snd", sndRanks_, sndPtrs_);
   ReadPlan(info[3], info[4], recv.length, "rcv", rcvRanks_, rcvPtrs_);
   tag_ = GetInt(info[6], 0, State().tagUpperBound, "createExchange", "tag");
+  kind_ = GetInt(info[7], 0, 255, "createExchange", "kind");
   send_ = Napi::Persistent(info[2].As<Napi::Object>());
   recv_ = Napi::Persistent(info[5].As<Napi::Object>());
   sendLength_ = send.length;
@@ -78,7 +80,8 @@ Exchange::Exchange(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Exchange>(
   elementSize_ = ElementSize(send.type);
   type_ = MpiType(send.type);
   requests_.assign(sndRanks_.size() + rcvRanks_.size(), MPI_REQUEST_NULL);
-  statuses_.resize(requests_.size());
+  peers_ = rcvRanks_;
+  peers_.insert(peers_.end(), sndRanks_.begin(), sndRanks_.end());
 }
 
 void* Exchange::DataOf(Napi::ObjectReference& ref, size_t length, const char* what) {
@@ -93,7 +96,7 @@ void* Exchange::DataOf(Napi::ObjectReference& ref, size_t length, const char* wh
 
 Napi::Value Exchange::Start(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  RequireInitialized(env, "exchange start");
+  RequireInStep(env, "exchange start");
   if (active_) {
     ThrowInvalidArgument(env, "exchange start: the previous transfer is still in flight (call wait() first)");
   }
@@ -120,17 +123,9 @@ Napi::Value Exchange::Start(const Napi::CallbackInfo& info) {
 Napi::Value Exchange::Wait(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!active_) return env.Undefined();
-  RequireInitialized(env, "exchange wait");
-  int rc = MPI_Waitall(static_cast<int>(requests_.size()), requests_.data(), statuses_.data());
-  if (rc == MPI_ERR_IN_STATUS) {
-    for (const MPI_Status& status : statuses_) {
-      if (status.MPI_ERROR != MPI_SUCCESS && status.MPI_ERROR != MPI_ERR_PENDING) {
-        ThrowMpiError(env, "MPI_Waitall", status.MPI_ERROR);
-      }
-    }
-  }
-  // On failure the object stays referenced: MPI may still own its buffers.
-  Check(env, "MPI_Waitall", rc);
+  RequireInStep(env, "exchange wait");
+  // On failure or timeout the object stays referenced: MPI may still own its buffers.
+  Await(env, "MPI_Testall", kind_, static_cast<int>(requests_.size()), requests_.data(), peers_.data());
   active_ = false;
   Unref();
   return env.Undefined();

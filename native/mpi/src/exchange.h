@@ -1,7 +1,7 @@
 // A reusable neighbour exchange: per-neighbour segments of one flat send buffer go to other ranks,
 // segments of one flat receive buffer come from them. The neighbour lists and offsets are copied
 // and validated once; the request arrays are allocated once; start() posts every MPI_Irecv, then
-// every MPI_Isend, and wait() is one MPI_Waitall. While a transfer is in flight the object keeps
+// every MPI_Isend, and wait() completes them all (a test loop with the addon's deadline, waiting.h). While a transfer is in flight the object keeps
 // itself (and so its buffers) alive, so garbage collection can never free memory MPI writes to.
 #pragma once
 
@@ -15,7 +15,7 @@ namespace pa_mpi {
 class Exchange : public Napi::ObjectWrap<Exchange> {
  public:
   static Napi::Function Define(Napi::Env env);
-  // new Exchange(snd, sndPtrs, send, rcv, rcvPtrs, recv, tag)
+  // new Exchange(snd, sndPtrs, send, rcv, rcvPtrs, recv, tag, kind)
   explicit Exchange(const Napi::CallbackInfo& info);
 
  private:
@@ -30,12 +30,13 @@ class Exchange : public Napi::ObjectWrap<Exchange> {
   size_t sendLength_ = 0, recvLength_ = 0, elementSize_ = 1;
   MPI_Datatype type_ = MPI_BYTE;
   int tag_ = 0;
+  int kind_ = 0;  // what a rank waiting in wait() tells the ranks that time out and ask
   bool active_ = false;
   std::vector<MPI_Request> requests_;
-  std::vector<MPI_Status> statuses_;
+  std::vector<int> peers_;  // the rank of each request: receives first, then sends
 };
 
-// createExchange(snd, sndPtrs, send, rcv, rcvPtrs, recv, tag): a new Exchange.
+// createExchange(snd, sndPtrs, send, rcv, rcvPtrs, recv, tag, kind): a new Exchange.
 Napi::Value CreateExchange(const Napi::CallbackInfo& info);
 
 }  // namespace pa_mpi

@@ -16,9 +16,18 @@ enum class Phase { Uninitialized, Initialized, Finalized };
 struct MpiState {
   Phase phase = Phase::Uninitialized;
   MPI_Comm comm = MPI_COMM_NULL;  // duplicate of MPI_COMM_WORLD, errors returned, not fatal
+  // A second duplicate for the diagnosis of a timed-out wait (waiting.cc), so its messages can
+  // never be matched by the library's own receives, whatever their tags.
+  MPI_Comm diagnosisComm = MPI_COMM_NULL;
   int rank = -1;
   int size = 0;
   int tagUpperBound = 32767;  // the minimum MPI guarantees, replaced by MPI_TAG_UB at init
+  double timeoutMs = 60000;   // deadline of every blocking wait (setCollectiveTimeout)
+  // Code of what this rank waits in (set by meet() and by exchanges); told to ranks that ask.
+  int currentKind = 0;
+  // Set when a wait timed out: its requests are still pending, so the ranks are out of step and
+  // every later communication (and finalize) is refused.
+  bool outOfStep = false;
 };
 
 MpiState& State();
@@ -27,6 +36,7 @@ MpiState& State();
 struct AddonData {
   Napi::FunctionReference mpiError;
   Napi::FunctionReference invalidArgument;
+  Napi::FunctionReference timeoutError;  // (report) => Error, see waiting.cc
   Napi::FunctionReference exchangeClass;
 };
 
@@ -45,5 +55,7 @@ inline void Check(Napi::Env env, const char* operation, int rc) {
 
 // Throws unless MPI is initialized and not yet finalized.
 void RequireInitialized(Napi::Env env, const char* operation);
+// RequireInitialized, and throws when an earlier wait timed out (the ranks are out of step).
+void RequireInStep(Napi::Env env, const char* operation);
 
 }  // namespace pa_mpi

@@ -8,7 +8,15 @@
  *   counts and displacements are in elements of the buffer's type. Accepted element types are
  *   listed per function; `Uint8Array` carries serialized bytes.
  * - Collectives block until this rank's part is done and must be called by every rank, in the
- *   same order, with matching sizes.
+ *   same order, with matching sizes. Every one is the nonblocking MPI call (`MPI_Iallgather`,
+ *   `MPI_Ibarrier`, ...) completed by a test loop, and every wait (collectives and
+ *   {@link MpiExchange.wait}) has a deadline, {@link MpiBinding.setCollectiveTimeout} (60 s until
+ *   set). When it passes, the rank asks the others what they wait in (on a communicator of its
+ *   own, so no message of the library can be mistaken for it; ranks answer while they wait in the
+ *   addon), gives their answers for up to 200 ms, and throws the error that the `timeoutError`
+ *   function given to {@link MpiBinding.setErrorClasses} makes of the {@link MpiTimeoutReport}.
+ *   The timed-out operations stay pending (MPI cannot cancel a collective), so from then on every
+ *   communication and `finalize` throw MpiError: the job must end (`withMpi` aborts it).
  * - Arguments are validated before any MPI call: a wrong type, length or rank throws
  *   {@link InvalidArgumentError}. A failing MPI call throws {@link MpiError} with the MPI error
  *   class and `MPI_Error_string` (the communicator uses `MPI_ERRORS_RETURN`). Any call before
@@ -17,6 +25,34 @@
  * @module
  */
 import type { InvalidArgumentError, MpiError } from '../../errors.js';
+
+/**
+ * What a rank whose wait timed out learned, handed to the `timeoutError` function of
+ * {@link MpiBinding.setErrorClasses} (which turns it into the error the addon throws).
+ */
+export interface MpiTimeoutReport {
+  /** The MPI function whose completion was awaited (`'MPI_Iallgather'`, `'MPI_Testall'`, ...). */
+  readonly operation: string;
+  /**
+   * Code of what this rank waited in: `header[0]` of the last {@link MpiBinding.meet} for a
+   * collective, the exchange's `kind` for {@link MpiExchange.wait} (0 when neither was given).
+   */
+  readonly kind: number;
+  /** The deadline that passed, in milliseconds. */
+  readonly timeoutMs: number;
+  /** This rank. */
+  readonly rank: number;
+  /**
+   * For an exchange: the ranks whose messages (to or from this rank) are still incomplete,
+   * ascending; `null` for a collective, where MPI cannot tell who is missing.
+   */
+  readonly pending: Int32Array | null;
+  /**
+   * Per rank, the kind code it answered it waits in, or -1 when it did not answer within the reply
+   * window (it runs code outside the library, is stuck, or died); this rank's entry is `kind`.
+   */
+  readonly states: Int32Array;
+}
 
 /** Element types the addon moves: bytes, 32-bit integers, 64-bit floats. */
 export type MpiBuffer = Uint8Array | Int32Array | Float64Array;
@@ -43,7 +79,11 @@ export interface MpiExchange {
    * detached; MpiError when an MPI call fails or MPI is finalized.
    */
   start(): void;
-  /** `MPI_Waitall` on the posted requests; a no-op when nothing is in flight. @throws MpiError */
+  /**
+   * Completes the posted requests (`MPI_Testall` in a loop, with the deadline); a no-op when
+   * nothing is in flight.
+   * @throws MpiError when MPI fails; the `timeoutError` of the report when the deadline passes.
+   */
   wait(): void;
   /** Whether a transfer is in flight (started and not yet waited for). */
   readonly active: boolean;
@@ -51,10 +91,14 @@ export interface MpiExchange {
 
 /** The functions exported by the addon. */
 export interface MpiBinding {
-  /** Makes the addon throw these classes (the loader calls it once, right after loading). */
+  /**
+   * Makes the addon throw these classes, and the error `timeoutError` returns for a wait whose
+   * deadline passed (the loader calls it once, right after loading).
+   */
   setErrorClasses(classes: {
     MpiError: typeof MpiError;
     InvalidArgumentError: typeof InvalidArgumentError;
+    timeoutError: (report: MpiTimeoutReport) => Error;
   }): void;
   /**
    * `MPI_Init_thread`, after re-opening libmpi with `RTLD_GLOBAL` (Open MPI's plugins need its
@@ -62,7 +106,10 @@ export interface MpiBinding {
    * @throws MpiError when MPI is already initialized or was finalized.
    */
   init(threadLevel: MpiThreadLevel): MpiInitInfo;
-  /** Frees the communicator and calls `MPI_Finalize`; every later call throws MpiError. */
+  /**
+   * Frees the communicators and calls `MPI_Finalize`; every later call throws MpiError.
+   * @throws MpiError after a wait timed out (MPI_Finalize would wait for its pending operations).
+   */
   finalize(): void;
   /** `MPI_Abort(MPI_COMM_WORLD, code)` with `code` in 0..255: ends every rank of the job. */
   abort(code: number): never;
@@ -76,9 +123,14 @@ export interface MpiBinding {
   size(): number;
   /** `MPI_Wtime`: seconds since an arbitrary origin fixed for the process. */
   wtime(): number;
-  /** `MPI_Barrier`. */
+  /**
+   * The deadline of every later wait, in milliseconds (the addon starts with 60 000).
+   * @throws InvalidArgumentError unless `ms` is a positive finite number.
+   */
+  setCollectiveTimeout(ms: number): void;
+  /** `MPI_Ibarrier`, completed with the deadline. */
   barrier(): void;
-  /** `MPI_Bcast`: `root`'s `buffer` is copied into every rank's `buffer` (same type and length). */
+  /** `MPI_Ibcast`: `root`'s `buffer` is copied into every rank's `buffer` (same type and length). */
   bcast(buffer: MpiBuffer, root: number): void;
   /**
    * `MPI_Gather`: on `root`, `recv` (same type, `size × send.length` elements) receives every
@@ -119,10 +171,33 @@ export interface MpiBinding {
   /** `MPI_Allreduce`, element-wise over ranks; `send` and `recv` of the same shape. */
   allreduce(send: Int32Array | Float64Array, recv: Int32Array | Float64Array, op: 'sum' | 'min' | 'max'): void;
   /**
+   * The header collective of {@link MpiBackend}: an `MPI_Iallgather` of `header` into `all`
+   * (`size × header.length` float64, rank order), like {@link MpiBinding.allgather}, that also records
+   * `header[0]` as the kind code this rank waits in (what it answers ranks that time out, and
+   * the `kind` of its own {@link MpiTimeoutReport}, for this and the following collectives).
+   */
+  meet(header: Float64Array, all: Float64Array): void;
+  /** `MPI_Alltoall` of one int per rank: `recv[i]` receives rank `i`'s `send[rank]`. */
+  alltoall(send: Int32Array, recv: Int32Array): void;
+  /**
+   * `MPI_Alltoallv`: `sendCounts[i]` elements of `send` from `sendDispls[i]` go to rank `i`;
+   * `recvCounts[i]` elements from rank `i` land at `recv[recvDispls[i]]` (they must be what rank
+   * `i` sends, else MpiError `MPI_ERR_TRUNCATE`). `send` and `recv` of the same type.
+   */
+  alltoallv(
+    send: MpiBuffer,
+    sendCounts: Int32Array,
+    sendDispls: Int32Array,
+    recv: MpiBuffer,
+    recvCounts: Int32Array,
+    recvDispls: Int32Array,
+  ): void;
+  /**
    * A reusable neighbour exchange: segment `k` of `send` (`sndPtrs[k]..sndPtrs[k+1]`) goes to rank
    * `snd[k]`, segment `k` of `recv` comes from rank `rcv[k]`, all with message tag `tag` (0..32767
    * is always valid). Lists and offsets are copied; the buffers are referenced and must keep their
-   * length. `send` and `recv` have the same type.
+   * length. `send` and `recv` have the same type. `kind` (0..255) is what a rank waiting in
+   * `wait()` answers ranks that time out, and the `kind` of its own {@link MpiTimeoutReport}.
    */
   createExchange(
     snd: Int32Array,
@@ -132,5 +207,6 @@ export interface MpiBinding {
     rcvPtrs: Int32Array,
     recv: MpiBuffer,
     tag: number,
+    kind: number,
   ): MpiExchange;
 }

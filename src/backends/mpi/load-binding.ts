@@ -8,12 +8,13 @@
 import { InvalidArgumentError, MpiError } from '../../errors.js';
 import { addonPaths, loadAddon, requireNative } from '../../native-addon.js';
 import type { MpiBinding } from './binding.js';
+import { timeoutError } from './timeout.js';
 
 /** The functions a loaded module must export to be taken for the MPI addon. */
 const REQUIRED_FUNCTIONS: readonly (keyof MpiBinding)[] = [
   'setErrorClasses', 'init', 'finalize', 'abort', 'isInitialized', 'isFinalized', 'rank', 'size',
-  'wtime', 'barrier', 'bcast', 'gather', 'allgather', 'scatter', 'gatherv', 'allgatherv',
-  'scatterv', 'allreduce', 'createExchange',
+  'wtime', 'setCollectiveTimeout', 'barrier', 'bcast', 'gather', 'allgather', 'scatter', 'gatherv',
+  'allgatherv', 'scatterv', 'allreduce', 'meet', 'alltoall', 'alltoallv', 'createExchange',
 ];
 
 /** What to do when the MPI backend is unavailable, in the order a user would do it. */
@@ -30,7 +31,7 @@ export function mpiAddonPaths(): string[] {
 
 /**
  * Loads the MPI addon from the first of `paths` that works and makes it throw the library's
- * error classes. `load` is how a path is loaded (Node's `require` by default; tests inject one).
+ * error classes (and turn a timed-out wait into a {@link CollectiveTimeoutError}). `load` is how a path is loaded (Node's `require` by default; tests inject one).
  *
  * @throws BackendUnavailableError listing, per path, why it could not be used (not built, failed
  * to load with the loader's message, or not the MPI addon), followed by the fixes.
@@ -52,6 +53,6 @@ export function loadMpiBinding(
     summary: 'The MPI backend is unavailable',
     fixes: MPI_FIXES,
   });
-  binding.setErrorClasses({ MpiError, InvalidArgumentError });
+  binding.setErrorClasses({ MpiError, InvalidArgumentError, timeoutError });
   return binding;
 }

@@ -1,47 +1,63 @@
 /**
  * The MPI backend: one part per MPI process (part id = rank), over the addon described by
- * {@link MpiBinding}. Structured items are serialized with `v8.serialize` and moved as bytes:
- * counts first, then one flat buffer with displacements (Gatherv, Allgatherv, Scatterv, Bcast,
- * Isend/Irecv). Scalar reductions and channels move float64 values directly.
+ * {@link MpiBinding}. Every collective starts with the header collective (see header.ts), which
+ * turns a disagreement between the ranks (another collective, another root, a rank that returned
+ * from `main`) into a typed error on every rank before any data moves. Structured items are
+ * serialized with `encodeItem` and moved as bytes whose counts travel in the headers (Gatherv,
+ * Allgatherv, Bcast), or in a collective of their own (Scatterv; Alltoallv for exchanges, which
+ * also checks the exchange graph). `allgatherFloat64` carries its values in the header itself, and
+ * channels move float64 values directly. Every wait has the deadline of `PA_COLLECTIVE_TIMEOUT_MS`
+ * (see timeout.ts), after which it throws {@link CollectiveTimeoutError}.
  *
  * @module
  */
-import { deserialize, serialize } from 'node:v8';
+import { deserialize } from 'node:v8';
 import { InvalidArgumentError } from '../../errors.js';
 import type { Backend, Channel, ChannelOptions, ChannelPlan } from '../backend.js';
 import type { KernelKind } from '../../kernels/kernel-set.js';
 import { allgatherWidth } from '../allgather-shape.js';
 import { channelRecvArrays, checkAllocationLength } from '../part-storage.js';
+import { checkNotInPartCode } from '../part-scope.js';
 import { Pending } from '../pending.js';
-import type { MpiBinding, MpiBuffer, MpiExchange } from './binding.js';
+import {
+  checkChannelPlan,
+  checkExchangeSide,
+  checkLocalItems,
+  checkPartId,
+  checkScatterSource,
+  encodeItem,
+} from '../seam-checks.js';
+import type { MpiBinding, MpiExchange } from './binding.js';
 import { checkPlansAgree } from './graph-check.js';
+import { ALL_PARTS, checkHeaders, HEADER_WORDS, Kind, NO_ROOT, ROOT, SIZE, VALUES, KIND, type KindCode } from './header.js';
+import { collectiveTimeoutMs } from './timeout.js';
 import { kernelKind } from '../../kernels/select-kernels.js';
 import { largeArrays } from '../../kernels/large-arrays.js';
 
-/** Tags of the two phases of a structured exchange; channels take tags from FIRST_CHANNEL_TAG. */
-const EXCHANGE_COUNTS_TAG = 1;
+/** Tag of the data of a structured exchange; channels take tags from FIRST_CHANNEL_TAG. */
 const EXCHANGE_DATA_TAG = 2;
 const FIRST_CHANNEL_TAG = 16;
 /** The largest tag MPI guarantees (`MPI_TAG_UB` is at least this). */
 const LAST_TAG = 32767;
 const MAX_MESSAGE_BYTES = 2147483647;
 
-function checkPart(np: number, part: number, what: string, partId?: number): void {
-  if (!Number.isInteger(part) || part < 0 || part >= np) {
-    throw new InvalidArgumentError(`${what} must be a part id in 0..${np - 1}, got ${String(part)}`, { partId });
+/**
+ * Checks a byte total that every rank knows (from the headers), so that all ranks throw together.
+ * @throws InvalidArgumentError when it does not fit one MPI message.
+ */
+function checkTotal(bytes: number, what: string, partId: number): void {
+  if (bytes > MAX_MESSAGE_BYTES) {
+    throw new InvalidArgumentError(`${what}: more than 2^31-1 bytes of serialized data in one collective`, { partId });
   }
 }
 
-/** Exclusive prefix sums of `counts` (the displacements), checked to fit an MPI count. */
-function displacements(counts: Int32Array, what: string): { displs: Int32Array; total: number } {
+/** Exclusive prefix sums of `counts` (the displacements) and their total. */
+function displacements(counts: Int32Array): { displs: Int32Array; total: number } {
   const displs = new Int32Array(counts.length);
   let total = 0;
   for (let i = 0; i < counts.length; i++) {
     displs[i] = total;
     total += counts[i];
-    if (total > MAX_MESSAGE_BYTES) {
-      throw new InvalidArgumentError(`${what}: more than 2^31-1 bytes of serialized data in one collective`);
-    }
   }
   return { displs, total };
 }
@@ -56,9 +72,11 @@ function decodeEach(bytes: Uint8Array, counts: Int32Array, displs: Int32Array): 
   return Array.from(counts, (count, i) => deserialize(bytes.subarray(displs[i], displs[i] + count)));
 }
 
-/** CSR offsets of one-element segments: `0, 1, ..., n`. */
-function unitPtrs(n: number): Int32Array {
-  return Int32Array.from({ length: n + 1 }, (_, i) => i);
+/** CSR offsets of segments of the given lengths. */
+function ptrsOf(lengths: ArrayLike<number>): Int32Array {
+  const ptrs = new Int32Array(lengths.length + 1);
+  for (let k = 0; k < lengths.length; k++) ptrs[k + 1] = ptrs[k] + lengths[k];
+  return ptrs;
 }
 
 class MpiChannel implements Channel {
@@ -81,19 +99,34 @@ class MpiChannel implements Channel {
   }
 }
 
+/** Options of {@link MpiBackend}. */
+export interface MpiBackendOptions {
+  /**
+   * How long any wait (a collective, a channel round) lasts before it throws
+   * {@link CollectiveTimeoutError}, in ms. Default: the environment variable
+   * `PA_COLLECTIVE_TIMEOUT_MS`, else 60000 (as on Threads).
+   */
+  collectiveTimeoutMs?: number;
+}
+
 /**
  * Backend holding this MPI process's one part (`localParts = [rank]`, `np` = number of ranks).
  * Created by {@link withMpi} from an initialized binding; exported for tests (with a fake binding)
  * and advanced use. Owns the MPI session: `dispose()` finalizes MPI.
  *
- * Arguments are checked before any communication and throw {@link InvalidArgumentError}; MPI
+ * Arguments are checked before any communication and throw {@link InvalidArgumentError} (the
+ * seam's checks, with the part id, as on every backend). Ranks that disagree on a collective or
+ * its root throw at its first step on every rank: {@link CollectiveTimeoutError} naming the parts
+ * in another collective (or returned from `main`), {@link InvalidArgumentError} for another root.
+ * A wait that passes the collective timeout throws {@link CollectiveTimeoutError} naming the
+ * missing parts; the ranks are then out of step and the job must end (withMpi aborts it). MPI
  * failures surface as {@link MpiError}.
  *
  * @example
  * ```ts
  * const binding = loadMpiBinding();
  * binding.init('funneled');
- * const backend = new MpiBackend(binding);
+ * const backend = new MpiBackend(binding, { collectiveTimeoutMs: 5000 });
  * const ranks = new PData(backend, [...backend.localParts]);
  * ```
  */
@@ -105,114 +138,136 @@ export class MpiBackend implements Backend {
   /** This process's rank, which is also its part id. */
   readonly rank: number;
   private readonly binding: MpiBinding;
+  /** This rank's header and every rank's, reused by every collective (no allocation). */
+  private readonly header = new Float64Array(HEADER_WORDS);
+  private readonly headers: Float64Array;
   private nextTag = FIRST_CHANNEL_TAG;
 
-  /** @throws InvalidArgumentError when `binding` is not initialized (or already finalized). */
-  constructor(binding: MpiBinding) {
+  /**
+   * @throws InvalidArgumentError when `binding` is not initialized (or already finalized), or the
+   * collective timeout is not a positive number of milliseconds.
+   */
+  constructor(binding: MpiBinding, options: MpiBackendOptions = {}) {
     if (!binding.isInitialized()) {
       throw new InvalidArgumentError('MpiBackend needs an initialized MPI binding (call init() first, and not after finalize())');
     }
+    binding.setCollectiveTimeout(collectiveTimeoutMs(options.collectiveTimeoutMs));
     this.binding = binding;
     this.rank = binding.rank();
     this.np = binding.size();
     this.localParts = Object.freeze([this.rank]);
+    this.headers = new Float64Array(HEADER_WORDS * this.np);
   }
 
   gather<T>(items: readonly T[], destination: number | 'all'): T[][] {
-    this.checkItems(items);
-    if (destination !== 'all') checkPart(this.np, destination, 'gather destination');
-    const bytes = serialize(items[0]);
-    const size = Int32Array.of(bytes.length);
-    if (destination === 'all') {
-      const counts = new Int32Array(this.np);
-      this.binding.allgather(size, counts);
-      const { displs, total } = displacements(counts, 'gather');
-      const all = new Uint8Array(total);
-      this.binding.allgatherv(bytes, all, counts, displs);
-      return [decodeEach(all, counts, displs) as T[]];
-    }
-    if (this.rank !== destination) {
-      this.binding.gather(size, null, destination);
-      this.binding.gatherv(bytes, null, null, null, destination);
+    checkNotInPartCode('gather');
+    const { rank, np, binding } = this;
+    checkLocalItems(items, 1, 'gather', rank);
+    if (destination !== 'all') checkPartId(np, destination, 'gather destination', rank);
+    const bytes = encodeItem(items[0], 'gather', rank);
+    const to = destination === 'all' ? ALL_PARTS : destination;
+    const headers = this.meet(Kind.gather, to, bytes.length);
+    const counts = Int32Array.from({ length: np }, (_, q) => headers[q * HEADER_WORDS + SIZE]);
+    const { displs, total } = displacements(counts);
+    checkTotal(total, 'gather', rank);
+    if (to !== ALL_PARTS && to !== rank) {
+      binding.gatherv(bytes, null, null, null, to);
       return [[]];
     }
-    const counts = new Int32Array(this.np);
-    this.binding.gather(size, counts, destination);
-    const { displs, total } = displacements(counts, 'gather');
     const all = new Uint8Array(total);
-    this.binding.gatherv(bytes, all, counts, displs, destination);
+    if (to === ALL_PARTS) binding.allgatherv(bytes, all, counts, displs);
+    else binding.gatherv(bytes, all, counts, displs, to);
     return [decodeEach(all, counts, displs) as T[]];
   }
 
   scatter<T>(items: readonly (readonly T[])[], source: number): T[] {
-    this.checkItems(items);
-    checkPart(this.np, source, 'scatter source');
+    checkNotInPartCode('scatter');
+    const { rank, np, binding } = this;
+    checkLocalItems(items, 1, 'scatter', rank);
+    checkPartId(np, source, 'scatter source', rank);
+    let encoded: Uint8Array[] = [];
+    if (rank === source) {
+      const all = items[0];
+      checkScatterSource(all, np, source);
+      encoded = all.map((item) => encodeItem(item, 'scatter', rank));
+    }
+    const counts = Int32Array.from(encoded, (bytes) => bytes.length);
+    const { displs, total } = displacements(counts);
+    const headers = this.meet(Kind.scatter, source, total);
+    checkTotal(headers[source * HEADER_WORDS + SIZE], 'scatter', rank);
     const size = new Int32Array(1);
-    if (this.rank !== source) {
-      this.binding.scatter(null, size, source);
+    if (rank !== source) {
+      binding.scatter(null, size, source);
       const mine = new Uint8Array(size[0]);
-      this.binding.scatterv(null, null, null, mine, source);
+      binding.scatterv(null, null, null, mine, source);
       return [deserialize(mine) as T];
     }
-    const all = items[0];
-    if (!Array.isArray(all) || all.length !== this.np) {
-      throw new InvalidArgumentError(
-        `scatter: the source part must hold ${this.np} items (one per part), got ${Array.isArray(all) ? all.length : typeof all}`,
-        { partId: source },
-      );
-    }
-    const encoded = all.map((item) => serialize(item));
-    const counts = Int32Array.from(encoded, (bytes) => bytes.length);
-    const { displs, total } = displacements(counts, 'scatter');
-    this.binding.scatter(counts, size, source);
+    binding.scatter(counts, size, source);
     const mine = new Uint8Array(size[0]);
-    this.binding.scatterv(concat(encoded, displs, total), counts, displs, mine, source);
+    binding.scatterv(concat(encoded, displs, total), counts, displs, mine, source);
     return [deserialize(mine) as T];
   }
 
   multicast<T>(items: readonly T[], source: number): T[] {
-    this.checkItems(items);
-    checkPart(this.np, source, 'multicast source');
-    const own = this.rank === source ? serialize(items[0]) : undefined;
-    const size = Int32Array.of(own?.length ?? 0);
-    this.binding.bcast(size, source);
-    const bytes = own ?? new Uint8Array(size[0]);
+    checkNotInPartCode('multicast');
+    const { rank, np } = this;
+    checkLocalItems(items, 1, 'multicast', rank);
+    checkPartId(np, source, 'multicast source', rank);
+    const own = rank === source ? encodeItem(items[0], 'multicast', rank) : undefined;
+    const headers = this.meet(Kind.multicast, source, own?.length ?? 0);
+    const size = headers[source * HEADER_WORDS + SIZE];
+    checkTotal(size, 'multicast', rank);
+    const bytes = own ?? new Uint8Array(size);
     this.binding.bcast(bytes, source);
     return [deserialize(bytes) as T];
   }
 
+  /** One collective: the values travel in the header (allocation-free). */
   allgatherFloat64(local: Float64Array, out: Float64Array): void {
-    allgatherWidth(local, out, 1, this.np, this.rank);
-    this.binding.allgather(local, out);
+    checkNotInPartCode('allgatherFloat64');
+    const { np, header, headers } = this;
+    const w = allgatherWidth(local, out, 1, np, this.rank);
+    header[KIND] = Kind.allgatherFloat64;
+    header[ROOT] = NO_ROOT;
+    header[SIZE] = w;
+    for (let j = 0; j < w; j++) header[VALUES + j] = local[j];
+    this.binding.meet(header, headers);
+    checkHeaders(headers, np, this.rank, Kind.allgatherFloat64, NO_ROOT, w);
+    for (let q = 0; q < np; q++) {
+      const from = q * HEADER_WORDS + VALUES;
+      for (let j = 0; j < w; j++) out[q * w + j] = headers[from + j];
+    }
   }
 
+  /**
+   * Checks the graph collectively (so a misrouted graph throws on every rank, naming the parts)
+   * and learns the receive sizes on the way; the returned Pending completes the data transfer.
+   */
   exchange<T>(
     send: readonly (readonly T[])[],
     snd: readonly ArrayLike<number>[],
     rcv: readonly ArrayLike<number>[],
   ): Pending<T[][]> {
-    this.checkItems(send);
-    this.checkItems(snd);
-    this.checkItems(rcv);
+    checkNotInPartCode('exchange');
+    const { rank, np, binding } = this;
+    checkLocalItems(send, 1, 'exchange', rank);
+    checkLocalItems(snd, 1, 'exchange', rank);
+    checkLocalItems(rcv, 1, 'exchange', rank);
     const items = send[0];
-    const targets = this.partList(snd[0], 'exchange send target');
-    const sources = this.partList(rcv[0], 'exchange receive source');
-    if (!Array.isArray(items) || items.length !== targets.length) {
-      throw new InvalidArgumentError(
-        `exchange: ${Array.isArray(items) ? items.length : 'no array of'} items to send but ${targets.length} send targets`,
-        { partId: this.rank },
-      );
-    }
-    checkPlansAgree(this.binding, this.rank, 'exchange graph', targets, sources);
-    const encoded = items.map((item) => serialize(item));
+    checkExchangeSide(np, items, snd[0], rcv[0], rank);
+    const targets = Int32Array.from(snd[0]);
+    const sources = Int32Array.from(rcv[0]);
+    const encoded = items.map((item) => encodeItem(item, 'exchange', rank));
     const sendCounts = Int32Array.from(encoded, (bytes) => bytes.length);
-    const recvCounts = new Int32Array(sources.length);
-    this.transfer(targets, unitPtrs(targets.length), sendCounts, sources, unitPtrs(sources.length), recvCounts, EXCHANGE_COUNTS_TAG).wait();
-    const sndPtrs = this.ptrsOf(sendCounts);
-    const rcvPtrs = this.ptrsOf(recvCounts);
+    const sndPtrs = ptrsOf(sendCounts);
+    const headers = this.meet(Kind.exchange, NO_ROOT, sndPtrs[targets.length]);
+    for (let q = 0; q < np; q++) checkTotal(headers[q * HEADER_WORDS + SIZE], 'exchange', rank);
+    const recvCounts = checkPlansAgree(binding, rank, np, 'exchange graph', targets, sources, sendCounts);
+    const rcvPtrs = ptrsOf(recvCounts);
     const sendBytes = concat(encoded, sndPtrs, sndPtrs[targets.length]);
     const recvBytes = new Uint8Array(rcvPtrs[sources.length]);
-    const data = this.transfer(targets, sndPtrs, sendBytes, sources, rcvPtrs, recvBytes, EXCHANGE_DATA_TAG);
+    const data = binding.createExchange(targets, sndPtrs, sendBytes, sources, rcvPtrs, recvBytes, EXCHANGE_DATA_TAG, Kind.exchange);
+    data.start();
     return new Pending(() => {
       data.wait();
       return [Array.from(sources, (_, k) => deserialize(recvBytes.subarray(rcvPtrs[k], rcvPtrs[k + 1])) as T)];
@@ -221,19 +276,21 @@ export class MpiBackend implements Backend {
 
   /** A `recv` array is where `MPI_Irecv` writes: no receive buffer, no copy. */
   createChannel(plans: readonly ChannelPlan[], options?: ChannelOptions): Channel {
-    this.checkItems(plans);
+    checkNotInPartCode('createChannel');
+    const { rank, np } = this;
+    checkLocalItems(plans, 1, 'createChannel', rank);
+    checkChannelPlan(np, plans[0], rank);
     const { snd, sndPtrs, rcv, rcvPtrs } = plans[0];
-    this.checkPtrs(snd, sndPtrs, 'channel plan send');
-    this.checkPtrs(rcv, rcvPtrs, 'channel plan receive');
     const [given] = channelRecvArrays(plans, options, this.localParts, false);
     const sendLengths = Array.from(snd, (_, k) => sndPtrs[k + 1] - sndPtrs[k]);
     const recvLengths = Array.from(rcv, (_, k) => rcvPtrs[k + 1] - rcvPtrs[k]);
-    checkPlansAgree(this.binding, this.rank, 'channel plan', snd, rcv, sendLengths, recvLengths);
+    this.meet(Kind.createChannel, NO_ROOT, 0);
+    checkPlansAgree(this.binding, rank, np, 'channel plan', snd, rcv, sendLengths, recvLengths);
     const send = new Float64Array(sndPtrs[snd.length]);
     const recv = given ?? new Float64Array(rcvPtrs[rcv.length]);
     const tag = this.nextTag;
     this.nextTag = tag === LAST_TAG ? FIRST_CHANNEL_TAG : tag + 1;
-    return new MpiChannel(send, recv, this.binding.createExchange(snd, sndPtrs, send, rcv, rcvPtrs, recv, tag));
+    return new MpiChannel(send, recv, this.binding.createExchange(snd, sndPtrs, send, rcv, rcvPtrs, recv, tag, Kind.channelWait));
   }
 
   /** A plain Float64Array: MPI reads and writes it in place. */
@@ -242,66 +299,37 @@ export class MpiBackend implements Backend {
     return largeArrays.float64(length);
   }
 
+  /** The header collective alone: no rank leaves it before every rank entered it. */
   barrier(): void {
-    this.binding.barrier();
+    checkNotInPartCode('barrier');
+    this.meet(Kind.barrier, NO_ROOT, 0);
   }
 
   wtime(): number {
     return this.binding.wtime();
   }
 
-  /** Finalizes MPI (once; later calls do nothing). No backend method may be called afterwards. */
+  /**
+   * Meets the other ranks in a last header collective, then finalizes MPI (once; later calls do
+   * nothing). No backend method may be called afterwards. Ranks still waiting in a collective learn
+   * there that this part returned from `main`.
+   * @throws CollectiveTimeoutError (MPI stays initialized) when other parts wait in a collective,
+   * or do not arrive within the collective timeout; MpiError after an earlier timeout.
+   */
   dispose(): void {
-    if (this.binding.isInitialized()) this.binding.finalize();
+    if (!this.binding.isInitialized()) return;
+    this.meet(Kind.finalize, NO_ROOT, 0);
+    this.binding.finalize();
   }
 
-  private transfer(
-    targets: Int32Array,
-    sndPtrs: Int32Array,
-    send: MpiBuffer,
-    sources: Int32Array,
-    rcvPtrs: Int32Array,
-    recv: MpiBuffer,
-    tag: number,
-  ): MpiExchange {
-    const exchange = this.binding.createExchange(targets, sndPtrs, send, sources, rcvPtrs, recv, tag);
-    exchange.start();
-    return exchange;
-  }
-
-  private ptrsOf(counts: Int32Array): Int32Array {
-    const { displs, total } = displacements(counts, 'exchange');
-    const ptrs = new Int32Array(counts.length + 1);
-    ptrs.set(displs);
-    ptrs[counts.length] = total;
-    return ptrs;
-  }
-
-  private partList(ids: ArrayLike<number>, what: string): Int32Array {
-    for (let k = 0; k < ids.length; k++) checkPart(this.np, ids[k], what, this.rank);
-    return Int32Array.from(ids);
-  }
-
-  private checkPtrs(parts: Int32Array, ptrs: Int32Array, what: string): void {
-    this.partList(parts, `${what} part`);
-    if (ptrs.length !== parts.length + 1 || ptrs[0] !== 0) {
-      throw new InvalidArgumentError(
-        `${what}: ${parts.length + 1} offsets starting at 0 expected, got ${ptrs.length} starting at ${ptrs[0]}`,
-        { partId: this.rank },
-      );
-    }
-    for (let k = 0; k < parts.length; k++) {
-      if (ptrs[k + 1] < ptrs[k]) {
-        throw new InvalidArgumentError(`${what}: offsets must be non-decreasing (entry ${k + 1})`, { partId: this.rank });
-      }
-    }
-  }
-
-  private checkItems(items: readonly unknown[]): void {
-    if (items.length !== 1) {
-      throw new InvalidArgumentError(`expected one item per local part (1 on the MPI backend), got ${items.length}`, {
-        partId: this.rank,
-      });
-    }
+  /** Enters the header collective of `kind` and checks that every rank is in the same one. */
+  private meet(kind: KindCode, root: number, size: number): Float64Array {
+    const { header, headers } = this;
+    header[KIND] = kind;
+    header[ROOT] = root;
+    header[SIZE] = size;
+    this.binding.meet(header, headers);
+    checkHeaders(headers, this.np, this.rank, kind, root, size);
+    return headers;
   }
 }
