@@ -6,10 +6,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, WorkerError } from '../src/errors.js';
-import { withThreads } from '../src/run/with-threads.js';
+import { MAX_THREADS_PARTS, withThreads, type ThreadsOptions } from '../src/run/with-threads.js';
+import type { Runtime } from './fixtures/threads/runtime.js';
 
 const failures = fileURLToPath(new URL('../dist/test/fixtures/threads/failures.js', import.meta.url));
 const failuresUrl = pathToFileURL(failures).href;
+const runtime = fileURLToPath(new URL('../dist/test/fixtures/threads/runtime.js', import.meta.url));
+const tsDriver = fileURLToPath(new URL('./fixtures/threads/hello.ts', import.meta.url));
 const failureExports = [
   'barrierAgainstReduction',
   'channelPlansDisagree',
@@ -44,6 +47,77 @@ function expectInvalid(error: unknown, message: string): void {
 describe('withThreads rejects bad input with InvalidArgumentError', () => {
   it.each([0, -1, 1.5, Number.NaN])('np = %s', async (np) => {
     expectInvalid(await rejection(withThreads(np, failures)), `np must be an integer >= 1, got ${String(np)}`);
+  });
+
+  it(`np above ${MAX_THREADS_PARTS}, before anything is allocated`, async () => {
+    const started = performance.now();
+    for (const np of [MAX_THREADS_PARTS + 1, 100_000]) {
+      expectInvalid(
+        await rejection(withThreads(np, failures)),
+        `np must be at most 256 on the Threads backend, got ${np}: every part is a worker thread with its own V8 heap ` +
+          '(about 11 MB and 0.1 s to start), and the parts are linked pairwise by np(np-1)/2 message channels; for more parts use withMpi',
+      );
+    }
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('np or driverModule of the wrong type', async () => {
+    expectInvalid(await rejection(withThreads('2' as unknown as number, failures)), 'np must be an integer >= 1, got "2"');
+    expectInvalid(
+      await rejection(withThreads(2, 42 as unknown as string)),
+      'driverModule must be a path or URL of a JavaScript module, got 42',
+    );
+    expectInvalid(
+      await rejection(withThreads(2, undefined as unknown as string)),
+      'driverModule must be a path or URL of a JavaScript module, got undefined',
+    );
+  });
+
+  it('options that are not an object, or hold an unknown key', async () => {
+    const accepted = 'accepted: exportName, collectiveTimeoutMs, spin, argv, resourceLimits';
+    expectInvalid(
+      await rejection(withThreads(2, failures, null as unknown as ThreadsOptions)),
+      'withThreads: options must be an object, got null',
+    );
+    expectInvalid(
+      await rejection(withThreads(2, failures, { exportname: 'main' } as unknown as ThreadsOptions)),
+      `withThreads: unknown option 'exportname' (${accepted})`,
+    );
+    expectInvalid(
+      await rejection(withThreads(2, failures, { stdout: true } as unknown as ThreadsOptions)),
+      `withThreads: unknown option 'stdout' (${accepted})`,
+    );
+  });
+
+  it('option values of the wrong type', async () => {
+    expectInvalid(await rejection(withThreads(2, failures, { spin: 'yes' as unknown as boolean })), 'spin must be a boolean, got "yes"');
+    expectInvalid(
+      await rejection(withThreads(2, failures, { argv: 'a b' as unknown as string[] })),
+      'argv must be an array of strings, got "a b"',
+    );
+    expectInvalid(await rejection(withThreads(2, failures, { argv: [1] as unknown as string[] })), 'argv must be an array of strings, got an array of 1');
+    expectInvalid(
+      await rejection(withThreads(2, failures, { resourceLimits: { maxOldGenerationSizeMB: 64 } as unknown as ThreadsOptions['resourceLimits'] })),
+      "withThreads: resourceLimits: unknown option 'maxOldGenerationSizeMB' (accepted: maxOldGenerationSizeMb, maxYoungGenerationSizeMb, codeRangeSizeMb, stackSizeMb)",
+    );
+    expectInvalid(
+      await rejection(withThreads(2, failures, { resourceLimits: { stackSizeMb: -1 } })),
+      'withThreads: resourceLimits.stackSizeMb must be a positive number of MB, got -1',
+    );
+    expectInvalid(
+      await rejection(withThreads(2, failures, { resourceLimits: null as unknown as ThreadsOptions['resourceLimits'] })),
+      'withThreads: resourceLimits: options must be an object, got null',
+    );
+  });
+
+  it('a TypeScript driver: the driver must be JavaScript (with the file named)', async () => {
+    const error = await rejection(withThreads(2, tsDriver));
+    expectInvalid(
+      error,
+      `driver module ${tsDriver} cannot be loaded: the driver must be JavaScript, and Node.js does not know the extension '.ts'; ` +
+        "compile it (for example with tsc) and give the .js file, or start node with a loader for '.ts' files (for example node --import tsx)",
+    );
+    expect(((error as Error).cause as NodeJS.ErrnoException).code).toBe('ERR_UNKNOWN_FILE_EXTENSION');
   });
 
   it('a driver module that does not exist (path resolved against the current directory)', async () => {
@@ -94,6 +168,17 @@ describe('withThreads rejects bad input with InvalidArgumentError', () => {
     } finally {
       if (saved === undefined) delete process.env.PA_COLLECTIVE_TIMEOUT_MS;
       else process.env.PA_COLLECTIVE_TIMEOUT_MS = saved;
+    }
+  });
+});
+
+describe('resourceLimits', () => {
+  it("is given to every worker: the parts' V8 heap limit follows maxOldGenerationSizeMb", async () => {
+    const reports = await withThreads<Runtime>(2, runtime, { resourceLimits: { maxOldGenerationSizeMb: 64 } });
+    expect(reports.map((r) => r.total)).toEqual([1, 1]);
+    for (const { heapLimitMb } of reports) {
+      expect(heapLimitMb).toBeGreaterThanOrEqual(64);
+      expect(heapLimitMb).toBeLessThan(150);
     }
   });
 });

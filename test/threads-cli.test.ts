@@ -1,11 +1,13 @@
 /** The `pa run` command on the sequential and threads backends, in child processes. */
 import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const cli = fileURLToPath(new URL('../dist/src/run/cli.js', import.meta.url));
 const hello = fileURLToPath(new URL('../dist/test/fixtures/threads/hello.js', import.meta.url));
 const failures = fileURLToPath(new URL('../dist/test/fixtures/threads/failures.js', import.meta.url));
+const tsDriver = fileURLToPath(new URL('./fixtures/threads/hello.ts', import.meta.url));
 
 function pa(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const { status, stdout, stderr } = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 20_000 });
@@ -47,11 +49,37 @@ describe('pa run', () => {
       stdout: '',
       stderr: `pa: unknown backend 'gpu' (expected sequential, threads or mpi)\n${usage}\n`,
     });
-    expect(pa('run', '--backend', 'threads', '--np', '1.5', hello)).toEqual({
-      status: 1,
-      stdout: '',
-      stderr: 'pa: np must be an integer >= 1, got 1.5\n',
-    });
     expect(pa('run', '--bogus', 'x', hello).stderr).toBe(`pa: unknown option --bogus\n${usage}\n`);
   });
+
+  it('--np that is not a positive integer names the flag and the value as given', () => {
+    for (const np of ['abc', '1.5', '0', '-2', '', '2x']) {
+      expect(pa('run', '--backend', 'threads', `--np=${np}`, hello)).toEqual({
+        status: 1,
+        stdout: '',
+        stderr: `pa: --np must be a positive integer, got '${np}'\n`,
+      });
+    }
+    expect(pa('run', '--backend', 'sequential', '--np', 'abc', hello).stderr).toBe("pa: --np must be a positive integer, got 'abc'\n");
+  });
+
+  for (const backend of ['sequential', 'threads', 'mpi']) {
+    it(`--backend ${backend}: a missing driver is one line, status 1`, () => {
+      expect(pa('run', '--backend', backend, '--np', '2', 'no/such/driver.js')).toEqual({
+        status: 1,
+        stdout: '',
+        stderr: `pa: driver module not found: ${resolve('no/such/driver.js')}\n`,
+      });
+    });
+
+    it(`--backend ${backend}: a TypeScript driver says it must be JavaScript, one line, status 1`, () => {
+      expect(pa('run', '--backend', backend, '--np', '2', tsDriver)).toEqual({
+        status: 1,
+        stdout: '',
+        stderr:
+          `pa: driver module ${tsDriver} cannot be loaded: the driver must be JavaScript, and Node.js does not know the extension '.ts'; ` +
+          "compile it (for example with tsc) and give the .js file, or start node with a loader for '.ts' files (for example node --import tsx)\n",
+      });
+    });
+  }
 });

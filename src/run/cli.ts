@@ -9,7 +9,12 @@
  * The driver module's default export (or `--export NAME`) is `main(ranks)`; `args` are visible to
  * it as `process.argv.slice(2)` on every backend. The command prints nothing but what the driver
  * prints; on failure it prints the error (with the failing part and its stack) to stderr and exits
- * with status 1.
+ * with status 1. A driver that cannot run (missing, not JavaScript, without the export) is the
+ * same one-line message on every backend.
+ *
+ * The options are read by hand rather than by `util.parseArgs`: everything after the driver is the
+ * driver's own (`pa run --np 2 d.js --verbose` gives `--verbose` to the driver), and parseArgs
+ * cannot stop at the first positional argument.
  *
  * @module
  */
@@ -18,7 +23,8 @@ import { pathToFileURL } from 'node:url';
 import { withSequential } from './with-sequential.js';
 import { withMpi } from './with-mpi.js';
 import { withThreads } from './with-threads.js';
-import { InvalidArgumentError, PartitionedArraysError } from '../errors.js';
+import { InvalidArgumentError, PartFailedError, PartitionedArraysError } from '../errors.js';
+import { loadDriver } from '../backends/threads/driver-module.js';
 import type { PData } from '../pdata/pdata.js';
 
 const USAGE = 'usage: pa run --backend sequential|threads|mpi [--np N] [--export NAME] driver.js [args...]';
@@ -51,6 +57,9 @@ function parseRun(argv: readonly string[]): RunCommand {
   const backend = options.get('--backend');
   if (driver === undefined || backend === undefined) throw new InvalidArgumentError(USAGE);
   const np = options.get('--np');
+  if (np !== undefined && !/^[1-9][0-9]*$/.test(np)) {
+    throw new InvalidArgumentError(`--np must be a positive integer, got '${np}'`);
+  }
   return {
     backend,
     np: np === undefined ? undefined : Number(np),
@@ -67,18 +76,13 @@ function requireNp(command: RunCommand): number {
   return command.np;
 }
 
-/** Imports the driver in this process (sequential backend) and returns its main function. */
+/**
+ * Imports the driver in this process (sequential and MPI backends) and returns its main function,
+ * with the errors a Threads worker gives for a driver that cannot run.
+ */
 async function importDriver(path: string, exportName: string): Promise<(ranks: PData<number>) => unknown> {
-  const module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
-  const main = module[exportName];
-  if (typeof main !== 'function') {
-    const what = exportName === 'default' ? 'default export' : `export '${exportName}'`;
-    throw new InvalidArgumentError(
-      main === undefined
-        ? `driver module ${path} has no ${what}`
-        : `driver module ${path}: its ${what} must be the driver function main(ranks), but it is a ${typeof main}`,
-    );
-  }
+  const { main, problem } = await loadDriver(pathToFileURL(path).href, exportName);
+  if (problem !== undefined) throw problem;
   return main as (ranks: PData<number>) => unknown;
 }
 
@@ -106,10 +110,15 @@ async function run(command: RunCommand): Promise<void> {
   }
 }
 
-/** The error as the user should see it: the message, and the failing part's own stack. */
+/**
+ * The error as the user should see it: the message, with the failing part's own stack when a part
+ * failed; a library error about the command or the driver module is its message alone.
+ */
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  if (error.cause instanceof Error && error.cause.stack !== undefined) return `${error.message}\n${error.cause.stack}`;
+  if (error instanceof PartFailedError && error.cause instanceof Error && error.cause.stack !== undefined) {
+    return `${error.message}\n${error.cause.stack}`;
+  }
   return error instanceof PartitionedArraysError ? error.message : (error.stack ?? error.message);
 }
 

@@ -9,6 +9,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { InvalidArgumentError, PartFailedError, WorkerError } from '../errors.js';
 import { PData } from '../pdata/pdata.js';
+import { loadDriver } from '../backends/threads/driver-module.js';
 import { serializeError } from '../backends/threads/error-transport.js';
 import type { WorkerInit, WorkerMessage } from '../backends/threads/messages.js';
 import { Kind, SharedState } from '../backends/threads/shared-state.js';
@@ -39,17 +40,11 @@ function fail(error: unknown): void {
   state.abort(me);
 }
 
-async function importDriver(): Promise<Driver | undefined> {
-  const module = (await import(init.driverUrl)) as Record<string, unknown>;
-  const main = module[init.exportName];
-  if (typeof main === 'function') return main as Driver;
-  post({
-    type: 'bad-export',
-    partId: me,
-    exportName: init.exportName,
-    found: init.exportName in module ? typeof main : 'missing',
-    exportNames: Object.keys(module),
-  });
+/** The driver function, or `undefined` when the driver cannot run (the supervisor is told why). */
+async function driverFunction(): Promise<Driver | undefined> {
+  const { main, problem } = await loadDriver(init.driverUrl, init.exportName);
+  if (problem === undefined) return main as Driver;
+  post({ type: 'bad-driver', partId: me, error: serializeError(problem) });
   state.abort(me);
   return undefined;
 }
@@ -87,7 +82,7 @@ async function run(): Promise<void> {
   pinOpenBlasToOneThread();
   let main: Driver | undefined;
   try {
-    main = await importDriver();
+    main = await driverFunction();
   } catch (error) {
     fail(error);
     return;

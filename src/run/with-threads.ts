@@ -8,8 +8,22 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ResourceLimits } from 'node:worker_threads';
+import { checkOptions, describeValue } from '../argument-checks.js';
 import { InvalidArgumentError } from '../errors.js';
+import { driverNotFound } from '../backends/threads/driver-module.js';
+import { workerExecArgv } from '../backends/threads/exec-argv.js';
 import { Supervisor, type RunConfig } from '../backends/threads/supervisor.js';
+
+/**
+ * Most parts a Threads run takes. Each part is a worker thread with its own V8 heap: on the
+ * project's 2-core machines a worker costs about 11 MB and 0.1 s to start, so 256 parts already
+ * take about 3 GB and half a minute before `main` runs; and the parts are linked pairwise by
+ * np(np-1)/2 message channels (about 5 KB and 80 µs each: 33 thousand channels, 185 MB and 2.7 s
+ * at 256 parts, 4 times as much at 512). More parts than that is a mistake, or a job for
+ * `withMpi`.
+ */
+export const MAX_THREADS_PARTS = 256;
 
 /** Options of {@link withThreads}. */
 export interface ThreadsOptions {
@@ -28,23 +42,59 @@ export interface ThreadsOptions {
   spin?: boolean;
   /** Extra arguments appended to `process.argv` in every worker (the CLI's driver arguments). */
   argv?: readonly string[];
+  /**
+   * Heap and stack limits of every worker, given as they are to each `Worker` (Node's option of
+   * the same name: `maxOldGenerationSizeMb`, `maxYoungGenerationSizeMb`, `codeRangeSizeMb`,
+   * `stackSizeMb`). A part that exceeds them fails the run with a WorkerError. Default: Node's.
+   */
+  resourceLimits?: ResourceLimits;
 }
+
+const OPTION_KEYS: readonly (keyof ThreadsOptions)[] = ['exportName', 'collectiveTimeoutMs', 'spin', 'argv', 'resourceLimits'];
+const RESOURCE_LIMIT_KEYS: readonly (keyof ResourceLimits)[] = [
+  'maxOldGenerationSizeMb',
+  'maxYoungGenerationSizeMb',
+  'codeRangeSizeMb',
+  'stackSizeMb',
+];
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 
-function driverUrl(driverModule: string | URL): string {
+function driverUrl(driverModule: unknown): string {
   let url: URL;
   if (driverModule instanceof URL) {
     url = driverModule;
   } else if (typeof driverModule === 'string' && driverModule.length > 0) {
     url = /^[a-z][a-z0-9+.-]+:/i.test(driverModule) ? new URL(driverModule) : pathToFileURL(resolve(driverModule));
   } else {
-    throw new InvalidArgumentError(`driverModule must be a path or URL of a JavaScript module, got ${JSON.stringify(driverModule)}`);
+    throw new InvalidArgumentError(`driverModule must be a path or URL of a JavaScript module, got ${describeValue(driverModule)}`);
   }
-  if (url.protocol === 'file:' && !existsSync(fileURLToPath(url))) {
-    throw new InvalidArgumentError(`driver module not found: ${fileURLToPath(url)}`);
-  }
+  if (url.protocol === 'file:' && !existsSync(fileURLToPath(url))) throw driverNotFound(fileURLToPath(url));
   return url.href;
+}
+
+function checkPartCount(np: unknown): asserts np is number {
+  if (!Number.isInteger(np) || (np as number) < 1) {
+    throw new InvalidArgumentError(`np must be an integer >= 1, got ${describeValue(np)}`);
+  }
+  if ((np as number) > MAX_THREADS_PARTS) {
+    throw new InvalidArgumentError(
+      `np must be at most ${MAX_THREADS_PARTS} on the Threads backend, got ${String(np)}: every part is a worker thread with ` +
+        `its own V8 heap (about 11 MB and 0.1 s to start), and the parts are linked pairwise by np(np-1)/2 message channels; ` +
+        'for more parts use withMpi',
+    );
+  }
+}
+
+function resourceLimits(option: unknown): ResourceLimits | undefined {
+  if (option === undefined) return undefined;
+  const limits = checkOptions(option as ResourceLimits, RESOURCE_LIMIT_KEYS, 'withThreads: resourceLimits');
+  for (const [key, value] of Object.entries(limits)) {
+    if (!(typeof value === 'number' && value > 0 && Number.isFinite(value))) {
+      throw new InvalidArgumentError(`withThreads: resourceLimits.${key} must be a positive number of MB, got ${describeValue(value)}`);
+    }
+  }
+  return { ...limits };
 }
 
 function collectiveTimeoutMs(option: number | undefined): number {
@@ -78,13 +128,19 @@ function workerScript(): URL {
   return script;
 }
 
-function resolveConfig(np: number, driverModule: string | URL, opts: ThreadsOptions): RunConfig {
-  if (!Number.isInteger(np) || np < 1) {
-    throw new InvalidArgumentError(`np must be an integer >= 1, got ${String(np)}`);
-  }
+/** Every check of withThreads' arguments, before anything is allocated or started. */
+function resolveConfig(np: unknown, driverModule: unknown, options: ThreadsOptions | undefined): RunConfig {
+  const opts = checkOptions(options, OPTION_KEYS, 'withThreads');
+  checkPartCount(np);
   const exportName = opts.exportName ?? 'default';
   if (typeof exportName !== 'string' || exportName.length === 0) {
-    throw new InvalidArgumentError(`exportName must be a non-empty string, got ${JSON.stringify(exportName)}`);
+    throw new InvalidArgumentError(`exportName must be a non-empty string, got ${describeValue(exportName)}`);
+  }
+  const spin = opts.spin ?? true;
+  if (typeof spin !== 'boolean') throw new InvalidArgumentError(`spin must be a boolean, got ${describeValue(spin)}`);
+  const argv = opts.argv ?? [];
+  if (!Array.isArray(argv) || !argv.every((arg) => typeof arg === 'string')) {
+    throw new InvalidArgumentError(`argv must be an array of strings, got ${describeValue(argv)}`);
   }
   return {
     np,
@@ -92,27 +148,39 @@ function resolveConfig(np: number, driverModule: string | URL, opts: ThreadsOpti
     driverUrl: driverUrl(driverModule),
     exportName,
     collectiveTimeoutMs: collectiveTimeoutMs(opts.collectiveTimeoutMs),
-    spin: (opts.spin ?? true) && np <= availableParallelism(),
-    argv: opts.argv ?? [],
+    spin: spin && np <= availableParallelism(),
+    argv,
+    execArgv: workerExecArgv(process.execArgv),
+    resourceLimits: resourceLimits(opts.resourceLimits),
   };
 }
 
 /**
  * Runs a driver on `np` worker threads. Each worker imports `driverModule` (a path, resolved
  * against the current directory, or a URL of a JavaScript module: compile TypeScript drivers
- * first) and calls its default export (or `opts.exportName`) as `main(ranks)`, where `ranks`
- * holds that worker's one part id. Resolves to the values the parts' `main` returned (awaited),
- * in part order, once every worker has exited.
+ * first, or start node with a loader for them) and calls its default export (or
+ * `opts.exportName`) as `main(ranks)`, where `ranks` holds that worker's one part id. Resolves to
+ * the values the parts' `main` returned (awaited), in part order, once every worker has exited.
  *
  * `main` must return plain data (numbers, strings, arrays, plain objects, typed arrays): its
  * value is structured-cloned to this thread; a PData cannot leave its worker (return `getAny(x)`
  * or gather to part 0 first).
  *
+ * The workers run with the Node.js options of this process (`process.execArgv`: `--import`
+ * loaders, `--conditions`, `--expose-gc`, `--max-old-space-size`, ...) except those about how this
+ * process's own program was given (`-e`/`--eval`, `-p`/`--print`, `--input-type`, `-i`, `-c`), so
+ * a run also starts from `node --input-type=module -e '...'`. Options other than those of
+ * {@link ThreadsOptions} are refused (`resourceLimits` is honoured: each worker gets it).
+ *
  * Never hangs: when a part throws, calls `process.exit`, or its worker dies, every other part
  * stops, all workers are terminated and the call rejects.
  *
- * @throws InvalidArgumentError (as a rejection) when `np` is not an integer ≥ 1, the driver module
- * does not exist, lacks the export, or the export is not a function, or an option is invalid.
+ * @param np number of parts, 1 to {@link MAX_THREADS_PARTS}.
+ * @throws InvalidArgumentError (as a rejection, before any worker starts) when `np` is not an
+ * integer in 1..{@link MAX_THREADS_PARTS}, `driverModule` is not a path or URL or the module does
+ * not exist, the options are not an object, hold an unknown key or an invalid value; (once the
+ * workers imported it) when the module is not JavaScript Node.js can load (a `.ts` file without a
+ * loader), lacks the export, or the export is not a function.
  * @throws WorkerError (as a rejection) naming the first part that failed, with its original error
  * (and stack) as `cause`; a collective some part never reached gives a cause of type
  * `CollectiveTimeoutError` naming the collective and the missing parts.
@@ -125,7 +193,7 @@ function resolveConfig(np: number, driverModule: string | URL, opts: ThreadsOpti
 export async function withThreads<R = unknown>(
   np: number,
   driverModule: string | URL,
-  opts: ThreadsOptions = {},
+  opts?: ThreadsOptions,
 ): Promise<R[]> {
   const config = resolveConfig(np, driverModule, opts);
   return (await new Supervisor(config).run()) as R[];

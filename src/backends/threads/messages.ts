@@ -44,15 +44,14 @@ export interface ReadyMessage {
   readonly partId: number;
 }
 
-/** The driver module has no such export, or the export is not a function. */
-export interface BadExportMessage {
-  readonly type: 'bad-export';
+/**
+ * The driver cannot run: the module is not JavaScript Node.js can load, lacks the export, or the
+ * export is not a function. `error` is the InvalidArgumentError saying so; the run rejects with it.
+ */
+export interface BadDriverMessage {
+  readonly type: 'bad-driver';
   readonly partId: number;
-  readonly exportName: string;
-  /** `typeof` the export, or `'missing'`. */
-  readonly found: string;
-  /** Names the module does export. */
-  readonly exportNames: readonly string[];
+  readonly error: SerializedError;
 }
 
 /** `main` returned (or resolved to) `value`, structured-cloned to the supervisor. */
@@ -70,7 +69,7 @@ export interface FailedMessage {
 }
 
 /** Messages from a worker to the supervisor. */
-export type WorkerMessage = ReadyMessage | BadExportMessage | ResultMessage | FailedMessage;
+export type WorkerMessage = ReadyMessage | BadDriverMessage | ResultMessage | FailedMessage;
 
 /**
  * Between two workers: part `from` replaced its outbox of `parity` by the larger `buffer`;

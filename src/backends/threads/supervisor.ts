@@ -6,10 +6,11 @@
  *
  * @module
  */
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { CollectiveTimeoutError, InvalidArgumentError, WorkerError } from '../../errors.js';
+import { MessageChannel, Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
+import { CollectiveTimeoutError, WorkerError } from '../../errors.js';
 import { reviveError } from './error-transport.js';
-import type { BadExportMessage, SharedBuffers, WorkerInit, WorkerMessage } from './messages.js';
+import { withoutRefusedOptions } from './exec-argv.js';
+import type { SharedBuffers, WorkerInit, WorkerMessage } from './messages.js';
 import { allocateSharedBuffers, SharedState } from './shared-state.js';
 
 /** How long workers get to exit by themselves once the run is over, in ms. */
@@ -27,6 +28,9 @@ export interface RunConfig {
   /** Effective: false when parts outnumber cores. */
   readonly spin: boolean;
   readonly argv: readonly string[];
+  /** Node.js options of the workers; `undefined`: those of this process, inherited as they are. */
+  readonly execArgv: readonly string[] | undefined;
+  readonly resourceLimits: ResourceLimits | undefined;
 }
 
 /** `ports[p][q]`: part p's end of a MessageChannel to part q (`null` on the diagonal). */
@@ -40,17 +44,6 @@ function pairwisePorts(np: number): (MessagePort | null)[][] {
     }
   }
   return ports;
-}
-
-function badExport(message: BadExportMessage, driverUrl: string): InvalidArgumentError {
-  const what = message.exportName === 'default' ? 'default export' : `export '${message.exportName}'`;
-  if (message.found === 'missing') {
-    const names = message.exportNames.length === 0 ? 'nothing' : message.exportNames.join(', ');
-    return new InvalidArgumentError(`driver module ${driverUrl} has no ${what} (its exports: ${names})`);
-  }
-  return new InvalidArgumentError(
-    `driver module ${driverUrl}: its ${what} must be the driver function main(ranks), but it is a ${message.found}`,
-  );
 }
 
 /** One run; see the module comment. */
@@ -72,6 +65,8 @@ export class Supervisor {
   private startupTimer: NodeJS.Timeout | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
   private settle: { resolve: (results: unknown[]) => void; reject: (error: unknown) => void } | undefined;
+  /** The workers' Node.js options, less those Node refused for the first worker (exec-argv.ts). */
+  private execArgv: string[] | undefined;
 
   constructor(config: RunConfig) {
     this.config = config;
@@ -82,6 +77,7 @@ export class Supervisor {
     this.hasResult = new Array<boolean>(config.np).fill(false);
     this.isReady = new Array<boolean>(config.np).fill(false);
     this.exited = new Array<boolean>(config.np).fill(false);
+    this.execArgv = config.execArgv === undefined ? undefined : [...config.execArgv];
   }
 
   /** Starts the workers; resolves to the parts' results in part order once all exited. */
@@ -109,11 +105,7 @@ export class Supervisor {
         exportName: this.config.exportName,
       };
       try {
-        const worker = new Worker(this.config.workerScript, {
-          workerData: init,
-          transferList: ports[p].filter((port): port is MessagePort => port !== null),
-          argv: [...this.config.argv],
-        });
+        const worker = this.newWorker(init, ports[p].filter((port): port is MessagePort => port !== null));
         worker.on('message', (message: WorkerMessage) => this.onMessage(p, message));
         worker.on('error', (error) => this.fail(p, () => new WorkerError(p, error)));
         worker.on('exit', (code) => this.onExit(p, code));
@@ -126,6 +118,28 @@ export class Supervisor {
       }
     }
     this.startupTimer = setTimeout(() => this.startupTimedOut(), Math.min(collectiveTimeoutMs, MAX_TIMER_MS));
+  }
+
+  /**
+   * Starts one worker. Node checks an explicit option list and refuses V8 and whole-process options
+   * in it before any thread starts: those are dropped (the worker has them anyway) and it retries.
+   */
+  private newWorker(init: WorkerInit, transferList: MessagePort[]): Worker {
+    for (;;) {
+      try {
+        return new Worker(this.config.workerScript, {
+          workerData: init,
+          transferList,
+          argv: [...this.config.argv],
+          execArgv: this.execArgv,
+          resourceLimits: this.config.resourceLimits,
+        });
+      } catch (error) {
+        const fewer = this.execArgv === undefined ? undefined : withoutRefusedOptions(this.execArgv, error);
+        if (fewer === undefined) throw error;
+        this.execArgv = fewer;
+      }
+    }
   }
 
   private onMessage(p: number, message: WorkerMessage): void {
@@ -145,8 +159,8 @@ export class Supervisor {
       case 'failed':
         this.fail(p, () => new WorkerError(p, reviveError(message.error)));
         break;
-      case 'bad-export':
-        this.fail(p, () => badExport(message, this.config.driverUrl));
+      case 'bad-driver':
+        this.fail(p, () => reviveError(message.error));
         break;
     }
   }
