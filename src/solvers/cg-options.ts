@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { describeValue } from '../argument-checks.js';
 import { DimensionMismatchError, InvalidArgumentError } from '../errors.js';
 import { checkSameOwn } from '../partitions/prange.js';
 import type { PSparseMatrix } from '../sparse/psparse-matrix.js';
@@ -84,6 +85,12 @@ export interface CgResult {
   readonly residuals: number[];
 }
 
+/** The keys of {@link CgSolverOptions}: what `new CgSolver(A, opts)` accepts. */
+export const CG_SOLVER_OPTION_NAMES: readonly string[] = ['rtol', 'atol', 'maxIters', 'preconditioner', 'onIteration', 'compactIndices'];
+
+/** The keys of {@link CgOptions}: what `cg(A, b, opts)` accepts. */
+export const CG_OPTION_NAMES: readonly string[] = [...CG_SOLVER_OPTION_NAMES, 'x0'];
+
 /** {@link CgSolverOptions} after checking, with defaults filled in and the preconditioner built. */
 export interface CheckedCgOptions {
   readonly rtol: number;
@@ -96,13 +103,14 @@ export interface CheckedCgOptions {
 
 function checkTolerance(name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new InvalidArgumentError(`cg: ${name} must be a finite number >= 0, got ${String(value)}`);
+    throw new InvalidArgumentError(`cg: ${name} must be a finite number >= 0, got ${describeValue(value)}`);
   }
   return value;
 }
 
 /**
- * Checks the matrix ({@link checkCgMatrix}) and the options of a CG solver (no communication) and
+ * Checks the matrix ({@link checkCgMatrix}) and the values of the options of a CG solver (no
+ * communication; the option keys are checked by the caller, which knows which it accepts) and
  * builds the preconditioner.
  * @throws DimensionMismatchError when A is not square; PartitionMismatchError when `A.rows` and
  * `A.cols` have different own ids; InvalidArgumentError for a negative or non-finite rtol/atol, a
@@ -115,14 +123,14 @@ export function checkCgOptions(A: PSparseMatrix, opts: CgSolverOptions): Checked
   const atol = checkTolerance('atol', opts.atol ?? 0);
   const maxIters = opts.maxIters ?? A.rows.n;
   if (typeof maxIters !== 'number' || !Number.isInteger(maxIters) || maxIters < 0) {
-    throw new InvalidArgumentError(`cg: maxIters must be an integer >= 0, got ${String(maxIters)}`);
+    throw new InvalidArgumentError(`cg: maxIters must be an integer >= 0, got ${describeValue(maxIters)}`);
   }
   if (opts.onIteration !== undefined && typeof opts.onIteration !== 'function') {
-    throw new InvalidArgumentError(`cg: onIteration must be a function, got ${typeof opts.onIteration}`);
+    throw new InvalidArgumentError(`cg: onIteration must be a function, got ${describeValue(opts.onIteration)}`);
   }
   const compactIndices = opts.compactIndices ?? true;
   if (typeof compactIndices !== 'boolean') {
-    throw new InvalidArgumentError(`cg: compactIndices must be a boolean, got ${typeof compactIndices}`);
+    throw new InvalidArgumentError(`cg: compactIndices must be a boolean, got ${describeValue(compactIndices)}`);
   }
   const choice = opts.preconditioner ?? 'none';
   let preconditioner: Preconditioner | undefined;
@@ -130,7 +138,7 @@ export function checkCgOptions(A: PSparseMatrix, opts: CgSolverOptions): Checked
   else if (typeof choice === 'object' && choice !== null && typeof choice.apply === 'function') preconditioner = choice;
   else if (choice !== 'none') {
     throw new InvalidArgumentError(
-      `cg: preconditioner must be 'none', 'jacobi' or an object with an apply(z, r) method, got ${String(choice)}`,
+      `cg: preconditioner must be 'none', 'jacobi' or an object with an apply(z, r) method, got ${typeof choice === 'string' ? choice : describeValue(choice)}`,
     );
   }
   return { rtol, atol, maxIters, preconditioner, onIteration: opts.onIteration, compactIndices };

@@ -6,13 +6,16 @@
  *
  * @module
  */
+import { checkOptions, expectInstance } from '../argument-checks.js';
 import { InvalidArgumentError, PartitionMismatchError } from '../errors.js';
 import { kernels } from '../kernels/select-kernels.js';
 import { checkSameOwn } from '../partitions/prange.js';
-import { spmv, type PSparseMatrix } from '../sparse/psparse-matrix.js';
-import { consistent, pzeros, type PVector } from '../vectors/pvector.js';
-import { axpy, copyInto, dot, norm, partialsBuffer, sumPartials, sumPartialsInto } from '../vectors/vector-ops.js';
+import { PSparseMatrix, spmv } from '../sparse/psparse-matrix.js';
+import { PVector, consistent, pzeros } from '../vectors/pvector.js';
+import { axpy, copyInto, norm, ownDot, partialsBuffer, sumPartials, sumPartialsInto } from '../vectors/vector-ops.js';
 import {
+  CG_OPTION_NAMES,
+  CG_SOLVER_OPTION_NAMES,
   checkCgMatrix,
   checkCgOptions,
   checkCgVector,
@@ -51,8 +54,10 @@ export interface CgSolveVectors {
  * ids for its SpMV (2 bytes per entry and 1 per row; {@link CgSolverOptions.compactIndices});
  * the caller owns b, x0 and x.
  *
- * @throws as {@link checkCgOptions}: DimensionMismatchError, PartitionMismatchError or
- * InvalidArgumentError for a non-square matrix or bad options; PartitionMismatchError for a
+ * @throws InvalidArgumentError when `A` is not a PSparseMatrix (for a Pending: call .wait()
+ * first), or the options are not an object or have an unknown key (`x0` belongs to
+ * {@link CgSolver.solve}); as {@link checkCgOptions}: DimensionMismatchError,
+ * PartitionMismatchError or InvalidArgumentError for a non-square matrix or bad option values; PartitionMismatchError for a
  * JacobiPreconditioner built for other rows. All before any communication (the constructor is
  * collective: it opens the halo channel of its direction vector).
  * @example
@@ -84,8 +89,9 @@ export class CgSolver {
   private readonly pair = new Float64Array(2);
   private readonly sums = new Float64Array(2);
 
-  constructor(A: PSparseMatrix, opts: CgSolverOptions = {}) {
-    this.options = checkCgOptions(A, opts);
+  constructor(A: PSparseMatrix, opts?: CgSolverOptions) {
+    expectInstance(A, PSparseMatrix, 'CgSolver: A');
+    this.options = checkCgOptions(A, checkOptions(opts, CG_SOLVER_OPTION_NAMES, 'CgSolver'));
     this.A = A;
     const { preconditioner } = this.options;
     if (preconditioner instanceof JacobiPreconditioner) {
@@ -126,7 +132,8 @@ export class CgSolver {
    * set.
    *
    * @param b right-hand side with the own ids of `A.rows`.
-   * @throws DimensionMismatchError when b or x0 has another global size; PartitionMismatchError
+   * @throws InvalidArgumentError when `b`, `x0` or `x` is not a PVector (for a Pending: call
+   * .wait() first), or `vectors` is not an object of `x0` and `x`; DimensionMismatchError when b or x0 has another global size; PartitionMismatchError
    * when b or x0 does not have the own ids of `A.rows`, or `x` is not on `A.cols`;
    * InvalidArgumentError when `x` is `b`. All checked before any communication.
    * @example
@@ -134,24 +141,27 @@ export class CgSolver {
    * const { x, converged } = new CgSolver(A, { preconditioner: 'jacobi' }).solve(b);
    * ```
    */
-  solve(b: PVector, vectors: CgSolveVectors = {}): CgResult {
+  solve(b: PVector, vectors?: CgSolveVectors): CgResult {
     const { A, p, r, q, z, applyA, inverseDiagonal, pair, sums } = this;
     const { rtol, atol, maxIters, preconditioner, onIteration } = this.options;
+    expectInstance(b, PVector, 'CgSolver.solve: b');
+    const { x0, x: given } = checkOptions(vectors, ['x0', 'x'], 'CgSolver.solve');
+    if (x0 !== undefined) expectInstance(x0, PVector, 'CgSolver.solve: x0');
+    if (given !== undefined) expectInstance(given, PVector, 'CgSolver.solve: x');
     checkCgVector(A, b, 'b', 'rows');
-    const { x0 } = vectors;
     if (x0 !== undefined) checkCgVector(A, x0, 'x0', 'columns');
-    if (vectors.x !== undefined && vectors.x.rows !== A.cols) {
+    if (given !== undefined && given.rows !== A.cols) {
       throw new PartitionMismatchError('cg: x must be a vector on A.cols (the same PRange object); build it with pzeros(A.cols)');
     }
-    if (vectors.x !== undefined && vectors.x === b) throw new InvalidArgumentError('cg: x and b must be different vectors');
-    const x = vectors.x ?? pzeros(A.cols);
+    if (given !== undefined && given === b) throw new InvalidArgumentError('cg: x and b must be different vectors');
+    const x = given ?? pzeros(A.cols);
 
     copyInto(r, b);
     if (x0 !== undefined) {
       if (x0 !== x) copyInto(x, x0);
       spmv(q, A, x);
       axpy(-1, q, r);
-    } else if (vectors.x !== undefined) {
+    } else if (given !== undefined) {
       for (const own of x.ownValues().localItems) own.fill(0);
     }
 
@@ -199,7 +209,7 @@ export class CgSolver {
       preconditioner?.apply(z, r);
       for (let i = 0; i < ownOwn.length; i++) kernels.axpby(ownOwn[i].nRows, 1, zLocal[i], 0, pLocal[i]);
     }
-    let rz = dot(r, inverseDiagonal !== null ? p : z);
+    let rz = ownDot(r, inverseDiagonal !== null ? p : z);
     if (!(rz > 0 && Number.isFinite(rz))) return finish('diverged-breakdown');
 
     for (let k = 1; ; k++) {
@@ -236,7 +246,7 @@ export class CgSolver {
       if (preconditioner === undefined) rzNext = rr;
       else if (inverseDiagonal === null) {
         preconditioner.apply(z, r);
-        rzNext = dot(r, z);
+        rzNext = ownDot(r, z);
       }
       if (!(rzNext > 0 && Number.isFinite(rzNext))) return finish('diverged-breakdown');
       const beta = rzNext / rz;
@@ -259,7 +269,9 @@ export class CgSolver {
  *
  * @param A square matrix whose rows and columns have the same own ids.
  * @param b right-hand side on `A.rows` (same own ids).
- * @throws DimensionMismatchError when A is not square or b / x0 have another global size;
+ * @throws InvalidArgumentError when `A` is not a PSparseMatrix, `b` or `x0` not a PVector (for a
+ *   Pending: call .wait() first), or the options are not an object or have an unknown key (such
+ *   as `tol` for `rtol`); DimensionMismatchError when A is not square or b / x0 have another global size;
  *   PartitionMismatchError when b or x0 do not have the own ids of `A.rows`, or `A.rows` and
  *   `A.cols` differ; InvalidArgumentError for a negative or non-finite rtol/atol, a non-integer or
  *   negative maxIters, an unknown preconditioner, or (from {@link jacobi}) a zero diagonal. All
@@ -270,11 +282,15 @@ export class CgSolver {
  * const { x, iterations, reason } = cg(A, pfill(1, A.rows), { preconditioner: 'jacobi', rtol: 1e-8 });
  * ```
  */
-export function cg(A: PSparseMatrix, b: PVector, opts: CgOptions = {}): CgResult {
+export function cg(A: PSparseMatrix, b: PVector, opts?: CgOptions): CgResult {
+  expectInstance(A, PSparseMatrix, 'cg: A');
+  expectInstance(b, PVector, 'cg: b');
+  const { x0, ...solverOptions } = checkOptions(opts, CG_OPTION_NAMES, 'cg');
+  if (x0 !== undefined) expectInstance(x0, PVector, 'cg: x0');
   // The cheap checks of A, b and x0 come first, so a bad b is reported before the preconditioner
   // is built (O(nnz)); CgSolver repeats them in O(1) (own-id comparisons are cached).
   checkCgMatrix(A);
   checkCgVector(A, b, 'b', 'rows');
-  if (opts.x0 !== undefined) checkCgVector(A, opts.x0, 'x0', 'columns');
-  return new CgSolver(A, opts).solve(b, { x0: opts.x0 });
+  if (x0 !== undefined) checkCgVector(A, x0, 'x0', 'columns');
+  return new CgSolver(A, solverOptions).solve(b, { x0 });
 }

@@ -4,12 +4,13 @@
  *
  * @module
  */
+import { expectInstance } from '../argument-checks.js';
 import { DimensionMismatchError, InvalidArgumentError } from '../errors.js';
 import { largeArrays } from '../kernels/large-arrays.js';
-import type { PData } from '../pdata/pdata.js';
-import type { PSparseMatrix } from '../sparse/psparse-matrix.js';
-import { checkSameOwn, type PRange } from '../partitions/prange.js';
-import type { PVector } from '../vectors/pvector.js';
+import { PData } from '../pdata/pdata.js';
+import { PSparseMatrix } from '../sparse/psparse-matrix.js';
+import { PRange, checkSameOwn } from '../partitions/prange.js';
+import { PVector } from '../vectors/pvector.js';
 
 /**
  * An approximation M⁻¹ of the inverse of a matrix, applied once per CG iteration.
@@ -37,20 +38,34 @@ export interface Preconditioner {
   apply(z: PVector, r: PVector): void;
 }
 
-/** Jacobi: z = D⁻¹ r with D the diagonal of the own rows. */
 /**
- * The Jacobi preconditioner z = D⁻¹ r built by {@link jacobi}. `cg` recognises it and applies it
- * inside its fused update pass (same bits as {@link JacobiPreconditioner.apply}).
+ * The Jacobi preconditioner z = D⁻¹ r (D the diagonal of the own rows) built by {@link jacobi}.
+ * `cg` recognises it and applies it inside its fused update pass (same bits as
+ * {@link JacobiPreconditioner.apply}).
+ * @example `const M = jacobi(A); M.apply(z, r);`
  */
 export class JacobiPreconditioner implements Preconditioner {
-  constructor(
-    /** The rows it was built for (its matrix's `rows`). */
-    readonly rows: PRange,
-    /** Per part, 1 / diagonal of each own row (owned by the preconditioner; read-only). */
-    readonly inverseDiagonal: PData<Float64Array>,
-  ) {}
+  /** The rows it was built for (its matrix's `rows`). */
+  readonly rows: PRange;
+  /** Per part, 1 / diagonal of each own row (owned by the preconditioner; read-only). */
+  readonly inverseDiagonal: PData<Float64Array>;
 
+  /** @throws InvalidArgumentError when `rows` is not a PRange or `inverseDiagonal` not a PData. */
+  constructor(rows: PRange, inverseDiagonal: PData<Float64Array>) {
+    expectInstance(rows, PRange, 'JacobiPreconditioner: rows');
+    expectInstance(inverseDiagonal, PData, 'JacobiPreconditioner: inverseDiagonal');
+    this.rows = rows;
+    this.inverseDiagonal = inverseDiagonal;
+  }
+
+  /**
+   * z ← D⁻¹ r on own values.
+   * @throws InvalidArgumentError when `z` or `r` is not a PVector; PartitionMismatchError when
+   * either does not have the own ids of the preconditioner's rows.
+   */
   apply(z: PVector, r: PVector): void {
+    expectInstance(z, PVector, 'JacobiPreconditioner.apply: z');
+    expectInstance(r, PVector, 'JacobiPreconditioner.apply: r');
     checkSameOwn(z.rows, this.rows, 'jacobi: z must have the own ids of A.rows');
     checkSameOwn(r.rows, this.rows, 'jacobi: r must have the own ids of A.rows');
     const zs = z.ownValues().localItems;
@@ -72,7 +87,8 @@ export class JacobiPreconditioner implements Preconditioner {
  *
  * @param A a square matrix whose rows and columns have the same own ids (as built by `psparse`
  *   with the same partition for rows and cols).
- * @throws DimensionMismatchError when `A` is not square; PartitionMismatchError when `A.rows` and
+ * @throws InvalidArgumentError when `A` is not a PSparseMatrix (for a Pending: call .wait()
+ *   first); DimensionMismatchError when `A` is not square; PartitionMismatchError when `A.rows` and
  *   `A.cols` have different own ids; InvalidArgumentError (with the part id and the global row)
  *   when a diagonal entry is missing, zero or not finite.
  * @example
@@ -82,6 +98,7 @@ export class JacobiPreconditioner implements Preconditioner {
  * ```
  */
 export function jacobi(A: PSparseMatrix): Preconditioner {
+  expectInstance(A, PSparseMatrix, 'jacobi: A');
   if (A.rows.n !== A.cols.n) {
     throw new DimensionMismatchError(`jacobi: the matrix must be square, got ${A.rows.n} x ${A.cols.n}`);
   }

@@ -3,13 +3,19 @@
  *
  * @module
  */
+import { describeValue, expectInstance } from '../argument-checks.js';
 import type { Pending } from '../backends/pending.js';
-import { DimensionMismatchError, IndexOutOfRangeError, NonFiniteValueError } from '../errors.js';
+import { DimensionMismatchError, IndexOutOfRangeError, InvalidArgumentError, NonFiniteValueError } from '../errors.js';
 import { findOwner, unionGhost } from '../partitions/find-owner.js';
-import { pmap, sameBackend, type PData } from '../pdata/pdata.js';
-import type { PRange } from '../partitions/prange.js';
+import { PData, pmap, sameBackend } from '../pdata/pdata.js';
+import type { LocalIndices } from '../partitions/local-indices.js';
+import { PRange } from '../partitions/prange.js';
 import { assemble, pzeros, type PVector } from './pvector.js';
 import { copyInto } from './vector-ops.js';
+
+function isArrayOrTypedArray(value: unknown): value is ArrayLike<number> {
+  return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
+}
 
 /**
  * A vector on `rows` from COO pairs: on each part, `V[k]` is added to global entry `I[k]`. Ids
@@ -17,7 +23,8 @@ import { copyInto } from './vector-ops.js';
  * order, then contributions from other parts in ascending part order); negative ids are ignored.
  * Collective. The result's ghosts are 0.
  *
- * @throws DimensionMismatchError when `I` and `V` differ in length on a part;
+ * @throws InvalidArgumentError when `I` or `V` is not a PData of arrays (or typed arrays) or `rows`
+ * is not a PRange; DimensionMismatchError when `I` and `V` differ in length on a part;
  * IndexOutOfRangeError for an id ≥ n; NonFiniteValueError for a NaN or infinite value (rejected,
  * with the part and entry). All checked before any communication.
  * @example
@@ -31,9 +38,22 @@ export function pvectorFromCoo(
   V: PData<ArrayLike<number>>,
   rows: PRange,
 ): Pending<PVector> {
+  expectInstance(I, PData, 'pvectorFromCoo: I');
+  expectInstance(V, PData, 'pvectorFromCoo: V');
+  expectInstance(rows, PRange, 'pvectorFromCoo: rows');
   sameBackend([I, V, rows.partition]);
   pmap(
     (ids: ArrayLike<number>, values: ArrayLike<number>, p: number) => {
+      if (!isArrayOrTypedArray(ids)) {
+        throw new InvalidArgumentError(`pvectorFromCoo: I must hold an array of global ids on every part, got ${describeValue(ids)}`, {
+          partId: p,
+        });
+      }
+      if (!isArrayOrTypedArray(values)) {
+        throw new InvalidArgumentError(`pvectorFromCoo: V must hold an array of values on every part, got ${describeValue(values)}`, {
+          partId: p,
+        });
+      }
       if (ids.length !== values.length) {
         throw new DimensionMismatchError(`pvectorFromCoo: I has ${ids.length} entries, V has ${values.length}`, {
           partId: p,
@@ -59,11 +79,11 @@ export function pvectorFromCoo(
   const extended = unionGhost(rows, I, owners);
   const work = pzeros(extended);
   pmap(
-    (local: Float64Array, ids: ArrayLike<number>, values: ArrayLike<number>, p: number) => {
-      const indices = extended.partition.localItems[extended.partition.partIds.indexOf(p)];
+    (local: Float64Array, indices: LocalIndices, ids: ArrayLike<number>, values: ArrayLike<number>) => {
       for (let k = 0; k < ids.length; k++) if (ids[k] >= 0) local[indices.globalToLocal(ids[k])] += values[k];
     },
     work.values,
+    extended.partition,
     I,
     V,
   );

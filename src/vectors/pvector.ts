@@ -4,15 +4,37 @@
  *
  * @module
  */
+import { describeValue, expectFunction, expectInstance } from '../argument-checks.js';
 import type { Channel } from '../backends/backend.js';
 import { Pending } from '../backends/pending.js';
 import { DimensionMismatchError, InvalidArgumentError, PartitionMismatchError } from '../errors.js';
-import { ghostPlan, type GhostPlan } from '../partitions/ghost-plan.js';
+import { ghostPlan, type GhostPlan, type PartGhostPlan } from '../partitions/ghost-plan.js';
 import type { LocalIndices } from '../partitions/local-indices.js';
 import { PData } from '../pdata/pdata.js';
-import type { PRange } from '../partitions/prange.js';
+import { PRange } from '../partitions/prange.js';
 
+/** Which way a ghost update moves values: owners to ghosts (consistent) or ghosts to owners (assemble). */
 type Direction = 'toGhosts' | 'toOwners';
+
+/**
+ * What distinguishes the two ghost updates; the rest (channel, packing, waiting) is shared.
+ * `consistent` sends the holders' own values and overwrites the ghosts with them; `assemble` sends
+ * the ghosts and adds them into the holders' own values, then zeroes the ghosts.
+ */
+interface GhostUpdate {
+  readonly name: 'consistent' | 'assemble';
+  /** The local ids whose values are sent, in the channel's send order. */
+  readonly sent: 'holderLids' | 'ghostLids';
+  /** The local ids the received values go to, in the channel's receive order. */
+  readonly received: 'holderLids' | 'ghostLids';
+  /** Whether received values are added (assemble) rather than written (consistent). */
+  readonly add: boolean;
+}
+
+const UPDATES: Readonly<Record<Direction, GhostUpdate>> = {
+  toGhosts: { name: 'consistent', sent: 'holderLids', received: 'ghostLids', add: false },
+  toOwners: { name: 'assemble', sent: 'ghostLids', received: 'holderLids', add: true },
+};
 
 /**
  * Local value arrays this module allocated with `Backend.allocateFloat64`: a channel can deliver
@@ -78,26 +100,30 @@ export class PVector {
    * Wraps existing local value arrays (not copied). Ghost updates fill the ghosts in place only
    * on parts whose array comes from {@link pzeros}, {@link pfill} or {@link pvector} (see
    * {@link PVector.zeroCopyGhosts}); other arrays work the same, through one more copy.
-   * @throws PartitionMismatchError when `values` belongs to another run; DimensionMismatchError
-   * (with the part id) when an array's length is not the part's `nLocal`.
+   * @throws InvalidArgumentError when `rows` is not a PRange or `values` not a PData;
+   * PartitionMismatchError when `values` belongs to another run; DimensionMismatchError (with the
+   * part id) when an array's length is not the part's `nLocal`.
    */
   constructor(rows: PRange, values: PData<Float64Array>) {
+    expectInstance(rows, PRange, 'PVector: rows');
+    expectInstance(values, PData, 'PVector: values');
     if (values.backend !== rows.backend) {
       throw new PartitionMismatchError('the values and the range belong to different runs (different ranks)');
     }
     const ids = rows.partition.localItems;
+    let i = 0;
     values.forEach((local, p) => {
-      const nLocal = ids[values.partIds.indexOf(p)].nLocal;
+      const nLocal = ids[i++].nLocal;
       if (!(local instanceof Float64Array) || local.length !== nLocal) {
         throw new DimensionMismatchError(
-          `local values must be a Float64Array of length nLocal = ${nLocal}, got ${local instanceof Float64Array ? `length ${local.length}` : typeof local}`,
+          `local values must be a Float64Array of length nLocal = ${nLocal}, got ${local instanceof Float64Array ? `length ${local.length}` : describeValue(local)}`,
           { partId: p },
         );
       }
     });
     this.rows = rows;
     this.values = values;
-    let i = 0;
+    i = 0;
     this.zeroCopyGhosts = values.map((local) => {
       const inOwnerOrder = ghostsInOwnerOrder(ids[i++].ghostToOwner);
       return inOwnerOrder && backendStorage.has(local);
@@ -129,75 +155,77 @@ export class PVector {
    * @throws InvalidArgumentError when a ghost update of this vector is already in progress.
    */
   startConsistent(): void {
-    const channel = this.begin('toGhosts');
-    const parts = this.plan!.parts.localItems;
-    const values = this.values.localItems;
-    for (let i = 0; i < parts.length; i++) {
-      const { holderLids } = parts[i];
-      const local = values[i];
-      const send = channel.send[i];
-      for (let k = 0; k < holderLids.length; k++) send[k] = local[holderLids[k]];
-    }
-    channel.start();
+    this.startUpdate('toGhosts');
   }
 
   /**
    * Completes {@link PVector.startConsistent}: waits and writes the received ghost values (parts
    * with {@link PVector.zeroCopyGhosts} already hold them).
+   * @throws InvalidArgumentError when no consistent of this vector is in progress.
    */
   finishConsistent(): void {
-    const channel = this.end('toGhosts');
-    const parts = this.plan!.parts.localItems;
-    const values = this.values.localItems;
-    const zeroCopy = this.zeroCopyGhosts.localItems;
-    for (let i = 0; i < parts.length; i++) {
-      if (zeroCopy[i]) continue;
-      const { ghostLids } = parts[i];
-      const local = values[i];
-      const recv = channel.recv[i];
-      for (let k = 0; k < ghostLids.length; k++) local[ghostLids[k]] = recv[k];
-    }
+    this.finishUpdate('toGhosts');
   }
 
   /**
    * Starts sending the ghost values to their owners (collective). Must be followed by
    * {@link PVector.finishAssemble}; {@link assemble} wraps both.
+   * @throws InvalidArgumentError when a ghost update of this vector is already in progress.
    */
   startAssemble(): void {
-    const channel = this.begin('toOwners');
-    const parts = this.plan!.parts.localItems;
-    const values = this.values.localItems;
-    for (let i = 0; i < parts.length; i++) {
-      const { ghostLids } = parts[i];
-      const local = values[i];
-      const send = channel.send[i];
-      for (let k = 0; k < ghostLids.length; k++) send[k] = local[ghostLids[k]];
-    }
-    channel.start();
+    this.startUpdate('toOwners');
   }
 
   /**
    * Completes {@link PVector.startAssemble}: adds the received contributions to the own values
    * (in ascending sender order, so the sums are the same on every backend) and zeroes the ghosts.
+   * @throws InvalidArgumentError when no assemble of this vector is in progress.
    */
   finishAssemble(): void {
-    const channel = this.end('toOwners');
+    this.finishUpdate('toOwners');
+  }
+
+  /** Packs the values this part sends in `direction` into the channel and starts it. */
+  private startUpdate(direction: Direction): void {
+    const { sent } = UPDATES[direction];
+    const channel = this.begin(direction);
     const parts = this.plan!.parts.localItems;
     const values = this.values.localItems;
-    const ghosts = this.ghost.localItems;
     for (let i = 0; i < parts.length; i++) {
-      const { holderLids } = parts[i];
+      const lids = parts[i][sent];
+      const local = values[i];
+      const send = channel.send[i];
+      for (let k = 0; k < lids.length; k++) send[k] = local[lids[k]];
+    }
+    channel.start();
+  }
+
+  /** Waits for the update in `direction` and writes (or adds) what arrived. */
+  private finishUpdate(direction: Direction): void {
+    const { received, add } = UPDATES[direction];
+    const channel = this.end(direction);
+    const parts: readonly PartGhostPlan[] = this.plan!.parts.localItems;
+    const values = this.values.localItems;
+    // Only the owners-to-ghosts channel delivers in place (see zeroCopyGhosts).
+    const delivered = direction === 'toGhosts' ? this.zeroCopyGhosts.localItems : undefined;
+    for (let i = 0; i < parts.length; i++) {
+      if (delivered?.[i] === true) continue;
+      const lids = parts[i][received];
       const local = values[i];
       const recv = channel.recv[i];
-      for (let k = 0; k < holderLids.length; k++) local[holderLids[k]] += recv[k];
-      ghosts[i].fill(0);
+      if (add) {
+        for (let k = 0; k < lids.length; k++) local[lids[k]] += recv[k];
+        this.ghost.localItems[i].fill(0);
+      } else {
+        for (let k = 0; k < lids.length; k++) local[lids[k]] = recv[k];
+      }
     }
   }
 
   private begin(direction: Direction): Channel {
     if (this.inFlight !== undefined) {
       throw new InvalidArgumentError(
-        `a ${this.inFlight === 'toGhosts' ? 'consistent' : 'assemble'} of this vector is still in progress: wait for it first`,
+        `a ${UPDATES[this.inFlight].name} of this vector is still in progress: wait for it first`,
       );
     }
     this.plan ??= ghostPlan(this.rows);
@@ -215,9 +243,7 @@ export class PVector {
 
   private end(direction: Direction): Channel {
     if (this.inFlight !== direction) {
-      throw new InvalidArgumentError(
-        `no ${direction === 'toGhosts' ? 'consistent' : 'assemble'} of this vector is in progress`,
-      );
+      throw new InvalidArgumentError(`no ${UPDATES[direction].name} of this vector is in progress`);
     }
     const channel = this.channels[direction]!;
     channel.wait();
@@ -228,30 +254,38 @@ export class PVector {
 
 /**
  * A new vector on `rows` with every local value (own and ghost) equal to 0.
+ * @throws InvalidArgumentError when `rows` is not a PRange.
  * @example `const x = pzeros(A.cols);`
  */
 export function pzeros(rows: PRange): PVector {
+  expectInstance(rows, PRange, 'pzeros: rows');
   return new PVector(rows, rows.partition.map((ids) => allocateLocal(rows, ids.nLocal)));
 }
 
 /**
  * A new vector on `rows` with every local value (own and ghost) equal to `value`.
+ * @throws InvalidArgumentError when `value` is not a number or `rows` is not a PRange.
  * @example `const b = pfill(1, rows);`
  */
 export function pfill(value: number, rows: PRange): PVector {
+  if (typeof value !== 'number') throw new InvalidArgumentError(`pfill: value must be a number, got ${describeValue(value)}`);
+  expectInstance(rows, PRange, 'pfill: rows');
   return new PVector(rows, rows.partition.map((ids) => allocateLocal(rows, ids.nLocal).fill(value)));
 }
 
 /**
  * A new vector whose local values on each part are `f(indices)` (by local id, own then ghost),
  * copied into the vector's storage.
- * @throws DimensionMismatchError (with the part id) when `f` returns a length other than `nLocal`.
+ * @throws InvalidArgumentError when `rows` is not a PRange or `f` not a function;
+ * DimensionMismatchError (with the part id) when `f` returns a length other than `nLocal`.
  * @example
  * ```ts
  * const x = pvector(rows, (ids) => Array.from(ids.localToGlobal, (g) => g * g));
  * ```
  */
 export function pvector(rows: PRange, f: (indices: LocalIndices) => ArrayLike<number>): PVector {
+  expectInstance(rows, PRange, 'pvector: rows');
+  expectFunction(f, 'pvector: f');
   const values = rows.partition.map((ids, p) => {
     const given = f(ids);
     if (given === null || typeof given !== 'object' || given.length !== ids.nLocal) {
@@ -267,29 +301,37 @@ export function pvector(rows: PRange, f: (indices: LocalIndices) => ArrayLike<nu
   return new PVector(rows, values);
 }
 
+/** Runs one ghost update of `v` in `direction` as a split-phase operation that returns `v`. */
+function ghostUpdate(v: PVector, direction: Direction): Pending<PVector> {
+  expectInstance(v, PVector, `${UPDATES[direction].name}: v`);
+  if (direction === 'toGhosts') v.startConsistent();
+  else v.startAssemble();
+  return new Pending(() => {
+    if (direction === 'toGhosts') v.finishConsistent();
+    else v.finishAssemble();
+    return v;
+  });
+}
+
 /**
  * Copies every owner's values into the ghosts that hold them (collective, split-phase): the
  * exchange starts now; `wait()` completes it and returns `v`.
+ * @throws InvalidArgumentError when `v` is not a PVector (for a Pending: call .wait() first) or a
+ * ghost update of `v` is already in progress.
  * @example `await consistent(x);`
  */
 export function consistent(v: PVector): Pending<PVector> {
-  v.startConsistent();
-  return new Pending(() => {
-    v.finishConsistent();
-    return v;
-  });
+  return ghostUpdate(v, 'toGhosts');
 }
 
 /**
  * Adds every ghost value into its owner's entry, then sets the ghosts to 0 (collective,
  * split-phase). Contributions are added in ascending part order, so the result is the same on
  * every backend.
+ * @throws InvalidArgumentError when `v` is not a PVector (for a Pending: call .wait() first) or a
+ * ghost update of `v` is already in progress.
  * @example `assemble(v).wait();`
  */
 export function assemble(v: PVector): Pending<PVector> {
-  v.startAssemble();
-  return new Pending(() => {
-    v.finishAssemble();
-    return v;
-  });
+  return ghostUpdate(v, 'toOwners');
 }

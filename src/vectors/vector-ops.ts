@@ -5,11 +5,12 @@
  *
  * @module
  */
+import { describeValue, expectInstance } from '../argument-checks.js';
 import type { Backend } from '../backends/backend.js';
 import { InvalidArgumentError } from '../errors.js';
 import { kernels } from '../kernels/select-kernels.js';
 import { checkSameOwn } from '../partitions/prange.js';
-import type { PVector } from './pvector.js';
+import { PVector } from './pvector.js';
 
 interface ReductionBuffers {
   readonly local: Float64Array;
@@ -71,17 +72,27 @@ export function sumPartialsInto(backend: Backend, out: Float64Array): void {
   }
 }
 
-function checkScalar(name: string, value: number): void {
-  if (typeof value !== 'number') {
-    throw new InvalidArgumentError(`${name} must be a number, got ${typeof value}`);
-  }
+function checkScalar(what: string, value: unknown): void {
+  if (typeof value !== 'number') throw new InvalidArgumentError(`${what} must be a number, got ${describeValue(value)}`);
 }
 
 /**
  * The dot product Σ aᵢbᵢ over own values; the same number on every part (collective).
- * @throws PartitionMismatchError when `a` and `b` do not have the same own ids.
+ * @throws InvalidArgumentError when `a` or `b` is not a PVector (for a Pending: call .wait()
+ * first); PartitionMismatchError when they do not have the same own ids.
+ * @example `const ab = dot(a, b);`
  */
 export function dot(a: PVector, b: PVector): number {
+  expectInstance(a, PVector, 'dot: a');
+  expectInstance(b, PVector, 'dot: b');
+  return ownDot(a, b);
+}
+
+/**
+ * {@link dot} without the argument checks, for callers whose vectors are known (the CG
+ * iteration): the own-id check and the sum are the same.
+ */
+export function ownDot(a: PVector, b: PVector): number {
   checkSameOwn(a.rows, b.rows, 'dot');
   const av = a.ownValues().localItems;
   const bv = b.ownValues().localItems;
@@ -91,13 +102,23 @@ export function dot(a: PVector, b: PVector): number {
   return sumPartials(backend);
 }
 
-/** The Euclidean norm ‖a‖₂ over own values; the same number on every part (collective). */
+/**
+ * The Euclidean norm ‖a‖₂ over own values; the same number on every part (collective).
+ * @throws InvalidArgumentError when `a` is not a PVector.
+ * @example `const r0 = norm(r);`
+ */
 export function norm(a: PVector): number {
-  return Math.sqrt(dot(a, a));
+  expectInstance(a, PVector, 'norm: a');
+  return Math.sqrt(ownDot(a, a));
 }
 
-/** The sum of all own values; the same number on every part (collective). */
+/**
+ * The sum of all own values; the same number on every part (collective).
+ * @throws InvalidArgumentError when `a` is not a PVector.
+ * @example `const total = sum(pfill(1, rows)); // rows.n`
+ */
 export function sum(a: PVector): number {
+  expectInstance(a, PVector, 'sum: a');
   const av = a.ownValues().localItems;
   const backend = a.rows.backend;
   const partials = partialsBuffer(backend);
@@ -107,27 +128,40 @@ export function sum(a: PVector): number {
 
 /**
  * y ← αx + y on own values (ghosts of `y` are left as they are).
- * @throws PartitionMismatchError when `x` and `y` do not have the same own ids.
+ * @throws InvalidArgumentError when `alpha` is not a number or `x`, `y` are not PVectors;
+ * PartitionMismatchError when `x` and `y` do not have the same own ids.
+ * @example `axpy(-1, q, r); // r ← r − q`
  */
 export function axpy(alpha: number, x: PVector, y: PVector): void {
-  checkScalar('alpha', alpha);
+  checkScalar('axpy: alpha', alpha);
+  expectInstance(x, PVector, 'axpy: x');
+  expectInstance(y, PVector, 'axpy: y');
   checkSameOwn(x.rows, y.rows, 'axpy');
   const xv = x.ownValues().localItems;
   const yv = y.ownValues().localItems;
   for (let i = 0; i < xv.length; i++) kernels.axpy(xv[i].length, alpha, xv[i], yv[i]);
 }
 
-/** x ← αx on own values. */
+/**
+ * x ← αx on own values.
+ * @throws InvalidArgumentError when `alpha` is not a number or `x` is not a PVector.
+ * @example `scale(0.5, x);`
+ */
 export function scale(alpha: number, x: PVector): void {
-  checkScalar('alpha', alpha);
+  checkScalar('scale: alpha', alpha);
+  expectInstance(x, PVector, 'scale: x');
   for (const xs of x.ownValues().localItems) kernels.scale(xs.length, alpha, xs);
 }
 
 /**
  * Copies the own values of `src` into `dst`.
- * @throws PartitionMismatchError when they do not have the same own ids.
+ * @throws InvalidArgumentError when `dst` or `src` is not a PVector; PartitionMismatchError when
+ * they do not have the same own ids.
+ * @example `copyInto(r, b);`
  */
 export function copyInto(dst: PVector, src: PVector): void {
+  expectInstance(dst, PVector, 'copyInto: dst');
+  expectInstance(src, PVector, 'copyInto: src');
   checkSameOwn(dst.rows, src.rows, 'copyInto');
   const dv = dst.ownValues().localItems;
   src.ownValues().localItems.forEach((s, i) => dv[i].set(s));

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {
+  InvalidArgumentError,
   PRange,
   axpy,
   dot,
@@ -472,7 +473,7 @@ export function compactIndicesKeepTheBits(ranks: PData<number>): void {
   }
   assert.throws(
     () => new CgSolver(psparse(fd.I, fd.J, fd.V, fd.rows, fd.cols).wait(), { compactIndices: 1 as unknown as boolean }),
-    /cg: compactIndices must be a boolean, got number/,
+    /cg: compactIndices must be a boolean, got 1/,
   );
 }
 
@@ -512,4 +513,26 @@ function arrowProblem(ranks: PData<number>, n: number): {
     // The last row's own-own entries are all the last part's own columns: at least 1200 / 4.
     fits: (partId) => partId !== lastOwner,
   };
+}
+
+/** A misspelt option or a matrix still pending is a typed error on every part, before any work. */
+export function misuseIsATypedErrorOnEveryPart(ranks: PData<number>): void {
+  const rows = uniformPartition(ranks, 8);
+  const ids = rows.partition.map((own) => Array.from(own.ownToGlobal));
+  const assembly = psparse(ids, ids, ids.map((gids) => gids.map(() => 4)), rows, rows);
+  const b = pfill(1, rows);
+  const invalid = (message: string) => (e: unknown) => e instanceof InvalidArgumentError && e.message === message;
+  assert.throws(
+    () => cg(assembly as unknown as PSparseMatrix, b),
+    invalid('cg: A must be a PSparseMatrix, got a Pending (call .wait() first)'),
+  );
+  const A = assembly.wait();
+  assert.throws(
+    () => cg(A, b, { tol: 1e-6 } as object),
+    invalid("cg: unknown option 'tol' (accepted: rtol, atol, maxIters, preconditioner, onIteration, compactIndices, x0)"),
+  );
+  assert.throws(() => (cg as (...args: unknown[]) => unknown)(A), invalid('cg: b must be a PVector, got undefined'));
+  const { x, converged } = cg(A, b, { rtol: 1e-12 });
+  assert.ok(converged);
+  x.ownValues().forEach((own) => own.forEach((value) => assert.equal(value, 0.25)));
 }

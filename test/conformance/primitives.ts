@@ -142,3 +142,72 @@ export function allgatherFloat64OfSeveralValues(ranks: PData<number>): void {
       error.message.startsWith(`allgatherFloat64: out has length ${2 * np + 1}, expected 2 × ${np} = ${2 * np}`),
   );
 }
+
+/** `op` gets exactly (acc, item): Math.max over the part ids is np - 1, never NaN. */
+export function reductionCallsOpWithAccAndItem(ranks: PData<number>): void {
+  const max = reduction(Math.max, ranks, { destination: 'all', init: 0 });
+  each(max, (got) => assert.equal(got, ranks.np - 1));
+  const arities = reduction((acc: number, item: number, ...rest: unknown[]) => acc + item + rest.length * 1000, ranks, {
+    destination: 'all',
+    init: 0,
+  });
+  each(arities, (got) => assert.equal(got, (ranks.np * (ranks.np - 1)) / 2));
+  each(scan(Math.max, ranks, { type: 'exclusive', init: -1 }), (got, p) => assert.equal(got, p - 1));
+}
+
+/** A fold without init is refused on every part, before any communication. */
+export function reductionAndScanRequireInit(ranks: PData<number>): void {
+  const message = (name: string): string =>
+    `${name}: the option init is required (the value the fold starts from, e.g. { init: 0 } for a sum)`;
+  const loose = reduction as (...args: unknown[]) => unknown;
+  assert.throws(() => loose(add, ranks), (e: unknown) => e instanceof InvalidArgumentError && e.message === message('reduction'));
+  assert.throws(
+    () => scan(add, ranks, { type: 'inclusive' } as { type: 'inclusive'; init: number }),
+    (e: unknown) => e instanceof InvalidArgumentError && e.message === message('scan'),
+  );
+  assert.equal(getAny(reduction(add, ranks, { destination: 'all', init: 0 })), (ranks.np * (ranks.np - 1)) / 2);
+}
+
+export function mapMainOnAllParts(ranks: PData<number>): void {
+  each(mapMain(ranks, (p) => p + 100, { main: 'all' }), (got, p) => assert.equal(got, p + 100));
+}
+
+/** A function cannot cross parts: the same typed error on every backend (every part offers one). */
+export function gatherRefusesAFunctionItem(ranks: PData<number>): void {
+  const me = ranks.partIds[0];
+  assert.throws(
+    () => gather(ranks.map(() => () => 1), { destination: 0 }),
+    (e: unknown) =>
+      e instanceof InvalidArgumentError &&
+      e.partId === me &&
+      /^gather: an item cannot be copied to another part \(.+\); items that cross parts must be structured data: numbers, strings, plain objects, arrays, typed arrays \(part \d+\)$/.test(e.message),
+  );
+  assert.deepEqual(getAny(gather(ranks, { destination: 'all' })), Array.from({ length: ranks.np }, (_, p) => p));
+}
+
+function inPartCodeMessage(collective: string, part: number): string {
+  return `${collective} is collective: every part must call it, but it was called inside code that runs for part ${part} alone (map, forEach, pmap or mapMain); call it outside, on the whole PData (part ${part})`;
+}
+
+/** A collective called inside `map` (by every part, one at a time) is refused, naming it and the part. */
+export function collectiveInsideMapIsRefused(ranks: PData<number>): void {
+  const me = ranks.partIds[0];
+  assert.throws(
+    () => ranks.map(() => gather(ranks, { destination: 0 })),
+    (e: unknown) => e instanceof InvalidArgumentError && e.partId === me && e.message === inPartCodeMessage('gather', me),
+  );
+  assert.equal(getAny(reduction(add, ranks, { destination: 'all', init: 0 })), (ranks.np * (ranks.np - 1)) / 2);
+}
+
+/** A collective called inside `mapMain` (part 0 alone) is refused on part 0; the run goes on. */
+export function collectiveInsideMapMainIsRefused(ranks: PData<number>): void {
+  let refused = 0;
+  try {
+    mapMain(ranks, () => getAny(reduction(add, ranks, { destination: 'all', init: 0 })));
+  } catch (e) {
+    assert.ok(e instanceof InvalidArgumentError && e.partId === 0 && e.message === inPartCodeMessage('gather', 0), String(e));
+    refused = 1;
+  }
+  assert.equal(refused, ranks.partIds.includes(0) ? 1 : 0);
+  assert.equal(getAny(reduction(add, ranks, { destination: 'all', init: 0 })), (ranks.np * (ranks.np - 1)) / 2);
+}

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {
+  InvalidArgumentError,
   LocalIndices,
   OwnRange,
   PRange,
@@ -19,6 +20,7 @@ import {
   scale,
   sum,
   type PData,
+  type PVector,
 } from '../../src/index.js';
 
 const N = 23;
@@ -132,4 +134,27 @@ export async function pvectorFromCooSumsContributionsAtOwners(ranks: PData<numbe
     }
     for (let lid = ids.nOwn; lid < ids.nLocal; lid++) assert.equal(local[lid], 0);
   });
+}
+
+/**
+ * Misuse from JavaScript is a typed error on every part before any communication: a Pending where
+ * its vector was meant, swapped arguments, a second ghost update of either direction while one is
+ * in flight; the vector is then still usable.
+ */
+export function misuseIsATypedErrorOnEveryPart(ranks: PData<number>): void {
+  const v = pfill(1, handMadeRange(ranks));
+  const update = consistent(v);
+  const invalid = (message: string) => (e: unknown) => e instanceof InvalidArgumentError && e.message === message;
+  assert.throws(() => dot(update as unknown as PVector, v), invalid('dot: a must be a PVector, got a Pending (call .wait() first)'));
+  assert.throws(() => assemble(v), invalid('a consistent of this vector is still in progress: wait for it first'));
+  update.wait();
+  assert.throws(
+    () => pfill(v.rows as unknown as number, 1 as unknown as PRange),
+    invalid('pfill: value must be a number, got a PRange'),
+  );
+  assert.throws(() => axpy(2, v, 3 as unknown as PVector), invalid('axpy: y must be a PVector, got 3'));
+  const back = assemble(v);
+  assert.throws(() => v.finishConsistent(), invalid('no consistent of this vector is in progress'));
+  back.wait();
+  assert.equal(dot(pfill(1, v.rows), pfill(2, v.rows)), 2 * N);
 }
