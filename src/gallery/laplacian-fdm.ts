@@ -4,10 +4,12 @@
  *
  * @module
  */
-import { InvalidArgumentError, NonFiniteValueError, PartitionMismatchError } from '../errors.js';
-import type { PData } from '../pdata/pdata.js';
+import { checkOptions, describeValue, expectInstance } from '../argument-checks.js';
+import { InvalidArgumentError, NonFiniteValueError } from '../errors.js';
+import { PData } from '../pdata/pdata.js';
 import { uniformPartition } from '../partitions/partitions.js';
 import type { PRange } from '../partitions/prange.js';
+import { checkGrid, StructuredGrid } from './grid.js';
 
 /** Boundary values g(x) at grid coordinates `x` (one entry per direction). */
 export type DirichletFunction = (x: number[]) => number;
@@ -51,46 +53,6 @@ export interface LaplacianProblemWithRhs extends LaplacianProblem {
 }
 
 /**
- * Checks the shape arguments shared by the generators (internal to the gallery).
- * @throws InvalidArgumentError for a dimension other than 1–3, non-integer sizes below `minSize`,
- *   or mismatched lengths; PartitionMismatchError when the product of `partsPerDir` is not `np`.
- */
-export function checkGrid(
-  what: string,
-  np: number,
-  sizePerDir: readonly number[],
-  partsPerDir: readonly number[],
-  minSize: number,
-  sizeName: string,
-): void {
-  if (!Array.isArray(sizePerDir) || sizePerDir.length < 1 || sizePerDir.length > 3) {
-    throw new InvalidArgumentError(`${what}: ${sizeName} must list 1, 2 or 3 sizes, got ${String(sizePerDir)}`);
-  }
-  for (const size of sizePerDir) {
-    if (!Number.isInteger(size) || size < minSize) {
-      throw new InvalidArgumentError(`${what}: ${sizeName} must be integers >= ${minSize}, got [${sizePerDir.join(', ')}]`);
-    }
-  }
-  if (!Array.isArray(partsPerDir) || partsPerDir.length !== sizePerDir.length) {
-    throw new InvalidArgumentError(
-      `${what}: partsPerDir must have one entry per direction (${sizePerDir.length}), got ${String(partsPerDir)}`,
-    );
-  }
-  let product = 1;
-  for (const parts of partsPerDir) {
-    if (!Number.isInteger(parts) || parts < 1) {
-      throw new InvalidArgumentError(`${what}: partsPerDir must be integers >= 1, got [${partsPerDir.join(', ')}]`);
-    }
-    product *= parts;
-  }
-  if (product !== np) {
-    throw new PartitionMismatchError(
-      `${what}: partsPerDir [${partsPerDir.join(', ')}] makes ${product} parts, the run has ${np}`,
-    );
-  }
-}
-
-/**
  * Evaluates the Dirichlet function, rejecting non-finite values (internal to the gallery).
  * @throws NonFiniteValueError (with the part id) when `g(x)` is NaN or infinite.
  */
@@ -102,15 +64,28 @@ export function boundaryValue(g: DirichletFunction, x: number[], partId: number)
   return value;
 }
 
-/** Column-major strides of a grid, direction 0 fastest (internal to the gallery). */
-export function gridStrides(sizePerDir: readonly number[]): number[] {
-  const strides: number[] = [];
-  let stride = 1;
-  for (const size of sizePerDir) {
-    strides.push(stride);
-    stride *= size;
+/**
+ * Checks the arguments every generator shares: `ranks`, the grid and the options (internal to the
+ * gallery). Returns the Dirichlet function, if any.
+ * @throws as {@link checkGrid}; InvalidArgumentError when `ranks` is not a PData, `opts` is not an
+ * object of the key `dirichlet`, or `dirichlet` is not a function.
+ */
+export function checkGenerator(
+  what: string,
+  ranks: PData<number>,
+  sizePerDir: readonly number[],
+  partsPerDir: readonly number[],
+  minSize: number,
+  sizeName: string,
+  opts: LaplacianOptions | undefined,
+): DirichletFunction | undefined {
+  expectInstance(ranks, PData, `${what}: ranks`);
+  checkGrid(what, ranks.np, sizePerDir, partsPerDir, minSize, sizeName);
+  const g = checkOptions(opts, ['dirichlet'], what).dirichlet;
+  if (g !== undefined && typeof g !== 'function') {
+    throw new InvalidArgumentError(`${what}: dirichlet must be a function, got ${describeValue(g)}`);
   }
-  return strides;
+  return g;
 }
 
 /**
@@ -128,8 +103,9 @@ export function gridStrides(sizePerDir: readonly number[]): number[] {
  *
  * @param nodesPerDir interior nodes per direction (1 to 3 directions).
  * @param partsPerDir parts per direction; their product must be the number of parts.
- * @throws InvalidArgumentError for 0 or more than 3 directions, sizes below 1, lengths that differ,
- *   or a `dirichlet` that is not a function; PartitionMismatchError when the product of
+ * @throws InvalidArgumentError when `ranks` is not a PData, for 0 or more than 3 directions, sizes
+ *   below 1, lengths that differ, options other than `dirichlet`, or a `dirichlet` that is not a
+ *   function; PartitionMismatchError when the product of
  *   `partsPerDir` is not the number of parts; NonFiniteValueError (with the part id) when
  *   `dirichlet` returns a non-finite value. Checked before any communication.
  * @example
@@ -156,15 +132,11 @@ export function laplacianFdm(
   ranks: PData<number>,
   nodesPerDir: readonly number[],
   partsPerDir: readonly number[],
-  opts: LaplacianOptions = {},
+  opts?: LaplacianOptions,
 ): LaplacianProblem | LaplacianProblemWithRhs {
-  checkGrid('laplacianFdm', ranks.np, nodesPerDir, partsPerDir, 1, 'nodesPerDir');
-  const g = opts.dirichlet;
-  if (g !== undefined && typeof g !== 'function') {
-    throw new InvalidArgumentError(`laplacianFdm: dirichlet must be a function, got ${typeof g}`);
-  }
-  const dims = nodesPerDir.length;
-  const strides = gridStrides(nodesPerDir);
+  const g = checkGenerator('laplacianFdm', ranks, nodesPerDir, partsPerDir, 1, 'nodesPerDir', opts);
+  const grid = new StructuredGrid(nodesPerDir);
+  const { dims, strides } = grid;
   const rows = uniformPartition(ranks, [...partsPerDir], [...nodesPerDir]);
   const coords = new Array<number>(dims);
 
@@ -173,12 +145,10 @@ export function laplacianFdm(
     let count = 0;
     for (let r = 0; r < own.length; r++) {
       count += 1;
-      let rest = own[r];
+      grid.coordsOf(own[r], coords);
       for (let d = 0; d < dims; d++) {
-        const c = rest % nodesPerDir[d];
-        rest = (rest - c) / nodesPerDir[d];
-        if (c > 0) count++;
-        if (c < nodesPerDir[d] - 1) count++;
+        if (coords[d] > 0) count++;
+        if (coords[d] < nodesPerDir[d] - 1) count++;
       }
     }
     const I = new Float64Array(count);
@@ -194,11 +164,7 @@ export function laplacianFdm(
     };
     for (let r = 0; r < own.length; r++) {
       const gid = own[r];
-      let rest = gid;
-      for (let d = 0; d < dims; d++) {
-        coords[d] = rest % nodesPerDir[d];
-        rest = (rest - coords[d]) / nodesPerDir[d];
-      }
+      grid.coordsOf(gid, coords);
       for (let d = dims - 1; d >= 0; d--) if (coords[d] > 0) emit(gid, gid - strides[d], -1);
       emit(gid, gid, 2 * dims);
       for (let d = 0; d < dims; d++) if (coords[d] < nodesPerDir[d] - 1) emit(gid, gid + strides[d], -1);

@@ -4,13 +4,12 @@
  *
  * @module
  */
-import { InvalidArgumentError } from '../errors.js';
 import type { PData } from '../pdata/pdata.js';
 import { uniformPartition } from '../partitions/partitions.js';
+import { StructuredGrid } from './grid.js';
 import {
   boundaryValue,
-  checkGrid,
-  gridStrides,
+  checkGenerator,
   type DirichletFunction,
   type LaplacianOptions,
   type LaplacianProblem,
@@ -62,8 +61,9 @@ function cellStiffness(h: readonly number[]): Float64Array {
  *
  * @param cellsPerDir cells per direction (1 to 3 directions), each ≥ 2.
  * @param partsPerDir parts per direction; their product must be the number of parts.
- * @throws InvalidArgumentError for 0 or more than 3 directions, fewer than 2 cells in a direction,
- *   lengths that differ or a `dirichlet` that is not a function; PartitionMismatchError when the
+ * @throws InvalidArgumentError when `ranks` is not a PData, for 0 or more than 3 directions, fewer
+ *   than 2 cells in a direction, lengths that differ, options other than `dirichlet`, or a
+ *   `dirichlet` that is not a function; PartitionMismatchError when the
  *   product of `partsPerDir` is not the number of parts; NonFiniteValueError (with the part id)
  *   when `dirichlet` returns a non-finite value. Checked before any communication.
  * @example
@@ -89,40 +89,30 @@ export function laplacianFem(
   ranks: PData<number>,
   cellsPerDir: readonly number[],
   partsPerDir: readonly number[],
-  opts: LaplacianOptions = {},
+  opts?: LaplacianOptions,
 ): LaplacianProblem | LaplacianProblemWithRhs {
-  checkGrid('laplacianFem', ranks.np, cellsPerDir, partsPerDir, 2, 'cellsPerDir');
-  const g = opts.dirichlet;
-  if (g !== undefined && typeof g !== 'function') {
-    throw new InvalidArgumentError(`laplacianFem: dirichlet must be a function, got ${typeof g}`);
-  }
+  const g = checkGenerator('laplacianFem', ranks, cellsPerDir, partsPerDir, 2, 'cellsPerDir', opts);
   const dims = cellsPerDir.length;
   const nodesPerCell = 1 << dims;
-  const unknownsPerDir = cellsPerDir.map((c) => c - 1);
-  const strides = gridStrides(unknownsPerDir);
+  const cellGrid = new StructuredGrid(cellsPerDir);
+  // Unknowns are the interior nodes: node index − 1 along each direction.
+  const unknownGrid = new StructuredGrid(cellsPerDir.map((c) => c - 1));
   const h = cellsPerDir.map((c) => 1 / c);
   const K = cellStiffness(h);
   const cells = uniformPartition(ranks, [...partsPerDir], [...cellsPerDir]);
-  const rows = uniformPartition(ranks, [...partsPerDir], unknownsPerDir);
+  const rows = uniformPartition(ranks, [...partsPerDir], [...unknownGrid.sizePerDir]);
 
   const cellCoords = new Array<number>(dims);
+  const unknownCoords = new Array<number>(dims);
   const nodeGid = new Float64Array(nodesPerCell);
   /** Fills nodeGid for one cell (−1 for boundary nodes); returns the number of interior nodes. */
   const cellNodes = (cell: number): number => {
-    let rest = cell;
-    for (let d = 0; d < dims; d++) {
-      cellCoords[d] = rest % cellsPerDir[d];
-      rest = (rest - cellCoords[d]) / cellsPerDir[d];
-    }
+    cellGrid.coordsOf(cell, cellCoords);
     let interior = 0;
     for (let a = 0; a < nodesPerCell; a++) {
-      let gid = 0;
-      for (let d = 0; d < dims && gid >= 0; d++) {
-        const node = cellCoords[d] + ((a >> d) & 1);
-        gid = node >= 1 && node < cellsPerDir[d] ? gid + (node - 1) * strides[d] : -1;
-      }
-      nodeGid[a] = gid;
-      if (gid >= 0) interior++;
+      for (let d = 0; d < dims; d++) unknownCoords[d] = cellCoords[d] + ((a >> d) & 1) - 1;
+      nodeGid[a] = unknownGrid.idOf(unknownCoords);
+      if (nodeGid[a] >= 0) interior++;
     }
     return interior;
   };

@@ -5,10 +5,11 @@
  *
  * @module
  */
+import { describeValue, expectInstance } from '../argument-checks.js';
 import { DimensionMismatchError, InvalidArgumentError } from '../errors.js';
 import { LocalIndices } from './local-indices.js';
 import { OwnList, OwnRange } from './own-ids.js';
-import { type PData, sameBackend } from '../pdata/pdata.js';
+import { PData, sameBackend } from '../pdata/pdata.js';
 import { gather, getAny } from '../pdata/primitives.js';
 import { PRange } from './prange.js';
 
@@ -25,8 +26,9 @@ export { uniformPartition, type UniformPartitionOptions } from './uniform-partit
  *
  * @param nOwn per part, the number of ids it owns (a non-negative integer)
  * @param n the global size, when the caller knows it (checked against the sum)
- * @throws InvalidArgumentError (with the part id) when a part's size is not a non-negative safe
- * integer, or when `n` is not one (before any communication).
+ * @throws InvalidArgumentError when `ranks` or `nOwn` is not a PData, (with the part id) when a
+ * part's size is not a non-negative safe integer, or when `n` is not one (before any
+ * communication).
  * @throws DimensionMismatchError when `n` is given and differs from the sum of the sizes, or the sum
  * is not a safe integer.
  * @example
@@ -37,6 +39,8 @@ export { uniformPartition, type UniformPartitionOptions } from './uniform-partit
  * ```
  */
 export function variablePartition(ranks: PData<number>, nOwn: PData<number>, n?: number): PRange {
+  expectInstance(ranks, PData, 'variablePartition: ranks');
+  expectInstance(nOwn, PData, 'variablePartition: nOwn');
   sameBackend([ranks, nOwn]);
   if (n !== undefined && (!Number.isSafeInteger(n) || n < 0)) {
     throw new InvalidArgumentError(`variablePartition: n must be a non-negative safe integer, got ${String(n)}`);
@@ -83,7 +87,8 @@ function lastStartAtOrBelow(starts: Float64Array, gid: number): number {
  * array; each reads it, nothing is communicated. Own ids are ascending (an {@link OwnList}), no
  * ghosts; `rows.ownerOf` looks ids up in a copy of `owners` (the caller may reuse its array).
  *
- * @throws InvalidArgumentError when an entry of `owners` is not a part id `0..np-1`.
+ * @throws InvalidArgumentError when `ranks` is not a PData, `owners` not an array or typed array,
+ * or an entry of `owners` is not a part id `0..np-1`.
  * @example
  * ```ts
  * const rows = partitionFromOwners(ranks, [1, 0, 1, 1, 0]); // on 2 parts
@@ -91,6 +96,10 @@ function lastStartAtOrBelow(starts: Float64Array, gid: number): number {
  * ```
  */
 export function partitionFromOwners(ranks: PData<number>, owners: ArrayLike<number>): PRange {
+  expectInstance(ranks, PData, 'partitionFromOwners: ranks');
+  if (!Array.isArray(owners) && !(ArrayBuffer.isView(owners) && !(owners instanceof DataView))) {
+    throw new InvalidArgumentError(`partitionFromOwners: owners must be an array of part ids, got ${describeValue(owners)}`);
+  }
   const np = ranks.np;
   const n = owners.length;
   const ownerOfId = new Int32Array(n);

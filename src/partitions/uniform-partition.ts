@@ -5,10 +5,11 @@
  *
  * @module
  */
+import { checkOptions, expectInstance } from '../argument-checks.js';
 import { InvalidArgumentError, PartitionMismatchError } from '../errors.js';
 import { LocalIndices } from './local-indices.js';
 import { OwnBox, OwnRange } from './own-ids.js';
-import type { PData } from '../pdata/pdata.js';
+import { PData } from '../pdata/pdata.js';
 import { type OwnerFunction, PRange } from './prange.js';
 
 /** Options of the N-D {@link uniformPartition}. */
@@ -275,9 +276,9 @@ function gridPartition(ranks: PData<number>, grid: Grid): PRange {
  *
  * Built locally on every part; no communication.
  *
- * @throws InvalidArgumentError when a size is not a non-negative safe integer, a part count is not
- * a positive integer, `partsPerDir` and `nPerDir` differ in length, or `ghost`/`periodic` are
- * malformed.
+ * @throws InvalidArgumentError when `ranks` is not a PData, a size is not a non-negative safe
+ * integer, a part count is not a positive integer, `partsPerDir` and `nPerDir` differ in length,
+ * `opts` is not an object of the keys `ghost` and `periodic`, or these are malformed.
  * @throws PartitionMismatchError when the number of parts is not `ranks.np`.
  * @example
  * ```ts
@@ -297,10 +298,17 @@ export function uniformPartition(
   ranks: PData<number>,
   nOrPartsPerDir: number | readonly number[],
   nPerDir?: readonly number[],
-  opts: UniformPartitionOptions = {},
+  opts?: UniformPartitionOptions,
 ): PRange {
+  expectInstance(ranks, PData, 'uniformPartition: ranks');
   if (typeof nOrPartsPerDir !== 'number') {
-    return gridPartition(ranks, checkGrid(ranks, nOrPartsPerDir, nPerDir as readonly number[], opts));
+    const options = checkOptions(opts, ['ghost', 'periodic'], 'uniformPartition');
+    return gridPartition(ranks, checkGrid(ranks, nOrPartsPerDir, nPerDir as readonly number[], options));
+  }
+  if (nPerDir !== undefined || opts !== undefined) {
+    throw new InvalidArgumentError(
+      'uniformPartition(ranks, n) takes no more arguments (for a grid: uniformPartition(ranks, partsPerDir, nPerDir, opts))',
+    );
   }
   const n = nOrPartsPerDir;
   checkSize(n, 'uniformPartition: n');
