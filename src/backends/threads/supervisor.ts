@@ -15,6 +15,12 @@ import { allocateSharedBuffers, SharedState } from './shared-state.js';
 
 /** How long workers get to exit by themselves once the run is over, in ms. */
 const GRACE_MS = 200;
+/**
+ * How long a terminated worker gets to stop, in ms. `terminate()` stops JavaScript at once (even
+ * `for (;;) {}`), but not a thread blocked in native code (a synchronous child process, a blocking
+ * read): the run then settles without waiting for it.
+ */
+const TERMINATE_WAIT_MS = 1000;
 /** Longest delay `setTimeout` accepts. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -196,9 +202,36 @@ export class Supervisor {
     if (this.stopping) return;
     this.stopping = true;
     clearTimeout(this.startupTimer);
-    this.graceTimer = setTimeout(() => {
-      for (const worker of this.workers) void worker?.terminate();
-    }, GRACE_MS);
+    this.graceTimer = setTimeout(() => this.terminateAll(), GRACE_MS);
+    this.maybeSettle();
+  }
+
+  private terminateAll(): void {
+    for (const worker of this.workers) void worker?.terminate();
+    this.graceTimer = setTimeout(() => this.abandonUnstopped(), TERMINATE_WAIT_MS);
+  }
+
+  /**
+   * Settles without the workers that did not stop when terminated (blocked in native code, see
+   * {@link TERMINATE_WAIT_MS}): they are unref'd, so that they do not keep the process alive, and
+   * a warning names their parts, since their threads run until the native call returns.
+   */
+  private abandonUnstopped(): void {
+    const unstopped: number[] = [];
+    this.workers.forEach((worker, p) => {
+      if (this.exited[p]) return;
+      worker?.unref();
+      unstopped.push(p);
+      this.markExited(p);
+    });
+    if (unstopped.length > 0) {
+      const which = unstopped.length === 1 ? `the worker of part ${unstopped[0]}` : `the workers of parts ${unstopped.join(', ')}`;
+      process.emitWarning(
+        `${which} did not stop within ${TERMINATE_WAIT_MS} ms of being terminated (blocked in native code?): ` +
+          'the Threads run settled without waiting for it to end',
+        { code: 'PA_WORKER_NOT_STOPPED' },
+      );
+    }
     this.maybeSettle();
   }
 
