@@ -74,6 +74,8 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   Check(env, "MPI_Comm_set_errhandler", MPI_Comm_set_errhandler(mpi.comm, MPI_ERRORS_RETURN));
   Check(env, "MPI_Comm_dup", MPI_Comm_dup(MPI_COMM_WORLD, &mpi.diagnosisComm));
   Check(env, "MPI_Comm_set_errhandler", MPI_Comm_set_errhandler(mpi.diagnosisComm, MPI_ERRORS_RETURN));
+  Check(env, "MPI_Comm_dup", MPI_Comm_dup(MPI_COMM_WORLD, &mpi.headerComm));
+  Check(env, "MPI_Comm_set_errhandler", MPI_Comm_set_errhandler(mpi.headerComm, MPI_ERRORS_RETURN));
   Check(env, "MPI_Comm_rank", MPI_Comm_rank(mpi.comm, &mpi.rank));
   Check(env, "MPI_Comm_size", MPI_Comm_size(mpi.comm, &mpi.size));
   int* tagUpperBound = nullptr;
@@ -95,6 +97,7 @@ Napi::Value Finalize(const Napi::CallbackInfo& info) {
   MpiState& mpi = State();
   ReleaseDiagnosis();
   Check(env, "MPI_Comm_free", MPI_Comm_free(&mpi.diagnosisComm));
+  Check(env, "MPI_Comm_free", MPI_Comm_free(&mpi.headerComm));
   Check(env, "MPI_Comm_free", MPI_Comm_free(&mpi.comm));
   mpi.phase = Phase::Finalized;
   int rc = MPI_Finalize();

@@ -1,6 +1,8 @@
 #include "collectives.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <vector>
 #include <string>
 
 #include "buffers.h"
@@ -258,6 +260,13 @@ namespace pa_mpi {
 // meet(header, all): the header collective of MpiBackend. `all` (size × header.length float64)
 // receives every rank's header in rank order; header[0] is the kind code this rank now waits in
 // (what it tells ranks that time out and ask).
+//
+// It runs twice per CG iteration, so it is a dissemination allgather (Bruck) over Isend/Irecv on
+// a communicator of its own rather than MPI_Iallgather: with Open MPI 4.1 on 2 ranks the point-to-
+// point rounds cost what a blocking MPI_Allgather costs (0.2 µs), libnbc's Iallgather about 0.35 µs
+// and much more under load. Round k (distance d = 2^k) sends the blocks gathered so far to rank
+// - d and receives as many from rank + d; messages of round k carry tag k, so no round can match
+// another's message. Every rank leaves only after every rank entered (a barrier).
 Napi::Value Meet(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   RequireInStep(env, "meet");
@@ -267,12 +276,30 @@ Napi::Value Meet(const Napi::CallbackInfo& info) {
   if (header.length == 0) ThrowInvalidArgument(env, "meet: header must not be empty");
   CheckShape(env, "meet", "all", all, header, header.length * mpi.size, "size × header.length");
   CheckDisjoint(env, "meet", header, all);
-  int count = CountOf(env, header.length, "meet", "header");
-  State().currentKind = static_cast<int>(static_cast<const double*>(header.data)[0]);
-  MPI_Request request;
-  Check(env, "MPI_Iallgather",
-        MPI_Iallgather(header.data, count, MPI_DOUBLE, all.data, count, MPI_DOUBLE, mpi.comm, &request));
-  AwaitCollective(env, "MPI_Iallgather", &request);
+  CountOf(env, header.length * mpi.size, "meet", "all");
+  const int words = static_cast<int>(header.length);
+  const double* mine = static_cast<const double*>(header.data);
+  double* out = static_cast<double*>(all.data);
+  State().currentKind = static_cast<int>(mine[0]);
+  // blocks[i] = header of rank (rank + i) % size; kept across calls, so no allocation once grown.
+  static std::vector<double> blocks;
+  blocks.resize(all.length);
+  std::copy(mine, mine + words, blocks.begin());
+  MPI_Request requests[2];
+  for (int distance = 1, round = 0; distance < mpi.size; distance <<= 1, round++) {
+    const int count = std::min(distance, mpi.size - distance) * words;
+    const int to = (mpi.rank - distance + mpi.size) % mpi.size;
+    const int from = (mpi.rank + distance) % mpi.size;
+    Check(env, "MPI_Irecv", MPI_Irecv(blocks.data() + static_cast<size_t>(distance) * words, count,
+                                      MPI_DOUBLE, from, round, mpi.headerComm, &requests[0]));
+    Check(env, "MPI_Isend",
+          MPI_Isend(blocks.data(), count, MPI_DOUBLE, to, round, mpi.headerComm, &requests[1]));
+    Await(env, "meet", mpi.currentKind, 2, requests, nullptr);
+  }
+  for (int i = 0; i < mpi.size; i++) {
+    const double* block = blocks.data() + static_cast<size_t>(i) * words;
+    std::copy(block, block + words, out + static_cast<size_t>((mpi.rank + i) % mpi.size) * words);
+  }
   return env.Undefined();
 }
 

@@ -19,6 +19,8 @@ struct MpiState {
   // A second duplicate for the diagnosis of a timed-out wait (waiting.cc), so its messages can
   // never be matched by the library's own receives, whatever their tags.
   MPI_Comm diagnosisComm = MPI_COMM_NULL;
+  // A third one for the point-to-point rounds of meet() (collectives.cc).
+  MPI_Comm headerComm = MPI_COMM_NULL;
   int rank = -1;
   int size = 0;
   int tagUpperBound = 32767;  // the minimum MPI guarantees, replaced by MPI_TAG_UB at init

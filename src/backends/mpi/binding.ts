@@ -8,8 +8,8 @@
  *   counts and displacements are in elements of the buffer's type. Accepted element types are
  *   listed per function; `Uint8Array` carries serialized bytes.
  * - Collectives block until this rank's part is done and must be called by every rank, in the
- *   same order, with matching sizes. Every one is the nonblocking MPI call (`MPI_Iallgather`,
- *   `MPI_Ibarrier`, ...) completed by a test loop, and every wait (collectives and
+ *   same order, with matching sizes. Every one is made of nonblocking MPI calls (`MPI_Igatherv`,
+ *   `MPI_Ibarrier`, `MPI_Isend`/`MPI_Irecv`, ...) completed by a test loop, and every wait (collectives and
  *   {@link MpiExchange.wait}) has a deadline, {@link MpiBinding.setCollectiveTimeout} (60 s until
  *   set). When it passes, the rank asks the others what they wait in (on a communicator of its
  *   own, so no message of the library can be mistaken for it; ranks answer while they wait in the
@@ -31,7 +31,7 @@ import type { InvalidArgumentError, MpiError } from '../../errors.js';
  * {@link MpiBinding.setErrorClasses} (which turns it into the error the addon throws).
  */
 export interface MpiTimeoutReport {
-  /** The MPI function whose completion was awaited (`'MPI_Iallgather'`, `'MPI_Testall'`, ...). */
+  /** What was awaited: an MPI function (`'MPI_Igatherv'`, `'MPI_Testall'`, ...) or `'meet'`. */
   readonly operation: string;
   /**
    * Code of what this rank waited in: `header[0]` of the last {@link MpiBinding.meet} for a
@@ -171,8 +171,10 @@ export interface MpiBinding {
   /** `MPI_Allreduce`, element-wise over ranks; `send` and `recv` of the same shape. */
   allreduce(send: Int32Array | Float64Array, recv: Int32Array | Float64Array, op: 'sum' | 'min' | 'max'): void;
   /**
-   * The header collective of {@link MpiBackend}: an `MPI_Iallgather` of `header` into `all`
-   * (`size × header.length` float64, rank order), like {@link MpiBinding.allgather}, that also records
+   * The header collective of {@link MpiBackend}: an allgather of `header` into `all`
+   * (`size × header.length` float64, rank order), made of `log2(size)` rounds of `MPI_Isend`/
+   * `MPI_Irecv` on a communicator of its own (cheaper than `MPI_Iallgather` for these few words;
+   * no rank leaves before every rank entered, as in a barrier). It also records
    * `header[0]` as the kind code this rank waits in (what it answers ranks that time out, and
    * the `kind` of its own {@link MpiTimeoutReport}, for this and the following collectives).
    */
