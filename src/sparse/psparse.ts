@@ -178,10 +178,10 @@ export function psparse(
  *
  * @param V per part, as many values as the `I`/`J` used to build `A`; NaN and ±Infinity rejected
  * @throws InvalidArgumentError when `A` is not a PSparseMatrix or `V` not a PData (a `Pending`:
- * call `.wait()` first), when `A` was not built by psparse, or (part and entry) when a value of a
- * triplet that is not ignored is not a number; PartitionMismatchError when `V` belongs to another
- * run; DimensionMismatchError when a part's `V` is not an array of as many values as its original
- * triplets; NonFiniteValueError (part and entry) for a non-finite value of a triplet that is not
+ * call `.wait()` first), when `A` was not built by psparse, (with the part) when a part's `V` is
+ * not an array or typed array, or (part and entry) a value of a triplet that is not ignored is not
+ * a number; PartitionMismatchError when `V` belongs to another run; DimensionMismatchError when a
+ * part's `V` has another length than its original triplets; NonFiniteValueError (part and entry) for a non-finite value of a triplet that is not
  * ignored. All checked before any communication or change to `A`.
  * @example
  * ```ts
@@ -203,9 +203,13 @@ export function psparseRefill(A: PSparseMatrix, V: PData<ArrayLike<number>>): Pe
   pmap(
     (part: PartAssembly, Vp: ArrayLike<number>, p: number) => {
       const m = part.localSlot.length;
-      if (!isNumberList(Vp) || Vp.length !== m) {
-        const got = isNumberList(Vp) ? `${Vp.length} entries` : describeValue(Vp);
-        throw new DimensionMismatchError(`psparseRefill: V has ${got}, the matrix was built from ${m} triplets`, {
+      if (!isNumberList(Vp)) {
+        throw new InvalidArgumentError(`psparseRefill: V must be an array of values, got ${describeValue(Vp)}`, {
+          partId: p,
+        });
+      }
+      if (Vp.length !== m) {
+        throw new DimensionMismatchError(`psparseRefill: V has ${Vp.length} entries, the matrix was built from ${m} triplets`, {
           partId: p,
         });
       }
