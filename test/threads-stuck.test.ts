@@ -77,3 +77,8 @@ it('a part blocked in native code: the run still rejects within the timeout, wit
       'the Threads run settled without waiting for it to end',
   );
 }, 40_000);
+
+it('a start-up slower than a short collective timeout is not a failure (start-up gets at least 10 s)', async () => {
+  const slowStart = fileURLToPath(new URL('../dist/test/fixtures/threads/slow-start.js', import.meta.url));
+  expect(await withThreads(2, slowStart, { collectiveTimeoutMs: 300 })).toEqual([1, 1]);
+}, 30_000);

@@ -30,9 +30,10 @@ export interface ThreadsOptions {
   /** The driver module's export to run. Default: its default export. */
   exportName?: string;
   /**
-   * How long a part waits in a collective (or a channel round, or at start-up) for parts that do
-   * not arrive before it fails with a `CollectiveTimeoutError`, in ms. Default: the environment
-   * variable `PA_COLLECTIVE_TIMEOUT_MS`, else 60000.
+   * How long a part waits in a collective (or a channel round) for parts that do not arrive before
+   * it fails with a `CollectiveTimeoutError`, in ms; the workers get at least 10 s, and at least
+   * this long, to start (import the library and the driver). Default: the environment variable
+   * `PA_COLLECTIVE_TIMEOUT_MS`, else 60000.
    */
   collectiveTimeoutMs?: number;
   /**

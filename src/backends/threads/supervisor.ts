@@ -21,6 +21,12 @@ const GRACE_MS = 200;
  * read): the run then settles without waiting for it.
  */
 const TERMINATE_WAIT_MS = 1000;
+/**
+ * Shortest start-up deadline, in ms, whatever the collective timeout: every worker compiles the
+ * library and the driver in a fresh V8 heap, which takes seconds when the machine is busy, so a
+ * short collective timeout (a test's 300 ms) must not make a slow start-up fail the run.
+ */
+const MIN_STARTUP_MS = 10_000;
 /** Longest delay `setTimeout` accepts. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -123,7 +129,7 @@ export class Supervisor {
         return;
       }
     }
-    this.startupTimer = setTimeout(() => this.startupTimedOut(), Math.min(collectiveTimeoutMs, MAX_TIMER_MS));
+    this.startupTimer = setTimeout(() => this.startupTimedOut(), Math.min(this.startupMs(), MAX_TIMER_MS));
   }
 
   /**
@@ -186,8 +192,13 @@ export class Supervisor {
       if (!ready) late.push(p);
     });
     const first = late[0] ?? 0;
-    const message = `start-up: not every worker imported the driver module within ${this.config.collectiveTimeoutMs} ms`;
+    const message = `start-up: not every worker imported the driver module within ${this.startupMs()} ms`;
     this.fail(first, () => new WorkerError(first, new CollectiveTimeoutError('start-up', late, message, { partId: first })));
+  }
+
+  /** How long the workers get to import the driver and say READY. */
+  private startupMs(): number {
+    return Math.max(this.config.collectiveTimeoutMs, MIN_STARTUP_MS);
   }
 
   /** Records part p's failure (the first one recorded per part is kept) and aborts the run. */
