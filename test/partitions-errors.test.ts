@@ -3,6 +3,7 @@ import {
   DimensionMismatchError,
   IndexOutOfRangeError,
   InvalidArgumentError,
+  LocalIndices,
   PRange,
   PartitionMismatchError,
   withSequential,
@@ -169,6 +170,48 @@ describe('findOwner bad input', () => {
       partId: 0,
       message: 'findOwner: gids[0] = 1.5 is not an integer (part 0)',
     });
+  });
+});
+
+describe('findOwner on ranges without an owner function (the directory)', () => {
+  /** Part p owns `own(p)` of 0..n-1 (explicit lists, no owner function). */
+  const listed = (ranks: PData<number>, n: number, own: (p: number) => number[]): PRange =>
+    new PRange(n, ranks.map((p) => LocalIndices.fromLists(p, n, own(p))));
+
+  it('rejects own sets that overlap, naming both owners, where the ids fill their home block', async () => {
+    // 3 parts over 0..5: homes are [0, 1], [2, 3], [4, 5]; parts 0 and 2 both own 1.
+    await expectFailure(
+      3,
+      (ranks) => findOwner(listed(ranks, 6, (p) => [[0, 1], [2, 3, 4, 5], [1]][p]), ranks.map(() => [0])),
+      InvalidArgumentError,
+      { code: 'INVALID_ARGUMENT', partId: 0, message: 'findOwner: global id 1 is owned by parts 0 and 2 (part 0)' },
+    );
+  });
+
+  it('rejects own sets that overlap where a few ids lie in a huge range', async () => {
+    const n = 2 ** 40;
+    // Home of 2^39 + 5 and 2^39 + 9 is part 1 (of 2), where both parts own both. The home registers
+    // its own ids first, then part 0's in part 0's order: 2^39 + 9 is the first seen twice.
+    await expectFailure(
+      2,
+      (ranks) => findOwner(listed(ranks, n, (p) => (p === 0 ? [2 ** 39 + 9, 2 ** 39 + 5] : [2 ** 39 + 5, 3, 2 ** 39 + 9])), ranks.map(() => [3])),
+      InvalidArgumentError,
+      { code: 'INVALID_ARGUMENT', partId: 1, message: `findOwner: global id ${2 ** 39 + 9} is owned by parts 1 and 0 (part 1)` },
+    );
+  });
+
+  it('rejects an id that no part owns, naming it', async () => {
+    const n = 2 ** 40;
+    await expectFailure(
+      2,
+      (ranks) => findOwner(listed(ranks, n, (p) => [2 ** 39 + p]), ranks.map((p) => (p === 1 ? [2 ** 39, 2 ** 39 + 2] : []))),
+      InvalidArgumentError,
+      {
+        code: 'INVALID_ARGUMENT',
+        partId: 1,
+        message: `findOwner: no part owns global id ${2 ** 39 + 2} (the range's own ids do not include it) (part 1)`,
+      },
+    );
   });
 });
 

@@ -420,3 +420,26 @@ export function hugeVariableRange(ranks: PData<number>): void {
     });
   }
 }
+
+/**
+ * A range of n = 2^40 ids whose parts own a few ids spread over it (part p: 2^39 + 1000 p + {0, 7}
+ * and p): the own sets do not cover 0..n-1, which is allowed, and the owner directory holds what
+ * was registered (it used to allocate n/np entries a home). Owners found for every own id, from
+ * every part, including ids whose home is another part.
+ */
+export function findOwnerOnAFewIdsOfAHugeRange(ranks: PData<number>): void {
+  const np = ranks.np;
+  const n = 2 ** 40;
+  const ownOf = (p: number): number[] => [p, 2 ** 39 + 1000 * p, 2 ** 39 + 1000 * p + 7];
+  const rows = new PRange(n, ranks.map((p) => LocalIndices.fromLists(p, n, ownOf(p))));
+  const everyId = Array.from({ length: np }, (_, q) => ownOf(q)).flat();
+  const owners = findOwner(rows, ranks.map((p) => [-1, ...everyId.slice(p % 3), ...everyId.slice(0, p % 3)]));
+  owners.forEach((found, p) => {
+    const asked = [-1, ...everyId.slice(p % 3), ...everyId.slice(0, p % 3)];
+    assert.deepEqual(
+      Array.from(found),
+      asked.map((g) => (g < 0 ? -1 : Math.floor(everyId.indexOf(g) / 3))),
+      `owners seen by part ${p}`,
+    );
+  });
+}
