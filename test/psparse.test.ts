@@ -60,6 +60,29 @@ describe('COO compression', () => {
     expect(A.nCols).toBe(2);
   });
 
+  it('gives the same pattern without any array of nCols entries when the column range is wide', () => {
+    // A fixed pseudo-random set of pairs with duplicates and skipped ones; nCols > pairs + nRows
+    // takes the comparison sort, the same pairs with nCols small take the counting sorts.
+    let seed = 12345;
+    const next = (k: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % k;
+    };
+    const m = 200;
+    const rowIds = Int32Array.from({ length: m }, () => next(12) - 1);
+    const colIds = Int32Array.from({ length: m }, () => next(40) - 1);
+    const narrow = compressCoo(11, 39, rowIds, colIds);
+    const wide = compressCoo(11, 2 ** 26, rowIds, colIds);
+    expect(Array.from(wide.rowPtr)).toEqual(Array.from(narrow.rowPtr));
+    expect(Array.from(wide.colIdx)).toEqual(Array.from(narrow.colIdx));
+    expect(Array.from(wide.entryOf)).toEqual(Array.from(narrow.entryOf));
+    // The counting sorts are right (checked above): sorted unique columns per row, entries found.
+    for (let k = 0; k < m; k++) {
+      if (rowIds[k] < 0 || colIds[k] < 0) expect(narrow.entryOf[k]).toBe(-1);
+      else expect(narrow.colIdx[narrow.entryOf[k]]).toBe(colIds[k]);
+    }
+  });
+
   it('handles empty input', () => {
     const { rowPtr, colIdx, entryOf } = compressCoo(2, 0, new Int32Array(0), new Int32Array(0));
     expect(Array.from(rowPtr)).toEqual([0, 0, 0]);
