@@ -8,7 +8,7 @@ import { describeValue, expectFunction, expectInstance } from '../argument-check
 import type { Channel } from '../backends/backend.js';
 import { Pending } from '../backends/pending.js';
 import { DimensionMismatchError, InvalidArgumentError, PartitionMismatchError } from '../errors.js';
-import { ghostPlan, type GhostPlan, type PartGhostPlan } from '../partitions/ghost-plan.js';
+import { ghostPlan, type GhostPlan } from '../partitions/ghost-plan.js';
 import type { LocalIndices } from '../partitions/local-indices.js';
 import { PData } from '../pdata/pdata.js';
 import { PRange } from '../partitions/prange.js';
@@ -204,7 +204,7 @@ export class PVector {
   private finishUpdate(direction: Direction): void {
     const { received, add } = UPDATES[direction];
     const channel = this.end(direction);
-    const parts: readonly PartGhostPlan[] = this.plan!.parts.localItems;
+    const parts = this.plan!.parts.localItems;
     const values = this.values.localItems;
     // Only the owners-to-ghosts channel delivers in place (see zeroCopyGhosts).
     const delivered = direction === 'toGhosts' ? this.zeroCopyGhosts.localItems : undefined;
