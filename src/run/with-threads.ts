@@ -174,7 +174,10 @@ function resolveConfig(np: unknown, driverModule: unknown, options: ThreadsOptio
  * {@link ThreadsOptions} are refused (`resourceLimits` is honoured: each worker gets it).
  *
  * Never hangs: when a part throws, calls `process.exit`, or its worker dies, every other part
- * stops, all workers are terminated and the call rejects.
+ * stops, all workers are terminated and the call rejects. A part that never reaches a collective
+ * (an endless loop) makes the others fail after the collective timeout, and its worker is
+ * terminated; a worker blocked in native code (a synchronous child process, a blocking read)
+ * cannot be, so the run settles 1 s after terminating it and warns (`PA_WORKER_NOT_STOPPED`).
  *
  * @param np number of parts, 1 to {@link MAX_THREADS_PARTS}.
  * @throws InvalidArgumentError (as a rejection, before any worker starts) when `np` is not an

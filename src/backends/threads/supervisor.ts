@@ -2,7 +2,9 @@
  * The main-thread side of a Threads run: starts one worker per part, releases them together once
  * all are READY, collects results, and on the first failure aborts the run (shared abort word),
  * terminates what does not stop by itself and rejects with the first failing part's error. It
- * settles only after every worker exited, leaving no worker, port or timer behind.
+ * settles only after every worker exited, leaving no worker, port or timer behind (except a worker
+ * that `terminate()` cannot stop because it is blocked in native code: the run settles 1 s after
+ * terminating it, with a warning).
  *
  * @module
  */
