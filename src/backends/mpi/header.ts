@@ -62,10 +62,14 @@ export const NO_ROOT = -2;
 /** `root` of collectives whose destination is every part. */
 export const ALL_PARTS = -1;
 
-/** Word offsets inside one rank's header. */
+/** Offset, in a rank's header, of the {@link Kind} code of its collective. */
 export const KIND = 0;
+/** Offset of the root part: a part id, {@link ALL_PARTS} or {@link NO_ROOT}. */
 export const ROOT = 1;
-/** Bytes brought by the rank (gather, multicast's source), or the width of allgatherFloat64. */
+/**
+ * Offset of the bytes the rank brings (gather; the source of multicast and scatter; the sends of
+ * an exchange), or the number of values of allgatherFloat64.
+ */
 export const SIZE = 2;
 /** First of the up to 8 values of allgatherFloat64. */
 export const VALUES = 3;
