@@ -7,15 +7,10 @@
 import { describeValue, expectInstance } from '../argument-checks.js';
 import { IndexOutOfRangeError, InvalidArgumentError } from '../errors.js';
 import { exchange, exchangeGraph } from '../pdata/exchange.js';
-import { LocalIndices } from './local-indices.js';
+import { isNumberList, LocalIndices } from './local-indices.js';
 import { PData, pmap, sameBackend } from '../pdata/pdata.js';
 import { PRange } from './prange.js';
 import { blockOwner, blockStart } from './uniform-partition.js';
-
-/** Whether `value` is an array or a typed array (what the library accepts as a list of numbers). */
-export function isNumberList(value: unknown): value is ArrayLike<number> {
-  return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
-}
 
 /**
  * Checks one part's list of global ids, the same way for every function that takes ids (psparse,

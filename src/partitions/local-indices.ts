@@ -9,6 +9,14 @@ import { IndexOutOfRangeError, InvalidArgumentError } from '../errors.js';
 import { OwnBox, type OwnIds, OwnList, OwnRange } from './own-ids.js';
 
 /**
+ * Whether `value` is an array or a typed array: what the library accepts as a list of ids or
+ * values (`ArrayLike` in the types; a number, a string or a plain object is not one).
+ */
+export function isNumberList(value: unknown): value is ArrayLike<number> {
+  return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
+}
+
+/**
  * One part's index maps. Local ids are `0..nLocal-1`: own ids first (`0..nOwn-1`), then ghosts
  * (`nOwn..nLocal-1`). Global ids are numbers (exact up to 2^53); local ids are Int32.
  *
@@ -73,7 +81,7 @@ export class LocalIndices {
       ['ghostToGlobal', ghostToGlobal],
       ['ghostToOwner', ghostToOwner],
     ] as const) {
-      if (!Array.isArray(list) && !(ArrayBuffer.isView(list) && !(list instanceof DataView))) {
+      if (!isNumberList(list)) {
         throw new InvalidArgumentError(`LocalIndices: ${name} must be an array, got ${describeValue(list)}`, { partId });
       }
     }
@@ -123,7 +131,7 @@ export class LocalIndices {
     ghostToGlobal: ArrayLike<number> = [],
     ghostToOwner: ArrayLike<number> = [],
   ): LocalIndices {
-    if (!Array.isArray(ownToGlobal) && !(ArrayBuffer.isView(ownToGlobal) && !(ownToGlobal instanceof DataView))) {
+    if (!isNumberList(ownToGlobal)) {
       throw new InvalidArgumentError(`LocalIndices.fromLists: ownToGlobal must be an array, got ${describeValue(ownToGlobal)}`, {
         partId,
       });

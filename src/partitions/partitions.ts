@@ -7,7 +7,7 @@
  */
 import { describeValue, expectInstance } from '../argument-checks.js';
 import { DimensionMismatchError, InvalidArgumentError } from '../errors.js';
-import { LocalIndices } from './local-indices.js';
+import { isNumberList, LocalIndices } from './local-indices.js';
 import { OwnList, OwnRange } from './own-ids.js';
 import { PData, sameBackend } from '../pdata/pdata.js';
 import { gather, getAny } from '../pdata/primitives.js';
@@ -97,7 +97,7 @@ function lastStartAtOrBelow(starts: Float64Array, gid: number): number {
  */
 export function partitionFromOwners(ranks: PData<number>, owners: ArrayLike<number>): PRange {
   expectInstance(ranks, PData, 'partitionFromOwners: ranks');
-  if (!Array.isArray(owners) && !(ArrayBuffer.isView(owners) && !(owners instanceof DataView))) {
+  if (!isNumberList(owners)) {
     throw new InvalidArgumentError(`partitionFromOwners: owners must be an array of part ids, got ${describeValue(owners)}`);
   }
   const np = ranks.np;

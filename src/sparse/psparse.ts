@@ -17,8 +17,8 @@ import { Pending } from '../backends/pending.js';
 import type { CsrMatrix } from '../kernels/csr.js';
 import { DimensionMismatchError, InvalidArgumentError, NonFiniteValueError, PartitionMismatchError } from '../errors.js';
 import { exchange, exchangeGraph } from '../pdata/exchange.js';
-import { checkGlobalIds, findOwner, isNumberList, unionGhost } from '../partitions/find-owner.js';
-import { LocalIndices } from '../partitions/local-indices.js';
+import { checkGlobalIds, findOwner, unionGhost } from '../partitions/find-owner.js';
+import { isNumberList, LocalIndices } from '../partitions/local-indices.js';
 import { PData, pmap } from '../pdata/pdata.js';
 import { PRange } from '../partitions/prange.js';
 import {
