@@ -1,7 +1,8 @@
 /**
  * Misuse under mpirun that used to hang forever (issue 10, items 3-5): each scenario of
  * test/fixtures/mpi/misuse.ts must end the job quickly, non-zero, with the typed error the Threads
- * backend gives, on every rank that can raise it.
+ * backend gives, on every rank that can raise it. And the checks that made this possible (a header
+ * collective before every collective, deadlines on every wait) must not allocate in a CG iteration.
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -131,4 +132,25 @@ else describe('MPI misuse ends the job with a typed error instead of hanging', (
       );
     }
   });
+});
+
+if (leftOut === undefined) describe('the MPI hot path', () => {
+  it('a CG iteration (two header collectives, one halo round) allocates < 320 bytes on every rank', async () => {
+    const reason = mpiUnavailableReason();
+    if (reason !== undefined) throw new Error(`the MPI backend is unavailable: ${reason}`);
+    const compiled = join(root, 'dist', 'test', 'fixtures', 'mpi', 'cg-heap.js');
+    const flags = ['--expose-gc', '--single-threaded', '--max-semi-space-size=64'];
+    const job = await runUnderMpirun(2, [...flags, compiled], 120_000);
+    const output = `stdout:\n${job.stdout}\nstderr:\n${job.stderr}`;
+    expect(job.code, output).toBe(0);
+    const reports = [...job.stdout.matchAll(/^heap (\{.*\})$/gm)].map(
+      (m) => JSON.parse(m[1]) as { rank: number; allocated: [number, number]; iterations: number[]; cleanSamples: number },
+    );
+    expect(reports.map((r) => r.rank).sort()).toEqual([0, 1]);
+    for (const { allocated, iterations, cleanSamples } of reports) {
+      expect(iterations).toEqual([100, 500]);
+      expect(cleanSamples).toBeGreaterThanOrEqual(6);
+      expect((allocated[1] - allocated[0]) / 400, output).toBeLessThan(320);
+    }
+  }, 130_000);
 });
