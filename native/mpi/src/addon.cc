@@ -95,7 +95,7 @@ Napi::Value Finalize(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   RequireInStep(env, "finalize");
   MpiState& mpi = State();
-  ReleaseDiagnosis();
+  ReleaseDiagnosis(env);
   Check(env, "MPI_Comm_free", MPI_Comm_free(&mpi.diagnosisComm));
   Check(env, "MPI_Comm_free", MPI_Comm_free(&mpi.headerComm));
   Check(env, "MPI_Comm_free", MPI_Comm_free(&mpi.comm));

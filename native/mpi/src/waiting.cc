@@ -102,6 +102,7 @@ Napi::Int32Array ToInt32Array(Napi::Env env, const std::vector<int>& values) {
     if (states[status.MPI_SOURCE] == -1) replies++;
     states[status.MPI_SOURCE] = theirs;
   }
+  // Unchecked from here on: the timeout is the error to report, and the job is about to end.
   for (MPI_Request& request : questions) MPI_Request_free(&request);
   Napi::Value pending = env.Null();
   if (peers != nullptr) {
@@ -177,10 +178,10 @@ void AwaitCollective(Napi::Env env, const char* operation, MPI_Request* request)
   Await(env, operation, State().currentKind, 1, request, nullptr);
 }
 
-void ReleaseDiagnosis() {
+void ReleaseDiagnosis(Napi::Env env) {
   Replies& replies = PendingReplies();
   for (MPI_Request& request : replies.requests) {
-    if (request != MPI_REQUEST_NULL) MPI_Request_free(&request);
+    if (request != MPI_REQUEST_NULL) Check(env, "MPI_Request_free", MPI_Request_free(&request));
   }
 }
 

@@ -20,6 +20,6 @@ void Await(Napi::Env env, const char* operation, int kind, int count, MPI_Reques
 void AwaitCollective(Napi::Env env, const char* operation, MPI_Request* request);
 
 // Frees what the diagnosis keeps (reply requests) before MPI_Finalize.
-void ReleaseDiagnosis();
+void ReleaseDiagnosis(Napi::Env env);
 
 }  // namespace pa_mpi
