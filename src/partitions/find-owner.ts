@@ -14,12 +14,18 @@ import { blockOwner, blockStart } from './uniform-partition.js';
 
 /**
  * Checks one part's list of global ids, the same way for every function that takes ids (psparse,
- * findOwner, unionGhost, pvectorFromCoo): negative numbers are allowed (the callers ignore them),
+ * findOwner, unionGhost): negative numbers are allowed (the callers ignore them),
  * the other entries must be integers below `n`.
- * @param label how entry `k` is named in messages, e.g. `(k) => \`row id I[${k}]\``
+ * @param what the public function, first in messages (`'psparse'`)
+ * @param label how entry `k` is named in messages (`row id I[3]`); `label(-1)` names the whole list
  * @throws InvalidArgumentError (with the part id) when `ids` is not an array or typed array, or an
  * entry is not a number (a BigInt, a string) or not an integer;
  * IndexOutOfRangeError (with the part id) when an integer id is `>= n`.
+ * @example
+ * ```ts
+ * checkGlobalIds([0, -1, 1.5], 10, 0, 'findOwner', (k) => (k < 0 ? 'gids' : `gids[${k}]`));
+ * // InvalidArgumentError: findOwner: gids[2] = 1.5 is not an integer (part 0)
+ * ```
  */
 export function checkGlobalIds(
   ids: unknown,
