@@ -158,6 +158,18 @@ const cases: [string, (f: Fixture) => unknown, string, number?][] = [
     'pvectorFromCoo: V must hold an array of values on every part, got 1 (part 1)',
     1,
   ],
+  [
+    'pvectorFromCoo with a non-integer id (the code findOwner and psparse give)',
+    (f) => pvectorFromCoo(f.ranks.map((p) => (p === 1 ? [0, 1.5] : [0])), f.ranks.map((p) => (p === 1 ? [1, 1] : [1])), f.rows),
+    'pvectorFromCoo: I[1] = 1.5 is not an integer (part 1)',
+    1,
+  ],
+  [
+    'pvectorFromCoo with a string value',
+    (f) => pvectorFromCoo(f.ranks.map(() => [0]), f.ranks.map((p) => loose(p === 1 ? ['1'] : [1])), f.rows),
+    'pvectorFromCoo: V[0] = "1" is not a number (part 1)',
+    1,
+  ],
   // cg, CgSolver, jacobi
   ['cg(A) (no b)', (f) => loose(cg)(f.A), 'cg: b must be a PVector, got undefined'],
   ['cg(pending A, b)', (f) => cg(loose(psparse(f.ranks.map(() => []), f.ranks.map(() => []), f.ranks.map(() => []), f.rows, f.rows)), f.b), 'cg: A must be a PSparseMatrix, got a Pending (call .wait() first)'],

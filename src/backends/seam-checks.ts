@@ -142,7 +142,8 @@ export function copyItem<T>(item: T, collective: string, partId: number | undefi
       return item;
     case 'function':
     case 'symbol':
-      throw uncopyable(collective, partId, `a ${typeof item} cannot be cloned`);
+      encodeItem(item, collective, partId); // throws, with the serializer's own words, as on the other backends
+      return item;
     default:
       return item === null ? item : (deserialize(encodeItem(item, collective, partId)) as T);
   }

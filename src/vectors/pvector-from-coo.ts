@@ -5,8 +5,8 @@
  */
 import { describeValue, expectInstance } from '../argument-checks.js';
 import type { Pending } from '../backends/pending.js';
-import { DimensionMismatchError, IndexOutOfRangeError, InvalidArgumentError, NonFiniteValueError } from '../errors.js';
-import { findOwner, unionGhost } from '../partitions/find-owner.js';
+import { DimensionMismatchError, InvalidArgumentError, NonFiniteValueError } from '../errors.js';
+import { checkGlobalIds, findOwner, unionGhost } from '../partitions/find-owner.js';
 import { PData, pmap, sameBackend } from '../pdata/pdata.js';
 import type { LocalIndices } from '../partitions/local-indices.js';
 import { PRange } from '../partitions/prange.js';
@@ -25,7 +25,7 @@ function isArrayOrTypedArray(value: unknown): value is ArrayLike<number> {
  *
  * @throws InvalidArgumentError when `I` or `V` is not a PData of arrays (or typed arrays) or `rows`
  * is not a PRange; DimensionMismatchError when `I` and `V` differ in length on a part;
- * IndexOutOfRangeError for an id ≥ n; NonFiniteValueError for a NaN or infinite value (rejected,
+ * InvalidArgumentError for an id that is not an integer or a value that is not a number; IndexOutOfRangeError for an id ≥ n; NonFiniteValueError for a NaN or infinite value (rejected,
  * with the part and entry). All checked before any communication.
  * @example
  * ```ts
@@ -59,13 +59,13 @@ export function pvectorFromCoo(
           partId: p,
         });
       }
+      checkGlobalIds(ids, rows.n, p, 'pvectorFromCoo', (k) => (k < 0 ? 'I' : `I[${k}]`));
       for (let k = 0; k < ids.length; k++) {
-        if (!Number.isInteger(ids[k]) || ids[k] >= rows.n) {
-          throw new IndexOutOfRangeError(`pvectorFromCoo: I[${k}] = ${ids[k]} is not an id in 0..${rows.n - 1}`, {
-            partId: p,
-          });
+        const value: unknown = values[k];
+        if (typeof value !== 'number') {
+          throw new InvalidArgumentError(`pvectorFromCoo: V[${k}] = ${describeValue(value)} is not a number`, { partId: p });
         }
-        if (ids[k] >= 0 && !Number.isFinite(values[k])) {
+        if (ids[k] >= 0 && !Number.isFinite(value)) {
           throw new NonFiniteValueError(`pvectorFromCoo: V[${k}] = ${values[k]} is not finite (rejected)`, {
             partId: p,
           });
