@@ -18,6 +18,7 @@ export {
   CollectiveTimeoutError,
   MpiError,
   BackendUnavailableError,
+  ERROR_CLASSES,
 } from './errors.js';
 export type { ErrorCode, ErrorOrigin } from './errors.js';
 
@@ -27,7 +28,7 @@ export { Pending } from './backends/pending.js';
 export { SequentialBackend } from './backends/sequential.js';
 export { withSequential } from './run/with-sequential.js';
 export { ThreadsBackend } from './backends/threads/threads-backend.js';
-export { withThreads } from './run/with-threads.js';
+export { withThreads, MAX_THREADS_PARTS } from './run/with-threads.js';
 export type { ThreadsOptions } from './run/with-threads.js';
 export { MpiBackend } from './backends/mpi/mpi-backend.js';
 export { withMpi } from './run/with-mpi.js';
