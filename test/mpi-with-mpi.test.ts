@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BackendUnavailableError, InvalidArgumentError } from '../src/errors.js';
 import { withMpi } from '../src/run/with-mpi.js';
 import { FakeAbort, fakeBinding } from './fixtures/mpi/fake-binding.js';
-import { ALL_PARTS, Kind } from '../src/backends/mpi/header.js';
+import { Kind } from '../src/backends/collectives.js';
+import { ALL_PARTS } from '../src/backends/mpi/header.js';
 
 const launcherVariables = ['OMPI_COMM_WORLD_SIZE', 'PMI_SIZE'] as const;
 let saved: Record<string, string | undefined> = {};

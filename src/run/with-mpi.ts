@@ -10,7 +10,7 @@ import { PData } from '../pdata/pdata.js';
 import type { MpiBinding } from '../backends/mpi/binding.js';
 import { loadMpiBinding } from '../backends/mpi/load-binding.js';
 import { MpiBackend } from '../backends/mpi/mpi-backend.js';
-import { collectiveTimeoutMs } from '../backends/mpi/timeout.js';
+import { collectiveTimeoutMs } from '../backends/collectives.js';
 import { pinOpenBlasToOneThread } from '../dense/openblas-threads.js';
 
 /** Options of {@link withMpi}. */

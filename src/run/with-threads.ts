@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import { checkOptions, describeValue } from '../argument-checks.js';
 import { InvalidArgumentError } from '../errors.js';
+import { collectiveTimeoutMs } from '../backends/collectives.js';
 import { driverNotFound } from '../backends/threads/driver-module.js';
 import { workerExecArgv } from '../backends/threads/exec-argv.js';
 import { Supervisor, type RunConfig } from '../backends/threads/supervisor.js';
@@ -59,8 +60,6 @@ const RESOURCE_LIMIT_KEYS: readonly (keyof ResourceLimits)[] = [
   'stackSizeMb',
 ];
 
-const DEFAULT_TIMEOUT_MS = 60_000;
-
 function driverUrl(driverModule: unknown): string {
   let url: URL;
   if (driverModule instanceof URL) {
@@ -96,22 +95,6 @@ function resourceLimits(option: unknown): ResourceLimits | undefined {
     }
   }
   return { ...limits };
-}
-
-function collectiveTimeoutMs(option: number | undefined): number {
-  const raw = process.env.PA_COLLECTIVE_TIMEOUT_MS;
-  if (option === undefined && raw !== undefined && raw !== '') {
-    const fromEnv = Number(raw);
-    if (!(fromEnv > 0 && Number.isFinite(fromEnv))) {
-      throw new InvalidArgumentError(`PA_COLLECTIVE_TIMEOUT_MS must be a positive number of milliseconds, got '${raw}'`);
-    }
-    return fromEnv;
-  }
-  const ms = option ?? DEFAULT_TIMEOUT_MS;
-  if (!(ms > 0 && Number.isFinite(ms))) {
-    throw new InvalidArgumentError(`collectiveTimeoutMs must be a positive number of milliseconds, got ${String(ms)}`);
-  }
-  return ms;
 }
 
 /**

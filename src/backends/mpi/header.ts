@@ -12,49 +12,11 @@
  * @module
  */
 import { CollectiveTimeoutError, InvalidArgumentError } from '../../errors.js';
-
-/** What a rank can wait in. Codes travel in headers and in the answers to a timed-out rank. */
-export const Kind = {
-  barrier: 2,
-  gather: 3,
-  scatter: 4,
-  multicast: 5,
-  allgatherFloat64: 6,
-  exchange: 7,
-  createChannel: 8,
-  channelWait: 9,
-  /** `dispose()`: the rank returned from `main` and waits for the others to finalize MPI. */
-  finalize: 10,
-} as const;
-
-/** A code of {@link Kind}. */
-export type KindCode = (typeof Kind)[keyof typeof Kind];
-
-const KIND_NAMES: Record<number, string> = {
-  [Kind.barrier]: 'barrier',
-  [Kind.gather]: 'gather',
-  [Kind.scatter]: 'scatter',
-  [Kind.multicast]: 'multicast',
-  [Kind.allgatherFloat64]: 'allgatherFloat64',
-  [Kind.exchange]: 'exchange',
-  [Kind.createChannel]: 'createChannel',
-  [Kind.channelWait]: 'Channel.wait',
-  [Kind.finalize]: 'finalize',
-};
-
-/** The user-facing name of a {@link Kind} code. */
-export function kindName(kind: number): string {
-  return KIND_NAMES[kind] ?? `collective #${kind}`;
-}
+import { Kind, kindName, partList, type KindCode } from '../collectives.js';
 
 /** What part `q`, seen waiting in `kind`, is doing, as error messages say it. */
 export function waitingIn(q: number, kind: number): string {
   return kind === Kind.finalize ? `part ${q} returned from main` : `part ${q} waits in ${kindName(kind)}`;
-}
-
-/** "part 1", "parts 1, 3". */
-export function partList(parts: readonly number[]): string {
-  return parts.length === 1 ? `part ${parts[0]}` : `parts ${parts.join(', ')}`;
 }
 
 /** `root` of collectives without a root part. */

@@ -29,8 +29,8 @@ import {
 } from '../seam-checks.js';
 import type { MpiBinding, MpiExchange } from './binding.js';
 import { checkPlansAgree } from './graph-check.js';
-import { ALL_PARTS, checkHeaders, HEADER_WORDS, Kind, NO_ROOT, ROOT, SIZE, VALUES, KIND, type KindCode } from './header.js';
-import { collectiveTimeoutMs } from './timeout.js';
+import { collectiveTimeoutMs, Kind, type KindCode } from '../collectives.js';
+import { ALL_PARTS, checkHeaders, HEADER_WORDS, NO_ROOT, ROOT, SIZE, VALUES, KIND } from './header.js';
 import { kernelKind } from '../../kernels/select-kernels.js';
 import { largeArrays } from '../../kernels/large-arrays.js';
 

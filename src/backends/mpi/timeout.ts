@@ -6,32 +6,8 @@
  */
 import { CollectiveTimeoutError, InvalidArgumentError } from '../../errors.js';
 import type { MpiTimeoutReport } from './binding.js';
-import { kindName, partList, waitingIn } from './header.js';
-
-/** How long a wait lasts before it fails, unless set otherwise (as on Threads). */
-export const DEFAULT_COLLECTIVE_TIMEOUT_MS = 60_000;
-
-/**
- * The collective timeout: `option` when given, else `PA_COLLECTIVE_TIMEOUT_MS` from the
- * environment when set, else {@link DEFAULT_COLLECTIVE_TIMEOUT_MS}.
- * @throws InvalidArgumentError when the chosen value is not a positive finite number of ms.
- * @example `collectiveTimeoutMs(undefined, { PA_COLLECTIVE_TIMEOUT_MS: '500' }) // 500`
- */
-export function collectiveTimeoutMs(option: number | undefined, env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.PA_COLLECTIVE_TIMEOUT_MS;
-  if (option === undefined && raw !== undefined && raw !== '') {
-    const fromEnv = Number(raw);
-    if (!(fromEnv > 0 && Number.isFinite(fromEnv))) {
-      throw new InvalidArgumentError(`PA_COLLECTIVE_TIMEOUT_MS must be a positive number of milliseconds, got '${raw}'`);
-    }
-    return fromEnv;
-  }
-  const ms = option ?? DEFAULT_COLLECTIVE_TIMEOUT_MS;
-  if (!(typeof ms === 'number' && ms > 0 && Number.isFinite(ms))) {
-    throw new InvalidArgumentError(`collectiveTimeoutMs must be a positive number of milliseconds, got ${String(ms)}`);
-  }
-  return ms;
-}
+import { kindName, partList } from '../collectives.js';
+import { waitingIn } from './header.js';
 
 /**
  * The error of a wait whose deadline passed, made from what the rank learned (the addon calls

@@ -14,7 +14,8 @@ import { allocateInbox, ThreadsChannel, type OutSegment } from './channel.js';
 import type { ChannelInboxMessage } from './messages.js';
 import type { PeerPorts } from './peer-ports.js';
 import { NO_ROOT, type Rendezvous } from './rendezvous.js';
-import { Kind, type SharedState } from './shared-state.js';
+import { Kind } from '../collectives.js';
+import type { SharedState } from './shared-state.js';
 import type { Waiter } from './waiting.js';
 
 /** What `openChannel` needs from the backend of one part. */

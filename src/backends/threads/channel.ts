@@ -21,7 +21,8 @@
 import type { Channel } from '../backend.js';
 import { InvalidArgumentError } from '../../errors.js';
 import type { Rendezvous } from './rendezvous.js';
-import { Kind, kindName, type SharedState } from './shared-state.js';
+import { Kind, kindName } from '../collectives.js';
+import type { SharedState } from './shared-state.js';
 import type { WaitSite, Waiter } from './waiting.js';
 
 const LINE = 16;

@@ -11,7 +11,8 @@
  * @module
  */
 import { InvalidArgumentError } from '../../errors.js';
-import { Kind, kindName, type KindCode, type SharedState } from './shared-state.js';
+import { Kind, kindName, type KindCode } from '../collectives.js';
+import type { SharedState } from './shared-state.js';
 import type { WaitSite, Waiter } from './waiting.js';
 
 /** `root` value of collectives without a root part. */

@@ -42,42 +42,6 @@ const enum Word {
   OutboxGeneration = 7,
 }
 
-/**
- * What a part can wait in. Codes are stored in shared words; `kindName` gives the user-facing
- * name used in error messages.
- */
-export const Kind = {
-  start: 1,
-  barrier: 2,
-  gather: 3,
-  scatter: 4,
-  multicast: 5,
-  allgatherFloat64: 6,
-  exchange: 7,
-  createChannel: 8,
-  channelWait: 9,
-} as const;
-
-/** A code of {@link Kind}. */
-export type KindCode = (typeof Kind)[keyof typeof Kind];
-
-const KIND_NAMES: Record<number, string> = {
-  [Kind.start]: 'start-up',
-  [Kind.barrier]: 'barrier',
-  [Kind.gather]: 'gather',
-  [Kind.scatter]: 'scatter',
-  [Kind.multicast]: 'multicast',
-  [Kind.allgatherFloat64]: 'allgatherFloat64',
-  [Kind.exchange]: 'exchange',
-  [Kind.createChannel]: 'createChannel',
-  [Kind.channelWait]: 'Channel.wait',
-};
-
-/** The user-facing name of a {@link Kind} code. */
-export function kindName(kind: number): string {
-  return KIND_NAMES[kind] ?? `collective #${kind}`;
-}
-
 /** Initial size of an outbox in bytes; an owner replaces its outbox by a larger one when needed. */
 const INITIAL_OUTBOX_BYTES = 4096;
 
@@ -171,7 +135,7 @@ export class SharedState {
     this.wakeSleepers(me);
   }
 
-  /** What part `q` sleeps in (a {@link Kind} code), 0 while it runs. */
+  /** What part `q` sleeps in (a `Kind` code of collectives.ts), 0 while it runs. */
   waitingIn(q: number): number {
     return Atomics.load(this.words, (1 + q) * LINE + Word.WaitingIn);
   }

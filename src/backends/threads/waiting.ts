@@ -5,7 +5,8 @@
  * @module
  */
 import { CollectiveTimeoutError, WorkerError } from '../../errors.js';
-import { kindName, type SharedState } from './shared-state.js';
+import { kindName, partList } from '../collectives.js';
+import type { SharedState } from './shared-state.js';
 
 /** Longest spin before sleeping, in milliseconds. */
 const MAX_SPIN_MS = 0.05;
@@ -143,8 +144,4 @@ export class Waiter {
       })
       .join('; ');
   }
-}
-
-function partList(parts: readonly number[]): string {
-  return parts.length === 1 ? `part ${parts[0]}` : `parts ${parts.join(', ')}`;
 }
