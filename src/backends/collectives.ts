@@ -60,11 +60,11 @@ export function partList(parts: readonly number[]): string {
 }
 
 /** How long a part waits in a collective before it reports the missing parts, unless set otherwise. */
-export const DEFAULT_COLLECTIVE_TIMEOUT_MS = 60_000;
+const DEFAULT_COLLECTIVE_TIMEOUT_MS = 60_000;
 
 /**
  * The collective timeout in milliseconds: `option` when given, else `PA_COLLECTIVE_TIMEOUT_MS` from
- * the environment when set, else {@link DEFAULT_COLLECTIVE_TIMEOUT_MS}.
+ * the environment when set, else 60 000 ms.
  * @throws InvalidArgumentError when the chosen value is not a positive finite number of ms.
  * @example `collectiveTimeoutMs(undefined, { PA_COLLECTIVE_TIMEOUT_MS: '500' }) // 500`
  */
