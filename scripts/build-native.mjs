@@ -2,18 +2,26 @@
 // Builds every native addon under native/ whose prerequisites are present (run by `npm install`
 // and `npm run build:native`). A missing prerequisite is never an install failure: it prints one
 // line saying which feature is unavailable and how to enable it, and the JS fallback is used.
-// With CI=true a missing prerequisite or a failed build exits 1, so CI never silently skips.
+// With PA_REQUIRE_NATIVE=1 (this repository's CI sets it) a missing prerequisite or a failed build
+// exits 1, so CI never silently skips. `CI=true` alone does not: a downstream project's CI must be
+// able to install the package on a machine without a compiler.
 //
 // Adding an addon = one entry in ADDONS: its directory (holding binding.gyp), what it enables,
 // a check of its prerequisites, and the fix to print when they are missing.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { delimiter, dirname, join } from 'node:path';
+import { basename, delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const ci = process.env.CI === 'true' || process.env.CI === '1';
+const required = process.env.PA_REQUIRE_NATIVE === '1' || process.env.PA_REQUIRE_NATIVE === 'true';
+// Installed as a dependency, the package's own npm scripts cannot be run from the user's project,
+// so the fix names this script by its path there; in a clone of the repository it is a script.
+const rebuild =
+  basename(dirname(root)) === 'node_modules'
+    ? 'run `node node_modules/partitioned-arrays/scripts/build-native.mjs` in your project'
+    : 'run `npm run build:native`';
 
 /** Path of an executable named `name` on PATH, or undefined. */
 function onPath(name) {
@@ -35,13 +43,13 @@ const ADDONS = [
     feature: 'the native kernels (SpMV, dot, axpy, fused CG updates)',
     missing: () =>
       onPath('g++') === undefined && onPath('c++') === undefined ? 'no C++ compiler (g++ or c++) was found on PATH' : undefined,
-    fix: 'install a C++ compiler (apt-get install -y g++), then run `npm run build:native`',
+    fix: `install a C++ compiler (apt-get install -y g++), then ${rebuild}`,
   },
   {
     dir: 'native/mpi',
     feature: 'the MPI backend',
     missing: () => (onPath('mpicc') === undefined ? 'mpicc was not found on PATH' : undefined),
-    fix: 'install Open MPI (apt-get install -y openmpi-bin libopenmpi-dev), then run `npm run build:native`',
+    fix: `install Open MPI (apt-get install -y openmpi-bin libopenmpi-dev), then ${rebuild}`,
   },
   {
     dir: 'native/blas',
@@ -52,7 +60,7 @@ const ADDONS = [
       if (spawnSync('pkg-config', ['--exists', 'openblas']).status === 0) return undefined;
       return 'OpenBLAS was not found (no cblas.h in /usr/include/x86_64-linux-gnu or /usr/include, and `pkg-config --exists openblas` failed)';
     },
-    fix: 'install OpenBLAS (apt-get install -y libopenblas-dev), then run `npm run build:native`',
+    fix: `install OpenBLAS (apt-get install -y libopenblas-dev), then ${rebuild}`,
   },
 ];
 
@@ -97,7 +105,7 @@ for (const addon of ADDONS) {
   const missing = addon.missing() ?? toolchain.problem;
   if (missing !== undefined) {
     console.log(`partitioned-arrays: ${addon.feature} is unavailable (${missing}); to enable it, ${addon.fix}.`);
-    failed ||= ci;
+    failed ||= required;
     continue;
   }
   const error = build(addon, toolchain);
@@ -105,11 +113,11 @@ for (const addon of ADDONS) {
     console.log(`partitioned-arrays: built ${addon.dir} (${addon.feature}).`);
   } else {
     console.error(error);
-    console.log(`partitioned-arrays: ${addon.feature} is unavailable (the build of ${addon.dir} failed, see above); fix the error, then run \`npm run build:native\`.`);
-    failed ||= ci;
+    console.log(`partitioned-arrays: ${addon.feature} is unavailable (the build of ${addon.dir} failed, see above); fix the error, then ${rebuild}.`);
+    failed ||= required;
   }
 }
 if (failed) {
-  console.error('partitioned-arrays: CI=true, so a missing or failed native build is an error.');
+  console.error('partitioned-arrays: PA_REQUIRE_NATIVE is set, so a missing or failed native build is an error.');
   process.exit(1);
 }

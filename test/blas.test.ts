@@ -5,7 +5,7 @@
  * diagnosis and the PA_BLAS choice; and OpenBLAS pinned to one thread.
  *
  * When the addon is not built the OpenBLAS tests are reported as one test saying why; with
- * CI=true that test fails.
+ * PA_REQUIRE_NATIVE=1 that test fails.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -22,7 +22,7 @@ import { BackendUnavailableError, DimensionMismatchError, InvalidArgumentError }
 import { randomInt, randomScalar, randomValue, seededRng, type Rng } from './fixtures/kernels/random-inputs.js';
 
 const SEEDS = Array.from({ length: 150 }, (_, i) => 7000 + i);
-const ci = process.env.CI === 'true' || process.env.CI === '1';
+const ci = process.env.PA_REQUIRE_NATIVE === '1' || process.env.PA_REQUIRE_NATIVE === 'true';
 const U = 2 ** -53;
 
 function openBlasBinding(): { binding: BlasBinding } | { reason: string } {
@@ -202,7 +202,7 @@ if ('binding' in available) {
   }
 } else {
   it(`OpenBLAS: unavailable, its tests not run (${available.reason})`, () => {
-    if (ci) expect.fail(`CI=true requires OpenBLAS (install libopenblas-dev, npm run build:native): ${available.reason}`);
+    if (ci) expect.fail(`PA_REQUIRE_NATIVE=1 requires OpenBLAS (install libopenblas-dev, npm run build:native): ${available.reason}`);
     console.warn(`OpenBLAS tests not run: ${available.reason}`);
   });
 }
@@ -374,19 +374,21 @@ describe('loadBlasBinding and selectBlas', () => {
     expect(calls).toEqual(['ddot', 'daxpy', 'dgemv']);
   });
 
-  it('selectBlas: PA_BLAS=js without trying the addon; OpenBLAS when it loads; JS when it does not, outside CI', () => {
+  it('selectBlas: PA_BLAS=js without trying the addon; OpenBLAS when it loads; JS when it does not and PA_REQUIRE_NATIVE is not set (CI=true included)', () => {
     const fake = { ...jsBlas, kind: 'openblas' as const };
-    expect(selectBlas({ PA_BLAS: 'js', CI: 'true' }, () => expect.fail('must not load'))).toBe(jsBlas);
+    expect(selectBlas({ PA_BLAS: 'js', PA_REQUIRE_NATIVE: '1' }, () => expect.fail('must not load'))).toBe(jsBlas);
     expect(selectBlas({}, () => fake)).toBe(fake);
     expect(selectBlas({ PA_BLAS: 'openblas' }, () => fake)).toBe(fake);
     const unavailable = (): DenseBlas => openBlas(loadBlasBinding(['/x/pa_blas.node']));
-    expect(selectBlas({ CI: 'false' }, unavailable)).toBe(jsBlas);
+    expect(selectBlas({ PA_REQUIRE_NATIVE: '0' }, unavailable)).toBe(jsBlas);
+    const downstreamCi = { CI: 'true' };
+    expect(selectBlas(downstreamCi, unavailable)).toBe(jsBlas);
     const reasonsAndFixes =
       ':\n  - /x/pa_blas.node: not built (no such file)\nTo fix this:\n  1. install OpenBLAS: apt-get install -y libopenblas-dev\n' +
       '  2. build the addon: npm run build:native\n  3. or use the JavaScript BLAS on purpose: PA_BLAS=js';
     expect(() => selectBlas({ PA_BLAS: 'openblas' }, unavailable)).toThrow(`OpenBLAS is unavailable and PA_BLAS=openblas requires it${reasonsAndFixes}`);
-    expect(() => selectBlas({ CI: 'true' }, unavailable)).toThrow(
-      `OpenBLAS is unavailable and CI=true requires it (set PA_BLAS=js to use the JavaScript BLAS)${reasonsAndFixes}`,
+    expect(() => selectBlas({ PA_REQUIRE_NATIVE: '1' }, unavailable)).toThrow(
+      `OpenBLAS is unavailable and PA_REQUIRE_NATIVE=1 requires it (set PA_BLAS=js to use the JavaScript BLAS)${reasonsAndFixes}`,
     );
     expect(() => selectBlas({ PA_BLAS: 'mkl' })).toThrow(new InvalidArgumentError("PA_BLAS must be 'js', 'openblas' or unset, got 'mkl'"));
   });

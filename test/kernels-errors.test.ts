@@ -1,7 +1,7 @@
 /**
  * Bad input to the kernels (the same InvalidArgumentError, word for word, from the JS and the
  * native set, before anything is written; TypeError/RangeError from the raw addon), and the
- * choice of kernels: PA_KERNELS, CI, and the loader's diagnosis.
+ * choice of kernels: PA_KERNELS, PA_REQUIRE_NATIVE, and the loader's diagnosis.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -157,7 +157,7 @@ describe('kernel argument checks', () => {
     expectRejected(jsKernels);
   });
 
-  // Registered only when the addon is in use; kernels.test.ts reports (and in CI fails) otherwise.
+  // Registered only when the addon is in use; kernels.test.ts reports (and with PA_REQUIRE_NATIVE=1 fails) otherwise.
   if (kernelKind === 'native') {
     it('the native kernels reject the same calls with the same messages', () => {
       const binding = loadKernelsBinding();
@@ -214,7 +214,7 @@ describe('selectKernels', () => {
   };
 
   it('PA_KERNELS=js gives the JS kernels without trying the addon', () => {
-    expect(selectKernels({ PA_KERNELS: 'js', CI: 'true' }, () => expect.fail('must not load'))).toBe(jsKernels);
+    expect(selectKernels({ PA_KERNELS: 'js', PA_REQUIRE_NATIVE: '1' }, () => expect.fail('must not load'))).toBe(jsKernels);
   });
 
   it('prefers the addon when it loads, with or without PA_KERNELS=native', () => {
@@ -222,12 +222,15 @@ describe('selectKernels', () => {
     expect(selectKernels({ PA_KERNELS: 'native' }, () => fakeNative)).toBe(fakeNative);
   });
 
-  it('falls back to JS, visibly through kind, when the addon is missing outside CI', () => {
+  it('falls back to JS, visibly through kind, when the addon is missing and PA_REQUIRE_NATIVE is not set (CI=true included)', () => {
     expect(selectKernels({}, unavailable).kind).toBe('js');
-    expect(selectKernels({ CI: 'false', PA_KERNELS: '' }, unavailable).kind).toBe('js');
+    expect(selectKernels({ PA_REQUIRE_NATIVE: '0', PA_KERNELS: '' }, unavailable).kind).toBe('js');
+    // A downstream project's CI has CI=true and maybe no compiler: importing the library must work.
+    const downstreamCi = { CI: 'true' };
+    expect(selectKernels(downstreamCi, unavailable).kind).toBe('js');
   });
 
-  it('throws when the addon is missing and PA_KERNELS=native or CI requires it', () => {
+  it('throws when the addon is missing and PA_KERNELS=native or PA_REQUIRE_NATIVE requires it', () => {
     const reasonsAndFixes =
       ':\n  - /x/pa_kernels.node: not built (no such file)\nTo fix this:\n' +
       '  1. install a C++ compiler: apt-get install -y g++\n  2. build the addon: npm run build:native\n' +
@@ -236,8 +239,8 @@ describe('selectKernels', () => {
     expect(() => selectKernels({ PA_KERNELS: 'native' }, unavailable)).toThrow(
       `The native kernels are unavailable and PA_KERNELS=native requires them${reasonsAndFixes}`,
     );
-    expect(() => selectKernels({ CI: 'true' }, unavailable)).toThrow(
-      `The native kernels are unavailable and CI=true requires them (set PA_KERNELS=js to test the JavaScript kernels)${reasonsAndFixes}`,
+    expect(() => selectKernels({ PA_REQUIRE_NATIVE: '1' }, unavailable)).toThrow(
+      `The native kernels are unavailable and PA_REQUIRE_NATIVE=1 requires them (set PA_KERNELS=js to test the JavaScript kernels)${reasonsAndFixes}`,
     );
   });
 

@@ -5,7 +5,7 @@
  * unfused sequences they replace in CG.
  *
  * With PA_KERNELS=js, or when the addon is not built, the native comparisons are reported as one
- * test saying why; with CI=true that test fails.
+ * test saying why; with PA_REQUIRE_NATIVE=1 that test fails.
  */
 import { describe, expect, it } from 'vitest';
 import { compactCsr } from '../src/kernels/compact-csr.js';
@@ -18,7 +18,7 @@ import { scenarios, type KernelName, type Outcome } from './fixtures/kernels/sce
 
 const SEEDS = Array.from({ length: 60 }, (_, i) => 1000 + i);
 const names = Object.keys(scenarios) as KernelName[];
-const ci = process.env.CI === 'true' || process.env.CI === '1';
+const ci = process.env.PA_REQUIRE_NATIVE === '1' || process.env.PA_REQUIRE_NATIVE === 'true';
 
 function nativeBinding(): { binding: KernelsBinding } | { reason: string } {
   if (process.env.PA_KERNELS === 'js') return { reason: 'PA_KERNELS=js disables them' };
@@ -181,7 +181,7 @@ if ('binding' in native) {
   }
 } else {
   it(`native kernels: unavailable, native-vs-JS comparison not run (${native.reason.split('\n')[0]})`, () => {
-    if (ci) expect.fail(`CI=true requires the native kernels for the bitwise comparison: ${native.reason}`);
+    if (ci) expect.fail(`PA_REQUIRE_NATIVE=1 requires the native kernels for the bitwise comparison: ${native.reason}`);
     console.warn(`native-vs-JS kernel comparison not run: ${native.reason}`);
   });
 }

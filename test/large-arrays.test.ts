@@ -188,7 +188,7 @@ describe('selectLargeArrays', () => {
   });
 });
 
-// Registered only when the addon is in use; kernels.test.ts reports (and in CI fails) otherwise.
+// Registered only when the addon is in use; kernels.test.ts reports (and with PA_REQUIRE_NATIVE=1 fails) otherwise.
 if (kernelKind === 'native') {
   describe('the addon page functions', () => {
     const pages = loadPageBinding();

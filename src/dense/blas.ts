@@ -14,8 +14,9 @@
  * - `PA_BLAS=js`: the JavaScript fallback, without trying the addon (bits independent of the
  *   machine's BLAS).
  * - `PA_BLAS=openblas`: the addon; if it cannot be loaded, the first use throws.
- * - unset (or empty): the addon if it loads, else JavaScript; with `CI=true` (or `1`) a missing
- *   addon throws, so CI never silently tests the fallback.
+ * - unset (or empty): the addon if it loads, else JavaScript; with `PA_REQUIRE_NATIVE=1` (or
+ *   `true`; this repository's CI sets it) a missing addon throws, so CI never silently tests the
+ *   fallback. `CI=true` alone does not: a downstream project's CI may have no compiler.
  * - `OPENBLAS_NUM_THREADS`: applied to OpenBLAS when the addon loads (see `pinOpenBlasToOneThread`).
  *
  * @module
@@ -340,7 +341,7 @@ export function loadBlasBinding(
 /** The environment variables {@link selectBlas} reads. */
 export interface BlasEnvironment {
   readonly PA_BLAS?: string;
-  readonly CI?: string;
+  readonly PA_REQUIRE_NATIVE?: string;
 }
 
 /**
@@ -349,8 +350,8 @@ export interface BlasEnvironment {
  *
  * @throws InvalidArgumentError when `PA_BLAS` is not `'js'`, `'openblas'` or empty;
  * BackendUnavailableError when the addon cannot be loaded and `PA_BLAS=openblas` (`"OpenBLAS is
- * unavailable and PA_BLAS=openblas requires it"`) or CI is set (`"OpenBLAS is unavailable and
- * CI=true requires it (set PA_BLAS=js to use the JavaScript BLAS)"`), with the loader's reasons and fixes.
+ * unavailable and PA_BLAS=openblas requires it"`) or PA_REQUIRE_NATIVE is set (`"OpenBLAS is
+ * unavailable and PA_REQUIRE_NATIVE=1 requires it (set PA_BLAS=js to use the JavaScript BLAS)"`), with the loader's reasons and fixes.
  * @example
  * ```ts
  * selectBlas({ PA_BLAS: 'js' }).kind; // 'js'
@@ -369,9 +370,9 @@ export function selectBlas(env: BlasEnvironment, loadOpenBlas: () => DenseBlas =
     if (choice === 'openblas') {
       throw new BackendUnavailableError('OpenBLAS is unavailable and PA_BLAS=openblas requires it', error.reasons, error.fixes);
     }
-    if (env.CI === 'true' || env.CI === '1') {
+    if (env.PA_REQUIRE_NATIVE === '1' || env.PA_REQUIRE_NATIVE === 'true') {
       throw new BackendUnavailableError(
-        `OpenBLAS is unavailable and CI=${env.CI} requires it (set PA_BLAS=js to use the JavaScript BLAS)`,
+        `OpenBLAS is unavailable and PA_REQUIRE_NATIVE=${env.PA_REQUIRE_NATIVE} requires it (set PA_BLAS=js to use the JavaScript BLAS)`,
         error.reasons,
         error.fixes,
       );

@@ -6,8 +6,9 @@
  * Environment:
  * - `PA_KERNELS=js`: the JavaScript kernels, without trying the addon.
  * - `PA_KERNELS=native`: the addon; if it cannot be loaded, importing the library throws.
- * - unset (or empty): the addon if it loads, else JavaScript; but with `CI=true` (or `1`) a
- *   missing addon throws, so CI never silently measures or tests the fallback.
+ * - unset (or empty): the addon if it loads, else JavaScript; but with `PA_REQUIRE_NATIVE=1` (or
+ *   `true`; this repository's CI sets it) a missing addon throws, so CI never silently measures or
+ *   tests the fallback. `CI=true` alone does not: a downstream project's CI may have no compiler.
  *
  * @module
  */
@@ -20,7 +21,7 @@ import { loadKernelsBinding, nativeKernelSet } from './native-kernels.js';
 /** The environment variables {@link selectKernels} reads. */
 export interface KernelsEnvironment {
   readonly PA_KERNELS?: string;
-  readonly CI?: string;
+  readonly PA_REQUIRE_NATIVE?: string;
 }
 
 /**
@@ -28,9 +29,9 @@ export interface KernelsEnvironment {
  * built addon) and throws {@link BackendUnavailableError} when it cannot.
  *
  * @throws InvalidArgumentError when `PA_KERNELS` is not `'js'`, `'native'` or empty;
- * BackendUnavailableError when the addon cannot be loaded and `PA_KERNELS=native` or `CI` is set:
+ * BackendUnavailableError when the addon cannot be loaded and `PA_KERNELS=native` or `PA_REQUIRE_NATIVE` is set:
  * its summary says which (`"The native kernels are unavailable and PA_KERNELS=native requires
- * them"`, `"... and CI=true requires them (set PA_KERNELS=js to test the JavaScript kernels)"`), its
+ * them"`, `"... and PA_REQUIRE_NATIVE=1 requires them (set PA_KERNELS=js to test the JavaScript kernels)"`), its
  * reasons and fixes are the loader's.
  * @example
  * ```ts
@@ -50,15 +51,15 @@ export function selectKernels(
     return loadNative();
   } catch (error) {
     if (!(error instanceof BackendUnavailableError)) throw error;
-    const ci = env.CI === 'true' || env.CI === '1';
+    const required = env.PA_REQUIRE_NATIVE === '1' || env.PA_REQUIRE_NATIVE === 'true';
     if (choice === 'native') {
       throw new BackendUnavailableError(
         'The native kernels are unavailable and PA_KERNELS=native requires them', error.reasons, error.fixes,
       );
     }
-    if (ci) {
+    if (required) {
       throw new BackendUnavailableError(
-        `The native kernels are unavailable and CI=${env.CI} requires them (set PA_KERNELS=js to test the JavaScript kernels)`,
+        `The native kernels are unavailable and PA_REQUIRE_NATIVE=${env.PA_REQUIRE_NATIVE} requires them (set PA_KERNELS=js to test the JavaScript kernels)`,
         error.reasons,
         error.fixes,
       );
