@@ -5,7 +5,10 @@
  * @module
  */
 
-/** Stable, machine-readable error codes. They never change meaning between versions. */
+/**
+ * Stable, machine-readable error codes. They never change meaning between versions.
+ * @group Errors
+ */
 export type ErrorCode =
   | 'INVALID_ARGUMENT'
   | 'DIMENSION_MISMATCH'
@@ -18,7 +21,10 @@ export type ErrorCode =
   | 'MPI_ERROR'
   | 'BACKEND_UNAVAILABLE';
 
-/** Where an error happened: the part id (0-based) and, on SPMD backends, the process rank. */
+/**
+ * Where an error happened: the part id (0-based) and, on SPMD backends, the process rank.
+ * @group Errors
+ */
 export interface ErrorOrigin {
   partId?: number;
   rank?: number;
@@ -36,6 +42,7 @@ export interface ErrorOrigin {
  * try { uniformPartition(ranks, -1); }
  * catch (e) { if (e instanceof PartitionedArraysError) console.log(e.code, e.partId); }
  * ```
+ * @group Errors
  */
 export class PartitionedArraysError extends Error {
   /** Stable error code, see {@link ErrorCode}. */
@@ -55,14 +62,20 @@ export class PartitionedArraysError extends Error {
   }
 }
 
-/** A value passed to a public function is of the wrong kind or outside its allowed range. */
+/**
+ * A value passed to a public function is of the wrong kind or outside its allowed range.
+ * @group Errors
+ */
 export class InvalidArgumentError extends PartitionedArraysError {
   constructor(message: string, origin?: ErrorOrigin) {
     super('INVALID_ARGUMENT', message, origin);
   }
 }
 
-/** Lengths or sizes that must agree do not (vector length vs partition, non-square operator, ...). */
+/**
+ * Lengths or sizes that must agree do not (vector length vs partition, non-square operator, ...).
+ * @group Errors
+ */
 export class DimensionMismatchError extends PartitionedArraysError {
   constructor(message: string, origin?: ErrorOrigin) {
     super('DIMENSION_MISMATCH', message, origin);
@@ -72,6 +85,7 @@ export class DimensionMismatchError extends PartitionedArraysError {
 /**
  * Two distributed objects that must share a partition (or a `ranks`) do not, for example a PVector
  * built on other rows than the matrix it is multiplied with.
+ * @group Errors
  */
 export class PartitionMismatchError extends PartitionedArraysError {
   constructor(message: string, origin?: ErrorOrigin) {
@@ -79,14 +93,20 @@ export class PartitionMismatchError extends PartitionedArraysError {
   }
 }
 
-/** A global id is `>= n` (negative ids are never an error: they are ignored by bulk calls). */
+/**
+ * A global id is `>= n` (negative ids are never an error: they are ignored by bulk calls).
+ * @group Errors
+ */
 export class IndexOutOfRangeError extends PartitionedArraysError {
   constructor(message: string, origin?: ErrorOrigin) {
     super('INDEX_OUT_OF_RANGE', message, origin);
   }
 }
 
-/** A NaN or infinite value where only finite values are accepted (matrix and vector values). */
+/**
+ * A NaN or infinite value where only finite values are accepted (matrix and vector values).
+ * @group Errors
+ */
 export class NonFiniteValueError extends PartitionedArraysError {
   constructor(message: string, origin?: ErrorOrigin) {
     super('NON_FINITE_VALUE', message, origin);
@@ -96,6 +116,7 @@ export class NonFiniteValueError extends PartitionedArraysError {
 /**
  * A part's code threw an error that is not a PartitionedArraysError; the run as a whole fails with
  * this wrapper, which names the part and keeps the original error as `cause`.
+ * @group Errors
  */
 export class PartFailedError extends PartitionedArraysError {
   constructor(partId: number, cause: unknown, origin: Omit<ErrorOrigin, 'partId' | 'cause'> = {}) {
@@ -115,6 +136,7 @@ export class PartFailedError extends PartitionedArraysError {
  * try { await withThreads(4, './dist/driver.js'); }
  * catch (e) { if (e instanceof WorkerError) console.error(e.partId, e.cause); }
  * ```
+ * @group Errors
  */
 export class WorkerError extends PartFailedError {
   override readonly code: ErrorCode = 'WORKER_FAILED';
@@ -131,6 +153,7 @@ export class WorkerError extends PartFailedError {
  * // part 1 skips a reduction the others call:
  * // CollectiveTimeoutError: gather: part 1 did not arrive within 500 ms (part 1 is running) (part 0)
  * ```
+ * @group Errors
  */
 export class CollectiveTimeoutError extends PartitionedArraysError {
   /** Name of the collective the part waited in (`'gather'`, `'barrier'`, `'Channel.wait'`, ...). */
@@ -158,6 +181,7 @@ export class CollectiveTimeoutError extends PartitionedArraysError {
  * try { binding.barrier(); }
  * catch (e) { if (e instanceof MpiError) console.log(e.operation, e.errorClass, e.errorString); }
  * ```
+ * @group Errors
  */
 export class MpiError extends PartitionedArraysError {
   /** The MPI function (`MPI_Allgather`) or binding function (`barrier`) that failed. */
@@ -185,6 +209,7 @@ export class MpiError extends PartitionedArraysError {
  * try { await withMpi(main); }
  * catch (e) { if (e instanceof BackendUnavailableError) console.error(e.reasons); }
  * ```
+ * @group Errors
  */
 export class BackendUnavailableError extends PartitionedArraysError {
   /** Everything that went wrong, one entry per attempt or check. */
@@ -213,6 +238,7 @@ export class BackendUnavailableError extends PartitionedArraysError {
  * const Class = ERROR_CLASSES['CollectiveTimeoutError']; // the class itself
  * Object.keys(ERROR_CLASSES); // ['PartitionedArraysError', 'InvalidArgumentError', ...]
  * ```
+ * @group Errors
  */
 export const ERROR_CLASSES = Object.freeze({
   PartitionedArraysError,

@@ -15,13 +15,17 @@
 import type { KernelKind } from '../kernels/kernel-set.js';
 import type { Pending } from './pending.js';
 
-/** Which implementation a backend is. */
+/**
+ * Which implementation a backend is.
+ * @group Running a program on a backend
+ */
 export type BackendKind = 'sequential' | 'threads' | 'mpi';
 
 /**
  * What one local part sends and receives through a {@link Channel}: neighbour part ids and, for
  * each neighbour, a segment of the part's flat send (receive) buffer given by CSR-like pointers.
  * The plans of all parts must agree: if part p sends `k` values to q, q receives `k` from p.
+ * @group Running a program on a backend
  */
 export interface ChannelPlan {
   /** Part ids this part sends to; segment `i` of the send buffer goes to `snd[i]`. */
@@ -36,6 +40,7 @@ export interface ChannelPlan {
 
 /**
  * Options of {@link Backend.createChannel}.
+ * @group Running a program on a backend
  */
 export interface ChannelOptions {
   /**
@@ -60,6 +65,7 @@ export interface ChannelOptions {
  * then each round is: fill `send`, `start()`, overlap work, `wait()`, read `recv`.
  * The backend owns the buffers (they may live in shared memory), except the receive arrays given
  * in {@link ChannelOptions.recv}; callers own their contents.
+ * @group Running a program on a backend
  */
 export interface Channel {
   /** One flat send buffer per local part (aligned with `localParts`), segmented by `sndPtrs`. */
@@ -80,6 +86,7 @@ export interface Channel {
  *
  * Items that cross parts are copied (structured data: numbers, strings, plain objects, arrays,
  * typed arrays); a part never sees another part's objects.
+ * @group Running a program on a backend
  */
 export interface Backend {
   /** Which implementation this is. */

@@ -13,6 +13,7 @@
  * localWork();                    // overlapped with the exchange
  * update.wait();                  // ghosts are now up to date
  * ```
+ * @group Running a program on a backend
  */
 export class Pending<T> implements PromiseLike<T> {
   private finish: (() => T) | undefined;

@@ -141,6 +141,7 @@ class SequentialChannel implements Channel {
 /**
  * Backend holding all `np` parts in this process. Created by `withSequential`; exported for
  * tests and advanced use.
+ * @group Running a program on a backend
  */
 export class SequentialBackend implements Backend {
   readonly kind = 'sequential' as const;

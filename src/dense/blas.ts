@@ -25,11 +25,20 @@ import { addonPaths, loadAddon, requireNative } from '../native-addon.js';
 import { BackendUnavailableError, DimensionMismatchError, InvalidArgumentError } from '../errors.js';
 import { checkCount, checkScalar, checkVector } from '../kernels/kernel-args.js';
 
-/** Storage order of a dense matrix: `'row'` (A(i,j) at `i*lda + j`) or `'col'` (at `i + j*lda`). */
+/**
+ * Storage order of a dense matrix: `'row'` (A(i,j) at `i*lda + j`) or `'col'` (at `i + j*lda`).
+ * @group Dense level-1/2 BLAS (OpenBLAS when built, else JavaScript)
+ */
 export type BlasLayout = 'row' | 'col';
-/** `op(A)` of `dgemv`: `'n'` is A, `'t'` is Aᵀ. */
+/**
+ * `op(A)` of `dgemv`: `'n'` is A, `'t'` is Aᵀ.
+ * @group Dense level-1/2 BLAS (OpenBLAS when built, else JavaScript)
+ */
 export type BlasTranspose = 'n' | 't';
-/** Which implementation a {@link DenseBlas} is. */
+/**
+ * Which implementation a {@link DenseBlas} is.
+ * @group Dense level-1/2 BLAS (OpenBLAS when built, else JavaScript)
+ */
 export type BlasKind = 'openblas' | 'js';
 
 /**
@@ -50,6 +59,7 @@ export type BlasKind = 'openblas' | 'js';
  * const y = new Float64Array(2);
  * blas.dgemv('row', 'n', 2, 3, 1, A, 3, Float64Array.of(1, 1, 1), 1, 0, y, 1); // y = [6, 15]
  * ```
+ * @group Dense level-1/2 BLAS (OpenBLAS when built, else JavaScript)
  */
 export interface DenseBlas {
   /** `'openblas'` (the addon) or `'js'` (the fallback). */
@@ -77,6 +87,7 @@ export interface DenseBlas {
  * The addon repeats every check that keeps memory safe and throws `TypeError` (a wrong type) or
  * `RangeError` (a bad value) with the same reason; it does not check overlap (BLAS leaves it
  * undefined). Use it through {@link openBlas}.
+ * @group Dense level-1/2 BLAS (OpenBLAS when built, else JavaScript)
  */
 export interface BlasBinding extends Omit<DenseBlas, 'kind'> {
   /** Sets OpenBLAS's thread count (`openblas_set_num_threads`); `k` an integer ≥ 1. */
@@ -201,6 +212,7 @@ function first(count: number, inc: number): number {
  * ```ts
  * jsBlas.ddot(3, Float64Array.of(1, 2, 3), 1, Float64Array.of(1, 1, 1), 1); // 6
  * ```
+ * @group Dense level-1/2 BLAS (OpenBLAS when built, else JavaScript)
  */
 export const jsBlas: DenseBlas = {
   kind: 'js',
@@ -256,6 +268,7 @@ export const jsBlas: DenseBlas = {
  * daxpy) to ~0.7 µs (dgemv), measured here (bench/blas.ts and smaller sizes: JS is faster up to
  * n ≈ 100 for ddot/daxpy and 12×12 for dgemv). The results of such calls are the fallback's bits,
  * deterministically for a given size.
+ * @group Dense level-1/2 BLAS (OpenBLAS when built, else JavaScript)
  */
 export const OPENBLAS_MIN_WORK = 256;
 
@@ -271,6 +284,7 @@ export const OPENBLAS_MIN_WORK = 256;
  * const openblas = openBlas(loadBlasBinding());
  * openblas.kind; // 'openblas'
  * ```
+ * @group Dense level-1/2 BLAS (OpenBLAS when built, else JavaScript)
  */
 export function openBlas(binding: BlasBinding, minWork: number = OPENBLAS_MIN_WORK): DenseBlas {
   return {
@@ -319,6 +333,7 @@ export function loadedBlasBindings(): readonly BlasBinding[] {
  * const binding = loadBlasBinding();
  * binding.getNumThreads(); // 1 under OPENBLAS_NUM_THREADS=1
  * ```
+ * @group Dense level-1/2 BLAS (OpenBLAS when built, else JavaScript)
  */
 export function loadBlasBinding(
   paths: readonly string[] = blasAddonPaths(),
@@ -338,7 +353,10 @@ export function loadBlasBinding(
   return binding;
 }
 
-/** The environment variables {@link selectBlas} reads. */
+/**
+ * The environment variables {@link selectBlas} reads.
+ * @group Dense level-1/2 BLAS (OpenBLAS when built, else JavaScript)
+ */
 export interface BlasEnvironment {
   readonly PA_BLAS?: string;
   readonly PA_REQUIRE_NATIVE?: string;
@@ -356,6 +374,7 @@ export interface BlasEnvironment {
  * ```ts
  * selectBlas({ PA_BLAS: 'js' }).kind; // 'js'
  * ```
+ * @group Dense level-1/2 BLAS (OpenBLAS when built, else JavaScript)
  */
 export function selectBlas(env: BlasEnvironment, loadOpenBlas: () => DenseBlas = () => openBlas(loadBlasBinding())): DenseBlas {
   const choice = env.PA_BLAS ?? '';
@@ -394,6 +413,7 @@ const chosenBlas = (): DenseBlas => (chosen ??= selectBlas(process.env));
  * blas.kind; // 'openblas' when the addon is built, else 'js'
  * const d = blas.ddot(n, x, 1, y, 1);
  * ```
+ * @group Dense level-1/2 BLAS (OpenBLAS when built, else JavaScript)
  */
 export const blas: DenseBlas = {
   get kind() {
@@ -417,6 +437,7 @@ export const blas: DenseBlas = {
  * const y = new Float64Array(2);
  * denseMatVec(Float64Array.of(1, 2, 3, 4, 5, 6), Float64Array.of(1, 0, -1), y); // y = [-2, -2]
  * ```
+ * @group Dense level-1/2 BLAS (OpenBLAS when built, else JavaScript)
  */
 export function denseMatVec(A: Float64Array, x: Float64Array, y: Float64Array, impl: DenseBlas = blas): void {
   checkVector('denseMatVec', 'A', A, 0);

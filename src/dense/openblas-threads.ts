@@ -21,6 +21,7 @@ import { loadedBlasBindings } from './blas.js';
  * pinOpenBlasToOneThread();
  * loadBlasBinding().getNumThreads(); // 1
  * ```
+ * @group Dense level-1/2 BLAS (OpenBLAS when built, else JavaScript)
  */
 export function pinOpenBlasToOneThread(): void {
   process.env.OPENBLAS_NUM_THREADS = '1';

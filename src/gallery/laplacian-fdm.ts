@@ -11,10 +11,16 @@ import { uniformPartition } from '../partitions/partitions.js';
 import type { PRange } from '../partitions/prange.js';
 import { checkGrid, StructuredGrid } from './grid.js';
 
-/** Boundary values g(x) at grid coordinates `x` (one entry per direction). */
+/**
+ * Boundary values g(x) at grid coordinates `x` (one entry per direction).
+ * @group Gallery and timing
+ */
 export type DirichletFunction = (x: number[]) => number;
 
-/** Options of the Laplacian generators. */
+/**
+ * Options of the Laplacian generators.
+ * @group Gallery and timing
+ */
 export interface LaplacianOptions {
   /**
    * Boundary values of the eliminated Dirichlet nodes. When given, the generator also returns the
@@ -24,7 +30,10 @@ export interface LaplacianOptions {
   dirichlet?: DirichletFunction;
 }
 
-/** Right-hand side contributions as per-part COO pairs, ready for `pvectorFromCoo(I, V, rows)`. */
+/**
+ * Right-hand side contributions as per-part COO pairs, ready for `pvectorFromCoo(I, V, rows)`.
+ * @group Gallery and timing
+ */
 export interface BoundaryRhs {
   /** Global row ids (may be owned by other parts; duplicates are to be summed). */
   readonly I: PData<Float64Array>;
@@ -32,7 +41,10 @@ export interface BoundaryRhs {
   readonly V: PData<Float64Array>;
 }
 
-/** A generated matrix as per-part COO triplets plus its row and column partitions. */
+/**
+ * A generated matrix as per-part COO triplets plus its row and column partitions.
+ * @group Gallery and timing
+ */
 export interface LaplacianProblem {
   /** Global row id of each triplet, per part. */
   readonly I: PData<Float64Array>;
@@ -46,7 +58,10 @@ export interface LaplacianProblem {
   readonly cols: PRange;
 }
 
-/** A generated problem with the Dirichlet right-hand side (when `opts.dirichlet` is given). */
+/**
+ * A generated problem with the Dirichlet right-hand side (when `opts.dirichlet` is given).
+ * @group Gallery and timing
+ */
 export interface LaplacianProblemWithRhs extends LaplacianProblem {
   /** Right-hand side contributions of the eliminated boundary nodes. */
   readonly b: BoundaryRhs;
@@ -115,6 +130,7 @@ export function checkGenerator(
  * // manufactured solution u = x + y: A u = b
  * const { b } = laplacianFdm(ranks, [8, 8], [1, ranks.np], { dirichlet: ([x, y]) => x + y });
  * ```
+ * @group Gallery and timing
  */
 export function laplacianFdm(
   ranks: PData<number>,

@@ -72,6 +72,7 @@ function cellStiffness(h: readonly number[]): Float64Array {
  * const A = await psparse(I, J, V, rows, cols);
  * const rhs = await pvectorFromCoo(b.I, b.V, A.rows);
  * ```
+ * @group Gallery and timing
  */
 export function laplacianFem(
   ranks: PData<number>,

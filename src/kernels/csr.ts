@@ -19,6 +19,7 @@
  *   rowPtr: Int32Array.of(0, 2, 3), colIdx: Int32Array.of(0, 1, 1), values: Float64Array.of(4, -1, 2),
  * };
  * ```
+ * @group PSparseMatrix
  */
 export interface CsrMatrix {
   /** Number of rows. */

@@ -33,12 +33,16 @@
  * @module
  */
 
-/** Which kernel implementation (SpMV, dot, axpy, ...) a run uses: the native addon or the JavaScript twins. */
+/**
+ * Which kernel implementation (SpMV, dot, axpy, ...) a run uses: the native addon or the JavaScript twins.
+ * @group Kernels (the hot loops behind PVector, PSparseMatrix and CG)
+ */
 export type KernelKind = 'native' | 'js';
 
 /**
  * The hot loops on raw typed arrays: the same interface, and the same bits, whichever
  * implementation is loaded. Stateless: one set serves every part of a process.
+ * @group Kernels (the hot loops behind PVector, PSparseMatrix and CG)
  */
 export interface KernelSet {
   /** Which implementation this is (`'native'`: the addon; `'js'`: JavaScript). */

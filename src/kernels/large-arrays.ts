@@ -21,7 +21,10 @@ import { BackendUnavailableError, InvalidArgumentError } from '../errors.js';
 import { loadPageBinding, type PageBinding } from './page-binding.js';
 import { kernelKind } from './select-kernels.js';
 
-/** Whether large arrays are placed on huge pages, and if not, why. */
+/**
+ * Whether large arrays are placed on huge pages, and if not, why.
+ * @group Kernels (the hot loops behind PVector, PSparseMatrix and CG)
+ */
 export interface HugePageStatus {
   /** Whether arrays of at least {@link HugePageStatus.pageBytes} bytes are put on huge pages. */
   readonly enabled: boolean;
@@ -37,6 +40,7 @@ export interface HugePageStatus {
  * when the array cannot fit (see {@link checkArrayFits}). A view may sit inside a somewhat larger buffer (up to one huge
  * page more, never touched and so never resident, plus at most an eighth of the array's size that
  * rounds its end up to a whole huge page), starting up to 4 KiB past a huge page boundary.
+ * @group Kernels (the hot loops behind PVector, PSparseMatrix and CG)
  */
 export interface LargeArrays {
   /** Where the arrays go. Turns to disabled for good if the kernel refuses the advice. */
@@ -290,5 +294,6 @@ export function selectLargeArrays(
  * ```ts
  * const values = largeArrays.float64(nnz); // zero-filled, on huge pages where available
  * ```
+ * @group Kernels (the hot loops behind PVector, PSparseMatrix and CG)
  */
 export const largeArrays: LargeArrays = selectLargeArrays(process.env, kernelKind);

@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { isMainThread } from 'node:worker_threads';
 import type { KernelKind } from './kernel-set.js';
 import { BackendUnavailableError, InvalidArgumentError } from '../errors.js';
 import { jsKernels } from './js-kernels.js';
@@ -26,7 +27,9 @@ export interface KernelsEnvironment {
 
 /**
  * The kernel set that `env` asks for. `loadNative` builds the native set (by default from the
- * built addon) and throws {@link BackendUnavailableError} when it cannot.
+ * built addon) and throws {@link BackendUnavailableError} when it cannot. `onFallback` is called
+ * with the loader's reasons when the JavaScript kernels are used because the addon did not load
+ * (not when they were asked for).
  *
  * @throws InvalidArgumentError when `PA_KERNELS` is not `'js'`, `'native'` or empty;
  * BackendUnavailableError when the addon cannot be loaded and `PA_KERNELS=native` or `PA_REQUIRE_NATIVE` is set:
@@ -41,6 +44,7 @@ export interface KernelsEnvironment {
 export function selectKernels(
   env: KernelsEnvironment,
   loadNative: () => KernelSet = () => nativeKernelSet(loadKernelsBinding()),
+  onFallback: (reasons: readonly string[]) => void = () => {},
 ): KernelSet {
   const choice = env.PA_KERNELS ?? '';
   if (choice === 'js') return jsKernels;
@@ -64,8 +68,41 @@ export function selectKernels(
         error.fixes,
       );
     }
+    onFallback(error.reasons);
     return jsKernels;
   }
+}
+
+/** The environment variables {@link fallbackNotice} reads. */
+export interface NoticeEnvironment {
+  readonly PA_QUIET?: string;
+  /** The rank Open MPI gives a process it launched. */
+  readonly OMPI_COMM_WORLD_RANK?: string;
+  /** The rank MPICH (and Slurm's PMI) give a process they launched. */
+  readonly PMI_RANK?: string;
+}
+
+/**
+ * The line a process prints on stderr when {@link selectKernels} fell back to the JavaScript
+ * kernels without being asked to (`reasons` are the loader's), or `undefined` when it stays
+ * silent: with `PA_QUIET=1`, in a worker thread (the main thread of a Threads run speaks for its
+ * workers), and on an MPI rank other than 0 (the ranks of a job share one installation).
+ * `PA_KERNELS=js` never reaches it: that choice is explicit.
+ *
+ * @example
+ * ```ts
+ * fallbackNotice({}, ['pa_kernels.node: not built (no such file)'], true);
+ * // 'partitioned-arrays: native kernels unavailable (pa_kernels.node: not built (no such file)); ...'
+ * ```
+ */
+export function fallbackNotice(env: NoticeEnvironment, reasons: readonly string[], mainThread: boolean): string | undefined {
+  if (env.PA_QUIET === '1' || env.PA_QUIET === 'true' || !mainThread) return undefined;
+  const rank = env.OMPI_COMM_WORLD_RANK ?? env.PMI_RANK;
+  if (rank !== undefined && rank !== '0') return undefined;
+  return (
+    `partitioned-arrays: native kernels unavailable (${reasons.join('; ')}); using JavaScript kernels (3-5x slower). ` +
+    'Run `npx partitioned-arrays doctor`. (PA_KERNELS=js or PA_QUIET=1 silences this.)\n'
+  );
 }
 
 /**
@@ -76,8 +113,15 @@ export function selectKernels(
  * ```ts
  * kernels.axpy(n, alpha, xOwn, yOwn);
  * ```
+ * @group Kernels (the hot loops behind PVector, PSparseMatrix and CG)
  */
-export const kernels: KernelSet = selectKernels(process.env);
+export const kernels: KernelSet = selectKernels(process.env, undefined, (reasons) => {
+  const notice = fallbackNotice(process.env, reasons, isMainThread);
+  if (notice !== undefined) process.stderr.write(notice);
+});
 
-/** Which implementation {@link kernels} is: `'native'` or `'js'`. */
+/**
+ * Which implementation {@link kernels} is: `'native'` or `'js'`.
+ * @group Kernels (the hot loops behind PVector, PSparseMatrix and CG)
+ */
 export const kernelKind: KernelKind = kernels.kind;

@@ -78,6 +78,7 @@ function entryOf(name: string): (k: number) => string {
  * const rows = uniformPartition(ranks, 10);          // 4 parts: [0,1] [2,3] [4,5,6] [7,8,9]
  * findOwner(rows, ranks.map(() => [9, -1, 2]));       // every part: Int32Array [3, -1, 1]
  * ```
+ * @group Index partitions
  */
 export function findOwner(rows: PRange, gids: PData<ArrayLike<number>>): PData<Int32Array> {
   expectInstance(rows, PRange, 'findOwner: rows');
@@ -282,6 +283,7 @@ function findOwnerByDirectory(rows: PRange, gids: PData<ArrayLike<number>>): PDa
  * const withGhosts = unionGhost(rows, gids, findOwner(rows, gids));
  * // part 1: ghosts [0, 7] owned by [0, 3]
  * ```
+ * @group Index partitions
  */
 export function unionGhost(
   rows: PRange,

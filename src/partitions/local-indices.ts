@@ -28,6 +28,7 @@ export function isNumberList(value: unknown): value is ArrayLike<number> {
  * const ids = rows.partition.localItems[0];
  * ids.globalToLocal(ids.ghostToGlobal[0]) === ids.nOwn; // true
  * ```
+ * @group Index partitions
  */
 export class LocalIndices {
   /** The part these indices belong to. */

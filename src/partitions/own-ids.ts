@@ -6,7 +6,10 @@
  * @module
  */
 
-/** A part's own global ids, in local order (own local id `i` is global id `at(i)`). */
+/**
+ * A part's own global ids, in local order (own local id `i` is global id `at(i)`).
+ * @group Index partitions
+ */
 export interface OwnIds {
   /** Number of own ids. */
   readonly count: number;
@@ -16,7 +19,10 @@ export interface OwnIds {
   indexOf(gid: number): number;
 }
 
-/** Own ids `first, first+1, ..., first+count-1`. */
+/**
+ * Own ids `first, first+1, ..., first+count-1`.
+ * @group Index partitions
+ */
 export class OwnRange implements OwnIds {
   constructor(
     readonly first: number,
@@ -36,6 +42,7 @@ export class OwnRange implements OwnIds {
 /**
  * Own ids forming the box `lo[d] <= c[d] < hi[d]` of a column-major grid of size `dims` (direction
  * 0 fastest). Local order is the box's own column-major order, which is ascending global id.
+ * @group Index partitions
  */
 export class OwnBox implements OwnIds {
   readonly count: number;
@@ -85,7 +92,10 @@ export class OwnBox implements OwnIds {
   }
 }
 
-/** Own ids given explicitly, in the caller's order. */
+/**
+ * Own ids given explicitly, in the caller's order.
+ * @group Index partitions
+ */
 export class OwnList implements OwnIds {
   private readonly lookup = new Map<number, number>();
 

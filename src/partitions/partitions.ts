@@ -37,6 +37,7 @@ export { uniformPartition, type UniformPartitionOptions } from './uniform-partit
  * rows.n;              // 10; part 2 owns 3..7
  * rows.ownerOf?.(8);   // 3
  * ```
+ * @group Index partitions
  */
 export function variablePartition(ranks: PData<number>, nOwn: PData<number>, n?: number): PRange {
   expectInstance(ranks, PData, 'variablePartition: ranks');
@@ -94,6 +95,7 @@ function lastStartAtOrBelow(starts: Float64Array, gid: number): number {
  * const rows = partitionFromOwners(ranks, [1, 0, 1, 1, 0]); // on 2 parts
  * // part 0 owns [1, 4], part 1 owns [0, 2, 3]
  * ```
+ * @group Index partitions
  */
 export function partitionFromOwners(ranks: PData<number>, owners: ArrayLike<number>): PRange {
   expectInstance(ranks, PData, 'partitionFromOwners: ranks');

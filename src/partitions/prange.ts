@@ -10,7 +10,10 @@ import { InvalidArgumentError, PartitionMismatchError } from '../errors.js';
 import { LocalIndices } from './local-indices.js';
 import { PData } from '../pdata/pdata.js';
 
-/** Global id → owning part, computed without communication (block partitions, owner arrays). */
+/**
+ * Global id → owning part, computed without communication (block partitions, owner arrays).
+ * @group Index partitions
+ */
 export type OwnerFunction = (gid: number) => number;
 
 /**
@@ -30,6 +33,7 @@ export type OwnerFunction = (gid: number) => number;
  * rows.n;                                  // 10
  * rows.partition.map((ids) => ids.nOwn);   // [2, 2, 3, 3] on 4 parts
  * ```
+ * @group Index partitions
  */
 export class PRange {
   /** Size of the global range. */

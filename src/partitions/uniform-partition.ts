@@ -12,7 +12,10 @@ import { OwnBox, OwnRange } from './own-ids.js';
 import { PData } from '../pdata/pdata.js';
 import { type OwnerFunction, PRange } from './prange.js';
 
-/** Options of the N-D {@link uniformPartition}. */
+/**
+ * Options of the N-D {@link uniformPartition}.
+ * @group Index partitions
+ */
 export interface UniformPartitionOptions {
   /**
    * Ghost layers around each block: `true` = 1, a number = that thickness, `false`/0 = none; one
@@ -286,6 +289,7 @@ function gridPartition(ranks: PData<number>, grid: Grid): PRange {
  * uniformPartition(ranks, [2, 2], [4, 4], { ghost: true });
  * // part 0 owns [0,1,4,5]; ghosts [2,6,8,9,10] owned by [1,1,2,2,3]
  * ```
+ * @group Index partitions
  */
 export function uniformPartition(ranks: PData<number>, n: number): PRange;
 export function uniformPartition(

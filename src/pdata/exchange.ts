@@ -12,6 +12,7 @@ import { gather, scatter } from './primitives.js';
 /**
  * Who sends to whom: on each part, `snd` lists the parts it sends to and `rcv` the parts it
  * receives from (ascending when discovered). The graph is consistent: `q ∈ snd_p ⇔ p ∈ rcv_q`.
+ * @group PData: one item per part, and the collectives
  */
 export class ExchangeGraph {
   /** Per part, the ids of the parts it sends to. */
@@ -69,6 +70,7 @@ function toPartList(ids: ArrayLike<number>, np: number, partId: number, what: st
  * ```ts
  * const graph = exchangeGraph(ranks.map((p) => [(p + 1) % np]));   // a ring
  * ```
+ * @group PData: one item per part, and the collectives
  */
 export function exchangeGraph(
   snd: PData<ArrayLike<number>>,
@@ -108,6 +110,7 @@ export function exchangeGraph(
  * ```ts
  * const received = exchange(ranks.map(() => [1, 2]), graph).wait();
  * ```
+ * @group PData: one item per part, and the collectives
  */
 export function exchange<T>(send: PData<readonly T[]>, graph: ExchangeGraph): Pending<PData<T[]>> {
   expectInstance(send, PData, 'exchange: send');

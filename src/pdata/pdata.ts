@@ -26,6 +26,7 @@ import { InvalidArgumentError, PartFailedError, PartitionMismatchError, Partitio
  *   console.log(squares.localItems); // [0, 1, 4, 9] on Sequential; [p*p] on threads/MPI
  * });
  * ```
+ * @group PData: one item per part, and the collectives
  */
 export class PData<T> {
   /** The backend this PData's parts live on. */
@@ -119,6 +120,7 @@ type Items<A extends readonly PData<unknown>[]> = { [K in keyof A]: A[K] extends
  * ```ts
  * const sums = pmap((x, y) => x + y, a, b);
  * ```
+ * @group PData: one item per part, and the collectives
  */
 export function pmap<A extends readonly PData<unknown>[], U>(
   f: (...args: [...Items<A>, number]) => U,

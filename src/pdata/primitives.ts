@@ -10,7 +10,10 @@ import { checkOptions, describeValue, expectFunction, expectInstance } from '../
 import { InvalidArgumentError } from '../errors.js';
 import { PData } from './pdata.js';
 
-/** The part that receives (or, for `'all'`, the parts that receive) a collective's result. */
+/**
+ * The part that receives (or, for `'all'`, the parts that receive) a collective's result.
+ * @group PData: one item per part, and the collectives
+ */
 export type Destination = number | 'all';
 
 function checkDestination(np: number, destination: unknown, what: string): void {
@@ -43,6 +46,7 @@ function requiredInit<T>(opts: { init?: T }, what: string): T {
  * otherwise). Useful for values that are the same on every part, such as reduction results.
  * @throws InvalidArgumentError when `a` is not a PData.
  * @example `const total = getAny(reduction(add, counts, { destination: 'all', init: 0 }));`
+ * @group PData: one item per part, and the collectives
  */
 export function getAny<T>(a: PData<T>): T {
   expectInstance(a, PData, 'getAny: a');
@@ -59,6 +63,7 @@ export function getAny<T>(a: PData<T>): T {
  * ```ts
  * mapMain(gather(pieces), (all) => all.flat()); // part 0: every piece; others: undefined
  * ```
+ * @group PData: one item per part, and the collectives
  */
 export function mapMain<T, U>(
   a: PData<T>,
@@ -84,6 +89,7 @@ export function mapMain<T, U>(
  * ```ts
  * gather(ranks.map((p) => 10 * (p + 1)), { destination: 1 }); // part 1: [10, 20, 30, 40]; others: []
  * ```
+ * @group PData: one item per part, and the collectives
  */
 export function gather<T>(a: PData<T>, opts?: { destination?: Destination }): PData<T[]> {
   expectInstance(a, PData, 'gather: a');
@@ -98,6 +104,7 @@ export function gather<T>(a: PData<T>, opts?: { destination?: Destination }): PD
  * have an unknown key; (with the source's part id) when the source item is not an array of `np`
  * items.
  * @example `scatter(mapMain(ranks, () => [10, 20, 30]), { source: 0 }); // parts get 10, 20, 30`
+ * @group PData: one item per part, and the collectives
  */
 export function scatter<T>(a: PData<readonly T[]>, opts?: { source?: number }): PData<T> {
   expectInstance(a, PData, 'scatter: a');
@@ -111,6 +118,7 @@ export function scatter<T>(a: PData<readonly T[]>, opts?: { source?: number }): 
  * @throws InvalidArgumentError when `a` is not a PData, `source` is not a part id, the options have
  * an unknown key or the item cannot be copied.
  * @example `multicast(ranks.map((p) => \`hello from ${p}\`), { source: 1 }); // every part: 'hello from 1'`
+ * @group PData: one item per part, and the collectives
  */
 export function multicast<T>(a: PData<T>, opts?: { source?: number }): PData<T> {
   expectInstance(a, PData, 'multicast: a');
@@ -137,6 +145,7 @@ export function multicast<T>(a: PData<T>, opts?: { source?: number }): PData<T> 
  * ```ts
  * const total = reduction((x, y) => x + y, counts, { destination: 'all', init: 0 });
  * ```
+ * @group PData: one item per part, and the collectives
  */
 export function reduction<T>(
   op: (acc: T, item: T) => T,
@@ -174,6 +183,7 @@ export function reduction<T>(
  * scan(add, a, { type: 'inclusive', init: 0 }); // [3, 9, 9, 12]
  * scan(add, a, { type: 'exclusive', init: 1 }); // [1, 4, 10, 10]
  * ```
+ * @group PData: one item per part, and the collectives
  */
 export function scan<T>(
   op: (acc: T, item: T) => T,

@@ -9,7 +9,10 @@ import { largeArrays } from '../kernels/large-arrays.js';
 import { PData } from './pdata.js';
 import { gather, getAny, multicast } from './primitives.js';
 
-/** Statistics of one section over the parts, in seconds. */
+/**
+ * Statistics of one section over the parts, in seconds.
+ * @group Gallery and timing
+ */
 export interface SectionStatistics {
   readonly min: number;
   readonly max: number;
@@ -63,6 +66,7 @@ function sectionStatistics(records: readonly (readonly [string, number][])[]): R
  * timer.toc('solve');
  * console.log(timer.report());   // section | max | min | avg, slowest first
  * ```
+ * @group Gallery and timing
  */
 export class PTimer {
   private readonly ranks: PData<number>;

@@ -13,7 +13,10 @@ import { MpiBackend } from '../backends/mpi/mpi-backend.js';
 import { collectiveTimeoutMs } from '../backends/collectives.js';
 import { pinOpenBlasToOneThread } from '../dense/openblas-threads.js';
 
-/** Options of {@link withMpi}. */
+/**
+ * Options of {@link withMpi}.
+ * @group Running a program on a backend
+ */
 export interface WithMpiOptions {
   /** Number of parts the program expects; checked against the launcher and MPI (default: any). */
   np?: number;
@@ -108,6 +111,7 @@ function report(rank: number, error: unknown): void {
  *   console.log(norm(pfill(1, rows))); // 10 on every rank
  * });
  * ```
+ * @group Running a program on a backend
  */
 export async function withMpi<R>(
   main: (ranks: PData<number>) => R,

@@ -25,6 +25,7 @@ import { PData } from '../pdata/pdata.js';
  *   return norm(pfill(1, rows));
  * }); // 10
  * ```
+ * @group Running a program on a backend
  */
 export async function withSequential<R>(np: number, main: (ranks: PData<number>) => R): Promise<Awaited<R>> {
   expectFunction(main, 'withSequential: main');

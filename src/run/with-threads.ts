@@ -23,10 +23,14 @@ import { Supervisor, type RunConfig } from '../backends/threads/supervisor.js';
  * np(np-1)/2 message channels (about 5 KB and 80 µs each: 33 thousand channels, 185 MB and 2.7 s
  * at 256 parts, 4 times as much at 512). More parts than that is a mistake, or a job for
  * `withMpi`.
+ * @group Running a program on a backend
  */
 export const MAX_THREADS_PARTS = 256;
 
-/** Options of {@link withThreads}. */
+/**
+ * Options of {@link withThreads}.
+ * @group Running a program on a backend
+ */
 export interface ThreadsOptions {
   /** The driver module's export to run. Default: its default export. */
   exportName?: string;
@@ -176,6 +180,7 @@ function resolveConfig(np: unknown, driverModule: unknown, options: ThreadsOptio
  * // driver.js: export default (ranks) => getAny(reduction((a, b) => a + b, ranks, { init: 0, destination: 'all' }));
  * const sums = await withThreads(4, './dist/driver.js'); // [6, 6, 6, 6]
  * ```
+ * @group Running a program on a backend
  */
 export async function withThreads<R = unknown>(
   np: number,

@@ -19,6 +19,7 @@ import { jacobi, type Preconditioner } from './preconditioners.js';
  * - `'diverged-breakdown'`: pᵀAp ≤ 0 or rᵀz ≤ 0 (A or the preconditioner is not positive
  *   definite), or one of them is not finite.
  * - `'diverged-nan'`: a residual norm is NaN or infinite.
+ * @group Solvers
  */
 export type CgReason =
   | 'converged-rtol'
@@ -27,7 +28,10 @@ export type CgReason =
   | 'diverged-breakdown'
   | 'diverged-nan';
 
-/** What {@link CgOptions.onIteration} receives: the iteration number and ‖r‖₂ after it. */
+/**
+ * What {@link CgOptions.onIteration} receives: the iteration number and ‖r‖₂ after it.
+ * @group Solvers
+ */
 export interface CgIterationInfo {
   /** 0 for the initial residual, then k after the k-th update of x. */
   readonly iteration: number;
@@ -35,7 +39,10 @@ export interface CgIterationInfo {
   readonly residual: number;
 }
 
-/** Options of {@link CgSolver}: what is fixed when the solver is set up for a matrix. */
+/**
+ * Options of {@link CgSolver}: what is fixed when the solver is set up for a matrix.
+ * @group Solvers
+ */
 export interface CgSolverOptions {
   /** Relative tolerance on ‖r‖₂/‖r₀‖₂; finite, ≥ 0. Default 1e-8. */
   rtol?: number;
@@ -61,13 +68,19 @@ export interface CgSolverOptions {
   compactIndices?: boolean;
 }
 
-/** Options of {@link cg}: the {@link CgSolverOptions} and an initial guess. */
+/**
+ * Options of {@link cg}: the {@link CgSolverOptions} and an initial guess.
+ * @group Solvers
+ */
 export interface CgOptions extends CgSolverOptions {
   /** Initial guess with the own ids of `A.rows` (own values are read; not modified). Default: 0. */
   x0?: PVector;
 }
 
-/** The outcome of {@link cg} and {@link CgSolver.solve}. */
+/**
+ * The outcome of {@link cg} and {@link CgSolver.solve}.
+ * @group Solvers
+ */
 export interface CgResult {
   /**
    * The last iterate, on `A.cols` (own values are the solution; ghost values are consistent), so

@@ -28,7 +28,10 @@ import {
 import { JacobiPreconditioner } from './preconditioners.js';
 import { SpmvDotPlan } from './spmv-dot-plan.js';
 
-/** The vectors {@link CgSolver.solve} may be given. */
+/**
+ * The vectors {@link CgSolver.solve} may be given.
+ * @group Solvers
+ */
 export interface CgSolveVectors {
   /** Initial guess with the own ids of `A.rows` (own values are read; not modified). Default: 0. */
   readonly x0?: PVector;
@@ -69,6 +72,7 @@ export interface CgSolveVectors {
  *   // ... use x before the next solve overwrites it
  * }
  * ```
+ * @group Solvers
  */
 export class CgSolver {
   /** The matrix the solver was set up for. */
@@ -281,6 +285,7 @@ export class CgSolver {
  * const A = await psparse(I, J, V, rows, rows);
  * const { x, iterations, reason } = cg(A, pfill(1, A.rows), { preconditioner: 'jacobi', rtol: 1e-8 });
  * ```
+ * @group Solvers
  */
 export function cg(A: PSparseMatrix, b: PVector, opts?: CgOptions): CgResult {
   expectInstance(A, PSparseMatrix, 'cg: A');

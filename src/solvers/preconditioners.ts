@@ -32,6 +32,7 @@ import { PVector } from '../vectors/pvector.js';
  * };
  * cg(A, b, { preconditioner: scaled });
  * ```
+ * @group Solvers
  */
 export interface Preconditioner {
   /** z ← M⁻¹ r on own values (no allocation). */
@@ -96,6 +97,7 @@ export class JacobiPreconditioner implements Preconditioner {
  * const A = await psparse(I, J, V, rows, rows);
  * const result = cg(A, b, { preconditioner: jacobi(A) }); // same as preconditioner: 'jacobi'
  * ```
+ * @group Solvers
  */
 export function jacobi(A: PSparseMatrix): Preconditioner {
   expectInstance(A, PSparseMatrix, 'jacobi: A');

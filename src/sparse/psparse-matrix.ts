@@ -32,6 +32,7 @@ const MAX_INT32 = 0x7fffffff;
  * const A = await psparse(I, J, V, rows, rows);
  * const y = mul(A, pfill(1, A.cols));   // row sums
  * ```
+ * @group PSparseMatrix
  */
 export class PSparseMatrix {
   /** Row range: part p stores the rows it owns. */
@@ -162,6 +163,7 @@ function checkBlock(block: CsrMatrix, nRows: number, nCols: number, name: string
  * const y = pzeros(A.rows);
  * spmv(y, A, x);
  * ```
+ * @group PSparseMatrix
  */
 export function spmv(y: PVector, A: PSparseMatrix, x: PVector): void {
   expectInstance(y, PVector, 'spmv: y');
@@ -200,6 +202,7 @@ export function spmv(y: PVector, A: PSparseMatrix, x: PVector): void {
  * ```ts
  * const rowSums = mul(A, pfill(1, A.cols));
  * ```
+ * @group PSparseMatrix
  */
 export function mul(A: PSparseMatrix, x: PVector): PVector {
   expectInstance(A, PSparseMatrix, 'mul: A');
@@ -220,6 +223,7 @@ export function mul(A: PSparseMatrix, x: PVector): PVector {
  * ```ts
  * const { rowPtr, colIdx, values } = centralize(A);
  * ```
+ * @group PSparseMatrix
  */
 export function centralize(A: PSparseMatrix): CsrMatrix {
   expectInstance(A, PSparseMatrix, 'centralize: A');

@@ -37,7 +37,10 @@ import { PSparseMatrix } from './psparse-matrix.js';
 
 const MAX_INT32 = 0x7fffffff;
 
-/** Options of {@link psparse}. */
+/**
+ * Options of {@link psparse}.
+ * @group PSparseMatrix
+ */
 export interface PSparseOptions {
   /**
    * Every triplet (with non-negative ids) is emitted by the part that owns its row, so nothing is
@@ -86,6 +89,7 @@ export interface PSparseOptions {
  *   ranks.map((p) => (p === 0 ? [1, 1] : [2])),
  *   rows, rows);
  * ```
+ * @group PSparseMatrix
  */
 export function psparse(
   I: PData<ArrayLike<number>>,
@@ -187,6 +191,7 @@ export function psparse(
  * ```ts
  * await psparseRefill(A, ranks.map(() => newValues));
  * ```
+ * @group PSparseMatrix
  */
 export function psparseRefill(A: PSparseMatrix, V: PData<ArrayLike<number>>): Pending<void> {
   expectInstance(A, PSparseMatrix, 'psparseRefill: A');

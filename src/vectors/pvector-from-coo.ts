@@ -32,6 +32,7 @@ function isArrayOrTypedArray(value: unknown): value is ArrayLike<number> {
  * // every part adds 1 to entry 0: entry 0 ends up equal to np
  * const v = await pvectorFromCoo(ranks.map(() => [0]), ranks.map(() => [1]), rows);
  * ```
+ * @group PVector
  */
 export function pvectorFromCoo(
   I: PData<ArrayLike<number>>,

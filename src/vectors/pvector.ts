@@ -75,6 +75,7 @@ function ghostsInOwnerOrder(ghostToOwner: Int32Array): boolean {
  * await consistent(v);                 // ghosts now hold their owners' values
  * v.ownValues().localItems[0];         // part 0's own values (Sequential)
  * ```
+ * @group PVector
  */
 export class PVector {
   /** The index range (own and ghost layout) of this vector. */
@@ -256,6 +257,7 @@ export class PVector {
  * A new vector on `rows` with every local value (own and ghost) equal to 0.
  * @throws InvalidArgumentError when `rows` is not a PRange.
  * @example `const x = pzeros(A.cols);`
+ * @group PVector
  */
 export function pzeros(rows: PRange): PVector {
   expectInstance(rows, PRange, 'pzeros: rows');
@@ -266,6 +268,7 @@ export function pzeros(rows: PRange): PVector {
  * A new vector on `rows` with every local value (own and ghost) equal to `value`.
  * @throws InvalidArgumentError when `value` is not a number or `rows` is not a PRange.
  * @example `const b = pfill(1, rows);`
+ * @group PVector
  */
 export function pfill(value: number, rows: PRange): PVector {
   if (typeof value !== 'number') throw new InvalidArgumentError(`pfill: value must be a number, got ${describeValue(value)}`);
@@ -282,6 +285,7 @@ export function pfill(value: number, rows: PRange): PVector {
  * ```ts
  * const x = pvector(rows, (ids) => Array.from(ids.localToGlobal, (g) => g * g));
  * ```
+ * @group PVector
  */
 export function pvector(rows: PRange, f: (indices: LocalIndices) => ArrayLike<number>): PVector {
   expectInstance(rows, PRange, 'pvector: rows');
@@ -319,6 +323,7 @@ function ghostUpdate(v: PVector, direction: Direction): Pending<PVector> {
  * @throws InvalidArgumentError when `v` is not a PVector (for a Pending: call .wait() first) or a
  * ghost update of `v` is already in progress.
  * @example `await consistent(x);`
+ * @group PVector
  */
 export function consistent(v: PVector): Pending<PVector> {
   return ghostUpdate(v, 'toGhosts');
@@ -331,6 +336,7 @@ export function consistent(v: PVector): Pending<PVector> {
  * @throws InvalidArgumentError when `v` is not a PVector (for a Pending: call .wait() first) or a
  * ghost update of `v` is already in progress.
  * @example `assemble(v).wait();`
+ * @group PVector
  */
 export function assemble(v: PVector): Pending<PVector> {
   return ghostUpdate(v, 'toOwners');

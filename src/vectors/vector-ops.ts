@@ -81,6 +81,7 @@ function checkScalar(what: string, value: unknown): void {
  * @throws InvalidArgumentError when `a` or `b` is not a PVector (for a Pending: call .wait()
  * first); PartitionMismatchError when they do not have the same own ids.
  * @example `const ab = dot(a, b);`
+ * @group PVector
  */
 export function dot(a: PVector, b: PVector): number {
   expectInstance(a, PVector, 'dot: a');
@@ -106,6 +107,7 @@ export function ownDot(a: PVector, b: PVector): number {
  * The Euclidean norm ‖a‖₂ over own values; the same number on every part (collective).
  * @throws InvalidArgumentError when `a` is not a PVector.
  * @example `const r0 = norm(r);`
+ * @group PVector
  */
 export function norm(a: PVector): number {
   expectInstance(a, PVector, 'norm: a');
@@ -116,6 +118,7 @@ export function norm(a: PVector): number {
  * The sum of all own values; the same number on every part (collective).
  * @throws InvalidArgumentError when `a` is not a PVector.
  * @example `const total = sum(pfill(1, rows)); // rows.n`
+ * @group PVector
  */
 export function sum(a: PVector): number {
   expectInstance(a, PVector, 'sum: a');
@@ -131,6 +134,7 @@ export function sum(a: PVector): number {
  * @throws InvalidArgumentError when `alpha` is not a number or `x`, `y` are not PVectors;
  * PartitionMismatchError when `x` and `y` do not have the same own ids.
  * @example `axpy(-1, q, r); // r ← r − q`
+ * @group PVector
  */
 export function axpy(alpha: number, x: PVector, y: PVector): void {
   checkScalar('axpy: alpha', alpha);
@@ -146,6 +150,7 @@ export function axpy(alpha: number, x: PVector, y: PVector): void {
  * x ← αx on own values.
  * @throws InvalidArgumentError when `alpha` is not a number or `x` is not a PVector.
  * @example `scale(0.5, x);`
+ * @group PVector
  */
 export function scale(alpha: number, x: PVector): void {
   checkScalar('scale: alpha', alpha);
@@ -158,6 +163,7 @@ export function scale(alpha: number, x: PVector): void {
  * @throws InvalidArgumentError when `dst` or `src` is not a PVector; PartitionMismatchError when
  * they do not have the same own ids.
  * @example `copyInto(r, b);`
+ * @group PVector
  */
 export function copyInto(dst: PVector, src: PVector): void {
   expectInstance(dst, PVector, 'copyInto: dst');

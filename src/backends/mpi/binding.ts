@@ -54,13 +54,22 @@ export interface MpiTimeoutReport {
   readonly states: Int32Array;
 }
 
-/** Element types the addon moves: bytes, 32-bit integers, 64-bit floats. */
+/**
+ * Element types the addon moves: bytes, 32-bit integers, 64-bit floats.
+ * @group Running a program on a backend
+ */
 export type MpiBuffer = Uint8Array | Int32Array | Float64Array;
 
-/** Thread support requested from (and reported by) `MPI_Init_thread`. */
+/**
+ * Thread support requested from (and reported by) `MPI_Init_thread`.
+ * @group Running a program on a backend
+ */
 export type MpiThreadLevel = 'single' | 'funneled' | 'serialized' | 'multiple';
 
-/** What `init` reports: this process's rank, the number of ranks, the granted thread level. */
+/**
+ * What `init` reports: this process's rank, the number of ranks, the granted thread level.
+ * @group Running a program on a backend
+ */
 export interface MpiInitInfo {
   readonly rank: number;
   readonly size: number;
@@ -71,6 +80,7 @@ export interface MpiInitInfo {
  * A reusable neighbour exchange (see {@link MpiBinding.createExchange}): `start()` posts every
  * receive, then every send; `wait()` completes them all. While a transfer is in flight the
  * exchange keeps its buffers alive.
+ * @group Running a program on a backend
  */
 export interface MpiExchange {
   /**
@@ -89,7 +99,10 @@ export interface MpiExchange {
   readonly active: boolean;
 }
 
-/** The functions exported by the addon. */
+/**
+ * The functions exported by the addon.
+ * @group Running a program on a backend
+ */
 export interface MpiBinding {
   /**
    * Makes the addon throw these classes, and the error `timeoutError` returns for a wait whose

@@ -40,6 +40,7 @@ export function mpiAddonPaths(): string[] {
  * const binding = loadMpiBinding();
  * const { rank, size } = binding.init('funneled');
  * ```
+ * @group Running a program on a backend
  */
 export function loadMpiBinding(
   paths: readonly string[] = mpiAddonPaths(),

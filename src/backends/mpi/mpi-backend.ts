@@ -129,6 +129,7 @@ export interface MpiBackendOptions {
  * const backend = new MpiBackend(binding, { collectiveTimeoutMs: 5000 });
  * const ranks = new PData(backend, [...backend.localParts]);
  * ```
+ * @group Running a program on a backend
  */
 export class MpiBackend implements Backend {
   readonly kind = 'mpi' as const;

@@ -30,6 +30,7 @@ import { largeArrays } from '../../kernels/large-arrays.js';
  * Every collective first checks that it is not called inside per-part code, then its arguments
  * with the seam checks every backend shares (same errors, word for word), before communicating.
  * Created by the worker bootstrap of {@link withThreads}; exported for tests and advanced use.
+ * @group Running a program on a backend
  */
 export class ThreadsBackend implements Backend {
   readonly kind = 'threads' as const;
