@@ -381,7 +381,7 @@ describe('loadBlasBinding and selectBlas', () => {
     expect(selectBlas({ PA_BLAS: 'openblas' }, () => fake)).toBe(fake);
     const unavailable = (): DenseBlas => openBlas(loadBlasBinding(['/x/pa_blas.node']));
     expect(selectBlas({ PA_REQUIRE_NATIVE: '0' }, unavailable)).toBe(jsBlas);
-    const downstreamCi = { CI: 'true' };
+    const downstreamCi = { CI: 'true', PA_BLAS: '' };
     expect(selectBlas(downstreamCi, unavailable)).toBe(jsBlas);
     const reasonsAndFixes =
       ':\n  - /x/pa_blas.node: not built (no such file)\nTo fix this:\n  1. install OpenBLAS: apt-get install -y libopenblas-dev\n' +

@@ -226,7 +226,7 @@ describe('selectKernels', () => {
     expect(selectKernels({}, unavailable).kind).toBe('js');
     expect(selectKernels({ PA_REQUIRE_NATIVE: '0', PA_KERNELS: '' }, unavailable).kind).toBe('js');
     // A downstream project's CI has CI=true and maybe no compiler: importing the library must work.
-    const downstreamCi = { CI: 'true' };
+    const downstreamCi = { CI: 'true', PA_KERNELS: '' };
     expect(selectKernels(downstreamCi, unavailable).kind).toBe('js');
   });
 
