@@ -26,8 +26,11 @@ export type ErrorCode =
  * @group Errors
  */
 export interface ErrorOrigin {
+  /** The part (0-based) whose code or data failed. */
   partId?: number;
+  /** The MPI rank of the process that threw (SPMD backends). */
   rank?: number;
+  /** The underlying error, kept as the standard `Error.cause`. */
   cause?: unknown;
 }
 
@@ -241,15 +244,26 @@ export class BackendUnavailableError extends PartitionedArraysError {
  * @group Errors
  */
 export const ERROR_CLASSES = Object.freeze({
+  /** The class {@link PartitionedArraysError}. */
   PartitionedArraysError,
+  /** The class {@link InvalidArgumentError}. */
   InvalidArgumentError,
+  /** The class {@link DimensionMismatchError}. */
   DimensionMismatchError,
+  /** The class {@link PartitionMismatchError}. */
   PartitionMismatchError,
+  /** The class {@link IndexOutOfRangeError}. */
   IndexOutOfRangeError,
+  /** The class {@link NonFiniteValueError}. */
   NonFiniteValueError,
+  /** The class {@link PartFailedError}. */
   PartFailedError,
+  /** The class {@link WorkerError}. */
   WorkerError,
+  /** The class {@link CollectiveTimeoutError}. */
   CollectiveTimeoutError,
+  /** The class {@link MpiError}. */
   MpiError,
+  /** The class {@link BackendUnavailableError}. */
   BackendUnavailableError,
 });

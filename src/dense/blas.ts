@@ -327,7 +327,8 @@ export function loadedBlasBindings(): readonly BlasBinding[] {
  *
  * @throws BackendUnavailableError `"OpenBLAS is unavailable"`, listing per path why it could not
  * be used (not built; failed to load, with the loader's first line, e.g. a missing
- * `libopenblas.so.0`; not the BLAS addon), followed by {@link BLAS_FIXES}.
+ * `libopenblas.so.0`; not the BLAS addon), followed by the fixes to try, in order
+ * (install OpenBLAS, build the addon, or choose the JavaScript BLAS with `PA_BLAS=js`).
  * @example
  * ```ts
  * const binding = loadBlasBinding();
@@ -358,7 +359,9 @@ export function loadBlasBinding(
  * @group Dense level-1/2 BLAS (OpenBLAS when built, else JavaScript)
  */
 export interface BlasEnvironment {
+  /** `'js'` or `'openblas'` to choose the BLAS; empty or unset: OpenBLAS when it loads, else JavaScript. */
   readonly PA_BLAS?: string;
+  /** `1` or `true`: a missing OpenBLAS is an error instead of a fallback to JavaScript (this repository's CI sets it). */
   readonly PA_REQUIRE_NATIVE?: string;
 }
 

@@ -37,7 +37,8 @@ export interface HugePageStatus {
 /**
  * Allocates the library's large typed arrays: zero-filled, of exactly `length` elements, owned by
  * the caller like any typed array. Every method throws InvalidArgumentError, before allocating,
- * when the array cannot fit (see {@link checkArrayFits}). A view may sit inside a somewhat larger buffer (up to one huge
+ * when the array cannot fit (more elements than V8 allows in one typed array, or more bytes than
+ * one array may take in this process). A view may sit inside a somewhat larger buffer (up to one huge
  * page more, never touched and so never resident, plus at most an eighth of the array's size that
  * rounds its end up to a whole huge page), starting up to 4 KiB past a huge page boundary.
  * @group Kernels (the hot loops behind PVector, PSparseMatrix and CG)
@@ -88,7 +89,7 @@ const linuxHugePageSystem: HugePageSystem = {
   readPageBytes: () => readOptional(`${THP_DIR}/hpage_pmd_size`),
 };
 
-/** What one array may take in this process (see {@link checkArrayFits}). */
+/** What one array may take in this process (see `checkArrayFits`). */
 export interface ArrayLimits {
   /** Most elements of one typed array (V8's limit: 2^32 on Node 20). */
   readonly maxLength: number;

@@ -25,7 +25,9 @@ export interface OwnIds {
  */
 export class OwnRange implements OwnIds {
   constructor(
+    /** The first own global id. */
     readonly first: number,
+    /** The number of own ids. */
     readonly count: number,
   ) {}
 
@@ -49,8 +51,11 @@ export class OwnBox implements OwnIds {
   private readonly strides: number[];
 
   constructor(
+    /** Grid size per direction. */
     readonly dims: readonly number[],
+    /** First own grid coordinate per direction (inclusive). */
     readonly lo: readonly number[],
+    /** End of the own coordinates per direction (exclusive). */
     readonly hi: readonly number[],
   ) {
     let count = 1;
@@ -99,7 +104,10 @@ export class OwnBox implements OwnIds {
 export class OwnList implements OwnIds {
   private readonly lookup = new Map<number, number>();
 
-  constructor(readonly ids: Float64Array) {
+  constructor(
+    /** The own global ids, local id `i` being `ids[i]` (not copied: the list keeps the array). */
+    readonly ids: Float64Array,
+  ) {
     for (let i = 0; i < ids.length; i++) this.lookup.set(ids[i], i);
   }
 

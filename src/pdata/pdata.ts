@@ -109,6 +109,10 @@ export function runPart<R>(partId: number, f: () => R): R {
   }
 }
 
+/**
+ * The item types of a tuple of PData, in order (the types of `pmap`'s per-part arguments).
+ * @inline
+ */
 type Items<A extends readonly PData<unknown>[]> = { [K in keyof A]: A[K] extends PData<infer T> ? T : never };
 
 /**

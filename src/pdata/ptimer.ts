@@ -14,8 +14,11 @@ import { gather, getAny, multicast } from './primitives.js';
  * @group Gallery and timing
  */
 export interface SectionStatistics {
+  /** The shortest time of a part. */
   readonly min: number;
+  /** The longest time of a part. */
   readonly max: number;
+  /** The mean over the parts. */
   readonly avg: number;
 }
 

@@ -59,7 +59,7 @@ export interface CgSolveVectors {
  *
  * @throws InvalidArgumentError when `A` is not a PSparseMatrix (for a Pending: call .wait()
  * first), or the options are not an object or have an unknown key (`x0` belongs to
- * {@link CgSolver.solve}); as {@link checkCgOptions}: DimensionMismatchError,
+ * {@link CgSolver.solve}); as the option checks: DimensionMismatchError,
  * PartitionMismatchError or InvalidArgumentError for a non-square matrix or bad option values; PartitionMismatchError for a
  * JacobiPreconditioner built for other rows. All before any communication (the constructor is
  * collective: it opens the halo channel of its direction vector).
@@ -126,7 +126,7 @@ export class CgSolver {
    * b = 0 and no x0 it returns x = 0 at iteration 0.
    *
    * An iteration allocates nothing and makes three passes over own data. With Jacobi: q = A p
-   * fused with p·q ({@link SpmvDotPlan}: the own-own product overlaps the ghost update of p, and
+   * fused with p·q (an SpMV-dot plan: the own-own product overlaps the ghost update of p, and
    * only the rows with ghost entries are walked again after it); r −= αq with r·z and r·r, both
    * summed over parts by one collective; and x += αp with p = z + βp in one pass, where z = D⁻¹r
    * is recomputed rather than stored and read back. Without a preconditioner, or with another one

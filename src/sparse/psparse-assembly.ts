@@ -27,9 +27,12 @@ const KEPT = 0;
  */
 const TRIPLET_FIELDS = 4;
 
-/** One part's share of the symbolic phase: where every value goes. */
+/**
+ * One part's share of the symbolic phase: where every value goes.
+ * @group PSparseMatrix
+ */
 export interface PartAssembly {
-  /** Per input triplet: its slot, or {@link IGNORED}, or {@link SENT}. */
+  /** Per input triplet: its slot, or -1 (ignored: a negative row or column id), or -2 (sent to the owner of its row). */
   readonly localSlot: Int32Array;
   /** Input triplets sent to other parts, grouped by destination in `graph.snd` order. */
   readonly sendIndex: Int32Array;
@@ -43,7 +46,10 @@ export interface PartAssembly {
   readonly receiveOrder: Int32Array;
 }
 
-/** What `psparse` computed once and `psparseRefill` reuses. */
+/**
+ * What `psparse` computed once and `psparseRefill` reuses.
+ * @group PSparseMatrix
+ */
 export interface PSparseAssembly {
   /** Who sends triplets to whom (from the emitting parts to the owners of the rows). */
   readonly graph: ExchangeGraph;

@@ -29,6 +29,7 @@ import type { InvalidArgumentError, MpiError } from '../../errors.js';
 /**
  * What a rank whose wait timed out learned, handed to the `timeoutError` function of
  * {@link MpiBinding.setErrorClasses} (which turns it into the error the addon throws).
+ * @group Running a program on a backend
  */
 export interface MpiTimeoutReport {
   /** What was awaited: an MPI function (`'MPI_Igatherv'`, `'MPI_Testall'`, ...) or `'meet'`. */
@@ -71,8 +72,11 @@ export type MpiThreadLevel = 'single' | 'funneled' | 'serialized' | 'multiple';
  * @group Running a program on a backend
  */
 export interface MpiInitInfo {
+  /** This process's rank in `0..size-1`. */
   readonly rank: number;
+  /** The number of ranks of the job. */
   readonly size: number;
+  /** The thread level MPI granted (may be lower than the one asked for). */
   readonly threadLevel: MpiThreadLevel;
 }
 

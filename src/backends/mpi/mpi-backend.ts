@@ -99,7 +99,10 @@ class MpiChannel implements Channel {
   }
 }
 
-/** Options of {@link MpiBackend}. */
+/**
+ * Options of {@link MpiBackend}.
+ * @group Running a program on a backend
+ */
 export interface MpiBackendOptions {
   /**
    * How long any wait (a collective, a channel round) lasts before it throws

@@ -48,6 +48,11 @@ export class ThreadsBackend implements Backend {
   private channelCount = 0;
   private disposed = false;
 
+  /**
+   * Called by the worker bootstrap of {@link withThreads} with the shared buffers and ports it
+   * set up; not a user entry point.
+   * @internal
+   */
   constructor(init: ThreadsBackendInit) {
     this.np = init.np;
     this.me = init.partId;
