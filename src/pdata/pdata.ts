@@ -109,10 +109,7 @@ export function runPart<R>(partId: number, f: () => R): R {
   }
 }
 
-/**
- * The item types of a tuple of PData, in order (the types of `pmap`'s per-part arguments).
- * @inline
- */
+/** The item types of a tuple of PData, in order: the types of `pmap`'s per-part arguments. */
 type Items<A extends readonly PData<unknown>[]> = { [K in keyof A]: A[K] extends PData<infer T> ? T : never };
 
 /**
