@@ -1,79 +1,113 @@
 #!/usr/bin/env node
 /**
- * The `pa` command: runs a driver module on a backend.
+ * The `partitioned-arrays` command (alias `pa`):
  *
  * ```sh
- * pa run --backend sequential|threads|mpi [--np N] [--export NAME] driver.js [args...]
+ * partitioned-arrays run --backend sequential|threads|mpi [--np N] [--export NAME] driver.js [args...]
+ * partitioned-arrays doctor [--strict]   # what this installation can use, and the fixes
+ * partitioned-arrays build               # builds the native addons of the installed package
+ * partitioned-arrays --help | --version
  * ```
  *
- * The driver module's default export (or `--export NAME`) is `main(ranks)`; `args` are visible to
- * it as `process.argv.slice(2)` on every backend. The command prints nothing but what the driver
- * prints; on failure it prints the error (with the failing part and its stack) to stderr and exits
- * with status 1. A driver that cannot run (missing, not JavaScript, without the export) is the
- * same one-line message on every backend.
+ * `run`: the driver module's default export (or `--export NAME`) is `main(ranks)`; the arguments
+ * after the driver are its own, untouched, visible as `process.argv.slice(2)` on every backend.
+ * The command prints nothing but what the driver prints.
  *
- * The options are read by hand rather than by `util.parseArgs`: everything after the driver is the
- * driver's own (`pa run --np 2 d.js --verbose` gives `--verbose` to the driver), and parseArgs
- * cannot stop at the first positional argument.
+ * Exit status: 0 on success (and after `--help`, `--version`); 2 for a usage error (unknown
+ * command or option, missing driver argument, bad backend, a number that is not one), with the
+ * message and the usage on stderr; 1 when the driver cannot run or fails (the error, with the
+ * failing part and its stack, on stderr; a driver that cannot be loaded is the same one-line
+ * message on every backend), when `build` fails, or for `doctor --strict` when something is missing.
+ *
+ * The run modules are imported only by `run`, so `doctor`, `build` and `--help` work even where
+ * importing the library would fail.
  *
  * @module
  */
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { withSequential } from './with-sequential.js';
-import { withMpi } from './with-mpi.js';
-import { withThreads } from './with-threads.js';
 import { InvalidArgumentError, PartFailedError, PartitionedArraysError } from '../errors.js';
 import { loadDriver } from '../backends/threads/driver-module.js';
 import type { PData } from '../pdata/pdata.js';
+import { helpText, parseCommand, usageLines, type CommandSpec, type FlagSpecs, type ParsedCommand } from './cli-args.js';
+import { buildAddons, packageRootOfCli } from './build-addons.js';
+import { doctor } from './doctor.js';
 
-const USAGE = 'usage: pa run --backend sequential|threads|mpi [--np N] [--export NAME] driver.js [args...]';
-const FLAGS = ['--backend', '--np', '--export'];
+const PROGRAM = 'partitioned-arrays';
+const BACKENDS = ['sequential', 'threads', 'mpi'] as const;
 
-/** A parsed `pa run` command line. */
-interface RunCommand {
-  readonly backend: string;
-  /** `undefined` when `--np` was not given (backends launched by mpirun take it from there). */
-  readonly np: number | undefined;
-  readonly exportName: string;
-  readonly driver: string;
-  readonly args: readonly string[];
+const runCommand = {
+  program: PROGRAM,
+  usage: [`${PROGRAM} run --backend sequential|threads|mpi [--np N] [--export NAME] driver.js [args...]`],
+  summary:
+    'Runs main(ranks), the default export of driver.js (a JavaScript module), on the backend; the arguments after the driver are its own.',
+  flags: {
+    backend: { kind: 'choice', choices: BACKENDS, help: 'where the parts live' },
+    np: { kind: 'positive-integer', help: 'number of parts (required for sequential and threads; under mpirun, the job size)' },
+    export: { kind: 'string', valueName: 'NAME', help: "the driver's export to run (its default export if not given)" },
+  },
+  positionals: 'rest',
+  notes: [
+    'examples:',
+    `  ${PROGRAM} run --backend threads --np 4 driver.js --size 100`,
+    `  mpirun -n 4 npx ${PROGRAM} run --backend mpi driver.js`,
+  ],
+} as const satisfies CommandSpec<FlagSpecs>;
+
+const doctorCommand = {
+  program: PROGRAM,
+  usage: [`${PROGRAM} doctor [--strict]`],
+  summary: 'Reports what this installation can use (native kernels, MPI, OpenBLAS, huge pages, cores, Node) and how to fix what it cannot.',
+  flags: { strict: { kind: 'boolean', help: 'exit 1 when something is missing' } },
+  positionals: 'none',
+} as const satisfies CommandSpec<FlagSpecs>;
+
+const buildCommand = {
+  program: PROGRAM,
+  usage: [`${PROGRAM} build`],
+  summary: "Builds the package's native addons (kernels, OpenBLAS binding, MPI) where it is installed, printing what it built and why not.",
+  flags: {},
+  positionals: 'none',
+} as const satisfies CommandSpec<FlagSpecs>;
+
+const mainCommand = {
+  program: PROGRAM,
+  usage: [
+    `${PROGRAM} run --backend sequential|threads|mpi [--np N] [--export NAME] driver.js [args...]`,
+    `${PROGRAM} doctor [--strict]`,
+    `${PROGRAM} build`,
+    `${PROGRAM} --help | --version`,
+  ],
+  summary: 'Partitioned (distributed) linear algebra: run a driver on a backend, diagnose or build the native parts. `pa` is an alias.',
+  flags: { version: { kind: 'boolean', help: 'print the version and exit' } },
+  positionals: 'rest',
+  notes: [
+    'commands:',
+    '  run      run a driver module on a backend (run --help for its options)',
+    '  doctor   what is available (native kernels, MPI, OpenBLAS, huge pages, cores) and the fixes',
+    '  build    build the native addons of this installation',
+  ],
+} as const satisfies CommandSpec<FlagSpecs>;
+
+/** A usage error: exit status 2, the message and the command's usage on stderr. */
+class UsageFailure extends Error {
+  constructor(
+    message: string,
+    readonly usage: string,
+  ) {
+    super(message);
+  }
 }
 
-function parseRun(argv: readonly string[]): RunCommand {
-  if (argv[0] !== 'run') throw new InvalidArgumentError(USAGE);
-  const options = new Map<string, string>();
-  let i = 1;
-  for (; i < argv.length && argv[i].startsWith('--'); i++) {
-    const arg = argv[i];
-    const eq = arg.indexOf('=');
-    const flag = eq < 0 ? arg : arg.slice(0, eq);
-    if (!FLAGS.includes(flag)) throw new InvalidArgumentError(`unknown option ${flag}\n${USAGE}`);
-    const value = eq < 0 ? argv[++i] : arg.slice(eq + 1);
-    if (value === undefined) throw new InvalidArgumentError(`option ${flag} needs a value\n${USAGE}`);
-    options.set(flag, value);
+/** {@link parseCommand}, with its errors as a {@link UsageFailure} of `command`. */
+function parse<S extends FlagSpecs>(command: CommandSpec<S>, argv: readonly string[]): ParsedCommand<S> {
+  try {
+    return parseCommand(command, argv);
+  } catch (error) {
+    if (error instanceof InvalidArgumentError) throw new UsageFailure(error.message, usageLines(command));
+    throw error;
   }
-  const driver = argv[i];
-  const backend = options.get('--backend');
-  if (driver === undefined || backend === undefined) throw new InvalidArgumentError(USAGE);
-  const np = options.get('--np');
-  if (np !== undefined && !/^[1-9][0-9]*$/.test(np)) {
-    throw new InvalidArgumentError(`--np must be a positive integer, got '${np}'`);
-  }
-  return {
-    backend,
-    np: np === undefined ? undefined : Number(np),
-    exportName: options.get('--export') ?? 'default',
-    driver,
-    args: argv.slice(i + 1),
-  };
-}
-
-function requireNp(command: RunCommand): number {
-  if (command.np === undefined) {
-    throw new InvalidArgumentError(`--np N is required with --backend ${command.backend}\n${USAGE}`);
-  }
-  return command.np;
 }
 
 /**
@@ -86,27 +120,90 @@ async function importDriver(path: string, exportName: string): Promise<(ranks: P
   return main as (ranks: PData<number>) => unknown;
 }
 
-async function run(command: RunCommand): Promise<void> {
-  const driver = resolve(command.driver);
-  switch (command.backend) {
+async function run(argv: readonly string[]): Promise<number> {
+  const { flags, help, rest } = parse(runCommand, argv);
+  const exportName = flags.export ?? 'default';
+  if (help) {
+    process.stdout.write(helpText(runCommand));
+    return 0;
+  }
+  const usage = usageLines(runCommand);
+  if (flags.backend === undefined) throw new UsageFailure('--backend is required', usage);
+  if (rest.length === 0) throw new UsageFailure('the driver module is missing', usage);
+  if (flags.np === undefined && flags.backend !== 'mpi') {
+    throw new UsageFailure(`--np N is required with --backend ${flags.backend}`, usage);
+  }
+  const driver = resolve(rest[0]);
+  const args = rest.slice(1);
+  // Chosen here, in the main thread, so a fallback to the JavaScript kernels is told once for the
+  // whole run (worker threads stay silent).
+  await import('../kernels/select-kernels.js');
+  switch (flags.backend) {
     case 'sequential': {
-      const np = requireNp(command);
-      const main = await importDriver(driver, command.exportName);
-      process.argv = [process.argv[0], driver, ...command.args];
-      await withSequential(np, main);
-      return;
+      const { withSequential } = await import('./with-sequential.js');
+      const main = await importDriver(driver, exportName);
+      process.argv = [process.argv[0], driver, ...args];
+      await withSequential(flags.np as number, main);
+      return 0;
     }
-    case 'threads':
-      await withThreads(requireNp(command), driver, { exportName: command.exportName, argv: command.args });
-      return;
-    case 'mpi': {
-      const main = await importDriver(driver, command.exportName);
-      process.argv = [process.argv[0], driver, ...command.args];
-      await withMpi(main, { np: command.np });
-      return;
+    case 'threads': {
+      const { withThreads } = await import('./with-threads.js');
+      await withThreads(flags.np as number, driver, { exportName, argv: args });
+      return 0;
     }
+    default: {
+      const { withMpi } = await import('./with-mpi.js');
+      const main = await importDriver(driver, exportName);
+      process.argv = [process.argv[0], driver, ...args];
+      await withMpi(main, { np: flags.np });
+      return 0;
+    }
+  }
+}
+
+async function runDoctor(argv: readonly string[]): Promise<number> {
+  const { flags, help } = parse(doctorCommand, argv);
+  if (help) {
+    process.stdout.write(helpText(doctorCommand));
+    return 0;
+  }
+  // The kernels line already says it when they are JavaScript.
+  process.env.PA_QUIET = '1';
+  const items = await doctor();
+  process.stdout.write(items.map(({ item, text }) => `${item}: ${text}\n`).join(''));
+  return flags.strict && items.some(({ ok }) => !ok) ? 1 : 0;
+}
+
+function runBuild(argv: readonly string[]): number {
+  if (parse(buildCommand, argv).help) {
+    process.stdout.write(helpText(buildCommand));
+    return 0;
+  }
+  return buildAddons(packageRootOfCli());
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const { flags, help, rest } = parse(mainCommand, argv);
+  if (flags.version) {
+    const manifest = JSON.parse(readFileSync(join(packageRootOfCli(), 'package.json'), 'utf8')) as { version: string };
+    process.stdout.write(`${manifest.version}\n`);
+    return 0;
+  }
+  if (help || rest.length === 0) {
+    if (!help) throw new UsageFailure('a command is missing (run, doctor or build)', usageLines(mainCommand));
+    process.stdout.write(helpText(mainCommand));
+    return 0;
+  }
+  const [command, ...args] = rest;
+  switch (command) {
+    case 'run':
+      return run(args);
+    case 'doctor':
+      return runDoctor(args);
+    case 'build':
+      return runBuild(args);
     default:
-      throw new InvalidArgumentError(`unknown backend '${command.backend}' (expected sequential, threads or mpi)\n${USAGE}`);
+      throw new UsageFailure(`unknown command '${command}' (choose one of run, doctor, build)`, usageLines(mainCommand));
   }
 }
 
@@ -123,8 +220,13 @@ function describe(error: unknown): string {
 }
 
 try {
-  await run(parseRun(process.argv.slice(2)));
+  process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  process.stderr.write(`pa: ${describe(error)}\n`);
-  process.exitCode = 1;
+  if (error instanceof UsageFailure) {
+    process.stderr.write(`${PROGRAM}: ${error.message}\n${error.usage}`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`${PROGRAM}: ${describe(error)}\n`);
+    process.exitCode = 1;
+  }
 }
