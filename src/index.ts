@@ -33,8 +33,9 @@ export type { ThreadsOptions } from './run/with-threads.js';
 export { MpiBackend } from './backends/mpi/mpi-backend.js';
 export { withMpi } from './run/with-mpi.js';
 export type { WithMpiOptions } from './run/with-mpi.js';
+export type { MpiBackendOptions } from './backends/mpi/mpi-backend.js';
 export { loadMpiBinding } from './backends/mpi/load-binding.js';
-export type { MpiBinding, MpiExchange, MpiBuffer, MpiThreadLevel, MpiInitInfo } from './backends/mpi/binding.js';
+export type { MpiBinding, MpiExchange, MpiBuffer, MpiThreadLevel, MpiInitInfo, MpiTimeoutReport } from './backends/mpi/binding.js';
 
 // PData: one item per part, and the collectives
 export { PData, pmap } from './pdata/pdata.js';
@@ -62,6 +63,7 @@ export type { CsrMatrix } from './kernels/csr.js';
 export { PSparseMatrix, spmv, mul, centralize } from './sparse/psparse-matrix.js';
 export { psparse, psparseRefill } from './sparse/psparse.js';
 export type { PSparseOptions } from './sparse/psparse.js';
+export type { PSparseAssembly, PartAssembly } from './sparse/psparse-assembly.js';
 
 // Dense level-1/2 BLAS (OpenBLAS when built, else JavaScript)
 export { blas, jsBlas, openBlas, denseMatVec, loadBlasBinding, selectBlas, OPENBLAS_MIN_WORK } from './dense/blas.js';
