@@ -28,45 +28,29 @@ import {
   withMpi,
   withSequential,
   withThreads,
+  InvalidArgumentError,
   type PData,
 } from '../src/index.js';
+import { parseCommand, parseCommandOrExit, type CommandSpec, type FlagSpecs } from '../src/run/cli-args.js';
 
-const USAGE =
-  'usage: node dist/examples/poisson.js [--n 50] [--np 2] [--backend sequential|threads]\n' +
-  '       mpirun -n NP node dist/examples/poisson.js --backend mpi [--n 50]';
 const BACKENDS = ['sequential', 'threads', 'mpi'] as const;
 const PROGRESS_EVERY = 25;
 
-interface Options {
-  n: number;
-  np: number;
-  backend: (typeof BACKENDS)[number];
-}
-
-class UsageError extends Error {}
-
-function parseArgs(argv: readonly string[]): Options {
-  const options: Options = { n: 50, np: 2, backend: 'sequential' };
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--help' || argv[i] === '-h') throw new UsageError('3-D Poisson with CG + Jacobi');
-    const [flag, inline] = argv[i].split('=', 2);
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new UsageError(`${flag} needs a value`);
-    if (flag === '--n' || flag === '--np') {
-      const parsed = Number(value);
-      if (!Number.isInteger(parsed) || parsed < 1) throw new UsageError(`${flag} must be an integer >= 1, got ${value}`);
-      options[flag === '--n' ? 'n' : 'np'] = parsed;
-    } else if (flag === '--backend') {
-      if (!(BACKENDS as readonly string[]).includes(value)) {
-        throw new UsageError(`unknown backend '${value}' (choose one of ${BACKENDS.join(', ')})`);
-      }
-      options.backend = value as Options['backend'];
-    } else {
-      throw new UsageError(`unknown option ${flag}`);
-    }
-  }
-  return options;
-}
+/** The command line, read with the package's one parser (the same words and exit codes as the CLI). */
+const command = {
+  program: 'poisson',
+  usage: [
+    'node dist/examples/poisson.js [--n 50] [--np 2] [--backend sequential|threads]',
+    'mpirun -n NP node dist/examples/poisson.js --backend mpi [--n 50]',
+  ],
+  summary: '3-D Poisson with CG + Jacobi',
+  flags: {
+    n: { kind: 'positive-integer', help: 'interior grid points per direction', default: 50 },
+    np: { kind: 'positive-integer', help: 'number of parts (under mpirun, the job size)', default: 2 },
+    backend: { kind: 'choice', choices: BACKENDS, help: 'where the parts live', default: 'sequential' },
+  },
+  positionals: 'none',
+} as const satisfies CommandSpec<FlagSpecs>;
 
 /** `x` in scientific notation with a two-digit exponent, like C's `%.<digits>e` (`3.535534e+02`). */
 function sci(x: number, digits: number): string {
@@ -94,14 +78,14 @@ function partsPerDirection(np: number): number[] {
  * the matrix, solves, and prints from part 0.
  */
 export default function poisson(ranks: PData<number>): void {
-  const { n } = parseArgs(process.argv.slice(2));
+  const { n } = parseCommand(command, process.argv.slice(2)).flags;
   const isMain = ranks.partIds.includes(0);
   const print = (line: string): void => {
     if (isMain) console.log(line);
   };
   const parts = partsPerDirection(ranks.np);
   if (parts.some((p) => p > n)) {
-    throw new UsageError(`--np ${ranks.np} splits a direction into ${Math.max(...parts)} parts, more than n = ${n}`);
+    throw new InvalidArgumentError(`--np ${ranks.np} splits a direction into ${Math.max(...parts)} parts, more than n = ${n}`);
   }
   const backend = ranks.backend;
   print(
@@ -156,16 +140,7 @@ export default function poisson(ranks: PData<number>): void {
 }
 
 async function run(): Promise<void> {
-  let options: Options;
-  try {
-    options = parseArgs(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    const help = process.argv.includes('--help') || process.argv.includes('-h');
-    (help ? console.log : console.error)(`poisson: ${error.message}\n${USAGE}`);
-    process.exitCode = help ? 0 : 2;
-    return;
-  }
+  const options = parseCommandOrExit(command, process.argv.slice(2)).flags;
   if (options.backend === 'sequential') await withSequential(options.np, poisson);
   else if (options.backend === 'threads') {
     await withThreads(options.np, import.meta.url, { argv: process.argv.slice(2) });
