@@ -17,11 +17,10 @@ import { fileURLToPath } from 'node:url';
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const required = process.env.PA_REQUIRE_NATIVE === '1' || process.env.PA_REQUIRE_NATIVE === 'true';
 // Installed as a dependency, the package's own npm scripts cannot be run from the user's project,
-// so the fix names this script by its path there; in a clone of the repository it is a script.
+// so the fix names the package's CLI command, which runs this script; in a clone of the
+// repository it is an npm script.
 const rebuild =
-  basename(dirname(root)) === 'node_modules'
-    ? 'run `node node_modules/partitioned-arrays/scripts/build-native.mjs` in your project'
-    : 'run `npm run build:native`';
+  basename(dirname(root)) === 'node_modules' ? 'run `npx partitioned-arrays build` in your project' : 'run `npm run build:native`';
 
 /** Path of an executable named `name` on PATH, or undefined. */
 function onPath(name) {
