@@ -12,7 +12,7 @@
  * Run: `tsc -p tsconfig.json && node dist/bench/blas.js [--rounds 3] [--samples 7] [--threads 1]`.
  * Prints a table and one `RESULT {json}` line.
  */
-import { parseArgs } from 'node:util';
+import { parseCommandOrExit, type CommandSpec, type FlagSpecs } from '../src/run/cli-args.js';
 import { jsBlas, loadBlasBinding, openBlas, type DenseBlas } from '../src/dense/blas.js';
 
 interface Case {
@@ -94,18 +94,22 @@ function timeCase(c: Case, impl: DenseBlas, batch: number, samples: number): num
   return median(times);
 }
 
+const command = {
+  program: 'bench/blas',
+  usage: ['node dist/bench/blas.js [--rounds 3] [--samples 7] [--threads 1]'],
+  summary: 'OpenBLAS against the JavaScript BLAS: ddot, daxpy, dgemv',
+  flags: {
+    rounds: { kind: 'positive-integer', help: 'rounds (the figure is the median of the round medians)', default: 3 },
+    samples: { kind: 'positive-integer', help: 'samples per case and round', default: 7 },
+    threads: { kind: 'positive-integer', help: 'OpenBLAS threads', default: 1 },
+  },
+  positionals: 'none',
+} as const satisfies CommandSpec<FlagSpecs>;
+
 function main(): void {
-  const { values: args } = parseArgs({
-    options: {
-      rounds: { type: 'string', default: '3' },
-      samples: { type: 'string', default: '7' },
-      threads: { type: 'string', default: '1' },
-    },
-  });
-  const rounds = Number(args.rounds);
-  const samples = Number(args.samples);
+  const { rounds, samples, threads } = parseCommandOrExit(command, process.argv.slice(2)).flags;
   const binding = loadBlasBinding();
-  binding.setNumThreads(Number(args.threads));
+  binding.setNumThreads(threads);
   const impls: [string, DenseBlas][] = [['js', jsBlas], ['openblas', openBlas(binding)]];
   const list = cases();
   const batches = list.map((c) => impls.map(([, impl]) => batchSize(c, impl)));

@@ -17,7 +17,6 @@
  *
  * @module
  */
-import { parseArgs } from 'node:util';
 import {
   PTimer,
   gather,
@@ -38,7 +37,8 @@ import { entryRowSpan } from '../src/kernels/csr.js';
 import { kernels } from '../src/kernels/select-kernels.js';
 import { partialsBuffer, sumPartials, sumPartialsInto } from '../src/vectors/vector-ops.js';
 import { JacobiPreconditioner } from '../src/solvers/preconditioners.js';
-import { positiveInteger, runAsProgram } from './lib/program.js';
+import { parseCommand, parseCommandOrExit, type CommandSpec, type FlagSpecs } from '../src/run/cli-args.js';
+import { runAsProgram } from './lib/program.js';
 import { median } from './lib/stats.js';
 
 const STEPS = [
@@ -73,32 +73,30 @@ export interface ProfileResult {
   readonly steps: ProfileStep[];
 }
 
-function options(argv: readonly string[]): { backend: string; np: number; n: number; iterations: number; csr: boolean } {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      backend: { type: 'string', default: 'sequential' },
-      np: { type: 'string', default: '1' },
-      n: { type: 'string', default: '100' },
-      iterations: { type: 'string', default: '100' },
-      csr: { type: 'boolean', default: false },
-    },
-  });
-  return {
-    backend: values.backend,
-    np: positiveInteger('--np', values.np),
-    n: positiveInteger('--n', values.n),
-    iterations: positiveInteger('--iterations', values.iterations),
-    csr: values.csr,
-  };
-}
+/** The command line, read with the package's one parser; every part sees the same one. */
+const command = {
+  program: 'bench/cg-profile',
+  usage: [
+    'node dist/bench/cg-profile.js [--backend sequential|threads] [--np N] [--n 100] [--iterations 100] [--csr]',
+    'mpirun -n N node dist/bench/cg-profile.js --backend mpi [--n 100] [--iterations 100] [--csr]',
+  ],
+  summary: 'Times each step of a CG iteration (sequential only with --np 1)',
+  flags: {
+    backend: { kind: 'choice', choices: ['sequential', 'threads', 'mpi'], help: 'where the parts live', default: 'sequential' },
+    np: { kind: 'positive-integer', help: 'number of parts', default: 1 },
+    n: { kind: 'positive-integer', help: 'interior grid points per direction', default: 100 },
+    iterations: { kind: 'positive-integer', help: 'iterations timed', default: 100 },
+    csr: { kind: 'boolean', help: 'multiply the own-own block as CSR instead of its compact form' },
+  },
+  positionals: 'none',
+} as const satisfies CommandSpec<FlagSpecs>;
 
 /**
  * The driver: builds the problem and runs the instrumented loop. Collective; every part returns
  * the same result.
  */
 export default function main(ranks: PData<number>): ProfileResult {
-  const { n, iterations, csr } = options(process.argv.slice(2));
+  const { n, iterations, csr } = parseCommand(command, process.argv.slice(2)).flags;
   const { I, J, V, rows, cols } = laplacianFdm(ranks, [n, n, n], [1, 1, ranks.np]);
   const A = psparse(I, J, V, rows, cols).wait();
   const backend = A.rows.backend;
@@ -241,7 +239,7 @@ function print(result: ProfileResult): void {
 
 async function run(): Promise<void> {
   const argv = process.argv.slice(2);
-  const { backend, np } = options(argv);
+  const { backend, np } = parseCommandOrExit(command, argv).flags;
   if (backend === 'threads') print((await withThreads<ProfileResult>(np, import.meta.url, { argv }))[0]);
   else if (backend === 'mpi') {
     await withMpi((ranks) => {

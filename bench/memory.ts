@@ -16,13 +16,19 @@ import {
   type PData,
 } from '../src/index.js';
 import { ghostPlan } from '../src/partitions/ghost-plan.js';
+import { parseCommandOrExit, type CommandSpec, type FlagSpecs } from '../src/run/cli-args.js';
 
-const arg = (name: string, fallback: string): string => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-};
-const n = Number(arg('--n', '100'));
-const partCounts = arg('--np', '1,2').split(',').map(Number);
+const command = {
+  program: 'bench/memory',
+  usage: ['node dist/bench/memory.js [--n 100] [--np 1,2]'],
+  summary: 'Bytes held by a PSparseMatrix of the n^3 Poisson problem against the CSR lower bound',
+  flags: {
+    n: { kind: 'positive-integer', help: 'interior grid points per direction', default: 100 },
+    np: { kind: 'positive-integer-list', help: 'part counts', default: [1, 2] },
+  },
+  positionals: 'none',
+} as const satisfies CommandSpec<FlagSpecs>;
+const { n, np: partCounts } = parseCommandOrExit(command, process.argv.slice(2)).flags;
 
 const bytesOf = (...arrays: ArrayBufferView[]): number => arrays.reduce((s, a) => s + a.byteLength, 0);
 const csrBytes = (blocks: PData<CsrMatrix>): number =>

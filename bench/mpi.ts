@@ -13,7 +13,7 @@
  *   mpirun --oversubscribe -n 2 python3 ../shared/anchors/mpi_latency.py
  * `--cg-n 0` skips the solve. Rank 0 prints a readable block and one line `RESULT {json}`.
  */
-import { parseArgs } from 'node:util';
+import { parseCommandOrExit, type CommandSpec, type FlagSpecs } from '../src/run/cli-args.js';
 import { gather, getAny, type PData } from '../src/index.js';
 import { loadMpiBinding } from '../src/backends/mpi/load-binding.js';
 import { withMpi } from '../src/run/with-mpi.js';
@@ -27,13 +27,19 @@ interface Timing {
   iters: number;
 }
 
-const { values: args } = parseArgs({
-  options: {
-    iters: { type: 'string', default: '10000' },
-    'iters-big': { type: 'string', default: '1000' },
-    'cg-n': { type: 'string', default: '100' },
+const command = {
+  program: 'bench/mpi',
+  usage: ['mpirun --oversubscribe -n 2 node dist/bench/mpi.js [--iters 10000] [--iters-big 1000] [--cg-n 100]'],
+  summary: 'MPI backend latencies (allreduce, allgather dot, barrier, rings) and a CG solve',
+  flags: {
+    iters: { kind: 'positive-integer', help: 'timed calls of the small operations', default: 10000 },
+    'iters-big': { kind: 'positive-integer', help: 'timed calls of the 1 MiB ring', default: 1000 },
+    'cg-n': { kind: 'non-negative-integer', help: 'grid points per direction of the CG solve (0 skips it)', default: 100 },
   },
-});
+  positionals: 'none',
+} as const satisfies CommandSpec<FlagSpecs>;
+
+const { flags: args } = parseCommandOrExit(command, process.argv.slice(2));
 
 /** Times `op` like the anchor: `warm` untimed calls, a barrier, then `iters` timed calls. */
 function bench(ranks: PData<number>, iters: number, warm: number, op: () => void): Timing {
@@ -73,9 +79,9 @@ function ring(ranks: PData<number>, bytes: number): { op: () => void; check: () 
 
 await withMpi((ranks) => {
   const binding = loadMpiBinding();
-  const iters = Number(args.iters);
-  const itersBig = Number(args['iters-big']);
-  const cgN = Number(args['cg-n']);
+  const iters = args.iters;
+  const itersBig = args['iters-big'];
+  const cgN = args['cg-n'];
   const me = ranks.partIds[0];
   const backend = ranks.backend;
 

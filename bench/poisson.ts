@@ -11,10 +11,10 @@
  *
  * @module
  */
-import { parseArgs } from 'node:util';
 import { withMpi, withSequential, withThreads, type PData } from '../src/index.js';
 import { timePoissonSolve } from './lib/poisson-solve.js';
-import { positiveInteger, runAsProgram } from './lib/program.js';
+import { parseCommand, parseCommandOrExit, type CommandSpec, type FlagSpecs } from '../src/run/cli-args.js';
+import { runAsProgram } from './lib/program.js';
 
 const BACKENDS = ['sequential', 'threads', 'mpi'] as const;
 
@@ -37,34 +37,27 @@ export interface PoissonBenchResult {
   readonly reason: string;
 }
 
-interface Options {
-  backend: (typeof BACKENDS)[number];
-  np: number;
-  n: number;
-}
-
-/** The command line; every part sees the same one (workers get it through `withThreads`'s argv). */
-function options(argv: readonly string[]): Options {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      backend: { type: 'string', default: 'sequential' },
-      np: { type: 'string', default: '1' },
-      n: { type: 'string', default: '100' },
-    },
-  });
-  const backend = values.backend;
-  if (!(BACKENDS as readonly string[]).includes(backend)) {
-    throw new Error(`unknown backend '${backend}' (choose one of ${BACKENDS.join(', ')})`);
-  }
-  return { backend: backend as Options['backend'], np: positiveInteger('--np', values.np), n: positiveInteger('--n', values.n) };
-}
+/** The command line, read with the package's one parser; every part sees the same one (workers get it through `withThreads`'s argv). */
+const command = {
+  program: 'bench/poisson',
+  usage: [
+    'node dist/bench/poisson.js --backend sequential|threads [--np 2] [--n 100]',
+    'mpirun --oversubscribe -n 2 node dist/bench/poisson.js --backend mpi [--n 100]',
+  ],
+  summary: 'One timed Poisson CG solve (assembly, set-up, solve), printed as a RESULT line',
+  flags: {
+    backend: { kind: 'choice', choices: BACKENDS, help: 'where the parts live', default: 'sequential' },
+    np: { kind: 'positive-integer', help: 'number of parts (under mpirun, the job size)', default: 1 },
+    n: { kind: 'positive-integer', help: 'interior grid points per direction', default: 100 },
+  },
+  positionals: 'none',
+} as const satisfies CommandSpec<FlagSpecs>;
 
 /**
  * The driver: reads `--n` from the command line, assembles and solves once, and returns the
  * timings (the same on every part). Collective.
  *
- * @throws Error when the command line is invalid; whatever `timePoissonSolve` throws.
+ * @throws InvalidArgumentError when the command line is invalid; whatever `timePoissonSolve` throws.
  * @example
  * ```ts
  * const [result] = await withThreads<PoissonBenchResult>(2, 'dist/bench/poisson.js', { argv: ['--n', '50'] });
@@ -72,7 +65,7 @@ function options(argv: readonly string[]): Options {
  * ```
  */
 export default function main(ranks: PData<number>): PoissonBenchResult {
-  const { n } = options(process.argv.slice(2));
+  const { n } = parseCommand(command, process.argv.slice(2)).flags;
   const t = timePoissonSolve(ranks, n);
   return {
     code: 'pa_poisson',
@@ -101,7 +94,7 @@ function print(result: PoissonBenchResult): void {
 
 async function run(): Promise<void> {
   const argv = process.argv.slice(2);
-  const { backend, np } = options(argv);
+  const { backend, np } = parseCommandOrExit(command, argv).flags;
   if (backend === 'sequential') print(await withSequential(np, main));
   else if (backend === 'threads') print((await withThreads<PoissonBenchResult>(np, import.meta.url, { argv }))[0]);
   else {

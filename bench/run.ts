@@ -22,7 +22,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandOrExit, type CommandSpec, type FlagSpecs } from '../src/run/cli-args.js';
 import { compileAnchor, defaultAnchorsDir, repositoryRoot, runCommand, type CompiledAnchor } from './lib/anchors.js';
 import { runSpmv, runStream, type SpmvSample, type StreamSample } from './lib/context.js';
 import { buildFingerprint, machineInfo, revision, type MachineInfo, type Revision } from './lib/machine.js';
@@ -53,28 +53,30 @@ interface BenchFile {
   readonly summary: ReturnType<typeof summarize>;
 }
 
-const { values: args } = parseArgs({
-  options: {
-    sizes: { type: 'string', default: '50,100,128' },
-    rounds: { type: 'string', default: '3' },
-    parts: { type: 'string', default: '1,2' },
-    quick: { type: 'boolean', default: false },
-    sequential: { type: 'boolean', default: false },
-    anchors: { type: 'string' },
-    timeout: { type: 'string', default: '600' },
-    markdown: { type: 'boolean', default: false },
-    docs: { type: 'boolean', default: false },
-    from: { type: 'string' },
+const command = {
+  program: 'bench/run',
+  usage: [
+    'node dist/bench/run.js [--sizes 50,100,128] [--rounds 3] [--parts 1,2] [--quick] [--sequential]',
+    '                       [--anchors ../shared/anchors] [--timeout 600] [--markdown] [--docs]',
+    'node dist/bench/run.js --from bench/results/bench-<date>.json [--markdown] [--docs]',
+  ],
+  summary: 'Our Poisson CG against PETSc and SciPy, with SpMV and STREAM for context',
+  flags: {
+    sizes: { kind: 'positive-integer-list', help: 'grid sizes n (n^3 unknowns)', default: [50, 100, 128] },
+    rounds: { kind: 'positive-integer', help: 'rounds (medians over rounds)', default: 3 },
+    parts: { kind: 'positive-integer-list', help: 'part counts', default: [1, 2] },
+    quick: { kind: 'boolean', help: 'n = 50, 1 round (a smoke test)' },
+    sequential: { kind: 'boolean', help: 'add ours on the Sequential backend' },
+    anchors: { kind: 'string', valueName: 'DIR', help: 'the anchors directory (default ../shared/anchors)' },
+    timeout: { kind: 'positive-integer', valueName: 'SECONDS', help: 'limit of one run', default: 600 },
+    markdown: { kind: 'boolean', help: 'print the tables as Markdown' },
+    docs: { kind: 'boolean', help: 'also write the plot to docs/solve-time.svg' },
+    from: { kind: 'string', valueName: 'FILE', help: 're-print the tables and re-draw the plot of a saved run' },
   },
-});
+  positionals: 'none',
+} as const satisfies CommandSpec<FlagSpecs>;
 
-function integers(flag: string, list: string): number[] {
-  const values = list.split(',').map((s) => Number(s.trim()));
-  if (values.length === 0 || values.some((v) => !Number.isInteger(v) || v < 1)) {
-    throw new Error(`--${flag} must be a comma-separated list of integers >= 1, got '${list}'`);
-  }
-  return values;
-}
+const { flags: args } = parseCommandOrExit(command, process.argv.slice(2));
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const minutes = (seconds: number): string => `${(seconds / 60).toFixed(1)} min`;
@@ -131,10 +133,10 @@ function streamProgram(anchorsDir: string, skipped: Record<string, string>): Com
 }
 
 async function measure(root: string): Promise<BenchFile> {
-  const sizes = args.quick ? [50] : integers('sizes', args.sizes);
-  const rounds = args.quick ? 1 : integers('rounds', args.rounds)[0];
-  const parts = integers('parts', args.parts);
-  const timeout = integers('timeout', args.timeout)[0];
+  const sizes = args.quick ? [50] : [...args.sizes];
+  const rounds = args.quick ? 1 : args.rounds;
+  const parts = [...args.parts];
+  const timeout = args.timeout;
   const anchorsDir = args.anchors ?? defaultAnchorsDir();
   const date = new Date().toISOString();
   const machineStart = machineInfo();

@@ -16,7 +16,7 @@
  * [--anchors ../shared/anchors]`. Prints a table, the ratios to C, and one `RESULT {json}` line.
  */
 import { spawnSync } from 'node:child_process';
-import { parseArgs } from 'node:util';
+import { parseCommandOrExit, type CommandSpec, type FlagSpecs } from '../src/run/cli-args.js';
 import { compactCsr } from '../src/kernels/compact-csr.js';
 import { jsKernels } from '../src/kernels/js-kernels.js';
 import { largeArrays } from '../src/kernels/large-arrays.js';
@@ -88,18 +88,22 @@ function runAnchor(binary: string, n: number): number {
   return result.median_s;
 }
 
+const command = {
+  program: 'bench/spmv',
+  usage: ['node dist/bench/spmv.js [--n 100] [--rounds 3] [--reps 20] [--anchors ../shared/anchors]'],
+  summary: 'CSR SpMV of the 3-D Poisson matrix: JavaScript, native and the C anchor',
+  flags: {
+    n: { kind: 'positive-integer', help: 'interior grid points per direction', default: 100 },
+    rounds: { kind: 'positive-integer', help: 'rounds of (JS, native, C)', default: 3 },
+    reps: { kind: 'positive-integer', help: 'timed SpMVs per round', default: 20 },
+    anchors: { kind: 'string', valueName: 'DIR', help: 'the anchors directory (spmv.c)', default: defaultAnchorsDir() },
+  },
+  positionals: 'none',
+} as const satisfies CommandSpec<FlagSpecs>;
+
 function main(): void {
-  const { values: args } = parseArgs({
-    options: {
-      n: { type: 'string', default: '100' },
-      rounds: { type: 'string', default: '3' },
-      reps: { type: 'string', default: '20' },
-      anchors: { type: 'string', default: defaultAnchorsDir() },
-    },
-  });
-  const n = Number(args.n);
-  const rounds = Number(args.rounds);
-  const reps = Number(args.reps);
+  const { flags: args } = parseCommandOrExit(command, process.argv.slice(2));
+  const { n, rounds, reps } = args;
   const A = poissonCsr(n);
   const nnz = A.rowPtr[A.nRows];
   const bytes = 12 * nnz + 24 * A.nRows;

@@ -1,7 +1,7 @@
 /**
  * What the benchmark programs that double as worker modules share: running only when started as
- * the program (not when a worker thread imports the module for its default export), and reading
- * integer options.
+ * the program (not when a worker thread imports the module for its default export). Their flags
+ * are read by the package's one parser, `src/run/cli-args.ts`.
  *
  * @module
  */
@@ -27,15 +27,4 @@ export async function runAsProgram(moduleUrl: string, name: string, run: () => P
     console.error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
   }
-}
-
-/**
- * Parses a command-line value as an integer >= 1.
- * @throws Error `"<flag> must be an integer >= 1, got '<value>'"`.
- * @example `positiveInteger('--n', '100') // 100`
- */
-export function positiveInteger(flag: string, value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`${flag} must be an integer >= 1, got '${value}'`);
-  return parsed;
 }

@@ -15,7 +15,7 @@ export type FlagSpec =
   | { readonly kind: 'string'; readonly help: string; readonly valueName?: string; readonly default?: string }
   | { readonly kind: 'boolean'; readonly help: string }
   | { readonly kind: 'positive-integer'; readonly help: string; readonly valueName?: string; readonly default?: number }
-  | { readonly kind: 'integer'; readonly help: string; readonly valueName?: string; readonly default?: number }
+  | { readonly kind: 'non-negative-integer'; readonly help: string; readonly valueName?: string; readonly default?: number }
   | { readonly kind: 'positive-number'; readonly help: string; readonly valueName?: string; readonly default?: number }
   | {
       readonly kind: 'choice';
@@ -32,7 +32,7 @@ export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
 
 type ValueOf<F extends FlagSpec> = F extends { kind: 'boolean' }
   ? boolean
-  : F extends { kind: 'positive-integer' | 'integer' | 'positive-number' }
+  : F extends { kind: 'positive-integer' | 'non-negative-integer' | 'positive-number' }
     ? number
     : F extends { kind: 'positive-integer-list' }
       ? readonly number[]
@@ -118,7 +118,9 @@ function usageMessage(error: unknown): string {
   if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `unexpected argument '${/'([^']*)'/.exec(message)?.[1] ?? ''}'`;
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     const flag = quotedFlag(message);
-    return message.includes('does not take an argument') ? `option ${flag} takes no value` : `option ${flag} needs a value`;
+    if (message.includes('does not take an argument')) return `option ${flag} takes no value`;
+    if (message.includes('ambiguous')) return `option ${flag} needs a value (for a value starting with '-', write ${flag}=VALUE)`;
+    return `option ${flag} needs a value`;
   }
   return message;
 }
@@ -131,9 +133,9 @@ function parseValue(name: string, spec: FlagSpec, raw: string | boolean): unknow
         throw new InvalidArgumentError(`--${name} must be a positive integer, got '${raw}'`);
       }
       return Number(raw);
-    case 'integer':
-      if (!/^-?(0|[1-9][0-9]*)$/.test(raw) || !Number.isSafeInteger(Number(raw))) {
-        throw new InvalidArgumentError(`--${name} must be an integer, got '${raw}'`);
+    case 'non-negative-integer':
+      if (!/^(0|[1-9][0-9]*)$/.test(raw) || !Number.isSafeInteger(Number(raw))) {
+        throw new InvalidArgumentError(`--${name} must be a non-negative integer, got '${raw}'`);
       }
       return Number(raw);
     case 'positive-number': {
