@@ -114,11 +114,13 @@ describe('partitioned-arrays doctor', () => {
   });
 });
 
-describe('in an installed copy without native builds', () => {
+describe('in an installed copy without native builds (node_modules/partitioned-arrays of a project)', () => {
+  let project: string;
   let pkg: string;
   let pkgCli: string;
   beforeAll(() => {
-    pkg = mkdtempSync(join(tmpdir(), 'pa-cli-'));
+    project = mkdtempSync(join(tmpdir(), 'pa-cli-'));
+    pkg = join(project, 'node_modules/partitioned-arrays');
     cpSync(join(root, 'dist/src'), join(pkg, 'dist/src'), { recursive: true });
     writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'partitioned-arrays', version: '9.8.7', type: 'module' }));
     mkdirSync(join(pkg, 'scripts'));
@@ -128,7 +130,7 @@ describe('in an installed copy without native builds', () => {
     );
     pkgCli = join(pkg, 'dist/src/run/cli.js');
   });
-  afterAll(() => rmSync(pkg, { recursive: true, force: true }));
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
 
   it("--version reads that package's package.json", () => {
     expect(run(pkgCli, '--version').stdout).toBe('9.8.7\n');
@@ -163,7 +165,10 @@ describe('in an installed copy without native builds', () => {
     expect(plain.stderr).toBe('');
     const lines = plain.stdout.split('\n');
     expect(lines[0].startsWith(expected)).toBe(true);
-    expect(lines[0]).toContain('or use the JavaScript kernels on purpose: PA_KERNELS=js');
+    expect(lines[0].slice(expected.length)).toBe(
+      'install a C++ compiler: apt-get install -y g++; build the addon: npx partitioned-arrays build; or use the JavaScript kernels on purpose: PA_KERNELS=js',
+    );
+    expect(lines[2]).toMatch(/^mpirun: (Open MPI|MPICH|not found on PATH; fix: install Open MPI \(apt-get install -y openmpi-bin libopenmpi-dev\), then npx partitioned-arrays build)/);
     expect(lines[1]).toMatch(/^mpi addon: unavailable, so no MPI backend: .*pa_mpi\.node: not built \(no such file\); .*fix: install Open MPI/);
     expect(lines[3]).toMatch(/^openblas: JavaScript BLAS instead: .*pa_blas\.node: not built \(no such file\); .*fix: install OpenBLAS/);
     expect(lines[4]).toBe(
