@@ -12,14 +12,18 @@
  * after `npm ci`.
  */
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const NATIVE_ADDONS = ['native/kernels', 'native/mpi', 'native/blas'];
+// Every addon of the repository (a directory of native/ holding a binding.gyp), so a new one that
+// package.json's files does not list fails here.
+const NATIVE_ADDONS = readdirSync(join(repo, 'native'))
+  .filter((name) => existsSync(join(repo, 'native', name, 'binding.gyp')))
+  .map((name) => `native/${name}`);
 
 /** The environment of a downstream project: none of npm's per-script variables, none of ours. */
 function consumerEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -125,6 +129,10 @@ afterAll(() => {
 });
 
 describe('the npm tarball', () => {
+  it('finds the three addons of the repository', () => {
+    expect([...NATIVE_ADDONS].sort()).toEqual(['native/blas', 'native/kernels', 'native/mpi']);
+  });
+
   it('ships every native source and binding.gyp, the build script, license and changelog, and no test, bench, example or build output', () => {
     const expected = [
       ...NATIVE_ADDONS.flatMap((dir) => [`${dir}/binding.gyp`, ...filesUnder(`${dir}/src`)]),
@@ -143,7 +151,7 @@ describe('the npm tarball', () => {
     expect(stray).toEqual([]);
     // Nothing outside the compiled library, its sources, the addons' sources and the top-level files.
     const other = packed.filter(
-      (file) => !/^(dist\/src\/.+\.(js|d\.ts|js\.map)|src\/.+\.ts|native\/(kernels|mpi|blas)\/(binding\.gyp|src\/.+\.(cc|h))|scripts\/build-native\.mjs|LICENSE|CHANGELOG\.md|README\.md|package\.json)$/.test(file),
+      (file) => !/^(dist\/src\/.+\.(js|d\.ts|js\.map)|src\/.+\.ts|native\/[^/]+\/(binding\.gyp|src\/.+)|scripts\/build-native\.mjs|LICENSE|CHANGELOG\.md|README\.md|package\.json)$/.test(file),
     );
     expect(other).toEqual([]);
     expect(packed.filter((file) => file.startsWith('native/')).length).toBe(
