@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BackendUnavailableError } from './errors.js';
 
@@ -20,6 +20,15 @@ function packageRoot(): string {
   }
   return dir;
 }
+
+/**
+ * The command that (re)builds the addons, as the fixes of every loader spell it: in a clone of the
+ * repository the package script, and in a package installed as a dependency (whose scripts cannot
+ * be run from the user's project) the CLI's `build` command.
+ * @example `BUILD_ADDONS_COMMAND // 'npx partitioned-arrays build' under node_modules`
+ */
+export const BUILD_ADDONS_COMMAND =
+  basename(dirname(packageRoot())) === 'node_modules' ? 'npx partitioned-arrays build' : 'npm run build:native';
 
 /**
  * Where `npm run build:native` puts the addon `native/<dir>/build/<config>/<file>` (release

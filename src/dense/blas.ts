@@ -21,7 +21,7 @@
  *
  * @module
  */
-import { addonPaths, loadAddon, requireNative } from '../native-addon.js';
+import { BUILD_ADDONS_COMMAND, addonPaths, loadAddon, requireNative } from '../native-addon.js';
 import { BackendUnavailableError, DimensionMismatchError, InvalidArgumentError } from '../errors.js';
 import { checkCount, checkScalar, checkVector } from '../kernels/kernel-args.js';
 
@@ -104,7 +104,7 @@ const BLAS_BINDING_FUNCTIONS: readonly (keyof BlasBinding)[] = [
 /** What to do when OpenBLAS is unavailable, in the order a user would do it. */
 export const BLAS_FIXES: readonly string[] = [
   'install OpenBLAS: apt-get install -y libopenblas-dev',
-  'build the addon: npm run build:native',
+  `build the addon: ${BUILD_ADDONS_COMMAND}`,
   'or use the JavaScript BLAS on purpose: PA_BLAS=js',
 ];
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { addonPaths, loadAddon, requireNative } from '../native-addon.js';
+import { BUILD_ADDONS_COMMAND, addonPaths, loadAddon, requireNative } from '../native-addon.js';
 import { kernelChecks } from './kernel-checks.js';
 import type { KernelSet } from './kernel-set.js';
 import { KERNELS_BINDING_FUNCTIONS, type KernelsBinding } from './kernels-binding.js';
@@ -21,7 +21,7 @@ export const NATIVE_MIN_WORK = 256;
 /** What to do when the native kernels are unavailable, in the order a user would do it. */
 export const KERNELS_FIXES: readonly string[] = [
   'install a C++ compiler: apt-get install -y g++',
-  'build the addon: npm run build:native',
+  `build the addon: ${BUILD_ADDONS_COMMAND}`,
   'or use the JavaScript kernels on purpose: PA_KERNELS=js',
 ];
 

@@ -8,19 +8,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, dirname } from 'node:path';
 import { BackendUnavailableError } from '../errors.js';
 import { kernelsAddonPaths, loadKernelsBinding } from '../kernels/native-kernels.js';
 import { loadMpiBinding, mpiAddonPaths } from '../backends/mpi/load-binding.js';
 import { blasAddonPaths, loadBlasBinding } from '../dense/blas.js';
-import { packageRootOfCli } from './build-addons.js';
-
-/**
- * How this installation rebuilds its addons: installed as a dependency, the package's npm scripts
- * cannot be run from the user's project, so the loaders' `npm run build:native` becomes this command.
- */
-const BUILD_COMMAND =
-  basename(dirname(packageRootOfCli())) === 'node_modules' ? 'npx partitioned-arrays build' : 'npm run build:native';
+import { BUILD_ADDONS_COMMAND } from '../native-addon.js';
 
 /** One line of the report: an item, whether it is usable, and the text after `item: `. */
 export interface DoctorItem {
@@ -32,7 +24,7 @@ export interface DoctorItem {
 /** `reasons; fix: a; or b` from a loader's error (any other error: its message). */
 function unavailable(error: unknown): string {
   if (error instanceof BackendUnavailableError) {
-    const fixes = error.fixes.map((fix) => fix.replace('npm run build:native', BUILD_COMMAND));
+    const fixes = error.fixes;
     return `${error.reasons.join('; ')}; fix: ${fixes.join('; ')}`;
   }
   return error instanceof Error ? error.message.split('\n')[0] : String(error);
@@ -82,7 +74,7 @@ export function mpiImplementation(versionOutput: string): string {
 }
 
 function mpirunItem(): DoctorItem {
-  const fix = `fix: install Open MPI (apt-get install -y openmpi-bin libopenmpi-dev), then ${BUILD_COMMAND}`;
+  const fix = `fix: install Open MPI (apt-get install -y openmpi-bin libopenmpi-dev), then ${BUILD_ADDONS_COMMAND}`;
   const result = spawnSync('mpirun', ['--version'], { encoding: 'utf8', timeout: 10_000 });
   if (result.error !== undefined) {
     const why = (result.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found on PATH' : result.error.message;

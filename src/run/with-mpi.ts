@@ -12,6 +12,7 @@ import { loadMpiBinding } from '../backends/mpi/load-binding.js';
 import { MpiBackend } from '../backends/mpi/mpi-backend.js';
 import { collectiveTimeoutMs } from '../backends/collectives.js';
 import { pinOpenBlasToOneThread } from '../dense/openblas-threads.js';
+import { BUILD_ADDONS_COMMAND } from '../native-addon.js';
 
 /**
  * Options of {@link withMpi}.
@@ -139,7 +140,7 @@ export async function withMpi<R>(
       fail(new BackendUnavailableError(
         'MPI and its launcher disagree',
         [`MPI reports ${size} ranks but the launcher started ${launcher.size} (${launcher.variable}=${launcher.size}): mpirun does not belong to the MPI library the addon was built against`],
-        ['launch with the mpirun of the MPI the addon was built with (Open MPI: apt-get install -y openmpi-bin libopenmpi-dev), then npm run build:native'],
+        [`launch with the mpirun of the MPI the addon was built with (Open MPI: apt-get install -y openmpi-bin libopenmpi-dev), then ${BUILD_ADDONS_COMMAND}`],
       ));
     }
     if (opts.np !== undefined && size !== opts.np) {

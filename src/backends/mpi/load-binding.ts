@@ -6,7 +6,7 @@
  * @module
  */
 import { InvalidArgumentError, MpiError } from '../../errors.js';
-import { addonPaths, loadAddon, requireNative } from '../../native-addon.js';
+import { BUILD_ADDONS_COMMAND, addonPaths, loadAddon, requireNative } from '../../native-addon.js';
 import type { MpiBinding } from './binding.js';
 import { timeoutError } from './timeout.js';
 
@@ -20,7 +20,7 @@ const REQUIRED_FUNCTIONS: readonly (keyof MpiBinding)[] = [
 /** What to do when the MPI backend is unavailable, in the order a user would do it. */
 const MPI_FIXES: readonly string[] = [
   'install Open MPI: apt-get install -y openmpi-bin libopenmpi-dev',
-  'build the addon: npm run build:native',
+  `build the addon: ${BUILD_ADDONS_COMMAND}`,
   'launch the program under mpirun: mpirun --oversubscribe -n <np> node driver.js',
 ];
 
