@@ -1,0 +1,57 @@
+/** The guides' example programs (docs/guide-*.md), run as a reader runs them, on every backend. */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { mpiUnavailableReason, runUnderMpirun } from './runners/mpi.js';
+
+const compiled = (name: string): string => fileURLToPath(new URL(`../dist/examples/${name}.js`, import.meta.url));
+const hasMpi = mpiUnavailableReason() === undefined;
+
+/** Runs a compiled example with node; fails the test on a non-zero exit or any stderr. */
+function runNode(args: string[]): string {
+  const { status, stdout, stderr } = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 60_000 });
+  expect(stderr).toBe('');
+  expect(status).toBe(0);
+  return stdout;
+}
+
+async function runMpi(np: number, args: string[]): Promise<string> {
+  const job = await runUnderMpirun(np, args, 60_000);
+  expect(job.stderr).toBe('');
+  expect(job.code).toBe(0);
+  return job.stdout;
+}
+
+describe('docs/guide-collectives.md: examples/collective-rules', () => {
+  const example = compiled('collective-rules');
+  const insidePartCode =
+    'InvalidArgumentError: gather is collective: every part must call it, but it was called inside code that runs for part 0 alone ' +
+    '(map, forEach, pmap or mapMain); call it outside, on the whole PData (part 0)';
+
+  function check(stdout: string, backend: string): void {
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(`backend ${backend}, 3 parts`);
+    expect(lines[1]).toBe('1. reduction of the part ids to every part: 3');
+    expect(lines[2]).toBe(`2. gather inside mapMain: ${insidePartCode}`);
+    expect(lines[4]).toBe(`3. reduction inside map: ${insidePartCode}`);
+    if (backend === 'sequential') {
+      expect(lines[6]).toBe("4. gather to part 0 on part 0, to 'all' elsewhere: no error (one call serves every part)");
+    } else {
+      expect(lines[6]).toMatch(
+        /^4\. gather to part 0 on part 0, to 'all' elsewhere: InvalidArgumentError: gather: the parts disagree on the root: part 0 here, 'all' on part [12] \(part 0\)$/,
+      );
+    }
+    for (const i of [3, 5, 7]) expect(lines[i]).toBe('   still in step: 3');
+    expect(lines).toHaveLength(8);
+  }
+
+  for (const backend of ['sequential', 'threads']) {
+    it(`catches every refusal on ${backend} and stays in step`, () => {
+      check(runNode([example, '--backend', backend, '--np', '3']), backend);
+    });
+  }
+
+  it.runIf(hasMpi)('catches every refusal under mpirun -n 3 and stays in step', async () => {
+    check(await runMpi(3, [example, '--backend', 'mpi']), 'mpi');
+  });
+});
