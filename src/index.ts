@@ -80,6 +80,7 @@ export type { LargeArrays, HugePageStatus } from './kernels/large-arrays.js';
 export { cg, CgSolver } from './solvers/cg.js';
 export type { CgSolveVectors } from './solvers/cg.js';
 export type { CgOptions, CgSolverOptions, CgResult, CgReason, CgIterationInfo } from './solvers/cg-options.js';
+export type { CgMonitorOptions } from './solvers/monitor.js';
 export { jacobi } from './solvers/preconditioners.js';
 export type { Preconditioner } from './solvers/preconditioners.js';
 

@@ -9,6 +9,7 @@ import { DimensionMismatchError, InvalidArgumentError } from '../errors.js';
 import { checkSameOwn } from '../partitions/prange.js';
 import type { PSparseMatrix } from '../sparse/psparse-matrix.js';
 import type { PVector } from '../vectors/pvector.js';
+import { checkMonitor, MONITOR_ENVIRONMENT_VARIABLE, type CgMonitorOptions, type CheckedMonitor } from './monitor.js';
 import { jacobi, type Preconditioner } from './preconditioners.js';
 
 /**
@@ -66,6 +67,16 @@ export interface CgSolverOptions {
    * the matrix's CSR block (see {@link CgSolver.compactIndices}).
    */
   compactIndices?: boolean;
+  /**
+   * Print ‖r_k‖₂ as the solve goes, like PETSc's `-ksp_monitor`: `true` or `1` every iteration,
+   * an integer k every k-th (iteration 0 included), `{ every?, write? }` to send the lines
+   * elsewhere ({@link CgMonitorOptions}), `false` never. The lines
+   * (`'  25 CG residual norm 1.234567890123e-03'`) are written once per run, where part 0 lives,
+   * and show the values of {@link CgResult.residuals}; the results keep their bits. Default: the
+   * environment variable `PA_MONITOR` (unset or 0: off; k: every k-th iteration), read when the
+   * solver is set up, so a run can be monitored without changing its code.
+   */
+  monitor?: boolean | number | CgMonitorOptions;
 }
 
 /**
@@ -99,7 +110,7 @@ export interface CgResult {
 }
 
 /** The keys of {@link CgSolverOptions}: what `new CgSolver(A, opts)` accepts. */
-export const CG_SOLVER_OPTION_NAMES: readonly string[] = ['rtol', 'atol', 'maxIters', 'preconditioner', 'onIteration', 'compactIndices'];
+export const CG_SOLVER_OPTION_NAMES: readonly string[] = ['rtol', 'atol', 'maxIters', 'preconditioner', 'onIteration', 'compactIndices', 'monitor'];
 
 /** The keys of {@link CgOptions}: what `cg(A, b, opts)` accepts. */
 export const CG_OPTION_NAMES: readonly string[] = [...CG_SOLVER_OPTION_NAMES, 'x0'];
@@ -112,6 +123,8 @@ export interface CheckedCgOptions {
   readonly preconditioner: Preconditioner | undefined;
   readonly onIteration: ((info: CgIterationInfo) => void) | undefined;
   readonly compactIndices: boolean;
+  /** The residual monitor, or null when it is off or part 0 does not live here. */
+  readonly monitor: CheckedMonitor | null;
 }
 
 function checkTolerance(name: string, value: unknown): number {
@@ -128,7 +141,7 @@ function checkTolerance(name: string, value: unknown): number {
  * @throws DimensionMismatchError when A is not square; PartitionMismatchError when `A.rows` and
  * `A.cols` have different own ids; InvalidArgumentError for a negative or non-finite rtol/atol, a
  * non-integer or negative maxIters, an unknown preconditioner, a non-function onIteration or a
- * non-boolean compactIndices, and (from {@link jacobi}) for a zero or missing diagonal entry.
+ * non-boolean compactIndices, a bad monitor or `PA_MONITOR` ({@link checkMonitor}), and (from {@link jacobi}) for a zero or missing diagonal entry.
  */
 export function checkCgOptions(A: PSparseMatrix, opts: CgSolverOptions): CheckedCgOptions {
   checkCgMatrix(A);
@@ -145,6 +158,7 @@ export function checkCgOptions(A: PSparseMatrix, opts: CgSolverOptions): Checked
   if (typeof compactIndices !== 'boolean') {
     throw new InvalidArgumentError(`cg: compactIndices must be a boolean, got ${describeValue(compactIndices)}`);
   }
+  const monitor = checkMonitor(opts.monitor, process.env[MONITOR_ENVIRONMENT_VARIABLE], A.rows.backend.localParts.includes(0));
   const choice = opts.preconditioner ?? 'none';
   let preconditioner: Preconditioner | undefined;
   if (choice === 'jacobi') preconditioner = jacobi(A);
@@ -154,7 +168,7 @@ export function checkCgOptions(A: PSparseMatrix, opts: CgSolverOptions): Checked
       `cg: preconditioner must be 'none', 'jacobi' or an object with an apply(z, r) method, got ${typeof choice === 'string' ? choice : describeValue(choice)}`,
     );
   }
-  return { rtol, atol, maxIters, preconditioner, onIteration: opts.onIteration, compactIndices };
+  return { rtol, atol, maxIters, preconditioner, onIteration: opts.onIteration, compactIndices, monitor };
 }
 
 /**

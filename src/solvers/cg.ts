@@ -25,6 +25,7 @@ import {
   type CgSolverOptions,
   type CheckedCgOptions,
 } from './cg-options.js';
+import { monitorLine } from './monitor.js';
 import { JacobiPreconditioner } from './preconditioners.js';
 import { SpmvDotPlan } from './spmv-dot-plan.js';
 
@@ -147,7 +148,7 @@ export class CgSolver {
    */
   solve(b: PVector, vectors?: CgSolveVectors): CgResult {
     const { A, p, r, q, z, applyA, inverseDiagonal, pair, sums } = this;
-    const { rtol, atol, maxIters, preconditioner, onIteration } = this.options;
+    const { rtol, atol, maxIters, preconditioner, onIteration, monitor } = this.options;
     expectInstance(b, PVector, 'CgSolver.solve: b');
     const { x0, x: given } = checkOptions(vectors, ['x0', 'x'], 'CgSolver.solve');
     if (x0 !== undefined) expectInstance(x0, PVector, 'CgSolver.solve: x0');
@@ -173,6 +174,7 @@ export class CgSolver {
     const record = (iteration: number, residual: number): void => {
       residuals.push(residual);
       onIteration?.({ iteration, residual });
+      if (monitor !== null && iteration % monitor.every === 0) monitor.write(monitorLine('CG', iteration, residual));
     };
     const backend = A.rows.backend;
     const ownOwn = A.ownOwn.localItems;
