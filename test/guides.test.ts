@@ -55,3 +55,35 @@ describe('docs/guide-collectives.md: examples/collective-rules', () => {
     check(await runMpi(3, [example, '--backend', 'mpi']), 'mpi');
   });
 });
+
+describe('docs/guide-debugging.md: examples/debug-driver', () => {
+  const driver = compiled('debug-driver');
+  const cli = fileURLToPath(new URL('../dist/src/run/cli.js', import.meta.url));
+  const solution = 'x = [4.000000, 7.000000, 9.000000, 10.000000, 10.000000, 9.000000, 7.000000, 4.000000]';
+  const printed: Record<string, string> = {};
+
+  for (const backend of ['sequential', 'threads']) {
+    it(`prints the solution through the CLI on ${backend}`, () => {
+      const stdout = runNode([cli, 'run', '--backend', backend, '--np', '2', driver]);
+      expect(stdout).toBe(`${backend}, 2 parts: converged-rtol after 4 iterations\n${solution}\n`);
+      printed[backend] = stdout.replace(backend, '');
+    });
+  }
+
+  it.runIf(hasMpi)('prints the same under mpirun -n 2', async () => {
+    const stdout = await runMpi(2, [cli, 'run', '--backend', 'mpi', driver]);
+    expect(stdout.replace('mpi', '')).toBe(printed.sequential);
+    expect(printed.threads).toBe(printed.sequential);
+  });
+
+  it('lets a Sequential session look at every part (the REPL steps of the guide)', async () => {
+    const { withSequential } = await import('../src/index.js');
+    const { solve } = await import('../examples/debug-driver.js');
+    const { A, result, gathered } = await withSequential(2, solve);
+    expect([result.iterations, result.reason, A.nnz]).toEqual([4, 'converged-rtol', 22]);
+    expect(A.rows.partition.localItems.map((ids) => Array.from(ids.ownToGlobal))).toEqual([[0, 1, 2, 3], [4, 5, 6, 7]]);
+    expect(A.cols.partition.localItems.map((ids) => Array.from(ids.ghostToGlobal))).toEqual([[4], [3]]);
+    expect(gathered.localItems[1]).toEqual([]);
+    expect(gathered.localItems[0].flatMap((piece) => Array.from(piece, (v) => Number(v.toFixed(9))))).toEqual([4, 7, 9, 10, 10, 9, 7, 4]);
+  });
+});
