@@ -14,6 +14,7 @@
  */
 import { parseCommandOrExit, type CommandSpec, type FlagSpecs } from '../src/run/cli-args.js';
 import { jsBlas, loadBlasBinding, openBlas, type DenseBlas } from '../src/dense/blas.js';
+import { formatTable } from '../src/format/table.js';
 
 interface Case {
   readonly name: string;
@@ -120,16 +121,21 @@ function main(): void {
   if (!Number.isFinite(sink)) throw new Error('non-finite results');
 
   console.log(`Dense BLAS, OpenBLAS with ${binding.getNumThreads()} thread(s) vs JavaScript; ${rounds} interleaved rounds x ${samples} samples, medians`);
-  console.log('case                          js µs/call   GB/s   openblas µs/call   GB/s   speed-up');
+  const rows: string[][] = [];
   const result: Record<string, { js_s: number; openblas_s: number; speedup: number }> = {};
   list.forEach((c, i) => {
     const [js, ob] = seconds[i].map(median);
     result[c.name] = { js_s: js, openblas_s: ob, speedup: js / ob };
-    console.log(
-      `${c.name.padEnd(26)} ${(js * 1e6).toFixed(2).padStart(13)} ${(c.bytes / js / 1e9).toFixed(2).padStart(6)} ` +
-        `${(ob * 1e6).toFixed(2).padStart(18)} ${(c.bytes / ob / 1e9).toFixed(2).padStart(6)} ${(js / ob).toFixed(2).padStart(9)}x`,
-    );
+    rows.push([
+      c.name,
+      (js * 1e6).toFixed(2),
+      (c.bytes / js / 1e9).toFixed(2),
+      (ob * 1e6).toFixed(2),
+      (c.bytes / ob / 1e9).toFixed(2),
+      `${(js / ob).toFixed(2)}x`,
+    ]);
   });
+  console.log(formatTable(['case', 'js µs/call', 'GB/s', 'openblas µs/call', 'GB/s', 'speed-up'], rows));
   console.log(`RESULT ${JSON.stringify({ code: 'pa_blas', threads: binding.getNumThreads(), rounds, samples, cases: result })}`);
 }
 

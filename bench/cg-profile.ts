@@ -37,6 +37,7 @@ import { entryRowSpan } from '../src/kernels/csr.js';
 import { kernels } from '../src/kernels/select-kernels.js';
 import { partialsBuffer, sumPartials, sumPartialsInto } from '../src/vectors/vector-ops.js';
 import { JacobiPreconditioner } from '../src/solvers/preconditioners.js';
+import { formatTable } from '../src/format/table.js';
 import { parseCommand, parseCommandOrExit, type CommandSpec, type FlagSpecs } from '../src/run/cli-args.js';
 import { runAsProgram } from './lib/program.js';
 import { median } from './lib/stats.js';
@@ -229,11 +230,7 @@ function print(result: ProfileResult): void {
   const byteSum = result.steps.reduce((t, s) => t + s.bytes, 0);
   rows.push(['sum of the steps', (stepSum * 1e3).toFixed(3), (byteSum / 1e6).toFixed(1), (byteSum / stepSum / 1e9).toFixed(1)]);
   rows.push(['whole iteration', (result.iteration_s * 1e3).toFixed(3), '', '']);
-  const header = ['step', 'ms', 'MB', 'GB/s'];
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
-  const line = (cells: string[]): string => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
-  console.log(line(header));
-  for (const row of rows) console.log(line(row));
+  console.log(formatTable(['step', 'ms', 'MB', 'GB/s'], rows));
   console.log(`RESULT ${JSON.stringify(result)}`);
 }
 

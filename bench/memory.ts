@@ -17,6 +17,7 @@ import {
 } from '../src/index.js';
 import { ghostPlan } from '../src/partitions/ghost-plan.js';
 import { parseCommandOrExit, type CommandSpec, type FlagSpecs } from '../src/run/cli-args.js';
+import { formatTable } from '../src/format/table.js';
 
 const command = {
   program: 'bench/memory',
@@ -52,16 +53,19 @@ function measure(A: PSparseMatrix): Record<string, number> {
 }
 
 console.log(`PSparseMatrix memory, 3-D Poisson n = ${n}; bound = 12 B/nonzero + 4 B/row`);
-console.log('np | reuse |   blocks B | ghost ids B | ghost plan B | refill B | blocks / bound');
+const rows: string[][] = [];
 for (const np of partCounts) {
   for (const reuse of [false, true]) {
     const m = await withSequential(np, (ranks) => {
       const { I, J, V, rows, cols } = laplacianFdm(ranks, [n, n, n], [1, 1, np]);
       return measure(psparse(I, J, V, rows, cols, { reuse }).wait());
     });
-    console.log(
-      `${String(np).padStart(2)} | ${String(reuse).padEnd(5)} | ${String(m.blocks).padStart(10)} | ${String(m.ghostIds).padStart(11)} | ` +
-        `${String(m.plan).padStart(12)} | ${String(m.refill).padStart(8)} | ${m.ratio.toFixed(4)}`,
-    );
+    rows.push([String(np), String(reuse), String(m.blocks), String(m.ghostIds), String(m.plan), String(m.refill), m.ratio.toFixed(4)]);
   }
 }
+console.log(
+  formatTable(['np', 'reuse', 'blocks B', 'ghost ids B', 'ghost plan B', 'refill B', 'blocks / bound'], rows, {
+    leftColumns: 0,
+    separator: ' | ',
+  }),
+);

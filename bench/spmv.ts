@@ -24,6 +24,7 @@ import type { KernelSet } from '../src/kernels/kernel-set.js';
 import { loadKernelsBinding, nativeKernelSet } from '../src/kernels/native-kernels.js';
 import { benchEnvironment, compileAnchor, defaultAnchorsDir, parseResultLine } from './lib/anchors.js';
 import { median } from './lib/stats.js';
+import { formatTable } from '../src/format/table.js';
 
 const WARMUPS = 3;
 
@@ -152,17 +153,21 @@ function main(): void {
   const c = samples['C spmv.c'] === undefined ? undefined : median(samples['C spmv.c']);
   console.log(`CSR SpMV, 3-D Poisson n=${n}: ${A.nRows} rows, ${nnz} entries, model ${(bytes / 1e6).toFixed(1)} MB; ` +
     `${rounds} interleaved rounds x ${reps} reps, medians; huge pages ${largeArrays.hugePages.enabled ? 'on' : 'off'}`);
-  console.log('kernel                           ms       GB/s   throughput / C   rounds (ms)');
+  const rows: string[][] = [];
   const result: Record<string, { median_s: number; gbs: number; ratio_to_c: number | null }> = {};
   for (const [name, times] of Object.entries(samples)) {
     const t = median(times);
     const ratio = c === undefined ? null : c / t;
     result[name] = { median_s: t, gbs: bytes / t / 1e9, ratio_to_c: ratio };
-    console.log(
-      `${name.padEnd(31)} ${(t * 1e3).toFixed(3).padStart(7)} ${(bytes / t / 1e9).toFixed(2).padStart(9)} ` +
-        `${(ratio === null ? '-' : ratio.toFixed(3)).padStart(14)}   ${times.map((s) => (s * 1e3).toFixed(2)).join(' ')}`,
-    );
+    rows.push([
+      name,
+      (t * 1e3).toFixed(3),
+      (bytes / t / 1e9).toFixed(2),
+      ratio === null ? '-' : ratio.toFixed(3),
+      times.map((s) => (s * 1e3).toFixed(2)).join(' '),
+    ]);
   }
+  console.log(formatTable(['kernel', 'ms', 'GB/s', 'throughput / C', 'rounds (ms)'], rows));
   console.log(`RESULT ${JSON.stringify({ code: 'pa_spmv', n, rows: A.nRows, nnz, bytes_model: bytes, rounds, reps, kernels: result })}`);
 }
 

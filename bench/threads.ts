@@ -10,6 +10,7 @@ import { isMainThread } from 'node:worker_threads';
 import type { ChannelPlan, PData } from '../src/index.js';
 import { withThreads, type ThreadsOptions } from '../src/run/with-threads.js';
 import { timePoissonSolve } from './lib/poisson-solve.js';
+import { formatTable } from '../src/format/table.js';
 
 const LATENCY_REPS = 200_000;
 const HALO_VALUES = (1 << 20) / Float64Array.BYTES_PER_ELEMENT;
@@ -105,8 +106,7 @@ async function main(): Promise<void> {
     rows.push([`Poisson CG n=100, ${np} part(s): ${parts[0].iterations} iterations (s)`, seconds.toFixed(3)]);
   }
   rows.push(['  speed-up 1 → 2 parts', (solves[0].seconds / solves[1].seconds).toFixed(2)]);
-  const width = Math.max(...rows.map(([name]) => name.length));
-  for (const [name, value] of rows) console.log(`${name.padEnd(width)}  ${value.padStart(10)}`);
+  console.log(formatTable(['measurement', 'value'], rows));
 }
 
 if (isMainThread) await main();

@@ -96,3 +96,6 @@ export type {
 export { laplacianFem } from './gallery/laplacian-fem.js';
 export { PTimer } from './pdata/ptimer.js';
 export type { SectionStatistics } from './pdata/ptimer.js';
+export { formatTable } from './format/table.js';
+export type { TableOptions } from './format/table.js';
+export { formatScientific } from './format/scientific.js';

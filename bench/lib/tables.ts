@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { formatTable } from '../../src/format/table.js';
 import type { SolveRow, SpmvRow, StreamRow, Summary } from './summary.js';
 
 /** A cell: text, or a number shown with `digits` decimals (`'—'` when not finite). */
@@ -14,20 +15,9 @@ function text(cell: Cell): string {
   return cell.value === null || !Number.isFinite(cell.value) ? '—' : cell.value.toFixed(cell.digits);
 }
 
-/**
- * A table: in Markdown, a pipe table whose columns after the first `leftColumns` are right-aligned;
- * in text, space-padded columns the same way.
- */
-function formatTable(headers: readonly string[], rows: readonly (readonly Cell[])[], markdown: boolean, leftColumns = 1): string {
-  const cells = rows.map((row) => row.map(text));
-  if (markdown) {
-    const align = headers.map((_, i) => (i < leftColumns ? '---' : '---:'));
-    return [headers, align, ...cells].map((row) => `| ${row.join(' | ')} |`).join('\n');
-  }
-  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i].length)));
-  const line = (row: readonly string[]): string =>
-    row.map((c, i) => (i < leftColumns ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+/** A table of cells in the package's one layout ({@link formatTable}), labels in the first column. */
+function table(headers: readonly string[], rows: readonly (readonly Cell[])[], markdown: boolean): string {
+  return formatTable(headers, rows.map((row) => row.map(text)), { markdown });
 }
 
 function systemLabel(row: SolveRow): string {
@@ -37,7 +27,7 @@ function systemLabel(row: SolveRow): string {
 /** The solve table: medians over rounds, ms per iteration, and the paired ratio to PETSc. */
 function solveTable(rows: readonly SolveRow[], markdown: boolean): string {
   const headers = ['system', 'np', 'n', 'iterations', 'assembly s', 'setup s', 'solve s', 'ms/iteration', 'ours/PETSc', 'runs'];
-  return formatTable(
+  return table(
     headers,
     rows.map((r) => [
       systemLabel(r),
@@ -57,7 +47,7 @@ function solveTable(rows: readonly SolveRow[], markdown: boolean): string {
 
 /** The SpMV context table (n = 100, one core): ms, GB/s, throughput relative to C and to 1-thread STREAM triad. */
 function spmvTable(rows: readonly SpmvRow[], markdown: boolean): string {
-  return formatTable(
+  return table(
     ['SpMV kernel, n=100, 1 core', 'ms', 'GB/s', 'vs C', 'vs STREAM triad'],
     rows.map((r) => [
       r.kernel,
@@ -72,7 +62,7 @@ function spmvTable(rows: readonly SpmvRow[], markdown: boolean): string {
 
 /** The STREAM table: best GB/s of triad and read per thread count. */
 function streamTable(rows: readonly StreamRow[], markdown: boolean): string {
-  return formatTable(
+  return table(
     ['STREAM threads', 'triad GB/s', 'read GB/s'],
     rows.map((r) => [String(r.threads), { value: r.triad_gbs, digits: 1 }, { value: r.read_gbs, digits: 1 }]),
     markdown,

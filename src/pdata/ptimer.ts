@@ -5,6 +5,8 @@
  */
 import { checkOptions, describeValue, expectInstance } from '../argument-checks.js';
 import { InvalidArgumentError } from '../errors.js';
+import { formatScientific } from '../format/scientific.js';
+import { formatTable } from '../format/table.js';
 import { largeArrays } from '../kernels/large-arrays.js';
 import { PData } from './pdata.js';
 import { gather, getAny, multicast } from './primitives.js';
@@ -20,14 +22,6 @@ export interface SectionStatistics {
   readonly max: number;
   /** The mean over the parts. */
   readonly avg: number;
-}
-
-/** Formats like C's `%.3e` (`1.234e-02`). */
-function formatSeconds(seconds: number): string {
-  const [mantissa, exponent] = seconds.toExponential(3).split('e');
-  const sign = exponent.startsWith('-') ? '-' : '+';
-  const digits = exponent.replace(/^[+-]/, '').padStart(2, '0');
-  return `${mantissa}e${sign}${digits}`;
 }
 
 /** Min, max and average over the parts' records (each a list of [section, seconds]). */
@@ -138,20 +132,16 @@ export class PTimer {
   report(): string {
     const stats = this.statistics();
     const names = Object.keys(stats).sort((a, b) => stats[b].max - stats[a].max);
-    const width = Math.max('section'.length, ...names.map((name) => name.length));
     const { kind, kernels, np } = this.ranks.backend;
-    const line = (cells: string[]): string => `${cells[0].padEnd(width)} | ${cells.slice(1).map((c) => c.padStart(9)).join(' | ')}`;
-    const rows = names.map((name) => {
-      const s = stats[name];
-      return line([name, formatSeconds(s.max), formatSeconds(s.min), formatSeconds(s.avg)]);
-    });
-    const header = line(['section', 'max', 'min', 'avg']);
+    const table = formatTable(
+      ['section', 'max', 'min', 'avg'],
+      names.map((name) => [name, ...[stats[name].max, stats[name].min, stats[name].avg].map((t) => formatScientific(t, 3))]),
+      { separator: ' | ', rule: 'full' },
+    );
     return [
       `PTimer: backend ${kind}, kernels ${kernels}, huge pages ${largeArrays.hugePages.enabled ? 'on' : 'off'}, ` +
         `${np} part${np === 1 ? '' : 's'}, times in seconds`,
-      header,
-      '-'.repeat(header.length),
-      ...rows,
+      table,
     ].join('\n');
   }
 }
