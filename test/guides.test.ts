@@ -87,3 +87,56 @@ describe('docs/guide-debugging.md: examples/debug-driver', () => {
     expect(gathered.localItems[0].flatMap((piece) => Array.from(piece, (v) => Number(v.toFixed(9))))).toEqual([4, 7, 9, 10, 10, 9, 7, 4]);
   });
 });
+
+describe('docs/guide-fem.md: examples/fem-poisson', () => {
+  const example = compiled('fem-poisson');
+
+  /** The error table: [N, iterations, max error, L2 error] per grid. */
+  function table(stdout: string, backend: string, np: number): number[][] {
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(`Q1 finite elements, u = exp(x + y), backend ${backend}, ${np} parts`);
+    expect(lines[1]).toBe('     N  iterations        max nodal error  ratio               L2 error  ratio');
+    // The first grid has no ratio columns: [N, iterations, max, L2] or [N, iterations, max, ratio, L2, ratio].
+    const rows = lines.slice(2).map((line) => line.trim().split(/\s+/).map(Number));
+    expect(rows.map((row) => row.length)).toEqual([4, 6, 6]);
+    expect(rows.map((row) => row[0])).toEqual([8, 16, 32]);
+    return rows.map((row) => (row.length === 4 ? row : [row[0], row[1], row[2], row[4]]));
+  }
+
+  const runs: Record<string, number[][]> = {};
+  const cases: [string, number][] = [
+    ['sequential', 1],
+    ['sequential', 3],
+    ['sequential', 2],
+    ['threads', 2],
+  ];
+  for (const [backend, np] of cases) {
+    it(`is second order on ${backend} with ${np} parts`, () => {
+      const rows = table(runNode([example, '--backend', backend, '--np', String(np)]), backend, np);
+      for (let k = 1; k < rows.length; k++) {
+        for (const column of [2, 3]) {
+          const ratio = rows[k - 1][column] / rows[k][column];
+          expect(ratio).toBeGreaterThan(3.5);
+          expect(ratio).toBeLessThan(4.5);
+        }
+      }
+      expect(rows[2][2]).toBeLessThan(4e-5);
+      runs[`${backend} ${np}`] = rows;
+    });
+  }
+
+  it('gives the same errors on every backend and every number of parts', () => {
+    // Same np: the same sums in the same order, so the same bits on every backend.
+    expect(runs['threads 2']).toEqual(runs['sequential 2']);
+    // Other np: the reductions add in another order. x ≈ 7 has an ulp of 9e-16, and the error at
+    // N = 32 is 3.5e-5, so 1e-9 relative (3.5e-14) is the tightest bound rounding allows.
+    for (const other of ['sequential 1', 'sequential 3']) {
+      runs[other].forEach((row, k) => {
+        expect(row[1]).toBe(runs['sequential 2'][k][1]);
+        for (const column of [2, 3]) {
+          expect(Math.abs(row[column] - runs['sequential 2'][k][column])).toBeLessThan(1e-9 * row[column]);
+        }
+      });
+    }
+  });
+});
