@@ -1,8 +1,8 @@
 /**
  * 3-D Poisson example: the 7-point finite-difference Laplacian on an n×n×n grid of interior
  * unknowns, b = 1, solved with CG + Jacobi to a relative residual of 1e-8 (the problem of the
- * PETSc and SciPy reference programs). Prints progress every 25 iterations, the result, and a
- * timing table.
+ * PETSc and SciPy reference programs). Shows the solve's progress (a bar on a terminal, a line
+ * every 25 iterations otherwise), the result, and a timing table.
  *
  *   node dist/examples/poisson.js [--n 50] [--np 2] [--backend sequential|threads]
  *   mpirun -n 2 node dist/examples/poisson.js --backend mpi [--n 50]
@@ -15,6 +15,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
+import { SingleBar } from 'cli-progress';
 import {
   PTimer,
   axpy,
@@ -28,6 +29,7 @@ import {
   withMpi,
   withSequential,
   withThreads,
+  formatScientific,
   InvalidArgumentError,
   type PData,
 } from '../src/index.js';
@@ -52,10 +54,67 @@ const command = {
   positionals: 'none',
 } as const satisfies CommandSpec<FlagSpecs>;
 
-/** `x` in scientific notation with a two-digit exponent, like C's `%.<digits>e` (`3.535534e+02`). */
-function sci(x: number, digits: number): string {
-  const [mantissa, exponent] = x.toExponential(digits).split('e');
-  return `${mantissa}e${exponent[0]}${exponent.slice(1).padStart(2, '0')}`;
+const sci = formatScientific;
+const RTOL = 1e-8;
+
+/** The plain progress line (`iteration    25  residual 1.234567e+01  relative 1.234e-02`). */
+function progressLine(iteration: number, residual: number, r0: number): string {
+  return `iteration ${String(iteration).padStart(5)}  residual ${sci(residual, 6)}  relative ${sci(residual / r0, 3)}`;
+}
+
+/** How the solve's progress is shown, by the part that prints. */
+export interface ProgressDisplay {
+  /** `'bar'` on a terminal, `'lines'` otherwise. */
+  readonly kind: 'bar' | 'lines';
+  /** After iteration k (0: the initial residual r0). */
+  iteration(k: number, residual: number, r0: number): void;
+  /** After the last iteration: ends the bar and prints the final progress line. */
+  finish(k: number, residual: number, r0: number): void;
+}
+
+/** Where the progress goes: whether it is a terminal, the stream the bar draws on, the line printer. */
+export interface ProgressTarget {
+  readonly isTTY: boolean | undefined;
+  readonly stream: NodeJS.WritableStream;
+  readonly print: (line: string) => void;
+}
+
+/**
+ * A progress bar (cli-progress) when the stream is a terminal, else a plain line every
+ * PROGRESS_EVERY iterations (what a log file or a pipe wants). The bar measures the decrease of
+ * the residual on a log scale: 100% is the relative residual RTOL.
+ */
+export function chooseProgress({ isTTY, stream, print }: ProgressTarget): ProgressDisplay {
+  if (isTTY !== true) {
+    return {
+      kind: 'lines',
+      iteration: (k, residual, r0) => {
+        if (k % PROGRESS_EVERY === 0) print(progressLine(k, residual, r0));
+      },
+      finish: (k, residual, r0) => print(progressLine(k, residual, r0)),
+    };
+  }
+  const bar = new SingleBar({
+    stream,
+    format: 'CG [{bar}] {percentage}% | iteration {iteration} | relative residual {relative}',
+    hideCursor: true,
+    clearOnComplete: true,
+  });
+  const percent = (residual: number, r0: number): number =>
+    Math.max(0, Math.min(100, Math.round((100 * Math.log(residual / r0)) / Math.log(RTOL))));
+  return {
+    kind: 'bar',
+    iteration: (k, residual, r0) => {
+      const payload = { iteration: k, relative: sci(residual / r0, 3) };
+      if (k === 0) bar.start(100, 0, payload);
+      else bar.update(percent(residual, r0), payload);
+    },
+    finish: (k, residual, r0) => {
+      bar.update(percent(residual, r0), { iteration: k, relative: sci(residual / r0, 3) });
+      bar.stop();
+      print(progressLine(k, residual, r0));
+    },
+  };
 }
 
 /** Parts per direction (x, y, z) with product np: prime factors go to the least split direction, z first. */
@@ -102,17 +161,17 @@ export default function poisson(ranks: PData<number>): void {
 
   const b = pfill(1, A.rows);
   let r0 = 1;
+  // Only the printing part shows progress: a bar when its standard output is a terminal. A
+  // worker thread's is a pipe; Open MPI gives its ranks a pseudo-terminal even when mpirun's own
+  // output goes to a file, so under MPI the lines are printed.
+  const isTTY = backend.kind !== 'mpi' && process.stdout.isTTY;
+  const progress = isMain ? chooseProgress({ isTTY, stream: process.stdout, print }) : null;
   const result = cg(A, b, {
-    rtol: 1e-8,
+    rtol: RTOL,
     preconditioner: 'jacobi',
     onIteration: ({ iteration, residual }) => {
       if (iteration === 0) r0 = residual;
-      if (iteration % PROGRESS_EVERY === 0) {
-        print(
-          `iteration ${String(iteration).padStart(5)}  residual ${sci(residual, 6)}  ` +
-            `relative ${sci(residual / r0, 3)}`,
-        );
-      }
+      progress?.iteration(iteration, residual, r0);
     },
   });
   timer.toc('solve');
@@ -122,11 +181,7 @@ export default function poisson(ranks: PData<number>): void {
   const trueRelative = norm(residual) / norm(b);
   timer.toc('check');
 
-  const last = result.residuals[result.iterations];
-  print(
-    `iteration ${String(result.iterations).padStart(5)}  residual ${sci(last, 6)}  ` +
-      `relative ${sci(last / r0, 3)}`,
-  );
+  progress?.finish(result.iterations, result.residuals[result.iterations], r0);
   print(`${result.reason} after ${result.iterations} iterations`);
   print(`‖x‖₂ = ${sci(norm(result.x), 10)}  Σx = ${sci(sum(result.x), 10)}`);
   print(`true relative residual ‖b − A x‖₂/‖b‖₂ = ${sci(trueRelative, 3)}`);
