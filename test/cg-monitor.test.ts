@@ -9,6 +9,7 @@ import { cg, CgSolver, pfill, psparse, withSequential, type PData } from '../src
 import { laplacianFdm } from '../src/gallery/laplacian-fdm.js';
 import { InvalidArgumentError } from '../src/errors.js';
 import { checkMonitor, monitorLine } from '../src/solvers/monitor.js';
+import { mpiUnavailableReason, runUnderMpirun } from './runners/mpi.js';
 
 const fixture = fileURLToPath(new URL('../dist/test/fixtures/monitor/cg-monitor.js', import.meta.url));
 
@@ -86,23 +87,38 @@ describe('cg monitor', () => {
     ).rejects.toThrow('cg: monitor must be an integer >= 1, got -1');
   });
 
+  /** The monitor lines must be the program's every other residual, printed once, then its own line. */
+  function checkMonitoredRun(monitored: string, quiet: string): void {
+    const quietLines = quiet.trimEnd().split('\n');
+    expect(quietLines).toHaveLength(1);
+    const lines = monitored.trimEnd().split('\n');
+    const residuals = JSON.parse(lines[lines.length - 1].replace(/^residuals /, '')) as number[];
+    expect(lines[lines.length - 1]).toBe(quietLines[0]);
+    expect(residuals.length).toBeGreaterThan(4);
+    expect(lines.slice(0, -1)).toEqual(expectedLines(residuals, 2));
+  }
+
   for (const backend of ['sequential', 'threads']) {
     it(`PA_MONITOR=k monitors a program that does not ask for it (${backend}, np=2), once per run`, () => {
       const run = (environment: Record<string, string>) =>
         spawnSync(process.execPath, [fixture, backend], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...environment } });
       const quiet = run({ PA_MONITOR: '0' });
-      expect(quiet.stderr).toBe('');
-      expect(quiet.status).toBe(0);
-      const quietLines = quiet.stdout.trimEnd().split('\n');
-      expect(quietLines).toHaveLength(1);
       const monitored = run({ PA_MONITOR: '2' });
-      expect(monitored.stderr).toBe('');
-      expect(monitored.status).toBe(0);
-      const lines = monitored.stdout.trimEnd().split('\n');
-      const residuals = JSON.parse(lines[lines.length - 1].replace(/^residuals /, '')) as number[];
-      expect(lines[lines.length - 1]).toBe(quietLines[0]);
-      expect(residuals.length).toBeGreaterThan(4);
-      expect(lines.slice(0, -1)).toEqual(expectedLines(residuals, 2));
+      for (const job of [quiet, monitored]) {
+        expect(job.stderr).toBe('');
+        expect(job.status).toBe(0);
+      }
+      checkMonitoredRun(monitored.stdout, quiet.stdout);
     });
   }
+
+  it.runIf(mpiUnavailableReason() === undefined)('PA_MONITOR=k prints on rank 0 only under mpirun -n 2', async () => {
+    const quiet = await runUnderMpirun(2, [fixture, 'mpi'], 60_000, { PA_MONITOR: '0' });
+    const monitored = await runUnderMpirun(2, [fixture, 'mpi'], 60_000, { PA_MONITOR: '2' });
+    for (const job of [quiet, monitored]) {
+      expect(job.stderr).toBe('');
+      expect(job.code).toBe(0);
+    }
+    checkMonitoredRun(monitored.stdout, quiet.stdout);
+  });
 });
