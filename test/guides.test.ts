@@ -1,5 +1,8 @@
 /** The guides' example programs (docs/guide-*.md), run as a reader runs them, on every backend. */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { mpiUnavailableReason, runUnderMpirun } from './runners/mpi.js';
@@ -139,4 +142,53 @@ describe('docs/guide-fem.md: examples/fem-poisson', () => {
       });
     }
   });
+});
+
+describe('docs/guide-results.md: examples/results-out', () => {
+  const example = compiled('results-out');
+  const n = 12;
+
+  /** The reference: the same problem on one part, solved in this process. */
+  async function reference(): Promise<Float64Array> {
+    const { cg, laplacianFdm, pfill, psparse, withSequential } = await import('../src/index.js');
+    return withSequential(1, (ranks) => {
+      const { I, J, V, rows, cols } = laplacianFdm(ranks, [n, n], [1, 1]);
+      const A = psparse(I, J, V, rows, cols).wait();
+      return cg(A, pfill(1, A.rows), { rtol: 1e-12 }).x.ownValues().localItems[0].slice();
+    });
+  }
+
+  function check(dir: string, exact: Float64Array): void {
+    const csv = readFileSync(join(dir, 'solution.csv'), 'utf8').trimEnd().split('\n');
+    expect(csv[0]).toBe('i,j,u');
+    expect(csv).toHaveLength(n * n + 1);
+    csv.slice(1).forEach((line, g) => {
+      const [i, j, u] = line.split(',').map(Number);
+      expect([i, j]).toEqual([g % n, Math.floor(g / n)]);
+      expect(Math.abs(u - exact[g])).toBeLessThan(1e-8 * exact[g]);
+    });
+    const svg = readFileSync(join(dir, 'solution.svg'), 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    const marks = /<g class="mark-rect role-mark marks"[^>]*>(.*?)<\/g>/s.exec(svg);
+    expect(marks).not.toBeNull();
+    expect(marks![1].match(/<path /g)).toHaveLength(n * n);
+    expect(marks![1]).toContain(`aria-label="i: ${n - 1}; j: ${n - 1}; u: `);
+  }
+
+  const backends: [string, string[]][] = [
+    ['sequential', ['--np', '3']],
+    ['threads', ['--np', '2']],
+  ];
+  for (const [backend, extra] of backends) {
+    it(`writes the gathered solution as CSV and an SVG heat map on ${backend}`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pa-results-'));
+      try {
+        const stdout = runNode([example, '--backend', backend, '--n', String(n), '--out', dir, ...extra]);
+        expect(stdout).toContain(`wrote ${join(dir, 'solution.csv')} (${n * n} rows) and ${join(dir, 'solution.svg')}`);
+        check(dir, await reference());
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });
