@@ -55,6 +55,29 @@ describe('PTimer', () => {
     ]);
   });
 
+  it('reports as a Markdown table with markdown: true, and refuses other options', () => {
+    const { backend, ranks } = manualRun(2);
+    const timer = new PTimer(ranks);
+    backend.now = 0.25;
+    timer.toc('setup');
+    backend.now = 2.25;
+    timer.toc('solve');
+    expect(timer.report({ markdown: true }).split('\n')).toEqual([
+      `PTimer: backend sequential, kernels ${kernelKind}, huge pages ${largeArrays.hugePages.enabled ? 'on' : 'off'}, 2 parts, times in seconds`,
+      '',
+      '| section | max | min | avg |',
+      '| --- | ---: | ---: | ---: |',
+      '| solve | 2.000e+00 | 2.000e+00 | 2.000e+00 |',
+      '| setup | 2.500e-01 | 2.500e-01 | 2.500e-01 |',
+    ]);
+    expect(() => timer.report({ markdown: 1 as unknown as boolean })).toThrow(
+      new InvalidArgumentError('PTimer.report: markdown must be a boolean, got 1'),
+    );
+    expect(() => timer.report({ md: true } as unknown as { markdown: boolean })).toThrow(
+      new InvalidArgumentError("PTimer.report: unknown option 'md' (accepted: markdown)"),
+    );
+  });
+
   it('gives min <= avg <= max with the real clock, on every part count', async () => {
     for (const np of [1, 2, 3, 4]) {
       const stats = await withSequential(np, (ranks) => {

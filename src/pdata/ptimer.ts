@@ -125,22 +125,30 @@ export class PTimer {
   }
 
   /**
-   * A text table of {@link PTimer.statistics}: one row per section, `section | max | min | avg` in
+   * A table of {@link PTimer.statistics}: one row per section, `section | max | min | avg` in
    * seconds (`%.3e`), slowest (largest max) first, under a header naming the backend, the kernel
-   * implementation, whether large arrays are on huge pages, and the number of parts. Collective; returns the same string on every part.
+   * implementation, whether large arrays are on huge pages, and the number of parts. Aligned text,
+   * or with `markdown: true` a Markdown pipe table after the header line and a blank line (for a
+   * report or an issue). Collective; returns the same string on every part.
+   * @throws InvalidArgumentError for options other than `{ markdown?: boolean }`.
    */
-  report(): string {
+  report(opts?: { markdown?: boolean }): string {
+    const { markdown = false } = checkOptions(opts, ['markdown'], 'PTimer.report');
+    if (typeof markdown !== 'boolean') {
+      throw new InvalidArgumentError(`PTimer.report: markdown must be a boolean, got ${describeValue(markdown)}`);
+    }
     const stats = this.statistics();
     const names = Object.keys(stats).sort((a, b) => stats[b].max - stats[a].max);
     const { kind, kernels, np } = this.ranks.backend;
     const table = formatTable(
       ['section', 'max', 'min', 'avg'],
       names.map((name) => [name, ...[stats[name].max, stats[name].min, stats[name].avg].map((t) => formatScientific(t, 3))]),
-      { separator: ' | ', rule: 'full' },
+      { separator: ' | ', rule: 'full', markdown },
     );
     return [
       `PTimer: backend ${kind}, kernels ${kernels}, huge pages ${largeArrays.hugePages.enabled ? 'on' : 'off'}, ` +
         `${np} part${np === 1 ? '' : 's'}, times in seconds`,
+      ...(markdown ? [''] : []),
       table,
     ].join('\n');
   }
