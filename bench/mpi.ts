@@ -19,6 +19,7 @@ import { loadMpiBinding } from '../src/backends/mpi/load-binding.js';
 import { withMpi } from '../src/run/with-mpi.js';
 import { timePoissonSolve } from './lib/poisson-solve.js';
 import { median } from './lib/stats.js';
+import { formatTable } from '../src/format/table.js';
 
 interface Timing {
   median_max_over_ranks: number;
@@ -112,13 +113,12 @@ await withMpi((ranks) => {
 
   if (me === 0) {
     console.log(`partitioned-arrays MPI backend  ranks=${ranks.np}`);
-    for (const key of ['allreduce_1xf64', 'allgather_dot', 'barrier', 'ring_8B', 'ring_1MiB']) {
+    const rows = ['allreduce_1xf64', 'allgather_dot', 'barrier', 'ring_8B', 'ring_1MiB'].map((key) => {
       const t = res[key] as Timing;
-      console.log(
-        `${key.padEnd(16)} median(max over ranks)=${(t.median_max_over_ranks * 1e6).toFixed(2).padStart(9)} us  ` +
-          `rank0 median=${(t.median_rank0 * 1e6).toFixed(2).padStart(9)} us  mean=${(t.mean_max_over_ranks * 1e6).toFixed(2).padStart(9)} us  n=${t.iters}`,
-      );
-    }
+      const us = (seconds: number): string => (seconds * 1e6).toFixed(2);
+      return [key, us(t.median_max_over_ranks), us(t.median_rank0), us(t.mean_max_over_ranks), String(t.iters)];
+    });
+    console.log(formatTable(['operation', 'median of max over ranks µs', 'rank 0 median µs', 'mean of max µs', 'n'], rows));
     console.log(`ring_1MiB bandwidth (per rank, one direction): ${(res.ring_1MiB_GBps as number).toFixed(2)} GB/s`);
     if (res.cg !== undefined) {
       const c = res.cg as { n: number; seconds: number; iterations: number };
