@@ -128,6 +128,11 @@ describe('docs/guide-fem.md: examples/fem-poisson', () => {
     });
   }
 
+  it.runIf(hasMpi)('gives the same digits under mpirun -n 2 as Sequential on 2 parts', async () => {
+    const rows = table(await runMpi(2, [example, '--backend', 'mpi']), 'mpi', 2);
+    expect(rows).toEqual(runs['sequential 2']);
+  });
+
   it('gives the same errors on every backend and every number of parts', () => {
     // Same np: the same sums in the same order, so the same bits on every backend.
     expect(runs['threads 2']).toEqual(runs['sequential 2']);
@@ -191,4 +196,15 @@ describe('docs/guide-results.md: examples/results-out', () => {
       }
     });
   }
+
+  it.runIf(hasMpi)('writes the same files from rank 0 under mpirun -n 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pa-results-'));
+    try {
+      const stdout = await runMpi(2, [example, '--backend', 'mpi', '--n', String(n), '--out', dir]);
+      expect(stdout).toBe(`mpi, 2 parts: converged-rtol after 21 iterations\nwrote ${join(dir, 'solution.csv')} (${n * n} rows) and ${join(dir, 'solution.svg')}\n`);
+      check(dir, await reference());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
