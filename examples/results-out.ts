@@ -8,8 +8,7 @@
  *
  * @module
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { realpathSync } from 'node:fs';
+import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
