@@ -83,7 +83,7 @@ export interface FemErrors {
  */
 export function solveFem(ranks: PData<number>, n: number): FemErrors {
   const np = ranks.np;
-  if (np > n) throw new InvalidArgumentError(`fem-poisson: ${np} parts, more than the ${n} cell rows to split`);
+  if (np > n) throw new InvalidArgumentError(`${np} parts, more than the ${n} cell rows to split`);
   const h = 1 / n;
   const m = n - 1;
   /** Global id of interior node (i, j), or −1 for a boundary node. */

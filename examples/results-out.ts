@@ -71,7 +71,7 @@ function heatMap(cells: readonly Cell[], n: number): TopLevelSpec {
 /** The driver: every part solves and gathers; part 0 writes the files. */
 export default async function resultsOut(ranks: PData<number>): Promise<void> {
   const { n, out } = parseCommand(command, process.argv.slice(2)).flags;
-  if (ranks.np > n) throw new InvalidArgumentError(`results-out: ${ranks.np} parts, more than the ${n} grid rows to split`);
+  if (ranks.np > n) throw new InvalidArgumentError(`${ranks.np} parts, more than the ${n} grid rows to split`);
   const { I, J, V, rows, cols } = laplacianFdm(ranks, [n, n], [1, ranks.np]);
   const A = psparse(I, J, V, rows, cols).wait();
   const result = cg(A, pfill(1, A.rows), { rtol: 1e-10, preconditioner: 'jacobi' });

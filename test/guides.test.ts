@@ -208,3 +208,20 @@ describe('docs/guide-results.md: examples/results-out', () => {
     }
   });
 });
+
+describe('the guides examples read their flags with the shared parser', () => {
+  for (const name of ['collective-rules', 'fem-poisson', 'results-out']) {
+    it(`${name} rejects bad usage with exit status 2`, () => {
+      const { status, stdout, stderr } = spawnSync(process.execPath, [compiled(name), '--backend', 'gpu'], { encoding: 'utf8' });
+      expect(status).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toContain(`${name}: unknown backend 'gpu' (choose one of sequential, threads, mpi)\nusage: node dist/examples/${name}.js `);
+    });
+  }
+
+  it('fem-poisson refuses more parts than cell rows, naming both', () => {
+    const { status, stderr } = spawnSync(process.execPath, [compiled('fem-poisson'), '--n', '2', '--np', '3'], { encoding: 'utf8' });
+    expect(status).toBe(1);
+    expect(stderr).toBe('fem-poisson: 3 parts, more than the 2 cell rows to split\n');
+  });
+});
