@@ -27,16 +27,16 @@ async function runMpi(np: number, args: string[]): Promise<string> {
 
 describe('docs/guide-collectives.md: examples/collective-rules', () => {
   const example = compiled('collective-rules');
-  const insidePartCode =
-    'InvalidArgumentError: gather is collective: every part must call it, but it was called inside code that runs for part 0 alone ' +
+  const insidePartCode = (collective: string): string =>
+    `InvalidArgumentError: ${collective} is collective: every part must call it, but it was called inside code that runs for part 0 alone ` +
     '(map, forEach, pmap or mapMain); call it outside, on the whole PData (part 0)';
 
   function check(stdout: string, backend: string): void {
     const lines = stdout.trimEnd().split('\n');
     expect(lines[0]).toBe(`backend ${backend}, 3 parts`);
     expect(lines[1]).toBe('1. reduction of the part ids to every part: 3');
-    expect(lines[2]).toBe(`2. gather inside mapMain: ${insidePartCode}`);
-    expect(lines[4]).toBe(`3. reduction inside map: ${insidePartCode}`);
+    expect(lines[2]).toBe(`2. gather inside mapMain: ${insidePartCode('gather')}`);
+    expect(lines[4]).toBe(`3. reduction inside map: ${insidePartCode('reduction')}`);
     if (backend === 'sequential') {
       expect(lines[6]).toBe("4. gather to part 0 on part 0, to 'all' elsewhere: no error (one call serves every part)");
     } else {

@@ -184,7 +184,7 @@ describe('a collective inside per-part code', () => {
     ['gather', 'map', (ranks: PData<number>) => ranks.map(() => gather(ranks)), 0],
     ['scatter', 'forEach', (ranks: PData<number>) => ranks.forEach((p) => p === 1 && scatter(ranks.map(() => [1, 2]))), 1],
     ['multicast', 'pmap', (ranks: PData<number>) => pmap((p: number) => p === 1 && multicast(ranks), ranks), 1],
-    ['gather', 'reduction', (ranks: PData<number>) => ranks.map(() => reduction((a: number, b: number) => a + b, ranks, { init: 0 })), 0],
+    ['reduction', 'map', (ranks: PData<number>) => ranks.map(() => reduction((a: number, b: number) => a + b, ranks, { init: 0 })), 0],
     ['barrier', 'mapMain', (ranks: PData<number>) => mapMain(ranks, () => ranks.backend.barrier(), { main: 1 }), 1],
     ['allgatherFloat64', 'map', (ranks: PData<number>) => ranks.map(() => ranks.backend.allgatherFloat64(new Float64Array(2), new Float64Array(2))), 0],
     ['exchange', 'map', (ranks: PData<number>) => ranks.map(() => ranks.backend.exchange([[], []], [[], []], [[], []])), 0],

@@ -7,6 +7,7 @@
  * @module
  */
 import { checkOptions, describeValue, expectFunction, expectInstance } from '../argument-checks.js';
+import { checkNotInPartCode } from '../backends/part-scope.js';
 import { InvalidArgumentError } from '../errors.js';
 import { PData } from './pdata.js';
 
@@ -152,6 +153,7 @@ export function reduction<T>(
   a: PData<T>,
   opts: { destination?: Destination; init: T },
 ): PData<T> {
+  checkNotInPartCode('reduction');
   expectFunction(op, 'reduction: op');
   expectInstance(a, PData, 'reduction: a');
   const checked = checkOptions(opts, ['destination', 'init'], 'reduction');
@@ -190,6 +192,7 @@ export function scan<T>(
   a: PData<T>,
   opts: { type: 'inclusive' | 'exclusive'; init: T },
 ): PData<T> {
+  checkNotInPartCode('scan');
   expectFunction(op, 'scan: op');
   expectInstance(a, PData, 'scan: a');
   const checked = checkOptions(opts, ['type', 'init'], 'scan');

@@ -40,7 +40,8 @@ function sectionStatistics(records: readonly (readonly [string, number][])[]): R
       max = Math.max(max, t);
       total += t;
     }
-    stats[name] = { min, max, avg: total / all.length };
+    // The rounded mean of equal times can land one ulp outside them: keep min <= avg <= max.
+    stats[name] = { min, max, avg: Math.min(max, Math.max(min, total / all.length)) };
   }
   return stats;
 }

@@ -205,7 +205,7 @@ export function collectiveInsideMapMainIsRefused(ranks: PData<number>): void {
   try {
     mapMain(ranks, () => getAny(reduction(add, ranks, { destination: 'all', init: 0 })));
   } catch (e) {
-    assert.ok(e instanceof InvalidArgumentError && e.partId === 0 && e.message === inPartCodeMessage('gather', 0), String(e));
+    assert.ok(e instanceof InvalidArgumentError && e.partId === 0 && e.message === inPartCodeMessage('reduction', 0), String(e));
     refused = 1;
   }
   assert.equal(refused, ranks.partIds.includes(0) ? 1 : 0);
