@@ -11,22 +11,17 @@
  *
  * @module
  */
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { isMainThread } from 'node:worker_threads';
 import {
   cg,
   psparse,
   pvectorFromCoo,
   reduction,
   uniformPartition,
-  withMpi,
-  withSequential,
-  withThreads,
   InvalidArgumentError,
   type PData,
 } from '../src/index.js';
-import { parseCommand, parseCommandOrExit, type CommandSpec, type FlagSpecs } from '../src/run/cli-args.js';
+import { parseCommand, type CommandSpec, type FlagSpecs } from '../src/run/cli-args.js';
+import { runExample } from './lib/run-example.js';
 
 const command = {
   program: 'fem-poisson',
@@ -184,26 +179,4 @@ export default function femPoisson(ranks: PData<number>): void {
   }
 }
 
-async function run(): Promise<void> {
-  const options = parseCommandOrExit(command, process.argv.slice(2)).flags;
-  if (options.backend === 'sequential') await withSequential(options.np, femPoisson);
-  else if (options.backend === 'threads') {
-    await withThreads(options.np, import.meta.url, { argv: process.argv.slice(2) });
-  } else await withMpi(femPoisson);
-}
-
-/** True when this file is the program being run (not a module imported by a worker or a test). */
-function isEntryPoint(): boolean {
-  if (!isMainThread || process.argv[1] === undefined) return false;
-  return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-}
-
-if (isEntryPoint()) {
-  try {
-    await run();
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    console.error(`fem-poisson: ${message}`);
-    process.exitCode = 1;
-  }
-}
+await runExample(import.meta.url, command, femPoisson);

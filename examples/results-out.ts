@@ -8,10 +8,8 @@
  *
  * @module
  */
-import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { isMainThread } from 'node:worker_threads';
 import { View, parse } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import {
@@ -20,13 +18,11 @@ import {
   laplacianFdm,
   pfill,
   psparse,
-  withMpi,
-  withSequential,
-  withThreads,
   InvalidArgumentError,
   type PData,
 } from '../src/index.js';
-import { parseCommand, parseCommandOrExit, type CommandSpec, type FlagSpecs } from '../src/run/cli-args.js';
+import { parseCommand, type CommandSpec, type FlagSpecs } from '../src/run/cli-args.js';
+import { runExample } from './lib/run-example.js';
 
 const command = {
   program: 'results-out',
@@ -102,26 +98,4 @@ export default async function resultsOut(ranks: PData<number>): Promise<void> {
   }
 }
 
-async function run(): Promise<void> {
-  const options = parseCommandOrExit(command, process.argv.slice(2)).flags;
-  if (options.backend === 'sequential') await withSequential(options.np, resultsOut);
-  else if (options.backend === 'threads') {
-    await withThreads(options.np, import.meta.url, { argv: process.argv.slice(2) });
-  } else await withMpi(resultsOut);
-}
-
-/** True when this file is the program being run (not a module imported by a worker or a test). */
-function isEntryPoint(): boolean {
-  if (!isMainThread || process.argv[1] === undefined) return false;
-  return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-}
-
-if (isEntryPoint()) {
-  try {
-    await run();
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    console.error(`results-out: ${message}`);
-    process.exitCode = 1;
-  }
-}
+await runExample(import.meta.url, command, resultsOut);

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { CollectiveTimeoutError, InvalidArgumentError } from '../../errors.js';
+import { CollectiveTimeoutError } from '../../errors.js';
 import type { MpiTimeoutReport } from './binding.js';
 import { kindName, partList } from '../collectives.js';
 import { waitingIn } from './header.js';
