@@ -19,7 +19,10 @@ export type ErrorCode =
   | 'WORKER_FAILED'
   | 'COLLECTIVE_TIMEOUT'
   | 'MPI_ERROR'
-  | 'BACKEND_UNAVAILABLE';
+  | 'BACKEND_UNAVAILABLE'
+  | 'FILE_FORMAT'
+  | 'TASK_FAILED'
+  | 'SINGULAR_MATRIX';
 
 /**
  * Where an error happened: the part id (0-based) and, on SPMD backends, the process rank.
@@ -230,6 +233,77 @@ export class BackendUnavailableError extends PartitionedArraysError {
 }
 
 /**
+ * A file being read is not what its format promises: truncated, a wrong header or magic number,
+ * sizes that disagree, ids out of range, or values not allowed there. The message names the file
+ * and the byte offset or line; the same facts are in the fields.
+ *
+ * @example
+ * ```ts
+ * try { readMatrixMarket('A.mtx', ranks); }
+ * catch (e) { if (e instanceof FileFormatError) console.error(e.path, e.line); }
+ * ```
+ * @group Errors
+ */
+export class FileFormatError extends PartitionedArraysError {
+  /** The file that was being read. */
+  readonly path: string;
+  /** Byte offset where the problem was found (binary formats), when known. */
+  readonly offset: number | undefined;
+  /** 1-based line where the problem was found (text formats), when known. */
+  readonly line: number | undefined;
+
+  constructor(message: string, where: { path: string; offset?: number; line?: number }, origin?: ErrorOrigin) {
+    const at = where.line !== undefined ? `, line ${where.line}` : where.offset !== undefined ? `, byte offset ${where.offset}` : '';
+    super('FILE_FORMAT', `${where.path}${at}: ${message}`, origin);
+    this.path = where.path;
+    this.offset = where.offset;
+    this.line = where.line;
+  }
+}
+
+/**
+ * One task of a task farm (a `workerPool` map) failed; `index` is the item's position in the
+ * mapped array and `cause` the error the task threw (or why its worker died).
+ *
+ * @example
+ * ```ts
+ * try { await pool.map(moduleUrl, items); }
+ * catch (e) { if (e instanceof TaskFailedError) console.error(`item ${e.index}:`, e.cause); }
+ * ```
+ * @group Errors
+ */
+export class TaskFailedError extends PartitionedArraysError {
+  /** Position of the failed item in the mapped array. */
+  readonly index: number;
+
+  constructor(message: string, index: number, origin?: ErrorOrigin) {
+    super('TASK_FAILED', message, origin);
+    this.index = index;
+  }
+}
+
+/**
+ * A factorisation or solve met a matrix it cannot handle: a zero pivot in ILU, a singular coarse
+ * matrix in AMG, a zero diagonal in SSOR. `row` is the global row where it happened, when known.
+ *
+ * @example
+ * ```ts
+ * try { gmres(A, b, { preconditioner: 'ilu0' }); }
+ * catch (e) { if (e instanceof SingularMatrixError) console.error(e.partId, e.row); }
+ * ```
+ * @group Errors
+ */
+export class SingularMatrixError extends PartitionedArraysError {
+  /** Global row of the zero pivot or singular block, when known. */
+  readonly row: number | undefined;
+
+  constructor(message: string, row?: number, origin?: ErrorOrigin) {
+    super('SINGULAR_MATRIX', message, origin);
+    this.row = row;
+  }
+}
+
+/**
  * Every class of the {@link PartitionedArraysError} family, keyed by its name (the `name` of its
  * instances). It is the one list of the family: the Threads backend rebuilds an error that crossed
  * from a worker as an instance of the class found here (so `instanceof`, `code` and the class's
@@ -266,4 +340,10 @@ export const ERROR_CLASSES = Object.freeze({
   MpiError,
   /** The class {@link BackendUnavailableError}. */
   BackendUnavailableError,
+  /** The class {@link FileFormatError}. */
+  FileFormatError,
+  /** The class {@link TaskFailedError}. */
+  TaskFailedError,
+  /** The class {@link SingularMatrixError}. */
+  SingularMatrixError,
 });

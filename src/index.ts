@@ -18,6 +18,9 @@ export {
   CollectiveTimeoutError,
   MpiError,
   BackendUnavailableError,
+  FileFormatError,
+  TaskFailedError,
+  SingularMatrixError,
   ERROR_CLASSES,
 } from './errors.js';
 export type { ErrorCode, ErrorOrigin } from './errors.js';
