@@ -82,6 +82,117 @@ export interface Channel {
 }
 
 /**
+ * One-sided access to memory exposed by every part: an MPI-3 RMA window on MPI, SharedArrayBuffers
+ * on Threads, plain arrays on Sequential. Made collectively by {@link Backend.createWindow}; each
+ * part owns the memory it exposes ({@link Window.local}) and reads or writes it directly, while
+ * any part may `get`, `put` or `accumulate` runs of another part's memory without that part
+ * taking part. {@link Window.fence} makes every earlier `put`/`accumulate` visible everywhere.
+ *
+ * The run arguments of `get`/`put`/`accumulate` (`starts`, `counts`: element offsets and lengths
+ * in the target's memory) are checked before anything moves: a bad origin, target, run or buffer
+ * length throws with the origin's part id and nothing is read or written.
+ *
+ * @example
+ * ```ts
+ * const win = backend.createWindow([4]);      // on Threads/MPI: one local part, 4 values each
+ * win.local[0].fill(backend.localParts[0]);
+ * win.fence();
+ * const out = new Float64Array(2);
+ * win.get(backend.localParts[0], 0, [1], [2], out); // values 1..2 of part 0's memory
+ * win.free();
+ * ```
+ * @group Running a program on a backend
+ */
+export interface Window {
+  /**
+   * Per local part (aligned with `localParts`), the memory that part exposes; the part reads and
+   * writes it directly. Allocated by the backend (a SharedArrayBuffer on Threads, `MPI_Win_allocate`
+   * memory on MPI), zeroed at creation; after `free()` it must no longer be used (on MPI its
+   * buffer is detached, so it reads as empty).
+   */
+  readonly local: readonly Float64Array[];
+  /** `np` entries: the exposed length of every part, in values. */
+  readonly lengths: readonly number[];
+  /**
+   * NOT collective. Local part `origin` (a part id held by this process) reads from part
+   * `target`'s memory the runs `[starts[k], starts[k] + counts[k])` concatenated into `out`
+   * (`out.length === sum(counts)`). Complete on return. The target takes no part: this works
+   * while the target is busy in JavaScript or blocked.
+   * @throws InvalidArgumentError when `origin` is not a local part, `target` not a part id, a start
+   * or count is not a non-negative integer, or the window was freed; IndexOutOfRangeError when a
+   * run leaves the target's memory; DimensionMismatchError when `starts` and `counts` differ in
+   * length or `out.length` is not the sum of the counts.
+   */
+  get(origin: number, target: number, starts: ArrayLike<number>, counts: ArrayLike<number>, out: Float64Array): void;
+  /**
+   * NOT collective. Writes `values` (the runs, concatenated) into part `target`'s memory. Complete
+   * at the target on return; guaranteed visible to the target's own direct reads of `local` after
+   * the next {@link Window.fence}.
+   * @throws as {@link Window.get} (with `values` in place of `out`).
+   */
+  put(origin: number, target: number, starts: ArrayLike<number>, counts: ArrayLike<number>, values: Float64Array): void;
+  /**
+   * NOT collective. Element-wise `+=` of `values` into part `target`'s memory; atomic per element
+   * with respect to other `accumulate` calls from any part (several parts may accumulate into the
+   * same elements at once). Not atomic with respect to `put` or direct writes.
+   * @throws as {@link Window.put}.
+   */
+  accumulate(origin: number, target: number, starts: ArrayLike<number>, counts: ArrayLike<number>, values: Float64Array): void;
+  /**
+   * Collective fence: every `put`/`accumulate` issued by any part before it is visible to every
+   * part (including direct reads of `local`) after it, and every direct write of `local` before it
+   * is visible to `get`s after it.
+   * @throws InvalidArgumentError when called inside per-part code or after `free()`;
+   * CollectiveTimeoutError when a part does not arrive.
+   */
+  fence(): void;
+  /**
+   * Collective; releases the memory. Every later call of a method throws InvalidArgumentError.
+   * Windows still alive when the backend is disposed are freed then.
+   */
+  free(): void;
+}
+
+/**
+ * Memory shared by the parts of a node (every part on Threads and Sequential; the ranks of one
+ * machine on MPI, `MPI_Win_allocate_shared`). Made collectively by
+ * {@link Backend.createSharedMemory}. Parts write and read the array directly; a
+ * {@link SharedMemory.barrier} orders the writes before it before the reads after it.
+ *
+ * @example
+ * ```ts
+ * const shm = backend.createSharedMemory(np);
+ * const me = backend.localParts[0];
+ * shm.arrays[0][me] = me * 10;     // each part writes its own slot
+ * shm.barrier();
+ * const sum = shm.arrays[0].reduce((a, b) => a + b, 0); // every slot, on every part of the node
+ * shm.free();
+ * ```
+ * @group Running a program on a backend
+ */
+export interface SharedMemory {
+  /**
+   * Per local part (aligned with `localParts`), the shared array: the SAME memory for all parts of
+   * one node, of the length requested, zeroed at creation.
+   */
+  readonly arrays: readonly Float64Array[];
+  /**
+   * Per local part, the ascending part ids that share that memory (all parts on Threads and
+   * Sequential; the ranks of the node on MPI).
+   */
+  readonly sharers: readonly (readonly number[])[];
+  /**
+   * Collective over all parts: orders every write before it before every read after it (a memory
+   * fence and a barrier).
+   * @throws InvalidArgumentError inside per-part code or after `free()`; CollectiveTimeoutError
+   * when a part does not arrive.
+   */
+  barrier(): void;
+  /** Collective; releases the memory. Later calls throw InvalidArgumentError. */
+  free(): void;
+}
+
+/**
  * A place where parts live and the primitives that move data between them.
  *
  * Items that cross parts are copied (structured data: numbers, strings, plain objects, arrays,
@@ -152,6 +263,24 @@ export interface Backend {
    * @example `const local = backend.allocateFloat64(ids.nLocal);`
    */
   allocateFloat64(length: number): Float64Array;
+  /**
+   * Creates a {@link Window} (collective): each local part exposes `lengths[i]` float64 values
+   * (one length per LOCAL part, aligned with `localParts`; parts may expose different lengths).
+   * @throws InvalidArgumentError (before any communication) when called inside per-part code, or
+   * when `lengths` does not have one entry per local part or an entry is not a non-negative safe
+   * integer.
+   * @example `const win = backend.createWindow(backend.localParts.map(() => 100));`
+   */
+  createWindow(lengths: readonly number[]): Window;
+  /**
+   * Creates {@link SharedMemory} of `length` float64 values per node (collective: every part
+   * passes the same length).
+   * @throws InvalidArgumentError when called inside per-part code, when `length` is not a
+   * non-negative safe integer (before any communication), or when the parts pass different lengths
+   * (on every part).
+   * @example `const shm = backend.createSharedMemory(1024);`
+   */
+  createSharedMemory(length: number): SharedMemory;
   /** Blocks until every part has called it. */
   barrier(): void;
   /** Wall-clock time in seconds (monotonic, same origin on all parts of a process). */

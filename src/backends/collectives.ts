@@ -25,6 +25,12 @@ export const Kind = {
   channelWait: 9,
   /** MPI: `dispose()`, the rank returned from `main` and waits for the others to finalize MPI. */
   finalize: 10,
+  createWindow: 11,
+  windowFence: 12,
+  windowFree: 13,
+  createSharedMemory: 14,
+  sharedBarrier: 15,
+  sharedFree: 16,
 } as const;
 
 /** A code of {@link Kind}. */
@@ -41,6 +47,12 @@ const KIND_NAMES: Record<number, string> = {
   [Kind.createChannel]: 'createChannel',
   [Kind.channelWait]: 'Channel.wait',
   [Kind.finalize]: 'finalize',
+  [Kind.createWindow]: 'createWindow',
+  [Kind.windowFence]: 'Window.fence',
+  [Kind.windowFree]: 'Window.free',
+  [Kind.createSharedMemory]: 'createSharedMemory',
+  [Kind.sharedBarrier]: 'SharedMemory.barrier',
+  [Kind.sharedFree]: 'SharedMemory.free',
 };
 
 /**

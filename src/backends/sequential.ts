@@ -9,12 +9,20 @@
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';
-import type { Backend, Channel, ChannelOptions, ChannelPlan } from './backend.js';
+import type { Backend, Channel, ChannelOptions, ChannelPlan, SharedMemory, Window } from './backend.js';
 import type { KernelKind } from '../kernels/kernel-set.js';
 import { allgatherWidth } from './allgather-shape.js';
 import { checkNotInPartCode } from './part-scope.js';
 import { channelRecvArrays, checkAllocationLength } from './part-storage.js';
 import { Pending } from './pending.js';
+import { addRuns, getRuns, putRuns } from './copy-runs.js';
+import {
+  CheckedSharedMemory,
+  CheckedWindow,
+  checkExposedLength,
+  checkWindowLengths,
+  LiveResources,
+} from './window-core.js';
 import {
   checkChannelPlan,
   checkExchangeSide,
@@ -149,6 +157,7 @@ export class SequentialBackend implements Backend {
   readonly np: number;
   readonly localParts: readonly number[];
   private readonly t0 = performance.now();
+  private readonly resources = new LiveResources();
 
   /**
    * @throws InvalidArgumentError when `np` is not an integer ≥ 1, or exceeds 2^20 = 1048576
@@ -241,6 +250,44 @@ export class SequentialBackend implements Backend {
     return largeArrays.float64(length);
   }
 
+  /**
+   * Plain arrays, one per part: `get`/`put`/`accumulate` are copies, complete on return, and the
+   * fence only checks (every part runs in this thread, in order).
+   */
+  createWindow(lengths: readonly number[]): Window {
+    checkNotInPartCode('createWindow');
+    checkWindowLengths(lengths, this.localParts);
+    const local = lengths.map((length) => largeArrays.float64(length));
+    const nothing = (): void => undefined;
+    const transport = {
+      get: (_: number, target: number, starts: ArrayLike<number>, counts: ArrayLike<number>, out: Float64Array) =>
+        getRuns(local[target], starts, counts, out),
+      put: (_: number, target: number, starts: ArrayLike<number>, counts: ArrayLike<number>, values: Float64Array) =>
+        putRuns(local[target], starts, counts, values),
+      accumulate: (_: number, target: number, starts: ArrayLike<number>, counts: ArrayLike<number>, values: Float64Array) =>
+        addRuns(local[target], starts, counts, values),
+      fence: nothing,
+      free: nothing,
+      release: nothing,
+    };
+    return new CheckedWindow(this.np, this.localParts, local, lengths, transport, this.resources);
+  }
+
+  /** One plain array that every part's entry of `arrays` refers to. */
+  createSharedMemory(length: number): SharedMemory {
+    checkNotInPartCode('createSharedMemory');
+    checkExposedLength(length, 'createSharedMemory', undefined);
+    const memory = largeArrays.float64(length);
+    const nothing = (): void => undefined;
+    return new CheckedSharedMemory(
+      this.localParts,
+      this.localParts.map(() => memory),
+      this.localParts.map(() => this.localParts),
+      { barrier: nothing, free: nothing, release: nothing },
+      this.resources,
+    );
+  }
+
   barrier(): void {
     // All parts run in this process, in order: there is nothing to wait for, only misuse to catch.
     checkNotInPartCode('barrier');
@@ -250,8 +297,9 @@ export class SequentialBackend implements Backend {
     return (performance.now() - this.t0) / 1000;
   }
 
+  /** Marks the windows and shared memories still alive as freed (their memory is then garbage). */
   dispose(): void {
-    // Holds no resources beyond memory.
+    this.resources.releaseAll();
   }
 
 }

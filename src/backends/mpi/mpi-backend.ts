@@ -12,8 +12,8 @@
  * @module
  */
 import { deserialize } from 'node:v8';
-import { InvalidArgumentError } from '../../errors.js';
-import type { Backend, Channel, ChannelOptions, ChannelPlan } from '../backend.js';
+import { BackendUnavailableError, InvalidArgumentError } from '../../errors.js';
+import type { Backend, Channel, ChannelOptions, ChannelPlan, SharedMemory, Window } from '../backend.js';
 import type { KernelKind } from '../../kernels/kernel-set.js';
 import { allgatherWidth } from '../allgather-shape.js';
 import { channelRecvArrays, checkAllocationLength } from '../part-storage.js';
@@ -301,6 +301,16 @@ export class MpiBackend implements Backend {
   allocateFloat64(length: number): Float64Array {
     checkAllocationLength(length, this.rank);
     return largeArrays.float64(length);
+  }
+
+  /** Not built yet: one-sided windows on MPI come with the native RMA bindings. */
+  createWindow(_lengths: readonly number[]): Window {
+    throw new BackendUnavailableError('createWindow is not built yet on the MPI backend', ['the RMA bindings are being written'], ['use the Threads or Sequential backend for now']);
+  }
+
+  /** Not built yet: see {@link MpiBackend.createWindow}. */
+  createSharedMemory(_length: number): SharedMemory {
+    throw new BackendUnavailableError('createSharedMemory is not built yet on the MPI backend', ['the shared-memory bindings are being written'], ['use the Threads or Sequential backend for now']);
   }
 
   /** The header collective alone: no rank leaves it before every rank entered it. */

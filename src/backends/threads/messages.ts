@@ -100,8 +100,29 @@ export interface ChannelInboxMessage {
   readonly rcvPtrs: Int32Array;
 }
 
+/**
+ * Window set-up, between two workers: part `from` exposes `values` (shared memory) in window
+ * `windowId`; `lock` (shared) serializes the accumulates into it.
+ */
+export interface WindowMessage {
+  readonly type: 'window';
+  /** Sequence number of the window (the same on every part: creation is collective). */
+  readonly windowId: number;
+  readonly from: number;
+  readonly values: Float64Array;
+  readonly lock: Int32Array;
+}
+
+/** Shared-memory set-up: part 0 hands every other part the memory of `windowId`. */
+export interface SharedMemoryMessage {
+  readonly type: 'shared-memory';
+  readonly windowId: number;
+  readonly from: number;
+  readonly values: Float64Array;
+}
+
 /** Messages between two workers (over their direct port). */
-export type PeerMessage = OutboxMessage | ChannelInboxMessage;
+export type PeerMessage = OutboxMessage | ChannelInboxMessage | WindowMessage | SharedMemoryMessage;
 
 /** An error (or any thrown value) in a form that survives `postMessage` with its class and fields. */
 export type SerializedError =

@@ -1,19 +1,20 @@
 /**
  * The direct ports between this worker and every other one, for control messages only (new
- * outboxes, channel inboxes): shared buffers can travel only through `postMessage`. Reading is
+ * outboxes, channel inboxes, window and shared memory): shared buffers can travel only through `postMessage`. Reading is
  * synchronous (`receiveMessageOnPort`), done after a rendezvous guarantees the message was sent,
  * and every message read is filed by kind until its consumer takes it.
  *
  * @module
  */
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import type { ChannelInboxMessage, OutboxMessage, PeerMessage } from './messages.js';
+import type { ChannelInboxMessage, OutboxMessage, PeerMessage, SharedMemoryMessage, WindowMessage } from './messages.js';
 
 /** This worker's ends of the ports to the other workers. */
 export class PeerPorts {
   private readonly ports: readonly (MessagePort | null)[];
   private readonly outboxes: OutboxMessage[][];
-  private readonly inboxes = new Map<string, ChannelInboxMessage>();
+  /** Set-up messages by `type:from:id`, until taken. */
+  private readonly setups = new Map<string, ChannelInboxMessage | WindowMessage | SharedMemoryMessage>();
 
   /** `ports[q]` talks to part q's worker; `null` at this part's index. */
   constructor(ports: readonly (MessagePort | null)[]) {
@@ -34,11 +35,17 @@ export class PeerPorts {
 
   /** The inbox part `q` gave this part for channel `channelId`, if it gave one. */
   takeChannelInbox(q: number, channelId: number): ChannelInboxMessage | undefined {
-    this.drain(q);
-    const key = `${q}:${channelId}`;
-    const message = this.inboxes.get(key);
-    this.inboxes.delete(key);
-    return message;
+    return this.take(q, 'channel-inbox', channelId) as ChannelInboxMessage | undefined;
+  }
+
+  /** The memory part `q` exposes in window `windowId`, if it sent it. */
+  takeWindow(q: number, windowId: number): WindowMessage | undefined {
+    return this.take(q, 'window', windowId) as WindowMessage | undefined;
+  }
+
+  /** The shared memory `windowId` part `q` handed this part, if it did. */
+  takeSharedMemory(q: number, windowId: number): SharedMemoryMessage | undefined {
+    return this.take(q, 'shared-memory', windowId) as SharedMemoryMessage | undefined;
   }
 
   /** Closes every port (the run is over for this part). */
@@ -52,7 +59,18 @@ export class PeerPorts {
     for (let got = receiveMessageOnPort(port); got !== undefined; got = receiveMessageOnPort(port)) {
       const message = got.message as PeerMessage;
       if (message.type === 'outbox') this.outboxes[q].push(message);
-      else this.inboxes.set(`${q}:${message.channelId}`, message);
+      else {
+        const id = message.type === 'channel-inbox' ? message.channelId : message.windowId;
+        this.setups.set(`${message.type}:${q}:${id}`, message);
+      }
     }
+  }
+
+  private take(q: number, type: string, id: number): PeerMessage | undefined {
+    this.drain(q);
+    const key = `${type}:${q}:${id}`;
+    const message = this.setups.get(key);
+    this.setups.delete(key);
+    return message;
   }
 }

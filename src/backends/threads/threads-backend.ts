@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Backend, Channel, ChannelOptions, ChannelPlan } from '../backend.js';
+import type { Backend, Channel, ChannelOptions, ChannelPlan, SharedMemory, Window } from '../backend.js';
 import type { KernelKind } from '../../kernels/kernel-set.js';
 import { allgatherWidth } from '../allgather-shape.js';
 import { checkAllocationLength } from '../part-storage.js';
@@ -22,6 +22,8 @@ import { Kind } from '../collectives.js';
 import { SharedState } from './shared-state.js';
 import { Waiter } from './waiting.js';
 import { kernelKind } from '../../kernels/select-kernels.js';
+import { checkExposedLength, checkWindowLengths, LiveResources } from '../window-core.js';
+import { openSharedMemory, openWindow, type WindowContext } from './window.js';
 import { largeArrays } from '../../kernels/large-arrays.js';
 
 /**
@@ -46,6 +48,8 @@ export class ThreadsBackend implements Backend {
   private readonly peers: PeerPorts;
   private readonly clockOffsetMs: number;
   private channelCount = 0;
+  private windowCount = 0;
+  private readonly resources = new LiveResources();
   private disposed = false;
 
   /**
@@ -177,6 +181,38 @@ export class ThreadsBackend implements Backend {
     return largeArrays.float64(length, true);
   }
 
+  /** Every part's memory is a SharedArrayBuffer all parts hold: see window.ts. */
+  createWindow(lengths: readonly number[]): Window {
+    checkNotInPartCode('createWindow');
+    this.checkOpen();
+    checkWindowLengths(lengths, this.localParts);
+    return openWindow(lengths[0], ++this.windowCount, this.windowContext());
+  }
+
+  /**
+   * One SharedArrayBuffer, made by part 0, for every part. The lengths are compared first (one
+   * rendezvous), so that parts passing different lengths all throw.
+   */
+  createSharedMemory(length: number): SharedMemory {
+    checkNotInPartCode('createSharedMemory');
+    this.checkOpen();
+    checkExposedLength(length, 'createSharedMemory', this.me);
+    const { state, slots } = this;
+    const parity = this.rendezvous.nextParity;
+    slots[state.scalarIndex(this.me, parity)] = length;
+    this.rendezvous.meet(Kind.createSharedMemory, NO_ROOT);
+    for (let q = 0; q < this.np; q++) {
+      const theirs = slots[state.scalarIndex(q, parity)];
+      if (theirs !== length) {
+        throw new InvalidArgumentError(
+          `createSharedMemory: the parts disagree on the length: ${length} here, ${theirs} on part ${q}`,
+          { partId: this.me },
+        );
+      }
+    }
+    return openSharedMemory(length, ++this.windowCount, this.windowContext());
+  }
+
   barrier(): void {
     checkNotInPartCode('barrier');
     this.checkOpen();
@@ -188,10 +224,19 @@ export class ThreadsBackend implements Backend {
     return (this.clockOffsetMs + performance.now()) / 1000;
   }
 
-  /** Closes the ports to the other workers; the shared memory goes when the last thread drops it. */
+  /**
+   * Drops the windows and shared memories still alive, and closes the ports to the other workers;
+   * the shared memory goes when the last thread drops it.
+   */
   dispose(): void {
     this.disposed = true;
+    this.resources.releaseAll();
     this.peers.close();
+  }
+
+  private windowContext(): WindowContext {
+    const { me, state, rendezvous, peers, resources } = this;
+    return { me, state, rendezvous, peers, resources };
   }
 
   /** The checks every collective with one item per local part starts with, in this order. */
