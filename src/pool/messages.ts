@@ -1,0 +1,55 @@
+/**
+ * Every message between a worker pool and its workers, named and typed. A message carries one
+ * chunk: consecutive items of one map, so that small tasks pay one round trip per chunk.
+ *
+ * @module
+ */
+
+/** An error (or any thrown value) in a form that survives `postMessage` with its class and fields. */
+export type TaskError =
+  | {
+      readonly kind: 'error';
+      readonly name: string;
+      readonly message: string;
+      readonly stack: string | undefined;
+      /** Own plain fields of the error (`code`, `partId`, ...). */
+      readonly fields: Readonly<Record<string, unknown>>;
+      readonly cause: TaskError | undefined;
+    }
+  | { readonly kind: 'value'; readonly text: string; readonly value: unknown };
+
+/** Pool → worker: run the function on `items`, the items `start..start+items.length-1` of a map. */
+export interface ChunkMessage {
+  readonly type: 'chunk';
+  /** Pool-wide sequence number of the chunk (replies name it). */
+  readonly chunk: number;
+  /** URL of the module to import (cached by the worker). */
+  readonly moduleUrl: string;
+  /** The module's export to call (`'default'` for the default export). */
+  readonly exportName: string;
+  /** Index of the first item in the mapped array (the function's second argument counts from it). */
+  readonly start: number;
+  readonly items: readonly unknown[];
+}
+
+/** Worker → pool: the chunk's results in item order, and how long the chunk ran, in ms. */
+export interface DoneMessage {
+  readonly type: 'done';
+  readonly chunk: number;
+  readonly values: unknown[];
+  readonly ms: number;
+}
+
+/**
+ * Worker → pool: item `offset` of the chunk threw `error` (or the module could not be used, or the
+ * results could not be sent: then `offset` is that of the first item concerned).
+ */
+export interface FailedMessage {
+  readonly type: 'failed';
+  readonly chunk: number;
+  readonly offset: number;
+  readonly error: TaskError;
+}
+
+/** Messages from a worker to the pool. */
+export type WorkerReply = DoneMessage | FailedMessage;

@@ -1,0 +1,103 @@
+/**
+ * workerPool: ordered results, failing items named by index with their original error, workers
+ * that die (process.exit, out of memory) reject the map within seconds and are replaced, and
+ * close() leaves no thread behind. Task modules are the compiled fixtures in dist/.
+ */
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { InvalidArgumentError, TaskFailedError } from '../src/errors.js';
+import { workerPool } from '../src/pool/worker-pool.js';
+
+const square = fileURLToPath(new URL('../dist/test/fixtures/pool/square.js', import.meta.url));
+const dying = fileURLToPath(new URL('../dist/test/fixtures/pool/dying.js', import.meta.url));
+
+/** Threads of this process (Linux). */
+function threadCount(): number {
+  return readdirSync('/proc/self/task').length;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<TaskFailedError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(TaskFailedError);
+    return error as TaskFailedError;
+  }
+  throw new Error('the map resolved');
+}
+
+describe('workerPool', () => {
+  const pool = workerPool({ size: 2, resourceLimits: { maxOldGenerationSizeMb: 32 } });
+  afterAll(() => pool.close());
+
+  it('returns results in item order, chunked or not, from the default or a named export', async () => {
+    const items = Array.from({ length: 1001 }, (_, i) => (i * 7919) % 1001);
+    const expected = items.map((x) => x * x);
+    expect(await pool.map(square, items)).toEqual(expected);
+    expect(await pool.map(square, items, { chunkSize: 'auto' })).toEqual(expected);
+    expect(await pool.map(square, new Set(items), { chunkSize: 3 })).toEqual(expected);
+    // Later items finish first (shorter sleeps): still in item order, with their indices.
+    expect(await pool.map(square, [30, 20, 10, 0], { exportName: 'withIndex' })).toEqual([[30, 0], [20, 1], [10, 2], [0, 3]]);
+    expect(await pool.map(square, [])).toEqual([]);
+  });
+
+  it('reports progress as (done, total), ending at the total', async () => {
+    const seen: [number, number][] = [];
+    await pool.map(square, [1, 2, 3, 4, 5], { progress: (done, total) => seen.push([done, total]) });
+    expect(seen.length).toBe(5);
+    expect(seen.at(-1)).toEqual([5, 5]);
+    expect(seen.every(([done], k) => k === 0 || done > seen[k - 1][0])).toBe(true);
+  });
+
+  it('rejects with the failing item index and its original error as cause, stack kept', async () => {
+    for (const chunkSize of [1, 4]) {
+      const error = await rejection(pool.map(square, [1, 2, 3, 4, 5, -6, 7, 8], { chunkSize }));
+      expect(error.index).toBe(5);
+      expect(error.message).toBe('item 5 failed: negative item -6');
+      expect(error.cause).toBeInstanceOf(RangeError);
+      expect((error.cause as Error).stack).toContain('fixtures/pool/square.js');
+    }
+    expect(await pool.map(square, [2, 3])).toEqual([4, 9]);
+  });
+
+  it('a worker calling process.exit rejects the map within seconds, then the pool maps again', async () => {
+    const started = performance.now();
+    const error = await rejection(pool.map(dying, [1, 2, 'exit', 4, 5, 6]));
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(error.index).toBe(2);
+    expect(error.message).toBe('the worker running item 2 exited with code 7 (process.exit or a crash)');
+    expect(await pool.map(dying, [1, 2, 3, 4])).toEqual([2, 4, 6, 8]);
+  });
+
+  it('a worker exhausting its heap (resourceLimits) rejects the map within seconds, then the pool maps again', async () => {
+    const started = performance.now();
+    const error = await rejection(pool.map(dying, [1, 'oom', 3]));
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(error.index).toBe(1);
+    expect((error.cause as { code?: string }).code).toBe('ERR_WORKER_OUT_OF_MEMORY');
+    expect(await pool.map(dying, [5, 6, 7])).toEqual([10, 12, 14]);
+    expect(pool.size).toBe(2);
+  });
+
+  it('refuses bad arguments with typed errors before any work', async () => {
+    await expect(pool.map(square, [1], { chunkSize: 0 })).rejects.toThrow("map: chunkSize must be an integer >= 1 or 'auto', got 0");
+    await expect(pool.map(square, [1], { colour: 'red' } as never)).rejects.toThrow("map: unknown option 'colour'");
+    await expect(pool.map('/no/such/module.js', [1])).rejects.toThrow(InvalidArgumentError);
+    await expect(pool.map(square, 5 as never)).rejects.toThrow('map: items must be an array or another iterable');
+    const missing = await rejection(pool.map(square, [1], { exportName: 'nothing' }));
+    expect(missing.cause).toBeInstanceOf(InvalidArgumentError);
+    expect(() => workerPool({ size: 0 })).toThrow('workerPool: size must be an integer in 1..256, got 0');
+  });
+});
+
+it('close() ends every worker (no thread left) and rejects later maps', async () => {
+  const before = threadCount();
+  const pool = workerPool({ size: 3 });
+  const pending = pool.map(square, Array.from({ length: 100 }, (_, i) => i), { exportName: 'withIndex' }).catch((error: unknown) => error);
+  expect(threadCount()).toBeGreaterThanOrEqual(before + 3);
+  await pool.close();
+  expect(String(await pending)).toBe('InvalidArgumentError: the worker pool was closed before the map finished');
+  await expect(pool.map(square, [1])).rejects.toThrow('map: the worker pool is closed');
+  expect(threadCount()).toBe(before);
+});
