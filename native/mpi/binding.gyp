@@ -8,7 +8,8 @@
         "src/buffers.cc",
         "src/collectives.cc",
         "src/exchange.cc",
-        "src/waiting.cc"
+        "src/waiting.cc",
+        "src/windows.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "OMPI_SKIP_MPICXX=1", "MPICH_SKIP_MPICXX=1"],

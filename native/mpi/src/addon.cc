@@ -1,5 +1,6 @@
 // pa_mpi: a thin Node-API binding of the MPI calls the partitioned-arrays MPI backend needs.
-// Life cycle here; collectives in collectives.cc; neighbour exchanges in exchange.cc.
+// Life cycle here; collectives in collectives.cc; neighbour exchanges in exchange.cc; one-sided
+// windows and node-shared memory in windows.cc.
 // The TypeScript description of every export is src/backends/mpi/binding.ts.
 #include <dlfcn.h>
 
@@ -12,6 +13,7 @@
 #include "exchange.h"
 #include "state.h"
 #include "waiting.h"
+#include "windows.h"
 
 namespace pa_mpi {
 
@@ -96,6 +98,7 @@ Napi::Value Finalize(const Napi::CallbackInfo& info) {
   RequireInStep(env, "finalize");
   MpiState& mpi = State();
   ReleaseDiagnosis(env);
+  FreeAllWindows(env);
   Check(env, "MPI_Comm_free", MPI_Comm_free(&mpi.diagnosisComm));
   Check(env, "MPI_Comm_free", MPI_Comm_free(&mpi.headerComm));
   Check(env, "MPI_Comm_free", MPI_Comm_free(&mpi.comm));
@@ -181,6 +184,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   AddonData* data = new AddonData();
   env.SetInstanceData(data);
   data->exchangeClass = Napi::Persistent(Exchange::Define(env));
+  data->windowClass = Napi::Persistent(RmaWindow::Define(env));
   Export<SetErrorClasses>(env, exports, "setErrorClasses");
   Export<Init>(env, exports, "init");
   Export<Finalize>(env, exports, "finalize");
@@ -204,6 +208,8 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   Export<Alltoall>(env, exports, "alltoall");
   Export<Alltoallv>(env, exports, "alltoallv");
   Export<CreateExchange>(env, exports, "createExchange");
+  Export<CreateWindow>(env, exports, "createWindow");
+  Export<CreateSharedMemory>(env, exports, "createSharedMemory");
   return exports;
 }
 

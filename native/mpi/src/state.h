@@ -40,6 +40,7 @@ struct AddonData {
   Napi::FunctionReference invalidArgument;
   Napi::FunctionReference timeoutError;  // (report) => Error, see waiting.cc
   Napi::FunctionReference exchangeClass;
+  Napi::FunctionReference windowClass;  // RmaWindow, see windows.h
 };
 
 AddonData& Data(Napi::Env env);

@@ -104,6 +104,40 @@ export interface MpiExchange {
 }
 
 /**
+ * One window of the addon (see {@link MpiBinding.createWindow}): this rank's exposed memory and
+ * the one-sided calls. Every call checks its arguments again (target rank, runs inside the
+ * target's memory, data length) before any MPI call, so a bad call is an InvalidArgumentError,
+ * never a write outside the window.
+ * @group Running a program on a backend
+ */
+export interface MpiWindow {
+  /**
+   * This rank's memory (for shared memory: the node's shared array), an external ArrayBuffer over
+   * the window's memory; detached (length 0) once freed.
+   */
+  readonly memory: Float64Array;
+  /** Shared memory: the world ranks sharing it, ascending; empty for a plain window. */
+  readonly sharers: Int32Array;
+  /**
+   * `MPI_Get` of the runs `[starts[k], starts[k] + counts[k])` (element offsets) of `target`'s
+   * memory into `out`, then `MPI_Win_flush`: complete on return. Plain windows only.
+   */
+  get(target: number, starts: Float64Array, counts: Float64Array, out: Float64Array): void;
+  /** `MPI_Put` of `values` into the runs, then `MPI_Win_flush` (complete at the target). */
+  put(target: number, starts: Float64Array, counts: Float64Array, values: Float64Array): void;
+  /** `MPI_Accumulate` with `MPI_SUM`, then `MPI_Win_flush`. */
+  accumulate(target: number, starts: Float64Array, counts: Float64Array, values: Float64Array): void;
+  /** `MPI_Win_sync`: a memory barrier between this rank's accesses and the window's memory. */
+  sync(): void;
+  /**
+   * Ends the epoch, detaches {@link MpiWindow.memory} and calls `MPI_Win_free` (blocking
+   * collective: call it on every rank, after a {@link MpiBinding.meet}). Later calls throw
+   * InvalidArgumentError.
+   */
+  free(): void;
+}
+
+/**
  * The functions exported by the addon.
  * @group Running a program on a backend
  */
@@ -228,4 +262,19 @@ export interface MpiBinding {
     tag: number,
     kind: number,
   ): MpiExchange;
+  /**
+   * `MPI_Win_allocate` of `length` float64 on this rank (`disp_unit` 8, zeroed) over the addon's
+   * communicator, with one passive-target epoch open for the window's life (`MPI_Win_lock_all`),
+   * so one-sided calls need nothing from the target. `lengths` gives every rank's length (to
+   * check runs). A blocking collective: every rank calls it, after a {@link MpiBinding.meet}.
+   * Optional only because builds of the addon older than windows lack it (the backend then says
+   * to rebuild).
+   */
+  createWindow?(length: number, lengths: Float64Array): MpiWindow;
+  /**
+   * Node-shared memory of `length` float64: `MPI_Comm_split_type(MPI_COMM_TYPE_SHARED)`,
+   * `MPI_Win_allocate_shared` (all of it on the node's first rank, zeroed there) and
+   * `MPI_Win_shared_query`. A blocking collective, as {@link MpiBinding.createWindow}.
+   */
+  createSharedMemory?(length: number): MpiWindow;
 }

@@ -12,7 +12,7 @@
  * @module
  */
 import { deserialize } from 'node:v8';
-import { BackendUnavailableError, InvalidArgumentError } from '../../errors.js';
+import { InvalidArgumentError } from '../../errors.js';
 import type { Backend, Channel, ChannelOptions, ChannelPlan, SharedMemory, Window } from '../backend.js';
 import type { KernelKind } from '../../kernels/kernel-set.js';
 import { allgatherWidth } from '../allgather-shape.js';
@@ -33,6 +33,8 @@ import { collectiveTimeoutMs, Kind, type KindCode } from '../collectives.js';
 import { ALL_PARTS, checkHeaders, HEADER_WORDS, NO_ROOT, ROOT, SIZE, VALUES, KIND } from './header.js';
 import { kernelKind } from '../../kernels/select-kernels.js';
 import { largeArrays } from '../../kernels/large-arrays.js';
+import { checkExposedLength, checkWindowLengths, LiveResources } from '../window-core.js';
+import { openMpiSharedMemory, openMpiWindow, windowFunction, type MpiWindowContext } from './window.js';
 
 /** Tag of the data of a structured exchange; channels take tags from FIRST_CHANNEL_TAG. */
 const EXCHANGE_DATA_TAG = 2;
@@ -146,6 +148,9 @@ export class MpiBackend implements Backend {
   private readonly header = new Float64Array(HEADER_WORDS);
   private readonly headers: Float64Array;
   private nextTag = FIRST_CHANNEL_TAG;
+  /** Every rank's size word of the last {@link MpiBackend.meetSizes}. */
+  private readonly sizes: Float64Array;
+  private readonly resources = new LiveResources();
 
   /**
    * @throws InvalidArgumentError when `binding` is not initialized (or already finalized), or the
@@ -161,6 +166,7 @@ export class MpiBackend implements Backend {
     this.np = binding.size();
     this.localParts = Object.freeze([this.rank]);
     this.headers = new Float64Array(HEADER_WORDS * this.np);
+    this.sizes = new Float64Array(this.np);
   }
 
   gather<T>(items: readonly T[], destination: number | 'all'): T[][] {
@@ -303,14 +309,36 @@ export class MpiBackend implements Backend {
     return largeArrays.float64(length);
   }
 
-  /** Not built yet: one-sided windows on MPI come with the native RMA bindings. */
-  createWindow(_lengths: readonly number[]): Window {
-    throw new BackendUnavailableError('createWindow is not built yet on the MPI backend', ['the RMA bindings are being written'], ['use the Threads or Sequential backend for now']);
+  /**
+   * An MPI-3 window (`MPI_Win_allocate`, passive target): see window.ts.
+   * @throws BackendUnavailableError when the loaded build of the addon predates windows.
+   */
+  createWindow(lengths: readonly number[]): Window {
+    checkNotInPartCode('createWindow');
+    checkWindowLengths(lengths, this.localParts);
+    const create = windowFunction(this.binding, 'createWindow');
+    return openMpiWindow(create, lengths[0], this.windowContext());
   }
 
-  /** Not built yet: see {@link MpiBackend.createWindow}. */
-  createSharedMemory(_length: number): SharedMemory {
-    throw new BackendUnavailableError('createSharedMemory is not built yet on the MPI backend', ['the shared-memory bindings are being written'], ['use the Threads or Sequential backend for now']);
+  /**
+   * Shared by the ranks of each node (`MPI_Win_allocate_shared`): see window.ts. The lengths are
+   * compared in the header collective first, so that ranks passing different lengths all throw.
+   * @throws BackendUnavailableError when the loaded build of the addon predates shared memory.
+   */
+  createSharedMemory(length: number): SharedMemory {
+    checkNotInPartCode('createSharedMemory');
+    const { rank, np } = this;
+    checkExposedLength(length, 'createSharedMemory', rank);
+    const create = windowFunction(this.binding, 'createSharedMemory');
+    const sizes = this.meetSizes(Kind.createSharedMemory, length);
+    for (let q = 0; q < np; q++) {
+      if (sizes[q] !== length) {
+        throw new InvalidArgumentError(`createSharedMemory: the parts disagree on the length: ${length} here, ${sizes[q]} on part ${q}`, {
+          partId: rank,
+        });
+      }
+    }
+    return openMpiSharedMemory(create, length, this.windowContext());
   }
 
   /** The header collective alone: no rank leaves it before every rank entered it. */
@@ -324,8 +352,8 @@ export class MpiBackend implements Backend {
   }
 
   /**
-   * Meets the other ranks in a last header collective, then finalizes MPI (once; later calls do
-   * nothing). No backend method may be called afterwards. Ranks still waiting in a collective learn
+   * Meets the other ranks in a last header collective, frees the windows and shared memories still
+   * alive (oldest first, as on every rank), then finalizes MPI (once; later calls do nothing). No backend method may be called afterwards. Ranks still waiting in a collective learn
    * there that this part returned from `main`.
    * @throws CollectiveTimeoutError (MPI stays initialized) when other parts wait in a collective,
    * or do not arrive within the collective timeout; MpiError after an earlier timeout.
@@ -333,7 +361,20 @@ export class MpiBackend implements Backend {
   dispose(): void {
     if (!this.binding.isInitialized()) return;
     this.meet(Kind.finalize, NO_ROOT, 0);
+    this.resources.releaseAll();
     this.binding.finalize();
+  }
+
+  private windowContext(): MpiWindowContext {
+    return { rank: this.rank, np: this.np, resources: this.resources, meet: (kind, size) => this.meetSizes(kind, size) };
+  }
+
+  /** The header collective of `kind` without a root; returns every rank's size word. */
+  private meetSizes(kind: KindCode, size: number): Float64Array {
+    const headers = this.meet(kind, NO_ROOT, size);
+    const { sizes } = this;
+    for (let q = 0; q < this.np; q++) sizes[q] = headers[q * HEADER_WORDS + SIZE];
+    return sizes;
   }
 
   /** Enters the header collective of `kind` and checks that every rank is in the same one. */
