@@ -1,0 +1,140 @@
+/**
+ * The collective skeleton every reader and writer of `src/io` shares: parts do their own file work,
+ * then agree on the outcome (so that a problem found by one part makes every part throw the same
+ * error instead of leaving the others waiting in the next collective), and writers go through a
+ * temporary file that part 0 renames only once every part has written its bytes.
+ *
+ * @module
+ */
+import { closeSync, ftruncateSync, openSync, renameSync, unlinkSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
+import { FileFormatError, InvalidArgumentError, PartFailedError } from '../errors.js';
+import type { PData } from '../pdata/pdata.js';
+import { gather, getAny, multicast } from '../pdata/primitives.js';
+
+/** A failure one part met, as plain data (it crosses parts). */
+interface FailureRecord {
+  readonly kind: 'format' | 'argument' | 'other';
+  readonly message: string;
+  readonly path: string;
+  readonly offset: number | undefined;
+  readonly line: number | undefined;
+  readonly partId: number;
+}
+
+/** What a part's file work produced: its value, or the failure it met. */
+export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: FailureRecord };
+
+/** The raw message of a FileFormatError (its `message` starts with the place). */
+function rawFormatMessage(error: FileFormatError): string {
+  const prefix = error.message.indexOf(': ');
+  return prefix < 0 ? error.message : error.message.slice(prefix + 2);
+}
+
+function recordOf(error: unknown, partId: number): FailureRecord {
+  if (error instanceof FileFormatError) {
+    return { kind: 'format', message: rawFormatMessage(error), path: error.path, offset: error.offset, line: error.line, partId };
+  }
+  const kind = error instanceof InvalidArgumentError ? 'argument' : 'other';
+  const message = error instanceof Error ? error.message : String(error);
+  return { kind, message, path: '', offset: undefined, line: undefined, partId };
+}
+
+function rethrow(failure: FailureRecord): never {
+  if (failure.kind === 'format') {
+    throw new FileFormatError(failure.message, { path: failure.path, offset: failure.offset, line: failure.line });
+  }
+  if (failure.kind === 'argument') throw new InvalidArgumentError(failure.message);
+  throw new PartFailedError(failure.partId, new Error(failure.message));
+}
+
+/**
+ * Runs `work` on every local part, catching what it throws (per-part code: no collective inside).
+ */
+export function attempt<T, U>(data: PData<T>, work: (item: T, partId: number) => U): PData<Outcome<U>> {
+  return data.map((item, partId): Outcome<U> => {
+    try {
+      return { ok: true, value: work(item, partId) };
+    } catch (error) {
+      return { ok: false, failure: recordOf(error, partId) };
+    }
+  });
+}
+
+/**
+ * Collective: when any part failed, every part throws the failure of the lowest failing part (a
+ * FileFormatError stays one, with its file and place); otherwise returns the values. Also a
+ * barrier: no part returns before every part has finished its work.
+ * @throws FileFormatError, InvalidArgumentError or PartFailedError as described.
+ */
+export function agree<T>(outcomes: PData<Outcome<T>>): PData<T> {
+  const failures = outcomes.map((o) => (o.ok ? null : o.failure));
+  const all = getAny(gather(failures, { destination: 'all' }));
+  const first = all.find((f) => f !== null);
+  if (first !== undefined && first !== null) rethrow(first);
+  return outcomes.map((o) => (o as { value: T }).value);
+}
+
+/** `attempt` then `agree`: per-part file work whose failure every part reports. */
+export function together<T, U>(data: PData<T>, work: (item: T, partId: number) => U): PData<U> {
+  return agree(attempt(data, work));
+}
+
+/**
+ * Collective write of one file of `size` bytes: part 0 creates a temporary file next to `path`
+ * (same directory, so the rename is atomic) of that size; every part opens it and calls
+ * `writePart(fd, partId)` to write its own byte ranges (positioned writes); once every part has
+ * succeeded part 0 renames it to `path`. When any part fails, part 0 removes the temporary file
+ * and every part throws: a failed write never leaves a file at `path` that looks complete.
+ * @throws PartFailedError (or the error a part threw, when it is one of the library's) on failure.
+ */
+export function writeFileCollectively<T>(
+  data: PData<T>,
+  path: string,
+  size: number,
+  writePart: (fd: number, item: T, partId: number) => void,
+): void {
+  const names = data.map((_, p) => (p === 0 ? join(dirname(path), `.${basename(path)}.partial-${randomBytes(6).toString('hex')}`) : ''));
+  const temporary = getAny(multicast(names, { source: 0 }));
+  const removeOnFailure = <U>(outcomes: PData<Outcome<U>>): PData<U> => {
+    const failed = getAny(gather(outcomes.map((o) => !o.ok), { destination: 'all' })).some((f) => f);
+    if (failed) {
+      data.forEach((_, p) => {
+        if (p !== 0) return;
+        try {
+          unlinkSync(temporary);
+        } catch {
+          // never created, or already gone: nothing to clean
+        }
+      });
+    }
+    return agree(outcomes);
+  };
+  removeOnFailure(
+    attempt(data, (_, p) => {
+      if (p !== 0) return;
+      const fd = openSync(temporary, 'w');
+      try {
+        ftruncateSync(fd, size);
+      } finally {
+        closeSync(fd);
+      }
+    }),
+  );
+  removeOnFailure(
+    attempt(data, (item, p) => {
+      const fd = openSync(temporary, 'r+');
+      try {
+        writePart(fd, item, p);
+      } finally {
+        closeSync(fd);
+      }
+    }),
+  );
+  removeOnFailure(
+    attempt(data, (_, p) => {
+      if (p === 0) renameSync(temporary, path);
+    }),
+  );
+}

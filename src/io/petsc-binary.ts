@@ -1,0 +1,241 @@
+/**
+ * PETSc's binary format, as `MatLoad`/`VecLoad` (and petsc4py's `Mat().load` / `Vec().load`) read
+ * it: big-endian 32-bit integers and float64 values. A matrix is the header (class id 1211216,
+ * rows, columns, stored entries), the length of every row, the column ids of every entry in row
+ * order, then its values; a vector is the header (class id 1211214, length) then its values.
+ *
+ * Every part writes and reads its own rows' bytes at their offsets (the offsets of its entries
+ * come from one gather of the entry counts); the file holds one object (a file holding a matrix
+ * followed by a vector is rejected as too long).
+ *
+ * @module
+ */
+import { checkOptions, describeValue, expectInstance } from '../argument-checks.js';
+import { FileFormatError, InvalidArgumentError } from '../errors.js';
+import { PData, pmap } from '../pdata/pdata.js';
+import { PSparseMatrix } from '../sparse/psparse-matrix.js';
+import { PVector } from '../vectors/pvector.js';
+import { expectFileSize, fileSize, readAt, writeAt } from './byte-io.js';
+import { together, writeFileCollectively } from './collective.js';
+import { partOffsets } from './counts.js';
+import { checkPath, withFile, type ReadOptions } from './read-options.js';
+import { matrixBlocks, matrixFromTriplets, readCols, readPlan, vectorBlocks, vectorFromBlocks, type RowSpan } from './layout.js';
+
+/** PETSc's class id of a matrix (`MAT_FILE_CLASSID`). */
+export const PETSC_MAT_CLASSID = 1211216;
+/** PETSc's class id of a vector (`VEC_FILE_CLASSID`). */
+export const PETSC_VEC_CLASSID = 1211214;
+
+const MAX_INT32 = 0x7fffffff;
+
+/** Big-endian int32 bytes of `values`. */
+function int32Bytes(values: ArrayLike<number>): Uint8Array {
+  const bytes = new Uint8Array(4 * values.length);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < values.length; i++) view.setInt32(4 * i, values[i], false);
+  return bytes;
+}
+
+/** Big-endian float64 bytes of `values`. */
+function float64Bytes(values: Float64Array): Uint8Array {
+  const bytes = new Uint8Array(8 * values.length);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < values.length; i++) view.setFloat64(8 * i, values[i], false);
+  return bytes;
+}
+
+/**
+ * Writes a distributed matrix or vector in PETSc's binary format (`MatLoad`/`VecLoad`, petsc4py's
+ * `Mat().load(PETSc.Viewer().createBinary(path, 'r'))`). Collective: every part writes its own
+ * rows at their offsets of one file; nothing is gathered. Columns are written in ascending order
+ * within each row. Written to a temporary file renamed when every part is done.
+ *
+ * @param path the file to create (replaced if it exists).
+ * @param x a {@link PSparseMatrix} or a {@link PVector} (its own values; ghosts are not written).
+ * @throws InvalidArgumentError when `x` is neither, or a size exceeds PETSc's 32-bit ids
+ * (2^31-1 rows, columns or entries), before any file is touched; PartFailedError when the file
+ * cannot be written (no file is left at `path`).
+ * @example
+ * ```ts
+ * writePetscBinary('A.petsc', A);       // then in Python: PETSc.Mat().load(viewer)
+ * ```
+ * @group Parallel IO and interop
+ */
+export function writePetscBinary(path: string, x: PSparseMatrix | PVector): void {
+  checkPath(path, 'writePetscBinary');
+  if (x instanceof PVector) {
+    const n = x.rows.n;
+    if (n > MAX_INT32) throw new InvalidArgumentError(`writePetscBinary: ${n} entries exceed PETSc's 32-bit ids`);
+    const blocks = vectorBlocks(x);
+    writeFileCollectively(blocks, path, 8 + 8 * n, (fd, block, p) => {
+      if (p === 0) writeAt(fd, int32Bytes([PETSC_VEC_CLASSID, n]), 0);
+      writeAt(fd, float64Bytes(block.values), 8 + 8 * block.first);
+    });
+    return;
+  }
+  if (!(x instanceof PSparseMatrix)) {
+    throw new InvalidArgumentError(`writePetscBinary: x must be a PSparseMatrix or a PVector, got ${describeValue(x)}`);
+  }
+  const m = x.rows.n;
+  const n = x.cols.n;
+  if (m > MAX_INT32 || n > MAX_INT32 || x.nnz > MAX_INT32) {
+    throw new InvalidArgumentError(`writePetscBinary: a ${m}×${n} matrix with ${x.nnz} entries exceeds PETSc's 32-bit ids`);
+  }
+  const blocks = matrixBlocks(x);
+  const { before, total } = partOffsets(blocks.map((b) => b.values.length));
+  const colsAt = 16 + 4 * m;
+  const valuesAt = colsAt + 4 * total;
+  writeFileCollectively(
+    pmap((block, entriesBefore: number) => ({ block, entriesBefore }), blocks, before),
+    path,
+    valuesAt + 8 * total,
+    (fd, { block, entriesBefore }, p) => {
+      if (p === 0) writeAt(fd, int32Bytes([PETSC_MAT_CLASSID, m, n, total]), 0);
+      const lengths = new Int32Array(block.count);
+      for (let i = 0; i < block.count; i++) lengths[i] = block.rowPtr[i + 1] - block.rowPtr[i];
+      writeAt(fd, int32Bytes(lengths), 16 + 4 * block.first);
+      writeAt(fd, int32Bytes(block.cols), colsAt + 4 * entriesBefore);
+      writeAt(fd, float64Bytes(block.values), valuesAt + 8 * entriesBefore);
+    },
+  );
+}
+
+interface Header {
+  readonly classId: number;
+  readonly m: number;
+  readonly n: number;
+  readonly nnz: number;
+  readonly size: number;
+}
+
+function readHeader(fd: number, path: string): Header {
+  const size = fileSize(fd);
+  const first = new DataView(readAt(fd, path, 0, 8, 'the header').buffer);
+  const classId = first.getInt32(0, false);
+  if (classId === PETSC_VEC_CLASSID) {
+    const n = first.getInt32(4, false);
+    if (n < 0) throw new FileFormatError(`negative vector length ${n}`, { path, offset: 4 });
+    expectFileSize(path, size, 8 + 8 * n, `a PETSc vector of ${n} entries`);
+    return { classId, m: n, n: 1, nnz: n, size };
+  }
+  if (classId !== PETSC_MAT_CLASSID) {
+    throw new FileFormatError(
+      `not a PETSc binary matrix or vector: class id ${classId} (expected ${PETSC_MAT_CLASSID} or ${PETSC_VEC_CLASSID})`,
+      { path, offset: 0 },
+    );
+  }
+  const rest = new DataView(readAt(fd, path, 8, 8, 'the matrix header').buffer);
+  const m = first.getInt32(4, false);
+  const n = rest.getInt32(0, false);
+  const nnz = rest.getInt32(4, false);
+  if (m < 0) throw new FileFormatError(`negative row count ${m}`, { path, offset: 4 });
+  if (n < 0) throw new FileFormatError(`negative column count ${n}`, { path, offset: 8 });
+  if (nnz < 0) throw new FileFormatError(`negative entry count ${nnz}`, { path, offset: 12 });
+  expectFileSize(path, size, 16 + 4 * m + 12 * nnz, `a PETSc ${m}×${n} matrix of ${nnz} entries`);
+  return { classId, m, n, nnz, size };
+}
+
+/**
+ * Reads a matrix or vector written in PETSc's binary format (by {@link writePetscBinary},
+ * petsc4py's `A.view(PETSc.Viewer().createBinary(path, 'w'))`, or PETSc's `MatView`/`VecView`).
+ * Collective: every part reads the header and its own rows' bytes; any part count reads a file
+ * written by any other. Which of the two it is comes from the file: check with `instanceof`.
+ *
+ * @param ranks the run's ranks.
+ * @param opts `rows` (and `cols` for a matrix) to read onto, see {@link ReadOptions}.
+ * @returns a {@link PSparseMatrix} on `rows` × `cols`, or a {@link PVector} on `rows` (ghosts
+ * filled from their owners).
+ * @throws InvalidArgumentError when an argument is malformed or the file cannot be opened;
+ * DimensionMismatchError when `rows`/`cols` do not have the file's sizes; FileFormatError (on
+ * every part, naming the file and byte offset) for an unknown class id, negative sizes, a file
+ * shorter or longer than its header says, a negative row length or one above the column count,
+ * row lengths that do not add up to the entry count, a column id out of range, or a matrix value
+ * that is NaN or infinite (vectors may hold them).
+ * @example
+ * ```ts
+ * const A = readPetscBinary('A.petsc', ranks);
+ * if (!(A instanceof PSparseMatrix)) throw new Error('expected a matrix');
+ * ```
+ * @group Parallel IO and interop
+ */
+export function readPetscBinary(path: string, ranks: PData<number>, opts?: ReadOptions): PSparseMatrix | PVector {
+  checkPath(path, 'readPetscBinary');
+  expectInstance(ranks, PData, 'readPetscBinary: ranks');
+  const options = checkOptions(opts, ['rows', 'cols'], 'readPetscBinary');
+  const header = ranks.map(() => 0);
+  const headers = together(header, () => withFile(path, 'readPetscBinary', (fd) => readHeader(fd, path)));
+  const { classId, m, n, nnz } = headers.localItems[0];
+  const plan = readPlan(ranks, m, options.rows, 'readPetscBinary');
+  if (classId === PETSC_VEC_CLASSID) {
+    const blocks = together(plan.spans, (span) =>
+      withFile(path, 'readPetscBinary', (fd) => ({ first: span.first, values: float64Of(readAt(fd, path, 8 + 8 * span.first, 8 * span.count, 'the values'), span.count) })),
+    );
+    return vectorFromBlocks(plan.rows, plan.direct, blocks);
+  }
+  const cols = readCols(ranks, plan.rows, n, options.cols, 'readPetscBinary');
+  const lengths = together(plan.spans, (span: RowSpan) =>
+    withFile(path, 'readPetscBinary', (fd) => {
+      const at = 16 + 4 * span.first;
+      const view = new DataView(readAt(fd, path, at, 4 * span.count, 'the row lengths').buffer);
+      const out = new Int32Array(span.count);
+      for (let i = 0; i < span.count; i++) {
+        const length = view.getInt32(4 * i, false);
+        if (length < 0 || length > n) {
+          throw new FileFormatError(`row ${span.first + i} has length ${length} (expected 0..${n})`, { path, offset: at + 4 * i });
+        }
+        out[i] = length;
+      }
+      return out;
+    }),
+  );
+  const { before, total } = partOffsets(lengths.map((l) => l.reduce((a, b) => a + b, 0)));
+  if (total !== nnz) {
+    throw new FileFormatError(`the row lengths add up to ${total} entries but the header says ${nnz}`, { path, offset: 12 });
+  }
+  const colsAt = 16 + 4 * m;
+  const valuesAt = colsAt + 4 * nnz;
+  const triplets = together(
+    pmap((span: RowSpan, rowLengths: Int32Array, entriesBefore: number) => ({ span, rowLengths, entriesBefore }), plan.spans, lengths, before),
+    ({ span, rowLengths, entriesBefore }) =>
+      withFile(path, 'readPetscBinary', (fd) => {
+        const count = rowLengths.reduce((a, b) => a + b, 0);
+        const colView = new DataView(readAt(fd, path, colsAt + 4 * entriesBefore, 4 * count, 'the column ids').buffer);
+        const valueView = new DataView(readAt(fd, path, valuesAt + 8 * entriesBefore, 8 * count, 'the values').buffer);
+        const I = new Float64Array(count);
+        const J = new Float64Array(count);
+        const V = new Float64Array(count);
+        let e = 0;
+        for (let i = 0; i < rowLengths.length; i++) {
+          for (let k = 0; k < rowLengths[i]; k++, e++) {
+            const col = colView.getInt32(4 * e, false);
+            if (col < 0 || col >= n) {
+              throw new FileFormatError(`column id ${col} of row ${span.first + i} is out of range 0..${n - 1}`, {
+                path,
+                offset: colsAt + 4 * (entriesBefore + e),
+              });
+            }
+            const value = valueView.getFloat64(8 * e, false);
+            if (!Number.isFinite(value)) {
+              throw new FileFormatError(`entry (${span.first + i}, ${col}) is ${value} (matrix values must be finite)`, {
+                path,
+                offset: valuesAt + 8 * (entriesBefore + e),
+              });
+            }
+            I[e] = span.first + i;
+            J[e] = col;
+            V[e] = value;
+          }
+        }
+        return { I, J, V };
+      }),
+  );
+  return matrixFromTriplets(plan.rows, cols, triplets, plan.direct);
+}
+
+/** The `count` big-endian float64 values of `bytes`. */
+function float64Of(bytes: Uint8Array, count: number): Float64Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float64Array(count);
+  for (let i = 0; i < count; i++) out[i] = view.getFloat64(8 * i, false);
+  return out;
+}
