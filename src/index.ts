@@ -39,6 +39,8 @@ export type { WithMpiOptions } from './run/with-mpi.js';
 export type { MpiBackendOptions } from './backends/mpi/mpi-backend.js';
 export { loadMpiBinding } from './backends/mpi/load-binding.js';
 export type { MpiBinding, MpiExchange, MpiBuffer, MpiThreadLevel, MpiInitInfo, MpiTimeoutReport } from './backends/mpi/binding.js';
+export type { Window, SharedMemory } from './backends/backend.js';
+export type { MpiWindow } from './backends/mpi/binding.js';
 
 // PData: one item per part, and the collectives
 export { PData, pmap } from './pdata/pdata.js';
