@@ -1,6 +1,7 @@
 /**
- * The options and results of the conjugate gradient solver ({@link cg}, {@link CgSolver}), and
- * the checks of the options.
+ * The options and results of the conjugate gradient solver ({@link cg}, {@link CgSolver}), which
+ * {@link gmres} and {@link bicgstab} share, and the checks of the options, including the choice
+ * of a preconditioner by name.
  *
  * @module
  */
@@ -10,15 +11,18 @@ import { checkSameOwn } from '../partitions/prange.js';
 import type { PSparseMatrix } from '../sparse/psparse-matrix.js';
 import type { PVector } from '../vectors/pvector.js';
 import { checkMonitor, MONITOR_ENVIRONMENT_VARIABLE, type CgMonitorOptions, type CheckedMonitor } from './monitor.js';
+import { ilu0 } from './ilu0.js';
 import { jacobi, type Preconditioner } from './preconditioners.js';
+import { ssor } from './ssor.js';
 
 /**
- * Why {@link cg} stopped.
+ * Why {@link cg}, {@link gmres} or {@link bicgstab} stopped.
  * - `'converged-rtol'`: ‖r‖₂ ≤ rtol·‖r₀‖₂ (the relative bound was the larger one).
  * - `'converged-atol'`: ‖r‖₂ ≤ atol, where atol > rtol·‖r₀‖₂.
  * - `'diverged-max-iters'`: `maxIters` updates done without converging.
- * - `'diverged-breakdown'`: pᵀAp ≤ 0 or rᵀz ≤ 0 (A or the preconditioner is not positive
- *   definite), or one of them is not finite.
+ * - `'diverged-breakdown'`: CG: pᵀAp ≤ 0 or rᵀz ≤ 0 (A or the preconditioner is not positive
+ *   definite), or one of them is not finite; GMRES: the least-squares problem became singular
+ *   (A M⁻¹ maps a Krylov vector to zero); BiCGStab: r̂ᵀr, r̂ᵀv or ω became 0.
  * - `'diverged-nan'`: a residual norm is NaN or infinite.
  * @group Solvers
  */
@@ -41,23 +45,58 @@ export interface CgIterationInfo {
 }
 
 /**
- * Options of {@link CgSolver}: what is fixed when the solver is set up for a matrix.
+ * A preconditioner by name:
+ * - `'none'`: M = I;
+ * - `'jacobi'`: the diagonal ({@link jacobi});
+ * - `'ssor'`: symmetric Gauss–Seidel (ω = 1) on each part's own-own block ({@link ssor});
+ * - `'ilu0'`: block Jacobi ILU(0), the incomplete LU of each part's own-own block ({@link ilu0}).
  * @group Solvers
  */
-export interface CgSolverOptions {
+export type PreconditionerName = 'none' | 'jacobi' | 'ssor' | 'ilu0';
+
+/** The names {@link PreconditionerName} accepts, in the order error messages list them. */
+export const PRECONDITIONER_NAMES: readonly PreconditionerName[] = ['none', 'jacobi', 'ssor', 'ilu0'];
+
+/**
+ * Options every Krylov solver accepts ({@link CgSolver}, {@link GmresSolver},
+ * {@link BicgstabSolver}): what is fixed when a solver is set up for a matrix.
+ * @group Solvers
+ */
+export interface KrylovSolverOptions {
   /** Relative tolerance on ‖r‖₂/‖r₀‖₂; finite, ≥ 0. Default 1e-8. */
   rtol?: number;
   /** Absolute tolerance on ‖r‖₂; finite, ≥ 0. Default 0. */
   atol?: number;
   /** Maximum number of iterations (updates of x); an integer ≥ 0. Default: the global size `A.rows.n`. */
   maxIters?: number;
-  /** `'none'` (default), `'jacobi'` (built with {@link jacobi}) or any {@link Preconditioner}. */
-  preconditioner?: 'none' | 'jacobi' | Preconditioner;
+  /**
+   * A {@link PreconditionerName} (default `'none'`; built when the solver is set up) or any
+   * {@link Preconditioner}.
+   */
+  preconditioner?: PreconditionerName | Preconditioner;
   /**
    * Observer called for iteration 0 and after every iteration, on every part with the same values.
    * Its return value is ignored: it cannot stop the solver.
    */
   onIteration?: (info: CgIterationInfo) => void;
+  /**
+   * Print ‖r_k‖₂ as the solve goes, like PETSc's `-ksp_monitor`: `true` or `1` every iteration,
+   * an integer k every k-th (iteration 0 included), `{ every?, write? }` to send the lines
+   * elsewhere ({@link CgMonitorOptions}), `false` never. The lines
+   * (`'  25 CG residual norm 1.234567890123e-03'`, with `GMRES` or `BiCGStab` for those solvers)
+   * are written once per run, where part 0 lives, and show the values of
+   * {@link CgResult.residuals}; the results keep their bits. Default: the environment variable
+   * `PA_MONITOR` (unset or 0: off; k: every k-th iteration), read when the solver is set up, so a
+   * run can be monitored without changing its code.
+   */
+  monitor?: boolean | number | CgMonitorOptions;
+}
+
+/**
+ * Options of {@link CgSolver}: the {@link KrylovSolverOptions} and the SpMV's index compression.
+ * @group Solvers
+ */
+export interface CgSolverOptions extends KrylovSolverOptions {
   /**
    * Whether the solver keeps a compact copy of each part's own-own column ids for its SpMV
    * (`compact-csr.ts`: 16-bit offsets from the row and 1-byte row lengths, where a part's block
@@ -67,16 +106,6 @@ export interface CgSolverOptions {
    * the matrix's CSR block (see {@link CgSolver.compactIndices}).
    */
   compactIndices?: boolean;
-  /**
-   * Print ‖r_k‖₂ as the solve goes, like PETSc's `-ksp_monitor`: `true` or `1` every iteration,
-   * an integer k every k-th (iteration 0 included), `{ every?, write? }` to send the lines
-   * elsewhere ({@link CgMonitorOptions}), `false` never. The lines
-   * (`'  25 CG residual norm 1.234567890123e-03'`) are written once per run, where part 0 lives,
-   * and show the values of {@link CgResult.residuals}; the results keep their bits. Default: the
-   * environment variable `PA_MONITOR` (unset or 0: off; k: every k-th iteration), read when the
-   * solver is set up, so a run can be monitored without changing its code.
-   */
-  monitor?: boolean | number | CgMonitorOptions;
 }
 
 /**
@@ -89,7 +118,7 @@ export interface CgOptions extends CgSolverOptions {
 }
 
 /**
- * The outcome of {@link cg} and {@link CgSolver.solve}.
+ * The outcome of {@link cg}, {@link gmres}, {@link bicgstab} and their solvers' `solve`.
  * @group Solvers
  */
 export interface CgResult {
@@ -105,7 +134,11 @@ export interface CgResult {
   readonly converged: boolean;
   /** Why the solver stopped. */
   readonly reason: CgReason;
-  /** [‖r₀‖₂, ‖r₁‖₂, ...]: `iterations + 1` true residual norms. */
+  /**
+   * [‖r₀‖₂, ‖r₁‖₂, ...]: `iterations + 1` residual norms: CG's recurrence residuals; for GMRES
+   * and BiCGStab the norms their recurrences estimate, except that the last entry (and GMRES's
+   * entry at each restart) is the true ‖b − A x‖₂, computed then.
+   */
   readonly residuals: number[];
 }
 
@@ -115,23 +148,72 @@ export const CG_SOLVER_OPTION_NAMES: readonly string[] = ['rtol', 'atol', 'maxIt
 /** The keys of {@link CgOptions}: what `cg(A, b, opts)` accepts. */
 export const CG_OPTION_NAMES: readonly string[] = [...CG_SOLVER_OPTION_NAMES, 'x0'];
 
-/** {@link CgSolverOptions} after checking, with defaults filled in and the preconditioner built. */
-export interface CheckedCgOptions {
+/** The keys of {@link KrylovSolverOptions}. */
+export const KRYLOV_SOLVER_OPTION_NAMES: readonly string[] = ['rtol', 'atol', 'maxIters', 'preconditioner', 'onIteration', 'monitor'];
+
+/** {@link KrylovSolverOptions} after checking, with defaults filled in and the preconditioner built. */
+export interface CheckedKrylovOptions {
   readonly rtol: number;
   readonly atol: number;
   readonly maxIters: number;
   readonly preconditioner: Preconditioner | undefined;
   readonly onIteration: ((info: CgIterationInfo) => void) | undefined;
-  readonly compactIndices: boolean;
   /** The residual monitor, or null when it is off or part 0 does not live here. */
   readonly monitor: CheckedMonitor | null;
 }
 
-function checkTolerance(name: string, value: unknown): number {
+/** {@link CgSolverOptions} after checking. */
+export interface CheckedCgOptions extends CheckedKrylovOptions {
+  readonly compactIndices: boolean;
+}
+
+function checkTolerance(who: string, name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new InvalidArgumentError(`cg: ${name} must be a finite number >= 0, got ${describeValue(value)}`);
+    throw new InvalidArgumentError(`${who}: ${name} must be a finite number >= 0, got ${describeValue(value)}`);
   }
   return value;
+}
+
+/**
+ * The preconditioner an option names, built for `A` (collective for the names whose set-up
+ * agrees across parts: `'ssor'`, `'ilu0'`), or the given object; undefined for `'none'`.
+ * @throws InvalidArgumentError for another value (the message lists the names); whatever the
+ * named preconditioner's builder throws ({@link jacobi}, {@link ssor}, {@link ilu0}).
+ */
+export function resolvePreconditioner(A: PSparseMatrix, choice: unknown, who: string): Preconditioner | undefined {
+  if (choice === undefined || choice === 'none') return undefined;
+  if (choice === 'jacobi') return jacobi(A);
+  if (choice === 'ssor') return ssor(A);
+  if (choice === 'ilu0') return ilu0(A);
+  if (typeof choice === 'object' && choice !== null && typeof (choice as Preconditioner).apply === 'function') {
+    return choice as Preconditioner;
+  }
+  const names = PRECONDITIONER_NAMES.map((name) => `'${name}'`).join(', ');
+  throw new InvalidArgumentError(
+    `${who}: preconditioner must be one of ${names} or an object with an apply(z, r) method, got ${typeof choice === 'string' ? choice : describeValue(choice)}`,
+  );
+}
+
+/**
+ * Checks the matrix ({@link checkCgMatrix}) and the values of the {@link KrylovSolverOptions}
+ * (the keys are checked by the caller, which knows which it accepts), then builds the
+ * preconditioner (last: the only step that may communicate). `who` starts the messages.
+ * @throws as {@link checkCgOptions}, with `who` for `cg`.
+ */
+export function checkKrylovOptions(A: PSparseMatrix, opts: KrylovSolverOptions, who: string): CheckedKrylovOptions {
+  checkCgMatrix(A, who);
+  const rtol = checkTolerance(who, 'rtol', opts.rtol ?? 1e-8);
+  const atol = checkTolerance(who, 'atol', opts.atol ?? 0);
+  const maxIters = opts.maxIters ?? A.rows.n;
+  if (typeof maxIters !== 'number' || !Number.isInteger(maxIters) || maxIters < 0) {
+    throw new InvalidArgumentError(`${who}: maxIters must be an integer >= 0, got ${describeValue(maxIters)}`);
+  }
+  if (opts.onIteration !== undefined && typeof opts.onIteration !== 'function') {
+    throw new InvalidArgumentError(`${who}: onIteration must be a function, got ${describeValue(opts.onIteration)}`);
+  }
+  const monitor = checkMonitor(opts.monitor, process.env[MONITOR_ENVIRONMENT_VARIABLE], A.rows.backend.localParts.includes(0));
+  const preconditioner = resolvePreconditioner(A, opts.preconditioner, who);
+  return { rtol, atol, maxIters, preconditioner, onIteration: opts.onIteration, monitor };
 }
 
 /**
@@ -141,54 +223,36 @@ function checkTolerance(name: string, value: unknown): number {
  * @throws DimensionMismatchError when A is not square; PartitionMismatchError when `A.rows` and
  * `A.cols` have different own ids; InvalidArgumentError for a negative or non-finite rtol/atol, a
  * non-integer or negative maxIters, an unknown preconditioner, a non-function onIteration or a
- * non-boolean compactIndices, a bad monitor or `PA_MONITOR` ({@link checkMonitor}), and (from {@link jacobi}) for a zero or missing diagonal entry.
+ * non-boolean compactIndices, a bad monitor or `PA_MONITOR` ({@link checkMonitor}), and (from {@link jacobi}) for a zero or missing diagonal entry;
+ * SingularMatrixError from {@link ssor} or {@link ilu0}.
  */
 export function checkCgOptions(A: PSparseMatrix, opts: CgSolverOptions): CheckedCgOptions {
   checkCgMatrix(A);
-  const rtol = checkTolerance('rtol', opts.rtol ?? 1e-8);
-  const atol = checkTolerance('atol', opts.atol ?? 0);
-  const maxIters = opts.maxIters ?? A.rows.n;
-  if (typeof maxIters !== 'number' || !Number.isInteger(maxIters) || maxIters < 0) {
-    throw new InvalidArgumentError(`cg: maxIters must be an integer >= 0, got ${describeValue(maxIters)}`);
-  }
-  if (opts.onIteration !== undefined && typeof opts.onIteration !== 'function') {
-    throw new InvalidArgumentError(`cg: onIteration must be a function, got ${describeValue(opts.onIteration)}`);
-  }
   const compactIndices = opts.compactIndices ?? true;
   if (typeof compactIndices !== 'boolean') {
     throw new InvalidArgumentError(`cg: compactIndices must be a boolean, got ${describeValue(compactIndices)}`);
   }
-  const monitor = checkMonitor(opts.monitor, process.env[MONITOR_ENVIRONMENT_VARIABLE], A.rows.backend.localParts.includes(0));
-  const choice = opts.preconditioner ?? 'none';
-  let preconditioner: Preconditioner | undefined;
-  if (choice === 'jacobi') preconditioner = jacobi(A);
-  else if (typeof choice === 'object' && choice !== null && typeof choice.apply === 'function') preconditioner = choice;
-  else if (choice !== 'none') {
-    throw new InvalidArgumentError(
-      `cg: preconditioner must be 'none', 'jacobi' or an object with an apply(z, r) method, got ${typeof choice === 'string' ? choice : describeValue(choice)}`,
-    );
-  }
-  return { rtol, atol, maxIters, preconditioner, onIteration: opts.onIteration, compactIndices, monitor };
+  return { ...checkKrylovOptions(A, opts, 'cg'), compactIndices };
 }
 
 /**
  * Checks that A is square with the same own ids in rows and columns.
  * @throws DimensionMismatchError; PartitionMismatchError.
  */
-export function checkCgMatrix(A: PSparseMatrix): void {
+export function checkCgMatrix(A: PSparseMatrix, who = 'cg'): void {
   if (A.rows.n !== A.cols.n) {
-    throw new DimensionMismatchError(`cg: the matrix must be square, got ${A.rows.n} x ${A.cols.n}`);
+    throw new DimensionMismatchError(`${who}: the matrix must be square, got ${A.rows.n} x ${A.cols.n}`);
   }
-  checkSameOwn(A.rows, A.cols, 'cg: A.rows and A.cols must have the same own ids');
+  checkSameOwn(A.rows, A.cols, `${who}: A.rows and A.cols must have the same own ids`);
 }
 
 /**
  * Checks a right-hand side or an initial guess against the solver's matrix.
  * @throws DimensionMismatchError for another global size; PartitionMismatchError for other own ids.
  */
-export function checkCgVector(A: PSparseMatrix, v: PVector, name: string, sizeOf: 'rows' | 'columns'): void {
+export function checkCgVector(A: PSparseMatrix, v: PVector, name: string, sizeOf: 'rows' | 'columns', who = 'cg'): void {
   if (v.rows.n !== A.rows.n) {
-    throw new DimensionMismatchError(`cg: ${name} has global size ${v.rows.n}, A has ${A.rows.n} ${sizeOf}`);
+    throw new DimensionMismatchError(`${who}: ${name} has global size ${v.rows.n}, A has ${A.rows.n} ${sizeOf}`);
   }
-  checkSameOwn(v.rows, A.rows, `cg: ${name} must have the own ids of A.rows`);
+  checkSameOwn(v.rows, A.rows, `${who}: ${name} must have the own ids of A.rows`);
 }

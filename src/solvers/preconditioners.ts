@@ -1,25 +1,29 @@
 /**
- * Preconditioners for {@link cg}: the {@link Preconditioner} interface and the Jacobi (diagonal)
- * preconditioner.
+ * Preconditioners of the Krylov solvers ({@link cg}, {@link gmres}, {@link bicgstab}): the
+ * {@link Preconditioner} interface, the Jacobi (diagonal) preconditioner, and the checks and
+ * collective error report shared by the per-part preconditioners (`ssor.ts`, `ilu0.ts`).
  *
  * @module
  */
 import { expectInstance } from '../argument-checks.js';
-import { DimensionMismatchError, InvalidArgumentError } from '../errors.js';
+import { DimensionMismatchError, InvalidArgumentError, SingularMatrixError } from '../errors.js';
 import { largeArrays } from '../kernels/large-arrays.js';
-import { PData } from '../pdata/pdata.js';
+import { PData, pmap } from '../pdata/pdata.js';
+import { gather, getAny } from '../pdata/primitives.js';
 import { PSparseMatrix } from '../sparse/psparse-matrix.js';
 import { PRange, checkSameOwn } from '../partitions/prange.js';
 import { PVector } from '../vectors/pvector.js';
 
 /**
- * An approximation M⁻¹ of the inverse of a matrix, applied once per CG iteration.
+ * An approximation M⁻¹ of the inverse of a matrix, applied once or twice per Krylov iteration.
  *
  * `apply(z, r)` writes z = M⁻¹ r on the OWN values of `z`; it reads only the own values of `r`
  * and must not modify `r`. Both vectors have the own ids of the matrix rows (in {@link cg} they
  * are on `A.rows`). It is called inside the solver loop, so it must not allocate; it may
  * communicate (collectively) if the preconditioner needs it. For CG it must be symmetric positive
- * definite, otherwise CG stops with `'diverged-breakdown'`.
+ * definite, otherwise CG stops with `'diverged-breakdown'`; {@link gmres} and {@link bicgstab}
+ * take any (they apply it on the right, to vectors on `A.cols`, and never pass the same vector as
+ * `z` and `r`).
  *
  * @example
  * ```ts
@@ -129,4 +133,59 @@ export function jacobi(A: PSparseMatrix): Preconditioner {
     return out;
   });
   return new JacobiPreconditioner(A.rows, inverseDiagonal);
+}
+
+/**
+ * Checks that `A` is a square PSparseMatrix whose rows and columns have the same own ids: what a
+ * per-part preconditioner built from the own-own blocks needs.
+ * @throws InvalidArgumentError when `A` is not a PSparseMatrix; DimensionMismatchError;
+ * PartitionMismatchError.
+ */
+export function checkSquareOwn(A: PSparseMatrix, who: string): void {
+  expectInstance(A, PSparseMatrix, `${who}: A`);
+  if (A.rows.n !== A.cols.n) {
+    throw new DimensionMismatchError(`${who}: the matrix must be square, got ${A.rows.n} x ${A.cols.n}`);
+  }
+  checkSameOwn(A.rows, A.cols, `${who}: A.rows and A.cols must have the same own ids`);
+}
+
+/**
+ * Collective: given each part's first failing LOCAL own row (−1 for none), throws on EVERY part
+ * the same {@link SingularMatrixError}, for the lowest failing part and its global row (so no
+ * part goes on alone into a solver whose other parts stopped). Returns when no part failed.
+ * @throws SingularMatrixError `"<who>: <what> at global row <row> (part <p>)"` with `row` and
+ * `partId`.
+ */
+export function reportSingular(rows: PRange, failures: PData<number>, who: string, what: string): void {
+  const globalRows = pmap((ids, local) => (local < 0 ? -1 : ids.ownToGlobal[local]), rows.partition, failures);
+  const all = getAny(gather(globalRows, { destination: 'all' }));
+  const partId = all.findIndex((row) => row >= 0);
+  if (partId < 0) return;
+  const row = all[partId];
+  throw new SingularMatrixError(`${who}: ${what} at global row ${row} (part ${partId})`, row, { partId });
+}
+
+/**
+ * Position of each row's diagonal entry in a square CSR block (columns ascend within a row), or
+ * −1 for a row without one.
+ */
+export function diagonalPositions(block: { nRows: number; rowPtr: Int32Array; colIdx: Int32Array }): Int32Array {
+  const { nRows, rowPtr, colIdx } = block;
+  const out = new Int32Array(nRows);
+  for (let i = 0; i < nRows; i++) {
+    let k = rowPtr[i];
+    const end = rowPtr[i + 1];
+    while (k < end && colIdx[k] < i) k++;
+    out[i] = k < end && colIdx[k] === i ? k : -1;
+  }
+  return out;
+}
+
+/** Checks the vectors given to a per-part preconditioner's `apply`. */
+export function checkApplyVectors(rows: PRange, z: PVector, r: PVector, who: string): void {
+  expectInstance(z, PVector, `${who}.apply: z`);
+  expectInstance(r, PVector, `${who}.apply: r`);
+  checkSameOwn(z.rows, rows, `${who}: z must have the own ids of A.rows`);
+  checkSameOwn(r.rows, rows, `${who}: r must have the own ids of A.rows`);
+  if (z === r) throw new InvalidArgumentError(`${who}: z and r must be different vectors`);
 }

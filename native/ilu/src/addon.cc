@@ -1,0 +1,143 @@
+// pa_ilu: Node-API entry points of the ILU(0) loops in ilu0.h. The TypeScript description of the
+// exports is src/solvers/ilu0-native.ts (Ilu0Binding); the library calls them after the checks of
+// src/solvers/ilu0-kernels.ts (ilu0Checks). The checks here are the ones that keep memory safe:
+// types, lengths, and the structure the loops index with (row pointers, column ids, diagonal
+// positions), so a direct call with bad arguments throws a TypeError or RangeError instead of
+// touching memory it does not own. Plain C API: no allocation per call.
+#include <node_api.h>
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+#include "ilu0.h"
+
+namespace pa_ilu {
+
+namespace {
+
+struct ArgumentError {
+  bool isType;
+  std::string message;
+};
+
+[[noreturn]] void Fail(bool isType, const char* kernel, const char* name, const std::string& what) {
+  throw ArgumentError{isType, std::string(kernel) + ": " + name + " " + what};
+}
+
+std::int32_t CountArg(napi_env env, napi_value value, const char* kernel, const char* name) {
+  double n = 0.0;
+  if (napi_get_value_double(env, value, &n) != napi_ok) Fail(true, kernel, name, "must be a number");
+  if (!(n >= 0.0 && n <= 2147483646.0 && std::floor(n) == n)) Fail(false, kernel, name, "must be an integer in 0 .. 2^31-2");
+  return static_cast<std::int32_t>(n);
+}
+
+template <typename T>
+T* ArrayArg(napi_env env, napi_value value, napi_typedarray_type type, std::size_t minLength, const char* kernel,
+            const char* name) {
+  napi_typedarray_type actual = napi_int8_array;
+  std::size_t length = 0;
+  void* data = nullptr;
+  if (napi_get_typedarray_info(env, value, &actual, &length, &data, nullptr, nullptr) != napi_ok || actual != type) {
+    Fail(true, kernel, name, type == napi_int32_array ? "must be an Int32Array" : "must be a Float64Array");
+  }
+  if (length < minLength) {
+    Fail(false, kernel, name, "has length " + std::to_string(length) + ", needs at least " + std::to_string(minLength));
+  }
+  return static_cast<T*>(data);
+}
+
+// Row pointers non-decreasing from 0, column ids in 0 .. nRows-1 (the loops index work and z with them).
+void CheckStructure(std::int32_t nRows, const std::int32_t* rowPtr, const std::int32_t* colIdx, std::size_t entries,
+                    const char* kernel) {
+  if (rowPtr[0] != 0) Fail(false, kernel, "rowPtr[0]", "must be 0");
+  for (std::int32_t i = 0; i < nRows; i++) {
+    if (rowPtr[i + 1] < rowPtr[i]) Fail(false, kernel, "rowPtr", "must not decrease");
+  }
+  if (static_cast<std::size_t>(rowPtr[nRows]) > entries) Fail(false, kernel, "rowPtr[nRows]", "exceeds the entries given");
+  for (std::int32_t k = 0; k < rowPtr[nRows]; k++) {
+    if (colIdx[k] < 0 || colIdx[k] >= nRows) Fail(false, kernel, "colIdx", "must be in 0 .. nRows-1");
+  }
+}
+
+template <std::size_t N, napi_value (*F)(napi_env, const napi_value*)>
+napi_value Entry(napi_env env, napi_callback_info info) {
+  napi_value args[N];
+  std::size_t argc = N;
+  if (napi_get_cb_info(env, info, &argc, args, nullptr, nullptr) != napi_ok) return nullptr;
+  try {
+    return F(env, args);
+  } catch (const ArgumentError& error) {
+    if (error.isType) napi_throw_type_error(env, nullptr, error.message.c_str());
+    else napi_throw_range_error(env, nullptr, error.message.c_str());
+    return nullptr;
+  }
+}
+
+std::size_t LengthOf(napi_env env, napi_value value) {
+  std::size_t length = 0;
+  napi_get_typedarray_info(env, value, nullptr, &length, nullptr, nullptr, nullptr);
+  return length;
+}
+
+// ilu0Factor(nRows, rowPtr, colIdx, values, lu, diag, work) -> -1 or the failing row
+napi_value FactorEntry(napi_env env, const napi_value* args) {
+  const char* k = "ilu0Factor";
+  const std::int32_t n = CountArg(env, args[0], k, "nRows");
+  const auto* rowPtr = ArrayArg<const std::int32_t>(env, args[1], napi_int32_array, n + 1, k, "rowPtr");
+  const auto* colIdx = ArrayArg<const std::int32_t>(env, args[2], napi_int32_array, 0, k, "colIdx");
+  const auto* values = ArrayArg<const double>(env, args[3], napi_float64_array, 0, k, "values");
+  std::size_t entries = LengthOf(env, args[2]);
+  const std::size_t valueCount = LengthOf(env, args[3]);
+  if (valueCount < entries) entries = valueCount;
+  CheckStructure(n, rowPtr, colIdx, entries, k);
+  const std::size_t nnz = static_cast<std::size_t>(rowPtr[n]);
+  double* lu = ArrayArg<double>(env, args[4], napi_float64_array, nnz, k, "lu");
+  auto* diag = ArrayArg<std::int32_t>(env, args[5], napi_int32_array, n, k, "diag");
+  auto* work = ArrayArg<std::int32_t>(env, args[6], napi_int32_array, n, k, "work");
+  for (std::int32_t i = 0; i < n; i++) {
+    if (work[i] != -1) Fail(false, k, "work", "must hold -1 in every entry");
+  }
+  napi_value out = nullptr;
+  napi_create_int32(env, Ilu0Factor(n, rowPtr, colIdx, values, lu, diag, work), &out);
+  return out;
+}
+
+// ilu0Solve(nRows, rowPtr, colIdx, lu, diag, r, z)
+napi_value SolveEntry(napi_env env, const napi_value* args) {
+  const char* k = "ilu0Solve";
+  const std::int32_t n = CountArg(env, args[0], k, "nRows");
+  const auto* rowPtr = ArrayArg<const std::int32_t>(env, args[1], napi_int32_array, n + 1, k, "rowPtr");
+  const auto* colIdx = ArrayArg<const std::int32_t>(env, args[2], napi_int32_array, 0, k, "colIdx");
+  const auto* lu = ArrayArg<const double>(env, args[3], napi_float64_array, 0, k, "lu");
+  std::size_t entries = LengthOf(env, args[2]);
+  const std::size_t luCount = LengthOf(env, args[3]);
+  if (luCount < entries) entries = luCount;
+  // Only the bounds the loops rely on: rowPtr[n] within the entries, each diagonal inside its row.
+  if (rowPtr[0] != 0 || rowPtr[n] < 0 || static_cast<std::size_t>(rowPtr[n]) > entries) {
+    Fail(false, k, "rowPtr", "must start at 0 and end within the entries given");
+  }
+  const auto* diag = ArrayArg<const std::int32_t>(env, args[4], napi_int32_array, n, k, "diag");
+  for (std::int32_t i = 0; i < n; i++) {
+    if (!(rowPtr[i] <= diag[i] && diag[i] < rowPtr[i + 1])) Fail(false, k, "diag", "must point inside each row");
+  }
+  const auto* r = ArrayArg<const double>(env, args[5], napi_float64_array, n, k, "r");
+  auto* z = ArrayArg<double>(env, args[6], napi_float64_array, n, k, "z");
+  Ilu0Solve(n, rowPtr, colIdx, lu, diag, r, z);
+  return nullptr;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  const napi_property_descriptor properties[] = {
+      {"ilu0Factor", nullptr, Entry<7, FactorEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"ilu0Solve", nullptr, Entry<7, SolveEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
+  return exports;
+}
+
+}  // namespace
+
+}  // namespace pa_ilu
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, pa_ilu::Init)

@@ -1,0 +1,289 @@
+/**
+ * Restarted GMRES with right preconditioning (as PETSc's KSPGMRES with `-ksp_pc_side right`):
+ * {@link GmresSolver}, set up once for a matrix and reused, and {@link gmres}, which sets up and
+ * solves once. For any nonsingular matrix, symmetric or not.
+ *
+ * @module
+ */
+import { checkOptions, expectInstance } from '../argument-checks.js';
+import { kernels } from '../kernels/select-kernels.js';
+import { PSparseMatrix, spmv } from '../sparse/psparse-matrix.js';
+import { PVector, consistent, pzeros } from '../vectors/pvector.js';
+import { partialsBuffer, sumPartials } from '../vectors/vector-ops.js';
+import { checkCgMatrix, checkCgVector, checkKrylovOptions, type CgReason, type CgResult, type CheckedKrylovOptions } from './cg-options.js';
+import {
+  GMRES_OPTION_NAMES,
+  GMRES_SOLVER_OPTION_NAMES,
+  ResidualRecord,
+  checkRestart,
+  checkSolveVectors,
+  type GmresOptions,
+  type GmresSolverOptions,
+  type KrylovSolveVectors,
+} from './krylov-options.js';
+
+/**
+ * A GMRES solver set up for one matrix: options checked, preconditioner built, the `restart + 1`
+ * Krylov vectors and the small dense arrays allocated and touched, once. {@link GmresSolver.solve}
+ * then allocates only the result (and `x`, unless given) and its residual history.
+ *
+ * The solver owns its work vectors (`restart + 3` vectors on `A.cols`: the Krylov basis, the
+ * preconditioned vector and the update) and a `(restart + 1) × restart` Hessenberg matrix; the
+ * caller owns b, x0 and x. One solve at a time per solver; A's values may change between solves
+ * (its structure may not), but a named preconditioner keeps what it was built from.
+ *
+ * @throws InvalidArgumentError when `A` is not a PSparseMatrix, the options are not an object or
+ * have an unknown key (the message lists the accepted ones), `restart` is not an integer ≥ 1, or
+ * as {@link checkKrylovOptions} for the shared options; DimensionMismatchError /
+ * PartitionMismatchError for a non-square A; SingularMatrixError from `'ssor'` or `'ilu0'`.
+ * @example
+ * ```ts
+ * const solver = new GmresSolver(A, { restart: 30, preconditioner: 'ilu0', rtol: 1e-8 });
+ * for (const b of rightHandSides) console.log(solver.solve(b).iterations);
+ * ```
+ * @group Solvers
+ */
+export class GmresSolver {
+  /** The matrix the solver was set up for. */
+  readonly A: PSparseMatrix;
+  /** The number of Krylov vectors before a restart. */
+  readonly restart: number;
+  private readonly options: CheckedKrylovOptions;
+  private readonly basis: PVector[];
+  private readonly z: PVector;
+  private readonly update: PVector;
+  /** Hessenberg matrix, column-major with leading dimension restart + 1; rotated into R in place. */
+  private readonly H: Float64Array;
+  private readonly cs: Float64Array;
+  private readonly sn: Float64Array;
+  private readonly g: Float64Array;
+  private readonly y: Float64Array;
+  private readonly nOwn: number[];
+
+  constructor(A: PSparseMatrix, opts?: GmresSolverOptions) {
+    expectInstance(A, PSparseMatrix, 'GmresSolver: A');
+    const checked = checkOptions(opts, GMRES_SOLVER_OPTION_NAMES, 'GmresSolver');
+    const restart = checkRestart(checked.restart);
+    this.options = checkKrylovOptions(A, checked, 'gmres');
+    this.A = A;
+    this.restart = restart;
+    this.basis = Array.from({ length: restart + 1 }, () => pzeros(A.cols));
+    this.z = pzeros(A.cols);
+    this.update = pzeros(A.cols);
+    this.H = new Float64Array((restart + 1) * restart);
+    this.cs = new Float64Array(restart);
+    this.sn = new Float64Array(restart);
+    this.g = new Float64Array(restart + 1);
+    this.y = new Float64Array(restart);
+    this.nOwn = A.rows.partition.localItems.map((ids) => ids.nOwn);
+    // The halo channels of the vectors the SpMV reads open now (a collective handshake on some
+    // backends), not in the first iterations.
+    for (const v of [...this.basis, this.z]) consistent(v).wait();
+  }
+
+  /**
+   * Solves A x = b. Collective: every part calls it with its pieces.
+   *
+   * Each iteration applies the preconditioner to the newest Krylov vector (z = M⁻¹vⱼ), multiplies
+   * (w = A z), orthogonalises w against the basis by modified Gram–Schmidt (one collective sum per
+   * basis vector, then one for ‖w‖), and updates the QR factorisation of the Hessenberg matrix by
+   * a Givens rotation, which gives ‖rₖ‖₂ without forming x. After `restart` iterations, or when
+   * that estimate reaches max(rtol·‖r₀‖₂, atol), x += M⁻¹ V y and the TRUE residual b − A x is
+   * computed: it replaces the estimate in `residuals`, decides convergence, and starts the next
+   * cycle when it is not small enough. Never throws for non-convergence: check `converged` and
+   * `reason` (`'diverged-breakdown'` when the least-squares problem becomes singular,
+   * `'diverged-nan'` when a norm is not finite — x then keeps the last finite update). A given
+   * partition gives the same iterates on every backend and with either kernel set.
+   *
+   * @param b right-hand side with the own ids of `A.rows`.
+   * @throws InvalidArgumentError / DimensionMismatchError / PartitionMismatchError for bad `b`,
+   * `x0` or `x` (see {@link KrylovSolveVectors}), before any communication.
+   * @example
+   * ```ts
+   * const { x, converged, reason } = new GmresSolver(A, { preconditioner: 'ilu0' }).solve(b);
+   * ```
+   */
+  solve(b: PVector, vectors?: KrylovSolveVectors): CgResult {
+    const { x, x0, given } = checkSolveVectors(this.A, b, vectors, 'GmresSolver');
+    const { A, basis, z, update, H, cs, sn, g, y, restart } = this;
+    const { rtol, atol, maxIters, preconditioner } = this.options;
+    const ld = restart + 1;
+    const record = new ResidualRecord(this.options, 'GMRES');
+    if (x0 !== undefined) {
+      if (x0 !== x) copyOwn(this.nOwn, x0, x);
+    } else if (given) {
+      for (const own of x.ownValues().localItems) own.fill(0);
+    }
+    const finish = (reason: CgReason): CgResult => {
+      consistent(x).wait();
+      return record.result(x, reason);
+    };
+
+    let beta = this.residual(b, x, x0 === undefined);
+    record.record(0, beta);
+    if (!Number.isFinite(beta)) return finish('diverged-nan');
+    const target = Math.max(rtol * beta, atol);
+    const convergedReason: CgReason = atol > rtol * beta ? 'converged-atol' : 'converged-rtol';
+    if (beta <= target) return finish(convergedReason);
+    if (maxIters === 0) return finish('diverged-max-iters');
+
+    let k = 0;
+    for (;;) {
+      this.scale(1 / beta, basis[0]);
+      g.fill(0);
+      g[0] = beta;
+      let j = 0;
+      let stop: CgReason | null = null;
+      while (j < restart) {
+        const w = basis[j + 1];
+        if (preconditioner === undefined) spmv(w, A, basis[j]);
+        else {
+          preconditioner.apply(z, basis[j]);
+          spmv(w, A, z);
+        }
+        const column = j * ld;
+        for (let i = 0; i <= j; i++) {
+          const h = this.dot(w, basis[i]);
+          H[column + i] = h;
+          this.axpy(-h, basis[i], w);
+        }
+        const hNext = Math.sqrt(this.dot(w, w));
+        H[column + j + 1] = hNext;
+        for (let i = 0; i < j; i++) {
+          const t = cs[i] * H[column + i] + sn[i] * H[column + i + 1];
+          H[column + i + 1] = -sn[i] * H[column + i] + cs[i] * H[column + i + 1];
+          H[column + i] = t;
+        }
+        const a = H[column + j];
+        const rho = Math.hypot(a, hNext);
+        if (!Number.isFinite(rho)) {
+          k++;
+          record.record(k, Number.NaN);
+          return finish('diverged-nan');
+        }
+        if (rho === 0) {
+          // A M⁻¹ maps vⱼ into the span of the earlier vectors: no progress is possible.
+          stop = 'diverged-breakdown';
+          break;
+        }
+        cs[j] = a / rho;
+        sn[j] = hNext / rho;
+        H[column + j] = rho;
+        H[column + j + 1] = 0;
+        g[j + 1] = -sn[j] * g[j];
+        g[j] = cs[j] * g[j];
+        j++;
+        k++;
+        const estimate = Math.abs(g[j]);
+        record.record(k, estimate);
+        if (estimate <= target) break;
+        if (k === maxIters) break;
+        // hNext > 0 here: hNext = 0 makes the estimate 0.
+        this.scale(1 / hNext, w);
+      }
+
+      if (j > 0) this.updateSolution(x, j);
+      beta = this.residual(b, x, false);
+      if (j > 0) record.correctLast(beta);
+      if (!Number.isFinite(beta)) return finish('diverged-nan');
+      if (beta <= target) return finish(convergedReason);
+      if (stop !== null) return finish(stop);
+      if (k >= maxIters) return finish('diverged-max-iters');
+    }
+  }
+
+  /** x += M⁻¹ V y with y solving the j × j triangular system R y = g. */
+  private updateSolution(x: PVector, j: number): void {
+    const { H, g, y, basis, update, z, nOwn } = this;
+    const ld = this.restart + 1;
+    for (let i = j - 1; i >= 0; i--) {
+      let s = g[i];
+      for (let l = i + 1; l < j; l++) s -= H[l * ld + i] * y[l];
+      y[i] = s / H[i * ld + i];
+    }
+    const target = this.options.preconditioner === undefined ? x : update;
+    const targetLocal = target.values.localItems;
+    for (let p = 0; p < nOwn.length; p++) {
+      if (target === update) kernels.axpby(nOwn[p], y[0], basis[0].values.localItems[p], 0, targetLocal[p]);
+      else kernels.axpy(nOwn[p], y[0], basis[0].values.localItems[p], targetLocal[p]);
+      for (let i = 1; i < j; i++) kernels.axpy(nOwn[p], y[i], basis[i].values.localItems[p], targetLocal[p]);
+    }
+    const { preconditioner } = this.options;
+    if (preconditioner === undefined) return;
+    preconditioner.apply(z, update);
+    const xLocal = x.values.localItems;
+    const zLocal = z.values.localItems;
+    for (let p = 0; p < nOwn.length; p++) kernels.axpy(nOwn[p], 1, zLocal[p], xLocal[p]);
+  }
+
+  /** basis[0] ← b − A x (b when x is known to be 0, without the product); returns its norm. */
+  private residual(b: PVector, x: PVector, xIsZero: boolean): number {
+    const r = this.basis[0];
+    const rLocal = r.values.localItems;
+    const bLocal = b.values.localItems;
+    if (xIsZero) copyOwn(this.nOwn, b, r);
+    else {
+      spmv(r, this.A, x);
+      for (let p = 0; p < this.nOwn.length; p++) kernels.axpby(this.nOwn[p], 1, bLocal[p], -1, rLocal[p]);
+    }
+    return Math.sqrt(this.dot(r, r));
+  }
+
+  /** Σ aᵢbᵢ over own values, summed per part then over parts in part order (collective). */
+  private dot(a: PVector, b: PVector): number {
+    const backend = this.A.rows.backend;
+    const partials = partialsBuffer(backend);
+    const aLocal = a.values.localItems;
+    const bLocal = b.values.localItems;
+    for (let p = 0; p < this.nOwn.length; p++) partials[p] = kernels.dot(this.nOwn[p], aLocal[p], bLocal[p]);
+    return sumPartials(backend);
+  }
+
+  private axpy(alpha: number, x: PVector, y: PVector): void {
+    const xLocal = x.values.localItems;
+    const yLocal = y.values.localItems;
+    for (let p = 0; p < this.nOwn.length; p++) kernels.axpy(this.nOwn[p], alpha, xLocal[p], yLocal[p]);
+  }
+
+  private scale(alpha: number, x: PVector): void {
+    const xLocal = x.values.localItems;
+    for (let p = 0; p < this.nOwn.length; p++) kernels.scale(this.nOwn[p], alpha, xLocal[p]);
+  }
+}
+
+/** Copies the own values of `src` into `dst` (same own ids). */
+function copyOwn(nOwn: readonly number[], src: PVector, dst: PVector): void {
+  const s = src.values.localItems;
+  const d = dst.values.localItems;
+  for (let p = 0; p < nOwn.length; p++) d[p].set(s[p].subarray(0, nOwn[p]));
+}
+
+/**
+ * Solves A x = b by restarted GMRES with right preconditioning:
+ * `new GmresSolver(A, opts).solve(b, { x0: opts.x0 })`. For non-symmetric (or indefinite)
+ * systems, where {@link cg} does not apply. The stopping rule is on the true, unpreconditioned
+ * residual ‖b − A x‖₂ ≤ max(rtol·‖r₀‖₂, atol); see {@link GmresSolver.solve}.
+ *
+ * @param A square matrix whose rows and columns have the same own ids.
+ * @param b right-hand side on `A.rows` (same own ids).
+ * @throws as {@link GmresSolver} and {@link GmresSolver.solve}: InvalidArgumentError for an
+ * unknown option (listing the accepted ones: rtol, atol, maxIters, preconditioner, onIteration,
+ * monitor, restart, x0) or a bad value; DimensionMismatchError / PartitionMismatchError for
+ * mismatched A, b, x0; SingularMatrixError from a named preconditioner. Checked before any
+ * communication, except the preconditioner's set-up.
+ * @example
+ * ```ts
+ * const { x, iterations, reason } = gmres(A, b, { restart: 30, preconditioner: 'ilu0', rtol: 1e-8 });
+ * ```
+ * @group Solvers
+ */
+export function gmres(A: PSparseMatrix, b: PVector, opts?: GmresOptions): CgResult {
+  expectInstance(A, PSparseMatrix, 'gmres: A');
+  expectInstance(b, PVector, 'gmres: b');
+  const { x0, ...solverOptions } = checkOptions(opts, GMRES_OPTION_NAMES, 'gmres');
+  if (x0 !== undefined) expectInstance(x0, PVector, 'gmres: x0');
+  checkCgMatrix(A, 'gmres');
+  checkCgVector(A, b, 'b', 'rows', 'gmres');
+  if (x0 !== undefined) checkCgVector(A, x0, 'x0', 'columns', 'gmres');
+  return new GmresSolver(A, solverOptions).solve(b, { x0 });
+}

@@ -1,0 +1,140 @@
+/**
+ * The options of {@link gmres} and {@link bicgstab} (and their reusable solvers), beyond the
+ * {@link KrylovSolverOptions} every Krylov solver shares, their checks, and what the solvers
+ * share: the solve-time vector checks and the residual record.
+ *
+ * @module
+ */
+import { checkOptions, describeValue, expectInstance } from '../argument-checks.js';
+import { InvalidArgumentError, PartitionMismatchError } from '../errors.js';
+import type { PSparseMatrix } from '../sparse/psparse-matrix.js';
+import { PVector, pzeros } from '../vectors/pvector.js';
+import { checkCgVector, KRYLOV_SOLVER_OPTION_NAMES, type CgIterationInfo, type CgReason, type CgResult, type CheckedKrylovOptions, type KrylovSolverOptions } from './cg-options.js';
+import { monitorLine } from './monitor.js';
+
+/**
+ * Options of {@link GmresSolver}: the {@link KrylovSolverOptions} and the restart length.
+ * @group Solvers
+ */
+export interface GmresSolverOptions extends KrylovSolverOptions {
+  /**
+   * Krylov vectors kept before a restart (PETSc's `-ksp_gmres_restart`): an integer ≥ 1. The
+   * solver keeps `restart + 1` vectors on `A.cols` and a `(restart + 1) × restart` Hessenberg
+   * matrix. Default 30.
+   */
+  restart?: number;
+}
+
+/**
+ * Options of {@link gmres}: the {@link GmresSolverOptions} and an initial guess.
+ * @group Solvers
+ */
+export interface GmresOptions extends GmresSolverOptions {
+  /** Initial guess with the own ids of `A.rows` (own values are read; not modified). Default: 0. */
+  x0?: PVector;
+}
+
+/**
+ * Options of {@link BicgstabSolver}: the {@link KrylovSolverOptions}.
+ * @group Solvers
+ */
+export type BicgstabSolverOptions = KrylovSolverOptions;
+
+/**
+ * Options of {@link bicgstab}: the {@link BicgstabSolverOptions} and an initial guess.
+ * @group Solvers
+ */
+export interface BicgstabOptions extends BicgstabSolverOptions {
+  /** Initial guess with the own ids of `A.rows` (own values are read; not modified). Default: 0. */
+  x0?: PVector;
+}
+
+/**
+ * The vectors a Krylov solver's `solve` may be given ({@link GmresSolver.solve},
+ * {@link BicgstabSolver.solve}).
+ * @group Solvers
+ */
+export interface KrylovSolveVectors {
+  /** Initial guess with the own ids of `A.rows` (own values are read; not modified). Default: 0. */
+  readonly x0?: PVector;
+  /**
+   * Where to write the solution: a vector on `A.cols` itself (the same PRange object), overwritten;
+   * it may be `x0`. Default: a new vector.
+   */
+  readonly x?: PVector;
+}
+
+/** The keys `new GmresSolver(A, opts)` accepts. */
+export const GMRES_SOLVER_OPTION_NAMES: readonly string[] = [...KRYLOV_SOLVER_OPTION_NAMES, 'restart'];
+/** The keys `gmres(A, b, opts)` accepts. */
+export const GMRES_OPTION_NAMES: readonly string[] = [...GMRES_SOLVER_OPTION_NAMES, 'x0'];
+/** The keys `bicgstab(A, b, opts)` accepts. */
+export const BICGSTAB_OPTION_NAMES: readonly string[] = [...KRYLOV_SOLVER_OPTION_NAMES, 'x0'];
+
+/**
+ * Checks `restart`: an integer ≥ 1 (default 30).
+ * @throws InvalidArgumentError `"gmres: restart must be an integer >= 1, got <value>"`.
+ */
+export function checkRestart(restart: unknown): number {
+  const value = restart ?? 30;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new InvalidArgumentError(`gmres: restart must be an integer >= 1, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Checks what a `solve(b, { x0, x })` is given and returns the solution vector (the given `x`, or
+ * a new one on `A.cols`). Before any communication.
+ * @throws InvalidArgumentError when b, x0 or x is not a PVector, `vectors` has another key, or x
+ * is b; DimensionMismatchError / PartitionMismatchError when b or x0 does not match A's rows, or
+ * x is not on `A.cols`.
+ */
+export function checkSolveVectors(A: PSparseMatrix, b: PVector, vectors: KrylovSolveVectors | undefined, who: string): { x: PVector; x0: PVector | undefined; given: boolean } {
+  expectInstance(b, PVector, `${who}.solve: b`);
+  const { x0, x: given } = checkOptions(vectors, ['x0', 'x'], `${who}.solve`);
+  if (x0 !== undefined) expectInstance(x0, PVector, `${who}.solve: x0`);
+  if (given !== undefined) expectInstance(given, PVector, `${who}.solve: x`);
+  const name = who === 'GmresSolver' ? 'gmres' : 'bicgstab';
+  checkCgVector(A, b, 'b', 'rows', name);
+  if (x0 !== undefined) checkCgVector(A, x0, 'x0', 'columns', name);
+  if (given !== undefined && given.rows !== A.cols) {
+    throw new PartitionMismatchError(`${name}: x must be a vector on A.cols (the same PRange object); build it with pzeros(A.cols)`);
+  }
+  if (given !== undefined && given === b) throw new InvalidArgumentError(`${name}: x and b must be different vectors`);
+  return { x: given ?? pzeros(A.cols), x0, given: given !== undefined };
+}
+
+/**
+ * The residual history of one solve: the `residuals` array, the `onIteration` observer and the
+ * monitor lines, in that order, for every recorded iteration.
+ */
+export class ResidualRecord {
+  readonly residuals: number[] = [];
+  private readonly options: CheckedKrylovOptions;
+  private readonly name: string;
+
+  constructor(options: CheckedKrylovOptions, name: string) {
+    this.options = options;
+    this.name = name;
+  }
+
+  /** Records ‖r‖₂ after `iteration` updates (0: the initial residual). */
+  record(iteration: number, residual: number): void {
+    this.residuals.push(residual);
+    const { onIteration, monitor } = this.options;
+    if (onIteration !== undefined) onIteration({ iteration, residual } satisfies CgIterationInfo);
+    if (monitor !== null && iteration % monitor.every === 0) monitor.write(monitorLine(this.name, iteration, residual));
+  }
+
+  /** Replaces the last entry (an estimate) by the true residual computed afterwards. */
+  correctLast(residual: number): void {
+    this.residuals[this.residuals.length - 1] = residual;
+  }
+
+  /** The result object, with the iterations counted from the record. */
+  result(x: PVector, reason: CgReason): CgResult {
+    const converged = reason === 'converged-rtol' || reason === 'converged-atol';
+    return { x, iterations: this.residuals.length - 1, converged, reason, residuals: this.residuals };
+  }
+}
