@@ -1,0 +1,65 @@
+/**
+ * The hand-written TypeScript description of the `pa_banded` addon (`native/banded`, built to
+ * `native/banded/build/Release/pa_banded.node`), and its loader. The library calls it through the
+ * {@link BandedKernel} that `select-banded-kernel.ts` chooses.
+ *
+ * @module
+ */
+import { BUILD_ADDONS_COMMAND, addonPaths, loadAddon, requireNative } from '../native-addon.js';
+import type { BandedKernel, MulBlockRows } from './banded-kernel.js';
+
+/**
+ * The functions the addon exports. `mulBlockRows` has the arguments, the loop order and the bits
+ * of the JavaScript one (see `native/banded/src/banded.h`). The addon checks everything that
+ * decides which memory is touched (types, lengths, and the layout's prefix sums against the
+ * bandwidths over the block rows asked for) and throws a `TypeError` (wrong type) or a
+ * `RangeError` (bad value) such as `"mulBlockRows: y has length 3, needs at least 4"`; it keeps
+ * no reference to its arguments.
+ *
+ * @example
+ * ```ts
+ * loadBandedBinding().mulBlockRows(0, nBlockRows, l, u, lambda, mu, rowStart, colStart, blockStart, data, x, y);
+ * ```
+ */
+export interface BandedBinding {
+  readonly mulBlockRows: MulBlockRows;
+}
+
+/** The functions a loaded module must export to be taken for the banded addon. */
+export const BANDED_BINDING_FUNCTIONS: readonly (keyof BandedBinding)[] = ['mulBlockRows'];
+
+/** What to do when the banded kernel addon is unavailable, in the order a user would do it. */
+export const BANDED_FIXES: readonly string[] = [
+  'install a C++ compiler: apt-get install -y g++',
+  `build the addon: ${BUILD_ADDONS_COMMAND}`,
+  'or use the JavaScript kernels on purpose: PA_KERNELS=js',
+];
+
+/** Where `npm run build:native` puts the addon (release first, then a debug build). */
+export function bandedAddonPaths(): string[] {
+  return addonPaths('banded', 'pa_banded.node');
+}
+
+/**
+ * Loads the banded addon from the first of `paths` that works (`load` is injected by tests).
+ * @throws BackendUnavailableError `"The native banded block-banded kernel is unavailable"`, with
+ * one reason per path and {@link BANDED_FIXES}.
+ */
+export function loadBandedBinding(
+  paths: readonly string[] = bandedAddonPaths(),
+  load: (path: string) => unknown = requireNative,
+): BandedBinding {
+  return loadAddon<BandedBinding>({
+    paths,
+    load,
+    required: BANDED_BINDING_FUNCTIONS,
+    what: 'banded addon',
+    summary: 'The native banded block-banded kernel is unavailable',
+    fixes: BANDED_FIXES,
+  });
+}
+
+/** The {@link BandedKernel} calling `binding`. */
+export function nativeBandedKernel(binding: BandedBinding): BandedKernel {
+  return { kind: 'native', mulBlockRows: binding.mulBlockRows };
+}

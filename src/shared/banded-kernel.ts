@@ -1,0 +1,70 @@
+/**
+ * The banded block-banded product over a range of block rows, `y[rows of K] = Σ_J A(K,J) x[cols of J]`
+ * for K in `first .. end-1`: the interface both implementations follow (the JavaScript loop here,
+ * the `pa_banded` addon in `native/banded`), and the JavaScript one.
+ *
+ * The summation order is part of the contract, so that every implementation and every split of
+ * the block rows between parts gives the same bits: each row's value starts at 0 and adds
+ * `a · x` for its stored entries by ascending block column J, then ascending column inside the
+ * block, one rounding per multiply and one per add (no fused multiply-add).
+ *
+ * @module
+ */
+
+/** Which implementation a {@link BandedKernel} is. */
+export type BandedKernelKind = 'native' | 'js';
+
+/**
+ * The product over block rows `first .. end-1` of a matrix in the layout of
+ * `block-banded-layout.ts`: `rowStart`, `colStart` and `blockStart` are that layout's prefix
+ * sums (global row, global column, storage offset), `data` its values, `x` the whole input vector
+ * (global columns), `y` the whole output vector (global rows), of which only the rows of those
+ * block rows are written. Nothing is kept or allocated; the caller owns every array.
+ */
+export type MulBlockRows = (
+  first: number, end: number, l: number, u: number, lambda: number, mu: number,
+  rowStart: Int32Array, colStart: Int32Array, blockStart: Int32Array,
+  data: Float64Array, x: Float64Array, y: Float64Array,
+) => void;
+
+/** A banded block-banded product implementation. */
+export interface BandedKernel {
+  /** `'native'` (the addon) or `'js'` (the loop below). */
+  readonly kind: BandedKernelKind;
+  /** See {@link MulBlockRows}. */
+  readonly mulBlockRows: MulBlockRows;
+}
+
+/**
+ * The JavaScript implementation. It trusts its arguments (the library passes a layout it built
+ * and checked); the addon checks them itself.
+ */
+export const jsMulBlockRows: MulBlockRows = (first, end, l, u, lambda, mu, rowStart, colStart, blockStart, data, x, y) => {
+  const width = lambda + mu + 1;
+  const lastColBlock = colStart.length - 2;
+  for (let K = first; K < end; K++) {
+    const row0 = rowStart[K];
+    const nK = rowStart[K + 1] - row0;
+    for (let k = 0; k < nK; k++) y[row0 + k] = 0;
+    const firstJ = Math.max(0, K - l);
+    const lastJ = Math.min(lastColBlock, K + u);
+    let offset = blockStart[K];
+    for (let J = firstJ; J <= lastJ; J++, offset += nK * width) {
+      const col0 = colStart[J];
+      const mJ = colStart[J + 1] - col0;
+      for (let k = 0; k < nK; k++) {
+        // Slot d of row k is column col0 + k - lambda + d; keep the columns inside the block.
+        const dFirst = Math.max(0, lambda - k);
+        const dEnd = Math.min(width, mJ + lambda - k);
+        const base = offset + k * width;
+        const xBase = col0 + k - lambda;
+        let s = y[row0 + k];
+        for (let d = dFirst; d < dEnd; d++) s += data[base + d] * x[xBase + d];
+        y[row0 + k] = s;
+      }
+    }
+  }
+};
+
+/** The JavaScript {@link BandedKernel}. */
+export const jsBandedKernel: BandedKernel = { kind: 'js', mulBlockRows: jsMulBlockRows };

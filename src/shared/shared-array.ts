@@ -1,0 +1,125 @@
+/**
+ * `sharedArray`: one float64 memory seen by every part of a node (SharedArrays.jl), on top of the
+ * backend's shared memory (`Backend.createSharedMemory`).
+ *
+ * @module
+ */
+import { describeValue, expectInstance } from '../argument-checks.js';
+import type { SharedMemory } from '../backends/backend.js';
+import { checkNotInPartCode } from '../backends/part-scope.js';
+import { InvalidArgumentError, PartitionMismatchError } from '../errors.js';
+import { PData } from '../pdata/pdata.js';
+
+/**
+ * An array of float64 values of which every part of a node sees the same memory: a write by one
+ * part is seen by the others after {@link sharedBarrier}.
+ *
+ * - Sequential: one array for every part.
+ * - Threads: one SharedArrayBuffer handed to every worker.
+ * - MPI: one MPI-3 shared-memory window per node (`MPI_Comm_split_type(MPI_COMM_TYPE_SHARED)` +
+ *   `MPI_Win_allocate_shared`). On a run across several nodes each node has its own array:
+ *   {@link SharedArray.sharers} then lists fewer than `np` parts, and writes on one node are not
+ *   seen on another.
+ *
+ * The memory starts zeroed and is released when the run ends. Parts may read and write any
+ * element; ordering the writes of different parts is the caller's business, through
+ * {@link sharedBarrier}. Created by {@link sharedArray}.
+ *
+ * @example
+ * ```ts
+ * const s = sharedArray(ranks, 4);
+ * s.values.forEach((a, p) => { a[p] = 10 * p; });  // each part writes its own element
+ * sharedBarrier(s);                                // ... then everyone reads everyone's
+ * ```
+ * @group Shared arrays across parts
+ */
+export class SharedArray {
+  /** Number of float64 values. */
+  readonly length: number;
+  /** Per part, the node's array (the same `Float64Array` memory for every part of a node). */
+  readonly values: PData<Float64Array>;
+  /** Per part, the ids of the parts sharing its array (ascending, itself included). */
+  readonly sharers: PData<readonly number[]>;
+  /** The backend's shared memory behind {@link SharedArray.values}. */
+  private readonly memory: SharedMemory;
+
+  /** @internal Built by {@link sharedArray}. */
+  constructor(ranks: PData<unknown>, length: number, memory: SharedMemory) {
+    this.length = length;
+    this.memory = memory;
+    this.values = new PData(ranks.backend, memory.arrays);
+    this.sharers = new PData(ranks.backend, memory.sharers);
+  }
+
+  /** @internal The collective barrier of the memory (see {@link sharedBarrier}). */
+  barrier(): void {
+    this.memory.barrier();
+  }
+}
+
+/**
+ * Allocates an array of `length` float64 values shared by the parts of each node (collective:
+ * every part calls it with the same length). See {@link SharedArray} for what "shared" means on
+ * each backend.
+ *
+ * @param ranks the run's parts (any PData of the run).
+ * @param length number of values, an integer ≥ 0.
+ * @throws InvalidArgumentError when `ranks` is not a PData, `length` is not a non-negative safe
+ * integer (before any communication), or when called inside per-part code (`map`, `forEach`).
+ * @example
+ * ```ts
+ * await withThreads(2, import.meta.url); // in the driver:
+ * const s = sharedArray(ranks, 1000);
+ * ```
+ * @group Shared arrays across parts
+ */
+export function sharedArray(ranks: PData<unknown>, length: number): SharedArray {
+  expectInstance(ranks, PData, 'sharedArray: ranks');
+  if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0) {
+    throw new InvalidArgumentError(`sharedArray: length must be a non-negative safe integer, got ${describeValue(length)}`);
+  }
+  checkNotInPartCode('sharedArray');
+  return new SharedArray(ranks, length, ranks.backend.createSharedMemory(length));
+}
+
+/** Anything holding a shared array: a {@link SharedArray} or an object that stores into one. */
+export interface HasSharedStorage {
+  /** The shared array holding the object's values. */
+  readonly storage: SharedArray;
+}
+
+/**
+ * Orders memory accesses of shared arrays (collective): every write any part made to a shared
+ * array before the barrier is seen by every part of its node after it, and no part leaves before
+ * every part has arrived. Call it between one part's writes and another part's reads (and
+ * between reads and later overwrites).
+ *
+ * @param shared a {@link SharedArray}, or an object stored in one (a
+ * {@link BandedBlockBandedMatrix}).
+ * @throws InvalidArgumentError when `shared` is neither, or when called inside per-part code.
+ * @example
+ * ```ts
+ * s.values.forEach((a, p) => { a[p] = p; });
+ * sharedBarrier(s);
+ * ```
+ * @group Shared arrays across parts
+ */
+export function sharedBarrier(shared: SharedArray | HasSharedStorage): void {
+  const array = shared instanceof SharedArray ? shared : (shared as HasSharedStorage | undefined)?.storage;
+  if (!(array instanceof SharedArray)) {
+    throw new InvalidArgumentError(`sharedBarrier: expected a SharedArray or an object stored in one, got ${describeValue(shared)}`);
+  }
+  checkNotInPartCode('sharedBarrier');
+  array.barrier();
+}
+
+/**
+ * Checks that `a` is a SharedArray of `length` values on `backend`.
+ * @throws InvalidArgumentError (not a SharedArray); PartitionMismatchError (another run).
+ */
+export function expectSharedArray(a: unknown, what: string, backendOf: PData<unknown>): asserts a is SharedArray {
+  expectInstance(a, SharedArray, what);
+  if (a.values.backend !== backendOf.backend) {
+    throw new PartitionMismatchError(`${what} belongs to another run (other ranks)`);
+  }
+}
