@@ -2,30 +2,29 @@
  * The per-part steps of psparse's symbolic and numeric phases: which triplets stay, which are
  * sent and where, the CSR pattern of the own rows, and the *slot* each triplet's value is added to.
  * A slot is an index into the concatenation of a part's `ownOwn.values` and `ownGhost.values`.
- * Internal to `psparse.ts` and `psparse-matrix.ts`.
+ * The loops over triplets run in {@link assemblyKernels} (native, or their JavaScript twins):
+ * no JavaScript object or Map per triplet. Internal to `psparse.ts` and `psparse-matrix.ts`.
  *
  * @module
  */
+import { assemblyKernels, ownBoxSpec } from '../kernels/assembly-kernels.js';
 import type { CsrMatrix } from '../kernels/csr.js';
 import { largeArrays } from '../kernels/large-arrays.js';
-import { compressCoo } from './coo.js';
 import type { ExchangeGraph } from '../pdata/exchange.js';
 import type { LocalIndices } from '../partitions/local-indices.js';
+import { OwnBox, OwnRange, type OwnIds } from '../partitions/own-ids.js';
 import type { PData } from '../pdata/pdata.js';
 
-/** Slot (or route) of a triplet that is ignored (negative row or column id). */
+/** Slot (or code) of a triplet that is ignored (negative row or column id). */
 export const IGNORED = -1;
-/** Slot (or route) of a triplet whose row is owned by another part: it is sent there. */
-const SENT = -2;
-/** Route of a triplet whose row this part owns. */
-const KEPT = 0;
+/** Code of an id this part does not own; the slot of a triplet sent to the owner of its row. */
+const NOT_OWN = -2;
 
 /**
  * Fields of a triplet message of the symbolic phase, each as long as the number of triplets, in
- * this order: row ids, column ids, column owners, values. Ids travel as float64 (they may exceed
- * 2^31).
+ * this order: row ids, column ids, values. Ids travel as float64 (they may exceed 2^31).
  */
-const TRIPLET_FIELDS = 4;
+const TRIPLET_FIELDS = 3;
 
 /**
  * One part's share of the symbolic phase: where every value goes.
@@ -51,16 +50,92 @@ export interface PartAssembly {
  * @group PSparseMatrix
  */
 export interface PSparseAssembly {
-  /** Who sends triplets to whom (from the emitting parts to the owners of the rows). */
+  /** Who sends triplets to whom (from the emitting parts to the owners of their rows). */
   readonly graph: ExchangeGraph;
   /** Per part, where each triplet's value goes. */
   readonly parts: PData<PartAssembly>;
 }
 
-/** A part's input triplets sorted into kept here, sent (by destination) or ignored. */
+/** A part's checked triplets, as Float64Arrays, with the row and column code of each. */
+export interface CodedTriplets {
+  readonly I: Float64Array;
+  readonly J: Float64Array;
+  /** The values as given (only finite numbers where the triplet is kept). */
+  readonly V: ArrayLike<number>;
+  /** Own local row id, −1 (ignored) or −2 (row owned elsewhere). */
+  readonly rowCode: Int32Array;
+  /** Own local column id, −1 (ignored) or −2 (column owned elsewhere). */
+  readonly colCode: Int32Array;
+  /** The triplets whose row is owned elsewhere, in input order. */
+  readonly offIndex: Int32Array;
+  /** Their row ids. */
+  readonly offRowIds: Float64Array;
+  /** How many column codes are −2. */
+  readonly offColumns: number;
+}
+
+/** The box spec of own ids the assembly kernels classify arithmetically, or undefined. */
+function boxOf(own: OwnIds, n: number): Float64Array | undefined {
+  if (own instanceof OwnRange) return ownBoxSpec([n], [own.first], [own.first + own.count]);
+  if (own instanceof OwnBox && own.dims.length <= 3) return ownBoxSpec(own.dims, own.lo, own.hi);
+  return undefined;
+}
+
+/**
+ * Writes the code of each `ids[k]` (k < m) into `out` (see {@link CodedTriplets}); returns the
+ * number of ids owned elsewhere. `I`, `J` decide which triplets are ignored.
+ */
+export function classify(
+  ids: Float64Array,
+  I: Float64Array,
+  J: Float64Array,
+  m: number,
+  own: LocalIndices,
+  out: Int32Array,
+): number {
+  const box = boxOf(own.own, own.n);
+  if (box !== undefined) return assemblyKernels.assemblyClassify(m, ids, I, J, box, out);
+  // Own ids listed explicitly (or described otherwise): their own lookup.
+  let off = 0;
+  for (let k = 0; k < m; k++) {
+    if (I[k] < 0 || J[k] < 0) {
+      out[k] = IGNORED;
+      continue;
+    }
+    const index = own.own.indexOf(ids[k]);
+    out[k] = index >= 0 ? index : NOT_OWN;
+    if (index < 0) off++;
+  }
+  return off;
+}
+
+/** Codes the checked triplets of a part (see {@link CodedTriplets}). */
+export function codeTriplets(
+  I: Float64Array,
+  J: Float64Array,
+  V: ArrayLike<number>,
+  rowIds: LocalIndices,
+  colIds: LocalIndices,
+): CodedTriplets {
+  const m = I.length;
+  const rowCode = new Int32Array(m);
+  const colCode = new Int32Array(m);
+  const nOff = classify(I, I, J, m, rowIds, rowCode);
+  const offColumns = classify(J, I, J, m, colIds, colCode);
+  const offIndex = new Int32Array(nOff);
+  const offRowIds = new Float64Array(nOff);
+  if (nOff > 0) {
+    for (let k = 0, at = 0; k < m; k++) {
+      if (rowCode[k] !== NOT_OWN) continue;
+      offIndex[at] = k;
+      offRowIds[at++] = I[k];
+    }
+  }
+  return { I, J, V, rowCode, colCode, offIndex, offRowIds, offColumns };
+}
+
+/** A part's triplets to send, grouped by the owner of their rows. */
 export interface SendPlan {
-  /** Per input triplet: KEPT, SENT or {@link IGNORED}. */
-  readonly route: Int32Array;
   /** Parts this part sends triplets to, ascending. */
   readonly destinations: Int32Array;
   /** Input triplets sent, grouped by destination, each group in input order. */
@@ -69,31 +144,25 @@ export interface SendPlan {
   readonly sendPtrs: Int32Array;
 }
 
-/** Routes each input triplet by the owner of its row (−1 for ignored triplets). */
-export function planSends(rowOwners: Int32Array, partId: number): SendPlan {
-  const m = rowOwners.length;
-  const route = new Int32Array(m);
-  const counts = new Map<number, number>();
-  for (let k = 0; k < m; k++) {
-    const owner = rowOwners[k];
-    route[k] = owner < 0 ? IGNORED : owner === partId ? KEPT : SENT;
-    if (route[k] === SENT) counts.set(owner, (counts.get(owner) ?? 0) + 1);
+/** Groups the triplets of other parts' rows (`offIndex`, with `owners` of their rows) by destination. */
+export function planSends(offIndex: Int32Array, owners: Int32Array, np: number): SendPlan {
+  const counts = new Int32Array(np);
+  for (let t = 0; t < owners.length; t++) counts[owners[t]]++;
+  let nDest = 0;
+  for (let q = 0; q < np; q++) if (counts[q] > 0) nDest++;
+  const destinations = new Int32Array(nDest);
+  const sendPtrs = new Int32Array(nDest + 1);
+  const next = new Int32Array(np);
+  for (let q = 0, d = 0; q < np; q++) {
+    if (counts[q] === 0) continue;
+    destinations[d] = q;
+    next[q] = sendPtrs[d];
+    sendPtrs[d + 1] = sendPtrs[d] + counts[q];
+    d++;
   }
-  const destinations = Int32Array.from(counts.keys()).sort();
-  const sendPtrs = new Int32Array(destinations.length + 1);
-  const next = new Map<number, number>();
-  destinations.forEach((q, d) => {
-    sendPtrs[d + 1] = sendPtrs[d] + (counts.get(q) ?? 0);
-    next.set(q, sendPtrs[d]);
-  });
-  const sendIndex = new Int32Array(sendPtrs[destinations.length]);
-  for (let k = 0; k < m; k++) {
-    if (route[k] !== SENT) continue;
-    const at = next.get(rowOwners[k]) ?? 0;
-    sendIndex[at] = k;
-    next.set(rowOwners[k], at + 1);
-  }
-  return { route, destinations, sendIndex, sendPtrs };
+  const sendIndex = new Int32Array(owners.length);
+  for (let t = 0; t < owners.length; t++) sendIndex[next[owners[t]]++] = offIndex[t];
+  return { destinations, sendIndex, sendPtrs };
 }
 
 /** One message per destination with the given per-triplet fields of the sent triplets. */
@@ -112,15 +181,9 @@ function pack(plan: SendPlan | PartAssembly, fields: readonly ArrayLike<number>[
   return messages;
 }
 
-/** The symbolic phase's messages: the sent triplets with the owners of their columns. */
-export function packTriplets(
-  plan: SendPlan,
-  I: ArrayLike<number>,
-  J: ArrayLike<number>,
-  colOwners: Int32Array,
-  V: ArrayLike<number>,
-): Float64Array[] {
-  return pack(plan, [I, J, colOwners, V]);
+/** The symbolic phase's messages: the sent triplets. */
+export function packTriplets(plan: SendPlan, t: CodedTriplets): Float64Array[] {
+  return pack(plan, [t.I, t.J, t.V]);
 }
 
 /** The numeric phase's messages: the values of the sent triplets. */
@@ -128,133 +191,134 @@ export function packValues(part: PartAssembly, V: ArrayLike<number>): Float64Arr
   return pack(part, [V]);
 }
 
+/** One received triplet message as its three fields. */
+function fieldsOf(message: Float64Array): { I: Float64Array; J: Float64Array; V: Float64Array } {
+  const count = message.length / TRIPLET_FIELDS;
+  return { I: message.subarray(0, count), J: message.subarray(count, 2 * count), V: message.subarray(2 * count) };
+}
+
 /** The values field of each triplet message. */
 export function valuesOfTriplets(messages: readonly Float64Array[]): Float64Array[] {
-  return messages.map((message) => message.subarray(((TRIPLET_FIELDS - 1) * message.length) / TRIPLET_FIELDS));
+  return messages.map((message) => fieldsOf(message).V);
 }
 
 /**
- * The triplets a part assembles, by contribution index: its input triplets first (ignored or sent
- * ones with row and column −1), then the received ones, grouped by sender in `graph.rcv` order.
+ * The contributions a part assembles, by index: its input triplets first, then the received ones,
+ * grouped by sender in `graph.rcv` order, with their row and column codes, and the ascending
+ * global ids of the columns they reference that this part does not own (its ghost columns).
  */
 export interface Contributions {
-  readonly rowGids: Float64Array;
-  readonly colGids: Float64Array;
-  readonly colOwners: Int32Array;
+  readonly rowCode: Int32Array;
+  readonly colCode: Int32Array;
+  /** The column ids of each segment: the input triplets' J, then each message's. */
+  readonly segments: readonly Float64Array[];
   /** `graph.rcv.length + 1` offsets of the received groups, counted from the first received one. */
   readonly receivePtrs: Int32Array;
+  /** Ghost column ids, ascending, unique. */
+  readonly ghosts: Float64Array;
 }
 
-/** Lists the triplets this part assembles (see {@link Contributions}). */
+/** Codes the received triplets, joins them to the part's own and finds the ghost columns. */
 export function contributions(
-  plan: SendPlan,
-  I: ArrayLike<number>,
-  J: ArrayLike<number>,
-  colOwners: Int32Array,
+  t: CodedTriplets,
   received: readonly Float64Array[],
+  rowIds: LocalIndices,
+  colIds: LocalIndices,
 ): Contributions {
-  const m = I.length;
+  const m = t.I.length;
   const receivePtrs = new Int32Array(received.length + 1);
   received.forEach((message, r) => (receivePtrs[r + 1] = receivePtrs[r] + message.length / TRIPLET_FIELDS));
   const total = m + receivePtrs[received.length];
-  const rowGids = new Float64Array(total).fill(-1);
-  const colGids = new Float64Array(total).fill(-1);
-  const owners = new Int32Array(total).fill(-1);
-  for (let k = 0; k < m; k++) {
-    if (plan.route[k] !== KEPT) continue;
-    rowGids[k] = I[k];
-    colGids[k] = J[k];
-    owners[k] = colOwners[k];
+  let rowCode = t.rowCode;
+  let colCode = t.colCode;
+  let offColumns = t.offColumns;
+  if (received.length > 0) {
+    rowCode = new Int32Array(total);
+    colCode = new Int32Array(total);
+    rowCode.set(t.rowCode);
+    colCode.set(t.colCode);
+    received.forEach((message, r) => {
+      const { I, J } = fieldsOf(message);
+      const at = m + receivePtrs[r];
+      const count = I.length;
+      classify(I, I, J, count, rowIds, rowCode.subarray(at, at + count));
+      offColumns += classify(J, I, J, count, colIds, colCode.subarray(at, at + count));
+    });
   }
-  received.forEach((message, r) => {
-    const count = message.length / TRIPLET_FIELDS;
-    const at = m + receivePtrs[r];
-    rowGids.set(message.subarray(0, count), at);
-    colGids.set(message.subarray(count, 2 * count), at);
-    owners.set(message.subarray(2 * count, 3 * count), at);
+  const segments = [t.J, ...received.map((message) => fieldsOf(message).J)];
+  const starts = [0, ...Array.from(receivePtrs.subarray(0, received.length), (p) => m + p)];
+  let ghosts = new Float64Array(offColumns);
+  let n = 0;
+  segments.forEach((J, s) => {
+    const at = starts[s];
+    const count = J.length;
+    n += assemblyKernels.assemblyCollect(
+      count, J, rowCode.subarray(at, at + count), colCode.subarray(at, at + count), ghosts.subarray(n),
+    );
   });
-  return { rowGids, colGids, colOwners: owners, receivePtrs };
+  ghosts = ghosts.subarray(0, n).sort();
+  let unique = 0;
+  for (let k = 0; k < n; k++) if (k === 0 || ghosts[k] !== ghosts[k - 1]) ghosts[unique++] = ghosts[k];
+  return { rowCode, colCode, segments, receivePtrs, ghosts: ghosts.slice(0, unique) };
 }
 
 /**
  * Builds a part's two CSR blocks (values zero) and the slot of every contribution. `colIds` are
- * the final column indices: their ghosts include every column of `t` owned elsewhere.
+ * the final column indices: their ghosts are `c.ghosts`.
  */
 export function buildPart(
-  t: Contributions,
+  c: Contributions,
   plan: SendPlan,
   rowIds: LocalIndices,
   colIds: LocalIndices,
   rcv: Int32Array,
 ): { part: PartAssembly; ownOwn: CsrMatrix; ownGhost: CsrMatrix } {
-  const total = t.rowGids.length;
-  const rowLocal = new Int32Array(total);
-  const ownCol = new Int32Array(total);
-  const ghostCol = new Int32Array(total);
-  // Triplets usually come row by row: reuse the previous row's lookup.
-  let lastRowGid = -1;
-  let lastRowLocal = -1;
-  for (let c = 0; c < total; c++) {
-    const rowGid = t.rowGids[c];
-    const kept = rowGid >= 0;
-    const own = t.colOwners[c] === rowIds.partId;
-    if (kept && rowGid !== lastRowGid) {
-      lastRowGid = rowGid;
-      lastRowLocal = rowIds.globalToOwn(rowGid);
-    }
-    rowLocal[c] = kept ? lastRowLocal : -1;
-    ownCol[c] = kept && own ? colIds.globalToOwn(t.colGids[c]) : -1;
-    ghostCol[c] = kept && !own ? colIds.globalToGhost(t.colGids[c]) : -1;
-  }
+  const { rowCode, colCode, segments } = c;
+  const total = rowCode.length;
   const nRows = rowIds.nOwn;
-  const oo = compressCoo(nRows, colIds.nOwn, rowLocal, ownCol);
-  const og = compressCoo(nRows, colIds.nGhost, rowLocal, ghostCol);
-  const nOwnOwn = oo.colIdx.length;
-  const slot = new Int32Array(total);
-  for (let c = 0; c < total; c++) {
-    slot[c] = oo.entryOf[c] >= 0 ? oo.entryOf[c] : og.entryOf[c] >= 0 ? nOwnOwn + og.entryOf[c] : IGNORED;
+  const nOwnCols = colIds.nOwn;
+  let at = 0;
+  for (const J of segments) {
+    const count = J.length;
+    assemblyKernels.assemblyGhostCodes(
+      count, J, rowCode.subarray(at, at + count), colCode.subarray(at, at + count), c.ghosts, nOwnCols,
+    );
+    at += count;
   }
-  const m = plan.route.length;
-  const localSlot = new Int32Array(m);
-  for (let k = 0; k < m; k++) localSlot[k] = plan.route[k] === KEPT ? slot[k] : plan.route[k];
+  const perm = new Int32Array(total);
+  const rowStart = new Int32Array(nRows + 1);
+  const ooPtr = largeArrays.int32(nRows + 1);
+  const ogPtr = largeArrays.int32(nRows + 1);
+  assemblyKernels.csrPattern(nRows, nOwnCols, rowCode, colCode, perm, rowStart, ooPtr, ogPtr);
+  const ooCol = largeArrays.int32(ooPtr[nRows]);
+  const ogCol = largeArrays.int32(ogPtr[nRows]);
+  const slot = new Int32Array(total);
+  assemblyKernels.csrFill(nRows, nOwnCols, rowCode, colCode, perm, rowStart, ooCol, ogCol, slot);
+  const m = segments[0].length;
   return {
     part: {
-      localSlot,
+      localSlot: slot.subarray(0, m),
       sendIndex: plan.sendIndex,
       sendPtrs: plan.sendPtrs,
-      receiveSlot: slot.slice(m),
-      receivePtrs: t.receivePtrs,
+      receiveSlot: slot.subarray(m),
+      receivePtrs: c.receivePtrs,
       receiveOrder: Int32Array.from(rcv.keys()).sort((a, b) => rcv[a] - rcv[b]),
     },
-    ownOwn: { nRows, nCols: colIds.nOwn, rowPtr: oo.rowPtr, colIdx: oo.colIdx, values: largeArrays.float64(nOwnOwn) },
-    ownGhost: {
-      nRows,
-      nCols: colIds.nGhost,
-      rowPtr: og.rowPtr,
-      colIdx: og.colIdx,
-      values: largeArrays.float64(og.colIdx.length),
-    },
+    ownOwn: { nRows, nCols: nOwnCols, rowPtr: ooPtr, colIdx: ooCol, values: largeArrays.float64(ooCol.length) },
+    ownGhost: { nRows, nCols: colIds.nGhost, rowPtr: ogPtr, colIdx: ogCol, values: largeArrays.float64(ogCol.length) },
   };
-}
-
-function addAt(oo: Float64Array, og: Float64Array, slots: Int32Array, from: number, values: ArrayLike<number>): void {
-  const nOwnOwn = oo.length;
-  for (let t = 0; t < values.length; t++) {
-    const s = slots[from + t];
-    if (s < 0) continue;
-    if (s < nOwnOwn) oo[s] += values[t];
-    else og[s - nOwnOwn] += values[t];
-  }
 }
 
 /** Numeric phase, first half: zero the block values, then add this part's triplets in input order. */
 export function addLocal(part: PartAssembly, oo: Float64Array, og: Float64Array, V: ArrayLike<number>): void {
   oo.fill(0);
   og.fill(0);
-  addAt(oo, og, part.localSlot, 0, V);
+  assemblyKernels.addSlots(part.localSlot.length, part.localSlot, 0, V, oo, og);
 }
 
 /** Numeric phase, second half: add received values by ascending sender, each in the sender's order. */
 export function addReceived(part: PartAssembly, oo: Float64Array, og: Float64Array, received: readonly Float64Array[]): void {
-  for (const k of part.receiveOrder) addAt(oo, og, part.receiveSlot, part.receivePtrs[k], received[k]);
+  for (const k of part.receiveOrder) {
+    assemblyKernels.addSlots(received[k].length, part.receiveSlot, part.receivePtrs[k], received[k], oo, og);
+  }
 }

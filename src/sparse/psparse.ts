@@ -17,7 +17,8 @@ import { Pending } from '../backends/pending.js';
 import type { CsrMatrix } from '../kernels/csr.js';
 import { DimensionMismatchError, InvalidArgumentError, NonFiniteValueError, PartitionMismatchError } from '../errors.js';
 import { exchange, exchangeGraph } from '../pdata/exchange.js';
-import { checkGlobalIds, findOwner, unionGhost } from '../partitions/find-owner.js';
+import { checkGlobalIds, findOwner } from '../partitions/find-owner.js';
+import { assemblyKernels } from '../kernels/assembly-kernels.js';
 import { isNumberList, LocalIndices } from '../partitions/local-indices.js';
 import { PData, pmap } from '../pdata/pdata.js';
 import { PRange } from '../partitions/prange.js';
@@ -25,12 +26,14 @@ import {
   addLocal,
   addReceived,
   buildPart,
+  codeTriplets,
   contributions,
   IGNORED,
   packTriplets,
   packValues,
   planSends,
   valuesOfTriplets,
+  type CodedTriplets,
   type PartAssembly,
 } from './psparse-assembly.js';
 import { PSparseMatrix } from './psparse-matrix.js';
@@ -118,11 +121,15 @@ export function psparse(
     throw new PartitionMismatchError('psparse: rows and cols must belong to the run (ranks) of I, J and V');
   }
   const assembled = options.assembled === true;
-  pmap(
+  const coded = pmap(
     (Ip: unknown, Jp: unknown, Vp: unknown, rowIds: LocalIndices, colIds: LocalIndices, p: number) => {
       checkIndexable(rowIds.nOwn, 'rows', p);
       checkIndexable(colIds.nOwn, 'columns', p);
-      checkTriplets(Ip, Jp, Vp, rows.n, cols.n, assembled ? rowIds : undefined, p);
+      const t = checkedTriplets(Ip, Jp, Vp, rows.n, cols.n, p);
+      const c = codeTriplets(t.I, t.J, t.V, rowIds, colIds);
+      // Names the first triplet whose row this part does not own.
+      if (assembled && c.offIndex.length > 0) checkTriplets(Ip, Jp, Vp, rows.n, cols.n, rowIds, p);
+      return c;
     },
     I,
     J,
@@ -131,31 +138,25 @@ export function psparse(
     cols.partition,
   );
 
-  const rowOwners = assembled
-    ? pmap(ownersIfKept, I, J)
-    : findOwner(rows, pmap(keptIds, I, J, I));
-  const colOwners = findOwner(cols, pmap(keptIds, I, J, J));
-  const plans = rowOwners.map(planSends);
+  const np = rows.np;
+  const rowOwners = assembled ? coded.map(() => new Int32Array(0)) : findOwner(rows, coded.map((c) => c.offRowIds));
+  const plans = pmap((c: CodedTriplets, owners: Int32Array) => planSends(c.offIndex, owners, np), coded, rowOwners);
   const graph = assembled
     ? exchangeGraph(I.map(() => []), { rcv: I.map(() => []) })
     : exchangeGraph(plans.map((plan) => plan.destinations));
-  const messages = pmap(packTriplets, plans, I, J, colOwners, V);
-  const inFlight = exchange(messages, graph);
+  const inFlight = exchange(pmap(packTriplets, plans, coded), graph);
 
   return new Pending(() => {
     const received = inFlight.wait();
-    const assembledHere = pmap(contributions, plans, I, J, colOwners, received);
-    const colsWithoutGhosts = new PRange(
+    const joined = pmap(contributions, coded, received, rows.partition, cols.partition);
+    const ghosts = joined.map((c) => c.ghosts);
+    const ghostOwners = findOwner(cols, ghosts);
+    const finalCols = new PRange(
       cols.n,
-      cols.partition.map((ids) => new LocalIndices(ids.partId, ids.n, ids.own)),
+      pmap((ids: LocalIndices, g: Float64Array, owners: Int32Array) => new LocalIndices(ids.partId, ids.n, ids.own, g, owners), cols.partition, ghosts, ghostOwners),
       cols.ownerOf,
     );
-    const finalCols = unionGhost(
-      colsWithoutGhosts,
-      assembledHere.map((t) => t.colGids),
-      assembledHere.map((t) => t.colOwners),
-    );
-    const built = pmap(buildPart, assembledHere, plans, rows.partition, finalCols.partition, graph.rcv);
+    const built = pmap(buildPart, joined, plans, rows.partition, finalCols.partition, graph.rcv);
     const parts = built.map((b) => b.part);
     const ownOwn = built.map((b) => b.ownOwn);
     const ownGhost = built.map((b) => b.ownGhost);
@@ -218,6 +219,7 @@ export function psparseRefill(A: PSparseMatrix, V: PData<ArrayLike<number>>): Pe
           partId: p,
         });
       }
+      if (Vp instanceof Float64Array && allFiniteWhereKept(Vp, part.localSlot)) return;
       for (let k = 0; k < m; k++) {
         if (part.localSlot[k] !== IGNORED) checkValue(Vp[k], k, 'psparseRefill', p);
       }
@@ -253,6 +255,12 @@ function checkIndexable(nOwn: number, what: string, partId: number): void {
       { partId },
     );
   }
+}
+
+/** Whether every value of a triplet that is not ignored is finite (`v - v` is 0 exactly for finite v). */
+function allFiniteWhereKept(V: Float64Array, slots: Int32Array): boolean {
+  for (let k = 0; k < V.length; k++) if (V[k] - V[k] !== 0 && slots[k] !== IGNORED) return false;
+  return true;
 }
 
 /** A value of a triplet that is not ignored: a finite number. */
@@ -300,17 +308,24 @@ function checkTriplets(
   }
 }
 
-/** `ids` where the triplet is kept, −1 where it is ignored (so owner lookups skip it). */
-function keptIds(I: ArrayLike<number>, J: ArrayLike<number>, ids: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(ids.length);
-  for (let k = 0; k < ids.length; k++) out[k] = I[k] < 0 || J[k] < 0 ? -1 : ids[k];
-  return out;
+/**
+ * A part's triplets checked (the errors of {@link checkTriplets}) and as Float64Arrays: the
+ * assembly kernels check Float64Array input in one pass and the detailed checks run only to name
+ * a problem they found; other arrays are checked entry by entry and copied.
+ */
+function checkedTriplets(
+  I: unknown,
+  J: unknown,
+  V: unknown,
+  nRows: number,
+  nCols: number,
+  partId: number,
+): { I: Float64Array; J: Float64Array; V: ArrayLike<number> } {
+  if (I instanceof Float64Array && J instanceof Float64Array && V instanceof Float64Array && I.length === J.length && I.length === V.length) {
+    if (assemblyKernels.assemblyCheck(I.length, I, J, V, nRows, nCols) >= 0) checkTriplets(I, J, V, nRows, nCols, undefined, partId);
+    return { I, J, V };
+  }
+  checkTriplets(I, J, V, nRows, nCols, undefined, partId);
+  const ids = (list: ArrayLike<number>): Float64Array => (list instanceof Float64Array ? list : Float64Array.from(list));
+  return { I: ids(I as ArrayLike<number>), J: ids(J as ArrayLike<number>), V: V as ArrayLike<number> };
 }
-
-/** Row owners when every kept triplet is on the owner of its row (`assembled: true`). */
-function ownersIfKept(I: ArrayLike<number>, J: ArrayLike<number>, partId: number): Int32Array {
-  const out = new Int32Array(I.length);
-  for (let k = 0; k < I.length; k++) out[k] = I[k] < 0 || J[k] < 0 ? -1 : partId;
-  return out;
-}
-

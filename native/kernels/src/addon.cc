@@ -16,6 +16,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "assembly.h"
 #include "kernels.h"
 #include "pages.h"
 
@@ -329,6 +330,145 @@ napi_value AdviseHugePagesEntry(napi_env env, const napi_value* args) {
   return out;
 }
 
+// ---- psparse's assembly loops (assembly.h); their TypeScript description is
+// src/kernels/assembly-binding.ts.
+
+std::int32_t* IntArg(napi_env env, napi_value v, std::size_t n, const char* kernel, const char* name) {
+  return ArrayArg<std::int32_t>(env, v, napi_int32_array, n, kernel, name).data;
+}
+
+// A global size (ids are doubles, exact to 2^53): a non-negative number.
+double SizeArg(napi_env env, napi_value value, const char* kernel, const char* name) {
+  const double n = NumberArg(env, value, kernel, name);
+  if (!(n >= 0.0)) Fail(false, kernel, name, "must be a non-negative number");
+  return n;
+}
+
+// assemblyCheck(m, I, J, V, nRows, nCols) -> first bad triplet or -1
+napi_value AssemblyCheckEntry(napi_env env, const napi_value* args) {
+  const char* k = "assemblyCheck";
+  const std::size_t m = CountArg(env, args[0], k, "m");
+  const double* I = DoubleArg(env, args[1], m, k, "I");
+  const double* J = DoubleArg(env, args[2], m, k, "J");
+  const double* V = DoubleArg(env, args[3], m, k, "V");
+  const double nRows = SizeArg(env, args[4], k, "nRows");
+  const double nCols = SizeArg(env, args[5], k, "nCols");
+  return Number(env, static_cast<double>(CheckTriplets(m, I, J, V, nRows, nCols)));
+}
+
+// assemblyClassify(m, ids, I, J, box, out) -> number of -2 codes; box = [nd, dims[3], lo[3], hi[3]]
+napi_value AssemblyClassifyEntry(napi_env env, const napi_value* args) {
+  const char* k = "assemblyClassify";
+  const std::size_t m = CountArg(env, args[0], k, "m");
+  const double* ids = DoubleArg(env, args[1], m, k, "ids");
+  const double* I = DoubleArg(env, args[2], m, k, "I");
+  const double* J = DoubleArg(env, args[3], m, k, "J");
+  const double* spec = DoubleArg(env, args[4], 10, k, "box");
+  OwnBoxSpec box{};
+  box.nd = static_cast<int>(spec[0]);
+  if (!(box.nd >= 1 && box.nd <= 3)) Fail(false, k, "box[0]", "must be 1, 2 or 3 directions");
+  for (int d = 0; d < 3; d++) {
+    box.dims[d] = spec[1 + d];
+    box.lo[d] = spec[4 + d];
+    box.hi[d] = spec[7 + d];
+    if (d < box.nd && !(box.dims[d] >= 1.0 && box.lo[d] >= 0.0 && box.hi[d] >= box.lo[d] &&
+                        (box.nd == 1 || box.hi[d] <= box.dims[d]))) {
+      Fail(false, k, "box", "must describe a box inside its grid");
+    }
+  }
+  std::int32_t* out = IntArg(env, args[5], m, k, "out");
+  return Number(env, static_cast<double>(ClassifyIds(m, ids, I, J, box, out)));
+}
+
+// assemblyCollect(m, ids, rowCode, colCode, out) -> number of ids written
+napi_value AssemblyCollectEntry(napi_env env, const napi_value* args) {
+  const char* k = "assemblyCollect";
+  const std::size_t m = CountArg(env, args[0], k, "m");
+  const double* ids = DoubleArg(env, args[1], m, k, "ids");
+  const std::int32_t* rowCode = IntArg(env, args[2], m, k, "rowCode");
+  const std::int32_t* colCode = IntArg(env, args[3], m, k, "colCode");
+  const auto out = ArrayArg<double>(env, args[4], napi_float64_array, 0, k, "out");
+  const std::size_t n = CollectOffColumns(m, ids, rowCode, colCode, out.data, out.length);
+  if (n > out.length) Fail(false, k, "out", "is too short for the ids");
+  return Number(env, static_cast<double>(n));
+}
+
+// assemblyGhostCodes(m, ids, rowCode, colCode, ghosts, nOwnCols)
+napi_value AssemblyGhostCodesEntry(napi_env env, const napi_value* args) {
+  const char* k = "assemblyGhostCodes";
+  const std::size_t m = CountArg(env, args[0], k, "m");
+  const double* ids = DoubleArg(env, args[1], m, k, "ids");
+  const std::int32_t* rowCode = IntArg(env, args[2], m, k, "rowCode");
+  std::int32_t* colCode = IntArg(env, args[3], m, k, "colCode");
+  const auto ghosts = ArrayArg<const double>(env, args[4], napi_float64_array, 0, k, "ghosts");
+  const std::size_t nOwnCols = CountArg(env, args[5], k, "nOwnCols");
+  if (nOwnCols + ghosts.length > 2147483647u) Fail(false, k, "ghosts", "make more than 2^31-1 columns");
+  if (!GhostCodes(m, ids, rowCode, colCode, ghosts.data, ghosts.length, static_cast<std::int32_t>(nOwnCols))) {
+    Fail(false, k, "ids", "hold a column that is not in ghosts");
+  }
+  return nullptr;
+}
+
+// csrPattern(nRows, nOwnCols, rowCode, colCode, perm, rowStart, ooPtr, ogPtr)
+napi_value CsrPatternEntry(napi_env env, const napi_value* args) {
+  const char* k = "csrPattern";
+  const std::size_t nRows = CountArg(env, args[0], k, "nRows");
+  const std::size_t nOwnCols = CountArg(env, args[1], k, "nOwnCols");
+  const auto rowCode = ArrayArg<const std::int32_t>(env, args[2], napi_int32_array, 0, k, "rowCode");
+  const std::size_t total = rowCode.length;
+  const std::int32_t* colCode = IntArg(env, args[3], total, k, "colCode");
+  std::int32_t* perm = IntArg(env, args[4], total, k, "perm");
+  std::int32_t* rowStart = IntArg(env, args[5], nRows + 1, k, "rowStart");
+  std::int32_t* ooPtr = IntArg(env, args[6], nRows + 1, k, "ooPtr");
+  std::int32_t* ogPtr = IntArg(env, args[7], nRows + 1, k, "ogPtr");
+  if (total > 2147483647u) Fail(false, k, "rowCode", "has more than 2^31-1 entries");
+  if (!CsrPattern(static_cast<std::int32_t>(nRows), static_cast<std::int32_t>(nOwnCols), total, rowCode.data, colCode,
+                  perm, rowStart, ooPtr, ogPtr)) {
+    Fail(false, k, "rowCode", "holds a row id >= nRows");
+  }
+  return nullptr;
+}
+
+// csrFill(nRows, nOwnCols, rowCode, colCode, perm, rowStart, ooCol, ogCol, slot)
+napi_value CsrFillEntry(napi_env env, const napi_value* args) {
+  const char* k = "csrFill";
+  const std::size_t nRows = CountArg(env, args[0], k, "nRows");
+  const std::size_t nOwnCols = CountArg(env, args[1], k, "nOwnCols");
+  const auto rowCode = ArrayArg<const std::int32_t>(env, args[2], napi_int32_array, 0, k, "rowCode");
+  const std::size_t total = rowCode.length;
+  const std::int32_t* colCode = IntArg(env, args[3], total, k, "colCode");
+  const std::int32_t* perm = IntArg(env, args[4], total, k, "perm");
+  const std::int32_t* rowStart = IntArg(env, args[5], nRows + 1, k, "rowStart");
+  const auto ooCol = ArrayArg<std::int32_t>(env, args[6], napi_int32_array, 0, k, "ooCol");
+  const auto ogCol = ArrayArg<std::int32_t>(env, args[7], napi_int32_array, 0, k, "ogCol");
+  std::int32_t* slot = IntArg(env, args[8], total, k, "slot");
+  if (total > 2147483647u || ooCol.length + ogCol.length > 2147483647u) Fail(false, k, "rowCode", "is too long");
+  if (!CsrFill(static_cast<std::int32_t>(nRows), static_cast<std::int32_t>(nOwnCols), total, rowCode.data, colCode,
+               perm, rowStart, ooCol.data, static_cast<std::int32_t>(ooCol.length), ogCol.data,
+               static_cast<std::int32_t>(ogCol.length), slot)) {
+    Fail(false, k, "perm", "does not match the block sizes (call csrPattern first)");
+  }
+  return nullptr;
+}
+
+// addSlots(m, slots, from, values, oo, og)
+napi_value AddSlotsEntry(napi_env env, const napi_value* args) {
+  const char* k = "addSlots";
+  const std::size_t m = CountArg(env, args[0], k, "m");
+  const auto slots = ArrayArg<const std::int32_t>(env, args[1], napi_int32_array, 0, k, "slots");
+  const std::size_t from = CountArg(env, args[2], k, "from");
+  if (from + m > slots.length) Fail(false, k, "slots", "has fewer than from + m entries");
+  const double* values = DoubleArg(env, args[3], m, k, "values");
+  const auto oo = ArrayArg<double>(env, args[4], napi_float64_array, 0, k, "oo");
+  const auto og = ArrayArg<double>(env, args[5], napi_float64_array, 0, k, "og");
+  if (oo.length + og.length > 2147483647u) Fail(false, k, "oo", "and og hold more than 2^31-1 entries");
+  if (!AddSlots(m, slots.data + from, values, oo.data, static_cast<std::int32_t>(oo.length), og.data,
+                static_cast<std::int32_t>(og.length))) {
+    Fail(false, k, "slots", "hold an entry past both blocks");
+  }
+  return nullptr;
+}
+
 void Export(Napi::Env env, Napi::Object exports, const char* name, napi_callback callback) {
   napi_value fn = nullptr;
   NAPI_THROW_IF_FAILED_VOID(env, napi_create_function(env, name, NAPI_AUTO_LENGTH, callback, nullptr, &fn));
@@ -354,6 +494,13 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "cgStepJacobi", Entry<7, CgStepJacobiEntry>);
   Export(env, exports, "hugePageOffset", Entry<2, HugePageOffsetEntry>);
   Export(env, exports, "adviseHugePages", Entry<2, AdviseHugePagesEntry>);
+  Export(env, exports, "assemblyCheck", Entry<6, AssemblyCheckEntry>);
+  Export(env, exports, "assemblyClassify", Entry<6, AssemblyClassifyEntry>);
+  Export(env, exports, "assemblyCollect", Entry<5, AssemblyCollectEntry>);
+  Export(env, exports, "assemblyGhostCodes", Entry<6, AssemblyGhostCodesEntry>);
+  Export(env, exports, "csrPattern", Entry<8, CsrPatternEntry>);
+  Export(env, exports, "csrFill", Entry<9, CsrFillEntry>);
+  Export(env, exports, "addSlots", Entry<6, AddSlotsEntry>);
   return exports;
 }
 

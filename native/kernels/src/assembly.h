@@ -1,0 +1,243 @@
+// The loops of psparse's COO -> CSR assembly, free of Node-API. Their JavaScript twins are in
+// src/kernels/js-assembly-kernels.ts, loop for loop; both produce the same integers and, in
+// AddSlots, add the values in the same order (one rounding per addition, in contribution order),
+// so the matrix has the same bits whichever set runs.
+//
+// Codes used throughout: for each triplet (contribution) k, a row code and a column code:
+//   >= 0  own local row (column) id; for columns, ids >= nOwnCols are ghost columns nOwnCols + g
+//   -1    the triplet is ignored (a negative row or column id)
+//   -2    the id is not owned by this part (a row to send, or a column that becomes a ghost)
+#ifndef PA_KERNELS_ASSEMBLY_H_
+#define PA_KERNELS_ASSEMBLY_H_
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+
+namespace pa_kernels {
+
+// A part's own ids as a box of a column-major grid (direction 0 fastest): own local id = the
+// box's own column-major index. A contiguous range first..first+count-1 is the 1-direction box
+// dims = {n}, lo = {first}, hi = {first + count}.
+struct OwnBoxSpec {
+  int nd;
+  double dims[3];
+  double lo[3];
+  double hi[3];
+};
+
+// Whether id g is valid for a range of n ids (the rule of the library's checkGlobalIds):
+// negative numbers are allowed (they mark ignored entries), others must be integers below n.
+inline bool ValidId(double g, double n) {
+  if (g != g) return false;
+  if (g >= 0.0 && !(std::isfinite(g) && std::floor(g) == g)) return false;
+  return !(g >= n);
+}
+
+// The first triplet with an invalid row id, column id, or (when the triplet is kept) a value that
+// is not finite; -1 when every triplet is fine. The caller reruns its detailed checks on a
+// failure to name the entry, so only the existence of a problem matters here.
+inline std::int64_t CheckTriplets(std::size_t m, const double* I, const double* J, const double* V, double nRows,
+                                  double nCols) {
+  for (std::size_t k = 0; k < m; k++) {
+    const double i = I[k];
+    const double j = J[k];
+    if (!ValidId(i, nRows) || !ValidId(j, nCols)) return static_cast<std::int64_t>(k);
+    if (!(i < 0.0 || j < 0.0) && !std::isfinite(V[k])) return static_cast<std::int64_t>(k);
+  }
+  return -1;
+}
+
+// The own local id of g in the box, or -1 when the box does not hold it (g a non-negative integer).
+inline std::int64_t BoxIndex(const OwnBoxSpec& box, double g) {
+  if (box.nd == 1) {
+    return g >= box.lo[0] && g < box.hi[0] ? static_cast<std::int64_t>(g - box.lo[0]) : -1;
+  }
+  std::int64_t rest = static_cast<std::int64_t>(g);
+  std::int64_t index = 0;
+  std::int64_t stride = 1;
+  for (int d = 0; d < box.nd; d++) {
+    const std::int64_t dim = static_cast<std::int64_t>(box.dims[d]);
+    const std::int64_t c = rest % dim;
+    rest /= dim;
+    const std::int64_t lo = static_cast<std::int64_t>(box.lo[d]);
+    const std::int64_t hi = static_cast<std::int64_t>(box.hi[d]);
+    if (c < lo || c >= hi) return -1;
+    index += (c - lo) * stride;
+    stride *= hi - lo;
+  }
+  return rest == 0 ? index : -1;
+}
+
+// out[k] = code of ids[k] (ids is I or J): -1 when I[k] < 0 or J[k] < 0, the own local id when
+// the box holds it, else -2. Returns how many -2 codes were written. Consecutive equal ids (a row's
+// triplets) reuse the previous answer.
+inline std::size_t ClassifyIds(std::size_t m, const double* ids, const double* I, const double* J,
+                               const OwnBoxSpec& box, std::int32_t* out) {
+  std::size_t off = 0;
+  double last = -1.0;
+  std::int32_t lastCode = -2;
+  for (std::size_t k = 0; k < m; k++) {
+    if (I[k] < 0.0 || J[k] < 0.0) {
+      out[k] = -1;
+      continue;
+    }
+    const double g = ids[k];
+    if (g != last) {
+      const std::int64_t index = BoxIndex(box, g);
+      lastCode = index < 0 ? -2 : static_cast<std::int32_t>(index);
+      last = g;
+    }
+    out[k] = lastCode;
+    if (lastCode == -2) off++;
+  }
+  return off;
+}
+
+// The ids of the triplets kept here (rowCode >= 0) whose column is not own (colCode == -2), in
+// triplet order, written to out (room for `capacity`); returns their number, or capacity + 1
+// when they do not fit (then only the first `capacity` were written).
+inline std::size_t CollectOffColumns(std::size_t m, const double* ids, const std::int32_t* rowCode,
+                                     const std::int32_t* colCode, double* out, std::size_t capacity) {
+  std::size_t n = 0;
+  for (std::size_t k = 0; k < m; k++) {
+    if (rowCode[k] >= 0 && colCode[k] == -2) {
+      if (n == capacity) return capacity + 1;
+      out[n++] = ids[k];
+    }
+  }
+  return n;
+}
+
+// For the triplets kept here with a column owned elsewhere: colCode[k] = nOwnCols + the position
+// of ids[k] in the ascending list ghosts. Returns false when an id is missing from the list.
+inline bool GhostCodes(std::size_t m, const double* ids, const std::int32_t* rowCode, std::int32_t* colCode,
+                       const double* ghosts, std::size_t nGhosts, std::int32_t nOwnCols) {
+  for (std::size_t k = 0; k < m; k++) {
+    if (rowCode[k] < 0 || colCode[k] != -2) continue;
+    const double g = ids[k];
+    const double* at = std::lower_bound(ghosts, ghosts + nGhosts, g);
+    if (at == ghosts + nGhosts || *at != g) return false;
+    colCode[k] = nOwnCols + static_cast<std::int32_t>(at - ghosts);
+  }
+  return true;
+}
+
+// Rows of more entries than this are sorted with std::sort instead of by insertion.
+constexpr std::int32_t kInsertionSortMax = 32;
+
+// The symbolic COO -> CSR step. The kept contributions (rowCode >= 0, colCode >= 0) are bucketed
+// by row into perm (rowStart: nRows + 1 offsets), each row sorted by column code; then ooPtr and
+// ogPtr (nRows + 1 each) get the row offsets of the own-own block (codes < nOwnCols) and the
+// own-ghost block (codes >= nOwnCols) with duplicates counted once. Columns of a row that are
+// equal stay in some order: they share one stored entry, so the order does not matter.
+// Returns false when a row code is not below nRows (nothing past the arrays is written).
+inline bool CsrPattern(std::int32_t nRows, std::int32_t nOwnCols, std::size_t total, const std::int32_t* rowCode,
+                       const std::int32_t* colCode, std::int32_t* perm, std::int32_t* rowStart, std::int32_t* ooPtr,
+                       std::int32_t* ogPtr) {
+  for (std::int32_t r = 0; r <= nRows; r++) rowStart[r] = 0;
+  for (std::size_t c = 0; c < total; c++) {
+    const std::int32_t r = rowCode[c];
+    if (r < 0 || colCode[c] < 0) continue;
+    if (r >= nRows) return false;
+    rowStart[r + 1]++;
+  }
+  for (std::int32_t r = 0; r < nRows; r++) rowStart[r + 1] += rowStart[r];
+  // Scatter with rowStart[r] as the cursor of row r, then shift the cursors back into offsets.
+  for (std::size_t c = 0; c < total; c++) {
+    const std::int32_t r = rowCode[c];
+    if (r < 0 || colCode[c] < 0) continue;
+    perm[rowStart[r]++] = static_cast<std::int32_t>(c);
+  }
+  for (std::int32_t r = nRows; r > 0; r--) rowStart[r] = rowStart[r - 1];
+  rowStart[0] = 0;
+  ooPtr[0] = 0;
+  ogPtr[0] = 0;
+  for (std::int32_t r = 0; r < nRows; r++) {
+    std::int32_t* first = perm + rowStart[r];
+    std::int32_t* last = perm + rowStart[r + 1];
+    if (last - first > kInsertionSortMax) {
+      std::sort(first, last, [colCode](std::int32_t a, std::int32_t b) { return colCode[a] < colCode[b]; });
+    } else {
+      for (std::int32_t* p = first + 1; p < last; p++) {
+        const std::int32_t c = *p;
+        const std::int32_t key = colCode[c];
+        std::int32_t* q = p;
+        while (q > first && colCode[q[-1]] > key) {
+          *q = q[-1];
+          q--;
+        }
+        *q = c;
+      }
+    }
+    std::int32_t oo = 0;
+    std::int32_t og = 0;
+    std::int32_t previous = -1;
+    for (std::int32_t* p = first; p < last; p++) {
+      const std::int32_t col = colCode[*p];
+      if (col == previous) continue;
+      previous = col;
+      if (col < nOwnCols) oo++;
+      else og++;
+    }
+    ooPtr[r + 1] = ooPtr[r] + oo;
+    ogPtr[r + 1] = ogPtr[r] + og;
+  }
+  return true;
+}
+
+// The numeric layout after CsrPattern: the column ids of both blocks, and slot[c] for every
+// contribution: its stored entry (own-own entries 0..nOO-1, own-ghost entries nOO + e), or its row
+// code when the row is not kept here (-1 ignored, -2 sent). Returns false when the blocks would
+// exceed nOO / nOG entries (perm and rowStart not from CsrPattern).
+inline bool CsrFill(std::int32_t nRows, std::int32_t nOwnCols, std::size_t total, const std::int32_t* rowCode,
+                    const std::int32_t* colCode, const std::int32_t* perm, const std::int32_t* rowStart,
+                    std::int32_t* ooCol, std::int32_t nOO, std::int32_t* ogCol, std::int32_t nOG, std::int32_t* slot) {
+  for (std::size_t c = 0; c < total; c++) slot[c] = rowCode[c] < 0 ? rowCode[c] : -1;
+  std::int32_t oo = 0;
+  std::int32_t og = 0;
+  for (std::int32_t r = 0; r < nRows; r++) {
+    std::int32_t previous = -1;
+    std::int32_t entry = -1;
+    if (rowStart[r] < 0 || rowStart[r + 1] > static_cast<std::int64_t>(total)) return false;
+    for (std::int32_t j = rowStart[r]; j < rowStart[r + 1]; j++) {
+      const std::int32_t c = perm[j];
+      if (c < 0 || static_cast<std::size_t>(c) >= total) return false;
+      const std::int32_t col = colCode[c];
+      if (col != previous) {
+        previous = col;
+        if (col < nOwnCols) {
+          if (oo >= nOO) return false;
+          ooCol[oo] = col;
+          entry = oo++;
+        } else {
+          if (og >= nOG) return false;
+          ogCol[og] = col - nOwnCols;
+          entry = nOO + og++;
+        }
+      }
+      slot[c] = entry;
+    }
+  }
+  return true;
+}
+
+// The numeric phase: for t = 0..m-1 in order, the value values[t] is added to stored entry
+// slots[t] (own-own below nOO, own-ghost from nOO); negative slots are skipped. Returns false
+// (after the entries before it were added) at the first slot past both blocks.
+inline bool AddSlots(std::size_t m, const std::int32_t* slots, const double* values, double* oo, std::int32_t nOO,
+                     double* og, std::int32_t nOG) {
+  for (std::size_t t = 0; t < m; t++) {
+    const std::int32_t s = slots[t];
+    if (s < 0) continue;
+    if (s < nOO) oo[s] += values[t];
+    else if (s - nOO < nOG) og[s - nOO] += values[t];
+    else return false;
+  }
+  return true;
+}
+
+}  // namespace pa_kernels
+
+#endif  // PA_KERNELS_ASSEMBLY_H_

@@ -1,0 +1,203 @@
+/**
+ * The JavaScript {@link AssemblyKernels}: the fallback when the addon is not built and the
+ * reference the native loops (`native/kernels/src/assembly.h`) must match, loop for loop.
+ *
+ * @module
+ */
+import type { AssemblyKernels } from './assembly-kernels.js';
+
+/** Rows of more entries than this are sorted with `TypedArray.sort` instead of by insertion. */
+const INSERTION_SORT_MAX = 32;
+
+function validId(g: number, n: number): boolean {
+  if (g !== g) return false;
+  if (g >= 0 && !Number.isInteger(g)) return false;
+  return !(g >= n);
+}
+
+/** The own local id of g in the box spec, or −1. */
+function boxIndex(box: Float64Array, g: number): number {
+  const nd = box[0];
+  if (nd === 1) return g >= box[4] && g < box[7] ? g - box[4] : -1;
+  let rest = g;
+  let index = 0;
+  let stride = 1;
+  for (let d = 0; d < nd; d++) {
+    const dim = box[1 + d];
+    const c = rest % dim;
+    rest = (rest - c) / dim;
+    const lo = box[4 + d];
+    const hi = box[7 + d];
+    if (c < lo || c >= hi) return -1;
+    index += (c - lo) * stride;
+    stride *= hi - lo;
+  }
+  return rest === 0 ? index : -1;
+}
+
+function fail(kernel: string, what: string): never {
+  throw new RangeError(`${kernel}: ${what}`);
+}
+
+/**
+ * The assembly loops in JavaScript. Stateless.
+ * @example `jsAssemblyKernels.assemblyCheck(1, Float64Array.of(0), Float64Array.of(0), Float64Array.of(NaN), 1, 1) // 0`
+ */
+export const jsAssemblyKernels: AssemblyKernels = {
+  kind: 'js',
+
+  assemblyCheck(m, I, J, V, nRows, nCols) {
+    for (let k = 0; k < m; k++) {
+      const i = I[k];
+      const j = J[k];
+      if (!validId(i, nRows) || !validId(j, nCols)) return k;
+      if (!(i < 0 || j < 0) && !Number.isFinite(V[k])) return k;
+    }
+    return -1;
+  },
+
+  assemblyClassify(m, ids, I, J, box, out) {
+    if (!(box[0] >= 1 && box[0] <= 3)) fail('assemblyClassify', 'box[0] must be 1, 2 or 3 directions');
+    let off = 0;
+    let last = -1;
+    let lastCode = -2;
+    for (let k = 0; k < m; k++) {
+      if (I[k] < 0 || J[k] < 0) {
+        out[k] = -1;
+        continue;
+      }
+      const g = ids[k];
+      if (g !== last) {
+        const index = boxIndex(box, g);
+        lastCode = index < 0 ? -2 : index;
+        last = g;
+      }
+      out[k] = lastCode;
+      if (lastCode === -2) off++;
+    }
+    return off;
+  },
+
+  assemblyCollect(m, ids, rowCode, colCode, out) {
+    let n = 0;
+    for (let k = 0; k < m; k++) {
+      if (rowCode[k] >= 0 && colCode[k] === -2) {
+        if (n === out.length) fail('assemblyCollect', 'out is too short for the ids');
+        out[n++] = ids[k];
+      }
+    }
+    return n;
+  },
+
+  assemblyGhostCodes(m, ids, rowCode, colCode, ghosts, nOwnCols) {
+    const nGhosts = ghosts.length;
+    for (let k = 0; k < m; k++) {
+      if (rowCode[k] < 0 || colCode[k] !== -2) continue;
+      const g = ids[k];
+      let lo = 0;
+      let hi = nGhosts;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (ghosts[mid] < g) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo === nGhosts || ghosts[lo] !== g) fail('assemblyGhostCodes', 'ids hold a column that is not in ghosts');
+      colCode[k] = nOwnCols + lo;
+    }
+  },
+
+  csrPattern(nRows, nOwnCols, rowCode, colCode, perm, rowStart, ooPtr, ogPtr) {
+    const total = rowCode.length;
+    rowStart.fill(0, 0, nRows + 1);
+    for (let c = 0; c < total; c++) {
+      const r = rowCode[c];
+      if (r < 0 || colCode[c] < 0) continue;
+      if (r >= nRows) fail('csrPattern', 'rowCode holds a row id >= nRows');
+      rowStart[r + 1]++;
+    }
+    for (let r = 0; r < nRows; r++) rowStart[r + 1] += rowStart[r];
+    for (let c = 0; c < total; c++) {
+      const r = rowCode[c];
+      if (r < 0 || colCode[c] < 0) continue;
+      perm[rowStart[r]++] = c;
+    }
+    for (let r = nRows; r > 0; r--) rowStart[r] = rowStart[r - 1];
+    rowStart[0] = 0;
+    ooPtr[0] = 0;
+    ogPtr[0] = 0;
+    const byColumn = (a: number, b: number): number => colCode[a] - colCode[b];
+    for (let r = 0; r < nRows; r++) {
+      const first = rowStart[r];
+      const last = rowStart[r + 1];
+      if (last - first > INSERTION_SORT_MAX) {
+        perm.subarray(first, last).sort(byColumn);
+      } else {
+        for (let p = first + 1; p < last; p++) {
+          const c = perm[p];
+          const key = colCode[c];
+          let q = p;
+          while (q > first && colCode[perm[q - 1]] > key) {
+            perm[q] = perm[q - 1];
+            q--;
+          }
+          perm[q] = c;
+        }
+      }
+      let oo = 0;
+      let og = 0;
+      let previous = -1;
+      for (let p = first; p < last; p++) {
+        const col = colCode[perm[p]];
+        if (col === previous) continue;
+        previous = col;
+        if (col < nOwnCols) oo++;
+        else og++;
+      }
+      ooPtr[r + 1] = ooPtr[r] + oo;
+      ogPtr[r + 1] = ogPtr[r] + og;
+    }
+  },
+
+  csrFill(nRows, nOwnCols, rowCode, colCode, perm, rowStart, ooCol, ogCol, slot) {
+    const total = rowCode.length;
+    const nOO = ooCol.length;
+    const nOG = ogCol.length;
+    for (let c = 0; c < total; c++) slot[c] = rowCode[c] < 0 ? rowCode[c] : -1;
+    let oo = 0;
+    let og = 0;
+    for (let r = 0; r < nRows; r++) {
+      let previous = -1;
+      let entry = -1;
+      const end = rowStart[r + 1];
+      for (let j = rowStart[r]; j < end; j++) {
+        const c = perm[j];
+        const col = colCode[c];
+        if (col !== previous) {
+          previous = col;
+          if (col < nOwnCols) {
+            if (oo >= nOO) fail('csrFill', 'perm does not match the block sizes (call csrPattern first)');
+            ooCol[oo] = col;
+            entry = oo++;
+          } else {
+            if (og >= nOG) fail('csrFill', 'perm does not match the block sizes (call csrPattern first)');
+            ogCol[og] = col - nOwnCols;
+            entry = nOO + og++;
+          }
+        }
+        slot[c] = entry;
+      }
+    }
+  },
+
+  addSlots(m, slots, from, values, oo, og) {
+    const nOO = oo.length;
+    const nOG = og.length;
+    for (let t = 0; t < m; t++) {
+      const s = slots[from + t];
+      if (s < 0) continue;
+      if (s < nOO) oo[s] += values[t];
+      else if (s - nOO < nOG) og[s - nOO] += values[t];
+      else fail('addSlots', 'slots hold an entry past both blocks');
+    }
+  },
+};
