@@ -1,0 +1,156 @@
+/**
+ * Krylov benchmark, interleaved with the PETSc anchor `bench/anchors/petsc_krylov.py`:
+ *
+ * - `cg-ilu0`: 3-D Poisson (n³, b = 1, rtol 1e-8), CG + block Jacobi ILU(0), against PETSc
+ *   `-ksp_type cg -pc_type bjacobi -sub_pc_type ilu` with its default (preconditioned) residual
+ *   norm and with `-ksp_norm_type unpreconditioned` (our CG's stopping rule).
+ * - `gmres-ilu0`: 3-D convection–diffusion (`convectionDiffusion`, cell Péclet numbers
+ *   1, 0.5, 0.25; b = 1; rtol 1e-8), GMRES(30) + block Jacobi ILU(0), right preconditioning,
+ *   modified Gram–Schmidt, against PETSc `-ksp_type gmres -ksp_gmres_restart 30 -pc_type bjacobi
+ *   -sub_pc_type ilu -ksp_pc_side right -ksp_gmres_modifiedgramschmidt` (and, for reference, its
+ *   default classical Gram–Schmidt).
+ *
+ * Every repetition runs each program once, alternating ours and PETSc's, each in its own process
+ * (1 part / 1 rank, or `--np 2`: mpirun -n 2 for both), so load from other work hits both alike.
+ * Times are the solve only (PETSc's KSPSolve; our `solver.solve`), medians over repetitions.
+ *
+ *   node dist/bench/krylov.js [--n 100] [--reps 3] [--np 1] [--cases cg-ilu0,gmres-ilu0]
+ *   node dist/bench/krylov.js --child gmres-ilu0 --n 100 [--backend sequential|mpi]   (one run)
+ *
+ * @module
+ */
+import { join } from 'node:path';
+import {
+  CgSolver,
+  formatScientific,
+  formatTable,
+  laplacianFdm,
+  mul,
+  norm,
+  axpy,
+  pfill,
+  psparse,
+  withMpi,
+  withSequential,
+  type PData,
+} from '../src/index.js';
+import { convectionDiffusion } from '../src/gallery/convection-diffusion.js';
+import { GmresSolver } from '../src/solvers/gmres.js';
+import { parseCommandOrExit, type CommandSpec, type FlagSpecs } from '../src/run/cli-args.js';
+import { parseResultLine, repositoryRoot, runCommand } from './lib/anchors.js';
+import { median } from './lib/stats.js';
+import { runAsProgram } from './lib/program.js';
+
+const CASES = ['cg-ilu0', 'gmres-ilu0'] as const;
+type CaseName = (typeof CASES)[number];
+const VELOCITY = [1, 0.5, 0.25];
+const RTOL = 1e-8;
+
+const command = {
+  program: 'bench/krylov',
+  usage: ['node dist/bench/krylov.js [--n 100] [--reps 3] [--np 1] [--cases cg-ilu0,gmres-ilu0]'],
+  summary: 'Krylov methods with block Jacobi ILU(0), interleaved with PETSc',
+  flags: {
+    n: { kind: 'positive-integer', help: 'interior grid points per direction', default: 100 },
+    reps: { kind: 'positive-integer', help: 'repetitions (each runs every program once)', default: 3 },
+    np: { kind: 'positive-integer', help: 'parts / PETSc ranks (2: both under mpirun)', default: 1 },
+    cases: { kind: 'string', help: 'comma-separated cases', default: CASES.join(',') },
+    child: { kind: 'string', help: 'run one case in this process and print its RESULT line' },
+    backend: { kind: 'choice', choices: ['sequential', 'mpi'], help: 'backend of a --child run', default: 'sequential' },
+  },
+  positionals: 'none',
+} as const satisfies CommandSpec<FlagSpecs>;
+
+/** One timed solve of `name` on the grid n³ (collective); returns what the RESULT line holds. */
+function runCase(ranks: PData<number>, name: CaseName, n: number): Record<string, unknown> {
+  const parts = [1, 1, ranks.np];
+  const problem =
+    name === 'cg-ilu0' ? laplacianFdm(ranks, [n, n, n], parts) : convectionDiffusion(ranks, [n, n, n], parts, { velocity: VELOCITY });
+  const A = psparse(problem.I, problem.J, problem.V, problem.rows, problem.cols).wait();
+  const b = pfill(1, A.rows);
+  const x = pfill(0, A.cols);
+  const t0 = performance.now();
+  const solver =
+    name === 'cg-ilu0'
+      ? new CgSolver(A, { preconditioner: 'ilu0', rtol: RTOL, maxIters: 10_000 })
+      : new GmresSolver(A, { preconditioner: 'ilu0', restart: 30, rtol: RTOL, maxIters: 10_000 });
+  const t1 = performance.now();
+  const result = solver.solve(b, { x });
+  const t2 = performance.now();
+  const r = mul(A, result.x);
+  axpy(-1, b, r);
+  return {
+    code: 'pa_krylov', case: name, np: ranks.np, n, setup_s: (t1 - t0) / 1e3, solve_s: (t2 - t1) / 1e3,
+    iterations: result.iterations, reason: result.reason, rel_true_rnorm: norm(r) / norm(b),
+  };
+}
+
+/** The PETSc runs of a case: a label and the anchor's arguments. */
+function petscVariants(name: CaseName): [string, string[]][] {
+  if (name === 'cg-ilu0') {
+    return [
+      ['PETSc CG bjacobi/ILU(0), preconditioned norm', ['--ksp', 'cg', '--pc', 'bjacobi']],
+      ['PETSc CG bjacobi/ILU(0), unpreconditioned norm', ['--ksp', 'cg', '--pc', 'bjacobi', '--norm', 'unpreconditioned']],
+    ];
+  }
+  const base = ['--problem', 'convdiff', '--velocity', VELOCITY.join(','), '--ksp', 'gmres', '--restart', '30', '--pc', 'bjacobi', '--side', 'right'];
+  return [
+    ['PETSc GMRES(30) bjacobi/ILU(0) right, MGS', [...base, '--orthog', 'mgs']],
+    ['PETSc GMRES(30) bjacobi/ILU(0) right, CGS', [...base, '--orthog', 'cgs']],
+  ];
+}
+
+/** Runs `file args` on np processes (mpirun when np > 1) and returns its RESULT fields. */
+function runProgram(file: string, args: string[], np: number, label: string): Record<string, unknown> {
+  const run = np === 1 ? runCommand(file, args, 1800) : runCommand('mpirun', ['--oversubscribe', '-n', String(np), file, ...args], 1800);
+  if (run.failure !== undefined) throw new Error(`${label} failed: ${run.failure}`);
+  return parseResultLine(run.stdout, label);
+}
+
+async function run(): Promise<void> {
+  const { flags } = parseCommandOrExit(command, process.argv.slice(2));
+  if (flags.child !== undefined) {
+    const name = flags.child as CaseName;
+    if (!CASES.includes(name)) throw new Error(`unknown case '${name}' (cases: ${CASES.join(', ')})`);
+    const main = (ranks: PData<number>): void => {
+      const result = runCase(ranks, name, flags.n);
+      if (ranks.localItems.includes(0) || ranks.np === 1) console.log(`RESULT ${JSON.stringify(result)}`);
+    };
+    if (flags.backend === 'mpi') await withMpi(main);
+    else await withSequential(1, main);
+    return;
+  }
+  const cases = flags.cases.split(',') as CaseName[];
+  const root = repositoryRoot();
+  const ours = join(root, 'dist', 'bench', 'krylov.js');
+  const anchor = join(root, 'bench', 'anchors', 'petsc_krylov.py');
+  const rows: string[][] = [];
+  for (const name of cases) {
+    const samples = new Map<string, Record<string, unknown>[]>();
+    const add = (label: string, result: Record<string, unknown>): void => {
+      samples.set(label, [...(samples.get(label) ?? []), result]);
+    };
+    for (let rep = 0; rep < flags.reps; rep++) {
+      const load = (await import('node:os')).loadavg()[0];
+      const childArgs = [ours, '--child', name, '--n', String(flags.n), '--backend', flags.np === 1 ? 'sequential' : 'mpi'];
+      add('ours', { ...runProgram(process.execPath, childArgs, flags.np, `ours ${name}`), load });
+      for (const [label, args] of petscVariants(name)) {
+        add(label, { ...runProgram('/usr/bin/python3', [anchor, '--n', String(flags.n), '--spmv', '1', ...args], flags.np, label), load });
+      }
+    }
+    const ourSolve = median((samples.get('ours') ?? []).map((s) => Number(s.solve_s)));
+    for (const [label, runs] of samples) {
+      const solve = median(runs.map((s) => Number(s.solve_s)));
+      const its = [...new Set(runs.map((s) => s.iterations))].join('/');
+      const rel = Number(runs[0].rel_true_rnorm);
+      rows.push([
+        name, label === 'ours' ? `ours (${name}, np=${flags.np})` : label, its, solve.toFixed(3),
+        label === 'ours' ? '' : (ourSolve / solve).toFixed(2), formatScientific(rel, 2), runs.map((s) => Number(s.load).toFixed(1)).join(' '),
+      ]);
+    }
+  }
+  console.log(`n = ${flags.n} (${flags.n ** 3} unknowns), ${flags.reps} interleaved repetitions, solve times are medians`);
+  console.log(formatTable(['case', 'program', 'iterations', 'solve s', 'ours/this', 'rel. true residual', 'load (1 min) per rep'], rows, { leftColumns: 2 }));
+}
+
+await runAsProgram(import.meta.url, 'bench/krylov', run);
