@@ -1,0 +1,175 @@
+/**
+ * The banded block-banded kernel: the native addon against the JavaScript loop BIT FOR BIT on
+ * random layouts (bandwidths 0..4, unequal and empty blocks, any block-row range), the JavaScript
+ * loop against a dense product, the addon's own checks, and the choice of kernel from the
+ * environment. Without the addon (or with PA_KERNELS=js) the comparison is one test saying why;
+ * under CI (CI=true or PA_REQUIRE_NATIVE=1) that test fails.
+ */
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { BackendUnavailableError, InvalidArgumentError } from '../src/errors.js';
+import { jsBandedKernel, jsMulBlockRows } from '../src/shared/banded-kernel.js';
+import { loadBandedBinding, type BandedBinding } from '../src/shared/banded-binding.js';
+import { blockBandedLayout, forEachStoredEntry, type BlockBandedLayout } from '../src/shared/block-banded-layout.js';
+import { selectBandedKernel } from '../src/shared/select-banded-kernel.js';
+
+const required = process.env.CI === 'true' || process.env.PA_REQUIRE_NATIVE === '1' || process.env.PA_REQUIRE_NATIVE === 'true';
+
+function nativeBinding(): { binding: BandedBinding } | { reason: string } {
+  if (process.env.PA_KERNELS === 'js') return { reason: 'PA_KERNELS=js disables it' };
+  try {
+    return { binding: loadBandedBinding() };
+  } catch (error) {
+    return { reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** A small deterministic generator (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Problem {
+  readonly layout: BlockBandedLayout;
+  readonly data: Float64Array;
+  readonly x: Float64Array;
+}
+
+/** A random layout whose padding holds NaN (the kernels must never read it) and random values. */
+function randomProblem(seed: number): Problem {
+  const r = rng(seed);
+  const int = (lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
+  const blocks = (): number[] => Array.from({ length: int(1, 7) }, () => (r() < 0.1 ? 0 : int(1, 9)));
+  const layout = blockBandedLayout('test', {
+    rowBlocks: blocks(), colBlocks: blocks(), l: int(0, 4), u: int(0, 4), lambda: int(0, 4), mu: int(0, 4),
+  });
+  const data = new Float64Array(layout.storage).fill(Number.NaN);
+  forEachStoredEntry(layout, 0, layout.rowBlocks.length, (offset) => {
+    data[offset] = (r() - 0.5) * 2 ** int(-20, 20);
+  });
+  const x = Float64Array.from({ length: layout.nCols }, () => (r() - 0.5) * 2 ** int(-20, 20));
+  return { layout, data, x };
+}
+
+function run(mul: BandedBinding['mulBlockRows'], p: Problem, first: number, end: number): Float64Array {
+  const { layout: m } = p;
+  const y = new Float64Array(m.nRows).fill(-7); // rows outside the range keep -7
+  mul(first, end, m.l, m.u, m.lambda, m.mu, m.rowStart, m.colStart, m.blockStart, p.data, p.x, y);
+  return y;
+}
+
+function expectSameBits(a: Float64Array, b: Float64Array, label: string): void {
+  expect(a.length).toBe(b.length);
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) expect.fail(`${label}: [${i}] ${a[i]} vs ${b[i]}`);
+}
+
+const SEEDS = Array.from({ length: 200 }, (_, i) => 7000 + i);
+
+describe('banded block-banded kernel (JavaScript)', () => {
+  it('equals the dense product summed by ascending column, bit for bit, on random layouts', () => {
+    for (const seed of SEEDS) {
+      const p = randomProblem(seed);
+      const { nRows, nCols } = p.layout;
+      const dense = new Float64Array(nRows * nCols);
+      forEachStoredEntry(p.layout, 0, p.layout.rowBlocks.length, (offset, i, j) => {
+        dense[i * nCols + j] = p.data[offset];
+      });
+      const expected = Float64Array.from({ length: nRows }, (_, i) => {
+        let s = 0;
+        for (let j = 0; j < nCols; j++) s += dense[i * nCols + j] * p.x[j];
+        return s;
+      });
+      expectSameBits(run(jsMulBlockRows, p, 0, p.layout.rowBlocks.length), expected, `seed ${seed}`);
+    }
+  });
+
+  it('writes only the rows of the block rows asked for, with the bits of the whole product', () => {
+    for (const seed of SEEDS.slice(0, 50)) {
+      const p = randomProblem(seed);
+      const nB = p.layout.rowBlocks.length;
+      const whole = run(jsMulBlockRows, p, 0, nB);
+      const first = seed % (nB + 1);
+      const end = first + ((seed >> 2) % (nB - first + 1));
+      const part = run(jsMulBlockRows, p, first, end);
+      for (let i = 0; i < p.layout.nRows; i++) {
+        const inside = i >= p.layout.rowStart[first] && i < p.layout.rowStart[end];
+        expect(Object.is(part[i], inside ? whole[i] : -7), `seed ${seed} row ${i}`).toBe(true);
+      }
+    }
+  });
+});
+
+const native = nativeBinding();
+
+if ('binding' in native) {
+  const { binding } = native;
+  describe('banded block-banded kernel (native addon)', () => {
+    it('gives the JavaScript bits on random layouts and block-row ranges', () => {
+      for (const seed of SEEDS) {
+        const p = randomProblem(seed);
+        const nB = p.layout.rowBlocks.length;
+        expectSameBits(run(binding.mulBlockRows, p, 0, nB), run(jsMulBlockRows, p, 0, nB), `seed ${seed}`);
+        const first = seed % (nB + 1);
+        const end = first + ((seed >> 3) % (nB - first + 1));
+        expectSameBits(run(binding.mulBlockRows, p, first, end), run(jsMulBlockRows, p, first, end), `seed ${seed} [${first}, ${end})`);
+      }
+    });
+
+    it('gives the JavaScript bits on the blog matrix shape (w = 4, full rows)', () => {
+      const layout = blockBandedLayout('test', { rowBlocks: [50, 50, 50, 50], colBlocks: [50, 50, 50, 50], l: 1, u: 2, lambda: 2, mu: 1 });
+      const r = rng(3);
+      const p = { layout, data: Float64Array.from({ length: layout.storage }, r), x: Float64Array.from({ length: layout.nCols }, r) };
+      expectSameBits(run(binding.mulBlockRows, p, 0, 4), run(jsMulBlockRows, p, 0, 4), 'blog shape');
+    });
+
+    it('refuses arguments that would reach outside the arrays (TypeError, RangeError)', () => {
+      const p = randomProblem(1);
+      const m = p.layout;
+      const nB = m.rowBlocks.length;
+      const call = (changes: Partial<Record<'end' | 'lambda' | 'blockStart' | 'rowStart' | 'data' | 'x' | 'y', unknown>>): void => {
+        const a = { end: nB, lambda: m.lambda, blockStart: m.blockStart, rowStart: m.rowStart, data: p.data, x: p.x, y: new Float64Array(m.nRows), ...changes };
+        binding.mulBlockRows(0, a.end as number, m.l, m.u, a.lambda as number, m.mu, a.rowStart as Int32Array, m.colStart, a.blockStart as Int32Array, a.data as Float64Array, a.x as Float64Array, a.y as Float64Array);
+      };
+      expect(() => call({})).not.toThrow();
+      expect(() => call({ y: new Float64Array(m.nRows - 1) })).toThrow(new RangeError(`mulBlockRows: y has length ${m.nRows - 1}, needs at least ${m.nRows}`));
+      expect(() => call({ x: new Float64Array(Math.max(0, m.nCols - 1)) })).toThrow(RangeError);
+      expect(() => call({ data: new Float64Array(Math.max(0, m.storage - 1)) })).toThrow(RangeError);
+      expect(() => call({ end: nB + 1 })).toThrow(/rowStart has length/);
+      expect(() => call({ lambda: m.lambda + 1 })).toThrow(/blockStart does not match the bandwidths/);
+      expect(() => call({ blockStart: Float64Array.from(m.blockStart) })).toThrow(new TypeError('mulBlockRows: blockStart must be an Int32Array'));
+      expect(() => call({ y: [0, 0] })).toThrow(TypeError);
+      expect(() => call({ end: -1 })).toThrow(/end must be an integer/);
+    });
+  });
+} else {
+  it(`banded kernel addon unavailable, native-vs-JS comparison not run (${native.reason.split('\n')[0]})`, () => {
+    if (required) expect.fail(`under CI the banded kernel addon is required for the bitwise comparison: ${native.reason}`);
+    console.warn(`banded native-vs-JS comparison not run: ${native.reason}`);
+  });
+}
+
+describe('choice of the banded kernel', () => {
+  const missing = (): never => {
+    throw new BackendUnavailableError('not built', ['pa_banded.node: not built (no such file)'], []);
+  };
+  const fake = { kind: 'native' as const, mulBlockRows: jsMulBlockRows };
+  it('follows PA_KERNELS and PA_REQUIRE_NATIVE', () => {
+    expect(selectBandedKernel({ PA_KERNELS: 'js' }, () => fake)).toBe(jsBandedKernel);
+    expect(selectBandedKernel({}, () => fake)).toBe(fake);
+    expect(selectBandedKernel({}, missing)).toBe(jsBandedKernel);
+    expect(() => selectBandedKernel({ PA_KERNELS: 'native' }, missing)).toThrow(/unavailable and PA_KERNELS=native requires it/);
+    expect(() => selectBandedKernel({ PA_REQUIRE_NATIVE: '1' }, missing)).toThrow(/unavailable and PA_REQUIRE_NATIVE=1 requires it/);
+    expect(() => selectBandedKernel({ PA_KERNELS: 'fast' }, () => fake)).toThrow(InvalidArgumentError);
+  });
+
+  it('reports a module without mulBlockRows as not the addon', () => {
+    expect(() => loadBandedBinding([fileURLToPath(import.meta.url)], () => ({}))).toThrow(/not the banded addon \(missing mulBlockRows\)/);
+  });
+});
