@@ -82,9 +82,11 @@ export function together<T, U>(data: PData<T>, work: (item: T, partId: number) =
 }
 
 /**
- * Collective write of one file of `size` bytes: part 0 creates a temporary file next to `path`
- * (same directory, so the rename is atomic) of that size; every part opens it and calls
- * `writePart(fd, partId)` to write its own byte ranges (positioned writes); once every part has
+ * Collective write of one file: part 0 creates a temporary file next to `path` (same directory,
+ * so the rename is atomic), of `prepare` bytes when it is a number, or by calling
+ * `prepare(temporary)`, which returns a base offset handed to every part (where an HDF5 dataset's
+ * bytes start); every part opens the file and calls `writePart(fd, item, partId, base)` to write
+ * its own byte ranges (positioned writes); once every part has
  * succeeded part 0 renames it to `path`. When any part fails, part 0 removes the temporary file
  * and every part throws: a failed write never leaves a file at `path` that looks complete.
  * @throws PartFailedError (or the error a part threw, when it is one of the library's) on failure.
@@ -92,8 +94,8 @@ export function together<T, U>(data: PData<T>, work: (item: T, partId: number) =
 export function writeFileCollectively<T>(
   data: PData<T>,
   path: string,
-  size: number,
-  writePart: (fd: number, item: T, partId: number) => void,
+  prepare: number | ((temporary: string) => number),
+  writePart: (fd: number, item: T, partId: number, base: number) => void,
 ): void {
   const names = data.map((_, p) => (p === 0 ? join(dirname(path), `.${basename(path)}.partial-${randomBytes(6).toString('hex')}`) : ''));
   const temporary = getAny(multicast(names, { source: 0 }));
@@ -111,22 +113,25 @@ export function writeFileCollectively<T>(
     }
     return agree(outcomes);
   };
-  removeOnFailure(
+  const bases = removeOnFailure(
     attempt(data, (_, p) => {
-      if (p !== 0) return;
+      if (p !== 0) return 0;
+      if (typeof prepare === 'function') return prepare(temporary);
       const fd = openSync(temporary, 'w');
       try {
-        ftruncateSync(fd, size);
+        ftruncateSync(fd, prepare);
       } finally {
         closeSync(fd);
       }
+      return 0;
     }),
   );
+  const base = getAny(multicast(bases, { source: 0 }));
   removeOnFailure(
     attempt(data, (item, p) => {
       const fd = openSync(temporary, 'r+');
       try {
-        writePart(fd, item, p);
+        writePart(fd, item, p, base);
       } finally {
         closeSync(fd);
       }

@@ -1,0 +1,165 @@
+/**
+ * HDF5 datasets (what h5py, PyTables, Julia's HDF5.jl and ParaView read) through Debian's serial
+ * libhdf5 in a small native addon (native/hdf5).
+ *
+ * Why this engine: the serial library is what Debian ships with h5py, it needs no MPI (so the
+ * Sequential and Threads backends work too) and it is thread-safe as built. Only metadata goes
+ * through it, on part 0: it creates a contiguous float64 dataset whose storage is allocated at
+ * creation (no fill pass) and returns where the data starts; every part then writes its own rows'
+ * bytes there with positioned writes, the same as a flat binary file, so the bandwidth is the
+ * file system's. Reading a contiguous little-endian float64 dataset (h5py's default layout) is
+ * the same in reverse; any other dataset (chunked, compressed, another number type) is read by
+ * each part through the library's hyperslab selection. Parallel HDF5 over MPI-IO would need
+ * Debian's `libhdf5-openmpi` build, which cannot be loaded next to the serial one that h5py
+ * uses, and would serve the MPI backend only; `h5wasm` keeps the file in WebAssembly memory and
+ * cannot write bytes into a shared file from several processes.
+ *
+ * @module
+ */
+import { closeSync, existsSync, openSync } from 'node:fs';
+import { checkOptions, describeValue, expectInstance } from '../argument-checks.js';
+import { FileFormatError, InvalidArgumentError } from '../errors.js';
+import { PData } from '../pdata/pdata.js';
+import { gather, getAny, multicast } from '../pdata/primitives.js';
+import { PVector } from '../vectors/pvector.js';
+import { expectFileSize, fileSize, readAt, writeAt } from './byte-io.js';
+import { together, writeFileCollectively } from './collective.js';
+import { fromLittleEndian, littleEndianBytes } from './flat-binary.js';
+import { hdf5Binding } from './hdf5-binding.js';
+import { readPlan, vectorBlocks, vectorFromBlocks, type VectorBlock } from './layout.js';
+import { checkPath, withFile, type ReadOptions } from './read-options.js';
+
+/** Attribute holding the first row of each written part's block, then the row count (np + 1 numbers). */
+export const HDF5_PARTITION_ATTRIBUTE = 'partition_row_starts';
+
+/**
+ * Options of {@link writeHdf5}.
+ * @group Parallel IO and interop
+ */
+export interface Hdf5WriteOptions {
+  /**
+   * `'w'` (default) creates the file, replacing any file at `path`, through a temporary file
+   * renamed when every part is done; `'a'` adds the dataset to an existing file (created if
+   * missing), replacing a dataset of the same name, in place.
+   */
+  mode?: 'w' | 'a';
+}
+
+function checkName(name: unknown, what: string): asserts name is string {
+  if (typeof name !== 'string' || name === '' || name.endsWith('/')) {
+    throw new InvalidArgumentError(`${what}: name must be a dataset path such as 'u' or 'results/u', got ${describeValue(name)}`);
+  }
+}
+
+/**
+ * Writes the own values of a distributed vector as one global HDF5 dataset `name` (shape `[n]`,
+ * little-endian float64, contiguous), with the attribute `partition_row_starts` (the first row of
+ * each part's block in file order, then n). h5py reads it: `h5py.File(path)['u'][:]`.
+ * Collective: part 0 creates the file's metadata through libhdf5, every part writes its own rows'
+ * bytes at their offset; nothing is gathered.
+ *
+ * @param name the dataset's path in the file; intermediate groups are created.
+ * @throws InvalidArgumentError when `path` or `name` is not a non-empty string, `v` is not a
+ * PVector or the options are not the documented ones; BackendUnavailableError when the HDF5 addon
+ * is not built; PartFailedError when the file cannot be written (with mode `'w'` nothing is left
+ * at `path`).
+ * @example
+ * ```ts
+ * writeHdf5('out.h5', 'u', u);                      // h5py.File('out.h5')['u'][:]
+ * writeHdf5('out.h5', 'b', b, { mode: 'a' });       // a second dataset in the same file
+ * ```
+ * @group Parallel IO and interop
+ */
+export function writeHdf5(path: string, name: string, v: PVector, opts?: Hdf5WriteOptions): void {
+  checkPath(path, 'writeHdf5');
+  checkName(name, 'writeHdf5');
+  if (!(v instanceof PVector)) throw new InvalidArgumentError(`writeHdf5: v must be a PVector, got ${describeValue(v)}`);
+  const mode = checkOptions(opts, ['mode'], 'writeHdf5').mode ?? 'w';
+  if (mode !== 'w' && mode !== 'a') throw new InvalidArgumentError(`writeHdf5: mode must be 'w' or 'a', got ${describeValue(mode)}`);
+  const binding = hdf5Binding();
+  const n = v.rows.n;
+  const blocks = vectorBlocks(v);
+  const lengths = getAny(gather(blocks.map((b) => b.values.length), { destination: 'all' }));
+  const starts = [0];
+  for (const length of lengths) starts.push(starts[starts.length - 1] + length);
+  const attributes = { [HDF5_PARTITION_ATTRIBUTE]: starts };
+  const writeBlock = (fd: number, block: VectorBlock, base: number): void => writeAt(fd, littleEndianBytes(block.values), base + 8 * block.first);
+  if (mode === 'w') {
+    writeFileCollectively(
+      blocks,
+      path,
+      (temporary) => binding.createDataset(temporary, name, [n], attributes, true),
+      (fd, block, _p, base) => writeBlock(fd, block, base),
+    );
+    return;
+  }
+  const bases = together(blocks, (_, p) => (p === 0 ? binding.createDataset(path, name, [n], attributes, false) : 0));
+  const base = getAny(multicast(bases, { source: 0 }));
+  together(blocks, (block) => {
+    const fd = openSync(path, 'r+');
+    try {
+      writeBlock(fd, block, base);
+    } finally {
+      closeSync(fd);
+    }
+  });
+}
+
+/** What the library says about the dataset, its problems as FileFormatErrors. */
+function inspect(path: string, name: string): { dims: number[]; offset: number } {
+  if (!existsSync(path)) throw new InvalidArgumentError(`readHdf5: cannot open ${path}: no such file`);
+  let info;
+  try {
+    info = hdf5Binding().datasetInfo(path, name);
+  } catch (error) {
+    // the addon throws plain Errors carrying HDF5's messages: not HDF5, damaged, no such dataset
+    throw new FileFormatError((error as Error).message, { path });
+  }
+  if (!info.numeric) throw new FileFormatError(`dataset ${name} does not hold numbers`, { path });
+  if (info.dims.length !== 1) {
+    throw new FileFormatError(`dataset ${name} has shape [${info.dims.join(', ')}], not the one dimension of a vector`, { path });
+  }
+  if (info.offset >= 0) {
+    withFile(path, 'readHdf5', (fd) => {
+      const end = info.offset + 8 * info.dims[0];
+      if (fileSize(fd) < end) expectFileSize(path, fileSize(fd), end, `dataset ${name} (${info.dims[0]} float64 values at offset ${info.offset})`);
+    });
+  }
+  return { dims: info.dims, offset: info.offset };
+}
+
+/**
+ * Reads a one-dimensional HDF5 dataset (written by {@link writeHdf5}, h5py, or any HDF5 tool; any
+ * number type, contiguous or chunked and compressed) as a distributed vector on `rows` (default:
+ * the uniform 1-D partition). Collective: every part asks the library for the dataset's shape and
+ * layout, then reads its own rows (by positioned reads of a contiguous little-endian float64
+ * dataset, through the library's hyperslab selection otherwise). Any part count reads a file
+ * written by any other.
+ *
+ * @throws InvalidArgumentError when an argument is malformed or the file does not exist;
+ * BackendUnavailableError when the HDF5 addon is not built; DimensionMismatchError when `rows.n`
+ * is not the dataset's length; FileFormatError (on every part, naming the file) when the file is
+ * not HDF5 or is damaged, has no dataset `name`, the dataset is not numeric or not
+ * one-dimensional, or the file ends before the dataset's data (offset where it ends).
+ * @example
+ * ```ts
+ * const u = readHdf5('out.h5', 'u', ranks);
+ * ```
+ * @group Parallel IO and interop
+ */
+export function readHdf5(path: string, name: string, ranks: PData<number>, opts?: Pick<ReadOptions, 'rows'>): PVector {
+  checkPath(path, 'readHdf5');
+  checkName(name, 'readHdf5');
+  expectInstance(ranks, PData, 'readHdf5: ranks');
+  const options = checkOptions(opts, ['rows'], 'readHdf5');
+  const { dims, offset } = together(ranks, () => inspect(path, name)).localItems[0];
+  const plan = readPlan(ranks, dims[0], options.rows, 'readHdf5');
+  const blocks = together(plan.spans, (span) => ({
+    first: span.first,
+    values:
+      offset >= 0
+        ? withFile(path, 'readHdf5', (fd) => fromLittleEndian(readAt(fd, path, offset + 8 * span.first, 8 * span.count, `dataset ${name}`)))
+        : hdf5Binding().readRows(path, name, span.first, span.count),
+  }));
+  return vectorFromBlocks(plan.rows, plan.direct, blocks);
+}
