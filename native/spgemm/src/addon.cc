@@ -1,0 +1,216 @@
+// pa_spgemm: Node-API entry points of the sparse product loops in spgemm.h. The TypeScript
+// description of every export is src/sparse/matmul-binding.ts; the library calls them through
+// src/sparse/matmul-kernels.ts. Every index the loops follow is checked here first (types, array
+// lengths, row pointers, column ids), so that no call can read or write outside the arrays it is
+// given: a wrong type throws a TypeError, anything else a RangeError naming the kernel and the
+// argument. The checks are O(entries of A and B), small beside the products.
+#include <node_api.h>
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+#include "spgemm.h"
+
+namespace {
+
+// The first failed check of a call: thrown to JS by the entry point that owns it.
+struct Check {
+  napi_env env;
+  const char* kernel;
+  bool failed = false;
+
+  void Fail(bool isType, const std::string& message) {
+    if (failed) return;
+    failed = true;
+    const std::string text = std::string(kernel) + ": " + message;
+    if (isType) {
+      napi_throw_type_error(env, nullptr, text.c_str());
+    } else {
+      napi_throw_range_error(env, nullptr, text.c_str());
+    }
+  }
+
+  int32_t Count(napi_value value, const char* name) {
+    double n = 0.0;
+    if (napi_get_value_double(env, value, &n) != napi_ok) {
+      Fail(true, std::string(name) + " must be a number");
+      return 0;
+    }
+    if (!(n >= 0.0 && n <= 2147483647.0 && std::floor(n) == n)) {
+      Fail(false, std::string(name) + " must be an integer in 0 .. 2^31-1");
+      return 0;
+    }
+    return static_cast<int32_t>(n);
+  }
+
+  template <typename T>
+  T* Array(napi_value value, napi_typedarray_type type, std::size_t minLength, const char* name,
+           std::size_t* lengthOut = nullptr) {
+    if (failed) return nullptr;
+    napi_typedarray_type actual = napi_int8_array;
+    std::size_t length = 0;
+    void* data = nullptr;
+    if (napi_get_typedarray_info(env, value, &actual, &length, &data, nullptr, nullptr) != napi_ok ||
+        actual != type) {
+      Fail(true, std::string(name) + (type == napi_int32_array ? " must be an Int32Array" : " must be a Float64Array"));
+      return nullptr;
+    }
+    if (length < minLength) {
+      Fail(false, std::string(name) + " has length " + std::to_string(length) + ", needs at least " +
+                      std::to_string(minLength));
+      return nullptr;
+    }
+    if (lengthOut != nullptr) *lengthOut = length;
+    return static_cast<T*>(data);
+  }
+
+  // rowPtr[0..nRows] starts at 0, never decreases and ends within `entries`.
+  void RowPtr(const int32_t* rowPtr, int32_t nRows, std::size_t entries, const char* name) {
+    if (failed) return;
+    if (rowPtr[0] != 0) return Fail(false, std::string(name) + "[0] must be 0");
+    for (int32_t i = 0; i < nRows; i++) {
+      if (rowPtr[i + 1] < rowPtr[i]) return Fail(false, std::string(name) + " decreases at row " + std::to_string(i));
+    }
+    if (static_cast<std::size_t>(rowPtr[nRows]) > entries) {
+      Fail(false, std::string(name) + " points past the end of the column ids");
+    }
+  }
+
+  // Every id in ids[0..count) is in 0..bound-1.
+  void Ids(const int32_t* ids, int32_t count, int32_t bound, const char* name) {
+    if (failed) return;
+    for (int32_t e = 0; e < count; e++) {
+      if (ids[e] < 0 || ids[e] >= bound) {
+        return Fail(false, std::string(name) + "[" + std::to_string(e) + "] = " + std::to_string(ids[e]) +
+                               " is outside 0.." + std::to_string(bound - 1));
+      }
+    }
+  }
+};
+
+struct Args {
+  static constexpr std::size_t kMax = 12;
+  napi_value v[kMax];
+  std::size_t count = kMax;
+  bool ok;
+  Args(napi_env env, napi_callback_info info, std::size_t needed, const char* kernel) {
+    ok = napi_get_cb_info(env, info, &count, v, nullptr, nullptr) == napi_ok && count >= needed;
+    if (!ok) napi_throw_type_error(env, nullptr, (std::string(kernel) + ": expected " + std::to_string(needed) + " arguments").c_str());
+  }
+};
+
+// The checked A and B of a product: A's column ids index B's rows, B's column ids index nColsB.
+struct Operands {
+  int32_t nRows = 0;
+  const int32_t* aRowPtr = nullptr;
+  const int32_t* aCol = nullptr;
+  const int32_t* bRowPtr = nullptr;
+  const int32_t* bCol = nullptr;
+  int32_t nRowsB = 0;
+};
+
+// Reads (nRows, aRowPtr, aCol, bRowPtr, bCol) at args[first..first+4] given the values' positions.
+Operands ReadOperands(Check& check, const napi_value* v, int32_t nColsB) {
+  Operands o;
+  o.nRows = check.Count(v[0], "nRows");
+  std::size_t aLen = 0, bPtrLen = 0, bLen = 0;
+  o.aRowPtr = check.Array<int32_t>(v[1], napi_int32_array, static_cast<std::size_t>(o.nRows) + 1, "aRowPtr");
+  o.aCol = check.Array<int32_t>(v[2], napi_int32_array, 0, "aColIdx", &aLen);
+  o.bRowPtr = check.Array<int32_t>(v[3], napi_int32_array, 1, "bRowPtr", &bPtrLen);
+  o.bCol = check.Array<int32_t>(v[4], napi_int32_array, 0, "bColIdx", &bLen);
+  if (check.failed) return o;
+  o.nRowsB = static_cast<int32_t>(bPtrLen - 1);
+  check.RowPtr(o.aRowPtr, o.nRows, aLen, "aRowPtr");
+  check.RowPtr(o.bRowPtr, o.nRowsB, bLen, "bRowPtr");
+  if (check.failed) return o;
+  check.Ids(o.aCol, o.aRowPtr[o.nRows], o.nRowsB, "aColIdx");
+  check.Ids(o.bCol, o.bRowPtr[o.nRowsB], nColsB, "bColIdx");
+  return o;
+}
+
+napi_value Number(napi_env env, double x) {
+  napi_value out = nullptr;
+  napi_create_double(env, x, &out);
+  return out;
+}
+
+// spgemmCount(nRows, aRowPtr, aColIdx, bRowPtr, bColIdx, cRowPtr, marker) -> nnz(C)
+napi_value SpgemmCount(napi_env env, napi_callback_info info) {
+  Args args(env, info, 7, "spgemmCount");
+  if (!args.ok) return nullptr;
+  Check check{env, "spgemmCount"};
+  std::size_t nColsB = 0;
+  int32_t* marker = check.Array<int32_t>(args.v[6], napi_int32_array, 0, "marker", &nColsB);
+  const Operands o = ReadOperands(check, args.v, static_cast<int32_t>(nColsB));
+  int32_t* cRowPtr = check.Array<int32_t>(args.v[5], napi_int32_array, static_cast<std::size_t>(o.nRows) + 1, "cRowPtr");
+  if (check.failed) return nullptr;
+  // The row pointers are int32: a larger product is refused after counting (the loop writes
+  // only cRowPtr[0..nRows], whatever the totals).
+  const int64_t total = pa_spgemm::spgemm_count(o.nRows, o.aRowPtr, o.aCol, o.bRowPtr, o.bCol, cRowPtr, marker,
+                                                static_cast<int32_t>(nColsB));
+  if (total > 2147483647) {
+    check.Fail(false, "the product has more than 2^31-1 entries");
+    return nullptr;
+  }
+  return Number(env, static_cast<double>(total));
+}
+
+// Checks cRowPtr (as spgemmCount left it for these operands: starts at 0, ascending, within cCol).
+bool CheckPattern(Check& check, const int32_t* cRowPtr, int32_t nRows, std::size_t cLen) {
+  check.RowPtr(cRowPtr, nRows, cLen, "cRowPtr");
+  return !check.failed;
+}
+
+// spgemmColumns(nRows, aRowPtr, aColIdx, bRowPtr, bColIdx, cRowPtr, cColIdx, marker)
+napi_value SpgemmColumns(napi_env env, napi_callback_info info) {
+  Args args(env, info, 8, "spgemmColumns");
+  if (!args.ok) return nullptr;
+  Check check{env, "spgemmColumns"};
+  std::size_t nColsB = 0, cLen = 0;
+  int32_t* marker = check.Array<int32_t>(args.v[7], napi_int32_array, 0, "marker", &nColsB);
+  const Operands o = ReadOperands(check, args.v, static_cast<int32_t>(nColsB));
+  const int32_t* cRowPtr = check.Array<int32_t>(args.v[5], napi_int32_array, static_cast<std::size_t>(o.nRows) + 1, "cRowPtr");
+  int32_t* cCol = check.Array<int32_t>(args.v[6], napi_int32_array, 0, "cColIdx", &cLen);
+  if (check.failed || !CheckPattern(check, cRowPtr, o.nRows, cLen)) return nullptr;
+  const int32_t badRow = pa_spgemm::spgemm_columns(o.nRows, o.aRowPtr, o.aCol, o.bRowPtr, o.bCol, cRowPtr, cCol,
+                                                    marker, static_cast<int32_t>(nColsB));
+  if (badRow >= 0) check.Fail(false, "cRowPtr does not match the product's pattern at row " + std::to_string(badRow));
+  return nullptr;
+}
+
+// spgemmValues(nRows, aRowPtr, aColIdx, bRowPtr, bColIdx, aValues, bValues, cRowPtr, cColIdx, cValues, accumulator)
+napi_value SpgemmValues(napi_env env, napi_callback_info info) {
+  Args args(env, info, 11, "spgemmValues");
+  if (!args.ok) return nullptr;
+  Check check{env, "spgemmValues"};
+  std::size_t nColsB = 0, cLen = 0;
+  double* acc = check.Array<double>(args.v[10], napi_float64_array, 0, "accumulator", &nColsB);
+  const Operands o = ReadOperands(check, args.v, static_cast<int32_t>(nColsB));
+  if (check.failed) return nullptr;
+  const double* aVal = check.Array<double>(args.v[5], napi_float64_array, o.aRowPtr[o.nRows], "aValues");
+  const double* bVal = check.Array<double>(args.v[6], napi_float64_array, o.bRowPtr[o.nRowsB], "bValues");
+  const int32_t* cRowPtr = check.Array<int32_t>(args.v[7], napi_int32_array, static_cast<std::size_t>(o.nRows) + 1, "cRowPtr");
+  const int32_t* cCol = check.Array<int32_t>(args.v[8], napi_int32_array, 0, "cColIdx", &cLen);
+  if (check.failed || !CheckPattern(check, cRowPtr, o.nRows, cLen)) return nullptr;
+  double* cVal = check.Array<double>(args.v[9], napi_float64_array, cRowPtr[o.nRows], "cValues");
+  check.Ids(cCol, cRowPtr[o.nRows], static_cast<int32_t>(nColsB), "cColIdx");
+  if (check.failed) return nullptr;
+  pa_spgemm::spgemm_values(o.nRows, o.aRowPtr, o.aCol, aVal, o.bRowPtr, o.bCol, bVal, cRowPtr, cCol, cVal, acc,
+                           static_cast<int32_t>(nColsB));
+  return nullptr;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  const napi_property_descriptor properties[] = {
+      {"spgemmCount", nullptr, SpgemmCount, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"spgemmColumns", nullptr, SpgemmColumns, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"spgemmValues", nullptr, SpgemmValues, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

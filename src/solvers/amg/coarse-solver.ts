@@ -1,0 +1,188 @@
+/**
+ * The coarsest level's direct solve: the coarse matrix gathered to part 0 and factored there
+ * (dense LU with partial pivoting); each solve gathers the right-hand side to part 0 and sends the
+ * solution back, through a vector whose range gives part 0 every other id as a ghost (so both
+ * moves are the library's allocation-free ghost updates).
+ *
+ * @module
+ */
+import type { CsrMatrix } from '../../kernels/csr.js';
+import { SingularMatrixError } from '../../errors.js';
+import { LocalIndices } from '../../partitions/local-indices.js';
+import { PRange } from '../../partitions/prange.js';
+import { pmap, type PData } from '../../pdata/pdata.js';
+import { gather, getAny, multicast } from '../../pdata/primitives.js';
+import type { PSparseMatrix } from '../../sparse/psparse-matrix.js';
+import { pzeros, type PVector } from '../../vectors/pvector.js';
+
+/** Part 0's factorisation: L and U in place (row-major) and the row swaps, in order. */
+interface DenseLu {
+  readonly n: number;
+  readonly lu: Float64Array;
+  readonly pivot: Int32Array;
+}
+
+/** Dense direct solver of a (small) distributed matrix, factored on part 0. */
+export class CoarseSolver {
+  /** Global size of the matrix. */
+  readonly n: number;
+  private readonly gathered: PVector;
+  private readonly factor: PData<Factored | undefined>;
+
+  /**
+   * Gathers and factors `A` (collective).
+   * @throws SingularMatrixError on every part (with the global row of the zero pivot) when the
+   * matrix is singular to working precision.
+   */
+  constructor(A: PSparseMatrix) {
+    this.n = A.rows.n;
+    const ownGids = pmap((ids: LocalIndices) => Float64Array.from(ids.ownToGlobal), A.rows.partition);
+    const allGids = gather(ownGids, { destination: 0 });
+    const partition = pmap(
+      (ids: LocalIndices, all: Float64Array[], p: number) => {
+        if (p !== 0) return new LocalIndices(p, ids.n, ids.own);
+        const ghosts: number[] = [];
+        const owners: number[] = [];
+        all.forEach((gids, q) => {
+          if (q === 0) return;
+          for (const gid of gids) {
+            ghosts.push(gid);
+            owners.push(q);
+          }
+        });
+        return new LocalIndices(0, ids.n, ids.own, ghosts, owners);
+      },
+      A.rows.partition,
+      allGids,
+    );
+    const rows = new PRange(A.rows.n, partition, A.rows.ownerOf);
+    this.gathered = pzeros(rows);
+    const triplets = gather(pmap(ownTriplets, A.rows.partition, A.cols.partition, A.ownOwn, A.ownGhost), {
+      destination: 0,
+    });
+    this.factor = pmap(
+      (pieces: Float64Array[], ids: LocalIndices, p: number) => (p === 0 ? factorDense(pieces, ids) : undefined),
+      triplets,
+      rows.partition,
+    );
+    // Part 0 alone knows whether the factorisation failed: it tells the others, so all throw.
+    const failedRow = pmap(
+      (f: Factored | undefined, ids: LocalIndices) => (f !== undefined && 'failed' in f ? ids.localToGlobal[f.failed] : -1),
+      this.factor,
+      rows.partition,
+    );
+    const row = getAny(multicast(failedRow, { source: 0 }));
+    if (row >= 0) {
+      throw new SingularMatrixError(`amg: the coarsest matrix (${this.n}×${this.n}) is singular (zero pivot at global row ${row})`, row);
+    }
+  }
+
+  /** x ← A⁻¹ b on own values (collective, allocation-free). */
+  solve(x: PVector, b: PVector): void {
+    const g = this.gathered;
+    const gOwn = g.ownValues().localItems;
+    const bOwn = b.ownValues().localItems;
+    for (let i = 0; i < gOwn.length; i++) gOwn[i].set(bOwn[i]);
+    g.startConsistent();
+    g.finishConsistent();
+    const factors = this.factor.localItems;
+    const values = g.values.localItems;
+    for (let i = 0; i < gOwn.length; i++) {
+      const f = factors[i];
+      if (f === undefined) gOwn[i].fill(0);
+      else solveDense(f, values[i]);
+    }
+    g.startAssemble();
+    g.finishAssemble();
+    const xOwn = x.ownValues().localItems;
+    for (let i = 0; i < xOwn.length; i++) xOwn[i].set(gOwn[i]);
+  }
+}
+
+/** A part's own rows as [rows..., cols..., values...] (global ids), for the gather. */
+function ownTriplets(rowIds: LocalIndices, colIds: LocalIndices, oo: CsrMatrix, og: CsrMatrix): Float64Array {
+  const count = oo.rowPtr[oo.nRows] + og.rowPtr[og.nRows];
+  const out = new Float64Array(3 * count);
+  let k = 0;
+  for (let i = 0; i < oo.nRows; i++) {
+    const row = rowIds.own.at(i);
+    for (let e = oo.rowPtr[i]; e < oo.rowPtr[i + 1]; e++, k++) {
+      out[k] = row;
+      out[count + k] = colIds.own.at(oo.colIdx[e]);
+      out[2 * count + k] = oo.values[e];
+    }
+    for (let e = og.rowPtr[i]; e < og.rowPtr[i + 1]; e++, k++) {
+      out[k] = row;
+      out[count + k] = colIds.ghostToGlobal[og.colIdx[e]];
+      out[2 * count + k] = og.values[e];
+    }
+  }
+  return out;
+}
+
+/** The factorisation, or where it failed (the local id of the zero pivot). */
+type Factored = DenseLu | (DenseLu & { readonly failed: number });
+
+/**
+ * Dense LU with partial pivoting of the gathered matrix in part 0's local order. A pivot below
+ * n·ε·max|a_ij| counts as zero: the matrix is singular to working precision.
+ */
+function factorDense(pieces: Float64Array[], ids: LocalIndices): Factored {
+  const n = ids.nLocal;
+  const lu = new Float64Array(n * n);
+  let largest = 0;
+  for (const piece of pieces) {
+    const count = piece.length / 3;
+    for (let k = 0; k < count; k++) {
+      const i = ids.globalToLocal(piece[k]);
+      const j = ids.globalToLocal(piece[count + k]);
+      lu[i * n + j] += piece[2 * count + k];
+      largest = Math.max(largest, Math.abs(lu[i * n + j]));
+    }
+  }
+  const pivot = new Int32Array(n);
+  const tiny = n * Number.EPSILON * largest;
+  for (let k = 0; k < n; k++) {
+    let best = k;
+    for (let i = k + 1; i < n; i++) if (Math.abs(lu[i * n + k]) > Math.abs(lu[best * n + k])) best = i;
+    pivot[k] = best;
+    if (!(Math.abs(lu[best * n + k]) > tiny)) return { n, lu, pivot, failed: k };
+    if (best !== k) {
+      for (let j = 0; j < n; j++) {
+        const t = lu[k * n + j];
+        lu[k * n + j] = lu[best * n + j];
+        lu[best * n + j] = t;
+      }
+    }
+    const inv = 1 / lu[k * n + k];
+    for (let i = k + 1; i < n; i++) {
+      const l = lu[i * n + k] * inv;
+      if (l === 0) continue;
+      lu[i * n + k] = l;
+      for (let j = k + 1; j < n; j++) lu[i * n + j] -= l * lu[k * n + j];
+    }
+  }
+  return { n, lu, pivot };
+}
+
+/** x ← A⁻¹ x with the factorisation (in place). */
+function solveDense({ n, lu, pivot }: DenseLu, x: Float64Array): void {
+  for (let k = 0; k < n; k++) {
+    const p = pivot[k];
+    if (p !== k) {
+      const t = x[k];
+      x[k] = x[p];
+      x[p] = t;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    let s = x[i];
+    for (let j = 0; j < i; j++) s -= lu[i * n + j] * x[j];
+    x[i] = s;
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = x[i];
+    for (let j = i + 1; j < n; j++) s -= lu[i * n + j] * x[j];
+    x[i] = s / lu[i * n + i];
+  }
+}

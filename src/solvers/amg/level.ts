@@ -1,0 +1,261 @@
+/**
+ * One level of the smoothed-aggregation hierarchy: the diagonal and spectral bound of its matrix,
+ * its aggregates, the tentative and smoothed prolongators, the restriction and the Galerkin
+ * coarse matrix, with what each product keeps to recompute values (see {@link AmgLevel.refresh}).
+ *
+ * @module
+ */
+import type { CsrMatrix } from '../../kernels/csr.js';
+import { SingularMatrixError } from '../../errors.js';
+import { variablePartition } from '../../partitions/partitions.js';
+import type { PRange } from '../../partitions/prange.js';
+import { pmap, type PData } from '../../pdata/pdata.js';
+import { getAny, reduction } from '../../pdata/primitives.js';
+import { planMatmul, type ProductPlan } from '../../sparse/matmul.js';
+import { emptyCsr } from '../../sparse/matmul-local.js';
+import { PSparseMatrix } from '../../sparse/psparse-matrix.js';
+import { planTranspose } from '../../sparse/transpose.js';
+import { aggregate, strongConnections, type Aggregates } from './aggregation.js';
+
+/** The diagonal of the own rows (found in the own-own block, whose columns ascend). */
+export function diagonalOf(A: PSparseMatrix): PData<Float64Array> {
+  return pmap(
+    (block: CsrMatrix, p: number) => {
+      const { nRows, rowPtr, colIdx, values } = block;
+      const out = new Float64Array(nRows);
+      for (let i = 0; i < nRows; i++) {
+        let k = rowPtr[i];
+        while (k < rowPtr[i + 1] && colIdx[k] < i) k++;
+        out[i] = k < rowPtr[i + 1] && colIdx[k] === i ? values[k] : 0;
+      }
+      return out;
+    },
+    A.ownOwn,
+  );
+}
+
+/**
+ * 1/a_ii per own row.
+ * @throws SingularMatrixError (with the part and the global row) for a zero or non-finite diagonal
+ * entry: the smoothers divide by it.
+ */
+export function inverseDiagonal(A: PSparseMatrix, diagonal: PData<Float64Array>, level: number): PData<Float64Array> {
+  return pmap(
+    (d: Float64Array, ids, p: number) => {
+      const out = new Float64Array(d.length);
+      for (let i = 0; i < d.length; i++) {
+        if (d[i] === 0 || !Number.isFinite(d[i])) {
+          const row = ids.own.at(i);
+          throw new SingularMatrixError(
+            `amg: row ${row} of the level-${level} matrix has diagonal entry ${d[i]}; the smoothers need a nonzero diagonal`,
+            row,
+            { partId: p },
+          );
+        }
+        out[i] = 1 / d[i];
+      }
+      return out;
+    },
+    diagonal,
+    A.rows.partition,
+  );
+}
+
+/**
+ * Gershgorin's bound on the spectral radius of D⁻¹A: max over rows of Σ_j |a_ij| / |a_ii|
+ * (collective: a max-reduction). It never underestimates, which is what the damping factors need.
+ */
+export function spectralBound(A: PSparseMatrix, inverse: PData<Float64Array>): number {
+  const local = pmap(
+    (oo: CsrMatrix, og: CsrMatrix, inv: Float64Array) => {
+      let bound = 0;
+      for (let i = 0; i < oo.nRows; i++) {
+        let sum = 0;
+        for (let e = oo.rowPtr[i]; e < oo.rowPtr[i + 1]; e++) sum += Math.abs(oo.values[e]);
+        for (let e = og.rowPtr[i]; e < og.rowPtr[i + 1]; e++) sum += Math.abs(og.values[e]);
+        bound = Math.max(bound, sum * Math.abs(inv[i]));
+      }
+      return bound;
+    },
+    A.ownOwn,
+    A.ownGhost,
+    inverse,
+  );
+  return getAny(reduction((a, b) => Math.max(a, b), local, { destination: 'all', init: 0 }));
+}
+
+/** Options a level's set-up reads (checked by amg.ts). */
+export interface LevelOptions {
+  readonly theta: number;
+}
+
+/**
+ * A level's matrix with its smoother data and, unless it is the coarsest, its transfer operators.
+ */
+export class AmgLevel {
+  readonly A: PSparseMatrix;
+  readonly index: number;
+  inverseDiagonal: PData<Float64Array>;
+  /** Upper bound on the spectral radius of D⁻¹A (Gershgorin). */
+  spectralBound: number;
+  private transfer: Transfer | undefined;
+
+  constructor(A: PSparseMatrix, index: number) {
+    this.A = A;
+    this.index = index;
+    this.inverseDiagonal = inverseDiagonal(A, diagonalOf(A), index);
+    this.spectralBound = spectralBound(A, this.inverseDiagonal);
+  }
+
+  /** The prolongator to this level from the next coarser one, once {@link AmgLevel.coarsen} ran. */
+  get P(): PSparseMatrix | undefined {
+    return this.transfer?.P;
+  }
+
+  /** The restriction Pᵀ, once {@link AmgLevel.coarsen} ran. */
+  get R(): PSparseMatrix | undefined {
+    return this.transfer?.R;
+  }
+
+  /** The aggregates of the own rows, once {@link AmgLevel.coarsen} ran. */
+  get aggregates(): PData<Aggregates> | undefined {
+    return this.transfer?.aggregates;
+  }
+
+  /**
+   * Aggregates the level and builds P, R and the coarse matrix RAP (collective); returns the
+   * coarse matrix, or undefined when no part formed an aggregate.
+   */
+  coarsen(options: LevelOptions): PSparseMatrix | undefined {
+    const A = this.A;
+    const aggregates = pmap(
+      (oo: CsrMatrix, inv: Float64Array) => {
+        const diagonal = inv.map((x) => 1 / x);
+        return aggregate(oo, strongConnections(oo, diagonal, options.theta));
+      },
+      A.ownOwn,
+      this.inverseDiagonal,
+    );
+    const coarseRows = variablePartition(
+      aggregates.map((_, p) => p),
+      aggregates.map((a) => a.count),
+    );
+    if (coarseRows.n === 0) return undefined;
+    const P0 = tentativeProlongator(A, aggregates, coarseRows);
+    const ap0 = planMatmul(A, P0);
+    const diagonalSlot = pmap(findTentativeSlots, ap0.result.ownOwn, aggregates);
+    const P = new PSparseMatrix(
+      A.rows,
+      ap0.result.cols,
+      ap0.result.ownOwn.map(withOwnValues),
+      ap0.result.ownGhost.map(withOwnValues),
+    );
+    const transfer = { aggregates, P0, ap0, diagonalSlot, P } as Omit<Transfer, 'R' | 'rT' | 'ap' | 'rap'>;
+    smoothValues(transfer, this);
+    const rT = planTranspose(P, coarseRows);
+    const ap = planMatmul(A, P);
+    const rap = planMatmul(rT.result, ap.result);
+    this.transfer = { ...transfer, R: rT.result, rT, ap, rap };
+    return rap.result;
+  }
+
+  /**
+   * Recomputes the level's data and its coarse matrix's values after the values of `A` changed in
+   * place (same structure and aggregates; collective).
+   */
+  refresh(): void {
+    this.inverseDiagonal = inverseDiagonal(this.A, diagonalOf(this.A), this.index);
+    this.spectralBound = spectralBound(this.A, this.inverseDiagonal);
+    const transfer = this.transfer;
+    if (transfer === undefined) return;
+    transfer.ap0.refresh();
+    smoothValues(transfer, this);
+    transfer.rT.refresh();
+    transfer.ap.refresh();
+    transfer.rap.refresh();
+  }
+}
+
+/** What {@link AmgLevel.coarsen} built, kept for refresh. */
+interface Transfer {
+  readonly aggregates: PData<Aggregates>;
+  readonly P0: PSparseMatrix;
+  /** A·P0 (the smoothed prolongator is P0 − ω D⁻¹ A P0, on this product's pattern). */
+  readonly ap0: ProductPlan;
+  /** Per own row, the slot of P0's entry in A·P0's own block (−1: row in no aggregate). */
+  readonly diagonalSlot: PData<Int32Array>;
+  readonly P: PSparseMatrix;
+  readonly R: PSparseMatrix;
+  readonly rT: ProductPlan;
+  readonly ap: ProductPlan;
+  readonly rap: ProductPlan;
+}
+
+/** A block with the same pattern (shared) and values of its own. */
+function withOwnValues(block: CsrMatrix): CsrMatrix {
+  return { ...block, values: new Float64Array(block.values.length) };
+}
+
+/**
+ * The tentative prolongator: row i has one entry, in the column of its aggregate, equal to
+ * 1/sqrt(aggregate size) (the constant vector, normalised on each aggregate); rows in no
+ * aggregate are empty. Aggregates are own, so P0 has no ghost columns.
+ */
+function tentativeProlongator(A: PSparseMatrix, aggregates: PData<Aggregates>, coarseRows: PRange): PSparseMatrix {
+  const blocks = pmap(
+    ({ aggregateOf, count }: Aggregates) => {
+      const nRows = aggregateOf.length;
+      const size = new Float64Array(count);
+      for (const a of aggregateOf) if (a >= 0) size[a]++;
+      const rowPtr = new Int32Array(nRows + 1);
+      for (let i = 0; i < nRows; i++) rowPtr[i + 1] = rowPtr[i] + (aggregateOf[i] >= 0 ? 1 : 0);
+      const colIdx = new Int32Array(rowPtr[nRows]);
+      const values = new Float64Array(rowPtr[nRows]);
+      for (let i = 0; i < nRows; i++) {
+        const a = aggregateOf[i];
+        if (a < 0) continue;
+        colIdx[rowPtr[i]] = a;
+        values[rowPtr[i]] = 1 / Math.sqrt(size[a]);
+      }
+      return { nRows, nCols: count, rowPtr, colIdx, values };
+    },
+    aggregates,
+  );
+  return new PSparseMatrix(A.rows, coarseRows, blocks, blocks.map((b) => emptyCsr(b.nRows, 0)));
+}
+
+function findTentativeSlots(block: CsrMatrix, { aggregateOf }: Aggregates): Int32Array {
+  const slots = new Int32Array(block.nRows).fill(-1);
+  for (let i = 0; i < block.nRows; i++) {
+    if (aggregateOf[i] < 0) continue;
+    for (let e = block.rowPtr[i]; e < block.rowPtr[i + 1]; e++) {
+      if (block.colIdx[e] === aggregateOf[i]) slots[i] = e;
+    }
+  }
+  return slots;
+}
+
+/** P = P0 − ω D⁻¹ A P0 with ω = 4 / (3 ρ(D⁻¹A)), on A·P0's pattern. */
+function smoothValues(
+  transfer: Pick<Transfer, 'P0' | 'ap0' | 'diagonalSlot' | 'P'>,
+  level: { readonly inverseDiagonal: PData<Float64Array>; readonly spectralBound: number },
+): void {
+  const omega = 4 / (3 * level.spectralBound);
+  pmap(
+    (from: CsrMatrix, to: CsrMatrix, fromGhost: CsrMatrix, toGhost: CsrMatrix, inv: Float64Array, slots: Int32Array, p0: CsrMatrix) => {
+      for (let i = 0; i < from.nRows; i++) {
+        const scale = -omega * inv[i];
+        for (let e = from.rowPtr[i]; e < from.rowPtr[i + 1]; e++) to.values[e] = scale * from.values[e];
+        for (let e = fromGhost.rowPtr[i]; e < fromGhost.rowPtr[i + 1]; e++) toGhost.values[e] = scale * fromGhost.values[e];
+        if (slots[i] >= 0) to.values[slots[i]] += p0.values[p0.rowPtr[i]];
+      }
+    },
+    transfer.ap0.result.ownOwn,
+    transfer.P.ownOwn,
+    transfer.ap0.result.ownGhost,
+    transfer.P.ownGhost,
+    level.inverseDiagonal,
+    transfer.diagonalSlot,
+    transfer.P0.ownOwn,
+  );
+}

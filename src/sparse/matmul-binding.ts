@@ -1,0 +1,80 @@
+/**
+ * The hand-written TypeScript description of the sparse-product addon (`native/spgemm`, built to
+ * `native/spgemm/build/Release/pa_spgemm.node`), and its loader. The library calls it through
+ * {@link selectSpgemmKernels} (matmul-kernels.ts), never directly.
+ *
+ * @module
+ */
+import { BUILD_ADDONS_COMMAND, addonPaths, loadAddon, requireNative } from '../native-addon.js';
+
+/**
+ * The functions the addon exports: the three passes of a row-wise (Gustavson) product C = A·B of
+ * CSR matrices with Int32 ids (see `native/spgemm/src/spgemm.h`; the JavaScript twins in
+ * matmul-kernels.ts run the same loops in the same order, so they give the same bits).
+ *
+ * The addon checks every index it follows (array types and lengths, row pointers that start at 0
+ * and ascend, A's column ids against B's rows, B's column ids against the marker or accumulator,
+ * C's row slots against the pattern), so no call reads or writes outside its arrays: a wrong type
+ * throws a `TypeError`, anything else a `RangeError` such as
+ * `"spgemmCount: bColIdx[4] = 9 is outside 0..7"`. B has `bRowPtr.length - 1` rows and as many
+ * columns as the marker (or accumulator) has entries. Each call runs to completion on the calling
+ * thread and keeps no reference to its arguments.
+ *
+ * @example
+ * ```ts
+ * const binding = loadSpgemmBinding();
+ * const nnz = binding.spgemmCount(n, aRowPtr, aColIdx, bRowPtr, bColIdx, cRowPtr, new Int32Array(nColsB));
+ * ```
+ */
+export interface SpgemmBinding {
+  /** Fills `cRowPtr` (length nRows + 1) with the row pointers of A·B; returns its number of entries. `marker` is scratch. */
+  spgemmCount(
+    nRows: number, aRowPtr: Int32Array, aColIdx: Int32Array, bRowPtr: Int32Array, bColIdx: Int32Array,
+    cRowPtr: Int32Array, marker: Int32Array,
+  ): number;
+  /** Fills `cColIdx` with each row's distinct column ids, ascending, in the slots of `cRowPtr` (from spgemmCount). */
+  spgemmColumns(
+    nRows: number, aRowPtr: Int32Array, aColIdx: Int32Array, bRowPtr: Int32Array, bColIdx: Int32Array,
+    cRowPtr: Int32Array, cColIdx: Int32Array, marker: Int32Array,
+  ): void;
+  /**
+   * Fills `cValues` on the pattern (`cRowPtr`, `cColIdx`): each row's products `a_ik·b_kj` added in
+   * the order of A's entries, then B's. `accumulator` is scratch (one entry per column of B).
+   */
+  spgemmValues(
+    nRows: number, aRowPtr: Int32Array, aColIdx: Int32Array, bRowPtr: Int32Array, bColIdx: Int32Array,
+    aValues: Float64Array, bValues: Float64Array, cRowPtr: Int32Array, cColIdx: Int32Array, cValues: Float64Array,
+    accumulator: Float64Array,
+  ): void;
+}
+
+/** The functions a loaded module must export to be taken for the sparse-product addon. */
+export const SPGEMM_BINDING_FUNCTIONS: readonly (keyof SpgemmBinding)[] = ['spgemmCount', 'spgemmColumns', 'spgemmValues'];
+
+/** What to do when the native sparse products are unavailable, in the order a user would do it. */
+export const SPGEMM_FIXES: readonly string[] = [
+  'install a C++ compiler: apt-get install -y g++',
+  `build the addon: ${BUILD_ADDONS_COMMAND}`,
+  'or use the JavaScript kernels on purpose: PA_KERNELS=js',
+];
+
+/**
+ * Loads the sparse-product addon from the first of `paths` that works (`load`: Node's `require`
+ * by default; tests inject one).
+ * @throws BackendUnavailableError `"The native sparse products are unavailable"`, with one reason
+ * per path tried and {@link SPGEMM_FIXES}.
+ * @example `const binding = loadSpgemmBinding();`
+ */
+export function loadSpgemmBinding(
+  paths: readonly string[] = addonPaths('spgemm', 'pa_spgemm.node'),
+  load: (path: string) => unknown = requireNative,
+): SpgemmBinding {
+  return loadAddon<SpgemmBinding>({
+    paths,
+    load,
+    required: SPGEMM_BINDING_FUNCTIONS,
+    what: 'sparse-product addon',
+    summary: 'The native sparse products are unavailable',
+    fixes: SPGEMM_FIXES,
+  });
+}

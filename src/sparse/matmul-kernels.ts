@@ -1,0 +1,121 @@
+/**
+ * The local kernels of the sparse products: row-wise (Gustavson) C = A·B of CSR matrices in three
+ * passes (count, columns, values), in JavaScript and through the native addon, and the choice
+ * between them.
+ *
+ * @module
+ */
+import { BackendUnavailableError, InvalidArgumentError } from '../errors.js';
+import type { KernelKind } from '../kernels/kernel-set.js';
+import { loadSpgemmBinding, type SpgemmBinding } from './matmul-binding.js';
+
+/**
+ * The three passes of a local product, with the binding's arguments and meaning (see
+ * {@link SpgemmBinding}), and which implementation runs them.
+ */
+export interface SpgemmKernels extends SpgemmBinding {
+  readonly kind: KernelKind;
+}
+
+/**
+ * The JavaScript kernels: the loops of `native/spgemm/src/spgemm.h` in the same order (so the
+ * same bits). They trust their arguments (the library builds them); the native set checks them.
+ */
+export const jsSpgemmKernels: SpgemmKernels = {
+  kind: 'js',
+  spgemmCount(nRows, aRowPtr, aColIdx, bRowPtr, bColIdx, cRowPtr, marker) {
+    marker.fill(-1);
+    let total = 0;
+    cRowPtr[0] = 0;
+    for (let i = 0; i < nRows; i++) {
+      for (let e = aRowPtr[i]; e < aRowPtr[i + 1]; e++) {
+        const k = aColIdx[e];
+        for (let f = bRowPtr[k]; f < bRowPtr[k + 1]; f++) {
+          const j = bColIdx[f];
+          if (marker[j] !== i) {
+            marker[j] = i;
+            total++;
+          }
+        }
+      }
+      if (total > 0x7fffffff) throw new InvalidArgumentError('spgemmCount: the product has more than 2^31-1 entries');
+      cRowPtr[i + 1] = total;
+    }
+    return total;
+  },
+  spgemmColumns(nRows, aRowPtr, aColIdx, bRowPtr, bColIdx, cRowPtr, cColIdx, marker) {
+    marker.fill(-1);
+    for (let i = 0; i < nRows; i++) {
+      let next = cRowPtr[i];
+      for (let e = aRowPtr[i]; e < aRowPtr[i + 1]; e++) {
+        const k = aColIdx[e];
+        for (let f = bRowPtr[k]; f < bRowPtr[k + 1]; f++) {
+          const j = bColIdx[f];
+          if (marker[j] !== i) {
+            marker[j] = i;
+            cColIdx[next++] = j;
+          }
+        }
+      }
+      cColIdx.subarray(cRowPtr[i], next).sort();
+    }
+  },
+  spgemmValues(nRows, aRowPtr, aColIdx, bRowPtr, bColIdx, aValues, bValues, cRowPtr, cColIdx, cValues, accumulator) {
+    accumulator.fill(0);
+    for (let i = 0; i < nRows; i++) {
+      for (let e = aRowPtr[i]; e < aRowPtr[i + 1]; e++) {
+        const k = aColIdx[e];
+        const a = aValues[e];
+        for (let f = bRowPtr[k]; f < bRowPtr[k + 1]; f++) accumulator[bColIdx[f]] += a * bValues[f];
+      }
+      for (let e = cRowPtr[i]; e < cRowPtr[i + 1]; e++) {
+        cValues[e] = accumulator[cColIdx[e]];
+        accumulator[cColIdx[e]] = 0;
+      }
+    }
+  },
+};
+
+/** The native kernels: the addon's functions as they are (they check their own arguments). */
+export function nativeSpgemmKernels(binding: SpgemmBinding): SpgemmKernels {
+  return {
+    kind: 'native',
+    spgemmCount: (...args) => binding.spgemmCount(...args),
+    spgemmColumns: (...args) => binding.spgemmColumns(...args),
+    spgemmValues: (...args) => binding.spgemmValues(...args),
+  };
+}
+
+/**
+ * The kernels the environment asks for, as the main kernels choose theirs: `PA_KERNELS=js` the
+ * JavaScript ones; otherwise the native ones, falling back to JavaScript when the addon is not
+ * built, unless `PA_KERNELS=native` or `PA_REQUIRE_NATIVE` requires it.
+ * @throws InvalidArgumentError for another `PA_KERNELS`; BackendUnavailableError when the addon
+ * is required and cannot be loaded.
+ * @example `selectSpgemmKernels({ PA_KERNELS: 'js' }).kind; // 'js'`
+ */
+export function selectSpgemmKernels(
+  env: { readonly PA_KERNELS?: string; readonly PA_REQUIRE_NATIVE?: string },
+  load: () => SpgemmBinding = () => loadSpgemmBinding(),
+): SpgemmKernels {
+  const choice = env.PA_KERNELS ?? '';
+  if (choice === 'js') return jsSpgemmKernels;
+  if (choice !== '' && choice !== 'native') {
+    throw new InvalidArgumentError(`PA_KERNELS must be 'js', 'native' or unset, got '${choice}'`);
+  }
+  try {
+    return nativeSpgemmKernels(load());
+  } catch (error) {
+    const required = choice === 'native' || env.PA_REQUIRE_NATIVE === '1' || env.PA_REQUIRE_NATIVE === 'true';
+    if (!(error instanceof BackendUnavailableError) || required) throw error;
+    return jsSpgemmKernels;
+  }
+}
+
+let selected: SpgemmKernels | undefined;
+
+/** The kernels of this process, chosen from `process.env` on first use. */
+export function spgemmKernels(): SpgemmKernels {
+  selected ??= selectSpgemmKernels(process.env);
+  return selected;
+}

@@ -1,0 +1,247 @@
+/**
+ * `transpose(A)`: the transpose of a distributed sparse matrix, and its plan (values refreshed
+ * without symbolic work).
+ *
+ * Row j of Aᵀ is column j of A. Each part transposes its own block locally; the entries of its
+ * ghost block belong to columns owned elsewhere, so they travel to their owners along A.cols'
+ * ghost plan (holders to owners): row ids and counts once, values at every refresh. Every entry
+ * of Aᵀ is one entry of A, so no sums are formed and the result is the same on every backend.
+ *
+ * @module
+ */
+import { expectInstance } from '../argument-checks.js';
+import type { CsrMatrix } from '../kernels/csr.js';
+import { ghostPlan, type PartGhostPlan } from '../partitions/ghost-plan.js';
+import { LocalIndices } from '../partitions/local-indices.js';
+import { checkSameOwn, PRange } from '../partitions/prange.js';
+import { exchange, ExchangeGraph } from '../pdata/exchange.js';
+import { pmap } from '../pdata/pdata.js';
+import { GhostColumns, type MutableCsr } from './matmul-local.js';
+import type { ProductPlan } from './matmul.js';
+import { PSparseMatrix } from './psparse-matrix.js';
+
+/** One part's symbolic transpose. */
+interface PartTranspose {
+  /** Position in `oo.values` of each own-block entry of A (stored order). */
+  readonly ownTarget: Int32Array;
+  /** Position in `og.values` of each received value (receive order). */
+  readonly receivedTarget: Int32Array;
+  readonly oo: MutableCsr;
+  readonly og: MutableCsr;
+  readonly colIds: LocalIndices;
+}
+
+/**
+ * The transpose of a distributed sparse matrix (collective). Aᵀ's rows have the own ids of
+ * `A.cols` (no ghosts); its columns the own ids of `A.rows` and, as ghosts, exactly the columns
+ * its own rows reference (ascending). Blocks are sorted by column; the values are A's (no
+ * arithmetic), so the result is the same on every backend.
+ *
+ * @throws InvalidArgumentError when `A` is not a PSparseMatrix (a `Pending`: call `.wait()` first).
+ * @example
+ * ```ts
+ * const At = transpose(A);          // rows: A.cols's own ids; At.rows.n === A.cols.n
+ * const AtA = matmul(At, A);
+ * ```
+ * @group PSparseMatrix
+ */
+export function transpose(A: PSparseMatrix): PSparseMatrix {
+  return planTranspose(A).result;
+}
+
+/**
+ * {@link transpose} keeping its plan: `refresh()` copies A's current values into the transpose
+ * (collective). `rows`, when given, is used as the transpose's row range (it must have the own
+ * ids of `A.cols`; ghosts are allowed), so that products built on it share its plans.
+ * @throws as {@link transpose}; PartitionMismatchError when `rows` does not have the own ids of
+ * `A.cols`.
+ * @example
+ * ```ts
+ * const plan = planTranspose(P);
+ * plan.refresh();                  // after P's values changed
+ * ```
+ * @group PSparseMatrix
+ */
+export function planTranspose(A: PSparseMatrix, rows?: PRange): ProductPlan {
+  expectInstance(A, PSparseMatrix, 'transpose: A');
+  if (rows !== undefined) {
+    expectInstance(rows, PRange, 'transpose: rows');
+    checkSameOwn(rows, A.cols, 'transpose: rows must have the own ids of A.cols');
+  }
+  const plan = ghostPlan(A.cols);
+  // Ghost-block entries go to the owners of their columns: the holders-to-owners direction.
+  const graph = new ExchangeGraph(
+    plan.parts.map((part) => part.owners),
+    plan.parts.map((part) => part.holders),
+  );
+  const byColumn = pmap((og: CsrMatrix) => transposeStructure(og), A.ownGhost);
+  const structures = exchange(pmap(packRows, plan.parts, byColumn, A.rows.partition, A.cols.partition), graph);
+  const values = exchange(pmap(packValues, plan.parts, byColumn, A.cols.partition, A.ownGhost), graph);
+  const parts = pmap(buildPart, plan.parts, A.rows.partition, A.cols.partition, A.ownOwn, structures.wait());
+  const rowRange =
+    rows ??
+    (A.cols.partition.localItems.every((ids) => ids.nGhost === 0)
+      ? A.cols
+      : new PRange(A.cols.n, A.cols.partition.map((ids) => new LocalIndices(ids.partId, ids.n, ids.own)), A.cols.ownerOf));
+  const cols = new PRange(A.rows.n, parts.map((part) => part.colIds), A.rows.ownerOf);
+  const result = new PSparseMatrix(rowRange, cols, parts.map((part) => part.oo), parts.map((part) => part.og));
+  pmap(fillValues, parts, A.ownOwn, values.wait());
+  return {
+    result,
+    refresh() {
+      const fresh = exchange(pmap(packValues, plan.parts, byColumn, A.cols.partition, A.ownGhost), graph);
+      pmap(fillValues, parts, A.ownOwn, fresh.wait());
+    },
+  };
+}
+
+/** A block's entries grouped by column (counting sort, rows ascending within a column). */
+function transposeStructure(block: CsrMatrix): { rowPtr: Int32Array; entries: Int32Array; rows: Int32Array } {
+  const { nRows, nCols, rowPtr, colIdx } = block;
+  const nnz = rowPtr[nRows];
+  const colPtr = new Int32Array(nCols + 1);
+  for (let e = 0; e < nnz; e++) colPtr[colIdx[e] + 1]++;
+  for (let c = 0; c < nCols; c++) colPtr[c + 1] += colPtr[c];
+  const fill = colPtr.slice(0, nCols);
+  const entries = new Int32Array(nnz);
+  const rows = new Int32Array(nnz);
+  for (let i = 0; i < nRows; i++) {
+    for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
+      const k = fill[colIdx[e]]++;
+      entries[k] = e;
+      rows[k] = i;
+    }
+  }
+  return { rowPtr: colPtr, entries, rows };
+}
+
+/** Per owner of ghost columns: the entry count of each ghost column it owns, then their row gids. */
+function packRows(
+  plan: PartGhostPlan,
+  byColumn: { rowPtr: Int32Array; rows: Int32Array },
+  rowIds: LocalIndices,
+  colIds: LocalIndices,
+): Float64Array[] {
+  const nOwn = colIds.nOwn;
+  return Array.from(plan.owners, (_, i) => {
+    const lids = plan.ghostLids.subarray(plan.ownerPtrs[i], plan.ownerPtrs[i + 1]);
+    let count = 0;
+    for (const lid of lids) count += byColumn.rowPtr[lid - nOwn + 1] - byColumn.rowPtr[lid - nOwn];
+    const out = new Float64Array(lids.length + count);
+    let g = lids.length;
+    lids.forEach((lid, k) => {
+      const c = lid - nOwn;
+      out[k] = byColumn.rowPtr[c + 1] - byColumn.rowPtr[c];
+      for (let e = byColumn.rowPtr[c]; e < byColumn.rowPtr[c + 1]; e++) out[g++] = rowIds.own.at(byColumn.rows[e]);
+    });
+    return out;
+  });
+}
+
+/** The values of the entries {@link packRows} describes, in the same order. */
+function packValues(
+  plan: PartGhostPlan,
+  byColumn: { rowPtr: Int32Array; entries: Int32Array },
+  colIds: LocalIndices,
+  og: CsrMatrix,
+): Float64Array[] {
+  const nOwn = colIds.nOwn;
+  return Array.from(plan.owners, (_, i) => {
+    const lids = plan.ghostLids.subarray(plan.ownerPtrs[i], plan.ownerPtrs[i + 1]);
+    let count = 0;
+    for (const lid of lids) count += byColumn.rowPtr[lid - nOwn + 1] - byColumn.rowPtr[lid - nOwn];
+    const out = new Float64Array(count);
+    let k = 0;
+    for (const lid of lids) {
+      const c = lid - nOwn;
+      for (let e = byColumn.rowPtr[c]; e < byColumn.rowPtr[c + 1]; e++) out[k++] = og.values[byColumn.entries[e]];
+    }
+    return out;
+  });
+}
+
+function buildPart(
+  plan: PartGhostPlan,
+  rowIds: LocalIndices,
+  colIds: LocalIndices,
+  oo: CsrMatrix,
+  structures: Float64Array[],
+  partId: number,
+): PartTranspose {
+  const nRows = colIds.nOwn;
+  const own = transposeStructure(oo);
+  const ownTarget = new Int32Array(own.entries.length);
+  own.entries.forEach((e, k) => (ownTarget[e] = k));
+  // Received entries: row j of the transpose (an own column of A), column = a row gid of the sender.
+  const ghosts = new GhostColumns();
+  const ghostCount = new Int32Array(nRows + 1);
+  let total = 0;
+  for (const message of structures) total += message.length;
+  const receivedRow = new Int32Array(total);
+  const receivedCandidate = new Int32Array(total);
+  let r = 0;
+  structures.forEach((message, h) => {
+    const lids = plan.holderLids.subarray(plan.holderPtrs[h], plan.holderPtrs[h + 1]);
+    let g = lids.length;
+    lids.forEach((j, k) => {
+      for (let n = 0; n < message[k]; n++, r++) {
+        receivedRow[r] = j;
+        receivedCandidate[r] = ghosts.add(message[g++], plan.holders[h]);
+        ghostCount[j + 1]++;
+      }
+    });
+  });
+  const rank = ghosts.rank();
+  for (let j = 0; j < nRows; j++) ghostCount[j + 1] += ghostCount[j];
+  const ogPtr = ghostCount;
+  const fill = ogPtr.slice(0, nRows);
+  const ogCol = new Int32Array(r);
+  const source = new Int32Array(r);
+  for (let k = 0; k < r; k++) {
+    const slot = fill[receivedRow[k]]++;
+    ogCol[slot] = rank[receivedCandidate[k]];
+    source[slot] = k;
+  }
+  // Rows come from several senders: sort each by column (short rows: insertion sort).
+  for (let j = 0; j < nRows; j++) {
+    for (let a = ogPtr[j] + 1; a < ogPtr[j + 1]; a++) {
+      const col = ogCol[a];
+      const src = source[a];
+      let b = a - 1;
+      while (b >= ogPtr[j] && ogCol[b] > col) {
+        ogCol[b + 1] = ogCol[b];
+        source[b + 1] = source[b];
+        b--;
+      }
+      ogCol[b + 1] = col;
+      source[b + 1] = src;
+    }
+  }
+  const receivedTarget = new Int32Array(r);
+  source.forEach((k, slot) => (receivedTarget[k] = slot));
+  const ghostToGlobal = new Float64Array(rank.length);
+  const ghostToOwner = new Int32Array(rank.length);
+  rank.forEach((position, c) => {
+    ghostToGlobal[position] = ghosts.gids[c];
+    ghostToOwner[position] = ghosts.owners[c];
+  });
+  return {
+    ownTarget,
+    receivedTarget,
+    oo: { nRows, nCols: rowIds.nOwn, rowPtr: own.rowPtr, colIdx: own.rows, values: new Float64Array(own.entries.length) },
+    og: { nRows, nCols: rank.length, rowPtr: ogPtr, colIdx: ogCol, values: new Float64Array(r) },
+    colIds: new LocalIndices(partId, rowIds.n, rowIds.own, ghostToGlobal, ghostToOwner),
+  };
+}
+
+/** Copies A's current values (own block and received ghost-block values) into the transpose. */
+function fillValues(part: PartTranspose, oo: CsrMatrix, received: Float64Array[]): void {
+  const ooValues = part.oo.values;
+  const { ownTarget, receivedTarget } = part;
+  for (let e = 0; e < ownTarget.length; e++) ooValues[ownTarget[e]] = oo.values[e];
+  const ogValues = part.og.values;
+  let k = 0;
+  for (const message of received) {
+    for (let e = 0; e < message.length; e++) ogValues[receivedTarget[k++]] = message[e];
+  }
+}
