@@ -1,0 +1,245 @@
+/**
+ * Banded block-banded matvec benchmark: the blog matrix with N = 500 blocks of 500 rows (250 000
+ * rows, l, u = 1, 2, lambda, mu = 2, 1, 4 stored values per row and block: 32 MB, far above the
+ * caches), multiplied by `mulInto` on 1 and 2 parts (Threads and MPI), against the STREAM anchor
+ * on 1 and 2 threads, in the same run and interleaved: `rounds` rounds of (STREAM 1 and 2
+ * threads, Threads 1 and 2 parts, MPI 1 and 2 ranks). Also, in the same child processes, the same
+ * matrix as a PSparseMatrix (psparse from COO, CSR) multiplied by `spmv`, and the populate time.
+ *
+ * Traffic model: the banded matvec moves 8 bytes per stored slot (the bands, padding included:
+ * 0.2 % here) + 8 per column (x) + 8 per row (y); the CSR spmv 12 bytes per stored entry + 24 per
+ * row (the anchors' SpMV model). STREAM is the anchor's best triad (24 bytes per element) and its
+ * best read-only sum.
+ *
+ * Run: `tsc -p tsconfig.json && node dist/bench/block-banded.js [--N 500] [--rounds 3] [--reps 20]
+ * [--anchors ../shared/anchors]`. A child measures one configuration:
+ * `node dist/bench/block-banded.js --child --backend threads --np 2` (or under
+ * `mpirun -n 2 ... --backend mpi`) and prints one `RESULT {json}` line.
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import {
+  PData,
+  pfill,
+  psparse,
+  pzeros,
+  spmv,
+  uniformPartition,
+  withMpi,
+  withSequential,
+  withThreads,
+} from '../src/index.js';
+import { kernelKind } from '../src/kernels/select-kernels.js';
+import { parseCommandOrExit, type CommandSpec, type FlagSpecs } from '../src/run/cli-args.js';
+import { formatTable } from '../src/format/table.js';
+import { forEachStoredEntry } from '../src/shared/block-banded-layout.js';
+import { mulInto, populate, uniformBandedBlockBanded } from '../src/shared/banded-block-banded.js';
+import { bandedKernel } from '../src/shared/select-banded-kernel.js';
+import { sharedArray, sharedBarrier } from '../src/shared/shared-array.js';
+import { compileAnchor, defaultAnchorsDir, parseResultLine, runCommand } from './lib/anchors.js';
+import { runStream } from './lib/context.js';
+import { runAsProgram } from './lib/program.js';
+import { median } from './lib/stats.js';
+
+const WARMUPS = 3;
+
+const command = {
+  program: 'bench/block-banded',
+  usage: [
+    'node dist/bench/block-banded.js [--N 500] [--rounds 3] [--reps 20] [--anchors ../shared/anchors]',
+    'node dist/bench/block-banded.js --child --backend threads|sequential|mpi [--np 2] [--N 500] [--reps 20]',
+  ],
+  summary: 'banded block-banded matvec (mulInto) on 1 and 2 parts against STREAM and against the same matrix in CSR',
+  flags: {
+    N: { kind: 'positive-integer', help: 'blocks per direction (500 rows each)', default: 500 },
+    rounds: { kind: 'positive-integer', help: 'interleaved rounds', default: 3 },
+    reps: { kind: 'positive-integer', help: 'timed products per configuration and round', default: 20 },
+    anchors: { kind: 'string', valueName: 'DIR', help: 'the anchors directory (stream.c)', default: defaultAnchorsDir() },
+    child: { kind: 'boolean', help: 'measure one configuration and print its RESULT line' },
+    backend: { kind: 'choice', choices: ['sequential', 'threads', 'mpi'], help: 'backend of a child', default: 'threads' },
+    np: { kind: 'positive-integer', help: 'parts of a child', default: 1 },
+  },
+  positionals: 'none',
+} as const satisfies CommandSpec<FlagSpecs>;
+
+/** The matrix values: any finite function of (i, j); this one is cheap and not constant. */
+const entry = (i: number, j: number): number => (i === j ? 4 : -1 / (1 + ((i + 2 * j) & 7)));
+
+/** Median seconds (on part 0's clock) of `reps` calls of the collective `op`, each after a barrier. */
+function timeCollective(reps: number, sync: () => void, op: () => void): number {
+  for (let w = 0; w < WARMUPS; w++) op();
+  const times: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    sync();
+    const t0 = performance.now();
+    op();
+    times.push((performance.now() - t0) / 1e3);
+  }
+  return median(times);
+}
+
+/** One configuration, run on every part: populate, banded matvec (split and serial), CSR spmv. */
+export default function measure(ranks: PData<number>): void {
+  const { flags } = parseCommandOrExit(command, process.argv.slice(2));
+  const { N, reps } = flags;
+  const n = 500;
+  const A = uniformBandedBlockBanded(ranks, N, { n });
+  const sync = (): void => sharedBarrier(A);
+  const populateTimes: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    sync();
+    const t0 = performance.now();
+    populate(A, entry);
+    populateTimes.push((performance.now() - t0) / 1e3);
+  }
+  const x = sharedArray(ranks, A.nCols);
+  const y = sharedArray(ranks, A.nRows);
+  x.values.forEach((v, p) => {
+    if (p === A.storage.sharers.localItems[0][0]) for (let j = 0; j < v.length; j++) v[j] = 1 + (j % 5) * 0.25;
+  });
+  const banded = timeCollective(reps, sync, () => mulInto(y, A, x));
+  const serial = timeCollective(reps, sync, () => mulInto(y, A, x, { serial: true }));
+
+  // The same matrix in CSR: each part emits the entries of its own rows (uniform row blocks).
+  const rows = uniformPartition(ranks, A.nRows);
+  const coo = rows.partition.map((ids) => {
+    const first = ids.own.at(0);
+    const end = first + ids.nOwn;
+    let count = 0;
+    forEachStoredEntry(A.layout, 0, A.rowBlocks.length, (_o, i) => {
+      if (i >= first && i < end) count++;
+    });
+    const I = new Int32Array(count);
+    const J = new Int32Array(count);
+    const V = new Float64Array(count);
+    let k = 0;
+    forEachStoredEntry(A.layout, 0, A.rowBlocks.length, (_o, i, j) => {
+      if (i >= first && i < end) {
+        I[k] = i;
+        J[k] = j;
+        V[k++] = entry(i, j);
+      }
+    });
+    return { I, J, V };
+  });
+  const t0 = performance.now();
+  const C = psparse(coo.map((c) => c.I), coo.map((c) => c.J), coo.map((c) => c.V), rows, rows, { assembled: true, reuse: false }).wait();
+  const assembly = (performance.now() - t0) / 1e3;
+  const nnz = coo.localItems.reduce((s, c) => s + c.I.length, 0);
+  const xc = pfill(1, C.cols);
+  const yc = pzeros(C.rows);
+  const csr = timeCollective(reps, sync, () => spmv(yc, C, xc));
+
+  ranks.forEach((p) => {
+    if (p !== 0) return;
+    console.log(
+      `RESULT ${JSON.stringify({
+        code: 'pa_block_banded', backend: ranks.backend.kind, np: ranks.np, N, n, rows: A.nRows, storage: A.layout.storage,
+        banded_kernel: bandedKernel().kind, csr_kernels: kernelKind, reps,
+        populate_s: median(populateTimes), banded_s: banded, serial_s: serial, csr_s: csr, csr_assembly_s: assembly,
+        csr_nnz_part0: nnz,
+      })}`,
+    );
+  });
+}
+
+interface ChildResult {
+  readonly populate_s: number;
+  readonly banded_s: number;
+  readonly serial_s: number;
+  readonly csr_s: number;
+  readonly storage: number;
+  readonly rows: number;
+  readonly banded_kernel: string;
+}
+
+function runChild(backend: string, np: number, N: number, reps: number): ChildResult | { reason: string } {
+  const self = fileURLToPath(import.meta.url);
+  const args = [self, '--child', '--backend', backend, '--np', String(np), '--N', String(N), '--reps', String(reps)];
+  const run =
+    backend === 'mpi'
+      ? runCommand('mpirun', ['--oversubscribe', '-n', String(np), process.execPath, ...args], 900)
+      : runCommand(process.execPath, args, 900);
+  if (run.failure !== undefined) return { reason: run.failure };
+  return parseResultLine(run.stdout, `child ${backend} np=${np}`) as unknown as ChildResult;
+}
+
+async function main(): Promise<void> {
+  const { flags } = parseCommandOrExit(command, process.argv.slice(2));
+  if (flags.child) {
+    if (flags.backend === 'sequential') await withSequential(flags.np, measure);
+    else if (flags.backend === 'threads') await withThreads(flags.np, import.meta.url, { argv: process.argv.slice(2) });
+    else await withMpi(measure);
+    return;
+  }
+  const { N, rounds, reps } = flags;
+  const stream = compileAnchor(flags.anchors, 'stream.c');
+  if ('reason' in stream) throw new Error(`STREAM anchor unavailable: ${stream.reason}`);
+  const configs = [
+    ['threads', 1], ['threads', 2], ['mpi', 1], ['mpi', 2],
+  ] as const;
+  const samples = new Map<string, ChildResult[]>();
+  const streams: Record<number, { triad: number[]; read: number[] }> = { 1: { triad: [], read: [] }, 2: { triad: [], read: [] } };
+  const failures = new Map<string, string>();
+  const loads: string[] = [];
+  for (let round = 0; round < rounds; round++) {
+    loads.push(execFileSync('uptime', { encoding: 'utf8' }).trim());
+    for (const threads of [1, 2]) {
+      const s = runStream(stream.binary, threads, 600);
+      streams[threads].triad.push(s.triad_gbs);
+      streams[threads].read.push(s.read_gbs);
+    }
+    for (const [backend, np] of configs) {
+      const key = `${backend} np=${np}`;
+      if (failures.has(key)) continue;
+      const result = runChild(backend, np, N, reps);
+      if ('reason' in result) failures.set(key, result.reason);
+      else samples.set(key, [...(samples.get(key) ?? []), result]);
+    }
+  }
+  stream.remove();
+  loads.push(execFileSync('uptime', { encoding: 'utf8' }).trim());
+
+  const med = (key: string, field: keyof ChildResult): number => median((samples.get(key) ?? []).map((r) => r[field] as number));
+  const triad = (t: number): number => median(streams[t].triad);
+  const read = (t: number): number => median(streams[t].read);
+  const table: string[][] = [];
+  const result: Record<string, unknown> = {};
+  for (const [backend, np] of configs) {
+    const key = `${backend} np=${np}`;
+    const list = samples.get(key);
+    if (list === undefined) continue;
+    const { storage, rows } = list[0];
+    const bandedBytes = 8 * storage + 16 * rows;
+    const csrBytes = 12 * storage + 24 * rows; // entries ≈ stored slots (0.2 % padding)
+    const banded = med(key, 'banded_s');
+    const gbs = bandedBytes / banded / 1e9;
+    const one = samples.get(`${backend} np=1`);
+    const speedup = np === 2 && one !== undefined ? median(one.map((r) => r.banded_s)) / banded : undefined;
+    const row = {
+      banded_ms: banded * 1e3, banded_gbs: gbs, vs_triad: gbs / triad(np), vs_read: gbs / read(np), serial_ms: med(key, 'serial_s') * 1e3,
+      speedup_vs_1_part: speedup ?? null, csr_ms: med(key, 'csr_s') * 1e3, csr_gbs: csrBytes / med(key, 'csr_s') / 1e9,
+      csr_over_banded: med(key, 'csr_s') / banded, populate_s: med(key, 'populate_s'), kernel: list[0].banded_kernel,
+      rounds_banded_ms: list.map((r) => r.banded_s * 1e3),
+    };
+    result[key] = row;
+    table.push([
+      key, row.kernel, row.banded_ms.toFixed(3), gbs.toFixed(1), row.vs_triad.toFixed(2), row.vs_read.toFixed(2), speedup === undefined ? '-' : speedup.toFixed(2),
+      row.serial_ms.toFixed(3), row.csr_ms.toFixed(3), row.csr_over_banded.toFixed(2), row.populate_s.toFixed(3),
+    ]);
+  }
+  console.log(`Banded block-banded matvec, N=${N} blocks of 500 (l,u = 1,2; lambda,mu = 2,1): ${rounds} interleaved rounds x ${reps} reps, medians`);
+  console.log(`STREAM: 1 thread triad ${triad(1).toFixed(1)} GB/s, read ${read(1).toFixed(1)}; 2 threads triad ${triad(2).toFixed(1)}, read ${read(2).toFixed(1)}`);
+  console.log(formatTable(
+    ['config', 'kernel', 'matvec ms', 'GB/s', '/ triad', '/ read', 'speedup', 'serial ms', 'CSR spmv ms', 'CSR / banded', 'populate s'],
+    table,
+  ));
+  for (const [key, reason] of failures) console.log(`${key}: not measured (${reason})`);
+  for (const load of loads) console.log(`load: ${load}`);
+  console.log(`RESULT ${JSON.stringify({
+    code: 'pa_block_banded_bench', N, rounds, reps, stream: { 1: { triad: triad(1), read: read(1) }, 2: { triad: triad(2), read: read(2) } },
+    configs: result, failures: Object.fromEntries(failures), loads,
+  })}`);
+}
+
+await runAsProgram(import.meta.url, 'bench/block-banded', main);
