@@ -27,6 +27,20 @@ export interface PoissonBenchResult {
   readonly n: number;
   /** Seconds of `laplacianFdm` + `psparse`. */
   readonly assembly_s: number;
+  /** Seconds of `laplacianFdm` (partition and COO triplets). */
+  readonly coo_s: number;
+  /** Seconds of `psparse(...).wait()`. */
+  readonly psparse_s: number;
+  /** Seconds of `psparseRefill(A, V).wait()` (not part of the job). */
+  readonly refill_s: number;
+  /** The whole job: `coo_s + psparse_s + setup_s + solve_s`. */
+  readonly job_s: number;
+  /** Bytes of the matrix (both blocks, all parts). */
+  readonly matrix_bytes: number;
+  /** Bytes of the COO triplets (all parts). */
+  readonly coo_bytes: number;
+  /** Peak resident memory after psparse above the resident memory before the triplets (all processes). */
+  readonly assembly_peak_bytes: number;
   /** Seconds of `new CgSolver(A, ...)` (PETSc's KSPSetUp: the Jacobi diagonal, work vectors). */
   readonly setup_s: number;
   /** Seconds of `solver.solve(b, { x })` (PETSc's KSPSolve). */
@@ -74,6 +88,13 @@ export default function main(ranks: PData<number>): PoissonBenchResult {
     np: t.np,
     n: t.n,
     assembly_s: t.assemblySeconds,
+    coo_s: t.cooSeconds,
+    psparse_s: t.psparseSeconds,
+    refill_s: t.refillSeconds,
+    job_s: t.cooSeconds + t.psparseSeconds + t.setupSeconds + t.solveSeconds,
+    matrix_bytes: t.matrixBytes,
+    coo_bytes: t.cooBytes,
+    assembly_peak_bytes: t.assemblyPeakBytes,
     setup_s: t.setupSeconds,
     solve_s: t.solveSeconds,
     iterations: t.iterations,

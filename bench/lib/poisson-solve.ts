@@ -5,15 +5,21 @@
  *
  * @module
  */
+import { readFileSync } from 'node:fs';
 import {
   CgSolver,
   PTimer,
+  getAny,
   laplacianFdm,
   pfill,
+  pmap,
   psparse,
+  psparseRefill,
+  reduction,
   type BackendKind,
   type CgReason,
   type KernelKind,
+  type CsrMatrix,
   type PData,
 } from '../../src/index.js';
 
@@ -29,6 +35,22 @@ export interface PoissonSolveTiming {
   readonly n: number;
   /** `laplacianFdm` plus `psparse(...).wait()`, started together on every part. */
   readonly assemblySeconds: number;
+  /** `laplacianFdm` alone: the partition and the COO triplets. */
+  readonly cooSeconds: number;
+  /** `psparse(...).wait()` alone. */
+  readonly psparseSeconds: number;
+  /** `psparseRefill(A, V).wait()` with the same values (not part of the job). */
+  readonly refillSeconds: number;
+  /** Bytes of the assembled matrix over all parts (values, column ids, row offsets of both blocks). */
+  readonly matrixBytes: number;
+  /** Bytes of the COO input over all parts (I, J, V). */
+  readonly cooBytes: number;
+  /**
+   * Peak resident memory (VmHWM) right after psparse minus the resident memory (VmRSS) before
+   * the triplets were generated, in bytes: summed over MPI ranks, once for the Threads and
+   * Sequential backends (one process).
+   */
+  readonly assemblyPeakBytes: number;
   /**
    * `new CgSolver(A, ...)`: the Jacobi diagonal, the work vectors and the SpMV row split, started
    * together on every part. The anchors time PETSc's KSPSetUp apart from KSPSolve the same way.
@@ -55,10 +77,17 @@ export interface PoissonSolveTiming {
  */
 export function timePoissonSolve(ranks: PData<number>, n: number): PoissonSolveTiming {
   const timer = new PTimer(ranks);
+  const rssBefore = statusBytes('VmRSS');
   timer.tic({ barrier: true });
   const { I, J, V, rows, cols } = laplacianFdm(ranks, [n, n, n], [1, 1, ranks.np]);
+  timer.toc('coo');
+  timer.tic({ barrier: true });
   const A = psparse(I, J, V, rows, cols).wait();
-  timer.toc('assembly');
+  timer.toc('psparse');
+  const peak = statusBytes('VmHWM') - rssBefore;
+  timer.tic({ barrier: true });
+  psparseRefill(A, V).wait();
+  timer.toc('refill');
   const b = pfill(1, A.rows);
   const x = pfill(0, A.cols);
   timer.tic({ barrier: true });
@@ -69,15 +98,39 @@ export function timePoissonSolve(ranks: PData<number>, n: number): PoissonSolveT
   timer.toc('solve');
   const stats = timer.statistics();
   const { kind, kernels, np } = ranks.backend;
+  const total = (values: PData<number>, op: (a: number, b: number) => number = (a, c) => a + c): number =>
+    getAny(reduction(op, values, { destination: 'all', init: 0 }));
+  const bytesOf = (...arrays: ArrayBufferView[]): number => arrays.reduce((s, a) => s + a.byteLength, 0);
+  const matrixBytes = total(
+    pmap((oo: CsrMatrix, og: CsrMatrix) => bytesOf(oo.values, oo.colIdx, oo.rowPtr, og.values, og.colIdx, og.rowPtr), A.ownOwn, A.ownGhost),
+  );
+  const cooBytes = total(pmap((Ip: Float64Array, Jp: Float64Array, Vp: Float64Array) => bytesOf(Ip, Jp, Vp), I, J, V));
+  const assemblyPeakBytes = total(ranks.map(() => peak), kind === 'mpi' ? (a, c) => a + c : Math.max);
   return {
     backend: kind,
     kernels,
     np,
     n,
-    assemblySeconds: stats.assembly.max,
+    assemblySeconds: stats.coo.max + stats.psparse.max,
+    cooSeconds: stats.coo.max,
+    psparseSeconds: stats.psparse.max,
+    refillSeconds: stats.refill.max,
+    matrixBytes,
+    cooBytes,
+    assemblyPeakBytes,
     setupSeconds: stats.setup.max,
     solveSeconds: stats.solve.max,
     iterations,
     reason,
   };
+}
+
+/** A memory field of /proc/self/status (`VmRSS`, `VmHWM`) in bytes; NaN where there is none. */
+function statusBytes(field: string): number {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));
+    return match === null ? Number.NaN : Number(match[1]) * 1024;
+  } catch {
+    return Number.NaN;
+  }
 }

@@ -9,6 +9,7 @@ import { InvalidArgumentError, NonFiniteValueError } from '../errors.js';
 import { PData } from '../pdata/pdata.js';
 import { uniformPartition } from '../partitions/partitions.js';
 import type { PRange } from '../partitions/prange.js';
+import { largeArrays } from '../kernels/large-arrays.js';
 import { checkGrid, StructuredGrid } from './grid.js';
 
 /**
@@ -158,33 +159,11 @@ export function laplacianFdm(
 
   const triplets = rows.partition.map((ids, partId) => {
     const own = ids.ownToGlobal;
-    let count = 0;
-    for (let r = 0; r < own.length; r++) {
-      count += 1;
-      grid.coordsOf(own[r], coords);
-      for (let d = 0; d < dims; d++) {
-        if (coords[d] > 0) count++;
-        if (coords[d] < nodesPerDir[d] - 1) count++;
-      }
-    }
-    const I = new Float64Array(count);
-    const J = new Float64Array(count);
-    const V = new Float64Array(count);
+    const { I, J, V } = stencilTriplets(own, nodesPerDir, strides);
     const bV = new Float64Array(g === undefined ? 0 : own.length);
-    let k = 0;
-    const emit = (row: number, col: number, value: number): void => {
-      I[k] = row;
-      J[k] = col;
-      V[k] = value;
-      k++;
-    };
-    for (let r = 0; r < own.length; r++) {
-      const gid = own[r];
-      grid.coordsOf(gid, coords);
-      for (let d = dims - 1; d >= 0; d--) if (coords[d] > 0) emit(gid, gid - strides[d], -1);
-      emit(gid, gid, 2 * dims);
-      for (let d = 0; d < dims; d++) if (coords[d] < nodesPerDir[d] - 1) emit(gid, gid + strides[d], -1);
-      if (g !== undefined) {
+    if (g !== undefined) {
+      for (let r = 0; r < own.length; r++) {
+        grid.coordsOf(own[r], coords);
         let sum = 0;
         for (let d = 0; d < dims; d++) {
           if (coords[d] === 0) sum += boundaryValue(g, gridPoint(coords, d, 0), partId);
@@ -205,6 +184,60 @@ export function laplacianFdm(
   };
   if (g === undefined) return problem;
   return { ...problem, b: { I: triplets.map((t) => t.bI), V: triplets.map((t) => t.bV) } };
+}
+
+/**
+ * The triplets of the rows `own` (global ids): per row, the neighbours below in descending
+ * direction, the diagonal 2·d, the neighbours above in ascending direction, so column ids ascend
+ * within a row. One pass counts, one writes; coordinates come from three divisions per row (grids
+ * of fewer directions are padded with directions of size 1). The arrays come from `largeArrays`
+ * (a pass that writes them anyway touches their pages for the first time).
+ */
+function stencilTriplets(
+  own: Float64Array,
+  nodesPerDir: readonly number[],
+  strides: readonly number[],
+): { I: Float64Array; J: Float64Array; V: Float64Array } {
+  const dims = nodesPerDir.length;
+  const [n0, n1, n2] = [nodesPerDir[0], nodesPerDir[1] ?? 1, nodesPerDir[2] ?? 1];
+  const [s1, s2] = [strides[1] ?? 0, strides[2] ?? 0];
+  const diagonal = 2 * dims;
+  let count = 0;
+  for (let r = 0; r < own.length; r++) {
+    const gid = own[r];
+    const c0 = gid % n0;
+    const rest = (gid - c0) / n0;
+    const c1 = rest % n1;
+    const c2 = (rest - c1) / n1;
+    count += 1 + (c0 > 0 ? 1 : 0) + (c0 < n0 - 1 ? 1 : 0) + (c1 > 0 ? 1 : 0) + (c1 < n1 - 1 ? 1 : 0);
+    count += (c2 > 0 ? 1 : 0) + (c2 < n2 - 1 ? 1 : 0);
+  }
+  const I = largeArrays.float64(count);
+  const J = largeArrays.float64(count);
+  const V = largeArrays.float64(count);
+  let k = 0;
+  for (let r = 0; r < own.length; r++) {
+    const gid = own[r];
+    const c0 = gid % n0;
+    const rest = (gid - c0) / n0;
+    const c1 = rest % n1;
+    const c2 = (rest - c1) / n1;
+    const first = k;
+    if (c2 > 0) J[k++] = gid - s2;
+    if (c1 > 0) J[k++] = gid - s1;
+    if (c0 > 0) J[k++] = gid - 1;
+    const diag = k;
+    J[k++] = gid;
+    if (c0 < n0 - 1) J[k++] = gid + 1;
+    if (c1 < n1 - 1) J[k++] = gid + s1;
+    if (c2 < n2 - 1) J[k++] = gid + s2;
+    for (let e = first; e < k; e++) {
+      I[e] = gid;
+      V[e] = -1;
+    }
+    V[diag] = diagonal;
+  }
+  return { I, J, V };
 }
 
 /** Grid coordinates (node index + 1) of a node, with direction `d` replaced by `boundary`. */

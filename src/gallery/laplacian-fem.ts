@@ -6,6 +6,7 @@
  */
 import type { PData } from '../pdata/pdata.js';
 import { uniformPartition } from '../partitions/partitions.js';
+import { largeArrays } from '../kernels/large-arrays.js';
 import { StructuredGrid } from './grid.js';
 import {
   boundaryValue,
@@ -129,9 +130,9 @@ export function laplacianFem(
       count += interior * interior;
       if (interior < nodesPerCell) rhsCount += interior;
     }
-    const I = new Float64Array(count);
-    const J = new Float64Array(count);
-    const V = new Float64Array(count);
+    const I = largeArrays.float64(count);
+    const J = largeArrays.float64(count);
+    const V = largeArrays.float64(count);
     const bI = new Float64Array(g === undefined ? 0 : rhsCount);
     const bV = new Float64Array(bI.length);
     let k = 0;

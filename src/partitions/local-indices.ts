@@ -6,6 +6,7 @@
  */
 import { describeValue } from '../argument-checks.js';
 import { IndexOutOfRangeError, InvalidArgumentError } from '../errors.js';
+import { largeArrays } from '../kernels/large-arrays.js';
 import { OwnBox, type OwnIds, OwnList, OwnRange } from './own-ids.js';
 
 /**
@@ -155,8 +156,8 @@ export class LocalIndices {
   get ownToGlobal(): Float64Array {
     if (this.ownGlobalCache === undefined) {
       this.checkListable();
-      const out = new Float64Array(this.own.count);
-      for (let i = 0; i < out.length; i++) out[i] = this.own.at(i);
+      const out = largeArrays.float64(this.own.count);
+      listOwn(this.own, out);
       this.ownGlobalCache = out;
     }
     return this.ownGlobalCache;
@@ -216,6 +217,40 @@ export class LocalIndices {
   /** Ghost index (0-based among ghosts) of `gid`, or −1 when it is not a ghost here. */
   globalToGhost(gid: number): number {
     return this.ghostLookup.get(gid) ?? -1;
+  }
+}
+
+/**
+ * Writes the own ids in local order into `out`: ranges and boxes by counting (a box row by row,
+ * its first direction contiguous), other descriptions through `at`.
+ */
+function listOwn(own: OwnIds, out: Float64Array): void {
+  if (own instanceof OwnRange) {
+    for (let i = 0; i < out.length; i++) out[i] = own.first + i;
+    return;
+  }
+  if (!(own instanceof OwnBox) || out.length === 0) {
+    for (let i = 0; i < out.length; i++) out[i] = own.at(i);
+    return;
+  }
+  const { dims, lo, hi } = own;
+  const nd = dims.length;
+  const strides: number[] = [];
+  for (let d = 0, stride = 1; d < nd; d++) {
+    strides.push(stride);
+    stride *= dims[d];
+  }
+  const c = [...lo];
+  const width = hi[0] - lo[0];
+  for (let at = 0; at < out.length; at += width) {
+    let start = 0;
+    for (let d = 0; d < nd; d++) start += c[d] * strides[d];
+    for (let i = 0; i < width; i++) out[at + i] = start + i;
+    // Next row of the box: an odometer over directions 1..nd-1.
+    for (let d = 1; d < nd; d++) {
+      if (++c[d] < hi[d]) break;
+      c[d] = lo[d];
+    }
   }
 }
 

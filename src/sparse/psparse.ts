@@ -162,7 +162,7 @@ export function psparse(
     const ownGhost = built.map((b) => b.ownGhost);
     pmap(
       (part: PartAssembly, oo: CsrMatrix, og: CsrMatrix, Vp: ArrayLike<number>, got: Float64Array[]) => {
-        addLocal(part, oo.values, og.values, Vp);
+        addLocal(part, oo.values, og.values, Vp, true);
         addReceived(part, oo.values, og.values, valuesOfTriplets(got));
       },
       parts,

@@ -189,7 +189,8 @@ inline bool CsrPattern(std::int32_t nRows, std::int32_t nOwnCols, std::size_t to
 
 // The numeric layout after CsrPattern: the column ids of both blocks, and slot[c] for every
 // contribution: its stored entry (own-own entries 0..nOO-1, own-ghost entries nOO + e), or its row
-// code when the row is not kept here (-1 ignored, -2 sent). Returns false when the blocks would
+// code when the row is not kept here (-1 ignored, -2 sent); slot may be rowCode itself (each row
+// code is read before its slot is written). Returns false when the blocks would
 // exceed nOO / nOG entries (perm and rowStart not from CsrPattern).
 inline bool CsrFill(std::int32_t nRows, std::int32_t nOwnCols, std::size_t total, const std::int32_t* rowCode,
                     const std::int32_t* colCode, const std::int32_t* perm, const std::int32_t* rowStart,
