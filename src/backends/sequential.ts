@@ -22,6 +22,7 @@ import {
   checkExposedLength,
   checkWindowLengths,
   LiveResources,
+  type PartsHeld,
 } from './window-core.js';
 import {
   checkChannelPlan,
@@ -156,6 +157,8 @@ export class SequentialBackend implements Backend {
   readonly kernels: KernelKind = kernelKind;
   readonly np: number;
   readonly localParts: readonly number[];
+  /** The parts as window checks see them: errors about a whole call name no part here. */
+  private readonly held: PartsHeld;
   private readonly t0 = performance.now();
   private readonly resources = new LiveResources();
 
@@ -174,6 +177,7 @@ export class SequentialBackend implements Backend {
     }
     this.np = np;
     this.localParts = Object.freeze(Array.from({ length: np }, (_, p) => p));
+    this.held = { np, localParts: this.localParts, self: undefined };
   }
 
   /**
@@ -256,7 +260,7 @@ export class SequentialBackend implements Backend {
    */
   createWindow(lengths: readonly number[]): Window {
     checkNotInPartCode('createWindow');
-    checkWindowLengths(lengths, this.localParts);
+    checkWindowLengths(lengths, this.held);
     const local = lengths.map((length) => largeArrays.float64(length));
     const nothing = (): void => undefined;
     const transport = {
@@ -270,7 +274,7 @@ export class SequentialBackend implements Backend {
       free: nothing,
       release: nothing,
     };
-    return new CheckedWindow(this.np, this.localParts, local, lengths, transport, this.resources);
+    return new CheckedWindow(this.held, local, lengths, transport, this.resources);
   }
 
   /** One plain array that every part's entry of `arrays` refers to. */
@@ -280,7 +284,7 @@ export class SequentialBackend implements Backend {
     const memory = largeArrays.float64(length);
     const nothing = (): void => undefined;
     return new CheckedSharedMemory(
-      this.localParts,
+      this.held,
       this.localParts.map(() => memory),
       this.localParts.map(() => this.localParts),
       { barrier: nothing, free: nothing, release: nothing },

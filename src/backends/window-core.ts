@@ -66,9 +66,14 @@ export class LiveResources {
   }
 }
 
-/** The part id errors name on a backend: its only part on SPMD backends, else `fallback`. */
-function errorPart(localParts: readonly number[], fallback?: number): number | undefined {
-  return localParts.length === 1 ? localParts[0] : fallback;
+/**
+ * The parts a backend holds, as window checks need them: `self` is this process's part on SPMD
+ * backends (Threads, MPI), named by errors about the whole call, and `undefined` on Sequential.
+ */
+export interface PartsHeld {
+  readonly np: number;
+  readonly localParts: readonly number[];
+  readonly self: number | undefined;
 }
 
 /**
@@ -87,9 +92,9 @@ export function checkExposedLength(length: unknown, what: string, partId: number
  * Checks the lengths of {@link Backend.createWindow}: one per local part, each a non-negative safe
  * integer. Call after {@link checkNotInPartCode}.
  */
-export function checkWindowLengths(lengths: unknown, localParts: readonly number[]): asserts lengths is readonly number[] {
-  checkLocalItems(lengths, localParts.length, 'createWindow', errorPart(localParts));
-  (lengths as unknown[]).forEach((length, i) => checkExposedLength(length, 'createWindow', localParts[i]));
+export function checkWindowLengths(lengths: unknown, held: PartsHeld): asserts lengths is readonly number[] {
+  checkLocalItems(lengths, held.localParts.length, 'createWindow', held.self);
+  (lengths as unknown[]).forEach((length, i) => checkExposedLength(length, 'createWindow', held.localParts[i]));
 }
 
 function isArrayLike(value: unknown): value is ArrayLike<unknown> {
@@ -106,8 +111,7 @@ function isArrayLike(value: unknown): value is ArrayLike<unknown> {
  */
 export function checkOneSided(
   op: string,
-  np: number,
-  localParts: readonly number[],
+  held: PartsHeld,
   lengths: readonly number[],
   origin: unknown,
   target: unknown,
@@ -116,11 +120,12 @@ export function checkOneSided(
   data: unknown,
   dataName: 'out' | 'values',
 ): number {
+  const { np, localParts } = held;
   const index = Number.isInteger(origin) ? localParts.indexOf(origin as number) : -1;
   if (index < 0) {
     throw new InvalidArgumentError(
       `${op}: origin must be a part held by this process (${localParts.length === 1 ? localParts[0] : `0..${np - 1}`}), got ${describeValue(origin)}`,
-      { partId: errorPart(localParts) },
+      { partId: held.self },
     );
   }
   const partId = origin as number;
@@ -169,22 +174,19 @@ export function checkOneSided(
 export class CheckedWindow implements Window, Releasable {
   readonly local: readonly Float64Array[];
   readonly lengths: readonly number[];
-  private readonly np: number;
-  private readonly localParts: readonly number[];
+  private readonly held: PartsHeld;
   private readonly transport: WindowTransport;
   private readonly resources: LiveResources;
   private freed = false;
 
   constructor(
-    np: number,
-    localParts: readonly number[],
+    held: PartsHeld,
     local: readonly Float64Array[],
     lengths: readonly number[],
     transport: WindowTransport,
     resources: LiveResources,
   ) {
-    this.np = np;
-    this.localParts = localParts;
+    this.held = held;
     this.local = Object.freeze([...local]);
     this.lengths = Object.freeze([...lengths]);
     this.transport = transport;
@@ -236,13 +238,13 @@ export class CheckedWindow implements Window, Releasable {
     data: Float64Array,
     dataName: 'out' | 'values',
   ): number {
-    this.checkAlive(op);
-    return checkOneSided(op, this.np, this.localParts, this.lengths, origin, target, starts, counts, data, dataName);
+    this.checkAlive(op, this.held.localParts.includes(origin) ? origin : this.held.self);
+    return checkOneSided(op, this.held, this.lengths, origin, target, starts, counts, data, dataName);
   }
 
-  private checkAlive(op: string): void {
+  private checkAlive(op: string, partId = this.held.self): void {
     if (this.freed) {
-      throw new InvalidArgumentError(`${op}: the window was freed`, { partId: errorPart(this.localParts) });
+      throw new InvalidArgumentError(`${op}: the window was freed`, { partId });
     }
   }
 }
@@ -251,19 +253,19 @@ export class CheckedWindow implements Window, Releasable {
 export class CheckedSharedMemory implements SharedMemory, Releasable {
   readonly arrays: readonly Float64Array[];
   readonly sharers: readonly (readonly number[])[];
-  private readonly localParts: readonly number[];
+  private readonly held: PartsHeld;
   private readonly transport: SharedTransport;
   private readonly resources: LiveResources;
   private freed = false;
 
   constructor(
-    localParts: readonly number[],
+    held: PartsHeld,
     arrays: readonly Float64Array[],
     sharers: readonly (readonly number[])[],
     transport: SharedTransport,
     resources: LiveResources,
   ) {
-    this.localParts = localParts;
+    this.held = held;
     this.arrays = Object.freeze([...arrays]);
     this.sharers = Object.freeze(sharers.map((list) => Object.freeze([...list])));
     this.transport = transport;
@@ -293,7 +295,7 @@ export class CheckedSharedMemory implements SharedMemory, Releasable {
 
   private checkAlive(op: string): void {
     if (this.freed) {
-      throw new InvalidArgumentError(`${op}: the shared memory was freed`, { partId: errorPart(this.localParts) });
+      throw new InvalidArgumentError(`${op}: the shared memory was freed`, { partId: this.held.self });
     }
   }
 }

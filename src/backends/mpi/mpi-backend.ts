@@ -315,7 +315,7 @@ export class MpiBackend implements Backend {
    */
   createWindow(lengths: readonly number[]): Window {
     checkNotInPartCode('createWindow');
-    checkWindowLengths(lengths, this.localParts);
+    checkWindowLengths(lengths, { np: this.np, localParts: this.localParts, self: this.rank });
     const create = windowFunction(this.binding, 'createWindow');
     return openMpiWindow(create, lengths[0], this.windowContext());
   }

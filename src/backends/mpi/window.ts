@@ -14,7 +14,7 @@ import { BackendUnavailableError } from '../../errors.js';
 import { BUILD_ADDONS_COMMAND } from '../../native-addon.js';
 import type { SharedMemory, Window } from '../backend.js';
 import { Kind, type KindCode } from '../collectives.js';
-import { CheckedSharedMemory, CheckedWindow, type LiveResources, type WindowTransport } from '../window-core.js';
+import { CheckedSharedMemory, CheckedWindow, type LiveResources, type PartsHeld, type WindowTransport } from '../window-core.js';
 import type { MpiBinding, MpiWindow } from './binding.js';
 
 /** What windows need from the backend: its rank, the live list and its header collective. */
@@ -96,6 +96,10 @@ class MpiWindowTransport implements WindowTransport {
   }
 }
 
+function held(ctx: MpiWindowContext): PartsHeld {
+  return { np: ctx.np, localParts: [ctx.rank], self: ctx.rank };
+}
+
 function fence(window: MpiWindow, meet: MpiWindowContext['meet'], kind: KindCode): void {
   window.sync();
   meet(kind, 0);
@@ -113,7 +117,7 @@ export function openMpiWindow(create: NonNullable<MpiBinding['createWindow']>, l
   const window = create(length, lengths);
   fence(window, ctx.meet, Kind.createWindow);
   const transport = new MpiWindowTransport(window, ctx.meet);
-  return new CheckedWindow(ctx.np, [ctx.rank], [window.memory], Array.from(lengths), transport, ctx.resources);
+  return new CheckedWindow(held(ctx), [window.memory], Array.from(lengths), transport, ctx.resources);
 }
 
 /** Creates node-shared memory of `length` values (collective; the lengths were checked to agree). */
@@ -132,5 +136,5 @@ export function openMpiSharedMemory(
     },
     release: () => shared.free(),
   };
-  return new CheckedSharedMemory([ctx.rank], [shared.memory], [Array.from(shared.sharers)], transport, ctx.resources);
+  return new CheckedSharedMemory(held(ctx), [shared.memory], [Array.from(shared.sharers)], transport, ctx.resources);
 }

@@ -185,7 +185,7 @@ export class ThreadsBackend implements Backend {
   createWindow(lengths: readonly number[]): Window {
     checkNotInPartCode('createWindow');
     this.checkOpen();
-    checkWindowLengths(lengths, this.localParts);
+    checkWindowLengths(lengths, { np: this.np, localParts: this.localParts, self: this.me });
     return openWindow(lengths[0], ++this.windowCount, this.windowContext());
   }
 

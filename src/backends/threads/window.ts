@@ -120,8 +120,7 @@ export function openWindow(length: number, windowId: number, ctx: WindowContext)
   }
   const transport = new ThreadsWindowTransport(memories, locks, rendezvous);
   return new CheckedWindow(
-    state.np,
-    [me],
+    { np: state.np, localParts: [me], self: me },
     [values],
     memories.map((m) => m.length),
     transport,
@@ -151,5 +150,5 @@ export function openSharedMemory(length: number, windowId: number, ctx: WindowCo
     free: () => rendezvous.meet(Kind.sharedFree, NO_ROOT),
     release: () => undefined,
   };
-  return new CheckedSharedMemory([me], [memory], [all], transport, ctx.resources);
+  return new CheckedSharedMemory({ np: state.np, localParts: [me], self: me }, [memory], [all], transport, ctx.resources);
 }
