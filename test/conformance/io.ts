@@ -3,9 +3,13 @@
  * flat binary and HDF5 files and checks every value. `PA_IO_DIR` (set by test/io.test.ts) holds
  * the files a 2-part run wrote, read here on every part count.
  */
-import { mkdirSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PData } from '../../src/index.js';
+import { FileFormatError, gather, getAny, type PData } from '../../src/index.js';
+import { readBinary } from '../../src/io/flat-binary.js';
+import { readMatrixMarket } from '../../src/io/matrix-market.js';
+import { onParts } from './case.js';
 import { checkSamples, writeSamples } from './io-data.js';
 
 function ioDir(): string {
@@ -26,3 +30,28 @@ export function roundTripsEveryFormat(ranks: PData<number>): void {
 export function readsFilesWrittenByTwoParts(ranks: PData<number>): void {
   checkSamples(ranks, join(ioDir(), 'written-by-2'));
 }
+
+/**
+ * A bad line only the last part parses, and a truncated binary file: every part throws the same
+ * FileFormatError (none is left waiting in a collective).
+ */
+export const malformedFileFailsOnEveryPart = onParts([2], (ranks: PData<number>): void => {
+  const dir = join(ioDir(), `malformed-${ranks.backend.kind}`);
+  const entries = Array.from({ length: 40 }, (_, k) => (k === 38 ? '3 9 1' : `${(k % 10) + 1} ${Math.floor(k / 10) + 1} ${k}`));
+  ranks.forEach((p) => {
+    if (p !== 0) return;
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'bad.mtx'), `%%MatrixMarket matrix coordinate real general\n10 4 40\n${entries.join('\n')}\n`);
+    writeFileSync(join(dir, 'short.f64'), new Uint8Array(8 * 5 - 1));
+    writeFileSync(join(dir, 'short.f64.json'), JSON.stringify({ dtype: 'float64', byteOrder: 'little', shape: [5] }));
+  });
+  getAny(gather(ranks, { destination: 'all' })); // the files exist before anyone reads
+  assert.throws(
+    () => readMatrixMarket(join(dir, 'bad.mtx'), ranks),
+    (e: unknown) => e instanceof FileFormatError && e.line === 41 && /column id 9 is out of range 1..4/.test(e.message),
+  );
+  assert.throws(
+    () => readBinary(join(dir, 'short.f64'), ranks),
+    (e: unknown) => e instanceof FileFormatError && e.offset === 39 && /truncated/.test(e.message),
+  );
+});
