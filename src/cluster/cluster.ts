@@ -7,7 +7,7 @@
 import { checkOptions, describeValue } from '../argument-checks.js';
 import { collectiveTimeoutMs } from '../backends/collectives.js';
 import { reviveError } from '../backends/threads/error-transport.js';
-import { InvalidArgumentError, PartFailedError, PartitionedArraysError, WorkerError } from '../errors.js';
+import { CollectiveTimeoutError, InvalidArgumentError, PartFailedError, PartitionedArraysError, WorkerError } from '../errors.js';
 import { moduleUrl } from '../pool/module-url.js';
 import type { EngineLink, LinkEvents } from './engine-link.js';
 import { startMpiLink } from './mpi-link.js';
@@ -68,20 +68,31 @@ export class Cluster {
   private nextId = 1;
   private call: Call | undefined;
   private ended: Error | undefined;
+  /** The parts' errors in the last call that failed (what recovery looks at). */
+  private lastFailures: unknown[] = [];
+  private readonly startLink: (events: LinkEvents) => Promise<EngineLink>;
 
   /** @internal Use {@link cluster}. */
-  constructor(backend: 'threads' | 'mpi', np: number) {
+  constructor(backend: 'threads' | 'mpi', np: number, startLink: (events: LinkEvents) => Promise<EngineLink>) {
     this.backend = backend;
     this.np = np;
+    this.startLink = startLink;
   }
 
-  /** @internal Called by {@link cluster} with the started link. */
-  attach(link: EngineLink): void {
-    this.link = link;
+  /** @internal Starts the engines; resolves once every one said it is up (its answer to request 0). */
+  async startEngines(): Promise<void> {
+    const ready = this.ready();
+    try {
+      this.link = await this.startLink(this.events());
+      await ready;
+    } catch (error) {
+      ready.catch(() => undefined);
+      throw error;
+    }
   }
 
-  /** @internal The link's events, wired to this cluster. */
-  events(): LinkEvents {
+  /** The link's events, wired to this cluster. */
+  private events(): LinkEvents {
     return {
       response: (response) => this.onResponse(response),
       died: (part, error) => this.onDied(part, error),
@@ -185,8 +196,8 @@ export class Cluster {
     await link?.close();
   }
 
-  /** @internal Resolves once every engine said it is up (their answer to request 0). */
-  ready(): Promise<void> {
+  /** Resolves once every engine said it is up (their answer to request 0). */
+  private ready(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.call = {
         id: 0,
@@ -218,11 +229,28 @@ export class Cluster {
     return result;
   }
 
-  /** After a call: a fresh communicator when the call left the engines' unusable. */
+  /**
+   * After a call: a fresh communicator when the call left the engines' unusable (threads), or new
+   * engines when nothing else helps (MPI after a collective timeout: their stored values are lost,
+   * which a warning says).
+   */
   private async recover(): Promise<void> {
-    const requests = this.link?.recovery(this.nextId);
-    if (requests === undefined) return;
-    await this.send('reset', () => requests);
+    const failures = this.lastFailures;
+    this.lastFailures = [];
+    const link = this.link;
+    const what = link?.recovery(this.nextId, failures);
+    if (link === undefined || what === undefined) return;
+    if (what !== 'restart') {
+      await this.send('reset', () => what);
+      return;
+    }
+    this.link = undefined;
+    await link.close();
+    process.emitWarning(
+      'the MPI engines were restarted: a collective timed out, which leaves MPI operations pending that cannot be cancelled; values stored on the engines are lost',
+      { code: 'PA_ENGINES_RESTARTED' },
+    );
+    if (this.ended === undefined) await this.startEngines();
   }
 
   private send(kind: string, make: (id: number) => EngineRequest[]): Promise<unknown[]> {
@@ -278,7 +306,8 @@ export class Cluster {
     }
     if (call.nAnswered < this.np) return;
     this.call = undefined;
-    const first = call.failures[0];
+    this.lastFailures = call.failures.map((failure) => failure.error);
+    const first = firstCause(call.failures);
     this.finish(call, first === undefined ? undefined : new PartFailure(first.part, first.error));
   }
 
@@ -299,6 +328,16 @@ export class Cluster {
     if (error === undefined) call.resolve(call.values);
     else call.reject(error);
   }
+}
+
+/**
+ * The failure to report: the lowest part whose error is its own, not a consequence of another
+ * part's (stopped by an abort, or a collective another part never joined); else the lowest part.
+ */
+function firstCause(failures: readonly { part: number; error: unknown }[]): { part: number; error: unknown } | undefined {
+  const byPart = [...failures].sort((a, b) => a.part - b.part);
+  const consequence = (error: unknown): boolean => error instanceof WorkerError || error instanceof CollectiveTimeoutError;
+  return byPart.find((failure) => !consequence(failure.error)) ?? byPart[0];
 }
 
 /** A failed part's original error, before the call's kind decides how to report it. */
@@ -346,13 +385,12 @@ export async function cluster(options: ClusterOptions): Promise<Cluster> {
     throw new InvalidArgumentError(`cluster: np must be an integer ${range}, got ${describeValue(np)}`);
   }
   const timeoutMs = collectiveTimeoutMs(opts.collectiveTimeoutMs);
-  const c = new Cluster(backend, np);
-  const ready = c.ready();
+  const startLink = async (events: LinkEvents): Promise<EngineLink> =>
+    backend === 'threads' ? new ThreadsLink(np, timeoutMs, events) : startMpiLink(np, timeoutMs, events);
+  const c = new Cluster(backend, np, startLink);
   try {
-    c.attach(backend === 'threads' ? new ThreadsLink(np, timeoutMs, c.events()) : await startMpiLink(np, timeoutMs, c.events()));
-    await ready;
+    await c.startEngines();
   } catch (error) {
-    ready.catch(() => undefined);
     await c.close();
     throw error;
   }

@@ -25,10 +25,11 @@ export interface EngineLink {
    */
   watchFailure(failed: number, waiting: () => readonly number[]): () => void;
   /**
-   * After a call settled: the requests (one per part) that give the engines a fresh communicator
-   * when the call left theirs unusable, else `undefined`.
+   * After a call settled with `failures` (the parts' errors): the requests (one per part) that
+   * give the engines a fresh communicator when the call left theirs unusable, `'restart'` when
+   * only new engines can help, else `undefined`.
    */
-  recovery(id: number): EngineRequest[] | undefined;
+  recovery(id: number, failures: readonly unknown[]): EngineRequest[] | 'restart' | undefined;
   /** Ends every engine; resolves once they are gone. */
   close(): Promise<void>;
 }

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mpiAddonPaths } from '../backends/mpi/load-binding.js';
-import { BackendUnavailableError, InvalidArgumentError } from '../errors.js';
+import { BackendUnavailableError, CollectiveTimeoutError, InvalidArgumentError, MpiError } from '../errors.js';
 import { BUILD_ADDONS_COMMAND } from '../native-addon.js';
 import type { EngineLink, LinkEvents } from './engine-link.js';
 import { FrameReader, writeFrame } from './framing.js';
@@ -69,7 +69,7 @@ export class MpiLink implements EngineLink {
     this.server = createServer((socket) => this.accept(socket, events));
     this.server.listen(this.socketPath);
     const rootEnv = process.getuid?.() === 0 ? { OMPI_ALLOW_RUN_AS_ROOT: '1', OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: '1' } : {};
-    const args = ['--oversubscribe', '-n', String(np), process.execPath, engineScript(), this.socketPath, String(timeoutMs)];
+    const args = ['--oversubscribe', '--quiet', '-n', String(np), process.execPath, engineScript(), this.socketPath, String(timeoutMs)];
     this.child = spawn('mpirun', args, { detached: true, stdio: ['ignore', 'inherit', 'pipe'], env: { ...rootEnv, ...process.env } });
     this.child.stderr?.setEncoding('utf8').on('data', (text: string) => {
       process.stderr.write(text);
@@ -122,8 +122,13 @@ export class MpiLink implements EngineLink {
     return () => undefined;
   }
 
-  recovery(): EngineRequest[] | undefined {
-    return undefined;
+  /**
+   * A wait that passed the collective timeout leaves MPI operations pending that MPI cannot
+   * cancel (every later communication fails with MpiError): only a new job helps.
+   */
+  recovery(_id: number, failures: readonly unknown[]): 'restart' | undefined {
+    const broken = failures.some((error) => error instanceof CollectiveTimeoutError || error instanceof MpiError);
+    return broken ? 'restart' : undefined;
   }
 
   /** Asks every engine to finalize MPI and exit; kills the job (and any rank left) after a grace period. */
