@@ -52,6 +52,13 @@ export interface AmgLevelInfo {
   readonly nnz: number;
 }
 
+/**
+ * Each coarser level uses θ times this: Galerkin operators spread a row's weight over more, weaker
+ * couplings (on the 3-D Laplacian's second level most are below a tenth of the diagonal), so a
+ * fixed θ would leave most coarse rows without strong connections.
+ */
+const THETA_DECAY = 0.5;
+
 /** The largest coarsest matrix factored densely on part 0; a larger one is only smoothed. */
 const MAX_DIRECT_ROWS = 1500;
 
@@ -170,7 +177,7 @@ export class AmgPreconditioner implements Preconditioner {
     const levels = [new AmgLevel(A, 0)];
     while (levels.length < maxLevels && levels[levels.length - 1].A.rows.n > coarseSize) {
       const fine = levels[levels.length - 1];
-      const coarse = fine.coarsen({ theta });
+      const coarse = fine.coarsen({ theta: theta * THETA_DECAY ** fine.index });
       if (coarse === undefined) break;
       levels.push(new AmgLevel(coarse, levels.length));
       if (coarse.rows.n >= fine.A.rows.n) break;
