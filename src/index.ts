@@ -104,3 +104,11 @@ export type { SectionStatistics } from './pdata/ptimer.js';
 export { formatTable } from './format/table.js';
 export type { TableOptions } from './format/table.js';
 export { formatScientific } from './format/scientific.js';
+
+// Task farms and interactive clusters
+export { workerPool, WorkerPool, MAX_POOL_SIZE } from './pool/worker-pool.js';
+export type { WorkerPoolOptions, MapOptions } from './pool/worker-pool.js';
+export type { ProgressCallback } from './pool/progress.js';
+export { cluster, Cluster } from './cluster/cluster.js';
+export type { ClusterOptions } from './cluster/cluster.js';
+export { engineState } from './cluster/engine-state.js';

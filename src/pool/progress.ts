@@ -5,7 +5,10 @@
  */
 import { SingleBar } from 'cli-progress';
 
-/** Told how many items are done out of how many (called at most once per finished chunk). */
+/**
+ * Told how many items are done out of how many (called at most once per finished chunk).
+ * @group Task farms and interactive clusters
+ */
 export type ProgressCallback = (done: number, total: number) => void;
 
 /** What a map calls as items finish; `stop` once the map settles. */
