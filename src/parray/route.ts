@@ -50,31 +50,86 @@ function destinationGroups(src: Layout, dst: Layout, lo: readonly number[], p: n
 }
 
 /** The other side's parts with a non-empty share, ascending, with the local index lists per dimension. */
-function partners(groups: Groups, other: Layout): { part: number; lists: number[][] }[] {
+function partners(groups: Groups, other: Layout): { part: number; lists: Float64Array[] }[] {
   const keys = groups.map((g) => [...g.keys()]);
-  const out: { part: number; lists: number[][] }[] = [];
+  const out: { part: number; lists: Float64Array[] }[] = [];
   forEachIndex(keys.map((k) => k.length), (pick) => {
     const coords = pick.map((k, d) => keys[d][k]);
-    out.push({ part: other.part(coords), lists: coords.map((c, d) => groups[d].get(c)!) });
+    out.push({ part: other.part(coords), lists: coords.map((c, d) => Float64Array.from(groups[d].get(c)!)) });
   });
   return out.sort((a, b) => a.part - b.part);
 }
 
 /**
- * Visits the product of `lists` (first dimension fastest): `f(k, offset)` for the k-th element and
- * its flat local offset. The innermost dimension is a plain loop.
+ * Calls `run(srcBase, dstBase)` for every combination of the lists of dimensions 1.. (first of
+ * them fastest), with the flat local offsets of that combination on both sides (`dst` may be
+ * `undefined` when only one side is walked); the caller loops over dimension 0.
  */
-function forEachOffset(lists: readonly number[][], localStrides: readonly number[], f: (k: number, offset: number) => void): void {
-  const first = lists[0];
+function forEachRunBase(
+  src: readonly Float64Array[],
+  srcStrides: readonly number[],
+  dst: readonly Float64Array[] | undefined,
+  dstStrides: readonly number[],
+  run: (srcBase: number, dstBase: number) => void,
+): void {
+  const nd = src.length;
+  const index = new Array<number>(nd).fill(0);
+  for (let d = 1; d < nd; d++) if (src[d].length === 0) return;
+  for (;;) {
+    let srcBase = 0;
+    let dstBase = 0;
+    for (let d = 1; d < nd; d++) {
+      srcBase += src[d][index[d]] * srcStrides[d];
+      if (dst !== undefined) dstBase += dst[d][index[d]] * dstStrides[d];
+    }
+    run(srcBase, dstBase);
+    let d = 1;
+    while (d < nd && ++index[d] === src[d].length) index[d++] = 0;
+    if (d === nd) return;
+  }
+}
+
+/** Whether a list of local indices is consecutive (then a run is one block copy). */
+function consecutive(list: Float64Array): boolean {
+  for (let j = 1; j < list.length; j++) if (list[j] !== list[0] + j) return false;
+  return true;
+}
+
+/**
+ * Copies the elements of `from` at the product of `srcLists` to the elements of `to` at the
+ * product of `dstLists` (the same number of elements per dimension), in order. A missing side
+ * is a flat buffer read or written in order.
+ */
+function copyBox(
+  from: Float64Array,
+  srcLists: readonly Float64Array[] | undefined,
+  srcStrides: readonly number[],
+  to: Float64Array,
+  dstLists: readonly Float64Array[] | undefined,
+  dstStrides: readonly number[],
+): void {
+  const walk = (srcLists ?? dstLists)!;
+  const n0 = walk[0].length;
+  // A flat side is the list 0..n0-1 with the run's running offset as base.
+  const s0 = srcLists?.[0];
+  const d0 = dstLists?.[0];
+  const sRun = s0 === undefined || consecutive(s0);
+  const dRun = d0 === undefined || consecutive(d0);
   let k = 0;
-  forEachIndex(lists.slice(1).map((l) => l.length), (rest) => {
-    let base = 0;
-    for (let d = 1; d < lists.length; d++) base += lists[d][rest[d - 1]] * localStrides[d];
-    for (let j = 0; j < first.length; j++) f(k++, base + first[j]);
+  forEachRunBase(walk, srcLists === undefined ? dstStrides : srcStrides, srcLists === undefined ? undefined : dstLists, dstStrides, (a, b) => {
+    const srcBase = s0 === undefined ? k : a + (sRun ? s0[0] : 0);
+    const dstBase = d0 === undefined ? k : (srcLists === undefined ? a : b) + (dRun ? d0[0] : 0);
+    if (sRun && dRun) to.set(from.subarray(srcBase, srcBase + n0), dstBase);
+    else {
+      for (let j = 0; j < n0; j++) {
+        to[dstBase + (d0 === undefined || dRun ? j : d0[j])] = from[srcBase + (s0 === undefined || sRun ? j : s0[j])];
+      }
+    }
+    k += n0;
   });
 }
 
-const product = (lists: readonly number[][]): number => lists.reduce((a, l) => a * l.length, 1);
+const product = (lists: readonly Float64Array[]): number => lists.reduce((a, l) => a * l.length, 1);
 
 /**
  * Copies the box `[lo, lo + dst.shape)` of an array laid out by `src` (per part `srcValues`) into
@@ -101,19 +156,17 @@ export function route(
     const from = srcLocal[i];
     return plan.sends.filter((s) => s.part !== p).map((s) => {
       const buffer = new Float64Array(product(s.lists));
-      forEachOffset(s.lists, plan.srcStrides, (k, o) => (buffer[k] = from[o]));
+      copyBox(from, s.lists, plan.srcStrides, buffer, undefined, []);
       return buffer;
     });
   });
-  // The share that stays on its part is copied directly, through a buffer of its own.
+  // The share that stays on its part is copied directly.
   plans.localItems.forEach((plan, i) => {
     const p = srcValues.partIds[i];
     const send = plan.sends.find((s) => s.part === p);
     const receive = plan.receives.find((r) => r.part === p);
     if (send === undefined || receive === undefined) return;
-    const buffer = new Float64Array(product(send.lists));
-    forEachOffset(send.lists, plan.srcStrides, (k, o) => (buffer[k] = srcLocal[i][o]));
-    forEachOffset(receive.lists, plan.dstStrides, (k, o) => (dstLocal[i][o] = buffer[k]));
+    copyBox(srcLocal[i], send.lists, plan.srcStrides, dstLocal[i], receive.lists, plan.dstStrides);
   });
   const graph = new ExchangeGraph(
     plans.map((plan, p) => Int32Array.from(plan.sends.filter((s) => s.part !== p).map((s) => s.part))),
@@ -124,9 +177,6 @@ export function route(
     const p = received.partIds[i];
     const plan = plans.localItems[i];
     const to = dstLocal[i];
-    plan.receives.filter((r) => r.part !== p).forEach((r, k) => {
-      const buffer = items[k];
-      forEachOffset(r.lists, plan.dstStrides, (j, o) => (to[o] = buffer[j]));
-    });
+    plan.receives.filter((r) => r.part !== p).forEach((r, k) => copyBox(items[k], undefined, [], to, r.lists, plan.dstStrides));
   });
 }
