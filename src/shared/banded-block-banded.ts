@@ -17,6 +17,7 @@ import {
 import { PData, pmap } from '../pdata/pdata.js';
 import {
   blockBandedLayout,
+  blockColumns,
   entryOffset,
   forEachStoredEntry,
   splitBlockRows,
@@ -244,12 +245,7 @@ export function populate(A: BandedBlockBandedMatrix, f: (i: number, j: number) =
   const failures = pmap(
     (data, [first, end], part) => {
       try {
-        forEachStoredEntry(A.layout, first, end, (offset, i, j) => {
-          const v = f(i, j);
-          if (typeof v !== 'number') throw new InvalidArgumentError(`populate: f(${i}, ${j}) returned ${describeValue(v)}, not a number`);
-          if (!Number.isFinite(v)) throw new NonFiniteValueError(`populate: f(${i}, ${j}) returned ${v}`);
-          data[offset] = v;
-        });
+        fillBlockRows(A.layout, data, first, end, f);
         return undefined;
       } catch (error) {
         return error instanceof PartitionedArraysError ? error : new PartFailedError(part, error);
@@ -260,6 +256,38 @@ export function populate(A: BandedBlockBandedMatrix, f: (i: number, j: number) =
   );
   throwIfAnyFailed(A.storage.values.backend, failures.localItems, 'populate');
   A.storage.barrier();
+}
+
+/**
+ * `data[offset of (i, j)] = f(i, j)` for the stored entries of block rows `first .. end-1`: the
+ * loops of `forEachStoredEntry` written out, so that `f` is the only call per entry (no visitor
+ * closure between the loop and `f`).
+ */
+function fillBlockRows(
+  layout: BlockBandedLayout, data: Float64Array, first: number, end: number, f: (i: number, j: number) => number,
+): void {
+  const { rowStart, colStart, blockStart, width, lambda } = layout;
+  for (let K = first; K < end; K++) {
+    const row0 = rowStart[K];
+    const nK = rowStart[K + 1] - row0;
+    const [firstJ, lastJ] = blockColumns(layout, K);
+    let offset = blockStart[K];
+    for (let J = firstJ; J <= lastJ; J++, offset += nK * width) {
+      const col0 = colStart[J];
+      const mJ = colStart[J + 1] - col0;
+      for (let k = 0; k < nK; k++) {
+        const i = row0 + k;
+        const dEnd = Math.min(width, mJ + lambda - k);
+        for (let d = Math.max(0, lambda - k); d < dEnd; d++) {
+          const j = col0 + k - lambda + d;
+          const v = f(i, j);
+          if (typeof v !== 'number') throw new InvalidArgumentError(`populate: f(${i}, ${j}) returned ${describeValue(v)}, not a number`);
+          if (!Number.isFinite(v)) throw new NonFiniteValueError(`populate: f(${i}, ${j}) returned ${v}`);
+          data[offset + k * width + d] = v;
+        }
+      }
+    }
+  }
 }
 
 /**
