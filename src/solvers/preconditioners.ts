@@ -153,7 +153,7 @@ export function checkSquareOwn(A: PSparseMatrix, who: string): void {
  * Collective: given each part's first failing LOCAL own row (−1 for none), throws on EVERY part
  * the same {@link SingularMatrixError}, for the lowest failing part and its global row (so no
  * part goes on alone into a solver whose other parts stopped). Returns when no part failed.
- * @throws SingularMatrixError `"<who>: <what> at global row <row> (part <p>)"` with `row` and
+ * @throws SingularMatrixError `"<who>: <what> at global row <row> (part <p>)"` (the part added by the error class) with `row` and
  * `partId`.
  */
 export function reportSingular(rows: PRange, failures: PData<number>, who: string, what: string): void {
@@ -162,7 +162,7 @@ export function reportSingular(rows: PRange, failures: PData<number>, who: strin
   const partId = all.findIndex((row) => row >= 0);
   if (partId < 0) return;
   const row = all[partId];
-  throw new SingularMatrixError(`${who}: ${what} at global row ${row} (part ${partId})`, row, { partId });
+  throw new SingularMatrixError(`${who}: ${what} at global row ${row}`, row, { partId });
 }
 
 /**
