@@ -28,6 +28,7 @@ import { laplacianFdm } from '../src/gallery/laplacian-fdm.js';
 import { readHdf5, writeHdf5 } from '../src/io/hdf5.js';
 import { readMatrixMarket, writeMatrixMarket } from '../src/io/matrix-market.js';
 import { readPetscBinary, writePetscBinary } from '../src/io/petsc-binary.js';
+import { writeVtk } from '../src/io/vtk.js';
 import { sampleMatrix, sampleVector } from './conformance/io-data.js';
 
 const script = fileURLToPath(new URL('./fixtures/io/interop.py', import.meta.url));
@@ -169,5 +170,32 @@ describe('HDF5 with h5py', () => {
       expect(globalValues(readHdf5(theirs, 'z', ranks))).toEqual(nums(written.z));
       expect(() => readHdf5(theirs, 'matrix', ranks)).toThrow(FileFormatError);
     });
+  });
+});
+
+describe('VTK with Python XML', () => {
+  it('the .pvtr and its pieces parse as XML with the whole extent, one piece per part and every value', async () => {
+    const path = join(dir, 'grid.pvtr');
+    await withSequential(3, (ranks) => {
+      const u = sampleVector(sampleMatrix(ranks, [3, 1], false).rows);
+      writeVtk(path, { nodesPerDir: [5, 4], partsPerDir: [3, 1] }, { u });
+    });
+    const parsed = python('pvtr', path) as {
+      type: string;
+      wholeExtent: string;
+      pointData: string[];
+      pieces: { extent: string; pieceExtent: string; arrays: Record<string, number> }[];
+    };
+    expect(parsed.type).toBe('PRectilinearGrid');
+    expect(parsed.wholeExtent).toBe('0 4 0 3 0 0');
+    expect(parsed.pointData).toEqual(['u']);
+    // parts own x = 0..0, 1..2, 3..4 (5 nodes over 3 parts); each piece reaches its upper neighbour's first node
+    expect(parsed.pieces.map((p) => p.extent)).toEqual(['0 1 0 3 0 0', '1 3 0 3 0 0', '3 4 0 3 0 0']);
+    expect(parsed.pieces.map((p) => p.pieceExtent)).toEqual(parsed.pieces.map((p) => p.extent));
+    expect(parsed.pieces.map((p) => p.arrays)).toEqual([
+      { u: 8, x: 2, y: 4, z: 1 },
+      { u: 12, x: 3, y: 4, z: 1 },
+      { u: 8, x: 2, y: 4, z: 1 },
+    ]);
   });
 });

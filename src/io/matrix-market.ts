@@ -41,7 +41,7 @@ export interface MatrixMarketWriteOptions {
 }
 
 /** A value as Matrix Market text: the shortest decimal that reads back to the same float64. */
-function formatValue(x: number): string {
+export function formatValue(x: number): string {
   if (Number.isNaN(x)) return 'nan';
   if (x === Infinity) return 'inf';
   if (x === -Infinity) return '-inf';

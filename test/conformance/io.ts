@@ -4,13 +4,14 @@
  * the files a 2-part run wrote, read here on every part count.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileFormatError, gather, getAny, type PData } from '../../src/index.js';
 import { readBinary } from '../../src/io/flat-binary.js';
 import { readMatrixMarket } from '../../src/io/matrix-market.js';
+import { writeVtk } from '../../src/io/vtk.js';
 import { onParts } from './case.js';
-import { checkSamples, writeSamples } from './io-data.js';
+import { boxRows, checkSamples, GRID, sampleVector, vectorValue, writeSamples } from './io-data.js';
 
 function ioDir(): string {
   const dir = process.env.PA_IO_DIR;
@@ -24,6 +25,28 @@ export function roundTripsEveryFormat(ranks: PData<number>): void {
   mkdirSync(dir, { recursive: true });
   writeSamples(ranks, dir);
   checkSamples(ranks, dir);
+  checkVtk(ranks, dir);
+}
+
+/** The VTK pieces of the sample vector: one per part, sharing their boundary nodes, and the header. */
+function checkVtk(ranks: PData<number>, dir: string): void {
+  const u = sampleVector(boxRows(ranks));
+  writeVtk(join(dir, 'sample.pvtr'), { nodesPerDir: GRID, partsPerDir: [ranks.np, 1] }, { u, twice: u });
+  const header = readFileSync(join(dir, 'sample.pvtr'), 'utf8');
+  assert.match(header, /WholeExtent="0 4 0 3 0 0"/);
+  const sources = [...header.matchAll(/<Piece Extent="(\d+) (\d+) 0 3 0 0" Source="(sample_\d+\.vtr)"\/>/g)];
+  assert.equal(sources.length, ranks.np, 'one piece per part');
+  let covered = 0;
+  for (const [, lo, hi, source] of sources) {
+    assert.equal(Number(lo), covered === 0 ? 0 : covered - 1, 'pieces share their boundary nodes');
+    covered = Number(hi) + 1;
+    const piece = readFileSync(join(dir, source), 'utf8');
+    const values = /Name="u" format="ascii">([^<]*)</.exec(piece)?.[1].split(' ').map(Number) ?? [];
+    const expected: number[] = [];
+    for (let j = 0; j <= 3; j++) for (let i = Number(lo); i <= Number(hi); i++) expected.push(vectorValue(i + 5 * j));
+    assert.deepEqual(values, expected, source);
+  }
+  assert.equal(covered, 5);
 }
 
 /** Reads the files a Sequential run on 2 parts wrote (another part count, another run). */
