@@ -81,6 +81,17 @@ export type { KernelSet, KernelKind } from './kernels/kernel-set.js';
 export { largeArrays } from './kernels/large-arrays.js';
 export type { LargeArrays, HugePageStatus } from './kernels/large-arrays.js';
 
+// Parallel IO and interop
+export { writeMatrixMarket, readMatrixMarket } from './io/matrix-market.js';
+export type { MatrixMarketWriteOptions } from './io/matrix-market.js';
+export { writePetscBinary, readPetscBinary } from './io/petsc-binary.js';
+export { writeHdf5, readHdf5 } from './io/hdf5.js';
+export type { Hdf5WriteOptions } from './io/hdf5.js';
+export { writeBinary, readBinary } from './io/flat-binary.js';
+export { writeVtk } from './io/vtk.js';
+export type { VtkGrid } from './io/vtk.js';
+export type { ReadOptions } from './io/read-options.js';
+
 // Solvers
 export { cg, CgSolver } from './solvers/cg.js';
 export type { CgSolveVectors } from './solvers/cg.js';
