@@ -13,6 +13,7 @@
  * It prints a table with the ratios (anchor time / our time, ≥ 1 means faster than the anchor) and
  * one line `RESULT {json}`. With `--child`, it is one of those runs (`--backend`, `--np`).
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { gather, getAny, reduction, withMpi, withSequential, withThreads, type PData } from '../src/index.js';
 import { parseCommandOrExit, type CommandSpec, type FlagSpecs } from '../src/run/cli-args.js';
@@ -43,6 +44,9 @@ const command = {
 } as const satisfies CommandSpec<FlagSpecs>;
 
 const { flags: args } = parseCommandOrExit(command, process.argv.slice(2));
+
+/** Debian's python3, which has numpy and mpi4py (a python3 earlier on PATH may lack them). */
+const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
 /** The expected sum(y) for n = 8000 (printed by the anchor). */
 const SUM_8000 = 5.1617333061e5;
@@ -145,9 +149,9 @@ async function orchestrate(): Promise<void> {
   const ours = (backend: string, np: number): string[] => [self, '--child', '--backend', backend, '--np', String(np), ...common];
   const samples: Sample[] = [];
   for (let round = 0; round < args.rounds; round++) {
-    samples.push(runSystem('numpy 1 rank', 'python3', [anchor, ...common]));
+    samples.push(runSystem('numpy 1 rank', PYTHON, [anchor, ...common]));
     samples.push(runSystem('ours sequential 1', process.execPath, ours('sequential', 1)));
-    samples.push(runSystem('mpi4py 2 ranks', 'mpirun', ['--oversubscribe', '-n', '2', 'python3', anchor, ...common]));
+    samples.push(runSystem('mpi4py 2 ranks', 'mpirun', ['--oversubscribe', '-n', '2', PYTHON, anchor, ...common]));
     samples.push(runSystem('ours threads 2', process.execPath, ours('threads', 2)));
     samples.push(runSystem('ours mpi 2', 'mpirun', ['--oversubscribe', '-n', '2', process.execPath, ...ours('mpi', 2)]));
   }
