@@ -61,6 +61,16 @@ const ADDONS = [
     },
     fix: `install OpenBLAS (apt-get install -y libopenblas-dev), then ${rebuild}`,
   },
+  {
+    dir: 'native/hdf5',
+    feature: 'HDF5 files (writeHdf5, readHdf5)',
+    missing: () => {
+      if (onPath('g++') === undefined && onPath('c++') === undefined) return 'no C++ compiler (g++ or c++) was found on PATH';
+      if (spawnSync('pkg-config', ['--exists', 'hdf5']).status === 0 || existsSync('/usr/include/hdf5/serial/hdf5.h')) return undefined;
+      return 'the HDF5 library was not found (`pkg-config --exists hdf5` failed and there is no /usr/include/hdf5/serial/hdf5.h)';
+    },
+    fix: `install the HDF5 library (apt-get install -y libhdf5-dev pkg-config), then ${rebuild}`,
+  },
 ];
 
 /** node-gyp's entry script: npm's own copy (no download), or one on PATH. */
