@@ -8,6 +8,7 @@
 import type { CsrMatrix } from '../../kernels/csr.js';
 import { SingularMatrixError } from '../../errors.js';
 import { variablePartition } from '../../partitions/partitions.js';
+import type { LocalIndices } from '../../partitions/local-indices.js';
 import type { PRange } from '../../partitions/prange.js';
 import { pmap, type PData } from '../../pdata/pdata.js';
 import { getAny, reduction } from '../../pdata/primitives.js';
@@ -35,30 +36,36 @@ export function diagonalOf(A: PSparseMatrix): PData<Float64Array> {
 }
 
 /**
- * 1/a_ii per own row.
- * @throws SingularMatrixError (with the part and the global row) for a zero or non-finite diagonal
- * entry: the smoothers divide by it.
+ * 1/a_ii per own row (collective: every part learns whether some row failed).
+ * @throws SingularMatrixError on every part, naming the smallest global row with a zero or
+ * non-finite diagonal entry: the smoothers divide by it.
  */
 export function inverseDiagonal(A: PSparseMatrix, diagonal: PData<Float64Array>, level: number): PData<Float64Array> {
-  return pmap(
-    (d: Float64Array, ids, p: number) => {
+  const inverses = pmap(
+    (d: Float64Array, ids: LocalIndices) => {
       const out = new Float64Array(d.length);
+      let bad = -1;
       for (let i = 0; i < d.length; i++) {
         if (d[i] === 0 || !Number.isFinite(d[i])) {
           const row = ids.own.at(i);
-          throw new SingularMatrixError(
-            `amg: row ${row} of the level-${level} matrix has diagonal entry ${d[i]}; the smoothers need a nonzero diagonal`,
-            row,
-            { partId: p },
-          );
+          if (bad < 0 || row < bad) bad = row;
         }
         out[i] = 1 / d[i];
       }
-      return out;
+      return { out, bad };
     },
     diagonal,
     A.rows.partition,
   );
+  const smallest = (a: number, b: number): number => (a < 0 ? b : b < 0 ? a : Math.min(a, b));
+  const row = getAny(reduction(smallest, inverses.map((x) => x.bad), { destination: 'all', init: -1 }));
+  if (row >= 0) {
+    throw new SingularMatrixError(
+      `amg: row ${row} of the level-${level} matrix has a zero or non-finite diagonal entry; the smoothers divide by it`,
+      row,
+    );
+  }
+  return inverses.map((x) => x.out);
 }
 
 /**
