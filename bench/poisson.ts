@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { withMpi, withSequential, withThreads, type PData } from '../src/index.js';
+import { PTimer, getAny, laplacianFem, psparse, reduction, withMpi, withSequential, withThreads, type PData } from '../src/index.js';
 import { timePoissonSolve } from './lib/poisson-solve.js';
 import { parseCommand, parseCommandOrExit, type CommandSpec, type FlagSpecs } from '../src/run/cli-args.js';
 import { runAsProgram } from './lib/program.js';
@@ -62,7 +62,8 @@ const command = {
   flags: {
     backend: { kind: 'choice', choices: BACKENDS, help: 'where the parts live', default: 'sequential' },
     np: { kind: 'positive-integer', help: 'number of parts (under mpirun, the job size)', default: 1 },
-    n: { kind: 'positive-integer', help: 'interior grid points per direction', default: 100 },
+    n: { kind: 'positive-integer', help: 'interior grid points per direction (with --fem: cells per direction)', default: 100 },
+    fem: { kind: 'boolean', help: 'time the 2-D finite-element assembly (laplacianFem, n x n cells) instead of the solve' },
   },
   positionals: 'none',
 } as const satisfies CommandSpec<FlagSpecs>;
@@ -78,8 +79,9 @@ const command = {
  * result.iterations; // 124
  * ```
  */
-export default function main(ranks: PData<number>): PoissonBenchResult {
-  const { n } = parseCommand(command, process.argv.slice(2)).flags;
+export default function main(ranks: PData<number>): PoissonBenchResult | FemBenchResult {
+  const { n, fem } = parseCommand(command, process.argv.slice(2)).flags;
+  if (fem) return timeFem(ranks, n);
   const t = timePoissonSolve(ranks, n);
   return {
     code: 'pa_poisson',
@@ -103,7 +105,56 @@ export default function main(ranks: PData<number>): PoissonBenchResult {
   };
 }
 
-function print(result: PoissonBenchResult): void {
+/** What a `--fem` run reports: the finite-element assembly on n × n cells ((n-1)² unknowns). */
+export interface FemBenchResult {
+  readonly code: 'pa_fem';
+  readonly backend: string;
+  readonly kernels: string;
+  readonly np: number;
+  readonly n: number;
+  readonly unknowns: number;
+  /** Triplets over all parts (4 × 4 per interior cell, fewer at the boundary). */
+  readonly triplets: number;
+  /** Seconds of `laplacianFem`, max over parts. */
+  readonly coo_s: number;
+  /** Seconds of `psparse(...).wait()`, max over parts. */
+  readonly psparse_s: number;
+  /** `triplets / psparse_s`. */
+  readonly triplets_per_s: number;
+}
+
+/** The FEM assembly of `laplacianFem` on n × n cells, in strips of `[1, np]` parts (rows owned by neighbours at each strip's edge). */
+function timeFem(ranks: PData<number>, n: number): FemBenchResult {
+  const timer = new PTimer(ranks);
+  timer.tic({ barrier: true });
+  const { I, J, V, rows, cols } = laplacianFem(ranks, [n, n], [1, ranks.np]);
+  timer.toc('coo');
+  timer.tic({ barrier: true });
+  psparse(I, J, V, rows, cols).wait();
+  timer.toc('psparse');
+  const stats = timer.statistics();
+  const triplets = getAny(reduction((a, b) => a + b, I.map((Ip) => Ip.length), { destination: 'all', init: 0 }));
+  const { kind, kernels, np } = ranks.backend;
+  return {
+    code: 'pa_fem', backend: kind, kernels, np, n, unknowns: rows.n, triplets,
+    coo_s: stats.coo.max, psparse_s: stats.psparse.max, triplets_per_s: triplets / stats.psparse.max,
+  };
+}
+
+function printFem(result: FemBenchResult): void {
+  console.log(
+    `partitioned-arrays FEM assembly ${result.n}x${result.n} cells (${result.unknowns} unknowns, ${result.triplets} triplets): ` +
+      `backend ${result.backend}, np=${result.np}: laplacianFem ${result.coo_s.toFixed(4)} s, psparse ${result.psparse_s.toFixed(4)} s, ` +
+      `${(result.triplets_per_s / 1e6).toFixed(1)} M triplets/s`,
+  );
+  console.log(`RESULT ${JSON.stringify(result)}`);
+}
+
+function print(result: PoissonBenchResult | FemBenchResult): void {
+  if (result.code === 'pa_fem') {
+    printFem(result);
+    return;
+  }
   console.log(
     `partitioned-arrays Poisson n=${result.n}: backend ${result.backend}, kernels ${result.kernels}, np=${result.np}: ` +
       `assembly ${result.assembly_s.toFixed(4)} s, setup ${result.setup_s.toFixed(4)} s, solve ${result.solve_s.toFixed(4)} s, ` +
@@ -117,7 +168,7 @@ async function run(): Promise<void> {
   const argv = process.argv.slice(2);
   const { backend, np } = parseCommandOrExit(command, argv).flags;
   if (backend === 'sequential') print(await withSequential(np, main));
-  else if (backend === 'threads') print((await withThreads<PoissonBenchResult>(np, import.meta.url, { argv }))[0]);
+  else if (backend === 'threads') print((await withThreads<PoissonBenchResult | FemBenchResult>(np, import.meta.url, { argv }))[0]);
   else {
     await withMpi((ranks) => {
       const result = main(ranks);

@@ -23,7 +23,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCommandOrExit, type CommandSpec, type FlagSpecs } from '../src/run/cli-args.js';
-import { compileAnchor, defaultAnchorsDir, repositoryRoot, runCommand, type CompiledAnchor } from './lib/anchors.js';
+import { formatTable } from '../src/format/table.js';
+import { compileAnchor, defaultAnchorsDir, parseResultLine, repositoryRoot, runCommand, type CompiledAnchor } from './lib/anchors.js';
+import { median } from './lib/stats.js';
 import { runSpmv, runStream, type SpmvSample, type StreamSample } from './lib/context.js';
 import { buildFingerprint, machineInfo, revision, type MachineInfo, type Revision } from './lib/machine.js';
 import { summarize, type ContextRecord, type SolveRecord } from './lib/summary.js';
@@ -50,7 +52,22 @@ interface BenchFile {
   readonly solves: SolveRecord[];
   readonly context: ContextRecord[];
   readonly context_errors: string[];
+  /** The FEM assembly runs (absent in files of earlier runs). */
+  readonly fem?: FemRecord[];
   readonly summary: ReturnType<typeof summarize>;
+}
+
+/** One `bench/poisson --fem` run: laplacianFem + psparse on n × n cells. */
+interface FemRecord {
+  readonly round: number;
+  readonly backend: 'threads' | 'mpi';
+  readonly np: number;
+  readonly cells: number;
+  readonly unknowns?: number;
+  readonly triplets?: number;
+  readonly coo_s?: number;
+  readonly psparse_s?: number;
+  readonly error?: string;
 }
 
 const command = {
@@ -72,6 +89,10 @@ const command = {
     markdown: { kind: 'boolean', help: 'print the tables as Markdown' },
     docs: { kind: 'boolean', help: 'also write the plot to docs/solve-time.svg' },
     from: { kind: 'string', valueName: 'FILE', help: 're-print the tables and re-draw the plot of a saved run' },
+    'fem-cells': {
+      kind: 'non-negative-integer', valueName: 'CELLS', default: 1001,
+      help: 'cells per direction of the 2-D FEM assembly timed once per round and part count (0: none)',
+    },
   },
   positionals: 'none',
 } as const satisfies CommandSpec<FlagSpecs>;
@@ -88,9 +109,33 @@ function subtitle(file: BenchFile): string {
     `${end.loadavg[0]}, ${file.config.rounds} round(s), ${commit}`;
 }
 
+/** The FEM table: medians over rounds of laplacianFem and psparse seconds, and psparse's triplets per second. */
+function femTable(records: readonly FemRecord[]): string {
+  const groups = new Map<string, FemRecord[]>();
+  for (const r of records) {
+    if (r.error !== undefined) continue;
+    const k = `${r.backend}/${r.np}/${r.cells}`;
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  const rows = [...groups.values()].map((g) => {
+    const psparseS = median(g.map((r) => r.psparse_s as number));
+    return [
+      `ours ${g[0].backend}`, String(g[0].np), `${g[0].cells}x${g[0].cells}`, String(g[0].unknowns), String(g[0].triplets),
+      median(g.map((r) => r.coo_s as number)).toFixed(3), psparseS.toFixed(3), ((g[0].triplets as number) / psparseS / 1e6).toFixed(1),
+      String(g.length),
+    ];
+  });
+  return formatTable(
+    ['FEM assembly (laplacianFem, 2-D Q1)', 'np', 'cells', 'unknowns', 'triplets', 'laplacianFem s', 'psparse s', 'M triplets/s', 'runs'],
+    rows,
+    { markdown: args.markdown },
+  );
+}
+
 async function report(file: BenchFile, root: string): Promise<void> {
   const summary = summarize(file.solves, file.context);
   console.log(summaryTables(summary, args.markdown));
+  if (file.fem !== undefined && file.fem.length > 0) console.log(`\n${femTable(file.fem)}`);
   const svg = await solveTimeSvg(summary.solves, subtitle(file));
   const resultsDir = join(root, 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
@@ -107,6 +152,23 @@ function solveOnce(system: SolverSystem, n: number, round: number, timeoutSecond
   try {
     if (run.failure !== undefined) throw new Error(run.failure);
     return { ...base, sample: parseSolveSample(run.stdout, `${system.name} np=${system.np}`) };
+  } catch (error) {
+    return { ...base, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** One FEM assembly run; failures are recorded, never thrown. */
+function femOnce(root: string, backend: 'threads' | 'mpi', np: number, cells: number, round: number, timeoutSeconds: number): FemRecord {
+  const ours = join(root, 'dist', 'bench', 'poisson.js');
+  const program = ['--backend', backend, '--fem', '--n', String(cells)];
+  const run = backend === 'threads'
+    ? runCommand(process.execPath, [ours, ...program, '--np', String(np)], timeoutSeconds)
+    : runCommand('mpirun', ['--oversubscribe', '-n', String(np), process.execPath, ours, ...program], timeoutSeconds);
+  const base = { round, backend, np, cells };
+  try {
+    if (run.failure !== undefined) throw new Error(run.failure);
+    const r = parseResultLine(run.stdout, `bench/poisson --fem ${backend} np=${np}`);
+    return { ...base, unknowns: Number(r.unknowns), triplets: Number(r.triplets), coo_s: Number(r.coo_s), psparse_s: Number(r.psparse_s) };
   } catch (error) {
     return { ...base, error: error instanceof Error ? error.message : String(error) };
   }
@@ -165,6 +227,7 @@ async function measure(root: string): Promise<BenchFile> {
   const solves: SolveRecord[] = [];
   const context: ContextRecord[] = [];
   const contextErrors: string[] = [];
+  const fem: FemRecord[] = [];
   const t0 = Date.now();
   for (let round = 0; round < rounds; round++) {
     const order = systems.map((_, i) => systems[(i + round) % systems.length]);
@@ -194,6 +257,15 @@ async function measure(root: string): Promise<BenchFile> {
       }
     }
     context.push({ round, ...(spmv === undefined ? {} : { spmv }), stream: streamSamples });
+    const cells = args.quick ? 0 : args['fem-cells'];
+    for (const np of cells > 0 ? parts : []) {
+      for (const backend of ['threads', 'mpi'] as const) {
+        if (backend === 'mpi' && unavailable.has('ours-mpi')) continue;
+        const record = femOnce(root, backend, np, cells, round, timeout);
+        fem.push(record);
+        log(`[round ${round + 1}/${rounds}] FEM ${backend} np=${np}: ${record.error ?? `psparse ${record.psparse_s?.toFixed(3)} s`}`);
+      }
+    }
     const elapsed = (Date.now() - t0) / 1e3;
     log(`[round ${round + 1}/${rounds}] done after ${minutes(elapsed)}; about ${minutes((elapsed / (round + 1)) * (rounds - round - 1))} to go`);
   }
@@ -215,6 +287,7 @@ async function measure(root: string): Promise<BenchFile> {
     solves,
     context,
     context_errors: contextErrors,
+    fem,
     summary: summarize(solves, context),
   };
 }

@@ -55,6 +55,27 @@ export interface SolveRow {
    * round); `< 1` is faster than PETSc. Null for PETSc itself and when no round has both.
    */
   readonly ratio_to_petsc: number | null;
+  /** Median whole job (see {@link SolveSample.job_s}), fastest and slowest round. */
+  readonly job_s: number;
+  readonly job_s_min: number;
+  readonly job_s_max: number;
+  /** Median per-round whole job / PETSc's whole job. */
+  readonly job_ratio: number | null;
+  /** Median psparse seconds (ours). */
+  readonly psparse_s: number;
+  /** Median per-round psparse / PETSc's assembly (numpy CSR build + insert + assemble). */
+  readonly psparse_ratio: number | null;
+  /** Median per-round psparseRefill / psparse (ours). */
+  readonly refill_fraction: number | null;
+  /** Median per-round (set-up + solve) / PETSc's (KSPSetUp + KSPSolve): the one-call cg. */
+  readonly cg_ratio: number | null;
+  /** Median per-round set-up / solve. */
+  readonly setup_fraction: number | null;
+  /** Median peak memory of the assembly, bytes (all processes). */
+  readonly assembly_peak_bytes: number;
+  /** Median bytes of the matrix and of the COO input (ours). */
+  readonly matrix_bytes: number;
+  readonly coo_bytes: number;
 }
 
 /** One kernel of the SpMV context table (n = 100, one core). */
@@ -89,7 +110,33 @@ function key(system: SystemId, np: number, n: number): string {
   return `${system}/${np}/${n}`;
 }
 
-function solveRow(records: readonly SolveRecord[], petsc: ReadonlyMap<number, number>): SolveRow {
+/** The median of `f` over the samples where it is defined (NaN when none). */
+function medianOf(samples: readonly SolveSample[], f: (s: SolveSample) => number | undefined): number {
+  return median(samples.flatMap((s) => {
+    const v = f(s);
+    return v === undefined || !Number.isFinite(v) ? [] : [v];
+  }));
+}
+
+/** The median over rounds of `ours(sample) / reference(PETSc's sample of the round)`, or null. */
+function pairedRatio(
+  samples: readonly (SolveSample & { round: number })[],
+  petsc: ReadonlyMap<number, SolveSample>,
+  ours: (s: SolveSample) => number | undefined,
+  reference: (s: SolveSample) => number | undefined,
+): number | null {
+  const ratios = samples.flatMap((s) => {
+    const p = petsc.get(s.round);
+    const a = ours(s);
+    const b = p === undefined ? undefined : reference(p);
+    return a === undefined || b === undefined ? [] : [a / b];
+  });
+  return ratios.length === 0 ? null : median(ratios);
+}
+
+const cgSeconds = (s: SolveSample): number | undefined => (s.setup_s === undefined ? undefined : s.setup_s + s.solve_s);
+
+function solveRow(records: readonly SolveRecord[], petsc: ReadonlyMap<number, number>, petscSamples: ReadonlyMap<number, SolveSample>): SolveRow {
   const { system, name, np, n } = records[0];
   const ok = records.filter((r) => r.sample !== undefined).map((r) => ({ round: r.round, ...(r.sample as SolveSample) }));
   const solve = ok.map((s) => s.solve_s);
@@ -116,6 +163,18 @@ function solveRow(records: readonly SolveRecord[], petsc: ReadonlyMap<number, nu
     solve_s_max: solve.length === 0 ? Number.NaN : Math.max(...solve),
     ms_per_iteration: iterations.length === 1 ? (solveMedian / iterations[0]) * 1e3 : Number.NaN,
     ratio_to_petsc: system === 'petsc' || ratios.length === 0 ? null : median(ratios),
+    job_s: medianOf(ok, (s) => s.job_s),
+    job_s_min: Math.min(...ok.flatMap((s) => (s.job_s === undefined ? [] : [s.job_s]))),
+    job_s_max: Math.max(...ok.flatMap((s) => (s.job_s === undefined ? [] : [s.job_s]))),
+    job_ratio: system === 'petsc' ? null : pairedRatio(ok, petscSamples, (s) => s.job_s, (s) => s.job_s),
+    psparse_s: medianOf(ok, (s) => s.psparse_s),
+    psparse_ratio: system === 'petsc' ? null : pairedRatio(ok, petscSamples, (s) => s.psparse_s, (s) => s.assembly_s),
+    refill_fraction: pairedRatio(ok, new Map(ok.map((s) => [s.round, s])), (s) => s.refill_s, (s) => s.psparse_s),
+    cg_ratio: system === 'petsc' ? null : pairedRatio(ok, petscSamples, cgSeconds, cgSeconds),
+    setup_fraction: pairedRatio(ok, new Map(ok.map((s) => [s.round, s])), (s) => s.setup_s, (s) => s.solve_s),
+    assembly_peak_bytes: medianOf(ok, (s) => s.assembly_peak_bytes),
+    matrix_bytes: medianOf(ok, (s) => s.matrix_bytes),
+    coo_bytes: medianOf(ok, (s) => s.coo_bytes),
   };
 }
 
@@ -135,8 +194,13 @@ function summarizeSolves(records: readonly SolveRecord[]): SolveRow[] {
   for (const group of groups.values()) {
     const { np, n } = group[0];
     const petsc = new Map<number, number>();
-    for (const r of groups.get(key('petsc', np, n)) ?? []) if (r.sample !== undefined) petsc.set(r.round, r.sample.solve_s);
-    rows.push(solveRow(group, petsc));
+    const petscSamples = new Map<number, SolveSample>();
+    for (const r of groups.get(key('petsc', np, n)) ?? []) {
+      if (r.sample === undefined) continue;
+      petsc.set(r.round, r.sample.solve_s);
+      petscSamples.set(r.round, r.sample);
+    }
+    rows.push(solveRow(group, petsc, petscSamples));
   }
   return rows.sort((a, b) => a.n - b.n || a.np - b.np || SYSTEM_ORDER.indexOf(a.system) - SYSTEM_ORDER.indexOf(b.system));
 }

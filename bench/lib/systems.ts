@@ -38,7 +38,24 @@ export interface SolveSample {
   readonly iterations: number;
   /** `'native'` or `'js'` for ours; absent for the anchors. */
   readonly kernels?: string;
+  /** The whole job: ours `coo_s + psparse_s + setup_s + solve_s`, PETSc's `assembly_s + ksp_setup_s + solve_s`. */
+  readonly job_s?: number;
+  /** Ours: seconds of `psparse` alone. */
+  readonly psparse_s?: number;
+  /** Ours: seconds of `psparseRefill` with the same values. */
+  readonly refill_s?: number;
+  /** Ours: seconds of the partition and COO generation. */
+  readonly coo_s?: number;
+  /** Bytes of the matrix (ours; all parts). */
+  readonly matrix_bytes?: number;
+  /** Bytes of the COO input (ours; all parts). */
+  readonly coo_bytes?: number;
+  /** Peak resident memory of the assembly above the memory before it (all processes). */
+  readonly assembly_peak_bytes?: number;
 }
+
+/** The optional numeric fields of a {@link SolveSample}, read when a RESULT line has them. */
+const OPTIONAL_FIELDS = ['job_s', 'psparse_s', 'refill_s', 'coo_s', 'matrix_bytes', 'coo_bytes', 'assembly_peak_bytes'] as const;
 
 /** Where the programs are. */
 export interface SystemPaths {
@@ -92,7 +109,8 @@ export function expectedSeconds(system: SolverSystem, n: number): number {
  */
 export function allSystems(paths: SystemPaths, partCounts: readonly number[], sequential: boolean): SolverSystem[] {
   const ours = join(paths.root, 'dist', 'bench', 'poisson.js');
-  const petsc = join(paths.anchorsDir, 'petsc_poisson.py');
+  // Our copy of the anchor: the same program with the job and peak-memory fields added.
+  const petsc = join(paths.root, 'bench', 'anchors', 'petsc_poisson.py');
   const mpirun = (np: number, program: string[]): { file: string; args: string[] } => ({
     file: 'mpirun',
     args: ['--oversubscribe', '-n', String(np), ...program],
@@ -152,7 +170,10 @@ export function parseSolveSample(stdout: string, program: string): SolveSample {
     solve_s: finiteField(result, 'solve_s', program),
     iterations: finiteField(result, 'iterations', program),
   };
-  return typeof result.kernels === 'string' ? { ...sample, kernels: result.kernels } : sample;
+  const optional: Partial<Record<(typeof OPTIONAL_FIELDS)[number], number>> = {};
+  for (const field of OPTIONAL_FIELDS) if (field in result) optional[field] = finiteField(result, field, program);
+  const full = { ...sample, ...optional };
+  return typeof result.kernels === 'string' ? { ...full, kernels: result.kernels } : full;
 }
 
 /**
@@ -186,7 +207,7 @@ export function unavailableSystems(paths: SystemPaths): Map<SystemId, string> {
   if (!missing.has('petsc')) {
     const petsc = probe(PYTHON, ['-c', 'import petsc4py, mpi4py']);
     if (petsc !== undefined) missing.set('petsc', `petsc4py does not import (${petsc}): apt-get install -y python3-petsc4py python3-mpi4py`);
-    else if (!existsSync(join(paths.anchorsDir, 'petsc_poisson.py'))) missing.set('petsc', `petsc_poisson.py not in ${paths.anchorsDir} (pass --anchors <dir>)`);
+    else if (!existsSync(join(paths.root, 'bench', 'anchors', 'petsc_poisson.py'))) missing.set('petsc', `bench/anchors/petsc_poisson.py not in ${paths.root}`);
   }
   const scipy = probe(PYTHON, ['-c', 'import scipy']);
   if (scipy !== undefined) missing.set('scipy', `scipy does not import (${scipy}): apt-get install -y python3-scipy`);

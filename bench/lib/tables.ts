@@ -45,6 +45,39 @@ function solveTable(rows: readonly SolveRow[], markdown: boolean): string {
   );
 }
 
+/**
+ * The whole-job table: the job (ours: partition + COO + psparse + CG set-up + solve; PETSc: CSR
+ * build + insert/assemble + KSPSetUp + KSPSolve) and its pieces, each as the median of per-round
+ * ratios to PETSc (psparse against PETSc's whole assembly; the one-call cg against KSPSetUp +
+ * KSPSolve), with the assembly's peak memory (MB above the memory before it, all processes).
+ */
+function jobTable(rows: readonly SolveRow[], markdown: boolean): string {
+  const mb = (bytes: number): Cell => ({ value: bytes / 2 ** 20, digits: 0 });
+  const headers = [
+    'system', 'np', 'n', 'job s', 'job/PETSc', 'psparse s', 'psparse/PETSc asm', 'refill/psparse', 'cg/PETSc (setup+solve)',
+    'setup/solve', 'asm peak MB', 'matrix MB', 'COO MB',
+  ];
+  return table(
+    headers,
+    rows.filter((r) => Number.isFinite(r.job_s)).map((r) => [
+      systemLabel(r),
+      String(r.np),
+      String(r.n),
+      { value: r.job_s, digits: 3 },
+      { value: r.job_ratio, digits: 2 },
+      { value: r.psparse_s, digits: 3 },
+      { value: r.psparse_ratio, digits: 2 },
+      { value: r.refill_fraction, digits: 3 },
+      { value: r.cg_ratio, digits: 2 },
+      { value: r.setup_fraction, digits: 3 },
+      mb(r.assembly_peak_bytes),
+      mb(r.matrix_bytes),
+      mb(r.coo_bytes),
+    ]),
+    markdown,
+  );
+}
+
 /** The SpMV context table (n = 100, one core): ms, GB/s, throughput relative to C and to 1-thread STREAM triad. */
 function spmvTable(rows: readonly SpmvRow[], markdown: boolean): string {
   return table(
@@ -78,7 +111,7 @@ function streamTable(rows: readonly StreamRow[], markdown: boolean): string {
  * ```
  */
 export function summaryTables(summary: Summary, markdown: boolean): string {
-  const parts = [solveTable(summary.solves, markdown)];
+  const parts = [solveTable(summary.solves, markdown), jobTable(summary.solves, markdown)];
   if (summary.spmv.length > 0) parts.push(spmvTable(summary.spmv, markdown));
   if (summary.stream.length > 0) parts.push(streamTable(summary.stream, markdown));
   return parts.join('\n\n');
