@@ -206,10 +206,10 @@ export function refusesBadInput(ranks: PData<number>): void {
  */
 export function leftAliveAtTheEnd(ranks: PData<number>): number {
   const { backend } = ranks;
-  const win = backend.createWindow(backend.localParts.map(() => 1 << 20));
-  const shm = backend.createSharedMemory(1 << 20);
+  const win = backend.createWindow(backend.localParts.map(() => 1 << 22));
+  const shm = backend.createSharedMemory(1 << 22);
   for (const local of win.local) local.fill(1);
-  shm.arrays[0][backend.localParts[0]] = 1;
+  if (backend.localParts[0] === 0) shm.arrays[0].fill(1);
   win.fence();
   shm.barrier();
   return win.lengths.length;
