@@ -234,6 +234,8 @@ export class WorkerPool {
         reject,
       };
       this.jobs.add(job);
+      // How long this map's tasks take is not known yet: one chunk per worker until a reply says.
+      this.window = 1;
       if (this.jobs.size === 1) for (const slot of this.slots) slot.worker.ref();
       for (let start = 0; start < all.length; start += length) {
         const id = this.nextChunk++;
@@ -256,15 +258,16 @@ export class WorkerPool {
     return slot;
   }
 
-  /** Sends queued chunks to workers with room in their window. */
+  /** Sends queued chunks, one at a time to the least busy worker, while it has room in the window. */
   private pump(): void {
-    for (const slot of this.slots) {
-      while (slot.inFlight.length < this.window && this.head < this.queue.length) {
-        const chunk = this.queue[this.head++];
-        if (chunk.job.settled) continue;
-        slot.inFlight.push(chunk);
-        slot.worker.postMessage(chunk.message);
-      }
+    while (this.head < this.queue.length) {
+      let slot = this.slots[0];
+      for (const other of this.slots) if (other.inFlight.length < slot.inFlight.length) slot = other;
+      if (slot.inFlight.length >= this.window) break;
+      const chunk = this.queue[this.head++];
+      if (chunk.job.settled) continue;
+      slot.inFlight.push(chunk);
+      slot.worker.postMessage(chunk.message);
     }
     if (this.head === this.queue.length) {
       this.queue = [];
