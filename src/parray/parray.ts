@@ -286,3 +286,31 @@ export function createPArray(ranks: PData<unknown>, layout: Layout): PArray {
   const window = backend.createWindow(backend.localParts.map((p) => layout.localLength(p)));
   return new PArray(ranks, layout, window);
 }
+
+/**
+ * Runs `f` on each local part's block of `a` (MPIArrays `forlocalpart`): its values (the array's
+ * own memory, mutable, first index fastest), its local shape, the global indices it owns per
+ * dimension, and the part id. Returns the results as a PData. Not collective: after writing the
+ * values, call {@link PArray.sync} before other parts read them.
+ * @throws InvalidArgumentError when `a` is not a PArray or `f` not a function (and when `f` calls
+ * a collective).
+ * @example
+ * ```ts
+ * forLocalPart(a, (values, shape, [rows]) => values.forEach((_, k) => (values[k] = rows[k % shape[0]])));
+ * ```
+ * @group Dense distributed arrays (PArray)
+ */
+export function forLocalPart<T>(
+  a: PArray,
+  f: (values: Float64Array, localShape: readonly number[], localIndices: readonly Float64Array[], partId: number) => T,
+): PData<T> {
+  expectInstance(a, PArray, 'forLocalPart: a');
+  expectFunction(f, 'forLocalPart: f');
+  const shapes = a.localShape.localItems;
+  const indices = a.localIndices().localItems;
+  const parts = a.localValues().partIds;
+  return a.localValues().map((values, p) => {
+    const i = parts.indexOf(p);
+    return f(values, shapes[i], indices[i], p);
+  });
+}

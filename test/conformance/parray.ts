@@ -17,7 +17,7 @@ import {
 import type { Distribution } from '../../src/parray/distribution.js';
 import { mapArray, reduceArray } from '../../src/parray/elementwise.js';
 import { matvec, matvecInto } from '../../src/parray/matvec.js';
-import { parray, type PArray } from '../../src/parray/parray.js';
+import { forLocalPart, parray, type PArray } from '../../src/parray/parray.js';
 import { fromPVector, redistribute, repartition, slice, toPVector } from '../../src/parray/redistribute.js';
 import { norm, sum } from '../../src/parray/sum-norm.js';
 
@@ -156,6 +156,16 @@ export function everyDistributionAgainstDense(ranks: PData<number>): void {
         const ghosts = a.ghosted(wanted);
         ghosts.sync();
         wanted.forEach((list, p) => list.forEach((i) => assert.equal(ghosts.get(i, p), valueAt(i, shape), `${what}: ghosted [${i}]`)));
+        // Local writes through forLocalPart, seen by one-sided reads after sync().
+        const owned = forLocalPart(a, (values, localShape, ids, p) => {
+          assert.deepEqual(ids.map((x) => x.length), [...localShape]);
+          values.forEach((v, k) => (values[k] = -v));
+          return p;
+        });
+        assert.deepEqual([...owned.localItems], [...ranks.partIds]);
+        a.sync();
+        const full = shape.map((n) => [0, n] as [number, number]);
+        assert.deepEqual([...a.getBlock(full)], [...all].map((v) => -v), `${what}: after forLocalPart`);
         a.free();
       }
     }
