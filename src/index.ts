@@ -92,6 +92,19 @@ export { writeVtk } from './io/vtk.js';
 export type { VtkGrid } from './io/vtk.js';
 export type { ReadOptions } from './io/read-options.js';
 
+// Shared arrays across parts
+export { SharedArray, sharedArray, sharedBarrier } from './shared/shared-array.js';
+export type { HasSharedStorage } from './shared/shared-array.js';
+export {
+  BandedBlockBandedMatrix,
+  bandedBlockBanded,
+  uniformBandedBlockBanded,
+  populate,
+  mulInto,
+  toDense,
+} from './shared/banded-block-banded.js';
+export type { BandedBlockBandedOptions, UniformBandedBlockBandedOptions, MulIntoOptions } from './shared/banded-block-banded.js';
+
 // Solvers
 export { cg, CgSolver } from './solvers/cg.js';
 export type { CgSolveVectors } from './solvers/cg.js';

@@ -82,7 +82,10 @@ export function sharedArray(ranks: PData<unknown>, length: number): SharedArray 
   return new SharedArray(ranks, length, ranks.backend.createSharedMemory(length));
 }
 
-/** Anything holding a shared array: a {@link SharedArray} or an object that stores into one. */
+/**
+ * Anything holding a shared array: a {@link SharedArray} or an object that stores into one.
+ * @group Shared arrays across parts
+ */
 export interface HasSharedStorage {
   /** The shared array holding the object's values. */
   readonly storage: SharedArray;
