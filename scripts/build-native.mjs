@@ -71,6 +71,13 @@ const ADDONS = [
     },
     fix: `install the HDF5 library (apt-get install -y libhdf5-dev pkg-config), then ${rebuild}`,
   },
+  {
+    dir: 'native/banded',
+    feature: 'the native banded block-banded matvec (mulInto)',
+    missing: () =>
+      onPath('g++') === undefined && onPath('c++') === undefined ? 'no C++ compiler (g++ or c++) was found on PATH' : undefined,
+    fix: `install a C++ compiler (apt-get install -y g++), then ${rebuild}`,
+  },
 ];
 
 /** node-gyp's entry script: npm's own copy (no download), or one on PATH. */
