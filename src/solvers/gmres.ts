@@ -7,9 +7,10 @@
  */
 import { checkOptions, expectInstance } from '../argument-checks.js';
 import { kernels } from '../kernels/select-kernels.js';
+import { pmap, type PData } from '../pdata/pdata.js';
 import { PSparseMatrix, spmv } from '../sparse/psparse-matrix.js';
 import { PVector, consistent, pzeros } from '../vectors/pvector.js';
-import { partialsBuffer, sumPartials } from '../vectors/vector-ops.js';
+import { partialsBuffer, sumPartials, sumPartialsInto } from '../vectors/vector-ops.js';
 import { checkCgMatrix, checkCgVector, checkKrylovOptions, type CgReason, type CgResult, type CheckedKrylovOptions } from './cg-options.js';
 import {
   GMRES_OPTION_NAMES,
@@ -21,6 +22,11 @@ import {
   type GmresSolverOptions,
   type KrylovSolveVectors,
 } from './krylov-options.js';
+import { solverKernels } from './ilu0-native.js';
+import type { GramSchmidtKernels } from './krylov-kernels.js';
+
+/** The widest sum over parts one collective takes (`MAX_ALLGATHER_WIDTH`). */
+const REDUCTION_WIDTH = 8;
 
 /**
  * A GMRES solver set up for one matrix: options checked, preconditioner built, the `restart + 1`
@@ -49,6 +55,10 @@ export class GmresSolver {
   /** The number of Krylov vectors before a restart. */
   readonly restart: number;
   private readonly options: CheckedKrylovOptions;
+  /** Per local part, the Krylov vectors' local values one after the other (stride nLocal). */
+  private readonly store: readonly Float64Array[];
+  private readonly nLocal: number[];
+  /** The vectors of the basis, views of `store`. */
   private readonly basis: PVector[];
   private readonly z: PVector;
   private readonly update: PVector;
@@ -58,6 +68,16 @@ export class GmresSolver {
   private readonly sn: Float64Array;
   private readonly g: Float64Array;
   private readonly y: Float64Array;
+  /** Per local part, the projections of one Gram–Schmidt pass (restart + 1 each). */
+  private readonly partDots: Float64Array;
+  /** Local part p's `restart + 1` entries of `partDots`. */
+  private readonly partDotViews: Float64Array[];
+  /** The projections of one pass summed over parts, and their negatives (the update's coefficients). */
+  private readonly projections: Float64Array;
+  private readonly negated: Float64Array;
+  /** Sums over parts of 1..8 values at once. */
+  private readonly reduced: Float64Array[];
+  private readonly gramSchmidt: GramSchmidtKernels;
   private readonly nOwn: number[];
 
   constructor(A: PSparseMatrix, opts?: GmresSolverOptions) {
@@ -67,7 +87,20 @@ export class GmresSolver {
     this.options = checkKrylovOptions(A, checked, 'gmres');
     this.A = A;
     this.restart = restart;
-    this.basis = Array.from({ length: restart + 1 }, () => pzeros(A.cols));
+    const ids = A.cols.partition.localItems;
+    this.nLocal = ids.map((local) => local.nLocal);
+    const store: PData<Float64Array> = A.cols.partition.map((local) => new Float64Array((restart + 1) * local.nLocal));
+    this.store = store.localItems;
+    this.basis = Array.from(
+      { length: restart + 1 },
+      (_, i) => new PVector(A.cols, pmap((local, all) => all.subarray(i * local.nLocal, (i + 1) * local.nLocal), A.cols.partition, store)),
+    );
+    this.partDots = new Float64Array(ids.length * (restart + 1));
+    this.partDotViews = ids.map((_, p) => this.partDots.subarray(p * (restart + 1), (p + 1) * (restart + 1)));
+    this.projections = new Float64Array(restart + 1);
+    this.negated = new Float64Array(restart + 1);
+    this.reduced = Array.from({ length: REDUCTION_WIDTH + 1 }, (_, width) => new Float64Array(width));
+    this.gramSchmidt = solverKernels().gramSchmidt;
     this.z = pzeros(A.cols);
     this.update = pzeros(A.cols);
     this.H = new Float64Array((restart + 1) * restart);
@@ -85,8 +118,10 @@ export class GmresSolver {
    * Solves A x = b. Collective: every part calls it with its pieces.
    *
    * Each iteration applies the preconditioner to the newest Krylov vector (z = M⁻¹vⱼ), multiplies
-   * (w = A z), orthogonalises w against the basis by modified Gram–Schmidt (one collective sum per
-   * basis vector, then one for ‖w‖), and updates the QR factorisation of the Hessenberg matrix by
+   * (w = A z), orthogonalises w against the basis by classical Gram–Schmidt applied twice (CGS2,
+   * as stable as modified Gram–Schmidt: each pass takes the j + 1 projections in one sweep over
+   * the part's basis and one collective per 8 of them, then subtracts them in one sweep, which
+   * also gives ‖w‖), and updates the QR factorisation of the Hessenberg matrix by
    * a Givens rotation, which gives ‖rₖ‖₂ without forming x. After `restart` iterations, or when
    * that estimate reaches max(rtol·‖r₀‖₂, atol), x += M⁻¹ V y and the TRUE residual b − A x is
    * computed: it replaces the estimate in `residuals`, decides convergence, and starts the next
@@ -142,12 +177,7 @@ export class GmresSolver {
           spmv(w, A, z);
         }
         const column = j * ld;
-        for (let i = 0; i <= j; i++) {
-          const h = this.dot(w, basis[i]);
-          H[column + i] = h;
-          this.axpy(-h, basis[i], w);
-        }
-        const hNext = Math.sqrt(this.dot(w, w));
+        const hNext = this.orthogonalize(j + 1, w, H, column);
         H[column + j + 1] = hNext;
         for (let i = 0; i < j; i++) {
           const t = cs[i] * H[column + i] + sn[i] * H[column + i + 1];
@@ -194,7 +224,7 @@ export class GmresSolver {
 
   /** x += M⁻¹ V y with y solving the j × j triangular system R y = g. */
   private updateSolution(x: PVector, j: number): void {
-    const { H, g, y, basis, update, z, nOwn } = this;
+    const { H, g, y, update, z, nOwn } = this;
     const ld = this.restart + 1;
     for (let i = j - 1; i >= 0; i--) {
       let s = g[i];
@@ -204,9 +234,8 @@ export class GmresSolver {
     const target = this.options.preconditioner === undefined ? x : update;
     const targetLocal = target.values.localItems;
     for (let p = 0; p < nOwn.length; p++) {
-      if (target === update) kernels.axpby(nOwn[p], y[0], basis[0].values.localItems[p], 0, targetLocal[p]);
-      else kernels.axpy(nOwn[p], y[0], basis[0].values.localItems[p], targetLocal[p]);
-      for (let i = 1; i < j; i++) kernels.axpy(nOwn[p], y[i], basis[i].values.localItems[p], targetLocal[p]);
+      if (target === update) targetLocal[p].fill(0, 0, nOwn[p]);
+      this.gramSchmidt.basisUpdate(nOwn[p], j, this.store[p], this.nLocal[p], y, targetLocal[p]);
     }
     const { preconditioner } = this.options;
     if (preconditioner === undefined) return;
@@ -214,6 +243,42 @@ export class GmresSolver {
     const xLocal = x.values.localItems;
     const zLocal = z.values.localItems;
     for (let p = 0; p < nOwn.length; p++) kernels.axpy(nOwn[p], 1, zLocal[p], xLocal[p]);
+  }
+
+  /**
+   * Makes w orthogonal to the first `count` basis vectors by two classical Gram–Schmidt passes,
+   * adds the projections into `H[column ..]` and returns ‖w‖₂ (collective).
+   */
+  private orthogonalize(count: number, w: PVector, H: Float64Array, column: number): number {
+    const { store, nLocal, nOwn, partDots, projections, negated, gramSchmidt } = this;
+    const backend = this.A.rows.backend;
+    const ld = this.restart + 1;
+    const wLocal = w.values.localItems;
+    H.fill(0, column, column + count);
+    let ww = 0;
+    for (let pass = 0; pass < 2; pass++) {
+      for (let p = 0; p < nOwn.length; p++) {
+        gramSchmidt.basisDots(nOwn[p], count, store[p], nLocal[p], wLocal[p], this.partDotViews[p]);
+      }
+      for (let first = 0; first < count; first += REDUCTION_WIDTH) {
+        const width = Math.min(REDUCTION_WIDTH, count - first);
+        const partials = partialsBuffer(backend, width);
+        for (let p = 0; p < nOwn.length; p++) {
+          for (let t = 0; t < width; t++) partials[p * width + t] = partDots[p * ld + first + t];
+        }
+        const out = this.reduced[width];
+        sumPartialsInto(backend, out);
+        for (let t = 0; t < width; t++) projections[first + t] = out[t];
+      }
+      for (let i = 0; i < count; i++) {
+        H[column + i] += projections[i];
+        negated[i] = -projections[i];
+      }
+      const partials = partialsBuffer(backend);
+      for (let p = 0; p < nOwn.length; p++) partials[p] = gramSchmidt.basisUpdate(nOwn[p], count, store[p], nLocal[p], negated, wLocal[p]);
+      ww = sumPartials(backend);
+    }
+    return Math.sqrt(ww);
   }
 
   /** basis[0] ← b − A x (b when x is known to be 0, without the product); returns its norm. */
@@ -237,12 +302,6 @@ export class GmresSolver {
     const bLocal = b.values.localItems;
     for (let p = 0; p < this.nOwn.length; p++) partials[p] = kernels.dot(this.nOwn[p], aLocal[p], bLocal[p]);
     return sumPartials(backend);
-  }
-
-  private axpy(alpha: number, x: PVector, y: PVector): void {
-    const xLocal = x.values.localItems;
-    const yLocal = y.values.localItems;
-    for (let p = 0; p < this.nOwn.length; p++) kernels.axpy(this.nOwn[p], alpha, xLocal[p], yLocal[p]);
   }
 
   private scale(alpha: number, x: PVector): void {

@@ -1,27 +1,33 @@
 /**
- * The native ILU(0) kernels: the hand-written description of the `pa_ilu` addon
- * (`native/ilu`, built to `native/ilu/build/Release/pa_ilu.node`), its loader, and the choice
- * between it and the JavaScript loops, made at the first ILU(0) set-up of the process.
+ * The native solver kernels: the hand-written description of the `pa_ilu` addon (`native/ilu`,
+ * built to `native/ilu/build/Release/pa_ilu.node`: the ILU(0) factorisation and solves, and the
+ * Gram–Schmidt loops of GMRES), its loader, and the choice between it and the JavaScript loops,
+ * made at the first use in the process.
  *
  * @module
  */
 import { BackendUnavailableError, InvalidArgumentError } from '../errors.js';
 import { BUILD_ADDONS_COMMAND, addonPaths, loadAddon, requireNative } from '../native-addon.js';
 import { ilu0Checks, jsIlu0Kernels, type Ilu0KernelSet } from './ilu0-kernels.js';
+import { gramSchmidtChecks, jsGramSchmidt, type GramSchmidtKernels } from './krylov-kernels.js';
 
 /**
- * What the addon exports: the loops of {@link Ilu0KernelSet} (same arguments, same order, same
- * bits; `native/ilu/src/ilu0.h`). The addon checks types, lengths, the row pointers and column
+ * What the addon exports: the loops of {@link Ilu0KernelSet} (`native/ilu/src/ilu0.h`) and of
+ * {@link GramSchmidtKernels} (`gram-schmidt.h`; at most 1024 basis vectors per call), with the
+ * same arguments, order and bits. The addon checks types, lengths, the row pointers and column
  * ids of the factorisation and the diagonal positions of the solve, throwing `TypeError` or
  * `RangeError`; the column ids of the solve are a precondition (they come from a checked matrix).
  */
-export interface Ilu0Binding {
+export interface Ilu0Binding extends GramSchmidtKernels {
   ilu0Factor(nRows: number, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array, lu: Float64Array, diag: Int32Array, work: Int32Array): number;
   ilu0Solve(nRows: number, rowPtr: Int32Array, colIdx: Int32Array, lu: Float64Array, diag: Int32Array, r: Float64Array, z: Float64Array): void;
 }
 
 /** The functions a loaded module must export to be taken for the ILU addon. */
-export const ILU0_BINDING_FUNCTIONS: readonly (keyof Ilu0Binding)[] = ['ilu0Factor', 'ilu0Solve'];
+export const ILU0_BINDING_FUNCTIONS: readonly (keyof Ilu0Binding)[] = ['ilu0Factor', 'ilu0Solve', 'basisDots', 'basisUpdate'];
+
+/** The largest basis the addon's Gram–Schmidt loops take in one call (`kMaxCount`). */
+const NATIVE_MAX_BASIS = 1024;
 
 /** What to do when the native ILU(0) kernels are unavailable. */
 export const ILU0_FIXES: readonly string[] = [
@@ -76,35 +82,84 @@ export function nativeIlu0Kernels(binding: Ilu0Binding, minWork: number = ILU0_N
   };
 }
 
-/** The checked JavaScript set: what the library uses when the addon is not. */
-const checkedJsIlu0Kernels: Ilu0KernelSet = {
+/**
+ * The {@link GramSchmidtKernels} running `binding`'s loops after {@link gramSchmidtChecks} (the
+ * JavaScript loops below `minWork` elements or above the addon's 1024 basis vectors).
+ */
+export function nativeGramSchmidt(binding: Ilu0Binding, minWork: number = ILU0_NATIVE_MIN_WORK): GramSchmidtKernels {
+  const small = (n: number, count: number): boolean => n * count < minWork || count > NATIVE_MAX_BASIS;
+  return {
+    basisDots(n, count, basis, stride, w, out) {
+      gramSchmidtChecks.basisDots(n, count, basis, stride, w, out);
+      if (small(n, count)) return jsGramSchmidt.basisDots(n, count, basis, stride, w, out);
+      binding.basisDots(n, count, basis, stride, w, out);
+    },
+    basisUpdate(n, count, basis, stride, coefficients, w) {
+      gramSchmidtChecks.basisUpdate(n, count, basis, stride, coefficients, w);
+      if (small(n, count)) return jsGramSchmidt.basisUpdate(n, count, basis, stride, coefficients, w);
+      return binding.basisUpdate(n, count, basis, stride, coefficients, w);
+    },
+  };
+}
+
+/** The kernels of the solvers beyond the SpMV kernels: ILU(0) and GMRES's Gram–Schmidt. */
+export interface SolverKernels {
+  /** `'native'` (the `pa_ilu` addon) or `'js'`: the same bits. */
+  readonly kind: 'native' | 'js';
+  readonly ilu0: Ilu0KernelSet;
+  readonly gramSchmidt: GramSchmidtKernels;
+}
+
+/** The checked JavaScript kernels: what the library uses when the addon is not. */
+const checkedJsKernels: SolverKernels = {
   kind: 'js',
-  factor(...args) {
-    ilu0Checks.factor(...args);
-    return jsIlu0Kernels.factor(...args);
+  ilu0: {
+    kind: 'js',
+    factor(...args) {
+      ilu0Checks.factor(...args);
+      return jsIlu0Kernels.factor(...args);
+    },
+    solve(...args) {
+      ilu0Checks.solve(...args);
+      jsIlu0Kernels.solve(...args);
+    },
   },
-  solve(...args) {
-    ilu0Checks.solve(...args);
-    jsIlu0Kernels.solve(...args);
+  gramSchmidt: {
+    basisDots(...args) {
+      gramSchmidtChecks.basisDots(...args);
+      jsGramSchmidt.basisDots(...args);
+    },
+    basisUpdate(...args) {
+      gramSchmidtChecks.basisUpdate(...args);
+      return jsGramSchmidt.basisUpdate(...args);
+    },
   },
 };
 
-/** The environment variables {@link selectIlu0Kernels} reads (those of the SpMV kernels). */
-export interface Ilu0KernelsEnvironment {
+/** The environment variables {@link selectSolverKernels} reads (those of the SpMV kernels). */
+export interface SolverKernelsEnvironment {
   readonly PA_KERNELS?: string;
   readonly PA_REQUIRE_NATIVE?: string;
 }
 
+/** The native {@link SolverKernels} of a loaded binding. */
+export function nativeSolverKernels(binding: Ilu0Binding): SolverKernels {
+  return { kind: 'native', ilu0: nativeIlu0Kernels(binding), gramSchmidt: nativeGramSchmidt(binding) };
+}
+
 /**
- * The ILU(0) kernels `env` asks for, with the rules of the SpMV kernels: `PA_KERNELS=js` the
+ * The solver kernels `env` asks for, with the rules of the SpMV kernels: `PA_KERNELS=js` the
  * JavaScript loops; `PA_KERNELS=native` or `PA_REQUIRE_NATIVE=1` the addon or an error; unset
  * the addon when it loads, else JavaScript (same bits).
  * @throws InvalidArgumentError for another `PA_KERNELS`; BackendUnavailableError when the addon is
  * required and cannot be loaded.
  */
-export function selectIlu0Kernels(env: Ilu0KernelsEnvironment, loadNative: () => Ilu0KernelSet = () => nativeIlu0Kernels(loadIlu0Binding())): Ilu0KernelSet {
+export function selectSolverKernels(
+  env: SolverKernelsEnvironment,
+  loadNative: () => SolverKernels = () => nativeSolverKernels(loadIlu0Binding()),
+): SolverKernels {
   const choice = env.PA_KERNELS ?? '';
-  if (choice === 'js') return checkedJsIlu0Kernels;
+  if (choice === 'js') return checkedJsKernels;
   if (choice !== '' && choice !== 'native') {
     throw new InvalidArgumentError(`PA_KERNELS must be 'js', 'native' or unset, got '${choice}'`);
   }
@@ -117,14 +172,14 @@ export function selectIlu0Kernels(env: Ilu0KernelsEnvironment, loadNative: () =>
       const why = choice === 'native' ? 'PA_KERNELS=native' : `PA_REQUIRE_NATIVE=${env.PA_REQUIRE_NATIVE}`;
       throw new BackendUnavailableError(`The native ILU(0) kernels are unavailable and ${why} requires them`, error.reasons, error.fixes);
     }
-    return checkedJsIlu0Kernels;
+    return checkedJsKernels;
   }
 }
 
-let chosen: Ilu0KernelSet | undefined;
+let chosen: SolverKernels | undefined;
 
-/** The process's ILU(0) kernels, chosen from `process.env` at the first call. */
-export function ilu0Kernels(): Ilu0KernelSet {
-  chosen ??= selectIlu0Kernels(process.env);
+/** The process's solver kernels, chosen from `process.env` at the first call. */
+export function solverKernels(): SolverKernels {
+  chosen ??= selectSolverKernels(process.env);
   return chosen;
 }

@@ -9,7 +9,7 @@ import type { PData } from '../pdata/pdata.js';
 import type { PRange } from '../partitions/prange.js';
 import type { PSparseMatrix } from '../sparse/psparse-matrix.js';
 import type { PVector } from '../vectors/pvector.js';
-import { ilu0Kernels } from './ilu0-native.js';
+import { solverKernels } from './ilu0-native.js';
 import type { Ilu0KernelSet } from './ilu0-kernels.js';
 import { checkApplyVectors, checkSquareOwn, reportSingular, type Preconditioner } from './preconditioners.js';
 
@@ -87,7 +87,7 @@ export class Ilu0Preconditioner implements Preconditioner {
  */
 export function ilu0(A: PSparseMatrix): Ilu0Preconditioner {
   checkSquareOwn(A, 'ilu0');
-  const kernels = ilu0Kernels();
+  const kernels = solverKernels().ilu0;
   const failures = A.ownOwn.map((block) => {
     const lu = new Float64Array(block.rowPtr[block.nRows]);
     const diag = new Int32Array(block.nRows);

@@ -1,4 +1,5 @@
-// pa_ilu: Node-API entry points of the ILU(0) loops in ilu0.h. The TypeScript description of the
+// pa_ilu: Node-API entry points of the ILU(0) loops in ilu0.h and the Gram-Schmidt loops of
+// GMRES in gram-schmidt.h. The TypeScript description of the
 // exports is src/solvers/ilu0-native.ts (Ilu0Binding); the library calls them after the checks of
 // src/solvers/ilu0-kernels.ts (ilu0Checks). The checks here are the ones that keep memory safe:
 // types, lengths, and the structure the loops index with (row pointers, column ids, diagonal
@@ -10,6 +11,7 @@
 #include <cstdint>
 #include <string>
 
+#include "gram-schmidt.h"
 #include "ilu0.h"
 
 namespace pa_ilu {
@@ -127,10 +129,53 @@ napi_value SolveEntry(napi_env env, const napi_value* args) {
   return nullptr;
 }
 
+// The basis arguments shared by basisDots and basisUpdate: n, count, basis, stride, w.
+struct BasisArgs {
+  std::size_t n;
+  std::size_t count;
+  const double* basis;
+  std::size_t stride;
+  double* w;
+};
+
+BasisArgs ReadBasis(napi_env env, const napi_value* args, std::size_t wArg, const char* k) {
+  const std::size_t n = static_cast<std::size_t>(CountArg(env, args[0], k, "n"));
+  const std::size_t count = static_cast<std::size_t>(CountArg(env, args[1], k, "count"));
+  if (count > kMaxCount) Fail(false, k, "count", "must be at most " + std::to_string(kMaxCount));
+  const std::size_t stride = static_cast<std::size_t>(CountArg(env, args[3], k, "stride"));
+  if (stride < n) Fail(false, k, "stride", "must be at least n");
+  const std::size_t span = count == 0 ? 0 : (count - 1) * stride + n;
+  const auto* basis = ArrayArg<const double>(env, args[2], napi_float64_array, span, k, "basis");
+  auto* w = ArrayArg<double>(env, args[wArg], napi_float64_array, n, k, "w");
+  return BasisArgs{n, count, basis, stride, w};
+}
+
+// basisDots(n, count, basis, stride, w, out)
+napi_value BasisDotsEntry(napi_env env, const napi_value* args) {
+  const char* k = "basisDots";
+  const BasisArgs a = ReadBasis(env, args, 4, k);
+  double* out = ArrayArg<double>(env, args[5], napi_float64_array, a.count, k, "out");
+  static thread_local double sums[4 * kMaxCount];
+  BasisDots(a.n, a.count, a.basis, a.stride, a.w, out, sums);
+  return nullptr;
+}
+
+// basisUpdate(n, count, basis, stride, coefficients, w) -> w.w
+napi_value BasisUpdateEntry(napi_env env, const napi_value* args) {
+  const char* k = "basisUpdate";
+  const BasisArgs a = ReadBasis(env, args, 5, k);
+  const auto* coefficients = ArrayArg<const double>(env, args[4], napi_float64_array, a.count, k, "coefficients");
+  napi_value out = nullptr;
+  napi_create_double(env, BasisUpdate(a.n, a.count, a.basis, a.stride, coefficients, a.w), &out);
+  return out;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor properties[] = {
       {"ilu0Factor", nullptr, Entry<7, FactorEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"ilu0Solve", nullptr, Entry<7, SolveEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"basisDots", nullptr, Entry<6, BasisDotsEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"basisUpdate", nullptr, Entry<6, BasisUpdateEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
   return exports;
