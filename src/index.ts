@@ -69,6 +69,10 @@ export { PSparseMatrix, spmv, mul, centralize } from './sparse/psparse-matrix.js
 export { psparse, psparseRefill } from './sparse/psparse.js';
 export type { PSparseOptions } from './sparse/psparse.js';
 export type { PSparseAssembly, PartAssembly } from './sparse/psparse-assembly.js';
+export { matmul, planMatmul } from './sparse/matmul.js';
+export type { ProductPlan } from './sparse/matmul.js';
+export { transpose, planTranspose } from './sparse/transpose.js';
+export { rap, planRap } from './sparse/rap.js';
 
 // Dense level-1/2 BLAS (OpenBLAS when built, else JavaScript)
 export { blas, jsBlas, openBlas, denseMatVec, loadBlasBinding, selectBlas, OPENBLAS_MIN_WORK } from './dense/blas.js';
@@ -106,6 +110,8 @@ export {
 export type { BandedBlockBandedOptions, UniformBandedBlockBandedOptions, MulIntoOptions } from './shared/banded-block-banded.js';
 
 // Solvers
+export { amg, AmgPreconditioner } from './solvers/amg/amg.js';
+export type { AmgOptions, AmgLevelInfo, AmgSmootherName } from './solvers/amg/amg.js';
 export { cg, CgSolver } from './solvers/cg.js';
 export type { CgSolveVectors } from './solvers/cg.js';
 export type { CgOptions, CgSolverOptions, CgResult, CgReason, CgIterationInfo } from './solvers/cg-options.js';
