@@ -7,6 +7,7 @@
 #include <napi.h>
 #include <hdf5.h>
 
+#include <dlfcn.h>
 #include <unistd.h>
 
 #include <string>
@@ -198,7 +199,21 @@ Napi::Value ReadAttribute(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// Node unloads an addon when the worker thread that loaded it ends, and libhdf5 with it, while the
+// library's thread-local destructors (its thread-safe error stacks) still have to run at that
+// thread's exit: a crash. Marking the addon and libhdf5 as never to be unloaded avoids it.
+void pinLibraries() {
+  Dl_info info;
+  if (dladdr(reinterpret_cast<void*>(&H5open), &info) != 0 && info.dli_fname != nullptr) {
+    dlopen(info.dli_fname, RTLD_NOW | RTLD_NODELETE | RTLD_NOLOAD);
+  }
+  if (dladdr(reinterpret_cast<void*>(&pinLibraries), &info) != 0 && info.dli_fname != nullptr) {
+    dlopen(info.dli_fname, RTLD_NOW | RTLD_NODELETE | RTLD_NOLOAD);
+  }
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  pinLibraries();
   exports.Set("createDataset", Napi::Function::New(env, CreateDataset));
   exports.Set("datasetInfo", Napi::Function::New(env, DatasetInfo));
   exports.Set("readRows", Napi::Function::New(env, ReadRows));
