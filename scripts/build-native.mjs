@@ -78,6 +78,13 @@ const ADDONS = [
       onPath('g++') === undefined && onPath('c++') === undefined ? 'no C++ compiler (g++ or c++) was found on PATH' : undefined,
     fix: `install a C++ compiler (apt-get install -y g++), then ${rebuild}`,
   },
+  {
+    dir: 'native/spgemm',
+    feature: 'the native sparse matrix products (matmul, transpose, rap, AMG set-up)',
+    missing: () =>
+      onPath('g++') === undefined && onPath('c++') === undefined ? 'no C++ compiler (g++ or c++) was found on PATH' : undefined,
+    fix: `install a C++ compiler (apt-get install -y g++), then ${rebuild}`,
+  },
 ];
 
 /** node-gyp's entry script: npm's own copy (no download), or one on PATH. */
