@@ -53,6 +53,7 @@ const command = {
     'mm-n': { kind: 'positive-integer', help: 'Poisson grid size per direction (Matrix Market)', default: 50 },
     'mm-vector-n': { kind: 'positive-integer', help: 'vector length (Matrix Market)', default: 1_000_000 },
   },
+  positionals: 'none',
 } as const satisfies CommandSpec<FlagSpecs>;
 
 interface Timing {
