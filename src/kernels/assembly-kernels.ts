@@ -70,6 +70,16 @@ export interface AssemblyKernels {
    * else `values[t]` is added to `oo[s]` (`s < oo.length`) or `og[s - oo.length]`.
    */
   addSlots(m: number, slots: Int32Array, from: number, values: ArrayLike<number>, oo: Float64Array, og: Float64Array): void;
+  /**
+   * The compact form of a CSR block (see `compact-csr.ts`): `lengths[i]` = entries of row `i`,
+   * `offsets[k] = colIdx[k] - i`. Returns −1 when the block fits, else `2·row` for the first row
+   * of more than `maxLength` entries or `2·row + 1` for the first row with an entry farther than
+   * `maxOffset` columns (the arrays are then partly written).
+   */
+  csrCompact(
+    nRows: number, rowPtr: Int32Array, colIdx: Int32Array, lengths: Uint8Array, offsets: Int16Array, maxLength: number,
+    maxOffset: number,
+  ): number;
 }
 
 /** Below this many triplets the native set runs the JavaScript loops (same results). */
@@ -97,6 +107,8 @@ export function nativeAssemblyKernels(binding: AssemblyBinding, minWork: number 
       (rowCode.length + nRows < minWork ? js : binding).csrFill(nRows, nOwnCols, rowCode, colCode, perm, rowStart, ooCol, ogCol, slot),
     addSlots: (m, slots, from, values, oo, og) =>
       (m < minWork || !(values instanceof Float64Array) ? js : binding).addSlots(m, slots, from, values as Float64Array, oo, og),
+    csrCompact: (nRows, rowPtr, colIdx, lengths, offsets, maxLength, maxOffset) =>
+      (nRows < minWork ? js : binding).csrCompact(nRows, rowPtr, colIdx, lengths, offsets, maxLength, maxOffset),
   };
 }
 

@@ -8,6 +8,7 @@
  * @module
  */
 import type { CsrMatrix } from './csr.js';
+import { assemblyKernels } from './assembly-kernels.js';
 import { largeArrays } from './large-arrays.js';
 
 /** Most entries a row of a compact block may hold (its length is a byte). */
@@ -51,20 +52,15 @@ export function compactCsr(block: CsrMatrix): CompactCsr | { readonly reason: st
   const offsets = largeArrays.int16(rowPtr[nRows]);
   // One pass that fills and checks: a block that does not fit is found out as early, and the
   // arrays written so far are dropped.
-  for (let i = 0; i < nRows; i++) {
-    const begin = rowPtr[i];
-    const end = rowPtr[i + 1];
-    if (end - begin > COMPACT_MAX_ROW_LENGTH) {
-      return { reason: `row ${i} has ${end - begin} entries, more than ${COMPACT_MAX_ROW_LENGTH}` };
+  const failure = assemblyKernels.csrCompact(nRows, rowPtr, colIdx, lengths, offsets, COMPACT_MAX_ROW_LENGTH, COMPACT_MAX_OFFSET);
+  if (failure >= 0) {
+    const i = failure >> 1;
+    if (failure % 2 === 0) {
+      return { reason: `row ${i} has ${rowPtr[i + 1] - rowPtr[i]} entries, more than ${COMPACT_MAX_ROW_LENGTH}` };
     }
-    lengths[i] = end - begin;
-    for (let k = begin; k < end; k++) {
-      const offset = colIdx[k] - i;
-      if (offset > COMPACT_MAX_OFFSET || offset < -COMPACT_MAX_OFFSET) {
-        return { reason: `row ${i} has an entry at column ${colIdx[k]}, more than ${COMPACT_MAX_OFFSET} columns away` };
-      }
-      offsets[k] = offset;
-    }
+    let k = rowPtr[i];
+    while (Math.abs(colIdx[k] - i) <= COMPACT_MAX_OFFSET) k++;
+    return { reason: `row ${i} has an entry at column ${colIdx[k]}, more than ${COMPACT_MAX_OFFSET} columns away` };
   }
   return { nRows, lengths, offsets, values, rowPtr };
 }

@@ -200,4 +200,19 @@ export const jsAssemblyKernels: AssemblyKernels = {
       else fail('addSlots', 'slots hold an entry past both blocks');
     }
   },
+
+  csrCompact(nRows, rowPtr, colIdx, lengths, offsets, maxLength, maxOffset) {
+    for (let i = 0; i < nRows; i++) {
+      const begin = rowPtr[i];
+      const end = rowPtr[i + 1];
+      if (end - begin > maxLength) return 2 * i;
+      lengths[i] = end - begin;
+      for (let k = begin; k < end; k++) {
+        const offset = colIdx[k] - i;
+        if (offset > maxOffset || offset < -maxOffset) return 2 * i + 1;
+        offsets[k] = offset;
+      }
+    }
+    return -1;
+  },
 };

@@ -36,7 +36,7 @@ import {
   type CodedTriplets,
   type PartAssembly,
 } from './psparse-assembly.js';
-import { PSparseMatrix } from './psparse-matrix.js';
+import { assembledMatrix, PSparseMatrix } from './psparse-matrix.js';
 
 const MAX_INT32 = 0x7fffffff;
 
@@ -171,7 +171,7 @@ export function psparse(
       V,
       received,
     );
-    return new PSparseMatrix(rows, finalCols, ownOwn, ownGhost, options.reuse === false ? undefined : { graph, parts });
+    return assembledMatrix(rows, finalCols, ownOwn, ownGhost, options.reuse === false ? undefined : { graph, parts });
   });
 }
 

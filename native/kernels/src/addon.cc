@@ -469,6 +469,29 @@ napi_value AddSlotsEntry(napi_env env, const napi_value* args) {
   return nullptr;
 }
 
+// csrCompact(nRows, rowPtr, colIdx, lengths, offsets, maxLength, maxOffset) -> -1, or 2 * row (+1)
+napi_value CsrCompactEntry(napi_env env, const napi_value* args) {
+  const char* k = "csrCompact";
+  const std::size_t nRows = CountArg(env, args[0], k, "nRows");
+  const auto rowPtr = ArrayArg<const std::int32_t>(env, args[1], napi_int32_array, nRows + 1, k, "rowPtr");
+  const auto colIdx = ArrayArg<const std::int32_t>(env, args[2], napi_int32_array, 0, k, "colIdx");
+  std::uint8_t* lengths = ArrayArg<std::uint8_t>(env, args[3], napi_uint8_array, nRows, k, "lengths").data;
+  const auto offsets = ArrayArg<std::int16_t>(env, args[4], napi_int16_array, 0, k, "offsets");
+  const std::size_t maxLength = CountArg(env, args[5], k, "maxLength");
+  const std::size_t maxOffset = CountArg(env, args[6], k, "maxOffset");
+  const std::int32_t nnz = rowPtr.data[nRows];
+  if (rowPtr.data[0] != 0 || nnz < 0 || static_cast<std::size_t>(nnz) > colIdx.length ||
+      static_cast<std::size_t>(nnz) > offsets.length) {
+    Fail(false, k, "rowPtr", "must run from 0 to at most min(colIdx.length, offsets.length)");
+  }
+  for (std::size_t i = 0; i < nRows; i++) {
+    if (rowPtr.data[i + 1] < rowPtr.data[i]) Fail(false, k, "rowPtr", "must not decrease");
+  }
+  return Number(env, static_cast<double>(CsrCompact(static_cast<std::int32_t>(nRows), rowPtr.data, colIdx.data, lengths,
+                                                    offsets.data, static_cast<std::int32_t>(maxLength),
+                                                    static_cast<std::int32_t>(maxOffset))));
+}
+
 void Export(Napi::Env env, Napi::Object exports, const char* name, napi_callback callback) {
   napi_value fn = nullptr;
   NAPI_THROW_IF_FAILED_VOID(env, napi_create_function(env, name, NAPI_AUTO_LENGTH, callback, nullptr, &fn));
@@ -501,6 +524,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "csrPattern", Entry<8, CsrPatternEntry>);
   Export(env, exports, "csrFill", Entry<9, CsrFillEntry>);
   Export(env, exports, "addSlots", Entry<6, AddSlotsEntry>);
+  Export(env, exports, "csrCompact", Entry<7, CsrCompactEntry>);
   return exports;
 }
 

@@ -239,6 +239,27 @@ inline bool AddSlots(std::size_t m, const std::int32_t* slots, const double* val
   return true;
 }
 
+// The compact form of a CSR block (see src/kernels/compact-csr.ts): lengths[i] = entries of row i,
+// offsets[k] = colIdx[k] - i. Returns -1 when it fits, else 2 * row + 0 for a row of more than
+// maxLength entries, 2 * row + 1 for an entry farther than maxOffset columns from its row (the
+// first such row; the arrays are then partly written).
+inline std::int64_t CsrCompact(std::int32_t nRows, const std::int32_t* rowPtr, const std::int32_t* colIdx,
+                               std::uint8_t* lengths, std::int16_t* offsets, std::int32_t maxLength,
+                               std::int32_t maxOffset) {
+  for (std::int32_t i = 0; i < nRows; i++) {
+    const std::int32_t begin = rowPtr[i];
+    const std::int32_t end = rowPtr[i + 1];
+    if (end - begin > maxLength) return 2 * static_cast<std::int64_t>(i);
+    lengths[i] = static_cast<std::uint8_t>(end - begin);
+    for (std::int32_t k = begin; k < end; k++) {
+      const std::int32_t offset = colIdx[k] - i;
+      if (offset > maxOffset || offset < -maxOffset) return 2 * static_cast<std::int64_t>(i) + 1;
+      offsets[k] = static_cast<std::int16_t>(offset);
+    }
+  }
+  return -1;
+}
+
 }  // namespace pa_kernels
 
 #endif  // PA_KERNELS_ASSEMBLY_H_
