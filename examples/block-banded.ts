@@ -18,9 +18,14 @@ import { fileURLToPath } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 import { View, parse } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import type { PData } from '../src/index.js';
-import { mulInto, populate, uniformBandedBlockBanded } from '../src/shared/banded-block-banded.js';
-import { sharedArray, sharedBarrier } from '../src/shared/shared-array.js';
+import {
+  mulInto,
+  populate,
+  sharedArray,
+  sharedBarrier,
+  uniformBandedBlockBanded,
+  type PData,
+} from '../src/index.js';
 import { parseCommand, parseCommandOrExit, type CommandSpec, type FlagSpecs } from '../src/run/cli-args.js';
 import { runExample } from './lib/run-example.js';
 

@@ -6,24 +6,23 @@
  */
 import assert from 'node:assert/strict';
 import {
+  BandedBlockBandedMatrix,
   DimensionMismatchError,
   IndexOutOfRangeError,
   InvalidArgumentError,
   NonFiniteValueError,
   PartFailedError,
   PartitionedArraysError,
-  type PData,
-} from '../../src/index.js';
-import {
-  BandedBlockBandedMatrix,
   bandedBlockBanded,
   mulInto,
   populate,
+  sharedArray,
+  sharedBarrier,
   toDense,
   uniformBandedBlockBanded,
   type BandedBlockBandedOptions,
-} from '../../src/shared/banded-block-banded.js';
-import { sharedArray, sharedBarrier } from '../../src/shared/shared-array.js';
+  type PData,
+} from '../../src/index.js';
 
 /** Every part of a node (all of them on one machine) sees every other part's writes after the barrier. */
 export function memoryIsShared(ranks: PData<number>): void {
