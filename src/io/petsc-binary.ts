@@ -15,7 +15,7 @@ import { FileFormatError, InvalidArgumentError } from '../errors.js';
 import { PData, pmap } from '../pdata/pdata.js';
 import { PSparseMatrix } from '../sparse/psparse-matrix.js';
 import { PVector } from '../vectors/pvector.js';
-import { expectFileSize, fileSize, readAt, writeAt } from './byte-io.js';
+import { expectFileSize, fileSize, LITTLE_ENDIAN, readAt, writeAt } from './byte-io.js';
 import { together, writeFileCollectively } from './collective.js';
 import { partOffsets } from './counts.js';
 import { checkPath, withFile, type ReadOptions } from './read-options.js';
@@ -28,20 +28,28 @@ export const PETSC_VEC_CLASSID = 1211214;
 
 const MAX_INT32 = 0x7fffffff;
 
-/** Big-endian int32 bytes of `values`. */
+/** Big-endian int32 bytes of `values` (Node's native byte swap; this machine is little-endian). */
 function int32Bytes(values: ArrayLike<number>): Uint8Array {
-  const bytes = new Uint8Array(4 * values.length);
-  const view = new DataView(bytes.buffer);
-  for (let i = 0; i < values.length; i++) view.setInt32(4 * i, values[i], false);
-  return bytes;
+  const bytes = Buffer.from(Int32Array.from(values).buffer);
+  return LITTLE_ENDIAN ? bytes.swap32() : bytes;
 }
 
 /** Big-endian float64 bytes of `values`. */
 function float64Bytes(values: Float64Array): Uint8Array {
-  const bytes = new Uint8Array(8 * values.length);
-  const view = new DataView(bytes.buffer);
-  for (let i = 0; i < values.length; i++) view.setFloat64(8 * i, values[i], false);
-  return bytes;
+  const bytes = Buffer.from(values.slice().buffer);
+  return LITTLE_ENDIAN ? bytes.swap64() : bytes;
+}
+
+/** The float64 values of big-endian `bytes` (swapped in place). */
+function float64Of(bytes: Uint8Array): Float64Array {
+  if (LITTLE_ENDIAN) Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).swap64();
+  return new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
+}
+
+/** The int32 values of big-endian `bytes` (swapped in place). */
+function int32Of(bytes: Uint8Array): Int32Array {
+  if (LITTLE_ENDIAN) Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).swap32();
+  return new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
 }
 
 /**
@@ -168,7 +176,7 @@ export function readPetscBinary(path: string, ranks: PData<number>, opts?: ReadO
   const plan = readPlan(ranks, m, options.rows, 'readPetscBinary');
   if (classId === PETSC_VEC_CLASSID) {
     const blocks = together(plan.spans, (span) =>
-      withFile(path, 'readPetscBinary', (fd) => ({ first: span.first, values: float64Of(readAt(fd, path, 8 + 8 * span.first, 8 * span.count, 'the values'), span.count) })),
+      withFile(path, 'readPetscBinary', (fd) => ({ first: span.first, values: float64Of(readAt(fd, path, 8 + 8 * span.first, 8 * span.count, 'the values')) })),
     );
     return vectorFromBlocks(plan.rows, plan.direct, blocks);
   }
@@ -176,14 +184,11 @@ export function readPetscBinary(path: string, ranks: PData<number>, opts?: ReadO
   const lengths = together(plan.spans, (span: RowSpan) =>
     withFile(path, 'readPetscBinary', (fd) => {
       const at = 16 + 4 * span.first;
-      const view = new DataView(readAt(fd, path, at, 4 * span.count, 'the row lengths').buffer);
-      const out = new Int32Array(span.count);
+      const out = int32Of(readAt(fd, path, at, 4 * span.count, 'the row lengths'));
       for (let i = 0; i < span.count; i++) {
-        const length = view.getInt32(4 * i, false);
-        if (length < 0 || length > n) {
-          throw new FileFormatError(`row ${span.first + i} has length ${length} (expected 0..${n})`, { path, offset: at + 4 * i });
+        if (out[i] < 0 || out[i] > n) {
+          throw new FileFormatError(`row ${span.first + i} has length ${out[i]} (expected 0..${n})`, { path, offset: at + 4 * i });
         }
-        out[i] = length;
       }
       return out;
     }),
@@ -199,22 +204,21 @@ export function readPetscBinary(path: string, ranks: PData<number>, opts?: ReadO
     ({ span, rowLengths, entriesBefore }) =>
       withFile(path, 'readPetscBinary', (fd) => {
         const count = rowLengths.reduce((a, b) => a + b, 0);
-        const colView = new DataView(readAt(fd, path, colsAt + 4 * entriesBefore, 4 * count, 'the column ids').buffer);
-        const valueView = new DataView(readAt(fd, path, valuesAt + 8 * entriesBefore, 8 * count, 'the values').buffer);
+        const colIds = int32Of(readAt(fd, path, colsAt + 4 * entriesBefore, 4 * count, 'the column ids'));
+        const V = float64Of(readAt(fd, path, valuesAt + 8 * entriesBefore, 8 * count, 'the values'));
         const I = new Float64Array(count);
         const J = new Float64Array(count);
-        const V = new Float64Array(count);
         let e = 0;
         for (let i = 0; i < rowLengths.length; i++) {
           for (let k = 0; k < rowLengths[i]; k++, e++) {
-            const col = colView.getInt32(4 * e, false);
+            const col = colIds[e];
             if (col < 0 || col >= n) {
               throw new FileFormatError(`column id ${col} of row ${span.first + i} is out of range 0..${n - 1}`, {
                 path,
                 offset: colsAt + 4 * (entriesBefore + e),
               });
             }
-            const value = valueView.getFloat64(8 * e, false);
+            const value = V[e];
             if (!Number.isFinite(value)) {
               throw new FileFormatError(`entry (${span.first + i}, ${col}) is ${value} (matrix values must be finite)`, {
                 path,
@@ -223,19 +227,10 @@ export function readPetscBinary(path: string, ranks: PData<number>, opts?: ReadO
             }
             I[e] = span.first + i;
             J[e] = col;
-            V[e] = value;
           }
         }
         return { I, J, V };
       }),
   );
   return matrixFromTriplets(plan.rows, cols, triplets, plan.direct);
-}
-
-/** The `count` big-endian float64 values of `bytes`. */
-function float64Of(bytes: Uint8Array, count: number): Float64Array {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out = new Float64Array(count);
-  for (let i = 0; i < count; i++) out[i] = view.getFloat64(8 * i, false);
-  return out;
 }
