@@ -68,6 +68,15 @@ describe('workerPool', () => {
     expect(error.index).toBe(2);
     expect(error.message).toBe('the worker running item 2 exited with code 7 (process.exit or a crash)');
     expect(await pool.map(dying, [1, 2, 3, 4])).toEqual([2, 4, 6, 8]);
+    // Chunked, and after many tiny items sent in batches: the dying item is still named exactly.
+    const chunked = await rejection(pool.map(dying, [1, 2, 3, 'exit', 5, 6, 7, 8], { chunkSize: 4 }));
+    expect(chunked.index).toBe(3);
+    const items: (number | string)[] = Array.from({ length: 3000 }, (_, i) => i);
+    items[2500] = 'exit';
+    expect((await rejection(pool.map(dying, items))).index).toBe(2500);
+    const negative = Array.from({ length: 3000 }, (_, i) => (i === 1700 ? -1 : i));
+    expect((await rejection(pool.map(square, negative))).index).toBe(1700);
+    expect(await pool.map(dying, [4, 5])).toEqual([8, 10]);
   });
 
   it('a worker exhausting its heap (resourceLimits) rejects the map within seconds, then the pool maps again', async () => {

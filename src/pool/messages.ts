@@ -18,7 +18,9 @@ export type TaskError =
     }
   | { readonly kind: 'value'; readonly text: string; readonly value: unknown };
 
-/** Pool → worker: run the function on `items`, the items `start..start+items.length-1` of a map. */
+/**
+ * Pool → worker (several at once in one message, an array, when tasks are tiny): run the
+ * function on `items`, the items `start..start+items.length-1` of a map. */
 export interface ChunkMessage {
   readonly type: 'chunk';
   /** Pool-wide sequence number of the chunk (replies name it). */
@@ -53,3 +55,17 @@ export interface FailedMessage {
 
 /** Messages from a worker to the pool. */
 export type WorkerReply = DoneMessage | FailedMessage;
+
+/**
+ * What the pool hands each worker: `running`, two Int32 words in shared memory where the worker
+ * writes the chunk and the item it is running, so that a worker's death names its item exactly
+ * even when many items were sent to it at once.
+ */
+export interface PoolWorkerInit {
+  readonly running: Int32Array;
+}
+
+/** Word of {@link PoolWorkerInit.running} holding the running chunk's id. */
+export const RUNNING_CHUNK = 0;
+/** Word of {@link PoolWorkerInit.running} holding the running item's index in its map. */
+export const RUNNING_ITEM = 1;

@@ -5,16 +5,17 @@
  *
  * @module
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { InvalidArgumentError } from '../errors.js';
 import { serializeTaskError } from './error-transport.js';
-import type { ChunkMessage, WorkerReply } from './messages.js';
+import { RUNNING_CHUNK, RUNNING_ITEM, type ChunkMessage, type PoolWorkerInit, type WorkerReply } from './messages.js';
 
 type Task = (item: unknown, index: number) => unknown;
 
 const port = parentPort;
 if (port === null) throw new Error('pool-worker.js runs inside a worker of workerPool, not as a program');
 
+const { running } = workerData as PoolWorkerInit;
 const tasks = new Map<string, Task>();
 
 async function taskFunction(moduleUrl: string, exportName: string): Promise<Task> {
@@ -35,8 +36,24 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
+/** Replies of the batch being run, posted together when it ends (one message back per message in). */
+let replies: WorkerReply[] = [];
+
 function reply(message: WorkerReply): void {
-  port?.postMessage(message);
+  replies.push(message);
+}
+
+function flush(): void {
+  const batch = replies;
+  replies = [];
+  try {
+    port?.postMessage(batch);
+  } catch (error) {
+    // A result cannot be cloned: say so for every chunk of the batch that carried results.
+    const reason = error instanceof Error ? error.message : String(error);
+    const problem = serializeTaskError(new InvalidArgumentError(`a task returned a value that cannot be sent to the main thread (${reason})`));
+    port?.postMessage(batch.map((r): WorkerReply => (r.type === 'done' ? { type: 'failed', chunk: r.chunk, offset: 0, error: problem } : r)));
+  }
 }
 
 async function runChunk(message: ChunkMessage): Promise<void> {
@@ -50,7 +67,9 @@ async function runChunk(message: ChunkMessage): Promise<void> {
     return;
   }
   const values = new Array<unknown>(items.length);
+  Atomics.store(running, RUNNING_CHUNK, chunk);
   for (let k = 0; k < items.length; k++) {
+    Atomics.store(running, RUNNING_ITEM, start + k);
     try {
       const value = fn(items[k], start + k);
       values[k] = isThenable(value) ? await value : value;
@@ -59,26 +78,23 @@ async function runChunk(message: ChunkMessage): Promise<void> {
       return;
     }
   }
-  try {
-    reply({ type: 'done', chunk, values, ms: performance.now() - t0 });
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    const problem = new InvalidArgumentError(`a task returned a value that cannot be sent to the main thread (${reason})`);
-    reply({ type: 'failed', chunk, offset: 0, error: serializeTaskError(problem) });
-  }
+  reply({ type: 'done', chunk, values, ms: performance.now() - t0 });
 }
 
-/** Chunks run one at a time, in arrival order (the pool keeps a few queued here to hide latency). */
-const queued: ChunkMessage[] = [];
+/** Batches run one at a time, in arrival order (the pool keeps a few queued here to hide latency). */
+const queued: ChunkMessage[][] = [];
 let draining = false;
 
 async function drain(): Promise<void> {
   draining = true;
-  for (let next = queued.shift(); next !== undefined; next = queued.shift()) await runChunk(next);
+  for (let batch = queued.shift(); batch !== undefined; batch = queued.shift()) {
+    for (const message of batch) await runChunk(message);
+    flush();
+  }
   draining = false;
 }
 
-port.on('message', (message: ChunkMessage) => {
-  queued.push(message);
+port.on('message', (batch: ChunkMessage[]) => {
+  queued.push(batch);
   if (!draining) void drain();
 });

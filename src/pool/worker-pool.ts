@@ -11,7 +11,7 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { checkOptions, describeValue } from '../argument-checks.js';
 import { InvalidArgumentError, TaskFailedError } from '../errors.js';
 import { reviveTaskError } from './error-transport.js';
-import type { ChunkMessage, WorkerReply } from './messages.js';
+import { RUNNING_CHUNK, RUNNING_ITEM, type ChunkMessage, type PoolWorkerInit, type WorkerReply } from './messages.js';
 import { moduleUrl } from './module-url.js';
 import { progressSink, type ProgressCallback, type ProgressSink } from './progress.js';
 
@@ -45,7 +45,7 @@ export interface MapOptions {
   /**
    * Items sent to a worker per message. Default 1 (best balance; about 10 µs per item of
    * overhead). `'auto'` chooses as Python's `Pool.map` does, `ceil(n / (4 * size))`: for many
-   * tiny tasks. A failure or a dying worker is then located to the chunk's first item at worst.
+   * tiny tasks. A failing item or a dying worker is still named exactly.
    */
   chunkSize?: number | 'auto';
   /**
@@ -60,7 +60,9 @@ const MAP_KEYS: readonly (keyof MapOptions)[] = ['exportName', 'chunkSize', 'pro
 /** A chunk that ran faster than this (ms) marks tasks as tiny: workers then get many chunks ahead. */
 const FAST_CHUNK_MS = 0.5;
 /** Chunks in flight per worker for tiny tasks (hides the ~40 µs message round trip). */
-const FAST_WINDOW = 32;
+const FAST_WINDOW = 64;
+/** Most chunks sent to a worker in one message (tiny tasks: one message, one reply per batch). */
+const MAX_BATCH = 32;
 
 /** One call of `map`: where results go and how it settles. */
 interface Job {
@@ -82,6 +84,8 @@ interface Chunk {
 /** A worker and the chunks it was sent and has not answered yet, oldest (the running one) first. */
 interface Slot {
   worker: Worker;
+  /** The chunk id and item index the worker runs (shared memory it writes; see PoolWorkerInit). */
+  readonly running: Int32Array;
   readonly inFlight: Chunk[];
   /** Why the worker is dying (its 'error' event comes before its 'exit'). */
   death: unknown;
@@ -247,9 +251,14 @@ export class WorkerPool {
   }
 
   private startSlot(): Slot {
-    const worker = new Worker(this.script, { resourceLimits: this.resourceLimits });
-    const slot: Slot = { worker, inFlight: [], death: undefined };
-    worker.on('message', (reply: WorkerReply) => this.onReply(slot, reply));
+    const running = new Int32Array(new SharedArrayBuffer(8)).fill(-1);
+    const workerData: PoolWorkerInit = { running };
+    const worker = new Worker(this.script, { resourceLimits: this.resourceLimits, workerData });
+    const slot: Slot = { worker, running, inFlight: [], death: undefined };
+    worker.on('message', (replies: WorkerReply[]) => {
+      for (const reply of replies) this.onReply(slot, reply);
+      this.pump();
+    });
     worker.on('error', (error) => {
       slot.death ??= error;
     });
@@ -258,16 +267,25 @@ export class WorkerPool {
     return slot;
   }
 
-  /** Sends queued chunks, one at a time to the least busy worker, while it has room in the window. */
+  /**
+   * Sends queued chunks to the least busy worker while it has room in the window, in batches of
+   * at most its fair share of what is left (so that every worker gets some).
+   */
   private pump(): void {
     while (this.head < this.queue.length) {
       let slot = this.slots[0];
       for (const other of this.slots) if (other.inFlight.length < slot.inFlight.length) slot = other;
-      if (slot.inFlight.length >= this.window) break;
-      const chunk = this.queue[this.head++];
-      if (chunk.job.settled) continue;
-      slot.inFlight.push(chunk);
-      slot.worker.postMessage(chunk.message);
+      const room = this.window - slot.inFlight.length;
+      if (room <= 0) break;
+      const share = Math.ceil((this.queue.length - this.head) / this.size);
+      const batch: ChunkMessage[] = [];
+      while (batch.length < Math.min(room, share, MAX_BATCH) && this.head < this.queue.length) {
+        const chunk = this.queue[this.head++];
+        if (chunk.job.settled) continue;
+        slot.inFlight.push(chunk);
+        batch.push(chunk.message);
+      }
+      if (batch.length > 0) slot.worker.postMessage(batch);
     }
     if (this.head === this.queue.length) {
       this.queue = [];
@@ -293,15 +311,16 @@ export class WorkerPool {
       const cause = reviveTaskError(reply.error);
       this.settle(job, new TaskFailedError(`item ${item} failed: ${messageOf(cause)}`, item, { cause }));
     }
-    this.pump();
   }
 
   /** A worker ended: outside close(), it died; its running chunk's map fails and it is replaced. */
   private onExit(slot: Slot, code: number): void {
     if (this.closed) return;
-    const [running, ...waiting] = slot.inFlight;
+    const runningId = Atomics.load(slot.running, RUNNING_CHUNK);
+    const running = slot.inFlight.find((chunk) => chunk.id === runningId) ?? slot.inFlight[0];
+    const waiting = slot.inFlight.filter((chunk) => chunk !== running);
     if (running !== undefined && !running.job.settled) {
-      const item = running.message.start;
+      const item = running.id === runningId ? Atomics.load(slot.running, RUNNING_ITEM) : running.message.start;
       const reason =
         slot.death !== undefined
           ? `the worker running item ${item} died: ${messageOf(slot.death)}`
