@@ -35,6 +35,24 @@ inline int64_t spgemm_count(int32_t nRows, const int32_t* aRowPtr, const int32_t
   return total;
 }
 
+// Sorts a row's column ids: insertion sort for the short rows of sparse products (faster there
+// than std::sort's set-up), std::sort for long ones.
+inline void sort_row(int32_t* first, int32_t* last) {
+  if (last - first > 48) {
+    std::sort(first, last);
+    return;
+  }
+  for (int32_t* a = first + 1; a < last; a++) {
+    const int32_t v = *a;
+    int32_t* b = a;
+    while (b > first && *(b - 1) > v) {
+      *b = *(b - 1);
+      b--;
+    }
+    *b = v;
+  }
+}
+
 // The column ids of each row of C, ascending. marker as in spgemm_count. Returns the first row
 // whose distinct columns do not fill exactly its slot cRowPtr[i]..cRowPtr[i+1]-1 (nothing is
 // written past a slot), or -1 when every row fits.
@@ -57,7 +75,7 @@ inline int32_t spgemm_columns(int32_t nRows, const int32_t* aRowPtr, const int32
       }
     }
     if (next != end) return i;
-    std::sort(cCol + cRowPtr[i], cCol + next);
+    sort_row(cCol + cRowPtr[i], cCol + next);
   }
   return -1;
 }
