@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {
+  CollectiveTimeoutError,
   DimensionMismatchError,
   IndexOutOfRangeError,
   InvalidArgumentError,
@@ -180,6 +181,12 @@ export function refusesBadInput(ranks: PData<number>): void {
     assert.deepEqual([...out], [7, 7], 'a refused get writes nothing');
   }
   throwsTyped(() => ranks.forEach(() => win.fence()), InvalidArgumentError, localParts[0], /Window.fence is collective/);
+  if (spmd !== undefined && np > 1) {
+    // Part 0 fences while the others enter a barrier: every part learns it at once, and the
+    // parts stay in step (the next fence works).
+    const expected = spmd === 0 ? /^Window.fence cannot complete: parts? [\d, ]+ will never arrive \(part \d+ waits in barrier/ : /^barrier cannot complete: part 0 will never arrive \(part 0 waits in Window.fence\)/;
+    throwsTyped(() => (spmd === 0 ? win.fence() : backend.barrier()), CollectiveTimeoutError, spmd, expected);
+  }
   win.fence();
   for (const t of localParts) {
     const local = win.local[localOf(ranks, t)];

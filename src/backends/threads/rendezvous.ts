@@ -95,10 +95,15 @@ export class Rendezvous implements WaitSite {
     return out;
   }
 
-  /** A part that returned, or that waits in a different collective with the same number. */
+  /**
+   * A part that returned, or that entered a different collective with the same number: it waits
+   * there, or it already threw there (seeing this part elsewhere) and entered its next
+   * collective, which writes the other parity's word, so the one read here still tells.
+   */
   stuck(q: number): string | undefined {
     if (this.state.isDone(q)) return 'returned from main';
-    if (this.state.arrived(q) === this.seq) {
+    const arrived = this.state.arrived(q);
+    if (arrived === this.seq || arrived === this.seq + 1) {
       return `waits in ${kindName(this.state.collectiveWord(q, this.seq & 1) & 0xff)}`;
     }
     return undefined;

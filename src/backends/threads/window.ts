@@ -10,7 +10,7 @@
  * @module
  */
 import type { SharedMemory, Window } from '../backend.js';
-import { InvalidArgumentError } from '../../errors.js';
+import { InvalidArgumentError, WorkerError } from '../../errors.js';
 import { largeArrays } from '../../kernels/large-arrays.js';
 import { Kind } from '../collectives.js';
 import { addRuns, getRuns, putRuns } from '../copy-runs.js';
@@ -33,12 +33,21 @@ const LOCK_SPINS = 64;
 /** Longest single sleep on a held lock (a safety net: every release with sleepers notifies). */
 const LOCK_SLEEP_MS = 50;
 
-function lock(word: Int32Array): void {
+/**
+ * Takes the lock `word`. A holder only runs a `+=` loop, so the wait is short, unless the holder's
+ * thread was stopped mid-loop because the run failed: then this part stops waiting and throws.
+ * @throws WorkerError naming the failed part when the run was aborted.
+ */
+function lock(word: Int32Array, state: SharedState, me: number): void {
   let seen = Atomics.compareExchange(word, 0, 0, 1);
   for (let i = 0; seen !== 0 && i < LOCK_SPINS; i++) seen = Atomics.compareExchange(word, 0, 0, 1);
   if (seen === 0) return;
   if (seen !== 2) seen = Atomics.exchange(word, 0, 2);
   while (seen !== 0) {
+    const failed = state.abortedBy();
+    if (failed >= 0) {
+      throw new WorkerError(failed, new Error(`the run was aborted (part ${me} stopped waiting in Window.accumulate)`));
+    }
     Atomics.wait(word, 0, 2, LOCK_SLEEP_MS);
     seen = Atomics.exchange(word, 0, 2);
   }
@@ -54,12 +63,12 @@ function unlock(word: Int32Array): void {
 class ThreadsWindowTransport implements WindowTransport {
   private memories: Float64Array[];
   private locks: Int32Array[];
-  private readonly rendezvous: Rendezvous;
+  private readonly ctx: WindowContext;
 
-  constructor(memories: Float64Array[], locks: Int32Array[], rendezvous: Rendezvous) {
+  constructor(memories: Float64Array[], locks: Int32Array[], ctx: WindowContext) {
     this.memories = memories;
     this.locks = locks;
-    this.rendezvous = rendezvous;
+    this.ctx = ctx;
   }
 
   get(_: number, target: number, starts: ArrayLike<number>, counts: ArrayLike<number>, out: Float64Array): void {
@@ -72,7 +81,7 @@ class ThreadsWindowTransport implements WindowTransport {
 
   accumulate(_: number, target: number, starts: ArrayLike<number>, counts: ArrayLike<number>, values: Float64Array): void {
     const word = this.locks[target];
-    lock(word);
+    lock(word, this.ctx.state, this.ctx.me);
     try {
       addRuns(this.memories[target], starts, counts, values);
     } finally {
@@ -81,11 +90,11 @@ class ThreadsWindowTransport implements WindowTransport {
   }
 
   fence(): void {
-    this.rendezvous.meet(Kind.windowFence, NO_ROOT);
+    this.ctx.rendezvous.meet(Kind.windowFence, NO_ROOT);
   }
 
   free(): void {
-    this.rendezvous.meet(Kind.windowFree, NO_ROOT);
+    this.ctx.rendezvous.meet(Kind.windowFree, NO_ROOT);
     this.release();
   }
 
@@ -118,7 +127,7 @@ export function openWindow(length: number, windowId: number, ctx: WindowContext)
     memories.push(theirs.values);
     locks.push(theirs.lock);
   }
-  const transport = new ThreadsWindowTransport(memories, locks, rendezvous);
+  const transport = new ThreadsWindowTransport(memories, locks, ctx);
   return new CheckedWindow(
     { np: state.np, localParts: [me], self: me },
     [values],
