@@ -109,6 +109,19 @@ export {
 } from './shared/banded-block-banded.js';
 export type { BandedBlockBandedOptions, UniformBandedBlockBandedOptions, MulIntoOptions } from './shared/banded-block-banded.js';
 
+// Dense distributed arrays (PArray)
+export { PArray, parray, forLocalPart } from './parray/parray.js';
+export type { PArrayOptions, OneSidedOptions } from './parray/parray.js';
+export type { Distribution } from './parray/distribution.js';
+export type { BlockRanges } from './parray/block-plan.js';
+export { defaultGrid } from './parray/layout.js';
+export { GhostedBlock } from './parray/ghosted.js';
+export { mapArray, reduceArray } from './parray/elementwise.js';
+export type { ReduceOptions } from './parray/elementwise.js';
+export { redistribute, slice, repartition, toPVector, fromPVector } from './parray/redistribute.js';
+export type { RedistributeOptions } from './parray/redistribute.js';
+export { matvec, matvecInto } from './parray/matvec.js';
+
 // Solvers
 export { amg, AmgPreconditioner } from './solvers/amg/amg.js';
 export type { AmgOptions, AmgLevelInfo, AmgSmootherName } from './solvers/amg/amg.js';

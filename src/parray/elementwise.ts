@@ -85,7 +85,15 @@ function foldStrided(op: (acc: number, x: number) => number, acc: number, values
  * @group Dense distributed arrays (PArray)
  */
 export function reduceArray(op: (acc: number, x: number) => number, a: PArray, options: ReduceOptions & { axis: number }): PArray;
+/**
+ * The fold of the whole array (no `axis`): a number, the same on every part (see the first form).
+ * @example `const total = reduceArray((x, y) => x + y, a, { init: 0 });`
+ */
 export function reduceArray(op: (acc: number, x: number) => number, a: PArray, options: ReduceOptions & { axis?: undefined }): number;
+/**
+ * A number without `axis`, a PArray with it (see the first form).
+ * @example `const r = reduceArray(Math.min, a, { init: Infinity, axis });`
+ */
 export function reduceArray(op: (acc: number, x: number) => number, a: PArray, options: ReduceOptions): number | PArray;
 export function reduceArray(op: (acc: number, x: number) => number, a: PArray, options: ReduceOptions): number | PArray {
   expectFunction(op, 'reduceArray: op');
