@@ -118,10 +118,11 @@ export class GmresSolver {
    * Solves A x = b. Collective: every part calls it with its pieces.
    *
    * Each iteration applies the preconditioner to the newest Krylov vector (z = M⁻¹vⱼ), multiplies
-   * (w = A z), orthogonalises w against the basis by classical Gram–Schmidt applied twice (CGS2,
-   * as stable as modified Gram–Schmidt: each pass takes the j + 1 projections in one sweep over
-   * the part's basis and one collective per 8 of them, then subtracts them in one sweep, which
-   * also gives ‖w‖), and updates the QR factorisation of the Hessenberg matrix by
+   * (w = A z), orthogonalises w against the basis by classical Gram–Schmidt with one more pass
+   * when the first cancelled most of w (the DGKS criterion; orthogonal to working precision like
+   * CGS2 and modified Gram–Schmidt): a pass takes the j + 1 projections in one sweep over the
+   * part's basis and one collective per 8 of them, then subtracts them in one sweep, which also
+   * gives ‖w‖. Then it updates the QR factorisation of the Hessenberg matrix by
    * a Givens rotation, which gives ‖rₖ‖₂ without forming x. After `restart` iterations, or when
    * that estimate reaches max(rtol·‖r₀‖₂, atol), x += M⁻¹ V y and the TRUE residual b − A x is
    * computed: it replaces the estimate in `residuals`, decides convergence, and starts the next
@@ -246,39 +247,48 @@ export class GmresSolver {
   }
 
   /**
-   * Makes w orthogonal to the first `count` basis vectors by two classical Gram–Schmidt passes,
-   * adds the projections into `H[column ..]` and returns ‖w‖₂ (collective).
+   * Makes w orthogonal to the first `count` basis vectors by classical Gram–Schmidt, repeated once
+   * when the pass cancelled most of w (Daniel–Gragg–Kaufman–Stewart: ‖w_after‖ < ‖w_before‖/√2,
+   * with ‖w_before‖² = ‖w_after‖² + Σhᵢ²), which keeps the basis orthogonal to working precision
+   * as CGS2 does; adds the projections into `H[column ..]` and returns ‖w‖₂ (collective).
    */
   private orthogonalize(count: number, w: PVector, H: Float64Array, column: number): number {
+    H.fill(0, column, column + count);
+    let ww = this.gramSchmidtPass(count, w, H, column);
+    let projected = 0;
+    for (let i = 0; i < count; i++) projected += H[column + i] * H[column + i];
+    if (ww < 0.5 * (ww + projected)) ww = this.gramSchmidtPass(count, w, H, column);
+    return Math.sqrt(ww);
+  }
+
+  /**
+   * One classical Gram–Schmidt pass: the `count` projections of w in one sweep over each part's
+   * basis, summed over parts (one collective per 8), added into H, subtracted from w in one more
+   * sweep; returns the new w·w (collective).
+   */
+  private gramSchmidtPass(count: number, w: PVector, H: Float64Array, column: number): number {
     const { store, nLocal, nOwn, partDots, projections, negated, gramSchmidt } = this;
     const backend = this.A.rows.backend;
     const ld = this.restart + 1;
     const wLocal = w.values.localItems;
-    H.fill(0, column, column + count);
-    let ww = 0;
-    for (let pass = 0; pass < 2; pass++) {
+    for (let p = 0; p < nOwn.length; p++) gramSchmidt.basisDots(nOwn[p], count, store[p], nLocal[p], wLocal[p], this.partDotViews[p]);
+    for (let first = 0; first < count; first += REDUCTION_WIDTH) {
+      const width = Math.min(REDUCTION_WIDTH, count - first);
+      const partials = partialsBuffer(backend, width);
       for (let p = 0; p < nOwn.length; p++) {
-        gramSchmidt.basisDots(nOwn[p], count, store[p], nLocal[p], wLocal[p], this.partDotViews[p]);
+        for (let t = 0; t < width; t++) partials[p * width + t] = partDots[p * ld + first + t];
       }
-      for (let first = 0; first < count; first += REDUCTION_WIDTH) {
-        const width = Math.min(REDUCTION_WIDTH, count - first);
-        const partials = partialsBuffer(backend, width);
-        for (let p = 0; p < nOwn.length; p++) {
-          for (let t = 0; t < width; t++) partials[p * width + t] = partDots[p * ld + first + t];
-        }
-        const out = this.reduced[width];
-        sumPartialsInto(backend, out);
-        for (let t = 0; t < width; t++) projections[first + t] = out[t];
-      }
-      for (let i = 0; i < count; i++) {
-        H[column + i] += projections[i];
-        negated[i] = -projections[i];
-      }
-      const partials = partialsBuffer(backend);
-      for (let p = 0; p < nOwn.length; p++) partials[p] = gramSchmidt.basisUpdate(nOwn[p], count, store[p], nLocal[p], negated, wLocal[p]);
-      ww = sumPartials(backend);
+      const out = this.reduced[width];
+      sumPartialsInto(backend, out);
+      for (let t = 0; t < width; t++) projections[first + t] = out[t];
     }
-    return Math.sqrt(ww);
+    for (let i = 0; i < count; i++) {
+      H[column + i] += projections[i];
+      negated[i] = -projections[i];
+    }
+    const partials = partialsBuffer(backend);
+    for (let p = 0; p < nOwn.length; p++) partials[p] = gramSchmidt.basisUpdate(nOwn[p], count, store[p], nLocal[p], negated, wLocal[p]);
+    return sumPartials(backend);
   }
 
   /** basis[0] ← b − A x (b when x is known to be 0, without the product); returns its norm. */

@@ -1,6 +1,6 @@
-// The Gram-Schmidt loops of src/solvers/krylov-kernels.ts (jsGramSchmidt), blocked for the cache
-// but with the same operations in the same order per element and per partial sum, so both give
-// the same bits (built with -ffp-contract=off).
+// The Gram-Schmidt loops of src/solvers/krylov-kernels.ts (jsGramSchmidt); the update is blocked
+// for the cache, with the same operations in the same order per element and per partial sum, so
+// both give the same bits (built with -ffp-contract=off).
 #pragma once
 
 #include <algorithm>
@@ -9,36 +9,28 @@
 
 namespace pa_ilu {
 
-constexpr std::size_t kBlock = 512;  // elements of w kept in L1 while the basis streams past
+constexpr std::size_t kBlock = 8192;  // elements of w (64 KiB) kept in cache while the basis streams past
 constexpr std::size_t kMaxCount = 1024;
 
-// out[i] = sum_k basis[i*stride + k] * w[k], four interleaved partial sums (k mod 4).
+// out[i] = sum_k basis[i*stride + k] * w[k], four interleaved partial sums (k mod 4). One basis
+// vector at a time: w stays in cache while each vector streams once.
 inline void BasisDots(std::size_t n, std::size_t count, const double* basis, std::size_t stride, const double* w,
-                      double* out, double* sums /* 4 * count */) {
-  std::fill(sums, sums + 4 * count, 0.0);
-  for (std::size_t k0 = 0; k0 < n; k0 += kBlock) {
-    const std::size_t k1 = std::min(n, k0 + kBlock);
-    for (std::size_t i = 0; i < count; i++) {
-      const double* v = basis + i * stride;
-      double s0 = sums[4 * i], s1 = sums[4 * i + 1], s2 = sums[4 * i + 2], s3 = sums[4 * i + 3];
-      std::size_t k = k0;
-      for (; k + 3 < k1; k += 4) {
-        s0 += v[k] * w[k];
-        s1 += v[k + 1] * w[k + 1];
-        s2 += v[k + 2] * w[k + 2];
-        s3 += v[k + 3] * w[k + 3];
-      }
-      // Only the last block can end off a multiple of 4 (kBlock is one).
-      if (k < k1) s0 += v[k] * w[k];
-      if (k + 1 < k1) s1 += v[k + 1] * w[k + 1];
-      if (k + 2 < k1) s2 += v[k + 2] * w[k + 2];
-      sums[4 * i] = s0;
-      sums[4 * i + 1] = s1;
-      sums[4 * i + 2] = s2;
-      sums[4 * i + 3] = s3;
+                      double* out) {
+  for (std::size_t i = 0; i < count; i++) {
+    const double* v = basis + i * stride;
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    std::size_t k = 0;
+    for (; k + 3 < n; k += 4) {
+      s0 += v[k] * w[k];
+      s1 += v[k + 1] * w[k + 1];
+      s2 += v[k + 2] * w[k + 2];
+      s3 += v[k + 3] * w[k + 3];
     }
+    if (k < n) s0 += v[k] * w[k];
+    if (k + 1 < n) s1 += v[k + 1] * w[k + 1];
+    if (k + 2 < n) s2 += v[k + 2] * w[k + 2];
+    out[i] = s0 + s1 + (s2 + s3);
   }
-  for (std::size_t i = 0; i < count; i++) out[i] = sums[4 * i] + sums[4 * i + 1] + (sums[4 * i + 2] + sums[4 * i + 3]);
 }
 
 // w[k] += sum_i coefficients[i] * basis[i*stride + k] (i ascending); returns the new w.w.
