@@ -175,7 +175,7 @@ describe('HDF5 with h5py', () => {
 
 describe('VTK with Python XML', () => {
   it('the .pvtr and its pieces parse as XML with the whole extent, one piece per part and every value', async () => {
-    const path = join(dir, 'grid.pvtr');
+    const path = join(dir, 'not-yet-there', 'grid.pvtr'); // writeVtk creates the directory
     await withSequential(3, (ranks) => {
       const u = sampleVector(sampleMatrix(ranks, [3, 1], false).rows);
       writeVtk(path, { nodesPerDir: [5, 4], partsPerDir: [3, 1] }, { u });

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describeValue, expectInstance } from '../argument-checks.js';
 import { InvalidArgumentError } from '../errors.js';
@@ -72,7 +72,8 @@ function checkGridArgument(grid: unknown, np: number): { nodes: number[]; parts:
 /**
  * Writes point fields on a structured grid for ParaView: `<path>_<p>.vtr` (one rectilinear-grid
  * piece per part, ASCII) and `<path>.pvtr` (the parallel header listing the pieces and fields);
- * open the `.pvtr` in ParaView. A `.pvtr` ending of `path` is dropped. Collective: each field is
+ * open the `.pvtr` in ParaView. A `.pvtr` ending of `path` is dropped; its directory is created
+ * when missing. Collective: each field is
  * moved once to the parts that draw it (its own box plus one layer of upper neighbours' nodes),
  * each part writes its piece, part 0 the header once every piece is written.
  *
@@ -109,6 +110,9 @@ export function writeVtk(path: string, grid: VtkGrid, fields: Record<string, PVe
     }
   }
   const base = path.endsWith('.pvtr') ? path.slice(0, -5) : path;
+  together(ranks, (p) => {
+    if (p === 0) mkdirSync(dirname(base), { recursive: true });
+  });
   const drawn = uniformPartition(ranks, parts, nodes, { ghost: true });
   const onPieces = names.map((name) => vectorFromBlocks(drawn, false, vectorBlocks(fields[name])));
   const pieceName = (p: number): string => `${basename(base)}_${p}.vtr`;
