@@ -10,7 +10,12 @@ import { spmv, type PSparseMatrix } from '../../sparse/psparse-matrix.js';
 import type { PData } from '../../pdata/pdata.js';
 import { pzeros, type PVector } from '../../vectors/pvector.js';
 
-/** The smoother names {@link AmgOptions.smoother} accepts. */
+/**
+ * The smoothers `amg` offers (its `smoother` option): `'chebyshev'`, a Chebyshev polynomial in
+ * D⁻¹A, or `'jacobi'`, damped Jacobi.
+ * @example `amg(A, { smoother: 'jacobi' satisfies AmgSmootherName })`
+ * @group Solvers
+ */
 export type AmgSmootherName = 'jacobi' | 'chebyshev';
 
 /** Ratio λmax/λmin of the interval the Chebyshev smoother damps (the upper part of the spectrum). */
