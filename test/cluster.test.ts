@@ -13,6 +13,7 @@ import { InvalidArgumentError, PartFailedError, WorkerError } from '../src/error
 
 const driver = fileURLToPath(new URL('../dist/test/fixtures/pool/cluster-driver.js', import.meta.url));
 const orphanCheck = fileURLToPath(new URL('../dist/test/fixtures/pool/orphan-check.js', import.meta.url));
+const interactive = fileURLToPath(new URL('../dist/examples/interactive.js', import.meta.url));
 process.env.OMPI_ALLOW_RUN_AS_ROOT = '1';
 process.env.OMPI_ALLOW_RUN_AS_ROOT_CONFIRM = '1';
 
@@ -146,4 +147,18 @@ describe('cluster on MPI engines (mpirun -n 2)', () => {
     expect(pids.length).toBe(2);
     expect(await waitUntil(() => pids.every((pid) => !existsSync(`/proc/${pid}`)), 10_000)).toBe(true);
   });
+});
+
+it('examples/interactive on MPI engines: HELLO World!, then a PVector built, inspected and solved', () => {
+  const out = execFileSync(process.execPath, [interactive], { encoding: 'utf8', timeout: 40_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines = out.trim().split('\n');
+  expect(lines.slice(0, 4)).toEqual([
+    'pieces on the engines: ["Hello ","World!"]',
+    'gathered: HELLO World!',
+    'inspect: {"part":0,"ownRows":50,"nnzGlobal":298,"normB":10}',
+    'inspect: {"part":1,"ownRows":50,"nnzGlobal":298,"normB":10}',
+  ]);
+  expect(lines[4]).toMatch(/^solve: converged-rtol in \d+ iterations, ‖b - A x‖\/‖b‖ = /);
+  const error = Number(/max \|x_i - \(i\+1\)\(n-i\)\/2\| = (\S+)$/.exec(lines[5])?.[1]);
+  expect(error).toBeLessThan(1e-6);
 });

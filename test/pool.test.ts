@@ -3,6 +3,7 @@
  * that die (process.exit, out of memory) reject the map within seconds and are replaced, and
  * close() leaves no thread behind. Task modules are the compiled fixtures in dist/.
  */
+import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -109,4 +110,11 @@ it('close() ends every worker (no thread left) and rejects later maps', async ()
   expect(String(await pending)).toBe('InvalidArgumentError: the worker pool was closed before the map finished');
   await expect(pool.map(square, [1])).rejects.toThrow('map: the worker pool is closed');
   expect(threadCount()).toBe(before);
+});
+
+it('examples/task-farm: the talk\'s map and the CPU-bound one give the serial results', () => {
+  const script = fileURLToPath(new URL('../dist/examples/task-farm.js', import.meta.url));
+  const out = execFileSync(process.execPath, [script], { encoding: 'utf8', timeout: 40_000 });
+  expect(out).toContain('  results [0,1,4,9,16,25,36,49,64,81]\n');
+  expect(out).toMatch(/count primes x 16: serial [\d.]+ s, pool of 2 [\d.]+ s \(speed-up [\d.]+\), results identical; primes below 200000: 17984\n/);
 });
