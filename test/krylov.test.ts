@@ -40,9 +40,9 @@ describe('Krylov option errors', () => {
     ['restart 2.5', (A) => gmres(A, pfill(1, A.rows), { restart: 2.5 }), 'gmres: restart must be an integer >= 1, got 2.5'],
     ['restart "30"', (A) => gmres(A, pfill(1, A.rows), loose({ restart: '30' })), 'gmres: restart must be an integer >= 1, got "30"'],
     ['preconditioner ilu', (A) => gmres(A, pfill(1, A.rows), loose({ preconditioner: 'ilu' })),
-      "gmres: preconditioner must be one of 'none', 'jacobi', 'ssor', 'ilu0' or an object with an apply(z, r) method, got ilu"],
+      "gmres: preconditioner must be one of 'none', 'jacobi', 'ssor', 'ilu0', 'amg' or an object with an apply(z, r) method, got ilu"],
     ['cg preconditioner amgx', (A) => cg(A, pfill(1, A.rows), loose({ preconditioner: 'amgx' })),
-      "cg: preconditioner must be one of 'none', 'jacobi', 'ssor', 'ilu0' or an object with an apply(z, r) method, got amgx"],
+      "cg: preconditioner must be one of 'none', 'jacobi', 'ssor', 'ilu0', 'amg' or an object with an apply(z, r) method, got amgx"],
     ['bicgstab rtol', (A) => bicgstab(A, pfill(1, A.rows), { rtol: -1 }), 'bicgstab: rtol must be a finite number >= 0, got -1'],
   ];
   for (const [name, f, message] of cases) {

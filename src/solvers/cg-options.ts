@@ -11,6 +11,7 @@ import { checkSameOwn } from '../partitions/prange.js';
 import type { PSparseMatrix } from '../sparse/psparse-matrix.js';
 import type { PVector } from '../vectors/pvector.js';
 import { checkMonitor, MONITOR_ENVIRONMENT_VARIABLE, type CgMonitorOptions, type CheckedMonitor } from './monitor.js';
+import { amg } from './amg/amg.js';
 import { ilu0 } from './ilu0.js';
 import { jacobi, type Preconditioner } from './preconditioners.js';
 import { ssor } from './ssor.js';
@@ -49,13 +50,14 @@ export interface CgIterationInfo {
  * - `'none'`: M = I;
  * - `'jacobi'`: the diagonal ({@link jacobi});
  * - `'ssor'`: symmetric Gauss–Seidel (ω = 1) on each part's own-own block ({@link ssor});
- * - `'ilu0'`: block Jacobi ILU(0), the incomplete LU of each part's own-own block ({@link ilu0}).
+ * - `'ilu0'`: block Jacobi ILU(0), the incomplete LU of each part's own-own block ({@link ilu0});
+ * - `'amg'`: smoothed-aggregation algebraic multigrid with its default options ({@link amg}).
  * @group Solvers
  */
-export type PreconditionerName = 'none' | 'jacobi' | 'ssor' | 'ilu0';
+export type PreconditionerName = 'none' | 'jacobi' | 'ssor' | 'ilu0' | 'amg';
 
 /** The names {@link PreconditionerName} accepts, in the order error messages list them. */
-export const PRECONDITIONER_NAMES: readonly PreconditionerName[] = ['none', 'jacobi', 'ssor', 'ilu0'];
+export const PRECONDITIONER_NAMES: readonly PreconditionerName[] = ['none', 'jacobi', 'ssor', 'ilu0', 'amg'];
 
 /**
  * Options every Krylov solver accepts ({@link CgSolver}, {@link GmresSolver},
@@ -176,15 +178,16 @@ function checkTolerance(who: string, name: string, value: unknown): number {
 
 /**
  * The preconditioner an option names, built for `A` (collective for the names whose set-up
- * agrees across parts: `'ssor'`, `'ilu0'`), or the given object; undefined for `'none'`.
+ * agrees across parts: `'ssor'`, `'ilu0'`, `'amg'`), or the given object; undefined for `'none'`.
  * @throws InvalidArgumentError for another value (the message lists the names); whatever the
- * named preconditioner's builder throws ({@link jacobi}, {@link ssor}, {@link ilu0}).
+ * named preconditioner's builder throws ({@link jacobi}, {@link ssor}, {@link ilu0}, {@link amg}).
  */
 export function resolvePreconditioner(A: PSparseMatrix, choice: unknown, who: string): Preconditioner | undefined {
   if (choice === undefined || choice === 'none') return undefined;
   if (choice === 'jacobi') return jacobi(A);
   if (choice === 'ssor') return ssor(A);
   if (choice === 'ilu0') return ilu0(A);
+  if (choice === 'amg') return amg(A);
   if (typeof choice === 'object' && choice !== null && typeof (choice as Preconditioner).apply === 'function') {
     return choice as Preconditioner;
   }

@@ -1,6 +1,6 @@
 /**
  * Conformance of the Krylov solvers (cg, gmres, bicgstab) and the preconditioners by name
- * (none, jacobi, ssor, ilu0): dense solves of small systems, a non-symmetric system where CG
+ * (none, jacobi, ssor, ilu0, amg): dense solves of small systems, a non-symmetric system where CG
  * fails, the same bits as a Sequential run of the same partition, and the breakdowns.
  */
 import assert from 'node:assert/strict';
@@ -31,7 +31,7 @@ import { uniformPartition } from '../../src/partitions/partitions.js';
 import { partsFor } from './grid.js';
 
 type Method = 'cg' | 'gmres' | 'bicgstab';
-const PRECONDITIONERS: readonly PreconditionerName[] = ['none', 'jacobi', 'ssor', 'ilu0'];
+const PRECONDITIONERS: readonly PreconditionerName[] = ['none', 'jacobi', 'ssor', 'ilu0', 'amg'];
 
 function solve(method: Method, A: PSparseMatrix, b: PVector, opts: Parameters<typeof gmres>[2] = {}): CgResult {
   if (method === 'cg') {
@@ -120,6 +120,8 @@ export function againstDenseSolves(ranks: PData<number>): void {
         const result = solve(method, A, b, { preconditioner, rtol: 1e-13, restart: 8, maxIters: 2000, onIteration: ({ iteration }) => seen.push(iteration) });
         const error = maxAbsDifference(globalValues(result.x), expected);
         if (method === 'cg' && !symmetric) {
+          // AMG of 42 unknowns is its coarse direct solve (M⁻¹ = A⁻¹): every method converges at once.
+          if (preconditioner === 'amg') continue;
           assert.ok(!result.converged || error > 1e-6 * scale, `${label}: CG should not solve a non-symmetric system (error ${error})`);
           continue;
         }
