@@ -19,7 +19,17 @@ import { blockOwner, blockStart } from '../partitions/uniform-partition.js';
  * - `{ sizes }`: contiguous blocks of the given sizes, one per coordinate, summing to n.
  * @group Dense distributed arrays (PArray)
  */
-export type Distribution = 'block' | 'cyclic' | { readonly blockCyclic: number } | { readonly sizes: readonly number[] };
+export type Distribution =
+  | 'block'
+  | 'cyclic'
+  | {
+      /** The block size b ≥ 1: block k (indices kb .. kb+b−1) lives on coordinate k mod p. */
+      readonly blockCyclic: number;
+    }
+  | {
+      /** One contiguous block size per grid coordinate (non-negative integers summing to n). */
+      readonly sizes: readonly number[];
+    };
 
 /**
  * One dimension's arithmetic: which coordinate owns a global index, where it is stored there, and
