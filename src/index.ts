@@ -131,6 +131,21 @@ export type { CgOptions, CgSolverOptions, CgResult, CgReason, CgIterationInfo } 
 export type { CgMonitorOptions } from './solvers/monitor.js';
 export { jacobi } from './solvers/preconditioners.js';
 export type { Preconditioner } from './solvers/preconditioners.js';
+export type { KrylovSolverOptions, PreconditionerName } from './solvers/cg-options.js';
+export { gmres, GmresSolver } from './solvers/gmres.js';
+export { bicgstab, BicgstabSolver } from './solvers/bicgstab.js';
+export type {
+  GmresOptions,
+  GmresSolverOptions,
+  BicgstabOptions,
+  BicgstabSolverOptions,
+  KrylovSolveVectors,
+} from './solvers/krylov-options.js';
+export { ssor, SsorPreconditioner } from './solvers/ssor.js';
+export type { SsorOptions } from './solvers/ssor.js';
+export { ilu0, Ilu0Preconditioner } from './solvers/ilu0.js';
+export { convectionDiffusion } from './gallery/convection-diffusion.js';
+export type { ConvectionDiffusionOptions } from './gallery/convection-diffusion.js';
 
 // Gallery and timing
 export { laplacianFdm } from './gallery/laplacian-fdm.js';
