@@ -201,6 +201,12 @@ export function refusesBadInput(ranks: PData<number>): void {
   win.free();
   const p = localParts[0];
   throwsTyped(() => win.get(p, 0, [0], [1], new Float64Array(1)), InvalidArgumentError, p, /Window.get: the window was freed/);
+  // Parts may expose nothing: empty runs of their memory are fine, a value is out of range.
+  const sparse = backend.createWindow(localParts.map((q) => (q % 2 === 0 ? 0 : 2)));
+  assert.deepEqual([...sparse.lengths], Array.from({ length: np }, (_, q) => (q % 2 === 0 ? 0 : 2)));
+  sparse.get(p, 0, [0], [0], new Float64Array(0));
+  throwsTyped(() => sparse.get(p, 0, [0], [1], new Float64Array(1)), IndexOutOfRangeError, p, /leaves the memory of part 0, of length 0/);
+  sparse.free();
   throwsTyped(() => win.put(p, 0, [0], [1], new Float64Array(1)), InvalidArgumentError, p, /Window.put: the window was freed/);
   throwsTyped(() => win.fence(), InvalidArgumentError, spmd, /Window.fence: the window was freed/);
   throwsTyped(() => win.free(), InvalidArgumentError, spmd, /Window.free: the window was freed/);
