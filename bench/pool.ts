@@ -6,10 +6,13 @@
  *   - the CPU-bound map (count primes below 200 000 + k by trial division, 16 items): serial and
  *     pool of 2, results checked identical;
  *   - an empty `cluster.run` round trip on thread engines and on MPI engines (np 2);
- *   - scatter and gather of 10^7 float64 values on both, in GB/s (80 MB each way).
+ *   - scatter and gather of 10^7 float64 values on both, in GB/s (80 MB each way), beside the
+ *     rate at which this process fills 80 MB of fresh memory (page faults included), which bounds
+ *     them: every piece lands in memory the receiver has just allocated.
  *
  * Run (after `npx tsc`): node dist/bench/pool.js [--rounds 3] [--anchors ../shared/anchors]
- * Prints a table and one line `RESULT {json}` (medians over rounds). This file is also the task
+ * Prints a table and one line `RESULT {json}` (medians over rounds; our trivial maps are the
+ * median of 5 per round, the anchor's one map per round). This file is also the task
  * and driver module of the measurements (its exports `square`, `countPrimes`, `empty`).
  */
 import { realpathSync } from 'node:fs';
@@ -45,6 +48,7 @@ const command = {
 } as const satisfies CommandSpec<FlagSpecs>;
 
 const TRIVIAL_ITEMS = 10_000;
+const TRIVIAL_REPS = 5;
 const CPU_ITEMS = 16;
 const SCATTER_LENGTH = 1e7;
 const EMPTY_RUNS = 200;
@@ -66,8 +70,14 @@ interface Ours {
 async function poolRound(pool: WorkerPool, here: string): Promise<Ours> {
   const items = Array.from({ length: TRIVIAL_ITEMS }, (_, i) => i);
   await pool.map(here, items.slice(0, 100), { exportName: 'square' });
-  const [auto] = await seconds(() => pool.map(here, items, { exportName: 'square', chunkSize: 'auto' }));
-  const [unchunked] = await seconds(() => pool.map(here, items, { exportName: 'square' }));
+  // Median of a few maps, alternating: one map is short enough for a descheduled worker to dominate.
+  const autoSamples: number[] = [];
+  const unchunkedSamples: number[] = [];
+  for (let rep = 0; rep < TRIVIAL_REPS; rep++) {
+    autoSamples.push((await seconds(() => pool.map(here, items, { exportName: 'square', chunkSize: 'auto' })))[0]);
+    unchunkedSamples.push((await seconds(() => pool.map(here, items, { exportName: 'square' })))[0]);
+  }
+  const [auto, unchunked] = [median(autoSamples), median(unchunkedSamples)];
   const ks = Array.from({ length: CPU_ITEMS }, (_, k) => k);
   const [cpuPoolS, pooled] = await seconds(() => pool.map<number>(here, ks, { exportName: 'countPrimes' }));
   const [cpuSerialS, serial] = await seconds(() => ks.map(countPrimes));
@@ -110,6 +120,17 @@ async function clusterFigures(backend: 'threads' | 'mpi', here: string): Promise
   }
 }
 
+/** GB/s of allocating and filling 10^7 float64 values (first touch), median of 3. */
+function firstTouchGBs(): number {
+  const rates: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    new Float64Array(SCATTER_LENGTH).fill(1);
+    rates.push((SCATTER_LENGTH * 8) / ((performance.now() - t0) / 1000) / 1e9);
+  }
+  return median(rates);
+}
+
 async function main(): Promise<void> {
   const { flags } = parseCommandOrExit(command, process.argv.slice(2));
   const here = import.meta.url;
@@ -129,8 +150,10 @@ async function main(): Promise<void> {
   } finally {
     await pool.close();
   }
+  const touchBefore = firstTouchGBs();
   const threads = await clusterFigures('threads', here);
   const mpi = await clusterFigures('mpi', here);
+  const firstTouch = median([touchBefore, firstTouchGBs()]);
   loads.push(loadavg()[0]);
 
   const med = (values: number[]): number => (values.length === 0 ? Number.NaN : median(values));
@@ -164,6 +187,7 @@ async function main(): Promise<void> {
       [
         ['threads', f(threads.emptyRunUs, 0), f(threads.scatterGBs), f(threads.gatherGBs)],
         ['mpi', f(mpi.emptyRunUs, 0), f(mpi.scatterGBs), f(mpi.gatherGBs)],
+        ['(fill 80 MB of fresh memory here)', '-', f(firstTouch), f(firstTouch)],
       ],
     ),
   );
@@ -175,7 +199,7 @@ async function main(): Promise<void> {
       ours: js,
       python: py,
       identical,
-      cluster: { threads, mpi },
+      cluster: { threads, mpi, firstTouchGBs: firstTouch },
       loadavg: loads,
     })}`,
   );
