@@ -18,8 +18,12 @@ import { pzeros, type PVector } from '../../vectors/pvector.js';
  */
 export type AmgSmootherName = 'jacobi' | 'chebyshev';
 
-/** Ratio λmax/λmin of the interval the Chebyshev smoother damps (the upper part of the spectrum). */
-export const CHEBYSHEV_RATIO = 20;
+/**
+ * Ratio λmax/λmin of the interval the Chebyshev smoother damps (the upper part of the spectrum).
+ * Measured on the 3-D Poisson problem with degree 2: 8 gives 11 and 14 CG iterations at n = 50
+ * and 100, where 20 gives 14 and 16 and 30 gives 16 at n = 50.
+ */
+export const CHEBYSHEV_RATIO = 8;
 
 /** One level's smoother: `smooth(x, b, zeroGuess)` improves x (on A.cols) for A x = b (own values). */
 export class Smoother {
