@@ -29,7 +29,15 @@ export function writeArrayAt(fd: number, array: ArrayBufferView, position: numbe
  * @throws FileFormatError at the offset where the file ends when it ends before.
  */
 export function readAt(fd: number, path: string, position: number, length: number, what: string): Uint8Array {
-  const bytes = new Uint8Array(length);
+  return readInto(fd, path, position, new Uint8Array(length), what);
+}
+
+/**
+ * Fills `bytes` from `position` of the file `path` open as `fd`; returns `bytes`.
+ * @throws FileFormatError at the offset where the file ends when it ends before.
+ */
+export function readInto(fd: number, path: string, position: number, bytes: Uint8Array, what: string): Uint8Array {
+  const length = bytes.length;
   let done = 0;
   while (done < length) {
     const got = readSync(fd, bytes, done, Math.min(CHUNK, length - done), position + done);

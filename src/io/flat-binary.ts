@@ -12,9 +12,9 @@ import { checkOptions, describeValue, expectInstance } from '../argument-checks.
 import { FileFormatError, InvalidArgumentError } from '../errors.js';
 import { PData } from '../pdata/pdata.js';
 import { PVector } from '../vectors/pvector.js';
-import { expectFileSize, fileSize, LITTLE_ENDIAN, readAt, writeArrayAt, writeAt } from './byte-io.js';
+import { expectFileSize, fileSize, LITTLE_ENDIAN, readInto, writeArrayAt, writeAt } from './byte-io.js';
 import { together, writeFileCollectively } from './collective.js';
-import { readPlan, vectorBlocks, vectorFromBlocks } from './layout.js';
+import { readPlan, readTargets, vectorBlocks, vectorFromTargets } from './layout.js';
 import { checkPath, withFile, type ReadOptions } from './read-options.js';
 
 /** The sidecar's `format` value. */
@@ -122,8 +122,14 @@ export function readBinary(path: string, ranks: PData<number>, opts?: Pick<ReadO
     return length;
   }).localItems[0];
   const plan = readPlan(ranks, n, options.rows, 'readBinary');
-  const blocks = together(plan.spans, (span) =>
-    withFile(path, 'readBinary', (fd) => ({ first: span.first, values: fromLittleEndian(readAt(fd, path, 8 * span.first, 8 * span.count, 'the values')) })),
-  );
-  return vectorFromBlocks(plan.rows, plan.direct, blocks);
+  const targets = readTargets(plan);
+  together(targets, ({ span, into }) => withFile(path, 'readBinary', (fd) => readFloat64LittleEndian(fd, path, 8 * span.first, into, 'the values')));
+  return vectorFromTargets(plan, targets);
+}
+
+/** Fills `into` with the little-endian float64 values at `position` of the file. */
+export function readFloat64LittleEndian(fd: number, path: string, position: number, into: Float64Array, what: string): void {
+  const bytes = new Uint8Array(into.buffer, into.byteOffset, into.byteLength);
+  readInto(fd, path, position, bytes, what);
+  if (!LITTLE_ENDIAN) into.set(fromLittleEndian(bytes.slice()));
 }

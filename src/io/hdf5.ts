@@ -22,11 +22,11 @@ import { FileFormatError, InvalidArgumentError } from '../errors.js';
 import { PData } from '../pdata/pdata.js';
 import { gather, getAny, multicast } from '../pdata/primitives.js';
 import { PVector } from '../vectors/pvector.js';
-import { expectFileSize, fileSize, readAt, writeAt } from './byte-io.js';
+import { expectFileSize, fileSize, writeAt } from './byte-io.js';
 import { together, writeFileCollectively } from './collective.js';
-import { fromLittleEndian, littleEndianBytes } from './flat-binary.js';
+import { littleEndianBytes, readFloat64LittleEndian } from './flat-binary.js';
 import { hdf5Binding } from './hdf5-binding.js';
-import { readPlan, vectorBlocks, vectorFromBlocks, type VectorBlock } from './layout.js';
+import { readPlan, readTargets, vectorBlocks, vectorFromTargets, type VectorBlock } from './layout.js';
 import { checkPath, withFile, type ReadOptions } from './read-options.js';
 
 /** Attribute holding the first row of each written part's block, then the row count (np + 1 numbers). */
@@ -154,12 +154,10 @@ export function readHdf5(path: string, name: string, ranks: PData<number>, opts?
   const options = checkOptions(opts, ['rows'], 'readHdf5');
   const { dims, offset } = together(ranks, () => inspect(path, name)).localItems[0];
   const plan = readPlan(ranks, dims[0], options.rows, 'readHdf5');
-  const blocks = together(plan.spans, (span) => ({
-    first: span.first,
-    values:
-      offset >= 0
-        ? withFile(path, 'readHdf5', (fd) => fromLittleEndian(readAt(fd, path, offset + 8 * span.first, 8 * span.count, `dataset ${name}`)))
-        : hdf5Binding().readRows(path, name, span.first, span.count),
-  }));
-  return vectorFromBlocks(plan.rows, plan.direct, blocks);
+  const targets = readTargets(plan);
+  together(targets, ({ span, into }) => {
+    if (offset >= 0) withFile(path, 'readHdf5', (fd) => readFloat64LittleEndian(fd, path, offset + 8 * span.first, into, `dataset ${name}`));
+    else into.set(hdf5Binding().readRows(path, name, span.first, span.count));
+  });
+  return vectorFromTargets(plan, targets);
 }

@@ -232,6 +232,31 @@ export function readPlan(
   return { rows, spans: ranks.map((p) => blockSpan(p, n, ranks.np)), direct: false };
 }
 
+/** Where a part reads its span: into the own part of the new vector's local array when `direct` (no copy follows). */
+export interface ReadTarget {
+  readonly span: RowSpan;
+  /** The vector's local array (direct reads), else undefined. */
+  readonly local: Float64Array | undefined;
+  /** The span's values go here. */
+  readonly into: Float64Array;
+}
+
+/** Per part, where to read its span of a vector (allocated, not yet filled). */
+export function readTargets(plan: { rows: PRange; spans: PData<RowSpan>; direct: boolean }): PData<ReadTarget> {
+  const backend = plan.rows.backend;
+  return pmap((ids: LocalIndices, span: RowSpan) => {
+    if (!plan.direct) return { span, local: undefined, into: new Float64Array(span.count) };
+    const local = backend.allocateFloat64(ids.nLocal);
+    return { span, local, into: local.subarray(0, span.count) };
+  }, plan.rows.partition, plan.spans);
+}
+
+/** The vector read into `targets` (collective: routes the values when the reads were not direct). */
+export function vectorFromTargets(plan: { rows: PRange; direct: boolean }, targets: PData<ReadTarget>): PVector {
+  if (plan.direct) return consistent(new PVector(plan.rows, targets.map((t) => t.local as Float64Array))).wait();
+  return vectorFromBlocks(plan.rows, false, targets.map((t) => ({ first: t.span.first, values: t.into })));
+}
+
 /** The vector on `rows` whose rows `block.first ..` are `block.values` on each part (collective). */
 export function vectorFromBlocks(rows: PRange, direct: boolean, blocks: PData<VectorBlock>): PVector {
   const backend = rows.backend;

@@ -15,11 +15,11 @@ import { FileFormatError, InvalidArgumentError } from '../errors.js';
 import { PData, pmap } from '../pdata/pdata.js';
 import { PSparseMatrix } from '../sparse/psparse-matrix.js';
 import { PVector } from '../vectors/pvector.js';
-import { expectFileSize, fileSize, LITTLE_ENDIAN, readAt, writeAt } from './byte-io.js';
+import { expectFileSize, fileSize, LITTLE_ENDIAN, readAt, readInto, writeAt } from './byte-io.js';
 import { together, writeFileCollectively } from './collective.js';
 import { partOffsets } from './counts.js';
 import { checkPath, withFile, type ReadOptions } from './read-options.js';
-import { matrixBlocks, matrixFromTriplets, readCols, readPlan, vectorBlocks, vectorFromBlocks, type RowSpan } from './layout.js';
+import { matrixBlocks, matrixFromTriplets, readCols, readPlan, readTargets, vectorBlocks, vectorFromTargets, type RowSpan } from './layout.js';
 
 /** PETSc's class id of a matrix (`MAT_FILE_CLASSID`). */
 export const PETSC_MAT_CLASSID = 1211216;
@@ -175,10 +175,11 @@ export function readPetscBinary(path: string, ranks: PData<number>, opts?: ReadO
   const { classId, m, n, nnz } = headers.localItems[0];
   const plan = readPlan(ranks, m, options.rows, 'readPetscBinary');
   if (classId === PETSC_VEC_CLASSID) {
-    const blocks = together(plan.spans, (span) =>
-      withFile(path, 'readPetscBinary', (fd) => ({ first: span.first, values: float64Of(readAt(fd, path, 8 + 8 * span.first, 8 * span.count, 'the values')) })),
+    const targets = readTargets(plan);
+    together(targets, ({ span, into }) =>
+      withFile(path, 'readPetscBinary', (fd) => float64Of(readInto(fd, path, 8 + 8 * span.first, new Uint8Array(into.buffer, into.byteOffset, into.byteLength), 'the values'))),
     );
-    return vectorFromBlocks(plan.rows, plan.direct, blocks);
+    return vectorFromTargets(plan, targets);
   }
   const cols = readCols(ranks, plan.rows, n, options.cols, 'readPetscBinary');
   const lengths = together(plan.spans, (span: RowSpan) =>
