@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { withThreads } from '../src/index.js';
+import { BackendUnavailableError, InvalidArgumentError, MpiBackend, withThreads } from '../src/index.js';
 import { conformanceSuite } from './harness.js';
 import * as cases from './conformance/windows.js';
+import { fakeBinding } from './fixtures/mpi/fake-binding.js';
 
 conformanceSuite('windows', cases);
 
@@ -18,4 +19,26 @@ describe('windows [threads]', () => {
     const grown = (process.memoryUsage().rss - before) / 2 ** 20;
     expect(grown).toBeLessThan(250);
   }, 60_000);
+});
+
+describe('windows [mpi, checks before the addon]', () => {
+  it('refuses bad lengths, and says to rebuild an addon built before windows, without any MPI call', () => {
+    const binding = fakeBinding(1, 2, true);
+    const backend = new MpiBackend(binding);
+    const calls = binding.calls.length;
+    expect(() => backend.createWindow([-3])).toThrow(InvalidArgumentError);
+    expect(() => backend.createWindow([-3])).toThrow('createWindow: length must be a non-negative safe integer, got -3 (part 1)');
+    let caught: unknown;
+    try {
+      backend.createWindow([4]);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(BackendUnavailableError);
+    expect((caught as BackendUnavailableError).reasons).toEqual([
+      'the loaded build of the MPI addon has no createWindow (it was built before windows were added)',
+    ]);
+    expect(() => backend.createSharedMemory(4)).toThrow(/createSharedMemory is unavailable on the MPI backend/);
+    expect(binding.calls.length).toBe(calls);
+  });
 });
