@@ -136,8 +136,9 @@ export class AmgPreconditioner implements Preconditioner {
   /**
    * z ← M⁻¹ r: one V-cycle from a zero guess (collective, allocation-free once the first call
    * created the communication channels).
-   * @throws InvalidArgumentError when `z` or `r` is not a PVector, or they are the same vector;
-   * PartitionMismatchError when either does not have the own ids of the matrix's rows.
+   * `z` and `r` may be the same vector (r is copied first).
+   * @throws InvalidArgumentError when `z` or `r` is not a PVector; PartitionMismatchError when
+   * either does not have the own ids of the matrix's rows.
    */
   apply(z: PVector, r: PVector): void {
     expectInstance(z, PVector, 'amg apply: z');
