@@ -66,9 +66,9 @@ RmaWindow::RmaWindow(const Napi::CallbackInfo& info) : Napi::ObjectWrap<RmaWindo
 }
 
 RmaWindow::~RmaWindow() {
-  // Freeing is collective: a window garbage-collected while alive (its JS owner never freed it)
-  // is left to FreeAllWindows at finalize... which can no longer reach it, so MPI_Finalize
-  // releases it. Either way it leaves the list.
+  // Freeing is collective, so it cannot happen here, during garbage collection on one rank only.
+  // The backend keeps every window it made reachable until it frees it, so this runs for freed
+  // windows; one made directly through the addon and dropped alive is left to MPI_Finalize.
   auto& live = Live();
   live.erase(std::remove(live.begin(), live.end(), this), live.end());
 }
@@ -147,7 +147,9 @@ void RmaWindow::RequireAlive(Napi::Env env, const char* operation) {
 void RmaWindow::Move(const Napi::CallbackInfo& info, Op op, const char* name) {
   Napi::Env env = info.Env();
   RequireAlive(env, name);
-  if (nodeComm_ != MPI_COMM_NULL) ThrowInvalidArgument(env, std::string(name) + ": not on shared memory");
+  if (nodeComm_ != MPI_COMM_NULL) {
+    ThrowInvalidArgument(env, std::string(name) + ": shared memory is read and written directly, not through one-sided calls");
+  }
   const int size = State().size;
   int target = GetInt(info[0], 0, size - 1, name, "target");
   Buffer starts = GetBufferOf(info[1], napi_float64_array, name, "starts");
@@ -244,7 +246,11 @@ Napi::Value RmaWindow::Sync(const Napi::CallbackInfo& info) {
 
 // free(): ends the epoch, detaches the JS memory and frees the window (collective, blocking).
 Napi::Value RmaWindow::Free(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
+  Release(info.Env());
+  return info.Env().Undefined();
+}
+
+void RmaWindow::Release(Napi::Env env) {
   RequireAlive(env, "Window.free");
   alive_ = false;
   auto& live = Live();
@@ -256,7 +262,6 @@ Napi::Value RmaWindow::Free(const Napi::CallbackInfo& info) {
   Check(env, "MPI_Win_unlock_all", MPI_Win_unlock_all(win_));
   Check(env, "MPI_Win_free", MPI_Win_free(&win_));
   if (nodeComm_ != MPI_COMM_NULL) Check(env, "MPI_Comm_free", MPI_Comm_free(&nodeComm_));
-  return env.Undefined();
 }
 
 Napi::Value RmaWindow::Memory(const Napi::CallbackInfo& info) {
@@ -293,11 +298,8 @@ Napi::Value CreateSharedMemory(const Napi::CallbackInfo& info) {
 }
 
 void FreeAllWindows(Napi::Env env) {
-  auto live = Live();  // a copy: Free edits the list
-  for (RmaWindow* window : live) {
-    Napi::Object object = window->Value();
-    object.Get("free").As<Napi::Function>().Call(object, {});
-  }
+  auto live = Live();  // a copy: Release edits the list
+  for (RmaWindow* window : live) window->Release(env);
 }
 
 }  // namespace pa_mpi

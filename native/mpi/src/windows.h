@@ -27,6 +27,8 @@ class RmaWindow : public Napi::ObjectWrap<RmaWindow> {
   void Allocate(Napi::Env env, size_t length, std::vector<double> lengths);
   // Sets up node-shared memory of `length` float64.
   void AllocateShared(Napi::Env env, size_t length);
+  // Ends the epoch, detaches the JS memory, frees the window (collective, blocking).
+  void Release(Napi::Env env);
 
  private:
   Napi::Value Get(const Napi::CallbackInfo& info);
