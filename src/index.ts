@@ -144,8 +144,6 @@ export type {
 export { ssor, SsorPreconditioner } from './solvers/ssor.js';
 export type { SsorOptions } from './solvers/ssor.js';
 export { ilu0, Ilu0Preconditioner } from './solvers/ilu0.js';
-export { convectionDiffusion } from './gallery/convection-diffusion.js';
-export type { ConvectionDiffusionOptions } from './gallery/convection-diffusion.js';
 
 // Gallery and timing
 export { laplacianFdm } from './gallery/laplacian-fdm.js';
@@ -157,6 +155,8 @@ export type {
   DirichletFunction,
 } from './gallery/laplacian-fdm.js';
 export { laplacianFem } from './gallery/laplacian-fem.js';
+export { convectionDiffusion } from './gallery/convection-diffusion.js';
+export type { ConvectionDiffusionOptions } from './gallery/convection-diffusion.js';
 export { PTimer } from './pdata/ptimer.js';
 export type { SectionStatistics } from './pdata/ptimer.js';
 export { formatTable } from './format/table.js';

@@ -36,7 +36,7 @@ import {
  * `A.cols`, nine with a preconditioner); the caller owns b, x0 and x. One solve at a time.
  *
  * @throws InvalidArgumentError when `A` is not a PSparseMatrix, the options are not an object or
- * have an unknown key (the message lists the accepted ones), or as {@link checkKrylovOptions};
+ * have an unknown key (the message lists the accepted ones), or a bad value (as {@link cg});
  * DimensionMismatchError / PartitionMismatchError for a non-square A; SingularMatrixError from
  * `'ssor'` or `'ilu0'`.
  * @example

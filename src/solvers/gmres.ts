@@ -40,7 +40,7 @@ const REDUCTION_WIDTH = 8;
  *
  * @throws InvalidArgumentError when `A` is not a PSparseMatrix, the options are not an object or
  * have an unknown key (the message lists the accepted ones), `restart` is not an integer ≥ 1, or
- * as {@link checkKrylovOptions} for the shared options; DimensionMismatchError /
+ * for a bad rtol, atol, maxIters, preconditioner name, onIteration or monitor (as {@link cg}); DimensionMismatchError /
  * PartitionMismatchError for a non-square A; SingularMatrixError from `'ssor'` or `'ilu0'`.
  * @example
  * ```ts
