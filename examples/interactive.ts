@@ -9,9 +9,10 @@
  *
  * Run: node dist/examples/interactive.js [--backend threads|mpi] (default mpi; threads runs the
  * same steps on worker-thread engines). This file is also the driver module: the engines import
- * it and run its exports (`upper`, `build`, `inspect`, `solve`). In a REPL the same calls read:
- *   > const { cluster } = await import('partitioned-arrays');
- *   > const c = await cluster({ backend: 'mpi', np: 2 });
+ * it and run its exports (`upper`, `build`, `inspect`, `solve`). In a REPL the same calls read
+ * (import the namespace: the REPL already has a global `cluster`, Node's own module):
+ *   > const pa = await import('partitioned-arrays');
+ *   > const c = await pa.cluster({ backend: 'mpi', np: 2 });
  *   > await c.scatter('a', 'Hello World!');
  *   > await c.runExport('./dist/examples/interactive.js', 'upper', 'a');
  *   > await c.gather('a');   // 'HELLO World!'

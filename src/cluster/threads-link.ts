@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { withoutRefusedOptions, workerExecArgv } from '../backends/threads/exec-argv.js';
 import type { ThreadsBackendInit } from '../backends/threads/messages.js';
 import { allocateSharedBuffers, SharedState } from '../backends/threads/shared-state.js';
 import { InvalidArgumentError } from '../errors.js';
@@ -69,6 +70,7 @@ export class ThreadsLink implements EngineLink {
   private readonly workers: Worker[] = [];
   private comm: Communicator;
   private closing = false;
+  private execArgv = workerExecArgv(process.execArgv);
 
   constructor(np: number, collectiveTimeoutMs: number, events: LinkEvents) {
     this.np = np;
@@ -78,7 +80,7 @@ export class ThreadsLink implements EngineLink {
     for (let part = 0; part < np; part++) {
       const init = this.comm.inits[part];
       const workerData: ThreadEngineInit = { part, comm: init };
-      const worker = new Worker(script, { workerData, transferList: transferred(init) });
+      const worker = this.newWorker(script, workerData, transferred(init));
       let death: Error | undefined;
       worker.on('message', events.response);
       worker.on('error', (error) => {
@@ -90,6 +92,23 @@ export class ThreadsLink implements EngineLink {
         events.died(part, death ?? new Error(`the engine's worker exited with code ${code} (process.exit or a crash)`));
       });
       this.workers.push(worker);
+    }
+  }
+
+  /**
+   * Starts one engine with this process's Node.js options less those about its own entry point
+   * (`-e`, `--input-type`, ...); options Node refuses in an explicit list (V8 and whole-process
+   * ones, which the worker has anyway) are dropped and it retries, as withThreads does.
+   */
+  private newWorker(script: URL, workerData: ThreadEngineInit, transferList: MessagePort[]): Worker {
+    for (;;) {
+      try {
+        return new Worker(script, { workerData, transferList, execArgv: this.execArgv });
+      } catch (error) {
+        const fewer = this.execArgv === undefined ? undefined : withoutRefusedOptions(this.execArgv, error);
+        if (fewer === undefined) throw error;
+        this.execArgv = fewer;
+      }
     }
   }
 

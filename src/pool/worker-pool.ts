@@ -11,6 +11,7 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { checkOptions, describeValue } from '../argument-checks.js';
 import { InvalidArgumentError, TaskFailedError } from '../errors.js';
 import { reviveTaskError } from './error-transport.js';
+import { poolExecArgv } from './exec-argv.js';
 import { RUNNING_CHUNK, RUNNING_ITEM, type ChunkMessage, type PoolWorkerInit, type WorkerReply } from './messages.js';
 import { moduleUrl } from './module-url.js';
 import { progressSink, type ProgressCallback, type ProgressSink } from './progress.js';
@@ -253,7 +254,7 @@ export class WorkerPool {
   private startSlot(): Slot {
     const running = new Int32Array(new SharedArrayBuffer(8)).fill(-1);
     const workerData: PoolWorkerInit = { running };
-    const worker = new Worker(this.script, { resourceLimits: this.resourceLimits, workerData });
+    const worker = new Worker(this.script, { resourceLimits: this.resourceLimits, workerData, execArgv: poolExecArgv(process.execArgv) });
     const slot: Slot = { worker, running, inFlight: [], death: undefined };
     worker.on('message', (replies: WorkerReply[]) => {
       for (const reply of replies) this.onReply(slot, reply);
