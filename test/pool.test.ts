@@ -8,6 +8,7 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InvalidArgumentError, TaskFailedError } from '../src/errors.js';
+import { poolExecArgv } from '../src/pool/exec-argv.js';
 import { workerPool } from '../src/pool/worker-pool.js';
 
 const square = fileURLToPath(new URL('../dist/test/fixtures/pool/square.js', import.meta.url));
@@ -117,4 +118,23 @@ it('examples/task-farm: the talk\'s map and the CPU-bound one give the serial re
   const out = execFileSync(process.execPath, [script], { encoding: 'utf8', timeout: 40_000 });
   expect(out).toContain('  results [0,1,4,9,16,25,36,49,64,81]\n');
   expect(out).toMatch(/count primes x 16: serial [\d.]+ s, pool of 2 [\d.]+ s \(speed-up [\d.]+\), results identical; primes below 200000: 17984\n/);
+});
+
+it('gives workers the module-loading options only when the program came from -e, -p or --input-type', () => {
+  expect(poolExecArgv(['--expose-gc', '--import', 'tsx'])).toBeUndefined();
+  expect(poolExecArgv(['--import', 'tsx', '--max-old-space-size=100', '--input-type=module', '-e', 'code', '--conditions=dev'])).toEqual([
+    '--import',
+    'tsx',
+    '--conditions=dev',
+  ]);
+  const index = new URL('../dist/src/index.js', import.meta.url).href;
+  const code = `import { workerPool, cluster } from '${index}';
+    const pool = workerPool({ size: 2 });
+    console.log(JSON.stringify(await pool.map(${JSON.stringify(square)}, [1, 2, 3])));
+    const c = await cluster({ backend: 'threads', np: 2 });
+    await c.scatter('a', 'abc');
+    console.log(JSON.stringify(await c.pull('a')));
+    await c.close();`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', timeout: 30_000 });
+  expect(out).toBe('[1,4,9]\n["a","bc"]\n');
 });
