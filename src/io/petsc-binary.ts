@@ -34,10 +34,19 @@ function int32Bytes(values: ArrayLike<number>): Uint8Array {
   return LITTLE_ENDIAN ? bytes.swap32() : bytes;
 }
 
-/** Big-endian float64 bytes of `values`. */
-function float64Bytes(values: Float64Array): Uint8Array {
-  const bytes = Buffer.from(values.slice().buffer);
-  return LITTLE_ENDIAN ? bytes.swap64() : bytes;
+/**
+ * Writes `values` as big-endian float64 at `position`: swapped in place, written, and swapped back
+ * (no copy of what may be a large array; the values are this part's and nothing else runs
+ * meanwhile).
+ */
+function writeFloat64BigEndian(fd: number, values: Float64Array, position: number): void {
+  const bytes = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+  if (LITTLE_ENDIAN) bytes.swap64();
+  try {
+    writeAt(fd, bytes, position);
+  } finally {
+    if (LITTLE_ENDIAN) bytes.swap64();
+  }
 }
 
 /** The float64 values of big-endian `bytes` (swapped in place). */
@@ -77,7 +86,7 @@ export function writePetscBinary(path: string, x: PSparseMatrix | PVector): void
     const blocks = vectorBlocks(x);
     writeFileCollectively(blocks, path, 8 + 8 * n, (fd, block, p) => {
       if (p === 0) writeAt(fd, int32Bytes([PETSC_VEC_CLASSID, n]), 0);
-      writeAt(fd, float64Bytes(block.values), 8 + 8 * block.first);
+      writeFloat64BigEndian(fd, block.values, 8 + 8 * block.first);
     });
     return;
   }
@@ -103,7 +112,7 @@ export function writePetscBinary(path: string, x: PSparseMatrix | PVector): void
       for (let i = 0; i < block.count; i++) lengths[i] = block.rowPtr[i + 1] - block.rowPtr[i];
       writeAt(fd, int32Bytes(lengths), 16 + 4 * block.first);
       writeAt(fd, int32Bytes(block.cols), colsAt + 4 * entriesBefore);
-      writeAt(fd, float64Bytes(block.values), valuesAt + 8 * entriesBefore);
+      writeFloat64BigEndian(fd, block.values, valuesAt + 8 * entriesBefore);
     },
   );
 }
