@@ -2,10 +2,10 @@
  * Every malformed-file case of the readers gives a FileFormatError naming the file and the line
  * (text) or byte offset (binary), and failed writes leave nothing that looks complete.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { FileFormatError, InvalidArgumentError, PartFailedError, withSequential, type PData } from '../src/index.js';
 import { readBinary, writeBinary } from '../src/io/flat-binary.js';
 import { readHdf5, writeHdf5 } from '../src/io/hdf5.js';
@@ -15,6 +15,7 @@ import { sampleMatrix, sampleVector } from './conformance/io-data.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pa-io-errors-'));
 let counter = 0;
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A fresh file holding `text`. */
 function file(text: string | Uint8Array): string {

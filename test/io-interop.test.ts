@@ -5,11 +5,11 @@
  * python3-h5py and python3-petsc4py live; .ci/run installs them). Never skipped.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   FileFormatError,
   PSparseMatrix,
@@ -70,6 +70,7 @@ function expectSameCsr(A: PSparseMatrix, theirs: Csr): void {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'pa-io-interop-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('Matrix Market with SciPy', () => {
   it('mmread reads our matrices and vectors, and we read what mmwrite wrote (general, symmetric, array)', async () => {

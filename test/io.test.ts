@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { withSequential } from '../src/index.js';
 import { conformanceSuite } from './harness.js';
 import * as cases from './conformance/io.js';
@@ -15,5 +15,7 @@ beforeAll(async () => {
   mkdirSync(join(dir, 'written-by-2'));
   await withSequential(2, (ranks) => writeSamples(ranks, join(dir, 'written-by-2')));
 });
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 conformanceSuite('io', cases);
