@@ -1,11 +1,12 @@
 /**
  * Moving the elements of a global box from one layout to another (redistribution, slicing, axis
  * reductions): every part computes, by arithmetic and without communication, what it sends to
- * and receives from every other part; then one exchange moves exactly the elements that change
- * part (the ones that stay are copied locally).
+ * and receives from every other part; then one float64 channel moves exactly the elements that
+ * change part (the ones that stay are copied locally meanwhile).
  *
  * @module
  */
+import type { ChannelPlan } from '../backends/backend.js';
 import { ExchangeGraph, exchange } from '../pdata/exchange.js';
 import type { PData } from '../pdata/pdata.js';
 import { forEachIndex, strides } from './block-plan.js';
@@ -151,32 +152,102 @@ export function route(
   }));
   const srcLocal = srcValues.localItems;
   const dstLocal = dstValues.localItems;
-  const packed = plans.map((plan, p) => {
-    const i = srcValues.partIds.indexOf(p);
-    const from = srcLocal[i];
-    return plan.sends.filter((s) => s.part !== p).map((s) => {
+  const ids = srcValues.partIds;
+  // Who sends how much to whom (the staying share aside), in ascending partner order.
+  const channelPlans = plans.localItems.map((plan, i) => {
+    const sends = plan.sends.filter((s) => s.part !== ids[i]);
+    const receives = plan.receives.filter((r) => r.part !== ids[i]);
+    return {
+      snd: Int32Array.from(sends.map((s) => s.part)),
+      sndPtrs: pointers(sends.map((s) => product(s.lists))),
+      rcv: Int32Array.from(receives.map((r) => r.part)),
+      rcvPtrs: pointers(receives.map((r) => product(r.lists))),
+    };
+  });
+  const total = dst.shape.reduce((x, y) => x * y, 1);
+  // Every part takes the same branch: the choice depends on the global size only.
+  const move = total >= CHANNEL_THRESHOLD ? moveByChannel : moveByExchange;
+  move(srcValues, channelPlans, plans.localItems, (i) => {
+    // The share that stays on its part is copied directly, while the others move.
+    const plan = plans.localItems[i];
+    const send = plan.sends.find((s) => s.part === ids[i]);
+    const receive = plan.receives.find((r) => r.part === ids[i]);
+    if (send === undefined || receive === undefined) return;
+    copyBox(srcLocal[i], send.lists, plan.srcStrides, dstLocal[i], receive.lists, plan.dstStrides);
+  }, dstLocal);
+}
+
+/**
+ * Below this many elements in the box, the moving shares go through one `exchange` of typed
+ * arrays; at and above it, through a float64 channel, which copies no structured data but costs
+ * more to set up (its plans are agreed on collectively).
+ */
+const CHANNEL_THRESHOLD = 1 << 16;
+
+interface PartRoute {
+  readonly sends: readonly { part: number; lists: Float64Array[] }[];
+  readonly receives: readonly { part: number; lists: Float64Array[] }[];
+  readonly srcStrides: readonly number[];
+  readonly dstStrides: readonly number[];
+}
+
+type Mover = (
+  srcValues: PData<Float64Array>,
+  channelPlans: readonly ChannelPlan[],
+  routes: readonly PartRoute[],
+  copyStaying: (i: number) => void,
+  dstLocal: readonly Float64Array[],
+) => void;
+
+/** The moving shares of local part `i`, without its own. */
+const moving = <T extends { part: number }>(list: readonly T[], self: number): T[] => list.filter((x) => x.part !== self);
+
+const moveByChannel: Mover = (srcValues, channelPlans, routes, copyStaying, dstLocal) => {
+  const ids = srcValues.partIds;
+  const srcLocal = srcValues.localItems;
+  const channel = srcValues.backend.createChannel(channelPlans);
+  routes.forEach((route, i) => {
+    const ptrs = channelPlans[i].sndPtrs;
+    moving(route.sends, ids[i]).forEach((s, k) => {
+      copyBox(srcLocal[i], s.lists, route.srcStrides, channel.send[i].subarray(ptrs[k], ptrs[k + 1]), undefined, []);
+    });
+  });
+  channel.start();
+  routes.forEach((_, i) => copyStaying(i));
+  channel.wait();
+  routes.forEach((route, i) => {
+    const ptrs = channelPlans[i].rcvPtrs;
+    moving(route.receives, ids[i]).forEach((r, k) => {
+      copyBox(channel.recv[i].subarray(ptrs[k], ptrs[k + 1]), undefined, [], dstLocal[i], r.lists, route.dstStrides);
+    });
+  });
+};
+
+const moveByExchange: Mover = (srcValues, channelPlans, routes, copyStaying, dstLocal) => {
+  const ids = srcValues.partIds;
+  const srcLocal = srcValues.localItems;
+  const packed = srcValues.map((_, p) => {
+    const i = ids.indexOf(p);
+    return moving(routes[i].sends, p).map((s) => {
       const buffer = new Float64Array(product(s.lists));
-      copyBox(from, s.lists, plan.srcStrides, buffer, undefined, []);
+      copyBox(srcLocal[i], s.lists, routes[i].srcStrides, buffer, undefined, []);
       return buffer;
     });
   });
-  // The share that stays on its part is copied directly.
-  plans.localItems.forEach((plan, i) => {
-    const p = srcValues.partIds[i];
-    const send = plan.sends.find((s) => s.part === p);
-    const receive = plan.receives.find((r) => r.part === p);
-    if (send === undefined || receive === undefined) return;
-    copyBox(srcLocal[i], send.lists, plan.srcStrides, dstLocal[i], receive.lists, plan.dstStrides);
-  });
   const graph = new ExchangeGraph(
-    plans.map((plan, p) => Int32Array.from(plan.sends.filter((s) => s.part !== p).map((s) => s.part))),
-    plans.map((plan, p) => Int32Array.from(plan.receives.filter((r) => r.part !== p).map((r) => r.part))),
+    srcValues.map((_, p) => channelPlans[ids.indexOf(p)].snd),
+    srcValues.map((_, p) => channelPlans[ids.indexOf(p)].rcv),
   );
-  const received = exchange(packed, graph).wait();
-  received.localItems.forEach((items, i) => {
-    const p = received.partIds[i];
-    const plan = plans.localItems[i];
-    const to = dstLocal[i];
-    plan.receives.filter((r) => r.part !== p).forEach((r, k) => copyBox(items[k], undefined, [], to, r.lists, plan.dstStrides));
+  const pending = exchange(packed, graph);
+  routes.forEach((_, i) => copyStaying(i));
+  pending.wait().localItems.forEach((items, i) => {
+    moving(routes[i].receives, ids[i]).forEach((r, k) => copyBox(items[k], undefined, [], dstLocal[i], r.lists, routes[i].dstStrides));
   });
+};
+
+/** CSR-like offsets of consecutive segments of the given lengths. */
+function pointers(counts: readonly number[]): Int32Array {
+  const out = new Int32Array(counts.length + 1);
+  counts.forEach((n, k) => (out[k + 1] = out[k] + n));
+  return out;
 }

@@ -15,6 +15,7 @@ import {
   type PData,
 } from '../../src/index.js';
 import type { Distribution } from '../../src/parray/distribution.js';
+import { defaultGrid } from '../../src/parray/layout.js';
 import { mapArray, reduceArray } from '../../src/parray/elementwise.js';
 import { matvec, matvecInto } from '../../src/parray/matvec.js';
 import { forLocalPart, parray, type PArray } from '../../src/parray/parray.js';
@@ -97,17 +98,19 @@ export function everyDistributionAgainstDense(ranks: PData<number>): void {
   const np = ranks.np;
   const next = random(17);
   for (const shape of SHAPES) {
-    const grids = [undefined, [np, ...shape.slice(1).map(() => 1)], [...shape.slice(1).map(() => 1), np]];
-    for (const grid of grids) {
-      const g = grid ?? undefined;
-      const probe = parray(ranks, shape, { grid: g });
-      const perDim = shape.map((n, d) => distributions(n, probe.grid[d]));
-      probe.free();
+    // The default grid and, beyond 1-D, all parts along the last dimension.
+    const grids = shape.length === 1 ? [undefined] : [undefined, [...shape.slice(1).map(() => 1), np]];
+    for (const g of grids) {
+      const grid = g ?? defaultGrid(np, shape.length);
+      const perDim = shape.map((n, d) => distributions(n, grid[d]));
       // Each distribution on every dimension at once, and one mixed per dimension.
       const choices: Distribution[][] = perDim[0].map((_, k) => shape.map((_, d) => perDim[d][k]));
       choices.push(shape.map((_, d) => perDim[d][(d + 1) % 4]));
-      for (const dist of choices) {
-        const what = `shape [${shape}] grid [${probe.grid}] dist ${JSON.stringify(dist)}`;
+      for (const [k, dist] of choices.entries()) {
+        // The operations that build new arrays (each a collective window) run for the cyclic and
+        // the mixed distributions; the redistribution round trips cover every pair.
+        const heavy = k === 1 || k === 4;
+        const what = `shape [${shape}] grid [${grid}] dist ${JSON.stringify(dist)}`;
         const a = parray(ranks, shape, { grid: g, dist, init: (i) => valueAt(i, shape) });
         assert.deepEqual([...a.shape], shape);
         checkAgainstDense(a, (i) => valueAt(i, shape), what);
@@ -126,7 +129,7 @@ export function everyDistributionAgainstDense(ranks: PData<number>): void {
         assert.equal(reduceArray((x, y) => x + y, a, { init: 0 }), total, `${what}: reduceArray`);
         assert.equal(reduceArray(Math.max, a, { init: -Infinity }), all[all.length - 1], `${what}: max`);
         assert.ok(Math.abs(norm(a) - Math.sqrt(all.reduce((x, y) => x + y * y, 0))) <= 1e-12 * norm(a), `${what}: norm`);
-        if (shape.length > 1) {
+        if (heavy && shape.length > 1) {
           for (let axis = 0; axis < shape.length; axis++) {
             const reduced = reduceArray((x, y) => x + y, a, { init: 0.5, axis });
             const rest = shape.filter((_, d) => d !== axis);
@@ -139,15 +142,16 @@ export function everyDistributionAgainstDense(ranks: PData<number>): void {
             reduced.free();
           }
         }
-        // A copy of an inner block, block distributed.
-        const ranges = shape.map((n) => [Math.min(1, n - 1), n] as [number, number]);
-        const s = slice(a, ranges);
-        checkAgainstDense(s, (i) => valueAt(i.map((x, d) => x + ranges[d][0]), shape), `${what}: slice`);
-        s.free();
-        // Elementwise.
-        const b = mapArray((x, y) => 2 * x - y, a, a);
-        checkAgainstDense(b, (i) => valueAt(i, shape), `${what}: mapArray`);
-        b.free();
+        if (heavy) {
+          // A copy of an inner block, block distributed; elementwise.
+          const ranges = shape.map((n) => [Math.min(1, n - 1), n] as [number, number]);
+          const s = slice(a, ranges);
+          checkAgainstDense(s, (i) => valueAt(i.map((x, d) => x + ranges[d][0]), shape), `${what}: slice`);
+          const b = mapArray((x, y) => 2 * x - y, a, a);
+          checkAgainstDense(b, (i) => valueAt(i, shape), `${what}: mapArray`);
+          s.free();
+          b.free();
+        }
         // Ghosted reads of random indices, different per part.
         const wanted = ranks.map((p) => {
           const r = random(100 + p);
@@ -173,35 +177,40 @@ export function everyDistributionAgainstDense(ranks: PData<number>): void {
   redistributeRoundTrips(ranks);
 }
 
-/** Every pair of distributions, between the three grids of a 2-D array: there and back, against dense. */
+/** Every pair of distributions, between grids of a 2-D array: there and back, against dense. */
 function redistributeRoundTrips(ranks: PData<number>): void {
   const np = ranks.np;
   const shape = [9, 7];
-  const grids = [[np, 1], [1, np], undefined];
   const a0 = parray(ranks, shape, { init: (i) => valueAt(i, shape) });
   let moved = 0;
-  // Rows to columns, columns to the default grid, the default grid to rows.
-  for (let k = 0; k < grids.length; k++) {
-    const gf = grids[k] ?? a0.grid;
-    const gt = grids[(k + 1) % grids.length] ?? a0.grid;
-    for (let kf = 0; kf < 4; kf++) {
-      for (let kt = 0; kt < 4; kt++) {
-        const distFrom = shape.map((n, d) => distributions(n, gf[d])[kf]);
-        const distTo = shape.map((n, d) => distributions(n, gt[d])[kt]);
-        const a = redistribute(a0, { grid: gf, dist: distFrom });
-        const b = redistribute(a, { grid: gt, dist: distTo });
-        const what = `${JSON.stringify([gf, distFrom])} -> ${JSON.stringify([gt, distTo])}`;
-        checkAgainstDense(a, (i) => valueAt(i, shape), what);
-        checkAgainstDense(b, (i) => valueAt(i, shape), what);
-        const back = redistribute(b, { grid: gf, dist: distFrom });
-        back.localValues().localItems.forEach((v, i) => assert.deepEqual([...v], [...a.localValues().localItems[i]], `${what}: back`));
-        for (const x of [a, b, back]) x.free();
-        moved++;
-      }
-    }
+  // Every pair of distributions from rows to columns; then each distribution from columns to
+  // the default grid and from the default grid back to rows.
+  const trips: [number[], number[], number, number][] = [];
+  for (let kf = 0; kf < 4; kf++) for (let kt = 0; kt < 4; kt++) trips.push([[np, 1], [1, np], kf, kt]);
+  for (let k = 0; k < 4; k++) trips.push([[1, np], a0.grid as number[], k, k], [a0.grid as number[], [np, 1], k, (k + 1) % 4]);
+  for (const [gf, gt, kf, kt] of trips) {
+    const distFrom = shape.map((n, d) => distributions(n, gf[d])[kf]);
+    const distTo = shape.map((n, d) => distributions(n, gt[d])[kt]);
+    const a = redistribute(a0, { grid: gf, dist: distFrom });
+    const b = redistribute(a, { grid: gt, dist: distTo });
+    const what = `${JSON.stringify([gf, distFrom])} -> ${JSON.stringify([gt, distTo])}`;
+    checkAgainstDense(a, (i) => valueAt(i, shape), what);
+    checkAgainstDense(b, (i) => valueAt(i, shape), what);
+    const back = redistribute(b, { grid: gf, dist: distFrom });
+    back.localValues().localItems.forEach((v, i) => assert.deepEqual([...v], [...a.localValues().localItems[i]], `${what}: back`));
+    for (const x of [a, b, back]) x.free();
+    moved++;
   }
-  assert.equal(moved, 3 * 16);
+  assert.equal(moved, 16 + 8);
   a0.free();
+  // A larger array, which moves through a channel rather than an exchange.
+  const big = [300, 250];
+  const rows = parray(ranks, big, { grid: [np, 1], init: (i) => valueAt(i, big) });
+  const cols = redistribute(rows, { grid: [1, np], dist: ['cyclic', { blockCyclic: 7 }] });
+  assert.deepEqual([...cols.getBlock([[0, 300], [0, 250]])], [...dense(big)], 'large redistribute');
+  const again = redistribute(cols, { grid: [np, 1], dist: 'block' });
+  again.localValues().localItems.forEach((v, i) => assert.deepEqual([...v], [...rows.localValues().localItems[i]], 'large round trip'));
+  for (const x of [rows, cols, again]) x.free();
 }
 
 /**
