@@ -212,6 +212,9 @@ export function refusesBadInput(ranks: PData<number>): void {
   throwsTyped(() => win.free(), InvalidArgumentError, spmd, /Window.free: the window was freed/);
 }
 
+/** Environment variable: values per part of {@link leftAliveAtTheEnd}'s window and shared memory. */
+export const LEFT_ALIVE_VALUES = 'PA_TEST_LEFT_ALIVE_VALUES';
+
 /**
  * A window and shared memory left alive when `main` returns: the backend frees them when it is
  * disposed (on MPI, before MPI_Finalize, which would otherwise fail or hang). The Threads runs of
@@ -219,8 +222,10 @@ export function refusesBadInput(ranks: PData<number>): void {
  */
 export function leftAliveAtTheEnd(ranks: PData<number>): number {
   const { backend } = ranks;
-  const win = backend.createWindow(backend.localParts.map(() => 1 << 22));
-  const shm = backend.createSharedMemory(1 << 22);
+  // Small as a conformance case; the no-leak test asks for large memory through the environment.
+  const values = Number(process.env[LEFT_ALIVE_VALUES] ?? 1024);
+  const win = backend.createWindow(backend.localParts.map(() => values));
+  const shm = backend.createSharedMemory(values);
   for (const local of win.local) local.fill(1);
   if (backend.localParts[0] === 0) shm.arrays[0].fill(1);
   win.fence();
