@@ -38,7 +38,7 @@ const command = {
     np: { kind: 'positive-integer', help: 'parts / PETSc ranks (2: both under mpirun)', default: 1 },
     reps: { kind: 'positive-integer', help: 'repetitions (each runs every program once)', default: 3 },
     petsc: { kind: 'string', help: 'PETSc preconditioners to run (hypre, jacobi, gamg)', default: 'hypre,jacobi' },
-    'spgemm-n': { kind: 'positive-integer', help: 'grid size of the SpGEMM comparison (0 skips it)', default: 100 },
+    'spgemm-n': { kind: 'non-negative-integer', help: 'grid size of the SpGEMM comparison (0 skips it)', default: 100 },
     child: { kind: 'string', help: 'run one case (amg-cg or spgemm) in this process and print its RESULT line' },
     n: { kind: 'positive-integer', help: 'grid size of a --child run', default: 100 },
     backend: { kind: 'choice', choices: ['sequential', 'mpi'], help: 'backend of a --child run', default: 'sequential' },
