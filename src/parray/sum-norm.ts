@@ -4,8 +4,10 @@
  *
  * @module
  */
+import { describeValue } from '../argument-checks.js';
+import { InvalidArgumentError } from '../errors.js';
+import { PVector } from '../vectors/pvector.js';
 import { norm as vectorNorm, sum as vectorSum } from '../vectors/vector-ops.js';
-import type { PVector } from '../vectors/pvector.js';
 import { parrayNorm, parraySum } from './elementwise.js';
 import { PArray } from './parray.js';
 
@@ -18,7 +20,9 @@ import { PArray } from './parray.js';
  * @group PVector
  */
 export function sum(a: PVector | PArray): number {
-  return a instanceof PArray ? parraySum(a) : vectorSum(a);
+  if (a instanceof PArray) return parraySum(a);
+  checkOperand(a, 'sum');
+  return vectorSum(a);
 }
 
 /**
@@ -29,5 +33,13 @@ export function sum(a: PVector | PArray): number {
  * @group PVector
  */
 export function norm(a: PVector | PArray): number {
-  return a instanceof PArray ? parrayNorm(a) : vectorNorm(a);
+  if (a instanceof PArray) return parrayNorm(a);
+  checkOperand(a, 'norm');
+  return vectorNorm(a);
+}
+
+function checkOperand(a: unknown, what: string): asserts a is PVector {
+  if (!(a instanceof PVector)) {
+    throw new InvalidArgumentError(`${what}: a must be a PVector or a PArray, got ${describeValue(a)}`);
+  }
 }
