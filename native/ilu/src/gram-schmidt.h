@@ -12,24 +12,37 @@ namespace pa_ilu {
 constexpr std::size_t kBlock = 8192;  // elements of w (64 KiB) kept in cache while the basis streams past
 constexpr std::size_t kMaxCount = 1024;
 
-// out[i] = sum_k basis[i*stride + k] * w[k], four interleaved partial sums (k mod 4). One basis
-// vector at a time: w stays in cache while each vector streams once.
+// out[i] = sum_k basis[i*stride + k] * w[k], four interleaved partial sums (k mod 4) per basis
+// vector. Two basis vectors per sweep: w is read once for both (it may not fit in cache), and
+// the eight independent sums keep the adder busy; each vector's sums are those of the JavaScript
+// loop, in the same order.
+inline void DotPair(std::size_t n, const double* u, const double* v, const double* w, double* outU, double* outV) {
+  double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0, b0 = 0.0, b1 = 0.0, b2 = 0.0, b3 = 0.0;
+  std::size_t k = 0;
+  for (; k + 3 < n; k += 4) {
+    a0 += u[k] * w[k];
+    b0 += v[k] * w[k];
+    a1 += u[k + 1] * w[k + 1];
+    b1 += v[k + 1] * w[k + 1];
+    a2 += u[k + 2] * w[k + 2];
+    b2 += v[k + 2] * w[k + 2];
+    a3 += u[k + 3] * w[k + 3];
+    b3 += v[k + 3] * w[k + 3];
+  }
+  if (k < n) { a0 += u[k] * w[k]; b0 += v[k] * w[k]; }
+  if (k + 1 < n) { a1 += u[k + 1] * w[k + 1]; b1 += v[k + 1] * w[k + 1]; }
+  if (k + 2 < n) { a2 += u[k + 2] * w[k + 2]; b2 += v[k + 2] * w[k + 2]; }
+  *outU = a0 + a1 + (a2 + a3);
+  *outV = b0 + b1 + (b2 + b3);
+}
+
 inline void BasisDots(std::size_t n, std::size_t count, const double* basis, std::size_t stride, const double* w,
                       double* out) {
-  for (std::size_t i = 0; i < count; i++) {
-    const double* v = basis + i * stride;
-    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-    std::size_t k = 0;
-    for (; k + 3 < n; k += 4) {
-      s0 += v[k] * w[k];
-      s1 += v[k + 1] * w[k + 1];
-      s2 += v[k + 2] * w[k + 2];
-      s3 += v[k + 3] * w[k + 3];
-    }
-    if (k < n) s0 += v[k] * w[k];
-    if (k + 1 < n) s1 += v[k + 1] * w[k + 1];
-    if (k + 2 < n) s2 += v[k + 2] * w[k + 2];
-    out[i] = s0 + s1 + (s2 + s3);
+  std::size_t i = 0;
+  for (; i + 1 < count; i += 2) DotPair(n, basis + i * stride, basis + (i + 1) * stride, w, out + i, out + i + 1);
+  if (i < count) {
+    double unused = 0.0;
+    DotPair(n, basis + i * stride, basis + i * stride, w, out + i, &unused);
   }
 }
 
