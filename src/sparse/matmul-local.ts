@@ -111,6 +111,10 @@ export function splitProduct(
   ownIds: LocalIndices,
 ): SplitProduct {
   const { nRows, rowPtr, colIdx } = C;
+  if (sortedGids.length === 0) {
+    // No ghost candidates (a single part, or no off-part columns): C is the own block.
+    return { oo: { ...C, nCols: nOwn }, og: emptyCsr(nRows, 0), colIds: new LocalIndices(ownIds.partId, ownIds.n, ownIds.own) };
+  }
   const nnz = rowPtr[nRows];
   const used = new Int32Array(sortedGids.length);
   let ghostEntries = 0;
