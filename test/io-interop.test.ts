@@ -19,6 +19,8 @@ import {
   gather,
   getAny,
   norm,
+  parray,
+  PArray,
   pfill,
   psparse,
   withSequential,
@@ -169,7 +171,31 @@ describe('HDF5 with h5py', () => {
       expect(globalValues(readHdf5(theirs, 'x', ranks))).toEqual(nums(written.x));
       expect(globalValues(readHdf5(theirs, 'group/y', ranks))).toEqual(nums(written.y));
       expect(globalValues(readHdf5(theirs, 'z', ranks))).toEqual(nums(written.z));
-      expect(() => readHdf5(theirs, 'matrix', ranks)).toThrow(FileFormatError);
+      expect(() => readHdf5(theirs, 'missing', ranks)).toThrow(FileFormatError);
+      // h5py's C-order arrays as PArrays of the same shape (element (i, j) = 1.5 (4 i + j)); chunked, then contiguous
+      const matrix = readHdf5(theirs, 'matrix', ranks, { grid: [1, 2] });
+      expect(matrix).toBeInstanceOf(PArray);
+      expect(matrix.shape).toEqual([3, 4]);
+      expect(Array.from(matrix.getBlock([[0, 3], [0, 4]]))).toEqual(Array.from({ length: 12 }, (_, f) => 1.5 * (4 * (f % 3) + Math.floor(f / 3))));
+      expect(() => readHdf5(theirs, 'cube', ranks)).toThrow(/give grid or dist/);
+      const cube = readHdf5(theirs, 'cube', ranks, { grid: [2, 1, 1] });
+      expect(cube.shape).toEqual([5, 3, 4]);
+      expect(cube.getBlock([[4, 5], [2, 3], [1, 4]])[1]).toBe(12 * 4 + 4 * 2 + 2 - 7);
+    });
+    // a PArray split along its second dimension, written by 3 parts: h5py sees its shape and C-order values
+    const arrayPath = join(dir, 'parray.h5');
+    await withSequential(3, (ranks) => {
+      const a = parray(ranks, [4, 3, 2], { grid: [1, 3, 1], init: ([i, j, k]) => 100 * i + 10 * j + k + 0.5 });
+      writeHdf5(arrayPath, 'a', a);
+    });
+    const array = python('h5py-read', arrayPath, 'a');
+    expect(array.shape).toEqual([4, 3, 2]);
+    const cOrder: number[] = [];
+    for (let i = 0; i < 4; i++) for (let j = 0; j < 3; j++) for (let k = 0; k < 2; k++) cOrder.push(100 * i + 10 * j + k + 0.5);
+    expect(nums(array.values)).toEqual(cOrder);
+    await withSequential(2, (ranks) => {
+      const back = readHdf5(arrayPath, 'a', ranks, { grid: [2, 1, 1] });
+      expect(back.getBlock([[3, 4], [2, 3], [0, 2]])).toEqual(Float64Array.of(320.5, 321.5));
     });
   });
 });

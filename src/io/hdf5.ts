@@ -1,6 +1,6 @@
 /**
  * HDF5 datasets (what h5py, PyTables, Julia's HDF5.jl and ParaView read) through Debian's serial
- * libhdf5 in a small native addon (native/hdf5).
+ * libhdf5 in a small native addon (native/hdf5): PVectors here, PArrays in `hdf5-parray.ts`.
  *
  * Why this engine: the serial library is what Debian ships with h5py, it needs no MPI (so the
  * Sequential and Threads backends work too) and it is thread-safe as built. Only metadata goes
@@ -22,6 +22,10 @@ import { FileFormatError, InvalidArgumentError } from '../errors.js';
 import { PData } from '../pdata/pdata.js';
 import { gather, getAny, multicast } from '../pdata/primitives.js';
 import { PVector } from '../vectors/pvector.js';
+import { PArray } from '../parray/parray.js';
+import type { RedistributeOptions } from '../parray/redistribute.js';
+import type { Distribution } from '../parray/distribution.js';
+import { readHdf5Array, writeHdf5Array } from './hdf5-parray.js';
 import { expectFileSize, fileSize, writeAt } from './byte-io.js';
 import { together, writeFileCollectively } from './collective.js';
 import { littleEndianBytes, readFloat64LittleEndian } from './flat-binary.js';
@@ -54,28 +58,38 @@ function checkName(name: unknown, what: string): asserts name is string {
 /**
  * Writes the own values of a distributed vector as one global HDF5 dataset `name` (shape `[n]`,
  * little-endian float64, contiguous), with the attribute `partition_row_starts` (the first row of
- * each part's block in file order, then n). h5py reads it: `h5py.File(path)['u'][:]`.
+ * each part's block in file order, then n). h5py reads it: `h5py.File(path)['u'][:]`. A
+ * {@link PArray} of any shape is written as a dataset of that shape in C order (h5py shows the
+ * same shape and `a[i, j]` at the same place), cut among the parts along its first dimension
+ * (the array is redistributed to row blocks first).
  * Collective: part 0 creates the file's metadata through libhdf5, every part writes its own rows'
  * bytes at their offset; nothing is gathered.
  *
  * @param name the dataset's path in the file; intermediate groups are created.
  * @throws InvalidArgumentError when `path` or `name` is not a non-empty string, `v` is not a
- * PVector or the options are not the documented ones; BackendUnavailableError when the HDF5 addon
+ * PVector or a PArray, or the options are not the documented ones; BackendUnavailableError when the HDF5 addon
  * is not built; PartFailedError when the file cannot be written (with mode `'w'` nothing is left
  * at `path`).
  * @example
  * ```ts
  * writeHdf5('out.h5', 'u', u);                      // h5py.File('out.h5')['u'][:]
  * writeHdf5('out.h5', 'b', b, { mode: 'a' });       // a second dataset in the same file
+ * writeHdf5('T.h5', 'T', parray(ranks, [64, 64, 8])); // h5py: shape (64, 64, 8)
  * ```
  * @group Parallel IO and interop
  */
-export function writeHdf5(path: string, name: string, v: PVector, opts?: Hdf5WriteOptions): void {
+export function writeHdf5(path: string, name: string, v: PVector | PArray, opts?: Hdf5WriteOptions): void {
   checkPath(path, 'writeHdf5');
   checkName(name, 'writeHdf5');
-  if (!(v instanceof PVector)) throw new InvalidArgumentError(`writeHdf5: v must be a PVector, got ${describeValue(v)}`);
+  if (!(v instanceof PVector) && !(v instanceof PArray)) {
+    throw new InvalidArgumentError(`writeHdf5: v must be a PVector or a PArray, got ${describeValue(v)}`);
+  }
   const mode = checkOptions(opts, ['mode'], 'writeHdf5').mode ?? 'w';
   if (mode !== 'w' && mode !== 'a') throw new InvalidArgumentError(`writeHdf5: mode must be 'w' or 'a', got ${describeValue(mode)}`);
+  if (v instanceof PArray) {
+    writeHdf5Array(path, name, v, mode === 'w');
+    return;
+  }
   const binding = hdf5Binding();
   const n = v.rows.n;
   const blocks = vectorBlocks(v);
@@ -116,13 +130,11 @@ function inspect(path: string, name: string): { dims: number[]; offset: number }
     throw new FileFormatError((error as Error).message, { path });
   }
   if (!info.numeric) throw new FileFormatError(`dataset ${name} does not hold numbers`, { path });
-  if (info.dims.length !== 1) {
-    throw new FileFormatError(`dataset ${name} has shape [${info.dims.join(', ')}], not the one dimension of a vector`, { path });
-  }
+  if (info.dims.length === 0) throw new FileFormatError(`dataset ${name} is a scalar, not an array`, { path });
   if (info.offset >= 0) {
     withFile(path, 'readHdf5', (fd) => {
-      const end = info.offset + 8 * info.dims[0];
-      if (fileSize(fd) < end) expectFileSize(path, fileSize(fd), end, `dataset ${name} (${info.dims[0]} float64 values at offset ${info.offset})`);
+      const end = info.offset + 8 * info.dims.reduce((a, b) => a * b, 1);
+      if (fileSize(fd) < end) expectFileSize(path, fileSize(fd), end, `dataset ${name} (${(end - info.offset) / 8} float64 values at offset ${info.offset})`);
     });
   }
   return { dims: info.dims, offset: info.offset };
@@ -131,28 +143,49 @@ function inspect(path: string, name: string): { dims: number[]; offset: number }
 /**
  * Reads a one-dimensional HDF5 dataset (written by {@link writeHdf5}, h5py, or any HDF5 tool; any
  * number type, contiguous or chunked and compressed) as a distributed vector on `rows` (default:
- * the uniform 1-D partition). Collective: every part asks the library for the dataset's shape and
+ * the uniform 1-D partition); with `grid` and/or `dist` (as {@link parray}'s options), a dataset
+ * of any shape as a {@link PArray} of that shape (h5py's `a[i, j]` is the PArray's element
+ * `[i, j]`), read in row blocks and redistributed. Collective: every part asks the library for the dataset's shape and
  * layout, then reads its own rows (by positioned reads of a contiguous little-endian float64
  * dataset, through the library's hyperslab selection otherwise). Any part count reads a file
  * written by any other.
  *
  * @throws InvalidArgumentError when an argument is malformed or the file does not exist;
  * BackendUnavailableError when the HDF5 addon is not built; DimensionMismatchError when `rows.n`
- * is not the dataset's length; FileFormatError (on every part, naming the file) when the file is
- * not HDF5 or is damaged, has no dataset `name`, the dataset is not numeric or not
- * one-dimensional, or the file ends before the dataset's data (offset where it ends).
+ * is not the dataset's length; InvalidArgumentError when a dataset of several dimensions is read
+ * without `grid`/`dist`, or `rows` is given with them; FileFormatError (on every part, naming the
+ * file) when the file is not HDF5 or is damaged, has no dataset `name`, the dataset is not
+ * numeric or is a scalar, or the file ends before the dataset's data (offset where it ends).
  * @example
  * ```ts
  * const u = readHdf5('out.h5', 'u', ranks);
+ * const T = readHdf5('T.h5', 'T', ranks, { grid: [1, 1, ranks.np] });   // a PArray
  * ```
  * @group Parallel IO and interop
  */
-export function readHdf5(path: string, name: string, ranks: PData<number>, opts?: Pick<ReadOptions, 'rows'>): PVector {
+export function readHdf5(path: string, name: string, ranks: PData<number>, opts: RedistributeOptions & { grid: readonly number[] }): PArray;
+export function readHdf5(path: string, name: string, ranks: PData<number>, opts: RedistributeOptions & { dist: Distribution | readonly Distribution[] }): PArray;
+export function readHdf5(path: string, name: string, ranks: PData<number>, opts?: Pick<ReadOptions, 'rows'>): PVector;
+export function readHdf5(
+  path: string,
+  name: string,
+  ranks: PData<number>,
+  opts?: Pick<ReadOptions, 'rows'> & RedistributeOptions,
+): PVector | PArray {
   checkPath(path, 'readHdf5');
   checkName(name, 'readHdf5');
   expectInstance(ranks, PData, 'readHdf5: ranks');
-  const options = checkOptions(opts, ['rows'], 'readHdf5');
+  const options = checkOptions(opts, ['rows', 'grid', 'dist'], 'readHdf5');
+  if (options.rows !== undefined && (options.grid !== undefined || options.dist !== undefined)) {
+    throw new InvalidArgumentError('readHdf5: give rows (a PVector) or grid/dist (a PArray), not both');
+  }
   const { dims, offset } = together(ranks, () => inspect(path, name)).localItems[0];
+  if (options.grid !== undefined || options.dist !== undefined) {
+    return readHdf5Array(path, name, ranks, dims, offset, { grid: options.grid, dist: options.dist });
+  }
+  if (dims.length !== 1) {
+    throw new InvalidArgumentError(`readHdf5: dataset ${name} has shape [${dims.join(', ')}]: give grid or dist to read it as a PArray`);
+  }
   const plan = readPlan(ranks, dims[0], options.rows, 'readHdf5');
   const targets = readTargets(plan);
   together(targets, ({ span, into }) => {

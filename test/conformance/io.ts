@@ -6,8 +6,9 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FileFormatError, gather, getAny, type PData } from '../../src/index.js';
+import { FileFormatError, gather, getAny, parray, type PData } from '../../src/index.js';
 import { readBinary } from '../../src/io/flat-binary.js';
+import { readHdf5, writeHdf5 } from '../../src/io/hdf5.js';
 import { readMatrixMarket } from '../../src/io/matrix-market.js';
 import { writeVtk } from '../../src/io/vtk.js';
 import { onParts } from './case.js';
@@ -78,3 +79,19 @@ export const malformedFileFailsOnEveryPart = onParts([2], (ranks: PData<number>)
     (e: unknown) => e instanceof FileFormatError && e.offset === 39 && /truncated/.test(e.message),
   );
 });
+
+/** A 2-D PArray (default grid) through HDF5: written, read back on row blocks and on another grid. */
+export function parrayThroughHdf5(ranks: PData<number>): void {
+  const dir = join(ioDir(), `parray-${ranks.backend.kind}-${ranks.np}`);
+  mkdirSync(dir, { recursive: true });
+  const value = (i: number, j: number): number => 10 * i + j + 0.25;
+  const a = parray(ranks, [6, 4], { init: ([i, j]) => value(i, j) });
+  writeHdf5(join(dir, 'a.h5'), 'a', a);
+  const expected = Float64Array.from({ length: 24 }, (_, f) => value(f % 6, Math.floor(f / 6)));
+  for (const grid of [[ranks.np, 1], [1, ranks.np]]) {
+    const back = readHdf5(join(dir, 'a.h5'), 'a', ranks, { grid });
+    assert.deepEqual(back.shape, [6, 4]);
+    assert.deepEqual(back.grid, grid);
+    assert.deepEqual(back.getBlock([[0, 6], [0, 4]]), expected, `grid [${grid}]`);
+  }
+}
