@@ -129,8 +129,8 @@ afterAll(() => {
 });
 
 describe('the npm tarball', () => {
-  it('finds the three addons of the repository', () => {
-    expect([...NATIVE_ADDONS].sort()).toEqual(['native/blas', 'native/kernels', 'native/mpi']);
+  it('finds the seven addons of the repository', () => {
+    expect([...NATIVE_ADDONS].sort()).toEqual(['native/banded', 'native/blas', 'native/hdf5', 'native/ilu', 'native/kernels', 'native/mpi', 'native/spgemm']);
   });
 
   it('ships every native source and binding.gyp, the build script, license and changelog, and no test, bench, example or build output', () => {
