@@ -210,7 +210,8 @@ export class BicgstabSolver {
         sums[2 * q + 1] = kernels.dot(nOwn[q], tL[q], tL[q]);
       }
       sumPartialsInto(backend, pair);
-      const [ts, tt] = pair;
+      const ts = pair[0];
+      const tt = pair[1];
       if (tt === 0 || !Number.isFinite(tt)) {
         // t = 0 with s ≠ 0: A M⁻¹ maps s to 0. Keep the half step (x += αp̂, r = s) before stopping.
         for (let q = 0; q < nParts; q++) kernels.axpy(nOwn[q], alpha, pHatL[q], xL[q]);

@@ -11,8 +11,10 @@ import type { PSparseMatrix } from '../sparse/psparse-matrix.js';
 import type { PVector } from '../vectors/pvector.js';
 import { solverKernels } from './ilu0-native.js';
 import type { Ilu0KernelSet } from './ilu0-kernels.js';
-import { checkApplyVectors, checkSquareOwn, reportSingular, type Preconditioner } from './preconditioners.js';
+import { applyMessages, checkApplyVectors, checkSquareOwn, reportSingular, type Preconditioner } from './preconditioners.js';
 
+
+const MESSAGES = applyMessages('ilu0');
 /** One part's factors: the block's structure (shared with the matrix) and its own values. */
 interface Ilu0Factors {
   readonly block: CsrMatrix;
@@ -48,7 +50,7 @@ export class Ilu0Preconditioner implements Preconditioner {
    * PartitionMismatchError when either does not have the own ids of the preconditioner's rows.
    */
   apply(z: PVector, r: PVector): void {
-    checkApplyVectors(this.rows, z, r, 'ilu0');
+    checkApplyVectors(this.rows, z, r, MESSAGES);
     const zs = z.values.localItems;
     const rs = r.values.localItems;
     const { factors, kernels } = this;

@@ -181,11 +181,31 @@ export function diagonalPositions(block: { nRows: number; rowPtr: Int32Array; co
   return out;
 }
 
-/** Checks the vectors given to a per-part preconditioner's `apply`. */
-export function checkApplyVectors(rows: PRange, z: PVector, r: PVector, who: string): void {
-  expectInstance(z, PVector, `${who}.apply: z`);
-  expectInstance(r, PVector, `${who}.apply: r`);
-  checkSameOwn(z.rows, rows, `${who}: z must have the own ids of A.rows`);
-  checkSameOwn(r.rows, rows, `${who}: r must have the own ids of A.rows`);
-  if (z === r) throw new InvalidArgumentError(`${who}: z and r must be different vectors`);
+/** The messages of {@link checkApplyVectors} for one preconditioner, built once (apply runs in solver loops). */
+export interface ApplyMessages {
+  readonly z: string;
+  readonly r: string;
+  readonly zOwn: string;
+  readonly rOwn: string;
+  readonly same: string;
+}
+
+/** The {@link ApplyMessages} of the preconditioner called `who`. */
+export function applyMessages(who: string): ApplyMessages {
+  return {
+    z: `${who}.apply: z`,
+    r: `${who}.apply: r`,
+    zOwn: `${who}: z must have the own ids of A.rows`,
+    rOwn: `${who}: r must have the own ids of A.rows`,
+    same: `${who}: z and r must be different vectors`,
+  };
+}
+
+/** Checks the vectors given to a per-part preconditioner's `apply` (allocation-free). */
+export function checkApplyVectors(rows: PRange, z: PVector, r: PVector, messages: ApplyMessages): void {
+  expectInstance(z, PVector, messages.z);
+  expectInstance(r, PVector, messages.r);
+  checkSameOwn(z.rows, rows, messages.zOwn);
+  checkSameOwn(r.rows, rows, messages.rOwn);
+  if (z === r) throw new InvalidArgumentError(messages.same);
 }

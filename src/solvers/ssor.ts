@@ -11,8 +11,10 @@ import type { PData } from '../pdata/pdata.js';
 import type { PRange } from '../partitions/prange.js';
 import type { PSparseMatrix } from '../sparse/psparse-matrix.js';
 import type { PVector } from '../vectors/pvector.js';
-import { checkApplyVectors, checkSquareOwn, diagonalPositions, reportSingular, type Preconditioner } from './preconditioners.js';
+import { applyMessages, checkApplyVectors, checkSquareOwn, diagonalPositions, reportSingular, type Preconditioner } from './preconditioners.js';
 
+
+const MESSAGES = applyMessages('ssor');
 /**
  * Options of {@link ssor}.
  * @group Solvers
@@ -55,7 +57,7 @@ export class SsorPreconditioner implements Preconditioner {
    * PartitionMismatchError when either does not have the own ids of the preconditioner's rows.
    */
   apply(z: PVector, r: PVector): void {
-    checkApplyVectors(this.rows, z, r, 'ssor');
+    checkApplyVectors(this.rows, z, r, MESSAGES);
     const zs = z.values.localItems;
     const rs = r.values.localItems;
     const omega = this.omega;
