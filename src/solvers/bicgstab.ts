@@ -32,8 +32,8 @@ import {
 /**
  * A BiCGStab solver set up for one matrix: options checked, preconditioner built, work vectors
  * allocated and touched, once; {@link BicgstabSolver.solve} allocates only the result (and `x`,
- * unless given) and its residual history. The solver owns its work vectors (seven vectors on
- * `A.cols`, nine with a preconditioner); the caller owns b, x0 and x. One solve at a time.
+ * unless given) and its residual history. The solver owns its work vectors (six vectors on
+ * `A.cols`, eight with a preconditioner); the caller owns b, x0 and x. One solve at a time.
  *
  * @throws InvalidArgumentError when `A` is not a PSparseMatrix, the options are not an object or
  * have an unknown key (the message lists the accepted ones), or a bad value (as {@link cg});
