@@ -62,8 +62,8 @@ const TOP = ['parray', 'shared', 'io', 'pool', 'cluster'];
 
 /** Folders each layer must not import from (besides the allowed `Backend`/`Pending` seam). */
 const FORBIDDEN: Record<string, readonly string[]> = {
-  errors: ['backends', 'pdata', 'partitions', 'vectors', 'sparse', 'solvers', 'run', 'kernels', 'dense', 'gallery', ...TOP],
-  kernels: ['backends', 'pdata', 'partitions', 'vectors', 'sparse', 'solvers', 'run', 'dense', 'gallery', ...TOP],
+  errors: ['workers', 'backends', 'pdata', 'partitions', 'vectors', 'sparse', 'solvers', 'run', 'kernels', 'dense', 'gallery', ...TOP],
+  kernels: ['workers', 'backends', 'pdata', 'partitions', 'vectors', 'sparse', 'solvers', 'run', 'dense', 'gallery', ...TOP],
   backends: ['pdata', 'partitions', 'vectors', 'sparse', 'solvers', 'run', 'gallery', ...TOP],
   pdata: ['partitions', 'vectors', 'sparse', 'solvers', 'run', 'gallery', ...TOP],
   partitions: ['vectors', 'sparse', 'solvers', 'run', 'gallery', ...TOP],

@@ -6,7 +6,7 @@
  */
 import { checkOptions, describeValue } from '../argument-checks.js';
 import { collectiveTimeoutMs } from '../backends/collectives.js';
-import { reviveError } from '../backends/threads/error-transport.js';
+import { reviveError } from '../workers/error-transport.js';
 import { CollectiveTimeoutError, InvalidArgumentError, PartFailedError, PartitionedArraysError, WorkerError } from '../errors.js';
 import { moduleUrl } from '../pool/module-url.js';
 import type { EngineLink, LinkEvents } from './engine-link.js';

@@ -6,7 +6,7 @@
  */
 import type { Backend } from '../backends/backend.js';
 import { loadDriver } from '../backends/threads/driver-module.js';
-import { serializeError } from '../backends/threads/error-transport.js';
+import { serializeError } from '../workers/error-transport.js';
 import { InvalidArgumentError, PartFailedError, WorkerError } from '../errors.js';
 import { PData } from '../pdata/pdata.js';
 import { createEngineState } from './engine-state.js';

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { SerializedError, ThreadsBackendInit } from '../backends/threads/messages.js';
+import type { ThreadsBackendInit } from '../backends/threads/messages.js';
+import type { SerializedError } from '../workers/error-transport.js';
 
 /** Run `main(ranks, ...args)`, the export `exportName` of the module at `moduleUrl`. */
 export interface RunRequest {

@@ -4,19 +4,7 @@
  *
  * @module
  */
-
-/** An error (or any thrown value) in a form that survives `postMessage` with its class and fields. */
-export type TaskError =
-  | {
-      readonly kind: 'error';
-      readonly name: string;
-      readonly message: string;
-      readonly stack: string | undefined;
-      /** Own plain fields of the error (`code`, `partId`, ...). */
-      readonly fields: Readonly<Record<string, unknown>>;
-      readonly cause: TaskError | undefined;
-    }
-  | { readonly kind: 'value'; readonly text: string; readonly value: unknown };
+import type { SerializedError } from '../workers/error-transport.js';
 
 /**
  * Pool → worker (several at once in one message, an array, when tasks are tiny): run the
@@ -50,7 +38,7 @@ export interface FailedMessage {
   readonly type: 'failed';
   readonly chunk: number;
   readonly offset: number;
-  readonly error: TaskError;
+  readonly error: SerializedError;
 }
 
 /** Messages from a worker to the pool. */

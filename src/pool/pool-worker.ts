@@ -7,7 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { InvalidArgumentError } from '../errors.js';
-import { serializeTaskError } from './error-transport.js';
+import { serializeError } from '../workers/error-transport.js';
 import { RUNNING_CHUNK, RUNNING_ITEM, type ChunkMessage, type PoolWorkerInit, type WorkerReply } from './messages.js';
 
 type Task = (item: unknown, index: number) => unknown;
@@ -51,7 +51,7 @@ function flush(): void {
   } catch (error) {
     // A result cannot be cloned: say so for every chunk of the batch that carried results.
     const reason = error instanceof Error ? error.message : String(error);
-    const problem = serializeTaskError(new InvalidArgumentError(`a task returned a value that cannot be sent to the main thread (${reason})`));
+    const problem = serializeError(new InvalidArgumentError(`a task returned a value that cannot be sent to the main thread (${reason})`));
     port?.postMessage(batch.map((r): WorkerReply => (r.type === 'done' ? { type: 'failed', chunk: r.chunk, offset: 0, error: problem } : r)));
   }
 }
@@ -63,7 +63,7 @@ async function runChunk(message: ChunkMessage): Promise<void> {
   try {
     fn = await taskFunction(message.moduleUrl, message.exportName);
   } catch (error) {
-    reply({ type: 'failed', chunk, offset: 0, error: serializeTaskError(error) });
+    reply({ type: 'failed', chunk, offset: 0, error: serializeError(error) });
     return;
   }
   const values = new Array<unknown>(items.length);
@@ -74,7 +74,7 @@ async function runChunk(message: ChunkMessage): Promise<void> {
       const value = fn(items[k], start + k);
       values[k] = isThenable(value) ? await value : value;
     } catch (error) {
-      reply({ type: 'failed', chunk, offset: k, error: serializeTaskError(error) });
+      reply({ type: 'failed', chunk, offset: k, error: serializeError(error) });
       return;
     }
   }

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { checkOptions, describeValue } from '../argument-checks.js';
 import { InvalidArgumentError, TaskFailedError } from '../errors.js';
-import { reviveTaskError } from './error-transport.js';
+import { reviveError } from '../workers/error-transport.js';
 import { poolExecArgv } from './exec-argv.js';
 import { RUNNING_CHUNK, RUNNING_ITEM, type ChunkMessage, type PoolWorkerInit, type WorkerReply } from './messages.js';
 import { moduleUrl } from './module-url.js';
@@ -309,7 +309,7 @@ export class WorkerPool {
       }
     } else if (!job.settled) {
       const item = message.start + reply.offset;
-      const cause = reviveTaskError(reply.error);
+      const cause = reviveError(reply.error);
       this.settle(job, new TaskFailedError(`item ${item} failed: ${messageOf(cause)}`, item, { cause }));
     }
   }

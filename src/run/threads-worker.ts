@@ -10,7 +10,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { InvalidArgumentError, PartFailedError, WorkerError } from '../errors.js';
 import { PData } from '../pdata/pdata.js';
 import { loadDriver } from '../backends/threads/driver-module.js';
-import { serializeError } from '../backends/threads/error-transport.js';
+import { serializeError } from '../workers/error-transport.js';
 import type { WorkerInit, WorkerMessage } from '../backends/threads/messages.js';
 import { Kind } from '../backends/collectives.js';
 import { SharedState } from '../backends/threads/shared-state.js';

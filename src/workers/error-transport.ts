@@ -1,12 +1,26 @@
 /**
- * Moves a part's error from its worker to the supervisor with its class, message, stack, fields
- * and cause chain (structured clone alone keeps only the message and stack of a few built-ins).
+ * Moves an error from a worker thread to the thread that started it (a part's error to the Threads
+ * supervisor or a cluster, a task's error to a worker pool) with its class, message, stack, fields
+ * and cause chain: structured clone alone keeps only the message and stack of a few built-ins (a
+ * `RangeError` stays one, a `TaskFailedError` or a user's class becomes a plain `Error`).
  *
  * @module
  */
 import { AssertionError } from 'node:assert';
-import { ERROR_CLASSES } from '../../errors.js';
-import type { SerializedError } from './messages.js';
+import { ERROR_CLASSES } from '../errors.js';
+
+/** An error (or any thrown value) in a form that survives `postMessage` with its class and fields. */
+export type SerializedError =
+  | {
+      readonly kind: 'error';
+      readonly name: string;
+      readonly message: string;
+      readonly stack: string | undefined;
+      /** Own data fields worth keeping (`code`, `partId`, `collective`, `missingParts`, ...). */
+      readonly fields: Readonly<Record<string, unknown>>;
+      readonly cause: SerializedError | undefined;
+    }
+  | { readonly kind: 'value'; readonly text: string; readonly value: unknown };
 
 /**
  * Classes revived by name: the built-in errors and every partitioned-arrays error (the registry of

@@ -5,6 +5,7 @@
  * @module
  */
 import type { MessagePort } from 'node:worker_threads';
+import type { SerializedError } from '../../workers/error-transport.js';
 
 /** The shared buffers of a run, created by the supervisor and handed to every worker. */
 export interface SharedBuffers {
@@ -124,15 +125,3 @@ export interface SharedMemoryMessage {
 /** Messages between two workers (over their direct port). */
 export type PeerMessage = OutboxMessage | ChannelInboxMessage | WindowMessage | SharedMemoryMessage;
 
-/** An error (or any thrown value) in a form that survives `postMessage` with its class and fields. */
-export type SerializedError =
-  | {
-      readonly kind: 'error';
-      readonly name: string;
-      readonly message: string;
-      readonly stack: string | undefined;
-      /** Own data fields worth keeping (`code`, `partId`, `collective`, `missingParts`, ...). */
-      readonly fields: Readonly<Record<string, unknown>>;
-      readonly cause: SerializedError | undefined;
-    }
-  | { readonly kind: 'value'; readonly text: string; readonly value: unknown };

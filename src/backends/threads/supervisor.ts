@@ -10,7 +10,7 @@
  */
 import { MessageChannel, Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import { CollectiveTimeoutError, WorkerError } from '../../errors.js';
-import { reviveError } from './error-transport.js';
+import { reviveError } from '../../workers/error-transport.js';
 import { withoutRefusedOptions } from './exec-argv.js';
 import type { SharedBuffers, WorkerInit, WorkerMessage } from './messages.js';
 import { allocateSharedBuffers, SharedState } from './shared-state.js';
