@@ -5,7 +5,7 @@
  * @module
  */
 import { loadAddon, requireNative } from '../native-addon.js';
-import type { AssemblyKernels } from './assembly-kernels.js';
+import type { AssemblyKernels } from './assembly-kernel-set.js';
 import { KERNELS_FIXES, kernelsAddonPaths } from './native-kernels.js';
 
 /**

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { AssemblyKernels } from './assembly-kernels.js';
+import type { AssemblyKernels } from './assembly-kernel-set.js';
 
 /** Rows of more entries than this are sorted with `TypedArray.sort` instead of by insertion. */
 const INSERTION_SORT_MAX = 32;
