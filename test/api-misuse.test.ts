@@ -187,7 +187,7 @@ const cases: [string, (f: Fixture) => unknown, string, number?][] = [
   [
     'cg(A, b, { preconditioner: jacobi }) (not called)',
     (f) => cg(f.A, f.b, loose({ preconditioner: jacobi })),
-    "cg: preconditioner must be 'none', 'jacobi' or an object with an apply(z, r) method, got a function",
+    "cg: preconditioner must be one of 'none', 'jacobi', 'ssor', 'ilu0', 'amg' or an object with an apply(z, r) method, got a function",
   ],
   ['new CgSolver()', () => new CgSolver(loose(undefined)), 'CgSolver: A must be a PSparseMatrix, got undefined'],
   [

@@ -114,7 +114,7 @@ describe('cg bad input', () => {
     const error = await thrown(solveWith({ preconditioner: 'ilu' as 'none' }));
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect(error).toMatchObject({
-      message: "cg: preconditioner must be 'none', 'jacobi' or an object with an apply(z, r) method, got ilu",
+      message: "cg: preconditioner must be one of 'none', 'jacobi', 'ssor', 'ilu0', 'amg' or an object with an apply(z, r) method, got ilu",
     });
   });
 });
