@@ -15,6 +15,7 @@
 import { expectInstance } from '../argument-checks.js';
 import { DimensionMismatchError } from '../errors.js';
 import type { CsrMatrix } from '../kernels/csr.js';
+import { largeArrays } from '../kernels/large-arrays.js';
 import { ghostPlan, type PartGhostPlan } from '../partitions/ghost-plan.js';
 import type { LocalIndices } from '../partitions/local-indices.js';
 import { checkSameOwn, PRange } from '../partitions/prange.js';
@@ -265,12 +266,14 @@ function buildPart(
   }
   const kernels = spgemmKernels();
   const nRows = a.nRows;
-  const cRowPtr = new Int32Array(nRows + 1);
+  // The product's arrays are the largest of a set-up: on huge pages where the system offers them
+  // (fewer page faults when they are first written).
+  const cRowPtr = largeArrays.int32(nRows + 1);
   const marker = new Int32Array(nColsExt);
   const nnz = kernels.spgemmCount(nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, cRowPtr, marker);
-  const cColIdx = new Int32Array(nnz);
+  const cColIdx = largeArrays.int32(nnz);
   kernels.spgemmColumns(nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, cRowPtr, cColIdx, marker);
-  const c = { nRows, nCols: nColsExt, rowPtr: cRowPtr, colIdx: cColIdx, values: new Float64Array(nnz) };
+  const c = { nRows, nCols: nColsExt, rowPtr: cRowPtr, colIdx: cColIdx, values: largeArrays.float64(nnz) };
   const { oo, og, colIds } = splitProduct(c, nOwn, sortedGids, sortedOwners, bColIds);
   const part = { a, b, receivedRows, receivedPtrs: plan.ownerPtrs, c, accumulator: new Float64Array(nColsExt), oo, og, colIds };
   refreshPart(part, aOo, aOg, bOo, bOg, received);

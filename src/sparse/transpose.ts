@@ -11,6 +11,7 @@
  */
 import { expectInstance } from '../argument-checks.js';
 import type { CsrMatrix } from '../kernels/csr.js';
+import { largeArrays } from '../kernels/large-arrays.js';
 import { ghostPlan, type PartGhostPlan } from '../partitions/ghost-plan.js';
 import { LocalIndices } from '../partitions/local-indices.js';
 import { checkSameOwn, PRange } from '../partitions/prange.js';
@@ -103,8 +104,9 @@ function transposeStructure(block: CsrMatrix): { rowPtr: Int32Array; entries: In
   for (let e = 0; e < nnz; e++) colPtr[colIdx[e] + 1]++;
   for (let c = 0; c < nCols; c++) colPtr[c + 1] += colPtr[c];
   const fill = colPtr.slice(0, nCols);
-  const entries = new Int32Array(nnz);
-  const rows = new Int32Array(nnz);
+  // Large for a prolongator: on huge pages where offered (fewer first-write page faults).
+  const entries = largeArrays.int32(nnz);
+  const rows = largeArrays.int32(nnz);
   for (let i = 0; i < nRows; i++) {
     for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
       const k = fill[colIdx[e]]++;
@@ -170,7 +172,7 @@ function buildPart(
 ): PartTranspose {
   const nRows = colIds.nOwn;
   const own = transposeStructure(oo);
-  const ownTarget = new Int32Array(own.entries.length);
+  const ownTarget = largeArrays.int32(own.entries.length);
   own.entries.forEach((e, k) => (ownTarget[e] = k));
   // Received entries: row j of the transpose (an own column of A), column = a row gid of the sender.
   const ghosts = new GhostColumns();
@@ -228,7 +230,7 @@ function buildPart(
   return {
     ownTarget,
     receivedTarget,
-    oo: { nRows, nCols: rowIds.nOwn, rowPtr: own.rowPtr, colIdx: own.rows, values: new Float64Array(own.entries.length) },
+    oo: { nRows, nCols: rowIds.nOwn, rowPtr: own.rowPtr, colIdx: own.rows, values: largeArrays.float64(own.entries.length) },
     og: { nRows, nCols: rank.length, rowPtr: ogPtr, colIdx: ogCol, values: new Float64Array(r) },
     colIds: new LocalIndices(partId, rowIds.n, rowIds.own, ghostToGlobal, ghostToOwner),
   };

@@ -6,6 +6,7 @@
  * @module
  */
 import type { CsrMatrix } from '../../kernels/csr.js';
+import { largeArrays } from '../../kernels/large-arrays.js';
 import { SingularMatrixError } from '../../errors.js';
 import { variablePartition } from '../../partitions/partitions.js';
 import type { LocalIndices } from '../../partitions/local-indices.js';
@@ -200,7 +201,7 @@ interface Transfer {
 
 /** A block with the same pattern (shared) and values of its own. */
 function withOwnValues(block: CsrMatrix): CsrMatrix {
-  return { ...block, values: new Float64Array(block.values.length) };
+  return { ...block, values: largeArrays.float64(block.values.length) };
 }
 
 /**
