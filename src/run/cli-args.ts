@@ -36,7 +36,9 @@ type ValueOf<F extends FlagSpec> = F extends { kind: 'boolean' }
     ? number
     : F extends { kind: 'positive-integer-list' }
       ? readonly number[]
-      : string;
+      : F extends { kind: 'choice'; choices: readonly (infer C extends string)[] }
+        ? C
+        : string;
 
 /** The parsed flags: a flag with a default (or a boolean) always has a value, others may be undefined. */
 export type FlagValues<S extends FlagSpecs> = {
