@@ -60,7 +60,8 @@ export { findOwner, unionGhost } from './partitions/find-owner.js';
 
 // PVector
 export { PVector, pzeros, pfill, pvector, consistent, assemble } from './vectors/pvector.js';
-export { dot, norm, sum, axpy, scale, copyInto } from './vectors/vector-ops.js';
+export { dot, axpy, scale, copyInto } from './vectors/vector-ops.js';
+export { norm, sum } from './parray/sum-norm.js';
 export { pvectorFromCoo } from './vectors/pvector-from-coo.js';
 
 // PSparseMatrix

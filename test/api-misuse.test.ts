@@ -136,8 +136,8 @@ const cases: [string, (f: Fixture) => unknown, string, number?][] = [
   // vector operations
   ['dot(v, 1)', (f) => dot(f.b, loose(1)), 'dot: b must be a PVector, got 1'],
   ['dot(pending, v)', (f) => dot(loose(pending(f)), f.b), 'dot: a must be a PVector, got a Pending (call .wait() first)'],
-  ['norm(undefined)', () => loose(norm)(), 'norm: a must be a PVector, got undefined'],
-  ['sum([1])', () => sum(loose([1])), 'sum: a must be a PVector, got an array of 1'],
+  ['norm(undefined)', () => loose(norm)(), 'norm: a must be a PVector or a PArray, got undefined'],
+  ['sum([1])', () => sum(loose([1])), 'sum: a must be a PVector or a PArray, got an array of 1'],
   ['axpy(v, v, v)', (f) => axpy(loose(f.b), f.b, f.b), 'axpy: alpha must be a number, got a PVector'],
   ['axpy(2, v)', (f) => loose(axpy)(2, f.b), 'axpy: y must be a PVector, got undefined'],
   ['scale("2", v)', (f) => scale(loose('2'), f.b), 'scale: alpha must be a number, got "2"'],
