@@ -24,6 +24,7 @@ import {
 } from './krylov-options.js';
 import { solverKernels } from './ilu0-native.js';
 import type { GramSchmidtKernels } from './krylov-kernels.js';
+import { BREAKDOWN, NOT_FINITE, addProjections, backSubstitute, copyAt, gatherPartials, givensStep, sumOfSquares } from './krylov-dense.js';
 
 /** The widest sum over parts one collective takes (`MAX_ALLGATHER_WIDTH`). */
 const REDUCTION_WIDTH = 8;
@@ -79,6 +80,8 @@ export class GmresSolver {
   private readonly reduced: Float64Array[];
   private readonly gramSchmidt: GramSchmidtKernels;
   private readonly nOwn: number[];
+  /** ‖w‖₂ of the last Arnoldi step, before w is normalised into the next basis vector. */
+  private hNext = 0;
 
   constructor(A: PSparseMatrix, opts?: GmresSolverOptions) {
     expectInstance(A, PSparseMatrix, 'GmresSolver: A');
@@ -141,9 +144,8 @@ export class GmresSolver {
    */
   solve(b: PVector, vectors?: KrylovSolveVectors): CgResult {
     const { x, x0, given } = checkSolveVectors(this.A, b, vectors, 'GmresSolver');
-    const { A, basis, z, update, H, cs, sn, g, y, restart } = this;
-    const { rtol, atol, maxIters, preconditioner } = this.options;
-    const ld = restart + 1;
+    const { basis, g, restart } = this;
+    const { rtol, atol, maxIters } = this.options;
     const record = new ResidualRecord(this.options, 'GMRES');
     if (x0 !== undefined) {
       if (x0 !== x) copyOwn(this.nOwn, x0, x);
@@ -171,46 +173,24 @@ export class GmresSolver {
       let j = 0;
       let stop: CgReason | null = null;
       while (j < restart) {
-        const w = basis[j + 1];
-        if (preconditioner === undefined) spmv(w, A, basis[j]);
-        else {
-          preconditioner.apply(z, basis[j]);
-          spmv(w, A, z);
-        }
-        const column = j * ld;
-        const hNext = this.orthogonalize(j + 1, w, H, column);
-        H[column + j + 1] = hNext;
-        for (let i = 0; i < j; i++) {
-          const t = cs[i] * H[column + i] + sn[i] * H[column + i + 1];
-          H[column + i + 1] = -sn[i] * H[column + i] + cs[i] * H[column + i + 1];
-          H[column + i] = t;
-        }
-        const a = H[column + j];
-        const rho = Math.hypot(a, hNext);
-        if (!Number.isFinite(rho)) {
+        const estimate = this.arnoldiStep(j);
+        if (estimate === NOT_FINITE) {
           k++;
           record.record(k, Number.NaN);
           return finish('diverged-nan');
         }
-        if (rho === 0) {
+        if (estimate === BREAKDOWN) {
           // A M⁻¹ maps vⱼ into the span of the earlier vectors: no progress is possible.
           stop = 'diverged-breakdown';
           break;
         }
-        cs[j] = a / rho;
-        sn[j] = hNext / rho;
-        H[column + j] = rho;
-        H[column + j + 1] = 0;
-        g[j + 1] = -sn[j] * g[j];
-        g[j] = cs[j] * g[j];
         j++;
         k++;
-        const estimate = Math.abs(g[j]);
         record.record(k, estimate);
         if (estimate <= target) break;
         if (k === maxIters) break;
         // hNext > 0 here: hNext = 0 makes the estimate 0.
-        this.scale(1 / hNext, w);
+        this.scale(1 / this.hNext, basis[j]);
       }
 
       if (j > 0) this.updateSolution(x, j);
@@ -223,15 +203,32 @@ export class GmresSolver {
     }
   }
 
+  /**
+   * Iteration j of a cycle: basis[j + 1] ← A M⁻¹ basis[j] orthogonalised against the basis,
+   * Hessenberg column j rotated into R, g updated; keeps ‖w‖₂ before normalisation in `hNext`.
+   * Returns the residual estimate |g[j + 1]|, or {@link BREAKDOWN} / {@link NOT_FINITE}. The
+   * loops over doubles are in `krylov-dense.ts` (why: see there).
+   */
+  private arnoldiStep(j: number): number {
+    const { A, basis, z, H, cs, sn, g } = this;
+    const { preconditioner } = this.options;
+    const w = basis[j + 1];
+    const ld = this.restart + 1;
+    if (preconditioner === undefined) spmv(w, A, basis[j]);
+    else {
+      preconditioner.apply(z, basis[j]);
+      spmv(w, A, z);
+    }
+    const column = j * ld;
+    const hNext = this.orthogonalize(j + 1, w, H, column);
+    this.hNext = hNext;
+    return givensStep(H, cs, sn, g, column, j, hNext);
+  }
+
   /** x += M⁻¹ V y with y solving the j × j triangular system R y = g. */
   private updateSolution(x: PVector, j: number): void {
     const { H, g, y, update, z, nOwn } = this;
-    const ld = this.restart + 1;
-    for (let i = j - 1; i >= 0; i--) {
-      let s = g[i];
-      for (let l = i + 1; l < j; l++) s -= H[l * ld + i] * y[l];
-      y[i] = s / H[i * ld + i];
-    }
+    backSubstitute(H, this.restart + 1, g, y, j);
     const target = this.options.preconditioner === undefined ? x : update;
     const targetLocal = target.values.localItems;
     for (let p = 0; p < nOwn.length; p++) {
@@ -255,8 +252,7 @@ export class GmresSolver {
   private orthogonalize(count: number, w: PVector, H: Float64Array, column: number): number {
     H.fill(0, column, column + count);
     let ww = this.gramSchmidtPass(count, w, H, column);
-    let projected = 0;
-    for (let i = 0; i < count; i++) projected += H[column + i] * H[column + i];
+    const projected = sumOfSquares(H, column, count);
     if (ww < 0.5 * (ww + projected)) ww = this.gramSchmidtPass(count, w, H, column);
     return Math.sqrt(ww);
   }
@@ -275,17 +271,12 @@ export class GmresSolver {
     for (let first = 0; first < count; first += REDUCTION_WIDTH) {
       const width = Math.min(REDUCTION_WIDTH, count - first);
       const partials = partialsBuffer(backend, width);
-      for (let p = 0; p < nOwn.length; p++) {
-        for (let t = 0; t < width; t++) partials[p * width + t] = partDots[p * ld + first + t];
-      }
+      gatherPartials(partials, partDots, nOwn.length, ld, first, width);
       const out = this.reduced[width];
       sumPartialsInto(backend, out);
-      for (let t = 0; t < width; t++) projections[first + t] = out[t];
+      copyAt(projections, first, out, width);
     }
-    for (let i = 0; i < count; i++) {
-      H[column + i] += projections[i];
-      negated[i] = -projections[i];
-    }
+    addProjections(H, column, projections, negated, count);
     const partials = partialsBuffer(backend);
     for (let p = 0; p < nOwn.length; p++) partials[p] = gramSchmidt.basisUpdate(nOwn[p], count, store[p], nLocal[p], negated, wLocal[p]);
     return sumPartials(backend);
