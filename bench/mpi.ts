@@ -14,19 +14,12 @@
  * `--cg-n 0` skips the solve. Rank 0 prints a readable block and one line `RESULT {json}`.
  */
 import { parseCommandOrExit, type CommandSpec, type FlagSpecs } from '../src/run/cli-args.js';
-import { gather, getAny, type PData } from '../src/index.js';
+import type { PData } from '../src/index.js';
 import { loadMpiBinding } from '../src/backends/mpi/load-binding.js';
 import { withMpi } from '../src/run/with-mpi.js';
 import { timePoissonSolve } from './lib/poisson-solve.js';
-import { median } from './lib/stats.js';
+import { timeLoop, type LoopTiming } from './lib/time-loop.js';
 import { formatTable } from '../src/format/table.js';
-
-interface Timing {
-  median_max_over_ranks: number;
-  median_rank0: number;
-  mean_max_over_ranks: number;
-  iters: number;
-}
 
 const command = {
   program: 'bench/mpi',
@@ -41,24 +34,6 @@ const command = {
 } as const satisfies CommandSpec<FlagSpecs>;
 
 const { flags: args } = parseCommandOrExit(command, process.argv.slice(2));
-
-/** Times `op` like the anchor: `warm` untimed calls, a barrier, then `iters` timed calls. */
-function bench(ranks: PData<number>, iters: number, warm: number, op: () => void): Timing {
-  const backend = ranks.backend;
-  for (let i = 0; i < warm; i++) op();
-  backend.barrier();
-  const samples = new Float64Array(iters);
-  const start = backend.wtime();
-  for (let i = 0; i < iters; i++) {
-    const t0 = backend.wtime();
-    op();
-    samples[i] = backend.wtime() - t0;
-  }
-  const mean = (backend.wtime() - start) / iters;
-  const medians = getAny(gather(ranks.map(() => median(samples)), { destination: 'all' }));
-  const means = getAny(gather(ranks.map(() => mean), { destination: 'all' }));
-  return { median_max_over_ranks: Math.max(...medians), median_rank0: medians[0], mean_max_over_ranks: Math.max(...means), iters };
-}
 
 /** A ring channel moving `bytes` from each part to the next. */
 function ring(ranks: PData<number>, bytes: number): { op: () => void; check: () => boolean } {
@@ -89,23 +64,23 @@ await withMpi((ranks) => {
   const one = Float64Array.of(me + 1);
   const sum = new Float64Array(1);
   const res: Record<string, unknown> = { code: 'mpi_latency_js', ranks: ranks.np };
-  res.allreduce_1xf64 = bench(ranks, iters, 1000, () => binding.allreduce(one, sum, 'sum'));
+  res.allreduce_1xf64 = timeLoop(ranks, iters, 1000, () => binding.allreduce(one, sum, 'sum'));
   if (sum[0] !== (ranks.np * (ranks.np + 1)) / 2) throw new Error(`allreduce gave ${sum[0]}`);
   const all = new Float64Array(ranks.np);
   let folded = 0;
-  res.allgather_dot = bench(ranks, iters, 1000, () => {
+  res.allgather_dot = timeLoop(ranks, iters, 1000, () => {
     backend.allgatherFloat64(one, all);
     folded = 0;
     for (let q = 0; q < all.length; q++) folded += all[q];
   });
   if (folded !== (ranks.np * (ranks.np + 1)) / 2) throw new Error(`allgather fold gave ${folded}`);
-  res.barrier = bench(ranks, iters, 1000, () => backend.barrier());
+  res.barrier = timeLoop(ranks, iters, 1000, () => backend.barrier());
   const small = ring(ranks, 8);
-  res.ring_8B = bench(ranks, iters, 1000, small.op);
+  res.ring_8B = timeLoop(ranks, iters, 1000, small.op);
   const big = ring(ranks, 1 << 20);
-  res.ring_1MiB = bench(ranks, itersBig, 50, big.op);
+  res.ring_1MiB = timeLoop(ranks, itersBig, 50, big.op);
   if (!small.check() || !big.check()) throw new Error('ring exchange delivered wrong values');
-  res.ring_1MiB_GBps = (1 << 20) / (res.ring_1MiB as Timing).median_max_over_ranks / 1e9;
+  res.ring_1MiB_GBps = (1 << 20) / (res.ring_1MiB as LoopTiming).median_max_over_ranks / 1e9;
   if (cgN > 0) {
     const { solveSeconds, iterations } = timePoissonSolve(ranks, cgN);
     res.cg = { n: cgN, seconds: solveSeconds, iterations };
@@ -114,7 +89,7 @@ await withMpi((ranks) => {
   if (me === 0) {
     console.log(`partitioned-arrays MPI backend  ranks=${ranks.np}`);
     const rows = ['allreduce_1xf64', 'allgather_dot', 'barrier', 'ring_8B', 'ring_1MiB'].map((key) => {
-      const t = res[key] as Timing;
+      const t = res[key] as LoopTiming;
       const us = (seconds: number): string => (seconds * 1e6).toFixed(2);
       return [key, us(t.median_max_over_ranks), us(t.median_rank0), us(t.mean_max_over_ranks), String(t.iters)];
     });

@@ -17,11 +17,12 @@
  */
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { formatTable, gather, getAny, withMpi, withThreads, type PData } from '../src/index.js';
+import { formatTable, withMpi, withThreads, type PData } from '../src/index.js';
 import { parseCommandOrExit, type CommandSpec, type FlagSpecs } from '../src/run/cli-args.js';
 import { parseResultLine, repositoryRoot, runCommand } from './lib/anchors.js';
 import { runAsProgram } from './lib/program.js';
 import { median } from './lib/stats.js';
+import { timeLoop } from './lib/time-loop.js';
 
 /** Values per get, their offset in the target's memory, and the memory each part exposes. */
 const COUNT = 10;
@@ -51,20 +52,8 @@ interface Timing {
 
 /** Times `op` like the anchor: warm-up calls, a barrier, then `iters` calls timed one by one. */
 function timed(ranks: PData<number>, iters: number, op: () => void): Timing {
-  const { backend } = ranks;
-  for (let i = 0; i < Math.max(100, iters / 10); i++) op();
-  backend.barrier();
-  const samples = new Float64Array(iters);
-  const start = backend.wtime();
-  for (let i = 0; i < iters; i++) {
-    const t0 = backend.wtime();
-    op();
-    samples[i] = backend.wtime() - t0;
-  }
-  const mean = (backend.wtime() - start) / iters;
-  const medians = getAny(gather(ranks.map(() => median(samples)), { destination: 'all' }));
-  const means = getAny(gather(ranks.map(() => mean), { destination: 'all' }));
-  return { median_max_over_ranks: Math.max(...medians), mean_max_over_ranks: Math.max(...means), iters };
+  const t = timeLoop(ranks, iters, Math.max(100, iters / 10), op);
+  return { median_max_over_ranks: t.median_max_over_ranks, mean_max_over_ranks: t.mean_max_over_ranks, iters };
 }
 
 /**
