@@ -14,7 +14,7 @@
  */
 import { isMainThread } from 'node:worker_threads';
 import type { KernelKind } from './kernel-set.js';
-import { BackendUnavailableError, InvalidArgumentError } from '../errors.js';
+import { chooseKernels } from './choose-kernels.js';
 import { jsKernels } from './js-kernels.js';
 import type { KernelSet } from './kernel-set.js';
 import { loadKernelsBinding, nativeKernelSet } from './native-kernels.js';
@@ -27,7 +27,7 @@ export interface KernelsEnvironment {
 
 /**
  * The kernel set that `env` asks for. `loadNative` builds the native set (by default from the
- * built addon) and throws {@link BackendUnavailableError} when it cannot. `onFallback` is called
+ * built addon) and throws BackendUnavailableError when it cannot. `onFallback` is called
  * with the loader's reasons when the JavaScript kernels are used because the addon did not load
  * (not when they were asked for).
  *
@@ -46,31 +46,15 @@ export function selectKernels(
   loadNative: () => KernelSet = () => nativeKernelSet(loadKernelsBinding()),
   onFallback: (reasons: readonly string[]) => void = () => {},
 ): KernelSet {
-  const choice = env.PA_KERNELS ?? '';
-  if (choice === 'js') return jsKernels;
-  if (choice !== '' && choice !== 'native') {
-    throw new InvalidArgumentError(`PA_KERNELS must be 'js', 'native' or unset, got '${choice}'`);
-  }
-  try {
-    return loadNative();
-  } catch (error) {
-    if (!(error instanceof BackendUnavailableError)) throw error;
-    const required = env.PA_REQUIRE_NATIVE === '1' || env.PA_REQUIRE_NATIVE === 'true';
-    if (choice === 'native') {
-      throw new BackendUnavailableError(
-        'The native kernels are unavailable and PA_KERNELS=native requires them', error.reasons, error.fixes,
-      );
-    }
-    if (required) {
-      throw new BackendUnavailableError(
-        `The native kernels are unavailable and PA_REQUIRE_NATIVE=${env.PA_REQUIRE_NATIVE} requires them (set PA_KERNELS=js to test the JavaScript kernels)`,
-        error.reasons,
-        error.fixes,
-      );
-    }
-    onFallback(error.reasons);
-    return jsKernels;
-  }
+  return chooseKernels(env, {
+    native: loadNative,
+    js: jsKernels,
+    unavailable: (requirement) =>
+      requirement === 'PA_KERNELS=native'
+        ? 'The native kernels are unavailable and PA_KERNELS=native requires them'
+        : `The native kernels are unavailable and ${requirement} requires them (set PA_KERNELS=js to test the JavaScript kernels)`,
+    onFallback,
+  });
 }
 
 /** The environment variables {@link fallbackNotice} reads. */

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { BackendUnavailableError, InvalidArgumentError } from '../errors.js';
+import { chooseKernels } from '../kernels/choose-kernels.js';
 import { jsBandedKernel, type BandedKernel } from './banded-kernel.js';
 import { loadBandedBinding, nativeBandedKernel } from './banded-binding.js';
 
@@ -29,22 +29,11 @@ export function selectBandedKernel(
   env: BandedKernelEnvironment,
   loadNative: () => BandedKernel = () => nativeBandedKernel(loadBandedBinding()),
 ): BandedKernel {
-  const choice = env.PA_KERNELS ?? '';
-  if (choice === 'js') return jsBandedKernel;
-  if (choice !== '' && choice !== 'native') {
-    throw new InvalidArgumentError(`PA_KERNELS must be 'js', 'native' or unset, got '${choice}'`);
-  }
-  try {
-    return loadNative();
-  } catch (error) {
-    if (!(error instanceof BackendUnavailableError)) throw error;
-    const required = env.PA_REQUIRE_NATIVE === '1' || env.PA_REQUIRE_NATIVE === 'true';
-    if (choice === 'native' || required) {
-      const why = choice === 'native' ? 'PA_KERNELS=native' : `PA_REQUIRE_NATIVE=${env.PA_REQUIRE_NATIVE}`;
-      throw new BackendUnavailableError(`The native banded block-banded kernel is unavailable and ${why} requires it`, error.reasons, error.fixes);
-    }
-    return jsBandedKernel;
-  }
+  return chooseKernels(env, {
+    native: loadNative,
+    js: jsBandedKernel,
+    unavailable: (requirement) => `The native banded block-banded kernel is unavailable and ${requirement} requires it`,
+  });
 }
 
 let chosen: BandedKernel | undefined;

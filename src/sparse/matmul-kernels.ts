@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { BackendUnavailableError, InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../errors.js';
+import { chooseKernels } from '../kernels/choose-kernels.js';
 import type { KernelKind } from '../kernels/kernel-set.js';
 import { loadSpgemmBinding, type SpgemmBinding } from './matmul-binding.js';
 
@@ -98,18 +99,7 @@ export function selectSpgemmKernels(
   env: { readonly PA_KERNELS?: string; readonly PA_REQUIRE_NATIVE?: string },
   load: () => SpgemmBinding = () => loadSpgemmBinding(),
 ): SpgemmKernels {
-  const choice = env.PA_KERNELS ?? '';
-  if (choice === 'js') return jsSpgemmKernels;
-  if (choice !== '' && choice !== 'native') {
-    throw new InvalidArgumentError(`PA_KERNELS must be 'js', 'native' or unset, got '${choice}'`);
-  }
-  try {
-    return nativeSpgemmKernels(load());
-  } catch (error) {
-    const required = choice === 'native' || env.PA_REQUIRE_NATIVE === '1' || env.PA_REQUIRE_NATIVE === 'true';
-    if (!(error instanceof BackendUnavailableError) || required) throw error;
-    return jsSpgemmKernels;
-  }
+  return chooseKernels(env, { native: () => nativeSpgemmKernels(load()), js: jsSpgemmKernels });
 }
 
 let selected: SpgemmKernels | undefined;
