@@ -7,6 +7,7 @@
  * @module
  */
 import { checkOptions, expectInstance } from '../argument-checks.js';
+import type { Backend } from '../backends/backend.js';
 import { kernels } from '../kernels/select-kernels.js';
 import { PSparseMatrix, spmv } from '../sparse/psparse-matrix.js';
 import { PVector, consistent, pzeros } from '../vectors/pvector.js';
@@ -60,6 +61,8 @@ export class BicgstabSolver {
   private readonly sHat: PVector;
   private readonly nOwn: number[];
   private readonly pair = new Float64Array(2);
+  /** ρ, ρₖ₋₁, α, ω of the running solve (at RHO, RHO_PREVIOUS, ALPHA, OMEGA). */
+  private readonly scalars = new Float64Array(4);
 
   constructor(A: PSparseMatrix, opts?: BicgstabSolverOptions) {
     expectInstance(A, PSparseMatrix, 'BicgstabSolver: A');
@@ -100,23 +103,20 @@ export class BicgstabSolver {
    */
   solve(b: PVector, vectors?: KrylovSolveVectors): CgResult {
     const { x, x0, given } = checkSolveVectors(this.A, b, vectors, 'BicgstabSolver');
-    const { A, r, rHat, p, v, s, t, pHat, sHat, nOwn, pair } = this;
+    const { A, r, p, v, s, t, pHat, sHat, nOwn, pair, scalars } = this;
     const { rtol, atol, maxIters, preconditioner } = this.options;
     const backend = A.rows.backend;
     const record = new ResidualRecord(this.options, 'BiCGStab');
     const local = (w: PVector): Float64Array[] => w.values.localItems as Float64Array[];
-    const [rL, rHatL, pL, vL, sL, tL, pHatL, sHatL, xL, bL] = [r, rHat, p, v, s, t, pHat, sHat, x, b].map(local);
+    const [rL, rHatL, pL, vL, sL, tL, pHatL, sHatL, xL, bL] = [r, this.rHat, p, v, s, t, pHat, sHat, x, b].map(local);
+    const rOwn = r.ownValues().localItems;
+    const sOwn = s.ownValues().localItems;
     const nParts = nOwn.length;
     if (x0 !== undefined) {
       if (x0 !== x) for (let q = 0; q < nParts; q++) xL[q].set(x0.values.localItems[q].subarray(0, nOwn[q]));
     } else if (given) {
       for (const own of x.ownValues().localItems) own.fill(0);
     }
-    const dot = (a: Float64Array[], c: Float64Array[]): number => {
-      const partials = partialsBuffer(backend);
-      for (let q = 0; q < nParts; q++) partials[q] = kernels.dot(nOwn[q], a[q], c[q]);
-      return sumPartials(backend);
-    };
     /** r ← b − A x (b when x is 0); returns ‖r‖₂. */
     const trueResidual = (xIsZero: boolean): number => {
       if (xIsZero) for (let q = 0; q < nParts; q++) rL[q].set(bL[q].subarray(0, nOwn[q]));
@@ -124,7 +124,7 @@ export class BicgstabSolver {
         spmv(r, A, x);
         for (let q = 0; q < nParts; q++) kernels.axpby(nOwn[q], 1, bL[q], -1, rL[q]);
       }
-      return Math.sqrt(dot(rL, rL));
+      return Math.sqrt(ownDot(backend, nOwn, rL, rL));
     };
     const finish = (reason: CgReason): CgResult => {
       consistent(x).wait();
@@ -146,21 +146,7 @@ export class BicgstabSolver {
     if (maxIters === 0) return finish('diverged-max-iters');
 
     // (Re)starts the recurrence from the residual in r: r̂ = r, p = v = 0, ρ = r̂·r.
-    let rho = 0;
-    let rhoPrevious = 1;
-    let alpha = 1;
-    let omega = 1;
-    const start = (): void => {
-      for (let q = 0; q < nParts; q++) {
-        rHatL[q].set(rL[q].subarray(0, nOwn[q]));
-        pL[q].fill(0, 0, nOwn[q]);
-        vL[q].fill(0, 0, nOwn[q]);
-      }
-      rho = dot(rHatL, rL);
-      rhoPrevious = 1;
-      alpha = 1;
-      omega = 1;
-    };
+    const start = (): void => restart(backend, nOwn, rL, rOwn, rHatL, pL, vL, scalars);
     start();
     /** After the recurrence says converged: decides on the true residual, or restarts from it. */
     const confirm = (k: number): CgResult | null => {
@@ -173,30 +159,23 @@ export class BicgstabSolver {
       return null;
     };
 
+    // The arithmetic on doubles is in the module's functions below (see `krylov-dense.ts` for why).
     for (let k = 1; ; k++) {
+      const rho = scalars[RHO];
       if (rho === 0 || !Number.isFinite(rho)) return exit('diverged-breakdown');
       // β = (ρₖ/ρₖ₋₁)(α/ω); on the first iteration after a (re)start p = v = 0 and p = r whatever β.
-      const beta = (rho / rhoPrevious) * (alpha / omega);
-      for (let q = 0; q < nParts; q++) {
-        kernels.axpy(nOwn[q], -omega, vL[q], pL[q]);
-        kernels.axpby(nOwn[q], 1, rL[q], beta, pL[q]);
-      }
+      newDirection(nOwn, rL, vL, pL, scalars);
       preconditioner?.apply(pHat, p);
       spmv(v, A, pHat);
-      const rv = dot(rHatL, vL);
+      const rv = ownDot(backend, nOwn, rHatL, vL);
       if (rv === 0 || !Number.isFinite(rv)) return exit('diverged-breakdown');
-      alpha = rho / rv;
-      for (let q = 0; q < nParts; q++) {
-        sL[q].set(rL[q].subarray(0, nOwn[q]));
-        kernels.axpy(nOwn[q], -alpha, vL[q], sL[q]);
-      }
-      const sNorm = Math.sqrt(dot(sL, sL));
+      const sNorm = halfStep(backend, nOwn, rv, rOwn, vL, sL, scalars);
       if (!Number.isFinite(sNorm)) {
         record.record(k, sNorm);
         return finish('diverged-nan');
       }
       if (sNorm <= target) {
-        for (let q = 0; q < nParts; q++) kernels.axpy(nOwn[q], alpha, pHatL[q], xL[q]);
+        addScaled(nOwn, scalars, ALPHA, pHatL, xL);
         record.record(k, sNorm);
         const done = confirm(k);
         if (done !== null) return done;
@@ -204,32 +183,14 @@ export class BicgstabSolver {
       }
       preconditioner?.apply(sHat, s);
       spmv(t, A, sHat);
-      const sums = partialsBuffer(backend, 2);
-      for (let q = 0; q < nParts; q++) {
-        sums[2 * q] = kernels.dot(nOwn[q], tL[q], sL[q]);
-        sums[2 * q + 1] = kernels.dot(nOwn[q], tL[q], tL[q]);
-      }
-      sumPartialsInto(backend, pair);
-      const ts = pair[0];
-      const tt = pair[1];
+      const tt = stabilizerDots(backend, nOwn, tL, sL, pair);
       if (tt === 0 || !Number.isFinite(tt)) {
         // t = 0 with s ≠ 0: A M⁻¹ maps s to 0. Keep the half step (x += αp̂, r = s) before stopping.
-        for (let q = 0; q < nParts; q++) kernels.axpy(nOwn[q], alpha, pHatL[q], xL[q]);
+        addScaled(nOwn, scalars, ALPHA, pHatL, xL);
         record.record(k, sNorm);
         return exit(Number.isFinite(tt) ? 'diverged-breakdown' : 'diverged-nan');
       }
-      omega = ts / tt;
-      for (let q = 0; q < nParts; q++) {
-        kernels.axpy(nOwn[q], alpha, pHatL[q], xL[q]);
-        kernels.axpy(nOwn[q], omega, sHatL[q], xL[q]);
-        rL[q].set(sL[q].subarray(0, nOwn[q]));
-        kernels.axpy(nOwn[q], -omega, tL[q], rL[q]);
-        sums[2 * q] = kernels.dot(nOwn[q], rL[q], rL[q]);
-        sums[2 * q + 1] = kernels.dot(nOwn[q], rHatL[q], rL[q]);
-      }
-      sumPartialsInto(backend, pair);
-      const rNorm = Math.sqrt(pair[0]);
-      const rhoNext = pair[1];
+      const rNorm = fullStep(backend, nOwn, pHatL, sHatL, sOwn, tL, rL, rHatL, xL, pair, scalars);
       record.record(k, rNorm);
       if (!Number.isFinite(rNorm)) return finish('diverged-nan');
       if (rNorm <= target) {
@@ -238,11 +199,162 @@ export class BicgstabSolver {
         continue;
       }
       if (k === maxIters) return exit('diverged-max-iters');
-      if (omega === 0) return exit('diverged-breakdown');
-      rhoPrevious = rho;
-      rho = rhoNext;
+      if (scalars[OMEGA] === 0) return exit('diverged-breakdown');
+      scalars[RHO_PREVIOUS] = rho;
+      scalars[RHO] = pair[1];
     }
   }
+}
+
+/** Where {@link BicgstabSolver}'s scalars ρ, ρₖ₋₁, α and ω live in its `scalars` array. */
+const RHO = 0;
+const RHO_PREVIOUS = 1;
+const ALPHA = 2;
+const OMEGA = 3;
+
+// The vector loops of the iterations below are written out, fused per element, with the
+// expressions and summation order of the kernels (`y[i] += alpha * x[i]`, dots from 0 in
+// ascending i: see kernel-set.ts), so the bits are those of the kernel calls they replace. A call
+// to the addon (or to a function V8 does not inline) boxes each floating-point argument and
+// result on the heap, a dozen bytes each, two dozen times per iteration; these loops box nothing.
+
+/** Σ aᵢcᵢ over own values, summed per part then over parts in part order (collective). */
+function ownDot(backend: Backend, nOwn: readonly number[], a: readonly Float64Array[], c: readonly Float64Array[]): number {
+  const partials = partialsBuffer(backend);
+  for (let q = 0; q < nOwn.length; q++) {
+    const aq = a[q];
+    const cq = c[q];
+    let sum = 0;
+    for (let i = 0; i < nOwn[q]; i++) sum += aq[i] * cq[i];
+    partials[q] = sum;
+  }
+  return sumPartials(backend);
+}
+
+/** r̂ = r (`rOwn`: r's own values), p = v = 0, ρ = r̂·r, ρₖ₋₁ = α = ω = 1 (collective). */
+function restart(backend: Backend, nOwn: readonly number[], rL: readonly Float64Array[], rOwn: readonly Float64Array[], rHatL: readonly Float64Array[], pL: readonly Float64Array[], vL: readonly Float64Array[], scalars: Float64Array): void {
+  for (let q = 0; q < nOwn.length; q++) {
+    rHatL[q].set(rOwn[q]);
+    pL[q].fill(0, 0, nOwn[q]);
+    vL[q].fill(0, 0, nOwn[q]);
+  }
+  scalars[RHO] = ownDot(backend, nOwn, rHatL, rL);
+  scalars[RHO_PREVIOUS] = 1;
+  scalars[ALPHA] = 1;
+  scalars[OMEGA] = 1;
+}
+
+/** p = r + β(p − ωv), β = (ρ/ρₖ₋₁)(α/ω): axpy(−ω, v, p) then axpby(1, r, β, p). */
+function newDirection(nOwn: readonly number[], rL: readonly Float64Array[], vL: readonly Float64Array[], pL: readonly Float64Array[], scalars: Float64Array): void {
+  const omega = scalars[OMEGA];
+  const beta = (scalars[RHO] / scalars[RHO_PREVIOUS]) * (scalars[ALPHA] / omega);
+  const minusOmega = -omega;
+  for (let q = 0; q < nOwn.length; q++) {
+    const r = rL[q];
+    const v = vL[q];
+    const p = pL[q];
+    for (let i = 0; i < nOwn[q]; i++) {
+      const pi = p[i] + minusOmega * v[i];
+      p[i] = 1 * r[i] + beta * pi;
+    }
+  }
+}
+
+/** α = ρ/(r̂·v), s = r − αv (`rOwn`: r's own values; axpy(−α, v, s)); returns ‖s‖₂ (collective). */
+function halfStep(backend: Backend, nOwn: readonly number[], rv: number, rOwn: readonly Float64Array[], vL: readonly Float64Array[], sL: readonly Float64Array[], scalars: Float64Array): number {
+  const alpha = scalars[RHO] / rv;
+  scalars[ALPHA] = alpha;
+  const minusAlpha = -alpha;
+  const partials = partialsBuffer(backend);
+  for (let q = 0; q < nOwn.length; q++) {
+    const r = rOwn[q];
+    const v = vL[q];
+    const s = sL[q];
+    let ss = 0;
+    for (let i = 0; i < nOwn[q]; i++) {
+      const si = r[i] + minusAlpha * v[i];
+      s[i] = si;
+      ss += si * si;
+    }
+    partials[q] = ss;
+  }
+  return Math.sqrt(sumPartials(backend));
+}
+
+/** x += scalars[at] · y on own values. */
+function addScaled(nOwn: readonly number[], scalars: Float64Array, at: number, yL: readonly Float64Array[], xL: readonly Float64Array[]): void {
+  const alpha = scalars[at];
+  for (let q = 0; q < nOwn.length; q++) {
+    const y = yL[q];
+    const x = xL[q];
+    for (let i = 0; i < nOwn[q]; i++) x[i] += alpha * y[i];
+  }
+}
+
+/** pair = (t·s, t·t) with one collective; returns t·t. */
+function stabilizerDots(backend: Backend, nOwn: readonly number[], tL: readonly Float64Array[], sL: readonly Float64Array[], pair: Float64Array): number {
+  const sums = partialsBuffer(backend, 2);
+  for (let q = 0; q < nOwn.length; q++) {
+    const t = tL[q];
+    const s = sL[q];
+    let ts = 0;
+    let tt = 0;
+    for (let i = 0; i < nOwn[q]; i++) {
+      ts += t[i] * s[i];
+      tt += t[i] * t[i];
+    }
+    sums[2 * q] = ts;
+    sums[2 * q + 1] = tt;
+  }
+  sumPartialsInto(backend, pair);
+  return pair[1];
+}
+
+/**
+ * ω = (t·s)/(t·t) from `pair`, x += αp̂ then x += ωŝ, r = s − ωt (`sOwn`: s's own values);
+ * pair = (r·r, r̂·r) with one collective; returns ‖r‖₂.
+ */
+function fullStep(
+  backend: Backend,
+  nOwn: readonly number[],
+  pHatL: readonly Float64Array[],
+  sHatL: readonly Float64Array[],
+  sOwn: readonly Float64Array[],
+  tL: readonly Float64Array[],
+  rL: readonly Float64Array[],
+  rHatL: readonly Float64Array[],
+  xL: readonly Float64Array[],
+  pair: Float64Array,
+  scalars: Float64Array,
+): number {
+  const omega = pair[0] / pair[1];
+  scalars[OMEGA] = omega;
+  const minusOmega = -omega;
+  const alpha = scalars[ALPHA];
+  const sums = partialsBuffer(backend, 2);
+  for (let q = 0; q < nOwn.length; q++) {
+    const pHat = pHatL[q];
+    const sHat = sHatL[q];
+    const s = sOwn[q];
+    const t = tL[q];
+    const r = rL[q];
+    const rHat = rHatL[q];
+    const x = xL[q];
+    let rr = 0;
+    let rHatR = 0;
+    for (let i = 0; i < nOwn[q]; i++) {
+      const xi = x[i] + alpha * pHat[i];
+      x[i] = xi + omega * sHat[i];
+      const ri = s[i] + minusOmega * t[i];
+      r[i] = ri;
+      rr += ri * ri;
+      rHatR += rHat[i] * ri;
+    }
+    sums[2 * q] = rr;
+    sums[2 * q + 1] = rHatR;
+  }
+  sumPartialsInto(backend, pair);
+  return Math.sqrt(pair[0]);
 }
 
 /**
