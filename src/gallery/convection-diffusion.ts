@@ -9,7 +9,7 @@ import { checkOptions, describeValue, expectInstance } from '../argument-checks.
 import { InvalidArgumentError } from '../errors.js';
 import { PData } from '../pdata/pdata.js';
 import { uniformPartition } from '../partitions/partitions.js';
-import { checkGrid, StructuredGrid } from './grid.js';
+import { checkGrid, gridPoint, problemFromTriplets, StructuredGrid } from './grid.js';
 import { boundaryValue, type DirichletFunction, type LaplacianProblem, type LaplacianProblemWithRhs } from './laplacian-fdm.js';
 
 /**
@@ -125,9 +125,8 @@ export function convectionDiffusion(
       if (g !== undefined) {
         let sum = 0;
         for (let d = 0; d < dims; d++) {
-          const point = (boundary: number): number[] => coords.map((c, e) => (e === d ? boundary : c + 1));
-          if (coords[d] === 0) sum -= below[d] * boundaryValue(g, point(0), partId);
-          if (coords[d] === nodesPerDir[d] - 1) sum -= above[d] * boundaryValue(g, point(nodesPerDir[d] + 1), partId);
+          if (coords[d] === 0) sum -= below[d] * boundaryValue(g, gridPoint(coords, d, 0), partId);
+          if (coords[d] === nodesPerDir[d] - 1) sum -= above[d] * boundaryValue(g, gridPoint(coords, d, nodesPerDir[d] + 1), partId);
         }
         bV[r] = sum;
       }
@@ -135,13 +134,5 @@ export function convectionDiffusion(
     return { I, J, V, bI: g === undefined ? new Float64Array(0) : Float64Array.from(own), bV };
   });
 
-  const problem: LaplacianProblem = {
-    I: triplets.map((t) => t.I),
-    J: triplets.map((t) => t.J),
-    V: triplets.map((t) => t.V),
-    rows,
-    cols: rows,
-  };
-  if (g === undefined) return problem;
-  return { ...problem, b: { I: triplets.map((t) => t.bI), V: triplets.map((t) => t.bV) } };
+  return problemFromTriplets(triplets, rows, g !== undefined);
 }

@@ -7,6 +7,8 @@
  * @module
  */
 import { InvalidArgumentError, PartitionMismatchError } from '../errors.js';
+import type { PData } from '../pdata/pdata.js';
+import type { PRange } from '../partitions/prange.js';
 
 /**
  * Checks the shape arguments shared by the generators.
@@ -104,4 +106,53 @@ export class StructuredGrid {
     }
     return id;
   }
+}
+
+/**
+ * Grid coordinates (node index + 1) of a node at `coords`, with direction `d` replaced by
+ * `boundary`: the point where a finite-difference generator evaluates the Dirichlet function.
+ * @example `gridPoint([0, 2], 0, 0)` is `[0, 3]`
+ */
+export function gridPoint(coords: readonly number[], d: number, boundary: number): number[] {
+  return coords.map((c, e) => (e === d ? boundary : c + 1));
+}
+
+/** One part's output of a generator: its matrix triplets and its right-hand side contributions. */
+export interface PartTriplets {
+  readonly I: Float64Array;
+  readonly J: Float64Array;
+  readonly V: Float64Array;
+  /** Global row ids of the right-hand side contributions (empty without a Dirichlet function). */
+  readonly bI: Float64Array;
+  /** Values, aligned with `bI`. */
+  readonly bV: Float64Array;
+}
+
+/** The generators' result as built here: a `LaplacianProblem`, with `b` when it has a right-hand side. */
+export interface GridProblem {
+  readonly I: PData<Float64Array>;
+  readonly J: PData<Float64Array>;
+  readonly V: PData<Float64Array>;
+  readonly rows: PRange;
+  readonly cols: PRange;
+  readonly b?: { readonly I: PData<Float64Array>; readonly V: PData<Float64Array> };
+}
+
+/**
+ * The generators' result: the per-part triplets as a problem on `rows` (also its columns), with the
+ * right-hand side `b` when `withRhs`. The arrays are the parts' own, not copies.
+ * (The types `LaplacianProblem` live in laplacian-fdm.ts, which imports this file: the result is
+ * typed structurally here so the two files do not import each other.)
+ * @example `return problemFromTriplets(triplets, rows, g !== undefined);`
+ */
+export function problemFromTriplets(triplets: PData<PartTriplets>, rows: PRange, withRhs: boolean): GridProblem {
+  const problem: GridProblem = {
+    I: triplets.map((t) => t.I),
+    J: triplets.map((t) => t.J),
+    V: triplets.map((t) => t.V),
+    rows,
+    cols: rows,
+  };
+  if (!withRhs) return problem;
+  return { ...problem, b: { I: triplets.map((t) => t.bI), V: triplets.map((t) => t.bV) } };
 }

@@ -10,7 +10,7 @@ import { PData } from '../pdata/pdata.js';
 import { uniformPartition } from '../partitions/partitions.js';
 import type { PRange } from '../partitions/prange.js';
 import { largeArrays } from '../kernels/large-arrays.js';
-import { checkGrid, StructuredGrid } from './grid.js';
+import { checkGrid, gridPoint, problemFromTriplets, StructuredGrid } from './grid.js';
 
 /**
  * Boundary values g(x) at grid coordinates `x` (one entry per direction).
@@ -175,15 +175,7 @@ export function laplacianFdm(
     return { I, J, V, bI: g === undefined ? new Float64Array(0) : Float64Array.from(own), bV };
   });
 
-  const problem: LaplacianProblem = {
-    I: triplets.map((t) => t.I),
-    J: triplets.map((t) => t.J),
-    V: triplets.map((t) => t.V),
-    rows,
-    cols: rows,
-  };
-  if (g === undefined) return problem;
-  return { ...problem, b: { I: triplets.map((t) => t.bI), V: triplets.map((t) => t.bV) } };
+  return problemFromTriplets(triplets, rows, g !== undefined);
 }
 
 /**
@@ -238,9 +230,4 @@ function stencilTriplets(
     V[diag] = diagonal;
   }
   return { I, J, V };
-}
-
-/** Grid coordinates (node index + 1) of a node, with direction `d` replaced by `boundary`. */
-function gridPoint(coords: readonly number[], d: number, boundary: number): number[] {
-  return coords.map((c, e) => (e === d ? boundary : c + 1));
 }

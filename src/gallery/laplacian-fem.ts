@@ -7,7 +7,7 @@
 import type { PData } from '../pdata/pdata.js';
 import { uniformPartition } from '../partitions/partitions.js';
 import { largeArrays } from '../kernels/large-arrays.js';
-import { StructuredGrid } from './grid.js';
+import { problemFromTriplets, StructuredGrid } from './grid.js';
 import {
   boundaryValue,
   checkGenerator,
@@ -164,13 +164,5 @@ export function laplacianFem(
     return { I, J, V, bI, bV };
   });
 
-  const problem: LaplacianProblem = {
-    I: triplets.map((t) => t.I),
-    J: triplets.map((t) => t.J),
-    V: triplets.map((t) => t.V),
-    rows,
-    cols: rows,
-  };
-  if (g === undefined) return problem;
-  return { ...problem, b: { I: triplets.map((t) => t.bI), V: triplets.map((t) => t.bV) } };
+  return problemFromTriplets(triplets, rows, g !== undefined);
 }
