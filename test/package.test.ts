@@ -24,6 +24,8 @@ const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const NATIVE_ADDONS = readdirSync(join(repo, 'native'))
   .filter((name) => existsSync(join(repo, 'native', name, 'binding.gyp')))
   .map((name) => `native/${name}`);
+// Headers shared by the addons (native/common: no binding.gyp, so not an addon), which they include.
+const NATIVE_COMMON = filesUnder('native/common');
 
 /** The environment of a downstream project: none of npm's per-script variables, none of ours. */
 function consumerEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -136,6 +138,7 @@ describe('the npm tarball', () => {
   it('ships every native source and binding.gyp, the build script, license and changelog, and no test, bench, example or build output', () => {
     const expected = [
       ...NATIVE_ADDONS.flatMap((dir) => [`${dir}/binding.gyp`, ...filesUnder(`${dir}/src`)]),
+      ...NATIVE_COMMON,
       'scripts/build-native.mjs',
       'LICENSE',
       'CHANGELOG.md',
@@ -151,11 +154,11 @@ describe('the npm tarball', () => {
     expect(stray).toEqual([]);
     // Nothing outside the compiled library, its sources, the addons' sources and the top-level files.
     const other = packed.filter(
-      (file) => !/^(dist\/src\/.+\.(js|d\.ts|js\.map)|src\/.+\.ts|native\/[^/]+\/(binding\.gyp|src\/.+)|scripts\/build-native\.mjs|LICENSE|CHANGELOG\.md|README\.md|package\.json)$/.test(file),
+      (file) => !/^(dist\/src\/.+\.(js|d\.ts|js\.map)|src\/.+\.ts|native\/[^/]+\/(binding\.gyp|src\/.+)|native\/common\/.+|scripts\/build-native\.mjs|LICENSE|CHANGELOG\.md|README\.md|package\.json)$/.test(file),
     );
     expect(other).toEqual([]);
     expect(packed.filter((file) => file.startsWith('native/')).length).toBe(
-      NATIVE_ADDONS.reduce((count, dir) => count + 1 + filesUnder(`${dir}/src`).length, 0),
+      NATIVE_ADDONS.reduce((count, dir) => count + 1 + filesUnder(`${dir}/src`).length, NATIVE_COMMON.length),
     );
   });
 

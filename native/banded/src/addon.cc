@@ -14,6 +14,7 @@
 #include <string>
 
 #include "banded.h"
+#include "../../common/napi-checks.h"
 
 namespace pa_banded {
 
@@ -21,44 +22,22 @@ namespace {
 
 const char* const kName = "mulBlockRows";
 
-struct ArgumentError {
-  bool isType;
-  std::string message;
-};
+using pa_native::ArrayArg;
+using pa_native::Entry;
 
-[[noreturn]] void Fail(bool isType, const std::string& name, const std::string& what) {
-  throw ArgumentError{isType, std::string(kName) + ": " + name + " " + what};
+[[noreturn]] void Fail(bool isType, const char* name, const std::string& what) {
+  pa_native::Fail(isType, kName, name, what);
 }
 
 // An integer in 0 .. 2^31-1.
 std::int32_t IntArg(napi_env env, napi_value value, const char* name) {
-  double out = 0.0;
-  if (napi_get_value_double(env, value, &out) != napi_ok) Fail(true, name, "must be a number");
+  const double out = pa_native::NumberArg(env, value, kName, name);
   if (!(out >= 0.0 && out <= 2147483647.0 && std::floor(out) == out)) Fail(false, name, "must be an integer in 0 .. 2^31-1");
   return static_cast<std::int32_t>(out);
 }
 
-template <typename T>
-struct Span {
-  T* data;
-  std::size_t length;
-};
-
-template <typename T>
-Span<T> ArrayArg(napi_env env, napi_value value, napi_typedarray_type type, const char* name) {
-  napi_typedarray_type actual = napi_int8_array;
-  std::size_t length = 0;
-  void* data = nullptr;
-  if (napi_get_typedarray_info(env, value, &actual, &length, &data, nullptr, nullptr) != napi_ok || actual != type) {
-    Fail(true, name, type == napi_int32_array ? "must be an Int32Array" : "must be a Float64Array");
-  }
-  return Span<T>{static_cast<T*>(data), length};
-}
-
 void NeedLength(std::size_t length, std::int64_t needed, const char* name) {
-  if (static_cast<std::int64_t>(length) < needed) {
-    Fail(false, name, "has length " + std::to_string(length) + ", needs at least " + std::to_string(needed));
-  }
+  pa_native::NeedLength(length, needed, kName, name);
 }
 
 // mulBlockRows(first, end, l, u, lambda, mu, rowStart, colStart, blockStart, data, x, y)
@@ -73,12 +52,12 @@ napi_value MulBlockRowsEntry(napi_env env, const napi_value* args) {
   m.mu = IntArg(env, args[5], "mu");
   const std::int64_t w = static_cast<std::int64_t>(m.lambda) + m.mu + 1;
   if (w > 2147483647) Fail(false, "lambda + mu + 1", "must be at most 2^31-1");
-  const auto rowStart = ArrayArg<const std::int32_t>(env, args[6], napi_int32_array, "rowStart");
-  const auto colStart = ArrayArg<const std::int32_t>(env, args[7], napi_int32_array, "colStart");
-  const auto blockStart = ArrayArg<const std::int32_t>(env, args[8], napi_int32_array, "blockStart");
-  const auto data = ArrayArg<const double>(env, args[9], napi_float64_array, "data");
-  const auto x = ArrayArg<const double>(env, args[10], napi_float64_array, "x");
-  const auto y = ArrayArg<double>(env, args[11], napi_float64_array, "y");
+  const auto rowStart = ArrayArg<const std::int32_t>(env, args[6], napi_int32_array, 0, kName, "rowStart");
+  const auto colStart = ArrayArg<const std::int32_t>(env, args[7], napi_int32_array, 0, kName, "colStart");
+  const auto blockStart = ArrayArg<const std::int32_t>(env, args[8], napi_int32_array, 0, kName, "blockStart");
+  const auto data = ArrayArg<const double>(env, args[9], napi_float64_array, 0, kName, "data");
+  const auto x = ArrayArg<const double>(env, args[10], napi_float64_array, 0, kName, "x");
+  const auto y = ArrayArg<double>(env, args[11], napi_float64_array, 0, kName, "y");
   NeedLength(rowStart.length, static_cast<std::int64_t>(end) + 1, "rowStart");
   NeedLength(blockStart.length, static_cast<std::int64_t>(end) + 1, "blockStart");
   NeedLength(colStart.length, 1, "colStart");
@@ -112,23 +91,6 @@ napi_value MulBlockRowsEntry(napi_env env, const napi_value* args) {
   m.blockStart = blockStart.data;
   MulBlockRows(m, first, end, data.data, x.data, y.data);
   return nullptr;
-}
-
-template <std::size_t N, napi_value (*F)(napi_env, const napi_value*)>
-napi_value Entry(napi_env env, napi_callback_info info) {
-  napi_value args[N];
-  std::size_t argc = N;
-  if (napi_get_cb_info(env, info, &argc, args, nullptr, nullptr) != napi_ok) return nullptr;
-  try {
-    return F(env, args);
-  } catch (const ArgumentError& error) {
-    if (error.isType) napi_throw_type_error(env, nullptr, error.message.c_str());
-    else napi_throw_range_error(env, nullptr, error.message.c_str());
-    return nullptr;
-  } catch (const std::exception& error) {
-    napi_throw_error(env, nullptr, error.what());
-    return nullptr;
-  }
 }
 
 }  // namespace

@@ -20,6 +20,8 @@
 #include <exception>
 #include <string>
 
+#include "../../common/napi-checks.h"
+
 // Declared again because a generic cblas.h (another BLAS chosen by update-alternatives) lacks
 // them; the library linked is always OpenBLAS (-lopenblas), which defines them.
 extern "C" {
@@ -31,15 +33,9 @@ namespace pa_blas {
 
 namespace {
 
-// A bad argument: thrown by the readers below, turned into a JS exception by Entry.
-struct ArgumentError {
-  bool isType;
-  std::string message;
-};
-
-[[noreturn]] void Fail(bool isType, const char* routine, const char* name, const std::string& what) {
-  throw ArgumentError{isType, std::string(routine) + ": " + name + " " + what};
-}
+using pa_native::Entry;
+using pa_native::Fail;
+using pa_native::NumberArg;
 
 constexpr double kMaxInt = 2147483647.0;  // blasint is 32-bit in Debian's OpenBLAS
 
@@ -58,12 +54,6 @@ std::string Format(double v) {
     if (std::strtod(text, nullptr) == v) break;
   }
   return text;
-}
-
-double NumberArg(napi_env env, napi_value value, const char* routine, const char* name) {
-  double out = 0.0;
-  if (napi_get_value_double(env, value, &out) != napi_ok) Fail(true, routine, name, "must be a number");
-  return out;
 }
 
 // An integer in lo .. 2^31-1; `range` writes the interval for the message (called on failure only,
@@ -116,18 +106,12 @@ std::uint64_t Span(int count, int inc) {
 template <typename Formula>
 double* ArrayArg(napi_env env, napi_value value, std::uint64_t needed, Formula formula, const char* routine,
                  const char* name) {
-  napi_typedarray_type type = napi_int8_array;
-  std::size_t length = 0;
-  void* data = nullptr;
-  if (napi_get_typedarray_info(env, value, &type, &length, &data, nullptr, nullptr) != napi_ok ||
-      type != napi_float64_array) {
-    Fail(true, routine, name, "must be a Float64Array");
+  const auto array = pa_native::ArrayArg<double>(env, value, napi_float64_array, 0, routine, name);
+  if (static_cast<std::uint64_t>(array.length) < needed) {
+    Fail(false, routine, name, "has length " + std::to_string(array.length) + ", needs at least " +
+                                   std::string(formula()) + " = " + std::to_string(needed));
   }
-  if (static_cast<std::uint64_t>(length) < needed) {
-    Fail(false, routine, name, "has length " + std::to_string(length) + ", needs at least " + std::string(formula()) +
-                                   " = " + std::to_string(needed));
-  }
-  return static_cast<double*>(data);
+  return array.data;
 }
 
 // A strided vector argument: `count` elements `countName` at stride `incName`.
@@ -141,26 +125,6 @@ napi_value Number(napi_env env, double value) {
   napi_value out = nullptr;
   napi_create_double(env, value, &out);
   return out;
-}
-
-// Reads exactly N arguments (missing ones are undefined) and runs F, turning an ArgumentError
-// into a TypeError or RangeError (and any other C++ exception into an Error: none may cross into
-// Node).
-template <std::size_t N, napi_value (*F)(napi_env, const napi_value*)>
-napi_value Entry(napi_env env, napi_callback_info info) {
-  napi_value args[N > 0 ? N : 1];
-  std::size_t argc = N;
-  if (napi_get_cb_info(env, info, &argc, args, nullptr, nullptr) != napi_ok) return nullptr;
-  try {
-    return F(env, args);
-  } catch (const ArgumentError& error) {
-    if (error.isType) napi_throw_type_error(env, nullptr, error.message.c_str());
-    else napi_throw_range_error(env, nullptr, error.message.c_str());
-    return nullptr;
-  } catch (const std::exception& error) {
-    napi_throw_error(env, nullptr, error.what());
-    return nullptr;
-  }
 }
 
 // ddot(n, x, incx, y, incy) -> x.y

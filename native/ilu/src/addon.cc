@@ -13,40 +13,26 @@
 
 #include "gram-schmidt.h"
 #include "ilu0.h"
+#include "../../common/napi-checks.h"
 
 namespace pa_ilu {
 
 namespace {
 
-struct ArgumentError {
-  bool isType;
-  std::string message;
-};
-
-[[noreturn]] void Fail(bool isType, const char* kernel, const char* name, const std::string& what) {
-  throw ArgumentError{isType, std::string(kernel) + ": " + name + " " + what};
-}
+using pa_native::Entry;
+using pa_native::Fail;
 
 std::int32_t CountArg(napi_env env, napi_value value, const char* kernel, const char* name) {
-  double n = 0.0;
-  if (napi_get_value_double(env, value, &n) != napi_ok) Fail(true, kernel, name, "must be a number");
+  const double n = pa_native::NumberArg(env, value, kernel, name);
   if (!(n >= 0.0 && n <= 2147483646.0 && std::floor(n) == n)) Fail(false, kernel, name, "must be an integer in 0 .. 2^31-2");
   return static_cast<std::int32_t>(n);
 }
 
+// The elements of a typed array of exactly `type` holding at least `minLength`.
 template <typename T>
 T* ArrayArg(napi_env env, napi_value value, napi_typedarray_type type, std::size_t minLength, const char* kernel,
             const char* name) {
-  napi_typedarray_type actual = napi_int8_array;
-  std::size_t length = 0;
-  void* data = nullptr;
-  if (napi_get_typedarray_info(env, value, &actual, &length, &data, nullptr, nullptr) != napi_ok || actual != type) {
-    Fail(true, kernel, name, type == napi_int32_array ? "must be an Int32Array" : "must be a Float64Array");
-  }
-  if (length < minLength) {
-    Fail(false, kernel, name, "has length " + std::to_string(length) + ", needs at least " + std::to_string(minLength));
-  }
-  return static_cast<T*>(data);
+  return pa_native::ArrayArg<T>(env, value, type, minLength, kernel, name).data;
 }
 
 // Row pointers non-decreasing from 0, column ids in 0 .. nRows-1 (the loops index work and z with them).
@@ -59,20 +45,6 @@ void CheckStructure(std::int32_t nRows, const std::int32_t* rowPtr, const std::i
   if (static_cast<std::size_t>(rowPtr[nRows]) > entries) Fail(false, kernel, "rowPtr[nRows]", "exceeds the entries given");
   for (std::int32_t k = 0; k < rowPtr[nRows]; k++) {
     if (colIdx[k] < 0 || colIdx[k] >= nRows) Fail(false, kernel, "colIdx", "must be in 0 .. nRows-1");
-  }
-}
-
-template <std::size_t N, napi_value (*F)(napi_env, const napi_value*)>
-napi_value Entry(napi_env env, napi_callback_info info) {
-  napi_value args[N];
-  std::size_t argc = N;
-  if (napi_get_cb_info(env, info, &argc, args, nullptr, nullptr) != napi_ok) return nullptr;
-  try {
-    return F(env, args);
-  } catch (const ArgumentError& error) {
-    if (error.isType) napi_throw_type_error(env, nullptr, error.message.c_str());
-    else napi_throw_range_error(env, nullptr, error.message.c_str());
-    return nullptr;
   }
 }
 

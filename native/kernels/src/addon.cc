@@ -19,26 +19,17 @@
 #include "assembly.h"
 #include "kernels.h"
 #include "pages.h"
+#include "../../common/napi-checks.h"
 
 namespace pa_kernels {
 
 namespace {
 
-// A bad argument: thrown by the readers below, turned into a JS exception by Entry.
-struct ArgumentError {
-  bool isType;
-  std::string message;
-};
-
-[[noreturn]] void Fail(bool isType, const char* kernel, const char* name, const std::string& what) {
-  throw ArgumentError{isType, std::string(kernel) + ": " + name + " " + what};
-}
-
-double NumberArg(napi_env env, napi_value value, const char* kernel, const char* name) {
-  double out = 0.0;
-  if (napi_get_value_double(env, value, &out) != napi_ok) Fail(true, kernel, name, "must be a number");
-  return out;
-}
+using pa_native::ArrayArg;
+using pa_native::Entry;
+using pa_native::Fail;
+using pa_native::NumberArg;
+using pa_native::Span;
 
 // A count: an integer in 0 .. 2^31-1 (CSR ids are 32-bit; vectors are indexed like them).
 std::size_t CountArg(napi_env env, napi_value value, const char* kernel, const char* name) {
@@ -47,40 +38,6 @@ std::size_t CountArg(napi_env env, napi_value value, const char* kernel, const c
     Fail(false, kernel, name, "must be an integer in 0 .. 2^31-1");
   }
   return static_cast<std::size_t>(n);
-}
-
-// A typed array's elements (Node-API's pointer already includes the view's byteOffset).
-template <typename T>
-struct Span {
-  T* data;
-  std::size_t length;
-};
-
-const char* TypeName(napi_typedarray_type type) {
-  switch (type) {
-    case napi_int32_array: return "an Int32Array";
-    case napi_int16_array: return "an Int16Array";
-    case napi_uint8_array: return "a Uint8Array";
-    default: return "a Float64Array";
-  }
-}
-
-template <typename T>
-Span<T> ArrayArg(napi_env env, napi_value value, napi_typedarray_type type, std::size_t minLength,
-                 const char* kernel, const char* name) {
-  napi_typedarray_type actual = napi_int8_array;
-  std::size_t length = 0;
-  void* data = nullptr;
-  // napi_get_typedarray_info fails (napi_invalid_arg) for anything that is not a typed array.
-  if (napi_get_typedarray_info(env, value, &actual, &length, &data, nullptr, nullptr) != napi_ok ||
-      actual != type) {
-    Fail(true, kernel, name, std::string("must be ") + TypeName(type));
-  }
-  if (length < minLength) {
-    Fail(false, kernel, name, "has length " + std::to_string(length) + ", needs at least " +
-                                  std::to_string(minLength));
-  }
-  return Span<T>{static_cast<T*>(data), length};
 }
 
 const double* DoubleArg(napi_env env, napi_value v, std::size_t n, const char* kernel, const char* name) {
@@ -109,26 +66,6 @@ napi_value Number(napi_env env, double value) {
   napi_value out = nullptr;
   napi_create_double(env, value, &out);
   return out;
-}
-
-// Reads exactly N arguments (missing ones are undefined) and runs F, turning an ArgumentError
-// into a TypeError or RangeError (and any other C++ exception, e.g. bad_alloc, into an Error:
-// none may cross into Node).
-template <std::size_t N, napi_value (*F)(napi_env, const napi_value*)>
-napi_value Entry(napi_env env, napi_callback_info info) {
-  napi_value args[N];
-  std::size_t argc = N;
-  if (napi_get_cb_info(env, info, &argc, args, nullptr, nullptr) != napi_ok) return nullptr;
-  try {
-    return F(env, args);
-  } catch (const ArgumentError& error) {
-    if (error.isType) napi_throw_type_error(env, nullptr, error.message.c_str());
-    else napi_throw_range_error(env, nullptr, error.message.c_str());
-    return nullptr;
-  } catch (const std::exception& error) {
-    napi_throw_error(env, nullptr, error.what());
-    return nullptr;
-  }
 }
 
 // spmv(nRows, rowPtr, colIdx, values, x, y)
