@@ -24,7 +24,7 @@ import {
 } from './krylov-options.js';
 import { solverKernels } from './ilu0-native.js';
 import type { GramSchmidtKernels } from './krylov-kernels.js';
-import { BREAKDOWN, NOT_FINITE, addProjections, backSubstitute, copyAt, gatherPartials, givensStep, sumOfSquares } from './krylov-dense.js';
+import { BREAKDOWN, NOT_FINITE, addProjections, backSubstitute, copyAt, gatherPartials, givensStep, scaleOwn, sumOfSquares } from './krylov-dense.js';
 
 /** The widest sum over parts one collective takes (`MAX_ALLGATHER_WIDTH`). */
 const REDUCTION_WIDTH = 8;
@@ -306,8 +306,7 @@ export class GmresSolver {
   }
 
   private scale(alpha: number, x: PVector): void {
-    const xLocal = x.values.localItems;
-    for (let p = 0; p < this.nOwn.length; p++) kernels.scale(this.nOwn[p], alpha, xLocal[p]);
+    scaleOwn(this.nOwn, alpha, x.values.localItems);
   }
 }
 

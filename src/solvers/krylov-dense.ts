@@ -31,7 +31,7 @@ export function givensStep(H: Float64Array, cs: Float64Array, sn: Float64Array, 
     H[column + i] = t;
   }
   const a = H[column + j];
-  const rho = Math.hypot(a, hNext);
+  const rho = hypot(a, hNext);
   if (!Number.isFinite(rho)) return NOT_FINITE;
   if (rho === 0) return BREAKDOWN;
   cs[j] = a / rho;
@@ -41,6 +41,24 @@ export function givensStep(H: Float64Array, cs: Float64Array, sn: Float64Array, 
   g[j + 1] = -sn[j] * g[j];
   g[j] = cs[j] * g[j];
   return Math.abs(g[j + 1]);
+}
+
+/**
+ * √(a² + b²) without overflow or underflow, with the bits of `Math.hypot(a, b)`: V8 computes it as
+ * max · √((|a|/max)² + (|b|/max)²), max = max(|a|, |b|) (its compensated sum changes nothing for
+ * two terms); ∞ if either is infinite, else NaN if either is NaN. Written out because
+ * `Math.hypot` is a builtin call that boxes its arguments and result and allocates an array.
+ */
+export function hypot(a: number, b: number): number {
+  const x = Math.abs(a);
+  const y = Math.abs(b);
+  if (x === Infinity || y === Infinity) return Infinity;
+  if (Number.isNaN(x) || Number.isNaN(y)) return Number.NaN;
+  const max = x > y ? x : y;
+  if (max === 0) return 0;
+  const u = x / max;
+  const v = y / max;
+  return Math.sqrt(u * u + v * v) * max;
 }
 
 /** y[0 .. j) solving R y = g, R the upper triangle of H (column-major, leading dimension ld). */
@@ -79,5 +97,16 @@ export function addProjections(H: Float64Array, column: number, projections: Flo
   for (let i = 0; i < count; i++) {
     H[column + i] += projections[i];
     negated[i] = -projections[i];
+  }
+}
+
+/**
+ * `x[i] *= alpha` on the first nOwn[p] values of each part's array: the kernels' `scale` written
+ * out (same bits), since a call to the addon boxes `alpha` once per part.
+ */
+export function scaleOwn(nOwn: readonly number[], alpha: number, xLocal: readonly Float64Array[]): void {
+  for (let p = 0; p < nOwn.length; p++) {
+    const x = xLocal[p];
+    for (let i = 0; i < nOwn[p]; i++) x[i] *= alpha;
   }
 }
