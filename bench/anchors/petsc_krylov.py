@@ -2,7 +2,7 @@
 """Anchor benchmark: 3D Poisson (7-point FD Laplacian) and 3D convection-diffusion with
 PETSc via petsc4py, for the Krylov methods and per-process preconditioners.
 
-A copy of /work/shared/anchors/petsc_poisson.py extended with:
+petsc_poisson.py (imported from this directory) extended with:
   --problem convdiff: -Laplace(u) + w.grad(u), scaled by h^2/nu, upwind convection, the matrix
       of src/gallery/convection-diffusion.ts: with cell Peclet numbers c_a (--velocity, one per
       direction, default 1,0.5,0.25), row i has 6 + sum|c_a| on the diagonal, -1 - max(c_a, 0)
@@ -34,59 +34,17 @@ Usage: mpirun -np P /usr/bin/python3 petsc_krylov.py --n 100 [--spmv 100] [--pc 
          [--problem convdiff] [--ksp gmres --restart 30]
 Prints a human-readable block and one line 'RESULT {json}'.
 """
-import argparse
-import json
 import os
 import sys
-import time
 
-import petsc4py
-
-petsc4py.init(sys.argv[:1])
+# petsc_poisson.py (beside this file) holds the shared anchor; importing it initialises petsc4py.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from petsc_poisson import argument_parser, run  # noqa: E402
 from petsc4py import PETSc  # noqa: E402
-from mpi4py import MPI  # noqa: E402
-import numpy as np  # noqa: E402
-
-
-def local_rows_csr(n, rstart, rend, dtype_idx, velocity=None):
-    """CSR (indptr, global col indices, values) for global rows [rstart, rend).
-    velocity=None: the Laplacian; else the upwind convection-diffusion matrix."""
-    g = np.arange(rstart, rend, dtype=np.int64)
-    i = g % n
-    j = (g // n) % n
-    k = g // (n * n)
-    nn = n * n
-    # candidate columns in ascending global order
-    cols = np.stack([g - nn, g - n, g - 1, g, g + 1, g + n, g + nn], axis=1)
-    mask = np.stack([k > 0, j > 0, i > 0, np.ones_like(g, dtype=bool),
-                     i < n - 1, j < n - 1, k < n - 1], axis=1)
-    if velocity is None:
-        stencil = [-1, -1, -1, 6, -1, -1, -1]
-    else:
-        cx, cy, cz = velocity
-        below = [-1 - max(c, 0.0) for c in (cz, cy, cx)]
-        above = [-1 - max(-c, 0.0) for c in (cx, cy, cz)]
-        stencil = below + [6 + abs(cx) + abs(cy) + abs(cz)] + above
-    vals = np.broadcast_to(np.array(stencil, dtype=np.float64), cols.shape)
-    counts = mask.sum(axis=1)
-    indptr = np.zeros(len(g) + 1, dtype=dtype_idx)
-    np.cumsum(counts, out=indptr[1:])
-    indices = cols[mask].astype(dtype_idx)
-    data = np.ascontiguousarray(vals[mask])
-    # diagonal-block / off-diagonal-block counts for preallocation
-    in_block = (cols >= rstart) & (cols < rend) & mask
-    d_nnz = in_block.sum(axis=1).astype(dtype_idx)
-    o_nnz = (counts - in_block.sum(axis=1)).astype(dtype_idx)
-    return indptr, indices, data, d_nnz, o_nnz
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--n", type=int, default=100)
-    ap.add_argument("--spmv", type=int, default=100, help="timed MatMult calls")
-    ap.add_argument("--rtol", type=float, default=1e-8)
-    ap.add_argument("--tag", default="")
-    ap.add_argument("--pc", default="jacobi", help="jacobi | gamg | hypre (BoomerAMG) | bjacobi (ILU(0) per rank) | none")
+    ap = argument_parser()
     ap.add_argument("--problem", default="poisson", help="poisson | convdiff")
     ap.add_argument("--velocity", default="1,0.5,0.25", help="convdiff cell Peclet numbers x,y,z")
     ap.add_argument("--ksp", default="cg", help="cg | gmres | bcgs")
@@ -97,158 +55,27 @@ def main():
     args = ap.parse_args()
     velocity = None if args.problem == "poisson" else [float(c) for c in args.velocity.split(",")]
 
-    comm = PETSc.COMM_WORLD
-    mpi = comm.tompi4py()
-    rank, size = comm.getRank(), comm.getSize()
-    n = args.n
-    N = n * n * n
-    wt = MPI.Wtime  # wall clock
+    def configure(ksp):
+        if args.pc == "bjacobi":
+            opts = PETSc.Options()
+            opts["sub_pc_type"] = "ilu"
+            opts["sub_pc_factor_levels"] = 0
+        if args.ksp == "gmres":
+            ksp.setGMRESRestart(args.restart)
+            opts = PETSc.Options()
+            if args.orthog == "mgs":
+                opts["ksp_gmres_modifiedgramschmidt"] = None
+            else:
+                opts["ksp_gmres_classicalgramschmidt"] = None
+        if args.ksp in ("gmres", "bcgs"):
+            ksp.setPCSide(PETSc.PC.Side.RIGHT if args.side == "right" else PETSc.PC.Side.LEFT)
+        if args.ksp == "cg" and args.norm == "unpreconditioned":
+            ksp.setNormType(PETSc.KSP.NormType.UNPRECONDITIONED)
+        ksp.setFromOptions()
 
-    def tmax(t):  # slowest rank decides
-        return mpi.allreduce(t, op=MPI.MAX)
-
-    # ---------------- assembly ----------------
-    # ownership range exactly as PETSC_DECIDE would produce
-    nloc = PETSc.Sys.splitOwnership(N, comm=comm)[0]
-    rend = mpi.scan(nloc)
-    rstart = rend - nloc
-
-    mpi.Barrier()
-    t0 = wt()
-    indptr, indices, data, d_nnz, o_nnz = local_rows_csr(n, rstart, rend, PETSc.IntType, velocity)
-    t1 = wt()
-    A = PETSc.Mat().create(comm=comm)
-    A.setSizes(((nloc, N), (nloc, N)))
-    A.setType(PETSc.Mat.Type.AIJ)
-    A.setPreallocationNNZ((d_nnz, o_nnz))
-    A.setOption(PETSc.Mat.Option.NEW_NONZERO_ALLOCATION_ERR, True)
-    A.setValuesCSR(indptr, indices, data)
-    A.assemblyBegin()
-    A.assemblyEnd()
-    t2 = wt()
-    mpi.Barrier()
-    t_csr = tmax(t1 - t0)
-    t_petsc_asm = tmax(t2 - t1)
-    t_asm = tmax(t2 - t0)
-    del indptr, indices, data
-
-    info = A.getInfo(PETSc.Mat.InfoType.GLOBAL_SUM)
-    nnz = int(info["nz_used"])
-    assert nnz == 7 * N - 6 * n * n, (nnz, 7 * N - 6 * n * n)
-    ghosts = mpi.allreduce(int(o_nnz.astype(bool).sum()))  # rows with off-rank couplings
-
-    # ---------------- vectors ----------------
-    x, b = A.createVecs()
-    b.set(1.0)
-    x.set(0.0)
-
-    # sanity check: sum(A*1) = 6 n^2 (convection-diffusion: the same, plus sum|c| n^2 from the
-    # upwind boundary faces)
-    one = b.duplicate()
-    one.set(1.0)
-    y = b.duplicate()
-    A.mult(one, y)
-    chk = y.sum()
-    expected = 6 * n * n + (0 if velocity is None else sum(abs(c) for c in velocity) * n * n)
-    assert abs(chk - expected) < 1e-6 * n * n, (chk, expected)
-
-    # ---------------- KSP ----------------
-    ksp = PETSc.KSP().create(comm=comm)
-    ksp.setOperators(A)
-    ksp.setType(args.ksp)
-    pc = ksp.getPC()
-    pc.setType(args.pc)
-    if args.pc == "hypre":
-        pc.setHYPREType("boomeramg")
-    if args.pc == "bjacobi":
-        opts = PETSc.Options()
-        opts["sub_pc_type"] = "ilu"
-        opts["sub_pc_factor_levels"] = 0
-    if args.ksp == "gmres":
-        ksp.setGMRESRestart(args.restart)
-        opts = PETSc.Options()
-        if args.orthog == "mgs":
-            opts["ksp_gmres_modifiedgramschmidt"] = None
-        else:
-            opts["ksp_gmres_classicalgramschmidt"] = None
-    if args.ksp in ("gmres", "bcgs"):
-        ksp.setPCSide(PETSc.PC.Side.RIGHT if args.side == "right" else PETSc.PC.Side.LEFT)
-    if args.ksp == "cg" and args.norm == "unpreconditioned":
-        ksp.setNormType(PETSc.KSP.NormType.UNPRECONDITIONED)
-    ksp.setFromOptions()
-    ksp.setTolerances(rtol=args.rtol, atol=0.0, max_it=10000)
-    ksp.setInitialGuessNonzero(False)
-    mpi.Barrier()
-    t0 = wt()
-    ksp.setUp()
-    t_setup = tmax(wt() - t0)
-
-    mpi.Barrier()
-    t0 = wt()
-    c0 = time.process_time()
-    ksp.solve(b, x)
-    c_solve = tmax(time.process_time() - c0)  # CPU seconds: less sensitive to other load
-    t_solve = tmax(wt() - t0)
-    its = ksp.getIterationNumber()
-    reason = ksp.getConvergedReason()
-    ksp_rnorm = ksp.getResidualNorm()
-    normtype = ksp.getNormType()
-    # true residual
-    r = b.duplicate()
-    A.mult(x, r)
-    r.aypx(-1.0, b)  # r = b - A x
-    true_rnorm = r.norm()
-    bnorm = b.norm()
-    xnorm = x.norm()
-    xsum = x.sum()
-
-    # second (warm) solve, same problem
-    x.set(0.0)
-    mpi.Barrier()
-    t0 = wt()
-    ksp.solve(b, x)
-    t_solve2 = tmax(wt() - t0)
-    its2 = ksp.getIterationNumber()
-
-    # ---------------- SpMV ----------------
-    xs = b.duplicate()
-    xs.set(1.0)
-    for _ in range(10):
-        A.mult(xs, y)
-    mpi.Barrier()
-    t0 = wt()
-    for _ in range(args.spmv):
-        A.mult(xs, y)
-    t_spmv_tot = tmax(wt() - t0)
-    t_spmv = t_spmv_tot / args.spmv
-    bytes_model = 12 * nnz + 24 * N
-    gbs = bytes_model / t_spmv / 1e9
-
-    res = dict(
-        code="petsc", pc=args.pc, ksp=args.ksp, problem=args.problem, restart=args.restart,
-        side=args.side, orthog=args.orthog, norm=args.norm, tag=args.tag, ranks=size, n=n, unknowns=N, nnz=nnz,
-        csr_build_s=t_csr, petsc_insert_assemble_s=t_petsc_asm, assembly_s=t_asm,
-        ksp_setup_s=t_setup, solve_s=t_solve, solve_cpu_s=c_solve, iterations=its,
-        s_per_iter=t_solve / max(its, 1), solve2_s=t_solve2, iterations2=its2,
-        ksp_rnorm=ksp_rnorm, true_rnorm=true_rnorm, rel_true_rnorm=true_rnorm / bnorm,
-        reason=int(reason), norm_type=int(normtype), xnorm2=xnorm, xsum=xsum,
-        spmv_s=t_spmv, spmv_gbs=gbs, spmv_bytes_model=bytes_model,
-        rows_with_offrank=ghosts,
-        cpu_affinity=mpi.gather(sorted(os.sched_getaffinity(0))),
-    )
-    if rank == 0:
-        print(f"PETSc {PETSc.Sys.getVersion()}  ranks={size}  n={n}  unknowns={N}  nnz={nnz}  "
-              f"cpu affinity per rank={res['cpu_affinity']}")
-        print(f"assembly: {t_asm:.4f} s  (numpy local CSR {t_csr:.4f} s + PETSc prealloc/insert/assemble {t_petsc_asm:.4f} s)")
-        print(f"KSP setup: {t_setup:.4f} s")
-        print(f"solve: {t_solve:.4f} s  iterations={its}  s/iter={t_solve / max(its, 1):.6f}  reason={reason}  normtype={normtype}")
-        print(f"final residual: ksp_norm={ksp_rnorm:.6e}  ||b-Ax||_2={true_rnorm:.6e}  rel={true_rnorm / bnorm:.3e}")
-        print(f"solution: ||x||_2={xnorm:.12e}  sum(x)={xsum:.12e}")
-        print(f"solve #2 (warm): {t_solve2:.4f} s  iterations={its2}")
-        print(f"SpMV: {args.spmv} MatMult in {t_spmv_tot:.4f} s -> {t_spmv * 1e3:.4f} ms/SpMV, "
-              f"{gbs:.2f} GB/s  (model 12 B/nnz + 24 B/row = {bytes_model / 1e6:.1f} MB)")
-        print("RESULT " + json.dumps(res))
-        sys.stdout.flush()
+    head = dict(ksp=args.ksp, problem=args.problem, restart=args.restart, side=args.side,
+                orthog=args.orthog, norm=args.norm)
+    run(args, args.ksp, configure=configure, head=head, velocity=velocity, cpu_time=True)
 
 
 if __name__ == "__main__":

@@ -26,11 +26,13 @@ SpMV traffic model (stated, not measured):
 
 Usage: mpirun -np P /usr/bin/python3 petsc_poisson.py --n 100 [--spmv 100] [--pc gamg|hypre|bjacobi]
 Prints a human-readable block and one line 'RESULT {json}'.
+(petsc_krylov.py imports argument_parser and run from here.)
 """
 import argparse
 import json
 import os
 import sys
+import time
 
 import petsc4py
 
@@ -40,8 +42,9 @@ from mpi4py import MPI  # noqa: E402
 import numpy as np  # noqa: E402
 
 
-def local_rows_csr(n, rstart, rend, dtype_idx):
-    """CSR (indptr, global col indices, values) for global rows [rstart, rend)."""
+def local_rows_csr(n, rstart, rend, dtype_idx, velocity=None):
+    """CSR (indptr, global col indices, values) for global rows [rstart, rend).
+    velocity=None: the Laplacian; else the upwind convection-diffusion matrix (petsc_krylov.py)."""
     g = np.arange(rstart, rend, dtype=np.int64)
     i = g % n
     j = (g // n) % n
@@ -51,8 +54,14 @@ def local_rows_csr(n, rstart, rend, dtype_idx):
     cols = np.stack([g - nn, g - n, g - 1, g, g + 1, g + n, g + nn], axis=1)
     mask = np.stack([k > 0, j > 0, i > 0, np.ones_like(g, dtype=bool),
                      i < n - 1, j < n - 1, k < n - 1], axis=1)
-    vals = np.broadcast_to(np.array([-1, -1, -1, 6, -1, -1, -1], dtype=np.float64),
-                           cols.shape)
+    if velocity is None:
+        stencil = [-1, -1, -1, 6, -1, -1, -1]
+    else:
+        cx, cy, cz = velocity
+        below = [-1 - max(c, 0.0) for c in (cz, cy, cx)]
+        above = [-1 - max(-c, 0.0) for c in (cx, cy, cz)]
+        stencil = below + [6 + abs(cx) + abs(cy) + abs(cz)] + above
+    vals = np.broadcast_to(np.array(stencil, dtype=np.float64), cols.shape)
     counts = mask.sum(axis=1)
     indptr = np.zeros(len(g) + 1, dtype=dtype_idx)
     np.cumsum(counts, out=indptr[1:])
@@ -74,15 +83,25 @@ def status_bytes(field):
     return 0
 
 
-def main():
+def argument_parser():
+    """The options shared with petsc_krylov.py, which adds its own."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=100)
     ap.add_argument("--spmv", type=int, default=100, help="timed MatMult calls")
     ap.add_argument("--rtol", type=float, default=1e-8)
     ap.add_argument("--tag", default="")
     ap.add_argument("--pc", default="jacobi", help="jacobi | gamg | hypre (BoomerAMG) | bjacobi (ILU(0) per rank) | none")
-    args = ap.parse_args()
+    return ap
 
+
+def run(args, ksp_type, configure=None, head=None, velocity=None, memory=False, cpu_time=False):
+    """Assembles, solves twice and times SpMV; prints the block and the RESULT line on rank 0.
+
+    ksp_type: the KSP type; configure(ksp): more KSP/PC settings after the PC type is set;
+    head: RESULT fields placed after "pc"; velocity: None for the Laplacian, else the
+    convection-diffusion matrix; memory: measure assembly_peak_bytes and add job_s and it after
+    "iterations"; cpu_time: add solve_cpu_s (the solve's CPU seconds) after "solve_s".
+    """
     comm = PETSc.COMM_WORLD
     mpi = comm.tompi4py()
     rank, size = comm.getRank(), comm.getSize()
@@ -99,10 +118,11 @@ def main():
     rend = mpi.scan(nloc)
     rstart = rend - nloc
 
-    rss_before = status_bytes("VmRSS")
+    if memory:
+        rss_before = status_bytes("VmRSS")
     mpi.Barrier()
     t0 = wt()
-    indptr, indices, data, d_nnz, o_nnz = local_rows_csr(n, rstart, rend, PETSc.IntType)
+    indptr, indices, data, d_nnz, o_nnz = local_rows_csr(n, rstart, rend, PETSc.IntType, velocity)
     t1 = wt()
     A = PETSc.Mat().create(comm=comm)
     A.setSizes(((nloc, N), (nloc, N)))
@@ -113,9 +133,11 @@ def main():
     A.assemblyBegin()
     A.assemblyEnd()
     t2 = wt()
-    peak = status_bytes("VmHWM") - rss_before
+    if memory:
+        peak = status_bytes("VmHWM") - rss_before
     mpi.Barrier()
-    assembly_peak_bytes = mpi.allreduce(peak)
+    if memory:
+        assembly_peak_bytes = mpi.allreduce(peak)
     t_csr = tmax(t1 - t0)
     t_petsc_asm = tmax(t2 - t1)
     t_asm = tmax(t2 - t0)
@@ -131,22 +153,26 @@ def main():
     b.set(1.0)
     x.set(0.0)
 
-    # sanity check: sum(A*1) = 6 n^2
+    # sanity check: sum(A*1) = 6 n^2 (convection-diffusion: the same, plus sum|c| n^2 from the
+    # upwind boundary faces)
     one = b.duplicate()
     one.set(1.0)
     y = b.duplicate()
     A.mult(one, y)
     chk = y.sum()
-    assert abs(chk - 6 * n * n) < 1e-6 * n * n, chk
+    expected = 6 * n * n + (0 if velocity is None else sum(abs(c) for c in velocity) * n * n)
+    assert abs(chk - expected) < 1e-6 * n * n, (chk, expected)
 
     # ---------------- KSP ----------------
     ksp = PETSc.KSP().create(comm=comm)
     ksp.setOperators(A)
-    ksp.setType(PETSc.KSP.Type.CG)
+    ksp.setType(ksp_type)
     pc = ksp.getPC()
     pc.setType(args.pc)
     if args.pc == "hypre":
         pc.setHYPREType("boomeramg")
+    if configure is not None:
+        configure(ksp)
     ksp.setTolerances(rtol=args.rtol, atol=0.0, max_it=10000)
     ksp.setInitialGuessNonzero(False)
     mpi.Barrier()
@@ -156,7 +182,11 @@ def main():
 
     mpi.Barrier()
     t0 = wt()
+    if cpu_time:
+        c0 = time.process_time()
     ksp.solve(b, x)
+    if cpu_time:
+        c_solve = tmax(time.process_time() - c0)  # CPU seconds: less sensitive to other load
     t_solve = tmax(wt() - t0)
     its = ksp.getIterationNumber()
     reason = ksp.getConvergedReason()
@@ -194,10 +224,11 @@ def main():
     gbs = bytes_model / t_spmv / 1e9
 
     res = dict(
-        code="petsc", pc=args.pc, tag=args.tag, ranks=size, n=n, unknowns=N, nnz=nnz,
+        code="petsc", pc=args.pc, **(head or {}), tag=args.tag, ranks=size, n=n, unknowns=N, nnz=nnz,
         csr_build_s=t_csr, petsc_insert_assemble_s=t_petsc_asm, assembly_s=t_asm,
-        ksp_setup_s=t_setup, solve_s=t_solve, iterations=its,
-        job_s=t_asm + t_setup + t_solve, assembly_peak_bytes=assembly_peak_bytes,
+        ksp_setup_s=t_setup, solve_s=t_solve, **(dict(solve_cpu_s=c_solve) if cpu_time else {}),
+        iterations=its,
+        **(dict(job_s=t_asm + t_setup + t_solve, assembly_peak_bytes=assembly_peak_bytes) if memory else {}),
         s_per_iter=t_solve / max(its, 1), solve2_s=t_solve2, iterations2=its2,
         ksp_rnorm=ksp_rnorm, true_rnorm=true_rnorm, rel_true_rnorm=true_rnorm / bnorm,
         reason=int(reason), norm_type=int(normtype), xnorm2=xnorm, xsum=xsum,
@@ -218,6 +249,10 @@ def main():
               f"{gbs:.2f} GB/s  (model 12 B/nnz + 24 B/row = {bytes_model / 1e6:.1f} MB)")
         print("RESULT " + json.dumps(res))
         sys.stdout.flush()
+
+
+def main():
+    run(argument_parser().parse_args(), PETSc.KSP.Type.CG, memory=True)
 
 
 if __name__ == "__main__":
