@@ -7,10 +7,11 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { Worker, type MessagePort } from 'node:worker_threads';
 import { withoutRefusedOptions, workerExecArgv } from '../backends/threads/exec-argv.js';
 import type { ThreadsBackendInit } from '../backends/threads/messages.js';
 import { allocateSharedBuffers, SharedState } from '../backends/threads/shared-state.js';
+import { pairwisePorts } from '../backends/threads/supervisor.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { EngineLink, LinkEvents } from './engine-link.js';
 import type { EngineRequest } from './protocol.js';
@@ -27,19 +28,6 @@ function engineScript(): URL {
     throw new InvalidArgumentError(`the compiled engine ${fileURLToPath(script)} is missing: build first (npm run build)`);
   }
   return script;
-}
-
-/** `ports[p][q]`: part p's end of a MessageChannel to part q (`null` on the diagonal). */
-function pairwisePorts(np: number): (MessagePort | null)[][] {
-  const ports = Array.from({ length: np }, () => new Array<MessagePort | null>(np).fill(null));
-  for (let p = 0; p < np; p++) {
-    for (let q = p + 1; q < np; q++) {
-      const { port1, port2 } = new MessageChannel();
-      ports[p][q] = port1;
-      ports[q][p] = port2;
-    }
-  }
-  return ports;
 }
 
 /** One communicator: what each part's ThreadsBackend is built from, and the shared control block. */

@@ -47,8 +47,12 @@ export interface RunConfig {
   readonly resourceLimits: ResourceLimits | undefined;
 }
 
-/** `ports[p][q]`: part p's end of a MessageChannel to part q (`null` on the diagonal). */
-function pairwisePorts(np: number): (MessagePort | null)[][] {
+/**
+ * `ports[p][q]`: part p's end of a MessageChannel to part q (`null` on the diagonal). Also used by
+ * the cluster's threads engines (src/cluster/threads-link.ts), which wire parts the same way.
+ * @example `const ports = pairwisePorts(2); // ports[0][1] and ports[1][0] are the two ends of one channel`
+ */
+export function pairwisePorts(np: number): (MessagePort | null)[][] {
   const ports = Array.from({ length: np }, () => new Array<MessagePort | null>(np).fill(null));
   for (let p = 0; p < np; p++) {
     for (let q = p + 1; q < np; q++) {
