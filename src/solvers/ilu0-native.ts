@@ -113,25 +113,27 @@ export interface SolverKernels {
 /** The checked JavaScript kernels: what the library uses when the addon is not. */
 const checkedJsKernels: SolverKernels = {
   kind: 'js',
+  // Parameters written out, not `...args`: these run inside solver iterations, and a rest array
+  // is an allocation per call wherever V8 does not inline the wrapper.
   ilu0: {
     kind: 'js',
-    factor(...args) {
-      ilu0Checks.factor(...args);
-      return jsIlu0Kernels.factor(...args);
+    factor(nRows, rowPtr, colIdx, values, lu, diag, work) {
+      ilu0Checks.factor(nRows, rowPtr, colIdx, values, lu, diag, work);
+      return jsIlu0Kernels.factor(nRows, rowPtr, colIdx, values, lu, diag, work);
     },
-    solve(...args) {
-      ilu0Checks.solve(...args);
-      jsIlu0Kernels.solve(...args);
+    solve(nRows, rowPtr, colIdx, lu, diag, r, z) {
+      ilu0Checks.solve(nRows, rowPtr, colIdx, lu, diag, r, z);
+      jsIlu0Kernels.solve(nRows, rowPtr, colIdx, lu, diag, r, z);
     },
   },
   gramSchmidt: {
-    basisDots(...args) {
-      gramSchmidtChecks.basisDots(...args);
-      jsGramSchmidt.basisDots(...args);
+    basisDots(n, count, basis, stride, w, out) {
+      gramSchmidtChecks.basisDots(n, count, basis, stride, w, out);
+      jsGramSchmidt.basisDots(n, count, basis, stride, w, out);
     },
-    basisUpdate(...args) {
-      gramSchmidtChecks.basisUpdate(...args);
-      return jsGramSchmidt.basisUpdate(...args);
+    basisUpdate(n, count, basis, stride, coefficients, w) {
+      gramSchmidtChecks.basisUpdate(n, count, basis, stride, coefficients, w);
+      return jsGramSchmidt.basisUpdate(n, count, basis, stride, coefficients, w);
     },
   },
 };
