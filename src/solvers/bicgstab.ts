@@ -225,7 +225,7 @@ function ownDot(backend: Backend, nOwn: readonly number[], a: readonly Float64Ar
     const aq = a[q];
     const cq = c[q];
     let sum = 0;
-    for (let i = 0; i < nOwn[q]; i++) sum += aq[i] * cq[i];
+    for (let i = 0, n = nOwn[q]; i < n; i++) sum += aq[i] * cq[i];
     partials[q] = sum;
   }
   return sumPartials(backend);
@@ -253,7 +253,7 @@ function newDirection(nOwn: readonly number[], rL: readonly Float64Array[], vL: 
     const r = rL[q];
     const v = vL[q];
     const p = pL[q];
-    for (let i = 0; i < nOwn[q]; i++) {
+    for (let i = 0, n = nOwn[q]; i < n; i++) {
       const pi = p[i] + minusOmega * v[i];
       p[i] = 1 * r[i] + beta * pi;
     }
@@ -271,7 +271,7 @@ function halfStep(backend: Backend, nOwn: readonly number[], rv: number, rOwn: r
     const v = vL[q];
     const s = sL[q];
     let ss = 0;
-    for (let i = 0; i < nOwn[q]; i++) {
+    for (let i = 0, n = nOwn[q]; i < n; i++) {
       const si = r[i] + minusAlpha * v[i];
       s[i] = si;
       ss += si * si;
@@ -287,7 +287,7 @@ function addScaled(nOwn: readonly number[], scalars: Float64Array, at: number, y
   for (let q = 0; q < nOwn.length; q++) {
     const y = yL[q];
     const x = xL[q];
-    for (let i = 0; i < nOwn[q]; i++) x[i] += alpha * y[i];
+    for (let i = 0, n = nOwn[q]; i < n; i++) x[i] += alpha * y[i];
   }
 }
 
@@ -299,7 +299,7 @@ function stabilizerDots(backend: Backend, nOwn: readonly number[], tL: readonly 
     const s = sL[q];
     let ts = 0;
     let tt = 0;
-    for (let i = 0; i < nOwn[q]; i++) {
+    for (let i = 0, n = nOwn[q]; i < n; i++) {
       ts += t[i] * s[i];
       tt += t[i] * t[i];
     }
@@ -342,7 +342,7 @@ function fullStep(
     const x = xL[q];
     let rr = 0;
     let rHatR = 0;
-    for (let i = 0; i < nOwn[q]; i++) {
+    for (let i = 0, n = nOwn[q]; i < n; i++) {
       const xi = x[i] + alpha * pHat[i];
       x[i] = xi + omega * sHat[i];
       const ri = s[i] + minusOmega * t[i];

@@ -1,5 +1,5 @@
 /**
- * The small dense loops of {@link GmresSolver} (the Givens rotations of the Hessenberg matrix, the
+ * The small dense loops of `GmresSolver` (the Givens rotations of the Hessenberg matrix, the
  * back substitution and the bookkeeping of the Gram–Schmidt projections), as functions that take
  * only Float64Arrays and numbers.
  *
