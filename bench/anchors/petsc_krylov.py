@@ -12,23 +12,8 @@ petsc_poisson.py (imported from this directory) extended with:
       Gram-Schmidt, default mgs as ours), --norm default|unpreconditioned (CG's norm type).
   --pc bjacobi is block Jacobi with ILU(0) per rank (-sub_pc_type ilu, 0 levels).
 
-Matrix: n*n*n interior unknowns, lexicographic ordering g = i + n*j + n*n*k
-(i fastest), Dirichlet boundary eliminated, 6 on the diagonal, -1 for each of
-the (up to) 6 neighbours, column indices ascending within a row.
-RHS: b = 1 (all ones).  x0 = 0.
-Solver: KSP CG + PC Jacobi, rtol=1e-8, atol=0, max_it=10000 (PETSc default
-norm type for CG = PRECONDITIONED; with a constant diagonal of 6 the relative
-preconditioned and unpreconditioned residual criteria are identical).
-Distribution: PETSc default contiguous row blocks (PETSC_DECIDE), i.e. z-slabs.
-Assembly: every rank builds only its own rows (numpy, vectorised), then
-MatSetValues row by row (petsc4py setValuesCSR) into a preallocated MPIAIJ
-matrix, then MatAssemblyBegin/End.
-
-SpMV traffic model (stated, not measured):
-    bytes = 12 * nnz + 24 * nrows
-    (8 B value + 4 B int32 column index per nonzero; per row 8 B x read,
-     8 B y write, 8 B row pointer/row bookkeeping; perfect x reuse, no
-     write-allocate traffic counted).
+Matrix (Poisson), RHS, x0, tolerances, distribution, assembly and the SpMV traffic model: as
+petsc_poisson.py; the RESULT line has no job_s or assembly_peak_bytes but adds solve_cpu_s.
 
 Usage: mpirun -np P /usr/bin/python3 petsc_krylov.py --n 100 [--spmv 100] [--pc gamg|hypre|bjacobi]
          [--problem convdiff] [--ksp gmres --restart 30]
