@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { BackendUnavailableError, InvalidArgumentError } from '../errors.js';
+import { chooseKernels } from '../kernels/choose-kernels.js';
 import { BUILD_ADDONS_COMMAND, addonPaths, loadAddon, requireNative } from '../native-addon.js';
 import { ilu0Checks, jsIlu0Kernels, type Ilu0KernelSet } from './ilu0-kernels.js';
 import { gramSchmidtChecks, jsGramSchmidt, type GramSchmidtKernels } from './krylov-kernels.js';
@@ -160,22 +160,11 @@ export function selectSolverKernels(
   env: SolverKernelsEnvironment,
   loadNative: () => SolverKernels = () => nativeSolverKernels(loadIlu0Binding()),
 ): SolverKernels {
-  const choice = env.PA_KERNELS ?? '';
-  if (choice === 'js') return checkedJsKernels;
-  if (choice !== '' && choice !== 'native') {
-    throw new InvalidArgumentError(`PA_KERNELS must be 'js', 'native' or unset, got '${choice}'`);
-  }
-  try {
-    return loadNative();
-  } catch (error) {
-    if (!(error instanceof BackendUnavailableError)) throw error;
-    const required = env.PA_REQUIRE_NATIVE === '1' || env.PA_REQUIRE_NATIVE === 'true';
-    if (choice === 'native' || required) {
-      const why = choice === 'native' ? 'PA_KERNELS=native' : `PA_REQUIRE_NATIVE=${env.PA_REQUIRE_NATIVE}`;
-      throw new BackendUnavailableError(`The native ILU(0) kernels are unavailable and ${why} requires them`, error.reasons, error.fixes);
-    }
-    return checkedJsKernels;
-  }
+  return chooseKernels(env, {
+    native: loadNative,
+    js: checkedJsKernels,
+    unavailable: (requirement) => `The native ILU(0) kernels are unavailable and ${requirement} requires them`,
+  });
 }
 
 let chosen: SolverKernels | undefined;
