@@ -79,6 +79,9 @@ async function poolRound(pool: WorkerPool, here: string): Promise<Ours> {
   }
   const [auto, unchunked] = [median(autoSamples), median(unchunkedSamples)];
   const ks = Array.from({ length: CPU_ITEMS }, (_, k) => k);
+  // Both sides warm (compiled countPrimes in every worker and here) before they are timed.
+  await pool.map<number>(here, ks, { exportName: 'countPrimes' });
+  ks.map(countPrimes);
   const [cpuPoolS, pooled] = await seconds(() => pool.map<number>(here, ks, { exportName: 'countPrimes' }));
   const [cpuSerialS, serial] = await seconds(() => ks.map(countPrimes));
   return {

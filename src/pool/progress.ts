@@ -3,7 +3,13 @@
  *
  * @module
  */
-import { SingleBar } from 'cli-progress';
+import { createRequire } from 'node:module';
+
+/**
+ * cli-progress is loaded only when a bar is drawn: importing the library (or running a pool
+ * without a terminal) never loads it.
+ */
+const load = createRequire(import.meta.url);
 
 /**
  * Told how many items are done out of how many (called at most once per finished chunk).
@@ -28,6 +34,7 @@ export function progressSink(option: boolean | ProgressCallback | undefined, tot
     return { update: (done) => option(done, total), stop: () => undefined };
   }
   if (option !== true || stream.isTTY !== true) return NONE;
+  const { SingleBar } = load('cli-progress') as typeof import('cli-progress');
   const bar = new SingleBar({ stream, format: 'map [{bar}] {percentage}% | {value}/{total} items | {eta_formatted} left', hideCursor: true, clearOnComplete: true });
   bar.start(total, 0);
   return {
