@@ -117,6 +117,14 @@ function transposeStructure(block: CsrMatrix): { rowPtr: Int32Array; entries: In
   return { rowPtr: colPtr, entries, rows };
 }
 
+/** The ghost column lids owned by `plan.owners[i]` and how many entries those columns hold. */
+function ownerColumns(plan: PartGhostPlan, i: number, colPtr: Int32Array, nOwn: number): { lids: Int32Array; count: number } {
+  const lids = plan.ghostLids.subarray(plan.ownerPtrs[i], plan.ownerPtrs[i + 1]);
+  let count = 0;
+  for (const lid of lids) count += colPtr[lid - nOwn + 1] - colPtr[lid - nOwn];
+  return { lids, count };
+}
+
 /** Per owner of ghost columns: the entry count of each ghost column it owns, then their row gids. */
 function packRows(
   plan: PartGhostPlan,
@@ -126,9 +134,7 @@ function packRows(
 ): Float64Array[] {
   const nOwn = colIds.nOwn;
   return Array.from(plan.owners, (_, i) => {
-    const lids = plan.ghostLids.subarray(plan.ownerPtrs[i], plan.ownerPtrs[i + 1]);
-    let count = 0;
-    for (const lid of lids) count += byColumn.rowPtr[lid - nOwn + 1] - byColumn.rowPtr[lid - nOwn];
+    const { lids, count } = ownerColumns(plan, i, byColumn.rowPtr, nOwn);
     const out = new Float64Array(lids.length + count);
     let g = lids.length;
     lids.forEach((lid, k) => {
@@ -149,9 +155,7 @@ function packValues(
 ): Float64Array[] {
   const nOwn = colIds.nOwn;
   return Array.from(plan.owners, (_, i) => {
-    const lids = plan.ghostLids.subarray(plan.ownerPtrs[i], plan.ownerPtrs[i + 1]);
-    let count = 0;
-    for (const lid of lids) count += byColumn.rowPtr[lid - nOwn + 1] - byColumn.rowPtr[lid - nOwn];
+    const { lids, count } = ownerColumns(plan, i, byColumn.rowPtr, nOwn);
     const out = new Float64Array(count);
     let k = 0;
     for (const lid of lids) {
