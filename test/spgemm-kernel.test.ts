@@ -1,5 +1,5 @@
 /**
- * The local product kernels (count, columns, values): the JavaScript twins against a dense
+ * The local product kernels (count, columns with values, values): the JavaScript twins against a dense
  * reference, the native addon against the JavaScript twins BIT FOR BIT on random rectangular
  * inputs (empty rows, empty matrices, cancellations), and the addon's own argument checks.
  *
@@ -60,11 +60,15 @@ function runProduct(kernels: SpgemmKernels, a: Csr, b: Csr): Csr {
   const marker = new Int32Array(b.nCols);
   const nnz = kernels.spgemmCount(a.nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, cRowPtr, marker);
   const colIdx = new Int32Array(nnz);
-  kernels.spgemmColumns(a.nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, cRowPtr, colIdx, marker);
   const values = new Float64Array(nnz);
-  kernels.spgemmValues(
-    a.nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, cRowPtr, colIdx, values, new Float64Array(b.nCols),
+  const accumulator = new Float64Array(b.nCols);
+  kernels.spgemmProduct(
+    a.nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, cRowPtr, colIdx, values, marker, accumulator,
   );
+  // The values pass (refresh) on the same pattern gives the same bits.
+  const again = new Float64Array(nnz);
+  kernels.spgemmValues(a.nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, cRowPtr, colIdx, again, accumulator);
+  again.forEach((v, e) => expect(Object.is(v, values[e])).toBe(true));
   return { nRows: a.nRows, nCols: b.nCols, rowPtr: cRowPtr, colIdx, values };
 }
 
@@ -139,9 +143,13 @@ if ('binding' in native) {
       const nnz = binding.spgemmCount(a.nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, cRowPtr, marker);
       const short = cRowPtr.map((x) => Math.max(0, x - 1));
       short[0] = 0;
-      expect(() => binding.spgemmColumns(a.nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, short, new Int32Array(nnz), marker)).toThrow(
-        /does not match the product's pattern/,
-      );
+      const product = (rowPtr: Int32Array, accumulator: Float64Array): void =>
+        binding.spgemmProduct(
+          a.nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, rowPtr, new Int32Array(nnz), new Float64Array(nnz),
+          marker, accumulator,
+        );
+      expect(() => product(short, new Float64Array(b.nCols))).toThrow(/does not match the product's pattern/);
+      expect(() => product(cRowPtr, new Float64Array(0))).toThrow(/accumulator has length/);
     });
   });
 } else {

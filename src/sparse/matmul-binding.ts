@@ -8,9 +8,10 @@
 import { BUILD_ADDONS_COMMAND, addonPaths, loadAddon, requireNative } from '../native-addon.js';
 
 /**
- * The functions the addon exports: the three passes of a row-wise (Gustavson) product C = A·B of
- * CSR matrices with Int32 ids (see `native/spgemm/src/spgemm.h`; the JavaScript twins in
- * matmul-kernels.ts run the same loops in the same order, so they give the same bits).
+ * The functions the addon exports: the passes of a row-wise (Gustavson) product C = A·B of CSR
+ * matrices with Int32 ids: count, then columns and values, then values alone for new values (see
+ * `native/spgemm/src/spgemm.h`; the JavaScript twins in matmul-kernels.ts run the same loops in
+ * the same order, so they give the same bits).
  *
  * The addon checks every index it follows (array types and lengths, row pointers that start at 0
  * and ascend, A's column ids against B's rows, B's column ids against the marker or accumulator,
@@ -32,10 +33,15 @@ export interface SpgemmBinding {
     nRows: number, aRowPtr: Int32Array, aColIdx: Int32Array, bRowPtr: Int32Array, bColIdx: Int32Array,
     cRowPtr: Int32Array, marker: Int32Array,
   ): number;
-  /** Fills `cColIdx` with each row's distinct column ids, ascending, in the slots of `cRowPtr` (from spgemmCount). */
-  spgemmColumns(
+  /**
+   * Fills `cColIdx` with each row's distinct column ids, ascending, in the slots of `cRowPtr` (from
+   * spgemmCount), and `cValues` with their sums, as spgemmValues computes them (the same bits), in
+   * one pass. `marker` and `accumulator` are scratch (one entry per column of B).
+   */
+  spgemmProduct(
     nRows: number, aRowPtr: Int32Array, aColIdx: Int32Array, bRowPtr: Int32Array, bColIdx: Int32Array,
-    cRowPtr: Int32Array, cColIdx: Int32Array, marker: Int32Array,
+    aValues: Float64Array, bValues: Float64Array, cRowPtr: Int32Array, cColIdx: Int32Array, cValues: Float64Array,
+    marker: Int32Array, accumulator: Float64Array,
   ): void;
   /**
    * Fills `cValues` on the pattern (`cRowPtr`, `cColIdx`): each row's products `a_ik·b_kj` added in
@@ -49,7 +55,7 @@ export interface SpgemmBinding {
 }
 
 /** The functions a loaded module must export to be taken for the sparse-product addon. */
-export const SPGEMM_BINDING_FUNCTIONS: readonly (keyof SpgemmBinding)[] = ['spgemmCount', 'spgemmColumns', 'spgemmValues'];
+export const SPGEMM_BINDING_FUNCTIONS: readonly (keyof SpgemmBinding)[] = ['spgemmCount', 'spgemmProduct', 'spgemmValues'];
 
 /** What to do when the native sparse products are unavailable, in the order a user would do it. */
 export const SPGEMM_FIXES: readonly string[] = [

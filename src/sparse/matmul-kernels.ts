@@ -1,6 +1,6 @@
 /**
- * The local kernels of the sparse products: row-wise (Gustavson) C = A·B of CSR matrices in three
- * passes (count, columns, values), in JavaScript and through the native addon, and the choice
+ * The local kernels of the sparse products: row-wise (Gustavson) C = A·B of CSR matrices (count,
+ * then columns with values; values alone again for new values), in JavaScript and through the native addon, and the choice
  * between them.
  *
  * @module
@@ -11,11 +11,28 @@ import type { KernelKind } from '../kernels/kernel-set.js';
 import { loadSpgemmBinding, type SpgemmBinding } from './matmul-binding.js';
 
 /**
- * The three passes of a local product, with the binding's arguments and meaning (see
+ * The passes of a local product, with the binding's arguments and meaning (see
  * {@link SpgemmBinding}), and which implementation runs them.
  */
 export interface SpgemmKernels extends SpgemmBinding {
   readonly kind: KernelKind;
+}
+
+/** Sorts ids[start..end) ascending: insertion sort for the short rows of sparse products. */
+function sortRow(ids: Int32Array, start: number, end: number): void {
+  if (end - start > 48) {
+    ids.subarray(start, end).sort();
+    return;
+  }
+  for (let a = start + 1; a < end; a++) {
+    const v = ids[a];
+    let b = a;
+    while (b > start && ids[b - 1] > v) {
+      ids[b] = ids[b - 1];
+      b--;
+    }
+    ids[b] = v;
+  }
 }
 
 /**
@@ -44,21 +61,34 @@ export const jsSpgemmKernels: SpgemmKernels = {
     }
     return total;
   },
-  spgemmColumns(nRows, aRowPtr, aColIdx, bRowPtr, bColIdx, cRowPtr, cColIdx, marker) {
+  spgemmProduct(nRows, aRowPtr, aColIdx, bRowPtr, bColIdx, aValues, bValues, cRowPtr, cColIdx, cValues, marker, accumulator) {
     marker.fill(-1);
+    accumulator.fill(0);
     for (let i = 0; i < nRows; i++) {
-      let next = cRowPtr[i];
+      const start = cRowPtr[i];
+      const end = cRowPtr[i + 1];
+      let next = start;
+      let last = -1;
+      let ascending = true;
       for (let e = aRowPtr[i]; e < aRowPtr[i + 1]; e++) {
         const k = aColIdx[e];
+        const a = aValues[e];
         for (let f = bRowPtr[k]; f < bRowPtr[k + 1]; f++) {
           const j = bColIdx[f];
           if (marker[j] !== i) {
             marker[j] = i;
             cColIdx[next++] = j;
+            ascending = ascending && j > last;
+            last = j;
           }
+          accumulator[j] += a * bValues[f];
         }
       }
-      cColIdx.subarray(cRowPtr[i], next).sort();
+      if (!ascending) sortRow(cColIdx, start, end);
+      for (let e = start; e < end; e++) {
+        cValues[e] = accumulator[cColIdx[e]];
+        accumulator[cColIdx[e]] = 0;
+      }
     }
   },
   spgemmValues(nRows, aRowPtr, aColIdx, bRowPtr, bColIdx, aValues, bValues, cRowPtr, cColIdx, cValues, accumulator) {
@@ -82,7 +112,7 @@ export function nativeSpgemmKernels(binding: SpgemmBinding): SpgemmKernels {
   return {
     kind: 'native',
     spgemmCount: (...args) => binding.spgemmCount(...args),
-    spgemmColumns: (...args) => binding.spgemmColumns(...args),
+    spgemmProduct: (...args) => binding.spgemmProduct(...args),
     spgemmValues: (...args) => binding.spgemmValues(...args),
   };
 }

@@ -30,7 +30,7 @@ import {
   type MutableCsr,
 } from './matmul-local.js';
 import { spgemmKernels } from './matmul-kernels.js';
-import { PSparseMatrix } from './psparse-matrix.js';
+import { assembledMatrix, PSparseMatrix } from './psparse-matrix.js';
 
 /**
  * A product whose values can be recomputed after the values of its operands changed in place
@@ -127,7 +127,9 @@ export function planMatmul(A: PSparseMatrix, B: PSparseMatrix): ProductPlan {
     values.wait(),
   );
   const cols = new PRange(B.cols.n, parts.map((part) => part.colIds), B.cols.ownerOf);
-  const result = new PSparseMatrix(
+  // The kernels write ascending row offsets and column ids below each block's width by
+  // construction: no pass over every entry to check them.
+  const result = assembledMatrix(
     A.rows,
     cols,
     parts.map((part) => part.oo),
@@ -271,13 +273,38 @@ function buildPart(
   const cRowPtr = largeArrays.int32(nRows + 1);
   const marker = new Int32Array(nColsExt);
   const nnz = kernels.spgemmCount(nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, cRowPtr, marker);
-  const cColIdx = largeArrays.int32(nnz);
-  kernels.spgemmColumns(nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, cRowPtr, cColIdx, marker);
-  const c = { nRows, nCols: nColsExt, rowPtr: cRowPtr, colIdx: cColIdx, values: largeArrays.float64(nnz) };
+  const c = { nRows, nCols: nColsExt, rowPtr: cRowPtr, colIdx: largeArrays.int32(nnz), values: largeArrays.float64(nnz) };
+  const accumulator = new Float64Array(nColsExt);
+  if (b !== bOo) fillReceivedRows(b, bOo, bOg, received, receivedRows, plan.ownerPtrs);
+  kernels.spgemmProduct(
+    nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, c.rowPtr, c.colIdx, c.values, marker, accumulator,
+  );
   const { oo, og, colIds } = splitProduct(c, nOwn, sortedGids, sortedOwners, bColIds);
-  const part = { a, b, receivedRows, receivedPtrs: plan.ownerPtrs, c, accumulator: new Float64Array(nColsExt), oo, og, colIds };
-  refreshPart(part, aOo, aOg, bOo, bOg, received);
-  return part;
+  return { a, b, receivedRows, receivedPtrs: plan.ownerPtrs, c, accumulator, oo, og, colIds };
+}
+
+/** B's values over A.cols' local rows: its own rows' two blocks, then the received rows. */
+function fillReceivedRows(
+  b: MutableCsr,
+  bOo: CsrMatrix,
+  bOg: CsrMatrix,
+  received: Float64Array[],
+  receivedRows: Int32Array,
+  receivedPtrs: Int32Array,
+): void {
+  const values = b.values;
+  let k = 0;
+  for (let r = 0; r < bOo.nRows; r++) {
+    for (let e = bOo.rowPtr[r]; e < bOo.rowPtr[r + 1]; e++) values[k++] = bOo.values[e];
+    for (let e = bOg.rowPtr[r]; e < bOg.rowPtr[r + 1]; e++) values[k++] = bOg.values[e];
+  }
+  received.forEach((message, i) => {
+    let e = 0;
+    for (let row = receivedPtrs[i]; row < receivedPtrs[i + 1]; row++) {
+      const lid = bOo.nRows + receivedRows[row];
+      for (let k2 = b.rowPtr[lid]; k2 < b.rowPtr[lid + 1]; k2++) values[k2] = message[e++];
+    }
+  });
 }
 
 /** Recomputes one part's product values from the operands' current values. */
@@ -291,21 +318,7 @@ function refreshPart(
 ): void {
   const { a, b, c } = part;
   mergeValues(aOo, aOg, a);
-  if (b !== bOo) {
-    const values = b.values;
-    let k = 0;
-    for (let r = 0; r < bOo.nRows; r++) {
-      for (let e = bOo.rowPtr[r]; e < bOo.rowPtr[r + 1]; e++) values[k++] = bOo.values[e];
-      for (let e = bOg.rowPtr[r]; e < bOg.rowPtr[r + 1]; e++) values[k++] = bOg.values[e];
-    }
-    received.forEach((message, i) => {
-      let e = 0;
-      for (let row = part.receivedPtrs[i]; row < part.receivedPtrs[i + 1]; row++) {
-        const lid = bOo.nRows + part.receivedRows[row];
-        for (let k2 = b.rowPtr[lid]; k2 < b.rowPtr[lid + 1]; k2++) values[k2] = message[e++];
-      }
-    });
-  }
+  if (b !== bOo) fillReceivedRows(b, bOo, bOg, received, part.receivedRows, part.receivedPtrs);
   spgemmKernels().spgemmValues(
     c.nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, c.rowPtr, c.colIdx, c.values, part.accumulator,
   );

@@ -162,19 +162,25 @@ bool CheckPattern(Check& check, const int32_t* cRowPtr, int32_t nRows, std::size
   return !check.failed;
 }
 
-// spgemmColumns(nRows, aRowPtr, aColIdx, bRowPtr, bColIdx, cRowPtr, cColIdx, marker)
-napi_value SpgemmColumns(napi_env env, napi_callback_info info) {
-  Args args(env, info, 8, "spgemmColumns");
+// spgemmProduct(nRows, aRowPtr, aColIdx, bRowPtr, bColIdx, aValues, bValues, cRowPtr, cColIdx, cValues, marker, accumulator)
+napi_value SpgemmProduct(napi_env env, napi_callback_info info) {
+  Args args(env, info, 12, "spgemmProduct");
   if (!args.ok) return nullptr;
-  Check check{env, "spgemmColumns"};
+  Check check{env, "spgemmProduct"};
   std::size_t nColsB = 0, cLen = 0;
-  int32_t* marker = check.Array<int32_t>(args.v[7], napi_int32_array, 0, "marker", &nColsB);
+  int32_t* marker = check.Array<int32_t>(args.v[10], napi_int32_array, 0, "marker", &nColsB);
+  double* acc = check.Array<double>(args.v[11], napi_float64_array, nColsB, "accumulator");
   const Operands o = ReadOperands(check, args.v, static_cast<int32_t>(nColsB));
-  const int32_t* cRowPtr = check.Array<int32_t>(args.v[5], napi_int32_array, static_cast<std::size_t>(o.nRows) + 1, "cRowPtr");
-  int32_t* cCol = check.Array<int32_t>(args.v[6], napi_int32_array, 0, "cColIdx", &cLen);
+  if (check.failed) return nullptr;
+  const double* aVal = check.Array<double>(args.v[5], napi_float64_array, o.aRowPtr[o.nRows], "aValues");
+  const double* bVal = check.Array<double>(args.v[6], napi_float64_array, o.bRowPtr[o.nRowsB], "bValues");
+  const int32_t* cRowPtr = check.Array<int32_t>(args.v[7], napi_int32_array, static_cast<std::size_t>(o.nRows) + 1, "cRowPtr");
+  int32_t* cCol = check.Array<int32_t>(args.v[8], napi_int32_array, 0, "cColIdx", &cLen);
   if (check.failed || !CheckPattern(check, cRowPtr, o.nRows, cLen)) return nullptr;
-  const int32_t badRow = pa_spgemm::spgemm_columns(o.nRows, o.aRowPtr, o.aCol, o.bRowPtr, o.bCol, cRowPtr, cCol,
-                                                    marker, static_cast<int32_t>(nColsB));
+  double* cVal = check.Array<double>(args.v[9], napi_float64_array, cRowPtr[o.nRows], "cValues");
+  if (check.failed) return nullptr;
+  const int32_t badRow = pa_spgemm::spgemm_product(o.nRows, o.aRowPtr, o.aCol, aVal, o.bRowPtr, o.bCol, bVal, cRowPtr,
+                                                    cCol, cVal, marker, acc, static_cast<int32_t>(nColsB));
   if (badRow >= 0) check.Fail(false, "cRowPtr does not match the product's pattern at row " + std::to_string(badRow));
   return nullptr;
 }
@@ -204,7 +210,7 @@ napi_value SpgemmValues(napi_env env, napi_callback_info info) {
 napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor properties[] = {
       {"spgemmCount", nullptr, SpgemmCount, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"spgemmColumns", nullptr, SpgemmColumns, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"spgemmProduct", nullptr, SpgemmProduct, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"spgemmValues", nullptr, SpgemmValues, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);

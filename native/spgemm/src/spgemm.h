@@ -1,5 +1,7 @@
-// Row-wise (Gustavson) sparse matrix products C = A B on CSR matrices with int32 ids, in three
-// passes: count the distinct columns of each row of C, list them ascending, then sum the values.
+// Row-wise (Gustavson) sparse matrix products C = A B on CSR matrices with int32 ids: a symbolic
+// pass counts the distinct columns of each row of C (so C's arrays are allocated once, exactly),
+// a numeric pass lists them ascending with their sums; a values pass recomputes the sums on the
+// known pattern when A's or B's values change.
 // The TypeScript twins are in src/sparse/matmul-kernels.ts: same loops in the same order, so the
 // same bits (built with -ffp-contract=off: a*b+c is never fused).
 //
@@ -53,29 +55,46 @@ inline void sort_row(int32_t* first, int32_t* last) {
   }
 }
 
-// The column ids of each row of C, ascending. marker as in spgemm_count. Returns the first row
+// The column ids of each row of C, ascending, and their values, in one pass over A and B (the
+// first computation of a product; spgemm_values recomputes the values on the same pattern with
+// the same sums, so the same bits). A row's ids are gathered in order of first appearance and
+// sorted only when they did not come out ascending; its products are added into the dense
+// accumulator in the order of A's entries, then B's (as spgemm_values), then read out in column
+// order. marker as in spgemm_count; acc is zeroed here and left zeroed. Returns the first row
 // whose distinct columns do not fill exactly its slot cRowPtr[i]..cRowPtr[i+1]-1 (nothing is
 // written past a slot), or -1 when every row fits.
-inline int32_t spgemm_columns(int32_t nRows, const int32_t* aRowPtr, const int32_t* aCol, const int32_t* bRowPtr,
-                           const int32_t* bCol, const int32_t* cRowPtr, int32_t* cCol, int32_t* marker,
-                           int32_t nColsB) {
+inline int32_t spgemm_product(int32_t nRows, const int32_t* aRowPtr, const int32_t* aCol, const double* aVal,
+                              const int32_t* bRowPtr, const int32_t* bCol, const double* bVal, const int32_t* cRowPtr,
+                              int32_t* cCol, double* cVal, int32_t* marker, double* acc, int32_t nColsB) {
   std::fill(marker, marker + nColsB, -1);
+  std::fill(acc, acc + nColsB, 0.0);
   for (int32_t i = 0; i < nRows; i++) {
-    int32_t next = cRowPtr[i];
+    const int32_t start = cRowPtr[i];
     const int32_t end = cRowPtr[i + 1];
+    int32_t next = start;
+    int32_t last = -1;
+    bool ascending = true;
     for (int32_t e = aRowPtr[i]; e < aRowPtr[i + 1]; e++) {
       const int32_t k = aCol[e];
+      const double a = aVal[e];
       for (int32_t f = bRowPtr[k]; f < bRowPtr[k + 1]; f++) {
         const int32_t j = bCol[f];
         if (marker[j] != i) {
           if (next == end) return i;
           marker[j] = i;
           cCol[next++] = j;
+          ascending = ascending && j > last;
+          last = j;
         }
+        acc[j] += a * bVal[f];
       }
     }
     if (next != end) return i;
-    sort_row(cCol + cRowPtr[i], cCol + next);
+    if (!ascending) sort_row(cCol + start, cCol + end);
+    for (int32_t e = start; e < end; e++) {
+      cVal[e] = acc[cCol[e]];
+      acc[cCol[e]] = 0.0;
+    }
   }
   return -1;
 }
