@@ -207,6 +207,58 @@ if ('binding' in available) {
   });
 }
 
+if ('binding' in available) {
+  describe('the addon\'s column-major kernel (gemvColumns)', () => {
+    const { binding } = available;
+    const paths = (['avx512', 'avx2', 'scalar'] as const).slice(['avx512', 'avx2', 'scalar'].indexOf(binding.gemvColumnsPath()));
+
+    it(`every path this CPU has (${paths.join(', ')}) gives the same bits, within rounding bounds of the reference, across the 16-column groups and 4096-row blocks`, () => {
+      const rng = seededRng(91);
+      for (const [m, n, lda] of [[4101, 37, 4103], [9, 16, 9], [23, 33, 25], [1, 17, 1]]) {
+        const A = randomArray(rng, (n - 1) * lda + m);
+        const x = randomArray(rng, n);
+        const y0 = randomArray(rng, m);
+        const [alpha, beta] = [randomScalar(rng), randomScalar(rng)];
+        const results = (['auto', ...paths] as const).map((path) => {
+          const y = Float64Array.from(y0);
+          binding.gemvColumns(m, n, alpha, A, lda, x, beta, y, path);
+          return y;
+        });
+        for (const y of results.slice(1)) expect(y).toEqual(results[0]);
+        for (let i = 0; i < m; i++) {
+          let [s, magnitude] = [0, 0];
+          for (let j = 0; j < n; j++) {
+            s += A[i + j * lda] * x[j];
+            magnitude += Math.abs(A[i + j * lda] * x[j]);
+          }
+          const expected = alpha * s + (beta === 0 ? 0 : beta * y0[i]);
+          const tol = bound(n + 1, Math.abs(alpha) * magnitude + Math.abs(beta * y0[i])) + 2 ** -1000;
+          if (!(Math.abs(results[0][i] - expected) <= tol)) expect.fail(`m=${m} n=${n}: y[${i}] = ${results[0][i]}, expected ${expected} ± ${tol}`);
+        }
+      }
+    });
+
+    it('refuses a path the CPU lacks or does not exist, and bad sizes, before writing', () => {
+      const y = Float64Array.of(7, 7);
+      expect(() => binding.gemvColumns(2, 3, 1, new Float64Array(6), 2, new Float64Array(3), 0, y, 'sse' as 'auto')).toThrow(
+        new RangeError("gemvColumns: path must be 'auto', 'avx512', 'avx2' or 'scalar'"),
+      );
+      expect(() => binding.gemvColumns(2, 3, 1, new Float64Array(5), 2, new Float64Array(3), 0, y, 'auto')).toThrow(
+        new RangeError('gemvColumns: A has length 5, needs at least (n-1)*lda + m = 6'),
+      );
+      expect(() => binding.gemvColumns(2, 3, 1, new Float64Array(6), 1, new Float64Array(3), 0, y, 'auto')).toThrow(
+        new RangeError('gemvColumns: lda must be an integer in 2 .. 2^31-1 (max(1, m)), got 1'),
+      );
+      if (paths[0] !== 'avx512') {
+        expect(() => binding.gemvColumns(2, 3, 1, new Float64Array(6), 2, new Float64Array(3), 0, y, 'avx512')).toThrow(
+          new RangeError("gemvColumns: path 'avx512' is not supported by this CPU"),
+        );
+      }
+      expect(Array.from(y)).toEqual([7, 7]);
+    });
+  });
+}
+
 describe('bad input', () => {
   const f64 = (n: number): Float64Array => new Float64Array(n).fill(7);
   const shared = f64(8);
@@ -295,6 +347,8 @@ describe('bad input', () => {
 describe('loadBlasBinding and selectBlas', () => {
   const fakeBinding = (threads: number[]): BlasBinding => ({
     ...jsBlas,
+    gemvColumns: () => undefined,
+    gemvColumnsPath: () => 'scalar',
     setNumThreads: (k) => void threads.push(k),
     getNumThreads: () => threads.at(-1) ?? 1,
   });
@@ -322,7 +376,7 @@ describe('loadBlasBinding and selectBlas', () => {
       new BackendUnavailableError('OpenBLAS is unavailable', [
         `${missing}: not built (no such file)`,
         `${broken}: failed to load: libopenblas.so.0: cannot open shared object file: No such file or directory`,
-        `${other}: not the BLAS addon (missing daxpy, dgemv, setNumThreads, getNumThreads)`,
+        `${other}: not the BLAS addon (missing daxpy, dgemv, gemvColumns, gemvColumnsPath, setNumThreads, getNumThreads)`,
       ], BLAS_FIXES),
     );
     expect(() => loadBlasBinding([])).toThrow(
@@ -356,6 +410,8 @@ describe('loadBlasBinding and selectBlas', () => {
       },
       daxpy: () => void calls.push('daxpy'),
       dgemv: () => void calls.push('dgemv'),
+      gemvColumns: () => void calls.push('gemvColumns'),
+      gemvColumnsPath: () => 'scalar',
       setNumThreads: () => undefined,
       getNumThreads: () => 1,
     };
@@ -372,6 +428,11 @@ describe('loadBlasBinding and selectBlas', () => {
     set.daxpy(half, 1, ones, 1, new Float64Array(half), 1);
     set.dgemv('row', 'n', 1, half, 1, ones, half, ones, 1, 0, new Float64Array(1), 1);
     expect(calls).toEqual(['ddot', 'daxpy', 'dgemv']);
+    // A column-major A without transpose (or a row-major one transposed), unit strides: the addon's kernel.
+    set.dgemv('col', 'n', 1, half, 1, ones, 1, ones, 1, 0, new Float64Array(1), 1);
+    set.dgemv('row', 't', half, 1, 1, ones, 1, ones, 1, 0, new Float64Array(1), 1);
+    set.dgemv('col', 'n', 1, half, 1, ones, 1, ones, -1, 0, new Float64Array(1), 1);
+    expect(calls).toEqual(['ddot', 'daxpy', 'dgemv', 'gemvColumns', 'gemvColumns', 'dgemv']);
   });
 
   it('selectBlas: PA_BLAS=js without trying the addon; OpenBLAS when it loads; JS when it does not and PA_REQUIRE_NATIVE is not set (CI=true included)', () => {

@@ -8,7 +8,7 @@
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions"],
       "cflags_cc": [
-        "-std=c++17", "-O2", "-fexceptions",
+        "-std=c++17", "-O2", "-fexceptions", "-ffp-contract=off",
         "<!@(pkg-config --cflags openblas 2>/dev/null || true)"
       ],
       "libraries": ["<!@(pkg-config --libs openblas 2>/dev/null || echo -lopenblas)"]

@@ -1,5 +1,5 @@
-// pa_blas: Node-API entry points of OpenBLAS's ddot, daxpy and dgemv (CBLAS), and of its thread
-// count. The TypeScript description of every export is src/dense/blas.ts (`BlasBinding`); the
+// pa_blas: Node-API entry points of OpenBLAS's ddot, daxpy and dgemv (CBLAS), of its thread
+// count, and of the addon's own column-major matrix-vector kernel (gemv-columns.h). The TypeScript description of every export is src/dense/blas.ts (`BlasBinding`); the
 // library calls them through `openBlas()` there, which validates the arguments first with the
 // library's error classes. The checks here repeat every one that keeps memory safe (types, counts,
 // strides, leading dimension, array lengths), with the same reasons, so that a direct call with bad
@@ -21,6 +21,7 @@
 #include <string>
 
 #include "../../common/napi-checks.h"
+#include "gemv-columns.h"
 
 // Declared again because a generic cblas.h (another BLAS chosen by update-alternatives) lacks
 // them; the library linked is always OpenBLAS (-lopenblas), which defines them.
@@ -184,6 +185,39 @@ napi_value DgemvEntry(napi_env env, const napi_value* args) {
   return nullptr;
 }
 
+// gemvColumns(m, n, alpha, A, lda, x, beta, y, path): y = alpha A x + beta y for a column-major A
+// with unit strides, by the kernel of gemv-columns.h; `path` is 'auto' (the widest this CPU has),
+// 'avx512', 'avx2' or 'scalar' (a path the CPU lacks is a RangeError).
+napi_value GemvColumnsEntry(napi_env env, const napi_value* args) {
+  const char* r = "gemvColumns";
+  static const char* const kPaths[] = {"auto", "avx512", "avx2", "scalar"};
+  const int m = CountArg(env, args[0], r, "m");
+  const int n = CountArg(env, args[1], r, "n");
+  const double alpha = NumberArg(env, args[2], r, "alpha");
+  const int minLda = m > 1 ? m : 1;
+  const int lda = IntArg(env, args[4], minLda, r, "lda", [=] { return std::to_string(minLda) + " .. 2^31-1 (max(1, m))"; });
+  const double beta = NumberArg(env, args[6], r, "beta");
+  const int path = ChoiceArg(env, args[8], kPaths, 4, r, "path", "'auto', 'avx512', 'avx2' or 'scalar'");
+  const std::uint64_t needA = m == 0 || n == 0 ? 0 : static_cast<std::uint64_t>(n - 1) * lda + m;
+  const double* a = ArrayArg(env, args[3], needA, [] { return "(n-1)*lda + m"; }, r, "A");
+  const double* x = VectorArg(env, args[5], n, 1, "n", "1", r, "x");
+  double* y = VectorArg(env, args[7], m, 1, "m", "1", r, "y");
+  GemvPath chosen = BestGemvPath();
+  if (path > 0) {
+    chosen = static_cast<GemvPath>(3 - path);
+    if (chosen > BestGemvPath()) Fail(false, r, "path", std::string("'") + kPaths[path] + "' is not supported by this CPU");
+  }
+  GemvColumns(chosen, m, n, alpha, a, lda, x, beta, y);
+  return nullptr;
+}
+
+// gemvColumnsPath() -> the path 'auto' takes on this CPU: 'avx512', 'avx2' or 'scalar'
+napi_value GemvColumnsPathEntry(napi_env env, const napi_value*) {
+  napi_value out = nullptr;
+  napi_create_string_utf8(env, GemvPathName(BestGemvPath()), NAPI_AUTO_LENGTH, &out);
+  return out;
+}
+
 // setNumThreads(k): OpenBLAS's thread count for the whole process (every worker thread too).
 napi_value SetNumThreadsEntry(napi_env env, const napi_value* args) {
   openblas_set_num_threads(IntArg(env, args[0], 1.0, "setNumThreads", "k", [] { return "1 .. 2^31-1"; }));
@@ -207,6 +241,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "ddot", Entry<5, DdotEntry>);
   Export(env, exports, "daxpy", Entry<6, DaxpyEntry>);
   Export(env, exports, "dgemv", Entry<12, DgemvEntry>);
+  Export(env, exports, "gemvColumns", Entry<9, GemvColumnsEntry>);
+  Export(env, exports, "gemvColumnsPath", Entry<0, GemvColumnsPathEntry>);
   Export(env, exports, "setNumThreads", Entry<1, SetNumThreadsEntry>);
   Export(env, exports, "getNumThreads", Entry<0, GetNumThreadsEntry>);
   return exports;
