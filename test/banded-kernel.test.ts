@@ -42,13 +42,18 @@ interface Problem {
   readonly x: Float64Array;
 }
 
-/** A random layout whose padding holds NaN (the kernels must never read it) and random values. */
-function randomProblem(seed: number): Problem {
+/**
+ * A random layout whose padding holds NaN (the kernels must never read it) and random values;
+ * `width4` fixes lambda + mu = 3 (the width with a vector loop) and takes blocks of up to 40 rows,
+ * so that the vector loop runs with every remainder.
+ */
+function randomProblem(seed: number, width4 = false): Problem {
   const r = rng(seed);
   const int = (lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
-  const blocks = (): number[] => Array.from({ length: int(1, 7) }, () => (r() < 0.1 ? 0 : int(1, 9)));
+  const blocks = (): number[] => Array.from({ length: int(1, 7) }, () => (r() < 0.1 ? 0 : int(1, width4 ? 40 : 9)));
+  const lambda = width4 ? int(0, 3) : int(0, 4);
   const layout = blockBandedLayout('test', {
-    rowBlocks: blocks(), colBlocks: blocks(), l: int(0, 4), u: int(0, 4), lambda: int(0, 4), mu: int(0, 4),
+    rowBlocks: blocks(), colBlocks: blocks(), l: int(0, 4), u: int(0, 4), lambda, mu: width4 ? 3 - lambda : int(0, 4),
   });
   const data = new Float64Array(layout.storage).fill(Number.NaN);
   forEachStoredEntry(layout, 0, layout.rowBlocks.length, (offset) => {
@@ -119,6 +124,14 @@ if ('binding' in native) {
         const first = seed % (nB + 1);
         const end = first + ((seed >> 3) % (nB - first + 1));
         expectSameBits(run(binding.mulBlockRows, p, first, end), run(jsMulBlockRows, p, first, end), `seed ${seed} [${first}, ${end})`);
+      }
+    });
+
+    it('gives the JavaScript bits with w = 4 (the vector loop) on random blocks of up to 40 rows', () => {
+      for (const seed of SEEDS) {
+        const p = randomProblem(seed, true);
+        const nB = p.layout.rowBlocks.length;
+        expectSameBits(run(binding.mulBlockRows, p, 0, nB), run(jsMulBlockRows, p, 0, nB), `seed ${seed}`);
       }
     });
 

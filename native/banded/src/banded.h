@@ -1,17 +1,31 @@
 // The banded block-banded product over block rows first .. end-1 (the layout and the summation
 // order are described in src/shared/banded-kernel.ts and src/shared/block-banded-layout.ts):
 // every row starts at 0 and adds a*x by ascending block column, then ascending column, one
-// rounding per multiply and per add (built with -ffp-contract=off: no fused multiply-add), so the
-// result has the bits of the JavaScript loop.
+// rounding per multiply and per add (built with -ffp-contract=off, and the vector code uses
+// separate multiply and add instructions: no fused multiply-add), so the result has the bits of
+// the JavaScript loop.
 //
-// Each block is row-major band storage (width w = lambda + mu + 1). Rows whose w slots all fall
-// inside the block's columns take the loop without bounds (the bulk of the rows); the first lambda
-// and last mu rows of a block clip their slots. The width of the blog's matrix (w = 4) gets its
-// own unrolled loop: the per-row sum is the same sequence of adds, written out.
+// Each block is row-major band storage (width w = lambda + mu + 1), and the blocks of a block row,
+// and the block rows, follow each other: the whole product is one forward pass over the values.
+// Rows whose w slots all fall inside the block's columns take a loop without bounds (the bulk of
+// the rows); the first lambda and last mu rows of a block clip their slots.
+//
+// The width of the blog's matrix (w = 4) has a vector loop where the CPU has AVX2 (checked at run
+// time, so the addon still runs on any x86-64): four rows at a time, their 4x4 values transposed
+// in registers so that lane r holds row k+r, and each slot's four x values one unaligned load.
+// Lane r then does exactly the scalar sequence of row k+r: y += a0*x0, += a1*x1, += a2*x2,
+// += a3*x3. The loop also prefetches the values it will read 8 KiB ahead: one core streaming the
+// matrix gets more of the memory bandwidth with the misses requested early than with the
+// hardware prefetcher alone, which stops at every 4 KiB page.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define PA_BANDED_X86 1
+#endif
 
 namespace pa_banded {
 
@@ -23,35 +37,85 @@ struct Layout {
   const std::int32_t* blockStart;
 };
 
-// Rows k in [kFirst, kEnd) of one block whose slots are all inside its columns (kFirst >= lambda):
-// x points at the block's first column, slot d of row k reads x[k - lambda + d].
+// How far ahead of the row being multiplied the values are prefetched, in doubles (8 KiB).
+constexpr std::int64_t kPrefetchAhead = 1024;
+
+// Rows k in [kFirst, kEnd) of full rows (every slot inside the block's columns), counted from the
+// first full row: a points at that row's values, y at its result, xs at the column of its slot 0,
+// so slot d of row k reads xs[k + d].
 template <int W>
-inline void FullRowsFixed(const double* a, const double* x, double* y, std::int64_t kFirst, std::int64_t kEnd,
-                          std::int32_t lambda) {
+inline void FullRowsFixed(const double* a, const double* xs, double* y, std::int64_t kFirst, std::int64_t kEnd) {
   for (std::int64_t k = kFirst; k < kEnd; k++) {
     const double* row = a + k * W;
-    const double* xs = x + (k - lambda);
     double s = y[k];
-    for (int d = 0; d < W; d++) s += row[d] * xs[d];
+    for (int d = 0; d < W; d++) s += row[d] * xs[k + d];
     y[k] = s;
   }
 }
 
-inline void FullRows(const double* a, const double* x, double* y, std::int64_t kFirst, std::int64_t kEnd, std::int32_t w,
-                     std::int32_t lambda) {
+#ifdef PA_BANDED_X86
+// FullRowsFixed<4> with AVX2, 8 rows per step (two groups of four).
+__attribute__((target("avx2"))) inline void FullRows4Avx2(const double* a, const double* xs, double* y, std::int64_t kFirst,
+                                                          std::int64_t kEnd) {
+  std::int64_t k = kFirst;
+  for (; k + 8 <= kEnd; k += 8) {
+    const double* p = a + k * 4;
+    // The 32 values of these 8 rows are 4 cache lines; prefetch the 4 lines kPrefetchAhead on.
+    for (int q = 0; q < 32; q += 8) __builtin_prefetch(p + kPrefetchAhead + q, 0, 0);
+    for (int g = 0; g < 2; g++, p += 16) {
+      const __m256d r0 = _mm256_loadu_pd(p);
+      const __m256d r1 = _mm256_loadu_pd(p + 4);
+      const __m256d r2 = _mm256_loadu_pd(p + 8);
+      const __m256d r3 = _mm256_loadu_pd(p + 12);
+      // Transpose: cd holds slot d of rows k+4g .. k+4g+3.
+      const __m256d t0 = _mm256_unpacklo_pd(r0, r1);
+      const __m256d t1 = _mm256_unpackhi_pd(r0, r1);
+      const __m256d t2 = _mm256_unpacklo_pd(r2, r3);
+      const __m256d t3 = _mm256_unpackhi_pd(r2, r3);
+      const __m256d c0 = _mm256_permute2f128_pd(t0, t2, 0x20);
+      const __m256d c1 = _mm256_permute2f128_pd(t1, t3, 0x20);
+      const __m256d c2 = _mm256_permute2f128_pd(t0, t2, 0x31);
+      const __m256d c3 = _mm256_permute2f128_pd(t1, t3, 0x31);
+      const double* xk = xs + k + 4 * g;
+      double* yk = y + k + 4 * g;
+      __m256d s = _mm256_loadu_pd(yk);
+      s = _mm256_add_pd(s, _mm256_mul_pd(c0, _mm256_loadu_pd(xk)));
+      s = _mm256_add_pd(s, _mm256_mul_pd(c1, _mm256_loadu_pd(xk + 1)));
+      s = _mm256_add_pd(s, _mm256_mul_pd(c2, _mm256_loadu_pd(xk + 2)));
+      s = _mm256_add_pd(s, _mm256_mul_pd(c3, _mm256_loadu_pd(xk + 3)));
+      _mm256_storeu_pd(yk, s);
+    }
+  }
+  FullRowsFixed<4>(a, xs, y, k, kEnd);
+}
+
+inline bool HasAvx2() {
+  static const bool has = __builtin_cpu_supports("avx2");
+  return has;
+}
+#endif
+
+inline void FullRows(const double* a, const double* xs, double* y, std::int64_t kFirst, std::int64_t kEnd, std::int32_t w) {
   switch (w) {
-    case 1: FullRowsFixed<1>(a, x, y, kFirst, kEnd, lambda); return;
-    case 2: FullRowsFixed<2>(a, x, y, kFirst, kEnd, lambda); return;
-    case 3: FullRowsFixed<3>(a, x, y, kFirst, kEnd, lambda); return;
-    case 4: FullRowsFixed<4>(a, x, y, kFirst, kEnd, lambda); return;
-    case 5: FullRowsFixed<5>(a, x, y, kFirst, kEnd, lambda); return;
+    case 1: FullRowsFixed<1>(a, xs, y, kFirst, kEnd); return;
+    case 2: FullRowsFixed<2>(a, xs, y, kFirst, kEnd); return;
+    case 3: FullRowsFixed<3>(a, xs, y, kFirst, kEnd); return;
+    case 4:
+#ifdef PA_BANDED_X86
+      if (HasAvx2()) {
+        FullRows4Avx2(a, xs, y, kFirst, kEnd);
+        return;
+      }
+#endif
+      FullRowsFixed<4>(a, xs, y, kFirst, kEnd);
+      return;
+    case 5: FullRowsFixed<5>(a, xs, y, kFirst, kEnd); return;
     default: break;
   }
   for (std::int64_t k = kFirst; k < kEnd; k++) {
     const double* row = a + k * w;
-    const double* xs = x + (k - lambda);
     double s = y[k];
-    for (std::int32_t d = 0; d < w; d++) s += row[d] * xs[d];
+    for (std::int32_t d = 0; d < w; d++) s += row[d] * xs[k + d];
     y[k] = s;
   }
 }
@@ -85,7 +149,8 @@ inline void MulBlockRows(const Layout& m, std::int32_t first, std::int32_t end, 
       const std::int64_t fullFirst = std::min<std::int64_t>(m.lambda, nK);
       const std::int64_t fullEnd = std::max<std::int64_t>(fullFirst, std::min<std::int64_t>(nK, mJ + m.lambda - w + 1));
       for (std::int64_t k = 0; k < fullFirst; k++) ClippedRow(a, xJ, yK, k, w, m.lambda, mJ);
-      FullRows(a, xJ, yK, fullFirst, fullEnd, w, m.lambda);
+      // Counted from row fullFirst (= lambda when there are full rows), whose slot 0 is column 0.
+      if (fullFirst < fullEnd) FullRows(a + fullFirst * w, xJ, yK + fullFirst, 0, fullEnd - fullFirst, w);
       for (std::int64_t k = fullEnd; k < nK; k++) ClippedRow(a, xJ, yK, k, w, m.lambda, mJ);
     }
   }
