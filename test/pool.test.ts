@@ -44,6 +44,14 @@ describe('workerPool', () => {
     expect(await pool.map(square, [])).toEqual([]);
   });
 
+  it('an idle worker takes over a chunk queued behind a long one (the map ends with no worker idle early)', async () => {
+    // Two chunks per worker: [400 ms, 300 ms] on one, [10 ms, 10 ms] on the other. Without the
+    // takeover the 300 ms item waits for the 400 ms one (700 ms in all); with it, about 400 ms.
+    const started = performance.now();
+    expect(await pool.map(square, [400, 300, 10, 10], { exportName: 'withIndex' })).toEqual([[400, 0], [300, 1], [10, 2], [10, 3]]);
+    expect(performance.now() - started).toBeLessThan(600);
+  });
+
   it('reports progress as (done, total), ending at the total', async () => {
     const seen: [number, number][] = [];
     await pool.map(square, [1, 2, 3, 4, 5], { progress: (done, total) => seen.push([done, total]) });

@@ -2,6 +2,10 @@
  * Every message between a worker pool and its workers, named and typed. A message carries one
  * chunk: consecutive items of one map, so that small tasks pay one round trip per chunk.
  *
+ * A chunk may be sent to two workers (an idle one takes over a chunk queued behind another's
+ * running one): the worker that claims it first in the map's shared `claims` words runs it, the
+ * other answers `skipped`.
+ *
  * @module
  */
 import type { SerializedError } from '../workers/error-transport.js';
@@ -20,6 +24,14 @@ export interface ChunkMessage {
   /** Index of the first item in the mapped array (the function's second argument counts from it). */
   readonly start: number;
   readonly items: readonly unknown[];
+  /**
+   * One word per chunk of the map, in shared memory: 0 while nobody runs the chunk, then the
+   * token of the worker that claimed it (`Atomics.compareExchange`), or -1 when the map failed
+   * before anyone did (then nobody runs it).
+   */
+  readonly claims: Int32Array;
+  /** This chunk's word in `claims`. */
+  readonly claim: number;
 }
 
 /** Worker → pool: the chunk's results in item order, and how long the chunk ran, in ms. */
@@ -41,17 +53,32 @@ export interface FailedMessage {
   readonly error: SerializedError;
 }
 
+/** Worker → pool: another worker claimed the chunk first, or its map failed; this one did not run it. */
+export interface SkippedMessage {
+  readonly type: 'skipped';
+  readonly chunk: number;
+}
+
 /** Messages from a worker to the pool. */
-export type WorkerReply = DoneMessage | FailedMessage;
+export type WorkerReply = DoneMessage | FailedMessage | SkippedMessage;
 
 /**
  * What the pool hands each worker: `running`, two Int32 words in shared memory where the worker
  * writes the chunk and the item it is running, so that a worker's death names its item exactly
- * even when many items were sent to it at once.
+ * even when many items were sent to it at once; `token`, what it writes in a chunk's claim word
+ * (positive, different for every worker the pool ever started).
  */
 export interface PoolWorkerInit {
   readonly running: Int32Array;
+  readonly token: number;
 }
+
+/**
+ * A worker posts the results it has every time a chunk ends this long (ms) after its last post,
+ * and when a message's chunks are all done: one reply per chunk for slow tasks (the pool refills
+ * and reports progress as they end), one per message for tiny ones.
+ */
+export const REPLY_AFTER_MS = 1;
 
 /** Word of {@link PoolWorkerInit.running} holding the running chunk's id. */
 export const RUNNING_CHUNK = 0;

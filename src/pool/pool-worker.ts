@@ -1,21 +1,22 @@
 /**
  * Bootstrap of one worker of a {@link workerPool}: imports task modules on first use (then from
- * its cache), runs each chunk's items one after the other and posts the results, or the first
- * item that threw. Asynchronous task functions are awaited; synchronous ones pay no promise.
+ * its cache), claims each chunk it is sent (unless another worker did), runs its items one after
+ * the other and posts the results, or the first item that threw. Asynchronous task functions are
+ * awaited; synchronous ones pay no promise.
  *
  * @module
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { InvalidArgumentError } from '../errors.js';
 import { serializeError } from '../workers/error-transport.js';
-import { RUNNING_CHUNK, RUNNING_ITEM, type ChunkMessage, type PoolWorkerInit, type WorkerReply } from './messages.js';
+import { REPLY_AFTER_MS, RUNNING_CHUNK, RUNNING_ITEM, type ChunkMessage, type PoolWorkerInit, type WorkerReply } from './messages.js';
 
 type Task = (item: unknown, index: number) => unknown;
 
 const port = parentPort;
 if (port === null) throw new Error('pool-worker.js runs inside a worker of workerPool, not as a program');
 
-const { running } = workerData as PoolWorkerInit;
+const { running, token } = workerData as PoolWorkerInit;
 const tasks = new Map<string, Task>();
 
 async function taskFunction(moduleUrl: string, exportName: string): Promise<Task> {
@@ -36,8 +37,9 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
-/** Replies of the batch being run, posted together when it ends (one message back per message in). */
+/** Replies not posted yet, and since when they gather (see REPLY_AFTER_MS). */
 let replies: WorkerReply[] = [];
+let gatheringSince = 0;
 
 function reply(message: WorkerReply): void {
   replies.push(message);
@@ -46,6 +48,7 @@ function reply(message: WorkerReply): void {
 function flush(): void {
   const batch = replies;
   replies = [];
+  gatheringSince = performance.now();
   try {
     port?.postMessage(batch);
   } catch (error) {
@@ -59,6 +62,10 @@ function flush(): void {
 async function runChunk(message: ChunkMessage): Promise<void> {
   const t0 = performance.now();
   const { chunk, items, start } = message;
+  if (Atomics.compareExchange(message.claims, message.claim, 0, token) !== 0) {
+    reply({ type: 'skipped', chunk });
+    return;
+  }
   let fn: Task;
   try {
     fn = await taskFunction(message.moduleUrl, message.exportName);
@@ -81,15 +88,21 @@ async function runChunk(message: ChunkMessage): Promise<void> {
   reply({ type: 'done', chunk, values, ms: performance.now() - t0 });
 }
 
-/** Batches run one at a time, in arrival order (the pool keeps a few queued here to hide latency). */
+/**
+ * Batches run one at a time, in arrival order: the pool keeps the next chunk queued here, so that
+ * a worker goes on without waiting for the main thread.
+ */
 const queued: ChunkMessage[][] = [];
 let draining = false;
 
 async function drain(): Promise<void> {
   draining = true;
   for (let batch = queued.shift(); batch !== undefined; batch = queued.shift()) {
-    for (const message of batch) await runChunk(message);
-    flush();
+    gatheringSince = performance.now();
+    for (let k = 0; k < batch.length; k++) {
+      await runChunk(batch[k]);
+      if (k === batch.length - 1 || performance.now() - gatheringSince >= REPLY_AFTER_MS) flush();
+    }
   }
   draining = false;
 }

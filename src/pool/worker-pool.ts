@@ -62,6 +62,14 @@ const MAP_KEYS: readonly (keyof MapOptions)[] = ['exportName', 'chunkSize', 'pro
 const FAST_CHUNK_MS = 0.5;
 /** Chunks in flight per worker for tiny tasks (hides the ~40 µs message round trip). */
 const FAST_WINDOW = 64;
+/**
+ * Chunks in flight per worker otherwise, and at the start of a map: the running one and the next,
+ * queued in the worker, so that the worker never waits for the main thread between chunks (that
+ * round trip is 0.1-3 ms when every core is busy, the main thread waiting for one).
+ */
+const SLOW_WINDOW = 2;
+/** Claim word of a chunk whose map failed before a worker claimed it: no worker runs it. */
+const CANCELLED = -1;
 /** Most chunks sent to a worker in one message (tiny tasks: one message, one reply per batch). */
 const MAX_BATCH = 32;
 
@@ -69,6 +77,8 @@ const MAX_BATCH = 32;
 interface Job {
   readonly results: unknown[];
   readonly total: number;
+  /** The claim words of its chunks (see ChunkMessage.claims). */
+  readonly claims: Int32Array;
   readonly progress: ProgressSink;
   done: number;
   settled: boolean;
@@ -80,16 +90,35 @@ interface Chunk {
   readonly id: number;
   readonly job: Job;
   readonly message: ChunkMessage;
+  /** Workers it was sent to that have not answered yet (two when an idle worker took it over). */
+  holders: number;
 }
 
 /** A worker and the chunks it was sent and has not answered yet, oldest (the running one) first. */
 interface Slot {
   worker: Worker;
+  /** What the worker writes in the claim word of a chunk it runs. */
+  readonly token: number;
   /** The chunk id and item index the worker runs (shared memory it writes; see PoolWorkerInit). */
   readonly running: Int32Array;
   readonly inFlight: Chunk[];
   /** Why the worker is dying (its 'error' event comes before its 'exit'). */
   death: unknown;
+}
+
+/** Who claimed the chunk: 0 (nobody yet), a worker's token, or CANCELLED. */
+function claimant(chunk: Chunk): number {
+  return Atomics.load(chunk.message.claims, chunk.message.claim);
+}
+
+/** Chunks the worker runs or will run (those another worker claimed it will only skip). */
+function load(slot: Slot): number {
+  let count = 0;
+  for (const chunk of slot.inFlight) {
+    const who = claimant(chunk);
+    if (who === 0 || who === slot.token) count++;
+  }
+  return count;
 }
 
 /** The compiled worker bootstrap (from the TypeScript sources, its twin in `dist/`). */
@@ -150,7 +179,8 @@ export class WorkerPool {
   private queue: Chunk[] = [];
   private head = 0;
   private nextChunk = 0;
-  private window = 1;
+  private nextToken = 1;
+  private window = SLOW_WINDOW;
   private readonly jobs = new Set<Job>();
   private closed = false;
 
@@ -229,9 +259,11 @@ export class WorkerPool {
     }
     if (all.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
+      const claims = new Int32Array(new SharedArrayBuffer(4 * Math.ceil(all.length / length)));
       const job: Job = {
         results: new Array<unknown>(all.length),
         total: all.length,
+        claims,
         progress: progressSink(progress, all.length),
         done: 0,
         settled: false,
@@ -239,13 +271,14 @@ export class WorkerPool {
         reject,
       };
       this.jobs.add(job);
-      // How long this map's tasks take is not known yet: one chunk per worker until a reply says.
-      this.window = 1;
+      // How long this map's tasks take is not known yet: few chunks per worker until a reply says.
+      this.window = SLOW_WINDOW;
       if (this.jobs.size === 1) for (const slot of this.slots) slot.worker.ref();
-      for (let start = 0; start < all.length; start += length) {
+      for (let start = 0, claim = 0; start < all.length; start += length, claim++) {
         const id = this.nextChunk++;
         const chunkItems = all.slice(start, start + length);
-        this.queue.push({ id, job, message: { type: 'chunk', chunk: id, moduleUrl: url, exportName, start, items: chunkItems } });
+        const message: ChunkMessage = { type: 'chunk', chunk: id, moduleUrl: url, exportName, start, items: chunkItems, claims, claim };
+        this.queue.push({ id, job, message, holders: 0 });
       }
       this.pump();
     });
@@ -253,9 +286,10 @@ export class WorkerPool {
 
   private startSlot(): Slot {
     const running = new Int32Array(new SharedArrayBuffer(8)).fill(-1);
-    const workerData: PoolWorkerInit = { running };
+    const token = this.nextToken++;
+    const workerData: PoolWorkerInit = { running, token };
     const worker = new Worker(this.script, { resourceLimits: this.resourceLimits, workerData, execArgv: poolExecArgv(process.execArgv) });
-    const slot: Slot = { worker, running, inFlight: [], death: undefined };
+    const slot: Slot = { worker, token, running, inFlight: [], death: undefined };
     worker.on('message', (replies: WorkerReply[]) => {
       for (const reply of replies) this.onReply(slot, reply);
       this.pump();
@@ -270,37 +304,69 @@ export class WorkerPool {
 
   /**
    * Sends queued chunks to the least busy worker while it has room in the window, in batches of
-   * at most its fair share of what is left (so that every worker gets some).
+   * at most its fair share of what is left (so that every worker gets some). Once nothing is
+   * queued, a worker with room is also sent chunks that wait, unclaimed, behind another worker's
+   * running chunk: whichever of the two gets to such a chunk first runs it, so that the map ends
+   * with no worker idle while another still has a chunk to start.
    */
   private pump(): void {
     while (this.head < this.queue.length) {
       let slot = this.slots[0];
-      for (const other of this.slots) if (other.inFlight.length < slot.inFlight.length) slot = other;
-      const room = this.window - slot.inFlight.length;
+      let least = load(slot);
+      for (const other of this.slots) {
+        const busy = load(other);
+        if (busy < least) [slot, least] = [other, busy];
+      }
+      const room = this.window - least;
       if (room <= 0) break;
       const share = Math.ceil((this.queue.length - this.head) / this.size);
       const batch: ChunkMessage[] = [];
       while (batch.length < Math.min(room, share, MAX_BATCH) && this.head < this.queue.length) {
         const chunk = this.queue[this.head++];
         if (chunk.job.settled) continue;
-        slot.inFlight.push(chunk);
-        batch.push(chunk.message);
+        this.give(slot, chunk, batch);
       }
       if (batch.length > 0) slot.worker.postMessage(batch);
     }
     if (this.head === this.queue.length) {
       this.queue = [];
       this.head = 0;
+      for (const slot of this.slots) this.share(slot);
     }
+  }
+
+  private give(slot: Slot, chunk: Chunk, batch: ChunkMessage[]): void {
+    slot.inFlight.push(chunk);
+    chunk.holders++;
+    batch.push(chunk.message);
+  }
+
+  /** Sends `thief` copies of chunks queued unclaimed in other workers, up to its room. */
+  private share(thief: Slot): void {
+    const batch: ChunkMessage[] = [];
+    let room = Math.min(this.window - load(thief), MAX_BATCH);
+    for (const victim of this.slots) {
+      if (victim === thief) continue;
+      // From the back: those the victim would run last.
+      for (let k = victim.inFlight.length - 1; k >= 0 && room > 0; k--) {
+        const chunk = victim.inFlight[k];
+        if (chunk.holders > 1 || chunk.job.settled || claimant(chunk) !== 0) continue;
+        this.give(thief, chunk, batch);
+        room--;
+      }
+    }
+    if (batch.length > 0) thief.worker.postMessage(batch);
   }
 
   private onReply(slot: Slot, reply: WorkerReply): void {
     const index = slot.inFlight.findIndex((chunk) => chunk.id === reply.chunk);
     if (index < 0) return;
     const [chunk] = slot.inFlight.splice(index, 1);
+    chunk.holders--;
     const { job, message } = chunk;
+    if (reply.type === 'skipped') return;
     if (reply.type === 'done') {
-      this.window = reply.ms < FAST_CHUNK_MS ? FAST_WINDOW : 1;
+      this.window = reply.ms < FAST_CHUNK_MS ? FAST_WINDOW : SLOW_WINDOW;
       if (!job.settled) {
         for (let k = 0; k < reply.values.length; k++) job.results[message.start + k] = reply.values[k];
         job.done += reply.values.length;
@@ -314,12 +380,18 @@ export class WorkerPool {
     }
   }
 
-  /** A worker ended: outside close(), it died; its running chunk's map fails and it is replaced. */
+  /**
+   * A worker ended: outside close(), it died; the map of the chunk it ran (claimed) fails, or, if
+   * it died between chunks, that of the next chunk it had; it is replaced and the chunks it had
+   * not started go to the others.
+   */
   private onExit(slot: Slot, code: number): void {
     if (this.closed) return;
     const runningId = Atomics.load(slot.running, RUNNING_CHUNK);
-    const running = slot.inFlight.find((chunk) => chunk.id === runningId) ?? slot.inFlight[0];
-    const waiting = slot.inFlight.filter((chunk) => chunk !== running);
+    const mine = slot.inFlight.filter((chunk) => claimant(chunk) === slot.token);
+    const running = mine.find((chunk) => chunk.id === runningId) ?? mine[0] ?? slot.inFlight.find((chunk) => claimant(chunk) === 0);
+    for (const chunk of slot.inFlight) chunk.holders--;
+    const waiting = slot.inFlight.filter((chunk) => chunk !== running && claimant(chunk) === 0 && chunk.holders === 0);
     if (running !== undefined && !running.job.settled) {
       const item = running.id === runningId ? Atomics.load(slot.running, RUNNING_ITEM) : running.message.start;
       const reason =
@@ -341,6 +413,8 @@ export class WorkerPool {
     if (job.settled) return;
     job.settled = true;
     job.progress.stop();
+    // Chunks of a failed map nobody started are skipped instead of run.
+    if (error !== undefined) for (let k = 0; k < job.claims.length; k++) Atomics.compareExchange(job.claims, k, 0, CANCELLED);
     this.jobs.delete(job);
     if (this.jobs.size === 0) for (const slot of this.slots) slot.worker.unref();
     if (error === undefined) job.resolve(job.results);
