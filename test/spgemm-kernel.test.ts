@@ -124,6 +124,35 @@ if ('binding' in native) {
       }
     });
 
+    it('transposes (pattern and gathered values) as the JavaScript twins do', () => {
+      for (const { a } of CASES) {
+        const nnz = a.rowPtr[a.nRows];
+        const run = (k: SpgemmKernels): { ptr: Int32Array; rows: Int32Array; source: Int32Array; values: Float64Array } => {
+          const out = { ptr: new Int32Array(a.nCols + 1), rows: new Int32Array(nnz), source: new Int32Array(nnz), values: new Float64Array(nnz) };
+          k.csrTranspose(a.nRows, a.nCols, a.rowPtr, a.colIdx, out.ptr, out.rows, out.source);
+          k.gatherValues(nnz, out.source, a.values, out.values);
+          return out;
+        };
+        const js = run(jsSpgemmKernels);
+        expect(run(kernels)).toEqual(js);
+        // Row j of the transpose holds column j of A, rows ascending, with A's values.
+        for (let j = 0; j < a.nCols; j++) {
+          const expected: [number, number][] = [];
+          for (let i = 0; i < a.nRows; i++) {
+            for (let e = a.rowPtr[i]; e < a.rowPtr[i + 1]; e++) if (a.colIdx[e] === j) expected.push([i, a.values[e]]);
+          }
+          const got = Array.from(js.rows.subarray(js.ptr[j], js.ptr[j + 1]), (i, q) => [i, js.values[js.ptr[j] + q]]);
+          expect(got).toEqual(expected);
+        }
+      }
+      const { a } = CASES.find((c) => c.a.rowPtr[c.a.nRows] > 0)!;
+      const nnz = a.rowPtr[a.nRows];
+      expect(() => native.binding.csrTranspose(a.nRows, 0, a.rowPtr, a.colIdx, new Int32Array(1), new Int32Array(nnz), new Int32Array(nnz))).toThrow(
+        /colIdx\[0\] = \d+ is outside/,
+      );
+      expect(() => native.binding.gatherValues(1, Int32Array.of(5), new Float64Array(2), new Float64Array(1))).toThrow(/source\[0\] = 5/);
+    });
+
     it('the addon checks what it indexes: types, lengths, ids, row pointers, pattern', () => {
       const { a, b } = CASES.find((c) => c.a.nRows > 2 && c.a.rowPtr[c.a.nRows] > 0 && c.b.rowPtr[c.b.nRows] > 0)!;
       const cRowPtr = new Int32Array(a.nRows + 1);

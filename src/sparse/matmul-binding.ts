@@ -11,7 +11,7 @@ import { BUILD_ADDONS_COMMAND, addonPaths, loadAddon, requireNative } from '../n
  * The functions the addon exports: the passes of a row-wise (Gustavson) product C = A·B of CSR
  * matrices with Int32 ids: count, then columns and values, then values alone for new values (see
  * `native/spgemm/src/spgemm.h`; the JavaScript twins in matmul-kernels.ts run the same loops in
- * the same order, so they give the same bits).
+ * the same order, so they give the same bits), and the transpose of a CSR block.
  *
  * The addon checks every index it follows (array types and lengths, row pointers that start at 0
  * and ascend, A's column ids against B's rows, B's column ids against the marker or accumulator,
@@ -52,10 +52,27 @@ export interface SpgemmBinding {
     aValues: Float64Array, bValues: Float64Array, cRowPtr: Int32Array, cColIdx: Int32Array, cValues: Float64Array,
     accumulator: Float64Array,
   ): void;
+  /**
+   * The pattern of the transpose of an `nRows × nCols` CSR block (counting sort): `tRowPtr`
+   * (nCols + 1) and, per entry of the transpose (rows ascending within each of its rows), the
+   * block's row (`tRows`) and the position of the block's entry it comes from (`tSource`).
+   */
+  csrTranspose(
+    nRows: number, nCols: number, rowPtr: Int32Array, colIdx: Int32Array, tRowPtr: Int32Array, tRows: Int32Array,
+    tSource: Int32Array,
+  ): void;
+  /** `out[k] = values[source[k]]` for `k < count` (a transpose's values, from csrTranspose's `tSource`). */
+  gatherValues(count: number, source: Int32Array, values: Float64Array, out: Float64Array): void;
 }
 
 /** The functions a loaded module must export to be taken for the sparse-product addon. */
-export const SPGEMM_BINDING_FUNCTIONS: readonly (keyof SpgemmBinding)[] = ['spgemmCount', 'spgemmProduct', 'spgemmValues'];
+export const SPGEMM_BINDING_FUNCTIONS: readonly (keyof SpgemmBinding)[] = [
+  'spgemmCount',
+  'spgemmProduct',
+  'spgemmValues',
+  'csrTranspose',
+  'gatherValues',
+];
 
 /** What to do when the native sparse products are unavailable, in the order a user would do it. */
 export const SPGEMM_FIXES: readonly string[] = [

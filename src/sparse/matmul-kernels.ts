@@ -105,6 +105,24 @@ export const jsSpgemmKernels: SpgemmKernels = {
       }
     }
   },
+  csrTranspose(nRows, nCols, rowPtr, colIdx, tRowPtr, tRows, tSource) {
+    tRowPtr.fill(0, 0, nCols + 1);
+    const nnz = rowPtr[nRows];
+    for (let e = 0; e < nnz; e++) tRowPtr[colIdx[e] + 1]++;
+    for (let c = 0; c < nCols; c++) tRowPtr[c + 1] += tRowPtr[c];
+    for (let i = 0; i < nRows; i++) {
+      for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
+        const k = tRowPtr[colIdx[e]]++;
+        tRows[k] = i;
+        tSource[k] = e;
+      }
+    }
+    for (let c = nCols; c > 0; c--) tRowPtr[c] = tRowPtr[c - 1];
+    tRowPtr[0] = 0;
+  },
+  gatherValues(count, source, values, out) {
+    for (let k = 0; k < count; k++) out[k] = values[source[k]];
+  },
 };
 
 /** The native kernels: the addon's functions as they are (they check their own arguments). */
@@ -114,6 +132,8 @@ export function nativeSpgemmKernels(binding: SpgemmBinding): SpgemmKernels {
     spgemmCount: (...args) => binding.spgemmCount(...args),
     spgemmProduct: (...args) => binding.spgemmProduct(...args),
     spgemmValues: (...args) => binding.spgemmValues(...args),
+    csrTranspose: (...args) => binding.csrTranspose(...args),
+    gatherValues: (...args) => binding.gatherValues(...args),
   };
 }
 

@@ -19,12 +19,13 @@ import { exchange, ExchangeGraph } from '../pdata/exchange.js';
 import { pmap } from '../pdata/pdata.js';
 import { GhostColumns, type MutableCsr } from './matmul-local.js';
 import type { ProductPlan } from './matmul.js';
-import { PSparseMatrix } from './psparse-matrix.js';
+import { spgemmKernels } from './matmul-kernels.js';
+import { assembledMatrix, PSparseMatrix } from './psparse-matrix.js';
 
 /** One part's symbolic transpose. */
 interface PartTranspose {
-  /** Position in `oo.values` of each own-block entry of A (stored order). */
-  readonly ownTarget: Int32Array;
+  /** Per entry of `oo`, the position of its value in A's own block. */
+  readonly ownSource: Int32Array;
   /** Position in `og.values` of each received value (receive order). */
   readonly receivedTarget: Int32Array;
   readonly oo: MutableCsr;
@@ -85,7 +86,8 @@ export function planTranspose(A: PSparseMatrix, rows?: PRange): ProductPlan {
       ? A.cols
       : new PRange(A.cols.n, A.cols.partition.map((ids) => new LocalIndices(ids.partId, ids.n, ids.own)), A.cols.ownerOf));
   const cols = new PRange(A.rows.n, parts.map((part) => part.colIds), A.rows.ownerOf);
-  const result = new PSparseMatrix(rowRange, cols, parts.map((part) => part.oo), parts.map((part) => part.og));
+  // Built valid (ascending offsets, columns below each block's width): no per-entry check.
+  const result = assembledMatrix(rowRange, cols, parts.map((part) => part.oo), parts.map((part) => part.og));
   pmap(fillValues, parts, A.ownOwn, values.wait());
   return {
     result,
@@ -101,19 +103,10 @@ function transposeStructure(block: CsrMatrix): { rowPtr: Int32Array; entries: In
   const { nRows, nCols, rowPtr, colIdx } = block;
   const nnz = rowPtr[nRows];
   const colPtr = new Int32Array(nCols + 1);
-  for (let e = 0; e < nnz; e++) colPtr[colIdx[e] + 1]++;
-  for (let c = 0; c < nCols; c++) colPtr[c + 1] += colPtr[c];
-  const fill = colPtr.slice(0, nCols);
   // Large for a prolongator: on huge pages where offered (fewer first-write page faults).
   const entries = largeArrays.int32(nnz);
   const rows = largeArrays.int32(nnz);
-  for (let i = 0; i < nRows; i++) {
-    for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
-      const k = fill[colIdx[e]]++;
-      entries[k] = e;
-      rows[k] = i;
-    }
-  }
+  spgemmKernels().csrTranspose(nRows, nCols, rowPtr, colIdx, colPtr, rows, entries);
   return { rowPtr: colPtr, entries, rows };
 }
 
@@ -176,8 +169,6 @@ function buildPart(
 ): PartTranspose {
   const nRows = colIds.nOwn;
   const own = transposeStructure(oo);
-  const ownTarget = largeArrays.int32(own.entries.length);
-  own.entries.forEach((e, k) => (ownTarget[e] = k));
   // Received entries: row j of the transpose (an own column of A), column = a row gid of the sender.
   const ghosts = new GhostColumns();
   const ghostCount = new Int32Array(nRows + 1);
@@ -232,7 +223,7 @@ function buildPart(
     ghostToOwner[position] = ghosts.owners[c];
   });
   return {
-    ownTarget,
+    ownSource: own.entries,
     receivedTarget,
     oo: { nRows, nCols: rowIds.nOwn, rowPtr: own.rowPtr, colIdx: own.rows, values: largeArrays.float64(own.entries.length) },
     og: { nRows, nCols: rank.length, rowPtr: ogPtr, colIdx: ogCol, values: new Float64Array(r) },
@@ -242,9 +233,8 @@ function buildPart(
 
 /** Copies A's current values (own block and received ghost-block values) into the transpose. */
 function fillValues(part: PartTranspose, oo: CsrMatrix, received: Float64Array[]): void {
-  const ooValues = part.oo.values;
-  const { ownTarget, receivedTarget } = part;
-  for (let e = 0; e < ownTarget.length; e++) ooValues[ownTarget[e]] = oo.values[e];
+  const { ownSource, receivedTarget } = part;
+  spgemmKernels().gatherValues(ownSource.length, ownSource, oo.values, part.oo.values);
   const ogValues = part.og.values;
   let k = 0;
   for (const message of received) {

@@ -207,11 +207,53 @@ napi_value SpgemmValues(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// csrTranspose(nRows, nCols, rowPtr, colIdx, tRowPtr, tRows, tSource)
+napi_value CsrTranspose(napi_env env, napi_callback_info info) {
+  Args args(env, info, 7, "csrTranspose");
+  if (!args.ok) return nullptr;
+  Check check{env, "csrTranspose"};
+  const int32_t nRows = check.Count(args.v[0], "nRows");
+  const int32_t nCols = check.Count(args.v[1], "nCols");
+  std::size_t len = 0;
+  const int32_t* rowPtr = check.Array<int32_t>(args.v[2], napi_int32_array, static_cast<std::size_t>(nRows) + 1, "rowPtr");
+  const int32_t* col = check.Array<int32_t>(args.v[3], napi_int32_array, 0, "colIdx", &len);
+  if (check.failed) return nullptr;
+  check.RowPtr(rowPtr, nRows, len, "rowPtr");
+  if (check.failed) return nullptr;
+  const int32_t nnz = rowPtr[nRows];
+  check.Ids(col, nnz, nCols, "colIdx");
+  int32_t* tPtr = check.Array<int32_t>(args.v[4], napi_int32_array, static_cast<std::size_t>(nCols) + 1, "tRowPtr");
+  int32_t* tRows = check.Array<int32_t>(args.v[5], napi_int32_array, nnz, "tRows");
+  int32_t* tSource = check.Array<int32_t>(args.v[6], napi_int32_array, nnz, "tSource");
+  if (check.failed) return nullptr;
+  pa_spgemm::csr_transpose(nRows, nCols, rowPtr, col, tPtr, tRows, tSource);
+  return nullptr;
+}
+
+// gatherValues(count, source, values, out)
+napi_value GatherValues(napi_env env, napi_callback_info info) {
+  Args args(env, info, 4, "gatherValues");
+  if (!args.ok) return nullptr;
+  Check check{env, "gatherValues"};
+  const int32_t count = check.Count(args.v[0], "count");
+  std::size_t nValues = 0;
+  const int32_t* source = check.Array<int32_t>(args.v[1], napi_int32_array, count, "source");
+  const double* values = check.Array<double>(args.v[2], napi_float64_array, 0, "values", &nValues);
+  double* out = check.Array<double>(args.v[3], napi_float64_array, count, "out");
+  if (check.failed) return nullptr;
+  check.Ids(source, count, static_cast<int32_t>(nValues), "source");
+  if (check.failed) return nullptr;
+  pa_spgemm::gather_values(count, source, values, out);
+  return nullptr;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor properties[] = {
       {"spgemmCount", nullptr, SpgemmCount, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"spgemmProduct", nullptr, SpgemmProduct, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"spgemmValues", nullptr, SpgemmValues, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"csrTranspose", nullptr, CsrTranspose, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"gatherValues", nullptr, GatherValues, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
   return exports;

@@ -118,4 +118,31 @@ inline void spgemm_values(int32_t nRows, const int32_t* aRowPtr, const int32_t* 
   }
 }
 
+// The pattern of the transpose of an nRows × nCols CSR block, by counting sort: tPtr (nCols + 1
+// entries) and, for each entry of the transpose (columns of the block in turn, rows ascending
+// within a column), its row (tRows) and the position of the block's entry it comes from
+// (tSource), so that the transpose's values are a gather: tValues[k] = values[tSource[k]].
+inline void csr_transpose(int32_t nRows, int32_t nCols, const int32_t* rowPtr, const int32_t* col, int32_t* tPtr,
+                          int32_t* tRows, int32_t* tSource) {
+  std::fill(tPtr, tPtr + nCols + 1, 0);
+  const int32_t nnz = rowPtr[nRows];
+  for (int32_t e = 0; e < nnz; e++) tPtr[col[e] + 1]++;
+  for (int32_t c = 0; c < nCols; c++) tPtr[c + 1] += tPtr[c];
+  // tPtr[c] is the next free slot of column c; afterwards it is the end of c, the start of c + 1.
+  for (int32_t i = 0; i < nRows; i++) {
+    for (int32_t e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
+      const int32_t k = tPtr[col[e]]++;
+      tRows[k] = i;
+      tSource[k] = e;
+    }
+  }
+  for (int32_t c = nCols; c > 0; c--) tPtr[c] = tPtr[c - 1];
+  tPtr[0] = 0;
+}
+
+// out[k] = values[source[k]] for k in 0..count-1.
+inline void gather_values(int32_t count, const int32_t* source, const double* values, double* out) {
+  for (int32_t k = 0; k < count; k++) out[k] = values[source[k]];
+}
+
 }  // namespace pa_spgemm

@@ -15,7 +15,7 @@ import { pmap, type PData } from '../../pdata/pdata.js';
 import { getAny, reduction } from '../../pdata/primitives.js';
 import { planMatmul, type ProductPlan } from '../../sparse/matmul.js';
 import { emptyCsr } from '../../sparse/matmul-local.js';
-import { PSparseMatrix } from '../../sparse/psparse-matrix.js';
+import { assembledMatrix, type PSparseMatrix } from '../../sparse/psparse-matrix.js';
 import { planTranspose } from '../../sparse/transpose.js';
 import { aggregate, strongConnections, type Aggregates } from './aggregation.js';
 
@@ -152,7 +152,8 @@ export class AmgLevel {
     const P0 = tentativeProlongator(A, aggregates, coarseRows);
     const ap0 = planMatmul(A, P0);
     const diagonalSlot = pmap(findTentativeSlots, ap0.result.ownOwn, aggregates);
-    const P = new PSparseMatrix(
+    // P0's pattern and A·P0's are valid by construction: no per-entry check of the blocks.
+    const P = assembledMatrix(
       A.rows,
       ap0.result.cols,
       ap0.result.ownOwn.map(withOwnValues),
@@ -229,7 +230,7 @@ function tentativeProlongator(A: PSparseMatrix, aggregates: PData<Aggregates>, c
     },
     aggregates,
   );
-  return new PSparseMatrix(A.rows, coarseRows, blocks, blocks.map((b) => emptyCsr(b.nRows, 0)));
+  return assembledMatrix(A.rows, coarseRows, blocks, blocks.map((b) => emptyCsr(b.nRows, 0)));
 }
 
 function findTentativeSlots(block: CsrMatrix, { aggregateOf }: Aggregates): Int32Array {
