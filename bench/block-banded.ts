@@ -8,8 +8,20 @@
  *
  * Traffic model: the banded matvec moves 8 bytes per stored slot (the bands, padding included:
  * 0.2 % here) + 8 per column (x) + 8 per row (y); the CSR spmv 12 bytes per stored entry + 24 per
- * row (the anchors' SpMV model). STREAM is the anchor's best triad (24 bytes per element) and its
- * best read-only sum.
+ * row (the anchors' SpMV model). Neither counts the read of y's lines before they are written
+ * (write-allocate), as STREAM does not. STREAM is the anchor's best triad (24 bytes per element)
+ * and its best read-only sum, over 3 arrays of 80 MB: main memory, not cache.
+ *
+ * Cache state: the matrix and its vectors (36 MB) are about the size of the 32 MiB L3, so a
+ * product repeated back to back would partly run from cache and flatter the comparison with
+ * STREAM. Here each banded product is timed right after the previous repetition's CSR product,
+ * which streams ~55 MB (its matrix and vectors): the bands come from main memory, as STREAM's
+ * arrays do. (The serial product, timed right after the banded one, starts warmer.)
+ *
+ * The goal's figure (issue 15) is the median: "/ triad" = bytes of the model / median banded
+ * product time, over the STREAM triad of as many threads as parts, ≥ 0.8 on 1 and 2 parts; the
+ * speedup 2 parts / 1 part (medians) ≥ 1.6; CSR / banded > 1; and the split product's bits equal
+ * the serial product's (checked in every child). The last lines of the output say which are met.
  *
  * Run: `tsc -p tsconfig.json && node dist/bench/block-banded.js [--N 500] [--rounds 3] [--reps 20]
  * [--anchors ../shared/anchors]`. A child measures one configuration:
@@ -21,6 +33,7 @@ import { fileURLToPath } from 'node:url';
 import {
   PData,
   pfill,
+  pmap,
   psparse,
   pzeros,
   spmv,
@@ -137,6 +150,11 @@ export default function measure(ranks: PData<number>): void {
     () => mulInto(y, A, x, { serial: true }),
     () => spmv(yc, C, xc),
   ]);
+  // The split product's bits against the serial product's (each part compares the node's y).
+  mulInto(y, A, x);
+  const split = y.values.map((v) => v.slice());
+  mulInto(y, A, x, { serial: true });
+  const identical = pmap((v: Float64Array, copy: Float64Array) => v.every((value, i) => Object.is(value, copy[i])), y.values, split);
 
   ranks.forEach((p) => {
     if (p !== 0) return;
@@ -146,7 +164,7 @@ export default function measure(ranks: PData<number>): void {
         banded_kernel: bandedKernel().kind, csr_kernels: kernelKind, reps,
         populate_s: median(populateTimes), banded_s: banded.median, serial_s: serial.median, csr_s: csr.median,
         banded_best_s: banded.best, serial_best_s: serial.best, csr_best_s: csr.best, csr_assembly_s: assembly,
-        csr_nnz_part0: nnz,
+        csr_nnz_part0: nnz, bits_identical: identical.localItems[0],
       })}`,
     );
   });
@@ -162,6 +180,7 @@ interface ChildResult {
   readonly storage: number;
   readonly rows: number;
   readonly banded_kernel: string;
+  readonly bits_identical: boolean;
 }
 
 function runChild(backend: string, np: number, N: number, reps: number): ChildResult | { reason: string } {
@@ -173,6 +192,21 @@ function runChild(backend: string, np: number, N: number, reps: number): ChildRe
       : runCommand(process.execPath, args, 900);
   if (run.failure !== undefined) return { reason: run.failure };
   return parseResultLine(run.stdout, `child ${backend} np=${np}`) as unknown as ChildResult;
+}
+
+/** Issue 15's goals, one line each, from the medians: the figure, the bound, met or missed. */
+function goalLines(result: Record<string, unknown>, samples: ReadonlyMap<string, readonly ChildResult[]>): string[] {
+  const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED');
+  const lines = ['Goals (issue 15), from the medians:'];
+  for (const [key, value] of Object.entries(result)) {
+    const row = value as { vs_triad: number; csr_over_banded: number; speedup_vs_1_part: number | null };
+    lines.push(`  ${key}: bytes/s over STREAM triad ${row.vs_triad.toFixed(2)} (>= 0.80: ${verdict(row.vs_triad >= 0.8)})` +
+      `, CSR / banded ${row.csr_over_banded.toFixed(2)} (> 1: ${verdict(row.csr_over_banded > 1)})` +
+      (row.speedup_vs_1_part === null ? '' : `, speedup over 1 part ${row.speedup_vs_1_part.toFixed(2)} (>= 1.60: ${verdict(row.speedup_vs_1_part >= 1.6)})`));
+  }
+  const all = [...samples.values()].flat();
+  lines.push(`  split product bit-identical to the serial one: ${all.every((r) => r.bits_identical) ? 'yes' : 'NO'} (${all.length} runs)`);
+  return lines;
 }
 
 async function main(): Promise<void> {
@@ -258,6 +292,7 @@ async function main(): Promise<void> {
     ],
     table,
   ));
+  console.log(goalLines(result, samples).join('\n'));
   for (const [key, reason] of failures) console.log(`${key}: a round failed (${reason})`);
   for (const load of loads) console.log(`load: ${load}`);
   console.log(`RESULT ${JSON.stringify({
