@@ -12,6 +12,7 @@ import {
   largeArrays,
   plainLargeArrays,
   selectLargeArrays,
+  SLAB_PAGES,
   type HugePageSystem,
 } from '../src/kernels/large-arrays.js';
 import { loadPageBinding, type HugePageAdvice, type PageBinding } from '../src/kernels/page-binding.js';
@@ -96,16 +97,38 @@ describe('hugePageArrays with a fake binding', () => {
     expect(pages.advised).toHaveLength(1);
   });
 
-  it('gives arrays smaller than a page plain memory, without advice', () => {
+  it('gives arrays smaller than a 32nd of a page plain memory, without advice', () => {
     const pages = fakePages(4096);
     const arrays = hugePageArrays(pages, PAGE);
-    const a = arrays.float64(PAGE / 8 - 1);
+    const a = arrays.float64(PAGE / 256 - 1);
     const s = arrays.float64(10, true);
     const empty = arrays.int32(0);
-    expect([a.byteOffset, a.buffer.byteLength]).toEqual([0, PAGE - 8]);
+    expect([a.byteOffset, a.buffer.byteLength]).toEqual([0, PAGE / 32 - 8]);
     expect(s.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(empty.length).toBe(0);
     expect(pages.advised).toEqual([]);
+  });
+
+  it('carves arrays between a 32nd of a page and a page from advised slabs of SLAB_PAGES pages, zero-filled', () => {
+    const pages = fakePages(4096);
+    const arrays = hugePageArrays(pages, PAGE);
+    const a = arrays.float64(PAGE / 8 - 1);
+    const b = arrays.int16(PAGE / 64);
+    const c = arrays.float64(PAGE / 8 - 1); // does not fit after a and b: a new slab
+    const s = arrays.float64(PAGE / 16, true);
+    expect(a.buffer).toBe(b.buffer);
+    expect(c.buffer).not.toBe(a.buffer);
+    expect(s.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(a.buffer.byteLength).toBe((SLAB_PAGES + 1) * PAGE);
+    // the slab starts at the page boundary; each array a (staggered) number of cache lines after the last
+    expect([a.byteOffset, b.byteOffset]).toEqual([4096, Math.ceil((4096 + PAGE - 8) / 64) * 64 + 320]);
+    expect([c.byteOffset, s.byteOffset]).toEqual([4096 + 640, 4096 + 960]);
+    for (const v of [a, b, c, s]) expect(v.every((x) => x === 0)).toBe(true);
+    a.fill(1);
+    expect(b.every((x) => x === 0)).toBe(true);
+    expect(pages.advised.map(({ offset, bytes }) => [offset, bytes])).toEqual([
+      [4096, SLAB_PAGES * PAGE], [4096, SLAB_PAGES * PAGE], [4096, SLAB_PAGES * PAGE],
+    ]);
   });
 
   it('falls back to plain memory when the boundary is not aligned to the element size', () => {
@@ -205,6 +228,21 @@ if (kernelKind === 'native') {
       expect(pages.adviseHugePages(new Uint8Array(buffer, offset, 2 * HUGE + 5), HUGE).advised).toBe(2 * HUGE);
       expect(pages.adviseHugePages(new Uint8Array(buffer, offset + 8, 2 * HUGE), HUGE).advised).toBe(HUGE);
       expect(pages.adviseHugePages(new Uint8Array(buffer, offset + 8, 100), HUGE)).toEqual({ advised: 0, collapsed: false });
+    });
+
+    it('hugePageBuffer gives zeroed, writable memory of the size asked for, starting on a boundary', () => {
+      const hugePageBuffer = pages.hugePageBuffer as NonNullable<PageBinding['hugePageBuffer']>;
+      for (const bytes of [8, HUGE + 8, 2 * HUGE]) {
+        const buffer = hugePageBuffer(bytes, HUGE);
+        expect(buffer).toBeInstanceOf(ArrayBuffer);
+        expect(buffer.byteLength).toBe(bytes);
+        expect(pages.hugePageOffset(new Uint8Array(buffer), HUGE)).toBe(0);
+        const a = new Float64Array(buffer);
+        expect(a.every((v) => v === 0)).toBe(true);
+        a.fill(2.5);
+        expect(a[a.length - 1]).toBe(2.5);
+      }
+      expect(() => hugePageBuffer(8, 3000)).toThrow('hugePageBuffer: pageBytes must be a power of two >= 4096');
     });
 
     it('refuses what is not a typed array (TypeError) and a bad page size (RangeError)', () => {

@@ -41,6 +41,14 @@ export interface PageBinding {
    * refuses the advice (e.g. built without transparent huge pages).
    */
   adviseHugePages(array: ArrayBufferView, pageBytes: number): HugePageAdvice;
+  /**
+   * A new ArrayBuffer of `bytes` zero bytes on fresh memory that starts on a `pageBytes` boundary
+   * and is advised onto huge pages before anything touches it (unmapped when collected). Unlike
+   * memory from `new ArrayBuffer`, which malloc may zero from its heap first (faulting 4 KiB
+   * pages), its first writes fault huge pages. Absent from fakes and older builds.
+   * @throws Error `"hugePageBuffer: mmap failed: <strerror>"`.
+   */
+  hugePageBuffer?(bytes: number, pageBytes: number): ArrayBuffer;
 }
 
 /** The functions a loaded module must export to be taken for the page functions. */

@@ -267,6 +267,26 @@ napi_value AdviseHugePagesEntry(napi_env env, const napi_value* args) {
   return out;
 }
 
+void UnmapFinalizer(napi_env, void* data, void* hint) {
+  munmap(data, reinterpret_cast<std::size_t>(hint));
+}
+
+// hugePageBuffer(bytes, pageBytes) -> an ArrayBuffer of `bytes` zero bytes on fresh memory that
+// starts on a page boundary and is advised onto huge pages (MapHugePages); unmapped when collected.
+napi_value HugePageBufferEntry(napi_env env, const napi_value* args) {
+  const std::size_t bytes = CountArg(env, args[0], "hugePageBuffer", "bytes");
+  const std::size_t pageBytes = PageBytesArg(env, args[1], "hugePageBuffer");
+  std::size_t mapped = 0;
+  void* data = MapHugePages(bytes == 0 ? 1 : bytes, pageBytes, &mapped);
+  if (data == nullptr) throw std::runtime_error(std::string("hugePageBuffer: mmap failed: ") + std::strerror(errno));
+  napi_value out = nullptr;
+  if (napi_create_external_arraybuffer(env, data, bytes, UnmapFinalizer, reinterpret_cast<void*>(mapped), &out) != napi_ok) {
+    munmap(data, mapped);
+    throw std::runtime_error("hugePageBuffer: could not create the ArrayBuffer");
+  }
+  return out;
+}
+
 // ---- psparse's assembly loops (assembly.h); their TypeScript description is
 // src/kernels/assembly-binding.ts.
 
@@ -454,6 +474,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "cgStepJacobi", Entry<7, CgStepJacobiEntry>);
   Export(env, exports, "hugePageOffset", Entry<2, HugePageOffsetEntry>);
   Export(env, exports, "adviseHugePages", Entry<2, AdviseHugePagesEntry>);
+  Export(env, exports, "hugePageBuffer", Entry<2, HugePageBufferEntry>);
   Export(env, exports, "assemblyCheck", Entry<6, AssemblyCheckEntry>);
   Export(env, exports, "assemblyClassify", Entry<6, AssemblyClassifyEntry>);
   Export(env, exports, "assemblyCollect", Entry<5, AssemblyCollectEntry>);

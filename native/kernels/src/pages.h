@@ -50,6 +50,27 @@ inline Advice AdviseHugePages(void* data, std::size_t bytes, std::size_t pageByt
   return Advice{0, length, collapsed};
 }
 
+// Fresh memory for `bytes` bytes starting on a `pageBytes` boundary, advised onto huge pages
+// before anything touches it, so that its first writes fault huge pages (about 0.06 ms per MiB
+// on the reference machine's VM, against 5 ms per MiB for 4 KiB pages). Memory from malloc
+// cannot promise that: a calloc served from the heap zeroes its pages first, faulting them as
+// 4 KiB pages. Returns nullptr when the mapping fails; `*mapped` is the length to unmap.
+inline void* MapHugePages(std::size_t bytes, std::size_t pageBytes, std::size_t* mapped) {
+  const std::size_t length = (bytes + 4095) & ~static_cast<std::size_t>(4095);
+  const std::size_t span = length + pageBytes;
+  void* raw = mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (raw == MAP_FAILED) return nullptr;
+  const std::uintptr_t begin = reinterpret_cast<std::uintptr_t>(raw);
+  const std::size_t head = HugePageOffset(begin, pageBytes);
+  if (head > 0) munmap(raw, head);
+  if (span - head - length > 0) munmap(reinterpret_cast<void*>(begin + head + length), span - head - length);
+  void* data = reinterpret_cast<void*>(begin + head);
+  const std::size_t whole = length & ~(pageBytes - 1);
+  if (whole > 0) madvise(data, whole, MADV_HUGEPAGE);  // advice only: refused, the memory still works
+  *mapped = length;
+  return data;
+}
+
 }  // namespace pa_kernels
 
 #endif  // PA_KERNELS_PAGES_H_
