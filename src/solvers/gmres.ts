@@ -16,9 +16,12 @@ import {
   GMRES_OPTION_NAMES,
   GMRES_SOLVER_OPTION_NAMES,
   ResidualRecord,
+  checkOrthogonalization,
   checkRestart,
   checkSolveVectors,
   type GmresOptions,
+  type GmresOrthogonalization,
+  type GmresRefinement,
   type GmresSolverOptions,
   type KrylovSolveVectors,
 } from './krylov-options.js';
@@ -28,6 +31,13 @@ import { BREAKDOWN, NOT_FINITE, addProjections, backSubstitute, copyAt, gatherPa
 
 /** The widest sum over parts one collective takes (`MAX_ALLGATHER_WIDTH`). */
 const REDUCTION_WIDTH = 8;
+
+/**
+ * Refinement `'measured'`: the squared tolerance on ‖Vᵀw‖₂ / ‖w‖₂ after the first pass, (2⁻³⁰)².
+ * A second pass brings it to rounding level, so each basis vector is orthogonal to the earlier
+ * ones to ~1e-9 (‖I − VᵀV‖ ≲ 3e-8 over 30 vectors), independently of the problem's condition.
+ */
+const MEASURED_TOLERANCE_SQUARED = 2 ** -60;
 
 /**
  * A GMRES solver set up for one matrix: options checked, preconditioner built, the `restart + 1`
@@ -40,7 +50,9 @@ const REDUCTION_WIDTH = 8;
  * (its structure may not), but a named preconditioner keeps what it was built from.
  *
  * @throws InvalidArgumentError when `A` is not a PSparseMatrix, the options are not an object or
- * have an unknown key (the message lists the accepted ones), `restart` is not an integer ≥ 1, or
+ * have an unknown key (the message lists the accepted ones), `restart` is not an integer ≥ 1,
+ * `orthogonalization` / `refinement` is not one of their names (or a refinement is given with
+ * `'modified'`), or
  * for a bad rtol, atol, maxIters, preconditioner name, onIteration or monitor (as {@link cg}); DimensionMismatchError /
  * PartitionMismatchError for a non-square A; SingularMatrixError from `'ssor'` or `'ilu0'`.
  * @example
@@ -55,6 +67,10 @@ export class GmresSolver {
   readonly A: PSparseMatrix;
   /** The number of Krylov vectors before a restart. */
   readonly restart: number;
+  /** The Gram–Schmidt variant ({@link GmresSolverOptions.orthogonalization}). */
+  readonly orthogonalization: GmresOrthogonalization;
+  /** When classical Gram–Schmidt makes a second pass ({@link GmresSolverOptions.refinement}). */
+  readonly refinement: GmresRefinement;
   private readonly options: CheckedKrylovOptions;
   /** Per local part, the Krylov vectors' local values one after the other (stride nLocal). */
   private readonly store: readonly Float64Array[];
@@ -82,12 +98,17 @@ export class GmresSolver {
   private readonly nOwn: number[];
   /** ‖w‖₂ of the last Arnoldi step, before w is normalised into the next basis vector. */
   private hNext = 0;
+  /** Second Gram–Schmidt passes made since the solver was built (see {@link GmresSolver.refinements}). */
+  private refined = 0;
 
   constructor(A: PSparseMatrix, opts?: GmresSolverOptions) {
     expectInstance(A, PSparseMatrix, 'GmresSolver: A');
     const checked = checkOptions(opts, GMRES_SOLVER_OPTION_NAMES, 'GmresSolver');
     const restart = checkRestart(checked.restart);
+    const { orthogonalization, refinement } = checkOrthogonalization(checked.orthogonalization, checked.refinement);
     this.options = checkKrylovOptions(A, checked, 'gmres');
+    this.orthogonalization = orthogonalization;
+    this.refinement = refinement;
     this.A = A;
     this.restart = restart;
     const ids = A.cols.partition.localItems;
@@ -121,11 +142,11 @@ export class GmresSolver {
    * Solves A x = b. Collective: every part calls it with its pieces.
    *
    * Each iteration applies the preconditioner to the newest Krylov vector (z = M⁻¹vⱼ), multiplies
-   * (w = A z), orthogonalises w against the basis by classical Gram–Schmidt with one more pass
-   * when the first cancelled most of w (the DGKS criterion; orthogonal to working precision like
-   * CGS2 and modified Gram–Schmidt): a pass takes the j + 1 projections in one sweep over the
-   * part's basis and one collective per 8 of them, then subtracts them in one sweep, which also
-   * gives ‖w‖. Then it updates the QR factorisation of the Hessenberg matrix by
+   * (w = A z), orthogonalises w against the basis (by default classical Gram–Schmidt, whose
+   * projections are checked and subtracted again only when not negligible: see
+   * {@link GmresSolverOptions.refinement}): a pass takes the j + 1 projections in one sweep over
+   * the part's basis and one collective per 8 of them, then subtracts them in one sweep, which
+   * also gives ‖w‖. Then it updates the QR factorisation of the Hessenberg matrix by
    * a Givens rotation, which gives ‖rₖ‖₂ without forming x. After `restart` iterations, or when
    * that estimate reaches max(rtol·‖r₀‖₂, atol), x += M⁻¹ V y and the TRUE residual b − A x is
    * computed: it replaces the estimate in `residuals`, decides convergence, and starts the next
@@ -244,30 +265,50 @@ export class GmresSolver {
   }
 
   /**
-   * Makes w orthogonal to the first `count` basis vectors by classical Gram–Schmidt, repeated once
-   * when the pass cancelled most of w (Daniel–Gragg–Kaufman–Stewart: ‖w_after‖ < ‖w_before‖/√2,
-   * with ‖w_before‖² = ‖w_after‖² + Σhᵢ²), which keeps the basis orthogonal to working precision
-   * as CGS2 does; adds the projections into `H[column ..]` and returns ‖w‖₂ (collective).
+   * The number of second classical Gram–Schmidt passes made by this solver's solves so far (one
+   * per Arnoldi step at most): how often the `refinement` rule fired.
    */
-  private orthogonalize(count: number, w: PVector, H: Float64Array, column: number): number {
-    H.fill(0, column, column + count);
-    let ww = this.gramSchmidtPass(count, w, H, column);
-    const projected = sumOfSquares(H, column, count);
-    if (ww < 0.5 * (ww + projected)) ww = this.gramSchmidtPass(count, w, H, column);
-    return Math.sqrt(ww);
+  get refinements(): number {
+    return this.refined;
   }
 
   /**
-   * One classical Gram–Schmidt pass: the `count` projections of w in one sweep over each part's
-   * basis, summed over parts (one collective per 8), added into H, subtracted from w in one more
-   * sweep; returns the new w·w (collective).
+   * Makes w orthogonal to the first `count` basis vectors (by the solver's `orthogonalization`
+   * and `refinement`), adds the projections into `H[column ..]` and returns ‖w‖₂ (collective).
    */
-  private gramSchmidtPass(count: number, w: PVector, H: Float64Array, column: number): number {
-    const { store, nLocal, nOwn, partDots, projections, negated, gramSchmidt } = this;
-    const backend = this.A.rows.backend;
-    const ld = this.restart + 1;
+  private orthogonalize(count: number, w: PVector, H: Float64Array, column: number): number {
+    H.fill(0, column, column + count);
+    if (this.orthogonalization === 'modified') return this.modifiedGramSchmidt(count, w, H, column);
+    const { refinement, projections } = this;
+    this.projectionsOf(count, w);
+    addProjections(H, column, projections, this.negated, count);
+    const ww = this.subtractProjections(count, w);
+    if (refinement === 'never') return Math.sqrt(ww);
+    // PETSc's 'ifneeded' test: ‖w_after‖ < ‖h‖, i.e. the pass cancelled more than half of ‖w_before‖².
+    if (refinement === 'ifneeded' && !(ww < sumOfSquares(H, column, count))) return Math.sqrt(ww);
+    this.projectionsOf(count, w);
+    if (refinement === 'measured' && !(sumOfSquares(projections, 0, count) > MEASURED_TOLERANCE_SQUARED * ww)) return Math.sqrt(ww);
+    this.refined++;
+    addProjections(H, column, projections, this.negated, count);
+    return Math.sqrt(this.subtractProjections(count, w));
+  }
+
+  /**
+   * `projections[0 .. count)` ← the projections of w on the basis: one sweep over each part's
+   * basis, summed over parts (one collective per 8).
+   */
+  private projectionsOf(count: number, w: PVector): void {
+    const { store, nLocal, nOwn, gramSchmidt } = this;
     const wLocal = w.values.localItems;
     for (let p = 0; p < nOwn.length; p++) gramSchmidt.basisDots(nOwn[p], count, store[p], nLocal[p], wLocal[p], this.partDotViews[p]);
+    this.sumProjections(count);
+  }
+
+  /** `projections` ← the per-part projections in `partDots` summed over parts (collective). */
+  private sumProjections(count: number): void {
+    const { partDots, projections, nOwn } = this;
+    const backend = this.A.rows.backend;
+    const ld = this.restart + 1;
     for (let first = 0; first < count; first += REDUCTION_WIDTH) {
       const width = Math.min(REDUCTION_WIDTH, count - first);
       const partials = partialsBuffer(backend, width);
@@ -276,10 +317,43 @@ export class GmresSolver {
       sumPartialsInto(backend, out);
       copyAt(projections, first, out, width);
     }
-    addProjections(H, column, projections, negated, count);
+  }
+
+  /** w += Σᵢ negated[i]·basis[i] in one sweep over each part's basis; returns the new w·w (collective). */
+  private subtractProjections(count: number, w: PVector): number {
+    const { store, nLocal, nOwn, negated, gramSchmidt } = this;
+    const backend = this.A.rows.backend;
+    const wLocal = w.values.localItems;
     const partials = partialsBuffer(backend);
     for (let p = 0; p < nOwn.length; p++) partials[p] = gramSchmidt.basisUpdate(nOwn[p], count, store[p], nLocal[p], negated, wLocal[p]);
     return sumPartials(backend);
+  }
+
+  /**
+   * Modified Gram–Schmidt: for i = 0 .. count − 1, hᵢ = vᵢ·w (one collective each) and
+   * w −= hᵢvᵢ; returns ‖w‖₂ of the last update (collective).
+   */
+  private modifiedGramSchmidt(count: number, w: PVector, H: Float64Array, column: number): number {
+    const { nOwn, gramSchmidt } = this;
+    const backend = this.A.rows.backend;
+    const wLocal = w.values.localItems;
+    const coefficient = this.reduced[1];
+    let ww = 0;
+    for (let i = 0; i < count; i++) {
+      const vLocal = this.basis[i].values.localItems;
+      const partials = partialsBuffer(backend);
+      for (let p = 0; p < nOwn.length; p++) {
+        gramSchmidt.basisDots(nOwn[p], 1, vLocal[p], this.nLocal[p], wLocal[p], this.partDotViews[p]);
+        partials[p] = this.partDotViews[p][0];
+      }
+      const h = sumPartials(backend);
+      H[column + i] = h;
+      coefficient[0] = -h;
+      const wwPartials = partialsBuffer(backend);
+      for (let p = 0; p < nOwn.length; p++) wwPartials[p] = gramSchmidt.basisUpdate(nOwn[p], 1, vLocal[p], this.nLocal[p], coefficient, wLocal[p]);
+      ww = sumPartials(backend);
+    }
+    return Math.sqrt(ww);
   }
 
   /** basis[0] ← b − A x (b when x is known to be 0, without the product); returns its norm. */
@@ -327,7 +401,7 @@ function copyOwn(nOwn: readonly number[], src: PVector, dst: PVector): void {
  * @param b right-hand side on `A.rows` (same own ids).
  * @throws as {@link GmresSolver} and {@link GmresSolver.solve}: InvalidArgumentError for an
  * unknown option (listing the accepted ones: rtol, atol, maxIters, preconditioner, onIteration,
- * monitor, restart, x0) or a bad value; DimensionMismatchError / PartitionMismatchError for
+ * monitor, restart, orthogonalization, refinement, x0) or a bad value; DimensionMismatchError / PartitionMismatchError for
  * mismatched A, b, x0; SingularMatrixError from a named preconditioner. Checked before any
  * communication, except the preconditioner's set-up.
  * @example

@@ -23,7 +23,46 @@ export interface GmresSolverOptions extends KrylovSolverOptions {
    * matrix. Default 30.
    */
   restart?: number;
+  /**
+   * How each new Krylov vector is made orthogonal to the basis (PETSc's
+   * `KSPGMRESSetOrthogonalization`): `'classical'` (default) Gram–Schmidt, which takes all the
+   * projections in one sweep over the basis and one collective per 8 of them, then subtracts
+   * them in one more sweep, with the `refinement` below; or `'modified'` Gram–Schmidt, one
+   * projection and one collective at a time (one sweep over w per basis vector: slower, and
+   * stable without refinement).
+   */
+  orthogonalization?: GmresOrthogonalization;
+  /**
+   * When classical Gram–Schmidt makes a second pass (PETSc's `KSPGMRESSetCGSRefinementType`, with
+   * one more rule); not allowed with `orthogonalization: 'modified'`.
+   * - `'measured'` (default): after the pass, the new w's projections on the basis are taken
+   *   (one more sweep over the basis and its collectives: about half a pass), and
+   *   subtracted by a second pass only when they are not negligible, ‖Vᵀw‖₂ > 2⁻³⁰·‖w‖₂. Each
+   *   basis vector is then orthogonal to the earlier ones to about 1e-9 whatever the condition
+   *   of the problem, which modified Gram–Schmidt does not guarantee (its loss of orthogonality
+   *   grows with the condition number of the Krylov basis); the second pass is rarely needed.
+   * - `'ifneeded'`: PETSc's rule: a second pass when the first cancelled most of w
+   *   (‖w_after‖₂ < ‖projections‖₂), as this solver did before `refinement` existed; it fires
+   *   at most iterations of a converging solve.
+   * - `'always'`: two passes (CGS2).
+   * - `'never'`: one pass (PETSc's default): cheapest; orthogonality can be lost on
+   *   ill-conditioned problems.
+   */
+  refinement?: GmresRefinement;
 }
+
+/**
+ * The Gram–Schmidt variant of {@link GmresSolver} (see {@link GmresSolverOptions.orthogonalization}).
+ * @group Solvers
+ */
+export type GmresOrthogonalization = 'classical' | 'modified';
+
+/**
+ * When classical Gram–Schmidt in {@link GmresSolver} makes a second pass (see
+ * {@link GmresSolverOptions.refinement}).
+ * @group Solvers
+ */
+export type GmresRefinement = 'measured' | 'ifneeded' | 'always' | 'never';
 
 /**
  * Options of {@link gmres}: the {@link GmresSolverOptions} and an initial guess.
@@ -65,7 +104,7 @@ export interface KrylovSolveVectors {
 }
 
 /** The keys `new GmresSolver(A, opts)` accepts. */
-export const GMRES_SOLVER_OPTION_NAMES: readonly string[] = [...KRYLOV_SOLVER_OPTION_NAMES, 'restart'];
+export const GMRES_SOLVER_OPTION_NAMES: readonly string[] = [...KRYLOV_SOLVER_OPTION_NAMES, 'restart', 'orthogonalization', 'refinement'];
 /** The keys `gmres(A, b, opts)` accepts. */
 export const GMRES_OPTION_NAMES: readonly string[] = [...GMRES_SOLVER_OPTION_NAMES, 'x0'];
 /** The keys `bicgstab(A, b, opts)` accepts. */
@@ -81,6 +120,30 @@ export function checkRestart(restart: unknown): number {
     throw new InvalidArgumentError(`gmres: restart must be an integer >= 1, got ${describeValue(value)}`);
   }
   return value;
+}
+
+const ORTHOGONALIZATIONS: readonly GmresOrthogonalization[] = ['classical', 'modified'];
+const REFINEMENTS: readonly GmresRefinement[] = ['measured', 'ifneeded', 'always', 'never'];
+
+/**
+ * Checks `orthogonalization` and `refinement` (defaults `'classical'`, `'measured'`); with
+ * `'modified'` the refinement is `'never'` (modified Gram–Schmidt makes one pass).
+ * @throws InvalidArgumentError for another value, or a refinement given with `'modified'`.
+ */
+export function checkOrthogonalization(orthogonalization: unknown, refinement: unknown): { orthogonalization: GmresOrthogonalization; refinement: GmresRefinement } {
+  const o = orthogonalization ?? 'classical';
+  if (!ORTHOGONALIZATIONS.includes(o as GmresOrthogonalization)) {
+    throw new InvalidArgumentError(`gmres: orthogonalization must be 'classical' or 'modified', got ${describeValue(o)}`);
+  }
+  if (o === 'modified') {
+    if (refinement !== undefined) throw new InvalidArgumentError(`gmres: refinement applies to orthogonalization 'classical' only, got ${describeValue(refinement)} with 'modified'`);
+    return { orthogonalization: 'modified', refinement: 'never' };
+  }
+  const r = refinement ?? 'measured';
+  if (!REFINEMENTS.includes(r as GmresRefinement)) {
+    throw new InvalidArgumentError(`gmres: refinement must be one of ${REFINEMENTS.map((name) => `'${name}'`).join(', ')}, got ${describeValue(r)}`);
+  }
+  return { orthogonalization: 'classical', refinement: r as GmresRefinement };
 }
 
 /**

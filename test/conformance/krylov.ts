@@ -153,6 +153,10 @@ function fingerprint(ranks: PData<number>): Fingerprint {
   const { A: L, b: bL } = build(ranks, [8, 8, 6], null);
   const results = [
     gmres(A, b, { preconditioner: 'ilu0', restart: 10, rtol: 1e-10 }),
+    gmres(A, b, { preconditioner: 'ilu0', restart: 10, rtol: 1e-10, refinement: 'ifneeded' }),
+    gmres(A, b, { preconditioner: 'ilu0', restart: 10, rtol: 1e-10, refinement: 'always' }),
+    gmres(A, b, { preconditioner: 'ilu0', restart: 10, rtol: 1e-10, refinement: 'never' }),
+    gmres(A, b, { preconditioner: 'ilu0', restart: 10, rtol: 1e-10, orthogonalization: 'modified' }),
     bicgstab(A, b, { preconditioner: 'ssor', rtol: 1e-10 }),
     gmres(A, b, { preconditioner: 'jacobi', restart: 5, rtol: 1e-10 }),
     cg(L, bL, { preconditioner: 'ilu0', rtol: 1e-10 }),

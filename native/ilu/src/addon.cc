@@ -127,7 +127,8 @@ napi_value BasisDotsEntry(napi_env env, const napi_value* args) {
   const char* k = "basisDots";
   const BasisArgs a = ReadBasis(env, args, 4, k);
   double* out = ArrayArg<double>(env, args[5], napi_float64_array, a.count, k, "out");
-  BasisDots(a.n, a.count, a.basis, a.stride, a.w, out);
+  double sums[4 * kMaxCount];
+  BasisDots(a.n, a.count, a.basis, a.stride, a.w, out, sums);
   return nullptr;
 }
 
