@@ -64,6 +64,23 @@ async function stateErrorsAndData(c: Cluster, failureClass: typeof PartFailedErr
   const joined = await c.gather<Float64Array>('f');
   expect(joined).toBeInstanceOf(Float64Array);
   expect(Array.from(joined)).toEqual([0.5, 1.5, 2.5]);
+  // Typed arrays move as copies made at the call: the caller may change its own at once, the
+  // engines keep theirs after a gather, a Buffer (whose slice is a view) stays usable.
+  const ints = new Int32Array([1, 2, 3, 4, 5, 6, 7]);
+  const scattered = c.scatter('ints', ints);
+  ints.fill(0);
+  await scattered;
+  expect(Array.from(await c.gather<Int32Array>('ints'))).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  expect((await c.pull<Int32Array>('ints')).map((piece) => [piece.constructor.name, Array.from(piece)])).toEqual([
+    ['Int32Array', [1, 2, 3]],
+    ['Int32Array', [4, 5, 6, 7]],
+  ]);
+  const bytes = Buffer.from('abc');
+  await c.scatter('bytes', bytes);
+  expect(bytes.toString()).toBe('abc');
+  expect(Array.from(await c.gather<Uint8Array>('bytes'))).toEqual([97, 98, 99]);
+  await c.scatter('big', new BigInt64Array([-5n]));
+  expect((await c.pull<BigInt64Array>('big')).map((piece) => Array.from(piece))).toEqual([[], [-5n]]);
   await c.scatter('one', 'x');
   expect(await c.pull('one')).toEqual(['', 'x']);
 
@@ -77,7 +94,7 @@ async function stateErrorsAndData(c: Cluster, failureClass: typeof PartFailedErr
 
   const missing = c.pull('nothing');
   await expect(missing).rejects.toThrow(InvalidArgumentError);
-  await expect(missing).rejects.toThrow("no value named 'nothing' on the engine (stored: pushed, count, a, odd, f, one) (part 0)");
+  await expect(missing).rejects.toThrow("no value named 'nothing' on the engine (stored: pushed, count, a, odd, f, ints, bytes, big, one) (part 0)");
   await expect(c.scatter('s', 5 as never)).rejects.toThrow('scatter: array must be an array, a typed array or a string, got 5');
   await expect(c.run('/no/such/driver.js')).rejects.toThrow(InvalidArgumentError);
   expect(await c.runExport(driver, 'failOn', 7)).toEqual([0, 1]);

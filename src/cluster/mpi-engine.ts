@@ -27,26 +27,28 @@ core.attach(backend);
 let closing = false;
 const socket = connect(socketPath);
 
-function reply(response: EngineResponse): void {
+/** Resolves once the answer left (a typed array answered is read in place until then). */
+function reply(response: EngineResponse): Promise<void> {
   try {
-    writeFrame(socket, response);
+    return writeFrame(socket, response);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    writeFrame(socket, core.failure(response.id, new InvalidArgumentError(`the engine's answer cannot be sent to the cluster (${reason})`, { partId: rank })));
+    return writeFrame(socket, core.failure(response.id, new InvalidArgumentError(`the engine's answer cannot be sent to the cluster (${reason})`, { partId: rank })));
   }
 }
 
 async function answer(request: EngineRequest): Promise<void> {
   if (request.type !== 'close') {
-    reply(await core.handle(request));
+    // The next request may change the stored value being sent: it waits until it left.
+    await reply(await core.handle(request));
     return;
   }
   closing = true;
   try {
     backend.dispose();
-    reply({ type: 'ok', id: request.id, part: rank, value: undefined });
+    void reply({ type: 'ok', id: request.id, part: rank, value: undefined });
   } catch (error) {
-    reply(core.failure(request.id, error));
+    void reply(core.failure(request.id, error));
   }
   socket.end();
 }
@@ -67,8 +69,8 @@ const reader = new FrameReader((message) => {
 
 socket.on('connect', () => {
   const hello: HelloMessage = { type: 'hello', part: rank, np: size, pid: process.pid };
-  writeFrame(socket, hello);
-  reply({ type: 'ok', id: 0, part: rank, value: 'ready' });
+  void writeFrame(socket, hello);
+  void reply({ type: 'ok', id: 0, part: rank, value: 'ready' });
 });
 socket.on('data', (chunk: Buffer) => reader.push(chunk));
 socket.on('error', () => undefined);

@@ -114,7 +114,7 @@ export class MpiLink implements EngineLink {
   post(part: number, request: EngineRequest): void {
     const socket = this.sockets[part];
     if (socket === undefined) throw new Error(`the engine of part ${part} is not connected`);
-    writeFrame(socket, request);
+    void writeFrame(socket, request);
   }
 
   /** Ranks left waiting for a failed one fail by themselves after the collective timeout. */
@@ -137,7 +137,7 @@ export class MpiLink implements EngineLink {
     this.closing = true;
     for (const socket of this.sockets) {
       try {
-        if (socket !== undefined && !socket.destroyed) writeFrame(socket, { type: 'close', id: -1 });
+        if (socket !== undefined && !socket.destroyed) void writeFrame(socket, { type: 'close', id: -1 });
       } catch {
         // the engine is gone already
       }

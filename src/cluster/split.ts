@@ -15,9 +15,13 @@ function isTypedArray(value: unknown): value is Float64Array {
   return ArrayBuffer.isView(value) && !(value instanceof DataView);
 }
 
+/** Typed arrays' own `slice`, which copies (a Node.js Buffer's `slice` is a view instead). */
+const copyOfRange = (Object.getPrototypeOf(Uint8Array.prototype) as Float64Array).slice;
+
 /**
  * The `np` pieces of `value`: copies (`slice`), so a piece sent to an engine does not carry the
- * rest of the array's memory with it.
+ * rest of the array's memory with it, and the caller may change `value` once this returns. A
+ * typed array's pieces own their whole ArrayBuffer, which may therefore be transferred.
  * @throws InvalidArgumentError when `value` is not an array, a typed array or a string.
  */
 export function splitForParts(value: unknown, np: number, what: string): unknown[] {
@@ -25,7 +29,30 @@ export function splitForParts(value: unknown, np: number, what: string): unknown
     throw new InvalidArgumentError(`${what} must be an array, a typed array or a string, got ${describeValue(value)}`);
   }
   const n = value.length;
-  return Array.from({ length: np }, (_, p) => value.slice(blockStart(p, n, np), blockStart(p + 1, n, np)));
+  const piece = (p: number): unknown => {
+    const [from, to] = [blockStart(p, n, np), blockStart(p + 1, n, np)];
+    return isTypedArray(value) ? copyOfRange.call(value, from, to) : value.slice(from, to);
+  };
+  return Array.from({ length: np }, (_, p) => piece(p));
+}
+
+/**
+ * A copy of `value` that owns its ArrayBuffer when `value` is a typed array over a (not shared)
+ * ArrayBuffer, to be transferred: one copy, where structured clone would make two (serialized,
+ * then deserialized by the receiver). Else undefined.
+ */
+export function transferableCopy(value: unknown): ArrayBufferView | undefined {
+  if (!isTypedArray(value) || !(value.buffer instanceof ArrayBuffer)) return undefined;
+  return copyOfRange.call(value);
+}
+
+/**
+ * `[value.buffer]` when `value` is a typed array that alone uses its (not shared) ArrayBuffer, as
+ * a scatter piece does: the transfer list that moves it to a worker thread without a copy. Else `[]`.
+ */
+export function ownBuffer(value: unknown): ArrayBuffer[] {
+  if (!isTypedArray(value) || !(value.buffer instanceof ArrayBuffer)) return [];
+  return value.byteOffset === 0 && value.byteLength === value.buffer.byteLength ? [value.buffer] : [];
 }
 
 /**

@@ -12,6 +12,7 @@ import { pinOpenBlasToOneThread } from '../dense/openblas-threads.js';
 import { InvalidArgumentError } from '../errors.js';
 import { EngineCore } from './engine-core.js';
 import type { EngineRequest, EngineResponse } from './protocol.js';
+import { transferableCopy } from './split.js';
 
 /** What the cluster hands each thread engine. */
 export interface ThreadEngineInit {
@@ -30,7 +31,10 @@ core.attach(backend);
 
 function reply(response: EngineResponse): void {
   try {
-    port?.postMessage(response);
+    // A typed array (gather's pieces) goes as a copy made here and moved, not cloned twice.
+    const copy = response.type === 'ok' ? transferableCopy(response.value) : undefined;
+    if (copy === undefined) port?.postMessage(response);
+    else port?.postMessage({ ...response, value: copy }, [copy.buffer as ArrayBuffer]);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const problem = new InvalidArgumentError(`the engine's answer cannot be sent to the main thread (${reason})`, { partId: init.part });

@@ -15,6 +15,7 @@ import { pairwisePorts } from '../backends/threads/supervisor.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { EngineLink, LinkEvents } from './engine-link.js';
 import type { EngineRequest } from './protocol.js';
+import { ownBuffer } from './split.js';
 import type { ThreadEngineInit } from './threads-engine.js';
 
 /** How often a failed run checks whether the parts that did not answer all sleep in a collective, ms. */
@@ -100,8 +101,9 @@ export class ThreadsLink implements EngineLink {
     }
   }
 
+  /** A scatter piece (the call's own copy) is moved to its engine, not copied again. */
   post(part: number, request: EngineRequest): void {
-    const transfer = request.type === 'reset' ? transferred(request.comm) : [];
+    const transfer = request.type === 'reset' ? transferred(request.comm) : request.type === 'scatter' ? ownBuffer(request.value) : [];
     this.workers[part].postMessage(request, transfer);
   }
 
