@@ -139,7 +139,23 @@ export function writeFileCollectively<T>(
   );
   removeOnFailure(
     attempt(data, (_, p) => {
-      if (p === 0) renameSync(temporary, path);
+      if (p === 0) replaceWith(temporary, path);
     }),
   );
+}
+
+/**
+ * Moves the complete `temporary` file to `path`, removing any file there first. Renaming onto an
+ * existing file would be atomic, but ext4 (auto_da_alloc) then starts writing the new file's
+ * pages back to the disk inside the rename call, which costs more than writing them to the page
+ * cache did (40 ms for 80 MB here); numpy's `tofile` (truncate and write) pays nothing like it.
+ * Between the two calls no file is at `path`, never an incomplete one.
+ */
+function replaceWith(temporary: string, path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  renameSync(temporary, path);
 }

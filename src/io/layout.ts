@@ -12,10 +12,12 @@
 import { DimensionMismatchError } from '../errors.js';
 import { expectInstance } from '../argument-checks.js';
 import type { CsrMatrix } from '../kernels/csr.js';
+import { largeArrays } from '../kernels/large-arrays.js';
 import { exchange, exchangeGraph } from '../pdata/exchange.js';
 import { PData, pmap } from '../pdata/pdata.js';
 import { gather, getAny } from '../pdata/primitives.js';
 import type { LocalIndices } from '../partitions/local-indices.js';
+import { OwnBox, OwnRange, type OwnIds } from '../partitions/own-ids.js';
 import { findOwner } from '../partitions/find-owner.js';
 import { PRange } from '../partitions/prange.js';
 import { blockOwner, blockStart, uniformPartition } from '../partitions/uniform-partition.js';
@@ -52,10 +54,7 @@ export interface RowSpan {
 export function ownsBlocksInOrder(rows: PRange): boolean {
   const info = rows.partition.map((ids) => {
     const { own } = ids;
-    const first = own.count > 0 ? own.at(0) : 0;
-    let run = true;
-    for (let i = 1; i < own.count && run; i++) run = own.at(i) === first + i;
-    return [first, own.count, run ? 1 : 0];
+    return [own.count > 0 ? own.at(0) : 0, own.count, isContiguous(own) ? 1 : 0];
   });
   let next = 0;
   for (const [first, count, run] of getAny(gather(info, { destination: 'all' }))) {
@@ -63,6 +62,25 @@ export function ownsBlocksInOrder(rows: PRange): boolean {
     if (run === 0 || first !== next) return false;
     next += count;
   }
+  return true;
+}
+
+/**
+ * Whether own local id `i` is global id `at(0) + i` for every `i`: at once for ranges and boxes
+ * (a box is one run when every direction before its last non-flat one spans the whole grid), by
+ * a pass over the ids otherwise.
+ */
+export function isContiguous(own: OwnIds): boolean {
+  if (own instanceof OwnRange || own.count <= 1) return true;
+  if (own instanceof OwnBox) {
+    const { dims, lo, hi } = own;
+    let last = dims.length - 1;
+    while (last > 0 && hi[last] - lo[last] === 1) last--;
+    for (let d = 0; d < last; d++) if (lo[d] !== 0 || hi[d] !== dims[d]) return false;
+    return true;
+  }
+  const first = own.at(0);
+  for (let i = 1; i < own.count; i++) if (own.at(i) !== first + i) return false;
   return true;
 }
 
@@ -134,20 +152,26 @@ function sortRow(cols: Float64Array, values: Float64Array, lo: number, hi: numbe
 function ownRows(rowIds: LocalIndices, colIds: LocalIndices, oo: CsrMatrix, og: CsrMatrix): MatrixBlock {
   const count = rowIds.nOwn;
   const nnz = oo.colIdx.length + og.colIdx.length;
-  const rowPtr = new Float64Array(count + 1);
-  const cols = new Float64Array(nnz);
-  const values = new Float64Array(nnz);
+  // large arrays: the whole matrix passes through them (see readAt in byte-io.ts)
+  const rowPtr = largeArrays.float64(count + 1);
+  const cols = largeArrays.float64(nnz);
+  const values = largeArrays.float64(nnz);
+  // own column k is global id ownFirst + k when the own columns are one run (no table to look up)
+  const ownFirst = isContiguous(colIds.own) ? (colIds.nOwn > 0 ? colIds.own.at(0) : 0) : -1;
+  const ownToGlobal = ownFirst < 0 ? colIds.ownToGlobal : undefined;
   const ghostToGlobal = colIds.ghostToGlobal;
+  const { rowPtr: ooPtr, colIdx: ooCols, values: ooValues } = oo;
+  const { rowPtr: ogPtr, colIdx: ogCols, values: ogValues } = og;
   let k = 0;
   for (let i = 0; i < count; i++) {
     const start = k;
-    for (let e = oo.rowPtr[i]; e < oo.rowPtr[i + 1]; e++, k++) {
-      cols[k] = colIds.own.at(oo.colIdx[e]);
-      values[k] = oo.values[e];
+    for (let e = ooPtr[i]; e < ooPtr[i + 1]; e++, k++) {
+      cols[k] = ownToGlobal === undefined ? ownFirst + ooCols[e] : ownToGlobal[ooCols[e]];
+      values[k] = ooValues[e];
     }
-    for (let e = og.rowPtr[i]; e < og.rowPtr[i + 1]; e++, k++) {
-      cols[k] = ghostToGlobal[og.colIdx[e]];
-      values[k] = og.values[e];
+    for (let e = ogPtr[i]; e < ogPtr[i + 1]; e++, k++) {
+      cols[k] = ghostToGlobal[ogCols[e]];
+      values[k] = ogValues[e];
     }
     sortRow(cols, values, start, k);
     rowPtr[i + 1] = k;

@@ -12,6 +12,7 @@
  */
 import { checkOptions, describeValue, expectInstance } from '../argument-checks.js';
 import { FileFormatError, InvalidArgumentError } from '../errors.js';
+import { largeArrays } from '../kernels/large-arrays.js';
 import { PData, pmap } from '../pdata/pdata.js';
 import { PSparseMatrix } from '../sparse/psparse-matrix.js';
 import { PVector } from '../vectors/pvector.js';
@@ -20,6 +21,7 @@ import { together, writeFileCollectively } from './collective.js';
 import { partOffsets } from './counts.js';
 import { checkPath, withFile, type ReadOptions } from './read-options.js';
 import { matrixBlocks, matrixFromTriplets, readCols, readPlan, readTargets, vectorBlocks, vectorFromTargets, type RowSpan } from './layout.js';
+import { ascendingRows, matrixFromRows, rowsAreCsr, type RowsRead } from './matrix-rows.js';
 
 /** PETSc's class id of a matrix (`MAT_FILE_CLASSID`). */
 export const PETSC_MAT_CLASSID = 1211216;
@@ -30,7 +32,14 @@ const MAX_INT32 = 0x7fffffff;
 
 /** Big-endian int32 bytes of `values` (Node's native byte swap; this machine is little-endian). */
 function int32Bytes(values: ArrayLike<number>): Uint8Array {
-  const bytes = Buffer.from(Int32Array.from(values).buffer);
+  const ints = largeArrays.int32(values.length);
+  for (let i = 0; i < values.length; i++) ints[i] = values[i];
+  return bigEndianInPlace(ints);
+}
+
+/** The bytes of `ints`, swapped in place to big-endian. */
+function bigEndianInPlace(ints: Int32Array): Uint8Array {
+  const bytes = Buffer.from(ints.buffer, ints.byteOffset, ints.byteLength);
   return LITTLE_ENDIAN ? bytes.swap32() : bytes;
 }
 
@@ -108,9 +117,9 @@ export function writePetscBinary(path: string, x: PSparseMatrix | PVector): void
     valuesAt + 8 * total,
     (fd, { block, entriesBefore }, p) => {
       if (p === 0) writeAt(fd, int32Bytes([PETSC_MAT_CLASSID, m, n, total]), 0);
-      const lengths = new Int32Array(block.count);
+      const lengths = largeArrays.int32(block.count);
       for (let i = 0; i < block.count; i++) lengths[i] = block.rowPtr[i + 1] - block.rowPtr[i];
-      writeAt(fd, int32Bytes(lengths), 16 + 4 * block.first);
+      writeAt(fd, bigEndianInPlace(lengths), 16 + 4 * block.first);
       writeAt(fd, int32Bytes(block.cols), colsAt + 4 * entriesBefore);
       writeFloat64BigEndian(fd, block.values, valuesAt + 8 * entriesBefore);
     },
@@ -209,38 +218,52 @@ export function readPetscBinary(path: string, ranks: PData<number>, opts?: ReadO
   }
   const colsAt = 16 + 4 * m;
   const valuesAt = colsAt + 4 * nnz;
-  const triplets = together(
+  const reads = together(
     pmap((span: RowSpan, rowLengths: Int32Array, entriesBefore: number) => ({ span, rowLengths, entriesBefore }), plan.spans, lengths, before),
     ({ span, rowLengths, entriesBefore }) =>
       withFile(path, 'readPetscBinary', (fd) => {
         const count = rowLengths.reduce((a, b) => a + b, 0);
         const colIds = int32Of(readAt(fd, path, colsAt + 4 * entriesBefore, 4 * count, 'the column ids'));
-        const V = float64Of(readAt(fd, path, valuesAt + 8 * entriesBefore, 8 * count, 'the values'));
-        const I = new Float64Array(count);
-        const J = new Float64Array(count);
-        let e = 0;
-        for (let i = 0; i < rowLengths.length; i++) {
-          for (let k = 0; k < rowLengths[i]; k++, e++) {
-            const col = colIds[e];
-            if (col < 0 || col >= n) {
-              throw new FileFormatError(`column id ${col} of row ${span.first + i} is out of range 0..${n - 1}`, {
-                path,
-                offset: colsAt + 4 * (entriesBefore + e),
-              });
-            }
-            const value = V[e];
-            if (!Number.isFinite(value)) {
-              throw new FileFormatError(`entry (${span.first + i}, ${col}) is ${value} (matrix values must be finite)`, {
-                path,
-                offset: valuesAt + 8 * (entriesBefore + e),
-              });
-            }
-            I[e] = span.first + i;
-            J[e] = col;
-          }
-        }
-        return { I, J, V };
+        const values = float64Of(readAt(fd, path, valuesAt + 8 * entriesBefore, 8 * count, 'the values'));
+        checkEntries(path, span.first, rowLengths, colIds, values, n, colsAt + 4 * entriesBefore, valuesAt + 8 * entriesBefore);
+        return { rowLengths, colIds, values };
       }),
   );
+  if (plan.direct && rowsAreCsr(cols, reads.map((r) => ascendingRows(r.rowLengths, r.colIds)))) return matrixFromRows(plan.rows, cols, reads);
+  const triplets = pmap((span: RowSpan, read: RowsRead) => tripletsOf(span.first, read), plan.spans, reads);
   return matrixFromTriplets(plan.rows, cols, triplets, plan.direct);
+}
+
+/**
+ * Checks the entries of rows `first ..` as read: every column id in `0..n-1`, every value finite.
+ * @throws FileFormatError at the offset of the first bad column id or value.
+ */
+function checkEntries(
+  path: string,
+  first: number,
+  rowLengths: Int32Array,
+  colIds: Int32Array,
+  values: Float64Array,
+  n: number,
+  colsAt: number,
+  valuesAt: number,
+): void {
+  let bad = -1;
+  for (let e = 0; e < colIds.length && bad < 0; e++) if (!(colIds[e] >= 0 && colIds[e] < n && Number.isFinite(values[e]))) bad = e;
+  if (bad < 0) return;
+  let row = 0;
+  for (let end = rowLengths[0]; end <= bad; end += rowLengths[row]) row++;
+  const col = colIds[bad];
+  if (col < 0 || col >= n) {
+    throw new FileFormatError(`column id ${col} of row ${first + row} is out of range 0..${n - 1}`, { path, offset: colsAt + 4 * bad });
+  }
+  throw new FileFormatError(`entry (${first + row}, ${col}) is ${values[bad]} (matrix values must be finite)`, { path, offset: valuesAt + 8 * bad });
+}
+
+/** COO triplets of rows `first ..` as read. */
+function tripletsOf(first: number, { rowLengths, colIds, values }: RowsRead): { I: Float64Array; J: Float64Array; V: Float64Array } {
+  const I = new Float64Array(colIds.length);
+  let e = 0;
+  for (let i = 0; i < rowLengths.length; i++) I.fill(first + i, e, (e += rowLengths[i]));
+  return { I, J: Float64Array.from(colIds), V: values };
 }
