@@ -188,6 +188,39 @@ describe('assembly kernels, native against the JavaScript twin', () => {
     }
   });
 
+  it('stencilTriplets: the same count and triplets for ranges and boxes of 1 to 3 directions', () => {
+    const grids: [number[], Float64Array][] = [
+      [[7], ownBoxSpec([7], [2], [6])],
+      [[5, 4], ownBoxSpec([5, 4], [1, 2], [4, 4])],
+      [[4, 3, 5], ownBoxSpec([4, 3, 5], [0, 0, 2], [4, 3, 5])], // contiguous: turned into a range
+      [[4, 3, 5], ownBoxSpec([4, 3, 5], [1, 0, 1], [3, 2, 4])],
+      [[1, 1, 1], ownBoxSpec([1], [0], [1])],
+    ];
+    for (const [size, box] of grids) {
+      const grid = Float64Array.of(size.length, size[0], size[1] ?? 1, size[2] ?? 1);
+      const none = new Float64Array(0);
+      const m = jsAssemblyKernels.stencilTriplets(grid, box, none, none, none);
+      expect(native.stencilTriplets(grid, box, none, none, none)).toBe(m);
+      const [a, b] = [jsAssemblyKernels, native].map((k) => {
+        const out = [new Float64Array(m), new Float64Array(m), new Float64Array(m)] as const;
+        expect(k.stencilTriplets(grid, box, ...out)).toBe(m);
+        return out.map((x) => Array.from(x));
+      });
+      expect(b).toEqual(a);
+    }
+    // 2-D 3 x 2 grid, rows 1 and 4 (box [1..2) x [0..2)): ids ascend in each row, 4 on the diagonal
+    const small = Float64Array.of(2, 3, 2, 1);
+    const rows14 = ownBoxSpec([3, 2], [1, 0], [2, 2]);
+    const [I, J, V] = [new Float64Array(8), new Float64Array(8), new Float64Array(8)];
+    expect(native.stencilTriplets(small, rows14, I, J, V)).toBe(8);
+    expect([Array.from(I), Array.from(J), Array.from(V)]).toEqual([
+      [1, 1, 1, 1, 4, 4, 4, 4],
+      [0, 1, 2, 4, 1, 3, 4, 5],
+      [-1, 4, -1, -1, -1, -1, 4, -1],
+    ]);
+    expect(() => native.stencilTriplets(small, rows14, new Float64Array(7), J, V)).toThrow(RangeError);
+  });
+
   it('throws RangeError instead of writing past an array', () => {
     const codes = Int32Array.of(5, 0);
     expect(() => native.csrPattern(2, 2, codes, Int32Array.of(0, 0), new Int32Array(2), new Int32Array(3), new Int32Array(3), new Int32Array(3))).toThrow(RangeError);

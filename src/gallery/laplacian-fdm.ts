@@ -10,6 +10,8 @@ import { PData } from '../pdata/pdata.js';
 import { uniformPartition } from '../partitions/partitions.js';
 import type { PRange } from '../partitions/prange.js';
 import { largeArrays } from '../kernels/large-arrays.js';
+import { assemblyKernels, ownBoxSpec, type AssemblyKernels } from '../kernels/assembly-kernels.js';
+import { OwnBox, OwnRange, type OwnIds } from '../partitions/own-ids.js';
 import { checkGrid, gridPoint, problemFromTriplets, StructuredGrid } from './grid.js';
 
 /**
@@ -153,15 +155,16 @@ export function laplacianFdm(
 ): LaplacianProblem | LaplacianProblemWithRhs {
   const g = checkGenerator('laplacianFdm', ranks, nodesPerDir, partsPerDir, 1, 'nodesPerDir', opts);
   const grid = new StructuredGrid(nodesPerDir);
-  const { dims, strides } = grid;
+  const { dims } = grid;
   const rows = uniformPartition(ranks, [...partsPerDir], [...nodesPerDir]);
   const coords = new Array<number>(dims);
 
+  const stencilGrid = Float64Array.of(dims, nodesPerDir[0], nodesPerDir[1] ?? 1, nodesPerDir[2] ?? 1);
   const triplets = rows.partition.map((ids, partId) => {
-    const own = ids.ownToGlobal;
-    const { I, J, V } = stencilTriplets(own, nodesPerDir, strides);
-    const bV = new Float64Array(g === undefined ? 0 : own.length);
-    if (g !== undefined) {
+    const { I, J, V } = stencilTriplets(stencilGrid, ownBox(ids.own, ids.n));
+    const bV = new Float64Array(g === undefined ? 0 : ids.nOwn);
+    const own = g === undefined ? null : ids.ownToGlobal;
+    if (own !== null && g !== undefined) {
       for (let r = 0; r < own.length; r++) {
         grid.coordsOf(own[r], coords);
         let sum = 0;
@@ -172,62 +175,34 @@ export function laplacianFdm(
         bV[r] = sum;
       }
     }
-    return { I, J, V, bI: g === undefined ? new Float64Array(0) : Float64Array.from(own), bV };
+    return { I, J, V, bI: own === null ? new Float64Array(0) : Float64Array.from(own), bV };
   });
 
   return problemFromTriplets(triplets, rows, g !== undefined);
 }
 
 /**
- * The triplets of the rows `own` (global ids): per row, the neighbours below in descending
- * direction, the diagonal 2·d, the neighbours above in ascending direction, so column ids ascend
- * within a row. One pass counts, one writes; coordinates come from three divisions per row (grids
- * of fewer directions are padded with directions of size 1). The arrays come from `largeArrays`
- * (a pass that writes them anyway touches their pages for the first time).
+ * The own rows of a part of `uniformPartition` (a range or a box of at most 3 directions) as the
+ * box description of the assembly kernels.
  */
-function stencilTriplets(
-  own: Float64Array,
-  nodesPerDir: readonly number[],
-  strides: readonly number[],
-): { I: Float64Array; J: Float64Array; V: Float64Array } {
-  const dims = nodesPerDir.length;
-  const [n0, n1, n2] = [nodesPerDir[0], nodesPerDir[1] ?? 1, nodesPerDir[2] ?? 1];
-  const [s1, s2] = [strides[1] ?? 0, strides[2] ?? 0];
-  const diagonal = 2 * dims;
-  let count = 0;
-  for (let r = 0; r < own.length; r++) {
-    const gid = own[r];
-    const c0 = gid % n0;
-    const rest = (gid - c0) / n0;
-    const c1 = rest % n1;
-    const c2 = (rest - c1) / n1;
-    count += 1 + (c0 > 0 ? 1 : 0) + (c0 < n0 - 1 ? 1 : 0) + (c1 > 0 ? 1 : 0) + (c1 < n1 - 1 ? 1 : 0);
-    count += (c2 > 0 ? 1 : 0) + (c2 < n2 - 1 ? 1 : 0);
-  }
+function ownBox(own: OwnIds, n: number): Float64Array {
+  if (own instanceof OwnRange) return ownBoxSpec([n], [own.first], [own.first + own.count]);
+  if (own instanceof OwnBox && own.dims.length <= 3) return ownBoxSpec(own.dims, own.lo, own.hi);
+  throw new InvalidArgumentError(`laplacianFdm: the own rows must be a range or a box, got ${describeValue(own)}`);
+}
+
+/**
+ * The triplets of the own rows `box` on `grid` (`[dims, n0, n1, n2]`): one kernel call counts
+ * them, one writes them (see {@link AssemblyKernels.stencilTriplets}; no JavaScript loop over the
+ * rows, which would run interpreted in a fresh process). The arrays come from `largeArrays` (the
+ * pass that writes them touches their pages for the first time).
+ */
+function stencilTriplets(grid: Float64Array, box: Float64Array): { I: Float64Array; J: Float64Array; V: Float64Array } {
+  const none = new Float64Array(0);
+  const count = assemblyKernels.stencilTriplets(grid, box, none, none, none);
   const I = largeArrays.float64(count);
   const J = largeArrays.float64(count);
   const V = largeArrays.float64(count);
-  let k = 0;
-  for (let r = 0; r < own.length; r++) {
-    const gid = own[r];
-    const c0 = gid % n0;
-    const rest = (gid - c0) / n0;
-    const c1 = rest % n1;
-    const c2 = (rest - c1) / n1;
-    const first = k;
-    if (c2 > 0) J[k++] = gid - s2;
-    if (c1 > 0) J[k++] = gid - s1;
-    if (c0 > 0) J[k++] = gid - 1;
-    const diag = k;
-    J[k++] = gid;
-    if (c0 < n0 - 1) J[k++] = gid + 1;
-    if (c1 < n1 - 1) J[k++] = gid + s1;
-    if (c2 < n2 - 1) J[k++] = gid + s2;
-    for (let e = first; e < k; e++) {
-      I[e] = gid;
-      V[e] = -1;
-    }
-    V[diag] = diagonal;
-  }
+  if (count > 0) assemblyKernels.stencilTriplets(grid, box, I, J, V);
   return { I, J, V };
 }

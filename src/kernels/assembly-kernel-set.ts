@@ -67,4 +67,12 @@ export interface AssemblyKernels {
     nRows: number, rowPtr: Int32Array, colIdx: Int32Array, lengths: Uint8Array, offsets: Int16Array, maxLength: number,
     maxOffset: number,
   ): number;
+  /**
+   * The triplets of `laplacianFdm` for the own rows `box` (as {@link AssemblyKernels.assemblyClassify}'s,
+   * in local order) on the grid `grid = [dims, n0, n1, n2]` (unused directions 1): per row the
+   * neighbours below in descending direction, the diagonal `2·dims`, the neighbours above in
+   * ascending direction, all −1. Returns the number of triplets; writes them into `I`, `J`, `V`
+   * unless `I` is empty (a counting call).
+   */
+  stencilTriplets(grid: Float64Array, box: Float64Array, I: Float64Array, J: Float64Array, V: Float64Array): number;
 }

@@ -215,4 +215,50 @@ export const jsAssemblyKernels: AssemblyKernels = {
     }
     return -1;
   },
+
+  stencilTriplets(grid, box, I, J, V) {
+    if (!(box[0] >= 1 && box[0] <= 3)) fail('stencilTriplets', 'box[0] must be 1, 2 or 3 directions');
+    const write = I.length > 0;
+    let k = 0;
+    // The own ids in local order: a range, or the box walked with direction 0 fastest.
+    const nd = box[0];
+    const [lo0, lo1, lo2] = [box[4], nd > 1 ? box[5] : 0, nd > 2 ? box[6] : 0];
+    const [hi0, hi1, hi2] = [box[7], nd > 1 ? box[8] : 1, nd > 2 ? box[9] : 1];
+    const [d0, d1] = [nd > 1 ? box[1] : 0, nd > 1 ? box[2] : 0];
+    for (let c2 = lo2; c2 < hi2; c2++) {
+      for (let c1 = lo1; c1 < hi1; c1++) {
+        const base = nd === 1 ? 0 : d0 * (c1 + d1 * c2);
+        for (let c0 = lo0; c0 < hi0; c0++) k = stencilRow(grid, base + c0, k, write, I, J, V);
+      }
+    }
+    return k;
+  },
 };
+
+/** One row of {@link AssemblyKernels.stencilTriplets}: returns the next triplet index. */
+function stencilRow(grid: Float64Array, gid: number, k: number, write: boolean, I: Float64Array, J: Float64Array, V: Float64Array): number {
+  const [n0, n1, n2] = [grid[1], grid[2], grid[3]];
+  const c0 = gid % n0;
+  const rest = (gid - c0) / n0;
+  const c1 = rest % n1;
+  const c2 = (rest - c1) / n1;
+  if (!write) {
+    return k + 1 + (c0 > 0 ? 1 : 0) + (c0 < n0 - 1 ? 1 : 0) + (c1 > 0 ? 1 : 0) + (c1 < n1 - 1 ? 1 : 0) +
+      (c2 > 0 ? 1 : 0) + (c2 < n2 - 1 ? 1 : 0);
+  }
+  const first = k;
+  if (c2 > 0) J[k++] = gid - n0 * n1;
+  if (c1 > 0) J[k++] = gid - n0;
+  if (c0 > 0) J[k++] = gid - 1;
+  const diag = k;
+  J[k++] = gid;
+  if (c0 < n0 - 1) J[k++] = gid + 1;
+  if (c1 < n1 - 1) J[k++] = gid + n0;
+  if (c2 < n2 - 1) J[k++] = gid + n0 * n1;
+  for (let e = first; e < k; e++) {
+    I[e] = gid;
+    V[e] = -1;
+  }
+  V[diag] = 2 * grid[0];
+  return k;
+}

@@ -314,13 +314,8 @@ napi_value AssemblyCheckEntry(napi_env env, const napi_value* args) {
 }
 
 // assemblyClassify(m, ids, I, J, box, out) -> number of -2 codes; box = [nd, dims[3], lo[3], hi[3]]
-napi_value AssemblyClassifyEntry(napi_env env, const napi_value* args) {
-  const char* k = "assemblyClassify";
-  const std::size_t m = CountArg(env, args[0], k, "m");
-  const double* ids = DoubleArg(env, args[1], m, k, "ids");
-  const double* I = DoubleArg(env, args[2], m, k, "I");
-  const double* J = DoubleArg(env, args[3], m, k, "J");
-  const double* spec = DoubleArg(env, args[4], 10, k, "box");
+OwnBoxSpec BoxArg(napi_env env, napi_value value, const char* k) {
+  const double* spec = DoubleArg(env, value, 10, k, "box");
   OwnBoxSpec box{};
   box.nd = static_cast<int>(spec[0]);
   if (!(box.nd >= 1 && box.nd <= 3)) Fail(false, k, "box[0]", "must be 1, 2 or 3 directions");
@@ -333,8 +328,41 @@ napi_value AssemblyClassifyEntry(napi_env env, const napi_value* args) {
       Fail(false, k, "box", "must describe a box inside its grid");
     }
   }
+  return box;
+}
+
+napi_value AssemblyClassifyEntry(napi_env env, const napi_value* args) {
+  const char* k = "assemblyClassify";
+  const std::size_t m = CountArg(env, args[0], k, "m");
+  const double* ids = DoubleArg(env, args[1], m, k, "ids");
+  const double* I = DoubleArg(env, args[2], m, k, "I");
+  const double* J = DoubleArg(env, args[3], m, k, "J");
+  const OwnBoxSpec box = BoxArg(env, args[4], k);
   std::int32_t* out = IntArg(env, args[5], m, k, "out");
   return Number(env, static_cast<double>(ClassifyIds(m, ids, I, J, box, out)));
+}
+
+// stencilTriplets(grid, box, I, J, V) -> triplets of the own rows `box` of laplacianFdm on
+// grid = [dims, n0, n1, n2]; writes I, J, V when they have room (else only counts)
+napi_value StencilTripletsEntry(napi_env env, const napi_value* args) {
+  const char* k = "stencilTriplets";
+  const double* grid = DoubleArg(env, args[0], 4, k, "grid");
+  const int dims = static_cast<int>(grid[0]);
+  if (!(dims >= 1 && dims <= 3)) Fail(false, k, "grid[0]", "must be 1, 2 or 3 directions");
+  std::int64_t n[3];
+  for (int d = 0; d < 3; d++) {
+    if (!(grid[1 + d] >= 1.0 && grid[1 + d] < 9.0e15)) Fail(false, k, "grid", "sizes must be >= 1");
+    n[d] = static_cast<std::int64_t>(grid[1 + d]);
+  }
+  const OwnBoxSpec box = BoxArg(env, args[1], k);
+  const std::size_t m = StencilTriplets(box, n, dims, nullptr, nullptr, nullptr);
+  const std::size_t room = ArrayArg<double>(env, args[2], napi_float64_array, 0, k, "I").length;
+  if (room == 0) return Number(env, static_cast<double>(m));
+  double* I = MutableDoubleArg(env, args[2], m, k, "I");
+  double* J = MutableDoubleArg(env, args[3], m, k, "J");
+  double* V = MutableDoubleArg(env, args[4], m, k, "V");
+  StencilTriplets(box, n, dims, I, J, V);
+  return Number(env, static_cast<double>(m));
 }
 
 // assemblyCollect(m, ids, rowCode, colCode, out) -> number of ids written
@@ -478,6 +506,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "assemblyCheck", Entry<6, AssemblyCheckEntry>);
   Export(env, exports, "assemblyClassify", Entry<6, AssemblyClassifyEntry>);
   Export(env, exports, "assemblyCollect", Entry<5, AssemblyCollectEntry>);
+  Export(env, exports, "stencilTriplets", Entry<5, StencilTripletsEntry>);
   Export(env, exports, "assemblyGhostCodes", Entry<6, AssemblyGhostCodesEntry>);
   Export(env, exports, "csrPattern", Entry<8, CsrPatternEntry>);
   Export(env, exports, "csrFill", Entry<9, CsrFillEntry>);

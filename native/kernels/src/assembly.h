@@ -260,6 +260,60 @@ inline std::int64_t CsrCompact(std::int32_t nRows, const std::int32_t* rowPtr, c
   return -1;
 }
 
+// The finite-difference Laplacian's triplets (laplacianFdm) of the own rows `box`, in local order,
+// on a grid of n[0] x n[1] x n[2] nodes (unused directions 1) of `dims` directions: per row the
+// neighbours below in descending direction, the diagonal 2 * dims, the neighbours above in
+// ascending direction, all -1. Writes I, J, V when I is not null; returns the number of triplets.
+inline std::size_t StencilTriplets(const OwnBoxSpec& box, const std::int64_t n[3], int dims, double* I, double* J,
+                                   double* V) {
+  const std::int64_t s1 = n[0];
+  const std::int64_t s2 = n[0] * n[1];
+  const double diagonal = 2.0 * dims;
+  std::size_t k = 0;
+  auto row = [&](std::int64_t gid) {
+    const std::int64_t c0 = gid % n[0];
+    const std::int64_t rest = gid / n[0];
+    const std::int64_t c1 = rest % n[1];
+    const std::int64_t c2 = rest / n[1];
+    if (I == nullptr) {
+      k += 1 + (c0 > 0) + (c0 < n[0] - 1) + (c1 > 0) + (c1 < n[1] - 1) + (c2 > 0) + (c2 < n[2] - 1);
+      return;
+    }
+    const std::size_t first = k;
+    const double g = static_cast<double>(gid);
+    if (c2 > 0) J[k++] = static_cast<double>(gid - s2);
+    if (c1 > 0) J[k++] = static_cast<double>(gid - s1);
+    if (c0 > 0) J[k++] = static_cast<double>(gid - 1);
+    const std::size_t diag = k;
+    J[k++] = g;
+    if (c0 < n[0] - 1) J[k++] = static_cast<double>(gid + 1);
+    if (c1 < n[1] - 1) J[k++] = static_cast<double>(gid + s1);
+    if (c2 < n[2] - 1) J[k++] = static_cast<double>(gid + s2);
+    for (std::size_t e = first; e < k; e++) {
+      I[e] = g;
+      V[e] = -1.0;
+    }
+    V[diag] = diagonal;
+  };
+  if (box.nd == 1) {
+    const auto hi = static_cast<std::int64_t>(box.hi[0]);
+    for (auto gid = static_cast<std::int64_t>(box.lo[0]); gid < hi; gid++) row(gid);
+    return k;
+  }
+  const auto d0 = static_cast<std::int64_t>(box.dims[0]);
+  const auto d1 = static_cast<std::int64_t>(box.dims[1]);
+  const int last = box.nd == 3 ? 2 : 1;
+  const auto lo2 = last == 2 ? static_cast<std::int64_t>(box.lo[2]) : 0;
+  const auto hi2 = last == 2 ? static_cast<std::int64_t>(box.hi[2]) : 1;
+  for (std::int64_t c2 = lo2; c2 < hi2; c2++) {
+    for (auto c1 = static_cast<std::int64_t>(box.lo[1]); c1 < static_cast<std::int64_t>(box.hi[1]); c1++) {
+      const std::int64_t base = d0 * (c1 + d1 * c2);
+      for (auto c0 = static_cast<std::int64_t>(box.lo[0]); c0 < static_cast<std::int64_t>(box.hi[0]); c0++) row(base + c0);
+    }
+  }
+  return k;
+}
+
 }  // namespace pa_kernels
 
 #endif  // PA_KERNELS_ASSEMBLY_H_
