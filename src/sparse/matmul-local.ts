@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { largeArrays } from '../kernels/large-arrays.js';
 import type { CsrMatrix } from '../kernels/csr.js';
 import { LocalIndices } from '../partitions/local-indices.js';
 
@@ -30,18 +31,18 @@ export function emptyCsr(nRows: number, nCols: number): MutableCsr {
 export function mergeBlocks(oo: CsrMatrix, og: CsrMatrix): CsrMatrix {
   const nRows = oo.nRows;
   if (og.rowPtr[nRows] === 0) return oo;
-  const rowPtr = new Int32Array(nRows + 1);
+  const rowPtr = largeArrays.int32(nRows + 1);
   for (let i = 0; i < nRows; i++) {
     rowPtr[i + 1] = rowPtr[i] + (oo.rowPtr[i + 1] - oo.rowPtr[i]) + (og.rowPtr[i + 1] - og.rowPtr[i]);
   }
-  const colIdx = new Int32Array(rowPtr[nRows]);
+  const colIdx = largeArrays.int32(rowPtr[nRows]);
   const shift = oo.nCols;
   for (let i = 0; i < nRows; i++) {
     let k = rowPtr[i];
     for (let e = oo.rowPtr[i]; e < oo.rowPtr[i + 1]; e++) colIdx[k++] = oo.colIdx[e];
     for (let e = og.rowPtr[i]; e < og.rowPtr[i + 1]; e++) colIdx[k++] = og.colIdx[e] + shift;
   }
-  const merged = { nRows, nCols: oo.nCols + og.nCols, rowPtr, colIdx, values: new Float64Array(rowPtr[nRows]) };
+  const merged = { nRows, nCols: oo.nCols + og.nCols, rowPtr, colIdx, values: largeArrays.float64(rowPtr[nRows]) };
   mergeValues(oo, og, merged);
   return merged;
 }
@@ -138,24 +139,24 @@ export function splitProduct(
   if (ghostEntries === 0) {
     return { oo: { ...C, nCols: nOwn }, og: emptyCsr(nRows, 0), colIds };
   }
-  const ooPtr = new Int32Array(nRows + 1);
-  const ogPtr = new Int32Array(nRows + 1);
+  const ooPtr = largeArrays.int32(nRows + 1);
+  const ogPtr = largeArrays.int32(nRows + 1);
   for (let i = 0; i < nRows; i++) {
     let e = rowPtr[i];
     while (e < rowPtr[i + 1] && colIdx[e] < nOwn) e++;
     ooPtr[i + 1] = ooPtr[i] + (e - rowPtr[i]);
     ogPtr[i + 1] = ogPtr[i] + (rowPtr[i + 1] - e);
   }
-  const ooCol = new Int32Array(ooPtr[nRows]);
-  const ogCol = new Int32Array(ogPtr[nRows]);
+  const ooCol = largeArrays.int32(ooPtr[nRows]);
+  const ogCol = largeArrays.int32(ogPtr[nRows]);
   for (let i = 0; i < nRows; i++) {
     const start = rowPtr[i];
     const own = ooPtr[i + 1] - ooPtr[i];
     for (let k = 0; k < own; k++) ooCol[ooPtr[i] + k] = colIdx[start + k];
     for (let k = 0; k < ogPtr[i + 1] - ogPtr[i]; k++) ogCol[ogPtr[i] + k] = used[colIdx[start + own + k] - nOwn];
   }
-  const oo = { nRows, nCols: nOwn, rowPtr: ooPtr, colIdx: ooCol, values: new Float64Array(ooPtr[nRows]) };
-  const og = { nRows, nCols: nGhost, rowPtr: ogPtr, colIdx: ogCol, values: new Float64Array(ogPtr[nRows]) };
+  const oo = { nRows, nCols: nOwn, rowPtr: ooPtr, colIdx: ooCol, values: largeArrays.float64(ooPtr[nRows]) };
+  const og = { nRows, nCols: nGhost, rowPtr: ogPtr, colIdx: ogCol, values: largeArrays.float64(ogPtr[nRows]) };
   splitValues(C, oo, og);
   return { oo, og, colIds };
 }

@@ -208,7 +208,7 @@ function buildPart(
   for (let k = 0; k < bColIds.nGhost; k++) ghosts.add(bColIds.ghostToGlobal[k], bColIds.ghostToOwner[k]);
   // Received rows: their lengths by ghost index of A.cols, their columns as own ids or candidates.
   const nRowsB = aColIds.nLocal;
-  const rowLength = new Int32Array(nRowsB);
+  const rowLength = largeArrays.int32(nRowsB);
   for (let r = 0; r < bOo.nRows; r++) {
     rowLength[r] = bOo.rowPtr[r + 1] - bOo.rowPtr[r] + bOg.rowPtr[r + 1] - bOg.rowPtr[r];
   }
@@ -244,9 +244,9 @@ function buildPart(
   if (shared) {
     b = bOo;
   } else {
-    const rowPtr = new Int32Array(nRowsB + 1);
+    const rowPtr = largeArrays.int32(nRowsB + 1);
     for (let r = 0; r < nRowsB; r++) rowPtr[r + 1] = rowPtr[r] + rowLength[r];
-    const colIdx = new Int32Array(rowPtr[nRowsB]);
+    const colIdx = largeArrays.int32(rowPtr[nRowsB]);
     for (let r = 0; r < bOo.nRows; r++) {
       let k = rowPtr[r];
       for (let e = bOo.rowPtr[r]; e < bOo.rowPtr[r + 1]; e++) colIdx[k++] = bOo.colIdx[e];
@@ -264,17 +264,17 @@ function buildPart(
         }
       }
     });
-    b = { nRows: nRowsB, nCols: nColsExt, rowPtr, colIdx, values: new Float64Array(rowPtr[nRowsB]) };
+    b = { nRows: nRowsB, nCols: nColsExt, rowPtr, colIdx, values: largeArrays.float64(rowPtr[nRowsB]) };
   }
   const kernels = spgemmKernels();
   const nRows = a.nRows;
   // The product's arrays are the largest of a set-up: on huge pages where the system offers them
   // (fewer page faults when they are first written).
   const cRowPtr = largeArrays.int32(nRows + 1);
-  const marker = new Int32Array(nColsExt);
+  const marker = largeArrays.int32(nColsExt);
   const nnz = kernels.spgemmCount(nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, cRowPtr, marker);
   const c = { nRows, nCols: nColsExt, rowPtr: cRowPtr, colIdx: largeArrays.int32(nnz), values: largeArrays.float64(nnz) };
-  const accumulator = new Float64Array(nColsExt);
+  const accumulator = largeArrays.float64(nColsExt);
   if (b !== bOo) fillReceivedRows(b, bOo, bOg, received, receivedRows, plan.ownerPtrs);
   kernels.spgemmProduct(
     nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, c.rowPtr, c.colIdx, c.values, marker, accumulator,

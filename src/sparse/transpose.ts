@@ -102,7 +102,7 @@ export function planTranspose(A: PSparseMatrix, rows?: PRange): ProductPlan {
 function transposeStructure(block: CsrMatrix): { rowPtr: Int32Array; entries: Int32Array; rows: Int32Array } {
   const { nRows, nCols, rowPtr, colIdx } = block;
   const nnz = rowPtr[nRows];
-  const colPtr = new Int32Array(nCols + 1);
+  const colPtr = largeArrays.int32(nCols + 1);
   // Large for a prolongator: on huge pages where offered (fewer first-write page faults).
   const entries = largeArrays.int32(nnz);
   const rows = largeArrays.int32(nnz);
@@ -171,7 +171,7 @@ function buildPart(
   const own = transposeStructure(oo);
   // Received entries: row j of the transpose (an own column of A), column = a row gid of the sender.
   const ghosts = new GhostColumns();
-  const ghostCount = new Int32Array(nRows + 1);
+  const ghostCount = largeArrays.int32(nRows + 1);
   let total = 0;
   for (const message of structures) total += message.length;
   const receivedRow = new Int32Array(total);

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { largeArrays } from '../../kernels/large-arrays.js';
 import type { CsrMatrix } from '../../kernels/csr.js';
 
 /** A part's aggregates: the aggregate of each own row (−1: none, an isolated row) and their count. */
@@ -20,9 +21,9 @@ export interface Aggregates {
  */
 export function strongConnections(block: CsrMatrix, diagonal: Float64Array, theta: number): Uint8Array {
   const { nRows, rowPtr, colIdx, values } = block;
-  const root = new Float64Array(nRows);
+  const root = largeArrays.float64(nRows);
   for (let i = 0; i < nRows; i++) root[i] = Math.sqrt(Math.abs(diagonal[i]));
-  const strong = new Uint8Array(rowPtr[nRows]);
+  const strong = largeArrays.uint8(rowPtr[nRows]);
   for (let i = 0; i < nRows; i++) {
     const bound = theta * root[i];
     for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
@@ -46,7 +47,7 @@ const ISOLATED = -2;
  */
 export function aggregate(block: CsrMatrix, strong: Uint8Array): Aggregates {
   const { nRows, rowPtr, colIdx, values } = block;
-  const aggregateOf = new Int32Array(nRows).fill(NONE);
+  const aggregateOf = largeArrays.int32(nRows).fill(NONE);
   let count = 0;
   for (let i = 0; i < nRows; i++) {
     if (aggregateOf[i] !== NONE) continue;
@@ -68,7 +69,7 @@ export function aggregate(block: CsrMatrix, strong: Uint8Array): Aggregates {
   }
   // Pass 2 joins pass-1 aggregates only (those numbered below firstPass), so joins do not chain.
   const firstPass = count;
-  const joined = new Int32Array(nRows).fill(NONE);
+  const joined = largeArrays.int32(nRows).fill(NONE);
   for (let i = 0; i < nRows; i++) {
     if (aggregateOf[i] !== NONE) continue;
     let best = NONE;

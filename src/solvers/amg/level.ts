@@ -24,7 +24,7 @@ export function diagonalOf(A: PSparseMatrix): PData<Float64Array> {
   return pmap(
     (block: CsrMatrix, p: number) => {
       const { nRows, rowPtr, colIdx, values } = block;
-      const out = new Float64Array(nRows);
+      const out = largeArrays.float64(nRows);
       for (let i = 0; i < nRows; i++) {
         let k = rowPtr[i];
         while (k < rowPtr[i + 1] && colIdx[k] < i) k++;
@@ -44,7 +44,7 @@ export function diagonalOf(A: PSparseMatrix): PData<Float64Array> {
 export function inverseDiagonal(A: PSparseMatrix, diagonal: PData<Float64Array>, level: number): PData<Float64Array> {
   const inverses = pmap(
     (d: Float64Array, ids: LocalIndices) => {
-      const out = new Float64Array(d.length);
+      const out = largeArrays.float64(d.length);
       let bad = -1;
       for (let i = 0; i < d.length; i++) {
         if (d[i] === 0 || !Number.isFinite(d[i])) {
@@ -103,6 +103,8 @@ export interface LevelOptions {
 export class AmgLevel {
   readonly A: PSparseMatrix;
   readonly index: number;
+  /** a_ii per own row. */
+  diagonal: PData<Float64Array>;
   inverseDiagonal: PData<Float64Array>;
   /** Upper bound on the spectral radius of D⁻¹A (Gershgorin). */
   spectralBound: number;
@@ -111,7 +113,8 @@ export class AmgLevel {
   constructor(A: PSparseMatrix, index: number) {
     this.A = A;
     this.index = index;
-    this.inverseDiagonal = inverseDiagonal(A, diagonalOf(A), index);
+    this.diagonal = diagonalOf(A);
+    this.inverseDiagonal = inverseDiagonal(A, this.diagonal, index);
     this.spectralBound = spectralBound(A, this.inverseDiagonal);
   }
 
@@ -137,12 +140,9 @@ export class AmgLevel {
   coarsen(options: LevelOptions): PSparseMatrix | undefined {
     const A = this.A;
     const aggregates = pmap(
-      (oo: CsrMatrix, inv: Float64Array) => {
-        const diagonal = inv.map((x) => 1 / x);
-        return aggregate(oo, strongConnections(oo, diagonal, options.theta));
-      },
+      (oo: CsrMatrix, diagonal: Float64Array) => aggregate(oo, strongConnections(oo, diagonal, options.theta)),
       A.ownOwn,
-      this.inverseDiagonal,
+      this.diagonal,
     );
     const coarseRows = variablePartition(
       aggregates.map((_, p) => p),
@@ -173,7 +173,8 @@ export class AmgLevel {
    * place (same structure and aggregates; collective).
    */
   refresh(): void {
-    this.inverseDiagonal = inverseDiagonal(this.A, diagonalOf(this.A), this.index);
+    this.diagonal = diagonalOf(this.A);
+    this.inverseDiagonal = inverseDiagonal(this.A, this.diagonal, this.index);
     this.spectralBound = spectralBound(this.A, this.inverseDiagonal);
     const transfer = this.transfer;
     if (transfer === undefined) return;
@@ -214,12 +215,12 @@ function tentativeProlongator(A: PSparseMatrix, aggregates: PData<Aggregates>, c
   const blocks = pmap(
     ({ aggregateOf, count }: Aggregates) => {
       const nRows = aggregateOf.length;
-      const size = new Float64Array(count);
+      const size = largeArrays.float64(count);
       for (const a of aggregateOf) if (a >= 0) size[a]++;
-      const rowPtr = new Int32Array(nRows + 1);
+      const rowPtr = largeArrays.int32(nRows + 1);
       for (let i = 0; i < nRows; i++) rowPtr[i + 1] = rowPtr[i] + (aggregateOf[i] >= 0 ? 1 : 0);
-      const colIdx = new Int32Array(rowPtr[nRows]);
-      const values = new Float64Array(rowPtr[nRows]);
+      const colIdx = largeArrays.int32(rowPtr[nRows]);
+      const values = largeArrays.float64(rowPtr[nRows]);
       for (let i = 0; i < nRows; i++) {
         const a = aggregateOf[i];
         if (a < 0) continue;
@@ -234,7 +235,7 @@ function tentativeProlongator(A: PSparseMatrix, aggregates: PData<Aggregates>, c
 }
 
 function findTentativeSlots(block: CsrMatrix, { aggregateOf }: Aggregates): Int32Array {
-  const slots = new Int32Array(block.nRows).fill(-1);
+  const slots = largeArrays.int32(block.nRows).fill(-1);
   for (let i = 0; i < block.nRows; i++) {
     if (aggregateOf[i] < 0) continue;
     for (let e = block.rowPtr[i]; e < block.rowPtr[i + 1]; e++) {

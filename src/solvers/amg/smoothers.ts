@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { largeArrays } from '../../kernels/large-arrays.js';
 import { spmv, type PSparseMatrix } from '../../sparse/psparse-matrix.js';
 import type { PData } from '../../pdata/pdata.js';
 import { pzeros, type PVector } from '../../vectors/pvector.js';
@@ -39,7 +40,7 @@ export class Smoother {
   ) {
     this.w = pzeros(A.rows);
     this.d = pzeros(A.cols);
-    this.residual = A.ownOwn.map((block) => new Float64Array(block.nRows));
+    this.residual = A.ownOwn.map((block) => largeArrays.float64(block.nRows));
   }
 
   /** Improves `x` (own values; its ghosts are refreshed by the SpMVs) towards A x = b. */
