@@ -307,7 +307,8 @@ export class WorkerPool {
    * at most its fair share of what is left (so that every worker gets some). Once nothing is
    * queued, a worker with room is also sent chunks that wait, unclaimed, behind another worker's
    * running chunk: whichever of the two gets to such a chunk first runs it, so that the map ends
-   * with no worker idle while another still has a chunk to start.
+   * with no worker idle while another still has a chunk to start. (Not for tiny tasks: there the
+   * copies would cost more than the few queued chunks they could balance.)
    */
   private pump(): void {
     while (this.head < this.queue.length) {
@@ -319,9 +320,9 @@ export class WorkerPool {
       }
       const room = this.window - least;
       if (room <= 0) break;
-      const share = Math.ceil((this.queue.length - this.head) / this.size);
+      const fairShare = Math.ceil((this.queue.length - this.head) / this.size);
       const batch: ChunkMessage[] = [];
-      while (batch.length < Math.min(room, share, MAX_BATCH) && this.head < this.queue.length) {
+      while (batch.length < Math.min(room, fairShare, MAX_BATCH) && this.head < this.queue.length) {
         const chunk = this.queue[this.head++];
         if (chunk.job.settled) continue;
         this.give(slot, chunk, batch);
@@ -331,7 +332,7 @@ export class WorkerPool {
     if (this.head === this.queue.length) {
       this.queue = [];
       this.head = 0;
-      for (const slot of this.slots) this.share(slot);
+      if (this.window !== FAST_WINDOW) for (const slot of this.slots) this.share(slot);
     }
   }
 
