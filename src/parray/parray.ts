@@ -149,6 +149,14 @@ export class PArray {
   }
 
   /**
+   * @internal One-sided read of the runs `[starts[k], starts[k] + counts[k])` of part `target`'s
+   * local values into `out`, back to back (`Window.get`, checked), from local part `origin`.
+   */
+  readRuns(origin: number, target: number, starts: number[], counts: number[], out: Float64Array): void {
+    this.window.get(origin, target, starts, counts, out);
+  }
+
+  /**
    * Writes `values` (the block first index fastest) into the global block `ranges`, one-sided:
    * NOT collective. Complete at the owners on return; visible to every part after the next
    * {@link PArray.sync}.

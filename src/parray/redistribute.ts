@@ -16,8 +16,9 @@ import { gather, getAny } from '../pdata/primitives.js';
 import { consistent, pzeros, PVector } from '../vectors/pvector.js';
 import { checkRanges, type BlockRanges } from './block-plan.js';
 import type { Distribution } from './distribution.js';
-import { makeLayout } from './layout.js';
+import { makeLayout, type Layout } from './layout.js';
 import { createPArray, PArray } from './parray.js';
+import { pullable, pullBox } from './pull.js';
 import { route } from './route.js';
 
 /**
@@ -34,8 +35,11 @@ export interface RedistributeOptions {
 
 /**
  * The same values under another grid and/or distribution, as a new PArray (collective). Every
- * part works out by arithmetic what it sends and receives; one exchange moves exactly the
- * elements that change part, the others are copied locally. `a` is left as it is.
+ * part works out by arithmetic what it receives (and sends); exactly the elements that change
+ * part move, the others are copied locally. When the first dimension is contiguous ('block' or
+ * `{ sizes }`) in both layouts, each part reads its new elements one-sided straight from the
+ * owners' memory into its own (one copy per element, no buffers); otherwise one exchange moves
+ * them. `a` is left as it is.
  * @throws InvalidArgumentError (before any communication) when `a` is not a PArray or the grid
  * or distribution is malformed (see {@link parray}).
  * @example `const byColumns = redistribute(byRows, { grid: [1, ranks.np] });`
@@ -46,9 +50,23 @@ export function redistribute(a: PArray, options?: RedistributeOptions): PArray {
   const { grid, dist } = checkOptions(options, ['grid', 'dist'], 'redistribute');
   const layout = makeLayout(a.np, a.shape, grid ?? a.grid, dist ?? a.dist, 'redistribute');
   const b = createPArray(a.localValues(), layout);
-  route(a.layout, a.localValues(), layout, b.localValues(), layout.shape.map(() => 0));
-  b.sync();
+  moveBox(a, layout, b, layout.shape.map(() => 0));
   return b;
+}
+
+/**
+ * Copies the box `[lo, lo + b.shape)` of `a` into `b` (collective), then fences b: by one-sided
+ * reads of the destination parts when the layouts allow it (see pull.ts; a is fenced first so
+ * that its owners' direct writes are seen), else by one exchange.
+ */
+function moveBox(a: PArray, layout: Layout, b: PArray, lo: readonly number[]): void {
+  if (pullable(a.layout, layout)) {
+    a.sync();
+    pullBox(a.layout, a.localValues(), (o, t, s, c, out) => a.readRuns(o, t, s, c, out), layout, b.localValues(), lo);
+  } else {
+    route(a.layout, a.localValues(), layout, b.localValues(), lo);
+  }
+  b.sync();
 }
 
 /**
@@ -64,8 +82,7 @@ export function slice(a: PArray, ranges: BlockRanges): PArray {
   const shape = checkRanges(a.layout, ranges, 'slice');
   const layout = makeLayout(a.np, shape, undefined, 'block', 'slice');
   const b = createPArray(a.localValues(), layout);
-  route(a.layout, a.localValues(), layout, b.localValues(), ranges.map((r) => r[0]));
-  b.sync();
+  moveBox(a, layout, b, ranges.map((r) => r[0]));
   return b;
 }
 

@@ -36,7 +36,7 @@ function sourceGroups(src: Layout, dst: Layout, lo: readonly number[], p: number
 }
 
 /** On the destination side, part `p`'s local indices per dimension grouped by their source coordinate. */
-function destinationGroups(src: Layout, dst: Layout, lo: readonly number[], p: number): Groups {
+export function destinationGroups(src: Layout, dst: Layout, lo: readonly number[], p: number): Groups {
   const c = dst.coords(p);
   return dst.dims.map((dim, d) => {
     const groups = new Map<number, number[]>();
@@ -51,7 +51,7 @@ function destinationGroups(src: Layout, dst: Layout, lo: readonly number[], p: n
 }
 
 /** The other side's parts with a non-empty share, ascending, with the local index lists per dimension. */
-function partners(groups: Groups, other: Layout): { part: number; lists: Float64Array[] }[] {
+export function partners(groups: Groups, other: Layout): { part: number; lists: Float64Array[] }[] {
   const keys = groups.map((g) => [...g.keys()]);
   const out: { part: number; lists: Float64Array[] }[] = [];
   forEachIndex(keys.map((k) => k.length), (pick) => {
@@ -66,7 +66,7 @@ function partners(groups: Groups, other: Layout): { part: number; lists: Float64
  * them fastest), with the flat local offsets of that combination on both sides (`dst` may be
  * `undefined` when only one side is walked); the caller loops over dimension 0.
  */
-function forEachRunBase(
+export function forEachRunBase(
   src: readonly Float64Array[],
   srcStrides: readonly number[],
   dst: readonly Float64Array[] | undefined,

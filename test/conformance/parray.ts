@@ -211,6 +211,33 @@ function redistributeRoundTrips(ranks: PData<number>): void {
   const again = redistribute(cols, { grid: [np, 1], dist: 'block' });
   again.localValues().localItems.forEach((v, i) => assert.deepEqual([...v], [...rows.localValues().localItems[i]], 'large round trip'));
   for (const x of [rows, cols, again]) x.free();
+  pulledMoves(ranks);
+}
+
+/**
+ * Layouts whose first dimension is contiguous on both sides move by one-sided reads of runs:
+ * rows to columns and back, a 3-D array with { sizes } and cyclic dimensions, a slice at an
+ * offset; the owners' direct writes just before (no sync) are moved too.
+ */
+function pulledMoves(ranks: PData<number>): void {
+  const np = ranks.np;
+  const big = [300, 250];
+  const rows = parray(ranks, big, { grid: [np, 1], init: (i) => valueAt(i, big) });
+  const sizes = Array.from({ length: np }, (_, k) => (k === np - 1 ? 250 - 3 * (np - 1) : 3));
+  const cols = redistribute(rows, { grid: [1, np], dist: ['block', { sizes }] });
+  checkAgainstDense(cols, (i) => valueAt(i, big), 'rows -> columns (pulled)');
+  // A direct write of every owner, not fenced: redistribute must see it.
+  forLocalPart(cols, (values) => (values[0] += 0.5));
+  const back = redistribute(cols, { grid: [np, 1], dist: 'block' });
+  const firstOfEach = new Set(Array.from({ length: np }, (_, k) => (k === 0 ? 0 : sizes.slice(0, k).reduce((a, b) => a + b, 0))));
+  checkAgainstDense(back, ([i, j]) => valueAt([i, j], big) + (i === 0 && firstOfEach.has(j) ? 0.5 : 0), 'columns -> rows after direct writes');
+  const shape = [290, 5, 3];
+  const cube = parray(ranks, shape, { grid: [np, 1, 1], dist: ['block', 'cyclic', 'block'], init: (i) => valueAt(i, shape) });
+  const moved = redistribute(cube, { grid: [1, 1, np], dist: [{ sizes: [290] }, 'block', 'cyclic'] });
+  checkAgainstDense(moved, (i) => valueAt(i, shape), '3-D (pulled)');
+  const part = slice(moved, [[7, 290], [1, 4], [0, 3]]);
+  checkAgainstDense(part, ([i, j, k]) => valueAt([i + 7, j + 1, k], shape), 'slice at an offset (pulled)');
+  for (const x of [rows, cols, back, cube, moved, part]) x.free();
 }
 
 /**
