@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FileFormatError, InvalidArgumentError, PartFailedError, withSequential, type PData } from '../src/index.js';
+import { centralize, FileFormatError, InvalidArgumentError, PartFailedError, withSequential, type PData, type PSparseMatrix } from '../src/index.js';
 import { readBinary, writeBinary } from '../src/io/flat-binary.js';
 import { readHdf5, writeHdf5 } from '../src/io/hdf5.js';
 import { readMatrixMarket, writeMatrixMarket } from '../src/io/matrix-market.js';
@@ -123,6 +123,25 @@ describe('PETSc binary: malformed files', () => {
     const negative = Buffer.from(vector);
     negative.writeInt32BE(-1, 4);
     await petscOffset(negative, 4, /negative vector length/);
+  });
+});
+
+describe('PETSc binary: rows not stored as CSR', () => {
+  it('reads unsorted and repeated column ids as psparse adds them, on 1 and 2 parts', async () => {
+    // 3×3, row 0: (0,2)=1 (0,0)=2 (0,2)=3; row 1: (1,1)=4; row 2: (2,2)=5 (2,0)=6
+    const ints = [1211216, 3, 3, 6, 3, 1, 2, 2, 0, 2, 1, 2, 0];
+    const values = [1, 2, 3, 4, 5, 6];
+    const bytes = Buffer.alloc(4 * ints.length + 8 * values.length);
+    ints.forEach((v, i) => bytes.writeInt32BE(v, 4 * i));
+    values.forEach((v, i) => bytes.writeDoubleBE(v, 4 * ints.length + 8 * i));
+    const path = file(bytes);
+    for (const np of [1, 2]) {
+      const rows = await withSequential(np, (ranks) => {
+        const A = readPetscBinary(path, ranks) as PSparseMatrix;
+        return Array.from(centralize(A).values);
+      });
+      expect(rows).toEqual([2, 4, 4, 6, 5]);
+    }
   });
 });
 

@@ -17,13 +17,13 @@ import { exchange, exchangeGraph } from '../pdata/exchange.js';
 import { PData, pmap } from '../pdata/pdata.js';
 import { gather, getAny } from '../pdata/primitives.js';
 import type { LocalIndices } from '../partitions/local-indices.js';
-import { OwnBox, OwnRange, type OwnIds } from '../partitions/own-ids.js';
 import { findOwner } from '../partitions/find-owner.js';
 import { PRange } from '../partitions/prange.js';
 import { blockOwner, blockStart, uniformPartition } from '../partitions/uniform-partition.js';
 import { psparse } from '../sparse/psparse.js';
 import type { PSparseMatrix } from '../sparse/psparse-matrix.js';
 import { consistent, PVector } from '../vectors/pvector.js';
+import { csrRows, isContiguous, type RowSource } from './row-source.js';
 
 /** A part's rows `first .. first + count - 1` of a vector. */
 export interface VectorBlock {
@@ -62,25 +62,6 @@ export function ownsBlocksInOrder(rows: PRange): boolean {
     if (run === 0 || first !== next) return false;
     next += count;
   }
-  return true;
-}
-
-/**
- * Whether own local id `i` is global id `at(0) + i` for every `i`: at once for ranges and boxes
- * (a box is one run when every direction before its last non-flat one spans the whole grid), by
- * a pass over the ids otherwise.
- */
-export function isContiguous(own: OwnIds): boolean {
-  if (own instanceof OwnRange || own.count <= 1) return true;
-  if (own instanceof OwnBox) {
-    const { dims, lo, hi } = own;
-    let last = dims.length - 1;
-    while (last > 0 && hi[last] - lo[last] === 1) last--;
-    for (let d = 0; d < last; d++) if (lo[d] !== 0 || hi[d] !== dims[d]) return false;
-    return true;
-  }
-  const first = own.at(0);
-  for (let i = 1; i < own.count; i++) if (own.at(i) !== first + i) return false;
   return true;
 }
 
@@ -132,57 +113,51 @@ export function vectorBlocks(v: PVector): PData<VectorBlock> {
   });
 }
 
-/** Sorts the entries `lo .. hi-1` of a row by column (rows are short: insertion sort). */
-function sortRow(cols: Float64Array, values: Float64Array, lo: number, hi: number): void {
-  for (let e = lo + 1; e < hi; e++) {
-    const c = cols[e];
-    const v = values[e];
-    let k = e - 1;
-    while (k >= lo && cols[k] > c) {
-      cols[k + 1] = cols[k];
-      values[k + 1] = values[k];
-      k--;
-    }
-    cols[k + 1] = c;
-    values[k + 1] = v;
-  }
+/** The rows of a block already in file order. */
+export function blockRows(block: MatrixBlock): RowSource {
+  const { rowPtr, cols: blockCols, values: blockValues } = block;
+  return {
+    first: block.first,
+    count: block.count,
+    nnz: blockValues.length,
+    length: (i) => rowPtr[i + 1] - rowPtr[i],
+    row(i, cols, values) {
+      const lo = rowPtr[i];
+      const hi = rowPtr[i + 1];
+      cols.set(blockCols.subarray(lo, hi));
+      values.set(blockValues.subarray(lo, hi));
+    },
+  };
 }
 
-/** A part's own rows as CSR with global column ids, rows in own-id order. */
-function ownRows(rowIds: LocalIndices, colIds: LocalIndices, oo: CsrMatrix, og: CsrMatrix): MatrixBlock {
-  const count = rowIds.nOwn;
-  const nnz = oo.colIdx.length + og.colIdx.length;
+/** A part's rows as one block (CSR with global column ids, ascending in each row). */
+function blockOf(source: RowSource): MatrixBlock {
+  const { count, nnz } = source;
   // large arrays: the whole matrix passes through them (see readAt in byte-io.ts)
   const rowPtr = largeArrays.float64(count + 1);
   const cols = largeArrays.float64(nnz);
   const values = largeArrays.float64(nnz);
-  // own column k is global id ownFirst + k when the own columns are one run (no table to look up)
-  const ownFirst = isContiguous(colIds.own) ? (colIds.nOwn > 0 ? colIds.own.at(0) : 0) : -1;
-  const ownToGlobal = ownFirst < 0 ? colIds.ownToGlobal : undefined;
-  const ghostToGlobal = colIds.ghostToGlobal;
-  const { rowPtr: ooPtr, colIdx: ooCols, values: ooValues } = oo;
-  const { rowPtr: ogPtr, colIdx: ogCols, values: ogValues } = og;
-  let k = 0;
   for (let i = 0; i < count; i++) {
-    const start = k;
-    for (let e = ooPtr[i]; e < ooPtr[i + 1]; e++, k++) {
-      cols[k] = ownToGlobal === undefined ? ownFirst + ooCols[e] : ownToGlobal[ooCols[e]];
-      values[k] = ooValues[e];
-    }
-    for (let e = ogPtr[i]; e < ogPtr[i + 1]; e++, k++) {
-      cols[k] = ghostToGlobal[ogCols[e]];
-      values[k] = ogValues[e];
-    }
-    sortRow(cols, values, start, k);
-    rowPtr[i + 1] = k;
+    const k = rowPtr[i];
+    source.row(i, cols.subarray(k), values.subarray(k));
+    rowPtr[i + 1] = k + source.length(i);
   }
-  return { first: count > 0 ? rowIds.own.at(0) : 0, count, rowPtr, cols, values };
+  return { first: source.first, count, rowPtr, cols, values };
+}
+
+/**
+ * The own rows of `A` in file order, as row sources (collective): read from the matrix's own
+ * blocks when its own rows already are in file order, else moved as in {@link matrixBlocks}.
+ */
+export function matrixRows(A: PSparseMatrix): PData<RowSource> {
+  if (ownsBlocksInOrder(A.rows)) return pmap(csrRows, A.rows.partition, A.cols.partition, A.ownOwn, A.ownGhost);
+  return matrixBlocks(A).map(blockRows);
 }
 
 /** The own rows of `A` as blocks in file order (collective). */
 export function matrixBlocks(A: PSparseMatrix): PData<MatrixBlock> {
   const { rows, cols } = A;
-  const local = pmap(ownRows, rows.partition, cols.partition, A.ownOwn, A.ownGhost);
+  const local = pmap((r: LocalIndices, c: LocalIndices, oo: CsrMatrix, og: CsrMatrix) => blockOf(csrRows(r, c, oo, og)), rows.partition, cols.partition, A.ownOwn, A.ownGhost);
   if (ownsBlocksInOrder(rows)) return local;
   const { n, np } = rows;
   // message per target part: gid, length, the columns, the values, for each row

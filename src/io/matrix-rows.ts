@@ -3,8 +3,7 @@
  * each part's own rows in own order, column ids ascending and unique within each row, the own
  * columns one contiguous run. The two CSR blocks are then cut out of the rows in one pass (no
  * triplets, no sort, no assembly); a part whose rows hold no ghost column keeps the arrays it
- * read as its own-own block. Readers check {@link rowsAreCsr} on every part and otherwise go
- * through psparse.
+ * read as its own-own block. Readers check {@link rowsAreCsr} and otherwise go through psparse.
  *
  * @module
  */
@@ -16,7 +15,7 @@ import { findOwner } from '../partitions/find-owner.js';
 import { LocalIndices } from '../partitions/local-indices.js';
 import { PRange } from '../partitions/prange.js';
 import { PSparseMatrix } from '../sparse/psparse-matrix.js';
-import { isContiguous } from './layout.js';
+import { isContiguous } from './row-source.js';
 
 /** A part's rows as read: the length of each row, then the column ids and values of all its entries in row order. */
 export interface RowsRead {
@@ -26,20 +25,10 @@ export interface RowsRead {
   readonly values: Float64Array;
 }
 
-/** Whether every row's column ids are strictly ascending (per part, no communication). */
-export function ascendingRows(rowLengths: Int32Array, colIds: Int32Array): boolean {
-  let e = 0;
-  for (let i = 0; i < rowLengths.length; i++) {
-    const end = e + rowLengths[i];
-    for (e++; e < end; e++) if (colIds[e] <= colIds[e - 1]) return false;
-    e = end;
-  }
-  return true;
-}
-
 /**
- * Collective: whether every part's rows can become its blocks as they are (`ascending` per part,
- * from {@link ascendingRows}, and the own columns of `cols` contiguous on every part).
+ * Collective: whether every part's rows can become its blocks as they are (`ascending` per part:
+ * the column ids ascend strictly within each row; and the own columns of `cols` contiguous on
+ * every part).
  */
 export function rowsAreCsr(cols: PRange, ascending: PData<boolean>): boolean {
   const fits = pmap((ids: LocalIndices, sorted: boolean) => sorted && isContiguous(ids.own), cols.partition, ascending);

@@ -12,7 +12,6 @@
  */
 import { checkOptions, describeValue, expectInstance } from '../argument-checks.js';
 import { FileFormatError, InvalidArgumentError } from '../errors.js';
-import { largeArrays } from '../kernels/large-arrays.js';
 import { PData, pmap } from '../pdata/pdata.js';
 import { PSparseMatrix } from '../sparse/psparse-matrix.js';
 import { PVector } from '../vectors/pvector.js';
@@ -20,8 +19,9 @@ import { expectFileSize, fileSize, LITTLE_ENDIAN, readAt, readInto, writeAt } fr
 import { together, writeFileCollectively } from './collective.js';
 import { partOffsets } from './counts.js';
 import { checkPath, withFile, type ReadOptions } from './read-options.js';
-import { matrixBlocks, matrixFromTriplets, readCols, readPlan, readTargets, vectorBlocks, vectorFromTargets, type RowSpan } from './layout.js';
-import { ascendingRows, matrixFromRows, rowsAreCsr, type RowsRead } from './matrix-rows.js';
+import { matrixFromTriplets, matrixRows, readCols, readPlan, readTargets, vectorBlocks, vectorFromTargets, type RowSpan } from './layout.js';
+import { matrixFromRows, rowsAreCsr, type RowsRead } from './matrix-rows.js';
+import type { RowSource } from './row-source.js';
 
 /** PETSc's class id of a matrix (`MAT_FILE_CLASSID`). */
 export const PETSC_MAT_CLASSID = 1211216;
@@ -30,16 +30,9 @@ export const PETSC_VEC_CLASSID = 1211214;
 
 const MAX_INT32 = 0x7fffffff;
 
-/** Big-endian int32 bytes of `values` (Node's native byte swap; this machine is little-endian). */
+/** Big-endian int32 bytes of a few `values` (a header; Node's native byte swap). */
 function int32Bytes(values: ArrayLike<number>): Uint8Array {
-  const ints = largeArrays.int32(values.length);
-  for (let i = 0; i < values.length; i++) ints[i] = values[i];
-  return bigEndianInPlace(ints);
-}
-
-/** The bytes of `ints`, swapped in place to big-endian. */
-function bigEndianInPlace(ints: Int32Array): Uint8Array {
-  const bytes = Buffer.from(ints.buffer, ints.byteOffset, ints.byteLength);
+  const bytes = Buffer.from(Int32Array.from(values).buffer);
   return LITTLE_ENDIAN ? bytes.swap32() : bytes;
 }
 
@@ -107,23 +100,68 @@ export function writePetscBinary(path: string, x: PSparseMatrix | PVector): void
   if (m > MAX_INT32 || n > MAX_INT32 || x.nnz > MAX_INT32) {
     throw new InvalidArgumentError(`writePetscBinary: a ${m}×${n} matrix with ${x.nnz} entries exceeds PETSc's 32-bit ids`);
   }
-  const blocks = matrixBlocks(x);
-  const { before, total } = partOffsets(blocks.map((b) => b.values.length));
+  const sources = matrixRows(x);
+  const { before, total } = partOffsets(sources.map((r) => r.nnz));
   const colsAt = 16 + 4 * m;
   const valuesAt = colsAt + 4 * total;
   writeFileCollectively(
-    pmap((block, entriesBefore: number) => ({ block, entriesBefore }), blocks, before),
+    pmap((source: RowSource, entriesBefore: number) => ({ source, entriesBefore }), sources, before),
     path,
     valuesAt + 8 * total,
-    (fd, { block, entriesBefore }, p) => {
+    (fd, { source, entriesBefore }, p) => {
       if (p === 0) writeAt(fd, int32Bytes([PETSC_MAT_CLASSID, m, n, total]), 0);
-      const lengths = largeArrays.int32(block.count);
-      for (let i = 0; i < block.count; i++) lengths[i] = block.rowPtr[i + 1] - block.rowPtr[i];
-      writeAt(fd, bigEndianInPlace(lengths), 16 + 4 * block.first);
-      writeAt(fd, int32Bytes(block.cols), colsAt + 4 * entriesBefore);
-      writeFloat64BigEndian(fd, block.values, valuesAt + 8 * entriesBefore);
+      writeRows(fd, source, 16 + 4 * source.first, colsAt + 4 * entriesBefore, valuesAt + 8 * entriesBefore);
     },
   );
+}
+
+/** Entries encoded between two writes (their column ids and values: 768 KiB, reused for the whole matrix). */
+const CHUNK_ENTRIES = 1 << 16;
+
+/**
+ * Writes a part's rows as PETSc stores them: the row lengths at `lengthsAt`, the column ids at
+ * `colsAt`, the values at `valuesAt`, all big-endian. The rows are encoded into small reused
+ * buffers written whenever one fills up: no copy of the part's matrix is ever made (the copy's
+ * fresh memory would cost more than the writes).
+ */
+function writeRows(fd: number, source: RowSource, lengthsAt: number, colsAt: number, valuesAt: number): void {
+  const lengths = new DataView(new ArrayBuffer(4 * CHUNK_ENTRIES));
+  const colBytes = new DataView(new ArrayBuffer(4 * CHUNK_ENTRIES));
+  const valueBytes = new DataView(new ArrayBuffer(8 * CHUNK_ENTRIES));
+  const flush = (view: DataView, count: number, position: number): void =>
+    writeAt(fd, new Uint8Array(view.buffer, 0, count), position);
+  let rowCols = new Float64Array(64);
+  let rowValues = new Float64Array(64);
+  let inLengths = 0;
+  let inEntries = 0;
+  for (let i = 0; i < source.count; i++) {
+    const length = source.length(i);
+    if (inLengths === CHUNK_ENTRIES) {
+      flush(lengths, 4 * inLengths, lengthsAt);
+      lengthsAt += 4 * inLengths;
+      inLengths = 0;
+    }
+    lengths.setInt32(4 * inLengths++, length, false);
+    if (length > rowCols.length) {
+      rowCols = new Float64Array(2 * length);
+      rowValues = new Float64Array(2 * length);
+    }
+    source.row(i, rowCols, rowValues);
+    for (let k = 0; k < length; k++) {
+      if (inEntries === CHUNK_ENTRIES) {
+        flush(colBytes, 4 * inEntries, colsAt);
+        flush(valueBytes, 8 * inEntries, valuesAt);
+        colsAt += 4 * inEntries;
+        valuesAt += 8 * inEntries;
+        inEntries = 0;
+      }
+      colBytes.setInt32(4 * inEntries, rowCols[k], false);
+      valueBytes.setFloat64(8 * inEntries++, rowValues[k], false);
+    }
+  }
+  flush(lengths, 4 * inLengths, lengthsAt);
+  flush(colBytes, 4 * inEntries, colsAt);
+  flush(valueBytes, 8 * inEntries, valuesAt);
 }
 
 interface Header {
@@ -225,17 +263,18 @@ export function readPetscBinary(path: string, ranks: PData<number>, opts?: ReadO
         const count = rowLengths.reduce((a, b) => a + b, 0);
         const colIds = int32Of(readAt(fd, path, colsAt + 4 * entriesBefore, 4 * count, 'the column ids'));
         const values = float64Of(readAt(fd, path, valuesAt + 8 * entriesBefore, 8 * count, 'the values'));
-        checkEntries(path, span.first, rowLengths, colIds, values, n, colsAt + 4 * entriesBefore, valuesAt + 8 * entriesBefore);
-        return { rowLengths, colIds, values };
+        const ascending = checkEntries(path, span.first, rowLengths, colIds, values, n, colsAt + 4 * entriesBefore, valuesAt + 8 * entriesBefore);
+        return { rowLengths, colIds, values, ascending };
       }),
   );
-  if (plan.direct && rowsAreCsr(cols, reads.map((r) => ascendingRows(r.rowLengths, r.colIds)))) return matrixFromRows(plan.rows, cols, reads);
+  if (plan.direct && rowsAreCsr(cols, reads.map((r) => r.ascending))) return matrixFromRows(plan.rows, cols, reads);
   const triplets = pmap((span: RowSpan, read: RowsRead) => tripletsOf(span.first, read), plan.spans, reads);
   return matrixFromTriplets(plan.rows, cols, triplets, plan.direct);
 }
 
 /**
- * Checks the entries of rows `first ..` as read: every column id in `0..n-1`, every value finite.
+ * Checks the entries of rows `first ..` as read: every column id in `0..n-1`, every value finite;
+ * returns whether the column ids ascend strictly in every row (then the rows are CSR as they are).
  * @throws FileFormatError at the offset of the first bad column id or value.
  */
 function checkEntries(
@@ -247,17 +286,24 @@ function checkEntries(
   n: number,
   colsAt: number,
   valuesAt: number,
-): void {
-  let bad = -1;
-  for (let e = 0; e < colIds.length && bad < 0; e++) if (!(colIds[e] >= 0 && colIds[e] < n && Number.isFinite(values[e]))) bad = e;
-  if (bad < 0) return;
-  let row = 0;
-  for (let end = rowLengths[0]; end <= bad; end += rowLengths[row]) row++;
-  const col = colIds[bad];
-  if (col < 0 || col >= n) {
-    throw new FileFormatError(`column id ${col} of row ${first + row} is out of range 0..${n - 1}`, { path, offset: colsAt + 4 * bad });
+): boolean {
+  let ascending = true;
+  let e = 0;
+  for (let i = 0; i < rowLengths.length; i++) {
+    let previous = -1;
+    for (const end = e + rowLengths[i]; e < end; e++) {
+      const col = colIds[e];
+      if (!(col >= 0 && col < n)) {
+        throw new FileFormatError(`column id ${col} of row ${first + i} is out of range 0..${n - 1}`, { path, offset: colsAt + 4 * e });
+      }
+      if (!Number.isFinite(values[e])) {
+        throw new FileFormatError(`entry (${first + i}, ${col}) is ${values[e]} (matrix values must be finite)`, { path, offset: valuesAt + 8 * e });
+      }
+      if (col <= previous) ascending = false;
+      previous = col;
+    }
   }
-  throw new FileFormatError(`entry (${first + row}, ${col}) is ${values[bad]} (matrix values must be finite)`, { path, offset: valuesAt + 8 * bad });
+  return ascending;
 }
 
 /** COO triplets of rows `first ..` as read. */
