@@ -21,10 +21,12 @@ import { gramSchmidtChecks, jsGramSchmidt, type GramSchmidtKernels } from './kry
 export interface Ilu0Binding extends GramSchmidtKernels {
   ilu0Factor(nRows: number, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array, lu: Float64Array, diag: Int32Array, work: Int32Array): number;
   ilu0Solve(nRows: number, rowPtr: Int32Array, colIdx: Int32Array, lu: Float64Array, diag: Int32Array, r: Float64Array, z: Float64Array): void;
+  /** Checks that the row counts stay within `offsets` and `lu` as it goes (RangeError). */
+  ilu0SolveCompact(nRows: number, lower: Uint8Array, upper: Uint8Array, offsets: Int16Array, lu: Float64Array, r: Float64Array, z: Float64Array): void;
 }
 
 /** The functions a loaded module must export to be taken for the ILU addon. */
-export const ILU0_BINDING_FUNCTIONS: readonly (keyof Ilu0Binding)[] = ['ilu0Factor', 'ilu0Solve', 'basisDots', 'basisUpdate'];
+export const ILU0_BINDING_FUNCTIONS: readonly (keyof Ilu0Binding)[] = ['ilu0Factor', 'ilu0Solve', 'ilu0SolveCompact', 'basisDots', 'basisUpdate'];
 
 /** The largest basis the addon's Gram–Schmidt loops take in one call (`kMaxCount`). */
 const NATIVE_MAX_BASIS = 1024;
@@ -79,6 +81,11 @@ export function nativeIlu0Kernels(binding: Ilu0Binding, minWork: number = ILU0_N
       if (small(nRows, rowPtr)) return jsIlu0Kernels.solve(nRows, rowPtr, colIdx, lu, diag, r, z);
       binding.ilu0Solve(nRows, rowPtr, colIdx, lu, diag, r, z);
     },
+    solveCompact(nRows, lower, upper, offsets, lu, r, z) {
+      ilu0Checks.solveCompact(nRows, lower, upper, offsets, lu, r, z);
+      if (nRows + offsets.length < minWork) return jsIlu0Kernels.solveCompact(nRows, lower, upper, offsets, lu, r, z);
+      binding.ilu0SolveCompact(nRows, lower, upper, offsets, lu, r, z);
+    },
   };
 }
 
@@ -124,6 +131,10 @@ const checkedJsKernels: SolverKernels = {
     solve(nRows, rowPtr, colIdx, lu, diag, r, z) {
       ilu0Checks.solve(nRows, rowPtr, colIdx, lu, diag, r, z);
       jsIlu0Kernels.solve(nRows, rowPtr, colIdx, lu, diag, r, z);
+    },
+    solveCompact(nRows, lower, upper, offsets, lu, r, z) {
+      ilu0Checks.solveCompact(nRows, lower, upper, offsets, lu, r, z);
+      jsIlu0Kernels.solveCompact(nRows, lower, upper, offsets, lu, r, z);
     },
   },
   gramSchmidt: {

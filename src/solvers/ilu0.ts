@@ -10,7 +10,7 @@ import type { PRange } from '../partitions/prange.js';
 import type { PSparseMatrix } from '../sparse/psparse-matrix.js';
 import type { PVector } from '../vectors/pvector.js';
 import { solverKernels } from './ilu0-native.js';
-import type { Ilu0KernelSet } from './ilu0-kernels.js';
+import { compactIlu0, type CompactIlu0, type Ilu0KernelSet } from './ilu0-kernels.js';
 import { applyMessages, checkApplyVectors, checkSquareOwn, reportSingular, type Preconditioner } from './preconditioners.js';
 
 
@@ -20,6 +20,8 @@ interface Ilu0Factors {
   readonly block: CsrMatrix;
   readonly lu: Float64Array;
   readonly diag: Int32Array;
+  /** The compact index the solves use, or null when the block does not fit it (then the CSR one). */
+  readonly compact: CompactIlu0 | null;
 }
 
 /**
@@ -55,8 +57,9 @@ export class Ilu0Preconditioner implements Preconditioner {
     const rs = r.values.localItems;
     const { factors, kernels } = this;
     for (let i = 0; i < factors.length; i++) {
-      const { block, lu, diag } = factors[i];
-      kernels.solve(block.nRows, block.rowPtr, block.colIdx, lu, diag, rs[i], zs[i]);
+      const { block, lu, diag, compact } = factors[i];
+      if (compact !== null) kernels.solveCompact(block.nRows, compact.lower, compact.upper, compact.offsets, lu, rs[i], zs[i]);
+      else kernels.solve(block.nRows, block.rowPtr, block.colIdx, lu, diag, rs[i], zs[i]);
     }
   }
 }
@@ -65,8 +68,10 @@ export class Ilu0Preconditioner implements Preconditioner {
  * Block Jacobi ILU(0) of `A`: each part computes the incomplete LU factorisation of its own-own
  * block, keeping exactly the block's sparsity pattern, and `apply` runs the forward and backward
  * substitutions on the part's own values. The factors take one value per stored own-own entry
- * and one 32-bit diagonal position per row, owned by the preconditioner; the structure is the
- * matrix's (so refilling A's values does not change the factors: build a new one).
+ * and one 32-bit diagonal position per row, owned by the preconditioner, and (when the rows have
+ * at most 255 entries each side of the diagonal and columns within 32767 of the row) a compact
+ * index the substitutions read instead of the matrix's: 2 bytes per entry and 2 per row. The
+ * structure is the matrix's (so refilling A's values does not change the factors: build a new one).
  *
  * The iterates do not depend on the backend, only on the partition: the blocks are the parts'.
  * Native loops (`native/ilu`) when built, else the same loops in JavaScript, with the same bits;
@@ -94,7 +99,9 @@ export function ilu0(A: PSparseMatrix): Ilu0Preconditioner {
     const lu = new Float64Array(block.rowPtr[block.nRows]);
     const diag = new Int32Array(block.nRows);
     const work = new Int32Array(block.nRows).fill(-1);
-    return { failed: kernels.factor(block.nRows, block.rowPtr, block.colIdx, block.values, lu, diag, work), factors: { block, lu, diag } };
+    const failed = kernels.factor(block.nRows, block.rowPtr, block.colIdx, block.values, lu, diag, work);
+    const compact = failed < 0 ? compactIlu0(block.nRows, block.rowPtr, block.colIdx, diag) : null;
+    return { failed, factors: { block, lu, diag, compact } };
   });
   reportSingular(A.rows, failures.map((f) => f.failed), 'ilu0', 'zero, missing or non-finite pivot of the own-own block');
   return new Ilu0Preconditioner(A.rows, failures.map((f) => f.factors), kernels);

@@ -7,6 +7,7 @@
 // touching memory it does not own. Plain C API: no allocation per call.
 #include <node_api.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -101,6 +102,23 @@ napi_value SolveEntry(napi_env env, const napi_value* args) {
   return nullptr;
 }
 
+// ilu0SolveCompact(nRows, lower, upper, offsets, lu, r, z)
+napi_value SolveCompactEntry(napi_env env, const napi_value* args) {
+  const char* k = "ilu0SolveCompact";
+  const std::int32_t n = CountArg(env, args[0], k, "nRows");
+  const auto* lower = ArrayArg<const std::uint8_t>(env, args[1], napi_uint8_array, n, k, "lower");
+  const auto* upper = ArrayArg<const std::uint8_t>(env, args[2], napi_uint8_array, n, k, "upper");
+  const auto* offsets = ArrayArg<const std::int16_t>(env, args[3], napi_int16_array, 0, k, "offsets");
+  const auto* lu = ArrayArg<const double>(env, args[4], napi_float64_array, 0, k, "lu");
+  const auto* r = ArrayArg<const double>(env, args[5], napi_float64_array, n, k, "r");
+  auto* z = ArrayArg<double>(env, args[6], napi_float64_array, n, k, "z");
+  const std::size_t nnz = std::min(LengthOf(env, args[3]), LengthOf(env, args[4]));
+  if (!Ilu0SolveCompact(n, lower, upper, offsets, lu, nnz, r, z)) {
+    Fail(false, k, "lower", "and upper count more entries than offsets and lu hold");
+  }
+  return nullptr;
+}
+
 // The basis arguments shared by basisDots and basisUpdate: n, count, basis, stride, w.
 struct BasisArgs {
   std::size_t n;
@@ -146,6 +164,7 @@ napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor properties[] = {
       {"ilu0Factor", nullptr, Entry<7, FactorEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"ilu0Solve", nullptr, Entry<7, SolveEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"ilu0SolveCompact", nullptr, Entry<7, SolveCompactEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"basisDots", nullptr, Entry<6, BasisDotsEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"basisUpdate", nullptr, Entry<6, BasisUpdateEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
