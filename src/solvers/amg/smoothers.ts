@@ -98,11 +98,21 @@ export class Smoother {
       const di = inv[i];
       const ri = rs[i];
       const dd = ds[i];
-      for (let k = 0; k < di.length; k++) {
-        const r = di[k] * (zeroGuess ? bi[k] : bi[k] - wi[k]);
-        ri[k] = r;
-        dd[k] = r / theta;
-        xi[k] = zeroGuess ? dd[k] : xi[k] + dd[k];
+      // Two loops rather than a test per entry: the first step from a zero guess needs no A x.
+      if (zeroGuess) {
+        for (let k = 0; k < di.length; k++) {
+          const r = di[k] * bi[k];
+          ri[k] = r;
+          dd[k] = r / theta;
+          xi[k] = dd[k];
+        }
+      } else {
+        for (let k = 0; k < di.length; k++) {
+          const r = di[k] * (bi[k] - wi[k]);
+          ri[k] = r;
+          dd[k] = r / theta;
+          xi[k] += dd[k];
+        }
       }
     }
     let rho = 1 / sigma;
