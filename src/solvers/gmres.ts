@@ -20,8 +20,6 @@ import {
   checkRestart,
   checkSolveVectors,
   type GmresOptions,
-  type GmresOrthogonalization,
-  type GmresRefinement,
   type GmresSolverOptions,
   type KrylovSolveVectors,
 } from './krylov-options.js';
@@ -68,9 +66,9 @@ export class GmresSolver {
   /** The number of Krylov vectors before a restart. */
   readonly restart: number;
   /** The Gram–Schmidt variant ({@link GmresSolverOptions.orthogonalization}). */
-  readonly orthogonalization: GmresOrthogonalization;
+  readonly orthogonalization: NonNullable<GmresSolverOptions['orthogonalization']>;
   /** When classical Gram–Schmidt makes a second pass ({@link GmresSolverOptions.refinement}). */
-  readonly refinement: GmresRefinement;
+  readonly refinement: NonNullable<GmresSolverOptions['refinement']>;
   private readonly options: CheckedKrylovOptions;
   /** Per local part, the Krylov vectors' local values one after the other (stride nLocal). */
   private readonly store: readonly Float64Array[];

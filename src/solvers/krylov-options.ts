@@ -31,7 +31,7 @@ export interface GmresSolverOptions extends KrylovSolverOptions {
    * projection and one collective at a time (one sweep over w per basis vector: slower, and
    * stable without refinement).
    */
-  orthogonalization?: GmresOrthogonalization;
+  orthogonalization?: 'classical' | 'modified';
   /**
    * When classical Gram–Schmidt makes a second pass (PETSc's `KSPGMRESSetCGSRefinementType`, with
    * one more rule); not allowed with `orthogonalization: 'modified'`.
@@ -48,21 +48,14 @@ export interface GmresSolverOptions extends KrylovSolverOptions {
    * - `'never'`: one pass (PETSc's default): cheapest; orthogonality can be lost on
    *   ill-conditioned problems.
    */
-  refinement?: GmresRefinement;
+  refinement?: 'measured' | 'ifneeded' | 'always' | 'never';
 }
 
-/**
- * The Gram–Schmidt variant of {@link GmresSolver} (see {@link GmresSolverOptions.orthogonalization}).
- * @group Solvers
- */
-export type GmresOrthogonalization = 'classical' | 'modified';
+/** The Gram–Schmidt variant of {@link GmresSolver} (see {@link GmresSolverOptions.orthogonalization}). */
+export type GmresOrthogonalization = NonNullable<GmresSolverOptions['orthogonalization']>;
 
-/**
- * When classical Gram–Schmidt in {@link GmresSolver} makes a second pass (see
- * {@link GmresSolverOptions.refinement}).
- * @group Solvers
- */
-export type GmresRefinement = 'measured' | 'ifneeded' | 'always' | 'never';
+/** When classical Gram–Schmidt makes a second pass (see {@link GmresSolverOptions.refinement}). */
+export type GmresRefinement = NonNullable<GmresSolverOptions['refinement']>;
 
 /**
  * Options of {@link gmres}: the {@link GmresSolverOptions} and an initial guess.
