@@ -2,8 +2,8 @@
  * A matrix straight from the rows a part read, when they are already what a PSparseMatrix stores:
  * each part's own rows in own order, column ids ascending and unique within each row, the own
  * columns one contiguous run. The two CSR blocks are then cut out of the rows in one pass (no
- * triplets, no sort, no assembly); a part whose rows hold no ghost column keeps the arrays it
- * read as its own-own block. Readers check {@link rowsAreCsr} and otherwise go through psparse.
+ * triplets, no sort, no assembly); the arrays read become the own-own block (own entries moved to
+ * their front), only ghost entries are copied. Readers check {@link rowsAreCsr} and otherwise go through psparse.
  *
  * @module
  */
@@ -45,52 +45,52 @@ function ghostColumns(colIds: Int32Array, first: number, count: number): Float64
   return Float64Array.from(seen).sort();
 }
 
-/** A part's two blocks cut from its rows (`colIds` is turned into own local ids in place when no entry is a ghost). */
+/**
+ * A part's two blocks cut from its rows, in place: the own entries are moved to the front of
+ * `colIds`/`values` (as own local ids) and become the own-own block; only the ghost entries are
+ * copied out (a part's rows reference few ghost columns). No fresh memory for the bulk of the matrix.
+ */
 function blocksOf(read: RowsRead, first: number, nOwnCols: number, ghosts: Float64Array): { oo: CsrMatrix; og: CsrMatrix } {
   const { rowLengths, colIds, values } = read;
   const nRows = rowLengths.length;
   const ooPtr = largeArrays.int32(nRows + 1);
-  if (ghosts.length === 0) {
-    for (let i = 0; i < nRows; i++) ooPtr[i + 1] = ooPtr[i] + rowLengths[i];
-    for (let e = 0; e < colIds.length; e++) colIds[e] -= first;
-    return {
-      oo: { nRows, nCols: nOwnCols, rowPtr: ooPtr, colIdx: colIds, values },
-      og: { nRows, nCols: 0, rowPtr: new Int32Array(nRows + 1), colIdx: new Int32Array(0), values: new Float64Array(0) },
-    };
-  }
+  const ogPtr = new Int32Array(nRows + 1);
+  const nGhostEntries = ghosts.length === 0 ? 0 : ghostEntryCount(colIds, first, nOwnCols);
+  const ogCols = new Int32Array(nGhostEntries);
+  const ogValues = new Float64Array(nGhostEntries);
   const ghostIndex = new Map<number, number>();
   ghosts.forEach((gid, k) => ghostIndex.set(gid, k));
-  const ogPtr = largeArrays.int32(nRows + 1);
   let e = 0;
-  for (let i = 0; i < nRows; i++) {
-    let own = 0;
-    for (const end = e + rowLengths[i]; e < end; e++) {
-      const local = colIds[e] - first;
-      if (local >= 0 && local < nOwnCols) own++;
-    }
-    ooPtr[i + 1] = ooPtr[i] + own;
-    ogPtr[i + 1] = ogPtr[i] + rowLengths[i] - own;
-  }
-  const ooCols = largeArrays.int32(ooPtr[nRows]);
-  const ooValues = largeArrays.float64(ooPtr[nRows]);
-  const ogCols = largeArrays.int32(ogPtr[nRows]);
-  const ogValues = largeArrays.float64(ogPtr[nRows]);
   let o = 0;
   let g = 0;
-  for (e = 0; e < colIds.length; e++) {
-    const local = colIds[e] - first;
-    if (local >= 0 && local < nOwnCols) {
-      ooCols[o] = local;
-      ooValues[o++] = values[e];
-    } else {
-      ogCols[g] = ghostIndex.get(colIds[e]) as number;
-      ogValues[g++] = values[e];
+  for (let i = 0; i < nRows; i++) {
+    for (const end = e + rowLengths[i]; e < end; e++) {
+      const local = colIds[e] - first;
+      if (local >= 0 && local < nOwnCols) {
+        colIds[o] = local;
+        values[o++] = values[e];
+      } else {
+        ogCols[g] = ghostIndex.get(colIds[e]) as number;
+        ogValues[g++] = values[e];
+      }
     }
+    ooPtr[i + 1] = o;
+    ogPtr[i + 1] = g;
   }
   return {
-    oo: { nRows, nCols: nOwnCols, rowPtr: ooPtr, colIdx: ooCols, values: ooValues },
+    oo: { nRows, nCols: nOwnCols, rowPtr: ooPtr, colIdx: colIds.subarray(0, o), values: values.subarray(0, o) },
     og: { nRows, nCols: ghosts.length, rowPtr: ogPtr, colIdx: ogCols, values: ogValues },
   };
+}
+
+/** Entries whose column is outside `first .. first + count - 1`. */
+function ghostEntryCount(colIds: Int32Array, first: number, count: number): number {
+  let ghosts = 0;
+  for (let e = 0; e < colIds.length; e++) {
+    const local = colIds[e] - first;
+    if (local < 0 || local >= count) ghosts++;
+  }
+  return ghosts;
 }
 
 /**

@@ -242,25 +242,26 @@ export function readPetscBinary(path: string, ranks: PData<number>, opts?: ReadO
     withFile(path, 'readPetscBinary', (fd) => {
       const at = 16 + 4 * span.first;
       const out = int32Of(readAt(fd, path, at, 4 * span.count, 'the row lengths'));
+      let sum = 0;
       for (let i = 0; i < span.count; i++) {
         if (out[i] < 0 || out[i] > n) {
           throw new FileFormatError(`row ${span.first + i} has length ${out[i]} (expected 0..${n})`, { path, offset: at + 4 * i });
         }
+        sum += out[i];
       }
-      return out;
+      return { lengths: out, sum };
     }),
   );
-  const { before, total } = partOffsets(lengths.map((l) => l.reduce((a, b) => a + b, 0)));
+  const { before, total } = partOffsets(lengths.map((l) => l.sum));
   if (total !== nnz) {
     throw new FileFormatError(`the row lengths add up to ${total} entries but the header says ${nnz}`, { path, offset: 12 });
   }
   const colsAt = 16 + 4 * m;
   const valuesAt = colsAt + 4 * nnz;
   const reads = together(
-    pmap((span: RowSpan, rowLengths: Int32Array, entriesBefore: number) => ({ span, rowLengths, entriesBefore }), plan.spans, lengths, before),
-    ({ span, rowLengths, entriesBefore }) =>
+    pmap((span: RowSpan, l: { lengths: Int32Array; sum: number }, entriesBefore: number) => ({ span, rowLengths: l.lengths, count: l.sum, entriesBefore }), plan.spans, lengths, before),
+    ({ span, rowLengths, count, entriesBefore }) =>
       withFile(path, 'readPetscBinary', (fd) => {
-        const count = rowLengths.reduce((a, b) => a + b, 0);
         const colIds = int32Of(readAt(fd, path, colsAt + 4 * entriesBefore, 4 * count, 'the column ids'));
         const values = float64Of(readAt(fd, path, valuesAt + 8 * entriesBefore, 8 * count, 'the values'));
         const ascending = checkEntries(path, span.first, rowLengths, colIds, values, n, colsAt + 4 * entriesBefore, valuesAt + 8 * entriesBefore);
