@@ -126,7 +126,7 @@ function runChild(backend: string, np: number, n: number, reps: number): { backe
 function plotSpec(rows: { layout: string; system: string; ms: number }[], n: number): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: `Dense y = A x, n = ${n}: best time per product`, subtitle: 'A by rows, by columns and in 2-D blocks; OpenBLAS dgemv per part' },
+    title: { text: `Dense y = A x, n = ${n}: best time per product`, subtitle: 'A by rows, by columns and in 2-D blocks; one dgemv per part (the BLAS addon)' },
     data: { values: rows },
     mark: 'bar',
     width: { step: 22 },

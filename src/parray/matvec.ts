@@ -1,6 +1,6 @@
 /**
- * Dense matrix-vector products `y = A x` of PArrays with OpenBLAS per part (MPIArrays' benchmark):
- * each part multiplies its block of A (stored first index fastest, so column-major: one `dgemv`)
+ * Dense matrix-vector products `y = A x` of PArrays with one dense BLAS call per part (MPIArrays'
+ * benchmark): each part multiplies its block of A (stored first index fastest, so column-major: one `dgemv`)
  * by the entries of x its columns need, and the partial results of the parts sharing rows are
  * added at y's owners. A by rows (grid [np, 1]): the parts receive the x they lack (an allgather
  * of x) and own their rows of y outright; A by columns (grid [1, np]): x is already local and
@@ -185,9 +185,9 @@ function checkOperands(y: PArray, A: PArray, x: PArray, what: string): void {
 /**
  * `y ← A x` (collective) for a 2-D PArray A in any grid and distribution (rows [np, 1], columns
  * [1, np] or 2-D blocks) and 1-D PArrays x (length A's columns) and y (length A's rows). Each part
- * runs one `dgemv` (OpenBLAS when built, see `blas`) on its block of A with the entries of x it
- * needs (received through a reusable channel), and y's owners add the partial results of the
- * parts sharing their rows in ascending part order. The plan and channels are built at the first
+ * runs one `dgemv` (the BLAS addon's column-major kernel when built, see `openBlas`) on its
+ * block of A with the entries of x it needs (received through a reusable channel), and y's owners
+ * add the partial results of the parts sharing their rows in ascending part order. The plan and channels are built at the first
  * call for a given (A, x, y) and reused. The values of y are overwritten; x and A are read only.
  * @throws InvalidArgumentError when an argument is not a PArray or y is x;
  * DimensionMismatchError when the shapes do not fit; PartitionMismatchError when they belong to
