@@ -11,26 +11,33 @@
 import type { SerializedError } from '../workers/error-transport.js';
 
 /**
- * Pool → worker (several at once in one message, an array, when tasks are tiny): run the
- * function on `items`, the items `start..start+items.length-1` of a map. */
-export interface ChunkMessage {
-  readonly type: 'chunk';
-  /** Pool-wide sequence number of the chunk (replies name it). */
-  readonly chunk: number;
+ * What every chunk of one map shares: one object per map, which the chunks of a message refer
+ * to, so that it is serialized once per message, not once per chunk.
+ */
+export interface MapTask {
   /** URL of the module to import (cached by the worker). */
   readonly moduleUrl: string;
   /** The module's export to call (`'default'` for the default export). */
   readonly exportName: string;
-  /** Index of the first item in the mapped array (the function's second argument counts from it). */
-  readonly start: number;
-  readonly items: readonly unknown[];
   /**
    * One word per chunk of the map, in shared memory: 0 while nobody runs the chunk, then the
    * token of the worker that claimed it (`Atomics.compareExchange`), or -1 when the map failed
    * before anyone did (then nobody runs it).
    */
   readonly claims: Int32Array;
-  /** This chunk's word in `claims`. */
+}
+
+/**
+ * Pool → worker (several at once in one message, an array, when tasks are tiny): run the
+ * function on `items`, the items `start..start+items.length-1` of a map. */
+export interface ChunkMessage {
+  /** Pool-wide sequence number of the chunk (replies name it). */
+  readonly chunk: number;
+  readonly task: MapTask;
+  /** Index of the first item in the mapped array (the function's second argument counts from it). */
+  readonly start: number;
+  readonly items: readonly unknown[];
+  /** This chunk's word in `task.claims`. */
   readonly claim: number;
 }
 

@@ -62,13 +62,13 @@ function flush(): void {
 async function runChunk(message: ChunkMessage): Promise<void> {
   const t0 = performance.now();
   const { chunk, items, start } = message;
-  if (Atomics.compareExchange(message.claims, message.claim, 0, token) !== 0) {
+  if (Atomics.compareExchange(message.task.claims, message.claim, 0, token) !== 0) {
     reply({ type: 'skipped', chunk });
     return;
   }
   let fn: Task;
   try {
-    fn = await taskFunction(message.moduleUrl, message.exportName);
+    fn = await taskFunction(message.task.moduleUrl, message.task.exportName);
   } catch (error) {
     reply({ type: 'failed', chunk, offset: 0, error: serializeError(error) });
     return;

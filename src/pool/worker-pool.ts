@@ -12,7 +12,7 @@ import { checkOptions, describeValue } from '../argument-checks.js';
 import { InvalidArgumentError, TaskFailedError } from '../errors.js';
 import { reviveError } from '../workers/error-transport.js';
 import { poolExecArgv } from './exec-argv.js';
-import { RUNNING_CHUNK, RUNNING_ITEM, type ChunkMessage, type PoolWorkerInit, type WorkerReply } from './messages.js';
+import { RUNNING_CHUNK, RUNNING_ITEM, type ChunkMessage, type MapTask, type PoolWorkerInit, type WorkerReply } from './messages.js';
 import { moduleUrl } from './module-url.js';
 import { progressSink, type ProgressCallback, type ProgressSink } from './progress.js';
 
@@ -75,10 +75,15 @@ const MAX_BATCH = 32;
 
 /** One call of `map`: where results go and how it settles. */
 interface Job {
+  /** The items (a copy made by the call); chunks are cut from them as they are sent. */
+  readonly items: readonly unknown[];
+  readonly chunkLength: number;
+  /** What its chunks' messages share (the claim words of its chunks among them). */
+  readonly task: MapTask;
+  /** Where the next chunk to cut starts. */
+  nextStart: number;
   readonly results: unknown[];
   readonly total: number;
-  /** The claim words of its chunks (see ChunkMessage.claims). */
-  readonly claims: Int32Array;
   readonly progress: ProgressSink;
   done: number;
   settled: boolean;
@@ -108,7 +113,7 @@ interface Slot {
 
 /** Who claimed the chunk: 0 (nobody yet), a worker's token, or CANCELLED. */
 function claimant(chunk: Chunk): number {
-  return Atomics.load(chunk.message.claims, chunk.message.claim);
+  return Atomics.load(chunk.message.task.claims, chunk.message.claim);
 }
 
 /** Chunks the worker runs or will run (those another worker claimed it will only skip). */
@@ -175,9 +180,14 @@ export class WorkerPool {
   private readonly script: URL;
   private readonly resourceLimits: ResourceLimits | undefined;
   private readonly slots: Slot[] = [];
-  /** Chunks not yet sent, in order; `head` is the next one. */
-  private queue: Chunk[] = [];
-  private head = 0;
+  /**
+   * What is left to send: chunks of dead workers to send again first, then maps with chunks
+   * not cut yet, oldest first. Chunks are cut as they are sent, so that a long map does not hold
+   * an object per chunk from start to end (they would outlive the young generation, and the
+   * collections of the old one would take the cores from the workers of later maps).
+   */
+  private requeued: Chunk[] = [];
+  private uncut: Job[] = [];
   private nextChunk = 0;
   private nextToken = 1;
   private window = SLOW_WINDOW;
@@ -235,8 +245,8 @@ export class WorkerPool {
     if (this.closed) return;
     this.closed = true;
     for (const job of this.jobs) this.settle(job, new InvalidArgumentError('the worker pool was closed before the map finished'));
-    this.queue = [];
-    this.head = 0;
+    this.requeued = [];
+    this.uncut = [];
     await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
   }
 
@@ -251,7 +261,7 @@ export class WorkerPool {
     if (items === null || typeof (items as { [Symbol.iterator]?: unknown })?.[Symbol.iterator] !== 'function') {
       throw new InvalidArgumentError(`map: items must be an array or another iterable, got ${describeValue(items)}`);
     }
-    const all = Array.isArray(items) ? items : Array.from(items);
+    const all = Array.isArray(items) ? items.slice() : Array.from(items);
     const length = chunkLength(options.chunkSize, all.length, this.size);
     const progress = options.progress;
     if (progress !== undefined && typeof progress !== 'boolean' && typeof progress !== 'function') {
@@ -261,9 +271,12 @@ export class WorkerPool {
     return new Promise((resolve, reject) => {
       const claims = new Int32Array(new SharedArrayBuffer(4 * Math.ceil(all.length / length)));
       const job: Job = {
+        items: all,
+        chunkLength: length,
+        task: { moduleUrl: url, exportName, claims },
+        nextStart: 0,
         results: new Array<unknown>(all.length),
         total: all.length,
-        claims,
         progress: progressSink(progress, all.length),
         done: 0,
         settled: false,
@@ -274,12 +287,7 @@ export class WorkerPool {
       // How long this map's tasks take is not known yet: few chunks per worker until a reply says.
       this.window = SLOW_WINDOW;
       if (this.jobs.size === 1) for (const slot of this.slots) slot.worker.ref();
-      for (let start = 0, claim = 0; start < all.length; start += length, claim++) {
-        const id = this.nextChunk++;
-        const chunkItems = all.slice(start, start + length);
-        const message: ChunkMessage = { type: 'chunk', chunk: id, moduleUrl: url, exportName, start, items: chunkItems, claims, claim };
-        this.queue.push({ id, job, message, holders: 0 });
-      }
+      this.uncut.push(job);
       this.pump();
     });
   }
@@ -311,7 +319,7 @@ export class WorkerPool {
    * copies would cost more than the few queued chunks they could balance.)
    */
   private pump(): void {
-    while (this.head < this.queue.length) {
+    for (let left = this.unsent(); left > 0; left = this.unsent()) {
       let slot = this.slots[0];
       let least = load(slot);
       for (const other of this.slots) {
@@ -320,20 +328,41 @@ export class WorkerPool {
       }
       const room = this.window - least;
       if (room <= 0) break;
-      const fairShare = Math.ceil((this.queue.length - this.head) / this.size);
+      const fairShare = Math.ceil(left / this.size);
       const batch: ChunkMessage[] = [];
-      while (batch.length < Math.min(room, fairShare, MAX_BATCH) && this.head < this.queue.length) {
-        const chunk = this.queue[this.head++];
-        if (chunk.job.settled) continue;
+      for (let k = Math.min(room, fairShare, MAX_BATCH); k > 0; k--) {
+        const chunk = this.next();
+        if (chunk === undefined) break;
         this.give(slot, chunk, batch);
       }
       if (batch.length > 0) slot.worker.postMessage(batch);
     }
-    if (this.head === this.queue.length) {
-      this.queue = [];
-      this.head = 0;
+    if (this.unsent() === 0) {
       if (this.window !== FAST_WINDOW) for (const slot of this.slots) this.share(slot);
     }
+  }
+
+  /** Number of chunks left to send (of maps not settled). */
+  private unsent(): number {
+    this.requeued = this.requeued.filter((chunk) => !chunk.job.settled);
+    let count = this.requeued.length;
+    for (const job of this.uncut) count += Math.ceil((job.total - job.nextStart) / job.chunkLength);
+    return count;
+  }
+
+  /** The next chunk to send, cut from its map if need be; undefined when none is left. */
+  private next(): Chunk | undefined {
+    const again = this.requeued.shift();
+    if (again !== undefined) return again;
+    const job = this.uncut[0];
+    if (job === undefined) return undefined;
+    const start = job.nextStart;
+    job.nextStart = Math.min(job.total, start + job.chunkLength);
+    if (job.nextStart === job.total) this.uncut.shift();
+    const id = this.nextChunk++;
+    const items = job.items.slice(start, job.nextStart);
+    const message: ChunkMessage = { chunk: id, task: job.task, start, items, claim: start / job.chunkLength };
+    return { id, job, message, holders: 0 };
   }
 
   private give(slot: Slot, chunk: Chunk, batch: ChunkMessage[]): void {
@@ -404,9 +433,7 @@ export class WorkerPool {
     }
     const replacement = this.startSlot();
     this.slots[this.slots.indexOf(slot)] = replacement;
-    const rest = this.queue.slice(this.head);
-    this.queue = [...waiting.filter((chunk) => !chunk.job.settled), ...rest];
-    this.head = 0;
+    this.requeued = [...waiting.filter((chunk) => !chunk.job.settled), ...this.requeued];
     this.pump();
   }
 
@@ -415,8 +442,10 @@ export class WorkerPool {
     job.settled = true;
     job.progress.stop();
     // Chunks of a failed map nobody started are skipped instead of run.
-    if (error !== undefined) for (let k = 0; k < job.claims.length; k++) Atomics.compareExchange(job.claims, k, 0, CANCELLED);
+    const { claims } = job.task;
+    if (error !== undefined) for (let k = 0; k < claims.length; k++) Atomics.compareExchange(claims, k, 0, CANCELLED);
     this.jobs.delete(job);
+    this.uncut = this.uncut.filter((other) => other !== job);
     if (this.jobs.size === 0) for (const slot of this.slots) slot.worker.unref();
     if (error === undefined) job.resolve(job.results);
     else job.reject(error);
