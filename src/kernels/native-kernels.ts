@@ -103,11 +103,13 @@ export function nativeKernelSet(binding: KernelsBinding, minWork: number = NATIV
       return binding.spmvAddDot(nRows, rowPtr, colIdx, values, x, y, w, init);
     },
 
+    // Parameters written out (no array and spread per call: this runs every CG iteration).
     spmvDotCompact(rowBegin, rowEnd, entryBegin, entryEnd, lengths, offsets, values, x, y, w, init) {
-      const args = [rowBegin, rowEnd, entryBegin, entryEnd, lengths, offsets, values, x, y, w, init] as const;
-      if (rowEnd - rowBegin + (entryEnd - entryBegin) < minWork) return jsKernels.spmvDotCompact(...args);
-      kernelChecks.spmvDotCompact(...args);
-      return binding.spmvDotCompact(...args);
+      if (rowEnd - rowBegin + (entryEnd - entryBegin) < minWork) {
+        return jsKernels.spmvDotCompact(rowBegin, rowEnd, entryBegin, entryEnd, lengths, offsets, values, x, y, w, init);
+      }
+      kernelChecks.spmvDotCompact(rowBegin, rowEnd, entryBegin, entryEnd, lengths, offsets, values, x, y, w, init);
+      return binding.spmvDotCompact(rowBegin, rowEnd, entryBegin, entryEnd, lengths, offsets, values, x, y, w, init);
     },
 
     dot(n, x, y) {
