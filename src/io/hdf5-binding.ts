@@ -25,8 +25,11 @@ export interface Hdf5Binding {
    */
   createDataset(path: string, name: string, dims: number[], attributes: Record<string, number[]>, truncate: boolean): number;
   datasetInfo(path: string, name: string): Hdf5DatasetInfo;
-  /** Rows `first .. first + count - 1` (every other index whole) converted to float64 by the library. */
-  readRows(path: string, name: string, first: number, count: number): Float64Array;
+  /**
+   * Rows `first .. first + count - 1` (every other index whole) converted to float64 by the
+   * library, read straight into `into` (returned) when given: it must hold exactly those values.
+   */
+  readRows(path: string, name: string, first: number, count: number, into?: Float64Array): Float64Array;
   /** An attribute of the dataset as numbers, or undefined when it has none of that name. */
   readAttribute(path: string, name: string, attribute: string): number[] | undefined;
 }

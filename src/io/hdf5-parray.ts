@@ -111,7 +111,7 @@ export function readHdf5Array(
         closeSync(fd);
       }
     } else if (span.count > 0) {
-      cOrder.set(hdf5Binding().readRows(path, name, span.first, span.count));
+      hdf5Binding().readRows(path, name, span.first, span.count, cOrder);
     }
     local.set(reorder(cOrder, layout.localShape(p), false));
   });

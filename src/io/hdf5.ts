@@ -190,7 +190,7 @@ export function readHdf5(
   const targets = readTargets(plan);
   together(targets, ({ span, into }) => {
     if (offset >= 0) withFile(path, 'readHdf5', (fd) => readFloat64LittleEndian(fd, path, offset + 8 * span.first, into, `dataset ${name}`));
-    else into.set(hdf5Binding().readRows(path, name, span.first, span.count));
+    else hdf5Binding().readRows(path, name, span.first, span.count, into);
   });
   return vectorFromTargets(plan, targets);
 }

@@ -148,8 +148,9 @@ Napi::Value DatasetInfo(const Napi::CallbackInfo& info) {
   return out;
 }
 
-// readRows(path, name, first, count) -> Float64Array of rows first..first+count-1 (all columns),
-// converted by the library (any numeric type, any layout or filter).
+// readRows(path, name, first, count[, into]) -> Float64Array of rows first..first+count-1 (all
+// columns), converted by the library (any numeric type, any layout or filter), read straight into
+// `into` when given (it must hold exactly those values).
 Napi::Value ReadRows(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const std::string path = info[0].As<Napi::String>();
@@ -165,7 +166,16 @@ Napi::Value ReadRows(const Napi::CallbackInfo& info) {
   if (rank > 0) H5Sget_simple_extent_dims(space.id, dims.data(), nullptr);
   size_t perRow = 1;
   for (int d = 1; d < rank; d++) perRow *= dims[d];
-  Napi::Float64Array out = Napi::Float64Array::New(env, count * perRow);
+  Napi::Float64Array out;
+  if (info.Length() > 4 && !info[4].IsUndefined()) {
+    if (!info[4].IsTypedArray() || info[4].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+      throw Napi::TypeError::New(env, "into must be a Float64Array");
+    }
+    out = info[4].As<Napi::Float64Array>();
+    if (out.ElementLength() != count * perRow) throw Napi::RangeError::New(env, "into does not hold the rows read");
+  } else {
+    out = Napi::Float64Array::New(env, count * perRow);
+  }
   if (count == 0) return out;
   std::vector<hsize_t> start(dims.size(), 0), block(dims);
   start[0] = first;
