@@ -121,11 +121,11 @@ export function blockRows(block: MatrixBlock): RowSource {
     count: block.count,
     nnz: blockValues.length,
     length: (i) => rowPtr[i + 1] - rowPtr[i],
-    row(i, cols, values) {
-      const lo = rowPtr[i];
-      const hi = rowPtr[i + 1];
-      cols.set(blockCols.subarray(lo, hi));
-      values.set(blockValues.subarray(lo, hi));
+    row(i, cols, values, at) {
+      for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++, at++) {
+        cols[at] = blockCols[e];
+        values[at] = blockValues[e];
+      }
     },
   };
 }
@@ -139,7 +139,7 @@ function blockOf(source: RowSource): MatrixBlock {
   const values = largeArrays.float64(nnz);
   for (let i = 0; i < count; i++) {
     const k = rowPtr[i];
-    source.row(i, cols.subarray(k), values.subarray(k));
+    source.row(i, cols, values, k);
     rowPtr[i + 1] = k + source.length(i);
   }
   return { first: source.first, count, rowPtr, cols, values };

@@ -146,7 +146,7 @@ function writeRows(fd: number, source: RowSource, lengthsAt: number, colsAt: num
       rowCols = new Float64Array(2 * length);
       rowValues = new Float64Array(2 * length);
     }
-    source.row(i, rowCols, rowValues);
+    source.row(i, rowCols, rowValues, 0);
     for (let k = 0; k < length; k++) {
       if (inEntries === CHUNK_ENTRIES) {
         flush(colBytes, 4 * inEntries, colsAt);

@@ -16,8 +16,8 @@ export interface RowSource {
   readonly nnz: number;
   /** Number of entries of row `i` (`0 <= i < count`). */
   length(i: number): number;
-  /** Writes row `i`'s global column ids (ascending) and values at the start of `cols`/`values` (at least `length(i)` long). */
-  row(i: number, cols: Float64Array, values: Float64Array): void;
+  /** Writes row `i`'s global column ids (ascending) and values into `cols`/`values` from index `at` on (room for `length(i)`). */
+  row(i: number, cols: Float64Array, values: Float64Array, at: number): void;
 }
 
 /**
@@ -68,8 +68,8 @@ export function csrRows(rowIds: LocalIndices, colIds: LocalIndices, oo: CsrMatri
     count: rowIds.nOwn,
     nnz: ooCols.length + ogCols.length,
     length: (i) => ooPtr[i + 1] - ooPtr[i] + ogPtr[i + 1] - ogPtr[i],
-    row(i, cols, values) {
-      let k = 0;
+    row(i, cols, values, at) {
+      let k = at;
       for (let e = ooPtr[i]; e < ooPtr[i + 1]; e++, k++) {
         cols[k] = ownToGlobal === undefined ? ownFirst + ooCols[e] : ownToGlobal[ooCols[e]];
         values[k] = ooValues[e];
@@ -78,7 +78,7 @@ export function csrRows(rowIds: LocalIndices, colIds: LocalIndices, oo: CsrMatri
         cols[k] = ghostToGlobal[ogCols[e]];
         values[k] = ogValues[e];
       }
-      sortRow(cols, values, 0, k);
+      sortRow(cols, values, at, k);
     },
   };
 }
