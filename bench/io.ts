@@ -10,7 +10,10 @@
  * `--mm-vector-n` (10^6) vector for Matrix Market. Files live in a fresh directory under the
  * system's temporary directory (the page cache: nothing calls fsync, on either side). Each
  * operation is timed `--rounds` times (collective: barrier, operation, barrier); the best time is
- * kept on both sides. Bandwidth = file size / time.
+ * kept on both sides; every timed call includes opening and closing its files on both sides, and
+ * each side writes and reads its own files of the same layout (same bytes for the binary formats).
+ * Between rounds, outside the timing, each side releases the previous result (see `best`).
+ * Bandwidth = file size / time.
  *
  * Run: `tsc -p tsconfig.json && node dist/bench/io.js [--rounds 3]` (needs the HDF5 addon,
  * /usr/bin/python3 with numpy, SciPy, h5py and petsc4py). Prints a table and `RESULT {json}`.
