@@ -35,14 +35,18 @@ export function rowsAreCsr(cols: PRange, ascending: PData<boolean>): boolean {
   return getAny(gather(fits, { destination: 'all' })).every((f) => f);
 }
 
-/** The columns outside `first .. first + count - 1` the rows reference, ascending. */
-function ghostColumns(colIds: Int32Array, first: number, count: number): Float64Array {
+/** The columns outside `first .. first + count - 1` the rows reference (ascending), and how many entries reference them. */
+function ghostColumns(colIds: Int32Array, first: number, count: number): { gids: Float64Array; entries: number } {
   const seen = new Set<number>();
+  let entries = 0;
   for (let e = 0; e < colIds.length; e++) {
     const local = colIds[e] - first;
-    if (local < 0 || local >= count) seen.add(colIds[e]);
+    if (local < 0 || local >= count) {
+      seen.add(colIds[e]);
+      entries++;
+    }
   }
-  return Float64Array.from(seen).sort();
+  return { gids: Float64Array.from(seen).sort(), entries };
 }
 
 /**
@@ -50,16 +54,15 @@ function ghostColumns(colIds: Int32Array, first: number, count: number): Float64
  * `colIds`/`values` (as own local ids) and become the own-own block; only the ghost entries are
  * copied out (a part's rows reference few ghost columns). No fresh memory for the bulk of the matrix.
  */
-function blocksOf(read: RowsRead, first: number, nOwnCols: number, ghosts: Float64Array): { oo: CsrMatrix; og: CsrMatrix } {
+function blocksOf(read: RowsRead, first: number, nOwnCols: number, ghosts: { gids: Float64Array; entries: number }): { oo: CsrMatrix; og: CsrMatrix } {
   const { rowLengths, colIds, values } = read;
   const nRows = rowLengths.length;
   const ooPtr = largeArrays.int32(nRows + 1);
   const ogPtr = new Int32Array(nRows + 1);
-  const nGhostEntries = ghosts.length === 0 ? 0 : ghostEntryCount(colIds, first, nOwnCols);
-  const ogCols = new Int32Array(nGhostEntries);
-  const ogValues = new Float64Array(nGhostEntries);
+  const ogCols = new Int32Array(ghosts.entries);
+  const ogValues = new Float64Array(ghosts.entries);
   const ghostIndex = new Map<number, number>();
-  ghosts.forEach((gid, k) => ghostIndex.set(gid, k));
+  ghosts.gids.forEach((gid, k) => ghostIndex.set(gid, k));
   let e = 0;
   let o = 0;
   let g = 0;
@@ -79,18 +82,8 @@ function blocksOf(read: RowsRead, first: number, nOwnCols: number, ghosts: Float
   }
   return {
     oo: { nRows, nCols: nOwnCols, rowPtr: ooPtr, colIdx: colIds.subarray(0, o), values: values.subarray(0, o) },
-    og: { nRows, nCols: ghosts.length, rowPtr: ogPtr, colIdx: ogCols, values: ogValues },
+    og: { nRows, nCols: ghosts.gids.length, rowPtr: ogPtr, colIdx: ogCols, values: ogValues },
   };
-}
-
-/** Entries whose column is outside `first .. first + count - 1`. */
-function ghostEntryCount(colIds: Int32Array, first: number, count: number): number {
-  let ghosts = 0;
-  for (let e = 0; e < colIds.length; e++) {
-    const local = colIds[e] - first;
-    if (local < 0 || local >= count) ghosts++;
-  }
-  return ghosts;
 }
 
 /**
@@ -102,12 +95,12 @@ function ghostEntryCount(colIds: Int32Array, first: number, count: number): numb
 export function matrixFromRows(rows: PRange, cols: PRange, reads: PData<RowsRead>): PSparseMatrix {
   const firsts = cols.partition.map((ids) => (ids.nOwn > 0 ? ids.own.at(0) : 0));
   const ghosts = pmap((ids: LocalIndices, read: RowsRead, first: number) => ghostColumns(read.colIds, first, ids.nOwn), cols.partition, reads, firsts);
-  const owners = findOwner(cols, ghosts);
+  const owners = findOwner(cols, ghosts.map((g) => g.gids));
   const finalCols = new PRange(
     cols.n,
-    pmap((ids: LocalIndices, g: Float64Array, o: Int32Array) => new LocalIndices(ids.partId, ids.n, ids.own, g, o), cols.partition, ghosts, owners),
+    pmap((ids: LocalIndices, g: { gids: Float64Array }, o: Int32Array) => new LocalIndices(ids.partId, ids.n, ids.own, g.gids, o), cols.partition, ghosts, owners),
     cols.ownerOf,
   );
-  const blocks = pmap((read: RowsRead, ids: LocalIndices, first: number, g: Float64Array) => blocksOf(read, first, ids.nOwn, g), reads, cols.partition, firsts, ghosts);
+  const blocks = pmap((read: RowsRead, ids: LocalIndices, first: number, g: { gids: Float64Array; entries: number }) => blocksOf(read, first, ids.nOwn, g), reads, cols.partition, firsts, ghosts);
   return new PSparseMatrix(rows, finalCols, blocks.map((b) => b.oo), blocks.map((b) => b.og));
 }
