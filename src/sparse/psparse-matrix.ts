@@ -102,14 +102,15 @@ export class PSparseMatrix {
 }
 
 /**
- * Set while {@link assembledMatrix} constructs a matrix: its blocks come from psparse's assembly,
- * which writes ascending row offsets and column ids below the block's width by construction, so
+ * Set while {@link assembledMatrix} constructs a matrix: its blocks come from the library's own
+ * kernels, which write ascending row offsets and column ids below the block's width by construction, so
  * the constructor keeps only its O(1) checks instead of a pass over every entry.
  */
 let blocksBuiltHere = false;
 
 /**
- * A matrix from blocks that psparse has just built (internal to `psparse.ts`): as the constructor,
+ * A matrix from blocks the library built valid by construction (psparse's assembly, the sparse
+ * products, the AMG prolongators; internal, not exported from the package): as the constructor,
  * without the pass over every row offset and column id.
  */
 export function assembledMatrix(
