@@ -7,8 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../src/errors.js';
 import { compactIlu0, ilu0Checks, jsIlu0Kernels, type CompactIlu0, type Ilu0KernelSet } from '../src/solvers/ilu0-kernels.js';
-import { loadIlu0Binding, nativeGramSchmidt, nativeIlu0Kernels, selectSolverKernels, type Ilu0Binding } from '../src/solvers/ilu0-native.js';
-import { jsGramSchmidt, type GramSchmidtKernels } from '../src/solvers/krylov-kernels.js';
+import { loadIlu0Binding, nativeBicgstab, nativeGramSchmidt, nativeIlu0Kernels, selectSolverKernels, type Ilu0Binding } from '../src/solvers/ilu0-native.js';
+import { jsBicgstab, jsGramSchmidt, type GramSchmidtKernels } from '../src/solvers/krylov-kernels.js';
 
 const ci = process.env.PA_REQUIRE_NATIVE === '1' || process.env.PA_REQUIRE_NATIVE === 'true';
 
@@ -239,6 +239,31 @@ if ('reason' in loaded) {
         sameBits(wNative, w, `basisUpdate n=${n} count=${count}`);
         expect(Object.is(wwNative, wwJs)).toBe(true);
       }
+    });
+
+    it('BiCGStab update loops (direction, half step, stabiliser dots, full step) on several lengths', () => {
+      const nativeBicg = nativeBicgstab(loaded.binding, 0);
+      const next = rng(5);
+      for (const n of [0, 1, 7, 1000, 4097]) {
+        const vec = (): Float64Array => Float64Array.from({ length: n }, () => next() - 0.5);
+        const [r, v, p, s, t, pHat, sHat, rHat, x] = [vec(), vec(), vec(), vec(), vec(), vec(), vec(), vec(), vec()];
+        const scalars = Float64Array.of(0.7, 1.3, 0.4, 0.9);
+        const run = (k: typeof jsBicgstab) => {
+          const [pk, sk, rk, xk] = [p.slice(), s.slice(), r.slice(), x.slice()];
+          const out = new Float64Array(6);
+          k.direction(n, rk, v, pk, scalars);
+          k.half(n, rk, v, sk, scalars, out, 0);
+          k.stabilizer(n, t, sk, out, 1);
+          k.full(n, pHat, sHat, sk, t, rk, rHat, xk, scalars, out, 3);
+          return [pk, sk, rk, xk, out];
+        };
+        const js = run(jsBicgstab);
+        const nat = run(nativeBicg);
+        js.forEach((a, i) => sameBits(nat[i], a, `bicgstab n=${n} array ${i}`));
+        if (n > 0) expect(js[4][0]).toBeGreaterThan(0);
+      }
+      expect(() => loaded.binding.bicgHalf(5, new Float64Array(5), new Float64Array(4), new Float64Array(5), new Float64Array(4), new Float64Array(1), 0)).toThrow(RangeError);
+      expect(() => loaded.binding.bicgFull(2, new Float64Array(2), new Float64Array(2), new Float64Array(2), new Float64Array(2), new Float64Array(2), new Float64Array(2), new Float64Array(2), new Float64Array(4), new Float64Array(2), 1)).toThrow(RangeError);
     });
 
     it('the addon checks what keeps memory safe (TypeError, RangeError)', () => {

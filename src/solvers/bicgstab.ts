@@ -21,6 +21,8 @@ import {
   type CgResult,
   type CheckedKrylovOptions,
 } from './cg-options.js';
+import { solverKernels } from './ilu0-native.js';
+import { BICG_ALPHA, BICG_OMEGA, BICG_RHO, BICG_RHO_PREVIOUS, type BicgstabKernels } from './krylov-kernels.js';
 import {
   BICGSTAB_OPTION_NAMES,
   ResidualRecord,
@@ -60,6 +62,7 @@ export class BicgstabSolver {
   private readonly pHat: PVector;
   private readonly sHat: PVector;
   private readonly nOwn: number[];
+  private readonly kernels: BicgstabKernels;
   private readonly pair = new Float64Array(2);
   /** ρ, ρₖ₋₁, α, ω of the running solve (at RHO, RHO_PREVIOUS, ALPHA, OMEGA). */
   private readonly scalars = new Float64Array(4);
@@ -79,6 +82,7 @@ export class BicgstabSolver {
     this.pHat = preconditioned ? vector() : this.p;
     this.sHat = preconditioned ? vector() : this.s;
     this.nOwn = A.rows.partition.localItems.map((ids) => ids.nOwn);
+    this.kernels = solverKernels().bicgstab;
     for (const w of new Set([this.pHat, this.sHat])) consistent(w).wait();
   }
 
@@ -106,6 +110,7 @@ export class BicgstabSolver {
     const { A, r, p, v, s, t, pHat, sHat, nOwn, pair, scalars } = this;
     const { rtol, atol, maxIters, preconditioner } = this.options;
     const backend = A.rows.backend;
+    const bk = this.kernels;
     const record = new ResidualRecord(this.options, 'BiCGStab');
     const local = (w: PVector): Float64Array[] => w.values.localItems as Float64Array[];
     const [rL, rHatL, pL, vL, sL, tL, pHatL, sHatL, xL, bL] = [r, this.rHat, p, v, s, t, pHat, sHat, x, b].map(local);
@@ -164,12 +169,12 @@ export class BicgstabSolver {
       const rho = scalars[RHO];
       if (rho === 0 || !Number.isFinite(rho)) return exit('diverged-breakdown');
       // β = (ρₖ/ρₖ₋₁)(α/ω); on the first iteration after a (re)start p = v = 0 and p = r whatever β.
-      newDirection(nOwn, rL, vL, pL, scalars);
+      newDirection(bk, nOwn, rL, vL, pL, scalars);
       preconditioner?.apply(pHat, p);
       spmv(v, A, pHat);
       const rv = ownDot(backend, nOwn, rHatL, vL);
       if (rv === 0 || !Number.isFinite(rv)) return exit('diverged-breakdown');
-      const sNorm = halfStep(backend, nOwn, rv, rOwn, vL, sL, scalars);
+      const sNorm = halfStep(bk, backend, nOwn, rv, rOwn, vL, sL, scalars);
       if (!Number.isFinite(sNorm)) {
         record.record(k, sNorm);
         return finish('diverged-nan');
@@ -183,14 +188,14 @@ export class BicgstabSolver {
       }
       preconditioner?.apply(sHat, s);
       spmv(t, A, sHat);
-      const tt = stabilizerDots(backend, nOwn, tL, sL, pair);
+      const tt = stabilizerDots(bk, backend, nOwn, tL, sL, pair);
       if (tt === 0 || !Number.isFinite(tt)) {
         // t = 0 with s ≠ 0: A M⁻¹ maps s to 0. Keep the half step (x += αp̂, r = s) before stopping.
         addScaled(nOwn, scalars, ALPHA, pHatL, xL);
         record.record(k, sNorm);
         return exit(Number.isFinite(tt) ? 'diverged-breakdown' : 'diverged-nan');
       }
-      const rNorm = fullStep(backend, nOwn, pHatL, sHatL, sOwn, tL, rL, rHatL, xL, pair, scalars);
+      const rNorm = fullStep(bk, backend, nOwn, pHatL, sHatL, sOwn, tL, rL, rHatL, xL, pair, scalars);
       record.record(k, rNorm);
       if (!Number.isFinite(rNorm)) return finish('diverged-nan');
       if (rNorm <= target) {
@@ -206,17 +211,15 @@ export class BicgstabSolver {
   }
 }
 
-/** Where {@link BicgstabSolver}'s scalars ρ, ρₖ₋₁, α and ω live in its `scalars` array. */
-const RHO = 0;
-const RHO_PREVIOUS = 1;
-const ALPHA = 2;
-const OMEGA = 3;
+const RHO = BICG_RHO;
+const RHO_PREVIOUS = BICG_RHO_PREVIOUS;
+const ALPHA = BICG_ALPHA;
+const OMEGA = BICG_OMEGA;
 
-// The vector loops of the iterations below are written out, fused per element, with the
-// expressions and summation order of the kernels (`y[i] += alpha * x[i]`, dots from 0 in
-// ascending i: see kernel-set.ts), so the bits are those of the kernel calls they replace. A call
-// to the addon (or to a function V8 does not inline) boxes each floating-point argument and
-// result on the heap, a dozen bytes each, two dozen times per iteration; these loops box nothing.
+// The vector loops of an iteration are the fused BicgstabKernels (native when the addon is
+// built), called per part with the scalars in a Float64Array and the sums written into the
+// reduction buffer: a call boxes no floating-point argument or result. The few loops left here
+// are written out with the kernels' expressions and order (see kernel-set.ts), for the same reason.
 
 /** Σ aᵢcᵢ over own values, summed per part then over parts in part order (collective). */
 function ownDot(backend: Backend, nOwn: readonly number[], a: readonly Float64Array[], c: readonly Float64Array[]): number {
@@ -245,39 +248,15 @@ function restart(backend: Backend, nOwn: readonly number[], rL: readonly Float64
 }
 
 /** p = r + β(p − ωv), β = (ρ/ρₖ₋₁)(α/ω): axpy(−ω, v, p) then axpby(1, r, β, p). */
-function newDirection(nOwn: readonly number[], rL: readonly Float64Array[], vL: readonly Float64Array[], pL: readonly Float64Array[], scalars: Float64Array): void {
-  const omega = scalars[OMEGA];
-  const beta = (scalars[RHO] / scalars[RHO_PREVIOUS]) * (scalars[ALPHA] / omega);
-  const minusOmega = -omega;
-  for (let q = 0; q < nOwn.length; q++) {
-    const r = rL[q];
-    const v = vL[q];
-    const p = pL[q];
-    for (let i = 0, n = nOwn[q]; i < n; i++) {
-      const pi = p[i] + minusOmega * v[i];
-      p[i] = 1 * r[i] + beta * pi;
-    }
-  }
+function newDirection(k: BicgstabKernels, nOwn: readonly number[], rL: readonly Float64Array[], vL: readonly Float64Array[], pL: readonly Float64Array[], scalars: Float64Array): void {
+  for (let q = 0; q < nOwn.length; q++) k.direction(nOwn[q], rL[q], vL[q], pL[q], scalars);
 }
 
 /** α = ρ/(r̂·v), s = r − αv (`rOwn`: r's own values; axpy(−α, v, s)); returns ‖s‖₂ (collective). */
-function halfStep(backend: Backend, nOwn: readonly number[], rv: number, rOwn: readonly Float64Array[], vL: readonly Float64Array[], sL: readonly Float64Array[], scalars: Float64Array): number {
-  const alpha = scalars[RHO] / rv;
-  scalars[ALPHA] = alpha;
-  const minusAlpha = -alpha;
+function halfStep(k: BicgstabKernels, backend: Backend, nOwn: readonly number[], rv: number, rOwn: readonly Float64Array[], vL: readonly Float64Array[], sL: readonly Float64Array[], scalars: Float64Array): number {
+  scalars[ALPHA] = scalars[RHO] / rv;
   const partials = partialsBuffer(backend);
-  for (let q = 0; q < nOwn.length; q++) {
-    const r = rOwn[q];
-    const v = vL[q];
-    const s = sL[q];
-    let ss = 0;
-    for (let i = 0, n = nOwn[q]; i < n; i++) {
-      const si = r[i] + minusAlpha * v[i];
-      s[i] = si;
-      ss += si * si;
-    }
-    partials[q] = ss;
-  }
+  for (let q = 0; q < nOwn.length; q++) k.half(nOwn[q], rOwn[q], vL[q], sL[q], scalars, partials, q);
   return Math.sqrt(sumPartials(backend));
 }
 
@@ -292,20 +271,9 @@ function addScaled(nOwn: readonly number[], scalars: Float64Array, at: number, y
 }
 
 /** pair = (t·s, t·t) with one collective; returns t·t. */
-function stabilizerDots(backend: Backend, nOwn: readonly number[], tL: readonly Float64Array[], sL: readonly Float64Array[], pair: Float64Array): number {
+function stabilizerDots(k: BicgstabKernels, backend: Backend, nOwn: readonly number[], tL: readonly Float64Array[], sL: readonly Float64Array[], pair: Float64Array): number {
   const sums = partialsBuffer(backend, 2);
-  for (let q = 0; q < nOwn.length; q++) {
-    const t = tL[q];
-    const s = sL[q];
-    let ts = 0;
-    let tt = 0;
-    for (let i = 0, n = nOwn[q]; i < n; i++) {
-      ts += t[i] * s[i];
-      tt += t[i] * t[i];
-    }
-    sums[2 * q] = ts;
-    sums[2 * q + 1] = tt;
-  }
+  for (let q = 0; q < nOwn.length; q++) k.stabilizer(nOwn[q], tL[q], sL[q], sums, 2 * q);
   sumPartialsInto(backend, pair);
   return pair[1];
 }
@@ -315,6 +283,7 @@ function stabilizerDots(backend: Backend, nOwn: readonly number[], tL: readonly 
  * pair = (r·r, r̂·r) with one collective; returns ‖r‖₂.
  */
 function fullStep(
+  k: BicgstabKernels,
   backend: Backend,
   nOwn: readonly number[],
   pHatL: readonly Float64Array[],
@@ -327,32 +296,9 @@ function fullStep(
   pair: Float64Array,
   scalars: Float64Array,
 ): number {
-  const omega = pair[0] / pair[1];
-  scalars[OMEGA] = omega;
-  const minusOmega = -omega;
-  const alpha = scalars[ALPHA];
+  scalars[OMEGA] = pair[0] / pair[1];
   const sums = partialsBuffer(backend, 2);
-  for (let q = 0; q < nOwn.length; q++) {
-    const pHat = pHatL[q];
-    const sHat = sHatL[q];
-    const s = sOwn[q];
-    const t = tL[q];
-    const r = rL[q];
-    const rHat = rHatL[q];
-    const x = xL[q];
-    let rr = 0;
-    let rHatR = 0;
-    for (let i = 0, n = nOwn[q]; i < n; i++) {
-      const xi = x[i] + alpha * pHat[i];
-      x[i] = xi + omega * sHat[i];
-      const ri = s[i] + minusOmega * t[i];
-      r[i] = ri;
-      rr += ri * ri;
-      rHatR += rHat[i] * ri;
-    }
-    sums[2 * q] = rr;
-    sums[2 * q + 1] = rHatR;
-  }
+  for (let q = 0; q < nOwn.length; q++) k.full(nOwn[q], pHatL[q], sHatL[q], sOwn[q], tL[q], rL[q], rHatL[q], xL[q], scalars, sums, 2 * q);
   sumPartialsInto(backend, pair);
   return Math.sqrt(pair[0]);
 }

@@ -9,7 +9,7 @@
 import { chooseKernels } from '../kernels/choose-kernels.js';
 import { BUILD_ADDONS_COMMAND, addonPaths, loadAddon, requireNative } from '../native-addon.js';
 import { ilu0Checks, jsIlu0Kernels, type Ilu0KernelSet } from './ilu0-kernels.js';
-import { gramSchmidtChecks, jsGramSchmidt, type GramSchmidtKernels } from './krylov-kernels.js';
+import { bicgstabChecks, gramSchmidtChecks, jsBicgstab, jsGramSchmidt, type BicgstabKernels, type GramSchmidtKernels } from './krylov-kernels.js';
 
 /**
  * What the addon exports: the loops of {@link Ilu0KernelSet} (`native/ilu/src/ilu0.h`) and of
@@ -23,10 +23,16 @@ export interface Ilu0Binding extends GramSchmidtKernels {
   ilu0Solve(nRows: number, rowPtr: Int32Array, colIdx: Int32Array, lu: Float64Array, diag: Int32Array, r: Float64Array, z: Float64Array): void;
   /** Checks that the row counts stay within `offsets` and `lu` as it goes (RangeError). */
   ilu0SolveCompact(nRows: number, lower: Uint8Array, upper: Uint8Array, offsets: Int16Array, lu: Float64Array, r: Float64Array, z: Float64Array): void;
+  bicgDirection: BicgstabKernels['direction'];
+  bicgHalf: BicgstabKernels['half'];
+  bicgStabilizer: BicgstabKernels['stabilizer'];
+  bicgFull: BicgstabKernels['full'];
 }
 
 /** The functions a loaded module must export to be taken for the ILU addon. */
-export const ILU0_BINDING_FUNCTIONS: readonly (keyof Ilu0Binding)[] = ['ilu0Factor', 'ilu0Solve', 'ilu0SolveCompact', 'basisDots', 'basisUpdate'];
+export const ILU0_BINDING_FUNCTIONS: readonly (keyof Ilu0Binding)[] = [
+  'ilu0Factor', 'ilu0Solve', 'ilu0SolveCompact', 'basisDots', 'basisUpdate', 'bicgDirection', 'bicgHalf', 'bicgStabilizer', 'bicgFull',
+];
 
 /** The largest basis the addon's Gram–Schmidt loops take in one call (`kMaxCount`). */
 const NATIVE_MAX_BASIS = 1024;
@@ -109,12 +115,42 @@ export function nativeGramSchmidt(binding: Ilu0Binding, minWork: number = ILU0_N
   };
 }
 
-/** The kernels of the solvers beyond the SpMV kernels: ILU(0) and GMRES's Gram–Schmidt. */
+/**
+ * The {@link BicgstabKernels} running `binding`'s loops after {@link bicgstabChecks} (the
+ * JavaScript loops below `minWork` values).
+ */
+export function nativeBicgstab(binding: Ilu0Binding, minWork: number = ILU0_NATIVE_MIN_WORK): BicgstabKernels {
+  return {
+    direction(n, r, v, p, scalars) {
+      bicgstabChecks.direction(n, r, v, p, scalars);
+      if (n < minWork) return jsBicgstab.direction(n, r, v, p, scalars);
+      binding.bicgDirection(n, r, v, p, scalars);
+    },
+    half(n, r, v, s, scalars, out, at) {
+      bicgstabChecks.half(n, r, v, s, scalars, out, at);
+      if (n < minWork) return jsBicgstab.half(n, r, v, s, scalars, out, at);
+      binding.bicgHalf(n, r, v, s, scalars, out, at);
+    },
+    stabilizer(n, t, s, out, at) {
+      bicgstabChecks.stabilizer(n, t, s, out, at);
+      if (n < minWork) return jsBicgstab.stabilizer(n, t, s, out, at);
+      binding.bicgStabilizer(n, t, s, out, at);
+    },
+    full(n, pHat, sHat, s, t, r, rHat, x, scalars, out, at) {
+      bicgstabChecks.full(n, pHat, sHat, s, t, r, rHat, x, scalars, out, at);
+      if (n < minWork) return jsBicgstab.full(n, pHat, sHat, s, t, r, rHat, x, scalars, out, at);
+      binding.bicgFull(n, pHat, sHat, s, t, r, rHat, x, scalars, out, at);
+    },
+  };
+}
+
+/** The kernels of the solvers beyond the SpMV kernels: ILU(0), GMRES's Gram–Schmidt, BiCGStab's updates. */
 export interface SolverKernels {
   /** `'native'` (the `pa_ilu` addon) or `'js'`: the same bits. */
   readonly kind: 'native' | 'js';
   readonly ilu0: Ilu0KernelSet;
   readonly gramSchmidt: GramSchmidtKernels;
+  readonly bicgstab: BicgstabKernels;
 }
 
 /** The checked JavaScript kernels: what the library uses when the addon is not. */
@@ -147,6 +183,24 @@ const checkedJsKernels: SolverKernels = {
       return jsGramSchmidt.basisUpdate(n, count, basis, stride, coefficients, w);
     },
   },
+  bicgstab: {
+    direction(n, r, v, p, scalars) {
+      bicgstabChecks.direction(n, r, v, p, scalars);
+      jsBicgstab.direction(n, r, v, p, scalars);
+    },
+    half(n, r, v, s, scalars, out, at) {
+      bicgstabChecks.half(n, r, v, s, scalars, out, at);
+      jsBicgstab.half(n, r, v, s, scalars, out, at);
+    },
+    stabilizer(n, t, s, out, at) {
+      bicgstabChecks.stabilizer(n, t, s, out, at);
+      jsBicgstab.stabilizer(n, t, s, out, at);
+    },
+    full(n, pHat, sHat, s, t, r, rHat, x, scalars, out, at) {
+      bicgstabChecks.full(n, pHat, sHat, s, t, r, rHat, x, scalars, out, at);
+      jsBicgstab.full(n, pHat, sHat, s, t, r, rHat, x, scalars, out, at);
+    },
+  },
 };
 
 /** The environment variables {@link selectSolverKernels} reads (those of the SpMV kernels). */
@@ -157,7 +211,7 @@ export interface SolverKernelsEnvironment {
 
 /** The native {@link SolverKernels} of a loaded binding. */
 export function nativeSolverKernels(binding: Ilu0Binding): SolverKernels {
-  return { kind: 'native', ilu0: nativeIlu0Kernels(binding), gramSchmidt: nativeGramSchmidt(binding) };
+  return { kind: 'native', ilu0: nativeIlu0Kernels(binding), gramSchmidt: nativeGramSchmidt(binding), bicgstab: nativeBicgstab(binding) };
 }
 
 /**

@@ -93,3 +93,129 @@ export const jsGramSchmidt: GramSchmidtKernels = {
     return sums[0] + sums[1] + (sums[2] + sums[3]);
   },
 };
+
+/**
+ * The fused vector loops of one {@link BicgstabSolver} iteration on one part's own values (n of
+ * them), whose native twins live in the `pa_ilu` addon (`native/ilu/src/bicgstab.h`, same
+ * statements, same bits). `scalars` is the solver's (ρ, ρₖ₋₁, α, ω); sums are written into
+ * `out[at ..]` (no number is returned, so a call boxes nothing), each one accumulator from 0 in
+ * ascending i.
+ */
+export interface BicgstabKernels {
+  /** p = r + β(p − ωv), β = (ρ/ρₖ₋₁)(α/ω). */
+  direction(n: number, r: Float64Array, v: Float64Array, p: Float64Array, scalars: Float64Array): void;
+  /** s = r − αv; out[at] = s·s. */
+  half(n: number, r: Float64Array, v: Float64Array, s: Float64Array, scalars: Float64Array, out: Float64Array, at: number): void;
+  /** out[at] = t·s, out[at + 1] = t·t. */
+  stabilizer(n: number, t: Float64Array, s: Float64Array, out: Float64Array, at: number): void;
+  /** x += αp̂ then x += ωŝ, r = s − ωt; out[at] = r·r, out[at + 1] = r̂·r. */
+  full(n: number, pHat: Float64Array, sHat: Float64Array, s: Float64Array, t: Float64Array, r: Float64Array, rHat: Float64Array, x: Float64Array, scalars: Float64Array, out: Float64Array, at: number): void;
+}
+
+/** Where {@link BicgstabKernels}' `scalars` hold ρ, ρₖ₋₁, α and ω. */
+export const BICG_RHO = 0;
+export const BICG_RHO_PREVIOUS = 1;
+export const BICG_ALPHA = 2;
+export const BICG_OMEGA = 3;
+
+/**
+ * The length checks both sets run first (each vector holds n values, scalars 4, out the sums).
+ * @throws InvalidArgumentError naming the kernel and the argument.
+ */
+export const bicgstabChecks = {
+  direction(n: number, r: Float64Array, v: Float64Array, p: Float64Array, scalars: Float64Array): void {
+    checkCount('bicgDirection', 'n', n);
+    checkVector('bicgDirection', 'r', r, n);
+    checkVector('bicgDirection', 'v', v, n);
+    checkVector('bicgDirection', 'p', p, n);
+    checkVector('bicgDirection', 'scalars', scalars, 4);
+  },
+  half(n: number, r: Float64Array, v: Float64Array, s: Float64Array, scalars: Float64Array, out: Float64Array, at: number): void {
+    checkCount('bicgHalf', 'n', n);
+    checkVector('bicgHalf', 'r', r, n);
+    checkVector('bicgHalf', 'v', v, n);
+    checkVector('bicgHalf', 's', s, n);
+    checkVector('bicgHalf', 'scalars', scalars, 4);
+    checkCount('bicgHalf', 'at', at);
+    checkVector('bicgHalf', 'out', out, at + 1);
+  },
+  stabilizer(n: number, t: Float64Array, s: Float64Array, out: Float64Array, at: number): void {
+    checkCount('bicgStabilizer', 'n', n);
+    checkVector('bicgStabilizer', 't', t, n);
+    checkVector('bicgStabilizer', 's', s, n);
+    checkCount('bicgStabilizer', 'at', at);
+    checkVector('bicgStabilizer', 'out', out, at + 2);
+  },
+  full(n: number, pHat: Float64Array, sHat: Float64Array, s: Float64Array, t: Float64Array, r: Float64Array, rHat: Float64Array, x: Float64Array, scalars: Float64Array, out: Float64Array, at: number): void {
+    checkCount('bicgFull', 'n', n);
+    checkVector('bicgFull', 'pHat', pHat, n);
+    checkVector('bicgFull', 'sHat', sHat, n);
+    checkVector('bicgFull', 's', s, n);
+    checkVector('bicgFull', 't', t, n);
+    checkVector('bicgFull', 'r', r, n);
+    checkVector('bicgFull', 'rHat', rHat, n);
+    checkVector('bicgFull', 'x', x, n);
+    checkVector('bicgFull', 'scalars', scalars, 4);
+    checkCount('bicgFull', 'at', at);
+    checkVector('bicgFull', 'out', out, at + 2);
+  },
+};
+
+/**
+ * The JavaScript {@link BicgstabKernels} (unchecked: callers run {@link bicgstabChecks}).
+ * @example
+ * ```ts
+ * jsBicgstab.half(n, r, v, s, scalars, partials, part); // s = r − αv, partials[part] = s·s
+ * ```
+ */
+export const jsBicgstab: BicgstabKernels = {
+  direction(n, r, v, p, scalars) {
+    const omega = scalars[BICG_OMEGA];
+    const beta = (scalars[BICG_RHO] / scalars[BICG_RHO_PREVIOUS]) * (scalars[BICG_ALPHA] / omega);
+    const minusOmega = -omega;
+    for (let i = 0; i < n; i++) {
+      const pi = p[i] + minusOmega * v[i];
+      p[i] = 1 * r[i] + beta * pi;
+    }
+  },
+
+  half(n, r, v, s, scalars, out, at) {
+    const minusAlpha = -scalars[BICG_ALPHA];
+    let ss = 0;
+    for (let i = 0; i < n; i++) {
+      const si = r[i] + minusAlpha * v[i];
+      s[i] = si;
+      ss += si * si;
+    }
+    out[at] = ss;
+  },
+
+  stabilizer(n, t, s, out, at) {
+    let ts = 0;
+    let tt = 0;
+    for (let i = 0; i < n; i++) {
+      ts += t[i] * s[i];
+      tt += t[i] * t[i];
+    }
+    out[at] = ts;
+    out[at + 1] = tt;
+  },
+
+  full(n, pHat, sHat, s, t, r, rHat, x, scalars, out, at) {
+    const alpha = scalars[BICG_ALPHA];
+    const omega = scalars[BICG_OMEGA];
+    const minusOmega = -omega;
+    let rr = 0;
+    let rHatR = 0;
+    for (let i = 0; i < n; i++) {
+      const xi = x[i] + alpha * pHat[i];
+      x[i] = xi + omega * sHat[i];
+      const ri = s[i] + minusOmega * t[i];
+      r[i] = ri;
+      rr += ri * ri;
+      rHatR += rHat[i] * ri;
+    }
+    out[at] = rr;
+    out[at + 1] = rHatR;
+  },
+};

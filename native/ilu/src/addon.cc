@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 
+#include "bicgstab.h"
 #include "gram-schmidt.h"
 #include "ilu0.h"
 #include "../../common/napi-checks.h"
@@ -119,6 +120,59 @@ napi_value SolveCompactEntry(napi_env env, const napi_value* args) {
   return nullptr;
 }
 
+// A BiCGStab vector of n doubles (argument `i`).
+double* BicgVector(napi_env env, const napi_value* args, std::size_t i, std::size_t n, const char* k, const char* name) {
+  return ArrayArg<double>(env, args[i], napi_float64_array, n, k, name);
+}
+
+// The solver's scalars (rho, rho_{k-1}, alpha, omega).
+const double* BicgScalars(napi_env env, napi_value value, const char* k) {
+  return ArrayArg<const double>(env, value, napi_float64_array, 4, k, "scalars");
+}
+
+// out[at ..] for `width` sums.
+double* BicgOut(napi_env env, const napi_value* args, std::size_t i, std::size_t width, const char* k) {
+  const std::size_t at = static_cast<std::size_t>(CountArg(env, args[i + 1], k, "at"));
+  return ArrayArg<double>(env, args[i], napi_float64_array, at + width, k, "out") + at;
+}
+
+// bicgDirection(n, r, v, p, scalars)
+napi_value BicgDirectionEntry(napi_env env, const napi_value* args) {
+  const char* k = "bicgDirection";
+  const std::size_t n = static_cast<std::size_t>(CountArg(env, args[0], k, "n"));
+  BicgDirection(n, BicgVector(env, args, 1, n, k, "r"), BicgVector(env, args, 2, n, k, "v"), BicgVector(env, args, 3, n, k, "p"),
+                BicgScalars(env, args[4], k));
+  return nullptr;
+}
+
+// bicgHalf(n, r, v, s, scalars, out, at): out[at] = s.s
+napi_value BicgHalfEntry(napi_env env, const napi_value* args) {
+  const char* k = "bicgHalf";
+  const std::size_t n = static_cast<std::size_t>(CountArg(env, args[0], k, "n"));
+  double* out = BicgOut(env, args, 5, 1, k);
+  *out = BicgHalf(n, BicgVector(env, args, 1, n, k, "r"), BicgVector(env, args, 2, n, k, "v"), BicgVector(env, args, 3, n, k, "s"),
+                  BicgScalars(env, args[4], k));
+  return nullptr;
+}
+
+// bicgStabilizer(n, t, s, out, at): out[at], out[at + 1] = t.s, t.t
+napi_value BicgStabilizerEntry(napi_env env, const napi_value* args) {
+  const char* k = "bicgStabilizer";
+  const std::size_t n = static_cast<std::size_t>(CountArg(env, args[0], k, "n"));
+  BicgStabilizer(n, BicgVector(env, args, 1, n, k, "t"), BicgVector(env, args, 2, n, k, "s"), BicgOut(env, args, 3, 2, k));
+  return nullptr;
+}
+
+// bicgFull(n, pHat, sHat, s, t, r, rHat, x, scalars, out, at): out[at], out[at + 1] = r.r, rHat.r
+napi_value BicgFullEntry(napi_env env, const napi_value* args) {
+  const char* k = "bicgFull";
+  const std::size_t n = static_cast<std::size_t>(CountArg(env, args[0], k, "n"));
+  BicgFull(n, BicgVector(env, args, 1, n, k, "pHat"), BicgVector(env, args, 2, n, k, "sHat"), BicgVector(env, args, 3, n, k, "s"),
+           BicgVector(env, args, 4, n, k, "t"), BicgVector(env, args, 5, n, k, "r"), BicgVector(env, args, 6, n, k, "rHat"),
+           BicgVector(env, args, 7, n, k, "x"), BicgScalars(env, args[8], k), BicgOut(env, args, 9, 2, k));
+  return nullptr;
+}
+
 // The basis arguments shared by basisDots and basisUpdate: n, count, basis, stride, w.
 struct BasisArgs {
   std::size_t n;
@@ -165,6 +219,10 @@ napi_value Init(napi_env env, napi_value exports) {
       {"ilu0Factor", nullptr, Entry<7, FactorEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"ilu0Solve", nullptr, Entry<7, SolveEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"ilu0SolveCompact", nullptr, Entry<7, SolveCompactEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"bicgDirection", nullptr, Entry<5, BicgDirectionEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"bicgHalf", nullptr, Entry<7, BicgHalfEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"bicgStabilizer", nullptr, Entry<5, BicgStabilizerEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"bicgFull", nullptr, Entry<11, BicgFullEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"basisDots", nullptr, Entry<6, BasisDotsEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"basisUpdate", nullptr, Entry<6, BasisUpdateEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
