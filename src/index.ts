@@ -77,7 +77,7 @@ export { rap, planRap } from './sparse/rap.js';
 
 // Dense level-1/2 BLAS (OpenBLAS when built, else JavaScript)
 export { blas, jsBlas, openBlas, denseMatVec, loadBlasBinding, selectBlas, OPENBLAS_MIN_WORK } from './dense/blas.js';
-export type { DenseBlas, BlasBinding, BlasLayout, BlasTranspose, BlasKind, BlasEnvironment } from './dense/blas.js';
+export type { DenseBlas, BlasBinding, BlasLayout, BlasTranspose, BlasKind, BlasEnvironment, GemvColumnsPath } from './dense/blas.js';
 export { pinOpenBlasToOneThread } from './dense/openblas-threads.js';
 
 // Kernels (the hot loops behind PVector, PSparseMatrix and CG)

@@ -42,7 +42,7 @@ export interface HugePageStatus {
  * larger buffer (up to one huge page more, never touched and so never resident, plus at most an
  * eighth of the array's size that rounds its end up to a whole huge page), starting up to 4 KiB past
  * a huge page boundary. Smaller views of at least a 32nd of a huge page (64 KiB of 2 MiB) share a
- * slab of {@link SLAB_PAGES} huge pages with other such arrays (the slab lives while any of them
+ * slab of `SLAB_PAGES` huge pages with other such arrays (the slab lives while any of them
  * does), so that they too are written on huge pages: in a virtual machine the first write of a
  * 4 KiB page costs about 12 µs, 3 ms per MiB, against about 0.1 ms per MiB on huge pages.
  * @group Kernels (the hot loops behind PVector, PSparseMatrix and CG)
@@ -255,7 +255,7 @@ class LargeArrayAllocator implements LargeArrays {
     return new kind(slab.buffer, start, length);
   }
 
-  /** A slab of {@link SLAB_PAGES} advised huge pages, or null (plain memory) where that fails. */
+  /** A slab of `SLAB_PAGES` advised huge pages, or null (plain memory) where that fails. */
   private newSlab(shared: boolean): Slab | null {
     const pages = this.pages as PageBinding;
     const { pageBytes } = this.status;
