@@ -3,34 +3,17 @@
  * fixtures/heap/cg-heap.ts) with 100 and 500 iterations of the same solve. With --single-threaded the
  * young-generation figure is the same in every run, so the bound is tight.
  */
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const fixture = fileURLToPath(new URL('../dist/test/fixtures/heap/cg-heap.js', import.meta.url));
-const EXTRA_ITERATIONS = 400;
+import { bytesPerIteration } from './fixtures/heap/spawn-iteration-heap.js';
 
 describe('CG heap use per iteration', () => {
   for (const preconditioner of ['jacobi', 'none']) {
     it(`400 more iterations (${preconditioner}) allocate < 320 bytes each`, () => {
-      const { status, stdout, stderr } = spawnSync(
-        process.execPath,
-        ['--expose-gc', '--single-threaded', '--max-semi-space-size=64', fixture, preconditioner],
-        { encoding: 'utf8', timeout: 120_000 },
-      );
-      expect(stderr).toBe('');
-      expect(status).toBe(0);
-      const { allocated, iterations, cleanSamples } = JSON.parse(stdout) as {
-        allocated: [number, number];
-        iterations: number[];
-        cleanSamples: number;
-      };
-      expect(iterations).toEqual([100, 500]);
-      expect(cleanSamples).toBeGreaterThanOrEqual(6);
+      const perIteration = bytesPerIteration('cg-heap.js', [preconditioner]);
       // Young-generation allocation: the residual history grows by doubling and V8 boxes a few
       // doubles per iteration (about 200 bytes in all); a buffer, view, closure or Pending per
       // iteration and part would exceed the bound.
-      expect((allocated[1] - allocated[0]) / EXTRA_ITERATIONS).toBeLessThan(320);
+      expect(perIteration).toBeLessThan(320);
     });
   }
 });
