@@ -9,6 +9,7 @@ import type { SharedMemory } from '../backends/backend.js';
 import { checkNotInPartCode } from '../backends/part-scope.js';
 import { InvalidArgumentError, PartitionMismatchError } from '../errors.js';
 import { PData } from '../pdata/pdata.js';
+import { NODE_BARRIER_VALUES, NodeBarrier, nodeBarrierWord } from './node-barrier.js';
 
 /**
  * An array of float64 values of which every part of a node sees the same memory: a write by one
@@ -40,20 +41,33 @@ export class SharedArray {
   readonly values: PData<Float64Array>;
   /** Per part, the ids of the parts sharing its array (ascending, itself included). */
   readonly sharers: PData<readonly number[]>;
-  /** The backend's shared memory behind {@link SharedArray.values}. */
-  private readonly memory: SharedMemory;
+  /** The barrier: a counter past the values, in front of the backend memory's own barrier. */
+  private readonly nodeBarrier: NodeBarrier;
 
-  /** @internal Built by {@link sharedArray}. */
+  /**
+   * @internal Built by {@link sharedArray}, on backend memory of `length` +
+   * `NODE_BARRIER_VALUES` values (the barrier's word lives past the user's values).
+   */
   constructor(ranks: PData<unknown>, length: number, memory: SharedMemory) {
+    const { backend } = ranks;
     this.length = length;
-    this.memory = memory;
-    this.values = new PData(ranks.backend, memory.arrays);
-    this.sharers = new PData(ranks.backend, memory.sharers);
+    this.values = new PData(backend, memory.arrays.map((a) => a.subarray(0, length)));
+    this.sharers = new PData(backend, memory.sharers);
+    // The counter needs one part per thread (not Sequential's all parts in one) and every part
+    // sharing it (on several MPI nodes the backend's barrier spans the nodes).
+    const sharers = memory.sharers[0];
+    const counted = backend.localParts.length === 1 && sharers.length === backend.np;
+    this.nodeBarrier = new NodeBarrier(
+      counted ? nodeBarrierWord(memory.arrays[0], length) : undefined,
+      sharers.length,
+      sharers[0] === backend.localParts[0],
+      () => memory.barrier(),
+    );
   }
 
   /** @internal The collective barrier of the memory (see {@link sharedBarrier}). */
   barrier(): void {
-    this.memory.barrier();
+    this.nodeBarrier.arrive();
   }
 }
 
@@ -79,7 +93,7 @@ export function sharedArray(ranks: PData<unknown>, length: number): SharedArray 
     throw new InvalidArgumentError(`sharedArray: length must be a non-negative safe integer, got ${describeValue(length)}`);
   }
   checkNotInPartCode('sharedArray');
-  return new SharedArray(ranks, length, ranks.backend.createSharedMemory(length));
+  return new SharedArray(ranks, length, ranks.backend.createSharedMemory(length + NODE_BARRIER_VALUES));
 }
 
 /**

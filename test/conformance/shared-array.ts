@@ -47,6 +47,24 @@ export function memoryIsShared(ranks: PData<number>): void {
   });
   sharedBarrier(s);
   s.values.forEach((a, p) => assert.equal(a[3 * p], 1000 + ((p + np - 1) % np), `part ${p} sees its left neighbour's write`));
+  // Many barriers in a row, some with part 0 late by more than the barrier's spin (so the others
+  // give up spinning and wait in the backend's barrier), the others with every part on time: after
+  // each one, every part reads the value each part wrote for that round.
+  for (let round = 1; round <= 40; round++) {
+    const late = round % 4 === 0;
+    s.values.forEach((a, p) => {
+      if (late && p === 0) {
+        const until = performance.now() + 3;
+        while (performance.now() < until);
+      }
+      a[3 * p + 1] = round * np + p;
+    });
+    sharedBarrier(s);
+    s.values.forEach((a, p) => {
+      for (let q = 0; q < np; q++) assert.equal(a[3 * q + 1], round * np + q, `round ${round}: part ${p} reads q=${q}`);
+    });
+    sharedBarrier(s);
+  }
   // Two arrays are two memories.
   const t = sharedArray(ranks, 2);
   t.values.forEach((a) => assert.deepEqual(Array.from(a), [0, 0]));
