@@ -25,6 +25,13 @@ export interface MapTask {
    * before anyone did (then nobody runs it).
    */
   readonly claims: Int32Array;
+  /**
+   * `true`: post each chunk's results as it ends (at most every {@link REPLY_AFTER_MS}), for maps
+   * the pool refills from replies or that show progress; `false`: post them when the message's
+   * chunks are all done (or one failed), so that the main thread does not wake up, and take a core
+   * from a worker, once per chunk.
+   */
+  readonly eager: boolean;
 }
 
 /**
@@ -81,9 +88,10 @@ export interface PoolWorkerInit {
 }
 
 /**
- * A worker posts the results it has every time a chunk ends this long (ms) after its last post,
- * and when a message's chunks are all done: one reply per chunk for slow tasks (the pool refills
- * and reports progress as they end), one per message for tiny ones.
+ * A worker of an eager map ({@link MapTask.eager}) posts the results it has every time a chunk
+ * ends this long (ms) after its last post; every worker posts when a message's chunks are all
+ * done, and at once when an item failed: one reply per chunk for slow tasks of eager maps (the
+ * pool refills and reports progress as they end), one per message otherwise.
  */
 export const REPLY_AFTER_MS = 1;
 

@@ -101,7 +101,8 @@ async function drain(): Promise<void> {
     gatheringSince = performance.now();
     for (let k = 0; k < batch.length; k++) {
       await runChunk(batch[k]);
-      if (k === batch.length - 1 || performance.now() - gatheringSince >= REPLY_AFTER_MS) flush();
+      const failed = replies.length > 0 && replies[replies.length - 1].type === 'failed';
+      if (k === batch.length - 1 || failed || (batch[k].task.eager && performance.now() - gatheringSince >= REPLY_AFTER_MS)) flush();
     }
   }
   draining = false;

@@ -72,6 +72,14 @@ const SLOW_WINDOW = 2;
 const CANCELLED = -1;
 /** Most chunks sent to a worker in one message (tiny tasks: one message, one reply per batch). */
 const MAX_BATCH = 32;
+/**
+ * A map of at most this many chunks of light items (see {@link isLight}), alone in the pool, is
+ * sent whole to every worker: each claims the next chunk nobody claimed (a shared queue), so a
+ * worker that starts late owns no fixed share, and no worker waits for the main thread.
+ */
+const ALL_AT_ONCE_CHUNKS = 64;
+/** Longest string item that counts as light (copying it to every worker costs little). */
+const LIGHT_STRING_LENGTH = 1024;
 
 /** One call of `map`: where results go and how it settles. */
 interface Job {
@@ -95,7 +103,10 @@ interface Chunk {
   readonly id: number;
   readonly job: Job;
   readonly message: ChunkMessage;
-  /** Workers it was sent to that have not answered yet (two when an idle worker took it over). */
+  /**
+   * Workers it was sent to that have not answered yet (two when an idle worker took it over, all
+   * of them when its map was sent whole).
+   */
   holders: number;
 }
 
@@ -124,6 +135,12 @@ function load(slot: Slot): number {
     if (who === 0 || who === slot.token) count++;
   }
   return count;
+}
+
+/** Whether an item costs next to nothing to copy to every worker: a primitive, or a short string. */
+function isLight(item: unknown): boolean {
+  if (typeof item === 'string') return item.length <= LIGHT_STRING_LENGTH;
+  return item === null || typeof item === 'number' || typeof item === 'boolean' || typeof item === 'bigint' || item === undefined;
 }
 
 /** The compiled worker bootstrap (from the TypeScript sources, its twin in `dist/`). */
@@ -268,12 +285,17 @@ export class WorkerPool {
       throw new InvalidArgumentError(`map: progress must be a boolean or a function, got ${describeValue(progress)}`);
     }
     if (all.length === 0) return Promise.resolve([]);
+    const chunks = Math.ceil(all.length / length);
+    const allAtOnce = this.jobs.size === 0 && this.requeued.length === 0 && chunks <= ALL_AT_ONCE_CHUNKS && all.every(isLight);
     return new Promise((resolve, reject) => {
-      const claims = new Int32Array(new SharedArrayBuffer(4 * Math.ceil(all.length / length)));
+      const claims = new Int32Array(new SharedArrayBuffer(4 * chunks));
+      // Replies refill the windowed maps' workers and draw progress; a whole map sent at once
+      // needs them only at its end.
+      const eager = !allAtOnce || (progress !== undefined && progress !== false);
       const job: Job = {
         items: all,
         chunkLength: length,
-        task: { moduleUrl: url, exportName, claims },
+        task: { moduleUrl: url, exportName, claims, eager },
         nextStart: 0,
         results: new Array<unknown>(all.length),
         total: all.length,
@@ -287,8 +309,12 @@ export class WorkerPool {
       // How long this map's tasks take is not known yet: few chunks per worker until a reply says.
       this.window = SLOW_WINDOW;
       if (this.jobs.size === 1) for (const slot of this.slots) slot.worker.ref();
-      this.uncut.push(job);
-      this.pump();
+      if (allAtOnce) {
+        this.sendWhole(job);
+      } else {
+        this.uncut.push(job);
+        this.pump();
+      }
     });
   }
 
@@ -356,9 +382,26 @@ export class WorkerPool {
     if (again !== undefined) return again;
     const job = this.uncut[0];
     if (job === undefined) return undefined;
+    const chunk = this.cut(job);
+    if (job.nextStart === job.total) this.uncut.shift();
+    return chunk;
+  }
+
+  /** Sends every chunk of `job` to every worker, in item order, in one message each. */
+  private sendWhole(job: Job): void {
+    const chunks: Chunk[] = [];
+    while (job.nextStart < job.total) chunks.push(this.cut(job));
+    for (const slot of this.slots) {
+      const batch: ChunkMessage[] = [];
+      for (const chunk of chunks) this.give(slot, chunk, batch);
+      slot.worker.postMessage(batch);
+    }
+  }
+
+  /** The next chunk of `job`, from `job.nextStart` on. */
+  private cut(job: Job): Chunk {
     const start = job.nextStart;
     job.nextStart = Math.min(job.total, start + job.chunkLength);
-    if (job.nextStart === job.total) this.uncut.shift();
     const id = this.nextChunk++;
     const items = job.items.slice(start, job.nextStart);
     const message: ChunkMessage = { chunk: id, task: job.task, start, items, claim: start / job.chunkLength };
