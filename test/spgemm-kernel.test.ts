@@ -1,5 +1,5 @@
 /**
- * The local product kernels (count, columns with values, values): the JavaScript twins against a dense
+ * The local product kernels (count, columns with values, both in one pass, values): the JavaScript twins against a dense
  * reference, the native addon against the JavaScript twins BIT FOR BIT on random rectangular
  * inputs (empty rows, empty matrices, cancellations), and the addon's own argument checks.
  *
@@ -69,6 +69,30 @@ function runProduct(kernels: SpgemmKernels, a: Csr, b: Csr): Csr {
   const again = new Float64Array(nnz);
   kernels.spgemmValues(a.nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, cRowPtr, colIdx, again, accumulator);
   again.forEach((v, e) => expect(Object.is(v, values[e])).toBe(true));
+  // The one-pass product, given room for every product term (and one more, never written),
+  // gives the same row pointers, ids and bits.
+  let terms = 0;
+  for (let e = 0; e < a.rowPtr[a.nRows]; e++) terms += b.rowPtr[a.colIdx[e] + 1] - b.rowPtr[a.colIdx[e]];
+  const rows = { rowPtr: new Int32Array(a.nRows + 1), colIdx: new Int32Array(terms + 1).fill(-7), values: new Float64Array(terms + 1).fill(-7) };
+  const count = kernels.spgemmRows(
+    a.nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, rows.rowPtr, rows.colIdx, rows.values, marker, accumulator,
+  );
+  expect(count).toBe(nnz);
+  expect(rows.rowPtr).toEqual(cRowPtr);
+  expect(rows.colIdx.subarray(0, nnz)).toEqual(colIdx);
+  rows.values.subarray(0, nnz).forEach((v, e) => expect(Object.is(v, values[e])).toBe(true));
+  expect([...rows.colIdx.subarray(nnz)].every((x) => x === -7) && [...rows.values.subarray(nnz)].every((x) => x === -7)).toBe(true);
+  if (nnz > 0) {
+    // Without room for the last entry, the row that needs it is named and nothing is written past the room.
+    const room = { colIdx: new Int32Array(nnz), values: new Float64Array(nnz - 1) };
+    const lastRow = cRowPtr.findIndex((x) => x === nnz) - 1;
+    expect(() =>
+      kernels.spgemmRows(
+        a.nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, new Int32Array(a.nRows + 1), room.colIdx, room.values,
+        marker, accumulator,
+      ),
+    ).toThrow(new RegExp(`row ${lastRow} does not fit in cColIdx and cValues \\(room for ${nnz - 1} entries\\)`));
+  }
   return { nRows: a.nRows, nCols: b.nCols, rowPtr: cRowPtr, colIdx, values };
 }
 

@@ -9,7 +9,8 @@ import { BUILD_ADDONS_COMMAND, addonPaths, loadAddon, requireNative } from '../n
 
 /**
  * The functions the addon exports: the passes of a row-wise (Gustavson) product C = A·B of CSR
- * matrices with Int32 ids: count, then columns and values, then values alone for new values (see
+ * matrices with Int32 ids: count, then columns and values (or both in one pass given room for
+ * every product term), then values alone for new values (see
  * `native/spgemm/src/spgemm.h`; the JavaScript twins in matmul-kernels.ts run the same loops in
  * the same order, so they give the same bits), and the transpose of a CSR block.
  *
@@ -44,6 +45,18 @@ export interface SpgemmBinding {
     marker: Int32Array, accumulator: Float64Array,
   ): void;
   /**
+   * Fills `cRowPtr`, `cColIdx` and `cValues` as spgemmCount then spgemmProduct do (the same ids and
+   * bits) in ONE pass, and returns nnz(C). `cColIdx` and `cValues` must have room for every entry
+   * (sizing them by the number of product terms, Σ over A's entries of the length of the B row
+   * they select, always suffices); entries past nnz(C) are never written. Throws a `RangeError`
+   * `"spgemmRows: row 3 does not fit in cColIdx and cValues (room for 12 entries)"` otherwise.
+   */
+  spgemmRows(
+    nRows: number, aRowPtr: Int32Array, aColIdx: Int32Array, bRowPtr: Int32Array, bColIdx: Int32Array,
+    aValues: Float64Array, bValues: Float64Array, cRowPtr: Int32Array, cColIdx: Int32Array, cValues: Float64Array,
+    marker: Int32Array, accumulator: Float64Array,
+  ): number;
+  /**
    * Fills `cValues` on the pattern (`cRowPtr`, `cColIdx`): each row's products `a_ik·b_kj` added in
    * the order of A's entries, then B's. `accumulator` is scratch (one entry per column of B).
    */
@@ -69,6 +82,7 @@ export interface SpgemmBinding {
 export const SPGEMM_BINDING_FUNCTIONS: readonly (keyof SpgemmBinding)[] = [
   'spgemmCount',
   'spgemmProduct',
+  'spgemmRows',
   'spgemmValues',
   'csrTranspose',
   'gatherValues',

@@ -1,6 +1,6 @@
 /**
  * The local kernels of the sparse products: row-wise (Gustavson) C = A·B of CSR matrices (count,
- * then columns with values; values alone again for new values), in JavaScript and through the native addon, and the choice
+ * then columns with values, or both in one pass; values alone again for new values), in JavaScript and through the native addon, and the choice
  * between them.
  *
  * @module
@@ -91,6 +91,46 @@ export const jsSpgemmKernels: SpgemmKernels = {
       }
     }
   },
+  spgemmRows(nRows, aRowPtr, aColIdx, bRowPtr, bColIdx, aValues, bValues, cRowPtr, cColIdx, cValues, marker, accumulator) {
+    const room = Math.min(cColIdx.length, cValues.length, 0x7fffffff);
+    marker.fill(-1);
+    accumulator.fill(0);
+    let next = 0;
+    cRowPtr[0] = 0;
+    for (let i = 0; i < nRows; i++) {
+      const start = next;
+      let last = -1;
+      let ascending = true;
+      for (let e = aRowPtr[i]; e < aRowPtr[i + 1]; e++) {
+        const k = aColIdx[e];
+        const a = aValues[e];
+        for (let f = bRowPtr[k]; f < bRowPtr[k + 1]; f++) {
+          const j = bColIdx[f];
+          if (marker[j] !== i) {
+            if (next === room) {
+              throw new RangeError(
+                room === 0x7fffffff
+                  ? 'spgemmRows: the product has more than 2^31-1 entries'
+                  : `spgemmRows: row ${i} does not fit in cColIdx and cValues (room for ${room} entries)`,
+              );
+            }
+            marker[j] = i;
+            cColIdx[next++] = j;
+            ascending = ascending && j > last;
+            last = j;
+          }
+          accumulator[j] += a * bValues[f];
+        }
+      }
+      if (!ascending) sortRow(cColIdx, start, next);
+      for (let e = start; e < next; e++) {
+        cValues[e] = accumulator[cColIdx[e]];
+        accumulator[cColIdx[e]] = 0;
+      }
+      cRowPtr[i + 1] = next;
+    }
+    return next;
+  },
   spgemmValues(nRows, aRowPtr, aColIdx, bRowPtr, bColIdx, aValues, bValues, cRowPtr, cColIdx, cValues, accumulator) {
     accumulator.fill(0);
     for (let i = 0; i < nRows; i++) {
@@ -131,6 +171,7 @@ export function nativeSpgemmKernels(binding: SpgemmBinding): SpgemmKernels {
     kind: 'native',
     spgemmCount: (...args) => binding.spgemmCount(...args),
     spgemmProduct: (...args) => binding.spgemmProduct(...args),
+    spgemmRows: (...args) => binding.spgemmRows(...args),
     spgemmValues: (...args) => binding.spgemmValues(...args),
     csrTranspose: (...args) => binding.csrTranspose(...args),
     gatherValues: (...args) => binding.gatherValues(...args),

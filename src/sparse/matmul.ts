@@ -15,7 +15,7 @@
 import { expectInstance } from '../argument-checks.js';
 import { DimensionMismatchError } from '../errors.js';
 import type { CsrMatrix } from '../kernels/csr.js';
-import { largeArrays } from '../kernels/large-arrays.js';
+import { arrayLimits, largeArrays } from '../kernels/large-arrays.js';
 import { ghostPlan, type PartGhostPlan } from '../partitions/ghost-plan.js';
 import type { LocalIndices } from '../partitions/local-indices.js';
 import { checkSameOwn, PRange } from '../partitions/prange.js';
@@ -266,21 +266,50 @@ function buildPart(
     });
     b = { nRows: nRowsB, nCols: nColsExt, rowPtr, colIdx, values: largeArrays.float64(rowPtr[nRowsB]) };
   }
+  if (b !== bOo) fillReceivedRows(b, bOo, bOg, received, receivedRows, plan.ownerPtrs);
+  const { c, accumulator } = localProduct(a, b, nColsExt);
+  const { oo, og, colIds } = splitProduct(c, nOwn, sortedGids, sortedOwners, bColIds);
+  return { a, b, receivedRows, receivedPtrs: plan.ownerPtrs, c, accumulator, oo, og, colIds };
+}
+
+/**
+ * Most product terms for which {@link localProduct} computes C in one pass into arrays sized by
+ * that count: their untouched tail costs address space only (never written, so never faulted
+ * in), but a product with many more terms than entries could exhaust it.
+ */
+const ONE_PASS_TERMS = Math.floor(arrayLimits().memoryBytes / 8 / (Int32Array.BYTES_PER_ELEMENT + Float64Array.BYTES_PER_ELEMENT));
+
+/**
+ * C = a·b on one part (`nCols`: b's columns), with the accumulator its refreshes reuse. The result's arrays are the largest of a set-up, written once: on huge
+ * pages where the system offers them (fewer page faults). With at most {@link ONE_PASS_TERMS}
+ * product terms (pairs a_ik, b_kj: an upper bound on nnz(C)), C is computed in one pass into
+ * arrays of that size (C's are views of their first nnz entries); otherwise a counting pass sizes
+ * them exactly first. Both give the same ids and bits.
+ */
+function localProduct(a: CsrMatrix, b: CsrMatrix, nCols: number): { c: MutableCsr; accumulator: Float64Array } {
   const kernels = spgemmKernels();
   const nRows = a.nRows;
-  // The product's arrays are the largest of a set-up: on huge pages where the system offers them
-  // (fewer page faults when they are first written).
-  const cRowPtr = largeArrays.int32(nRows + 1);
-  const marker = largeArrays.int32(nColsExt);
-  const nnz = kernels.spgemmCount(nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, cRowPtr, marker);
-  const c = { nRows, nCols: nColsExt, rowPtr: cRowPtr, colIdx: largeArrays.int32(nnz), values: largeArrays.float64(nnz) };
-  const accumulator = largeArrays.float64(nColsExt);
-  if (b !== bOo) fillReceivedRows(b, bOo, bOg, received, receivedRows, plan.ownerPtrs);
+  const rowPtr = largeArrays.int32(nRows + 1);
+  const marker = largeArrays.int32(nCols);
+  const accumulator = largeArrays.float64(nCols);
+  let terms = 0;
+  const aCol = a.colIdx;
+  const bPtr = b.rowPtr;
+  for (let e = 0; e < a.rowPtr[nRows]; e++) terms += bPtr[aCol[e] + 1] - bPtr[aCol[e]];
+  if (terms <= ONE_PASS_TERMS) {
+    const colIdx = largeArrays.int32(terms);
+    const values = largeArrays.float64(terms);
+    const nnz = kernels.spgemmRows(
+      nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, rowPtr, colIdx, values, marker, accumulator,
+    );
+    return { c: { nRows, nCols, rowPtr, colIdx: colIdx.subarray(0, nnz), values: values.subarray(0, nnz) }, accumulator };
+  }
+  const nnz = kernels.spgemmCount(nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, rowPtr, marker);
+  const c = { nRows, nCols, rowPtr, colIdx: largeArrays.int32(nnz), values: largeArrays.float64(nnz) };
   kernels.spgemmProduct(
     nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, c.rowPtr, c.colIdx, c.values, marker, accumulator,
   );
-  const { oo, og, colIds } = splitProduct(c, nOwn, sortedGids, sortedOwners, bColIds);
-  return { a, b, receivedRows, receivedPtrs: plan.ownerPtrs, c, accumulator, oo, og, colIds };
+  return { c, accumulator };
 }
 
 /** B's values over A.cols' local rows: its own rows' two blocks, then the received rows. */

@@ -6,6 +6,7 @@
 // argument. The checks are O(entries of A and B), small beside the products.
 #include <node_api.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -185,6 +186,36 @@ napi_value SpgemmProduct(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// spgemmRows(nRows, aRowPtr, aColIdx, bRowPtr, bColIdx, aValues, bValues, cRowPtr, cColIdx, cValues, marker, accumulator) -> nnz(C)
+// Room: the shorter of cColIdx and cValues (at most 2^31-1 entries, the row pointers being int32).
+napi_value SpgemmRows(napi_env env, napi_callback_info info) {
+  Args args(env, info, 12, "spgemmRows");
+  if (!args.ok) return nullptr;
+  Check check{env, "spgemmRows"};
+  std::size_t nColsB = 0, colRoom = 0, valueRoom = 0;
+  int32_t* marker = check.Array<int32_t>(args.v[10], napi_int32_array, 0, "marker", &nColsB);
+  double* acc = check.Array<double>(args.v[11], napi_float64_array, nColsB, "accumulator");
+  const Operands o = ReadOperands(check, args.v, static_cast<int32_t>(nColsB));
+  if (check.failed) return nullptr;
+  const double* aVal = check.Array<double>(args.v[5], napi_float64_array, o.aRowPtr[o.nRows], "aValues");
+  const double* bVal = check.Array<double>(args.v[6], napi_float64_array, o.bRowPtr[o.nRowsB], "bValues");
+  int32_t* cRowPtr = check.Array<int32_t>(args.v[7], napi_int32_array, static_cast<std::size_t>(o.nRows) + 1, "cRowPtr");
+  int32_t* cCol = check.Array<int32_t>(args.v[8], napi_int32_array, 0, "cColIdx", &colRoom);
+  double* cVal = check.Array<double>(args.v[9], napi_float64_array, 0, "cValues", &valueRoom);
+  if (check.failed) return nullptr;
+  constexpr std::size_t kMaxEntries = 2147483647;
+  const std::size_t room = std::min(std::min(colRoom, valueRoom), kMaxEntries);
+  const int64_t nnz = pa_spgemm::spgemm_rows(o.nRows, o.aRowPtr, o.aCol, aVal, o.bRowPtr, o.bCol, bVal, cRowPtr, cCol, cVal,
+                                             static_cast<int64_t>(room), marker, acc, static_cast<int32_t>(nColsB));
+  if (nnz < 0) {
+    check.Fail(false, room == kMaxEntries ? std::string("the product has more than 2^31-1 entries")
+                                          : "row " + std::to_string(-1 - nnz) + " does not fit in cColIdx and cValues (room for " +
+                                                std::to_string(room) + " entries)");
+    return nullptr;
+  }
+  return Number(env, static_cast<double>(nnz));
+}
+
 // spgemmValues(nRows, aRowPtr, aColIdx, bRowPtr, bColIdx, aValues, bValues, cRowPtr, cColIdx, cValues, accumulator)
 napi_value SpgemmValues(napi_env env, napi_callback_info info) {
   Args args(env, info, 11, "spgemmValues");
@@ -251,6 +282,7 @@ napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor properties[] = {
       {"spgemmCount", nullptr, SpgemmCount, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"spgemmProduct", nullptr, SpgemmProduct, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"spgemmRows", nullptr, SpgemmRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"spgemmValues", nullptr, SpgemmValues, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"csrTranspose", nullptr, CsrTranspose, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"gatherValues", nullptr, GatherValues, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

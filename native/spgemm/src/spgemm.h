@@ -99,6 +99,47 @@ inline int32_t spgemm_product(int32_t nRows, const int32_t* aRowPtr, const int32
   return -1;
 }
 
+// The row pointers, column ids and values of C in ONE pass, as spgemm_count then spgemm_product
+// give them (the same ids and bits), for a caller that gives room for every product term: the
+// number of pairs (a_ik, b_kj), an upper bound on nnz(C), so no counting pass is needed and the
+// room past nnz(C) is never written. Returns nnz(C), or -1 - i when row i does not fit in
+// `capacity` (nothing is written past it). marker and acc as in spgemm_product.
+inline int64_t spgemm_rows(int32_t nRows, const int32_t* aRowPtr, const int32_t* aCol, const double* aVal,
+                           const int32_t* bRowPtr, const int32_t* bCol, const double* bVal, int32_t* cRowPtr,
+                           int32_t* cCol, double* cVal, int64_t capacity, int32_t* marker, double* acc, int32_t nColsB) {
+  std::fill(marker, marker + nColsB, -1);
+  std::fill(acc, acc + nColsB, 0.0);
+  int64_t next = 0;
+  cRowPtr[0] = 0;
+  for (int32_t i = 0; i < nRows; i++) {
+    const int64_t start = next;
+    int32_t last = -1;
+    bool ascending = true;
+    for (int32_t e = aRowPtr[i]; e < aRowPtr[i + 1]; e++) {
+      const int32_t k = aCol[e];
+      const double a = aVal[e];
+      for (int32_t f = bRowPtr[k]; f < bRowPtr[k + 1]; f++) {
+        const int32_t j = bCol[f];
+        if (marker[j] != i) {
+          if (next == capacity) return -1 - static_cast<int64_t>(i);
+          marker[j] = i;
+          cCol[next++] = j;
+          ascending = ascending && j > last;
+          last = j;
+        }
+        acc[j] += a * bVal[f];
+      }
+    }
+    if (!ascending) sort_row(cCol + start, cCol + next);
+    for (int64_t e = start; e < next; e++) {
+      cVal[e] = acc[cCol[e]];
+      acc[cCol[e]] = 0.0;
+    }
+    cRowPtr[i + 1] = static_cast<int32_t>(next);
+  }
+  return next;
+}
+
 // The values of C on the pattern (cRowPtr, cCol): for each row, the products a_ik b_kj are added
 // in the order of A's entries, then B's, into a dense accumulator (zeroed here and left zeroed).
 inline void spgemm_values(int32_t nRows, const int32_t* aRowPtr, const int32_t* aCol, const double* aVal,
