@@ -224,7 +224,7 @@ if ('reason' in loaded) {
 
     it('basisDots and basisUpdate over many sizes and basis lengths (the blocked loops keep the order)', () => {
       const next = rng(99);
-      for (const [n, count, stride] of [[1, 1, 1], [3, 2, 5], [511, 3, 520], [1025, 31, 1030], [4099, 7, 4099], [20000, 12, 20001]]) {
+      for (const [n, count, stride] of [[1, 1, 1], [3, 2, 5], [511, 3, 520], [1025, 31, 1030], [4099, 7, 4099], [20000, 12, 20001], [6147, 30, 6150]]) {
         const basis = Float64Array.from({ length: (count - 1) * stride + n }, () => next() - 0.5);
         const w = Float64Array.from({ length: n }, () => next() - 0.5);
         const outJs = new Float64Array(count);
@@ -238,6 +238,22 @@ if ('reason' in loaded) {
         const wwNative = nativeGs.basisUpdate(n, count, basis, stride, coefficients, wNative);
         sameBits(wNative, w, `basisUpdate n=${n} count=${count}`);
         expect(Object.is(wwNative, wwJs)).toBe(true);
+        // The fused sweep: the bits of basisUpdate then basisDots, native and JavaScript.
+        const fusedJs = w.slice();
+        const fusedNative = w.slice();
+        const separate = w.slice();
+        const dotsJs = new Float64Array(count);
+        const dotsNative = new Float64Array(count);
+        const dotsSeparate = new Float64Array(count);
+        const wwFusedJs = jsGramSchmidt.basisUpdateDots(n, count, basis, stride, coefficients, fusedJs, dotsJs);
+        const wwFusedNative = nativeGs.basisUpdateDots(n, count, basis, stride, coefficients, fusedNative, dotsNative);
+        const wwSeparate = jsGramSchmidt.basisUpdate(n, count, basis, stride, coefficients, separate);
+        jsGramSchmidt.basisDots(n, count, basis, stride, separate, dotsSeparate);
+        sameBits(fusedJs, separate, `basisUpdateDots (js) w n=${n} count=${count}`);
+        sameBits(fusedNative, separate, `basisUpdateDots w n=${n} count=${count}`);
+        sameBits(dotsJs, dotsSeparate, `basisUpdateDots (js) dots n=${n} count=${count}`);
+        sameBits(dotsNative, dotsSeparate, `basisUpdateDots dots n=${n} count=${count}`);
+        expect(Object.is(wwFusedJs, wwSeparate) && Object.is(wwFusedNative, wwSeparate)).toBe(true);
       }
     });
 
@@ -282,6 +298,7 @@ if ('reason' in loaded) {
       expect(() => loaded.binding.ilu0SolveCompact(a.n, c.lower, c.upper, new Int32Array(lu.length) as unknown as Int16Array, lu, new Float64Array(a.n), new Float64Array(a.n))).toThrow(TypeError);
       expect(() => loaded.binding.basisDots(10, 2, new Float64Array(10), 10, new Float64Array(10), new Float64Array(2))).toThrow(RangeError);
       expect(() => loaded.binding.basisUpdate(10, 1, new Float64Array(10), 10, [1] as unknown as Float64Array, new Float64Array(10))).toThrow(TypeError);
+      expect(() => loaded.binding.basisUpdateDots(10, 2, new Float64Array(20), 10, new Float64Array(2), new Float64Array(10), new Float64Array(1))).toThrow(RangeError);
     });
   });
 }

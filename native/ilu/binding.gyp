@@ -6,7 +6,7 @@
       "defines": ["NAPI_VERSION=8"],
       "cflags!": ["-O2", "-O0", "-fno-exceptions"],
       "cflags_cc!": ["-O2", "-O0", "-fno-exceptions"],
-      "cflags_cc": ["-std=c++17", "-O3", "-fexceptions", "-ffp-contract=off", "-fno-fast-math"]
+      "cflags_cc": ["-std=c++17", "-O3", "-fexceptions", "-ffp-contract=off", "-fno-fast-math", "-Wno-psabi"]
     }
   ]
 }

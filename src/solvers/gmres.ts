@@ -8,7 +8,7 @@
 import { checkOptions, expectInstance } from '../argument-checks.js';
 import { kernels } from '../kernels/select-kernels.js';
 import { pmap, type PData } from '../pdata/pdata.js';
-import { PSparseMatrix, spmv } from '../sparse/psparse-matrix.js';
+import { PSparseMatrix } from '../sparse/psparse-matrix.js';
 import { PVector, consistent, pzeros } from '../vectors/pvector.js';
 import { partialsBuffer, sumPartials, sumPartialsInto } from '../vectors/vector-ops.js';
 import { checkCgMatrix, checkCgVector, checkKrylovOptions, type CgReason, type CgResult, type CheckedKrylovOptions } from './cg-options.js';
@@ -24,6 +24,7 @@ import {
   type KrylovSolveVectors,
 } from './krylov-options.js';
 import { solverKernels } from './ilu0-native.js';
+import { KrylovProduct } from './krylov-spmv.js';
 import type { GramSchmidtKernels } from './krylov-kernels.js';
 import { BREAKDOWN, NOT_FINITE, addProjections, backSubstitute, copyAt, gatherPartials, givensStep, scaleOwn, sumOfSquares } from './krylov-dense.js';
 
@@ -93,6 +94,8 @@ export class GmresSolver {
   /** Sums over parts of 1..8 values at once. */
   private readonly reduced: Float64Array[];
   private readonly gramSchmidt: GramSchmidtKernels;
+  /** A x with the compact own-own blocks (same bits as `spmv`). */
+  private readonly product: KrylovProduct;
   private readonly nOwn: number[];
   /** ‖w‖₂ of the last Arnoldi step, before w is normalised into the next basis vector. */
   private hNext = 0;
@@ -111,7 +114,8 @@ export class GmresSolver {
     this.restart = restart;
     const ids = A.cols.partition.localItems;
     this.nLocal = ids.map((local) => local.nLocal);
-    const store: PData<Float64Array> = A.cols.partition.map((local) => new Float64Array((restart + 1) * local.nLocal));
+    const backend = A.cols.backend;
+    const store: PData<Float64Array> = A.cols.partition.map((local) => backend.allocateFloat64((restart + 1) * local.nLocal));
     this.store = store.localItems;
     this.basis = Array.from(
       { length: restart + 1 },
@@ -131,6 +135,10 @@ export class GmresSolver {
     this.g = new Float64Array(restart + 1);
     this.y = new Float64Array(restart);
     this.nOwn = A.rows.partition.localItems.map((ids) => ids.nOwn);
+    this.product = new KrylovProduct(A);
+    // The first writes of the basis (a page fault per page) belong to the set-up, not to the
+    // first cycle of the first solve.
+    for (const local of [...this.store, ...this.z.values.localItems, ...this.update.values.localItems]) local.fill(0);
     // The halo channels of the vectors the SpMV reads open now (a collective handshake on some
     // backends), not in the first iterations.
     for (const v of [...this.basis, this.z]) consistent(v).wait();
@@ -233,10 +241,10 @@ export class GmresSolver {
     const { preconditioner } = this.options;
     const w = basis[j + 1];
     const ld = this.restart + 1;
-    if (preconditioner === undefined) spmv(w, A, basis[j]);
+    if (preconditioner === undefined) this.product.multiply(w, basis[j]);
     else {
       preconditioner.apply(z, basis[j]);
-      spmv(w, A, z);
+      this.product.multiply(w, z);
     }
     const column = j * ld;
     const hNext = this.orthogonalize(j + 1, w, H, column);
@@ -280,15 +288,19 @@ export class GmresSolver {
     const { refinement, projections } = this;
     this.projectionsOf(count, w);
     addProjections(H, column, projections, this.negated, count);
-    const ww = this.subtractProjections(count, w);
+    // 'measured' and 'always' need the new w's projections whatever happens: taken in the same
+    // sweep over the basis as the update.
+    const remeasure = refinement === 'measured' || refinement === 'always';
+    const ww = this.subtractProjections(count, w, remeasure);
     if (refinement === 'never') return Math.sqrt(ww);
     // PETSc's 'ifneeded' test: ‖w_after‖ < ‖h‖, i.e. the pass cancelled more than half of ‖w_before‖².
     if (refinement === 'ifneeded' && !(ww < sumOfSquares(H, column, count))) return Math.sqrt(ww);
-    this.projectionsOf(count, w);
+    if (remeasure) this.sumProjections(count);
+    else this.projectionsOf(count, w);
     if (refinement === 'measured' && !(sumOfSquares(projections, 0, count) > MEASURED_TOLERANCE_SQUARED * ww)) return Math.sqrt(ww);
     this.refined++;
     addProjections(H, column, projections, this.negated, count);
-    return Math.sqrt(this.subtractProjections(count, w));
+    return Math.sqrt(this.subtractProjections(count, w, false));
   }
 
   /**
@@ -317,13 +329,21 @@ export class GmresSolver {
     }
   }
 
-  /** w += Σᵢ negated[i]·basis[i] in one sweep over each part's basis; returns the new w·w (collective). */
-  private subtractProjections(count: number, w: PVector): number {
-    const { store, nLocal, nOwn, negated, gramSchmidt } = this;
+  /**
+   * w += Σᵢ negated[i]·basis[i] in one sweep over each part's basis; returns the new w·w
+   * (collective). With `remeasure`, the same sweep leaves the new w's per-part projections in
+   * `partDots` (summed by {@link GmresSolver.sumProjections}).
+   */
+  private subtractProjections(count: number, w: PVector, remeasure: boolean): number {
+    const { store, nLocal, nOwn, negated, gramSchmidt, partDotViews } = this;
     const backend = this.A.rows.backend;
     const wLocal = w.values.localItems;
     const partials = partialsBuffer(backend);
-    for (let p = 0; p < nOwn.length; p++) partials[p] = gramSchmidt.basisUpdate(nOwn[p], count, store[p], nLocal[p], negated, wLocal[p]);
+    for (let p = 0; p < nOwn.length; p++) {
+      partials[p] = remeasure
+        ? gramSchmidt.basisUpdateDots(nOwn[p], count, store[p], nLocal[p], negated, wLocal[p], partDotViews[p])
+        : gramSchmidt.basisUpdate(nOwn[p], count, store[p], nLocal[p], negated, wLocal[p]);
+    }
     return sumPartials(backend);
   }
 
@@ -361,7 +381,7 @@ export class GmresSolver {
     const bLocal = b.values.localItems;
     if (xIsZero) copyOwn(this.nOwn, b, r);
     else {
-      spmv(r, this.A, x);
+      this.product.multiply(r, x);
       for (let p = 0; p < this.nOwn.length; p++) kernels.axpby(this.nOwn[p], 1, bLocal[p], -1, rLocal[p]);
     }
     return Math.sqrt(this.dot(r, r));

@@ -8,6 +8,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { checkCount, checkCsr, checkVector } from '../kernels/kernel-args.js';
+import { largeArrays } from '../kernels/large-arrays.js';
 
 /**
  * The ILU(0) kernels. The block is square (`nRows × nRows`), with ascending unique columns per row
@@ -60,9 +61,9 @@ export interface CompactIlu0 {
  * null when a row or a column offset does not fit its bytes.
  */
 export function compactIlu0(nRows: number, rowPtr: Int32Array, colIdx: Int32Array, diag: Int32Array): CompactIlu0 | null {
-  const lower = new Uint8Array(nRows);
-  const upper = new Uint8Array(nRows);
-  const offsets = new Int16Array(rowPtr[nRows]);
+  const lower = largeArrays.uint8(nRows);
+  const upper = largeArrays.uint8(nRows);
+  const offsets = largeArrays.int16(rowPtr[nRows]);
   for (let i = 0; i < nRows; i++) {
     const nLower = diag[i] - rowPtr[i];
     const nUpper = rowPtr[i + 1] - diag[i] - 1;

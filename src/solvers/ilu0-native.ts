@@ -31,7 +31,7 @@ export interface Ilu0Binding extends GramSchmidtKernels {
 
 /** The functions a loaded module must export to be taken for the ILU addon. */
 export const ILU0_BINDING_FUNCTIONS: readonly (keyof Ilu0Binding)[] = [
-  'ilu0Factor', 'ilu0Solve', 'ilu0SolveCompact', 'basisDots', 'basisUpdate', 'bicgDirection', 'bicgHalf', 'bicgStabilizer', 'bicgFull',
+  'ilu0Factor', 'ilu0Solve', 'ilu0SolveCompact', 'basisDots', 'basisUpdate', 'basisUpdateDots', 'bicgDirection', 'bicgHalf', 'bicgStabilizer', 'bicgFull',
 ];
 
 /** The largest basis the addon's Gram–Schmidt loops take in one call (`kMaxCount`). */
@@ -112,6 +112,11 @@ export function nativeGramSchmidt(binding: Ilu0Binding, minWork: number = ILU0_N
       if (small(n, count)) return jsGramSchmidt.basisUpdate(n, count, basis, stride, coefficients, w);
       return binding.basisUpdate(n, count, basis, stride, coefficients, w);
     },
+    basisUpdateDots(n, count, basis, stride, coefficients, w, out) {
+      gramSchmidtChecks.basisUpdateDots(n, count, basis, stride, coefficients, w, out);
+      if (small(n, count)) return jsGramSchmidt.basisUpdateDots(n, count, basis, stride, coefficients, w, out);
+      return binding.basisUpdateDots(n, count, basis, stride, coefficients, w, out);
+    },
   };
 }
 
@@ -181,6 +186,10 @@ const checkedJsKernels: SolverKernels = {
     basisUpdate(n, count, basis, stride, coefficients, w) {
       gramSchmidtChecks.basisUpdate(n, count, basis, stride, coefficients, w);
       return jsGramSchmidt.basisUpdate(n, count, basis, stride, coefficients, w);
+    },
+    basisUpdateDots(n, count, basis, stride, coefficients, w, out) {
+      gramSchmidtChecks.basisUpdateDots(n, count, basis, stride, coefficients, w, out);
+      return jsGramSchmidt.basisUpdateDots(n, count, basis, stride, coefficients, w, out);
     },
   },
   bicgstab: {

@@ -5,6 +5,7 @@
  * @module
  */
 import type { CsrMatrix } from '../kernels/csr.js';
+import { largeArrays } from '../kernels/large-arrays.js';
 import type { PData } from '../pdata/pdata.js';
 import type { PRange } from '../partitions/prange.js';
 import type { PSparseMatrix } from '../sparse/psparse-matrix.js';
@@ -96,8 +97,9 @@ export function ilu0(A: PSparseMatrix): Ilu0Preconditioner {
   checkSquareOwn(A, 'ilu0');
   const kernels = solverKernels().ilu0;
   const failures = A.ownOwn.map((block) => {
-    const lu = new Float64Array(block.rowPtr[block.nRows]);
-    const diag = new Int32Array(block.nRows);
+    // On huge pages where available: each apply streams lu and the compact index from memory.
+    const lu = largeArrays.float64(block.rowPtr[block.nRows]);
+    const diag = largeArrays.int32(block.nRows);
     const work = new Int32Array(block.nRows).fill(-1);
     const failed = kernels.factor(block.nRows, block.rowPtr, block.colIdx, block.values, lu, diag, work);
     const compact = failed < 0 ? compactIlu0(block.nRows, block.rowPtr, block.colIdx, diag) : null;

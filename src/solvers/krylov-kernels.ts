@@ -23,6 +23,14 @@ export interface GramSchmidtKernels {
    * k < n; returns the new w·w.
    */
   basisUpdate(n: number, count: number, basis: Float64Array, stride: number, coefficients: Float64Array, w: Float64Array): number;
+  /**
+   * {@link GramSchmidtKernels.basisUpdate} then {@link GramSchmidtKernels.basisDots} of the new w
+   * into `out`, with the bits of the two calls, in one sweep over the basis (the native loops take
+   * the dots of each block of the basis while it is still in the cache from the update): the
+   * projections that decide a second classical Gram–Schmidt pass cost no second read of the
+   * basis from memory. Returns the new w·w.
+   */
+  basisUpdateDots(n: number, count: number, basis: Float64Array, stride: number, coefficients: Float64Array, w: Float64Array, out: Float64Array): number;
 }
 
 /**
@@ -38,6 +46,11 @@ export const gramSchmidtChecks = {
   basisUpdate(n: number, count: number, basis: Float64Array, stride: number, coefficients: Float64Array, w: Float64Array): void {
     checkBasis('basisUpdate', n, count, basis, stride, w);
     checkVector('basisUpdate', 'coefficients', coefficients, count);
+  },
+  basisUpdateDots(n: number, count: number, basis: Float64Array, stride: number, coefficients: Float64Array, w: Float64Array, out: Float64Array): void {
+    checkBasis('basisUpdateDots', n, count, basis, stride, w);
+    checkVector('basisUpdateDots', 'coefficients', coefficients, count);
+    checkVector('basisUpdateDots', 'out', out, count);
   },
 };
 
@@ -91,6 +104,12 @@ export const jsGramSchmidt: GramSchmidtKernels = {
       sums[k & 3] += t * t;
     }
     return sums[0] + sums[1] + (sums[2] + sums[3]);
+  },
+
+  basisUpdateDots(n, count, basis, stride, coefficients, w, out) {
+    const ww = jsGramSchmidt.basisUpdate(n, count, basis, stride, coefficients, w);
+    jsGramSchmidt.basisDots(n, count, basis, stride, w, out);
+    return ww;
   },
 };
 

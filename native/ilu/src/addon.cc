@@ -214,6 +214,18 @@ napi_value BasisUpdateEntry(napi_env env, const napi_value* args) {
   return out;
 }
 
+// basisUpdateDots(n, count, basis, stride, coefficients, w, out) -> w.w
+napi_value BasisUpdateDotsEntry(napi_env env, const napi_value* args) {
+  const char* k = "basisUpdateDots";
+  const BasisArgs a = ReadBasis(env, args, 5, k);
+  const auto* coefficients = ArrayArg<const double>(env, args[4], napi_float64_array, a.count, k, "coefficients");
+  double* out = ArrayArg<double>(env, args[6], napi_float64_array, a.count, k, "out");
+  double sums[4 * kMaxCount];
+  napi_value result = nullptr;
+  napi_create_double(env, BasisUpdateDots(a.n, a.count, a.basis, a.stride, coefficients, a.w, out, sums), &result);
+  return result;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor properties[] = {
       {"ilu0Factor", nullptr, Entry<7, FactorEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -225,6 +237,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"bicgFull", nullptr, Entry<11, BicgFullEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"basisDots", nullptr, Entry<6, BasisDotsEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"basisUpdate", nullptr, Entry<6, BasisUpdateEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"basisUpdateDots", nullptr, Entry<7, BasisUpdateDotsEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
   return exports;

@@ -20,40 +20,48 @@ namespace pa_ilu {
 constexpr std::size_t kBlock = 8192;  // elements of w (64 KiB) kept in cache while the basis streams past
 constexpr std::size_t kMaxCount = 1024;
 
+// Four doubles in one value of GCC's vector extension (a ymm register in the AVX2 clone, two xmm
+// otherwise): lane j is the partial sum of the elements k with k mod 4 = j, so a vector multiply
+// and add per four elements give the bits of the four scalar sums. aligned(8): loads and stores
+// may be unaligned; may_alias: they read and write arrays of double.
+typedef double Lanes __attribute__((vector_size(32), aligned(8), may_alias));
+
+// The helpers below are inlined into each clone of the entry points, so that the AVX2 clone runs
+// them with AVX2 (and no vector crosses a call).
+#define PA_ILU_INLINE inline __attribute__((always_inline))
+
+PA_ILU_INLINE Lanes LoadLanes(const double* p) { return *reinterpret_cast<const Lanes*>(p); }
+PA_ILU_INLINE void StoreLanes(double* p, Lanes v) { *reinterpret_cast<Lanes*>(p) = v; }
+
 // s[4*t + (k mod 4)] += v_t[k] * w[k] for the 4 vectors v_t and k in [k0, k1), k0 a multiple of
-// 4 and k1 - k0 too. Four vectors at once: sixteen independent sums keep the adder busy (one
-// vector's four sums wait on the adder's latency), and w is read once for the four.
-inline void Dot4(const double* v0, const double* v1, const double* v2, const double* v3, const double* w,
+// 4 and k1 - k0 too. Four vectors at once: four independent vector sums keep the adder busy (one
+// vector's sum waits on the adder's latency), and w is read once for the four.
+PA_ILU_INLINE void Dot4(const double* v0, const double* v1, const double* v2, const double* v3, const double* w,
                  std::size_t k0, std::size_t k1, double* s) {
-  double a0 = s[0], a1 = s[1], a2 = s[2], a3 = s[3];
-  double b0 = s[4], b1 = s[5], b2 = s[6], b3 = s[7];
-  double c0 = s[8], c1 = s[9], c2 = s[10], c3 = s[11];
-  double d0 = s[12], d1 = s[13], d2 = s[14], d3 = s[15];
+  Lanes a = LoadLanes(s), b = LoadLanes(s + 4), c = LoadLanes(s + 8), d = LoadLanes(s + 12);
   for (std::size_t k = k0; k < k1; k += 4) {
-    const double w0 = w[k], w1 = w[k + 1], w2 = w[k + 2], w3 = w[k + 3];
-    a0 += v0[k] * w0; a1 += v0[k + 1] * w1; a2 += v0[k + 2] * w2; a3 += v0[k + 3] * w3;
-    b0 += v1[k] * w0; b1 += v1[k + 1] * w1; b2 += v1[k + 2] * w2; b3 += v1[k + 3] * w3;
-    c0 += v2[k] * w0; c1 += v2[k + 1] * w1; c2 += v2[k + 2] * w2; c3 += v2[k + 3] * w3;
-    d0 += v3[k] * w0; d1 += v3[k + 1] * w1; d2 += v3[k + 2] * w2; d3 += v3[k + 3] * w3;
+    const Lanes wk = LoadLanes(w + k);
+    a += LoadLanes(v0 + k) * wk;
+    b += LoadLanes(v1 + k) * wk;
+    c += LoadLanes(v2 + k) * wk;
+    d += LoadLanes(v3 + k) * wk;
   }
-  s[0] = a0; s[1] = a1; s[2] = a2; s[3] = a3;
-  s[4] = b0; s[5] = b1; s[6] = b2; s[7] = b3;
-  s[8] = c0; s[9] = c1; s[10] = c2; s[11] = c3;
-  s[12] = d0; s[13] = d1; s[14] = d2; s[15] = d3;
+  StoreLanes(s, a);
+  StoreLanes(s + 4, b);
+  StoreLanes(s + 8, c);
+  StoreLanes(s + 12, d);
 }
 
 // Dot4 for one vector (the 1..3 vectors left over from groups of four).
-inline void Dot1(const double* v, const double* w, std::size_t k0, std::size_t k1, double* s) {
-  double a0 = s[0], a1 = s[1], a2 = s[2], a3 = s[3];
-  for (std::size_t k = k0; k < k1; k += 4) {
-    a0 += v[k] * w[k]; a1 += v[k + 1] * w[k + 1]; a2 += v[k + 2] * w[k + 2]; a3 += v[k + 3] * w[k + 3];
-  }
-  s[0] = a0; s[1] = a1; s[2] = a2; s[3] = a3;
+PA_ILU_INLINE void Dot1(const double* v, const double* w, std::size_t k0, std::size_t k1, double* s) {
+  Lanes a = LoadLanes(s);
+  for (std::size_t k = k0; k < k1; k += 4) a += LoadLanes(v + k) * LoadLanes(w + k);
+  StoreLanes(s, a);
 }
 
 // The partial sums s[4*i ..] of basis_i . w over k in [k0, k1) (k0 a multiple of 4; the 0..3
 // elements past the last multiple of 4 go to the sums of their k mod 4, in order).
-inline void AddDots(std::size_t count, const double* basis, std::size_t stride, const double* w, std::size_t k0,
+PA_ILU_INLINE void AddDots(std::size_t count, const double* basis, std::size_t stride, const double* w, std::size_t k0,
                     std::size_t k1, double* s) {
   const std::size_t kEnd = k0 + ((k1 - k0) & ~static_cast<std::size_t>(3));
   std::size_t i = 0;
@@ -69,7 +77,7 @@ inline void AddDots(std::size_t count, const double* basis, std::size_t stride, 
 
 // w[k] += sum_i c[i] * basis_i[k] for k in [k0, k1), each w[k] receiving its terms in the order
 // i = 0, 1, ...; four vectors per pass over the block, so w[k] is loaded and stored once per four.
-inline void AddCombination(std::size_t count, const double* basis, std::size_t stride, const double* c, double* w,
+PA_ILU_INLINE void AddCombination(std::size_t count, const double* basis, std::size_t stride, const double* c, double* w,
                            std::size_t k0, std::size_t k1) {
   std::size_t i = 0;
   for (; i + 3 < count; i += 4) {
@@ -95,13 +103,13 @@ inline void AddCombination(std::size_t count, const double* basis, std::size_t s
 }
 
 // The partial sums of w.w over [k0, k1) as AddDots.
-inline void AddSquares(const double* w, std::size_t k0, std::size_t k1, double* s) {
+PA_ILU_INLINE void AddSquares(const double* w, std::size_t k0, std::size_t k1, double* s) {
   const std::size_t kEnd = k0 + ((k1 - k0) & ~static_cast<std::size_t>(3));
   Dot1(w, w, k0, kEnd, s);
   for (std::size_t k = kEnd; k < k1; k++) s[k & 3] += w[k] * w[k];
 }
 
-inline double Combine(const double* s) { return s[0] + s[1] + (s[2] + s[3]); }
+PA_ILU_INLINE double Combine(const double* s) { return s[0] + s[1] + (s[2] + s[3]); }
 
 // out[i] = sum_k basis[i*stride + k] * w[k], four interleaved partial sums (k mod 4) per basis
 // vector, combined as (s0 + s1) + (s2 + s3): the sums of the JavaScript loop, in the same order.
@@ -122,6 +130,28 @@ PA_ILU_CLONES inline double BasisUpdate(std::size_t n, std::size_t count, const 
     AddCombination(count, basis, stride, coefficients, w, k0, k1);
     AddSquares(w, k0, k1, ww);
   }
+  return Combine(ww);
+}
+
+// BasisUpdate followed by BasisDots of the updated w, in one sweep over the basis: the update and
+// the dots take turns on blocks of kFusedBlock elements, so the dots read the block of each basis
+// vector from the cache the update just brought it into (31 vectors' blocks take 496 KiB) rather
+// than from memory. Each sum gets its terms in the order of the separate loops (the blocks are
+// multiples of 4, so every partial sum k mod 4 runs over ascending k), so out and the returned w.w
+// have the bits of BasisUpdate then BasisDots. sums holds 4 * count doubles of scratch.
+constexpr std::size_t kFusedBlock = 2048;
+
+PA_ILU_CLONES inline double BasisUpdateDots(std::size_t n, std::size_t count, const double* basis, std::size_t stride,
+                              const double* coefficients, double* w, double* out, double* sums) {
+  double ww[4] = {0.0, 0.0, 0.0, 0.0};
+  std::fill(sums, sums + 4 * count, 0.0);
+  for (std::size_t k0 = 0; k0 < n; k0 += kFusedBlock) {
+    const std::size_t k1 = std::min(n, k0 + kFusedBlock);
+    AddCombination(count, basis, stride, coefficients, w, k0, k1);
+    AddSquares(w, k0, k1, ww);
+    AddDots(count, basis, stride, w, k0, k1, sums);
+  }
+  for (std::size_t i = 0; i < count; i++) out[i] = Combine(sums + 4 * i);
   return Combine(ww);
 }
 
