@@ -20,7 +20,7 @@ import { together, writeFileCollectively } from './collective.js';
 import { partOffsets } from './counts.js';
 import { checkPath, withFile, type ReadOptions } from './read-options.js';
 import { matrixFromTriplets, matrixRows, readCols, readPlan, readTargets, vectorBlocks, vectorFromTargets, type RowSpan } from './layout.js';
-import { matrixFromRows, rowsAreCsr, type RowsRead } from './matrix-rows.js';
+import { matrixFromRows, ownColumnRuns, rowsAreCsr, type EntryScan, type RowsRead } from './matrix-rows.js';
 import type { RowSource } from './row-source.js';
 
 /** PETSc's class id of a matrix (`MAT_FILE_CLASSID`). */
@@ -259,52 +259,73 @@ export function readPetscBinary(path: string, ranks: PData<number>, opts?: ReadO
   const colsAt = 16 + 4 * m;
   const valuesAt = colsAt + 4 * nnz;
   const reads = together(
-    pmap((span: RowSpan, l: { lengths: Int32Array; sum: number }, entriesBefore: number) => ({ span, rowLengths: l.lengths, count: l.sum, entriesBefore }), plan.spans, lengths, before),
-    ({ span, rowLengths, count, entriesBefore }) =>
+    pmap(
+      (span: RowSpan, l: { lengths: Int32Array; sum: number }, entriesBefore: number, own: readonly [number, number]) => ({ span, rowLengths: l.lengths, count: l.sum, entriesBefore, own }),
+      plan.spans,
+      lengths,
+      before,
+      ownColumnRuns(cols),
+    ),
+    ({ span, rowLengths, count, entriesBefore, own }): RowsRead =>
       withFile(path, 'readPetscBinary', (fd) => {
         const colIds = int32Of(readAt(fd, path, colsAt + 4 * entriesBefore, 4 * count, 'the column ids'));
         const values = float64Of(readAt(fd, path, valuesAt + 8 * entriesBefore, 8 * count, 'the values'));
-        const ascending = checkEntries(path, span.first, rowLengths, colIds, values, n, colsAt + 4 * entriesBefore, valuesAt + 8 * entriesBefore);
-        return { rowLengths, colIds, values, ascending };
+        const where = { path, first: span.first, n, colsAt: colsAt + 4 * entriesBefore, valuesAt: valuesAt + 8 * entriesBefore };
+        return { rowLengths, colIds, values, scan: scanEntries(where, rowLengths, colIds, values, own[0], own[1]) };
       }),
   );
-  if (plan.direct && rowsAreCsr(cols, reads.map((r) => r.ascending))) return matrixFromRows(plan.rows, cols, reads);
+  if (plan.direct && rowsAreCsr(cols, reads.map((r) => r.scan.ascending))) return matrixFromRows(plan.rows, cols, reads);
   const triplets = pmap((span: RowSpan, read: RowsRead) => tripletsOf(span.first, read), plan.spans, reads);
   return matrixFromTriplets(plan.rows, cols, triplets, plan.direct);
 }
 
+/** Where a part's entries are: the file, its first row, the column count, the byte offsets of its column ids and values. */
+interface EntriesPlace {
+  readonly path: string;
+  readonly first: number;
+  readonly n: number;
+  readonly colsAt: number;
+  readonly valuesAt: number;
+}
+
 /**
- * Checks the entries of rows `first ..` as read: every column id in `0..n-1`, every value finite;
- * returns whether the column ids ascend strictly in every row (then the rows are CSR as they are).
+ * Checks the entries of a part's rows as read (every column id in `0..n-1`, every value finite)
+ * and, in the same pass, learns what {@link EntryScan} says about them, the own columns being
+ * `ownFirst .. ownFirst + nOwn - 1`: one pass over the entries instead of one per question.
  * @throws FileFormatError at the offset of the first bad column id or value.
  */
-function checkEntries(
-  path: string,
-  first: number,
-  rowLengths: Int32Array,
-  colIds: Int32Array,
-  values: Float64Array,
-  n: number,
-  colsAt: number,
-  valuesAt: number,
-): boolean {
+function scanEntries(place: EntriesPlace, rowLengths: Int32Array, colIds: Int32Array, values: Float64Array, ownFirst: number, nOwn: number): EntryScan {
+  const { n } = place;
+  const ownEnd = ownFirst + nOwn;
+  const ghostCols = new Set<number>();
+  let ghostEntries = 0;
   let ascending = true;
   let e = 0;
   for (let i = 0; i < rowLengths.length; i++) {
     let previous = -1;
     for (const end = e + rowLengths[i]; e < end; e++) {
       const col = colIds[e];
-      if (!(col >= 0 && col < n)) {
-        throw new FileFormatError(`column id ${col} of row ${first + i} is out of range 0..${n - 1}`, { path, offset: colsAt + 4 * e });
-      }
-      if (!Number.isFinite(values[e])) {
-        throw new FileFormatError(`entry (${first + i}, ${col}) is ${values[e]} (matrix values must be finite)`, { path, offset: valuesAt + 8 * e });
-      }
+      const value = values[e];
+      // value - value is 0 for every finite value, NaN for NaN and the infinities.
+      if (!(col >= 0 && col < n) || value - value !== 0) badEntry(place, i, e, col, value);
       if (col <= previous) ascending = false;
       previous = col;
+      if (col < ownFirst || col >= ownEnd) {
+        ghostEntries++;
+        ghostCols.add(col);
+      }
     }
   }
-  return ascending;
+  return { ascending, ghostEntries, ghostCols };
+}
+
+/** The error for entry `e` (of the part's row `i`), found bad by {@link scanEntries}. */
+function badEntry(place: EntriesPlace, i: number, e: number, col: number, value: number): never {
+  const { path, first, n } = place;
+  if (!(col >= 0 && col < n)) {
+    throw new FileFormatError(`column id ${col} of row ${first + i} is out of range 0..${n - 1}`, { path, offset: place.colsAt + 4 * e });
+  }
+  throw new FileFormatError(`entry (${first + i}, ${col}) is ${value} (matrix values must be finite)`, { path, offset: place.valuesAt + 8 * e });
 }
 
 /** COO triplets of rows `first ..` as read. */
