@@ -42,14 +42,23 @@ describe('workerPool', () => {
     // Later items finish first (shorter sleeps): still in item order, with their indices.
     expect(await pool.map(square, [30, 20, 10, 0], { exportName: 'withIndex' })).toEqual([[30, 0], [20, 1], [10, 2], [0, 3]]);
     expect(await pool.map(square, [])).toEqual([]);
+    // A second map while the first (sent whole to every worker) runs: both in order.
+    const both = await Promise.all([pool.map(square, [30, 20, 10], { exportName: 'withIndex' }), pool.map(square, [1, 2, 3])]);
+    expect(both).toEqual([[[30, 0], [20, 1], [10, 2]], [1, 4, 9]]);
   });
 
   it('an idle worker takes over a chunk queued behind a long one (the map ends with no worker idle early)', async () => {
-    // Two chunks per worker: [400 ms, 300 ms] on one, [10 ms, 10 ms] on the other. Without the
-    // takeover the 300 ms item waits for the 400 ms one (700 ms in all); with it, about 400 ms.
+    // A small map goes whole to both workers, which claim its items in turn: the 300 ms item
+    // must not wait for the 400 ms one (700 ms in all); about 400 ms.
     const started = performance.now();
     expect(await pool.map(square, [400, 300, 10, 10], { exportName: 'withIndex' })).toEqual([[400, 0], [300, 1], [10, 2], [10, 3]]);
     expect(performance.now() - started).toBeLessThan(600);
+    // More chunks than a map sent whole to every worker holds: sent a few at a time, the 300 ms
+    // item queued behind the 400 ms one is taken over once the short ones are done.
+    const long = [400, 300, ...Array.from({ length: 70 }, () => 0)];
+    const windowed = performance.now();
+    expect(await pool.map(square, long, { exportName: 'withIndex' })).toEqual(long.map((x, i) => [x, i]));
+    expect(performance.now() - windowed).toBeLessThan(600);
   });
 
   it('reports progress as (done, total), ending at the total', async () => {
