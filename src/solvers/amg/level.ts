@@ -150,15 +150,10 @@ export class AmgLevel {
     );
     if (coarseRows.n === 0) return undefined;
     const P0 = tentativeProlongator(A, aggregates, coarseRows);
+    // P is A·P0 smoothed in place: the product's arrays become P's (no copy of its pattern or values).
     const ap0 = planMatmul(A, P0);
     const diagonalSlot = pmap(findTentativeSlots, ap0.result.ownOwn, aggregates);
-    // P0's pattern and A·P0's are valid by construction: no per-entry check of the blocks.
-    const P = assembledMatrix(
-      A.rows,
-      ap0.result.cols,
-      ap0.result.ownOwn.map(withOwnValues),
-      ap0.result.ownGhost.map(withOwnValues),
-    );
+    const P = ap0.result;
     const transfer = { aggregates, P0, ap0, diagonalSlot, P } as Omit<Transfer, 'R' | 'rT' | 'ap' | 'rap'>;
     smoothValues(transfer, this);
     const rT = planTranspose(P, coarseRows);
@@ -190,7 +185,10 @@ export class AmgLevel {
 interface Transfer {
   readonly aggregates: PData<Aggregates>;
   readonly P0: PSparseMatrix;
-  /** A·P0 (the smoothed prolongator is P0 − ω D⁻¹ A P0, on this product's pattern). */
+  /**
+   * A·P0, whose result is P: the smoothed prolongator P0 − ω D⁻¹ A P0 has this product's pattern,
+   * and its values overwrite the product's (a refresh recomputes A·P0 there, then smooths again).
+   */
   readonly ap0: ProductPlan;
   /** Per own row, the slot of P0's entry in A·P0's own block (−1: row in no aggregate). */
   readonly diagonalSlot: PData<Int32Array>;
@@ -199,11 +197,6 @@ interface Transfer {
   readonly rT: ProductPlan;
   readonly ap: ProductPlan;
   readonly rap: ProductPlan;
-}
-
-/** A block with the same pattern (shared) and values of its own. */
-function withOwnValues(block: CsrMatrix): CsrMatrix {
-  return { ...block, values: largeArrays.float64(block.values.length) };
 }
 
 /**
@@ -245,24 +238,26 @@ function findTentativeSlots(block: CsrMatrix, { aggregateOf }: Aggregates): Int3
   return slots;
 }
 
-/** P = P0 − ω D⁻¹ A P0 with ω = 4 / (3 ρ(D⁻¹A)), on A·P0's pattern. */
+/**
+ * P = P0 − ω D⁻¹ A P0 with ω = 4 / (3 ρ(D⁻¹A)), on A·P0's pattern, in place: `ap0.result` holds
+ * A·P0 on entry and P on return (its blocks are P's).
+ */
 function smoothValues(
   transfer: Pick<Transfer, 'P0' | 'ap0' | 'diagonalSlot' | 'P'>,
   level: { readonly inverseDiagonal: PData<Float64Array>; readonly spectralBound: number },
 ): void {
   const omega = 4 / (3 * level.spectralBound);
   pmap(
-    (from: CsrMatrix, to: CsrMatrix, fromGhost: CsrMatrix, toGhost: CsrMatrix, inv: Float64Array, slots: Int32Array, p0: CsrMatrix) => {
-      for (let i = 0; i < from.nRows; i++) {
+    (own: CsrMatrix, ghost: CsrMatrix, inv: Float64Array, slots: Int32Array, p0: CsrMatrix) => {
+      const { rowPtr, values } = own;
+      for (let i = 0; i < own.nRows; i++) {
         const scale = -omega * inv[i];
-        for (let e = from.rowPtr[i]; e < from.rowPtr[i + 1]; e++) to.values[e] = scale * from.values[e];
-        for (let e = fromGhost.rowPtr[i]; e < fromGhost.rowPtr[i + 1]; e++) toGhost.values[e] = scale * fromGhost.values[e];
-        if (slots[i] >= 0) to.values[slots[i]] += p0.values[p0.rowPtr[i]];
+        for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) values[e] = scale * values[e];
+        for (let e = ghost.rowPtr[i]; e < ghost.rowPtr[i + 1]; e++) ghost.values[e] = scale * ghost.values[e];
+        if (slots[i] >= 0) values[slots[i]] += p0.values[p0.rowPtr[i]];
       }
     },
-    transfer.ap0.result.ownOwn,
     transfer.P.ownOwn,
-    transfer.ap0.result.ownGhost,
     transfer.P.ownGhost,
     level.inverseDiagonal,
     transfer.diagonalSlot,
