@@ -112,25 +112,31 @@ describe('ILU(0) and Gram–Schmidt in JavaScript', () => {
     for (const [seed, n, perRow, band] of [[1, 1, 0, 1], [2, 9, 3, 9], [3, 400, 6, 30]]) {
       const a = randomCsr(seed, n, perRow, band);
       const { lu, diag } = factor(jsIlu0Kernels, a);
-      const c = compactIlu0(a.n, a.rowPtr, a.colIdx, diag) as CompactIlu0;
+      const c = compactIlu0(a.n, a.rowPtr, a.colIdx, diag, lu) as CompactIlu0;
       expect(Array.from(c.lower, (l, i) => l + 1 + c.upper[i]).reduce((x, y) => x + y, 0)).toBe(a.rowPtr[n]);
+      expect(c.lValues.length + c.uValues.length).toBe(a.rowPtr[n]);
+      expect(c.uOffsets.length + n).toBe(c.uValues.length);
+      // U's rows are stored last row first, each ending with its inverted pivot.
+      if (n > 0) expect(c.uValues[c.upper[n - 1]]).toBe(lu[diag[n - 1]]);
       const r = Float64Array.from({ length: n }, (_, i) => Math.sin(i * 0.37) + 0.1);
       const z = new Float64Array(n);
       jsIlu0Kernels.solve(n, a.rowPtr, a.colIdx, lu, diag, r, z);
       const zCompact = new Float64Array(n);
-      jsIlu0Kernels.solveCompact(n, c.lower, c.upper, c.offsets, lu, r, zCompact);
+      jsIlu0Kernels.solveCompact(n, c.lower, c.upper, c.lOffsets, c.lValues, c.uOffsets, c.uValues, r, zCompact);
       sameBits(zCompact, z, `compact solve (seed ${seed})`);
-      jsIlu0Kernels.solveCompact(n, c.lower, c.upper, c.offsets, lu, r, r); // in place
+      jsIlu0Kernels.solveCompact(n, c.lower, c.upper, c.lOffsets, c.lValues, c.uOffsets, c.uValues, r, r); // in place
       sameBits(r, z, `in-place compact solve (seed ${seed})`);
     }
     // Row 0 of an arrow matrix has 299 entries right of its diagonal; a 2 × 2 block with columns 40000 apart.
     const arrow: Csr = { n: 300, rowPtr: Int32Array.from({ length: 301 }, (_, i) => (i === 0 ? 0 : 299 + i)), colIdx: Int32Array.from([...Array(300).keys(), ...Array.from({ length: 299 }, (_, i) => i + 1)]), values: new Float64Array(599).fill(1) };
-    expect(compactIlu0(arrow.n, arrow.rowPtr, arrow.colIdx, factor(jsIlu0Kernels, arrow).diag)).toBeNull();
-    expect(compactIlu0(40001, new Int32Array(40002).map((_, i) => (i === 0 ? 0 : i + 1)), Int32Array.from([0, 40000, ...Array.from({ length: 40000 }, (_, i) => i + 1)]), new Int32Array(40001).map((_, i) => (i === 0 ? 0 : i + 1)))).toBeNull();
-    expect(() => ilu0Checks.solveCompact(2, new Uint8Array(2), new Uint8Array(2), new Int32Array(2) as unknown as Int16Array, new Float64Array(2), new Float64Array(2), new Float64Array(2))).toThrow(
-      new InvalidArgumentError('ilu0SolveCompact: offsets must be an Int16Array'),
+    const arrowFactors = factor(jsIlu0Kernels, arrow);
+    expect(compactIlu0(arrow.n, arrow.rowPtr, arrow.colIdx, arrowFactors.diag, arrowFactors.lu)).toBeNull();
+    expect(compactIlu0(40001, new Int32Array(40002).map((_, i) => (i === 0 ? 0 : i + 1)), Int32Array.from([0, 40000, ...Array.from({ length: 40000 }, (_, i) => i + 1)]), new Int32Array(40001).map((_, i) => (i === 0 ? 0 : i + 1)), new Float64Array(40002))).toBeNull();
+    const f64 = (n: number): Float64Array => new Float64Array(n);
+    expect(() => ilu0Checks.solveCompact(2, new Uint8Array(2), new Uint8Array(2), new Int32Array(2) as unknown as Int16Array, f64(2), new Int16Array(2), f64(2), f64(2), f64(2))).toThrow(
+      new InvalidArgumentError('ilu0SolveCompact: lOffsets must be an Int16Array'),
     );
-    expect(() => ilu0Checks.solveCompact(3, new Uint8Array(2), new Uint8Array(3), new Int16Array(3), new Float64Array(3), new Float64Array(3), new Float64Array(3))).toThrow(
+    expect(() => ilu0Checks.solveCompact(3, new Uint8Array(2), new Uint8Array(3), new Int16Array(3), f64(3), new Int16Array(3), f64(3), f64(3), f64(3))).toThrow(
       new InvalidArgumentError('ilu0SolveCompact: lower has length 2, needs at least 3'),
     );
   });
@@ -213,9 +219,9 @@ if ('reason' in loaded) {
         native.solve(n, a.rowPtr, a.colIdx, nat.lu, nat.diag, r, zNative);
         sameBits(zNative, zJs, `solve (seed ${seed})`);
         if (js.failed >= 0) continue;
-        const c = compactIlu0(n, a.rowPtr, a.colIdx, nat.diag) as CompactIlu0;
+        const c = compactIlu0(n, a.rowPtr, a.colIdx, nat.diag, nat.lu) as CompactIlu0;
         const zCompact = new Float64Array(n);
-        native.solveCompact(n, c.lower, c.upper, c.offsets, nat.lu, r, zCompact);
+        native.solveCompact(n, c.lower, c.upper, c.lOffsets, c.lValues, c.uOffsets, c.uValues, r, zCompact);
         sameBits(zCompact, zJs, `compact solve (seed ${seed})`);
       }
       const singular: Csr = { n: 2, rowPtr: Int32Array.of(0, 2, 4), colIdx: Int32Array.of(0, 1, 0, 1), values: Float64Array.of(1, 1, 1, 1) };
@@ -291,11 +297,14 @@ if ('reason' in loaded) {
       expect(() => loaded.binding.ilu0Solve(a.n, a.rowPtr, a.colIdx, lu, new Int32Array(a.n).fill(-5), new Float64Array(a.n), new Float64Array(a.n))).toThrow(
         'ilu0Solve: diag must point inside each row',
       );
-      const c = compactIlu0(a.n, a.rowPtr, a.colIdx, factor(jsIlu0Kernels, a).diag) as CompactIlu0;
-      expect(() => loaded.binding.ilu0SolveCompact(a.n, c.lower, c.upper, c.offsets.subarray(0, 5), lu, new Float64Array(a.n), new Float64Array(a.n))).toThrow(
-        'ilu0SolveCompact: lower and upper count more entries than offsets and lu hold',
+      const fa = factor(jsIlu0Kernels, a);
+      const c = compactIlu0(a.n, a.rowPtr, a.colIdx, fa.diag, fa.lu) as CompactIlu0;
+      const [rz, zz] = [new Float64Array(a.n), new Float64Array(a.n)];
+      expect(() => loaded.binding.ilu0SolveCompact(a.n, c.lower, c.upper, c.lOffsets.subarray(0, 5), c.lValues, c.uOffsets, c.uValues, rz, zz)).toThrow(
+        'ilu0SolveCompact: lower and upper count more entries than the offsets and values hold',
       );
-      expect(() => loaded.binding.ilu0SolveCompact(a.n, c.lower, c.upper, new Int32Array(lu.length) as unknown as Int16Array, lu, new Float64Array(a.n), new Float64Array(a.n))).toThrow(TypeError);
+      expect(() => loaded.binding.ilu0SolveCompact(a.n, c.lower, c.upper, c.lOffsets, c.lValues, c.uOffsets, c.uValues.subarray(0, a.n), rz, zz)).toThrow(RangeError);
+      expect(() => loaded.binding.ilu0SolveCompact(a.n, c.lower, c.upper, new Int32Array(lu.length) as unknown as Int16Array, c.lValues, c.uOffsets, c.uValues, rz, zz)).toThrow(TypeError);
       expect(() => loaded.binding.basisDots(10, 2, new Float64Array(10), 10, new Float64Array(10), new Float64Array(2))).toThrow(RangeError);
       expect(() => loaded.binding.basisUpdate(10, 1, new Float64Array(10), 10, [1] as unknown as Float64Array, new Float64Array(10))).toThrow(TypeError);
       expect(() => loaded.binding.basisUpdateDots(10, 2, new Float64Array(20), 10, new Float64Array(2), new Float64Array(10), new Float64Array(1))).toThrow(RangeError);

@@ -37,46 +37,76 @@ export interface Ilu0KernelSet {
    */
   solve(nRows: number, rowPtr: Int32Array, colIdx: Int32Array, lu: Float64Array, diag: Int32Array, r: Float64Array, z: Float64Array): void;
   /**
-   * {@link Ilu0KernelSet.solve} on the {@link CompactIlu0} index of the factors (same operations,
-   * same order, same bits), reading 2 bytes of index per entry instead of 4 (and none of the
-   * row pointers or diagonal positions): the solve is bound by the bytes it streams.
+   * {@link Ilu0KernelSet.solve} on the {@link CompactIlu0} factors (same operations, same order,
+   * same bits): each sweep streams only its own factor, with 2 bytes of index per entry (and none
+   * of the row pointers or diagonal positions), since the solve is bound by the bytes it reads.
    */
-  solveCompact(nRows: number, lower: Uint8Array, upper: Uint8Array, offsets: Int16Array, lu: Float64Array, r: Float64Array, z: Float64Array): void;
+  solveCompact(
+    nRows: number, lower: Uint8Array, upper: Uint8Array, lOffsets: Int16Array, lValues: Float64Array,
+    uOffsets: Int16Array, uValues: Float64Array, r: Float64Array, z: Float64Array,
+  ): void;
 }
 
 /**
- * A compact index of ILU(0) factors, for blocks whose rows have at most 255 entries left and
- * right of the diagonal and whose columns lie within 32767 of the row: row i's entries in `lu`
- * are `lower[i]` multipliers of L, the inverted pivot, then `upper[i]` entries of U (the
- * block's CSR order, rows one after the other), and `offsets[k]` is entry k's column − i.
+ * ILU(0) factors split for the two sweeps, for blocks whose rows have at most 255 entries left and
+ * right of the diagonal and whose columns lie within 32767 of the row. L: row i's `lower[i]`
+ * multipliers in ascending columns, rows in ascending order, in `lValues`, with `lOffsets` the
+ * entries' column − i. U: rows in DESCENDING order, row i's `upper[i]` entries in descending
+ * columns followed by its inverted pivot, in `uValues`, with `uOffsets` the entries' column − i
+ * (none for the pivot). Each sweep then reads its own factor in ascending addresses.
  */
 export interface CompactIlu0 {
   readonly lower: Uint8Array;
   readonly upper: Uint8Array;
-  readonly offsets: Int16Array;
+  readonly lOffsets: Int16Array;
+  readonly lValues: Float64Array;
+  readonly uOffsets: Int16Array;
+  readonly uValues: Float64Array;
 }
 
 /**
- * The {@link CompactIlu0} index of a factored block (`diag` from a successful factorisation), or
- * null when a row or a column offset does not fit its bytes.
+ * The {@link CompactIlu0} form of a factored block (`lu` and `diag` from a successful
+ * factorisation; the values are copied), or null when a row or a column offset does not fit its
+ * bytes. Allocates 10 bytes per stored entry and 10 per row.
  */
-export function compactIlu0(nRows: number, rowPtr: Int32Array, colIdx: Int32Array, diag: Int32Array): CompactIlu0 | null {
+export function compactIlu0(nRows: number, rowPtr: Int32Array, colIdx: Int32Array, diag: Int32Array, lu: Float64Array): CompactIlu0 | null {
   const lower = largeArrays.uint8(nRows);
   const upper = largeArrays.uint8(nRows);
-  const offsets = largeArrays.int16(rowPtr[nRows]);
+  let nL = 0;
   for (let i = 0; i < nRows; i++) {
     const nLower = diag[i] - rowPtr[i];
     const nUpper = rowPtr[i + 1] - diag[i] - 1;
     if (nLower > 255 || nUpper > 255) return null;
     lower[i] = nLower;
     upper[i] = nUpper;
+    nL += nLower;
     for (let k = rowPtr[i]; k < rowPtr[i + 1]; k++) {
       const offset = colIdx[k] - i;
       if (offset < -32768 || offset > 32767) return null;
-      offsets[k] = offset;
     }
   }
-  return { lower, upper, offsets };
+  const nU = rowPtr[nRows] - nRows - nL;
+  const lOffsets = largeArrays.int16(nL);
+  const lValues = largeArrays.float64(nL);
+  const uOffsets = largeArrays.int16(nU);
+  const uValues = largeArrays.float64(nU + nRows);
+  let l = 0;
+  for (let i = 0; i < nRows; i++) {
+    for (let k = rowPtr[i]; k < diag[i]; k++, l++) {
+      lOffsets[l] = colIdx[k] - i;
+      lValues[l] = lu[k];
+    }
+  }
+  let v = 0;
+  let o = 0;
+  for (let i = nRows - 1; i >= 0; i--) {
+    for (let k = rowPtr[i + 1] - 1; k > diag[i]; k--, o++, v++) {
+      uOffsets[o] = colIdx[k] - i;
+      uValues[v] = lu[k];
+    }
+    uValues[v++] = lu[diag[i]];
+  }
+  return { lower, upper, lOffsets, lValues, uOffsets, uValues };
 }
 
 function checkInt32(kernel: string, name: string, a: Int32Array, n: number): void {
@@ -106,12 +136,17 @@ export const ilu0Checks = {
     checkVector('ilu0Solve', 'r', r, nRows);
     checkVector('ilu0Solve', 'z', z, nRows);
   },
-  solveCompact(nRows: number, lower: Uint8Array, upper: Uint8Array, offsets: Int16Array, lu: Float64Array, r: Float64Array, z: Float64Array): void {
+  solveCompact(
+    nRows: number, lower: Uint8Array, upper: Uint8Array, lOffsets: Int16Array, lValues: Float64Array,
+    uOffsets: Int16Array, uValues: Float64Array, r: Float64Array, z: Float64Array,
+  ): void {
     checkCount('ilu0SolveCompact', 'nRows', nRows);
     checkUint8('lower', lower, nRows);
     checkUint8('upper', upper, nRows);
-    if (!(offsets instanceof Int16Array)) throw new InvalidArgumentError('ilu0SolveCompact: offsets must be an Int16Array');
-    checkVector('ilu0SolveCompact', 'lu', lu, 0);
+    if (!(lOffsets instanceof Int16Array)) throw new InvalidArgumentError('ilu0SolveCompact: lOffsets must be an Int16Array');
+    if (!(uOffsets instanceof Int16Array)) throw new InvalidArgumentError('ilu0SolveCompact: uOffsets must be an Int16Array');
+    checkVector('ilu0SolveCompact', 'lValues', lValues, 0);
+    checkVector('ilu0SolveCompact', 'uValues', uValues, 0);
     checkVector('ilu0SolveCompact', 'r', r, nRows);
     checkVector('ilu0SolveCompact', 'z', z, nRows);
   },
@@ -175,21 +210,21 @@ export const jsIlu0Kernels: Ilu0KernelSet = {
     }
   },
 
-  solveCompact(nRows, lower, upper, offsets, lu, r, z) {
-    let pos = 0;
+  solveCompact(nRows, lower, upper, lOffsets, lValues, uOffsets, uValues, r, z) {
+    let l = 0;
     for (let i = 0; i < nRows; i++) {
-      const d = pos + lower[i];
+      const end = l + lower[i];
       let s = r[i];
-      for (let k = pos; k < d; k++) s -= lu[k] * z[i + offsets[k]];
+      for (; l < end; l++) s -= lValues[l] * z[i + lOffsets[l]];
       z[i] = s;
-      pos = d + 1 + upper[i];
     }
+    let v = 0;
+    let o = 0;
     for (let i = nRows - 1; i >= 0; i--) {
-      const d = pos - 1 - upper[i];
+      const end = o + upper[i];
       let s = z[i];
-      for (let k = pos - 1; k > d; k--) s -= lu[k] * z[i + offsets[k]];
-      z[i] = s * lu[d];
-      pos = d - lower[i];
+      for (; o < end; o++, v++) s -= uValues[v] * z[i + uOffsets[o]];
+      z[i] = s * uValues[v++];
     }
   },
 };

@@ -21,8 +21,8 @@ import { bicgstabChecks, gramSchmidtChecks, jsBicgstab, jsGramSchmidt, type Bicg
 export interface Ilu0Binding extends GramSchmidtKernels {
   ilu0Factor(nRows: number, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array, lu: Float64Array, diag: Int32Array, work: Int32Array): number;
   ilu0Solve(nRows: number, rowPtr: Int32Array, colIdx: Int32Array, lu: Float64Array, diag: Int32Array, r: Float64Array, z: Float64Array): void;
-  /** Checks that the row counts stay within `offsets` and `lu` as it goes (RangeError). */
-  ilu0SolveCompact(nRows: number, lower: Uint8Array, upper: Uint8Array, offsets: Int16Array, lu: Float64Array, r: Float64Array, z: Float64Array): void;
+  /** Checks that the row counts stay within the offsets and values as it goes (RangeError). */
+  ilu0SolveCompact: Ilu0KernelSet['solveCompact'];
   bicgDirection: BicgstabKernels['direction'];
   bicgHalf: BicgstabKernels['half'];
   bicgStabilizer: BicgstabKernels['stabilizer'];
@@ -87,10 +87,12 @@ export function nativeIlu0Kernels(binding: Ilu0Binding, minWork: number = ILU0_N
       if (small(nRows, rowPtr)) return jsIlu0Kernels.solve(nRows, rowPtr, colIdx, lu, diag, r, z);
       binding.ilu0Solve(nRows, rowPtr, colIdx, lu, diag, r, z);
     },
-    solveCompact(nRows, lower, upper, offsets, lu, r, z) {
-      ilu0Checks.solveCompact(nRows, lower, upper, offsets, lu, r, z);
-      if (nRows + offsets.length < minWork) return jsIlu0Kernels.solveCompact(nRows, lower, upper, offsets, lu, r, z);
-      binding.ilu0SolveCompact(nRows, lower, upper, offsets, lu, r, z);
+    solveCompact(nRows, lower, upper, lOffsets, lValues, uOffsets, uValues, r, z) {
+      ilu0Checks.solveCompact(nRows, lower, upper, lOffsets, lValues, uOffsets, uValues, r, z);
+      if (nRows + lOffsets.length + uOffsets.length < minWork) {
+        return jsIlu0Kernels.solveCompact(nRows, lower, upper, lOffsets, lValues, uOffsets, uValues, r, z);
+      }
+      binding.ilu0SolveCompact(nRows, lower, upper, lOffsets, lValues, uOffsets, uValues, r, z);
     },
   };
 }
@@ -173,9 +175,9 @@ const checkedJsKernels: SolverKernels = {
       ilu0Checks.solve(nRows, rowPtr, colIdx, lu, diag, r, z);
       jsIlu0Kernels.solve(nRows, rowPtr, colIdx, lu, diag, r, z);
     },
-    solveCompact(nRows, lower, upper, offsets, lu, r, z) {
-      ilu0Checks.solveCompact(nRows, lower, upper, offsets, lu, r, z);
-      jsIlu0Kernels.solveCompact(nRows, lower, upper, offsets, lu, r, z);
+    solveCompact(nRows, lower, upper, lOffsets, lValues, uOffsets, uValues, r, z) {
+      ilu0Checks.solveCompact(nRows, lower, upper, lOffsets, lValues, uOffsets, uValues, r, z);
+      jsIlu0Kernels.solveCompact(nRows, lower, upper, lOffsets, lValues, uOffsets, uValues, r, z);
     },
   },
   gramSchmidt: {

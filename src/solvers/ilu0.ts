@@ -16,14 +16,14 @@ import { applyMessages, checkApplyVectors, checkSquareOwn, reportSingular, type 
 
 
 const MESSAGES = applyMessages('ilu0');
-/** One part's factors: the block's structure (shared with the matrix) and its own values. */
-interface Ilu0Factors {
-  readonly block: CsrMatrix;
-  readonly lu: Float64Array;
-  readonly diag: Int32Array;
-  /** The compact index the solves use, or null when the block does not fit it (then the CSR one). */
-  readonly compact: CompactIlu0 | null;
-}
+/**
+ * One part's factors: the split compact factors the solves use, or, when the block does not fit
+ * them, the block's structure (shared with the matrix) with the factors' values and diagonal
+ * positions.
+ */
+type Ilu0Factors =
+  | { readonly compact: CompactIlu0; readonly block: null; readonly lu: null; readonly diag: null }
+  | { readonly compact: null; readonly block: CsrMatrix; readonly lu: Float64Array; readonly diag: Int32Array };
 
 /**
  * The preconditioner built by {@link ilu0}: z = (L U)⁻¹ r on each part's own values, with L U the
@@ -58,9 +58,11 @@ export class Ilu0Preconditioner implements Preconditioner {
     const rs = r.values.localItems;
     const { factors, kernels } = this;
     for (let i = 0; i < factors.length; i++) {
-      const { block, lu, diag, compact } = factors[i];
-      if (compact !== null) kernels.solveCompact(block.nRows, compact.lower, compact.upper, compact.offsets, lu, rs[i], zs[i]);
-      else kernels.solve(block.nRows, block.rowPtr, block.colIdx, lu, diag, rs[i], zs[i]);
+      const f = factors[i];
+      if (f.compact !== null) {
+        const c = f.compact;
+        kernels.solveCompact(c.lower.length, c.lower, c.upper, c.lOffsets, c.lValues, c.uOffsets, c.uValues, rs[i], zs[i]);
+      } else kernels.solve(f.block.nRows, f.block.rowPtr, f.block.colIdx, f.lu, f.diag, rs[i], zs[i]);
     }
   }
 }
@@ -68,11 +70,13 @@ export class Ilu0Preconditioner implements Preconditioner {
 /**
  * Block Jacobi ILU(0) of `A`: each part computes the incomplete LU factorisation of its own-own
  * block, keeping exactly the block's sparsity pattern, and `apply` runs the forward and backward
- * substitutions on the part's own values. The factors take one value per stored own-own entry
- * and one 32-bit diagonal position per row, owned by the preconditioner, and (when the rows have
- * at most 255 entries each side of the diagonal and columns within 32767 of the row) a compact
- * index the substitutions read instead of the matrix's: 2 bytes per entry and 2 per row. The
- * structure is the matrix's (so refilling A's values does not change the factors: build a new one).
+ * substitutions on the part's own values. When the rows have at most 255 entries each side of
+ * the diagonal and columns within 32767 of the row, the factors are kept split for the two
+ * sweeps (L forward, U with its inverted pivots in the backward sweep's order), with 16-bit
+ * column offsets: 10 bytes per stored own-own entry and 10 per row, owned by the preconditioner,
+ * and each sweep streams only its own factor. Otherwise they take one value per entry and one
+ * 32-bit diagonal position per row next to the matrix's CSR structure. Refilling A's values does
+ * not change the factors: build a new one.
  *
  * The iterates do not depend on the backend, only on the partition: the blocks are the parts'.
  * Native loops (`native/ilu`) when built, else the same loops in JavaScript, with the same bits;
@@ -97,13 +101,15 @@ export function ilu0(A: PSparseMatrix): Ilu0Preconditioner {
   checkSquareOwn(A, 'ilu0');
   const kernels = solverKernels().ilu0;
   const failures = A.ownOwn.map((block) => {
-    // On huge pages where available: each apply streams lu and the compact index from memory.
+    // On huge pages where available (the compact factors too): each apply streams the factors.
     const lu = largeArrays.float64(block.rowPtr[block.nRows]);
     const diag = largeArrays.int32(block.nRows);
     const work = new Int32Array(block.nRows).fill(-1);
     const failed = kernels.factor(block.nRows, block.rowPtr, block.colIdx, block.values, lu, diag, work);
-    const compact = failed < 0 ? compactIlu0(block.nRows, block.rowPtr, block.colIdx, diag) : null;
-    return { failed, factors: { block, lu, diag, compact } };
+    const compact = failed < 0 ? compactIlu0(block.nRows, block.rowPtr, block.colIdx, diag, lu) : null;
+    // With the compact factors, lu and diag are dropped (the solves do not read them).
+    const factors: Ilu0Factors = compact !== null ? { compact, block: null, lu: null, diag: null } : { compact, block, lu, diag };
+    return { failed, factors };
   });
   reportSingular(A.rows, failures.map((f) => f.failed), 'ilu0', 'zero, missing or non-finite pivot of the own-own block');
   return new Ilu0Preconditioner(A.rows, failures.map((f) => f.factors), kernels);

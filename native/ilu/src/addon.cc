@@ -103,19 +103,21 @@ napi_value SolveEntry(napi_env env, const napi_value* args) {
   return nullptr;
 }
 
-// ilu0SolveCompact(nRows, lower, upper, offsets, lu, r, z)
+// ilu0SolveCompact(nRows, lower, upper, lOffsets, lValues, uOffsets, uValues, r, z)
 napi_value SolveCompactEntry(napi_env env, const napi_value* args) {
   const char* k = "ilu0SolveCompact";
   const std::int32_t n = CountArg(env, args[0], k, "nRows");
   const auto* lower = ArrayArg<const std::uint8_t>(env, args[1], napi_uint8_array, n, k, "lower");
   const auto* upper = ArrayArg<const std::uint8_t>(env, args[2], napi_uint8_array, n, k, "upper");
-  const auto* offsets = ArrayArg<const std::int16_t>(env, args[3], napi_int16_array, 0, k, "offsets");
-  const auto* lu = ArrayArg<const double>(env, args[4], napi_float64_array, 0, k, "lu");
-  const auto* r = ArrayArg<const double>(env, args[5], napi_float64_array, n, k, "r");
-  auto* z = ArrayArg<double>(env, args[6], napi_float64_array, n, k, "z");
-  const std::size_t nnz = std::min(LengthOf(env, args[3]), LengthOf(env, args[4]));
-  if (!Ilu0SolveCompact(n, lower, upper, offsets, lu, nnz, r, z)) {
-    Fail(false, k, "lower", "and upper count more entries than offsets and lu hold");
+  const auto* lOffsets = ArrayArg<const std::int16_t>(env, args[3], napi_int16_array, 0, k, "lOffsets");
+  const auto* lValues = ArrayArg<const double>(env, args[4], napi_float64_array, 0, k, "lValues");
+  const auto* uOffsets = ArrayArg<const std::int16_t>(env, args[5], napi_int16_array, 0, k, "uOffsets");
+  const auto* uValues = ArrayArg<const double>(env, args[6], napi_float64_array, 0, k, "uValues");
+  const auto* r = ArrayArg<const double>(env, args[7], napi_float64_array, n, k, "r");
+  auto* z = ArrayArg<double>(env, args[8], napi_float64_array, n, k, "z");
+  const std::size_t lCount = std::min(LengthOf(env, args[3]), LengthOf(env, args[4]));
+  if (!Ilu0SolveSplit(n, lower, upper, lOffsets, lValues, lCount, uOffsets, LengthOf(env, args[5]), uValues, LengthOf(env, args[6]), r, z)) {
+    Fail(false, k, "lower", "and upper count more entries than the offsets and values hold");
   }
   return nullptr;
 }
@@ -230,7 +232,7 @@ napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor properties[] = {
       {"ilu0Factor", nullptr, Entry<7, FactorEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"ilu0Solve", nullptr, Entry<7, SolveEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"ilu0SolveCompact", nullptr, Entry<7, SolveCompactEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"ilu0SolveCompact", nullptr, Entry<9, SolveCompactEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"bicgDirection", nullptr, Entry<5, BicgDirectionEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"bicgHalf", nullptr, Entry<7, BicgHalfEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"bicgStabilizer", nullptr, Entry<5, BicgStabilizerEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

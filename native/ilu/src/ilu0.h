@@ -77,43 +77,52 @@ inline void Ilu0Solve(std::int32_t nRows, const std::int32_t* rowPtr, const std:
   }
 }
 
-// Ilu0Solve on the compact factors (same operations in the same order, so the same bits): row i's
-// entries are lower[i] multipliers of L, the inverted pivot, then upper[i] entries of U, rows one
-// after the other in lu (the block's CSR order), with offsets[k] = column - i. Two bytes of index
-// per entry and two per row instead of four per entry and eight per row: the solve streams its
-// factors from memory, so it reads ~16 % fewer bytes. Returns false, before computing row i, when
-// row i's counts run past the nnz entries.
-inline bool Ilu0SolveCompact(std::int32_t nRows, const std::uint8_t* lower, const std::uint8_t* upper,
-                             const std::int16_t* offsets, const double* lu, std::size_t nnz, const double* r, double* z) {
+// Ilu0Solve on the split compact factors (same operations in the same order, so the same bits).
+// L: row i's lower[i] multipliers in ascending columns, rows in ascending order, in lValues, with
+// lOffsets = column - i. U: rows in DESCENDING order, row i's upper[i] entries in descending
+// columns (the order the backward sweep takes them) then its inverted pivot, in uValues, with
+// uOffsets = column - i for the entries (none for the pivot). Each sweep streams only its own
+// factor, in ascending addresses, with two bytes of index per entry: about half the bytes of one
+// CSR array of L and U read by both sweeps. Returns false, before computing a row, when the row's
+// counts run past the lengths given.
+inline bool Ilu0SolveSplit(std::int32_t nRows, const std::uint8_t* lower, const std::uint8_t* upper,
+                           const std::int16_t* lOffsets, const double* lValues, std::size_t lCount,
+                           const std::int16_t* uOffsets, std::size_t uOffsetCount, const double* uValues,
+                           std::size_t uCount, const double* r, double* z) {
   double prev = 0.0;
   std::size_t pos = 0;
   for (std::int32_t i = 0; i < nRows; i++) {
-    const std::size_t d = pos + lower[i];
-    if (d + 1 + upper[i] > nnz) return false;
+    const std::size_t end = pos + lower[i];
+    if (end > lCount) return false;
     double s = r[i];
-    if (d > pos) {
+    if (end > pos) {
       const double* zi = z + i;
-      for (std::size_t k = pos; k < d - 1; k++) s -= lu[k] * zi[offsets[k]];
-      if (offsets[d - 1] == -1) s -= lu[d - 1] * prev;
-      else s -= lu[d - 1] * zi[offsets[d - 1]];
+      for (std::size_t k = pos; k < end - 1; k++) s -= lValues[k] * zi[lOffsets[k]];
+      if (lOffsets[end - 1] == -1) s -= lValues[end - 1] * prev;
+      else s -= lValues[end - 1] * zi[lOffsets[end - 1]];
     }
     z[i] = s;
     prev = s;
-    pos = d + 1 + upper[i];
+    pos = end;
   }
+  std::size_t v = 0;  // uValues position
+  std::size_t o = 0;  // uOffsets position
   for (std::int32_t i = nRows - 1; i >= 0; i--) {
-    const std::size_t end = pos;
-    const std::size_t d = end - 1 - upper[i];
+    const std::size_t m = upper[i];
+    if (o + m > uOffsetCount || v + m + 1 > uCount) return false;
+    const double* u = uValues + v;
+    const std::int16_t* off = uOffsets + o;
     double s = z[i];
-    if (end > d + 1) {
+    if (m > 0) {
       const double* zi = z + i;
-      for (std::size_t k = end - 1; k > d + 1; k--) s -= lu[k] * zi[offsets[k]];
-      if (offsets[d + 1] == 1) s -= lu[d + 1] * prev;
-      else s -= lu[d + 1] * zi[offsets[d + 1]];
+      for (std::size_t t = 0; t + 1 < m; t++) s -= u[t] * zi[off[t]];
+      if (off[m - 1] == 1) s -= u[m - 1] * prev;
+      else s -= u[m - 1] * zi[off[m - 1]];
     }
-    prev = s * lu[d];
+    prev = s * u[m];
     z[i] = prev;
-    pos = d - lower[i];
+    v += m + 1;
+    o += m;
   }
   return true;
 }
