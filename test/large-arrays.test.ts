@@ -11,6 +11,7 @@ import {
   hugePageArrays,
   largeArrays,
   plainLargeArrays,
+  RECYCLE_MIN_BYTES,
   selectLargeArrays,
   SLAB_PAGES,
   type HugePageSystem,
@@ -162,6 +163,51 @@ describe('hugePageArrays with a fake binding', () => {
     expect(arrays.hugePages).toEqual({ enabled: false, pageBytes: 0, reason: 'because' });
     const a = arrays.float64(1 << 20, true);
     expect([a.byteOffset, a.buffer.byteLength, a.buffer instanceof SharedArrayBuffer]).toEqual([0, 8 << 20, true]);
+  });
+});
+
+describe('LargeArrays.recycle', () => {
+  it('serves later arrays, zero-filled, from the recycled bytes (smallest fitting range first) until the thread is idle', async () => {
+    const arrays = plainLargeArrays('test');
+    const big = arrays.int32(1 << 21); // 8 MiB
+    const small = arrays.float64(1 << 17); // 1 MiB
+    big.fill(-1);
+    small.fill(7);
+    arrays.recycle(big);
+    arrays.recycle(small);
+    arrays.recycle(arrays.float64(10)); // under RECYCLE_MIN_BYTES: ignored
+    const a = arrays.float64(RECYCLE_MIN_BYTES / 8); // fits both: from the smaller range
+    const b = arrays.float64(1 << 18); // 2 MiB: only the big one has room
+    const c = arrays.float64(1 << 18);
+    expect([a.buffer, b.buffer, c.buffer]).toEqual([small.buffer, big.buffer, big.buffer]);
+    for (const v of [a, b, c]) expect(v.every((x) => x === 0)).toBe(true);
+    // inside the recycled bytes, 4 KiB-aligned plus a stagger, and not overlapping
+    expect(a.byteOffset).toBeGreaterThanOrEqual(small.byteOffset);
+    expect(a.byteOffset + a.byteLength).toBeLessThanOrEqual(small.byteOffset + small.byteLength);
+    expect(c.byteOffset).toBeGreaterThanOrEqual(b.byteOffset + b.byteLength);
+    expect(c.byteOffset + c.byteLength).toBeLessThanOrEqual(big.byteOffset + big.byteLength);
+    expect(b.byteOffset % 64).toBe(0);
+    // the big range has less than 4 MiB left: a fresh buffer
+    expect(arrays.float64(1 << 19).buffer).not.toBe(big.buffer);
+    arrays.recycle(arrays.float64(1 << 16));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const fresh = arrays.float64(1 << 16);
+    expect(fresh.byteOffset).toBe(0);
+    expect(fresh.buffer.byteLength).toBe(1 << 19);
+  });
+
+  it('serves a shared request only from a SharedArrayBuffer, any other request from either', () => {
+    const arrays = plainLargeArrays('test');
+    const plain = arrays.float64(1 << 16);
+    arrays.recycle(plain);
+    const shared = arrays.float64(1 << 13, true);
+    expect(shared.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(shared.buffer).not.toBe(plain.buffer);
+    const sab = arrays.float64(1 << 18, true);
+    arrays.recycle(sab);
+    const fromShared = arrays.int16(1 << 19); // 1 MiB: only the shared range has room
+    expect(fromShared.buffer).toBe(sab.buffer);
+    expect(arrays.uint8(1 << 16).buffer).toBe(plain.buffer);
   });
 });
 

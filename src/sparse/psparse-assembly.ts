@@ -7,6 +7,7 @@
  *
  * @module
  */
+import type { Backend } from '../backends/backend.js';
 import { assemblyKernels, ownBoxSpec } from '../kernels/assembly-kernels.js';
 import type { CsrMatrix } from '../kernels/csr.js';
 import { largeArrays } from '../kernels/large-arrays.js';
@@ -109,18 +110,30 @@ export function classify(
   return off;
 }
 
-/** Codes the checked triplets of a part (see {@link CodedTriplets}). */
+/**
+ * A zero-filled Int32Array of `length` in the memory `backend` gives vectors (a SharedArrayBuffer
+ * on Threads). psparse's scratch arrays live there and are recycled ({@link LargeArrays.recycle})
+ * once dead, so the vectors allocated next (a CG solver's) reuse their written pages whichever
+ * backend runs.
+ */
+function scratchInt32(backend: Backend, length: number): Int32Array {
+  const words = backend.allocateFloat64(Math.ceil(length / 2));
+  return new Int32Array(words.buffer, words.byteOffset, length);
+}
+
+/** Codes the checked triplets of a part (see {@link CodedTriplets}); `backend` gives the code arrays' memory. */
 export function codeTriplets(
   I: Float64Array,
   J: Float64Array,
   V: ArrayLike<number>,
   rowIds: LocalIndices,
   colIds: LocalIndices,
+  backend: Backend,
 ): CodedTriplets {
   const m = I.length;
   // Fresh memory costs most in its first touch; on huge pages that costs a fraction.
-  const rowCode = largeArrays.int32(m);
-  const colCode = largeArrays.int32(m);
+  const rowCode = scratchInt32(backend, m);
+  const colCode = scratchInt32(backend, m);
   const nOff = classify(I, I, J, m, rowIds, rowCode);
   const offColumns = classify(J, I, J, m, colIds, colCode);
   const offIndex = new Int32Array(nOff);
@@ -219,12 +232,17 @@ export interface Contributions {
   readonly ghosts: Float64Array;
 }
 
-/** Codes the received triplets, joins them to the part's own and finds the ghost columns. */
+/**
+ * Codes the received triplets, joins them to the part's own and finds the ghost columns. When
+ * triplets were received, the codes of `t` are copied into new arrays and `t`'s are recycled:
+ * `t.rowCode` and `t.colCode` must not be used afterwards.
+ */
 export function contributions(
   t: CodedTriplets,
   received: readonly Float64Array[],
   rowIds: LocalIndices,
   colIds: LocalIndices,
+  backend: Backend,
 ): Contributions {
   const m = t.I.length;
   const receivePtrs = new Int32Array(received.length + 1);
@@ -234,10 +252,12 @@ export function contributions(
   let colCode = t.colCode;
   let offColumns = t.offColumns;
   if (received.length > 0) {
-    rowCode = largeArrays.int32(total);
-    colCode = largeArrays.int32(total);
+    rowCode = scratchInt32(backend, total);
+    colCode = scratchInt32(backend, total);
     rowCode.set(t.rowCode);
     colCode.set(t.colCode);
+    largeArrays.recycle(t.rowCode);
+    largeArrays.recycle(t.colCode);
     received.forEach((message, r) => {
       const { I, J } = fieldsOf(message);
       const at = m + receivePtrs[r];
@@ -265,7 +285,8 @@ export function contributions(
 
 /**
  * Builds a part's two CSR blocks (values zero) and the slot of every contribution. `colIds` are
- * the final column indices: their ghosts are `c.ghosts`.
+ * the final column indices: their ghosts are `c.ghosts`. The slots overwrite `c.rowCode`, and
+ * `c.colCode` is recycled: it must not be used afterwards.
  */
 export function buildPart(
   c: Contributions,
@@ -273,6 +294,7 @@ export function buildPart(
   rowIds: LocalIndices,
   colIds: LocalIndices,
   rcv: Int32Array,
+  backend: Backend,
 ): { part: PartAssembly; ownOwn: CsrMatrix; ownGhost: CsrMatrix } {
   const { rowCode, colCode, segments } = c;
   const total = rowCode.length;
@@ -286,7 +308,7 @@ export function buildPart(
     );
     at += count;
   }
-  const perm = largeArrays.int32(total);
+  const perm = scratchInt32(backend, total);
   const rowStart = new Int32Array(nRows + 1);
   const ooPtr = largeArrays.int32(nRows + 1);
   const ogPtr = largeArrays.int32(nRows + 1);
@@ -297,6 +319,9 @@ export function buildPart(
   // slot): one array of a contribution's size less.
   const slot = rowCode;
   assemblyKernels.csrFill(nRows, nOwnCols, rowCode, colCode, perm, rowStart, ooCol, ogCol, slot);
+  // Dead from here: their written pages serve the arrays allocated next (a solver's vectors).
+  largeArrays.recycle(perm);
+  largeArrays.recycle(colCode);
   const m = segments[0].length;
   return {
     part: {

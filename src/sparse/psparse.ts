@@ -34,7 +34,9 @@ import {
   planSends,
   valuesOfTriplets,
   type CodedTriplets,
+  type Contributions,
   type PartAssembly,
+  type SendPlan,
 } from './psparse-assembly.js';
 import { assembledMatrix, PSparseMatrix } from './psparse-matrix.js';
 
@@ -126,7 +128,7 @@ export function psparse(
       checkIndexable(rowIds.nOwn, 'rows', p);
       checkIndexable(colIds.nOwn, 'columns', p);
       const t = checkedTriplets(Ip, Jp, Vp, rows.n, cols.n, p);
-      const c = codeTriplets(t.I, t.J, t.V, rowIds, colIds);
+      const c = codeTriplets(t.I, t.J, t.V, rowIds, colIds, backend);
       // Names the first triplet whose row this part does not own.
       if (assembled && c.offIndex.length > 0) checkTriplets(Ip, Jp, Vp, rows.n, cols.n, rowIds, p);
       return c;
@@ -148,7 +150,13 @@ export function psparse(
 
   return new Pending(() => {
     const received = inFlight.wait();
-    const joined = pmap(contributions, coded, received, rows.partition, cols.partition);
+    const joined = pmap(
+      (c: CodedTriplets, got: Float64Array[], rowIds: LocalIndices, colIds: LocalIndices) => contributions(c, got, rowIds, colIds, backend),
+      coded,
+      received,
+      rows.partition,
+      cols.partition,
+    );
     const ghosts = joined.map((c) => c.ghosts);
     const ghostOwners = findOwner(cols, ghosts);
     const finalCols = new PRange(
@@ -156,7 +164,15 @@ export function psparse(
       pmap((ids: LocalIndices, g: Float64Array, owners: Int32Array) => new LocalIndices(ids.partId, ids.n, ids.own, g, owners), cols.partition, ghosts, ghostOwners),
       cols.ownerOf,
     );
-    const built = pmap(buildPart, joined, plans, rows.partition, finalCols.partition, graph.rcv);
+    const built = pmap(
+      (c: Contributions, plan: SendPlan, rowIds: LocalIndices, colIds: LocalIndices, rcv: Int32Array) =>
+        buildPart(c, plan, rowIds, colIds, rcv, backend),
+      joined,
+      plans,
+      rows.partition,
+      finalCols.partition,
+      graph.rcv,
+    );
     const parts = built.map((b) => b.part);
     const ownOwn = built.map((b) => b.ownOwn);
     const ownGhost = built.map((b) => b.ownGhost);
