@@ -195,12 +195,15 @@ async function main(): Promise<void> {
     ),
   );
   const identical = ours.every((r) => r.identical);
+  const speedups = ours.map((r) => r.cpuSerialS / r.cpuPoolS);
+  console.log(`CPU-bound speed-up of each round (serial / pool of 2, goal >= 1.9): ${speedups.map((x) => f(x)).join(', ')}`);
   console.log(`results identical to serial: ${identical}; 1-minute load average during the runs: ${loads.map((l) => l.toFixed(2)).join(', ')} (2 cores)`);
   console.log(
     `RESULT ${JSON.stringify({
       rounds: flags.rounds,
       ours: js,
       python: py,
+      cpuSpeedups: speedups,
       identical,
       cluster: { threads, mpi, firstTouchGBs: firstTouch },
       loadavg: loads,
