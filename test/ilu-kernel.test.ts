@@ -122,9 +122,9 @@ describe('ILU(0) and Gram–Schmidt in JavaScript', () => {
       const z = new Float64Array(n);
       jsIlu0Kernels.solve(n, a.rowPtr, a.colIdx, lu, diag, r, z);
       const zCompact = new Float64Array(n);
-      jsIlu0Kernels.solveCompact(n, c.lower, c.upper, c.lOffsets, c.lValues, c.uOffsets, c.uValues, r, zCompact);
+      jsIlu0Kernels.solveCompact(n, c.lower, c.upper, c.lOffsets, c.lValues, c.uOffsets, c.uValues, 1, r, zCompact);
       sameBits(zCompact, z, `compact solve (seed ${seed})`);
-      jsIlu0Kernels.solveCompact(n, c.lower, c.upper, c.lOffsets, c.lValues, c.uOffsets, c.uValues, r, r); // in place
+      jsIlu0Kernels.solveCompact(n, c.lower, c.upper, c.lOffsets, c.lValues, c.uOffsets, c.uValues, 1, r, r); // in place
       sameBits(r, z, `in-place compact solve (seed ${seed})`);
     }
     // Row 0 of an arrow matrix has 299 entries right of its diagonal; a 2 × 2 block with columns 40000 apart.
@@ -133,10 +133,10 @@ describe('ILU(0) and Gram–Schmidt in JavaScript', () => {
     expect(compactIlu0(arrow.n, arrow.rowPtr, arrow.colIdx, arrowFactors.diag, arrowFactors.lu)).toBeNull();
     expect(compactIlu0(40001, new Int32Array(40002).map((_, i) => (i === 0 ? 0 : i + 1)), Int32Array.from([0, 40000, ...Array.from({ length: 40000 }, (_, i) => i + 1)]), new Int32Array(40001).map((_, i) => (i === 0 ? 0 : i + 1)), new Float64Array(40002))).toBeNull();
     const f64 = (n: number): Float64Array => new Float64Array(n);
-    expect(() => ilu0Checks.solveCompact(2, new Uint8Array(2), new Uint8Array(2), new Int32Array(2) as unknown as Int16Array, f64(2), new Int16Array(2), f64(2), f64(2), f64(2))).toThrow(
+    expect(() => ilu0Checks.solveCompact(2, new Uint8Array(2), new Uint8Array(2), new Int32Array(2) as unknown as Int16Array, f64(2), new Int16Array(2), f64(2), 1, f64(2), f64(2))).toThrow(
       new InvalidArgumentError('ilu0SolveCompact: lOffsets must be an Int16Array'),
     );
-    expect(() => ilu0Checks.solveCompact(3, new Uint8Array(2), new Uint8Array(3), new Int16Array(3), f64(3), new Int16Array(3), f64(3), f64(3), f64(3))).toThrow(
+    expect(() => ilu0Checks.solveCompact(3, new Uint8Array(2), new Uint8Array(3), new Int16Array(3), f64(3), new Int16Array(3), f64(3), 1, f64(3), f64(3))).toThrow(
       new InvalidArgumentError('ilu0SolveCompact: lower has length 2, needs at least 3'),
     );
   });
@@ -221,8 +221,19 @@ if ('reason' in loaded) {
         if (js.failed >= 0) continue;
         const c = compactIlu0(n, a.rowPtr, a.colIdx, nat.diag, nat.lu) as CompactIlu0;
         const zCompact = new Float64Array(n);
-        native.solveCompact(n, c.lower, c.upper, c.lOffsets, c.lValues, c.uOffsets, c.uValues, r, zCompact);
+        native.solveCompact(n, c.lower, c.upper, c.lOffsets, c.lValues, c.uOffsets, c.uValues, 1, r, zCompact);
         sameBits(zCompact, zJs, `compact solve (seed ${seed})`);
+        // With a scale: r is scaled in place (the bits of scaling first), natively and in JavaScript.
+        const scaled = r.map((v) => v * 0.3);
+        const zScaled = new Float64Array(n);
+        jsIlu0Kernels.solve(n, a.rowPtr, a.colIdx, js.lu, js.diag, scaled, zScaled);
+        const [rNative, rJs] = [r.slice(), r.slice()];
+        const [zsNative, zsJs] = [new Float64Array(n), new Float64Array(n)];
+        native.solveCompact(n, c.lower, c.upper, c.lOffsets, c.lValues, c.uOffsets, c.uValues, 0.3, rNative, zsNative);
+        jsIlu0Kernels.solveCompact(n, c.lower, c.upper, c.lOffsets, c.lValues, c.uOffsets, c.uValues, 0.3, rJs, zsJs);
+        for (const [got, want, what] of [[rNative, scaled, 'r'], [rJs, scaled, 'r (js)'], [zsNative, zScaled, 'z'], [zsJs, zScaled, 'z (js)']] as const) {
+          sameBits(got, want, `scaled compact solve ${what} (seed ${seed})`);
+        }
       }
       const singular: Csr = { n: 2, rowPtr: Int32Array.of(0, 2, 4), colIdx: Int32Array.of(0, 1, 0, 1), values: Float64Array.of(1, 1, 1, 1) };
       expect(factor(native, singular).failed).toBe(1);
@@ -300,11 +311,11 @@ if ('reason' in loaded) {
       const fa = factor(jsIlu0Kernels, a);
       const c = compactIlu0(a.n, a.rowPtr, a.colIdx, fa.diag, fa.lu) as CompactIlu0;
       const [rz, zz] = [new Float64Array(a.n), new Float64Array(a.n)];
-      expect(() => loaded.binding.ilu0SolveCompact(a.n, c.lower, c.upper, c.lOffsets.subarray(0, 5), c.lValues, c.uOffsets, c.uValues, rz, zz)).toThrow(
+      expect(() => loaded.binding.ilu0SolveCompact(a.n, c.lower, c.upper, c.lOffsets.subarray(0, 5), c.lValues, c.uOffsets, c.uValues, 1, rz, zz)).toThrow(
         'ilu0SolveCompact: lower and upper count more entries than the offsets and values hold',
       );
-      expect(() => loaded.binding.ilu0SolveCompact(a.n, c.lower, c.upper, c.lOffsets, c.lValues, c.uOffsets, c.uValues.subarray(0, a.n), rz, zz)).toThrow(RangeError);
-      expect(() => loaded.binding.ilu0SolveCompact(a.n, c.lower, c.upper, new Int32Array(lu.length) as unknown as Int16Array, c.lValues, c.uOffsets, c.uValues, rz, zz)).toThrow(TypeError);
+      expect(() => loaded.binding.ilu0SolveCompact(a.n, c.lower, c.upper, c.lOffsets, c.lValues, c.uOffsets, c.uValues.subarray(0, a.n), 1, rz, zz)).toThrow(RangeError);
+      expect(() => loaded.binding.ilu0SolveCompact(a.n, c.lower, c.upper, new Int32Array(lu.length) as unknown as Int16Array, c.lValues, c.uOffsets, c.uValues, 1, rz, zz)).toThrow(TypeError);
       expect(() => loaded.binding.basisDots(10, 2, new Float64Array(10), 10, new Float64Array(10), new Float64Array(2))).toThrow(RangeError);
       expect(() => loaded.binding.basisUpdate(10, 1, new Float64Array(10), 10, [1] as unknown as Float64Array, new Float64Array(10))).toThrow(TypeError);
       expect(() => loaded.binding.basisUpdateDots(10, 2, new Float64Array(20), 10, new Float64Array(2), new Float64Array(10), new Float64Array(1))).toThrow(RangeError);

@@ -24,6 +24,7 @@ import {
   type KrylovSolveVectors,
 } from './krylov-options.js';
 import { solverKernels } from './ilu0-native.js';
+import { Ilu0Preconditioner } from './ilu0.js';
 import { KrylovProduct } from './krylov-spmv.js';
 import type { GramSchmidtKernels } from './krylov-kernels.js';
 import { BREAKDOWN, NOT_FINITE, addProjections, backSubstitute, copyAt, gatherPartials, givensStep, scaleOwn, sumOfSquares } from './krylov-dense.js';
@@ -194,13 +195,14 @@ export class GmresSolver {
 
     let k = 0;
     for (;;) {
-      this.scale(1 / beta, basis[0]);
+      // Each basis vector is normalised by the step that preconditions it (see arnoldiStep).
+      let scale = 1 / beta;
       g.fill(0);
       g[0] = beta;
       let j = 0;
       let stop: CgReason | null = null;
       while (j < restart) {
-        const estimate = this.arnoldiStep(j);
+        const estimate = this.arnoldiStep(j, scale);
         if (estimate === NOT_FINITE) {
           k++;
           record.record(k, Number.NaN);
@@ -217,7 +219,7 @@ export class GmresSolver {
         if (estimate <= target) break;
         if (k === maxIters) break;
         // hNext > 0 here: hNext = 0 makes the estimate 0.
-        this.scale(1 / this.hNext, basis[j]);
+        scale = 1 / this.hNext;
       }
 
       if (j > 0) this.updateSolution(x, j);
@@ -231,19 +233,22 @@ export class GmresSolver {
   }
 
   /**
-   * Iteration j of a cycle: basis[j + 1] ← A M⁻¹ basis[j] orthogonalised against the basis,
+   * Iteration j of a cycle: basis[j] ← scale·basis[j] (its normalisation: with ILU(0), in the
+   * preconditioner's pass over it), then basis[j + 1] ← A M⁻¹ basis[j] orthogonalised against the basis,
    * Hessenberg column j rotated into R, g updated; keeps ‖w‖₂ before normalisation in `hNext`.
    * Returns the residual estimate |g[j + 1]|, or {@link BREAKDOWN} / {@link NOT_FINITE}. The
    * loops over doubles are in `krylov-dense.ts` (why: see there).
    */
-  private arnoldiStep(j: number): number {
-    const { A, basis, z, H, cs, sn, g } = this;
+  private arnoldiStep(j: number, scale: number): number {
+    const { basis, z, H, cs, sn, g } = this;
     const { preconditioner } = this.options;
     const w = basis[j + 1];
     const ld = this.restart + 1;
+    if (preconditioner instanceof Ilu0Preconditioner) preconditioner.applyScaled(z, basis[j], scale);
+    else this.scale(scale, basis[j]);
     if (preconditioner === undefined) this.product.multiply(w, basis[j]);
     else {
-      preconditioner.apply(z, basis[j]);
+      if (!(preconditioner instanceof Ilu0Preconditioner)) preconditioner.apply(z, basis[j]);
       this.product.multiply(w, z);
     }
     const column = j * ld;

@@ -40,10 +40,13 @@ export interface Ilu0KernelSet {
    * {@link Ilu0KernelSet.solve} on the {@link CompactIlu0} factors (same operations, same order,
    * same bits): each sweep streams only its own factor, with 2 bytes of index per entry (and none
    * of the row pointers or diagonal positions), since the solve is bound by the bytes it reads.
+   * With `scale` ≠ 1 it first sets r[i] = scale·r[i] (written back into r, row by row in the
+   * forward sweep: the bits of scaling r first), so GMRES normalises the vector it preconditions
+   * in the same pass; with `scale` = 1 r is only read.
    */
   solveCompact(
     nRows: number, lower: Uint8Array, upper: Uint8Array, lOffsets: Int16Array, lValues: Float64Array,
-    uOffsets: Int16Array, uValues: Float64Array, r: Float64Array, z: Float64Array,
+    uOffsets: Int16Array, uValues: Float64Array, scale: number, r: Float64Array, z: Float64Array,
   ): void;
 }
 
@@ -138,9 +141,10 @@ export const ilu0Checks = {
   },
   solveCompact(
     nRows: number, lower: Uint8Array, upper: Uint8Array, lOffsets: Int16Array, lValues: Float64Array,
-    uOffsets: Int16Array, uValues: Float64Array, r: Float64Array, z: Float64Array,
+    uOffsets: Int16Array, uValues: Float64Array, scale: number, r: Float64Array, z: Float64Array,
   ): void {
     checkCount('ilu0SolveCompact', 'nRows', nRows);
+    if (typeof scale !== 'number') throw new InvalidArgumentError('ilu0SolveCompact: scale must be a number');
     checkUint8('lower', lower, nRows);
     checkUint8('upper', upper, nRows);
     if (!(lOffsets instanceof Int16Array)) throw new InvalidArgumentError('ilu0SolveCompact: lOffsets must be an Int16Array');
@@ -210,7 +214,8 @@ export const jsIlu0Kernels: Ilu0KernelSet = {
     }
   },
 
-  solveCompact(nRows, lower, upper, lOffsets, lValues, uOffsets, uValues, r, z) {
+  solveCompact(nRows, lower, upper, lOffsets, lValues, uOffsets, uValues, scale, r, z) {
+    if (scale !== 1) for (let i = 0; i < nRows; i++) r[i] *= scale;
     let l = 0;
     for (let i = 0; i < nRows; i++) {
       const end = l + lower[i];

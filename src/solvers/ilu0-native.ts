@@ -87,12 +87,12 @@ export function nativeIlu0Kernels(binding: Ilu0Binding, minWork: number = ILU0_N
       if (small(nRows, rowPtr)) return jsIlu0Kernels.solve(nRows, rowPtr, colIdx, lu, diag, r, z);
       binding.ilu0Solve(nRows, rowPtr, colIdx, lu, diag, r, z);
     },
-    solveCompact(nRows, lower, upper, lOffsets, lValues, uOffsets, uValues, r, z) {
-      ilu0Checks.solveCompact(nRows, lower, upper, lOffsets, lValues, uOffsets, uValues, r, z);
+    solveCompact(nRows, lower, upper, lOffsets, lValues, uOffsets, uValues, scale, r, z) {
+      ilu0Checks.solveCompact(nRows, lower, upper, lOffsets, lValues, uOffsets, uValues, scale, r, z);
       if (nRows + lOffsets.length + uOffsets.length < minWork) {
-        return jsIlu0Kernels.solveCompact(nRows, lower, upper, lOffsets, lValues, uOffsets, uValues, r, z);
+        return jsIlu0Kernels.solveCompact(nRows, lower, upper, lOffsets, lValues, uOffsets, uValues, scale, r, z);
       }
-      binding.ilu0SolveCompact(nRows, lower, upper, lOffsets, lValues, uOffsets, uValues, r, z);
+      binding.ilu0SolveCompact(nRows, lower, upper, lOffsets, lValues, uOffsets, uValues, scale, r, z);
     },
   };
 }
@@ -175,9 +175,9 @@ const checkedJsKernels: SolverKernels = {
       ilu0Checks.solve(nRows, rowPtr, colIdx, lu, diag, r, z);
       jsIlu0Kernels.solve(nRows, rowPtr, colIdx, lu, diag, r, z);
     },
-    solveCompact(nRows, lower, upper, lOffsets, lValues, uOffsets, uValues, r, z) {
-      ilu0Checks.solveCompact(nRows, lower, upper, lOffsets, lValues, uOffsets, uValues, r, z);
-      jsIlu0Kernels.solveCompact(nRows, lower, upper, lOffsets, lValues, uOffsets, uValues, r, z);
+    solveCompact(nRows, lower, upper, lOffsets, lValues, uOffsets, uValues, scale, r, z) {
+      ilu0Checks.solveCompact(nRows, lower, upper, lOffsets, lValues, uOffsets, uValues, scale, r, z);
+      jsIlu0Kernels.solveCompact(nRows, lower, upper, lOffsets, lValues, uOffsets, uValues, scale, r, z);
     },
   },
   gramSchmidt: {

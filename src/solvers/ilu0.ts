@@ -53,6 +53,16 @@ export class Ilu0Preconditioner implements Preconditioner {
    * PartitionMismatchError when either does not have the own ids of the preconditioner's rows.
    */
   apply(z: PVector, r: PVector): void {
+    this.applyScaled(z, r, 1);
+  }
+
+  /**
+   * r ← scale·r on own values, then z ← (L U)⁻¹ r, in the same pass over r where the factors are
+   * compact (allocation-free; the bits of scaling r first): how GMRES normalises its newest Krylov
+   * vector and preconditions it at once.
+   * @throws as {@link Ilu0Preconditioner.apply}.
+   */
+  applyScaled(z: PVector, r: PVector, scale: number): void {
     checkApplyVectors(this.rows, z, r, MESSAGES);
     const zs = z.values.localItems;
     const rs = r.values.localItems;
@@ -61,10 +71,18 @@ export class Ilu0Preconditioner implements Preconditioner {
       const f = factors[i];
       if (f.compact !== null) {
         const c = f.compact;
-        kernels.solveCompact(c.lower.length, c.lower, c.upper, c.lOffsets, c.lValues, c.uOffsets, c.uValues, rs[i], zs[i]);
-      } else kernels.solve(f.block.nRows, f.block.rowPtr, f.block.colIdx, f.lu, f.diag, rs[i], zs[i]);
+        kernels.solveCompact(c.lower.length, c.lower, c.upper, c.lOffsets, c.lValues, c.uOffsets, c.uValues, scale, rs[i], zs[i]);
+      } else {
+        if (scale !== 1) scaleValues(f.block.nRows, scale, rs[i]);
+        kernels.solve(f.block.nRows, f.block.rowPtr, f.block.colIdx, f.lu, f.diag, rs[i], zs[i]);
+      }
     }
   }
+}
+
+/** x[i] *= scale for i < n. */
+function scaleValues(n: number, scale: number, x: Float64Array): void {
+  for (let i = 0; i < n; i++) x[i] *= scale;
 }
 
 /**

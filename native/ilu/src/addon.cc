@@ -103,7 +103,7 @@ napi_value SolveEntry(napi_env env, const napi_value* args) {
   return nullptr;
 }
 
-// ilu0SolveCompact(nRows, lower, upper, lOffsets, lValues, uOffsets, uValues, r, z)
+// ilu0SolveCompact(nRows, lower, upper, lOffsets, lValues, uOffsets, uValues, scale, r, z)
 napi_value SolveCompactEntry(napi_env env, const napi_value* args) {
   const char* k = "ilu0SolveCompact";
   const std::int32_t n = CountArg(env, args[0], k, "nRows");
@@ -113,10 +113,17 @@ napi_value SolveCompactEntry(napi_env env, const napi_value* args) {
   const auto* lValues = ArrayArg<const double>(env, args[4], napi_float64_array, 0, k, "lValues");
   const auto* uOffsets = ArrayArg<const std::int16_t>(env, args[5], napi_int16_array, 0, k, "uOffsets");
   const auto* uValues = ArrayArg<const double>(env, args[6], napi_float64_array, 0, k, "uValues");
-  const auto* r = ArrayArg<const double>(env, args[7], napi_float64_array, n, k, "r");
-  auto* z = ArrayArg<double>(env, args[8], napi_float64_array, n, k, "z");
+  const double scale = pa_native::NumberArg(env, args[7], k, "scale");
+  auto* r = ArrayArg<double>(env, args[8], napi_float64_array, n, k, "r");
+  auto* z = ArrayArg<double>(env, args[9], napi_float64_array, n, k, "z");
   const std::size_t lCount = std::min(LengthOf(env, args[3]), LengthOf(env, args[4]));
-  if (!Ilu0SolveSplit(n, lower, upper, lOffsets, lValues, lCount, uOffsets, LengthOf(env, args[5]), uValues, LengthOf(env, args[6]), r, z)) {
+  const std::size_t uOffsetCount = LengthOf(env, args[5]);
+  const std::size_t uCount = LengthOf(env, args[6]);
+  // r is written only when it is scaled (a plain solve leaves its cache lines clean).
+  const bool ok = scale == 1.0
+                      ? Ilu0SolveSplit<false>(n, lower, upper, lOffsets, lValues, lCount, uOffsets, uOffsetCount, uValues, uCount, scale, r, z)
+                      : Ilu0SolveSplit<true>(n, lower, upper, lOffsets, lValues, lCount, uOffsets, uOffsetCount, uValues, uCount, scale, r, z);
+  if (!ok) {
     Fail(false, k, "lower", "and upper count more entries than the offsets and values hold");
   }
   return nullptr;
@@ -232,7 +239,7 @@ napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor properties[] = {
       {"ilu0Factor", nullptr, Entry<7, FactorEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"ilu0Solve", nullptr, Entry<7, SolveEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"ilu0SolveCompact", nullptr, Entry<9, SolveCompactEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"ilu0SolveCompact", nullptr, Entry<10, SolveCompactEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"bicgDirection", nullptr, Entry<5, BicgDirectionEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"bicgHalf", nullptr, Entry<7, BicgHalfEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"bicgStabilizer", nullptr, Entry<5, BicgStabilizerEntry>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -83,18 +83,24 @@ inline void Ilu0Solve(std::int32_t nRows, const std::int32_t* rowPtr, const std:
 // columns (the order the backward sweep takes them) then its inverted pivot, in uValues, with
 // uOffsets = column - i for the entries (none for the pivot). Each sweep streams only its own
 // factor, in ascending addresses, with two bytes of index per entry: about half the bytes of one
-// CSR array of L and U read by both sweeps. Returns false, before computing a row, when the row's
-// counts run past the lengths given.
+// CSR array of L and U read by both sweeps. With kScale, r[i] = scale * r[i] first (GMRES's
+// normalisation of the vector it preconditions, in the same pass). Returns false, before
+// computing a row, when the row's counts run past the lengths given.
+template <bool kScale>
 inline bool Ilu0SolveSplit(std::int32_t nRows, const std::uint8_t* lower, const std::uint8_t* upper,
                            const std::int16_t* lOffsets, const double* lValues, std::size_t lCount,
                            const std::int16_t* uOffsets, std::size_t uOffsetCount, const double* uValues,
-                           std::size_t uCount, const double* r, double* z) {
+                           std::size_t uCount, double scale, double* r, double* z) {
   double prev = 0.0;
   std::size_t pos = 0;
   for (std::int32_t i = 0; i < nRows; i++) {
     const std::size_t end = pos + lower[i];
     if (end > lCount) return false;
     double s = r[i];
+    if (kScale) {
+      s = s * scale;
+      r[i] = s;
+    }
     if (end > pos) {
       const double* zi = z + i;
       for (std::size_t k = pos; k < end - 1; k++) s -= lValues[k] * zi[lOffsets[k]];
