@@ -1,7 +1,8 @@
 /**
- * The local product kernels (count, columns with values, both in one pass, values): the JavaScript twins against a dense
- * reference, the native addon against the JavaScript twins BIT FOR BIT on random rectangular
- * inputs (empty rows, empty matrices, cancellations), and the addon's own argument checks.
+ * The local product kernels (rows as own and ghost blocks in one pass, values on that pattern): the
+ * JavaScript twins against a dense reference, the native addon against the JavaScript twins BIT FOR
+ * BIT on random rectangular inputs (empty rows, empty matrices, cancellations, several splits), and
+ * the addon's own argument checks.
  *
  * With PA_KERNELS=js, or when the addon is not built, the native comparison is one test saying
  * why; with PA_REQUIRE_NATIVE=1 (CI) that test fails.
@@ -55,45 +56,84 @@ function randomCsr(random: () => number, nRows: number, nCols: number, density: 
   };
 }
 
-function runProduct(kernels: SpgemmKernels, a: Csr, b: Csr): Csr {
-  const cRowPtr = new Int32Array(a.nRows + 1);
-  const marker = new Int32Array(b.nCols);
-  const nnz = kernels.spgemmCount(a.nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, cRowPtr, marker);
-  const colIdx = new Int32Array(nnz);
-  const values = new Float64Array(nnz);
-  const accumulator = new Float64Array(b.nCols);
-  kernels.spgemmProduct(
-    a.nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, cRowPtr, colIdx, values, marker, accumulator,
-  );
-  // The values pass (refresh) on the same pattern gives the same bits.
-  const again = new Float64Array(nnz);
-  kernels.spgemmValues(a.nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, cRowPtr, colIdx, again, accumulator);
-  again.forEach((v, e) => expect(Object.is(v, values[e])).toBe(true));
-  // The one-pass product, given room for every product term (and one more, never written),
-  // gives the same row pointers, ids and bits.
-  let terms = 0;
-  for (let e = 0; e < a.rowPtr[a.nRows]; e++) terms += b.rowPtr[a.colIdx[e] + 1] - b.rowPtr[a.colIdx[e]];
-  const rows = { rowPtr: new Int32Array(a.nRows + 1), colIdx: new Int32Array(terms + 1).fill(-7), values: new Float64Array(terms + 1).fill(-7) };
-  const count = kernels.spgemmRows(
-    a.nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, rows.rowPtr, rows.colIdx, rows.values, marker, accumulator,
-  );
-  expect(count).toBe(nnz);
-  expect(rows.rowPtr).toEqual(cRowPtr);
-  expect(rows.colIdx.subarray(0, nnz)).toEqual(colIdx);
-  rows.values.subarray(0, nnz).forEach((v, e) => expect(Object.is(v, values[e])).toBe(true));
-  expect([...rows.colIdx.subarray(nnz)].every((x) => x === -7) && [...rows.values.subarray(nnz)].every((x) => x === -7)).toBe(true);
-  if (nnz > 0) {
-    // Without room for the last entry, the row that needs it is named and nothing is written past the room.
-    const room = { colIdx: new Int32Array(nnz), values: new Float64Array(nnz - 1) };
-    const lastRow = cRowPtr.findIndex((x) => x === nnz) - 1;
-    expect(() =>
-      kernels.spgemmRows(
-        a.nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, new Int32Array(a.nRows + 1), room.colIdx, room.values,
-        marker, accumulator,
-      ),
-    ).toThrow(new RegExp(`row ${lastRow} does not fit in cColIdx and cValues \\(room for ${nnz - 1} entries\\)`));
+/** Room of each block: its product terms, and one more entry that must stay unwritten. */
+function termsOf(a: Csr, b: Csr, nOwn: number): [number, number] {
+  let own = 0;
+  let ghost = 0;
+  for (let e = 0; e < a.rowPtr[a.nRows]; e++) {
+    const k = a.colIdx[e];
+    for (let f = b.rowPtr[k]; f < b.rowPtr[k + 1]; f++) {
+      if (b.colIdx[f] < nOwn) own++;
+      else ghost++;
+    }
   }
-  return { nRows: a.nRows, nCols: b.nCols, rowPtr: cRowPtr, colIdx, values };
+  return [own, ghost];
+}
+
+interface Blocks {
+  oo: Csr;
+  og: Csr;
+}
+
+/**
+ * A·B by spgemmRows as blocks split at `nOwn`, checked on the way: spgemmValues gives the same
+ * bits on that pattern, room past the entries is not written, and a block one entry short names
+ * the row that does not fit.
+ */
+function runProduct(kernels: SpgemmKernels, a: Csr, b: Csr, nOwn = b.nCols): Blocks {
+  const [ownTerms, ghostTerms] = termsOf(a, b, nOwn);
+  const block = (nCols: number, room: number): Csr => ({
+    nRows: a.nRows, nCols, rowPtr: new Int32Array(a.nRows + 1), colIdx: new Int32Array(room).fill(-7), values: new Float64Array(room).fill(-7),
+  });
+  const oo = block(nOwn, ownTerms + 1);
+  const og = block(b.nCols - nOwn, ghostTerms + 1);
+  const marker = new Int32Array(b.nCols);
+  const accumulator = new Float64Array(b.nCols);
+  const rows = (o: Csr, g: Csr): void =>
+    kernels.spgemmRows(
+      a.nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, nOwn,
+      o.rowPtr, o.colIdx, o.values, g.rowPtr, g.colIdx, g.values, marker, accumulator,
+    );
+  rows(oo, og);
+  const trimmed = (x: Csr): Csr => {
+    const nnz = x.rowPtr[x.nRows];
+    expect([...x.colIdx.subarray(nnz)].every((v) => v === -7) && [...x.values.subarray(nnz)].every((v) => v === -7)).toBe(true);
+    return { ...x, colIdx: x.colIdx.slice(0, nnz), values: x.values.slice(0, nnz) };
+  };
+  const out = { oo: trimmed(oo), og: trimmed(og) };
+  // The values pass (refresh) on the same pattern gives the same bits.
+  const again = { oo: out.oo.values.map(() => 0), og: out.og.values.map(() => 0) };
+  kernels.spgemmValues(
+    a.nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, nOwn,
+    out.oo.rowPtr, out.oo.colIdx, again.oo, out.og.rowPtr, out.og.colIdx, again.og, accumulator,
+  );
+  again.oo.forEach((v, e) => expect(Object.is(v, out.oo.values[e])).toBe(true));
+  again.og.forEach((v, e) => expect(Object.is(v, out.og.values[e])).toBe(true));
+  const nnz = out.oo.rowPtr[a.nRows] + out.og.rowPtr[a.nRows];
+  if (nnz > 0) {
+    // A block one entry short (the ghost one when it has entries): the row of its last entry is named.
+    const inGhost = out.og.rowPtr[a.nRows] > 0;
+    const full = inGhost ? out.og : out.oo;
+    const lastRow = full.rowPtr.indexOf(full.rowPtr[a.nRows]) - 1;
+    const short = block(full.nCols, full.rowPtr[a.nRows] - 1);
+    const other = block(inGhost ? nOwn : b.nCols - nOwn, (inGhost ? ownTerms : ghostTerms) + 1);
+    expect(() => (inGhost ? rows(other, short) : rows(short, other))).toThrow(
+      new RegExp(`^spgemmRows: row ${lastRow} does not fit in its blocks`),
+    );
+  }
+  return out;
+}
+
+/** The blocks as one CSR matrix over B's columns (own ids, then ghost ids + nOwn: ascending per row). */
+function merged({ oo, og }: Blocks): Csr {
+  const rowPtr = oo.rowPtr.map((x, i) => x + og.rowPtr[i]);
+  const colIdx: number[] = [];
+  const values: number[] = [];
+  for (let i = 0; i < oo.nRows; i++) {
+    for (let e = oo.rowPtr[i]; e < oo.rowPtr[i + 1]; e++) colIdx.push(oo.colIdx[e]), values.push(oo.values[e]);
+    for (let e = og.rowPtr[i]; e < og.rowPtr[i + 1]; e++) colIdx.push(og.colIdx[e] + oo.nCols), values.push(og.values[e]);
+  }
+  return { nRows: oo.nRows, nCols: oo.nCols + og.nCols, rowPtr, colIdx: Int32Array.from(colIdx), values: Float64Array.from(values) };
 }
 
 const CASES = Array.from({ length: 40 }, (_, s) => {
@@ -106,7 +146,9 @@ const CASES = Array.from({ length: 40 }, (_, s) => {
 describe('spgemm kernels (JavaScript) vs a dense reference', () => {
   it('patterns, sorted columns and values of 40 random rectangular products', () => {
     for (const { seed, a, b } of CASES) {
-      const c = runProduct(jsSpgemmKernels, a, b);
+      const whole = merged(runProduct(jsSpgemmKernels, a, b));
+      const c = merged(runProduct(jsSpgemmKernels, a, b, b.nCols >> 1));
+      expect(c, `seed ${seed}: split at nOwn = nCols / 2`).toEqual(whole);
       for (let i = 0; i < a.nRows; i++) {
         const reach = new Set<number>();
         const sums = new Map<number, number>();
@@ -140,11 +182,15 @@ if ('binding' in native) {
   describe('spgemm kernels: native vs JavaScript', () => {
     it('same bits on 40 random rectangular products', () => {
       for (const { a, b } of CASES) {
-        const js = runProduct(jsSpgemmKernels, a, b);
-        const nat = runProduct(kernels, a, b);
-        expect(nat.rowPtr).toEqual(js.rowPtr);
-        expect(nat.colIdx).toEqual(js.colIdx);
-        nat.values.forEach((v, e) => expect(Object.is(v, js.values[e])).toBe(true));
+        for (const nOwn of [b.nCols, b.nCols >> 1, 0]) {
+          const js = runProduct(jsSpgemmKernels, a, b, nOwn);
+          const nat = runProduct(kernels, a, b, nOwn);
+          for (const which of ['oo', 'og'] as const) {
+            expect(nat[which].rowPtr).toEqual(js[which].rowPtr);
+            expect(nat[which].colIdx).toEqual(js[which].colIdx);
+            nat[which].values.forEach((v, e) => expect(Object.is(v, js[which].values[e])).toBe(true));
+          }
+        }
       }
     });
 
@@ -177,32 +223,45 @@ if ('binding' in native) {
       expect(() => native.binding.gatherValues(1, Int32Array.of(5), new Float64Array(2), new Float64Array(1))).toThrow(/source\[0\] = 5/);
     });
 
-    it('the addon checks what it indexes: types, lengths, ids, row pointers, pattern', () => {
+    it('the addon checks what it indexes: types, lengths, ids, row pointers, room, split', () => {
       const { a, b } = CASES.find((c) => c.a.nRows > 2 && c.a.rowPtr[c.a.nRows] > 0 && c.b.rowPtr[c.b.nRows] > 0)!;
-      const cRowPtr = new Int32Array(a.nRows + 1);
-      const marker = new Int32Array(b.nCols);
       const binding = native.binding;
-      expect(() => binding.spgemmCount(a.nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, cRowPtr, new Float64Array(3) as never)).toThrow(TypeError);
-      expect(() => binding.spgemmCount(a.nRows + 5, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, cRowPtr, marker)).toThrow(/aRowPtr has length/);
-      expect(() => binding.spgemmCount(a.nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, cRowPtr, marker.subarray(0, 0))).toThrow(
-        /bColIdx\[\d+\] = \d+ is outside/,
-      );
+      const [ownTerms] = termsOf(a, b, b.nCols);
+      const ptr = (): Int32Array => new Int32Array(a.nRows + 1);
+      const none = [ptr(), new Int32Array(0), new Float64Array(0)] as const;
+      const rows = (over: { aCol?: Int32Array; aPtr?: Int32Array; nRows?: number; nOwn?: number; marker?: Int32Array; room?: number }): void =>
+        binding.spgemmRows(
+          over.nRows ?? a.nRows, over.aPtr ?? a.rowPtr, over.aCol ?? a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, over.nOwn ?? b.nCols,
+          ptr(), new Int32Array(over.room ?? ownTerms), new Float64Array(over.room ?? ownTerms), ...none,
+          over.marker ?? new Int32Array(b.nCols), new Float64Array(b.nCols),
+        );
+      expect(() => rows({})).not.toThrow();
+      expect(() => rows({ marker: new Float64Array(3) as never })).toThrow(TypeError);
+      expect(() => rows({ nRows: a.nRows + 5 })).toThrow(/aRowPtr has length/);
+      expect(() => rows({ marker: new Int32Array(0) })).toThrow(/accumulator|bColIdx\[\d+\] = \d+ is outside/);
       const badCols = a.colIdx.slice();
       badCols[0] = b.nRows;
-      expect(() => binding.spgemmCount(a.nRows, a.rowPtr, badCols, b.rowPtr, b.colIdx, cRowPtr, marker)).toThrow(RangeError);
+      expect(() => rows({ aCol: badCols })).toThrow(/aColIdx\[0\] = \d+ is outside/);
       const badPtr = a.rowPtr.slice();
       badPtr[1] = badPtr[a.nRows] + 1;
-      expect(() => binding.spgemmCount(a.nRows, badPtr, a.colIdx, b.rowPtr, b.colIdx, cRowPtr, marker)).toThrow(RangeError);
-      const nnz = binding.spgemmCount(a.nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, cRowPtr, marker);
-      const short = cRowPtr.map((x) => Math.max(0, x - 1));
-      short[0] = 0;
-      const product = (rowPtr: Int32Array, accumulator: Float64Array): void =>
-        binding.spgemmProduct(
-          a.nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, rowPtr, new Int32Array(nnz), new Float64Array(nnz),
-          marker, accumulator,
-        );
-      expect(() => product(short, new Float64Array(b.nCols))).toThrow(/does not match the product's pattern/);
-      expect(() => product(cRowPtr, new Float64Array(0))).toThrow(/accumulator has length/);
+      expect(() => rows({ aPtr: badPtr })).toThrow(RangeError);
+      expect(() => rows({ nOwn: b.nCols + 1 })).toThrow(/nOwn = \d+ exceeds/);
+      expect(() => rows({ room: 0 })).toThrow(/does not fit in its blocks \(room for 0 own and 0 ghost entries\)/);
+      // spgemmValues checks the pattern it is given: ids within their block, row pointers within the ids.
+      const oo = { rowPtr: ptr(), colIdx: new Int32Array(ownTerms), values: new Float64Array(ownTerms) };
+      binding.spgemmRows(a.nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, b.nCols, oo.rowPtr, oo.colIdx, oo.values, ...none, new Int32Array(b.nCols), new Float64Array(b.nCols));
+      const values = (colIdx: Int32Array, rowPtr = oo.rowPtr): void =>
+        binding.spgemmValues(a.nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, b.nCols, rowPtr, colIdx, oo.values, ...none, new Float64Array(b.nCols));
+      expect(() => values(oo.colIdx)).not.toThrow();
+      const nnz = oo.rowPtr[a.nRows];
+      if (nnz > 0) {
+        const wrong = oo.colIdx.slice();
+        wrong[nnz - 1] = b.nCols;
+        expect(() => values(wrong)).toThrow(/ooColIdx\[\d+\] = \d+ is outside/);
+      }
+      const long = oo.rowPtr.slice();
+      long[a.nRows] = ownTerms + 1;
+      expect(() => values(oo.colIdx, long)).toThrow(/ooRowPtr points past the end/);
     });
   });
 } else {

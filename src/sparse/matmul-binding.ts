@@ -9,60 +9,57 @@ import { BUILD_ADDONS_COMMAND, addonPaths, loadAddon, requireNative } from '../n
 
 /**
  * The functions the addon exports: the passes of a row-wise (Gustavson) product C = A·B of CSR
- * matrices with Int32 ids: count, then columns and values (or both in one pass given room for
- * every product term), then values alone for new values (see
+ * matrices with Int32 ids, written as the own and ghost blocks of a distributed product: rows
+ * (ids and values in one pass), then values alone for new values (see
  * `native/spgemm/src/spgemm.h`; the JavaScript twins in matmul-kernels.ts run the same loops in
  * the same order, so they give the same bits), and the transpose of a CSR block.
  *
  * The addon checks every index it follows (array types and lengths, row pointers that start at 0
  * and ascend, A's column ids against B's rows, B's column ids against the marker or accumulator,
- * C's row slots against the pattern), so no call reads or writes outside its arrays: a wrong type
- * throws a `TypeError`, anything else a `RangeError` such as
- * `"spgemmCount: bColIdx[4] = 9 is outside 0..7"`. B has `bRowPtr.length - 1` rows and as many
+ * the blocks' room and, for spgemmValues, their ids), so no call reads or writes outside its
+ * arrays: a wrong type throws a `TypeError`, anything else a `RangeError` such as
+ * `"spgemmRows: bColIdx[4] = 9 is outside 0..7"`. B has `bRowPtr.length - 1` rows and as many
  * columns as the marker (or accumulator) has entries. Each call runs to completion on the calling
  * thread and keeps no reference to its arguments.
  *
  * @example
  * ```ts
  * const binding = loadSpgemmBinding();
- * const nnz = binding.spgemmCount(n, aRowPtr, aColIdx, bRowPtr, bColIdx, cRowPtr, new Int32Array(nColsB));
+ * binding.spgemmRows(n, aRowPtr, aColIdx, bRowPtr, bColIdx, aValues, bValues, nColsB,
+ *   ooRowPtr, ooColIdx, ooValues, ogRowPtr, new Int32Array(0), new Float64Array(0),
+ *   new Int32Array(nColsB), new Float64Array(nColsB));   // one block: every column is own
  * ```
  */
 export interface SpgemmBinding {
-  /** Fills `cRowPtr` (length nRows + 1) with the row pointers of A·B; returns its number of entries. `marker` is scratch. */
-  spgemmCount(
-    nRows: number, aRowPtr: Int32Array, aColIdx: Int32Array, bRowPtr: Int32Array, bColIdx: Int32Array,
-    cRowPtr: Int32Array, marker: Int32Array,
-  ): number;
   /**
-   * Fills `cColIdx` with each row's distinct column ids, ascending, in the slots of `cRowPtr` (from
-   * spgemmCount), and `cValues` with their sums, as spgemmValues computes them (the same bits), in
-   * one pass. `marker` and `accumulator` are scratch (one entry per column of B).
-   */
-  spgemmProduct(
-    nRows: number, aRowPtr: Int32Array, aColIdx: Int32Array, bRowPtr: Int32Array, bColIdx: Int32Array,
-    aValues: Float64Array, bValues: Float64Array, cRowPtr: Int32Array, cColIdx: Int32Array, cValues: Float64Array,
-    marker: Int32Array, accumulator: Float64Array,
-  ): void;
-  /**
-   * Fills `cRowPtr`, `cColIdx` and `cValues` as spgemmCount then spgemmProduct do (the same ids and
-   * bits) in ONE pass, and returns nnz(C). `cColIdx` and `cValues` must have room for every entry
-   * (sizing them by the number of product terms, Σ over A's entries of the length of the B row
-   * they select, always suffices); entries past nnz(C) are never written. Throws a `RangeError`
-   * `"spgemmRows: row 3 does not fit in cColIdx and cValues (room for 12 entries)"` otherwise.
+   * The rows of C = A·B in one pass, as two blocks split at column `nOwn`: own (ids j < nOwn, in
+   * `ooColIdx`) and ghost (ids written as j − nOwn, in `ogColIdx`), each row ascending in each
+   * block, with the row pointers (`ooRowPtr`, `ogRowPtr`: nRows + 1 each) and the sums. Each row's
+   * products a_ik·b_kj are added in the order of A's entries, then B's (as spgemmValues, so the
+   * same bits). A block's room is the shorter of its ids and values; sizing each by its product
+   * terms (Σ over A's entries of the own, resp. ghost, entries of the B row they select) always
+   * suffices, and entries past a block's end are never written. `marker` and `accumulator` are
+   * scratch (one entry per column of B). Throws a `RangeError`
+   * `"spgemmRows: row 3 does not fit in its blocks (room for 12 own and 0 ghost entries)"` when the
+   * room is short.
    */
   spgemmRows(
     nRows: number, aRowPtr: Int32Array, aColIdx: Int32Array, bRowPtr: Int32Array, bColIdx: Int32Array,
-    aValues: Float64Array, bValues: Float64Array, cRowPtr: Int32Array, cColIdx: Int32Array, cValues: Float64Array,
+    aValues: Float64Array, bValues: Float64Array, nOwn: number,
+    ooRowPtr: Int32Array, ooColIdx: Int32Array, ooValues: Float64Array,
+    ogRowPtr: Int32Array, ogColIdx: Int32Array, ogValues: Float64Array,
     marker: Int32Array, accumulator: Float64Array,
-  ): number;
+  ): void;
   /**
-   * Fills `cValues` on the pattern (`cRowPtr`, `cColIdx`): each row's products `a_ik·b_kj` added in
-   * the order of A's entries, then B's. `accumulator` is scratch (one entry per column of B).
+   * Fills `ooValues` and `ogValues` on the pattern spgemmRows wrote (`ogColIdx` as it wrote them:
+   * j − nOwn), with the same sums in the same order. `accumulator` is scratch (one entry per
+   * column of B).
    */
   spgemmValues(
     nRows: number, aRowPtr: Int32Array, aColIdx: Int32Array, bRowPtr: Int32Array, bColIdx: Int32Array,
-    aValues: Float64Array, bValues: Float64Array, cRowPtr: Int32Array, cColIdx: Int32Array, cValues: Float64Array,
+    aValues: Float64Array, bValues: Float64Array, nOwn: number,
+    ooRowPtr: Int32Array, ooColIdx: Int32Array, ooValues: Float64Array,
+    ogRowPtr: Int32Array, ogColIdx: Int32Array, ogValues: Float64Array,
     accumulator: Float64Array,
   ): void;
   /**
@@ -80,8 +77,6 @@ export interface SpgemmBinding {
 
 /** The functions a loaded module must export to be taken for the sparse-product addon. */
 export const SPGEMM_BINDING_FUNCTIONS: readonly (keyof SpgemmBinding)[] = [
-  'spgemmCount',
-  'spgemmProduct',
   'spgemmRows',
   'spgemmValues',
   'csrTranspose',

@@ -1,11 +1,10 @@
 /**
- * The local kernels of the sparse products: row-wise (Gustavson) C = A·B of CSR matrices (count,
- * then columns with values, or both in one pass; values alone again for new values), in JavaScript and through the native addon, and the choice
+ * The local kernels of the sparse products: row-wise (Gustavson) C = A·B of CSR matrices as own and
+ * ghost blocks (columns with values in one pass; values alone again for new values), in JavaScript and through the native addon, and the choice
  * between them.
  *
  * @module
  */
-import { InvalidArgumentError } from '../errors.js';
 import { chooseKernels } from '../kernels/choose-kernels.js';
 import type { KernelKind } from '../kernels/kernel-set.js';
 import { loadSpgemmBinding, type SpgemmBinding } from './matmul-binding.js';
@@ -35,40 +34,31 @@ function sortRow(ids: Int32Array, start: number, end: number): void {
   }
 }
 
+/** The error of a product row that does not fit in its blocks' room (as the addon words it). */
+function noRoom(row: number, ownRoom: number, ghostRoom: number): RangeError {
+  return new RangeError(`spgemmRows: row ${row} does not fit in its blocks (room for ${ownRoom} own and ${ghostRoom} ghost entries)`);
+}
+
 /**
  * The JavaScript kernels: the loops of `native/spgemm/src/spgemm.h` in the same order (so the
  * same bits). They trust their arguments (the library builds them); the native set checks them.
  */
 export const jsSpgemmKernels: SpgemmKernels = {
   kind: 'js',
-  spgemmCount(nRows, aRowPtr, aColIdx, bRowPtr, bColIdx, cRowPtr, marker) {
-    marker.fill(-1);
-    let total = 0;
-    cRowPtr[0] = 0;
-    for (let i = 0; i < nRows; i++) {
-      for (let e = aRowPtr[i]; e < aRowPtr[i + 1]; e++) {
-        const k = aColIdx[e];
-        for (let f = bRowPtr[k]; f < bRowPtr[k + 1]; f++) {
-          const j = bColIdx[f];
-          if (marker[j] !== i) {
-            marker[j] = i;
-            total++;
-          }
-        }
-      }
-      if (total > 0x7fffffff) throw new InvalidArgumentError('spgemmCount: the product has more than 2^31-1 entries');
-      cRowPtr[i + 1] = total;
-    }
-    return total;
-  },
-  spgemmProduct(nRows, aRowPtr, aColIdx, bRowPtr, bColIdx, aValues, bValues, cRowPtr, cColIdx, cValues, marker, accumulator) {
+  spgemmRows(nRows, aRowPtr, aColIdx, bRowPtr, bColIdx, aValues, bValues, nOwn, ooRowPtr, ooColIdx, ooValues, ogRowPtr, ogColIdx, ogValues, marker, accumulator) {
+    const ownRoom = Math.min(ooColIdx.length, ooValues.length, 0x7fffffff);
+    const ghostRoom = Math.min(ogColIdx.length, ogValues.length, 0x7fffffff);
     marker.fill(-1);
     accumulator.fill(0);
+    let ownNext = 0;
+    let ghostNext = 0;
+    ooRowPtr[0] = 0;
+    ogRowPtr[0] = 0;
     for (let i = 0; i < nRows; i++) {
-      const start = cRowPtr[i];
-      const end = cRowPtr[i + 1];
-      let next = start;
-      let last = -1;
+      const ownStart = ownNext;
+      const ghostStart = ghostNext;
+      let ownLast = -1;
+      let ghostLast = -1;
       let ascending = true;
       for (let e = aRowPtr[i]; e < aRowPtr[i + 1]; e++) {
         const k = aColIdx[e];
@@ -77,61 +67,38 @@ export const jsSpgemmKernels: SpgemmKernels = {
           const j = bColIdx[f];
           if (marker[j] !== i) {
             marker[j] = i;
-            cColIdx[next++] = j;
-            ascending = ascending && j > last;
-            last = j;
-          }
-          accumulator[j] += a * bValues[f];
-        }
-      }
-      if (!ascending) sortRow(cColIdx, start, end);
-      for (let e = start; e < end; e++) {
-        cValues[e] = accumulator[cColIdx[e]];
-        accumulator[cColIdx[e]] = 0;
-      }
-    }
-  },
-  spgemmRows(nRows, aRowPtr, aColIdx, bRowPtr, bColIdx, aValues, bValues, cRowPtr, cColIdx, cValues, marker, accumulator) {
-    const room = Math.min(cColIdx.length, cValues.length, 0x7fffffff);
-    marker.fill(-1);
-    accumulator.fill(0);
-    let next = 0;
-    cRowPtr[0] = 0;
-    for (let i = 0; i < nRows; i++) {
-      const start = next;
-      let last = -1;
-      let ascending = true;
-      for (let e = aRowPtr[i]; e < aRowPtr[i + 1]; e++) {
-        const k = aColIdx[e];
-        const a = aValues[e];
-        for (let f = bRowPtr[k]; f < bRowPtr[k + 1]; f++) {
-          const j = bColIdx[f];
-          if (marker[j] !== i) {
-            if (next === room) {
-              throw new RangeError(
-                room === 0x7fffffff
-                  ? 'spgemmRows: the product has more than 2^31-1 entries'
-                  : `spgemmRows: row ${i} does not fit in cColIdx and cValues (room for ${room} entries)`,
-              );
+            if (j < nOwn) {
+              if (ownNext === ownRoom) throw noRoom(i, ownRoom, ghostRoom);
+              ooColIdx[ownNext++] = j;
+              ascending = ascending && j > ownLast;
+              ownLast = j;
+            } else {
+              if (ghostNext === ghostRoom) throw noRoom(i, ownRoom, ghostRoom);
+              ogColIdx[ghostNext++] = j - nOwn;
+              ascending = ascending && j > ghostLast;
+              ghostLast = j;
             }
-            marker[j] = i;
-            cColIdx[next++] = j;
-            ascending = ascending && j > last;
-            last = j;
           }
           accumulator[j] += a * bValues[f];
         }
       }
-      if (!ascending) sortRow(cColIdx, start, next);
-      for (let e = start; e < next; e++) {
-        cValues[e] = accumulator[cColIdx[e]];
-        accumulator[cColIdx[e]] = 0;
+      if (!ascending) {
+        sortRow(ooColIdx, ownStart, ownNext);
+        sortRow(ogColIdx, ghostStart, ghostNext);
       }
-      cRowPtr[i + 1] = next;
+      for (let e = ownStart; e < ownNext; e++) {
+        ooValues[e] = accumulator[ooColIdx[e]];
+        accumulator[ooColIdx[e]] = 0;
+      }
+      for (let e = ghostStart; e < ghostNext; e++) {
+        ogValues[e] = accumulator[nOwn + ogColIdx[e]];
+        accumulator[nOwn + ogColIdx[e]] = 0;
+      }
+      ooRowPtr[i + 1] = ownNext;
+      ogRowPtr[i + 1] = ghostNext;
     }
-    return next;
   },
-  spgemmValues(nRows, aRowPtr, aColIdx, bRowPtr, bColIdx, aValues, bValues, cRowPtr, cColIdx, cValues, accumulator) {
+  spgemmValues(nRows, aRowPtr, aColIdx, bRowPtr, bColIdx, aValues, bValues, nOwn, ooRowPtr, ooColIdx, ooValues, ogRowPtr, ogColIdx, ogValues, accumulator) {
     accumulator.fill(0);
     for (let i = 0; i < nRows; i++) {
       for (let e = aRowPtr[i]; e < aRowPtr[i + 1]; e++) {
@@ -139,9 +106,13 @@ export const jsSpgemmKernels: SpgemmKernels = {
         const a = aValues[e];
         for (let f = bRowPtr[k]; f < bRowPtr[k + 1]; f++) accumulator[bColIdx[f]] += a * bValues[f];
       }
-      for (let e = cRowPtr[i]; e < cRowPtr[i + 1]; e++) {
-        cValues[e] = accumulator[cColIdx[e]];
-        accumulator[cColIdx[e]] = 0;
+      for (let e = ooRowPtr[i]; e < ooRowPtr[i + 1]; e++) {
+        ooValues[e] = accumulator[ooColIdx[e]];
+        accumulator[ooColIdx[e]] = 0;
+      }
+      for (let e = ogRowPtr[i]; e < ogRowPtr[i + 1]; e++) {
+        ogValues[e] = accumulator[nOwn + ogColIdx[e]];
+        accumulator[nOwn + ogColIdx[e]] = 0;
       }
     }
   },
@@ -169,8 +140,6 @@ export const jsSpgemmKernels: SpgemmKernels = {
 export function nativeSpgemmKernels(binding: SpgemmBinding): SpgemmKernels {
   return {
     kind: 'native',
-    spgemmCount: (...args) => binding.spgemmCount(...args),
-    spgemmProduct: (...args) => binding.spgemmProduct(...args),
     spgemmRows: (...args) => binding.spgemmRows(...args),
     spgemmValues: (...args) => binding.spgemmValues(...args),
     csrTranspose: (...args) => binding.csrTranspose(...args),

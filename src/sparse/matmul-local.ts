@@ -1,7 +1,7 @@
 /**
  * Per-part pieces shared by the distributed sparse products (matmul.ts, transpose.ts): merging a
  * matrix's two blocks into one CSR matrix over local column ids, renumbering ghost columns in
- * ascending global order, and splitting a product's rows back into own and ghost blocks.
+ * ascending global order, and keeping only the ghost columns a product's ghost block uses.
  *
  * @module
  */
@@ -89,42 +89,25 @@ export class GhostColumns {
 }
 
 /**
- * The split of a product's rows (columns: own `0..nOwn-1`, then ghost candidates in ascending
- * global id, each row ascending) into an own block and a ghost block that keeps only the ghost
- * columns used (renumbered in the same order), and the LocalIndices of the result's columns.
+ * The ghost block of a product as the kernels wrote it (ids: ghost candidates, numbered in
+ * ascending global id) keeping only the candidates it uses, renumbered in the same order, and the
+ * LocalIndices of the product's columns. `candidates` holds the block's ids as written (what
+ * spgemmValues reads): a copy when the renumbering changed them, else the block's own ids.
+ *
+ * @param sortedGids the ghost candidates' global ids, ascending
+ * @param sortedOwners their owners
+ * @param ownIds the LocalIndices whose own ids are the product's own columns
  */
-export interface SplitProduct {
-  readonly oo: MutableCsr;
-  readonly og: MutableCsr;
-  readonly colIds: LocalIndices;
-}
-
-/**
- * Splits `C` (see {@link SplitProduct}). `sortedGids`/`sortedOwners` are the ghost candidates in
- * ascending global id; `ownIds` the own columns. Without ghost entries `C` becomes the own block
- * (shared). {@link splitValues} repeats the value copy for new values.
- */
-export function splitProduct(
-  C: MutableCsr,
-  nOwn: number,
+export function compactGhostColumns(
+  og: MutableCsr,
   sortedGids: Float64Array,
   sortedOwners: Int32Array,
   ownIds: LocalIndices,
-): SplitProduct {
-  const { nRows, rowPtr, colIdx } = C;
-  if (sortedGids.length === 0) {
-    // No ghost candidates (a single part, or no off-part columns): C is the own block.
-    return { oo: { ...C, nCols: nOwn }, og: emptyCsr(nRows, 0), colIds: new LocalIndices(ownIds.partId, ownIds.n, ownIds.own) };
-  }
+): { og: MutableCsr; candidates: Int32Array; colIds: LocalIndices } {
+  const { nRows, rowPtr, colIdx } = og;
   const nnz = rowPtr[nRows];
   const used = new Int32Array(sortedGids.length);
-  let ghostEntries = 0;
-  for (let e = 0; e < nnz; e++) {
-    if (colIdx[e] >= nOwn) {
-      used[colIdx[e] - nOwn] = 1;
-      ghostEntries++;
-    }
-  }
+  for (let e = 0; e < nnz; e++) used[colIdx[e]] = 1;
   let nGhost = 0;
   for (let c = 0; c < used.length; c++) used[c] = used[c] === 1 ? nGhost++ : -1;
   const ghostToGlobal = new Float64Array(nGhost);
@@ -136,38 +119,8 @@ export function splitProduct(
     }
   }
   const colIds = new LocalIndices(ownIds.partId, ownIds.n, ownIds.own, ghostToGlobal, ghostToOwner);
-  if (ghostEntries === 0) {
-    return { oo: { ...C, nCols: nOwn }, og: emptyCsr(nRows, 0), colIds };
-  }
-  const ooPtr = largeArrays.int32(nRows + 1);
-  const ogPtr = largeArrays.int32(nRows + 1);
-  for (let i = 0; i < nRows; i++) {
-    let e = rowPtr[i];
-    while (e < rowPtr[i + 1] && colIdx[e] < nOwn) e++;
-    ooPtr[i + 1] = ooPtr[i] + (e - rowPtr[i]);
-    ogPtr[i + 1] = ogPtr[i] + (rowPtr[i + 1] - e);
-  }
-  const ooCol = largeArrays.int32(ooPtr[nRows]);
-  const ogCol = largeArrays.int32(ogPtr[nRows]);
-  for (let i = 0; i < nRows; i++) {
-    const start = rowPtr[i];
-    const own = ooPtr[i + 1] - ooPtr[i];
-    for (let k = 0; k < own; k++) ooCol[ooPtr[i] + k] = colIdx[start + k];
-    for (let k = 0; k < ogPtr[i + 1] - ogPtr[i]; k++) ogCol[ogPtr[i] + k] = used[colIdx[start + own + k] - nOwn];
-  }
-  const oo = { nRows, nCols: nOwn, rowPtr: ooPtr, colIdx: ooCol, values: largeArrays.float64(ooPtr[nRows]) };
-  const og = { nRows, nCols: nGhost, rowPtr: ogPtr, colIdx: ogCol, values: largeArrays.float64(ogPtr[nRows]) };
-  splitValues(C, oo, og);
-  return { oo, og, colIds };
-}
-
-/** Copies `C`'s values into the blocks {@link splitProduct} made of it (no-op when shared). */
-export function splitValues(C: CsrMatrix, oo: CsrMatrix, og: CsrMatrix): void {
-  if (oo.values === C.values) return;
-  const { nRows, rowPtr, values } = C;
-  for (let i = 0; i < nRows; i++) {
-    let e = rowPtr[i];
-    for (let k = oo.rowPtr[i]; k < oo.rowPtr[i + 1]; k++) oo.values[k] = values[e++];
-    for (let k = og.rowPtr[i]; k < og.rowPtr[i + 1]; k++) og.values[k] = values[e++];
-  }
+  if (nGhost === sortedGids.length) return { og, candidates: colIdx, colIds };
+  const candidates = colIdx.slice();
+  for (let e = 0; e < nnz; e++) colIdx[e] = used[colIdx[e]];
+  return { og: { ...og, nCols: nGhost }, candidates, colIds };
 }

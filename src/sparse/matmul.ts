@@ -15,20 +15,13 @@
 import { expectInstance } from '../argument-checks.js';
 import { DimensionMismatchError } from '../errors.js';
 import type { CsrMatrix } from '../kernels/csr.js';
-import { arrayLimits, largeArrays } from '../kernels/large-arrays.js';
+import { largeArrays } from '../kernels/large-arrays.js';
 import { ghostPlan, type PartGhostPlan } from '../partitions/ghost-plan.js';
 import type { LocalIndices } from '../partitions/local-indices.js';
 import { checkSameOwn, PRange } from '../partitions/prange.js';
 import { exchange, ExchangeGraph } from '../pdata/exchange.js';
 import { pmap } from '../pdata/pdata.js';
-import {
-  GhostColumns,
-  mergeBlocks,
-  mergeValues,
-  splitProduct,
-  splitValues,
-  type MutableCsr,
-} from './matmul-local.js';
+import { compactGhostColumns, GhostColumns, mergeBlocks, mergeValues, type MutableCsr } from './matmul-local.js';
 import { spgemmKernels } from './matmul-kernels.js';
 import { assembledMatrix, PSparseMatrix } from './psparse-matrix.js';
 
@@ -55,11 +48,13 @@ interface PartProduct {
   readonly receivedRows: Int32Array;
   /** Per message (owner), the offsets of its rows in `receivedRows`. */
   readonly receivedPtrs: Int32Array;
-  /** The product over the combined columns (own, then ghost candidates in ascending gid). */
-  readonly c: MutableCsr;
+  /** Columns of B over which the product is computed: own, then ghost candidates (ascending gid). */
+  readonly nOwn: number;
   readonly accumulator: Float64Array;
   readonly oo: MutableCsr;
   readonly og: MutableCsr;
+  /** The ghost block's ids as candidates (what spgemmValues reads; og's own ids when the same). */
+  readonly candidates: Int32Array;
   readonly colIds: LocalIndices;
 }
 
@@ -267,49 +262,62 @@ function buildPart(
     b = { nRows: nRowsB, nCols: nColsExt, rowPtr, colIdx, values: largeArrays.float64(rowPtr[nRowsB]) };
   }
   if (b !== bOo) fillReceivedRows(b, bOo, bOg, received, receivedRows, plan.ownerPtrs);
-  const { c, accumulator } = localProduct(a, b, nColsExt);
-  const { oo, og, colIds } = splitProduct(c, nOwn, sortedGids, sortedOwners, bColIds);
-  return { a, b, receivedRows, receivedPtrs: plan.ownerPtrs, c, accumulator, oo, og, colIds };
+  const { oo, og: written, accumulator } = localProduct(a, b, nOwn, nColsExt);
+  const { og, candidates, colIds } = compactGhostColumns(written, sortedGids, sortedOwners, bColIds);
+  return { a, b, receivedRows, receivedPtrs: plan.ownerPtrs, nOwn, accumulator, oo, og, candidates, colIds };
 }
 
 /**
- * Most product terms for which {@link localProduct} computes C in one pass into arrays sized by
- * that count: their untouched tail costs address space only (never written, so never faulted
- * in), but a product with many more terms than entries could exhaust it.
+ * C = a·b on one part, in one pass, as its own block (columns below `nOwn`) and its ghost block
+ * (columns `nOwn..nCols-1`, as candidates `j - nOwn`), with the accumulator its refreshes reuse.
+ * Each block's arrays are sized by its product terms (pairs a_ik·b_kj: an upper bound on its
+ * entries, so no counting pass) and the blocks are views of their first entries: the rest is
+ * address space only, never written and so never faulted in. These are the largest arrays of a
+ * set-up, written once: on huge pages where the system offers them (fewer page faults).
  */
-const ONE_PASS_TERMS = Math.floor(arrayLimits().memoryBytes / 8 / (Int32Array.BYTES_PER_ELEMENT + Float64Array.BYTES_PER_ELEMENT));
-
-/**
- * C = a·b on one part (`nCols`: b's columns), with the accumulator its refreshes reuse. The result's arrays are the largest of a set-up, written once: on huge
- * pages where the system offers them (fewer page faults). With at most {@link ONE_PASS_TERMS}
- * product terms (pairs a_ik, b_kj: an upper bound on nnz(C)), C is computed in one pass into
- * arrays of that size (C's are views of their first nnz entries); otherwise a counting pass sizes
- * them exactly first. Both give the same ids and bits.
- */
-function localProduct(a: CsrMatrix, b: CsrMatrix, nCols: number): { c: MutableCsr; accumulator: Float64Array } {
-  const kernels = spgemmKernels();
+function localProduct(a: CsrMatrix, b: CsrMatrix, nOwn: number, nCols: number): { oo: MutableCsr; og: MutableCsr; accumulator: Float64Array } {
   const nRows = a.nRows;
-  const rowPtr = largeArrays.int32(nRows + 1);
-  const marker = largeArrays.int32(nCols);
-  const accumulator = largeArrays.float64(nCols);
-  let terms = 0;
-  const aCol = a.colIdx;
   const bPtr = b.rowPtr;
-  for (let e = 0; e < a.rowPtr[nRows]; e++) terms += bPtr[aCol[e] + 1] - bPtr[aCol[e]];
-  if (terms <= ONE_PASS_TERMS) {
-    const colIdx = largeArrays.int32(terms);
-    const values = largeArrays.float64(terms);
-    const nnz = kernels.spgemmRows(
-      nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, rowPtr, colIdx, values, marker, accumulator,
-    );
-    return { c: { nRows, nCols, rowPtr, colIdx: colIdx.subarray(0, nnz), values: values.subarray(0, nnz) }, accumulator };
+  const bCol = b.colIdx;
+  // Per row of b, its entries in own columns (all of them when b has no ghost columns).
+  let ownLength: Int32Array | undefined;
+  if (b.nCols > nOwn) {
+    ownLength = largeArrays.int32(b.nRows);
+    for (let r = 0; r < b.nRows; r++) {
+      let count = 0;
+      for (let f = bPtr[r]; f < bPtr[r + 1]; f++) if (bCol[f] < nOwn) count++;
+      ownLength[r] = count;
+    }
   }
-  const nnz = kernels.spgemmCount(nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, rowPtr, marker);
-  const c = { nRows, nCols, rowPtr, colIdx: largeArrays.int32(nnz), values: largeArrays.float64(nnz) };
-  kernels.spgemmProduct(
-    nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, c.rowPtr, c.colIdx, c.values, marker, accumulator,
+  let ownTerms = 0;
+  let ghostTerms = 0;
+  const aCol = a.colIdx;
+  for (let e = 0; e < a.rowPtr[nRows]; e++) {
+    const k = aCol[e];
+    const length = bPtr[k + 1] - bPtr[k];
+    const own = ownLength === undefined ? length : ownLength[k];
+    ownTerms += own;
+    ghostTerms += length - own;
+  }
+  const ownRoom = Math.min(ownTerms, nRows * nOwn);
+  const ghostRoom = Math.min(ghostTerms, nRows * (nCols - nOwn));
+  const ooPtr = largeArrays.int32(nRows + 1);
+  const ooCol = largeArrays.int32(ownRoom);
+  const ooValues = largeArrays.float64(ownRoom);
+  const ogPtr = largeArrays.int32(nRows + 1);
+  const ogCol = largeArrays.int32(ghostRoom);
+  const ogValues = largeArrays.float64(ghostRoom);
+  const accumulator = largeArrays.float64(nCols);
+  spgemmKernels().spgemmRows(
+    nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, nOwn,
+    ooPtr, ooCol, ooValues, ogPtr, ogCol, ogValues, largeArrays.int32(nCols), accumulator,
   );
-  return { c, accumulator };
+  const [ownNnz, ghostNnz] = [ooPtr[nRows], ogPtr[nRows]];
+  return {
+    oo: { nRows, nCols: nOwn, rowPtr: ooPtr, colIdx: ooCol.subarray(0, ownNnz), values: ooValues.subarray(0, ownNnz) },
+    og: { nRows, nCols: nCols - nOwn, rowPtr: ogPtr, colIdx: ogCol.subarray(0, ghostNnz), values: ogValues.subarray(0, ghostNnz) },
+    accumulator,
+  };
 }
 
 /** B's values over A.cols' local rows: its own rows' two blocks, then the received rows. */
@@ -345,11 +353,11 @@ function refreshPart(
   bOg: CsrMatrix,
   received: Float64Array[],
 ): void {
-  const { a, b, c } = part;
+  const { a, b, oo, og } = part;
   mergeValues(aOo, aOg, a);
   if (b !== bOo) fillReceivedRows(b, bOo, bOg, received, part.receivedRows, part.receivedPtrs);
   spgemmKernels().spgemmValues(
-    c.nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, c.rowPtr, c.colIdx, c.values, part.accumulator,
+    oo.nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, part.nOwn,
+    oo.rowPtr, oo.colIdx, oo.values, og.rowPtr, part.candidates, og.values, part.accumulator,
   );
-  splitValues(c, part.oo, part.og);
 }

@@ -91,7 +91,7 @@ struct Check {
 };
 
 struct Args {
-  static constexpr std::size_t kMax = 12;
+  static constexpr std::size_t kMax = 16;
   napi_value v[kMax];
   std::size_t count = kMax;
   bool ok;
@@ -130,110 +130,95 @@ Operands ReadOperands(Check& check, const napi_value* v, int32_t nColsB) {
   return o;
 }
 
-napi_value Number(napi_env env, double x) {
-  napi_value out = nullptr;
-  napi_create_double(env, x, &out);
+// An output block (rowPtr, colIdx, values) of spgemmRows / spgemmValues at args v[first..first+2].
+struct OutBlock {
+  pa_spgemm::Block block{nullptr, nullptr, nullptr, 0};
+  std::size_t colLength = 0;
+};
+
+OutBlock ReadBlock(Check& check, const napi_value* v, int32_t nRows, const char* rowPtrName, const char* colName,
+                   const char* valueName) {
+  OutBlock out;
+  std::size_t valueLength = 0;
+  out.block.rowPtr = check.Array<int32_t>(v[0], napi_int32_array, static_cast<std::size_t>(nRows) + 1, rowPtrName);
+  out.block.col = check.Array<int32_t>(v[1], napi_int32_array, 0, colName, &out.colLength);
+  out.block.val = check.Array<double>(v[2], napi_float64_array, 0, valueName, &valueLength);
+  constexpr std::size_t kMaxEntries = 2147483647;  // the row pointers are int32
+  out.block.room = static_cast<int64_t>(std::min(std::min(out.colLength, valueLength), kMaxEntries));
   return out;
 }
 
-// spgemmCount(nRows, aRowPtr, aColIdx, bRowPtr, bColIdx, cRowPtr, marker) -> nnz(C)
-napi_value SpgemmCount(napi_env env, napi_callback_info info) {
-  Args args(env, info, 7, "spgemmCount");
+// spgemmRows(nRows, aRowPtr, aColIdx, bRowPtr, bColIdx, aValues, bValues, nOwn,
+//            ooRowPtr, ooColIdx, ooValues, ogRowPtr, ogColIdx, ogValues, marker, accumulator)
+napi_value SpgemmRows(napi_env env, napi_callback_info info) {
+  Args args(env, info, 16, "spgemmRows");
   if (!args.ok) return nullptr;
-  Check check{env, "spgemmCount"};
+  Check check{env, "spgemmRows"};
   std::size_t nColsB = 0;
-  int32_t* marker = check.Array<int32_t>(args.v[6], napi_int32_array, 0, "marker", &nColsB);
-  const Operands o = ReadOperands(check, args.v, static_cast<int32_t>(nColsB));
-  int32_t* cRowPtr = check.Array<int32_t>(args.v[5], napi_int32_array, static_cast<std::size_t>(o.nRows) + 1, "cRowPtr");
-  if (check.failed) return nullptr;
-  // The row pointers are int32: a larger product is refused after counting (the loop writes
-  // only cRowPtr[0..nRows], whatever the totals).
-  const int64_t total = pa_spgemm::spgemm_count(o.nRows, o.aRowPtr, o.aCol, o.bRowPtr, o.bCol, cRowPtr, marker,
-                                                static_cast<int32_t>(nColsB));
-  if (total > 2147483647) {
-    check.Fail(false, "the product has more than 2^31-1 entries");
-    return nullptr;
-  }
-  return Number(env, static_cast<double>(total));
-}
-
-// Checks cRowPtr (as spgemmCount left it for these operands: starts at 0, ascending, within cCol).
-bool CheckPattern(Check& check, const int32_t* cRowPtr, int32_t nRows, std::size_t cLen) {
-  check.RowPtr(cRowPtr, nRows, cLen, "cRowPtr");
-  return !check.failed;
-}
-
-// spgemmProduct(nRows, aRowPtr, aColIdx, bRowPtr, bColIdx, aValues, bValues, cRowPtr, cColIdx, cValues, marker, accumulator)
-napi_value SpgemmProduct(napi_env env, napi_callback_info info) {
-  Args args(env, info, 12, "spgemmProduct");
-  if (!args.ok) return nullptr;
-  Check check{env, "spgemmProduct"};
-  std::size_t nColsB = 0, cLen = 0;
-  int32_t* marker = check.Array<int32_t>(args.v[10], napi_int32_array, 0, "marker", &nColsB);
-  double* acc = check.Array<double>(args.v[11], napi_float64_array, nColsB, "accumulator");
+  int32_t* marker = check.Array<int32_t>(args.v[14], napi_int32_array, 0, "marker", &nColsB);
+  double* acc = check.Array<double>(args.v[15], napi_float64_array, nColsB, "accumulator");
   const Operands o = ReadOperands(check, args.v, static_cast<int32_t>(nColsB));
   if (check.failed) return nullptr;
   const double* aVal = check.Array<double>(args.v[5], napi_float64_array, o.aRowPtr[o.nRows], "aValues");
   const double* bVal = check.Array<double>(args.v[6], napi_float64_array, o.bRowPtr[o.nRowsB], "bValues");
-  const int32_t* cRowPtr = check.Array<int32_t>(args.v[7], napi_int32_array, static_cast<std::size_t>(o.nRows) + 1, "cRowPtr");
-  int32_t* cCol = check.Array<int32_t>(args.v[8], napi_int32_array, 0, "cColIdx", &cLen);
-  if (check.failed || !CheckPattern(check, cRowPtr, o.nRows, cLen)) return nullptr;
-  double* cVal = check.Array<double>(args.v[9], napi_float64_array, cRowPtr[o.nRows], "cValues");
+  const int32_t nOwn = check.Count(args.v[7], "nOwn");
+  const OutBlock own = ReadBlock(check, args.v + 8, o.nRows, "ooRowPtr", "ooColIdx", "ooValues");
+  const OutBlock ghost = ReadBlock(check, args.v + 11, o.nRows, "ogRowPtr", "ogColIdx", "ogValues");
   if (check.failed) return nullptr;
-  const int32_t badRow = pa_spgemm::spgemm_product(o.nRows, o.aRowPtr, o.aCol, aVal, o.bRowPtr, o.bCol, bVal, cRowPtr,
-                                                    cCol, cVal, marker, acc, static_cast<int32_t>(nColsB));
-  if (badRow >= 0) check.Fail(false, "cRowPtr does not match the product's pattern at row " + std::to_string(badRow));
+  if (static_cast<std::size_t>(nOwn) > nColsB) {
+    check.Fail(false, "nOwn = " + std::to_string(nOwn) + " exceeds the " + std::to_string(nColsB) + " columns of B");
+    return nullptr;
+  }
+  const int64_t status = pa_spgemm::spgemm_rows(o.nRows, o.aRowPtr, o.aCol, aVal, o.bRowPtr, o.bCol, bVal, nOwn,
+                                                own.block, ghost.block, marker, acc, static_cast<int32_t>(nColsB));
+  if (status < 0) {
+    check.Fail(false, "row " + std::to_string(-1 - status) + " does not fit in its blocks (room for " +
+                          std::to_string(own.block.room) + " own and " + std::to_string(ghost.block.room) +
+                          " ghost entries)");
+  }
   return nullptr;
 }
 
-// spgemmRows(nRows, aRowPtr, aColIdx, bRowPtr, bColIdx, aValues, bValues, cRowPtr, cColIdx, cValues, marker, accumulator) -> nnz(C)
-// Room: the shorter of cColIdx and cValues (at most 2^31-1 entries, the row pointers being int32).
-napi_value SpgemmRows(napi_env env, napi_callback_info info) {
-  Args args(env, info, 12, "spgemmRows");
-  if (!args.ok) return nullptr;
-  Check check{env, "spgemmRows"};
-  std::size_t nColsB = 0, colRoom = 0, valueRoom = 0;
-  int32_t* marker = check.Array<int32_t>(args.v[10], napi_int32_array, 0, "marker", &nColsB);
-  double* acc = check.Array<double>(args.v[11], napi_float64_array, nColsB, "accumulator");
-  const Operands o = ReadOperands(check, args.v, static_cast<int32_t>(nColsB));
-  if (check.failed) return nullptr;
-  const double* aVal = check.Array<double>(args.v[5], napi_float64_array, o.aRowPtr[o.nRows], "aValues");
-  const double* bVal = check.Array<double>(args.v[6], napi_float64_array, o.bRowPtr[o.nRowsB], "bValues");
-  int32_t* cRowPtr = check.Array<int32_t>(args.v[7], napi_int32_array, static_cast<std::size_t>(o.nRows) + 1, "cRowPtr");
-  int32_t* cCol = check.Array<int32_t>(args.v[8], napi_int32_array, 0, "cColIdx", &colRoom);
-  double* cVal = check.Array<double>(args.v[9], napi_float64_array, 0, "cValues", &valueRoom);
-  if (check.failed) return nullptr;
-  constexpr std::size_t kMaxEntries = 2147483647;
-  const std::size_t room = std::min(std::min(colRoom, valueRoom), kMaxEntries);
-  const int64_t nnz = pa_spgemm::spgemm_rows(o.nRows, o.aRowPtr, o.aCol, aVal, o.bRowPtr, o.bCol, bVal, cRowPtr, cCol, cVal,
-                                             static_cast<int64_t>(room), marker, acc, static_cast<int32_t>(nColsB));
-  if (nnz < 0) {
-    check.Fail(false, room == kMaxEntries ? std::string("the product has more than 2^31-1 entries")
-                                          : "row " + std::to_string(-1 - nnz) + " does not fit in cColIdx and cValues (room for " +
-                                                std::to_string(room) + " entries)");
-    return nullptr;
+// The row pointers and ids of a block spgemmRows wrote: ascending within its column ids, ids in 0..bound-1.
+bool CheckBlock(Check& check, const OutBlock& b, int32_t nRows, int32_t bound, const char* rowPtrName,
+                const char* colName, const char* valueName) {
+  check.RowPtr(b.block.rowPtr, nRows, b.colLength, rowPtrName);
+  if (check.failed) return false;
+  const int32_t entries = b.block.rowPtr[nRows];
+  if (static_cast<int64_t>(entries) > b.block.room) {
+    check.Fail(false, std::string(valueName) + " is shorter than " + rowPtrName + " needs");
+    return false;
   }
-  return Number(env, static_cast<double>(nnz));
+  check.Ids(b.block.col, entries, bound, colName);
+  return !check.failed;
 }
 
-// spgemmValues(nRows, aRowPtr, aColIdx, bRowPtr, bColIdx, aValues, bValues, cRowPtr, cColIdx, cValues, accumulator)
+// spgemmValues(nRows, aRowPtr, aColIdx, bRowPtr, bColIdx, aValues, bValues, nOwn,
+//              ooRowPtr, ooColIdx, ooValues, ogRowPtr, ogColIdx, ogValues, accumulator)
 napi_value SpgemmValues(napi_env env, napi_callback_info info) {
-  Args args(env, info, 11, "spgemmValues");
+  Args args(env, info, 15, "spgemmValues");
   if (!args.ok) return nullptr;
   Check check{env, "spgemmValues"};
-  std::size_t nColsB = 0, cLen = 0;
-  double* acc = check.Array<double>(args.v[10], napi_float64_array, 0, "accumulator", &nColsB);
+  std::size_t nColsB = 0;
+  double* acc = check.Array<double>(args.v[14], napi_float64_array, 0, "accumulator", &nColsB);
   const Operands o = ReadOperands(check, args.v, static_cast<int32_t>(nColsB));
   if (check.failed) return nullptr;
   const double* aVal = check.Array<double>(args.v[5], napi_float64_array, o.aRowPtr[o.nRows], "aValues");
   const double* bVal = check.Array<double>(args.v[6], napi_float64_array, o.bRowPtr[o.nRowsB], "bValues");
-  const int32_t* cRowPtr = check.Array<int32_t>(args.v[7], napi_int32_array, static_cast<std::size_t>(o.nRows) + 1, "cRowPtr");
-  const int32_t* cCol = check.Array<int32_t>(args.v[8], napi_int32_array, 0, "cColIdx", &cLen);
-  if (check.failed || !CheckPattern(check, cRowPtr, o.nRows, cLen)) return nullptr;
-  double* cVal = check.Array<double>(args.v[9], napi_float64_array, cRowPtr[o.nRows], "cValues");
-  check.Ids(cCol, cRowPtr[o.nRows], static_cast<int32_t>(nColsB), "cColIdx");
+  const int32_t nOwn = check.Count(args.v[7], "nOwn");
+  const OutBlock own = ReadBlock(check, args.v + 8, o.nRows, "ooRowPtr", "ooColIdx", "ooValues");
+  const OutBlock ghost = ReadBlock(check, args.v + 11, o.nRows, "ogRowPtr", "ogColIdx", "ogValues");
   if (check.failed) return nullptr;
-  pa_spgemm::spgemm_values(o.nRows, o.aRowPtr, o.aCol, aVal, o.bRowPtr, o.bCol, bVal, cRowPtr, cCol, cVal, acc,
+  if (static_cast<std::size_t>(nOwn) > nColsB) {
+    check.Fail(false, "nOwn = " + std::to_string(nOwn) + " exceeds the " + std::to_string(nColsB) + " columns of B");
+    return nullptr;
+  }
+  const int32_t nGhost = static_cast<int32_t>(nColsB) - nOwn;
+  if (!CheckBlock(check, own, o.nRows, nOwn, "ooRowPtr", "ooColIdx", "ooValues") ||
+      !CheckBlock(check, ghost, o.nRows, nGhost, "ogRowPtr", "ogColIdx", "ogValues")) {
+    return nullptr;
+  }
+  pa_spgemm::spgemm_values(o.nRows, o.aRowPtr, o.aCol, aVal, o.bRowPtr, o.bCol, bVal, nOwn, own.block, ghost.block, acc,
                            static_cast<int32_t>(nColsB));
   return nullptr;
 }
@@ -280,8 +265,6 @@ napi_value GatherValues(napi_env env, napi_callback_info info) {
 
 napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor properties[] = {
-      {"spgemmCount", nullptr, SpgemmCount, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"spgemmProduct", nullptr, SpgemmProduct, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"spgemmRows", nullptr, SpgemmRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"spgemmValues", nullptr, SpgemmValues, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"csrTranspose", nullptr, CsrTranspose, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

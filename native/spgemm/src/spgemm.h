@@ -1,12 +1,14 @@
-// Row-wise (Gustavson) sparse matrix products C = A B on CSR matrices with int32 ids: a symbolic
-// pass counts the distinct columns of each row of C (so C's arrays are allocated once, exactly),
-// a numeric pass lists them ascending with their sums; a values pass recomputes the sums on the
-// known pattern when A's or B's values change.
+// Row-wise (Gustavson) sparse matrix products C = A B on CSR matrices with int32 ids, written as
+// two blocks split at a column `nOwn` (the own and ghost blocks of a distributed product): one pass
+// lists each row's distinct columns ascending in each block with their sums, into arrays with room
+// for every product term (an upper bound on the entries, so no counting pass; the room past the
+// entries is never written); a values pass recomputes the sums on the known pattern when A's or
+// B's values change.
 // The TypeScript twins are in src/sparse/matmul-kernels.ts: same loops in the same order, so the
 // same bits (built with -ffp-contract=off: a*b+c is never fused).
 //
 // Preconditions (checked by the callers in addon.cc): A's column ids index B's rows, B's column
-// ids index the marker/accumulator, cRowPtr comes from spgemm_count for the same A and B.
+// ids index the marker/accumulator, nOwn is at most B's number of columns.
 #pragma once
 
 #include <algorithm>
@@ -14,28 +16,13 @@
 
 namespace pa_spgemm {
 
-// cRowPtr[i + 1] = cRowPtr[i] + number of distinct columns of row i of A B. marker has one
-// entry per column of B; it is reset here. Returns nnz(C).
-inline int64_t spgemm_count(int32_t nRows, const int32_t* aRowPtr, const int32_t* aCol, const int32_t* bRowPtr,
-                            const int32_t* bCol, int32_t* cRowPtr, int32_t* marker, int32_t nColsB) {
-  std::fill(marker, marker + nColsB, -1);
-  int64_t total = 0;
-  cRowPtr[0] = 0;
-  for (int32_t i = 0; i < nRows; i++) {
-    for (int32_t e = aRowPtr[i]; e < aRowPtr[i + 1]; e++) {
-      const int32_t k = aCol[e];
-      for (int32_t f = bRowPtr[k]; f < bRowPtr[k + 1]; f++) {
-        const int32_t j = bCol[f];
-        if (marker[j] != i) {
-          marker[j] = i;
-          total++;
-        }
-      }
-    }
-    cRowPtr[i + 1] = static_cast<int32_t>(total);
-  }
-  return total;
-}
+// One block of C: row pointers (nRows + 1), column ids and values with room for `room` entries.
+struct Block {
+  int32_t* rowPtr;
+  int32_t* col;
+  double* val;
+  int64_t room;
+};
 
 // Sorts a row's column ids: insertion sort for the short rows of sparse products (faster there
 // than std::sort's set-up), std::sort for long ones.
@@ -55,65 +42,26 @@ inline void sort_row(int32_t* first, int32_t* last) {
   }
 }
 
-// The column ids of each row of C, ascending, and their values, in one pass over A and B (the
-// first computation of a product; spgemm_values recomputes the values on the same pattern with
-// the same sums, so the same bits). A row's ids are gathered in order of first appearance and
-// sorted only when they did not come out ascending; its products are added into the dense
-// accumulator in the order of A's entries, then B's (as spgemm_values), then read out in column
-// order. marker as in spgemm_count; acc is zeroed here and left zeroed. Returns the first row
-// whose distinct columns do not fill exactly its slot cRowPtr[i]..cRowPtr[i+1]-1 (nothing is
-// written past a slot), or -1 when every row fits.
-inline int32_t spgemm_product(int32_t nRows, const int32_t* aRowPtr, const int32_t* aCol, const double* aVal,
-                              const int32_t* bRowPtr, const int32_t* bCol, const double* bVal, const int32_t* cRowPtr,
-                              int32_t* cCol, double* cVal, int32_t* marker, double* acc, int32_t nColsB) {
-  std::fill(marker, marker + nColsB, -1);
-  std::fill(acc, acc + nColsB, 0.0);
-  for (int32_t i = 0; i < nRows; i++) {
-    const int32_t start = cRowPtr[i];
-    const int32_t end = cRowPtr[i + 1];
-    int32_t next = start;
-    int32_t last = -1;
-    bool ascending = true;
-    for (int32_t e = aRowPtr[i]; e < aRowPtr[i + 1]; e++) {
-      const int32_t k = aCol[e];
-      const double a = aVal[e];
-      for (int32_t f = bRowPtr[k]; f < bRowPtr[k + 1]; f++) {
-        const int32_t j = bCol[f];
-        if (marker[j] != i) {
-          if (next == end) return i;
-          marker[j] = i;
-          cCol[next++] = j;
-          ascending = ascending && j > last;
-          last = j;
-        }
-        acc[j] += a * bVal[f];
-      }
-    }
-    if (next != end) return i;
-    if (!ascending) sort_row(cCol + start, cCol + end);
-    for (int32_t e = start; e < end; e++) {
-      cVal[e] = acc[cCol[e]];
-      acc[cCol[e]] = 0.0;
-    }
-  }
-  return -1;
-}
-
-// The row pointers, column ids and values of C in ONE pass, as spgemm_count then spgemm_product
-// give them (the same ids and bits), for a caller that gives room for every product term: the
-// number of pairs (a_ik, b_kj), an upper bound on nnz(C), so no counting pass is needed and the
-// room past nnz(C) is never written. Returns nnz(C), or -1 - i when row i does not fit in
-// `capacity` (nothing is written past it). marker and acc as in spgemm_product.
+// The products a_ik b_kj of row i are added into the dense accumulator in the order of A's
+// entries, then B's (as spgemm_values does, so the same bits); a column met for the first time is
+// appended to its block's row (own: j < nOwn, as j; ghost: as j - nOwn), rows are sorted only when
+// their ids did not come out ascending, and the sums are read out in column order. marker (one
+// entry per column of B) and acc are reset here; acc is left zeroed. Returns 0, or -1 - i when
+// row i does not fit in its blocks' room (nothing is written past it).
 inline int64_t spgemm_rows(int32_t nRows, const int32_t* aRowPtr, const int32_t* aCol, const double* aVal,
-                           const int32_t* bRowPtr, const int32_t* bCol, const double* bVal, int32_t* cRowPtr,
-                           int32_t* cCol, double* cVal, int64_t capacity, int32_t* marker, double* acc, int32_t nColsB) {
+                           const int32_t* bRowPtr, const int32_t* bCol, const double* bVal, int32_t nOwn, Block own,
+                           Block ghost, int32_t* marker, double* acc, int32_t nColsB) {
   std::fill(marker, marker + nColsB, -1);
   std::fill(acc, acc + nColsB, 0.0);
-  int64_t next = 0;
-  cRowPtr[0] = 0;
+  int64_t ownNext = 0;
+  int64_t ghostNext = 0;
+  own.rowPtr[0] = 0;
+  ghost.rowPtr[0] = 0;
   for (int32_t i = 0; i < nRows; i++) {
-    const int64_t start = next;
-    int32_t last = -1;
+    const int64_t ownStart = ownNext;
+    const int64_t ghostStart = ghostNext;
+    int32_t ownLast = -1;
+    int32_t ghostLast = -1;
     bool ascending = true;
     for (int32_t e = aRowPtr[i]; e < aRowPtr[i + 1]; e++) {
       const int32_t k = aCol[e];
@@ -121,30 +69,46 @@ inline int64_t spgemm_rows(int32_t nRows, const int32_t* aRowPtr, const int32_t*
       for (int32_t f = bRowPtr[k]; f < bRowPtr[k + 1]; f++) {
         const int32_t j = bCol[f];
         if (marker[j] != i) {
-          if (next == capacity) return -1 - static_cast<int64_t>(i);
           marker[j] = i;
-          cCol[next++] = j;
-          ascending = ascending && j > last;
-          last = j;
+          if (j < nOwn) {
+            if (ownNext == own.room) return -1 - static_cast<int64_t>(i);
+            own.col[ownNext++] = j;
+            ascending = ascending && j > ownLast;
+            ownLast = j;
+          } else {
+            if (ghostNext == ghost.room) return -1 - static_cast<int64_t>(i);
+            ghost.col[ghostNext++] = j - nOwn;
+            ascending = ascending && j > ghostLast;
+            ghostLast = j;
+          }
         }
         acc[j] += a * bVal[f];
       }
     }
-    if (!ascending) sort_row(cCol + start, cCol + next);
-    for (int64_t e = start; e < next; e++) {
-      cVal[e] = acc[cCol[e]];
-      acc[cCol[e]] = 0.0;
+    if (!ascending) {
+      sort_row(own.col + ownStart, own.col + ownNext);
+      sort_row(ghost.col + ghostStart, ghost.col + ghostNext);
     }
-    cRowPtr[i + 1] = static_cast<int32_t>(next);
+    for (int64_t e = ownStart; e < ownNext; e++) {
+      own.val[e] = acc[own.col[e]];
+      acc[own.col[e]] = 0.0;
+    }
+    for (int64_t e = ghostStart; e < ghostNext; e++) {
+      ghost.val[e] = acc[nOwn + ghost.col[e]];
+      acc[nOwn + ghost.col[e]] = 0.0;
+    }
+    own.rowPtr[i + 1] = static_cast<int32_t>(ownNext);
+    ghost.rowPtr[i + 1] = static_cast<int32_t>(ghostNext);
   }
-  return next;
+  return 0;
 }
 
-// The values of C on the pattern (cRowPtr, cCol): for each row, the products a_ik b_kj are added
-// in the order of A's entries, then B's, into a dense accumulator (zeroed here and left zeroed).
+// The values of C on the pattern spgemm_rows gave (own.col and ghost.col as it wrote them: ghost
+// ids j - nOwn): for each row, the products a_ik b_kj are added in the order of A's entries, then
+// B's, into a dense accumulator (zeroed here and left zeroed).
 inline void spgemm_values(int32_t nRows, const int32_t* aRowPtr, const int32_t* aCol, const double* aVal,
-                          const int32_t* bRowPtr, const int32_t* bCol, const double* bVal, const int32_t* cRowPtr,
-                          const int32_t* cCol, double* cVal, double* acc, int32_t nColsB) {
+                          const int32_t* bRowPtr, const int32_t* bCol, const double* bVal, int32_t nOwn, Block own,
+                          Block ghost, double* acc, int32_t nColsB) {
   std::fill(acc, acc + nColsB, 0.0);
   for (int32_t i = 0; i < nRows; i++) {
     for (int32_t e = aRowPtr[i]; e < aRowPtr[i + 1]; e++) {
@@ -152,9 +116,13 @@ inline void spgemm_values(int32_t nRows, const int32_t* aRowPtr, const int32_t* 
       const double a = aVal[e];
       for (int32_t f = bRowPtr[k]; f < bRowPtr[k + 1]; f++) acc[bCol[f]] += a * bVal[f];
     }
-    for (int32_t e = cRowPtr[i]; e < cRowPtr[i + 1]; e++) {
-      cVal[e] = acc[cCol[e]];
-      acc[cCol[e]] = 0.0;
+    for (int32_t e = own.rowPtr[i]; e < own.rowPtr[i + 1]; e++) {
+      own.val[e] = acc[own.col[e]];
+      acc[own.col[e]] = 0.0;
+    }
+    for (int32_t e = ghost.rowPtr[i]; e < ghost.rowPtr[i + 1]; e++) {
+      ghost.val[e] = acc[nOwn + ghost.col[e]];
+      acc[nOwn + ghost.col[e]] = 0.0;
     }
   }
 }
