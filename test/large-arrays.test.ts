@@ -196,6 +196,14 @@ describe('LargeArrays.recycle', () => {
     expect(fresh.buffer.byteLength).toBe(1 << 19);
   });
 
+  it('keeps the newest 8 ranges', () => {
+    const arrays = plainLargeArrays('test');
+    const ranges = Array.from({ length: 9 }, (_, k) => arrays.float64((1 << 14) * (k + 1)));
+    for (const r of ranges) arrays.recycle(r);
+    // the smallest range (the first) was dropped: the request is served from the second
+    expect(arrays.float64(1 << 13).buffer).toBe(ranges[1].buffer);
+  });
+
   it('serves a shared request only from a SharedArrayBuffer, any other request from either', () => {
     const arrays = plainLargeArrays('test');
     const plain = arrays.float64(1 << 16);

@@ -67,10 +67,10 @@ export interface LargeArrays {
    * costs far more: about 0.3 GB/s for 4 KiB pages and 0.5 GB/s for huge pages in the reference
    * virtual machine, whose host backs a guest page only when it is first written. So the scratch
    * arrays an operation ends with (those of psparse) become the next operation's arrays (a CG
-   * solver's work vectors) at a fraction of the cost. A request for shared memory is served only
-   * from a SharedArrayBuffer; any other request may be served from either kind of buffer. While
-   * part of a recycled range is in use, its whole buffer stays alive (as for a slab). Arrays of
-   * fewer than {@link RECYCLE_MIN_BYTES} bytes are ignored.
+   * solver's work vectors) at a fraction of the cost. The newest 8 ranges are kept. A request
+   * for shared memory is served only from a SharedArrayBuffer; any other request may be served
+   * from either kind of buffer. While part of a recycled range is in use, its whole buffer stays
+   * alive (as for a slab). Arrays of fewer than {@link RECYCLE_MIN_BYTES} bytes are ignored.
    * @example
    * ```ts
    * const scratch = largeArrays.int32(1 << 22);
@@ -215,6 +215,8 @@ interface Recycled {
 
 /** Bytes a recycled range's arrays are aligned to before their stagger (a 4 KiB page). */
 const RECYCLE_ALIGN = 4096;
+/** Most ranges kept at once: a synchronous loop that recycles more than it reuses keeps only the newest. */
+const MAX_RECYCLED = 8;
 
 class LargeArrayAllocator implements LargeArrays {
   private status: HugePageStatus;
@@ -254,6 +256,7 @@ class LargeArrayAllocator implements LargeArrays {
   recycle(array: ArrayBufferView): void {
     if (array.byteLength < RECYCLE_MIN_BYTES) return;
     this.recycled.push({ buffer: array.buffer, start: array.byteOffset, end: array.byteOffset + array.byteLength });
+    if (this.recycled.length > MAX_RECYCLED) this.recycled.shift();
     if (this.dropScheduled) return;
     this.dropScheduled = true;
     // Kept only across synchronous work: an idle thread gives the memory back to the system.
