@@ -8,7 +8,6 @@
  * @module
  */
 import type { CsrMatrix } from '../kernels/csr.js';
-import { largeArrays } from '../kernels/large-arrays.js';
 import { PData, pmap } from '../pdata/pdata.js';
 import { gather, getAny } from '../pdata/primitives.js';
 import { findOwner } from '../partitions/find-owner.js';
@@ -19,6 +18,11 @@ import { isContiguous } from './row-source.js';
 
 /** A part's rows as read: the length of each row, then the column ids and values of all its entries in row order. */
 export interface RowsRead {
+  /**
+   * One element more than the rows: 0, then the row lengths (`rowLengths` is a view of its
+   * elements from 1 on); {@link matrixFromRows} overwrites them with the own-own block's row offsets.
+   */
+  readonly rowOffsets: Int32Array;
   readonly rowLengths: Int32Array;
   /** Global column ids (overwritten with local ones by {@link matrixFromRows}). */
   readonly colIds: Int32Array;
@@ -70,7 +74,8 @@ export function rowsAreCsr(cols: PRange, ascending: PData<boolean>): boolean {
 function blocksOf(read: RowsRead, first: number, nOwnCols: number, ghostGids: Float64Array): { oo: CsrMatrix; og: CsrMatrix } {
   const { rowLengths, colIds, values, scan } = read;
   const nRows = rowLengths.length;
-  const ooPtr = largeArrays.int32(nRows + 1);
+  // Row i's length is read (rowLengths[i], which is ooPtr[i + 1]) before its offset replaces it.
+  const ooPtr = read.rowOffsets;
   const ogPtr = new Int32Array(nRows + 1);
   const ogCols = new Int32Array(scan.ghostEntries);
   const ogValues = new Float64Array(scan.ghostEntries);

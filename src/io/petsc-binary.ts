@@ -15,6 +15,7 @@ import { FileFormatError, InvalidArgumentError } from '../errors.js';
 import { PData, pmap } from '../pdata/pdata.js';
 import { PSparseMatrix } from '../sparse/psparse-matrix.js';
 import { PVector } from '../vectors/pvector.js';
+import { largeArrays } from '../kernels/large-arrays.js';
 import { expectFileSize, fileSize, LITTLE_ENDIAN, readAt, readInto, writeAt } from './byte-io.js';
 import { together, writeFileCollectively } from './collective.js';
 import { partOffsets } from './counts.js';
@@ -241,7 +242,9 @@ export function readPetscBinary(path: string, ranks: PData<number>, opts?: ReadO
   const lengths = together(plan.spans, (span: RowSpan) =>
     withFile(path, 'readPetscBinary', (fd) => {
       const at = 16 + 4 * span.first;
-      const out = int32Of(readAt(fd, path, at, 4 * span.count, 'the row lengths'));
+      // One slot more than the rows: the lengths become the own-own block's row offsets in place.
+      const offsets = largeArrays.int32(span.count + 1);
+      const out = int32Of(readInto(fd, path, at, new Uint8Array(offsets.buffer, offsets.byteOffset + 4, 4 * span.count), 'the row lengths'));
       let sum = 0;
       for (let i = 0; i < span.count; i++) {
         if (out[i] < 0 || out[i] > n) {
@@ -249,7 +252,7 @@ export function readPetscBinary(path: string, ranks: PData<number>, opts?: ReadO
         }
         sum += out[i];
       }
-      return { lengths: out, sum };
+      return { offsets, lengths: out, sum };
     }),
   );
   const { before, total } = partOffsets(lengths.map((l) => l.sum));
@@ -260,18 +263,18 @@ export function readPetscBinary(path: string, ranks: PData<number>, opts?: ReadO
   const valuesAt = colsAt + 4 * nnz;
   const reads = together(
     pmap(
-      (span: RowSpan, l: { lengths: Int32Array; sum: number }, entriesBefore: number, own: readonly [number, number]) => ({ span, rowLengths: l.lengths, count: l.sum, entriesBefore, own }),
+      (span: RowSpan, l: { offsets: Int32Array; lengths: Int32Array; sum: number }, entriesBefore: number, own: readonly [number, number]) => ({ span, rowOffsets: l.offsets, rowLengths: l.lengths, count: l.sum, entriesBefore, own }),
       plan.spans,
       lengths,
       before,
       ownColumnRuns(cols),
     ),
-    ({ span, rowLengths, count, entriesBefore, own }): RowsRead =>
+    ({ span, rowOffsets, rowLengths, count, entriesBefore, own }): RowsRead =>
       withFile(path, 'readPetscBinary', (fd) => {
         const colIds = int32Of(readAt(fd, path, colsAt + 4 * entriesBefore, 4 * count, 'the column ids'));
         const values = float64Of(readAt(fd, path, valuesAt + 8 * entriesBefore, 8 * count, 'the values'));
         const where = { path, first: span.first, n, colsAt: colsAt + 4 * entriesBefore, valuesAt: valuesAt + 8 * entriesBefore };
-        return { rowLengths, colIds, values, scan: scanEntries(where, rowLengths, colIds, values, own[0], own[1]) };
+        return { rowOffsets, rowLengths, colIds, values, scan: scanEntries(where, rowLengths, colIds, values, own[0], own[1]) };
       }),
   );
   if (plan.direct && rowsAreCsr(cols, reads.map((r) => r.scan.ascending))) return matrixFromRows(plan.rows, cols, reads);
