@@ -5,7 +5,10 @@
  * Why: the backend's barrier sleeps after a few tens of µs of spinning, and a wake-up from
  * `Atomics.wait` costs 50 to 100 µs in a virtual machine; a product of a few hundred µs per part
  * (`mulInto`) waits about that long for the slower part at each of its barriers, so a sleeping
- * barrier added 15 to 20 % to it. Here the parts spin up to {@link SPIN_MS} on the counter first.
+ * barrier added 15 to 20 % to it. Here the parts spin up to {@link MAX_SPIN_MS} on the counter
+ * first. The budget adapts like the backend's: halved each time a spin runs out (under load, the
+ * part waited for is often not running, and spinning takes a core it could use), doubled each
+ * time one succeeds.
  *
  * Protocol, per barrier e (every part counts them alike): each part adds {@link COUNT_STEP} to
  * the word; barrier e is complete when the word's count reaches `e · parties`. A part that has
@@ -22,16 +25,18 @@
 import { availableParallelism } from 'node:os';
 
 /** Longest spin on the counter before taking the backend's barrier, in milliseconds. */
-const SPIN_MS = 1;
+const MAX_SPIN_MS = 1;
+/** Shortest spin budget: a spin that keeps failing (the partner is not running) costs this much. */
+const MIN_SPIN_MS = 0.05;
 /** One arrival in the word: the count lives above the two give-up bits. */
 const COUNT_STEP = 4;
 /** The give-up bits (bit 0: even barriers, bit 1: odd ones). */
 const GIVE_UP_BITS = 3;
 
 /**
- * Bytes past the values of a shared array taken by its barrier word: enough to put the word at
- * the start of its own 64-byte cache line (so the parts' spinning does not share a line with
- * values they write). {@link nodeBarrierWord} finds it.
+ * Float64 values allocated past the user's values of a shared array for its barrier word: enough
+ * to put the word at the start of its own 64-byte cache line (so the parts' spinning does not
+ * share a line with values they write). {@link nodeBarrierWord} finds it.
  */
 export const NODE_BARRIER_VALUES = 16;
 
@@ -47,7 +52,8 @@ export class NodeBarrier {
   private readonly word: Int32Array | undefined;
   private readonly step: number;
   private readonly clearsBits: boolean;
-  private readonly spinMs: number;
+  private readonly spins: boolean;
+  private spinMs = MAX_SPIN_MS;
   private readonly fallback: () => void;
   private count = 0;
   private parity = 0;
@@ -64,7 +70,7 @@ export class NodeBarrier {
     this.step = COUNT_STEP * parties;
     this.clearsBits = clearsBits;
     // Spinning while parts outnumber cores would take the core of the part being waited for.
-    this.spinMs = parties <= availableParallelism() ? SPIN_MS : 0;
+    this.spins = parties <= availableParallelism();
     this.fallback = fallback;
   }
 
@@ -81,12 +87,18 @@ export class NodeBarrier {
     let seen = (Atomics.add(word, 0, COUNT_STEP) + COUNT_STEP) | 0;
     if ((seen & bit) === 0) {
       if (reached(seen, target)) return;
-      const until = performance.now() + this.spinMs;
+      const until = performance.now() + (this.spins ? this.spinMs : 0);
       for (let i = 1; ; i++) {
         seen = Atomics.load(word, 0);
         if ((seen & bit) !== 0) break;
-        if (reached(seen, target)) return;
-        if ((i & 63) === 0 && performance.now() > until && Atomics.compareExchange(word, 0, seen, seen | bit) === seen) break;
+        if (reached(seen, target)) {
+          this.spinMs = Math.min(2 * this.spinMs, MAX_SPIN_MS);
+          return;
+        }
+        if ((i & 63) === 0 && performance.now() > until && Atomics.compareExchange(word, 0, seen, seen | bit) === seen) {
+          this.spinMs = Math.max(this.spinMs / 2, MIN_SPIN_MS);
+          break;
+        }
       }
     }
     this.fallback();
