@@ -2,11 +2,12 @@
  * Every malformed-file case of the readers gives a FileFormatError naming the file and the line
  * (text) or byte offset (binary), and failed writes leave nothing that looks complete.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { centralize, FileFormatError, InvalidArgumentError, PartFailedError, withSequential, type PData, type PSparseMatrix } from '../src/index.js';
+import { writeFileCollectively } from '../src/io/collective.js';
 import { readBinary, writeBinary } from '../src/io/flat-binary.js';
 import { readHdf5, writeHdf5 } from '../src/io/hdf5.js';
 import { readMatrixMarket, writeMatrixMarket } from '../src/io/matrix-market.js';
@@ -194,5 +195,31 @@ describe('failed writes', () => {
     });
     expect(readdirSync(target)).toEqual([]);
     expect(readdirSync(dir).filter((f) => f.includes('partial'))).toEqual([]);
+  });
+
+  it('remove the old file first; a part failing while writing leaves neither file nor temporary file', async () => {
+    const sub = join(dir, 'rewrite');
+    mkdirSync(sub);
+    const path = join(sub, 'x.bin');
+    writeFileSync(path, 'old contents');
+    const seen: string[][] = [];
+    await withSequential(2, (ranks) => {
+      expect(() =>
+        writeFileCollectively(ranks, path, 16, (fd, _item, p) => {
+          seen.push(readdirSync(sub));
+          if (p === 1) throw new Error('disk full');
+          writeSync(fd, Buffer.alloc(8, 1), 0, 8, 0);
+        }),
+      ).toThrow(/disk full/);
+    });
+    // While the parts write, only the temporary file is there: the old one is gone.
+    expect(seen.map((names) => names.map((f) => f.replace(/partial-[0-9a-f]+$/, 'partial-*')))).toEqual([
+      ['.x.bin.partial-*'],
+      ['.x.bin.partial-*'],
+    ]);
+    expect(readdirSync(sub)).toEqual([]);
+    await withSequential(2, (ranks) => writeFileCollectively(ranks, path, 16, (fd, _item, p) => writeSync(fd, Buffer.alloc(8, p + 1), 0, 8, 8 * p)));
+    expect(Array.from(readFileSync(path))).toEqual([...new Array(8).fill(1), ...new Array(8).fill(2)]);
+    expect(readdirSync(sub)).toEqual(['x.bin']);
   });
 });

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { FileFormatError, InvalidArgumentError, PartFailedError } from '../errors.js';
 import type { PData } from '../pdata/pdata.js';
-import { gather, getAny, multicast } from '../pdata/primitives.js';
+import { gather, getAny } from '../pdata/primitives.js';
 
 /** A failure one part met, as plain data (it crosses parts). */
 interface FailureRecord {
@@ -81,15 +81,22 @@ export function together<T, U>(data: PData<T>, work: (item: T, partId: number) =
   return agree(attempt(data, work));
 }
 
+/** What part 0 hands every part once the temporary file is there. */
+interface Prepared {
+  readonly temporary: string;
+  readonly base: number;
+}
+
 /**
  * Collective write of one file: part 0 removes any file at `path` (see {@link removeTarget}) and
  * creates a temporary file next to `path` (same directory, so the rename is atomic), of `prepare`
- * bytes when it is a number, or by calling
- * `prepare(temporary)`, which returns a base offset handed to every part (where an HDF5 dataset's
- * bytes start); every part opens the file and calls `writePart(fd, item, partId, base)` to write
- * its own byte ranges (positioned writes); once every part has
- * succeeded part 0 renames it to `path`. When any part fails, part 0 removes the temporary file
- * and every part throws: a failed write never leaves a file at `path` (complete or not).
+ * bytes when it is a number, or by calling `prepare(temporary)`, which returns a base offset
+ * handed to every part (where an HDF5 dataset's bytes start); every part opens the file and calls
+ * `writePart(fd, item, partId, base)` to write its own byte ranges (positioned writes); once
+ * every part has succeeded part 0 renames it to `path`, then calls `finish` (a sidecar file).
+ * When any part fails before the rename, part 0 removes the temporary file and every part throws:
+ * a failed write never leaves a file at `path` (complete or not). Three collectives in all, each
+ * step's outcome and part 0's name and base travelling together.
  * @throws PartFailedError (or the error a part threw, when it is one of the library's) on failure.
  */
 export function writeFileCollectively<T>(
@@ -97,53 +104,62 @@ export function writeFileCollectively<T>(
   path: string,
   prepare: number | ((temporary: string) => number),
   writePart: (fd: number, item: T, partId: number, base: number) => void,
+  finish?: () => void,
 ): void {
-  const names = data.map((_, p) => (p === 0 ? join(dirname(path), `.${basename(path)}.partial-${randomBytes(6).toString('hex')}`) : ''));
-  const temporary = getAny(multicast(names, { source: 0 }));
-  const removeOnFailure = <U>(outcomes: PData<Outcome<U>>): PData<U> => {
-    const failed = getAny(gather(outcomes.map((o) => !o.ok), { destination: 'all' })).some((f) => f);
-    if (failed) {
-      data.forEach((_, p) => {
-        if (p !== 0) return;
-        try {
-          unlinkSync(temporary);
-        } catch {
-          // never created, or already gone: nothing to clean
-        }
-      });
+  // Part 0's temporary file while it may need removing (set only where part 0 runs).
+  let temporary: string | undefined;
+  const check = <U>(outcomes: PData<Outcome<U>>): U[] => {
+    const all = getAny(gather(outcomes, { destination: 'all' }));
+    const failed = all.find((o) => !o.ok);
+    if (failed !== undefined && !failed.ok) {
+      if (temporary !== undefined) removeQuietly(temporary);
+      rethrow(failed.failure);
     }
-    return agree(outcomes);
+    return all.map((o) => (o as { value: U }).value);
   };
-  const bases = removeOnFailure(
-    attempt(data, (_, p) => {
-      if (p !== 0) return 0;
+  const prepared = check(
+    attempt(data, (_, p): Prepared | null => {
+      if (p !== 0) return null;
       removeTarget(path);
-      if (typeof prepare === 'function') return prepare(temporary);
-      const fd = openSync(temporary, 'w');
+      const name = join(dirname(path), `.${basename(path)}.partial-${randomBytes(6).toString('hex')}`);
+      temporary = name;
+      if (typeof prepare === 'function') return { temporary: name, base: prepare(name) };
+      const fd = openSync(name, 'w');
       try {
         ftruncateSync(fd, prepare);
       } finally {
         closeSync(fd);
       }
-      return 0;
+      return { temporary: name, base: 0 };
     }),
-  );
-  const base = getAny(multicast(bases, { source: 0 }));
-  removeOnFailure(
+  )[0] as Prepared;
+  check(
     attempt(data, (item, p) => {
-      const fd = openSync(temporary, 'r+');
+      const fd = openSync(prepared.temporary, 'r+');
       try {
-        writePart(fd, item, p, base);
+        writePart(fd, item, p, prepared.base);
       } finally {
         closeSync(fd);
       }
     }),
   );
-  removeOnFailure(
+  check(
     attempt(data, (_, p) => {
-      if (p === 0) renameSync(temporary, path);
+      if (p !== 0) return;
+      renameSync(prepared.temporary, path);
+      temporary = undefined;
+      finish?.();
     }),
   );
+}
+
+/** Removes `path` if it is there (a temporary file that may or may not have been created). */
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // never created, or already gone: nothing to clean
+  }
 }
 
 /**

@@ -55,16 +55,20 @@ export function writeBinary(path: string, v: PVector): void {
   if (!(v instanceof PVector)) throw new InvalidArgumentError(`writeBinary: v must be a PVector, got ${describeValue(v)}`);
   const n = v.rows.n;
   const blocks = vectorBlocks(v);
-  writeFileCollectively(blocks, path, 8 * n, (fd, block) => {
-    if (LITTLE_ENDIAN) writeArrayAt(fd, block.values, 8 * block.first);
-    else writeAt(fd, littleEndianBytes(block.values), 8 * block.first);
-  });
-  together(blocks, (_, p) => {
-    if (p !== 0) return;
-    const sidecar = { format: SIDECAR_FORMAT, dtype: 'float64', byteOrder: 'little', shape: [n] };
-    writeFileSync(`${path}.json.partial`, `${JSON.stringify(sidecar, null, 2)}\n`);
-    renameSync(`${path}.json.partial`, `${path}.json`);
-  });
+  const sidecar = { format: SIDECAR_FORMAT, dtype: 'float64', byteOrder: 'little', shape: [n] };
+  writeFileCollectively(
+    blocks,
+    path,
+    8 * n,
+    (fd, block) => {
+      if (LITTLE_ENDIAN) writeArrayAt(fd, block.values, 8 * block.first);
+      else writeAt(fd, littleEndianBytes(block.values), 8 * block.first);
+    },
+    () => {
+      writeFileSync(`${path}.json.partial`, `${JSON.stringify(sidecar, null, 2)}\n`);
+      renameSync(`${path}.json.partial`, `${path}.json`);
+    },
+  );
 }
 
 /** The length a sidecar gives, checked. */
