@@ -26,11 +26,17 @@ export function emptyCsr(nRows: number, nCols: number): MutableCsr {
 /**
  * The own rows of a matrix as one CSR matrix over LOCAL column ids (own columns, then ghost
  * `k` as `nOwnCols + k`): each row's own-block entries, then its ghost-block entries. Without
- * ghost entries the own block itself is returned (shared, not copied).
+ * ghost entries the own block itself is returned (shared, not copied); the same blocks merged
+ * again give the same matrix (shared by the products that use it), with their current values.
  */
 export function mergeBlocks(oo: CsrMatrix, og: CsrMatrix): CsrMatrix {
   const nRows = oo.nRows;
   if (og.rowPtr[nRows] === 0) return oo;
+  const known = mergedBlocks.get(oo);
+  if (known !== undefined && known.og === og) {
+    mergeValues(oo, og, known.merged);
+    return known.merged;
+  }
   const rowPtr = largeArrays.int32(nRows + 1);
   for (let i = 0; i < nRows; i++) {
     rowPtr[i + 1] = rowPtr[i] + (oo.rowPtr[i + 1] - oo.rowPtr[i]) + (og.rowPtr[i + 1] - og.rowPtr[i]);
@@ -44,8 +50,16 @@ export function mergeBlocks(oo: CsrMatrix, og: CsrMatrix): CsrMatrix {
   }
   const merged = { nRows, nCols: oo.nCols + og.nCols, rowPtr, colIdx, values: largeArrays.float64(rowPtr[nRows]) };
   mergeValues(oo, og, merged);
+  mergedBlocks.set(oo, { og, merged });
   return merged;
 }
+
+/**
+ * The merged matrix of each pair of blocks, by own block: a matrix multiplied several times (a
+ * level's A, by P0 and then by P) is merged once. Its values are copied again at every use, as
+ * the blocks' values may have changed in place since (psparseRefill).
+ */
+const mergedBlocks = new WeakMap<CsrMatrix, { og: CsrMatrix; merged: CsrMatrix }>();
 
 /** Copies the blocks' current values into a matrix built by {@link mergeBlocks} (no-op when shared). */
 export function mergeValues(oo: CsrMatrix, og: CsrMatrix, merged: CsrMatrix): void {

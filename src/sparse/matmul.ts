@@ -261,6 +261,7 @@ function buildPart(
     });
     b = { nRows: nRowsB, nCols: nColsExt, rowPtr, colIdx, values: largeArrays.float64(rowPtr[nRowsB]) };
   }
+  largeArrays.recycle(rowLength);
   if (b !== bOo) fillReceivedRows(b, bOo, bOg, received, receivedRows, plan.ownerPtrs);
   const { oo, og: written, accumulator } = localProduct(a, b, nOwn, nColsExt);
   const { og, candidates, colIds } = compactGhostColumns(written, sortedGids, sortedOwners, bColIds);
@@ -308,10 +309,14 @@ function localProduct(a: CsrMatrix, b: CsrMatrix, nOwn: number, nCols: number): 
   const ogCol = largeArrays.int32(ghostRoom);
   const ogValues = largeArrays.float64(ghostRoom);
   const accumulator = largeArrays.float64(nCols);
+  const marker = largeArrays.int32(nCols);
   spgemmKernels().spgemmRows(
     nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, nOwn,
-    ooPtr, ooCol, ooValues, ogPtr, ogCol, ogValues, largeArrays.int32(nCols), accumulator,
+    ooPtr, ooCol, ooValues, ogPtr, ogCol, ogValues, marker, accumulator,
   );
+  // Written and dead: their pages serve the next large arrays warm.
+  largeArrays.recycle(marker);
+  if (ownLength !== undefined) largeArrays.recycle(ownLength);
   const [ownNnz, ghostNnz] = [ooPtr[nRows], ogPtr[nRows]];
   return {
     oo: { nRows, nCols: nOwn, rowPtr: ooPtr, colIdx: ooCol.subarray(0, ownNnz), values: ooValues.subarray(0, ownNnz) },

@@ -31,6 +31,8 @@ export function strongConnections(block: CsrMatrix, diagonal: Float64Array, thet
       if (j !== i && values[e] !== 0 && Math.abs(values[e]) >= bound * root[j]) strong[e] = 1;
     }
   }
+  // Written and dead: its pages serve the next large arrays (the set-up's products) warm.
+  largeArrays.recycle(root);
   return strong;
 }
 
@@ -84,6 +86,7 @@ export function aggregate(block: CsrMatrix, strong: Uint8Array): Aggregates {
     joined[i] = best;
   }
   for (let i = 0; i < nRows; i++) if (joined[i] !== NONE) aggregateOf[i] = joined[i];
+  largeArrays.recycle(joined);
   for (let i = 0; i < nRows; i++) {
     if (aggregateOf[i] !== NONE) continue;
     aggregateOf[i] = count;

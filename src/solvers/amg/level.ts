@@ -140,7 +140,12 @@ export class AmgLevel {
   coarsen(options: LevelOptions): PSparseMatrix | undefined {
     const A = this.A;
     const aggregates = pmap(
-      (oo: CsrMatrix, diagonal: Float64Array) => aggregate(oo, strongConnections(oo, diagonal, options.theta)),
+      (oo: CsrMatrix, diagonal: Float64Array) => {
+        const strong = strongConnections(oo, diagonal, options.theta);
+        const found = aggregate(oo, strong);
+        largeArrays.recycle(strong);
+        return found;
+      },
       A.ownOwn,
       this.diagonal,
     );
