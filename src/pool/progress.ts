@@ -23,7 +23,8 @@ export interface ProgressSink {
   stop(): void;
 }
 
-const NONE: ProgressSink = { update: () => undefined, stop: () => undefined };
+/** The sink that shows nothing (no progress asked for, or no terminal to draw on). */
+export const NO_PROGRESS: ProgressSink = { update: () => undefined, stop: () => undefined };
 
 /**
  * The sink for a map's `progress` option: `true` draws a bar on stderr when it is a terminal (and
@@ -33,7 +34,7 @@ export function progressSink(option: boolean | ProgressCallback | undefined, tot
   if (typeof option === 'function') {
     return { update: (done) => option(done, total), stop: () => undefined };
   }
-  if (option !== true || stream.isTTY !== true) return NONE;
+  if (option !== true || stream.isTTY !== true) return NO_PROGRESS;
   const { SingleBar } = load('cli-progress') as typeof import('cli-progress');
   const bar = new SingleBar({ stream, format: 'map [{bar}] {percentage}% | {value}/{total} items | {eta_formatted} left', hideCursor: true, clearOnComplete: true });
   bar.start(total, 0);

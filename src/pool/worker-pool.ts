@@ -14,7 +14,7 @@ import { reviveError } from '../workers/error-transport.js';
 import { poolExecArgv } from './exec-argv.js';
 import { RUNNING_CHUNK, RUNNING_ITEM, type ChunkMessage, type MapTask, type PoolWorkerInit, type WorkerReply } from './messages.js';
 import { moduleUrl } from './module-url.js';
-import { progressSink, type ProgressCallback, type ProgressSink } from './progress.js';
+import { NO_PROGRESS, progressSink, type ProgressCallback, type ProgressSink } from './progress.js';
 
 /**
  * Most workers a pool takes: each is a thread with its own V8 heap (about 11 MB, 0.1 s to start).
@@ -227,6 +227,12 @@ export class WorkerPool {
    * are structured-cloned (plain data, typed arrays; no functions). Module-level state of the
    * task module lives on in each worker between items and maps.
    *
+   * Scheduling: a map of at most 64 chunks of primitives (numbers, booleans, short strings), when
+   * no other map runs, is sent whole to every worker, and each worker takes the next chunk nobody
+   * took (so the workers finish together, to within one chunk, whichever started first), posting
+   * its results once it finds none left (after every chunk when progress is shown); any other map
+   * is sent a few chunks per worker at a time as they finish.
+   *
    * Never hangs on a failure: the first item that throws rejects the map with a
    * {@link TaskFailedError} whose `index` is the item's and whose `cause` is the original error
    * (class, message and stack kept); a worker that dies (`process.exit`, out of memory under
@@ -289,9 +295,10 @@ export class WorkerPool {
     const allAtOnce = this.jobs.size === 0 && this.requeued.length === 0 && chunks <= ALL_AT_ONCE_CHUNKS && all.every(isLight);
     return new Promise((resolve, reject) => {
       const claims = new Int32Array(new SharedArrayBuffer(4 * chunks));
-      // Replies refill the windowed maps' workers and draw progress; a whole map sent at once
-      // needs them only at its end.
-      const eager = !allAtOnce || (progress !== undefined && progress !== false);
+      // Replies refill the workers of a map sent a few chunks at a time, and draw progress; a
+      // map sent whole needs them only at its end unless progress is shown.
+      const sink = progressSink(progress, all.length);
+      const eager = !allAtOnce || sink !== NO_PROGRESS;
       const job: Job = {
         items: all,
         chunkLength: length,
@@ -299,7 +306,7 @@ export class WorkerPool {
         nextStart: 0,
         results: new Array<unknown>(all.length),
         total: all.length,
-        progress: progressSink(progress, all.length),
+        progress: sink,
         done: 0,
         settled: false,
         resolve,
