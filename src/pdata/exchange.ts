@@ -7,7 +7,7 @@ import { checkOptions, describeValue, expectInstance } from '../argument-checks.
 import type { Pending } from '../backends/pending.js';
 import { InvalidArgumentError } from '../errors.js';
 import { PData, pmap, sameBackend } from './pdata.js';
-import { gather, scatter } from './primitives.js';
+import { gather } from './primitives.js';
 
 /**
  * Who sends to whom: on each part, `snd` lists the parts it sends to and `rcv` the parts it
@@ -59,9 +59,9 @@ function toPartList(ids: ArrayLike<number>, np: number, partId: number, what: st
 }
 
 /**
- * Builds an exchange graph from the send lists, discovering the receive lists (collective: the
- * send lists are gathered on part 0, transposed and scattered back; receive lists come out
- * ascending). With `rcv` given nothing is discovered; with `symmetric: true` the receive lists are
+ * Builds an exchange graph from the send lists, discovering the receive lists (collective: one
+ * gather of every send list on every part, each part then keeps the senders that name it; receive
+ * lists come out ascending). With `rcv` given nothing is discovered; with `symmetric: true` the receive lists are
  * the send lists.
  *
  * @throws InvalidArgumentError when `snd` (or `rcv`) is not a PData of arrays, the options have an
@@ -89,13 +89,15 @@ export function exchangeGraph(
     );
   }
   if (symmetric === true) return new ExchangeGraph(sndLists, sndLists);
-  const transposed = gather(sndLists, { destination: 0 }).map((all, p) => {
-    if (p !== 0) return [];
-    const rcvLists: number[][] = Array.from({ length: np }, () => []);
-    all.forEach((targets, sender) => targets.forEach((q) => rcvLists[q].push(sender)));
-    return rcvLists.map((list) => Int32Array.from(list));
+  // One collective: every part gets every send list and picks the senders that name it.
+  const rcvLists = gather(sndLists, { destination: 'all' }).map((all, p) => {
+    const senders: number[] = [];
+    all.forEach((targets, sender) => {
+      if (targets.includes(p)) senders.push(sender);
+    });
+    return Int32Array.from(senders);
   });
-  return new ExchangeGraph(sndLists, scatter(transposed, { source: 0 }));
+  return new ExchangeGraph(sndLists, rcvLists);
 }
 
 /**

@@ -3,6 +3,7 @@
 // windows and node-shared memory in windows.cc.
 // The TypeScript description of every export is src/backends/mpi/binding.ts.
 #include <dlfcn.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdlib>
@@ -42,6 +43,16 @@ void ReopenLibmpiGlobal(Napi::Env env) {
     ThrowMpiState(env, "init", std::string("could not re-open ") + where.dli_fname +
                                    " with RTLD_GLOBAL: " + (why == nullptr ? "unknown error" : why));
   }
+}
+
+// Number of ranks of `comm` on this node (the ranks that share its memory, hence its cores).
+int RanksOnThisNode(Napi::Env env, MPI_Comm comm, int rank) {
+  MPI_Comm node = MPI_COMM_NULL;
+  Check(env, "MPI_Comm_split_type", MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node));
+  int size = 0;
+  Check(env, "MPI_Comm_size", MPI_Comm_size(node, &size));
+  Check(env, "MPI_Comm_free", MPI_Comm_free(&node));
+  return size;
 }
 
 // init(threadLevel): MPI_Init_thread, then a duplicate of MPI_COMM_WORLD whose errors are
@@ -84,6 +95,7 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   int found = 0;
   Check(env, "MPI_Comm_get_attr", MPI_Comm_get_attr(MPI_COMM_WORLD, MPI_TAG_UB, &tagUpperBound, &found));
   if (found && tagUpperBound != nullptr) mpi.tagUpperBound = *tagUpperBound;
+  mpi.oversubscribed = RanksOnThisNode(env, mpi.comm, mpi.rank) > sysconf(_SC_NPROCESSORS_ONLN);
   Napi::Object result = Napi::Object::New(env);
   result.Set("rank", mpi.rank);
   result.Set("size", mpi.size);

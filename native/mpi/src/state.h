@@ -25,6 +25,9 @@ struct MpiState {
   int size = 0;
   int tagUpperBound = 32767;  // the minimum MPI guarantees, replaced by MPI_TAG_UB at init
   double timeoutMs = 60000;   // deadline of every blocking wait (setCollectiveTimeout)
+  // Whether this node runs more ranks than it has cores: waits then nap from the start instead of
+  // polling (a polling rank would hold a core another rank of the job needs).
+  bool oversubscribed = false;
   // Code of what this rank waits in (set by meet() and by exchanges); told to ranks that ask.
   int currentKind = 0;
   // Set when a wait timed out: its requests are still pending, so the ranks are out of step and

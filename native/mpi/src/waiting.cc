@@ -1,6 +1,7 @@
 #include "waiting.h"
 
 #include <sched.h>
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -21,6 +22,17 @@ constexpr int kReplyTag = 2;
 // The clock is read, and questions answered, once per this many polls: a collective that
 // completes within a few polls (the common case) pays for neither.
 constexpr unsigned kPollsPerCheck = 32;
+// The spin budget: a wait polls for up to the budget, then naps between polls, so that a rank
+// that waits long (for a rank in a garbage collection, or descheduled by other work on the
+// machine) gives its core back. The budget adapts like an adaptive mutex, as on the Threads
+// backend: it doubles (up to the maximum) when a wait ends while polling and halves (down to the
+// minimum, which still catches a rank a few µs behind) when it ends napping. Ranks that outnumber
+// the node's cores never spin.
+constexpr double kMaxSpinMs = 0.2;
+constexpr double kMinSpinMs = 0.01;
+// One nap: short, so that a rank is back to polling soon after its partner arrives (the kernel
+// adds its timer slack, about 50 µs, to it).
+constexpr long kNapNs = 20000;
 // How long a rank that timed out waits for the replies of the others. Ranks that wait answer
 // within a few polls; the ones that do not answer are running (or stuck) outside the library.
 constexpr double kReplyWindowMs = 200;
@@ -161,16 +173,31 @@ bool TestAll(Napi::Env env, const char* operation, int count, MPI_Request* reque
 void Await(Napi::Env env, const char* operation, int kind, int count, MPI_Request* requests,
            const int* peers) {
   static std::vector<MPI_Status> statuses;
+  static double spinMs = kMaxSpinMs;
   if (count == 0 || TestAll(env, operation, count, requests, statuses)) return;
   MpiState& mpi = State();
   mpi.currentKind = kind;
-  const auto deadline = Clock::now() + std::chrono::duration<double, std::milli>(mpi.timeoutMs);
+  const auto start = Clock::now();
+  const auto deadline = start + std::chrono::duration<double, std::milli>(mpi.timeoutMs);
+  const auto spinUntil = start + std::chrono::duration<double, std::milli>(mpi.oversubscribed ? 0.0 : spinMs);
   for (unsigned polls = 1;; polls++) {
-    if (TestAll(env, operation, count, requests, statuses)) return;
-    if (polls % kPollsPerCheck == 0) {
-      AnswerQuestions(env, kind);
-      if (Clock::now() >= deadline) ThrowTimeout(env, operation, kind, count, requests, peers);
+    if (TestAll(env, operation, count, requests, statuses)) {
+      spinMs = std::min(2 * spinMs, kMaxSpinMs);
+      return;
     }
+    if (polls % kPollsPerCheck != 0) continue;
+    AnswerQuestions(env, kind);
+    const auto now = Clock::now();
+    if (now >= deadline) ThrowTimeout(env, operation, kind, count, requests, peers);
+    if (now >= spinUntil) break;
+  }
+  spinMs = std::max(spinMs / 2, kMinSpinMs);
+  const timespec nap{0, kNapNs};
+  for (;;) {
+    nanosleep(&nap, nullptr);
+    if (TestAll(env, operation, count, requests, statuses)) return;
+    AnswerQuestions(env, kind);
+    if (Clock::now() >= deadline) ThrowTimeout(env, operation, kind, count, requests, peers);
   }
 }
 

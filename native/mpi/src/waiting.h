@@ -1,5 +1,6 @@
 // How the addon waits: every MPI operation is nonblocking and completed by a test loop with a
-// deadline (setCollectiveTimeout), so a rank never blocks forever on a rank that is busy, gone
+// deadline (setCollectiveTimeout) that polls for a short adaptive budget, then naps between tests
+// (waiting.cc), so a rank never blocks forever on a rank that is busy, gone
 // elsewhere or returned. On expiry the ranks that can be reached are asked what they wait in, and
 // the registered timeout factory turns the answers into a JS error (CollectiveTimeoutError).
 #pragma once

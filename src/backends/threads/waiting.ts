@@ -10,8 +10,11 @@ import type { SharedState } from './shared-state.js';
 
 /** Longest spin before sleeping, in milliseconds. */
 const MAX_SPIN_MS = 0.05;
-/** Shortest spin: still long enough to notice that spinning pays again. */
-const MIN_SPIN_MS = 0.001;
+/**
+ * Shortest spin: long enough to catch a part that is a few µs behind (the common case in a
+ * balanced solver loop), so that a run of slow waits cannot switch spinning off for good.
+ */
+const MIN_SPIN_MS = 0.01;
 /** Longest single sleep, in milliseconds: a safety net, since every state change rings the bell. */
 const SLEEP_SLICE_MS = 250;
 
