@@ -172,7 +172,7 @@ function removeQuietly(path: string): void {
  * starts writing the new file back to disk inside the call (`auto_da_alloc`, 40 ms for 80 MB
  * here). A write that fails afterwards leaves no file at `path`, never an incomplete one.
  */
-function removeTarget(path: string): void {
+export function removeTarget(path: string): void {
   try {
     unlinkSync(path);
   } catch (error) {

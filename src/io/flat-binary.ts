@@ -13,7 +13,7 @@ import { FileFormatError, InvalidArgumentError } from '../errors.js';
 import { PData } from '../pdata/pdata.js';
 import { PVector } from '../vectors/pvector.js';
 import { expectFileSize, fileSize, LITTLE_ENDIAN, readInto, writeArrayAt, writeAt } from './byte-io.js';
-import { together, writeFileCollectively } from './collective.js';
+import { removeTarget, together, writeFileCollectively } from './collective.js';
 import { readPlan, readTargets, vectorBlocks, vectorFromTargets } from './layout.js';
 import { checkPath, withFile, type ReadOptions } from './read-options.js';
 
@@ -65,7 +65,10 @@ export function writeBinary(path: string, v: PVector): void {
       else writeAt(fd, littleEndianBytes(block.values), 8 * block.first);
     },
     () => {
+      // Written whole under another name, then renamed; the old sidecar is removed first, as the
+      // data file was (a rename over it costs a writeback start: 0.6 ms instead of 0.1).
       writeFileSync(`${path}.json.partial`, `${JSON.stringify(sidecar, null, 2)}\n`);
+      removeTarget(`${path}.json`);
       renameSync(`${path}.json.partial`, `${path}.json`);
     },
   );
