@@ -204,9 +204,11 @@ function buildPart(
   // Received rows: their lengths by ghost index of A.cols, their columns as own ids or candidates.
   const nRowsB = aColIds.nLocal;
   const rowLength = largeArrays.int32(nRowsB);
-  for (let r = 0; r < bOo.nRows; r++) {
-    rowLength[r] = bOo.rowPtr[r + 1] - bOo.rowPtr[r] + bOg.rowPtr[r + 1] - bOg.rowPtr[r];
-  }
+  // The blocks' arrays as locals in the loops: a property load per entry is a lookup when
+  // the blocks come in several object shapes.
+  const { rowPtr: ooPtr, colIdx: ooCol } = bOo;
+  const { rowPtr: ogPtr, colIdx: ogCol } = bOg;
+  for (let r = 0; r < bOo.nRows; r++) rowLength[r] = ooPtr[r + 1] - ooPtr[r] + ogPtr[r + 1] - ogPtr[r];
   const receivedRows = new Int32Array(plan.ghostLids.length);
   const receivedCols: Int32Array[] = [];
   let next = 0;
@@ -244,8 +246,8 @@ function buildPart(
     const colIdx = largeArrays.int32(rowPtr[nRowsB]);
     for (let r = 0; r < bOo.nRows; r++) {
       let k = rowPtr[r];
-      for (let e = bOo.rowPtr[r]; e < bOo.rowPtr[r + 1]; e++) colIdx[k++] = bOo.colIdx[e];
-      for (let e = bOg.rowPtr[r]; e < bOg.rowPtr[r + 1]; e++) colIdx[k++] = nOwn + rank[bOg.colIdx[e]];
+      for (let e = ooPtr[r]; e < ooPtr[r + 1]; e++) colIdx[k++] = ooCol[e];
+      for (let e = ogPtr[r]; e < ogPtr[r + 1]; e++) colIdx[k++] = nOwn + rank[ogCol[e]];
     }
     next = 0;
     receivedCols.forEach((cols) => {
@@ -293,7 +295,8 @@ function localProduct(a: CsrMatrix, b: CsrMatrix, nOwn: number, nCols: number): 
   let ownTerms = 0;
   let ghostTerms = 0;
   const aCol = a.colIdx;
-  for (let e = 0; e < a.rowPtr[nRows]; e++) {
+  const aEntries = a.rowPtr[nRows];
+  for (let e = 0; e < aEntries; e++) {
     const k = aCol[e];
     const length = bPtr[k + 1] - bPtr[k];
     const own = ownLength === undefined ? length : ownLength[k];
@@ -334,17 +337,19 @@ function fillReceivedRows(
   receivedRows: Int32Array,
   receivedPtrs: Int32Array,
 ): void {
-  const values = b.values;
+  const { values, rowPtr } = b;
+  const { rowPtr: ooPtr, values: ooValues } = bOo;
+  const { rowPtr: ogPtr, values: ogValues } = bOg;
   let k = 0;
   for (let r = 0; r < bOo.nRows; r++) {
-    for (let e = bOo.rowPtr[r]; e < bOo.rowPtr[r + 1]; e++) values[k++] = bOo.values[e];
-    for (let e = bOg.rowPtr[r]; e < bOg.rowPtr[r + 1]; e++) values[k++] = bOg.values[e];
+    for (let e = ooPtr[r]; e < ooPtr[r + 1]; e++) values[k++] = ooValues[e];
+    for (let e = ogPtr[r]; e < ogPtr[r + 1]; e++) values[k++] = ogValues[e];
   }
   received.forEach((message, i) => {
     let e = 0;
     for (let row = receivedPtrs[i]; row < receivedPtrs[i + 1]; row++) {
       const lid = bOo.nRows + receivedRows[row];
-      for (let k2 = b.rowPtr[lid]; k2 < b.rowPtr[lid + 1]; k2++) values[k2] = message[e++];
+      for (let k2 = rowPtr[lid]; k2 < rowPtr[lid + 1]; k2++) values[k2] = message[e++];
     }
   });
 }
