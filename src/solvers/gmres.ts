@@ -41,7 +41,7 @@ const MEASURED_TOLERANCE_SQUARED = 2 ** -60;
 
 /**
  * A GMRES solver set up for one matrix: options checked, preconditioner built, the `restart + 1`
- * Krylov vectors and the small dense arrays allocated and touched, once. {@link GmresSolver.solve}
+ * Krylov vectors and the small dense arrays allocated, once. {@link GmresSolver.solve}
  * then allocates only the result (and `x`, unless given) and its residual history.
  *
  * The solver owns its work vectors (`restart + 3` vectors on `A.cols`: the Krylov basis, the
@@ -116,6 +116,8 @@ export class GmresSolver {
     const ids = A.cols.partition.localItems;
     this.nLocal = ids.map((local) => local.nLocal);
     const backend = A.cols.backend;
+    // The backend's vector memory: on huge pages where available, so the first writes of the basis
+    // in the first cycle fault 2 MiB at a time, and the sweeps over it miss the TLB less.
     const store: PData<Float64Array> = A.cols.partition.map((local) => backend.allocateFloat64((restart + 1) * local.nLocal));
     this.store = store.localItems;
     this.basis = Array.from(
@@ -137,9 +139,6 @@ export class GmresSolver {
     this.y = new Float64Array(restart);
     this.nOwn = A.rows.partition.localItems.map((ids) => ids.nOwn);
     this.product = new KrylovProduct(A);
-    // The first writes of the basis (a page fault per page) belong to the set-up, not to the
-    // first cycle of the first solve.
-    for (const local of [...this.store, ...this.z.values.localItems, ...this.update.values.localItems]) local.fill(0);
     // The halo channels of the vectors the SpMV reads open now (a collective handshake on some
     // backends), not in the first iterations.
     for (const v of [...this.basis, this.z]) consistent(v).wait();
