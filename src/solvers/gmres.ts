@@ -45,8 +45,9 @@ const MEASURED_TOLERANCE_SQUARED = 2 ** -60;
  * then allocates only the result (and `x`, unless given) and its residual history.
  *
  * The solver owns its work vectors (`restart + 3` vectors on `A.cols`: the Krylov basis, the
- * preconditioned vector and the update) and a `(restart + 1) × restart` Hessenberg matrix; the
- * caller owns b, x0 and x. One solve at a time per solver; A's values may change between solves
+ * preconditioned vector and the update), a `(restart + 1) × restart` Hessenberg matrix and, for
+ * its products, a compact copy of the own-own blocks' structure where it fits (2 bytes per entry
+ * and 1 per row; the products keep the bits of `spmv`); the caller owns b, x0 and x. One solve at a time per solver; A's values may change between solves
  * (its structure may not), but a named preconditioner keeps what it was built from.
  *
  * @throws InvalidArgumentError when `A` is not a PSparseMatrix, the options are not an object or
