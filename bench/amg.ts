@@ -128,6 +128,7 @@ async function run(): Promise<void> {
     }
   }
   console.log(`np = ${flags.np}, ${flags.reps} interleaved repetitions, times are medians (set-up: amg(A) / PETSc KSPSetUp)`);
+  console.log('goals (issue 17): ours/hypre <= 0.50 and ours/jacobi <= 1.00 at n = 100, ours/jacobi <= 0.50 at n = 128, <= 15 iterations');
   console.log(formatTable(
     ['n', 'program', 'iterations', 'set-up s', 'solve s', 'total s', 'ours/this', 'levels', 'load (1 min) per rep'],
     rows,
