@@ -48,7 +48,7 @@ interface PartProduct {
   readonly receivedRows: Int32Array;
   /** Per message (owner), the offsets of its rows in `receivedRows`. */
   readonly receivedPtrs: Int32Array;
-  /** Columns of B over which the product is computed: own, then ghost candidates (ascending gid). */
+  /** B's own columns: the product's columns below it are own, the others ghost candidates (ascending gid). */
   readonly nOwn: number;
   readonly accumulator: Float64Array;
   readonly oo: MutableCsr;
