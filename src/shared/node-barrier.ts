@@ -26,8 +26,13 @@ import { availableParallelism } from 'node:os';
 
 /** Longest spin on the counter before taking the backend's barrier, in milliseconds. */
 const MAX_SPIN_MS = 1;
-/** Shortest spin budget: a spin that keeps failing (the partner is not running) costs this much. */
-const MIN_SPIN_MS = 0.05;
+/**
+ * Shortest spin budget. It must exceed the time a part takes to wake from the backend's barrier
+ * (measured 50 to 100 µs): a part that waited there arrives that late at the next barrier, and a
+ * shorter spin would give up on it, sending the other part to sleep in turn, barrier after
+ * barrier (measured: 195 of 200 barriers in a row took the backend's path with a 50 µs floor).
+ */
+const MIN_SPIN_MS = 0.25;
 /** One arrival in the word: the count lives above the two give-up bits. */
 const COUNT_STEP = 4;
 /** The give-up bits (bit 0: even barriers, bit 1: odd ones). */
