@@ -204,6 +204,16 @@ export function matrixBlocks(A: PSparseMatrix): PData<MatrixBlock> {
   });
 }
 
+/** Where each part reads (see {@link readPlan}). */
+export interface ReadPlan {
+  readonly rows: PRange;
+  readonly spans: PData<RowSpan>;
+  /** Whether the spans are the own rows (then no row moves after reading). */
+  readonly direct: boolean;
+  /** True when `rows` has no ghost on any part (the default range): nothing to make consistent. */
+  readonly ghostFree: boolean;
+}
+
 /**
  * Where each part reads: the requested range (default the uniform 1-D partition of `n`), the span
  * each part reads, and whether those spans are the own rows (then no row moves after reading).
@@ -216,19 +226,19 @@ export function readPlan(
   n: number,
   rows: PRange | undefined,
   what: string,
-): { rows: PRange; spans: PData<RowSpan>; direct: boolean } {
+): ReadPlan {
   if (rows === undefined) {
     const uniform = uniformPartition(ranks, n);
-    return { rows: uniform, spans: ranks.map((p) => blockSpan(p, n, ranks.np)), direct: true };
+    return { rows: uniform, spans: ranks.map((p) => blockSpan(p, n, ranks.np)), direct: true, ghostFree: true };
   }
   expectInstance(rows, PRange, `${what}: rows`);
   if (rows.n !== n) {
     throw new DimensionMismatchError(`${what}: the file has ${n} rows but the requested rows range has ${rows.n}`);
   }
   if (ownsBlocksInOrder(rows)) {
-    return { rows, spans: rows.partition.map((ids) => ({ first: ids.nOwn > 0 ? ids.own.at(0) : 0, count: ids.nOwn })), direct: true };
+    return { rows, spans: rows.partition.map((ids) => ({ first: ids.nOwn > 0 ? ids.own.at(0) : 0, count: ids.nOwn })), direct: true, ghostFree: false };
   }
-  return { rows, spans: ranks.map((p) => blockSpan(p, n, ranks.np)), direct: false };
+  return { rows, spans: ranks.map((p) => blockSpan(p, n, ranks.np)), direct: false, ghostFree: false };
 }
 
 /** Where a part reads its span: into the own part of the new vector's local array when `direct` (no copy follows). */
@@ -250,9 +260,15 @@ export function readTargets(plan: { rows: PRange; spans: PData<RowSpan>; direct:
   }, plan.rows.partition, plan.spans);
 }
 
-/** The vector read into `targets` (collective: routes the values when the reads were not direct). */
-export function vectorFromTargets(plan: { rows: PRange; direct: boolean }, targets: PData<ReadTarget>): PVector {
-  if (plan.direct) return consistent(new PVector(plan.rows, targets.map((t) => t.local as Float64Array))).wait();
+/**
+ * The vector read into `targets` (collective: routes the values when the reads were not direct,
+ * fills the ghosts unless the range has none).
+ */
+export function vectorFromTargets(plan: ReadPlan, targets: PData<ReadTarget>): PVector {
+  if (plan.direct) {
+    const v = new PVector(plan.rows, targets.map((t) => t.local as Float64Array));
+    return plan.ghostFree ? v : consistent(v).wait();
+  }
   return vectorFromBlocks(plan.rows, false, targets.map((t) => ({ first: t.span.first, values: t.into })));
 }
 
