@@ -53,10 +53,12 @@ export class SharedArray {
     this.length = length;
     this.values = new PData(backend, memory.arrays.map((a) => a.subarray(0, length)));
     this.sharers = new PData(backend, memory.sharers);
-    // The counter needs one part per thread (not Sequential's all parts in one) and every part
-    // sharing it (on several MPI nodes the backend's barrier spans the nodes).
+    // The counter serves the Threads backend: one part per thread (not Sequential's all parts in
+    // one), every part sharing the memory, a SharedArrayBuffer. MPI keeps its own barrier, which
+    // polls in native code already (measured: spinning here did not make its products faster).
     const sharers = memory.sharers[0];
-    const counted = backend.localParts.length === 1 && sharers.length === backend.np;
+    const counted =
+      backend.localParts.length === 1 && sharers.length === backend.np && memory.arrays[0].buffer instanceof SharedArrayBuffer;
     this.nodeBarrier = new NodeBarrier(
       counted ? nodeBarrierWord(memory.arrays[0], length) : undefined,
       sharers.length,
@@ -111,11 +113,12 @@ export interface HasSharedStorage {
  * every part has arrived. Call it between one part's writes and another part's reads (and
  * between reads and later overwrites).
  *
- * Waiting: when every part shares the array (one machine) and the parts do not outnumber the
- * cores, the parts first spin on a counter kept in the array's memory, for up to 1 ms (less after
- * spins that ran out, as under load), then wait in the backend's barrier, which sleeps and reports
- * failed or missing parts as every collective does. Spinning saves the 50 to 100 µs a sleeping
- * part takes to wake, which matters around products of a millisecond.
+ * Waiting: on Threads, when the parts do not outnumber the cores, the parts first spin on a
+ * counter kept in the array's memory, for up to 1 ms (down to 0.25 ms after spins that ran out),
+ * then wait in the backend's barrier, which sleeps and reports failed or missing parts as every
+ * collective does. Spinning saves the 50 to 100 µs a sleeping worker takes to wake, which matters
+ * around products of a millisecond; it costs when other programs keep the cores busy (a woken
+ * part then waits for the core the spinning one holds). Other backends use their own barrier.
  *
  * @param shared a {@link SharedArray}, or an object stored in one (a
  * {@link BandedBlockBandedMatrix}).
