@@ -38,16 +38,32 @@ export interface GhostPlan {
 
 const cache = new WeakMap<PRange, GhostPlan>();
 
+/**
+ * The owners of a part's ghosts (ascending) and its ghost local ids grouped by owner, ascending
+ * within a group: a counting sort by owner (part ids are small), in plain loops, since this runs
+ * once per range, in the set-up of the first vector's ghost update, before V8 optimises anything.
+ */
 function groupGhostsByOwner(nOwn: number, ghostToOwner: Int32Array) {
-  const owners = Int32Array.from(new Set(ghostToOwner)).sort();
-  const slot = new Map<number, number>();
-  owners.forEach((q, i) => slot.set(q, i));
-  const ownerPtrs = new Int32Array(owners.length + 1);
-  for (const q of ghostToOwner) ownerPtrs[slot.get(q)! + 1]++;
-  for (let i = 0; i < owners.length; i++) ownerPtrs[i + 1] += ownerPtrs[i];
-  const fill = ownerPtrs.slice(0, owners.length);
-  const ghostLids = new Int32Array(ghostToOwner.length);
-  ghostToOwner.forEach((q, k) => (ghostLids[fill[slot.get(q)!]++] = nOwn + k));
+  const nGhost = ghostToOwner.length;
+  let maxOwner = -1;
+  for (let k = 0; k < nGhost; k++) if (ghostToOwner[k] > maxOwner) maxOwner = ghostToOwner[k];
+  const counts = new Int32Array(maxOwner + 1);
+  for (let k = 0; k < nGhost; k++) counts[ghostToOwner[k]]++;
+  let nOwners = 0;
+  for (let q = 0; q <= maxOwner; q++) if (counts[q] > 0) nOwners++;
+  const owners = new Int32Array(nOwners);
+  const ownerPtrs = new Int32Array(nOwners + 1);
+  // fill[q]: where owner q's next ghost goes.
+  const fill = new Int32Array(maxOwner + 1);
+  for (let q = 0, i = 0; q <= maxOwner; q++) {
+    if (counts[q] === 0) continue;
+    owners[i] = q;
+    fill[q] = ownerPtrs[i];
+    ownerPtrs[i + 1] = ownerPtrs[i] + counts[q];
+    i++;
+  }
+  const ghostLids = new Int32Array(nGhost);
+  for (let k = 0; k < nGhost; k++) ghostLids[fill[ghostToOwner[k]]++] = nOwn + k;
   return { owners, ownerPtrs, ghostLids };
 }
 
@@ -63,9 +79,12 @@ export function ghostPlan(rows: PRange): GhostPlan {
   const requested = exchange(
     rows.partition.map((ids, p) => {
       const g = grouped.localItems[rows.partition.partIds.indexOf(p)];
+      const { ghostToGlobal, nOwn } = ids;
       return Array.from(g.owners, (_, i) => {
-        const lids = g.ghostLids.subarray(g.ownerPtrs[i], g.ownerPtrs[i + 1]);
-        return Float64Array.from(lids, (lid) => ids.ghostToGlobal[lid - ids.nOwn]);
+        const first = g.ownerPtrs[i];
+        const gids = new Float64Array(g.ownerPtrs[i + 1] - first);
+        for (let k = 0; k < gids.length; k++) gids[k] = ghostToGlobal[g.ghostLids[first + k] - nOwn];
+        return gids;
       });
     }),
     graph,
@@ -79,18 +98,19 @@ export function ghostPlan(rows: PRange): GhostPlan {
     const holderPtrs = new Int32Array(holders.length + 1);
     asked.forEach((gids, i) => (holderPtrs[i + 1] = holderPtrs[i] + gids.length));
     const holderLids = new Int32Array(holderPtrs[holders.length]);
-    asked.forEach((gids, i) =>
-      gids.forEach((gid, k) => {
-        const lid = ids.globalToOwn(gid);
+    for (let i = 0; i < asked.length; i++) {
+      const gids = asked[i];
+      for (let k = 0; k < gids.length; k++) {
+        const lid = ids.globalToOwn(gids[k]);
         if (lid < 0) {
           throw new InvalidArgumentError(
-            `part ${holders[i]} holds ghost ${gid} as owned by part ${p}, which does not own it`,
+            `part ${holders[i]} holds ghost ${gids[k]} as owned by part ${p}, which does not own it`,
             { partId: p },
           );
         }
         holderLids[holderPtrs[i] + k] = lid;
-      }),
-    );
+      }
+    }
     return { ...g, holders, holderPtrs, holderLids };
   });
   const plan: GhostPlan = {
