@@ -7,15 +7,17 @@
  * (`mulInto`) waits about that long for the slower part at each of its barriers, so a sleeping
  * barrier added 15 to 20 % to it. Here the parts spin up to {@link MAX_SPIN_MS} on the counter
  * first. The budget adapts like the backend's: halved each time a spin runs out (under load, the
- * part waited for is often not running, and spinning takes a core it could use), doubled each
- * time one succeeds.
+ * part waited for is often not running, and spinning takes a core it could use), down to
+ * {@link MIN_SPIN_MS} and then to no spin at all, until this part arrives last at a barrier (the
+ * others were on time: it may pay again); doubled each time a spin succeeds.
  *
- * The cost: when other programs keep the cores busy, a part woken from the backend's barrier
- * waits for a core while the other part spins on its own, so it comes late to the next barrier
- * and the spin runs out again. Measured at a load average of 2 on 2 cores, a loop of barriers with
- * one part 0.1 ms late: 0.38 ms per barrier against 0.13 ms with the backend's barrier alone;
- * around N = 500 products with a 48 MB read between them (load 1.6 to 5): median product 0.91 ms
- * against 0.99 ms.
+ * Why the budget falls to zero: when other programs keep the cores busy, a part woken from the
+ * backend's barrier waits for a core while the other part spins on its own, so it comes late to
+ * the next barrier and the spin runs out again. Measured (load average 2 on 2 cores, a loop of
+ * barriers with one part 0.1 ms late): 0.38 ms per barrier with a 0.25 ms floor, 0.13 ms with
+ * the backend's barrier alone and with the floor falling to zero. Around N = 500 products (a
+ * 56 MB read before each, load 1.6 to 5): median product 0.91 ms against 0.99 ms with the
+ * backend's barrier alone (before the zero step; at load 5 to 7 both ~1.0 to 1.45 ms).
  *
  * Protocol, per barrier e (every part counts them alike): each part adds {@link COUNT_STEP} to
  * the word; barrier e is complete when the word's count reaches `e · parties`. A part that has
@@ -98,17 +100,21 @@ export class NodeBarrier {
     const target = (this.count = (this.count + this.step) | 0);
     let seen = (Atomics.add(word, 0, COUNT_STEP) + COUNT_STEP) | 0;
     if ((seen & bit) === 0) {
-      if (reached(seen, target)) return;
+      if (reached(seen, target)) {
+        // Last to arrive: the others were on time, so spinning may pay again.
+        this.spinMs = Math.max(this.spinMs, MIN_SPIN_MS);
+        return;
+      }
       const until = performance.now() + (this.spins ? this.spinMs : 0);
       for (let i = 1; ; i++) {
         seen = Atomics.load(word, 0);
         if ((seen & bit) !== 0) break;
         if (reached(seen, target)) {
-          this.spinMs = Math.min(2 * this.spinMs, MAX_SPIN_MS);
+          this.spinMs = Math.min(Math.max(2 * this.spinMs, MIN_SPIN_MS), MAX_SPIN_MS);
           return;
         }
         if ((i & 63) === 0 && performance.now() > until && Atomics.compareExchange(word, 0, seen, seen | bit) === seen) {
-          this.spinMs = Math.max(this.spinMs / 2, MIN_SPIN_MS);
+          this.spinMs = this.spinMs > MIN_SPIN_MS ? this.spinMs / 2 : 0;
           break;
         }
       }

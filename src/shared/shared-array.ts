@@ -114,8 +114,8 @@ export interface HasSharedStorage {
  * between reads and later overwrites).
  *
  * Waiting: on Threads, when the parts do not outnumber the cores, the parts first spin on a
- * counter kept in the array's memory, for up to 1 ms (down to 0.25 ms after spins that ran out),
- * then wait in the backend's barrier, which sleeps and reports failed or missing parts as every
+ * counter kept in the array's memory, for up to 1 ms (less, down to no spin, after spins that
+ * ran out, until a barrier finds the others already there), then wait in the backend's barrier, which sleeps and reports failed or missing parts as every
  * collective does. Spinning saves the 50 to 100 µs a sleeping worker takes to wake, which matters
  * around products of a millisecond; it costs when other programs keep the cores busy (a woken
  * part then waits for the core the spinning one holds). Other backends use their own barrier.
