@@ -61,7 +61,7 @@ export interface LargeArrays {
   /**
    * Hands back an array its caller is done with: no reference to it, or to any view of its bytes,
    * may be used again. Its bytes, written already and so resident, then serve the next arrays of
-   * at least {@link RECYCLE_MIN_BYTES} bytes this thread asks for (zero-filled again, about
+   * at least `RECYCLE_MIN_BYTES` (64 KiB) this thread asks for (zero-filled again, about
    * 10 GB/s) before any fresh memory, until the thread is next idle (a timer, run once the
    * current synchronous work is done, drops what is left). Writing fresh memory the first time
    * costs far more: about 0.3 GB/s for 4 KiB pages and 0.5 GB/s for huge pages in the reference
@@ -70,7 +70,7 @@ export interface LargeArrays {
    * solver's work vectors) at a fraction of the cost. The newest 8 ranges are kept. A request
    * for shared memory is served only from a SharedArrayBuffer; any other request may be served
    * from either kind of buffer. While part of a recycled range is in use, its whole buffer stays
-   * alive (as for a slab). Arrays of fewer than {@link RECYCLE_MIN_BYTES} bytes are ignored.
+   * alive (as for a slab). Smaller arrays are ignored.
    * @example
    * ```ts
    * const scratch = largeArrays.int32(1 << 22);
@@ -83,7 +83,7 @@ export interface LargeArrays {
 }
 
 /**
- * Smallest array {@link LargeArrays.recycle} keeps and smallest request it serves (64 KiB):
+ * Smallest array `LargeArrays.recycle` keeps and smallest request it serves (64 KiB):
  * smaller arrays are cheap to fault and come from slabs or plain memory.
  * @group Kernels (the hot loops behind PVector, PSparseMatrix and CG)
  */
