@@ -199,6 +199,9 @@ export const SLAB_PAGES = 2;
 /** Arrays of at least a huge page over this many bytes come from a slab; smaller ones are plain. */
 const SLAB_FRACTION = 32;
 
+/** Arrays of this many bytes or more are not given a mapping of their own (see `allocate`). */
+const OWN_MAPPING_MAX_BYTES = 2 ** 25;
+
 /** The slab arrays are carved from: `[next, end)` of `buffer` is still free (and untouched). */
 interface Slab {
   readonly buffer: ArrayBuffer | SharedArrayBuffer;
@@ -287,7 +290,12 @@ class LargeArrayAllocator implements LargeArrays {
     // price of that page's unused part once it is touched: worth it only while the waste is small.
     const whole = Math.ceil(total / pageBytes) * pageBytes;
     const span = whole - total <= bytes / 8 ? whole : total;
-    if (!shared && pages.hugePageBuffer !== undefined) return new kind(pages.hugePageBuffer(span, pageBytes), stagger, length);
+    // A mapping of its own is unmapped by a finalizer that Node runs only once the event loop
+    // turns, so a synchronous loop of large results would fault in fresh pages every time; V8
+    // frees an ArrayBuffer's memory in the collection itself, so the largest arrays take that path.
+    if (!shared && pages.hugePageBuffer !== undefined && bytes < OWN_MAPPING_MAX_BYTES) {
+      return new kind(pages.hugePageBuffer(span, pageBytes), stagger, length);
+    }
     const buffer = shared ? new SharedArrayBuffer(span + pageBytes) : new ArrayBuffer(span + pageBytes);
     const offset = pages.hugePageOffset(new Uint8Array(buffer, 0, 1), pageBytes);
     if (offset % kind.BYTES_PER_ELEMENT !== 0) return plain(kind, length, shared);
