@@ -148,6 +148,33 @@ OutBlock ReadBlock(Check& check, const napi_value* v, int32_t nRows, const char*
   return out;
 }
 
+// The arguments spgemmRows and spgemmValues share, at args v[0..13]: A, B, their values, nOwn (at
+// most B's column count) and the own and ghost output blocks.
+struct Product {
+  Operands o;
+  const double* aVal = nullptr;
+  const double* bVal = nullptr;
+  int32_t nOwn = 0;
+  OutBlock own;
+  OutBlock ghost;
+};
+
+Product ReadProduct(Check& check, const napi_value* v, std::size_t nColsB) {
+  Product p;
+  p.o = ReadOperands(check, v, static_cast<int32_t>(nColsB));
+  if (check.failed) return p;
+  p.aVal = check.Array<double>(v[5], napi_float64_array, p.o.aRowPtr[p.o.nRows], "aValues");
+  p.bVal = check.Array<double>(v[6], napi_float64_array, p.o.bRowPtr[p.o.nRowsB], "bValues");
+  p.nOwn = check.Count(v[7], "nOwn");
+  p.own = ReadBlock(check, v + 8, p.o.nRows, "ooRowPtr", "ooColIdx", "ooValues");
+  p.ghost = ReadBlock(check, v + 11, p.o.nRows, "ogRowPtr", "ogColIdx", "ogValues");
+  if (check.failed) return p;
+  if (static_cast<std::size_t>(p.nOwn) > nColsB) {
+    check.Fail(false, "nOwn = " + std::to_string(p.nOwn) + " exceeds the " + std::to_string(nColsB) + " columns of B");
+  }
+  return p;
+}
+
 // spgemmRows(nRows, aRowPtr, aColIdx, bRowPtr, bColIdx, aValues, bValues, nOwn,
 //            ooRowPtr, ooColIdx, ooValues, ogRowPtr, ogColIdx, ogValues, marker, accumulator)
 napi_value SpgemmRows(napi_env env, napi_callback_info info) {
@@ -157,23 +184,14 @@ napi_value SpgemmRows(napi_env env, napi_callback_info info) {
   std::size_t nColsB = 0;
   int32_t* marker = check.Array<int32_t>(args.v[14], napi_int32_array, 0, "marker", &nColsB);
   double* acc = check.Array<double>(args.v[15], napi_float64_array, nColsB, "accumulator");
-  const Operands o = ReadOperands(check, args.v, static_cast<int32_t>(nColsB));
+  const Product pr = ReadProduct(check, args.v, nColsB);
   if (check.failed) return nullptr;
-  const double* aVal = check.Array<double>(args.v[5], napi_float64_array, o.aRowPtr[o.nRows], "aValues");
-  const double* bVal = check.Array<double>(args.v[6], napi_float64_array, o.bRowPtr[o.nRowsB], "bValues");
-  const int32_t nOwn = check.Count(args.v[7], "nOwn");
-  const OutBlock own = ReadBlock(check, args.v + 8, o.nRows, "ooRowPtr", "ooColIdx", "ooValues");
-  const OutBlock ghost = ReadBlock(check, args.v + 11, o.nRows, "ogRowPtr", "ogColIdx", "ogValues");
-  if (check.failed) return nullptr;
-  if (static_cast<std::size_t>(nOwn) > nColsB) {
-    check.Fail(false, "nOwn = " + std::to_string(nOwn) + " exceeds the " + std::to_string(nColsB) + " columns of B");
-    return nullptr;
-  }
-  const int64_t status = pa_spgemm::spgemm_rows(o.nRows, o.aRowPtr, o.aCol, aVal, o.bRowPtr, o.bCol, bVal, nOwn,
-                                                own.block, ghost.block, marker, acc, static_cast<int32_t>(nColsB));
+  const Operands& o = pr.o;
+  const int64_t status = pa_spgemm::spgemm_rows(o.nRows, o.aRowPtr, o.aCol, pr.aVal, o.bRowPtr, o.bCol, pr.bVal, pr.nOwn,
+                                                pr.own.block, pr.ghost.block, marker, acc, static_cast<int32_t>(nColsB));
   if (status < 0) {
     check.Fail(false, "row " + std::to_string(-1 - status) + " does not fit in its blocks (room for " +
-                          std::to_string(own.block.room) + " own and " + std::to_string(ghost.block.room) +
+                          std::to_string(pr.own.block.room) + " own and " + std::to_string(pr.ghost.block.room) +
                           " ghost entries)");
   }
   return nullptr;
@@ -201,25 +219,16 @@ napi_value SpgemmValues(napi_env env, napi_callback_info info) {
   Check check{env, "spgemmValues"};
   std::size_t nColsB = 0;
   double* acc = check.Array<double>(args.v[14], napi_float64_array, 0, "accumulator", &nColsB);
-  const Operands o = ReadOperands(check, args.v, static_cast<int32_t>(nColsB));
+  const Product pr = ReadProduct(check, args.v, nColsB);
   if (check.failed) return nullptr;
-  const double* aVal = check.Array<double>(args.v[5], napi_float64_array, o.aRowPtr[o.nRows], "aValues");
-  const double* bVal = check.Array<double>(args.v[6], napi_float64_array, o.bRowPtr[o.nRowsB], "bValues");
-  const int32_t nOwn = check.Count(args.v[7], "nOwn");
-  const OutBlock own = ReadBlock(check, args.v + 8, o.nRows, "ooRowPtr", "ooColIdx", "ooValues");
-  const OutBlock ghost = ReadBlock(check, args.v + 11, o.nRows, "ogRowPtr", "ogColIdx", "ogValues");
-  if (check.failed) return nullptr;
-  if (static_cast<std::size_t>(nOwn) > nColsB) {
-    check.Fail(false, "nOwn = " + std::to_string(nOwn) + " exceeds the " + std::to_string(nColsB) + " columns of B");
+  const Operands& o = pr.o;
+  const int32_t nGhost = static_cast<int32_t>(nColsB) - pr.nOwn;
+  if (!CheckBlock(check, pr.own, o.nRows, pr.nOwn, "ooRowPtr", "ooColIdx", "ooValues") ||
+      !CheckBlock(check, pr.ghost, o.nRows, nGhost, "ogRowPtr", "ogColIdx", "ogValues")) {
     return nullptr;
   }
-  const int32_t nGhost = static_cast<int32_t>(nColsB) - nOwn;
-  if (!CheckBlock(check, own, o.nRows, nOwn, "ooRowPtr", "ooColIdx", "ooValues") ||
-      !CheckBlock(check, ghost, o.nRows, nGhost, "ogRowPtr", "ogColIdx", "ogValues")) {
-    return nullptr;
-  }
-  pa_spgemm::spgemm_values(o.nRows, o.aRowPtr, o.aCol, aVal, o.bRowPtr, o.bCol, bVal, nOwn, own.block, ghost.block, acc,
-                           static_cast<int32_t>(nColsB));
+  pa_spgemm::spgemm_values(o.nRows, o.aRowPtr, o.aCol, pr.aVal, o.bRowPtr, o.bCol, pr.bVal, pr.nOwn, pr.own.block,
+                           pr.ghost.block, acc, static_cast<int32_t>(nColsB));
   return nullptr;
 }
 
