@@ -62,6 +62,31 @@ describe('hugePageArrays with a fake binding', () => {
     expect(arrays.hugePages).toEqual({ enabled: true, pageBytes: PAGE, reason: '' });
   });
 
+  it('maps arrays under 32 MiB on their own and gives larger ones an advised ArrayBuffer', () => {
+    const mapped: number[] = [];
+    const pages = {
+      ...fakePages(0),
+      hugePageBuffer: (bytes: number, pageBytes: number): ArrayBuffer => {
+        expect(pageBytes).toBe(PAGE);
+        mapped.push(bytes);
+        return new ArrayBuffer(bytes);
+      },
+    };
+    const arrays = hugePageArrays(pages, PAGE);
+    const below = arrays.float64(2 ** 22 - 8); // 32 MiB less 64 bytes
+    expect(mapped).toHaveLength(1);
+    expect(mapped[0]).toBeGreaterThanOrEqual(below.byteLength);
+    expect(below.buffer.byteLength).toBe(mapped[0]);
+    expect(pages.advised).toEqual([]);
+    const large = arrays.float64(2 ** 22); // exactly 32 MiB
+    expect(mapped).toHaveLength(1);
+    expect(large.length).toBe(2 ** 22);
+    expect(large.every((v) => v === 0)).toBe(true);
+    expect(pages.advised).toHaveLength(1);
+    expect(pages.advised[0].buffer).toBe(large.buffer);
+    expect(pages.advised[0].bytes).toBeGreaterThanOrEqual(large.byteLength);
+  });
+
   it('leaves the last partial page alone when rounding it up would waste more than an eighth', () => {
     const pages = fakePages(0);
     const a = hugePageArrays(pages, PAGE).int32((1.5 * PAGE) / 4); // waste 0.5 page > 1.5/8 page
