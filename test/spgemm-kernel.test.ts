@@ -75,13 +75,57 @@ interface Blocks {
   og: Csr;
 }
 
+/** The rows of a CSR matrix whose entries `keep(row, position)` selects, in order. */
+function filtered(m: Csr, nRows: number, keep: (i: number, e: number) => boolean, col = (j: number): number => j): Csr {
+  const rowPtr = new Int32Array(nRows + 1);
+  const colIdx: number[] = [];
+  const values: number[] = [];
+  for (let i = 0; i < nRows; i++) {
+    if (i < m.nRows) {
+      for (let e = m.rowPtr[i]; e < m.rowPtr[i + 1]; e++) {
+        if (keep(i, e)) colIdx.push(col(m.colIdx[e])), values.push(m.values[e]);
+      }
+    }
+    rowPtr[i + 1] = colIdx.length;
+  }
+  return { nRows, nCols: m.nCols, rowPtr, colIdx: Int32Array.from(colIdx), values: Float64Array.from(values) };
+}
+
 /**
- * A·B by spgemmRows as blocks split at `nOwn`, checked on the way: spgemmValues gives the same
- * bits on that pattern, room past the entries is not written, and a block one entry short names
- * the row that does not fit.
+ * The kernels' operands for A·B with B's rows split at `kSplit` as a distributed product holds
+ * them: A's entries in columns below kSplit (own block) and the others (ghost block, columns
+ * − kSplit); B1 the first kSplit rows' first halves, B2 their second halves, then the other rows.
+ * (The test values are multiples of 1/4: every sum is exact, so the order of terms cannot change
+ * a value against the dense reference.)
  */
-function runProduct(kernels: SpgemmKernels, a: Csr, b: Csr, nOwn = b.nCols): Blocks {
+function operands(a: Csr, b: Csr, kSplit: number): [Csr, Csr, Csr, Csr] {
+  const half = (i: number): number => b.rowPtr[i] + Math.ceil((b.rowPtr[i + 1] - b.rowPtr[i]) / 2);
+  const aOwn = filtered(a, a.nRows, (_, e) => a.colIdx[e] < kSplit);
+  const aGhost = filtered(a, a.nRows, (_, e) => a.colIdx[e] >= kSplit, (j) => j - kSplit);
+  const b1 = filtered(b, kSplit, (i, e) => e < half(i));
+  const b2 = filtered(b, b.nRows, (i, e) => i >= kSplit || e >= half(i));
+  return [aOwn, aGhost, b1, b2];
+}
+
+/** The 13 operands the kernels take first (nRows, A's blocks, B1, B2). */
+function operandArgs(a: Csr, b: Csr, kSplit: number): unknown[] {
+  const [aOwn, aGhost, b1, b2] = operands(a, b, kSplit);
+  return [a.nRows, ...[aOwn, aGhost, b1, b2].flatMap((m) => [m.rowPtr, m.colIdx, m.values])];
+}
+
+/**
+ * A·B by spgemmRows as blocks split at `nOwn` (B's rows split at `kSplit`), checked on the way:
+ * spgemmTerms counts the room, spgemmValues gives the same bits on that pattern, room past the
+ * entries is not written, and a block one entry short names the row that does not fit.
+ */
+function runProduct(kernels: SpgemmKernels, a: Csr, b: Csr, nOwn = b.nCols, kSplit = b.nRows): Blocks {
   const [ownTerms, ghostTerms] = termsOf(a, b, nOwn);
+  const args = operandArgs(a, b, kSplit);
+  // Each kernel takes the 13 operands, then nOwn, then its own arguments.
+  const call = (f: (...x: never[]) => void, ...rest: unknown[]): void => (f as (...x: unknown[]) => void)(...args, nOwn, ...rest);
+  const counted = new Float64Array(2);
+  call(kernels.spgemmTerms.bind(kernels), b.nCols, counted);
+  expect([...counted]).toEqual([ownTerms, ghostTerms]);
   const block = (nCols: number, room: number): Csr => ({
     nRows: a.nRows, nCols, rowPtr: new Int32Array(a.nRows + 1), colIdx: new Int32Array(room).fill(-7), values: new Float64Array(room).fill(-7),
   });
@@ -90,10 +134,7 @@ function runProduct(kernels: SpgemmKernels, a: Csr, b: Csr, nOwn = b.nCols): Blo
   const marker = new Int32Array(b.nCols);
   const accumulator = new Float64Array(b.nCols);
   const rows = (o: Csr, g: Csr): void =>
-    kernels.spgemmRows(
-      a.nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, nOwn,
-      o.rowPtr, o.colIdx, o.values, g.rowPtr, g.colIdx, g.values, marker, accumulator,
-    );
+    call(kernels.spgemmRows.bind(kernels), o.rowPtr, o.colIdx, o.values, g.rowPtr, g.colIdx, g.values, marker, accumulator);
   rows(oo, og);
   const trimmed = (x: Csr): Csr => {
     const nnz = x.rowPtr[x.nRows];
@@ -103,10 +144,7 @@ function runProduct(kernels: SpgemmKernels, a: Csr, b: Csr, nOwn = b.nCols): Blo
   const out = { oo: trimmed(oo), og: trimmed(og) };
   // The values pass (refresh) on the same pattern gives the same bits.
   const again = { oo: out.oo.values.map(() => 0), og: out.og.values.map(() => 0) };
-  kernels.spgemmValues(
-    a.nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, nOwn,
-    out.oo.rowPtr, out.oo.colIdx, again.oo, out.og.rowPtr, out.og.colIdx, again.og, accumulator,
-  );
+  call(kernels.spgemmValues.bind(kernels), out.oo.rowPtr, out.oo.colIdx, again.oo, out.og.rowPtr, out.og.colIdx, again.og, accumulator);
   again.oo.forEach((v, e) => expect(Object.is(v, out.oo.values[e])).toBe(true));
   again.og.forEach((v, e) => expect(Object.is(v, out.og.values[e])).toBe(true));
   const nnz = out.oo.rowPtr[a.nRows] + out.og.rowPtr[a.nRows];
@@ -149,6 +187,8 @@ describe('spgemm kernels (JavaScript) vs a dense reference', () => {
       const whole = merged(runProduct(jsSpgemmKernels, a, b));
       const c = merged(runProduct(jsSpgemmKernels, a, b, b.nCols >> 1));
       expect(c, `seed ${seed}: split at nOwn = nCols / 2`).toEqual(whole);
+      const rowsSplit = merged(runProduct(jsSpgemmKernels, a, b, b.nCols, b.nRows >> 1));
+      expect(rowsSplit, `seed ${seed}: B's rows split at kSplit = nRows / 2`).toEqual(whole);
       for (let i = 0; i < a.nRows; i++) {
         const reach = new Set<number>();
         const sums = new Map<number, number>();
@@ -182,9 +222,9 @@ if ('binding' in native) {
   describe('spgemm kernels: native vs JavaScript', () => {
     it('same bits on 40 random rectangular products', () => {
       for (const { a, b } of CASES) {
-        for (const nOwn of [b.nCols, b.nCols >> 1, 0]) {
-          const js = runProduct(jsSpgemmKernels, a, b, nOwn);
-          const nat = runProduct(kernels, a, b, nOwn);
+        for (const [nOwn, kSplit] of [[b.nCols, b.nRows], [b.nCols >> 1, b.nRows], [0, b.nRows], [b.nCols >> 1, b.nRows >> 1], [b.nCols, 0]]) {
+          const js = runProduct(jsSpgemmKernels, a, b, nOwn, kSplit);
+          const nat = runProduct(kernels, a, b, nOwn, kSplit);
           for (const which of ['oo', 'og'] as const) {
             expect(nat[which].rowPtr).toEqual(js[which].rowPtr);
             expect(nat[which].colIdx).toEqual(js[which].colIdx);
@@ -229,16 +269,18 @@ if ('binding' in native) {
       const [ownTerms] = termsOf(a, b, b.nCols);
       const ptr = (): Int32Array => new Int32Array(a.nRows + 1);
       const none = [ptr(), new Int32Array(0), new Float64Array(0)] as const;
-      const rows = (over: { aCol?: Int32Array; aPtr?: Int32Array; nRows?: number; nOwn?: number; marker?: Int32Array; room?: number }): void =>
+      const noB2 = [new Int32Array(b.nRows + 1), new Int32Array(0), new Float64Array(0)] as const;
+      const rows = (over: { aCol?: Int32Array; aPtr?: Int32Array; nRows?: number; nOwn?: number; marker?: Int32Array; room?: number; b2Ptr?: Int32Array }): void =>
         binding.spgemmRows(
-          over.nRows ?? a.nRows, over.aPtr ?? a.rowPtr, over.aCol ?? a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, over.nOwn ?? b.nCols,
+          over.nRows ?? a.nRows, over.aPtr ?? a.rowPtr, over.aCol ?? a.colIdx, a.values, ...none, b.rowPtr, b.colIdx, b.values,
+          over.b2Ptr ?? noB2[0], noB2[1], noB2[2], over.nOwn ?? b.nCols,
           ptr(), new Int32Array(over.room ?? ownTerms), new Float64Array(over.room ?? ownTerms), ...none,
           over.marker ?? new Int32Array(b.nCols), new Float64Array(b.nCols),
         );
       expect(() => rows({})).not.toThrow();
       expect(() => rows({ marker: new Float64Array(3) as never })).toThrow(TypeError);
       expect(() => rows({ nRows: a.nRows + 5 })).toThrow(/aRowPtr has length/);
-      expect(() => rows({ marker: new Int32Array(0) })).toThrow(/accumulator|bColIdx\[\d+\] = \d+ is outside/);
+      expect(() => rows({ marker: new Int32Array(0) })).toThrow(/accumulator|b1ColIdx\[\d+\] = \d+ is outside/);
       const badCols = a.colIdx.slice();
       badCols[0] = b.nRows;
       expect(() => rows({ aCol: badCols })).toThrow(/aColIdx\[0\] = \d+ is outside/);
@@ -247,11 +289,12 @@ if ('binding' in native) {
       expect(() => rows({ aPtr: badPtr })).toThrow(RangeError);
       expect(() => rows({ nOwn: b.nCols + 1 })).toThrow(/nOwn = \d+ exceeds/);
       expect(() => rows({ room: 0 })).toThrow(/does not fit in its blocks \(room for 0 own and 0 ghost entries\)/);
+      expect(() => rows({ b2Ptr: new Int32Array(b.nRows) })).toThrow(/B2 has \d+ rows, fewer than B1's/);
       // spgemmValues checks the pattern it is given: ids within their block, row pointers within the ids.
       const oo = { rowPtr: ptr(), colIdx: new Int32Array(ownTerms), values: new Float64Array(ownTerms) };
-      binding.spgemmRows(a.nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, b.nCols, oo.rowPtr, oo.colIdx, oo.values, ...none, new Int32Array(b.nCols), new Float64Array(b.nCols));
+      binding.spgemmRows(a.nRows, a.rowPtr, a.colIdx, a.values, ...none, b.rowPtr, b.colIdx, b.values, ...noB2, b.nCols, oo.rowPtr, oo.colIdx, oo.values, ...none, new Int32Array(b.nCols), new Float64Array(b.nCols));
       const values = (colIdx: Int32Array, rowPtr = oo.rowPtr): void =>
-        binding.spgemmValues(a.nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, b.nCols, rowPtr, colIdx, oo.values, ...none, new Float64Array(b.nCols));
+        binding.spgemmValues(a.nRows, a.rowPtr, a.colIdx, a.values, ...none, b.rowPtr, b.colIdx, b.values, ...noB2, b.nCols, rowPtr, colIdx, oo.values, ...none, new Float64Array(b.nCols));
       expect(() => values(oo.colIdx)).not.toThrow();
       const nnz = oo.rowPtr[a.nRows];
       if (nnz > 0) {
@@ -262,6 +305,10 @@ if ('binding' in native) {
       const long = oo.rowPtr.slice();
       long[a.nRows] = ownTerms + 1;
       expect(() => values(oo.colIdx, long)).toThrow(/ooRowPtr points past the end/);
+      const terms = new Float64Array(2);
+      binding.spgemmTerms(a.nRows, a.rowPtr, a.colIdx, a.values, ...none, b.rowPtr, b.colIdx, b.values, ...noB2, b.nCols, b.nCols, terms);
+      expect(terms[0]).toBe(ownTerms);
+      expect(() => binding.spgemmTerms(a.nRows, a.rowPtr, a.colIdx, a.values, ...none, b.rowPtr, b.colIdx, b.values, ...noB2, b.nCols, b.nCols, new Float64Array(1))).toThrow(/terms has length 1/);
     });
   });
 } else {

@@ -9,43 +9,65 @@ import { BUILD_ADDONS_COMMAND, addonPaths, loadAddon, requireNative } from '../n
 
 /**
  * The functions the addon exports: the passes of a row-wise (Gustavson) product C = A·B of CSR
- * matrices with Int32 ids, written as the own and ghost blocks of a distributed product: rows
- * (ids and values in one pass), then values alone for new values (see
- * `native/spgemm/src/spgemm.h`; the JavaScript twins in matmul-kernels.ts run the same loops in
- * the same order, so they give the same bits), and the transpose of a CSR block.
+ * matrices with Int32 ids, written as the own and ghost blocks of a distributed product: the
+ * product terms per block (the room that suffices), the rows (ids and values in one pass), then
+ * values alone for new values (see `native/spgemm/src/spgemm.h`; the JavaScript twins in
+ * matmul-kernels.ts run the same loops in the same order, so they give the same bits), and the
+ * transpose of a CSR block.
+ *
+ * The operands are read where a distributed product holds them, never merged or copied: A as its
+ * own block (`a*`: column k is row k of B) and its ghost block (`aGhost*`: column g is row
+ * `nRowsB1 + g` of B); row k of B is row k of B1 (for k < nRowsB1, B1 having
+ * `b1RowPtr.length - 1` rows) followed by row k of B2 (which has at least as many rows). Each row of
+ * C adds a_ik·b_kj in the order of A's own entries then its ghost entries, and for each the B1
+ * entries then the B2 ones.
  *
  * The addon checks every index it follows (array types and lengths, row pointers that start at 0
  * and ascend, A's column ids against B's rows, B's column ids against the marker or accumulator,
  * the blocks' room and, for spgemmValues, their ids), so no call reads or writes outside its
  * arrays: a wrong type throws a `TypeError`, anything else a `RangeError` such as
- * `"spgemmRows: bColIdx[4] = 9 is outside 0..7"`. B has `bRowPtr.length - 1` rows and as many
- * columns as the marker (or accumulator) has entries. Each call runs to completion on the calling
- * thread and keeps no reference to its arguments.
+ * `"spgemmRows: b1ColIdx[4] = 9 is outside 0..7"`. B has as many columns as the marker (or
+ * accumulator) has entries. Each call runs to completion on the calling thread and keeps no
+ * reference to its arguments.
  *
  * @example
  * ```ts
  * const binding = loadSpgemmBinding();
- * binding.spgemmRows(n, aRowPtr, aColIdx, bRowPtr, bColIdx, aValues, bValues, nColsB,
+ * const none = [new Int32Array(n + 1), new Int32Array(0), new Float64Array(0)] as const;
+ * binding.spgemmRows(n, aRowPtr, aColIdx, aValues, ...none, bRowPtr, bColIdx, bValues,
+ *   new Int32Array(bRowPtr.length), new Int32Array(0), new Float64Array(0), nColsB,
  *   ooRowPtr, ooColIdx, ooValues, ogRowPtr, new Int32Array(0), new Float64Array(0),
  *   new Int32Array(nColsB), new Float64Array(nColsB));   // one block: every column is own
  * ```
  */
 export interface SpgemmBinding {
   /**
+   * The product terms of C = A·B (pairs a_ik·b_kj) whose column is below `nOwn` (`terms[0]`)
+   * and the others (`terms[1]`): each block's room that always suffices. Values are not read.
+   */
+  spgemmTerms(
+    nRows: number, aRowPtr: Int32Array, aColIdx: Int32Array, aValues: Float64Array,
+    aGhostRowPtr: Int32Array, aGhostColIdx: Int32Array, aGhostValues: Float64Array,
+    b1RowPtr: Int32Array, b1ColIdx: Int32Array, b1Values: Float64Array,
+    b2RowPtr: Int32Array, b2ColIdx: Int32Array, b2Values: Float64Array,
+    nOwn: number, nColsB: number, terms: Float64Array,
+  ): void;
+  /**
    * The rows of C = A·B in one pass, as two blocks split at column `nOwn`: own (ids j < nOwn, in
    * `ooColIdx`) and ghost (ids written as j − nOwn, in `ogColIdx`), each row ascending in each
-   * block, with the row pointers (`ooRowPtr`, `ogRowPtr`: nRows + 1 each) and the sums. Each row's
-   * products a_ik·b_kj are added in the order of A's entries, then B's (as spgemmValues, so the
-   * same bits). A block's room is the shorter of its ids and values; sizing each by its product
-   * terms (Σ over A's entries of the own, resp. ghost, entries of the B row they select) always
-   * suffices, and entries past a block's end are never written. `marker` and `accumulator` are
-   * scratch (one entry per column of B). Throws a `RangeError`
+   * block, with the row pointers (`ooRowPtr`, `ogRowPtr`: nRows + 1 each) and the sums, added in
+   * the order described above (as spgemmValues, so the same bits). A block's room is the shorter
+   * of its ids and values; sizing each by its product terms (spgemmTerms) always suffices, and
+   * entries past a block's end are never written. `marker` and `accumulator` are scratch (one
+   * entry per column of B). Throws a `RangeError`
    * `"spgemmRows: row 3 does not fit in its blocks (room for 12 own and 0 ghost entries)"` when the
    * room is short.
    */
   spgemmRows(
-    nRows: number, aRowPtr: Int32Array, aColIdx: Int32Array, bRowPtr: Int32Array, bColIdx: Int32Array,
-    aValues: Float64Array, bValues: Float64Array, nOwn: number,
+    nRows: number, aRowPtr: Int32Array, aColIdx: Int32Array, aValues: Float64Array,
+    aGhostRowPtr: Int32Array, aGhostColIdx: Int32Array, aGhostValues: Float64Array,
+    b1RowPtr: Int32Array, b1ColIdx: Int32Array, b1Values: Float64Array,
+    b2RowPtr: Int32Array, b2ColIdx: Int32Array, b2Values: Float64Array, nOwn: number,
     ooRowPtr: Int32Array, ooColIdx: Int32Array, ooValues: Float64Array,
     ogRowPtr: Int32Array, ogColIdx: Int32Array, ogValues: Float64Array,
     marker: Int32Array, accumulator: Float64Array,
@@ -56,8 +78,10 @@ export interface SpgemmBinding {
    * column of B).
    */
   spgemmValues(
-    nRows: number, aRowPtr: Int32Array, aColIdx: Int32Array, bRowPtr: Int32Array, bColIdx: Int32Array,
-    aValues: Float64Array, bValues: Float64Array, nOwn: number,
+    nRows: number, aRowPtr: Int32Array, aColIdx: Int32Array, aValues: Float64Array,
+    aGhostRowPtr: Int32Array, aGhostColIdx: Int32Array, aGhostValues: Float64Array,
+    b1RowPtr: Int32Array, b1ColIdx: Int32Array, b1Values: Float64Array,
+    b2RowPtr: Int32Array, b2ColIdx: Int32Array, b2Values: Float64Array, nOwn: number,
     ooRowPtr: Int32Array, ooColIdx: Int32Array, ooValues: Float64Array,
     ogRowPtr: Int32Array, ogColIdx: Int32Array, ogValues: Float64Array,
     accumulator: Float64Array,
@@ -77,6 +101,7 @@ export interface SpgemmBinding {
 
 /** The functions a loaded module must export to be taken for the sparse-product addon. */
 export const SPGEMM_BINDING_FUNCTIONS: readonly (keyof SpgemmBinding)[] = [
+  'spgemmTerms',
   'spgemmRows',
   'spgemmValues',
   'csrTranspose',

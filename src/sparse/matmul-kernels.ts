@@ -42,45 +42,77 @@ function noRoom(row: number, ownRoom: number, ghostRoom: number): RangeError {
 /**
  * The JavaScript kernels: the loops of `native/spgemm/src/spgemm.h` in the same order (so the
  * same bits). They trust their arguments (the library builds them); the native set checks them.
+ * A row's terms are visited as in the addon's `for_each_term`: A's own entries (B1's row, then
+ * B2's), then A's ghost entries (B2's rows past B1's).
  */
 export const jsSpgemmKernels: SpgemmKernels = {
   kind: 'js',
-  spgemmRows(nRows, aRowPtr, aColIdx, bRowPtr, bColIdx, aValues, bValues, nOwn, ooRowPtr, ooColIdx, ooValues, ogRowPtr, ogColIdx, ogValues, marker, accumulator) {
+  spgemmTerms(nRows, aRowPtr, aColIdx, _aValues, gRowPtr, gColIdx, _gValues, b1RowPtr, b1ColIdx, _b1Values, b2RowPtr, b2ColIdx, _b2Values, nOwn, _nColsB, terms) {
+    const nRowsB1 = b1RowPtr.length - 1;
+    let own = 0;
+    let ghost = 0;
+    // B1's and B2's rows are each counted once per use: per row, its own-column entries.
+    const count = (ptr: Int32Array, col: Int32Array, k: number): void => {
+      for (let f = ptr[k]; f < ptr[k + 1]; f++) {
+        if (col[f] < nOwn) own++;
+        else ghost++;
+      }
+    };
+    for (let e = 0; e < aRowPtr[nRows]; e++) {
+      count(b1RowPtr, b1ColIdx, aColIdx[e]);
+      count(b2RowPtr, b2ColIdx, aColIdx[e]);
+    }
+    for (let e = 0; e < gRowPtr[nRows]; e++) count(b2RowPtr, b2ColIdx, nRowsB1 + gColIdx[e]);
+    terms[0] = own;
+    terms[1] = ghost;
+  },
+  spgemmRows(nRows, aRowPtr, aColIdx, aValues, gRowPtr, gColIdx, gValues, b1RowPtr, b1ColIdx, b1Values, b2RowPtr, b2ColIdx, b2Values, nOwn, ooRowPtr, ooColIdx, ooValues, ogRowPtr, ogColIdx, ogValues, marker, accumulator) {
     const ownRoom = Math.min(ooColIdx.length, ooValues.length, 0x7fffffff);
     const ghostRoom = Math.min(ogColIdx.length, ogValues.length, 0x7fffffff);
+    const nRowsB1 = b1RowPtr.length - 1;
     marker.fill(-1);
     accumulator.fill(0);
     let ownNext = 0;
     let ghostNext = 0;
     ooRowPtr[0] = 0;
     ogRowPtr[0] = 0;
-    for (let i = 0; i < nRows; i++) {
+    let i = 0;
+    let ownLast = -1;
+    let ghostLast = -1;
+    let ascending = true;
+    const visit = (j: number, term: number): void => {
+      if (marker[j] !== i) {
+        marker[j] = i;
+        if (j < nOwn) {
+          if (ownNext === ownRoom) throw noRoom(i, ownRoom, ghostRoom);
+          ooColIdx[ownNext++] = j;
+          ascending = ascending && j > ownLast;
+          ownLast = j;
+        } else {
+          if (ghostNext === ghostRoom) throw noRoom(i, ownRoom, ghostRoom);
+          ogColIdx[ghostNext++] = j - nOwn;
+          ascending = ascending && j > ghostLast;
+          ghostLast = j;
+        }
+      }
+      accumulator[j] += term;
+    };
+    for (; i < nRows; i++) {
       const ownStart = ownNext;
       const ghostStart = ghostNext;
-      let ownLast = -1;
-      let ghostLast = -1;
-      let ascending = true;
+      ownLast = -1;
+      ghostLast = -1;
+      ascending = true;
       for (let e = aRowPtr[i]; e < aRowPtr[i + 1]; e++) {
         const k = aColIdx[e];
         const a = aValues[e];
-        for (let f = bRowPtr[k]; f < bRowPtr[k + 1]; f++) {
-          const j = bColIdx[f];
-          if (marker[j] !== i) {
-            marker[j] = i;
-            if (j < nOwn) {
-              if (ownNext === ownRoom) throw noRoom(i, ownRoom, ghostRoom);
-              ooColIdx[ownNext++] = j;
-              ascending = ascending && j > ownLast;
-              ownLast = j;
-            } else {
-              if (ghostNext === ghostRoom) throw noRoom(i, ownRoom, ghostRoom);
-              ogColIdx[ghostNext++] = j - nOwn;
-              ascending = ascending && j > ghostLast;
-              ghostLast = j;
-            }
-          }
-          accumulator[j] += a * bValues[f];
-        }
+        for (let f = b1RowPtr[k]; f < b1RowPtr[k + 1]; f++) visit(b1ColIdx[f], a * b1Values[f]);
+        for (let f = b2RowPtr[k]; f < b2RowPtr[k + 1]; f++) visit(b2ColIdx[f], a * b2Values[f]);
+      }
+      for (let e = gRowPtr[i]; e < gRowPtr[i + 1]; e++) {
+        const k = nRowsB1 + gColIdx[e];
+        const a = gValues[e];
+        for (let f = b2RowPtr[k]; f < b2RowPtr[k + 1]; f++) visit(b2ColIdx[f], a * b2Values[f]);
       }
       if (!ascending) {
         sortRow(ooColIdx, ownStart, ownNext);
@@ -98,13 +130,20 @@ export const jsSpgemmKernels: SpgemmKernels = {
       ogRowPtr[i + 1] = ghostNext;
     }
   },
-  spgemmValues(nRows, aRowPtr, aColIdx, bRowPtr, bColIdx, aValues, bValues, nOwn, ooRowPtr, ooColIdx, ooValues, ogRowPtr, ogColIdx, ogValues, accumulator) {
+  spgemmValues(nRows, aRowPtr, aColIdx, aValues, gRowPtr, gColIdx, gValues, b1RowPtr, b1ColIdx, b1Values, b2RowPtr, b2ColIdx, b2Values, nOwn, ooRowPtr, ooColIdx, ooValues, ogRowPtr, ogColIdx, ogValues, accumulator) {
+    const nRowsB1 = b1RowPtr.length - 1;
     accumulator.fill(0);
     for (let i = 0; i < nRows; i++) {
       for (let e = aRowPtr[i]; e < aRowPtr[i + 1]; e++) {
         const k = aColIdx[e];
         const a = aValues[e];
-        for (let f = bRowPtr[k]; f < bRowPtr[k + 1]; f++) accumulator[bColIdx[f]] += a * bValues[f];
+        for (let f = b1RowPtr[k]; f < b1RowPtr[k + 1]; f++) accumulator[b1ColIdx[f]] += a * b1Values[f];
+        for (let f = b2RowPtr[k]; f < b2RowPtr[k + 1]; f++) accumulator[b2ColIdx[f]] += a * b2Values[f];
+      }
+      for (let e = gRowPtr[i]; e < gRowPtr[i + 1]; e++) {
+        const k = nRowsB1 + gColIdx[e];
+        const a = gValues[e];
+        for (let f = b2RowPtr[k]; f < b2RowPtr[k + 1]; f++) accumulator[b2ColIdx[f]] += a * b2Values[f];
       }
       for (let e = ooRowPtr[i]; e < ooRowPtr[i + 1]; e++) {
         ooValues[e] = accumulator[ooColIdx[e]];
@@ -140,6 +179,7 @@ export const jsSpgemmKernels: SpgemmKernels = {
 export function nativeSpgemmKernels(binding: SpgemmBinding): SpgemmKernels {
   return {
     kind: 'native',
+    spgemmTerms: (...args) => binding.spgemmTerms(...args),
     spgemmRows: (...args) => binding.spgemmRows(...args),
     spgemmValues: (...args) => binding.spgemmValues(...args),
     csrTranspose: (...args) => binding.csrTranspose(...args),

@@ -1,12 +1,11 @@
 /**
- * Per-part pieces shared by the distributed sparse products (matmul.ts, transpose.ts): merging a
- * matrix's two blocks into one CSR matrix over local column ids, renumbering ghost columns in
- * ascending global order, and keeping only the ghost columns a product's ghost block uses.
+ * Per-part pieces shared by the distributed sparse products (matmul.ts, transpose.ts): empty
+ * blocks, renumbering ghost columns in ascending global order, and keeping only the ghost columns
+ * a product's ghost block uses.
  *
  * @module
  */
 import { largeArrays } from '../kernels/large-arrays.js';
-import type { CsrMatrix } from '../kernels/csr.js';
 import { LocalIndices } from '../partitions/local-indices.js';
 
 /** A CSR matrix whose arrays can be written (the blocks this module builds). */
@@ -18,62 +17,9 @@ export interface MutableCsr {
   readonly values: Float64Array;
 }
 
-/** An empty `nRows × nCols` block. */
+/** An empty `nRows × nCols` block (its row pointers, zeros, among the large arrays: fewer page faults). */
 export function emptyCsr(nRows: number, nCols: number): MutableCsr {
-  return { nRows, nCols, rowPtr: new Int32Array(nRows + 1), colIdx: new Int32Array(0), values: new Float64Array(0) };
-}
-
-/**
- * The own rows of a matrix as one CSR matrix over LOCAL column ids (own columns, then ghost
- * `k` as `nOwnCols + k`): each row's own-block entries, then its ghost-block entries. Without
- * ghost entries the own block itself is returned (shared, not copied); the same blocks merged
- * again give the same matrix (shared by the products that use it), with their current values.
- */
-export function mergeBlocks(oo: CsrMatrix, og: CsrMatrix): CsrMatrix {
-  const nRows = oo.nRows;
-  if (og.rowPtr[nRows] === 0) return oo;
-  const known = mergedBlocks.get(oo);
-  if (known !== undefined && known.og === og) {
-    mergeValues(oo, og, known.merged);
-    return known.merged;
-  }
-  const rowPtr = largeArrays.int32(nRows + 1);
-  // The blocks' arrays as locals in the loops: a property load per entry is a lookup when the
-  // blocks come in several object shapes.
-  const { rowPtr: ooPtr, colIdx: ooCol } = oo;
-  const { rowPtr: ogPtr, colIdx: ogCol } = og;
-  for (let i = 0; i < nRows; i++) rowPtr[i + 1] = rowPtr[i] + (ooPtr[i + 1] - ooPtr[i]) + (ogPtr[i + 1] - ogPtr[i]);
-  const colIdx = largeArrays.int32(rowPtr[nRows]);
-  const shift = oo.nCols;
-  for (let i = 0; i < nRows; i++) {
-    let k = rowPtr[i];
-    for (let e = ooPtr[i]; e < ooPtr[i + 1]; e++) colIdx[k++] = ooCol[e];
-    for (let e = ogPtr[i]; e < ogPtr[i + 1]; e++) colIdx[k++] = ogCol[e] + shift;
-  }
-  const merged = { nRows, nCols: oo.nCols + og.nCols, rowPtr, colIdx, values: largeArrays.float64(rowPtr[nRows]) };
-  mergeValues(oo, og, merged);
-  mergedBlocks.set(oo, { og, merged });
-  return merged;
-}
-
-/**
- * The merged matrix of each pair of blocks, by own block: a matrix multiplied several times (a
- * level's A, by P0 and then by P) is merged once. Its values are copied again at every use, as
- * the blocks' values may have changed in place since (psparseRefill).
- */
-const mergedBlocks = new WeakMap<CsrMatrix, { og: CsrMatrix; merged: CsrMatrix }>();
-
-/** Copies the blocks' current values into a matrix built by {@link mergeBlocks} (no-op when shared). */
-export function mergeValues(oo: CsrMatrix, og: CsrMatrix, merged: CsrMatrix): void {
-  if (merged === oo) return;
-  const values = merged.values;
-  const { rowPtr: ooPtr, values: ooValues } = oo;
-  const { rowPtr: ogPtr, values: ogValues } = og;
-  let k = 0;
-  for (let i = 0; i < oo.nRows; i++) {
-    for (let e = ooPtr[i]; e < ooPtr[i + 1]; e++) values[k++] = ooValues[e];
-    for (let e = ogPtr[i]; e < ogPtr[i + 1]; e++) values[k++] = ogValues[e];
-  }
+  return { nRows, nCols, rowPtr: largeArrays.int32(nRows + 1), colIdx: new Int32Array(0), values: new Float64Array(0) };
 }
 
 /**

@@ -5,10 +5,11 @@
  * Each part computes its own rows of C = A·B. Row i of C needs the rows of B for the columns of
  * row i of A; those of ghost columns are owned elsewhere, so every owner sends the rows of B its
  * neighbours ghost in A.cols (along A.cols' ghost plan: ids and owners of their columns once, the
- * values at every refresh). The local product runs on one CSR matrix per operand over local ids
- * (row-wise Gustavson, native when built), and the row's sums follow A's entries in stored order
- * (own block, then ghost block), then B's, so C has the same bits on every backend for a given
- * partition.
+ * values at every refresh). The local product (row-wise Gustavson, native when built) reads A's two
+ * blocks and B's own block where they are; only B's ghost-block entries (their columns renumbered)
+ * and the received rows are copied, into one small CSR matrix. Each row's sums follow A's entries
+ * in stored order (own block, then ghost block), then B's (own block, then ghost block), so C has
+ * the same bits on every backend for a given partition.
  *
  * @module
  */
@@ -21,7 +22,7 @@ import type { LocalIndices } from '../partitions/local-indices.js';
 import { checkSameOwn, PRange } from '../partitions/prange.js';
 import { exchange, ExchangeGraph } from '../pdata/exchange.js';
 import { pmap } from '../pdata/pdata.js';
-import { compactGhostColumns, GhostColumns, mergeBlocks, mergeValues, type MutableCsr } from './matmul-local.js';
+import { compactGhostColumns, emptyCsr, GhostColumns, type MutableCsr } from './matmul-local.js';
 import { spgemmKernels } from './matmul-kernels.js';
 import { assembledMatrix, PSparseMatrix } from './psparse-matrix.js';
 
@@ -40,10 +41,12 @@ export interface ProductPlan {
 
 /** One part's symbolic product. */
 interface PartProduct {
-  /** A's own rows over A.cols local ids (A's own block itself when it has no ghost entries). */
-  readonly a: CsrMatrix;
-  /** B's rows for every local id of A.cols: own rows, then the received ghost rows. */
-  readonly b: MutableCsr;
+  /**
+   * The rows of B the local product reads besides B's own block: B's own rows' ghost-block
+   * entries (columns as `nOwn + ` their rank among the ghost columns), then, past B's own rows,
+   * the received rows by ghost index of A.cols.
+   */
+  readonly b2: MutableCsr;
   /** Per received row (in receive order), its ghost index in A.cols. */
   readonly receivedRows: Int32Array;
   /** Per message (owner), the offsets of its rows in `receivedRows`. */
@@ -197,18 +200,10 @@ function buildPart(
   received: Float64Array[],
   partId: number,
 ): PartProduct {
-  const a = mergeBlocks(aOo, aOg);
   const nOwn = bColIds.nOwn;
   const ghosts = new GhostColumns();
   for (let k = 0; k < bColIds.nGhost; k++) ghosts.add(bColIds.ghostToGlobal[k], bColIds.ghostToOwner[k]);
-  // Received rows: their lengths by ghost index of A.cols, their columns as own ids or candidates.
-  const nRowsB = aColIds.nLocal;
-  const rowLength = largeArrays.int32(nRowsB);
-  // The blocks' arrays as locals in the loops: a property load per entry is a lookup when
-  // the blocks come in several object shapes.
-  const { rowPtr: ooPtr, colIdx: ooCol } = bOo;
-  const { rowPtr: ogPtr, colIdx: ogCol } = bOg;
-  for (let r = 0; r < bOo.nRows; r++) rowLength[r] = ooPtr[r + 1] - ooPtr[r] + ogPtr[r + 1] - ogPtr[r];
+  // Received rows: their columns as own ids or candidates, numbered once all are known.
   const receivedRows = new Int32Array(plan.ghostLids.length);
   const receivedCols: Int32Array[] = [];
   let next = 0;
@@ -219,14 +214,10 @@ function buildPart(
     for (let e = 0; e < count; e++) {
       const gid = message[lids.length + e];
       const owner = message[lids.length + count + e];
-      // Candidates are numbered after the own columns; ranked once all are known.
       cols[e] = owner === partId ? bColIds.globalToOwn(gid) : -1 - ghosts.add(gid, owner);
     }
     receivedCols.push(cols);
-    lids.forEach((lid, k) => {
-      rowLength[lid] = message[k];
-      receivedRows[next++] = lid - aColIds.nOwn;
-    });
+    for (let k = 0; k < lids.length; k++) receivedRows[next++] = lids[k] - aColIds.nOwn;
   });
   const rank = ghosts.rank();
   const sortedGids = new Float64Array(rank.length);
@@ -236,75 +227,68 @@ function buildPart(
     sortedOwners[r] = ghosts.owners[c];
   });
   const nColsExt = nOwn + rank.length;
-  const shared = bOg.rowPtr[bOg.nRows] === 0 && receivedRows.length === 0;
-  let b: MutableCsr;
-  if (shared) {
-    b = bOo;
+  const nRowsB1 = bOo.nRows;
+  const nRowsB2 = nRowsB1 + aColIds.nGhost;
+  const ogEntries = bOg.rowPtr[nRowsB1];
+  let b2: MutableCsr;
+  if (ogEntries === 0 && receivedRows.length === 0) {
+    b2 = emptyCsr(nRowsB2, nColsExt);
   } else {
-    const rowPtr = largeArrays.int32(nRowsB + 1);
-    for (let r = 0; r < nRowsB; r++) rowPtr[r + 1] = rowPtr[r] + rowLength[r];
-    const colIdx = largeArrays.int32(rowPtr[nRowsB]);
-    for (let r = 0; r < bOo.nRows; r++) {
-      let k = rowPtr[r];
-      for (let e = ooPtr[r]; e < ooPtr[r + 1]; e++) colIdx[k++] = ooCol[e];
-      for (let e = ogPtr[r]; e < ogPtr[r + 1]; e++) colIdx[k++] = nOwn + rank[ogCol[e]];
-    }
-    next = 0;
-    receivedCols.forEach((cols) => {
+    // Row pointers: B's ghost block's, then the received rows' lengths (by ghost index).
+    const rowPtr = largeArrays.int32(nRowsB2 + 1);
+    rowPtr.set(bOg.rowPtr.subarray(0, nRowsB1 + 1));
+    structures.forEach((message, i) => {
+      for (let row = plan.ownerPtrs[i], k = 0; row < plan.ownerPtrs[i + 1]; row++, k++) {
+        rowPtr[nRowsB1 + receivedRows[row] + 1] = message[k];
+      }
+    });
+    for (let r = nRowsB1; r < nRowsB2; r++) rowPtr[r + 1] += rowPtr[r];
+    const colIdx = largeArrays.int32(rowPtr[nRowsB2]);
+    const ogCol = bOg.colIdx;
+    for (let e = 0; e < ogEntries; e++) colIdx[e] = nOwn + rank[ogCol[e]];
+    receivedCols.forEach((cols, i) => {
       let e = 0;
-      const lids = plan.ghostLids.subarray(plan.ownerPtrs[next], plan.ownerPtrs[next + 1]);
-      next++;
-      for (const lid of lids) {
-        for (let k = rowPtr[lid]; k < rowPtr[lid + 1]; k++, e++) {
+      for (let row = plan.ownerPtrs[i]; row < plan.ownerPtrs[i + 1]; row++) {
+        const r = nRowsB1 + receivedRows[row];
+        for (let k = rowPtr[r]; k < rowPtr[r + 1]; k++, e++) {
           const c = cols[e];
           colIdx[k] = c >= 0 ? c : nOwn + rank[-1 - c];
         }
       }
     });
-    b = { nRows: nRowsB, nCols: nColsExt, rowPtr, colIdx, values: largeArrays.float64(rowPtr[nRowsB]) };
+    b2 = { nRows: nRowsB2, nCols: nColsExt, rowPtr, colIdx, values: largeArrays.float64(rowPtr[nRowsB2]) };
+    fillB2Values(b2, bOg, received, receivedRows, plan.ownerPtrs);
   }
-  largeArrays.recycle(rowLength);
-  if (b !== bOo) fillReceivedRows(b, bOo, bOg, received, receivedRows, plan.ownerPtrs);
-  const { oo, og: written, accumulator } = localProduct(a, b, nOwn, nColsExt);
+  const { oo, og: written, accumulator } = localProduct(aOo, aOg, bOo, b2, nOwn, nColsExt);
   const { og, candidates, colIds } = compactGhostColumns(written, sortedGids, sortedOwners, bColIds);
-  return { a, b, receivedRows, receivedPtrs: plan.ownerPtrs, nOwn, accumulator, oo, og, candidates, colIds };
+  return { b2, receivedRows, receivedPtrs: plan.ownerPtrs, nOwn, accumulator, oo, og, candidates, colIds };
 }
 
 /**
- * C = a·b on one part, in one pass, as its own block (columns below `nOwn`) and its ghost block
+ * C = A·B on one part, in one pass, as its own block (columns below `nOwn`) and its ghost block
  * (columns `nOwn..nCols-1`, as candidates `j - nOwn`), with the accumulator its refreshes reuse.
  * Each block's arrays are sized by its product terms (pairs a_ik·b_kj: an upper bound on its
- * entries, so no counting pass) and the blocks are views of their first entries: the rest is
+ * entries, counted by the kernels) and the blocks are views of their first entries: the rest is
  * address space only, never written and so never faulted in. These are the largest arrays of a
  * set-up, written once: on huge pages where the system offers them (fewer page faults).
  */
-function localProduct(a: CsrMatrix, b: CsrMatrix, nOwn: number, nCols: number): { oo: MutableCsr; og: MutableCsr; accumulator: Float64Array } {
-  const nRows = a.nRows;
-  const bPtr = b.rowPtr;
-  const bCol = b.colIdx;
-  // Per row of b, its entries in own columns (all of them when b has no ghost columns).
-  let ownLength: Int32Array | undefined;
-  if (b.nCols > nOwn) {
-    ownLength = largeArrays.int32(b.nRows);
-    for (let r = 0; r < b.nRows; r++) {
-      let count = 0;
-      for (let f = bPtr[r]; f < bPtr[r + 1]; f++) if (bCol[f] < nOwn) count++;
-      ownLength[r] = count;
-    }
-  }
-  let ownTerms = 0;
-  let ghostTerms = 0;
-  const aCol = a.colIdx;
-  const aEntries = a.rowPtr[nRows];
-  for (let e = 0; e < aEntries; e++) {
-    const k = aCol[e];
-    const length = bPtr[k + 1] - bPtr[k];
-    const own = ownLength === undefined ? length : ownLength[k];
-    ownTerms += own;
-    ghostTerms += length - own;
-  }
-  const ownRoom = Math.min(ownTerms, nRows * nOwn);
-  const ghostRoom = Math.min(ghostTerms, nRows * (nCols - nOwn));
+function localProduct(
+  aOo: CsrMatrix,
+  aOg: CsrMatrix,
+  b1: CsrMatrix,
+  b2: CsrMatrix,
+  nOwn: number,
+  nCols: number,
+): { oo: MutableCsr; og: MutableCsr; accumulator: Float64Array } {
+  const nRows = aOo.nRows;
+  const kernels = spgemmKernels();
+  const terms = new Float64Array(2);
+  kernels.spgemmTerms(
+    nRows, aOo.rowPtr, aOo.colIdx, aOo.values, aOg.rowPtr, aOg.colIdx, aOg.values,
+    b1.rowPtr, b1.colIdx, b1.values, b2.rowPtr, b2.colIdx, b2.values, nOwn, nCols, terms,
+  );
+  const ownRoom = Math.min(terms[0], nRows * nOwn);
+  const ghostRoom = Math.min(terms[1], nRows * (nCols - nOwn));
   const ooPtr = largeArrays.int32(nRows + 1);
   const ooCol = largeArrays.int32(ownRoom);
   const ooValues = largeArrays.float64(ownRoom);
@@ -313,13 +297,13 @@ function localProduct(a: CsrMatrix, b: CsrMatrix, nOwn: number, nCols: number): 
   const ogValues = largeArrays.float64(ghostRoom);
   const accumulator = largeArrays.float64(nCols);
   const marker = largeArrays.int32(nCols);
-  spgemmKernels().spgemmRows(
-    nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, nOwn,
+  kernels.spgemmRows(
+    nRows, aOo.rowPtr, aOo.colIdx, aOo.values, aOg.rowPtr, aOg.colIdx, aOg.values,
+    b1.rowPtr, b1.colIdx, b1.values, b2.rowPtr, b2.colIdx, b2.values, nOwn,
     ooPtr, ooCol, ooValues, ogPtr, ogCol, ogValues, marker, accumulator,
   );
-  // Written and dead: their pages serve the next large arrays warm.
+  // Written and dead: its pages serve the next large arrays warm.
   largeArrays.recycle(marker);
-  if (ownLength !== undefined) largeArrays.recycle(ownLength);
   const [ownNnz, ghostNnz] = [ooPtr[nRows], ogPtr[nRows]];
   return {
     oo: { nRows, nCols: nOwn, rowPtr: ooPtr, colIdx: ooCol.subarray(0, ownNnz), values: ooValues.subarray(0, ownNnz) },
@@ -328,28 +312,22 @@ function localProduct(a: CsrMatrix, b: CsrMatrix, nOwn: number, nCols: number): 
   };
 }
 
-/** B's values over A.cols' local rows: its own rows' two blocks, then the received rows. */
-function fillReceivedRows(
-  b: MutableCsr,
-  bOo: CsrMatrix,
+/** B2's values: B's ghost-block values (same order), then the received rows' values. */
+function fillB2Values(
+  b2: MutableCsr,
   bOg: CsrMatrix,
   received: Float64Array[],
   receivedRows: Int32Array,
   receivedPtrs: Int32Array,
 ): void {
-  const { values, rowPtr } = b;
-  const { rowPtr: ooPtr, values: ooValues } = bOo;
-  const { rowPtr: ogPtr, values: ogValues } = bOg;
-  let k = 0;
-  for (let r = 0; r < bOo.nRows; r++) {
-    for (let e = ooPtr[r]; e < ooPtr[r + 1]; e++) values[k++] = ooValues[e];
-    for (let e = ogPtr[r]; e < ogPtr[r + 1]; e++) values[k++] = ogValues[e];
-  }
+  const { values, rowPtr } = b2;
+  const nRowsB1 = bOg.nRows;
+  values.set(bOg.values.subarray(0, bOg.rowPtr[nRowsB1]));
   received.forEach((message, i) => {
     let e = 0;
     for (let row = receivedPtrs[i]; row < receivedPtrs[i + 1]; row++) {
-      const lid = bOo.nRows + receivedRows[row];
-      for (let k2 = rowPtr[lid]; k2 < rowPtr[lid + 1]; k2++) values[k2] = message[e++];
+      const r = nRowsB1 + receivedRows[row];
+      for (let k = rowPtr[r]; k < rowPtr[r + 1]; k++) values[k] = message[e++];
     }
   });
 }
@@ -363,11 +341,11 @@ function refreshPart(
   bOg: CsrMatrix,
   received: Float64Array[],
 ): void {
-  const { a, b, oo, og } = part;
-  mergeValues(aOo, aOg, a);
-  if (b !== bOo) fillReceivedRows(b, bOo, bOg, received, part.receivedRows, part.receivedPtrs);
+  const { b2, oo, og } = part;
+  if (b2.values.length > 0) fillB2Values(b2, bOg, received, part.receivedRows, part.receivedPtrs);
   spgemmKernels().spgemmValues(
-    oo.nRows, a.rowPtr, a.colIdx, b.rowPtr, b.colIdx, a.values, b.values, part.nOwn,
+    oo.nRows, aOo.rowPtr, aOo.colIdx, aOo.values, aOg.rowPtr, aOg.colIdx, aOg.values,
+    bOo.rowPtr, bOo.colIdx, bOo.values, b2.rowPtr, b2.colIdx, b2.values, part.nOwn,
     oo.rowPtr, oo.colIdx, oo.values, og.rowPtr, part.candidates, og.values, part.accumulator,
   );
 }

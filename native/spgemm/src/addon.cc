@@ -91,7 +91,7 @@ struct Check {
 };
 
 struct Args {
-  static constexpr std::size_t kMax = 16;
+  static constexpr std::size_t kMax = 22;
   napi_value v[kMax];
   std::size_t count = kMax;
   bool ok;
@@ -101,36 +101,57 @@ struct Args {
   }
 };
 
-// The checked A and B of a product: A's column ids index B's rows, B's column ids index nColsB.
-struct Operands {
-  int32_t nRows = 0;
-  const int32_t* aRowPtr = nullptr;
-  const int32_t* aCol = nullptr;
-  const int32_t* bRowPtr = nullptr;
-  const int32_t* bCol = nullptr;
-  int32_t nRowsB = 0;
-};
-
-// Reads (nRows, aRowPtr, aCol, bRowPtr, bCol) at args[first..first+4] given the values' positions.
-Operands ReadOperands(Check& check, const napi_value* v, int32_t nColsB) {
-  Operands o;
-  o.nRows = check.Count(v[0], "nRows");
-  std::size_t aLen = 0, bPtrLen = 0, bLen = 0;
-  o.aRowPtr = check.Array<int32_t>(v[1], napi_int32_array, static_cast<std::size_t>(o.nRows) + 1, "aRowPtr");
-  o.aCol = check.Array<int32_t>(v[2], napi_int32_array, 0, "aColIdx", &aLen);
-  o.bRowPtr = check.Array<int32_t>(v[3], napi_int32_array, 1, "bRowPtr", &bPtrLen);
-  o.bCol = check.Array<int32_t>(v[4], napi_int32_array, 0, "bColIdx", &bLen);
-  if (check.failed) return o;
-  o.nRowsB = static_cast<int32_t>(bPtrLen - 1);
-  check.RowPtr(o.aRowPtr, o.nRows, aLen, "aRowPtr");
-  check.RowPtr(o.bRowPtr, o.nRowsB, bLen, "bRowPtr");
-  if (check.failed) return o;
-  check.Ids(o.aCol, o.aRowPtr[o.nRows], o.nRowsB, "aColIdx");
-  check.Ids(o.bCol, o.bRowPtr[o.nRowsB], nColsB, "bColIdx");
-  return o;
+// A checked CSR operand (row pointers, ids within `bound`, values covering its entries) at
+// v[0..2], named `name` + "RowPtr" / "ColIdx" / "Values". nRows < 0: as many rows as the row
+// pointers give (returned in *rowsOut).
+pa_spgemm::Rows ReadRows(Check& check, const napi_value* v, int32_t nRows, int32_t bound, const std::string& name,
+                         int32_t* rowsOut = nullptr) {
+  pa_spgemm::Rows r{nullptr, nullptr, nullptr};
+  std::size_t ptrLen = 0, colLen = 0;
+  const std::string ptrName = name + "RowPtr", colName = name + "ColIdx", valueName = name + "Values";
+  r.rowPtr = check.Array<int32_t>(v[0], napi_int32_array, nRows < 0 ? 1 : static_cast<std::size_t>(nRows) + 1,
+                                  ptrName.c_str(), &ptrLen);
+  r.col = check.Array<int32_t>(v[1], napi_int32_array, 0, colName.c_str(), &colLen);
+  if (check.failed) return r;
+  const int32_t rows = nRows < 0 ? static_cast<int32_t>(ptrLen - 1) : nRows;
+  if (rowsOut != nullptr) *rowsOut = rows;
+  check.RowPtr(r.rowPtr, rows, colLen, ptrName.c_str());
+  if (check.failed) return r;
+  r.val = check.Array<double>(v[2], napi_float64_array, r.rowPtr[rows], valueName.c_str());
+  check.Ids(r.col, r.rowPtr[rows], bound, colName.c_str());
+  return r;
 }
 
-// An output block (rowPtr, colIdx, values) of spgemmRows / spgemmValues at args v[first..first+2].
+// The operands every product call starts with, at v[0..13]: nRows, A's own block (a*), A's ghost
+// block (aGhost*), B1 (b1*), B2 (b2*), nOwn. A's own ids index B1's rows, its ghost ids B2's rows
+// past B1's; B's ids index nColsB; nOwn is at most nColsB.
+struct Product {
+  pa_spgemm::Operands o{};
+  int32_t nOwn = 0;
+};
+
+Product ReadProduct(Check& check, const napi_value* v, int32_t nColsB) {
+  Product p;
+  p.o.nRows = check.Count(v[0], "nRows");
+  if (check.failed) return p;
+  int32_t nRowsB2 = 0;
+  p.o.b1 = ReadRows(check, v + 7, -1, nColsB, "b1", &p.o.nRowsB1);
+  p.o.b2 = ReadRows(check, v + 10, -1, nColsB, "b2", &nRowsB2);
+  if (check.failed) return p;
+  if (nRowsB2 < p.o.nRowsB1) {
+    check.Fail(false, "B2 has " + std::to_string(nRowsB2) + " rows, fewer than B1's " + std::to_string(p.o.nRowsB1));
+    return p;
+  }
+  p.o.aOwn = ReadRows(check, v + 1, p.o.nRows, p.o.nRowsB1, "a");
+  p.o.aGhost = ReadRows(check, v + 4, p.o.nRows, nRowsB2 - p.o.nRowsB1, "aGhost");
+  p.nOwn = check.Count(v[13], "nOwn");
+  if (!check.failed && p.nOwn > nColsB) {
+    check.Fail(false, "nOwn = " + std::to_string(p.nOwn) + " exceeds the " + std::to_string(nColsB) + " columns of B");
+  }
+  return p;
+}
+
+// An output block (rowPtr, colIdx, values) of spgemmRows / spgemmValues at args v[0..2].
 struct OutBlock {
   pa_spgemm::Block block{nullptr, nullptr, nullptr, 0};
   std::size_t colLength = 0;
@@ -148,50 +169,46 @@ OutBlock ReadBlock(Check& check, const napi_value* v, int32_t nRows, const char*
   return out;
 }
 
-// The arguments spgemmRows and spgemmValues share, at args v[0..13]: A, B, their values, nOwn (at
-// most B's column count) and the own and ghost output blocks.
-struct Product {
-  Operands o;
-  const double* aVal = nullptr;
-  const double* bVal = nullptr;
-  int32_t nOwn = 0;
-  OutBlock own;
-  OutBlock ghost;
-};
-
-Product ReadProduct(Check& check, const napi_value* v, std::size_t nColsB) {
-  Product p;
-  p.o = ReadOperands(check, v, static_cast<int32_t>(nColsB));
-  if (check.failed) return p;
-  p.aVal = check.Array<double>(v[5], napi_float64_array, p.o.aRowPtr[p.o.nRows], "aValues");
-  p.bVal = check.Array<double>(v[6], napi_float64_array, p.o.bRowPtr[p.o.nRowsB], "bValues");
-  p.nOwn = check.Count(v[7], "nOwn");
-  p.own = ReadBlock(check, v + 8, p.o.nRows, "ooRowPtr", "ooColIdx", "ooValues");
-  p.ghost = ReadBlock(check, v + 11, p.o.nRows, "ogRowPtr", "ogColIdx", "ogValues");
-  if (check.failed) return p;
-  if (static_cast<std::size_t>(p.nOwn) > nColsB) {
-    check.Fail(false, "nOwn = " + std::to_string(p.nOwn) + " exceeds the " + std::to_string(nColsB) + " columns of B");
-  }
-  return p;
+// B's column count as the scratch array at v gives it (at most 2^31 - 1).
+int32_t ScratchColumns(Check& check, std::size_t length) {
+  if (length > 2147483647u) check.Fail(false, "the scratch arrays are longer than 2^31 - 1");
+  return static_cast<int32_t>(length);
 }
 
-// spgemmRows(nRows, aRowPtr, aColIdx, bRowPtr, bColIdx, aValues, bValues, nOwn,
-//            ooRowPtr, ooColIdx, ooValues, ogRowPtr, ogColIdx, ogValues, marker, accumulator)
-napi_value SpgemmRows(napi_env env, napi_callback_info info) {
-  Args args(env, info, 16, "spgemmRows");
+// spgemmTerms(nRows, aRowPtr, aColIdx, aValues, aGhostRowPtr, aGhostColIdx, aGhostValues,
+//             b1RowPtr, b1ColIdx, b1Values, b2RowPtr, b2ColIdx, b2Values, nOwn, nColsB, terms)
+napi_value SpgemmTerms(napi_env env, napi_callback_info info) {
+  Args args(env, info, 16, "spgemmTerms");
   if (!args.ok) return nullptr;
-  Check check{env, "spgemmRows"};
-  std::size_t nColsB = 0;
-  int32_t* marker = check.Array<int32_t>(args.v[14], napi_int32_array, 0, "marker", &nColsB);
-  double* acc = check.Array<double>(args.v[15], napi_float64_array, nColsB, "accumulator");
+  Check check{env, "spgemmTerms"};
+  const int32_t nColsB = check.Count(args.v[14], "nColsB");
+  double* terms = check.Array<double>(args.v[15], napi_float64_array, 2, "terms");
+  if (check.failed) return nullptr;
   const Product pr = ReadProduct(check, args.v, nColsB);
   if (check.failed) return nullptr;
-  const Operands& o = pr.o;
-  const int64_t status = pa_spgemm::spgemm_rows(o.nRows, o.aRowPtr, o.aCol, pr.aVal, o.bRowPtr, o.bCol, pr.bVal, pr.nOwn,
-                                                pr.own.block, pr.ghost.block, marker, acc, static_cast<int32_t>(nColsB));
+  pa_spgemm::spgemm_terms(pr.o, pr.nOwn, terms, terms + 1);
+  return nullptr;
+}
+
+// spgemmRows(<the 14 operands>, ooRowPtr, ooColIdx, ooValues, ogRowPtr, ogColIdx, ogValues, marker, accumulator)
+napi_value SpgemmRows(napi_env env, napi_callback_info info) {
+  Args args(env, info, 22, "spgemmRows");
+  if (!args.ok) return nullptr;
+  Check check{env, "spgemmRows"};
+  std::size_t length = 0;
+  int32_t* marker = check.Array<int32_t>(args.v[20], napi_int32_array, 0, "marker", &length);
+  double* acc = check.Array<double>(args.v[21], napi_float64_array, length, "accumulator");
+  const int32_t nColsB = ScratchColumns(check, length);
+  if (check.failed) return nullptr;
+  const Product pr = ReadProduct(check, args.v, nColsB);
+  if (check.failed) return nullptr;
+  const OutBlock own = ReadBlock(check, args.v + 14, pr.o.nRows, "ooRowPtr", "ooColIdx", "ooValues");
+  const OutBlock ghost = ReadBlock(check, args.v + 17, pr.o.nRows, "ogRowPtr", "ogColIdx", "ogValues");
+  if (check.failed) return nullptr;
+  const int64_t status = pa_spgemm::spgemm_rows(pr.o, pr.nOwn, own.block, ghost.block, marker, acc, nColsB);
   if (status < 0) {
     check.Fail(false, "row " + std::to_string(-1 - status) + " does not fit in its blocks (room for " +
-                          std::to_string(pr.own.block.room) + " own and " + std::to_string(pr.ghost.block.room) +
+                          std::to_string(own.block.room) + " own and " + std::to_string(ghost.block.room) +
                           " ghost entries)");
   }
   return nullptr;
@@ -211,24 +228,25 @@ bool CheckBlock(Check& check, const OutBlock& b, int32_t nRows, int32_t bound, c
   return !check.failed;
 }
 
-// spgemmValues(nRows, aRowPtr, aColIdx, bRowPtr, bColIdx, aValues, bValues, nOwn,
-//              ooRowPtr, ooColIdx, ooValues, ogRowPtr, ogColIdx, ogValues, accumulator)
+// spgemmValues(<the 14 operands>, ooRowPtr, ooColIdx, ooValues, ogRowPtr, ogColIdx, ogValues, accumulator)
 napi_value SpgemmValues(napi_env env, napi_callback_info info) {
-  Args args(env, info, 15, "spgemmValues");
+  Args args(env, info, 21, "spgemmValues");
   if (!args.ok) return nullptr;
   Check check{env, "spgemmValues"};
-  std::size_t nColsB = 0;
-  double* acc = check.Array<double>(args.v[14], napi_float64_array, 0, "accumulator", &nColsB);
+  std::size_t length = 0;
+  double* acc = check.Array<double>(args.v[20], napi_float64_array, 0, "accumulator", &length);
+  const int32_t nColsB = ScratchColumns(check, length);
+  if (check.failed) return nullptr;
   const Product pr = ReadProduct(check, args.v, nColsB);
   if (check.failed) return nullptr;
-  const Operands& o = pr.o;
-  const int32_t nGhost = static_cast<int32_t>(nColsB) - pr.nOwn;
-  if (!CheckBlock(check, pr.own, o.nRows, pr.nOwn, "ooRowPtr", "ooColIdx", "ooValues") ||
-      !CheckBlock(check, pr.ghost, o.nRows, nGhost, "ogRowPtr", "ogColIdx", "ogValues")) {
+  const OutBlock own = ReadBlock(check, args.v + 14, pr.o.nRows, "ooRowPtr", "ooColIdx", "ooValues");
+  const OutBlock ghost = ReadBlock(check, args.v + 17, pr.o.nRows, "ogRowPtr", "ogColIdx", "ogValues");
+  if (check.failed) return nullptr;
+  if (!CheckBlock(check, own, pr.o.nRows, pr.nOwn, "ooRowPtr", "ooColIdx", "ooValues") ||
+      !CheckBlock(check, ghost, pr.o.nRows, nColsB - pr.nOwn, "ogRowPtr", "ogColIdx", "ogValues")) {
     return nullptr;
   }
-  pa_spgemm::spgemm_values(o.nRows, o.aRowPtr, o.aCol, pr.aVal, o.bRowPtr, o.bCol, pr.bVal, pr.nOwn, pr.own.block,
-                           pr.ghost.block, acc, static_cast<int32_t>(nColsB));
+  pa_spgemm::spgemm_values(pr.o, pr.nOwn, own.block, ghost.block, acc, nColsB);
   return nullptr;
 }
 
@@ -274,6 +292,7 @@ napi_value GatherValues(napi_env env, napi_callback_info info) {
 
 napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor properties[] = {
+      {"spgemmTerms", nullptr, SpgemmTerms, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"spgemmRows", nullptr, SpgemmRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"spgemmValues", nullptr, SpgemmValues, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"csrTranspose", nullptr, CsrTranspose, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -42,49 +42,109 @@ inline void sort_row(int32_t* first, int32_t* last) {
   }
 }
 
-// The products a_ik b_kj of row i are added into the dense accumulator in the order of A's
-// entries, then B's (as spgemm_values does, so the same bits); a column met for the first time is
+// A CSR matrix's rows (row pointers, column ids, values) as the kernels read them.
+struct Rows {
+  const int32_t* rowPtr;
+  const int32_t* col;
+  const double* val;
+};
+
+// The operands of C = A B as a distributed product holds them, without merging or copying:
+// A as its own block (column k: row k of B) and its ghost block (column g: row nRowsB1 + g of B);
+// row k of B as row k of B1 (only for k < nRowsB1: B's own rows' own block, read in place)
+// followed by row k of B2 (the own rows' ghost entries, then the rows received from other parts).
+// A row of C adds a_ik b_kj in the order of A's own entries then its ghost entries, and for each
+// the B1 entries then the B2 ones: the order of the merged matrices, so the same bits.
+struct Operands {
+  int32_t nRows;
+  Rows aOwn;
+  Rows aGhost;
+  int32_t nRowsB1;
+  Rows b1;
+  Rows b2;
+};
+
+// Calls visit(j, a_ik * b_kj) for every product term of row i of C, in the order described above.
+template <typename Visit>
+inline void for_each_term(const Operands& o, int32_t i, Visit&& visit) {
+  for (int32_t e = o.aOwn.rowPtr[i]; e < o.aOwn.rowPtr[i + 1]; e++) {
+    const int32_t k = o.aOwn.col[e];
+    const double a = o.aOwn.val[e];
+    for (int32_t f = o.b1.rowPtr[k]; f < o.b1.rowPtr[k + 1]; f++) visit(o.b1.col[f], a * o.b1.val[f]);
+    for (int32_t f = o.b2.rowPtr[k]; f < o.b2.rowPtr[k + 1]; f++) visit(o.b2.col[f], a * o.b2.val[f]);
+  }
+  for (int32_t e = o.aGhost.rowPtr[i]; e < o.aGhost.rowPtr[i + 1]; e++) {
+    const int32_t k = o.nRowsB1 + o.aGhost.col[e];
+    const double a = o.aGhost.val[e];
+    for (int32_t f = o.b2.rowPtr[k]; f < o.b2.rowPtr[k + 1]; f++) visit(o.b2.col[f], a * o.b2.val[f]);
+  }
+}
+
+// The product terms of C whose column is below nOwn (own) and the others (ghost): the room that
+// always suffices for each block (values are not read).
+inline void spgemm_terms(const Operands& o, int32_t nOwn, double* ownTerms, double* ghostTerms) {
+  int64_t own = 0;
+  int64_t ghost = 0;
+  for (int32_t i = 0; i < o.nRows; i++) {
+    for (int32_t e = o.aOwn.rowPtr[i]; e < o.aOwn.rowPtr[i + 1]; e++) {
+      const int32_t k = o.aOwn.col[e];
+      for (int32_t f = o.b1.rowPtr[k]; f < o.b1.rowPtr[k + 1]; f++) (o.b1.col[f] < nOwn ? own : ghost)++;
+      for (int32_t f = o.b2.rowPtr[k]; f < o.b2.rowPtr[k + 1]; f++) (o.b2.col[f] < nOwn ? own : ghost)++;
+    }
+    for (int32_t e = o.aGhost.rowPtr[i]; e < o.aGhost.rowPtr[i + 1]; e++) {
+      const int32_t k = o.nRowsB1 + o.aGhost.col[e];
+      for (int32_t f = o.b2.rowPtr[k]; f < o.b2.rowPtr[k + 1]; f++) (o.b2.col[f] < nOwn ? own : ghost)++;
+    }
+  }
+  *ownTerms = static_cast<double>(own);
+  *ghostTerms = static_cast<double>(ghost);
+}
+
+// The products a_ik b_kj of row i are added into the dense accumulator in the order of
+// for_each_term (as spgemm_values does, so the same bits); a column met for the first time is
 // appended to its block's row (own: j < nOwn, as j; ghost: as j - nOwn), rows are sorted only when
 // their ids did not come out ascending, and the sums are read out in column order. marker (one
 // entry per column of B) and acc are reset here; acc is left zeroed. Returns 0, or -1 - i when
 // row i does not fit in its blocks' room (nothing is written past it).
-inline int64_t spgemm_rows(int32_t nRows, const int32_t* aRowPtr, const int32_t* aCol, const double* aVal,
-                           const int32_t* bRowPtr, const int32_t* bCol, const double* bVal, int32_t nOwn, Block own,
-                           Block ghost, int32_t* marker, double* acc, int32_t nColsB) {
+inline int64_t spgemm_rows(const Operands& o, int32_t nOwn, Block own, Block ghost, int32_t* marker, double* acc,
+                           int32_t nColsB) {
   std::fill(marker, marker + nColsB, -1);
   std::fill(acc, acc + nColsB, 0.0);
   int64_t ownNext = 0;
   int64_t ghostNext = 0;
   own.rowPtr[0] = 0;
   ghost.rowPtr[0] = 0;
-  for (int32_t i = 0; i < nRows; i++) {
+  for (int32_t i = 0; i < o.nRows; i++) {
     const int64_t ownStart = ownNext;
     const int64_t ghostStart = ghostNext;
     int32_t ownLast = -1;
     int32_t ghostLast = -1;
     bool ascending = true;
-    for (int32_t e = aRowPtr[i]; e < aRowPtr[i + 1]; e++) {
-      const int32_t k = aCol[e];
-      const double a = aVal[e];
-      for (int32_t f = bRowPtr[k]; f < bRowPtr[k + 1]; f++) {
-        const int32_t j = bCol[f];
-        if (marker[j] != i) {
-          marker[j] = i;
-          if (j < nOwn) {
-            if (ownNext == own.room) return -1 - static_cast<int64_t>(i);
-            own.col[ownNext++] = j;
-            ascending = ascending && j > ownLast;
-            ownLast = j;
-          } else {
-            if (ghostNext == ghost.room) return -1 - static_cast<int64_t>(i);
-            ghost.col[ghostNext++] = j - nOwn;
-            ascending = ascending && j > ghostLast;
-            ghostLast = j;
+    bool full = false;
+    for_each_term(o, i, [&](int32_t j, double term) {
+      if (marker[j] != i) {
+        marker[j] = i;
+        if (j < nOwn) {
+          if (ownNext == own.room) {
+            full = true;
+            return;
           }
+          own.col[ownNext++] = j;
+          ascending = ascending && j > ownLast;
+          ownLast = j;
+        } else {
+          if (ghostNext == ghost.room) {
+            full = true;
+            return;
+          }
+          ghost.col[ghostNext++] = j - nOwn;
+          ascending = ascending && j > ghostLast;
+          ghostLast = j;
         }
-        acc[j] += a * bVal[f];
       }
-    }
+      acc[j] += term;
+    });
+    if (full) return -1 - static_cast<int64_t>(i);
     if (!ascending) {
       sort_row(own.col + ownStart, own.col + ownNext);
       sort_row(ghost.col + ghostStart, ghost.col + ghostNext);
@@ -104,18 +164,12 @@ inline int64_t spgemm_rows(int32_t nRows, const int32_t* aRowPtr, const int32_t*
 }
 
 // The values of C on the pattern spgemm_rows gave (own.col and ghost.col as it wrote them: ghost
-// ids j - nOwn): for each row, the products a_ik b_kj are added in the order of A's entries, then
-// B's, into a dense accumulator (zeroed here and left zeroed).
-inline void spgemm_values(int32_t nRows, const int32_t* aRowPtr, const int32_t* aCol, const double* aVal,
-                          const int32_t* bRowPtr, const int32_t* bCol, const double* bVal, int32_t nOwn, Block own,
-                          Block ghost, double* acc, int32_t nColsB) {
+// ids j - nOwn): for each row, the products are added in the order of for_each_term into a dense
+// accumulator (zeroed here and left zeroed).
+inline void spgemm_values(const Operands& o, int32_t nOwn, Block own, Block ghost, double* acc, int32_t nColsB) {
   std::fill(acc, acc + nColsB, 0.0);
-  for (int32_t i = 0; i < nRows; i++) {
-    for (int32_t e = aRowPtr[i]; e < aRowPtr[i + 1]; e++) {
-      const int32_t k = aCol[e];
-      const double a = aVal[e];
-      for (int32_t f = bRowPtr[k]; f < bRowPtr[k + 1]; f++) acc[bCol[f]] += a * bVal[f];
-    }
+  for (int32_t i = 0; i < o.nRows; i++) {
+    for_each_term(o, i, [&](int32_t j, double term) { acc[j] += term; });
     for (int32_t e = own.rowPtr[i]; e < own.rowPtr[i + 1]; e++) {
       own.val[e] = acc[own.col[e]];
       acc[own.col[e]] = 0.0;
