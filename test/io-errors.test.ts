@@ -197,7 +197,7 @@ describe('failed writes', () => {
     expect(readdirSync(dir).filter((f) => f.includes('partial'))).toEqual([]);
   });
 
-  it('remove the old file first; a part failing while writing leaves neither file nor temporary file', async () => {
+  it('the last part removes the old file before writing; a part failing while writing leaves neither file nor temporary file', async () => {
     const sub = join(dir, 'rewrite');
     mkdirSync(sub);
     const path = join(sub, 'x.bin');
@@ -206,15 +206,15 @@ describe('failed writes', () => {
     await withSequential(2, (ranks) => {
       expect(() =>
         writeFileCollectively(ranks, path, 16, (fd, _item, p) => {
-          seen.push(readdirSync(sub));
+          seen.push(readdirSync(sub).sort());
           if (p === 1) throw new Error('disk full');
           writeSync(fd, Buffer.alloc(8, 1), 0, 8, 0);
         }),
       ).toThrow(/disk full/);
     });
-    // While the parts write, only the temporary file is there: the old one is gone.
+    // Part 0 writes beside the old file; the last part removes it just before writing its bytes.
     expect(seen.map((names) => names.map((f) => f.replace(/partial-[0-9a-f]+$/, 'partial-*')))).toEqual([
-      ['.x.bin.partial-*'],
+      ['.x.bin.partial-*', 'x.bin'],
       ['.x.bin.partial-*'],
     ]);
     expect(readdirSync(sub)).toEqual([]);

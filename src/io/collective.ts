@@ -88,12 +88,18 @@ interface Prepared {
 }
 
 /**
- * Collective write of one file: part 0 removes any file at `path` (see {@link removeTarget}) and
- * creates a temporary file next to `path` (same directory, so the rename is atomic), of `prepare`
- * bytes when it is a number, or by calling `prepare(temporary)`, which returns a base offset
- * handed to every part (where an HDF5 dataset's bytes start); every part opens the file and calls
- * `writePart(fd, item, partId, base)` to write its own byte ranges (positioned writes); once
- * every part has succeeded part 0 renames it to `path`, then calls `finish` (a sidecar file).
+ * Collective write of one file: part 0 creates a temporary file next to `path` (same directory,
+ * so the rename is atomic), of `prepare` bytes when it is a number, or by calling
+ * `prepare(temporary)`, which returns a base offset handed to every part (where an HDF5 dataset's
+ * bytes start); every part opens the file and calls `writePart(fd, item, partId, base)` to write
+ * its own byte ranges (positioned writes); once every part has succeeded part 0 renames it to
+ * `path`, then calls `finish` (a sidecar file). Any file at `path` is removed before the rename
+ * (see {@link removeTarget}): by part 0 before it creates the temporary file when it is the only
+ * part, else by the last part just before it writes its own bytes. Freeing an 80 MB file's pages
+ * takes 3-5 ms, and buffered writes to one file are serialized by the file system (ext4 holds the
+ * inode's lock through each write), so the last part would otherwise wait for part 0's write
+ * anyway: the removal then costs nothing (2 parts, 80 MB: 12.0-13.4 ms instead of 16.4-18.2,
+ * interleaved runs at load ~6).
  * When any part fails before the rename, part 0 removes the temporary file and every part throws:
  * a failed write never leaves a file at `path` (complete or not). Three collectives in all, each
  * step's outcome and part 0's name and base travelling together.
@@ -117,10 +123,13 @@ export function writeFileCollectively<T>(
     }
     return all.map((o) => (o as { value: U }).value);
   };
+  // The part that removes the old file: part 0 before creating the temporary file when it is
+  // alone; otherwise the last part, while part 0 already writes (see the note above).
+  const remover = data.np - 1;
   const prepared = check(
     attempt(data, (_, p): Prepared | null => {
       if (p !== 0) return null;
-      removeTarget(path);
+      if (remover === 0) removeTarget(path);
       const name = join(dirname(path), `.${basename(path)}.partial-${randomBytes(6).toString('hex')}`);
       temporary = name;
       if (typeof prepare === 'function') return { temporary: name, base: prepare(name) };
@@ -135,6 +144,7 @@ export function writeFileCollectively<T>(
   )[0] as Prepared;
   check(
     attempt(data, (item, p) => {
+      if (remover > 0 && p === remover) removeTarget(path);
       const fd = openSync(prepared.temporary, 'r+');
       try {
         writePart(fd, item, p, prepared.base);
