@@ -52,7 +52,7 @@ async function driverFunction(): Promise<Driver | undefined> {
 
 /** Blocks until the supervisor starts the run; false when it was aborted instead. */
 function waitForStart(): boolean {
-  const site: WaitSite = { kind: Kind.start, ready: () => state.started(), missing: () => [], stuck: () => undefined };
+  const site: WaitSite = { kind: Kind.start, ready: () => state.started(), awaits: () => false, stuck: () => undefined };
   try {
     new Waiter(state, me, false, Infinity).wait(site);
     return true;

@@ -167,15 +167,12 @@ export class ThreadsChannel implements Channel, WaitSite {
     return true;
   }
 
-  missing(): number[] {
-    const parts = new Set<number>();
-    this.out.forEach((seg, i) => {
-      if (this.deferred[i] === 1) parts.add(seg.to);
-    });
-    this.rcv.forEach((q, k) => {
-      if (Atomics.load(this.words, (1 + k) * LINE) < this.round) parts.add(q);
-    });
-    return [...parts].sort((a, b) => a - b);
+  /** Whether a send segment to `q` is deferred or a receive segment from `q` has not landed. */
+  awaits(q: number): boolean {
+    const { out, deferred, rcv, words, round } = this;
+    for (let i = 0; i < out.length; i++) if (deferred[i] === 1 && out[i].to === q) return true;
+    for (let k = 0; k < rcv.length; k++) if (rcv[k] === q && Atomics.load(words, (1 + k) * LINE) < round) return true;
+    return false;
   }
 
   /** A part that returned, or that waits in a central collective this part has not entered. */

@@ -89,10 +89,8 @@ export class Rendezvous implements WaitSite {
     return true;
   }
 
-  missing(): number[] {
-    const out: number[] = [];
-    for (let q = 0; q < this.state.np; q++) if (!this.hasArrived(q)) out.push(q);
-    return out;
+  awaits(q: number): boolean {
+    return !this.hasArrived(q);
   }
 
   /**

@@ -27,8 +27,11 @@ export interface WaitSite {
   readonly kind: number;
   /** Whether the wait is over. May make progress as a side effect (e.g. deferred channel pushes). */
   ready(): boolean;
-  /** Parts whose contribution is still missing, ascending (called only on the slow path). */
-  missing(): number[];
+  /**
+   * Whether part `q`'s contribution is still missing. Allocation-free: a part that sleeps asks
+   * it of every part each time it wakes without the site being ready.
+   */
+  awaits(q: number): boolean;
   /**
    * Why part `q` can never contribute any more (`'returned from main'`, `'waits in barrier'`), or
    * `undefined` while it still may.
@@ -92,7 +95,7 @@ export class Waiter {
         if (site.ready()) return;
         this.checkStuck(site);
         const left = deadline - performance.now();
-        if (left <= 0) throw this.timeout(site, site.missing());
+        if (left <= 0) throw this.timeout(site, this.missing(site));
         state.sleep(me, seen, Math.min(left, SLEEP_SLICE_MS));
       }
     } finally {
@@ -109,15 +112,23 @@ export class Waiter {
     );
   }
 
-  /** Throws when a missing part is stuck; its state is read before re-checking that it is missing. */
+  /**
+   * Throws when a missing part is stuck; its state is read before re-checking that it is missing.
+   * Allocation-free unless some part is stuck (this runs on every sleep, which on a loaded machine
+   * is most waits).
+   */
   private checkStuck(site: WaitSite): void {
+    const { np } = this.state;
+    let q = 0;
+    while (q < np && !(site.awaits(q) && site.stuck(q) !== undefined)) q++;
+    if (q === np) return;
     const reasons = new Map<number, string>();
-    for (const q of site.missing()) {
-      const reason = site.stuck(q);
-      if (reason !== undefined) reasons.set(q, reason);
+    for (const p of this.missing(site)) {
+      const reason = site.stuck(p);
+      if (reason !== undefined) reasons.set(p, reason);
     }
     if (reasons.size === 0) return;
-    const still = site.missing();
+    const still = this.missing(site);
     const never = [...reasons.keys()].filter((q) => still.includes(q));
     if (never.length === 0) return;
     const why = never.map((q) => `part ${q} ${reasons.get(q) as string}`).join('; ');
@@ -127,6 +138,13 @@ export class Waiter {
       `${kindName(site.kind)} cannot complete: ${partList(never)} will never arrive (${why})`,
       { partId: this.me },
     );
+  }
+
+  /** The parts `site` still awaits, ascending (slow path: errors only). */
+  private missing(site: WaitSite): number[] {
+    const out: number[] = [];
+    for (let q = 0; q < this.state.np; q++) if (site.awaits(q)) out.push(q);
+    return out;
   }
 
   private timeout(site: WaitSite, missing: number[]): CollectiveTimeoutError {
