@@ -5,7 +5,13 @@ on one process: numpy tofile/fromfile (flat binary), h5py (contiguous float64 da
 --vector-n random float64 values; the 7-point Poisson matrix on --poisson-n^3 unknowns (PETSc) and
 --mm-n^3 (Matrix Market, whose SciPy 1.10 writer and reader are slow); a --mm-vector-n vector for
 Matrix Market. Each operation is timed --rounds times; the best time is reported (seconds) with the
-file size, in one line 'RESULT {json}'."""
+file size, in one line 'RESULT {json}'.
+
+With --serve, the data is built once, then 'ready' and the case names are printed (one JSON line)
+and each line read from stdin, '<case index> write' or '<case index> read', runs that operation once
+and prints its time in seconds and the file's size (one JSON line): bench/io.ts then alternates
+these rounds with its own in the same minute, so that neither side is timed at a better moment of
+the machine than the other."""
 import argparse
 import json
 import os
@@ -43,6 +49,7 @@ def main():
     ap.add_argument("--mm-n", type=int, default=50)
     ap.add_argument("--mm-vector-n", type=int, default=10**6)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--serve", action="store_true")
     args = ap.parse_args()
     sys.argv = sys.argv[:1]
     import h5py
@@ -53,12 +60,10 @@ def main():
     d = args.dir
     rng = np.random.default_rng(1)
     v = rng.standard_normal(args.vector_n)
-    results = []
+    cases = []
 
     def record(name, write, read, path):
-        w = best(args.rounds, write)
-        r = best(args.rounds, read)
-        results.append({"case": name, "write_s": w, "read_s": r, "bytes": os.path.getsize(path)})
+        cases.append((name, write, read, path))
 
     flat = f"{d}/py-v.f64"
     record("vector flat binary", lambda: v.tofile(flat), lambda: np.fromfile(flat, "<f8"), flat)
@@ -97,6 +102,19 @@ def main():
     mvec = f"{d}/py-v.mtx"
     record(f"vector n={args.mm_vector_n} Matrix Market", lambda: scipy.io.mmwrite(mvec, mv), lambda: scipy.io.mmread(mvec), mvec)
 
+    if args.serve:
+        print(json.dumps({"ready": [name for name, _, _, _ in cases]}), flush=True)
+        for line in sys.stdin:
+            index, op = line.split()
+            name, write, read, path = cases[int(index)]
+            seconds = best(1, write if op == "write" else read)
+            print(json.dumps({"seconds": seconds, "bytes": os.path.getsize(path)}), flush=True)
+        return
+    results = []
+    for name, write, read, path in cases:
+        w = best(args.rounds, write)
+        r = best(args.rounds, read)
+        results.append({"case": name, "write_s": w, "read_s": r, "bytes": os.path.getsize(path)})
     print("RESULT " + json.dumps({"code": "io_python", "results": results}))
 
 
