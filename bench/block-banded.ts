@@ -83,7 +83,9 @@ const entry = (i: number, j: number): number => (i === j ? 4 : -1 / (1 + ((i + 2
  * op 1, ...) so that a burst of load from other work hits them alike, each call after a barrier;
  * returns per op the median and the best.
  */
-function timeInterleaved(reps: number, sync: () => void, ops: readonly (() => void)[]): { median: number; best: number }[] {
+function timeInterleaved(
+  reps: number, sync: () => void, ops: readonly (() => void)[],
+): { median: number; best: number; sorted: number[] }[] {
   for (let w = 0; w < WARMUPS; w++) for (const op of ops) op();
   const times = ops.map((): number[] => []);
   for (let r = 0; r < reps; r++) {
@@ -94,7 +96,7 @@ function timeInterleaved(reps: number, sync: () => void, ops: readonly (() => vo
       times[k].push((performance.now() - t0) / 1e3);
     });
   }
-  return times.map((t) => ({ median: median(t), best: Math.min(...t) }));
+  return times.map((t) => ({ median: median(t), best: Math.min(...t), sorted: t.slice().sort((a, b) => a - b) }));
 }
 
 /** One configuration, run on every part: populate, banded matvec (split and serial), CSR spmv. */
@@ -165,6 +167,7 @@ export default function measure(ranks: PData<number>): void {
         populate_s: median(populateTimes), banded_s: banded.median, serial_s: serial.median, csr_s: csr.median,
         banded_best_s: banded.best, serial_best_s: serial.best, csr_best_s: csr.best, csr_assembly_s: assembly,
         csr_nnz_part0: nnz, bits_identical: identical.localItems[0],
+        banded_sorted_us: banded.sorted.map((t) => Math.round(t * 1e6)),
       })}`,
     );
   });
@@ -181,6 +184,7 @@ interface ChildResult {
   readonly rows: number;
   readonly banded_kernel: string;
   readonly bits_identical: boolean;
+  readonly banded_sorted_us: readonly number[];
 }
 
 function runChild(backend: string, np: number, N: number, reps: number): ChildResult | { reason: string } {
@@ -195,6 +199,23 @@ function runChild(backend: string, np: number, N: number, reps: number): ChildRe
       : runCommand(process.execPath, args, 900);
   if (run.failure !== undefined) return { reason: run.failure };
   return parseResultLine(run.stdout, `child ${backend} np=${np}`) as unknown as ChildResult;
+}
+
+/**
+ * The spread of the banded products, every repetition of every round pooled: quantiles in ms, and
+ * how far the median sits above the best (the products are ~1 ms, so one late wake-up or one
+ * descheduled part shows).
+ */
+function distributionLines(keys: readonly string[], samples: ReadonlyMap<string, readonly ChildResult[]>): string[] {
+  const lines = ['Banded product times, all repetitions (ms): min p10 p25 median p75 p90 max (median / min)'];
+  for (const key of keys) {
+    const all = (samples.get(key) ?? []).flatMap((r) => r.banded_sorted_us).sort((a, b) => a - b);
+    if (all.length === 0) continue;
+    const q = (f: number): number => all[Math.min(all.length - 1, Math.floor(f * (all.length - 1) + 0.5))] / 1e3;
+    const shown = [0, 0.1, 0.25, 0.5, 0.75, 0.9, 1].map((f) => q(f).toFixed(3)).join(' ');
+    lines.push(`  ${key}: ${shown} (${(q(0.5) / q(0)).toFixed(2)}, ${all.length} products)`);
+  }
+  return lines;
 }
 
 /** Issue 15's goals, one line each, from the medians: the figure, the bound, met or missed. */
@@ -295,6 +316,7 @@ async function main(): Promise<void> {
     ],
     table,
   ));
+  console.log(distributionLines(configs.map(([backend, np]) => `${backend} np=${np}`), samples).join('\n'));
   console.log(goalLines(result, samples).join('\n'));
   for (const [key, reason] of failures) console.log(`${key}: a round failed (${reason})`);
   for (const load of loads) console.log(`load: ${load}`);

@@ -160,6 +160,53 @@ if ('binding' in native) {
       expect(() => call({ y: [0, 0] })).toThrow(TypeError);
       expect(() => call({ end: -1 })).toThrow(/end must be an integer/);
     });
+
+    it('mulClaimedChunks: claims every chunk once from the counter, with the JavaScript bits', () => {
+      for (const seed of SEEDS) {
+        const p = randomProblem(seed, seed % 2 === 0);
+        const m = p.layout;
+        const nB = m.rowBlocks.length;
+        // Random cuts (empty chunks included) over a random range of block rows.
+        const r = rng(seed);
+        const first = Math.floor(r() * (nB + 1));
+        const cuts = Int32Array.from({ length: 1 + Math.floor(r() * 5) }, () => first + Math.floor(r() * (nB - first + 1))).sort();
+        const counter = new Float64Array(1);
+        const y = new Float64Array(m.nRows).fill(-7);
+        const claim = (): number =>
+          binding.mulClaimedChunks(cuts, counter, m.l, m.u, m.lambda, m.mu, m.rowStart, m.colStart, m.blockStart, p.data, p.x, y);
+        // The first caller takes every chunk; a second one, arriving after, finds none left.
+        expect(claim(), `seed ${seed}`).toBe(cuts.length - 1);
+        expect(claim(), `seed ${seed}`).toBe(0);
+        // Each call's last claim finds nothing: chunks + 2 claims in all.
+        expect(new BigInt64Array(counter.buffer)[0]).toBe(BigInt(cuts.length - 1 + 2));
+        expectSameBits(y, run(jsMulBlockRows, p, cuts[0], cuts[cuts.length - 1]), `seed ${seed} cuts ${cuts.join(',')}`);
+      }
+      // A counter already past some chunks: only the rest are computed.
+      const p = randomProblem(5, true);
+      const m = p.layout;
+      const nB = m.rowBlocks.length;
+      const cuts = Int32Array.of(0, nB >> 1, nB);
+      const counter = new Float64Array(new BigInt64Array([1n]).buffer);
+      const y = new Float64Array(m.nRows).fill(-7);
+      expect(binding.mulClaimedChunks(cuts, counter, m.l, m.u, m.lambda, m.mu, m.rowStart, m.colStart, m.blockStart, p.data, p.x, y)).toBe(1);
+      const second = run(jsMulBlockRows, p, nB >> 1, nB);
+      expectSameBits(y, second, 'second chunk only');
+    });
+
+    it('mulClaimedChunks refuses bad cuts and counters, naming itself', () => {
+      const p = randomProblem(1);
+      const m = p.layout;
+      const nB = m.rowBlocks.length;
+      const call = (cuts: unknown, counter: unknown, y: Float64Array = new Float64Array(m.nRows)): number =>
+        binding.mulClaimedChunks(cuts as Int32Array, counter as Float64Array, m.l, m.u, m.lambda, m.mu, m.rowStart, m.colStart, m.blockStart, p.data, p.x, y);
+      expect(() => call(Int32Array.of(0, nB), new Float64Array(1))).not.toThrow();
+      expect(() => call(Int32Array.of(nB, 0), new Float64Array(1))).toThrow(new RangeError('mulClaimedChunks: cuts must be non-decreasing'));
+      expect(() => call(Int32Array.of(0, nB + 1), new Float64Array(1))).toThrow(/mulClaimedChunks: rowStart has length/);
+      expect(() => call(new Int32Array(0), new Float64Array(1))).toThrow(/mulClaimedChunks: cuts has length 0/);
+      expect(() => call(Int32Array.of(0, nB), new Float64Array(0))).toThrow(/mulClaimedChunks: counter has length 0/);
+      expect(() => call(Int32Array.of(0, nB), new Int32Array(2))).toThrow(new TypeError('mulClaimedChunks: counter must be a Float64Array'));
+      expect(() => call(Int32Array.of(0, nB), new Float64Array(1), new Float64Array(m.nRows - 1))).toThrow(/mulClaimedChunks: y has length/);
+    });
   });
 } else {
   it(`banded kernel addon unavailable, native-vs-JS comparison not run (${native.reason.split('\n')[0]})`, () => {
@@ -182,7 +229,8 @@ describe('choice of the banded kernel', () => {
     expect(() => selectBandedKernel({ PA_KERNELS: 'fast' }, () => fake)).toThrow(InvalidArgumentError);
   });
 
-  it('reports a module without mulBlockRows as not the addon', () => {
-    expect(() => loadBandedBinding([fileURLToPath(import.meta.url)], () => ({}))).toThrow(/not the banded addon \(missing mulBlockRows\)/);
+  it('reports a module without mulBlockRows or mulClaimedChunks as not the addon', () => {
+    expect(() => loadBandedBinding([fileURLToPath(import.meta.url)], () => ({}))).toThrow(/not the banded addon \(missing mulBlockRows, mulClaimedChunks\)/);
+    expect(() => loadBandedBinding([fileURLToPath(import.meta.url)], () => ({ mulBlockRows: jsMulBlockRows }))).toThrow(/not the banded addon \(missing mulClaimedChunks\)/);
   });
 });

@@ -6,7 +6,7 @@
  * @module
  */
 import { BUILD_ADDONS_COMMAND, addonPaths, loadAddon, requireNative } from '../native-addon.js';
-import type { BandedKernel, MulBlockRows } from './banded-kernel.js';
+import type { BandedKernel, MulBlockRows, MulClaimedChunks } from './banded-kernel.js';
 
 /**
  * The functions the addon exports. `mulBlockRows` has the arguments, the loop order and the bits
@@ -23,10 +23,17 @@ import type { BandedKernel, MulBlockRows } from './banded-kernel.js';
  */
 export interface BandedBinding {
   readonly mulBlockRows: MulBlockRows;
+  /**
+   * The same product over chunks of block rows claimed from a shared counter (see
+   * {@link MulClaimedChunks}), with the same checks, plus `cuts` (non-decreasing, at least one
+   * entry) and `counter` (a Float64Array of at least one element); errors name
+   * `mulClaimedChunks`.
+   */
+  readonly mulClaimedChunks: MulClaimedChunks;
 }
 
 /** The functions a loaded module must export to be taken for the banded addon. */
-export const BANDED_BINDING_FUNCTIONS: readonly (keyof BandedBinding)[] = ['mulBlockRows'];
+export const BANDED_BINDING_FUNCTIONS: readonly (keyof BandedBinding)[] = ['mulBlockRows', 'mulClaimedChunks'];
 
 /** What to do when the banded kernel addon is unavailable, in the order a user would do it. */
 export const BANDED_FIXES: readonly string[] = [
@@ -61,5 +68,5 @@ export function loadBandedBinding(
 
 /** The {@link BandedKernel} calling `binding`. */
 export function nativeBandedKernel(binding: BandedBinding): BandedKernel {
-  return { kind: 'native', mulBlockRows: binding.mulBlockRows };
+  return { kind: 'native', mulBlockRows: binding.mulBlockRows, mulClaimedChunks: binding.mulClaimedChunks };
 }

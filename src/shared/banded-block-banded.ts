@@ -64,6 +64,14 @@ export interface MulIntoOptions {
   readonly serial?: boolean;
 }
 
+/**
+ * Stored values per chunk of work in {@link mulInto} (2^15: 256 KiB, about 8 µs of one core's
+ * streaming): small enough that the part still computing its last chunk keeps the others waiting
+ * little, large enough that a claim (one atomic add on a line the parts share, ~0.1 µs) costs
+ * nothing next to the chunk.
+ */
+const CHUNK_VALUES = 1 << 15;
+
 /** The most entries {@link toDense} builds (2^22: a 32 MiB array). */
 const TO_DENSE_MAX_ENTRIES = 1 << 22;
 
@@ -81,10 +89,11 @@ const TO_DENSE_MAX_ENTRIES = 1 << 22;
  * storage, block by block.
  *
  * Work split: each part of a node takes a contiguous range of block rows holding about
- * `1/(parts of the node)` of the stored values ({@link BandedBlockBandedMatrix.blockRows}); it
- * fills those rows in {@link populate} and computes those rows of `y` in {@link mulInto}. Every row's
- * sum is taken in one fixed order whatever the split, so the product has the same bits on 1, 2,
- * 3... parts. On MPI across several nodes, each node holds and computes the whole matrix.
+ * `1/(parts of the node)` of the stored values ({@link BandedBlockBandedMatrix.blockRows}) and
+ * fills those rows in {@link populate}; {@link mulInto} hands chunks of block rows to whichever
+ * parts are running (see there). Every row's sum is taken in one fixed order whatever the split,
+ * so the product has the same bits on 1, 2, 3... parts. On MPI across several nodes, each node
+ * holds and computes the whole matrix.
  *
  * Built by {@link bandedBlockBanded} or {@link uniformBandedBlockBanded}; it lives as long as the
  * run.
@@ -116,10 +125,15 @@ export class BandedBlockBandedMatrix {
   readonly mu: number;
   /** The shared array holding the stored values (see the storage order above). */
   readonly storage: SharedArray;
-  /** Per part, the block rows `[first, end)` it fills and multiplies. */
+  /**
+   * Per part, the block rows `[first, end)` it fills in {@link populate} (and multiplies in
+   * {@link mulInto} when the product splits statically: see there).
+   */
   readonly blockRows: PData<readonly [number, number]>;
   /** @internal The prefix sums the kernels read. */
   readonly layout: BlockBandedLayout;
+  /** @internal The chunks of block rows {@link mulInto} hands out (about `CHUNK_VALUES` values each). */
+  readonly chunkCuts: Int32Array;
 
   /** @internal Built by {@link bandedBlockBanded}. */
   constructor(layout: BlockBandedLayout, storage: SharedArray) {
@@ -133,6 +147,7 @@ export class BandedBlockBandedMatrix {
     this.lambda = layout.lambda;
     this.mu = layout.mu;
     this.storage = storage;
+    this.chunkCuts = splitBlockRows(layout, Math.max(1, Math.min(layout.rowBlocks.length, Math.ceil(layout.storage / CHUNK_VALUES))));
     this.blockRows = storage.sharers.map((sharers, part) => {
       const cuts = splitBlockRows(layout, sharers.length);
       const r = sharers.indexOf(part);
@@ -309,8 +324,13 @@ function throwIfAnyFailed(backend: Backend, failures: readonly (PartitionedArray
 /**
  * `y = A x` (collective), with `x` and `y` shared arrays of `A.nCols` and `A.nRows` values made by
  * {@link sharedArray} on the same run (the SharedArrays.jl way: every part of a node sees the
- * whole of both). Each part computes the rows of its block rows
- * ({@link BandedBlockBandedMatrix.blockRows}) and writes only those rows of `y`.
+ * whole of both). The block rows are cut into chunks of about 256 KiB of stored values; with the
+ * native kernel each part of a node takes the next chunk nobody has claimed (an atomic counter in
+ * the matrix's shared memory) until none is left, and writes the rows of `y` of the chunks it
+ * took. So a part that starts late or loses its core for a while (another program, a wake-up
+ * from sleep) leaves its share to the others instead of holding them at the closing barrier.
+ * With the JavaScript kernel (no atomics on an MPI window), on Sequential, or with `serial`, each
+ * part computes its own block rows ({@link BandedBlockBandedMatrix.blockRows}) instead.
  *
  * A barrier on entry orders earlier writes of `x` (and reads of `y`) before the product, one on
  * exit makes the whole of `y` visible to every part. Each row's sum is taken in one fixed order
@@ -345,9 +365,25 @@ export function mulInto(y: SharedArray, A: BandedBlockBandedMatrix, x: SharedArr
   const { layout } = A;
   const kernel = bandedKernel();
   const nBlockRows = layout.rowBlocks.length;
+  const { mulClaimedChunks } = kernel;
+  // Claiming needs one part per thread or process (Sequential runs its parts one after the other).
+  const claims = o.serial !== true && mulClaimedChunks !== undefined && A.storage.values.backend.localParts.length === 1;
+  if (claims) {
+    // Reset before the entry barrier: every part has left the previous product's closing
+    // barrier (no claim of it is left), and none claims before this barrier.
+    A.storage.claimCounter.forEach((counter, part) => {
+      if (A.storage.sharers.localItems[0][0] === part) counter[0] = 0;
+    });
+  }
   A.storage.barrier();
   pmap(
-    (data, xs, ys, [first, end], sharers, part) => {
+    (data, xs, ys, [first, end], counter, sharers, part) => {
+      if (claims) {
+        mulClaimedChunks(
+          A.chunkCuts, counter, layout.l, layout.u, layout.lambda, layout.mu, layout.rowStart, layout.colStart, layout.blockStart, data, xs, ys,
+        );
+        return;
+      }
       const [from, to] = o.serial === true ? (sharers[0] === part ? [0, nBlockRows] : [0, 0]) : [first, end];
       if (from < to) {
         kernel.mulBlockRows(
@@ -355,7 +391,7 @@ export function mulInto(y: SharedArray, A: BandedBlockBandedMatrix, x: SharedArr
         );
       }
     },
-    A.storage.values, x.values, y.values, A.blockRows, A.storage.sharers,
+    A.storage.values, x.values, y.values, A.blockRows, A.storage.claimCounter, A.storage.sharers,
   );
   A.storage.barrier();
 }

@@ -27,12 +27,32 @@ export type MulBlockRows = (
   data: Float64Array, x: Float64Array, y: Float64Array,
 ) => void;
 
+/**
+ * The product over block rows cut into chunks (`cuts[c] .. cuts[c+1]-1` is chunk c), each chunk
+ * computed by the first caller to claim it from `counter`: the 8 bytes of `counter[0]`, in memory
+ * every part sharing `y` maps, hold a count of claimed chunks (an int64, 0 when the parts start;
+ * `0.0` has the same bytes). Every part of the node calls it with the same arguments between two
+ * barriers; each takes the next unclaimed chunk until none is left, so the chunks go to whichever
+ * parts are running. Each row is computed once in the order of {@link MulBlockRows}, so the bits
+ * are those of the static split. Returns the number of chunks this call computed.
+ */
+export type MulClaimedChunks = (
+  cuts: Int32Array, counter: Float64Array, l: number, u: number, lambda: number, mu: number,
+  rowStart: Int32Array, colStart: Int32Array, blockStart: Int32Array,
+  data: Float64Array, x: Float64Array, y: Float64Array,
+) => number;
+
 /** A banded block-banded product implementation. */
 export interface BandedKernel {
   /** `'native'` (the addon) or `'js'` (the loop below). */
   readonly kind: BandedKernelKind;
   /** See {@link MulBlockRows}. */
   readonly mulBlockRows: MulBlockRows;
+  /**
+   * See {@link MulClaimedChunks}; only the addon has it (JavaScript has no atomics on an MPI
+   * window's memory), and the product splits the block rows statically without it.
+   */
+  readonly mulClaimedChunks?: MulClaimedChunks;
 }
 
 /**

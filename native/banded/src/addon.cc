@@ -21,43 +21,67 @@ namespace pa_banded {
 namespace {
 
 const char* const kName = "mulBlockRows";
+const char* const kChunksName = "mulClaimedChunks";
 
 using pa_native::ArrayArg;
 using pa_native::Entry;
 
+// The entry point whose arguments are being read (for messages): set by each entry first.
+thread_local const char* kernel = kName;
+
 [[noreturn]] void Fail(bool isType, const char* name, const std::string& what) {
-  pa_native::Fail(isType, kName, name, what);
+  pa_native::Fail(isType, kernel, name, what);
 }
 
 // An integer in 0 .. 2^31-1.
 std::int32_t IntArg(napi_env env, napi_value value, const char* name) {
-  const double out = pa_native::NumberArg(env, value, kName, name);
+  const double out = pa_native::NumberArg(env, value, kernel, name);
   if (!(out >= 0.0 && out <= 2147483647.0 && std::floor(out) == out)) Fail(false, name, "must be an integer in 0 .. 2^31-1");
   return static_cast<std::int32_t>(out);
 }
 
 void NeedLength(std::size_t length, std::int64_t needed, const char* name) {
-  pa_native::NeedLength(length, needed, kName, name);
+  pa_native::NeedLength(length, needed, kernel, name);
 }
 
-// mulBlockRows(first, end, l, u, lambda, mu, rowStart, colStart, blockStart, data, x, y)
-napi_value MulBlockRowsEntry(napi_env env, const napi_value* args) {
-  const std::int32_t first = IntArg(env, args[0], "first");
-  const std::int32_t end = IntArg(env, args[1], "end");
-  if (end < first) Fail(false, "end", "must be at least first");
+// The arguments both entries share, from args[0]: l, u, lambda, mu, rowStart, colStart,
+// blockStart, data, x, y.
+struct Operands {
   Layout m{};
-  m.l = IntArg(env, args[2], "l");
-  m.u = IntArg(env, args[3], "u");
-  m.lambda = IntArg(env, args[4], "lambda");
-  m.mu = IntArg(env, args[5], "mu");
+  pa_native::Span<const std::int32_t> rowStart, colStart, blockStart;
+  pa_native::Span<const double> data, x;
+  pa_native::Span<double> y;
+};
+
+Operands ReadOperands(napi_env env, const napi_value* args) {
+  Operands o{};
+  Layout& m = o.m;
+  m.l = IntArg(env, args[0], "l");
+  m.u = IntArg(env, args[1], "u");
+  m.lambda = IntArg(env, args[2], "lambda");
+  m.mu = IntArg(env, args[3], "mu");
   const std::int64_t w = static_cast<std::int64_t>(m.lambda) + m.mu + 1;
   if (w > 2147483647) Fail(false, "lambda + mu + 1", "must be at most 2^31-1");
-  const auto rowStart = ArrayArg<const std::int32_t>(env, args[6], napi_int32_array, 0, kName, "rowStart");
-  const auto colStart = ArrayArg<const std::int32_t>(env, args[7], napi_int32_array, 0, kName, "colStart");
-  const auto blockStart = ArrayArg<const std::int32_t>(env, args[8], napi_int32_array, 0, kName, "blockStart");
-  const auto data = ArrayArg<const double>(env, args[9], napi_float64_array, 0, kName, "data");
-  const auto x = ArrayArg<const double>(env, args[10], napi_float64_array, 0, kName, "x");
-  const auto y = ArrayArg<double>(env, args[11], napi_float64_array, 0, kName, "y");
+  o.rowStart = ArrayArg<const std::int32_t>(env, args[4], napi_int32_array, 0, kernel, "rowStart");
+  o.colStart = ArrayArg<const std::int32_t>(env, args[5], napi_int32_array, 0, kernel, "colStart");
+  o.blockStart = ArrayArg<const std::int32_t>(env, args[6], napi_int32_array, 0, kernel, "blockStart");
+  o.data = ArrayArg<const double>(env, args[7], napi_float64_array, 0, kernel, "data");
+  o.x = ArrayArg<const double>(env, args[8], napi_float64_array, 0, kernel, "x");
+  o.y = ArrayArg<double>(env, args[9], napi_float64_array, 0, kernel, "y");
+  return o;
+}
+
+// Checks that block rows first .. end-1 of the operands can be computed without touching memory
+// outside the arrays, and completes the layout's pointers.
+void CheckBlockRows(Operands& o, std::int32_t first, std::int32_t end) {
+  Layout& m = o.m;
+  const auto& rowStart = o.rowStart;
+  const auto& colStart = o.colStart;
+  const auto& blockStart = o.blockStart;
+  const auto& data = o.data;
+  const auto& x = o.x;
+  const auto& y = o.y;
+  const std::int64_t w = static_cast<std::int64_t>(m.lambda) + m.mu + 1;
   NeedLength(rowStart.length, static_cast<std::int64_t>(end) + 1, "rowStart");
   NeedLength(blockStart.length, static_cast<std::int64_t>(end) + 1, "blockStart");
   NeedLength(colStart.length, 1, "colStart");
@@ -89,16 +113,51 @@ napi_value MulBlockRowsEntry(napi_env env, const napi_value* args) {
   m.rowStart = rowStart.data;
   m.colStart = colStart.data;
   m.blockStart = blockStart.data;
-  MulBlockRows(m, first, end, data.data, x.data, y.data);
+}
+
+// mulBlockRows(first, end, l, u, lambda, mu, rowStart, colStart, blockStart, data, x, y)
+napi_value MulBlockRowsEntry(napi_env env, const napi_value* args) {
+  kernel = kName;
+  const std::int32_t first = IntArg(env, args[0], "first");
+  const std::int32_t end = IntArg(env, args[1], "end");
+  if (end < first) Fail(false, "end", "must be at least first");
+  Operands o = ReadOperands(env, args + 2);
+  CheckBlockRows(o, first, end);
+  MulBlockRows(o.m, first, end, o.data.data, o.x.data, o.y.data);
   return nullptr;
+}
+
+// mulClaimedChunks(cuts, counter, l, u, lambda, mu, rowStart, colStart, blockStart, data, x, y)
+// -> the number of chunks this call computed. cuts: Int32Array of non-decreasing block rows;
+// counter: a Float64Array whose first element's 8 bytes hold the shared claim count (an int64).
+napi_value MulClaimedChunksEntry(napi_env env, const napi_value* args) {
+  kernel = kChunksName;
+  const auto cuts = ArrayArg<const std::int32_t>(env, args[0], napi_int32_array, 1, kernel, "cuts");
+  const auto counter = ArrayArg<double>(env, args[1], napi_float64_array, 1, kernel, "counter");
+  Operands o = ReadOperands(env, args + 2);
+  for (std::size_t c = 0; c + 1 < cuts.length; c++) {
+    if (cuts.data[c + 1] < cuts.data[c]) Fail(false, "cuts", "must be non-decreasing");
+  }
+  if (cuts.data[0] < 0) Fail(false, "cuts[0]", "must be at least 0");
+  CheckBlockRows(o, cuts.data[0], cuts.data[cuts.length - 1]);
+  // A Float64Array element is 8-byte aligned, as the atomic int64 needs.
+  auto* count = reinterpret_cast<std::int64_t*>(counter.data);
+  const std::int64_t mine =
+      MulClaimedChunks(o.m, cuts.data, static_cast<std::int64_t>(cuts.length) - 1, count, o.data.data, o.x.data, o.y.data);
+  napi_value out = nullptr;
+  if (napi_create_double(env, static_cast<double>(mine), &out) != napi_ok) return nullptr;
+  return out;
 }
 
 }  // namespace
 
 napi_value Init(napi_env env, napi_value exports) {
   napi_value fn = nullptr;
+  napi_value chunks = nullptr;
   if (napi_create_function(env, kName, NAPI_AUTO_LENGTH, Entry<12, MulBlockRowsEntry>, nullptr, &fn) != napi_ok ||
-      napi_set_named_property(env, exports, kName, fn) != napi_ok) {
+      napi_set_named_property(env, exports, kName, fn) != napi_ok ||
+      napi_create_function(env, kChunksName, NAPI_AUTO_LENGTH, Entry<12, MulClaimedChunksEntry>, nullptr, &chunks) != napi_ok ||
+      napi_set_named_property(env, exports, kChunksName, chunks) != napi_ok) {
     return nullptr;
   }
   return exports;

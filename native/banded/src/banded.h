@@ -156,4 +156,22 @@ inline void MulBlockRows(const Layout& m, std::int32_t first, std::int32_t end, 
   }
 }
 
+// The block rows cut into chunks (chunk c is block rows cuts[c] .. cuts[c+1]-1), each computed by
+// whichever part claims it first: a part takes the next unclaimed chunk from the shared counter
+// until none is left, so a part that starts late, is slowed or descheduled leaves its share to the
+// others instead of holding every part at the closing barrier. Each row is still computed once,
+// by one part, in the fixed order above: the bits do not depend on who computed what. The counter
+// (in memory every part maps) starts at 0 for the call; the claims need no ordering of their own
+// (relaxed), since the callers' barriers order the y writes. Returns the chunks this part computed.
+inline std::int64_t MulClaimedChunks(const Layout& m, const std::int32_t* cuts, std::int64_t nChunks, std::int64_t* counter,
+                                     const double* data, const double* x, double* y) {
+  std::int64_t mine = 0;
+  for (;;) {
+    const std::int64_t c = __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
+    if (c >= nChunks) return mine;
+    MulBlockRows(m, cuts[c], cuts[c + 1], data, x, y);
+    mine++;
+  }
+}
+
 }  // namespace pa_banded
