@@ -14,9 +14,23 @@
  *
  * Cache state: the matrix and its vectors (36 MB) are about the size of the 32 MiB L3, so a
  * product repeated back to back would partly run from cache and flatter the comparison with
- * STREAM. Here each banded product is timed right after the previous repetition's CSR product,
- * which streams ~55 MB (its matrix and vectors): the bands come from main memory, as STREAM's
- * arrays do. (The serial product, timed right after the banded one, starts warmer.)
+ * STREAM. Here each banded product, the split one and the serial one alike, is timed right after
+ * a CSR product, which streams ~55 MB (its matrix and vectors): the bands come from main memory,
+ * as STREAM's arrays do. (Until this round the serial product followed the split one directly and
+ * started warmer.)
+ *
+ * Spread: the products take ~0.5 to 1.5 ms, so one late part shows in full. The output lists the
+ * quantiles of every repetition per configuration (min .. max and median / min). Measured causes,
+ * with part 0's kernel time and the parts' start times recorded separately (2 parts, Threads, load
+ * ~5 on 2 cores): the kernel itself took 0.40-0.66 ms (median 0.48), the product 0.51-8.7 ms
+ * (median 0.83); the difference is the wait at the closing barrier for the other part, which
+ * started its share 0.56 ms later at the median, i.e. was not running (another program held its
+ * core, or it was waking from sleep). Since this round the parts claim chunks of ~256 KiB of
+ * block rows from a shared counter (see `mulInto`), so a part that is late leaves its share to the
+ * other instead of adding its lateness to the product. Other measured factors: page size (the
+ * Threads storage is on 2 MiB pages, the MPI shared window on 4 KiB pages, shared-memory huge
+ * pages being off here: the same C kernel was 5-20 % slower on 4 KiB pages), and on MPI the
+ * binding of a lone rank to core 0 (now left unpinned, as STREAM's thread is: see `runChild`).
  *
  * The goal's figure (issue 15) is the median: "/ triad" = bytes of the model / median banded
  * product time, over the STREAM triad of as many threads as parts, ≥ 0.8 on 1 and 2 parts; the
@@ -147,8 +161,11 @@ export default function measure(ranks: PData<number>): void {
   const nnz = coo.localItems.reduce((s, c) => s + c.I.length, 0);
   const xc = pfill(1, C.cols);
   const yc = pzeros(C.rows);
-  const [banded, serial, csr] = timeInterleaved(reps, sync, [
+  // Each banded product, split or serial, follows a CSR product (see the header's cache state);
+  // the fourth op is that CSR product before the next repetition's split one, not reported.
+  const [banded, csr, serial] = timeInterleaved(reps, sync, [
     () => mulInto(y, A, x),
+    () => spmv(yc, C, xc),
     () => mulInto(y, A, x, { serial: true }),
     () => spmv(yc, C, xc),
   ]);
@@ -190,12 +207,15 @@ interface ChildResult {
 function runChild(backend: string, np: number, N: number, reps: number): ChildResult | { reason: string } {
   const self = fileURLToPath(import.meta.url);
   const args = [self, '--child', '--backend', backend, '--np', String(np), '--N', String(N), '--reps', String(reps)];
-  // Open MPI's default placement (rank r pinned to core r). Unpinned (--bind-to none), the two
-  // ranks were measured sharing one core for a whole child (8 ms products instead of 0.7 ms, each
-  // barrier waiting out a time slice) on a quiet machine.
+  // Open MPI's default placement (rank r pinned to core r) for several ranks. Unpinned
+  // (--bind-to none), the two ranks were measured sharing one core for a whole child (8 ms
+  // products instead of 0.7 ms, each barrier waiting out a time slice) on a quiet machine. A lone
+  // rank is left unpinned, as the STREAM anchor's thread and the Threads backend's worker are:
+  // pinned, it (and V8's helper threads) cannot leave core 0 when another program runs there.
+  const binding = np === 1 ? ['--bind-to', 'none'] : [];
   const run =
     backend === 'mpi'
-      ? runCommand('mpirun', ['--oversubscribe', '-n', String(np), process.execPath, ...args], 900)
+      ? runCommand('mpirun', ['--oversubscribe', ...binding, '-n', String(np), process.execPath, ...args], 900)
       : runCommand(process.execPath, args, 900);
   if (run.failure !== undefined) return { reason: run.failure };
   return parseResultLine(run.stdout, `child ${backend} np=${np}`) as unknown as ChildResult;
