@@ -150,6 +150,19 @@ describe('assembly kernels, JavaScript twin against a Map reference', () => {
     expect(jsAssemblyKernels.csrCompact(2, Int32Array.of(0, 1, 3), Int32Array.of(0, 1, 40000), lengths, offsets, 255, 32767)).toBe(3);
     expect(jsAssemblyKernels.csrCompact(2, Int32Array.of(0, 1, 3), Int32Array.of(0, 1, 2), lengths, offsets, 1, 32767)).toBe(2);
   });
+
+  it('csrInverseDiagonal inverts each row\'s diagonal and names the first row without a finite nonzero one', () => {
+    // rows: [4 . 1], [2 8 .], then row 2 as given
+    const rowPtr = Int32Array.of(0, 2, 4, 5);
+    const out = new Float64Array(3);
+    const K = jsAssemblyKernels;
+    expect(K.csrInverseDiagonal(3, rowPtr, Int32Array.of(0, 2, 0, 1, 2), Float64Array.of(4, 1, 2, 8, 5), out)).toBe(-1);
+    expect(Array.from(out)).toEqual([0.25, 0.125, 0.2]);
+    expect(K.csrInverseDiagonal(3, rowPtr, Int32Array.of(0, 2, 0, 1, 1), Float64Array.of(4, 1, 2, 8, 5), out)).toBe(2);
+    expect(K.csrInverseDiagonal(3, rowPtr, Int32Array.of(0, 2, 0, 1, 2), Float64Array.of(4, 1, 2, 0, 5), out)).toBe(1);
+    expect(K.csrInverseDiagonal(3, rowPtr, Int32Array.of(0, 2, 0, 1, 2), Float64Array.of(NaN, 1, 2, 8, 5), out)).toBe(0);
+    expect(K.csrInverseDiagonal(3, rowPtr, Int32Array.of(0, 2, 0, 1, 2), Float64Array.of(4, 1, 2, 8, -Infinity), out)).toBe(2);
+  });
 });
 
 function nativeSet(): AssemblyKernels | string {
@@ -219,6 +232,35 @@ describe('assembly kernels, native against the JavaScript twin', () => {
       [-1, 4, -1, -1, -1, -1, 4, -1],
     ]);
     expect(() => native.stencilTriplets(small, rows14, new Float64Array(7), J, V)).toThrow(RangeError);
+  });
+
+  it('csrInverseDiagonal: the same bits and the same first bad row', () => {
+    const rng = seededRng(7);
+    const nRows = 3000;
+    const rowPtr = new Int32Array(nRows + 1);
+    const cols: number[] = [];
+    for (let i = 0; i < nRows; i++) {
+      const row = new Set([i]);
+      while (rng() < 0.7) row.add(Math.floor(rng() * nRows));
+      cols.push(...[...row].sort((a, b) => a - b));
+      rowPtr[i + 1] = cols.length;
+    }
+    const colIdx = Int32Array.from(cols);
+    const values = Float64Array.from(cols, () => (rng() - 0.5) * 10 ** Math.floor(rng() * 8));
+    const [a, b] = [new Float64Array(nRows), new Float64Array(nRows)];
+    expect(native.csrInverseDiagonal(nRows, rowPtr, colIdx, values, b)).toBe(jsAssemblyKernels.csrInverseDiagonal(nRows, rowPtr, colIdx, values, a));
+    expect(Array.from(b)).toEqual(Array.from(a));
+    expect(a.every((d) => d !== 0 && Number.isFinite(d))).toBe(true);
+    let k = rowPtr[2000];
+    while (colIdx[k] !== 2000) k++;
+    values[k] = 0;
+    colIdx.fill(0, rowPtr[2500], rowPtr[2501]); // row 2500 loses its diagonal
+    expect(native.csrInverseDiagonal(nRows, rowPtr, colIdx, values, b)).toBe(2000);
+    expect(jsAssemblyKernels.csrInverseDiagonal(nRows, rowPtr, colIdx, values, a)).toBe(2000);
+    values[k] = 3;
+    expect(native.csrInverseDiagonal(nRows, rowPtr, colIdx, values, b)).toBe(2500);
+    expect(jsAssemblyKernels.csrInverseDiagonal(nRows, rowPtr, colIdx, values, a)).toBe(2500);
+    expect(Array.from(b)).toEqual(Array.from(a));
   });
 
   it('throws RangeError instead of writing past an array', () => {

@@ -68,6 +68,12 @@ export interface AssemblyKernels {
     maxOffset: number,
   ): number;
   /**
+   * The Jacobi preconditioner's inverse diagonal of a square CSR block whose columns ascend within
+   * each row: `out[i] = 1 / diagonal of row i`. Returns −1 when every row has a finite nonzero
+   * diagonal entry, else the first row that does not (`out` is then partly written).
+   */
+  csrInverseDiagonal(nRows: number, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array, out: Float64Array): number;
+  /**
    * The triplets of `laplacianFdm` for the own rows `box` (as {@link AssemblyKernels.assemblyClassify}'s,
    * in local order) on the grid `grid = [dims, n0, n1, n2]` (unused directions 1): per row the
    * neighbours below in descending direction, the diagonal `2·dims`, the neighbours above in

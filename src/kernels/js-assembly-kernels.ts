@@ -216,6 +216,19 @@ export const jsAssemblyKernels: AssemblyKernels = {
     return -1;
   },
 
+  csrInverseDiagonal(nRows, rowPtr, colIdx, values, out) {
+    for (let i = 0; i < nRows; i++) {
+      let k = rowPtr[i];
+      const end = rowPtr[i + 1];
+      while (k < end && colIdx[k] < i) k++;
+      if (k === end || colIdx[k] !== i) return i;
+      const diagonal = values[k];
+      if (diagonal === 0 || !Number.isFinite(diagonal)) return i;
+      out[i] = 1 / diagonal;
+    }
+    return -1;
+  },
+
   stencilTriplets(grid, box, I, J, V) {
     if (!(box[0] >= 1 && box[0] <= 3)) fail('stencilTriplets', 'box[0] must be 1, 2 or 3 directions');
     const write = I.length > 0;

@@ -9,6 +9,7 @@ import type { ChannelPlan } from '../backends/backend.js';
 import { InvalidArgumentError } from '../errors.js';
 import { exchange, exchangeGraph } from '../pdata/exchange.js';
 import type { PData } from '../pdata/pdata.js';
+import { ownLocalIds } from './own-lookup.js';
 import type { PRange } from './prange.js';
 
 /** One part's ghost-exchange plan. Segment `i` of each list belongs to neighbour `i`. */
@@ -42,11 +43,18 @@ const cache = new WeakMap<PRange, GhostPlan>();
  * The owners of a part's ghosts (ascending) and its ghost local ids grouped by owner, ascending
  * within a group: a counting sort by owner (part ids are small), in plain loops, since this runs
  * once per range, in the set-up of the first vector's ghost update, before V8 optimises anything.
+ * `sorted` tells that the owners never decrease in ghost order (psparse's ghosts, ascending global
+ * ids of ranges or slabs, are so): the groups are then runs of consecutive ghosts.
  */
 function groupGhostsByOwner(nOwn: number, ghostToOwner: Int32Array) {
   const nGhost = ghostToOwner.length;
   let maxOwner = -1;
-  for (let k = 0; k < nGhost; k++) if (ghostToOwner[k] > maxOwner) maxOwner = ghostToOwner[k];
+  let sorted = true;
+  for (let k = 0; k < nGhost; k++) {
+    const q = ghostToOwner[k];
+    if (q > maxOwner) maxOwner = q;
+    else if (q < maxOwner) sorted = false;
+  }
   const counts = new Int32Array(maxOwner + 1);
   for (let k = 0; k < nGhost; k++) counts[ghostToOwner[k]]++;
   let nOwners = 0;
@@ -63,8 +71,21 @@ function groupGhostsByOwner(nOwn: number, ghostToOwner: Int32Array) {
     i++;
   }
   const ghostLids = new Int32Array(nGhost);
-  for (let k = 0; k < nGhost; k++) ghostLids[fill[ghostToOwner[k]]++] = nOwn + k;
-  return { owners, ownerPtrs, ghostLids };
+  if (sorted) for (let k = 0; k < nGhost; k++) ghostLids[k] = nOwn + k;
+  else for (let k = 0; k < nGhost; k++) ghostLids[fill[ghostToOwner[k]]++] = nOwn + k;
+  return { owners, ownerPtrs, ghostLids, sorted };
+}
+
+/** The global ids of the ghosts `group` owned by its `i`-th owner, in the group's order. */
+function requestedIds(group: ReturnType<typeof groupGhostsByOwner>, i: number, ghostToGlobal: Float64Array, nOwn: number): Float64Array {
+  const first = group.ownerPtrs[i];
+  const end = group.ownerPtrs[i + 1];
+  // A copy either way: the message may be handed over to the backend.
+  if (group.sorted) return ghostToGlobal.slice(first, end);
+  const lids = group.ghostLids;
+  const gids = new Float64Array(end - first);
+  for (let k = 0; k < gids.length; k++) gids[k] = ghostToGlobal[lids[first + k] - nOwn];
+  return gids;
 }
 
 /**
@@ -79,13 +100,7 @@ export function ghostPlan(rows: PRange): GhostPlan {
   const requested = exchange(
     rows.partition.map((ids, p) => {
       const g = grouped.localItems[rows.partition.partIds.indexOf(p)];
-      const { ghostToGlobal, nOwn } = ids;
-      return Array.from(g.owners, (_, i) => {
-        const first = g.ownerPtrs[i];
-        const gids = new Float64Array(g.ownerPtrs[i + 1] - first);
-        for (let k = 0; k < gids.length; k++) gids[k] = ghostToGlobal[g.ghostLids[first + k] - nOwn];
-        return gids;
-      });
+      return Array.from(g.owners, (_, i) => requestedIds(g, i, ids.ghostToGlobal, ids.nOwn));
     }),
     graph,
   ).wait();
@@ -100,18 +115,15 @@ export function ghostPlan(rows: PRange): GhostPlan {
     const holderLids = new Int32Array(holderPtrs[holders.length]);
     for (let i = 0; i < asked.length; i++) {
       const gids = asked[i];
-      for (let k = 0; k < gids.length; k++) {
-        const lid = ids.globalToOwn(gids[k]);
-        if (lid < 0) {
-          throw new InvalidArgumentError(
-            `part ${holders[i]} holds ghost ${gids[k]} as owned by part ${p}, which does not own it`,
-            { partId: p },
-          );
-        }
-        holderLids[holderPtrs[i] + k] = lid;
-      }
+      const lids = holderLids.subarray(holderPtrs[i], holderPtrs[i + 1]);
+      if (ownLocalIds(ids.own, ids.n, gids, lids)) continue;
+      const k = lids.findIndex((lid) => lid < 0);
+      throw new InvalidArgumentError(
+        `part ${holders[i]} holds ghost ${gids[k]} as owned by part ${p}, which does not own it`,
+        { partId: p },
+      );
     }
-    return { ...g, holders, holderPtrs, holderLids };
+    return { owners: g.owners, ownerPtrs: g.ownerPtrs, ghostLids: g.ghostLids, holders, holderPtrs, holderLids };
   });
   const plan: GhostPlan = {
     parts,

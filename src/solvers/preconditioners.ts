@@ -7,6 +7,7 @@
  */
 import { expectInstance } from '../argument-checks.js';
 import { DimensionMismatchError, InvalidArgumentError, SingularMatrixError } from '../errors.js';
+import { assemblyKernels } from '../kernels/assembly-kernels.js';
 import { largeArrays } from '../kernels/large-arrays.js';
 import { PData, pmap } from '../pdata/pdata.js';
 import { gather, getAny } from '../pdata/primitives.js';
@@ -113,22 +114,18 @@ export function jacobi(A: PSparseMatrix): Preconditioner {
   const inverseDiagonal = A.ownOwn.map((block, p) => {
     const { nRows, rowPtr, colIdx, values } = block;
     const out = largeArrays.float64(nRows);
-    for (let i = 0; i < nRows; i++) {
-      // Columns ascend within a row: the diagonal is the first entry at column >= i, if any.
+    // One native pass (a JavaScript loop here ran interpreted for most of a large block: ~10 ms
+    // of a CG set-up at n = 100); the message is worked out only for the row it names.
+    const i = assemblyKernels.csrInverseDiagonal(nRows, rowPtr, colIdx, values, out);
+    if (i >= 0) {
       let k = rowPtr[i];
-      const end = rowPtr[i + 1];
-      while (k < end && colIdx[k] < i) k++;
-      const found = k < end && colIdx[k] === i;
-      const diagonal = found ? values[k] : 0;
-      if (!found || diagonal === 0 || !Number.isFinite(diagonal)) {
-        const what = found ? `has diagonal entry ${diagonal}` : 'has no diagonal entry';
-        const rowToGlobal = ids[A.ownOwn.partIds.indexOf(p)].ownToGlobal;
-        throw new InvalidArgumentError(
-          `jacobi: global row ${rowToGlobal[i]} ${what}; the Jacobi preconditioner needs a finite nonzero diagonal`,
-          { partId: p },
-        );
-      }
-      out[i] = 1 / diagonal;
+      while (k < rowPtr[i + 1] && colIdx[k] < i) k++;
+      const what = k < rowPtr[i + 1] && colIdx[k] === i ? `has diagonal entry ${values[k]}` : 'has no diagonal entry';
+      const rowToGlobal = ids[A.ownOwn.partIds.indexOf(p)].ownToGlobal;
+      throw new InvalidArgumentError(
+        `jacobi: global row ${rowToGlobal[i]} ${what}; the Jacobi preconditioner needs a finite nonzero diagonal`,
+        { partId: p },
+      );
     }
     return out;
   });

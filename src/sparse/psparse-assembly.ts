@@ -8,12 +8,12 @@
  * @module
  */
 import type { Backend } from '../backends/backend.js';
-import { assemblyKernels, ownBoxSpec } from '../kernels/assembly-kernels.js';
+import { assemblyKernels } from '../kernels/assembly-kernels.js';
 import type { CsrMatrix } from '../kernels/csr.js';
 import { largeArrays } from '../kernels/large-arrays.js';
 import type { ExchangeGraph } from '../pdata/exchange.js';
 import type { LocalIndices } from '../partitions/local-indices.js';
-import { OwnBox, OwnRange, type OwnIds } from '../partitions/own-ids.js';
+import { ownBoxOf } from '../partitions/own-lookup.js';
 import type { PData } from '../pdata/pdata.js';
 
 /** Slot (or code) of a triplet that is ignored (negative row or column id). */
@@ -75,13 +75,6 @@ export interface CodedTriplets {
   readonly offColumns: number;
 }
 
-/** The box spec of own ids the assembly kernels classify arithmetically, or undefined. */
-function boxOf(own: OwnIds, n: number): Float64Array | undefined {
-  if (own instanceof OwnRange) return ownBoxSpec([n], [own.first], [own.first + own.count]);
-  if (own instanceof OwnBox && own.dims.length <= 3) return ownBoxSpec(own.dims, own.lo, own.hi);
-  return undefined;
-}
-
 /**
  * Writes the code of each `ids[k]` (k < m) into `out` (see {@link CodedTriplets}); returns the
  * number of ids owned elsewhere. `I`, `J` decide which triplets are ignored.
@@ -94,7 +87,7 @@ export function classify(
   own: LocalIndices,
   out: Int32Array,
 ): number {
-  const box = boxOf(own.own, own.n);
+  const box = ownBoxOf(own.own, own.n);
   if (box !== undefined) return assemblyKernels.assemblyClassify(m, ids, I, J, box, out);
   // Own ids listed explicitly (or described otherwise): their own lookup.
   let off = 0;

@@ -487,6 +487,18 @@ napi_value CsrCompactEntry(napi_env env, const napi_value* args) {
                                                     static_cast<std::int32_t>(maxOffset))));
 }
 
+// csrInverseDiagonal(nRows, rowPtr, colIdx, values, out) -> -1, or the first row without a
+// finite nonzero diagonal entry
+napi_value CsrInverseDiagonalEntry(napi_env env, const napi_value* args) {
+  const char* k = "csrInverseDiagonal";
+  const Csr a = CsrArgs(env, args, k);
+  double* out = MutableDoubleArg(env, args[4], a.nRows, k, "out");
+  for (std::int32_t i = 0; i < a.nRows; i++) {
+    if (a.rowPtr[i + 1] < a.rowPtr[i] || a.rowPtr[i] < 0) Fail(false, k, "rowPtr", "must not decrease from 0");
+  }
+  return Number(env, static_cast<double>(CsrInverseDiagonal(a.nRows, a.rowPtr, a.colIdx, a.values, out)));
+}
+
 void Export(Napi::Env env, Napi::Object exports, const char* name, napi_callback callback) {
   napi_value fn = nullptr;
   NAPI_THROW_IF_FAILED_VOID(env, napi_create_function(env, name, NAPI_AUTO_LENGTH, callback, nullptr, &fn));
@@ -522,6 +534,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "csrFill", Entry<9, CsrFillEntry>);
   Export(env, exports, "addSlots", Entry<6, AddSlotsEntry>);
   Export(env, exports, "csrCompact", Entry<7, CsrCompactEntry>);
+  Export(env, exports, "csrInverseDiagonal", Entry<5, CsrInverseDiagonalEntry>);
   return exports;
 }
 

@@ -260,6 +260,23 @@ inline std::int64_t CsrCompact(std::int32_t nRows, const std::int32_t* rowPtr, c
   return -1;
 }
 
+// The Jacobi preconditioner's inverse diagonal of a square CSR block whose columns ascend within
+// each row: out[i] = 1 / (the entry at column i of row i). Returns -1 when every row has a finite
+// nonzero diagonal entry, else the first row that does not (out is then partly written).
+inline std::int64_t CsrInverseDiagonal(std::int32_t nRows, const std::int32_t* rowPtr, const std::int32_t* colIdx,
+                                       const double* values, double* out) {
+  for (std::int32_t i = 0; i < nRows; i++) {
+    std::int32_t k = rowPtr[i];
+    const std::int32_t end = rowPtr[i + 1];
+    while (k < end && colIdx[k] < i) k++;
+    if (k == end || colIdx[k] != i) return i;
+    const double diagonal = values[k];
+    if (diagonal == 0.0 || !std::isfinite(diagonal)) return i;
+    out[i] = 1.0 / diagonal;
+  }
+  return -1;
+}
+
 // The finite-difference Laplacian's triplets (laplacianFdm) of the own rows `box`, in local order,
 // on a grid of n[0] x n[1] x n[2] nodes (unused directions 1) of `dims` directions: per row the
 // neighbours below in descending direction, the diagonal 2 * dims, the neighbours above in
