@@ -16,6 +16,7 @@ import { expectFileSize, fileSize, LITTLE_ENDIAN, readInto, writeArrayAt, writeA
 import { removeTarget, together, writeFileCollectively } from './collective.js';
 import { readPlan, readTargets, vectorBlocks, vectorFromTargets } from './layout.js';
 import { checkPath, withFile, type ReadOptions } from './read-options.js';
+import { readUniformVector } from './uniform-read.js';
 
 /** The sidecar's `format` value. */
 const SIDECAR_FORMAT = 'partitioned-arrays flat binary';
@@ -123,6 +124,16 @@ export function readBinary(path: string, ranks: PData<number>, opts?: Pick<ReadO
   checkPath(path, 'readBinary');
   expectInstance(ranks, PData, 'readBinary: ranks');
   const options = checkOptions(opts, ['rows'], 'readBinary');
+  if (options.rows === undefined) {
+    return readUniformVector(ranks, (block) => {
+      const length = readSidecar(path);
+      withFile(path, 'readBinary', (fd) => {
+        expectFileSize(path, fileSize(fd), 8 * length, `${length} float64 values`);
+        const { span, into } = block(length);
+        readFloat64LittleEndian(fd, path, 8 * span.first, into, 'the values');
+      });
+    });
+  }
   const n = together(ranks, () => {
     const length = readSidecar(path);
     withFile(path, 'readBinary', (fd) => expectFileSize(path, fileSize(fd), 8 * length, `${length} float64 values`));

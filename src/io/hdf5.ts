@@ -29,9 +29,10 @@ import { readHdf5Array, writeHdf5Array } from './hdf5-parray.js';
 import { expectFileSize, fileSize, writeAt } from './byte-io.js';
 import { together, writeFileCollectively } from './collective.js';
 import { littleEndianBytes, readFloat64LittleEndian } from './flat-binary.js';
-import { hdf5Binding } from './hdf5-binding.js';
+import { hdf5Binding, type Hdf5DatasetInfo } from './hdf5-binding.js';
 import { readPlan, readTargets, vectorBlocks, vectorFromTargets, type VectorBlock } from './layout.js';
 import { checkPath, withFile, type ReadOptions } from './read-options.js';
+import { readUniformVector } from './uniform-read.js';
 
 /** Attribute holding the first row of each written part's block, then the row count (np + 1 numbers). */
 export const HDF5_PARTITION_ATTRIBUTE = 'partition_row_starts';
@@ -119,8 +120,8 @@ export function writeHdf5(path: string, name: string, v: PVector | PArray, opts?
   });
 }
 
-/** What the library says about the dataset, its problems as FileFormatErrors. */
-function inspect(path: string, name: string): { dims: number[]; offset: number } {
+/** What the library says about the dataset, its problems as FileFormatErrors (the file's size is not checked). */
+function datasetOf(path: string, name: string): Hdf5DatasetInfo {
   if (!existsSync(path)) throw new InvalidArgumentError(`readHdf5: cannot open ${path}: no such file`);
   let info;
   try {
@@ -131,13 +132,42 @@ function inspect(path: string, name: string): { dims: number[]; offset: number }
   }
   if (!info.numeric) throw new FileFormatError(`dataset ${name} does not hold numbers`, { path });
   if (info.dims.length === 0) throw new FileFormatError(`dataset ${name} is a scalar, not an array`, { path });
-  if (info.offset >= 0) {
-    withFile(path, 'readHdf5', (fd) => {
-      const end = info.offset + 8 * info.dims.reduce((a, b) => a * b, 1);
-      if (fileSize(fd) < end) expectFileSize(path, fileSize(fd), end, `dataset ${name} (${(end - info.offset) / 8} float64 values at offset ${info.offset})`);
-    });
-  }
+  return info;
+}
+
+/** Checks that a file of `size` bytes holds the whole of the dataset's bytes (those read by offset). */
+function checkDataEnds(path: string, name: string, info: Hdf5DatasetInfo, size: number): void {
+  const end = info.offset + 8 * info.dims.reduce((a, b) => a * b, 1);
+  if (size < end) expectFileSize(path, size, end, `dataset ${name} (${(end - info.offset) / 8} float64 values at offset ${info.offset})`);
+}
+
+/** {@link datasetOf}, and the file's size checked when the dataset is read by offset. */
+function inspect(path: string, name: string): { dims: number[]; offset: number } {
+  const info = datasetOf(path, name);
+  if (info.offset >= 0) withFile(path, 'readHdf5', (fd) => checkDataEnds(path, name, info, fileSize(fd)));
   return { dims: info.dims, offset: info.offset };
+}
+
+/** A one-dimensional dataset read onto the uniform partition: one read step per part (see uniform-read.ts). */
+function readUniformHdf5(path: string, name: string, ranks: PData<number>): PVector {
+  return readUniformVector(ranks, (block) => {
+    const info = datasetOf(path, name);
+    if (info.dims.length !== 1) throw notOneDimensional(name, info.dims);
+    if (info.offset < 0) {
+      const { span, into } = block(info.dims[0]);
+      hdf5Binding().readRows(path, name, span.first, span.count, into);
+      return;
+    }
+    withFile(path, 'readHdf5', (fd) => {
+      checkDataEnds(path, name, info, fileSize(fd));
+      const { span, into } = block(info.dims[0]);
+      readFloat64LittleEndian(fd, path, info.offset + 8 * span.first, into, `dataset ${name}`);
+    });
+  });
+}
+
+function notOneDimensional(name: string, dims: readonly number[]): InvalidArgumentError {
+  return new InvalidArgumentError(`readHdf5: dataset ${name} has shape [${dims.join(', ')}]: give grid or dist to read it as a PArray`);
 }
 
 /**
@@ -179,13 +209,11 @@ export function readHdf5(
   if (options.rows !== undefined && (options.grid !== undefined || options.dist !== undefined)) {
     throw new InvalidArgumentError('readHdf5: give rows (a PVector) or grid/dist (a PArray), not both');
   }
+  const array = options.grid !== undefined || options.dist !== undefined;
+  if (!array && options.rows === undefined) return readUniformHdf5(path, name, ranks);
   const { dims, offset } = together(ranks, () => inspect(path, name)).localItems[0];
-  if (options.grid !== undefined || options.dist !== undefined) {
-    return readHdf5Array(path, name, ranks, dims, offset, { grid: options.grid, dist: options.dist });
-  }
-  if (dims.length !== 1) {
-    throw new InvalidArgumentError(`readHdf5: dataset ${name} has shape [${dims.join(', ')}]: give grid or dist to read it as a PArray`);
-  }
+  if (array) return readHdf5Array(path, name, ranks, dims, offset, { grid: options.grid, dist: options.dist });
+  if (dims.length !== 1) throw notOneDimensional(name, dims);
   const plan = readPlan(ranks, dims[0], options.rows, 'readHdf5');
   const targets = readTargets(plan);
   together(targets, ({ span, into }) => {
