@@ -49,22 +49,32 @@ export const jsSpgemmKernels: SpgemmKernels = {
   kind: 'js',
   spgemmTerms(nRows, aRowPtr, aColIdx, _aValues, gRowPtr, gColIdx, _gValues, b1RowPtr, b1ColIdx, _b1Values, b2RowPtr, b2ColIdx, _b2Values, nOwn, _nColsB, terms) {
     const nRowsB1 = b1RowPtr.length - 1;
-    let own = 0;
-    let ghost = 0;
-    // B1's and B2's rows are each counted once per use: per row, its own-column entries.
-    const count = (ptr: Int32Array, col: Int32Array, k: number): void => {
-      for (let f = ptr[k]; f < ptr[k + 1]; f++) {
-        if (col[f] < nOwn) own++;
-        else ghost++;
+    const nRowsB2 = b2RowPtr.length - 1;
+    const length = new Int32Array(nRowsB2);
+    const ownLength = new Int32Array(nRowsB2);
+    for (let k = 0; k < nRowsB2; k++) {
+      let own = 0;
+      let all = b2RowPtr[k + 1] - b2RowPtr[k];
+      for (let f = b2RowPtr[k]; f < b2RowPtr[k + 1]; f++) if (b2ColIdx[f] < nOwn) own++;
+      if (k < nRowsB1) {
+        all += b1RowPtr[k + 1] - b1RowPtr[k];
+        for (let f = b1RowPtr[k]; f < b1RowPtr[k + 1]; f++) if (b1ColIdx[f] < nOwn) own++;
       }
-    };
-    for (let e = 0; e < aRowPtr[nRows]; e++) {
-      count(b1RowPtr, b1ColIdx, aColIdx[e]);
-      count(b2RowPtr, b2ColIdx, aColIdx[e]);
+      length[k] = all;
+      ownLength[k] = own;
     }
-    for (let e = 0; e < gRowPtr[nRows]; e++) count(b2RowPtr, b2ColIdx, nRowsB1 + gColIdx[e]);
+    let all = 0;
+    let own = 0;
+    for (let e = 0; e < aRowPtr[nRows]; e++) {
+      all += length[aColIdx[e]];
+      own += ownLength[aColIdx[e]];
+    }
+    for (let e = 0; e < gRowPtr[nRows]; e++) {
+      all += length[nRowsB1 + gColIdx[e]];
+      own += ownLength[nRowsB1 + gColIdx[e]];
+    }
     terms[0] = own;
-    terms[1] = ghost;
+    terms[1] = all - own;
   },
   spgemmRows(nRows, aRowPtr, aColIdx, aValues, gRowPtr, gColIdx, gValues, b1RowPtr, b1ColIdx, b1Values, b2RowPtr, b2ColIdx, b2Values, nOwn, ooRowPtr, ooColIdx, ooValues, ogRowPtr, ogColIdx, ogValues, marker, accumulator) {
     const ownRoom = Math.min(ooColIdx.length, ooValues.length, 0x7fffffff);

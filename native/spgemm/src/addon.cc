@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "spgemm.h"
 
@@ -127,6 +128,7 @@ pa_spgemm::Rows ReadRows(Check& check, const napi_value* v, int32_t nRows, int32
 // past B1's; B's ids index nColsB; nOwn is at most nColsB.
 struct Product {
   pa_spgemm::Operands o{};
+  int32_t nRowsB2 = 0;
   int32_t nOwn = 0;
 };
 
@@ -134,16 +136,15 @@ Product ReadProduct(Check& check, const napi_value* v, int32_t nColsB) {
   Product p;
   p.o.nRows = check.Count(v[0], "nRows");
   if (check.failed) return p;
-  int32_t nRowsB2 = 0;
   p.o.b1 = ReadRows(check, v + 7, -1, nColsB, "b1", &p.o.nRowsB1);
-  p.o.b2 = ReadRows(check, v + 10, -1, nColsB, "b2", &nRowsB2);
+  p.o.b2 = ReadRows(check, v + 10, -1, nColsB, "b2", &p.nRowsB2);
   if (check.failed) return p;
-  if (nRowsB2 < p.o.nRowsB1) {
-    check.Fail(false, "B2 has " + std::to_string(nRowsB2) + " rows, fewer than B1's " + std::to_string(p.o.nRowsB1));
+  if (p.nRowsB2 < p.o.nRowsB1) {
+    check.Fail(false, "B2 has " + std::to_string(p.nRowsB2) + " rows, fewer than B1's " + std::to_string(p.o.nRowsB1));
     return p;
   }
   p.o.aOwn = ReadRows(check, v + 1, p.o.nRows, p.o.nRowsB1, "a");
-  p.o.aGhost = ReadRows(check, v + 4, p.o.nRows, nRowsB2 - p.o.nRowsB1, "aGhost");
+  p.o.aGhost = ReadRows(check, v + 4, p.o.nRows, p.nRowsB2 - p.o.nRowsB1, "aGhost");
   p.nOwn = check.Count(v[13], "nOwn");
   if (!check.failed && p.nOwn > nColsB) {
     check.Fail(false, "nOwn = " + std::to_string(p.nOwn) + " exceeds the " + std::to_string(nColsB) + " columns of B");
@@ -186,7 +187,9 @@ napi_value SpgemmTerms(napi_env env, napi_callback_info info) {
   if (check.failed) return nullptr;
   const Product pr = ReadProduct(check, args.v, nColsB);
   if (check.failed) return nullptr;
-  pa_spgemm::spgemm_terms(pr.o, pr.nOwn, terms, terms + 1);
+  std::vector<int32_t> length(static_cast<std::size_t>(pr.nRowsB2));
+  std::vector<int32_t> ownLength(static_cast<std::size_t>(pr.nRowsB2));
+  pa_spgemm::spgemm_terms(pr.o, pr.nRowsB2, pr.nOwn, length.data(), ownLength.data(), terms, terms + 1);
   return nullptr;
 }
 

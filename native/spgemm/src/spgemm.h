@@ -81,23 +81,36 @@ inline void for_each_term(const Operands& o, int32_t i, Visit&& visit) {
 }
 
 // The product terms of C whose column is below nOwn (own) and the others (ghost): the room that
-// always suffices for each block (values are not read).
-inline void spgemm_terms(const Operands& o, int32_t nOwn, double* ownTerms, double* ghostTerms) {
+// always suffices for each block (values are not read). Each row of B is counted once (its
+// entries and its own-column entries, per row, in `length` and `ownLength`: nRowsB2 entries
+// each), then each entry of A adds its row's counts.
+inline void spgemm_terms(const Operands& o, int32_t nRowsB2, int32_t nOwn, int32_t* length, int32_t* ownLength,
+                         double* ownTerms, double* ghostTerms) {
+  for (int32_t k = 0; k < nRowsB2; k++) {
+    int32_t own = 0;
+    int32_t all = o.b2.rowPtr[k + 1] - o.b2.rowPtr[k];
+    for (int32_t f = o.b2.rowPtr[k]; f < o.b2.rowPtr[k + 1]; f++) own += o.b2.col[f] < nOwn;
+    if (k < o.nRowsB1) {
+      all += o.b1.rowPtr[k + 1] - o.b1.rowPtr[k];
+      for (int32_t f = o.b1.rowPtr[k]; f < o.b1.rowPtr[k + 1]; f++) own += o.b1.col[f] < nOwn;
+    }
+    length[k] = all;
+    ownLength[k] = own;
+  }
+  int64_t all = 0;
   int64_t own = 0;
-  int64_t ghost = 0;
-  for (int32_t i = 0; i < o.nRows; i++) {
-    for (int32_t e = o.aOwn.rowPtr[i]; e < o.aOwn.rowPtr[i + 1]; e++) {
-      const int32_t k = o.aOwn.col[e];
-      for (int32_t f = o.b1.rowPtr[k]; f < o.b1.rowPtr[k + 1]; f++) (o.b1.col[f] < nOwn ? own : ghost)++;
-      for (int32_t f = o.b2.rowPtr[k]; f < o.b2.rowPtr[k + 1]; f++) (o.b2.col[f] < nOwn ? own : ghost)++;
-    }
-    for (int32_t e = o.aGhost.rowPtr[i]; e < o.aGhost.rowPtr[i + 1]; e++) {
-      const int32_t k = o.nRowsB1 + o.aGhost.col[e];
-      for (int32_t f = o.b2.rowPtr[k]; f < o.b2.rowPtr[k + 1]; f++) (o.b2.col[f] < nOwn ? own : ghost)++;
-    }
+  const int32_t ownEntries = o.aOwn.rowPtr[o.nRows];
+  for (int32_t e = 0; e < ownEntries; e++) {
+    all += length[o.aOwn.col[e]];
+    own += ownLength[o.aOwn.col[e]];
+  }
+  const int32_t ghostEntries = o.aGhost.rowPtr[o.nRows];
+  for (int32_t e = 0; e < ghostEntries; e++) {
+    all += length[o.nRowsB1 + o.aGhost.col[e]];
+    own += ownLength[o.nRowsB1 + o.aGhost.col[e]];
   }
   *ownTerms = static_cast<double>(own);
-  *ghostTerms = static_cast<double>(ghost);
+  *ghostTerms = static_cast<double>(all - own);
 }
 
 // The products a_ik b_kj of row i are added into the dense accumulator in the order of

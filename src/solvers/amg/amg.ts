@@ -18,8 +18,12 @@ import { checkSameOwn } from '../../partitions/prange.js';
 import { PSparseMatrix, spmv } from '../../sparse/psparse-matrix.js';
 import { pzeros, PVector } from '../../vectors/pvector.js';
 import type { Preconditioner } from '../preconditioners.js';
+import { largeArrays } from '../../kernels/large-arrays.js';
+import type { PData } from '../../pdata/pdata.js';
 import { CoarseSolver } from './coarse-solver.js';
+import { CycleMode } from './cycle-kernels.js';
 import { AmgLevel } from './level.js';
+import { rowPass } from './row-pass.js';
 import { Smoother, type AmgSmootherName } from './smoothers.js';
 
 export type { AmgSmootherName } from './smoothers.js';
@@ -72,12 +76,11 @@ interface CycleLevel {
   readonly x: PVector;
   /** The level's right-hand side (own values). */
   readonly b: PVector;
-  /** A x (own values). */
-  readonly ax: PVector;
-  /** The residual on R.cols, the coarse correction on P.cols and P times it (not on the coarsest). */
+  /** Scratch of the level's fused row passes (one value per own row). */
+  readonly partial: PData<Float64Array>;
+  /** The residual on R.cols and the coarse correction on P.cols (not on the coarsest). */
   readonly residual?: PVector;
   readonly coarseX?: PVector;
-  readonly correction?: PVector;
 }
 
 /**
@@ -186,15 +189,15 @@ export class AmgPreconditioner implements Preconditioner {
     this.A = A;
     this.cycle = levels.map((level, l) => {
       const last = l === levels.length - 1;
+      const partial = level.A.ownOwn.map((block) => largeArrays.float64(block.nRows));
       return {
         level,
-        smoother: new Smoother(level.A, smoother, smootherSteps, level),
+        smoother: new Smoother(level.A, smoother, smootherSteps, level, partial),
         x: pzeros(level.A.cols),
         b: pzeros(level.A.rows),
-        ax: pzeros(level.A.rows),
+        partial,
         residual: last ? undefined : pzeros(level.R!.cols),
         coarseX: last ? undefined : pzeros(level.P!.cols),
-        correction: last ? undefined : pzeros(level.P!.rows),
       };
     });
     this.coarse = this.coarseSolver();
@@ -207,7 +210,7 @@ export class AmgPreconditioner implements Preconditioner {
 
   private vcycle(l: number): void {
     const here = this.cycle[l];
-    const { level, smoother, x, b, ax } = here;
+    const { level, smoother, x, b, partial } = here;
     if (l === this.cycle.length - 1) {
       if (this.coarse !== undefined) {
         this.coarse.solve(x, b);
@@ -219,30 +222,14 @@ export class AmgPreconditioner implements Preconditioner {
     }
     const residual = here.residual!;
     const coarseX = here.coarseX!;
-    const correction = here.correction!;
     const next = this.cycle[l + 1];
     smoother.smooth(x, b, true);
-    spmv(ax, level.A, x);
-    const rs = residual.ownValues().localItems;
-    const bs = b.ownValues().localItems;
-    const as = ax.ownValues().localItems;
-    for (let i = 0; i < rs.length; i++) {
-      const ri = rs[i];
-      const bi = bs[i];
-      const ai = as[i];
-      for (let k = 0; k < ri.length; k++) ri[k] = bi[k] - ai[k];
-    }
+    // residual = b − A x and x += P·coarseX are fused row passes (no A x or P·coarseX vector).
+    rowPass(CycleMode.RESIDUAL, level.A, x, partial, [residual.ownValues().localItems, b.ownValues().localItems]);
     spmv(next.b, level.R!, residual);
     this.vcycle(l + 1);
     copyOwn(coarseX, next.x);
-    spmv(correction, level.P!, coarseX);
-    const xs = x.ownValues().localItems;
-    const cs = correction.ownValues().localItems;
-    for (let i = 0; i < xs.length; i++) {
-      const xi = xs[i];
-      const ci = cs[i];
-      for (let k = 0; k < xi.length; k++) xi[k] += ci[k];
-    }
+    rowPass(CycleMode.ADD, level.P!, coarseX, partial, [x.ownValues().localItems]);
     smoother.smooth(x, b, false);
   }
 }

@@ -2,7 +2,8 @@
  * The smoothers of the V-cycle: damped Jacobi and Chebyshev (a polynomial in D⁻¹A on
  * `[λmax/ratio, λmax]`, λmax the level's Gershgorin bound). Both are symmetric, so a V-cycle
  * with the same smoother before and after the coarse correction is a symmetric preconditioner.
- * Every step works on own values and ghost-updating SpMVs: no allocation.
+ * Every step works on own values and ghost-updating products; Chebyshev's steps are fused row
+ * passes (cycle-kernels.ts).
  *
  * @module
  */
@@ -10,6 +11,8 @@ import { largeArrays } from '../../kernels/large-arrays.js';
 import { spmv, type PSparseMatrix } from '../../sparse/psparse-matrix.js';
 import type { PData } from '../../pdata/pdata.js';
 import { pzeros, type PVector } from '../../vectors/pvector.js';
+import { CycleMode } from './cycle-kernels.js';
+import { rowPass } from './row-pass.js';
 
 /**
  * The smoothers `amg` offers (its `smoother` option): `'chebyshev'`, a Chebyshev polynomial in
@@ -28,19 +31,27 @@ export const CHEBYSHEV_RATIO = 8;
 
 /** One level's smoother: `smooth(x, b, zeroGuess)` improves x (on A.cols) for A x = b (own values). */
 export class Smoother {
-  private readonly w: PVector;
-  private readonly d: PVector;
+  /** Jacobi's A x (own values). */
+  private readonly w: PVector | undefined;
+  /** Chebyshev's directions, in turn the input (on A.cols: its ghosts) and the output of a step. */
+  private readonly directions: readonly [PVector, PVector] | undefined;
   private readonly residual: PData<Float64Array>;
+  /** The own-block sums of rows with ghost entries, between the two phases of a pass. */
+  private readonly partial: PData<Float64Array>;
+  /** The own values of the vectors of the last call, and what they were taken from. */
+  private views: { x: PVector; b: PVector; inverse: PData<Float64Array>; own: SmootherViews } | undefined;
 
   constructor(
     private readonly A: PSparseMatrix,
     private readonly kind: AmgSmootherName,
     private readonly steps: number,
     private readonly level: { readonly inverseDiagonal: PData<Float64Array>; readonly spectralBound: number },
+    partial: PData<Float64Array>,
   ) {
-    this.w = pzeros(A.rows);
-    this.d = pzeros(A.cols);
+    this.partial = partial;
     this.residual = A.ownOwn.map((block) => largeArrays.float64(block.nRows));
+    if (kind === 'jacobi') this.w = pzeros(A.rows);
+    else this.directions = [pzeros(A.cols), pzeros(A.cols)];
   }
 
   /** Improves `x` (own values; its ghosts are refreshed by the SpMVs) towards A x = b. */
@@ -55,7 +66,8 @@ export class Smoother {
     const inv = this.level.inverseDiagonal.localItems;
     const xs = x.ownValues().localItems;
     const bs = b.ownValues().localItems;
-    const ws = this.w.ownValues().localItems;
+    const w = this.w!;
+    const ws = w.ownValues().localItems;
     for (let step = 0; step < this.steps; step++) {
       if (step === 0 && zeroGuess) {
         for (let i = 0; i < xs.length; i++) {
@@ -66,7 +78,7 @@ export class Smoother {
         }
         continue;
       }
-      spmv(this.w, this.A, x);
+      spmv(w, this.A, x);
       for (let i = 0; i < xs.length; i++) {
         const xi = xs[i];
         const bi = bs[i];
@@ -77,63 +89,88 @@ export class Smoother {
     }
   }
 
-  /** A Chebyshev polynomial of degree `steps` in D⁻¹A (Saad, Iterative Methods, Alg. 12.1). */
+  /** The own values of x, b, D⁻¹, the residual and the directions (kept while the vectors are the same). */
+  private ownViews(x: PVector, b: PVector): SmootherViews {
+    const inverse = this.level.inverseDiagonal;
+    const known = this.views;
+    if (known !== undefined && known.x === x && known.b === b && known.inverse === inverse) return known.own;
+    const [d0, d1] = this.directions!;
+    const own: SmootherViews = {
+      x: x.ownValues().localItems,
+      b: b.ownValues().localItems,
+      inverse: inverse.localItems,
+      residual: this.residual.localItems,
+      directions: [d0.ownValues().localItems, d1.ownValues().localItems],
+    };
+    this.views = { x, b, inverse, own };
+    return own;
+  }
+
+  /**
+   * A Chebyshev polynomial of degree `steps` in D⁻¹A (Saad, Iterative Methods, Alg. 12.1). Each
+   * step after the first is one fused pass (cycle-kernels.ts): w = A d, r ← r − D⁻¹w,
+   * d' = a d + c r, x ← x + d'. The directions alternate between two vectors, as the pass reads
+   * d (and its ghosts) while it writes d'; from a nonzero guess the first step's d is added to x
+   * by the second step (x is that step's input's neighbour, not its input, so it can be written).
+   */
   private chebyshev(x: PVector, b: PVector, zeroGuess: boolean): void {
     const upper = this.level.spectralBound;
     const lower = upper / CHEBYSHEV_RATIO;
     const theta = (upper + lower) / 2;
     const delta = (upper - lower) / 2;
     const sigma = theta / delta;
-    const inv = this.level.inverseDiagonal.localItems;
-    const xs = x.ownValues().localItems;
-    const bs = b.ownValues().localItems;
-    const ws = this.w.ownValues().localItems;
-    const ds = this.d.ownValues().localItems;
-    const rs = this.residual.localItems;
-    if (!zeroGuess) spmv(this.w, this.A, x);
-    for (let i = 0; i < xs.length; i++) {
-      const xi = xs[i];
-      const bi = bs[i];
-      const wi = ws[i];
-      const di = inv[i];
-      const ri = rs[i];
-      const dd = ds[i];
-      // Two loops rather than a test per entry: the first step from a zero guess needs no A x.
-      if (zeroGuess) {
+    const own = this.ownViews(x, b);
+    const directions = this.directions!;
+    const { x: xs, b: bs, inverse: inv, residual: rs } = own;
+    let current = 0;
+    let pending = false;
+    if (zeroGuess) {
+      // The first step from a zero guess needs no A x: r = D⁻¹b, d = r / θ, x = d.
+      const ds = own.directions[0];
+      for (let i = 0; i < xs.length; i++) {
+        const xi = xs[i];
+        const bi = bs[i];
+        const di = inv[i];
+        const ri = rs[i];
+        const dd = ds[i];
         for (let k = 0; k < di.length; k++) {
           const r = di[k] * bi[k];
           ri[k] = r;
           dd[k] = r / theta;
           xi[k] = dd[k];
         }
-      } else {
-        for (let k = 0; k < di.length; k++) {
-          const r = di[k] * (bi[k] - wi[k]);
-          ri[k] = r;
-          dd[k] = r / theta;
-          xi[k] += dd[k];
-        }
       }
+    } else {
+      rowPass(CycleMode.CHEBYSHEV_FIRST, this.A, x, this.partial, [rs, own.directions[0], bs, inv], theta);
+      pending = true;
     }
     let rho = 1 / sigma;
     for (let step = 1; step < this.steps; step++) {
-      spmv(this.w, this.A, this.d);
       const next = 1 / (2 * sigma - rho);
-      const a = next * rho;
-      const c = (2 * next) / delta;
-      for (let i = 0; i < xs.length; i++) {
-        const xi = xs[i];
-        const wi = ws[i];
-        const di = inv[i];
-        const ri = rs[i];
-        const dd = ds[i];
-        for (let k = 0; k < di.length; k++) {
-          ri[k] -= di[k] * wi[k];
-          dd[k] = a * dd[k] + c * ri[k];
-          xi[k] += dd[k];
-        }
-      }
+      const mode = pending ? CycleMode.CHEBYSHEV_STEP_ADD_PREVIOUS : CycleMode.CHEBYSHEV_STEP;
+      const vectors = [rs, own.directions[1 - current], xs, inv, own.directions[current]];
+      rowPass(mode, this.A, directions[current], this.partial, vectors, next * rho, (2 * next) / delta);
+      pending = false;
+      current = 1 - current;
       rho = next;
     }
+    if (pending) {
+      // Degree 1 from a nonzero guess: the first step's d still goes into x.
+      const ds = own.directions[current];
+      for (let i = 0; i < xs.length; i++) {
+        const xi = xs[i];
+        const dd = ds[i];
+        for (let k = 0; k < xi.length; k++) xi[k] += dd[k];
+      }
+    }
   }
+}
+
+/** Per local part, the own values a Chebyshev smoothing reads and writes. */
+interface SmootherViews {
+  readonly x: readonly Float64Array[];
+  readonly b: readonly Float64Array[];
+  readonly inverse: readonly Float64Array[];
+  readonly residual: readonly Float64Array[];
+  readonly directions: readonly [readonly Float64Array[], readonly Float64Array[]];
 }

@@ -1,0 +1,159 @@
+// pa_amg: the Node-API entry point of the V-cycle's fused row passes in cycle.h. The TypeScript
+// description is src/solvers/amg/cycle-binding.ts; the library calls it through
+// src/solvers/amg/cycle-kernels.ts. Types, counts and lengths are checked here (TypeError or
+// RangeError naming the argument); as for the library's SpMV kernels, that the column ids index u
+// is a precondition (they come from a PSparseMatrix's blocks, checked when it was built).
+#include <node_api.h>
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+#include "cycle.h"
+
+namespace {
+
+struct Check {
+  napi_env env;
+  bool failed = false;
+
+  void Fail(bool isType, const std::string& message) {
+    if (failed) return;
+    failed = true;
+    const std::string text = "cycleRows: " + message;
+    if (isType) {
+      napi_throw_type_error(env, nullptr, text.c_str());
+    } else {
+      napi_throw_range_error(env, nullptr, text.c_str());
+    }
+  }
+
+  double Number(napi_value value, const char* name) {
+    double n = 0.0;
+    if (!failed && napi_get_value_double(env, value, &n) != napi_ok) Fail(true, std::string(name) + " must be a number");
+    return n;
+  }
+
+  int32_t Count(napi_value value, const char* name, double most) {
+    const double n = Number(value, name);
+    if (failed) return 0;
+    if (!(n >= 0.0 && n <= most && std::floor(n) == n)) {
+      Fail(false, std::string(name) + " must be an integer in 0 .. " + std::to_string(static_cast<int64_t>(most)));
+      return 0;
+    }
+    return static_cast<int32_t>(n);
+  }
+
+  template <typename T>
+  T* Array(napi_value value, napi_typedarray_type type, std::size_t minLength, const char* name,
+           std::size_t* lengthOut = nullptr) {
+    if (failed) return nullptr;
+    napi_typedarray_type actual = napi_int8_array;
+    std::size_t length = 0;
+    void* data = nullptr;
+    if (napi_get_typedarray_info(env, value, &actual, &length, &data, nullptr, nullptr) != napi_ok ||
+        actual != type) {
+      Fail(true, std::string(name) + (type == napi_int32_array ? " must be an Int32Array" : " must be a Float64Array"));
+      return nullptr;
+    }
+    if (length < minLength) {
+      Fail(false, std::string(name) + " has length " + std::to_string(length) + ", needs at least " +
+                      std::to_string(minLength));
+      return nullptr;
+    }
+    if (lengthOut != nullptr) *lengthOut = length;
+    return static_cast<T*>(data);
+  }
+};
+
+template <int32_t M>
+void Run(int32_t phase, int32_t nRows, const int32_t* rowPtr, const int32_t* col, const double* val, const double* u,
+         const int32_t* ghostPtr, double* partial, const pa_amg::Vectors& v) {
+  if (phase == 1) {
+    pa_amg::own_pass<M>(nRows, rowPtr, col, val, u, ghostPtr, partial, v);
+  } else {
+    pa_amg::ghost_pass<M>(nRows, rowPtr, col, val, u, partial, v);
+  }
+}
+
+// cycleRows(mode, phase, nRows, rowPtr, colIdx, values, u, ghostRowPtr, partial, v0, v1, v2, v3, v4, alpha, beta)
+napi_value CycleRows(napi_env env, napi_callback_info info) {
+  constexpr std::size_t kArgs = 16;
+  napi_value a[kArgs];
+  std::size_t count = kArgs;
+  if (napi_get_cb_info(env, info, &count, a, nullptr, nullptr) != napi_ok || count < kArgs) {
+    napi_throw_type_error(env, nullptr, "cycleRows: expected 16 arguments");
+    return nullptr;
+  }
+  Check check{env};
+  const int32_t mode = check.Count(a[0], "mode", pa_amg::kChebyshevStepAddPrevious);
+  const int32_t phase = check.Count(a[1], "phase", 2);
+  const int32_t nRows = check.Count(a[2], "nRows", 2147483646.0);
+  if (!check.failed && phase == 0) check.Fail(false, "phase must be 1 or 2");
+  const std::size_t rows = static_cast<std::size_t>(nRows);
+  std::size_t colLength = 0, valueLength = 0;
+  const int32_t* rowPtr = check.Array<int32_t>(a[3], napi_int32_array, rows + 1, "rowPtr");
+  const int32_t* col = check.Array<int32_t>(a[4], napi_int32_array, 0, "colIdx", &colLength);
+  const double* val = check.Array<double>(a[5], napi_float64_array, 0, "values", &valueLength);
+  const double* u = check.Array<double>(a[6], napi_float64_array, 0, "u");
+  const int32_t* ghostPtr = check.Array<int32_t>(a[7], napi_int32_array, rows + 1, "ghostRowPtr");
+  double* partial = check.Array<double>(a[8], napi_float64_array, rows, "partial");
+  // The vectors each mode reads or writes must hold nRows values; the others may be empty.
+  const bool chebyshev = mode >= pa_amg::kChebyshevFirst;
+  const std::size_t need1 = mode == pa_amg::kAdd ? 0 : rows;
+  const std::size_t need2 = chebyshev ? rows : 0;
+  const std::size_t need4 = mode >= pa_amg::kChebyshevStep ? rows : 0;
+  pa_amg::Vectors v{};
+  v.v0 = check.Array<double>(a[9], napi_float64_array, rows, "v0");
+  v.v1 = check.Array<double>(a[10], napi_float64_array, need1, "v1");
+  v.v2 = check.Array<double>(a[11], napi_float64_array, need2, "v2");
+  v.v3 = check.Array<double>(a[12], napi_float64_array, need2, "v3");
+  v.v4 = check.Array<double>(a[13], napi_float64_array, need4, "v4");
+  v.alpha = check.Number(a[14], "alpha");
+  v.beta = check.Number(a[15], "beta");
+  if (check.failed) return nullptr;
+  if (rowPtr[0] != 0) {
+    check.Fail(false, "rowPtr[0] must be 0");
+    return nullptr;
+  }
+  const int64_t nnz = rowPtr[nRows];
+  if (nnz < 0 || static_cast<std::size_t>(nnz) > colLength || static_cast<std::size_t>(nnz) > valueLength) {
+    check.Fail(false, "rowPtr[nRows] = " + std::to_string(nnz) + " must be in 0 .. min(colIdx.length, values.length)");
+    return nullptr;
+  }
+  for (int32_t i = 0; i < nRows; i++) {
+    if (rowPtr[i + 1] < rowPtr[i]) {
+      check.Fail(false, "rowPtr decreases at row " + std::to_string(i));
+      return nullptr;
+    }
+  }
+  switch (mode) {
+    case pa_amg::kResidual:
+      Run<pa_amg::kResidual>(phase, nRows, rowPtr, col, val, u, ghostPtr, partial, v);
+      break;
+    case pa_amg::kAdd:
+      Run<pa_amg::kAdd>(phase, nRows, rowPtr, col, val, u, ghostPtr, partial, v);
+      break;
+    case pa_amg::kChebyshevFirst:
+      Run<pa_amg::kChebyshevFirst>(phase, nRows, rowPtr, col, val, u, ghostPtr, partial, v);
+      break;
+    case pa_amg::kChebyshevStep:
+      Run<pa_amg::kChebyshevStep>(phase, nRows, rowPtr, col, val, u, ghostPtr, partial, v);
+      break;
+    default:
+      Run<pa_amg::kChebyshevStepAddPrevious>(phase, nRows, rowPtr, col, val, u, ghostPtr, partial, v);
+  }
+  return nullptr;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  const napi_property_descriptor properties[] = {
+      {"cycleRows", nullptr, CycleRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

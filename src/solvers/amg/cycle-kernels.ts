@@ -1,0 +1,192 @@
+/**
+ * The V-cycle's fused row passes: a sparse product w = (M u)_i finished at once by the vector work
+ * that uses it (a residual, an added correction, a Chebyshev step), so each is one pass over the
+ * matrix and the vectors. The JavaScript loops, the hand-written description of the `pa_amg` addon
+ * (`native/amg`, built to `native/amg/build/Release/pa_amg.node`; loops in
+ * `native/amg/src/cycle.h`, same order, same bits), its loader, and the choice between them.
+ *
+ * A distributed matrix has an own block (columns: u's own values) and a ghost block (columns: u's
+ * ghost values). Phase 1 runs the own block while u's ghost update is in flight: a row without
+ * ghost entries is finished at once, the others keep their own-block sum in `partial`; phase 2
+ * adds the ghost entries of those rows and finishes them. Row i's sum adds its own-block terms,
+ * then its ghost-block terms, in stored order, on every backend.
+ *
+ * @module
+ */
+import { chooseKernels } from '../../kernels/choose-kernels.js';
+import { checkCsr, checkScalar, checkVector } from '../../kernels/kernel-args.js';
+import type { KernelKind } from '../../kernels/kernel-set.js';
+import { InvalidArgumentError } from '../../errors.js';
+import { BUILD_ADDONS_COMMAND, addonPaths, loadAddon, requireNative } from '../../native-addon.js';
+
+/**
+ * What finishing row i with w = (M u)_i does; the vectors are indexed by own row:
+ * - `RESIDUAL`: v0 = v1 − w (v1: the right-hand side);
+ * - `ADD`: v0 += w (the prolongated correction added to the iterate);
+ * - `CHEBYSHEV_FIRST`: r = v3·(v2 − w), d = r / alpha (v0 = r, v1 = d, v2 = b, v3 = D⁻¹; the
+ *   first step from a nonzero guess; x += d is left to the next step);
+ * - `CHEBYSHEV_STEP`: r −= v3·w, d' = alpha·d + beta·r, x += d' (v0 = r, v1 = d', v2 = x,
+ *   v3 = D⁻¹, v4 = d's own values, u = d);
+ * - `CHEBYSHEV_STEP_ADD_PREVIOUS`: the same, adding d to x first (the step after CHEBYSHEV_FIRST).
+ */
+export const CycleMode = {
+  RESIDUAL: 0,
+  ADD: 1,
+  CHEBYSHEV_FIRST: 2,
+  CHEBYSHEV_STEP: 3,
+  CHEBYSHEV_STEP_ADD_PREVIOUS: 4,
+} as const;
+export type CycleMode = (typeof CycleMode)[keyof typeof CycleMode];
+
+/**
+ * The addon's export. Types, counts and lengths are checked (`TypeError`, `RangeError`); that the
+ * column ids index `u` is a precondition, as for the library's SpMV kernels (they come from a
+ * PSparseMatrix's blocks). Vectors a mode does not use may be empty.
+ */
+export interface CycleBinding {
+  /**
+   * Phase 1 (`phase = 1`: the own block, `u` the local values) or phase 2 (the ghost block, `u`
+   * the ghost values) of `mode`'s pass over `nRows` rows. `ghostRowPtr` is the ghost block's row
+   * pointers (phase 1 defers the rows with ghost entries); `partial` (nRows) carries their sums.
+   */
+  cycleRows(
+    mode: CycleMode, phase: 1 | 2, nRows: number, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array,
+    u: Float64Array, ghostRowPtr: Int32Array, partial: Float64Array,
+    v0: Float64Array, v1: Float64Array, v2: Float64Array, v3: Float64Array, v4: Float64Array, alpha: number, beta: number,
+  ): void;
+}
+
+/** The loops and which implementation runs them. */
+export interface CycleKernels extends CycleBinding {
+  readonly kind: KernelKind;
+}
+
+/** Row i finished with w, as `finish_row` in cycle.h. */
+function finishRow(
+  mode: CycleMode, i: number, w: number,
+  v0: Float64Array, v1: Float64Array, v2: Float64Array, v3: Float64Array, v4: Float64Array, alpha: number, beta: number,
+): void {
+  switch (mode) {
+    case CycleMode.RESIDUAL:
+      v0[i] = v1[i] - w;
+      return;
+    case CycleMode.ADD:
+      v0[i] += w;
+      return;
+    case CycleMode.CHEBYSHEV_FIRST: {
+      const r = v3[i] * (v2[i] - w);
+      v0[i] = r;
+      v1[i] = r / alpha;
+      return;
+    }
+    default: {
+      const d = v4[i];
+      if (mode === CycleMode.CHEBYSHEV_STEP_ADD_PREVIOUS) v2[i] += d;
+      const r = v0[i] - v3[i] * w;
+      v0[i] = r;
+      const next = alpha * d + beta * r;
+      v1[i] = next;
+      v2[i] += next;
+    }
+  }
+}
+
+/** The JavaScript loops: `native/amg/src/cycle.h` in the same order (so the same bits). */
+export const jsCycleKernels: CycleKernels = {
+  kind: 'js',
+  cycleRows(mode, phase, nRows, rowPtr, colIdx, values, u, ghostRowPtr, partial, v0, v1, v2, v3, v4, alpha, beta) {
+    for (let i = 0; i < nRows; i++) {
+      if (phase === 2 && rowPtr[i + 1] === rowPtr[i]) continue;
+      let w = phase === 1 ? 0 : partial[i];
+      for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) w += values[e] * u[colIdx[e]];
+      if (phase === 1 && ghostRowPtr[i + 1] > ghostRowPtr[i]) partial[i] = w;
+      else finishRow(mode, i, w, v0, v1, v2, v3, v4, alpha, beta);
+    }
+  },
+};
+
+/** The addon's checks, in JavaScript: before the JavaScript loops too, so both throw alike. */
+function checkArguments(...args: Parameters<CycleBinding['cycleRows']>): void {
+  const [mode, phase, nRows, rowPtr, colIdx, values, u, ghostRowPtr, partial, v0, v1, v2, v3, v4, alpha, beta] = args;
+  if (!Number.isInteger(mode) || mode < 0 || mode > CycleMode.CHEBYSHEV_STEP_ADD_PREVIOUS) {
+    throw new InvalidArgumentError(`cycleRows: mode must be an integer in 0 .. 4, got ${String(mode)}`);
+  }
+  if (phase !== 1 && phase !== 2) throw new InvalidArgumentError(`cycleRows: phase must be 1 or 2, got ${String(phase)}`);
+  checkCsr('cycleRows', nRows, rowPtr, colIdx, values);
+  checkVector('cycleRows', 'u', u, 0);
+  checkVector('cycleRows', 'partial', partial, nRows);
+  if (ghostRowPtr.length < nRows + 1) {
+    throw new InvalidArgumentError(`cycleRows: ghostRowPtr has length ${ghostRowPtr.length}, needs at least nRows + 1 = ${nRows + 1}`);
+  }
+  checkVector('cycleRows', 'v0', v0, nRows);
+  checkVector('cycleRows', 'v1', v1, mode === CycleMode.ADD ? 0 : nRows);
+  checkVector('cycleRows', 'v2', v2, mode >= CycleMode.CHEBYSHEV_FIRST ? nRows : 0);
+  checkVector('cycleRows', 'v3', v3, mode >= CycleMode.CHEBYSHEV_FIRST ? nRows : 0);
+  checkVector('cycleRows', 'v4', v4, mode >= CycleMode.CHEBYSHEV_STEP ? nRows : 0);
+  checkScalar('cycleRows', 'alpha', alpha);
+  checkScalar('cycleRows', 'beta', beta);
+}
+
+/** What to do when the native V-cycle passes are unavailable. */
+export const CYCLE_FIXES: readonly string[] = [
+  'install a C++ compiler: apt-get install -y g++',
+  `build the addon: ${BUILD_ADDONS_COMMAND}`,
+  'or use the JavaScript kernels on purpose: PA_KERNELS=js',
+];
+
+/**
+ * Loads the addon from the first of `paths` that works (`load`: Node's `require` unless a test
+ * injects one).
+ * @throws BackendUnavailableError listing why each path could not be used, and {@link CYCLE_FIXES}.
+ * @example `const binding = loadCycleBinding();`
+ */
+export function loadCycleBinding(
+  paths: readonly string[] = addonPaths('amg', 'pa_amg.node'),
+  load: (path: string) => unknown = requireNative,
+): CycleBinding {
+  return loadAddon<CycleBinding>({
+    paths,
+    load,
+    required: ['cycleRows'],
+    what: 'AMG cycle addon',
+    summary: 'The native AMG cycle kernels are unavailable',
+    fixes: CYCLE_FIXES,
+  });
+}
+
+/** Below this many rows + entries a pass runs in JavaScript (same bits): a native call's fixed cost is not repaid. */
+const NATIVE_MIN_WORK = 512;
+
+/** The addon's loop after the JavaScript checks (the JavaScript loop for small passes). */
+export function nativeCycleKernels(binding: CycleBinding): CycleKernels {
+  return {
+    kind: 'native',
+    cycleRows(...args) {
+      checkArguments(...args);
+      const [, , nRows, rowPtr] = args;
+      if (nRows + rowPtr[nRows] < NATIVE_MIN_WORK) return jsCycleKernels.cycleRows(...args);
+      binding.cycleRows(...args);
+    },
+  };
+}
+
+/**
+ * The kernels the environment asks for (`PA_KERNELS`, `PA_REQUIRE_NATIVE`), as the library's
+ * other kernels choose theirs.
+ * @throws InvalidArgumentError for another `PA_KERNELS`; BackendUnavailableError when the addon
+ * is required and cannot be loaded.
+ */
+export function selectCycleKernels(
+  env: { readonly PA_KERNELS?: string; readonly PA_REQUIRE_NATIVE?: string },
+  load: () => CycleBinding = () => loadCycleBinding(),
+): CycleKernels {
+  return chooseKernels(env, { native: () => nativeCycleKernels(load()), js: jsCycleKernels });
+}
+
+let selected: CycleKernels | undefined;
+
+/** The kernels of this process, chosen from `process.env` on first use. */
+export function cycleKernels(): CycleKernels {
+  selected ??= selectCycleKernels(process.env);
+  return selected;
+}

@@ -1,0 +1,196 @@
+/**
+ * The V-cycle's fused row passes (src/solvers/amg/cycle-kernels.ts): the JavaScript loops against
+ * an SpMV followed by the vector work it replaces, the native addon against the JavaScript loops
+ * BIT FOR BIT (every mode, split into the two phases or not), and the argument checks.
+ *
+ * With PA_KERNELS=js, or when the addon is not built, the native comparison is one test saying
+ * why; with PA_REQUIRE_NATIVE=1 (CI) that test fails.
+ */
+import { describe, expect, it } from 'vitest';
+import { BackendUnavailableError, InvalidArgumentError } from '../src/errors.js';
+import {
+  CycleMode,
+  jsCycleKernels,
+  loadCycleBinding,
+  nativeCycleKernels,
+  selectCycleKernels,
+  type CycleKernels,
+} from '../src/solvers/amg/cycle-kernels.js';
+
+const ci = process.env.PA_REQUIRE_NATIVE === '1' || process.env.PA_REQUIRE_NATIVE === 'true';
+
+/** Park–Miller generator: the same inputs on every run. */
+function rng(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 48271) % 0x7fffffff;
+    return state / 0x7fffffff;
+  };
+}
+
+interface Block {
+  nRows: number;
+  rowPtr: Int32Array;
+  colIdx: Int32Array;
+  values: Float64Array;
+}
+
+/** A random block of `nRows` rows over `nCols` columns (some rows empty). */
+function randomBlock(random: () => number, nRows: number, nCols: number, density: number): Block {
+  const rowPtr = new Int32Array(nRows + 1);
+  const cols: number[] = [];
+  const values: number[] = [];
+  for (let i = 0; i < nRows; i++) {
+    if (nCols > 0 && random() > 0.2) {
+      for (let j = 0; j < nCols; j++) if (random() < density) cols.push(j), values.push(random() - 0.5);
+    }
+    rowPtr[i + 1] = cols.length;
+  }
+  return { nRows, rowPtr, colIdx: Int32Array.from(cols), values: Float64Array.from(values) };
+}
+
+const MODES = [
+  CycleMode.RESIDUAL,
+  CycleMode.ADD,
+  CycleMode.CHEBYSHEV_FIRST,
+  CycleMode.CHEBYSHEV_STEP,
+  CycleMode.CHEBYSHEV_STEP_ADD_PREVIOUS,
+] as const;
+
+interface Case {
+  own: Block;
+  ghost: Block;
+  u: Float64Array;
+  uGhost: Float64Array;
+  vectors: Float64Array[];
+}
+
+/** A square own block (u's own values double as d in the Chebyshev steps) and a ghost block. */
+function randomCase(seed: number, withGhosts: boolean): Case {
+  const random = rng(seed);
+  const n = 40 + Math.floor(random() * 400);
+  const nGhost = withGhosts ? 1 + Math.floor(random() * 30) : 0;
+  const own = randomBlock(random, n, n, 6 / n);
+  const ghost = withGhosts ? randomBlock(random, n, nGhost, 0.1) : randomBlock(random, n, 0, 0);
+  const vec = (length: number): Float64Array => Float64Array.from({ length }, () => random() * 2 - 1);
+  return { own, ghost, u: vec(n), uGhost: vec(nGhost), vectors: [vec(n), vec(n), vec(n), vec(n), vec(n)] };
+}
+
+/** One pass in its two phases, on copies of the case's vectors; returns them. */
+function run(kernels: CycleKernels, mode: CycleMode, c: Case, alpha: number, beta: number): Float64Array[] {
+  const v: Float64Array[] = c.vectors.map((x) => x.slice());
+  // In the Chebyshev steps v4 is d's own values: the input's own values.
+  if (mode >= CycleMode.CHEBYSHEV_STEP) v[4] = c.u;
+  const partial = new Float64Array(c.own.nRows);
+  const { own, ghost } = c;
+  kernels.cycleRows(mode, 1, own.nRows, own.rowPtr, own.colIdx, own.values, c.u, ghost.rowPtr, partial, v[0], v[1], v[2], v[3], v[4], alpha, beta);
+  if (ghost.rowPtr[ghost.nRows] > 0) {
+    kernels.cycleRows(mode, 2, ghost.nRows, ghost.rowPtr, ghost.colIdx, ghost.values, c.uGhost, ghost.rowPtr, partial, v[0], v[1], v[2], v[3], v[4], alpha, beta);
+  }
+  return v;
+}
+
+/** What each mode must compute: w = own·u + ghost·uGhost (in that order), then the vector work. */
+function reference(mode: CycleMode, c: Case, alpha: number, beta: number): Float64Array[] {
+  const v: Float64Array[] = c.vectors.map((x) => x.slice());
+  if (mode >= CycleMode.CHEBYSHEV_STEP) v[4] = c.u;
+  for (let i = 0; i < c.own.nRows; i++) {
+    let w = 0;
+    for (let e = c.own.rowPtr[i]; e < c.own.rowPtr[i + 1]; e++) w += c.own.values[e] * c.u[c.own.colIdx[e]];
+    for (let e = c.ghost.rowPtr[i]; e < c.ghost.rowPtr[i + 1]; e++) w += c.ghost.values[e] * c.uGhost[c.ghost.colIdx[e]];
+    if (mode === CycleMode.RESIDUAL) v[0][i] = v[1][i] - w;
+    else if (mode === CycleMode.ADD) v[0][i] += w;
+    else if (mode === CycleMode.CHEBYSHEV_FIRST) {
+      v[0][i] = v[3][i] * (v[2][i] - w);
+      v[1][i] = v[0][i] / alpha;
+    } else {
+      if (mode === CycleMode.CHEBYSHEV_STEP_ADD_PREVIOUS) v[2][i] += v[4][i];
+      v[0][i] -= v[3][i] * w;
+      v[1][i] = alpha * v[4][i] + beta * v[0][i];
+      v[2][i] += v[1][i];
+    }
+  }
+  return v;
+}
+
+const CASES = Array.from({ length: 12 }, (_, s) => randomCase(17 + 7919 * s, s % 3 !== 0));
+
+function expectSameBits(got: Float64Array[], expected: Float64Array[], what: string): void {
+  got.forEach((x, k) => x.forEach((value, i) => expect(Object.is(value, expected[k][i]), `${what}: v${k}[${i}]`).toBe(true)));
+}
+
+describe('AMG cycle passes (JavaScript)', () => {
+  it('every mode equals an SpMV (own block, then ghost block) followed by its vector work', () => {
+    CASES.forEach((c, s) => {
+      for (const mode of MODES) expectSameBits(run(jsCycleKernels, mode, c, 0.7, -1.3), reference(mode, c, 0.7, -1.3), `case ${s} mode ${mode}`);
+    });
+  });
+});
+
+function nativeKernels(): { kernels: CycleKernels } | { reason: string } {
+  if (process.env.PA_KERNELS === 'js') return { reason: 'PA_KERNELS=js disables them' };
+  try {
+    return { kernels: nativeCycleKernels(loadCycleBinding()) };
+  } catch (error) {
+    return { reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+const native = nativeKernels();
+if ('kernels' in native) {
+  describe('AMG cycle passes: native vs JavaScript', () => {
+    it('same bits in every mode, with and without ghost blocks', () => {
+      CASES.forEach((c, s) => {
+        for (const mode of MODES) expectSameBits(run(native.kernels, mode, c, 0.3, 2.1), run(jsCycleKernels, mode, c, 0.3, 2.1), `case ${s} mode ${mode}`);
+      });
+    });
+
+    it('checks types, modes, phases, lengths and row pointers before any pass', () => {
+      const c = CASES[1];
+      const { own, ghost } = c;
+      const n = own.nRows;
+      const v = (length = n): Float64Array => new Float64Array(length);
+      const call = (over: { mode?: number; phase?: number; rowPtr?: Int32Array; partial?: Float64Array; v2?: Float64Array; colIdx?: Int32Array }): void =>
+        native.kernels.cycleRows(
+          (over.mode ?? CycleMode.CHEBYSHEV_FIRST) as CycleMode, (over.phase ?? 1) as 1, n, over.rowPtr ?? own.rowPtr, over.colIdx ?? own.colIdx,
+          own.values, c.u, ghost.rowPtr, over.partial ?? v(), v(), v(), over.v2 ?? v(), v(), v(0), 1, 0,
+        );
+      expect(() => call({})).not.toThrow();
+      expect(() => call({ mode: 5 })).toThrow(InvalidArgumentError);
+      expect(() => call({ phase: 0 })).toThrow(/phase must be 1 or 2/);
+      expect(() => call({ partial: v(n - 1) })).toThrow(/partial/);
+      expect(() => call({ v2: v(3) })).toThrow(/v2/);
+      expect(() => call({ mode: CycleMode.CHEBYSHEV_STEP })).toThrow(/v4/);
+      expect(() => call({ colIdx: own.colIdx.subarray(0, own.rowPtr[n] - 1) })).toThrow(/rowPtr\[nRows\]/);
+      // The addon's own checks, called directly.
+      const binding = loadCycleBinding();
+      const direct = (rowPtr: Int32Array, u: unknown = c.u): void =>
+        binding.cycleRows(CycleMode.ADD, 1, n, rowPtr, own.colIdx, own.values, u as Float64Array, ghost.rowPtr, v(), v(), v(0), v(0), v(0), v(0), 0, 0);
+      expect(() => direct(own.rowPtr)).not.toThrow();
+      expect(() => direct(own.rowPtr, new Int32Array(n))).toThrow(TypeError);
+      const decreasing = own.rowPtr.slice();
+      decreasing[2] = decreasing[own.nRows];
+      decreasing[3] = 0;
+      expect(() => direct(decreasing)).toThrow(/rowPtr decreases at row 2|rowPtr\[nRows\]/);
+      expect(() => direct(Int32Array.of(1, ...own.rowPtr.subarray(1)))).toThrow(/rowPtr\[0\] must be 0/);
+    });
+  });
+} else {
+  it(`AMG cycle passes: native unavailable, native-vs-JS comparison not run (${native.reason.split('\n')[0]})`, () => {
+    if (ci) expect.fail(`PA_REQUIRE_NATIVE=1 requires the native AMG cycle passes: ${native.reason}`);
+    console.warn(`native-vs-JS AMG cycle comparison not run: ${native.reason}`);
+  });
+}
+
+describe('AMG cycle kernel selection', () => {
+  const missing = (): never => {
+    throw new BackendUnavailableError('The native AMG cycle kernels are unavailable', ['not built'], []);
+  };
+  it('PA_KERNELS=js, fallback without the addon, and the settings that require it', () => {
+    expect(selectCycleKernels({ PA_KERNELS: 'js' }, missing).kind).toBe('js');
+    expect(selectCycleKernels({}, missing).kind).toBe('js');
+    expect(() => selectCycleKernels({ PA_KERNELS: 'native' }, missing)).toThrow(BackendUnavailableError);
+    expect(() => selectCycleKernels({ PA_REQUIRE_NATIVE: '1' }, missing)).toThrow(BackendUnavailableError);
+    expect(() => selectCycleKernels({ PA_KERNELS: 'fast' }, missing)).toThrow(InvalidArgumentError);
+  });
+});
