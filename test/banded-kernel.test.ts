@@ -161,51 +161,77 @@ if ('binding' in native) {
       expect(() => call({ end: -1 })).toThrow(/end must be an integer/);
     });
 
-    it('mulClaimedChunks: claims every chunk once from the counter, with the JavaScript bits', () => {
+    it('mulClaimedChunks: every chunk computed once, own range from the front, the others from the back, with the JavaScript bits', () => {
       for (const seed of SEEDS) {
         const p = randomProblem(seed, seed % 2 === 0);
         const m = p.layout;
         const nB = m.rowBlocks.length;
-        // Random cuts (empty chunks included) over a random range of block rows.
+        // Random cuts (empty chunks included) over a random range of block rows, in 1 to 3 ranges.
         const r = rng(seed);
         const first = Math.floor(r() * (nB + 1));
-        const cuts = Int32Array.from({ length: 1 + Math.floor(r() * 5) }, () => first + Math.floor(r() * (nB - first + 1))).sort();
-        const counter = new Float64Array(1);
+        const cuts = Int32Array.from({ length: 1 + Math.floor(r() * 7) }, () => first + Math.floor(r() * (nB - first + 1))).sort();
+        const nChunks = cuts.length - 1;
+        const nRanges = 1 + Math.floor(r() * 3);
+        const rangeStart = Int32Array.from({ length: nRanges + 1 }, (_, k) => (k === nRanges ? nChunks : Math.floor(r() * (nChunks + 1)))).sort();
+        rangeStart[0] = 0;
+        const counters = new Float64Array(8 * nRanges);
         const y = new Float64Array(m.nRows).fill(-7);
-        const claim = (): number =>
-          binding.mulClaimedChunks(cuts, counter, m.l, m.u, m.lambda, m.mu, m.rowStart, m.colStart, m.blockStart, p.data, p.x, y);
-        // The first caller takes every chunk; a second one, arriving after, finds none left.
-        expect(claim(), `seed ${seed}`).toBe(cuts.length - 1);
-        expect(claim(), `seed ${seed}`).toBe(0);
-        // Each call's last claim finds nothing: chunks + 2 claims in all.
-        expect(new BigInt64Array(counter.buffer)[0]).toBe(BigInt(cuts.length - 1 + 2));
-        expectSameBits(y, run(jsMulBlockRows, p, cuts[0], cuts[cuts.length - 1]), `seed ${seed} cuts ${cuts.join(',')}`);
+        const self = Math.floor(r() * nRanges);
+        const claim = (part: number): number =>
+          binding.mulClaimedChunks(cuts, rangeStart, part, counters, m.l, m.u, m.lambda, m.mu, m.rowStart, m.colStart, m.blockStart, p.data, p.x, y);
+        // The first caller takes every chunk (its own range, then the others'); the others, after, none.
+        expect(claim(self), `seed ${seed}`).toBe(nChunks);
+        for (let q = 0; q < nRanges; q++) expect(claim(q), `seed ${seed}`).toBe(0);
+        const count = new BigInt64Array(counters.buffer);
+        for (let q = 0; q < nRanges; q++) {
+          const n = BigInt(rangeStart[q + 1] - rangeStart[q]);
+          // Own claims in the low 32 bits, the others' in the high 32: n valid claims in all.
+          const front = count[8 * q] & 0xffffffffn;
+          const back = count[8 * q] >> 32n;
+          expect(front + back, `seed ${seed} range ${q}`).toBe(n + BigInt(nRanges) + 1n);
+        }
+        expectSameBits(y, run(jsMulBlockRows, p, cuts[0], cuts[nChunks]), `seed ${seed} cuts ${cuts.join(',')}`);
       }
-      // A counter already past some chunks: only the rest are computed.
+    });
+
+    it('mulClaimedChunks: a part that comes late finds only what the others left', () => {
       const p = randomProblem(5, true);
       const m = p.layout;
       const nB = m.rowBlocks.length;
-      const cuts = Int32Array.of(0, nB >> 1, nB);
-      const counter = new Float64Array(new BigInt64Array([1n]).buffer);
+      // Range 0 is chunks [0, 1) [1, 2); range 1 is [2, nB). Part 1 claimed range 0's last chunk
+      // already (one back claim): part 0 computes its first chunk, then finds range 1 done.
+      const cuts = Int32Array.of(0, 1, 2, nB);
+      const rangeStart = Int32Array.of(0, 2, 3);
+      const count = new BigInt64Array(16);
+      count[0] = 1n << 32n;
+      count[8] = 1n;
+      const counters = new Float64Array(count.buffer);
       const y = new Float64Array(m.nRows).fill(-7);
-      expect(binding.mulClaimedChunks(cuts, counter, m.l, m.u, m.lambda, m.mu, m.rowStart, m.colStart, m.blockStart, p.data, p.x, y)).toBe(1);
-      const second = run(jsMulBlockRows, p, nB >> 1, nB);
-      expectSameBits(y, second, 'second chunk only');
+      expect(binding.mulClaimedChunks(cuts, rangeStart, 0, counters, m.l, m.u, m.lambda, m.mu, m.rowStart, m.colStart, m.blockStart, p.data, p.x, y)).toBe(1);
+      expectSameBits(y, run(jsMulBlockRows, p, 0, 1), 'first chunk only');
     });
 
-    it('mulClaimedChunks refuses bad cuts and counters, naming itself', () => {
+    it('mulClaimedChunks refuses bad cuts, ranges and counters, naming itself', () => {
       const p = randomProblem(1);
       const m = p.layout;
       const nB = m.rowBlocks.length;
-      const call = (cuts: unknown, counter: unknown, y: Float64Array = new Float64Array(m.nRows)): number =>
-        binding.mulClaimedChunks(cuts as Int32Array, counter as Float64Array, m.l, m.u, m.lambda, m.mu, m.rowStart, m.colStart, m.blockStart, p.data, p.x, y);
-      expect(() => call(Int32Array.of(0, nB), new Float64Array(1))).not.toThrow();
-      expect(() => call(Int32Array.of(nB, 0), new Float64Array(1))).toThrow(new RangeError('mulClaimedChunks: cuts must be non-decreasing'));
-      expect(() => call(Int32Array.of(0, nB + 1), new Float64Array(1))).toThrow(/mulClaimedChunks: rowStart has length/);
-      expect(() => call(new Int32Array(0), new Float64Array(1))).toThrow(/mulClaimedChunks: cuts has length 0/);
-      expect(() => call(Int32Array.of(0, nB), new Float64Array(0))).toThrow(/mulClaimedChunks: counter has length 0/);
-      expect(() => call(Int32Array.of(0, nB), new Int32Array(2))).toThrow(new TypeError('mulClaimedChunks: counter must be a Float64Array'));
-      expect(() => call(Int32Array.of(0, nB), new Float64Array(1), new Float64Array(m.nRows - 1))).toThrow(/mulClaimedChunks: y has length/);
+      const call = (cuts: unknown, rangeStart: unknown, self: unknown, counters: unknown, y: Float64Array = new Float64Array(m.nRows)): number =>
+        binding.mulClaimedChunks(
+          cuts as Int32Array, rangeStart as Int32Array, self as number, counters as Float64Array,
+          m.l, m.u, m.lambda, m.mu, m.rowStart, m.colStart, m.blockStart, p.data, p.x, y,
+        );
+      const ok = [Int32Array.of(0, 0, nB), Int32Array.of(0, 1, 2), 1, new Float64Array(9)] as const;
+      expect(() => call(...ok)).not.toThrow();
+      expect(() => call(Int32Array.of(nB, 0, 0), ok[1], 1, ok[3])).toThrow(new RangeError('mulClaimedChunks: cuts must be non-decreasing'));
+      expect(() => call(Int32Array.of(0, 0, nB + 1), ok[1], 1, ok[3])).toThrow(/mulClaimedChunks: rowStart has length/);
+      expect(() => call(new Int32Array(0), ok[1], 1, ok[3])).toThrow(/mulClaimedChunks: cuts has length 0/);
+      expect(() => call(ok[0], Int32Array.of(1, 2), 0, ok[3])).toThrow(/rangeStart\[0\] must be 0/);
+      expect(() => call(ok[0], Int32Array.of(0, 1), 0, ok[3])).toThrow(/rangeStart must end at cuts.length - 1 \(2\)/);
+      expect(() => call(ok[0], Int32Array.of(0, 2, 1, 2), 0, new Float64Array(17))).toThrow(/rangeStart must be non-decreasing/);
+      expect(() => call(ok[0], ok[1], 2, ok[3])).toThrow(/self must be below the number of ranges \(2\)/);
+      expect(() => call(ok[0], ok[1], 1, new Float64Array(8))).toThrow(/mulClaimedChunks: counters has length 8, needs at least 9/);
+      expect(() => call(ok[0], ok[1], 1, new Int32Array(18))).toThrow(new TypeError('mulClaimedChunks: counters must be a Float64Array'));
+      expect(() => call(...ok, new Float64Array(m.nRows - 1))).toThrow(/mulClaimedChunks: y has length/);
     });
   });
 } else {

@@ -24,9 +24,10 @@ import type { BandedKernel, MulBlockRows, MulClaimedChunks } from './banded-kern
 export interface BandedBinding {
   readonly mulBlockRows: MulBlockRows;
   /**
-   * The same product over chunks of block rows claimed from a shared counter (see
+   * The same product over chunks of block rows claimed through shared counters (see
    * {@link MulClaimedChunks}), with the same checks, plus `cuts` (non-decreasing, at least one
-   * entry) and `counter` (a Float64Array of at least one element); errors name
+   * entry), `rangeStart` (non-decreasing from 0 to `cuts.length - 1`), `self` (below the number of
+   * ranges) and `counters` (a Float64Array reaching the last range's counter); errors name
    * `mulClaimedChunks`.
    */
   readonly mulClaimedChunks: MulClaimedChunks;

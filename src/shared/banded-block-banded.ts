@@ -24,6 +24,7 @@ import {
   type BlockBandedLayout,
   type BlockBandedShape,
 } from './block-banded-layout.js';
+import { CLAIM_COUNTER_STRIDE } from './banded-kernel.js';
 import { bandedKernel } from './select-banded-kernel.js';
 import { SharedArray, expectSharedArray, sharedArray } from './shared-array.js';
 
@@ -66,9 +67,8 @@ export interface MulIntoOptions {
 
 /**
  * Stored values per chunk of work in {@link mulInto} (2^15: 256 KiB, about 8 µs of one core's
- * streaming): small enough that the part still computing its last chunk keeps the others waiting
- * little, large enough that a claim (one atomic add on a line the parts share, ~0.1 µs) costs
- * nothing next to the chunk.
+ * streaming): small enough that a part finishing its last chunk keeps the others waiting little,
+ * large enough that a claim (one atomic add) costs nothing next to it.
  */
 const CHUNK_VALUES = 1 << 15;
 
@@ -90,8 +90,8 @@ const TO_DENSE_MAX_ENTRIES = 1 << 22;
  *
  * Work split: each part of a node takes a contiguous range of block rows holding about
  * `1/(parts of the node)` of the stored values ({@link BandedBlockBandedMatrix.blockRows}) and
- * fills those rows in {@link populate}; {@link mulInto} hands chunks of block rows to whichever
- * parts are running (see there). Every row's sum is taken in one fixed order whatever the split,
+ * fills those rows in {@link populate} and multiplies them in {@link mulInto}, where a part that
+ * is done also takes what is left of the others' (see there). Every row's sum is taken in one fixed order whatever the split,
  * so the product has the same bits on 1, 2, 3... parts. On MPI across several nodes, each node
  * holds and computes the whole matrix.
  *
@@ -126,17 +126,23 @@ export class BandedBlockBandedMatrix {
   /** The shared array holding the stored values (see the storage order above). */
   readonly storage: SharedArray;
   /**
-   * Per part, the block rows `[first, end)` it fills in {@link populate} (and multiplies in
-   * {@link mulInto} when the product splits statically: see there).
+   * Per part, the block rows `[first, end)` it fills in {@link populate} and multiplies in
+   * {@link mulInto} (which may hand the end of them to another part: see there).
    */
   readonly blockRows: PData<readonly [number, number]>;
   /** @internal The prefix sums the kernels read. */
   readonly layout: BlockBandedLayout;
-  /** @internal The chunks of block rows {@link mulInto} hands out (about `CHUNK_VALUES` values each). */
-  readonly chunkCuts: Int32Array;
+  /**
+   * @internal The chunks of block rows {@link mulInto} hands out (about `CHUNK_VALUES` values
+   * each, none across two parts' {@link blockRows}), per part: `cuts` and `rangeStart` of
+   * `MulClaimedChunks`, and this part's range.
+   */
+  readonly chunks: PData<{ readonly cuts: Int32Array; readonly rangeStart: Int32Array; readonly self: number }>;
+  /** @internal The claim counters of {@link mulInto}, one 64-byte line per part of the run. */
+  readonly claimCounters: SharedArray;
 
   /** @internal Built by {@link bandedBlockBanded}. */
-  constructor(layout: BlockBandedLayout, storage: SharedArray) {
+  constructor(layout: BlockBandedLayout, storage: SharedArray, claimCounters: SharedArray) {
     this.layout = layout;
     this.nRows = layout.nRows;
     this.nCols = layout.nCols;
@@ -147,12 +153,16 @@ export class BandedBlockBandedMatrix {
     this.lambda = layout.lambda;
     this.mu = layout.mu;
     this.storage = storage;
-    this.chunkCuts = splitBlockRows(layout, Math.max(1, Math.min(layout.rowBlocks.length, Math.ceil(layout.storage / CHUNK_VALUES))));
+    this.claimCounters = claimCounters;
     this.blockRows = storage.sharers.map((sharers, part) => {
       const cuts = splitBlockRows(layout, sharers.length);
       const r = sharers.indexOf(part);
       return [cuts[r], cuts[r + 1]] as const;
     });
+    this.chunks = storage.sharers.map((sharers, part) => ({
+      ...chunkRanges(layout, splitBlockRows(layout, sharers.length), CHUNK_VALUES),
+      self: sharers.indexOf(part),
+    }));
   }
 
   /**
@@ -186,7 +196,34 @@ export function bandedBlockBanded(ranks: PData<unknown>, options: BandedBlockBan
   if (options === undefined) throw new InvalidArgumentError('bandedBlockBanded: options are required (rowBlocks, colBlocks, l, u, lambda, mu)');
   const o = checkOptions(options, ['rowBlocks', 'colBlocks', 'l', 'u', 'lambda', 'mu', 'nRows', 'nCols'], 'bandedBlockBanded');
   const layout = blockBandedLayout('bandedBlockBanded', o as BlockBandedShape, { nRows: o.nRows, nCols: o.nCols });
-  return new BandedBlockBandedMatrix(layout, sharedArray(ranks, layout.storage));
+  const storage = sharedArray(ranks, layout.storage);
+  return new BandedBlockBandedMatrix(layout, storage, sharedArray(ranks, CLAIM_COUNTER_STRIDE * ranks.backend.np));
+}
+
+/**
+ * The ranges `rangeCuts` (block rows `rangeCuts[r] .. rangeCuts[r+1]-1`) cut into chunks of about
+ * `chunkValues` stored values each (at least one chunk per range, none across two ranges), as
+ * `MulClaimedChunks` reads them.
+ */
+function chunkRanges(layout: BlockBandedLayout, rangeCuts: Int32Array, chunkValues: number): { cuts: Int32Array; rangeStart: Int32Array } {
+  const { blockStart } = layout;
+  const cuts = [rangeCuts[0]];
+  const rangeStart = [0];
+  for (let r = 0; r + 1 < rangeCuts.length; r++) {
+    const first = rangeCuts[r];
+    const end = rangeCuts[r + 1];
+    const values = blockStart[end] - blockStart[first];
+    const count = Math.max(1, Math.min(end - first, Math.ceil(values / chunkValues)));
+    let K = first;
+    for (let c = 1; c < count; c++) {
+      const target = blockStart[first] + (c * values) / count;
+      while (K < end && blockStart[K] < target) K++;
+      cuts.push(K);
+    }
+    cuts.push(end);
+    rangeStart.push(cuts.length - 1);
+  }
+  return { cuts: Int32Array.from(cuts), rangeStart: Int32Array.from(rangeStart) };
 }
 
 /**
@@ -324,13 +361,14 @@ function throwIfAnyFailed(backend: Backend, failures: readonly (PartitionedArray
 /**
  * `y = A x` (collective), with `x` and `y` shared arrays of `A.nCols` and `A.nRows` values made by
  * {@link sharedArray} on the same run (the SharedArrays.jl way: every part of a node sees the
- * whole of both). The block rows are cut into chunks of about 256 KiB of stored values; with the
- * native kernel each part of a node takes the next chunk nobody has claimed (an atomic counter in
- * the matrix's shared memory) until none is left, and writes the rows of `y` of the chunks it
- * took. So a part that starts late or loses its core for a while (another program, a wake-up
- * from sleep) leaves its share to the others instead of holding them at the closing barrier.
- * With the JavaScript kernel (no atomics on an MPI window), on Sequential, or with `serial`, each
- * part computes its own block rows ({@link BandedBlockBandedMatrix.blockRows}) instead.
+ * whole of both). Each part computes its own block rows ({@link BandedBlockBandedMatrix.blockRows})
+ * in chunks of about 256 KiB of stored values, in order; with the native kernel, a part that has
+ * finished its own then takes the chunks left at the end of the others' (each chunk claimed once,
+ * through atomic counters in shared memory). So a part that starts late or loses its core for a
+ * while (another program, a wake-up from sleep) leaves the end of its share to the others instead
+ * of holding them at the closing barrier. Every row of `y` is written by the one part that
+ * computed it. The JavaScript kernel (no atomics on an MPI window's memory), Sequential, and
+ * `serial` keep to the fixed split.
  *
  * A barrier on entry orders earlier writes of `x` (and reads of `y`) before the product, one on
  * exit makes the whole of `y` visible to every part. Each row's sum is taken in one fixed order
@@ -371,16 +409,17 @@ export function mulInto(y: SharedArray, A: BandedBlockBandedMatrix, x: SharedArr
   if (claims) {
     // Reset before the entry barrier: every part has left the previous product's closing
     // barrier (no claim of it is left), and none claims before this barrier.
-    A.storage.claimCounter.forEach((counter, part) => {
-      if (A.storage.sharers.localItems[0][0] === part) counter[0] = 0;
+    A.claimCounters.values.forEach((counters, part) => {
+      if (A.storage.sharers.localItems[0][0] === part) counters.fill(0);
     });
   }
   A.storage.barrier();
   pmap(
-    (data, xs, ys, [first, end], counter, sharers, part) => {
+    (data, xs, ys, [first, end], counters, chunks, sharers, part) => {
       if (claims) {
         mulClaimedChunks(
-          A.chunkCuts, counter, layout.l, layout.u, layout.lambda, layout.mu, layout.rowStart, layout.colStart, layout.blockStart, data, xs, ys,
+          chunks.cuts, chunks.rangeStart, chunks.self, counters, layout.l, layout.u, layout.lambda, layout.mu,
+          layout.rowStart, layout.colStart, layout.blockStart, data, xs, ys,
         );
         return;
       }
@@ -391,7 +430,7 @@ export function mulInto(y: SharedArray, A: BandedBlockBandedMatrix, x: SharedArr
         );
       }
     },
-    A.storage.values, x.values, y.values, A.blockRows, A.storage.claimCounter, A.storage.sharers,
+    A.storage.values, x.values, y.values, A.blockRows, A.claimCounters.values, A.chunks, A.storage.sharers,
   );
   A.storage.barrier();
 }

@@ -28,19 +28,26 @@ export type MulBlockRows = (
 ) => void;
 
 /**
- * The product over block rows cut into chunks (`cuts[c] .. cuts[c+1]-1` is chunk c), each chunk
- * computed by the first caller to claim it from `counter`: the 8 bytes of `counter[0]`, in memory
- * every part sharing `y` maps, hold a count of claimed chunks (an int64, 0 when the parts start;
- * `0.0` has the same bytes). Every part of the node calls it with the same arguments between two
- * barriers; each takes the next unclaimed chunk until none is left, so the chunks go to whichever
- * parts are running. Each row is computed once in the order of {@link MulBlockRows}, so the bits
- * are those of the static split. Returns the number of chunks this call computed.
+ * The product over block rows split into ranges, one per part, each cut into chunks: chunk c is
+ * block rows `cuts[c] .. cuts[c+1]-1`, range r is chunks `rangeStart[r] .. rangeStart[r+1]-1`
+ * (`rangeStart` runs from 0 to `cuts.length - 1`). Every part of the node calls it between two
+ * barriers with the same arguments but its own `self` (its range). A part computes its own range's
+ * chunks from the front, then takes the other ranges' chunks from their backs, each chunk claimed
+ * once through range r's counter: the 8 bytes of `counters[8 r]` (an int64, one 64-byte line per
+ * range), in memory every part maps, 0 when the parts start (`0.0` has the same bytes). So a part
+ * that starts late or is slowed leaves the end of its range to the others. Each row is computed
+ * once in the order of {@link MulBlockRows}, so the bits are those of any other split. Returns
+ * the number of chunks this call computed.
  */
 export type MulClaimedChunks = (
-  cuts: Int32Array, counter: Float64Array, l: number, u: number, lambda: number, mu: number,
+  cuts: Int32Array, rangeStart: Int32Array, self: number, counters: Float64Array,
+  l: number, u: number, lambda: number, mu: number,
   rowStart: Int32Array, colStart: Int32Array, blockStart: Int32Array,
   data: Float64Array, x: Float64Array, y: Float64Array,
 ) => number;
+
+/** Float64 values between two ranges' counters of {@link MulClaimedChunks} (one 64-byte line). */
+export const CLAIM_COUNTER_STRIDE = 8;
 
 /** A banded block-banded product implementation. */
 export interface BandedKernel {

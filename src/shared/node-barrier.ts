@@ -48,31 +48,17 @@ const COUNT_STEP = 4;
 const GIVE_UP_BITS = 3;
 
 /**
- * Float64 values allocated past the user's values of a shared array for its barrier word and its
- * claim counter: enough to put the word at the start of its own 64-byte cache line (so the parts'
- * spinning does not share a line with values they write), and the counter at the start of the
- * next line (the word's line starts at most 56 bytes past the values, so the counter's 8 bytes end
- * at most 128 bytes past them). {@link nodeBarrierWord} and {@link nodeClaimCounter} find them.
+ * Float64 values allocated past the user's values of a shared array for its barrier word: enough
+ * to put the word at the start of its own 64-byte cache line (so the parts' spinning does not
+ * share a line with values they write). {@link nodeBarrierWord} finds it.
  */
 export const NODE_BARRIER_VALUES = 16;
 
-/** Byte offset of the first 64-byte line past the first `length` values of `memory`. */
-function tailLine(memory: Float64Array, length: number): number {
-  return Math.ceil((memory.byteOffset + 8 * length) / 64) * 64;
-}
-
 /** The barrier word of a shared memory whose first `length` values are the user's. */
 export function nodeBarrierWord(memory: Float64Array, length: number): Int32Array {
-  return new Int32Array(memory.buffer, tailLine(memory, length), 1);
-}
-
-/**
- * The claim counter of a shared memory whose first `length` values are the user's: one value
- * whose 8 bytes the native product reads as an int64 (see `MulClaimedChunks`), on the line after
- * the barrier word's.
- */
-export function nodeClaimCounter(memory: Float64Array, length: number): Float64Array {
-  return new Float64Array(memory.buffer, tailLine(memory, length) + 64, 1);
+  const end = memory.byteOffset + 8 * length;
+  const line = Math.ceil(end / 64) * 64;
+  return new Int32Array(memory.buffer, line, 1);
 }
 
 /** The spinning barrier of one part in front of `fallback` (the backend's barrier). */

@@ -9,7 +9,7 @@ import type { SharedMemory } from '../backends/backend.js';
 import { checkNotInPartCode } from '../backends/part-scope.js';
 import { InvalidArgumentError, PartitionMismatchError } from '../errors.js';
 import { PData } from '../pdata/pdata.js';
-import { NODE_BARRIER_VALUES, NodeBarrier, nodeBarrierWord, nodeClaimCounter } from './node-barrier.js';
+import { NODE_BARRIER_VALUES, NodeBarrier, nodeBarrierWord } from './node-barrier.js';
 
 /**
  * An array of float64 values of which every part of a node sees the same memory: a write by one
@@ -41,11 +41,6 @@ export class SharedArray {
   readonly values: PData<Float64Array>;
   /** Per part, the ids of the parts sharing its array (ascending, itself included). */
   readonly sharers: PData<readonly number[]>;
-  /**
-   * @internal Per part, a value past the user's values in the node's memory (the same memory for
-   * every sharer) that the native product claims chunks of work from; never the user's values.
-   */
-  readonly claimCounter: PData<Float64Array>;
   /** The barrier: a counter past the values, in front of the backend memory's own barrier. */
   private readonly nodeBarrier: NodeBarrier;
 
@@ -58,7 +53,6 @@ export class SharedArray {
     this.length = length;
     this.values = new PData(backend, memory.arrays.map((a) => a.subarray(0, length)));
     this.sharers = new PData(backend, memory.sharers);
-    this.claimCounter = new PData(backend, memory.arrays.map((a) => nodeClaimCounter(a, length)));
     // The counter serves the Threads backend: one part per thread (not Sequential's all parts in
     // one), every part sharing the memory, a SharedArrayBuffer. MPI keeps its own barrier, which
     // polls in native code already (measured: spinning here did not make its products faster).

@@ -127,23 +127,39 @@ napi_value MulBlockRowsEntry(napi_env env, const napi_value* args) {
   return nullptr;
 }
 
-// mulClaimedChunks(cuts, counter, l, u, lambda, mu, rowStart, colStart, blockStart, data, x, y)
-// -> the number of chunks this call computed. cuts: Int32Array of non-decreasing block rows;
-// counter: a Float64Array whose first element's 8 bytes hold the shared claim count (an int64).
+// mulClaimedChunks(cuts, rangeStart, self, counters, l, u, lambda, mu, rowStart, colStart,
+// blockStart, data, x, y) -> the number of chunks this call computed (see MulClaimedChunks).
+// cuts: Int32Array of non-decreasing block rows (chunk c is cuts[c] .. cuts[c+1]-1); rangeStart:
+// Int32Array of non-decreasing chunk indices from 0 to cuts.length - 1 (range r is chunks
+// rangeStart[r] .. rangeStart[r+1]-1); self: this part's range; counters: a Float64Array whose
+// element 8r holds, in its 8 bytes, range r's claim count (an int64).
 napi_value MulClaimedChunksEntry(napi_env env, const napi_value* args) {
   kernel = kChunksName;
   const auto cuts = ArrayArg<const std::int32_t>(env, args[0], napi_int32_array, 1, kernel, "cuts");
-  const auto counter = ArrayArg<double>(env, args[1], napi_float64_array, 1, kernel, "counter");
-  Operands o = ReadOperands(env, args + 2);
+  const auto rangeStart = ArrayArg<const std::int32_t>(env, args[1], napi_int32_array, 2, kernel, "rangeStart");
+  const std::int32_t self = IntArg(env, args[2], "self");
+  const auto counters = ArrayArg<double>(env, args[3], napi_float64_array, 0, kernel, "counters");
+  Operands o = ReadOperands(env, args + 4);
   for (std::size_t c = 0; c + 1 < cuts.length; c++) {
     if (cuts.data[c + 1] < cuts.data[c]) Fail(false, "cuts", "must be non-decreasing");
   }
   if (cuts.data[0] < 0) Fail(false, "cuts[0]", "must be at least 0");
+  if (rangeStart.length - 1 > 2147483647u) Fail(false, "rangeStart", "has more than 2^31 entries");
+  const auto nRanges = static_cast<std::int32_t>(rangeStart.length - 1);
+  if (rangeStart.data[0] != 0) Fail(false, "rangeStart[0]", "must be 0");
+  for (std::int32_t r = 0; r < nRanges; r++) {
+    if (rangeStart.data[r + 1] < rangeStart.data[r]) Fail(false, "rangeStart", "must be non-decreasing");
+  }
+  if (static_cast<std::size_t>(rangeStart.data[nRanges]) != cuts.length - 1) {
+    Fail(false, "rangeStart", "must end at cuts.length - 1 (" + std::to_string(cuts.length - 1) + ")");
+  }
+  if (self >= nRanges) Fail(false, "self", "must be below the number of ranges (" + std::to_string(nRanges) + ")");
+  NeedLength(counters.length, (static_cast<std::int64_t>(nRanges) - 1) * kCounterStride + 1, "counters");
   CheckBlockRows(o, cuts.data[0], cuts.data[cuts.length - 1]);
   // A Float64Array element is 8-byte aligned, as the atomic int64 needs.
-  auto* count = reinterpret_cast<std::int64_t*>(counter.data);
+  auto* count = reinterpret_cast<std::int64_t*>(counters.data);
   const std::int64_t mine =
-      MulClaimedChunks(o.m, cuts.data, static_cast<std::int64_t>(cuts.length) - 1, count, o.data.data, o.x.data, o.y.data);
+      MulClaimedChunks(o.m, cuts.data, rangeStart.data, nRanges, self, count, o.data.data, o.x.data, o.y.data);
   napi_value out = nullptr;
   if (napi_create_double(env, static_cast<double>(mine), &out) != napi_ok) return nullptr;
   return out;
@@ -156,7 +172,7 @@ napi_value Init(napi_env env, napi_value exports) {
   napi_value chunks = nullptr;
   if (napi_create_function(env, kName, NAPI_AUTO_LENGTH, Entry<12, MulBlockRowsEntry>, nullptr, &fn) != napi_ok ||
       napi_set_named_property(env, exports, kName, fn) != napi_ok ||
-      napi_create_function(env, kChunksName, NAPI_AUTO_LENGTH, Entry<12, MulClaimedChunksEntry>, nullptr, &chunks) != napi_ok ||
+      napi_create_function(env, kChunksName, NAPI_AUTO_LENGTH, Entry<14, MulClaimedChunksEntry>, nullptr, &chunks) != napi_ok ||
       napi_set_named_property(env, exports, kChunksName, chunks) != napi_ok) {
     return nullptr;
   }

@@ -156,22 +156,43 @@ inline void MulBlockRows(const Layout& m, std::int32_t first, std::int32_t end, 
   }
 }
 
-// The block rows cut into chunks (chunk c is block rows cuts[c] .. cuts[c+1]-1), each computed by
-// whichever part claims it first: a part takes the next unclaimed chunk from the shared counter
-// until none is left, so a part that starts late, is slowed or descheduled leaves its share to the
-// others instead of holding every part at the closing barrier. Each row is still computed once,
-// by one part, in the fixed order above: the bits do not depend on who computed what. The counter
-// (in memory every part maps) starts at 0 for the call; the claims need no ordering of their own
-// (relaxed), since the callers' barriers order the y writes. Returns the chunks this part computed.
-inline std::int64_t MulClaimedChunks(const Layout& m, const std::int32_t* cuts, std::int64_t nChunks, std::int64_t* counter,
-                                     const double* data, const double* x, double* y) {
+// The block rows split into nRanges contiguous ranges (one per part), each cut into chunks: chunk
+// c is block rows cuts[c] .. cuts[c+1]-1, and range r holds chunks rangeStart[r] ..
+// rangeStart[r+1]-1. A part computes the chunks of its own range from the front, in order (one
+// forward stream over its share of the values, as a fixed split does), then takes chunks of the
+// other ranges from their backs, so that a part that starts late, or loses its core for a while,
+// leaves the end of its share to the others instead of holding every part at the closing barrier.
+//
+// Range r's claims are counted in one int64 (counters[r * kCounterStride], in memory every part
+// maps, 0 when the parts start): its owner adds 1 (front claims, low 32 bits), the others add
+// 2^32 (back claims, high 32 bits). Every claim adds one to front + back, and a claim is valid when
+// that sum was below the range's chunk count before it: so exactly every chunk is claimed once,
+// the owner's at the front, the others' at the back, and the two ends never cross. The claims need
+// no ordering of their own (relaxed): the callers' barriers order the y writes. Each row is still
+// computed once, by one part, in the fixed order above, so the bits do not depend on who computed
+// what. Returns the number of chunks this part computed.
+constexpr std::int64_t kCounterStride = 8;  // one 64-byte line per range's counter
+
+inline std::int64_t MulClaimedChunks(const Layout& m, const std::int32_t* cuts, const std::int32_t* rangeStart, std::int32_t nRanges,
+                                     std::int32_t self, std::int64_t* counters, const double* data, const double* x, double* y) {
   std::int64_t mine = 0;
-  for (;;) {
-    const std::int64_t c = __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
-    if (c >= nChunks) return mine;
-    MulBlockRows(m, cuts[c], cuts[c + 1], data, x, y);
-    mine++;
+  for (std::int32_t k = 0; k < nRanges; k++) {
+    const std::int32_t r = (self + k) % nRanges;
+    const std::int64_t first = rangeStart[r];
+    const std::int64_t n = rangeStart[r + 1] - first;
+    const bool own = k == 0;
+    std::int64_t* counter = counters + r * kCounterStride;
+    for (;;) {
+      const std::int64_t old = __atomic_fetch_add(counter, own ? std::int64_t{1} : (std::int64_t{1} << 32), __ATOMIC_RELAXED);
+      const std::int64_t front = old & 0xffffffff;
+      const std::int64_t back = old >> 32;
+      if (front + back >= n) break;
+      const std::int64_t c = own ? first + front : first + n - 1 - back;
+      MulBlockRows(m, cuts[c], cuts[c + 1], data, x, y);
+      mine++;
+    }
   }
+  return mine;
 }
 
 }  // namespace pa_banded
