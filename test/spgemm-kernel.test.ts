@@ -239,8 +239,13 @@ if ('binding' in native) {
         const nnz = a.rowPtr[a.nRows];
         const run = (k: SpgemmKernels): { ptr: Int32Array; rows: Int32Array; source: Int32Array; values: Float64Array } => {
           const out = { ptr: new Int32Array(a.nCols + 1), rows: new Int32Array(nnz), source: new Int32Array(nnz), values: new Float64Array(nnz) };
-          k.csrTranspose(a.nRows, a.nCols, a.rowPtr, a.colIdx, out.ptr, out.rows, out.source);
+          const none = new Float64Array(0);
+          k.csrTranspose(a.nRows, a.nCols, a.rowPtr, a.colIdx, none, out.ptr, out.rows, out.source, none);
           k.gatherValues(nnz, out.source, a.values, out.values);
+          // The values written on the way equal the gathered ones, and the pattern is the same.
+          const direct = { ptr: new Int32Array(a.nCols + 1), rows: new Int32Array(nnz), source: new Int32Array(nnz), values: new Float64Array(nnz) };
+          k.csrTranspose(a.nRows, a.nCols, a.rowPtr, a.colIdx, a.values, direct.ptr, direct.rows, direct.source, direct.values);
+          expect(direct).toEqual(out);
           return out;
         };
         const js = run(jsSpgemmKernels);
@@ -257,9 +262,13 @@ if ('binding' in native) {
       }
       const { a } = CASES.find((c) => c.a.rowPtr[c.a.nRows] > 0)!;
       const nnz = a.rowPtr[a.nRows];
-      expect(() => native.binding.csrTranspose(a.nRows, 0, a.rowPtr, a.colIdx, new Int32Array(1), new Int32Array(nnz), new Int32Array(nnz))).toThrow(
+      const none = new Float64Array(0);
+      expect(() => native.binding.csrTranspose(a.nRows, 0, a.rowPtr, a.colIdx, none, new Int32Array(1), new Int32Array(nnz), new Int32Array(nnz), none)).toThrow(
         /colIdx\[0\] = \d+ is outside/,
       );
+      expect(() =>
+        native.binding.csrTranspose(a.nRows, a.nCols, a.rowPtr, a.colIdx, a.values, new Int32Array(a.nCols + 1), new Int32Array(nnz), new Int32Array(nnz), none),
+      ).toThrow(/values and tValues must both be empty/);
       expect(() => native.binding.gatherValues(1, Int32Array.of(5), new Float64Array(2), new Float64Array(1))).toThrow(/source\[0\] = 5/);
     });
 

@@ -89,11 +89,13 @@ export interface SpgemmBinding {
   /**
    * The pattern of the transpose of an `nRows × nCols` CSR block (counting sort): `tRowPtr`
    * (nCols + 1) and, per entry of the transpose (rows ascending within each of its rows), the
-   * block's row (`tRows`) and the position of the block's entry it comes from (`tSource`).
+   * block's row (`tRows`) and the position of the block's entry it comes from (`tSource`). With
+   * `values` and `tValues` holding the block's entries (both empty otherwise), the transpose's
+   * values too: `tValues[k] = values[tSource[k]]`.
    */
   csrTranspose(
-    nRows: number, nCols: number, rowPtr: Int32Array, colIdx: Int32Array, tRowPtr: Int32Array, tRows: Int32Array,
-    tSource: Int32Array,
+    nRows: number, nCols: number, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array, tRowPtr: Int32Array,
+    tRows: Int32Array, tSource: Int32Array, tValues: Float64Array,
   ): void;
   /** `out[k] = values[source[k]]` for `k < count` (a transpose's values, from csrTranspose's `tSource`). */
   gatherValues(count: number, source: Int32Array, values: Float64Array, out: Float64Array): void;

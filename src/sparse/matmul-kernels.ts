@@ -165,7 +165,8 @@ export const jsSpgemmKernels: SpgemmKernels = {
       }
     }
   },
-  csrTranspose(nRows, nCols, rowPtr, colIdx, tRowPtr, tRows, tSource) {
+  csrTranspose(nRows, nCols, rowPtr, colIdx, values, tRowPtr, tRows, tSource, tValues) {
+    const withValues = values.length > 0 || tValues.length > 0;
     tRowPtr.fill(0, 0, nCols + 1);
     const nnz = rowPtr[nRows];
     for (let e = 0; e < nnz; e++) tRowPtr[colIdx[e] + 1]++;
@@ -175,6 +176,7 @@ export const jsSpgemmKernels: SpgemmKernels = {
         const k = tRowPtr[colIdx[e]]++;
         tRows[k] = i;
         tSource[k] = e;
+        if (withValues) tValues[k] = values[e];
       }
     }
     for (let c = nCols; c > 0; c--) tRowPtr[c] = tRowPtr[c - 1];

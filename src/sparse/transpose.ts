@@ -76,7 +76,7 @@ export function planTranspose(A: PSparseMatrix, rows?: PRange): ProductPlan {
     plan.parts.map((part) => part.owners),
     plan.parts.map((part) => part.holders),
   );
-  const byColumn = pmap((og: CsrMatrix) => transposeStructure(og), A.ownGhost);
+  const byColumn = pmap((og: CsrMatrix) => transposeStructure(og, false), A.ownGhost);
   const structures = exchange(pmap(packRows, plan.parts, byColumn, A.rows.partition, A.cols.partition), graph);
   const values = exchange(pmap(packValues, plan.parts, byColumn, A.cols.partition, A.ownGhost), graph);
   const parts = pmap(buildPart, plan.parts, A.rows.partition, A.cols.partition, A.ownOwn, structures.wait());
@@ -88,7 +88,8 @@ export function planTranspose(A: PSparseMatrix, rows?: PRange): ProductPlan {
   const cols = new PRange(A.rows.n, parts.map((part) => part.colIds), A.rows.ownerOf);
   // Built valid (ascending offsets, columns below each block's width): no per-entry check.
   const result = assembledMatrix(rowRange, cols, parts.map((part) => part.oo), parts.map((part) => part.og));
-  pmap(fillValues, parts, A.ownOwn, values.wait());
+  // The own block's values came with its transpose: only the received ones are placed.
+  pmap((part: PartTranspose, received: Float64Array[]) => fillValues(part, undefined, received), parts, values.wait());
   return {
     result,
     refresh() {
@@ -98,16 +99,23 @@ export function planTranspose(A: PSparseMatrix, rows?: PRange): ProductPlan {
   };
 }
 
-/** A block's entries grouped by column (counting sort, rows ascending within a column). */
-function transposeStructure(block: CsrMatrix): { rowPtr: Int32Array; entries: Int32Array; rows: Int32Array } {
+/**
+ * A block's entries grouped by column (counting sort, rows ascending within a column), with their
+ * values when `withValues` (else `values` is empty).
+ */
+function transposeStructure(
+  block: CsrMatrix,
+  withValues: boolean,
+): { rowPtr: Int32Array; entries: Int32Array; rows: Int32Array; values: Float64Array } {
   const { nRows, nCols, rowPtr, colIdx } = block;
   const nnz = rowPtr[nRows];
   const colPtr = largeArrays.int32(nCols + 1);
   // Large for a prolongator: on huge pages where offered (fewer first-write page faults).
   const entries = largeArrays.int32(nnz);
   const rows = largeArrays.int32(nnz);
-  spgemmKernels().csrTranspose(nRows, nCols, rowPtr, colIdx, colPtr, rows, entries);
-  return { rowPtr: colPtr, entries, rows };
+  const values = withValues ? largeArrays.float64(nnz) : new Float64Array(0);
+  spgemmKernels().csrTranspose(nRows, nCols, rowPtr, colIdx, withValues ? block.values : values, colPtr, rows, entries, values);
+  return { rowPtr: colPtr, entries, rows, values };
 }
 
 /** The ghost column lids owned by `plan.owners[i]` and how many entries those columns hold. */
@@ -168,7 +176,7 @@ function buildPart(
   partId: number,
 ): PartTranspose {
   const nRows = colIds.nOwn;
-  const own = transposeStructure(oo);
+  const own = transposeStructure(oo, true);
   // Received entries: row j of the transpose (an own column of A), column = a row gid of the sender.
   const ghosts = new GhostColumns();
   const ghostCount = largeArrays.int32(nRows + 1);
@@ -225,16 +233,19 @@ function buildPart(
   return {
     ownSource: own.entries,
     receivedTarget,
-    oo: { nRows, nCols: rowIds.nOwn, rowPtr: own.rowPtr, colIdx: own.rows, values: largeArrays.float64(own.entries.length) },
+    oo: { nRows, nCols: rowIds.nOwn, rowPtr: own.rowPtr, colIdx: own.rows, values: own.values },
     og: { nRows, nCols: rank.length, rowPtr: ogPtr, colIdx: ogCol, values: new Float64Array(r) },
     colIds: new LocalIndices(partId, rowIds.n, rowIds.own, ghostToGlobal, ghostToOwner),
   };
 }
 
-/** Copies A's current values (own block and received ghost-block values) into the transpose. */
-function fillValues(part: PartTranspose, oo: CsrMatrix, received: Float64Array[]): void {
+/**
+ * Copies A's current values into the transpose: the own block's (unless `oo` is undefined: they
+ * are already there) and the received ghost-block values.
+ */
+function fillValues(part: PartTranspose, oo: CsrMatrix | undefined, received: Float64Array[]): void {
   const { ownSource, receivedTarget } = part;
-  spgemmKernels().gatherValues(ownSource.length, ownSource, oo.values, part.oo.values);
+  if (oo !== undefined) spgemmKernels().gatherValues(ownSource.length, ownSource, oo.values, part.oo.values);
   const ogValues = part.og.values;
   let k = 0;
   for (const message of received) {

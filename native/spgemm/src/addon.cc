@@ -253,9 +253,10 @@ napi_value SpgemmValues(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// csrTranspose(nRows, nCols, rowPtr, colIdx, tRowPtr, tRows, tSource)
+// csrTranspose(nRows, nCols, rowPtr, colIdx, values, tRowPtr, tRows, tSource, tValues): values and
+// tValues both empty, or holding the block's entries.
 napi_value CsrTranspose(napi_env env, napi_callback_info info) {
-  Args args(env, info, 7, "csrTranspose");
+  Args args(env, info, 9, "csrTranspose");
   if (!args.ok) return nullptr;
   Check check{env, "csrTranspose"};
   const int32_t nRows = check.Count(args.v[0], "nRows");
@@ -268,11 +269,20 @@ napi_value CsrTranspose(napi_env env, napi_callback_info info) {
   if (check.failed) return nullptr;
   const int32_t nnz = rowPtr[nRows];
   check.Ids(col, nnz, nCols, "colIdx");
-  int32_t* tPtr = check.Array<int32_t>(args.v[4], napi_int32_array, static_cast<std::size_t>(nCols) + 1, "tRowPtr");
-  int32_t* tRows = check.Array<int32_t>(args.v[5], napi_int32_array, nnz, "tRows");
-  int32_t* tSource = check.Array<int32_t>(args.v[6], napi_int32_array, nnz, "tSource");
+  std::size_t valuesLength = 0, tValuesLength = 0;
+  const double* values = check.Array<double>(args.v[4], napi_float64_array, 0, "values", &valuesLength);
+  int32_t* tPtr = check.Array<int32_t>(args.v[5], napi_int32_array, static_cast<std::size_t>(nCols) + 1, "tRowPtr");
+  int32_t* tRows = check.Array<int32_t>(args.v[6], napi_int32_array, nnz, "tRows");
+  int32_t* tSource = check.Array<int32_t>(args.v[7], napi_int32_array, nnz, "tSource");
+  double* tValues = check.Array<double>(args.v[8], napi_float64_array, 0, "tValues", &tValuesLength);
   if (check.failed) return nullptr;
-  pa_spgemm::csr_transpose(nRows, nCols, rowPtr, col, tPtr, tRows, tSource);
+  const bool withValues = valuesLength > 0 || tValuesLength > 0;
+  if (withValues && (valuesLength < static_cast<std::size_t>(nnz) || tValuesLength < static_cast<std::size_t>(nnz))) {
+    check.Fail(false, "values and tValues must both be empty or both hold the " + std::to_string(nnz) + " entries");
+    return nullptr;
+  }
+  pa_spgemm::csr_transpose(nRows, nCols, rowPtr, col, withValues ? values : nullptr, tPtr, tRows, tSource,
+                           withValues ? tValues : nullptr);
   return nullptr;
 }
 

@@ -197,9 +197,10 @@ inline void spgemm_values(const Operands& o, int32_t nOwn, Block own, Block ghos
 // The pattern of the transpose of an nRows × nCols CSR block, by counting sort: tPtr (nCols + 1
 // entries) and, for each entry of the transpose (columns of the block in turn, rows ascending
 // within a column), its row (tRows) and the position of the block's entry it comes from
-// (tSource), so that the transpose's values are a gather: tValues[k] = values[tSource[k]].
-inline void csr_transpose(int32_t nRows, int32_t nCols, const int32_t* rowPtr, const int32_t* col, int32_t* tPtr,
-                          int32_t* tRows, int32_t* tSource) {
+// (tSource), so that the transpose's values are a gather: tValues[k] = values[tSource[k]]. With
+// `values` (non-null), that gather is done on the way (tValues written too).
+inline void csr_transpose(int32_t nRows, int32_t nCols, const int32_t* rowPtr, const int32_t* col, const double* values,
+                          int32_t* tPtr, int32_t* tRows, int32_t* tSource, double* tValues) {
   std::fill(tPtr, tPtr + nCols + 1, 0);
   const int32_t nnz = rowPtr[nRows];
   for (int32_t e = 0; e < nnz; e++) tPtr[col[e] + 1]++;
@@ -210,6 +211,7 @@ inline void csr_transpose(int32_t nRows, int32_t nCols, const int32_t* rowPtr, c
       const int32_t k = tPtr[col[e]]++;
       tRows[k] = i;
       tSource[k] = e;
+      if (values != nullptr) tValues[k] = values[e];
     }
   }
   for (int32_t c = nCols; c > 0; c--) tPtr[c] = tPtr[c - 1];
