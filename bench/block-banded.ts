@@ -25,9 +25,10 @@
  * ~5 on 2 cores): the kernel itself took 0.40-0.66 ms (median 0.48), the product 0.51-8.7 ms
  * (median 0.83); the difference is the wait at the closing barrier for the other part, which
  * started its share 0.56 ms later at the median, i.e. was not running (another program held its
- * core, or it was waking from sleep). Since this round the parts claim chunks of ~256 KiB of
- * block rows from a shared counter (see `mulInto`), so a part that is late leaves its share to the
- * other instead of adding its lateness to the product. Other measured factors: page size (the
+ * core, or it was waking from sleep). Since this round a part that is done takes the chunks
+ * (~256 KiB of block rows) left at the end of the other's share (see `mulInto`), so a part that
+ * is late leaves the end of its share to the other instead of adding all its lateness to the
+ * product. Other measured factors: page size (the
  * Threads storage is on 2 MiB pages, the MPI shared window on 4 KiB pages, shared-memory huge
  * pages being off here: the same C kernel was 5-20 % slower on 4 KiB pages), and on MPI the
  * binding of a lone rank to core 0 (now left unpinned, as STREAM's thread is: see `runChild`).
