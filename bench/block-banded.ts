@@ -30,7 +30,8 @@
  * is late leaves the end of its share to the other instead of adding all its lateness to the
  * product. Other measured factors: page size (the
  * Threads storage is on 2 MiB pages, the MPI shared window on 4 KiB pages, shared-memory huge
- * pages being off here: the same C kernel was 5-20 % slower on 4 KiB pages), and on MPI the
+ * pages being off here: the same C kernel was 5-20 % slower on 4 KiB pages; a lone rank now has
+ * private memory on 2 MiB pages, see `sharedArray`), and on MPI the
  * binding of a lone rank to core 0 (now left unpinned, as STREAM's thread is: see `runChild`).
  *
  * The goal's figure (issue 15) is the median: "/ triad" = bytes of the model / median banded
