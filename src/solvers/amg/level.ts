@@ -76,11 +76,15 @@ export function inverseDiagonal(A: PSparseMatrix, diagonal: PData<Float64Array>,
 export function spectralBound(A: PSparseMatrix, inverse: PData<Float64Array>): number {
   const local = pmap(
     (oo: CsrMatrix, og: CsrMatrix, inv: Float64Array) => {
+      // The blocks' arrays as locals: a property load per entry is a lookup when the blocks come
+      // in several object shapes (user-built, product results).
+      const { nRows, rowPtr: ooPtr, values: ooValues } = oo;
+      const { rowPtr: ogPtr, values: ogValues } = og;
       let bound = 0;
-      for (let i = 0; i < oo.nRows; i++) {
+      for (let i = 0; i < nRows; i++) {
         let sum = 0;
-        for (let e = oo.rowPtr[i]; e < oo.rowPtr[i + 1]; e++) sum += Math.abs(oo.values[e]);
-        for (let e = og.rowPtr[i]; e < og.rowPtr[i + 1]; e++) sum += Math.abs(og.values[e]);
+        for (let e = ooPtr[i]; e < ooPtr[i + 1]; e++) sum += Math.abs(ooValues[e]);
+        for (let e = ogPtr[i]; e < ogPtr[i + 1]; e++) sum += Math.abs(ogValues[e]);
         bound = Math.max(bound, sum * Math.abs(inv[i]));
       }
       return bound;
@@ -159,13 +163,12 @@ export class AmgLevel {
     const ap0 = planMatmul(A, P0);
     const diagonalSlot = pmap(findTentativeSlots, ap0.result.ownOwn, aggregates);
     const P = ap0.result;
-    const transfer = { aggregates, P0, ap0, diagonalSlot, P } as Omit<Transfer, 'R' | 'rT' | 'ap' | 'rap'>;
+    const transfer = { aggregates, P0, ap0, diagonalSlot, P } as Omit<Transfer, 'R' | 'rT' | 'coarse'>;
     smoothValues(transfer, this);
     const rT = planTranspose(P, coarseRows);
-    const ap = planMatmul(A, P);
-    const rap = planMatmul(rT.result, ap.result);
-    this.transfer = { ...transfer, R: rT.result, rT, ap, rap };
-    return rap.result;
+    const coarse = galerkin(rT.result, A, P);
+    this.transfer = { ...transfer, R: rT.result, rT, coarse };
+    return coarse;
   }
 
   /**
@@ -181,9 +184,45 @@ export class AmgLevel {
     transfer.ap0.refresh();
     smoothValues(transfer, this);
     transfer.rT.refresh();
-    transfer.ap.refresh();
-    transfer.rap.refresh();
+    // The coarse matrix is recomputed whole (A·P is not kept: see galerkin) and its values
+    // copied into the coarse level's matrix, whose pattern is the same (products are symbolic).
+    const fresh = galerkin(transfer.R, this.A, transfer.P);
+    pmap(copyBlockValues, transfer.coarse.ownOwn, fresh.ownOwn);
+    pmap(copyBlockValues, transfer.coarse.ownGhost, fresh.ownGhost);
+    recycleBlocks(fresh);
   }
+}
+
+/**
+ * The Galerkin coarse matrix R·(A·P) (collective). A·P is the largest matrix of the set-up (on the
+ * 3-D Laplacian about 2.5 times A's entries) and is needed only for this product: its arrays are
+ * handed back to the large-array pool at once, so that the coarser levels and the cycle's vectors
+ * are written into memory already faulted in instead of fresh pages.
+ */
+function galerkin(R: PSparseMatrix, A: PSparseMatrix, P: PSparseMatrix): PSparseMatrix {
+  const AP = planMatmul(A, P).result;
+  const coarse = planMatmul(R, AP).result;
+  recycleBlocks(AP);
+  return coarse;
+}
+
+/** Hands a matrix's block arrays back to the large-array pool: the matrix must not be used again. */
+function recycleBlocks(M: PSparseMatrix): void {
+  for (const blocks of [M.ownOwn, M.ownGhost]) {
+    for (const block of blocks.localItems) {
+      largeArrays.recycle(block.values);
+      largeArrays.recycle(block.colIdx);
+      largeArrays.recycle(block.rowPtr);
+    }
+  }
+}
+
+/** dst's values ← src's (the same pattern). */
+function copyBlockValues(dst: CsrMatrix, src: CsrMatrix): void {
+  if (src.values.length !== dst.values.length) {
+    throw new Error(`amg refresh: the recomputed coarse matrix has ${src.values.length} entries in a block, not ${dst.values.length}`);
+  }
+  (dst.values as Float64Array).set(src.values);
 }
 
 /** What {@link AmgLevel.coarsen} built, kept for refresh. */
@@ -200,8 +239,8 @@ interface Transfer {
   readonly P: PSparseMatrix;
   readonly R: PSparseMatrix;
   readonly rT: ProductPlan;
-  readonly ap: ProductPlan;
-  readonly rap: ProductPlan;
+  /** R·A·P: the next level's matrix. */
+  readonly coarse: PSparseMatrix;
 }
 
 /**
@@ -233,11 +272,13 @@ function tentativeProlongator(A: PSparseMatrix, aggregates: PData<Aggregates>, c
 }
 
 function findTentativeSlots(block: CsrMatrix, { aggregateOf }: Aggregates): Int32Array {
-  const slots = largeArrays.int32(block.nRows).fill(-1);
-  for (let i = 0; i < block.nRows; i++) {
-    if (aggregateOf[i] < 0) continue;
-    for (let e = block.rowPtr[i]; e < block.rowPtr[i + 1]; e++) {
-      if (block.colIdx[e] === aggregateOf[i]) slots[i] = e;
+  const { nRows, rowPtr, colIdx } = block;
+  const slots = largeArrays.int32(nRows).fill(-1);
+  for (let i = 0; i < nRows; i++) {
+    const a = aggregateOf[i];
+    if (a < 0) continue;
+    for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
+      if (colIdx[e] === a) slots[i] = e;
     }
   }
   return slots;
@@ -254,12 +295,14 @@ function smoothValues(
   const omega = 4 / (3 * level.spectralBound);
   pmap(
     (own: CsrMatrix, ghost: CsrMatrix, inv: Float64Array, slots: Int32Array, p0: CsrMatrix) => {
-      const { rowPtr, values } = own;
-      for (let i = 0; i < own.nRows; i++) {
+      const { nRows, rowPtr, values } = own;
+      const { rowPtr: ghostPtr, values: ghostValues } = ghost;
+      const { rowPtr: p0Ptr, values: p0Values } = p0;
+      for (let i = 0; i < nRows; i++) {
         const scale = -omega * inv[i];
         for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) values[e] = scale * values[e];
-        for (let e = ghost.rowPtr[i]; e < ghost.rowPtr[i + 1]; e++) ghost.values[e] = scale * ghost.values[e];
-        if (slots[i] >= 0) values[slots[i]] += p0.values[p0.rowPtr[i]];
+        for (let e = ghostPtr[i]; e < ghostPtr[i + 1]; e++) ghostValues[e] = scale * ghostValues[e];
+        if (slots[i] >= 0) values[slots[i]] += p0Values[p0Ptr[i]];
       }
     },
     transfer.P.ownOwn,
