@@ -10,6 +10,7 @@ import {
   type PData,
 } from '../src/index.js';
 import { findOwner, unionGhost } from '../src/partitions/find-owner.js';
+import { OwnBox, OwnList, OwnRange, type OwnIds } from '../src/partitions/own-ids.js';
 import { partitionFromOwners, uniformPartition, variablePartition } from '../src/partitions/partitions.js';
 
 type ErrorClass = new (message: string) => Error;
@@ -271,5 +272,22 @@ describe('unionGhost bad input', () => {
       InvalidArgumentError,
       { code: 'INVALID_ARGUMENT', partId: 0, message: 'unionGhost: global id 8 is owned by part 3, not by part 2 (part 0)' },
     );
+  });
+});
+
+describe('LocalIndices ghost checks', () => {
+  const box = new OwnBox([4, 4, 4], [0, 0, 0], [4, 4, 2]); // ids 0..31
+  const owns: [string, OwnIds][] = [['a box', box], ['a range', new OwnRange(0, 32)], ['a list', new OwnList(Array.from({ length: 32 }, (_, i) => i))]];
+  it.each(owns)('names the first own ghost or repeated ghost of own ids as %s, in ghost order', (_name, own) => {
+    const make = (ghosts: number[]) => () => new LocalIndices(0, 64, own, ghosts, ghosts.map(() => 1));
+    expect(make([40, 31, 50])).toThrow(new InvalidArgumentError('global id 31 is both own and ghost', { partId: 0 }));
+    expect(make([40, 41, 40, 5])).toThrow(new InvalidArgumentError('ghost global id 40 is listed twice', { partId: 0 }));
+    expect(make([40, 5, 41, 40])).toThrow(new InvalidArgumentError('global id 5 is both own and ghost', { partId: 0 }));
+    expect(make([40, 64])).toThrow(IndexOutOfRangeError);
+    expect(() => new LocalIndices(0, 64, own, [40, 41], [1, 0])).toThrow(new InvalidArgumentError('ghost 41 has invalid owner 0', { partId: 0 }));
+    const ids = new LocalIndices(0, 64, own, [50, 33, 40], [2, 1, 1]);
+    expect([ids.globalToGhost(40), ids.globalToGhost(50), ids.globalToGhost(34), ids.globalToLocal(33)]).toEqual([2, 0, -1, 33]);
+    expect(ids.ghostOwnersAscending).toBe(false);
+    expect(new LocalIndices(0, 64, own, [50, 33, 40], [1, 1, 2]).ghostOwnersAscending).toBe(true);
   });
 });

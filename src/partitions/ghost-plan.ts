@@ -10,6 +10,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { exchange, exchangeGraph } from '../pdata/exchange.js';
 import type { PData } from '../pdata/pdata.js';
 import { ownLocalIds } from './own-lookup.js';
+import type { LocalIndices } from './local-indices.js';
 import type { PRange } from './prange.js';
 
 /** One part's ghost-exchange plan. Segment `i` of each list belongs to neighbour `i`. */
@@ -46,15 +47,12 @@ const cache = new WeakMap<PRange, GhostPlan>();
  * `sorted` tells that the owners never decrease in ghost order (psparse's ghosts, ascending global
  * ids of ranges or slabs, are so): the groups are then runs of consecutive ghosts.
  */
-function groupGhostsByOwner(nOwn: number, ghostToOwner: Int32Array) {
-  const nGhost = ghostToOwner.length;
+function groupGhostsByOwner(ids: LocalIndices) {
+  const { nOwn, nGhost, ghostToOwner } = ids;
+  const sorted = ids.ghostOwnersAscending;
   let maxOwner = -1;
-  let sorted = true;
-  for (let k = 0; k < nGhost; k++) {
-    const q = ghostToOwner[k];
-    if (q > maxOwner) maxOwner = q;
-    else if (q < maxOwner) sorted = false;
-  }
+  if (sorted) maxOwner = nGhost > 0 ? ghostToOwner[nGhost - 1] : -1;
+  else for (let k = 0; k < nGhost; k++) if (ghostToOwner[k] > maxOwner) maxOwner = ghostToOwner[k];
   const counts = new Int32Array(maxOwner + 1);
   for (let k = 0; k < nGhost; k++) counts[ghostToOwner[k]]++;
   let nOwners = 0;
@@ -95,7 +93,7 @@ function requestedIds(group: ReturnType<typeof groupGhostsByOwner>, i: number, g
 export function ghostPlan(rows: PRange): GhostPlan {
   const cached = cache.get(rows);
   if (cached !== undefined) return cached;
-  const grouped = rows.partition.map((ids) => groupGhostsByOwner(ids.nOwn, ids.ghostToOwner));
+  const grouped = rows.partition.map((ids) => groupGhostsByOwner(ids));
   const graph = exchangeGraph(grouped.map((g) => g.owners));
   const requested = exchange(
     rows.partition.map((ids, p) => {

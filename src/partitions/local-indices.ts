@@ -7,6 +7,7 @@
 import { describeValue } from '../argument-checks.js';
 import { IndexOutOfRangeError, InvalidArgumentError } from '../errors.js';
 import { largeArrays } from '../kernels/large-arrays.js';
+import { firstOwnId } from './own-lookup.js';
 import { OwnBox, type OwnIds, OwnList, OwnRange } from './own-ids.js';
 
 /**
@@ -44,10 +45,11 @@ export class LocalIndices {
   readonly ghostToOwner: Int32Array;
   /** How the own ids are described (range, box or list). */
   readonly own: OwnIds;
-  private readonly ghostLookup: Map<number, number>;
+  private ghostLookupCache: Map<number, number> | undefined;
   private ownGlobalCache: Float64Array | undefined;
   private localGlobalCache: Float64Array | undefined;
   private localOwnerCache: Int32Array | undefined;
+  private ownersAscendingCache: boolean | undefined;
 
   /**
    * @param own the own ids (their order is the local order of own ids): an {@link OwnRange},
@@ -99,9 +101,13 @@ export class LocalIndices {
     this.nGhost = ghostToGlobal.length;
     this.ghostToGlobal = Float64Array.from(ghostToGlobal);
     this.ghostToOwner = Int32Array.from(ghostToOwner);
-    this.ghostLookup = new Map();
+    // One plain loop of the cheap checks (it runs interpreted: psparse builds a range per matrix),
+    // then whether any ghost is own in one classify pass, and the duplicate check only for ghosts
+    // that do not ascend (ascending ids are distinct); the lookup map is built on first use.
+    const gids = this.ghostToGlobal;
+    let ascending = true;
     for (let k = 0; k < this.nGhost; k++) {
-      const gid = this.ghostToGlobal[k];
+      const gid = gids[k];
       const owner = ghostToOwner[k];
       if (!Number.isInteger(gid)) {
         throw new InvalidArgumentError(`ghost global id ${describeValue(ghostToGlobal[k])} is not an integer`, { partId });
@@ -112,14 +118,41 @@ export class LocalIndices {
       if (!Number.isInteger(owner) || owner < 0 || owner === partId) {
         throw new InvalidArgumentError(`ghost ${gid} has invalid owner ${owner}`, { partId });
       }
-      if (own.indexOf(gid) >= 0) {
-        throw new InvalidArgumentError(`global id ${gid} is both own and ghost`, { partId });
-      }
-      if (this.ghostLookup.has(gid)) {
-        throw new InvalidArgumentError(`ghost global id ${gid} is listed twice`, { partId });
-      }
-      this.ghostLookup.set(gid, k);
+      if (k > 0 && gid <= gids[k - 1]) ascending = false;
     }
+    const ownAt = firstOwnId(own, n, gids);
+    const twice = ascending ? -1 : firstRepeated(gids);
+    // The first problem in ghost order, as the checks id by id would find it.
+    if (ownAt >= 0 && (twice < 0 || ownAt <= twice)) {
+      throw new InvalidArgumentError(`global id ${gids[ownAt]} is both own and ghost`, { partId });
+    }
+    if (twice >= 0) throw new InvalidArgumentError(`ghost global id ${gids[twice]} is listed twice`, { partId });
+  }
+
+  /** Ghost index of each ghost global id, built on the first lookup. */
+  private get ghostLookup(): Map<number, number> {
+    if (this.ghostLookupCache === undefined) {
+      const lookup = new Map<number, number>();
+      const gids = this.ghostToGlobal;
+      for (let k = 0; k < gids.length; k++) lookup.set(gids[k], k);
+      this.ghostLookupCache = lookup;
+    }
+    return this.ghostLookupCache;
+  }
+
+  /**
+   * Whether the ghosts' owners never decrease in local order (ghosts grouped by owner, owners
+   * ascending), as in the column ranges `psparse` builds: the ghosts of each owner are then one
+   * run. Computed on first use and cached.
+   */
+  get ghostOwnersAscending(): boolean {
+    if (this.ownersAscendingCache === undefined) {
+      const owners = this.ghostToOwner;
+      let ascending = true;
+      for (let k = 1; k < owners.length && ascending; k++) ascending = owners[k] >= owners[k - 1];
+      this.ownersAscendingCache = ascending;
+    }
+    return this.ownersAscendingCache;
   }
 
   /**
@@ -291,4 +324,14 @@ function checkOwn(own: unknown, n: number, partId: number): asserts own is OwnId
       if (own.indexOf(own.ids[i]) !== i) throw new InvalidArgumentError('own global ids are listed twice', { partId });
     }
   }
+}
+
+/** Position of the first of `gids` that appears earlier in the list too, or −1. */
+function firstRepeated(gids: Float64Array): number {
+  const seen = new Set<number>();
+  for (let k = 0; k < gids.length; k++) {
+    if (seen.has(gids[k])) return k;
+    seen.add(gids[k]);
+  }
+  return -1;
 }

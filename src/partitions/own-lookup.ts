@@ -35,3 +35,20 @@ export function ownLocalIds(own: OwnIds, n: number, gids: Float64Array, out: Int
   }
   return all;
 }
+
+/**
+ * Position of the first of `gids` (non-negative integer global ids) that `own` holds, or −1 when
+ * it holds none of them.
+ * @example `firstOwnId(new OwnRange(10, 5), 100, Float64Array.of(3, 12)) // 1`
+ */
+export function firstOwnId(own: OwnIds, n: number, gids: Float64Array): number {
+  const box = ownBoxOf(own, n);
+  if (box === undefined) {
+    for (let k = 0; k < gids.length; k++) if (own.indexOf(gids[k]) >= 0) return k;
+    return -1;
+  }
+  const codes = new Int32Array(gids.length);
+  if (assemblyKernels.assemblyClassify(gids.length, gids, gids, gids, box, codes) === gids.length) return -1;
+  for (let k = 0; k < gids.length; k++) if (codes[k] >= 0) return k;
+  return -1;
+}

@@ -50,16 +50,6 @@ function allocateLocal(rows: PRange, nLocal: number): Float64Array {
 }
 
 /**
- * Whether the ghosts are grouped by owner in local order. The ghost plan keeps the local order
- * within each owner's group and orders groups by owner, so its `ghostLids` is then exactly
- * `nOwn, nOwn + 1, ...` and the ghost region is the channel's receive buffer, segment by segment.
- */
-function ghostsInOwnerOrder(ghostToOwner: Int32Array): boolean {
-  for (let k = 1; k < ghostToOwner.length; k++) if (ghostToOwner[k] < ghostToOwner[k - 1]) return false;
-  return true;
-}
-
-/**
  * A distributed vector. `values` holds, per part, the local values in local order (own ids first,
  * then ghosts); the arrays belong to the vector and are reused by every operation, so views taken
  * with {@link PVector.ownValues} stay valid.
@@ -126,8 +116,9 @@ export class PVector {
     this.values = values;
     i = 0;
     this.zeroCopyGhosts = values.map((local) => {
-      const inOwnerOrder = ghostsInOwnerOrder(ids[i++].ghostToOwner);
-      return inOwnerOrder && backendStorage.has(local);
+      // Ghosts grouped by owner: the ghost plan's ghostLids is then exactly nOwn, nOwn + 1, ...
+      // and the ghost region is the channel's receive buffer, segment by segment.
+      return ids[i++].ghostOwnersAscending && backendStorage.has(local);
     });
     i = 0;
     this.own = values.map((local) => local.subarray(0, ids[i++].nOwn));
