@@ -277,7 +277,7 @@ describe('unionGhost bad input', () => {
 
 describe('LocalIndices ghost checks', () => {
   const box = new OwnBox([4, 4, 4], [0, 0, 0], [4, 4, 2]); // ids 0..31
-  const owns: [string, OwnIds][] = [['a box', box], ['a range', new OwnRange(0, 32)], ['a list', new OwnList(Array.from({ length: 32 }, (_, i) => i))]];
+  const owns: [string, OwnIds][] = [['a box', box], ['a range', new OwnRange(0, 32)], ['a list', new OwnList(Float64Array.from({ length: 32 }, (_, i) => i))]];
   it.each(owns)('names the first own ghost or repeated ghost of own ids as %s, in ghost order', (_name, own) => {
     const make = (ghosts: number[]) => () => new LocalIndices(0, 64, own, ghosts, ghosts.map(() => 1));
     expect(make([40, 31, 50])).toThrow(new InvalidArgumentError('global id 31 is both own and ghost', { partId: 0 }));
