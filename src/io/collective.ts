@@ -96,7 +96,7 @@ interface Prepared {
  * `path`, then calls `finish` (a sidecar file). Any file at `path` is removed before the rename
  * (see {@link removeTarget}): by part 0 before it creates the temporary file when it is the only
  * part, else by the last part just before it writes its own bytes. Freeing an 80 MB file's pages
- * takes 3-5 ms, and buffered writes to one file are serialized by the file system (ext4 holds the
+ * takes 2-5 ms, and buffered writes to one file are serialized by the file system (ext4 holds the
  * inode's lock through each write), so the last part would otherwise wait for part 0's write
  * anyway: the removal then costs nothing (2 parts, 80 MB: 12.0-13.4 ms instead of 16.4-18.2,
  * interleaved runs at load ~6).

@@ -166,6 +166,7 @@ function readUniformHdf5(path: string, name: string, ranks: PData<number>): PVec
   });
 }
 
+/** The error for a dataset of several dimensions read as a vector. */
 function notOneDimensional(name: string, dims: readonly number[]): InvalidArgumentError {
   return new InvalidArgumentError(`readHdf5: dataset ${name} has shape [${dims.join(', ')}]: give grid or dist to read it as a PArray`);
 }
