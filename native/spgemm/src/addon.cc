@@ -102,9 +102,9 @@ struct Args {
   }
 };
 
-// A checked CSR operand (row pointers, ids within `bound`, values covering its entries) at
-// v[0..2], named `name` + "RowPtr" / "ColIdx" / "Values". nRows < 0: as many rows as the row
-// pointers give (returned in *rowsOut).
+// A checked CSR operand (row pointers, ids within `bound` unless it is negative, values covering
+// its entries) at v[0..2], named `name` + "RowPtr" / "ColIdx" / "Values". nRows < 0: as many rows
+// as the row pointers give (returned in *rowsOut).
 pa_spgemm::Rows ReadRows(Check& check, const napi_value* v, int32_t nRows, int32_t bound, const std::string& name,
                          int32_t* rowsOut = nullptr) {
   pa_spgemm::Rows r{nullptr, nullptr, nullptr};
@@ -119,25 +119,26 @@ pa_spgemm::Rows ReadRows(Check& check, const napi_value* v, int32_t nRows, int32
   check.RowPtr(r.rowPtr, rows, colLen, ptrName.c_str());
   if (check.failed) return r;
   r.val = check.Array<double>(v[2], napi_float64_array, r.rowPtr[rows], valueName.c_str());
-  check.Ids(r.col, r.rowPtr[rows], bound, colName.c_str());
+  if (bound >= 0) check.Ids(r.col, r.rowPtr[rows], bound, colName.c_str());
   return r;
 }
 
 // The operands every product call starts with, at v[0..13]: nRows, A's own block (a*), A's ghost
 // block (aGhost*), B1 (b1*), B2 (b2*), nOwn. A's own ids index B1's rows, its ghost ids B2's rows
-// past B1's; B's ids index nColsB; nOwn is at most nColsB.
+// past B1's; B's ids index nColsB (checked only when `bColumns`: spgemmTerms compares them with
+// nOwn and never indexes by them); nOwn is at most nColsB.
 struct Product {
   pa_spgemm::Operands o{};
   int32_t nRowsB2 = 0;
   int32_t nOwn = 0;
 };
 
-Product ReadProduct(Check& check, const napi_value* v, int32_t nColsB) {
+Product ReadProduct(Check& check, const napi_value* v, int32_t nColsB, bool bColumns = true) {
   Product p;
   p.o.nRows = check.Count(v[0], "nRows");
   if (check.failed) return p;
-  p.o.b1 = ReadRows(check, v + 7, -1, nColsB, "b1", &p.o.nRowsB1);
-  p.o.b2 = ReadRows(check, v + 10, -1, nColsB, "b2", &p.nRowsB2);
+  p.o.b1 = ReadRows(check, v + 7, -1, bColumns ? nColsB : -1, "b1", &p.o.nRowsB1);
+  p.o.b2 = ReadRows(check, v + 10, -1, bColumns ? nColsB : -1, "b2", &p.nRowsB2);
   if (check.failed) return p;
   if (p.nRowsB2 < p.o.nRowsB1) {
     check.Fail(false, "B2 has " + std::to_string(p.nRowsB2) + " rows, fewer than B1's " + std::to_string(p.o.nRowsB1));
@@ -185,7 +186,7 @@ napi_value SpgemmTerms(napi_env env, napi_callback_info info) {
   const int32_t nColsB = check.Count(args.v[14], "nColsB");
   double* terms = check.Array<double>(args.v[15], napi_float64_array, 2, "terms");
   if (check.failed) return nullptr;
-  const Product pr = ReadProduct(check, args.v, nColsB);
+  const Product pr = ReadProduct(check, args.v, nColsB, false);
   if (check.failed) return nullptr;
   std::vector<int32_t> length(static_cast<std::size_t>(pr.nRowsB2));
   std::vector<int32_t> ownLength(static_cast<std::size_t>(pr.nRowsB2));
