@@ -35,7 +35,12 @@
  * binding of a lone rank to core 0 (now left unpinned, as STREAM's thread is: see `runChild`).
  *
  * The goal's figure (issue 15) is the median: "/ triad" = bytes of the model / median banded
- * product time, over the STREAM triad of as many threads as parts, ≥ 0.8 on 1 and 2 parts; the
+ * product time, over the STREAM triad of as many threads as parts, ≥ 0.8 on 1 and 2 parts. That
+ * compares our median with STREAM's best pass, which is kept as the goal's definition; the goal
+ * lines also give, in brackets, the ratio to STREAM's median pass (same statistic on both sides).
+ * Our best products are not used for the goal: products timed back to back, without the CSR
+ * product between them, were measured ~8 % faster at the median (part of the matrix still in the
+ * L3), so the fastest of 60 may be partly cache-flattered. The
  * speedup 2 parts / 1 part (medians) ≥ 1.6; CSR / banded > 1; and the split product's bits equal
  * the serial product's (checked in every child). The last lines of the output say which are met.
  *
@@ -65,8 +70,7 @@ import { forEachStoredEntry } from '../src/shared/block-banded-layout.js';
 import { mulInto, populate, uniformBandedBlockBanded } from '../src/shared/banded-block-banded.js';
 import { bandedKernel } from '../src/shared/select-banded-kernel.js';
 import { sharedArray, sharedBarrier } from '../src/shared/shared-array.js';
-import { compileAnchor, defaultAnchorsDir, parseResultLine, runCommand } from './lib/anchors.js';
-import { runStream } from './lib/context.js';
+import { benchEnvironment, compileAnchor, defaultAnchorsDir, parseResultLine, runCommand } from './lib/anchors.js';
 import { runAsProgram } from './lib/program.js';
 import { median } from './lib/stats.js';
 
@@ -240,13 +244,25 @@ function distributionLines(keys: readonly string[], samples: ReadonlyMap<string,
   return lines;
 }
 
+/** One STREAM run on `threads` threads: the best and the median of its 20 passes, GB/s. */
+function runStreamBoth(binary: string, threads: number): { triad: number; read: number; triadMedian: number } {
+  const run = runCommand(binary, [], 600, { ...benchEnvironment(), OMP_NUM_THREADS: String(threads) });
+  if (run.failure !== undefined) throw new Error(`stream failed: ${run.failure}`);
+  const r = parseResultLine(run.stdout, 'stream');
+  const { valid, triad_best_gbs: triad, read_best_gbs: read, triad_median_gbs: triadMedian } = r;
+  if (valid !== true || typeof triad !== 'number' || typeof read !== 'number' || typeof triadMedian !== 'number') {
+    throw new Error(`stream: invalid result ${JSON.stringify(r)}`);
+  }
+  return { triad, read, triadMedian };
+}
+
 /** Issue 15's goals, one line each, from the medians: the figure, the bound, met or missed. */
 function goalLines(result: Record<string, unknown>, samples: ReadonlyMap<string, readonly ChildResult[]>): string[] {
   const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED');
-  const lines = ['Goals (issue 15), from the medians:'];
+  const lines = ['Goals (issue 15), from the medians (bytes/s of the median product over the best STREAM triad; in brackets, over its median):'];
   for (const [key, value] of Object.entries(result)) {
-    const row = value as { vs_triad: number; csr_over_banded: number; speedup_vs_1_part: number | null };
-    lines.push(`  ${key}: bytes/s over STREAM triad ${row.vs_triad.toFixed(2)} (>= 0.80: ${verdict(row.vs_triad >= 0.8)})` +
+    const row = value as { vs_triad: number; vs_triad_median: number; csr_over_banded: number; speedup_vs_1_part: number | null };
+    lines.push(`  ${key}: bytes/s over STREAM triad ${row.vs_triad.toFixed(2)} [${row.vs_triad_median.toFixed(2)}] (>= 0.80: ${verdict(row.vs_triad >= 0.8)})` +
       `, CSR / banded ${row.csr_over_banded.toFixed(2)} (> 1: ${verdict(row.csr_over_banded > 1)})` +
       (row.speedup_vs_1_part === null ? '' : `, speedup over 1 part ${row.speedup_vs_1_part.toFixed(2)} (>= 1.60: ${verdict(row.speedup_vs_1_part >= 1.6)})`));
   }
@@ -270,15 +286,19 @@ async function main(): Promise<void> {
     ['threads', 1], ['threads', 2], ['mpi', 1], ['mpi', 2],
   ] as const;
   const samples = new Map<string, ChildResult[]>();
-  const streams: Record<number, { triad: number[]; read: number[] }> = { 1: { triad: [], read: [] }, 2: { triad: [], read: [] } };
+  const streams: Record<number, { triad: number[]; read: number[]; triadMedian: number[] }> = {
+    1: { triad: [], read: [], triadMedian: [] },
+    2: { triad: [], read: [], triadMedian: [] },
+  };
   const failures = new Map<string, string>();
   const loads: string[] = [];
   for (let round = 0; round < rounds; round++) {
     loads.push(execFileSync('uptime', { encoding: 'utf8' }).trim());
     for (const threads of [1, 2]) {
-      const s = runStream(stream.binary, threads, 600);
-      streams[threads].triad.push(s.triad_gbs);
-      streams[threads].read.push(s.read_gbs);
+      const s = runStreamBoth(stream.binary, threads);
+      streams[threads].triad.push(s.triad);
+      streams[threads].read.push(s.read);
+      streams[threads].triadMedian.push(s.triadMedian);
     }
     for (const [backend, np] of configs) {
       const key = `${backend} np=${np}`;
@@ -293,6 +313,7 @@ async function main(): Promise<void> {
   const med = (key: string, field: keyof ChildResult): number => median((samples.get(key) ?? []).map((r) => r[field] as number));
   const triad = (t: number): number => median(streams[t].triad);
   const read = (t: number): number => median(streams[t].read);
+  const triadMedian = (t: number): number => median(streams[t].triadMedian);
   const table: string[][] = [];
   const result: Record<string, unknown> = {};
   for (const [backend, np] of configs) {
@@ -310,7 +331,7 @@ async function main(): Promise<void> {
     const speedup = np === 2 && one !== undefined ? median(one.map((r) => r.banded_s)) / banded : undefined;
     const bestSpeedup = np === 2 && one !== undefined ? Math.min(...one.map((r) => r.banded_best_s)) / best : undefined;
     const row = {
-      banded_ms: banded * 1e3, banded_gbs: gbs, vs_triad: gbs / triad(np), vs_read: gbs / read(np),
+      banded_ms: banded * 1e3, banded_gbs: gbs, vs_triad: gbs / triad(np), vs_read: gbs / read(np), vs_triad_median: gbs / triadMedian(np),
       banded_best_ms: best * 1e3, best_gbs: bestGbs, best_vs_triad: bestGbs / triad(np),
       serial_ms: med(key, 'serial_s') * 1e3, speedup_vs_1_part: speedup ?? null, best_speedup_vs_1_part: bestSpeedup ?? null,
       csr_ms: med(key, 'csr_s') * 1e3, csr_gbs: csrBytes / med(key, 'csr_s') / 1e9, csr_over_banded: med(key, 'csr_s') / banded,
@@ -330,7 +351,11 @@ async function main(): Promise<void> {
     `Banded block-banded matvec, N=${N} blocks of 500 (l,u = 1,2; lambda,mu = 2,1): ${rounds} interleaved rounds x ${reps} reps ` +
       '(median of the round medians; best: the fastest product of all rounds)',
   );
-  console.log(`STREAM: 1 thread triad ${triad(1).toFixed(1)} GB/s, read ${read(1).toFixed(1)}; 2 threads triad ${triad(2).toFixed(1)}, read ${read(2).toFixed(1)}`);
+  console.log(
+    `STREAM (best of 20 passes): 1 thread triad ${triad(1).toFixed(1)} GB/s, read ${read(1).toFixed(1)}; ` +
+      `2 threads triad ${triad(2).toFixed(1)}, read ${read(2).toFixed(1)}. ` +
+      `Triad median of the 20: 1 thread ${triadMedian(1).toFixed(1)}, 2 threads ${triadMedian(2).toFixed(1)}`,
+  );
   console.log(formatTable(
     [
       'config', 'kernel', 'matvec ms', 'GB/s', '/ triad', '/ read', 'speedup', 'best ms', 'best GB/s', 'best / triad', 'best speedup',
@@ -343,7 +368,8 @@ async function main(): Promise<void> {
   for (const [key, reason] of failures) console.log(`${key}: a round failed (${reason})`);
   for (const load of loads) console.log(`load: ${load}`);
   console.log(`RESULT ${JSON.stringify({
-    code: 'pa_block_banded_bench', N, rounds, reps, stream: { 1: { triad: triad(1), read: read(1) }, 2: { triad: triad(2), read: read(2) } },
+    code: 'pa_block_banded_bench', N, rounds, reps,
+    stream: { 1: { triad: triad(1), read: read(1), triad_median: triadMedian(1) }, 2: { triad: triad(2), read: read(2), triad_median: triadMedian(2) } },
     configs: result, failures: Object.fromEntries(failures), loads,
   })}`);
 }
