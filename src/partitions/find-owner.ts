@@ -86,6 +86,18 @@ export function findOwner(rows: PRange, gids: PData<ArrayLike<number>>): PData<I
   sameBackend([rows.partition, gids]);
   const n = rows.n;
   gids.forEach((ids, partId) => checkGlobalIds(ids, n, partId, 'findOwner', entryOf('gids')));
+  return findOwnerOfCheckedIds(rows, gids);
+}
+
+/**
+ * {@link findOwner} for ids its caller has checked already (integers below `rows.n`, or negative):
+ * psparse's, whose triplets were checked in one native pass, so that their owners are not
+ * preceded by a second, interpreted, check of every id. Collective.
+ * @throws InvalidArgumentError (with the part id, after communication) when two parts own the
+ * same id or no part owns a requested id.
+ * @example `findOwnerOfCheckedIds(cols, ghostIds)`
+ */
+export function findOwnerOfCheckedIds(rows: PRange, gids: PData<ArrayLike<number>>): PData<Int32Array> {
   const ownerOf = rows.ownerOf;
   if (ownerOf !== undefined) {
     return gids.map((ids) => {

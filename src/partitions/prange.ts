@@ -68,9 +68,11 @@ export class PRange {
       if (ids.n !== n) {
         throw new InvalidArgumentError(`indices have global size ${ids.n}, the range has ${n}`, { partId: p });
       }
-      for (const owner of ids.ghostToOwner) {
-        if (owner >= np) {
-          throw new InvalidArgumentError(`ghost owner ${owner} is not a part id in 0..${np - 1}`, { partId: p });
+      // An indexed loop: an iterator over every ghost ran interpreted in psparse (~1-6 ms at n = 30).
+      const owners = ids.ghostToOwner;
+      for (let k = 0; k < owners.length; k++) {
+        if (owners[k] >= np) {
+          throw new InvalidArgumentError(`ghost owner ${owners[k]} is not a part id in 0..${np - 1}`, { partId: p });
         }
       }
     });

@@ -17,7 +17,7 @@ import { Pending } from '../backends/pending.js';
 import type { CsrMatrix } from '../kernels/csr.js';
 import { DimensionMismatchError, InvalidArgumentError, NonFiniteValueError, PartitionMismatchError } from '../errors.js';
 import { exchange, exchangeGraph } from '../pdata/exchange.js';
-import { checkGlobalIds, findOwner } from '../partitions/find-owner.js';
+import { checkGlobalIds, findOwnerOfCheckedIds, type findOwner } from '../partitions/find-owner.js';
 import { assemblyKernels } from '../kernels/assembly-kernels.js';
 import { isNumberList, LocalIndices } from '../partitions/local-indices.js';
 import { PData, pmap } from '../pdata/pdata.js';
@@ -141,7 +141,7 @@ export function psparse(
   );
 
   const np = rows.np;
-  const rowOwners = assembled ? coded.map(() => new Int32Array(0)) : findOwner(rows, coded.map((c) => c.offRowIds));
+  const rowOwners = assembled ? coded.map(() => new Int32Array(0)) : findOwnerOfCheckedIds(rows, coded.map((c) => c.offRowIds));
   const plans = pmap((c: CodedTriplets, owners: Int32Array) => planSends(c.offIndex, owners, np), coded, rowOwners);
   const graph = assembled
     ? exchangeGraph(I.map(() => []), { rcv: I.map(() => []) })
@@ -158,7 +158,7 @@ export function psparse(
       cols.partition,
     );
     const ghosts = joined.map((c) => c.ghosts);
-    const ghostOwners = findOwner(cols, ghosts);
+    const ghostOwners = findOwnerOfCheckedIds(cols, ghosts);
     const finalCols = new PRange(
       cols.n,
       pmap((ids: LocalIndices, g: Float64Array, owners: Int32Array) => new LocalIndices(ids.partId, ids.n, ids.own, g, owners), cols.partition, ghosts, ghostOwners),
