@@ -86,13 +86,6 @@ const ADDONS = [
     fix: `install a C++ compiler (apt-get install -y g++), then ${rebuild}`,
   },
   {
-    dir: 'native/amg',
-    feature: 'the native AMG V-cycle passes (fused smoother, residual and prolongation rows)',
-    missing: () =>
-      onPath('g++') === undefined && onPath('c++') === undefined ? 'no C++ compiler (g++ or c++) was found on PATH' : undefined,
-    fix: `install a C++ compiler (apt-get install -y g++), then ${rebuild}`,
-  },
-  {
     dir: 'native/ilu',
     feature: 'the native ILU(0) and GMRES Gram-Schmidt kernels',
     missing: () =>

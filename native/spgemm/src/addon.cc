@@ -1,4 +1,5 @@
-// pa_spgemm: Node-API entry points of the sparse product loops in spgemm.h. The TypeScript
+// pa_spgemm: Node-API entry points of the sparse product loops in spgemm.h (and, from
+// cycle-addon.cc, of the AMG V-cycle's row passes). The TypeScript
 // description of every export is src/sparse/matmul-binding.ts; the library calls them through
 // src/sparse/matmul-kernels.ts. Every index the loops follow is checked here first (types, array
 // lengths, row pointers, column ids), so that no call can read or write outside the arrays it is
@@ -12,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "cycle-addon.h"
 #include "spgemm.h"
 
 namespace {
@@ -311,6 +313,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"spgemmValues", nullptr, SpgemmValues, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"csrTranspose", nullptr, CsrTranspose, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"gatherValues", nullptr, GatherValues, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"cycleRows", nullptr, pa_amg::CycleRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
   return exports;

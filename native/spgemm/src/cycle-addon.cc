@@ -1,14 +1,16 @@
-// pa_amg: the Node-API entry point of the V-cycle's fused row passes in cycle.h. The TypeScript
-// description is src/solvers/amg/cycle-binding.ts; the library calls it through
-// src/solvers/amg/cycle-kernels.ts. Types, counts and lengths are checked here (TypeError or
-// RangeError naming the argument); as for the library's SpMV kernels, that the column ids index u
-// is a precondition (they come from a PSparseMatrix's blocks, checked when it was built).
+// The Node-API entry point of the AMG V-cycle's fused row passes in cycle.h, exported by the
+// sparse-product addon (pa_spgemm) beside the products that build the hierarchy. The TypeScript
+// description and the calls are in src/solvers/amg/cycle-kernels.ts. Types, counts and lengths
+// are checked here (TypeError or RangeError naming the argument); as for the library's SpMV
+// kernels, that the column ids index u is a precondition (they come from a PSparseMatrix's
+// blocks, checked when it was built).
 #include <node_api.h>
 
 #include <cmath>
 #include <cstdint>
 #include <string>
 
+#include "cycle-addon.h"
 #include "cycle.h"
 
 namespace {
@@ -75,6 +77,10 @@ void Run(int32_t phase, int32_t nRows, const int32_t* rowPtr, const int32_t* col
     pa_amg::ghost_pass<M>(nRows, rowPtr, col, val, u, partial, v);
   }
 }
+
+}  // namespace
+
+namespace pa_amg {
 
 // cycleRows(mode, phase, nRows, rowPtr, colIdx, values, u, ghostRowPtr, partial, v0, v1, v2, v3, v4, alpha, beta)
 napi_value CycleRows(napi_env env, napi_callback_info info) {
@@ -146,14 +152,4 @@ napi_value CycleRows(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-napi_value Init(napi_env env, napi_value exports) {
-  const napi_property_descriptor properties[] = {
-      {"cycleRows", nullptr, CycleRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-  };
-  napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
-  return exports;
-}
-
-}  // namespace
-
-NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)
+}  // namespace pa_amg

@@ -1,9 +1,10 @@
 /**
  * The V-cycle's fused row passes: a sparse product w = (M u)_i finished at once by the vector work
  * that uses it (a residual, an added correction, a Chebyshev step), so each is one pass over the
- * matrix and the vectors. The JavaScript loops, the hand-written description of the `pa_amg` addon
- * (`native/amg`, built to `native/amg/build/Release/pa_amg.node`; loops in
- * `native/amg/src/cycle.h`, same order, same bits), its loader, and the choice between them.
+ * matrix and the vectors. The JavaScript loops, the hand-written description of their native
+ * export (`cycleRows` of the sparse-product addon `native/spgemm`, built to
+ * `native/spgemm/build/Release/pa_spgemm.node`; loops in `native/spgemm/src/cycle.h`, same order,
+ * same bits), its loader, and the choice between them.
  *
  * A distributed matrix has an own block (columns: u's own values) and a ghost block (columns: u's
  * ghost values). Phase 1 runs the own block while u's ghost update is in flight: a row without
@@ -39,7 +40,7 @@ export const CycleMode = {
 export type CycleMode = (typeof CycleMode)[keyof typeof CycleMode];
 
 /**
- * The addon's export. Types, counts and lengths are checked (`TypeError`, `RangeError`); that the
+ * The addon's export for the cycle. Types, counts and lengths are checked (`TypeError`, `RangeError`); that the
  * column ids index `u` is a precondition, as for the library's SpMV kernels (they come from a
  * PSparseMatrix's blocks). Vectors a mode does not use may be empty.
  */
@@ -91,7 +92,7 @@ function finishRow(
   }
 }
 
-/** The JavaScript loops: `native/amg/src/cycle.h` in the same order (so the same bits). */
+/** The JavaScript loops: `native/spgemm/src/cycle.h` in the same order (so the same bits). */
 export const jsCycleKernels: CycleKernels = {
   kind: 'js',
   cycleRows(mode, phase, nRows, rowPtr, colIdx, values, u, ghostRowPtr, partial, v0, v1, v2, v3, v4, alpha, beta) {
@@ -141,14 +142,14 @@ export const CYCLE_FIXES: readonly string[] = [
  * @example `const binding = loadCycleBinding();`
  */
 export function loadCycleBinding(
-  paths: readonly string[] = addonPaths('amg', 'pa_amg.node'),
+  paths: readonly string[] = addonPaths('spgemm', 'pa_spgemm.node'),
   load: (path: string) => unknown = requireNative,
 ): CycleBinding {
   return loadAddon<CycleBinding>({
     paths,
     load,
     required: ['cycleRows'],
-    what: 'AMG cycle addon',
+    what: 'sparse-product addon (AMG cycle passes)',
     summary: 'The native AMG cycle kernels are unavailable',
     fixes: CYCLE_FIXES,
   });
