@@ -149,14 +149,24 @@ inline double SpmvDotPatterns(const PatternRows a, const double* x, double* y, c
   std::int32_t k = a.entryBegin;
   const std::int32_t last = a.entryEnd - 1;
   constexpr std::int32_t kValues = kPrefetchBytes / sizeof(double);
+  // Runs of rows share a pattern (a grid line's interior): its offsets and length are looked up
+  // once per run, not once per row.
+  std::int32_t current = -1;
+  const std::int32_t* offsets = nullptr;
+  std::int32_t length = 0;
   for (std::int32_t i = a.rowBegin; i < a.rowEnd; i++) {
-    double s = 0.0;
     const std::int32_t p = a.rowPattern[i];
-    const std::int32_t* offset = a.patternOffsets + a.patternPtr[p];
-    const std::int32_t end = k + (a.patternPtr[p + 1] - a.patternPtr[p]);
+    if (p != current) {
+      current = p;
+      offsets = a.patternOffsets + a.patternPtr[p];
+      length = a.patternPtr[p + 1] - a.patternPtr[p];
+    }
     if (last >= 0) __builtin_prefetch(a.values + (k < last - kValues ? k + kValues : last), 0, 0);
     const double* xi = x + i;
-    for (; k < end; k++) s += a.values[k] * xi[*offset++];
+    const double* v = a.values + k;
+    double s = 0.0;
+    for (std::int32_t t = 0; t < length; t++) s += v[t] * xi[offsets[t]];
+    k += length;
     y[i] = s;
     d += w[i] * s;
   }
