@@ -63,6 +63,15 @@ export interface MulIntoOptions {
    * `false`: the block rows are split between the parts of the node.
    */
   readonly serial?: boolean;
+  /**
+   * `true`: with the native kernel on Threads or MPI, a part that has finished its own block rows
+   * takes the chunks still left at the end of the others' shares (each chunk claimed once through
+   * atomic counters in shared memory), so a part that starts late or loses its core does not hold
+   * the others at the closing barrier; parts then also write rows of `y` they do not own. Same
+   * bits. Default `false`: each part computes and writes only its own block rows, the even split
+   * of the blocks between the parts of the node. Ignored with `serial`.
+   */
+  readonly shareWork?: boolean;
 }
 
 /**
@@ -361,14 +370,15 @@ function throwIfAnyFailed(backend: Backend, failures: readonly (PartitionedArray
 /**
  * `y = A x` (collective), with `x` and `y` shared arrays of `A.nCols` and `A.nRows` values made by
  * {@link sharedArray} on the same run (the SharedArrays.jl way: every part of a node sees the
- * whole of both). Each part computes its own block rows ({@link BandedBlockBandedMatrix.blockRows})
- * in chunks of about 256 KiB of stored values, in order; with the native kernel, a part that has
- * finished its own then takes the chunks left at the end of the others' (each chunk claimed once,
- * through atomic counters in shared memory). So a part that starts late or loses its core for a
- * while (another program, a wake-up from sleep) leaves the end of its share to the others instead
- * of holding them at the closing barrier. Every row of `y` is written by the one part that
- * computed it. The JavaScript kernel (no atomics on an MPI window's memory), Sequential, and
- * `serial` keep to the fixed split.
+ * whole of both). Each part computes and writes only its own block rows
+ * ({@link BandedBlockBandedMatrix.blockRows}, the blocks split evenly between the parts of the
+ * node). With {@link MulIntoOptions.shareWork} and the native kernel, a part that has finished its
+ * own then takes the chunks (about 256 KiB of stored values each) left at the end of the others'
+ * (each chunk claimed once, through atomic counters in shared memory), so a part that starts late
+ * or loses its core for a while leaves the end of its share to the others instead of holding them
+ * at the closing barrier. Every row of `y` is written by the one part that computed it. The
+ * JavaScript kernel (no atomics on an MPI window's memory), Sequential, and `serial` keep to the
+ * fixed split.
  *
  * A barrier on entry orders earlier writes of `x` (and reads of `y`) before the product, one on
  * exit makes the whole of `y` visible to every part. Each row's sum is taken in one fixed order
@@ -392,9 +402,11 @@ export function mulInto(y: SharedArray, A: BandedBlockBandedMatrix, x: SharedArr
   expectInstance(A, BandedBlockBandedMatrix, 'mulInto: A');
   expectSharedArray(y, 'mulInto: y', A.storage.values);
   expectSharedArray(x, 'mulInto: x', A.storage.values);
-  const o = checkOptions(options, ['serial'], 'mulInto');
-  if (o.serial !== undefined && typeof o.serial !== 'boolean') {
-    throw new InvalidArgumentError(`mulInto: serial must be a boolean, got ${describeValue(o.serial)}`);
+  const o = checkOptions(options, ['serial', 'shareWork'], 'mulInto');
+  for (const name of ['serial', 'shareWork'] as const) {
+    if (o[name] !== undefined && typeof o[name] !== 'boolean') {
+      throw new InvalidArgumentError(`mulInto: ${name} must be a boolean, got ${describeValue(o[name])}`);
+    }
   }
   if (x.length !== A.nCols) throw new DimensionMismatchError(`mulInto: x has ${x.length} values, A has ${A.nCols} columns`);
   if (y.length !== A.nRows) throw new DimensionMismatchError(`mulInto: y has ${y.length} values, A has ${A.nRows} rows`);
@@ -405,7 +417,7 @@ export function mulInto(y: SharedArray, A: BandedBlockBandedMatrix, x: SharedArr
   const nBlockRows = layout.rowBlocks.length;
   const { mulClaimedChunks } = kernel;
   // Claiming needs one part per thread or process (Sequential runs its parts one after the other).
-  const claims = o.serial !== true && mulClaimedChunks !== undefined && A.storage.values.backend.localParts.length === 1;
+  const claims = o.shareWork === true && o.serial !== true && mulClaimedChunks !== undefined && A.storage.values.backend.localParts.length === 1;
   if (claims) {
     // Reset before the entry barrier: every part has left the previous product's closing
     // barrier (no claim of it is left), and none claims before this barrier.

@@ -172,6 +172,13 @@ export function matricesMatchDefinition(ranks: PData<number>): void {
     const expected = denseProduct(dense, nRows, nCols, xValues);
     y.values.forEach((a) => sameBits(a, expected, `${label}: mulInto`));
     ySerial.values.forEach((a) => sameBits(a, expected, `${label}: mulInto serial`));
+    // Every part has read y before part 0 overwrites it.
+    sharedBarrier(y);
+    y.values.forEach((a, p) => {
+      if (p === 0) a.fill(Number.NaN);
+    });
+    mulInto(y, A, x, { shareWork: true });
+    y.values.forEach((a) => sameBits(a, expected, `${label}: mulInto shareWork`));
   }
 }
 
@@ -201,6 +208,7 @@ export function badInputIsRefused(ranks: PData<number>): void {
   throwsTyped(() => mulInto(x, A, x), InvalidArgumentError, /y must not be x/);
   throwsTyped(() => mulInto(y, A, new Float64Array(5) as never), InvalidArgumentError, /x must be a SharedArray/);
   throwsTyped(() => mulInto(y, A, x, { serial: 1 } as never), InvalidArgumentError, /serial must be a boolean/);
+  throwsTyped(() => mulInto(y, A, x, { shareWork: 'yes' } as never), InvalidArgumentError, /shareWork must be a boolean/);
   throwsTyped(() => populate(A, 3 as never), InvalidArgumentError, /f must be a function/);
   // A failure of f on some parts is a failure on every part (no part is left in the barrier).
   assert.throws(
