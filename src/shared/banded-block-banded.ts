@@ -99,8 +99,9 @@ const TO_DENSE_MAX_ENTRIES = 1 << 22;
  *
  * Work split: each part of a node takes a contiguous range of block rows holding about
  * `1/(parts of the node)` of the stored values ({@link BandedBlockBandedMatrix.blockRows}) and
- * fills those rows in {@link populate} and multiplies them in {@link mulInto}, where a part that
- * is done also takes what is left of the others' (see there). Every row's sum is taken in one fixed order whatever the split,
+ * fills those rows in {@link populate} and multiplies them in {@link mulInto} (where, with its
+ * `shareWork` option, a part that is done also takes what is left of the others'). Every row's sum
+ * is taken in one fixed order whatever the split,
  * so the product has the same bits on 1, 2, 3... parts. On MPI across several nodes, each node
  * holds and computes the whole matrix.
  *
@@ -136,7 +137,7 @@ export class BandedBlockBandedMatrix {
   readonly storage: SharedArray;
   /**
    * Per part, the block rows `[first, end)` it fills in {@link populate} and multiplies in
-   * {@link mulInto} (which may hand the end of them to another part: see there).
+   * {@link mulInto} (which, with its `shareWork` option, may hand the end of them to another part).
    */
   readonly blockRows: PData<readonly [number, number]>;
   /** @internal The prefix sums the kernels read. */
