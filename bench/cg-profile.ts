@@ -12,8 +12,7 @@
  *   node dist/bench/cg-profile.js --backend threads --np 2 [--n 100] [--iterations 100] [--csr]
  *   mpirun --oversubscribe -n 2 node dist/bench/cg-profile.js --backend mpi [--n 100]
  *
- * The own-own block is multiplied in its pattern form where its rows have few shapes, else in its
- * compact form, as `CgSolver` does by default (`--csr`: on its
+ * The own-own block is multiplied in compact form, as `CgSolver` does by default (`--csr`: on its
  * CSR arrays instead).
  *
  * @module
@@ -34,7 +33,6 @@ import {
   type PData,
 } from '../src/index.js';
 import { compactCsr } from '../src/kernels/compact-csr.js';
-import { patternCsr } from '../src/kernels/pattern-csr.js';
 import { entryRowSpan } from '../src/kernels/csr.js';
 import { kernels } from '../src/kernels/select-kernels.js';
 import { partialsBuffer, sumPartials, sumPartialsInto } from '../src/vectors/vector-ops.js';
@@ -69,8 +67,8 @@ export interface ProfileResult {
   readonly np: number;
   readonly n: number;
   readonly iterations: number;
-  /** How the own-own block was multiplied: its pattern or compact form (CgSolver's default) or its CSR. */
-  readonly indices: 'patterns' | 'compact' | 'csr';
+  /** How the own-own block was multiplied: its compact form (CgSolver's default) or its CSR. */
+  readonly indices: 'compact' | 'csr';
   /** Median seconds of a whole iteration (slowest part), timed separately from the steps. */
   readonly iteration_s: number;
   readonly steps: ProfileStep[];
@@ -89,7 +87,7 @@ const command = {
     np: { kind: 'positive-integer', help: 'number of parts', default: 1 },
     n: { kind: 'positive-integer', help: 'interior grid points per direction', default: 100 },
     iterations: { kind: 'positive-integer', help: 'iterations timed', default: 100 },
-    csr: { kind: 'boolean', help: 'multiply the own-own block as CSR instead of its pattern or compact form' },
+    csr: { kind: 'boolean', help: 'multiply the own-own block as CSR instead of its compact form' },
   },
   positionals: 'none',
 } as const satisfies CommandSpec<FlagSpecs>;
@@ -117,8 +115,7 @@ export default function main(ranks: PData<number>): ProfileResult {
   const og = A.ownGhost.localItems[0];
   const nRows = oo.nRows;
   const { first, end } = entryRowSpan(og);
-  const patterns = csr ? null : patternCsr(oo);
-  const form = csr || patterns !== null ? null : compactCsr(oo);
+  const form = csr ? null : compactCsr(oo);
   const compact = form !== null && 'lengths' in form ? form : null;
   const nMiddle = end - first;
   const nTail = nRows - end;
@@ -151,12 +148,7 @@ export default function main(ranks: PData<number>): ProfileResult {
     const t0 = performance.now();
     p.startConsistent();
     let d = 0;
-    if (patterns !== null) {
-      const { rowPattern: rp, patternPtr: pp, patternOffsets: po, values, rowPtr } = patterns;
-      if (first > 0) d = kernels.spmvDotPatterns(0, first, 0, rowPtr[first], rp, pp, po, values, pl, ql, pl, d);
-      if (nTail > 0) d = kernels.spmvDotPatterns(end, nRows, rowPtr[end], rowPtr[nRows], rp, pp, po, values, pl, ql, pl, d);
-      if (nMiddle > 0) kernels.spmvDotPatterns(first, end, rowPtr[first], rowPtr[end], rp, pp, po, values, pl, ql, pl, 0);
-    } else if (compact !== null) {
+    if (compact !== null) {
       const { lengths, offsets, values, rowPtr } = compact;
       if (first > 0) d = kernels.spmvDotCompact(0, first, 0, rowPtr[first], lengths, offsets, values, pl, ql, pl, d);
       if (nTail > 0) d = kernels.spmvDotCompact(end, nRows, rowPtr[end], rowPtr[nRows], lengths, offsets, values, pl, ql, pl, d);
@@ -195,9 +187,8 @@ export default function main(ranks: PData<number>): ProfileResult {
   const nnzGhostRows = og.rowPtr[end] - og.rowPtr[first];
   const vector = 8 * nRows;
   const bytes = [
-    // matrix (patterns: 8 B value per entry, 1 B pattern id per row; compact: 8 B value + 2 B
-    // offset per entry, 1 B length per row), p read, q written
-    (patterns !== null ? 8 * nnzOwn + nRows : compact !== null ? 10 * nnzOwn + nRows : 12 * nnzOwn + 4 * nRows) + 2 * vector,
+    // matrix (compact: 8 B value + 2 B offset per entry, 1 B length per row), p read, q written
+    (compact !== null ? 10 * nnzOwn + nRows : 12 * nnzOwn + 4 * nRows) + 2 * vector,
     0,
     12 * nnzGhostRows + 4 * nMiddle + 8 * (og.nCols + 3 * nMiddle), // ghost block, p ghosts, q read+write, p
     0,
@@ -215,9 +206,9 @@ export default function main(ranks: PData<number>): ProfileResult {
     np: backend.np,
     n,
     iterations,
-    indices: (['patterns', 'compact', 'csr'] as const)[
-      getAny(reduction(Math.max, ranks.map(() => (patterns !== null ? 0 : compact !== null ? 1 : 2)), { destination: 'all', init: 0 }))
-    ],
+    indices: getAny(reduction((a, b) => a && b, ranks.map(() => compact !== null), { destination: 'all', init: true }))
+      ? 'compact'
+      : 'csr',
     iteration_s: slowest((e) => e.whole),
     steps: STEPS.map((step, s) => ({ step, seconds: slowest((e) => e.medians[s]), bytes: slowest((e) => e.bytes[s]) })),
   };

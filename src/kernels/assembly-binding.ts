@@ -16,7 +16,7 @@ export type AssemblyBinding = Omit<AssemblyKernels, 'kind'>;
 
 const ASSEMBLY_BINDING_FUNCTIONS: readonly (keyof AssemblyBinding)[] = [
   'assemblyCheck', 'assemblyClassify', 'assemblyCollect', 'assemblyGhostCodes', 'csrPattern', 'csrFill', 'addSlots', 'csrCompact',
-  'csrPatterns', 'csrInverseDiagonal', 'stencilTriplets',
+  'csrInverseDiagonal', 'stencilTriplets',
 ];
 
 /**

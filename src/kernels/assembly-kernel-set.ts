@@ -68,19 +68,6 @@ export interface AssemblyKernels {
     maxOffset: number,
   ): number;
   /**
-   * The pattern form of a CSR block (see `pattern-csr.ts`): `rowPattern[i]` = the id of row `i`'s
-   * pattern (its column offsets `colIdx[k] - i` in order), ids in order of first appearance;
-   * `patternPtr` (257 entries: 256 ids, unused ones empty) and `patternOffsets` hold the patterns.
-   * A row is compared with the previous row's pattern, then with the others in id order, each
-   * comparison counted against `budget`. Returns the number of patterns, or −1 when the block
-   * needs more than 256 patterns, more offsets than `patternOffsets` holds, or more comparisons
-   * than `budget` (the arrays are then partly written).
-   */
-  csrPatterns(
-    nRows: number, rowPtr: Int32Array, colIdx: Int32Array, rowPattern: Uint8Array, patternPtr: Int32Array,
-    patternOffsets: Int32Array, budget: number,
-  ): number;
-  /**
    * The Jacobi preconditioner's inverse diagonal of a square CSR block whose columns ascend within
    * each row: `out[i] = 1 / diagonal of row i`. Returns −1 when every row has a finite nonzero
    * diagonal entry, else the first row that does not (`out` is then partly written).

@@ -49,8 +49,6 @@ export function nativeAssemblyKernels(binding: AssemblyBinding, minWork: number 
       (m < minWork || !(values instanceof Float64Array) ? js : binding).addSlots(m, slots, from, values as Float64Array, oo, og),
     csrCompact: (nRows, rowPtr, colIdx, lengths, offsets, maxLength, maxOffset) =>
       (nRows < minWork ? js : binding).csrCompact(nRows, rowPtr, colIdx, lengths, offsets, maxLength, maxOffset),
-    csrPatterns: (nRows, rowPtr, colIdx, rowPattern, patternPtr, patternOffsets, budget) =>
-      (nRows < minWork ? js : binding).csrPatterns(nRows, rowPtr, colIdx, rowPattern, patternPtr, patternOffsets, budget),
     csrInverseDiagonal: (nRows, rowPtr, colIdx, values, out) =>
       (nRows < minWork ? js : binding).csrInverseDiagonal(nRows, rowPtr, colIdx, values, out),
     stencilTriplets: (grid, box, I, J, V) => binding.stencilTriplets(grid, box, I, J, V),

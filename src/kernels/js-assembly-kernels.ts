@@ -216,44 +216,6 @@ export const jsAssemblyKernels: AssemblyKernels = {
     return -1;
   },
 
-  csrPatterns(nRows, rowPtr, colIdx, rowPattern, patternPtr, patternOffsets, budget) {
-    let nPatterns = 0;
-    let previous = -1;
-    let left = budget;
-    patternPtr[0] = 0;
-    for (let i = 0; i < nRows; i++) {
-      const begin = rowPtr[i];
-      const length = rowPtr[i + 1] - begin;
-      const matches = (p: number): boolean => {
-        const first = patternPtr[p];
-        if (patternPtr[p + 1] - first !== length) return false;
-        for (let t = 0; t < length; t++) if (patternOffsets[first + t] !== colIdx[begin + t] - i) return false;
-        return true;
-      };
-      let found = -1;
-      if (previous >= 0) {
-        if (--left < 0) return -1;
-        if (matches(previous)) found = previous;
-      }
-      for (let p = 0; found < 0 && p < nPatterns; p++) {
-        if (p === previous) continue;
-        if (--left < 0) return -1;
-        if (matches(p)) found = p;
-      }
-      if (found < 0) {
-        if (nPatterns === 256 || patternPtr[nPatterns] + length > patternOffsets.length) return -1;
-        const first = patternPtr[nPatterns];
-        for (let t = 0; t < length; t++) patternOffsets[first + t] = colIdx[begin + t] - i;
-        patternPtr[nPatterns + 1] = first + length;
-        found = nPatterns++;
-      }
-      rowPattern[i] = found;
-      previous = found;
-    }
-    for (let p = nPatterns; p < 256; p++) patternPtr[p + 1] = patternPtr[nPatterns];
-    return nPatterns;
-  },
-
   csrInverseDiagonal(nRows, rowPtr, colIdx, values, out) {
     for (let i = 0; i < nRows; i++) {
       let k = rowPtr[i];

@@ -81,21 +81,6 @@ export const jsKernels: KernelSet = {
     return d;
   },
 
-  spmvDotPatterns(rowBegin, rowEnd, entryBegin, entryEnd, rowPattern, patternPtr, patternOffsets, values, x, y, w, init) {
-    kernelChecks.spmvDotPatterns(rowBegin, rowEnd, entryBegin, entryEnd, rowPattern, patternPtr, patternOffsets, values, x, y, w, init);
-    let d = init;
-    let k = entryBegin;
-    for (let i = rowBegin; i < rowEnd; i++) {
-      let s = 0;
-      const p = rowPattern[i];
-      const end = patternPtr[p + 1];
-      for (let t = patternPtr[p]; t < end; t++, k++) s += values[k] * x[i + patternOffsets[t]];
-      y[i] = s;
-      d += w[i] * s;
-    }
-    return d;
-  },
-
   dot(n, x, y) {
     kernelChecks.dot(n, x, y);
     let s = 0;

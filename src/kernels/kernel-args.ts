@@ -100,35 +100,9 @@ export function checkCompactRows(
   checkVector(kernel, 'values', values, entryEnd);
 }
 
-/**
- * Checks the pattern-block arguments of {@link KernelSet.spmvDotPatterns}: four counts with
- * `rowBegin <= rowEnd` and `entryBegin <= entryEnd`, `rowPattern` a Uint8Array of at least
- * `rowEnd` elements, `patternPtr` an Int32Array of at least 257, `patternOffsets` an Int32Array
- * and `values` a Float64Array of at least `entryEnd`. That the pattern lengths add up to
- * `entryEnd - entryBegin` and the offsets index x is a precondition.
- * @throws InvalidArgumentError naming the kernel and the argument.
- */
-export function checkPatternRows(
-  kernel: string, rowBegin: number, rowEnd: number, entryBegin: number, entryEnd: number,
-  rowPattern: Uint8Array, patternPtr: Int32Array, patternOffsets: Int32Array, values: Float64Array,
-): void {
-  checkCount(kernel, 'rowBegin', rowBegin);
-  checkCount(kernel, 'rowEnd', rowEnd);
-  checkCount(kernel, 'entryBegin', entryBegin);
-  checkCount(kernel, 'entryEnd', entryEnd);
-  if (rowBegin > rowEnd) throw new InvalidArgumentError(`${kernel}: rowBegin must not exceed rowEnd, got ${rowBegin} > ${rowEnd}`);
-  if (entryBegin > entryEnd) {
-    throw new InvalidArgumentError(`${kernel}: entryBegin must not exceed entryEnd, got ${entryBegin} > ${entryEnd}`);
-  }
-  checkTyped(kernel, 'rowPattern', rowPattern, Uint8Array, rowEnd);
-  checkTyped(kernel, 'patternPtr', patternPtr, Int32Array, 257);
-  checkTyped(kernel, 'patternOffsets', patternOffsets, Int32Array, 0);
-  checkVector(kernel, 'values', values, entryEnd);
-}
-
 function checkTyped(
-  kernel: string, name: string, a: ArrayBufferView, kind: Uint8ArrayConstructor | Int16ArrayConstructor | Int32ArrayConstructor, n: number,
+  kernel: string, name: string, a: ArrayBufferView, kind: Uint8ArrayConstructor | Int16ArrayConstructor, n: number,
 ): void {
-  if (!(a instanceof kind)) throw new InvalidArgumentError(`${kernel}: ${name} must be ${kind === Uint8Array ? 'a Uint8Array' : kind === Int16Array ? 'an Int16Array' : 'an Int32Array'}, got ${describe(a)}`);
+  if (!(a instanceof kind)) throw new InvalidArgumentError(`${kernel}: ${name} must be ${kind === Uint8Array ? 'a Uint8Array' : 'an Int16Array'}, got ${describe(a)}`);
   if (a.length < n) throw new InvalidArgumentError(`${kernel}: ${name} has length ${a.length}, needs at least ${n}`);
 }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { checkCompactRows, checkCount, checkCsr, checkPatternRows, checkScalar, checkVector } from './kernel-args.js';
+import { checkCompactRows, checkCount, checkCsr, checkScalar, checkVector } from './kernel-args.js';
 import type { KernelSet } from './kernel-set.js';
 
 /** The checks of one kernel: its arguments, nothing returned. */
@@ -52,14 +52,6 @@ export const kernelChecks: Checks = {
     checkVector('spmvDotCompact', 'y', y, rowEnd);
     checkVector('spmvDotCompact', 'w', w, rowEnd);
     checkScalar('spmvDotCompact', 'init', init);
-  },
-
-  spmvDotPatterns(rowBegin, rowEnd, entryBegin, entryEnd, rowPattern, patternPtr, patternOffsets, values, x, y, w, init) {
-    checkPatternRows('spmvDotPatterns', rowBegin, rowEnd, entryBegin, entryEnd, rowPattern, patternPtr, patternOffsets, values);
-    checkVector('spmvDotPatterns', 'x', x, 0);
-    checkVector('spmvDotPatterns', 'y', y, rowEnd);
-    checkVector('spmvDotPatterns', 'w', w, rowEnd);
-    checkScalar('spmvDotPatterns', 'init', init);
   },
 
   dot(n, x, y) {

@@ -105,25 +105,6 @@ export interface KernelSet {
     x: Float64Array, y: Float64Array, w: Float64Array, init: number,
   ): number;
 
-  /**
-   * {@link KernelSet.spmvDot} on rows `rowBegin .. rowEnd-1` of a pattern block (see
-   * `pattern-csr.ts`): `d = init; k = entryBegin`, and for each row `i` with `p = rowPattern[i]`,
-   * `s = 0; for t in patternPtr[p] .. patternPtr[p+1]-1: s += values[k] * x[i + patternOffsets[t]],
-   * k++; y[i] = s; d += w[i] * s`. Returns `d`. Rows index x, y and w directly. On the pattern form
-   * of a CSR block it gives the bits of `spmvDot` on the same rows.
-   * Precondition, not checked: the rows' pattern lengths add up to `entryEnd - entryBegin` and
-   * every `i + offset` indexes x (`patternCsr` builds such blocks); the native set checks that
-   * `patternPtr` does not decrease and ends within `patternOffsets` (RangeError).
-   * @throws InvalidArgumentError for a bad count, `rowBegin > rowEnd`, `entryBegin > entryEnd`, a
-   * wrong array type, an array too short (rowPattern, y, w: `rowEnd`; patternPtr: 257; values:
-   * `entryEnd`), or an `init` that is not a number.
-   */
-  spmvDotPatterns(
-    rowBegin: number, rowEnd: number, entryBegin: number, entryEnd: number,
-    rowPattern: Uint8Array, patternPtr: Int32Array, patternOffsets: Int32Array, values: Float64Array,
-    x: Float64Array, y: Float64Array, w: Float64Array, init: number,
-  ): number;
-
   /** `s = 0; for i: s += x[i] * y[i]`; returns `s`. @throws InvalidArgumentError */
   dot(n: number, x: Float64Array, y: Float64Array): number;
 

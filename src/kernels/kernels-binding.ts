@@ -28,6 +28,6 @@ export type KernelsBinding = Omit<KernelSet, 'kind'>;
 
 /** The functions a loaded module must export to be taken for the kernels addon. */
 export const KERNELS_BINDING_FUNCTIONS: readonly (keyof KernelsBinding)[] = [
-  'spmv', 'spmvAdd', 'spmvDot', 'spmvAddDot', 'spmvDotCompact', 'spmvDotPatterns', 'dot', 'sum', 'axpy', 'axpby', 'scale', 'cgUpdate', 'cgResidualJacobi',
+  'spmv', 'spmvAdd', 'spmvDot', 'spmvAddDot', 'spmvDotCompact', 'dot', 'sum', 'axpy', 'axpby', 'scale', 'cgUpdate', 'cgResidualJacobi',
   'cgDirectionJacobi', 'cgStepJacobi',
 ];

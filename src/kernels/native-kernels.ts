@@ -112,14 +112,6 @@ export function nativeKernelSet(binding: KernelsBinding, minWork: number = NATIV
       return binding.spmvDotCompact(rowBegin, rowEnd, entryBegin, entryEnd, lengths, offsets, values, x, y, w, init);
     },
 
-    spmvDotPatterns(rowBegin, rowEnd, entryBegin, entryEnd, rowPattern, patternPtr, patternOffsets, values, x, y, w, init) {
-      if (rowEnd - rowBegin + (entryEnd - entryBegin) < minWork) {
-        return jsKernels.spmvDotPatterns(rowBegin, rowEnd, entryBegin, entryEnd, rowPattern, patternPtr, patternOffsets, values, x, y, w, init);
-      }
-      kernelChecks.spmvDotPatterns(rowBegin, rowEnd, entryBegin, entryEnd, rowPattern, patternPtr, patternOffsets, values, x, y, w, init);
-      return binding.spmvDotPatterns(rowBegin, rowEnd, entryBegin, entryEnd, rowPattern, patternPtr, patternOffsets, values, x, y, w, init);
-    },
-
     dot(n, x, y) {
       if (n < minWork) return jsKernels.dot(n, x, y);
       kernelChecks.dot(n, x, y);

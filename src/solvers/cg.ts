@@ -55,8 +55,7 @@ export interface CgSolveVectors {
  *
  * The solver owns its work vectors (p, r, q, and z for a preconditioner other than Jacobi: three
  * or four vectors on the matrix's rows) and, by default, a compact copy of the own-own column
- * ids for its SpMV ({@link CgSolverOptions.compactIndices}): 1 byte per row and the distinct row
- * patterns where the rows have few shapes (a mesh's), else 2 bytes per entry and 1 per row;
+ * ids for its SpMV (2 bytes per entry and 1 per row; {@link CgSolverOptions.compactIndices});
  * the caller owns b, x0 and x.
  *
  * @throws InvalidArgumentError when `A` is not a PSparseMatrix (for a Pending: call .wait()

@@ -6,7 +6,6 @@
  */
 import type { Backend } from '../backends/backend.js';
 import { compactCsr, type CompactCsr } from '../kernels/compact-csr.js';
-import { patternCsr, type PatternCsr } from '../kernels/pattern-csr.js';
 import { entryRowSpan } from '../kernels/csr.js';
 import { kernels } from '../kernels/select-kernels.js';
 import type { PSparseMatrix } from '../sparse/psparse-matrix.js';
@@ -19,9 +18,7 @@ import { partialsBuffer, sumPartials } from '../vectors/vector-ops.js';
  * the rows that have some (`middle`; empty, with `first = end = nRows`, when there are none).
  */
 interface PartRows {
-  /** The pattern form of the own-own block, or null when another form is used. */
-  readonly patterns: PatternCsr | null;
-  /** The compact form of the own-own block, or null when another form is used. */
+  /** The compact form of the own-own block, or null when the CSR block is used. */
   readonly compact: CompactCsr | null;
   readonly first: number;
   readonly nTail: number;
@@ -49,11 +46,8 @@ function partRows(A: PSparseMatrix, p: PVector, q: PVector, part: number, compac
   const { first, end } = entryRowSpan(og);
   const pLocal = p.values.localItems[part];
   const qLocal = q.values.localItems[part];
-  // The pattern form where the rows have few shapes (a mesh's), else the compact form if it fits.
-  const patterns = compact ? patternCsr(oo) : null;
-  const form = compact && patterns === null ? compactCsr(oo) : null;
+  const form = compact ? compactCsr(oo) : null;
   return {
-    patterns,
     compact: form !== null && 'lengths' in form ? form : null,
     first,
     nTail: oo.nRows - end,
@@ -101,8 +95,7 @@ function partRows(A: PSparseMatrix, p: PVector, q: PVector, part: number, compac
 export class SpmvDotPlan {
   /**
    * Per local part (in the order of `backend.localParts`), whether its own-own product runs on
-   * a compact form of the block (its pattern form, `kernels.spmvDotPatterns`, or else its compact
-   * form, `kernels.spmvDotCompact`) rather than on its CSR.
+   * the compact form of the block (`kernels.spmvDotCompact`) rather than on its CSR.
    */
   readonly compactParts: readonly boolean[];
   private readonly p: PVector;
@@ -114,15 +107,14 @@ export class SpmvDotPlan {
    * @param A the matrix; its structure must not change while the plan is used.
    * @param p vector on `A.cols` (read; its ghosts are updated by {@link SpmvDotPlan.run}).
    * @param q vector with the own ids of `A.rows` (overwritten by {@link SpmvDotPlan.run}).
-   * @param compact whether to multiply the own-own blocks in a compact form where one fits (the
-   * same bits): the pattern form ({@link patternCsr}) where the rows have few shapes, else
-   * {@link compactCsr}.
+   * @param compact whether to multiply the own-own blocks in compact form where they fit (the
+   * same bits; see {@link compactCsr}).
    */
   constructor(A: PSparseMatrix, p: PVector, q: PVector, compact = false) {
     this.backend = A.rows.backend;
     this.p = p;
     this.parts = A.ownOwn.localItems.map((_, part) => partRows(A, p, q, part, compact));
-    this.compactParts = this.parts.map((r) => r.patterns !== null || r.compact !== null);
+    this.compactParts = this.parts.map((r) => r.compact !== null);
     this.partials = partialsBuffer(this.backend);
   }
 
@@ -132,8 +124,7 @@ export class SpmvDotPlan {
     this.p.startConsistent();
     for (let i = 0; i < parts.length; i++) {
       const r = parts[i];
-      if (r.patterns !== null) partials[i] = ownProductPatterns(r, r.patterns);
-      else partials[i] = r.compact === null ? ownProductCsr(r) : ownProductCompact(r, r.compact);
+      partials[i] = r.compact === null ? ownProductCsr(r) : ownProductCompact(r, r.compact);
     }
     this.p.finishConsistent();
     for (let i = 0; i < parts.length; i++) {
@@ -165,21 +156,5 @@ function ownProductCompact(r: PartRows, c: CompactCsr): number {
   if (r.nTail > 0) d = kernels.spmvDotCompact(end, nRows, rowPtr[end], rowPtr[nRows], lengths, offsets, values, r.p, r.q, r.p, d);
   // The middle rows' p·q is summed after their ghost entries are added; this pass's is dropped.
   if (r.nMiddle > 0) kernels.spmvDotCompact(r.first, end, rowPtr[r.first], rowPtr[end], lengths, offsets, values, r.p, r.q, r.p, 0);
-  return d;
-}
-
-/** {@link ownProductCsr} on the pattern block: the same products and sums in the same order. */
-function ownProductPatterns(r: PartRows, c: PatternCsr): number {
-  const { rowPattern, patternPtr, patternOffsets, values, rowPtr, nRows } = c;
-  const end = r.first + r.nMiddle;
-  let d = 0;
-  if (r.first > 0) d = kernels.spmvDotPatterns(0, r.first, 0, rowPtr[r.first], rowPattern, patternPtr, patternOffsets, values, r.p, r.q, r.p, d);
-  if (r.nTail > 0) {
-    d = kernels.spmvDotPatterns(end, nRows, rowPtr[end], rowPtr[nRows], rowPattern, patternPtr, patternOffsets, values, r.p, r.q, r.p, d);
-  }
-  // The middle rows' p·q is summed after their ghost entries are added; this pass's is dropped.
-  if (r.nMiddle > 0) {
-    kernels.spmvDotPatterns(r.first, end, rowPtr[r.first], rowPtr[end], rowPattern, patternPtr, patternOffsets, values, r.p, r.q, r.p, 0);
-  }
   return d;
 }

@@ -215,67 +215,6 @@ napi_value SpmvDotCompactEntry(napi_env env, const napi_value* args) {
   return Number(env, SpmvDotCompact(a, x, y, w, init));
 }
 
-// spmvDotPatterns(rowBegin, rowEnd, entryBegin, entryEnd, rowPattern, patternPtr, patternOffsets,
-// values, x, y, w, init) -> init + w.y over the rows. patternPtr (257 entries) must not decrease
-// and end within patternOffsets (checked: 256 reads); the rows' pattern lengths must add up to
-// entryEnd - entryBegin and every i + offset must index x (preconditions, as CSR structure is for
-// the SpMVs).
-napi_value SpmvDotPatternsEntry(napi_env env, const napi_value* args) {
-  const char* k = "spmvDotPatterns";
-  const std::size_t rowBegin = CountArg(env, args[0], k, "rowBegin");
-  const std::size_t rowEnd = CountArg(env, args[1], k, "rowEnd");
-  const std::size_t entryBegin = CountArg(env, args[2], k, "entryBegin");
-  const std::size_t entryEnd = CountArg(env, args[3], k, "entryEnd");
-  if (rowBegin > rowEnd) Fail(false, k, "rowBegin", "must not exceed rowEnd");
-  if (entryBegin > entryEnd) Fail(false, k, "entryBegin", "must not exceed entryEnd");
-  const auto rowPattern = ArrayArg<const std::uint8_t>(env, args[4], napi_uint8_array, rowEnd, k, "rowPattern");
-  const auto patternPtr = ArrayArg<const std::int32_t>(env, args[5], napi_int32_array, 257, k, "patternPtr");
-  const auto patternOffsets = ArrayArg<const std::int32_t>(env, args[6], napi_int32_array, 0, k, "patternOffsets");
-  if (patternPtr.data[0] < 0) Fail(false, k, "patternPtr", "must start at 0 or more");
-  for (std::size_t p = 0; p < 256; p++) {
-    if (patternPtr.data[p + 1] < patternPtr.data[p]) Fail(false, k, "patternPtr", "must not decrease");
-  }
-  if (static_cast<std::size_t>(patternPtr.data[256]) > patternOffsets.length) {
-    Fail(false, k, "patternPtr", "must end within patternOffsets");
-  }
-  const double* values = DoubleArg(env, args[7], entryEnd, k, "values");
-  const double* x = DoubleArg(env, args[8], 0, k, "x");
-  double* y = MutableDoubleArg(env, args[9], rowEnd, k, "y");
-  const double* w = DoubleArg(env, args[10], rowEnd, k, "w");
-  const double init = NumberArg(env, args[11], k, "init");
-  const PatternRows a{static_cast<std::int32_t>(rowBegin), static_cast<std::int32_t>(rowEnd),
-                      static_cast<std::int32_t>(entryBegin), static_cast<std::int32_t>(entryEnd),
-                      rowPattern.data, patternPtr.data, patternOffsets.data, values};
-  return Number(env, SpmvDotPatterns(a, x, y, w, init));
-}
-
-// csrPatterns(nRows, rowPtr, colIdx, rowPattern, patternPtr, patternOffsets, budget) -> the
-// number of patterns, or -1
-napi_value CsrPatternsEntry(napi_env env, const napi_value* args) {
-  const char* k = "csrPatterns";
-  const std::size_t nRows = CountArg(env, args[0], k, "nRows");
-  const auto rowPtr = ArrayArg<const std::int32_t>(env, args[1], napi_int32_array, nRows + 1, k, "rowPtr");
-  const auto colIdx = ArrayArg<const std::int32_t>(env, args[2], napi_int32_array, 0, k, "colIdx");
-  std::uint8_t* rowPattern = ArrayArg<std::uint8_t>(env, args[3], napi_uint8_array, nRows, k, "rowPattern").data;
-  std::int32_t* patternPtr = ArrayArg<std::int32_t>(env, args[4], napi_int32_array, 257, k, "patternPtr").data;
-  const auto patternOffsets = ArrayArg<std::int32_t>(env, args[5], napi_int32_array, 0, k, "patternOffsets");
-  const double budget = NumberArg(env, args[6], k, "budget");
-  if (!(budget >= 0.0 && budget <= 9007199254740991.0 && std::floor(budget) == budget)) {
-    Fail(false, k, "budget", "must be a non-negative integer");
-  }
-  if (rowPtr.data[0] != 0 || rowPtr.data[nRows] < 0 || static_cast<std::size_t>(rowPtr.data[nRows]) > colIdx.length) {
-    Fail(false, k, "rowPtr", "must run from 0 to at most colIdx.length");
-  }
-  for (std::size_t i = 0; i < nRows; i++) {
-    if (rowPtr.data[i + 1] < rowPtr.data[i]) Fail(false, k, "rowPtr", "must not decrease");
-  }
-  if (patternOffsets.length > 2147483647u) Fail(false, k, "patternOffsets", "is too long");
-  return Number(env, static_cast<double>(CsrPatterns(static_cast<std::int32_t>(nRows), rowPtr.data, colIdx.data,
-                                                     rowPattern, patternPtr, patternOffsets.data,
-                                                     static_cast<std::int32_t>(patternOffsets.length),
-                                                     static_cast<std::int64_t>(budget))));
-}
-
 // The bytes of any typed array (the page entries accept every element type).
 Span<std::uint8_t> BytesArg(napi_env env, napi_value value, const char* kernel, const char* name) {
   napi_typedarray_type type = napi_int8_array;
@@ -581,7 +520,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "cgUpdate", Entry<6, CgUpdateEntry>);
   Export(env, exports, "cgDirectionJacobi", Entry<5, CgDirectionJacobiEntry>);
   Export(env, exports, "spmvDotCompact", Entry<11, SpmvDotCompactEntry>);
-  Export(env, exports, "spmvDotPatterns", Entry<12, SpmvDotPatternsEntry>);
   Export(env, exports, "cgResidualJacobi", Entry<6, CgResidualJacobiEntry>);
   Export(env, exports, "cgStepJacobi", Entry<7, CgStepJacobiEntry>);
   Export(env, exports, "hugePageOffset", Entry<2, HugePageOffsetEntry>);
@@ -596,7 +534,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "csrFill", Entry<9, CsrFillEntry>);
   Export(env, exports, "addSlots", Entry<6, AddSlotsEntry>);
   Export(env, exports, "csrCompact", Entry<7, CsrCompactEntry>);
-  Export(env, exports, "csrPatterns", Entry<7, CsrPatternsEntry>);
   Export(env, exports, "csrInverseDiagonal", Entry<5, CsrInverseDiagonalEntry>);
   return exports;
 }

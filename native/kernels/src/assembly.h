@@ -260,54 +260,6 @@ inline std::int64_t CsrCompact(std::int32_t nRows, const std::int32_t* rowPtr, c
   return -1;
 }
 
-// The pattern form of a CSR block (see src/kernels/pattern-csr.ts): rowPattern[i] = the id of
-// row i's pattern (its column offsets colIdx[k] - i, in order), ids in order of first appearance;
-// patternPtr (257 entries) and patternOffsets (room for `capacity`) hold the patterns, unused ids
-// empty. A row is compared with the previous row's pattern, then with the others in id order,
-// each comparison counted against `budget`. Returns the number of patterns, or -1 when the block
-// needs more than 256 patterns, more than `capacity` offsets, or more comparisons than `budget`
-// (the arrays are then partly written).
-inline std::int32_t CsrPatterns(std::int32_t nRows, const std::int32_t* rowPtr, const std::int32_t* colIdx,
-                                std::uint8_t* rowPattern, std::int32_t* patternPtr, std::int32_t* patternOffsets,
-                                std::int32_t capacity, std::int64_t budget) {
-  std::int32_t nPatterns = 0;
-  std::int32_t previous = -1;
-  patternPtr[0] = 0;
-  for (std::int32_t i = 0; i < nRows; i++) {
-    const std::int32_t begin = rowPtr[i];
-    const std::int32_t length = rowPtr[i + 1] - begin;
-    auto matches = [&](std::int32_t p) {
-      const std::int32_t first = patternPtr[p];
-      if (patternPtr[p + 1] - first != length) return false;
-      for (std::int32_t t = 0; t < length; t++) {
-        if (patternOffsets[first + t] != colIdx[begin + t] - i) return false;
-      }
-      return true;
-    };
-    std::int32_t found = -1;
-    if (previous >= 0) {
-      if (--budget < 0) return -1;
-      if (matches(previous)) found = previous;
-    }
-    for (std::int32_t p = 0; found < 0 && p < nPatterns; p++) {
-      if (p == previous) continue;
-      if (--budget < 0) return -1;
-      if (matches(p)) found = p;
-    }
-    if (found < 0) {
-      if (nPatterns == 256 || patternPtr[nPatterns] + length > capacity) return -1;
-      const std::int32_t first = patternPtr[nPatterns];
-      for (std::int32_t t = 0; t < length; t++) patternOffsets[first + t] = colIdx[begin + t] - i;
-      patternPtr[nPatterns + 1] = first + length;
-      found = nPatterns++;
-    }
-    rowPattern[i] = static_cast<std::uint8_t>(found);
-    previous = found;
-  }
-  for (std::int32_t p = nPatterns; p < 256; p++) patternPtr[p + 1] = patternPtr[nPatterns];
-  return nPatterns;
-}
-
 // The Jacobi preconditioner's inverse diagonal of a square CSR block whose columns ascend within
 // each row: out[i] = 1 / (the entry at column i of row i). Returns -1 when every row has a finite
 // nonzero diagonal entry, else the first row that does not (out is then partly written).

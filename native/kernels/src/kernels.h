@@ -127,52 +127,6 @@ inline double SpmvDotCompact(const CompactRows a, const double* x, double* y, co
   return d;
 }
 
-// A block's rows as patterns (see src/kernels/pattern-csr.ts): row i holds the entries of
-// pattern rowPattern[i], entry t of pattern p at column i + patternOffsets[patternPtr[p] + t];
-// values in CSR order from entryBegin. patternPtr has 257 entries, so every byte is a pattern id.
-struct PatternRows {
-  std::int32_t rowBegin;
-  std::int32_t rowEnd;
-  std::int32_t entryBegin;
-  std::int32_t entryEnd;
-  const std::uint8_t* rowPattern;
-  const std::int32_t* patternPtr;
-  const std::int32_t* patternOffsets;
-  const double* values;
-};
-
-// SpmvDot on rows [rowBegin, rowEnd) of a pattern block: the same products in the same order as
-// on the CSR block, so the same bits, while the matrix stream is the values (8 bytes per entry)
-// and 1 byte per row; the pattern table stays in the L1 cache.
-inline double SpmvDotPatterns(const PatternRows a, const double* x, double* y, const double* w, double init) {
-  double d = init;
-  std::int32_t k = a.entryBegin;
-  const std::int32_t last = a.entryEnd - 1;
-  constexpr std::int32_t kValues = kPrefetchBytes / sizeof(double);
-  // Runs of rows share a pattern (a grid line's interior): its offsets and length are looked up
-  // once per run, not once per row.
-  std::int32_t current = -1;
-  const std::int32_t* offsets = nullptr;
-  std::int32_t length = 0;
-  for (std::int32_t i = a.rowBegin; i < a.rowEnd; i++) {
-    const std::int32_t p = a.rowPattern[i];
-    if (p != current) {
-      current = p;
-      offsets = a.patternOffsets + a.patternPtr[p];
-      length = a.patternPtr[p + 1] - a.patternPtr[p];
-    }
-    if (last >= 0) __builtin_prefetch(a.values + (k < last - kValues ? k + kValues : last), 0, 0);
-    const double* xi = x + i;
-    const double* v = a.values + k;
-    double s = 0.0;
-    for (std::int32_t t = 0; t < length; t++) s += v[t] * xi[offsets[t]];
-    k += length;
-    y[i] = s;
-    d += w[i] * s;
-  }
-  return d;
-}
-
 inline double Dot(std::size_t n, const double* x, const double* y) {
   double s = 0.0;
   for (std::size_t i = 0; i < n; i++) s += x[i] * y[i];
