@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { centralize, FileFormatError, InvalidArgumentError, PartFailedError, withSequential, type PData, type PSparseMatrix } from '../src/index.js';
+import { centralize, FileFormatError, InvalidArgumentError, PartFailedError, withSequential, type PData, type PSparseMatrix, type PVector } from '../src/index.js';
 import { writeFileCollectively } from '../src/io/collective.js';
 import { readBinary, writeBinary } from '../src/io/flat-binary.js';
 import { readHdf5, writeHdf5 } from '../src/io/hdf5.js';
@@ -78,6 +78,17 @@ describe('Matrix Market: malformed files', () => {
     await mmLine(`${banner}10 4 39\n${entries.join('\n')}\n`, 2, /announces 39 entries but the file holds 40/);
     await mmLine('%%MatrixMarket matrix array real general\n3 1\n1\n2 3\n4\n', 4, /is not one value/);
     await mmLine('%%MatrixMarket matrix array integer general\n3 1\n1\n2.5\n4\n', 4, /"2.5" is not an integer/);
+    await mmLine('%%MatrixMarket matrix array real general\n4 1\n1.5\n2e3\n1e\n4\n', 5, /"1e" is not a number/);
+  });
+
+  it('reads a vector whose lines are bare numbers, padded, CRLF-ended or NaN and infinities', async () => {
+    const path = file('%%MatrixMarket matrix array real general\n% c\n7 1\n1.5\n  -2.25e1 \n3\r\nnan\n-inf\n\n.5\n+7.\n');
+    let values: number[] = [];
+    await withSequential(2, (ranks) => {
+      const v = readMatrixMarket(path, ranks) as PVector;
+      values = v.values.localItems.flatMap((own) => Array.from(own));
+    });
+    expect(values).toEqual([1.5, -22.5, 3, NaN, -Infinity, 0.5, 7]);
   });
 });
 

@@ -255,6 +255,13 @@ function parseNumber(token: string, integer: boolean, finite: boolean): number |
   return finite ? `the value ${token} is not allowed (matrix values must be finite)` : special;
 }
 
+/** A copy of `a` with room for twice as many values. */
+function grown(a: Float64Array): Float64Array {
+  const b = new Float64Array(2 * a.length + 16);
+  b.set(a);
+  return b;
+}
+
 function parseLines(text: string, header: MmHeader): Parsed {
   const coordinate = header.format === 'coordinate';
   const capacity = text.length / 2 + 1;
@@ -269,24 +276,27 @@ function parseLines(text: string, header: MmHeader): Parsed {
   while (at < text.length && problem === undefined) {
     let end = text.indexOf('\n', at);
     if (end < 0) end = text.length;
-    const content = text.slice(at, end).trim();
+    const line = text.slice(at, end);
     at = end + 1;
     lines++;
+    // The common line of an array file, one bare real and nothing else, skips the trim and split
+    // below (about half the read's time for a vector of 10^6 values).
+    if (!coordinate && header.field === 'real' && REAL.test(line)) {
+      if (count >= V.length) V = grown(V);
+      V[count++] = Number(line);
+      continue;
+    }
+    const content = line.trim();
     if (content === '') continue;
     const tokens = content.split(/\s+/);
     const fail = (message: string): void => {
       problem = { line: lines, message };
     };
     if (count >= V.length) {
-      const bigger = (a: Float64Array): Float64Array => {
-        const b = new Float64Array(2 * a.length + 16);
-        b.set(a);
-        return b;
-      };
-      V = bigger(V);
+      V = grown(V);
       if (coordinate) {
-        I = bigger(I);
-        J = bigger(J);
+        I = grown(I);
+        J = grown(J);
       }
     }
     if (coordinate) {
