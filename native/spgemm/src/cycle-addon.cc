@@ -10,63 +10,13 @@
 #include <cstdint>
 #include <string>
 
+#include "check.h"
 #include "cycle-addon.h"
 #include "cycle.h"
 
 namespace {
 
-struct Check {
-  napi_env env;
-  bool failed = false;
-
-  void Fail(bool isType, const std::string& message) {
-    if (failed) return;
-    failed = true;
-    const std::string text = "cycleRows: " + message;
-    if (isType) {
-      napi_throw_type_error(env, nullptr, text.c_str());
-    } else {
-      napi_throw_range_error(env, nullptr, text.c_str());
-    }
-  }
-
-  double Number(napi_value value, const char* name) {
-    double n = 0.0;
-    if (!failed && napi_get_value_double(env, value, &n) != napi_ok) Fail(true, std::string(name) + " must be a number");
-    return n;
-  }
-
-  int32_t Count(napi_value value, const char* name, double most) {
-    const double n = Number(value, name);
-    if (failed) return 0;
-    if (!(n >= 0.0 && n <= most && std::floor(n) == n)) {
-      Fail(false, std::string(name) + " must be an integer in 0 .. " + std::to_string(static_cast<int64_t>(most)));
-      return 0;
-    }
-    return static_cast<int32_t>(n);
-  }
-
-  template <typename T>
-  T* Array(napi_value value, napi_typedarray_type type, std::size_t minLength, const char* name,
-           std::size_t* lengthOut = nullptr) {
-    if (failed) return nullptr;
-    napi_typedarray_type actual = napi_int8_array;
-    std::size_t length = 0;
-    void* data = nullptr;
-    if (napi_get_typedarray_info(env, value, &actual, &length, &data, nullptr, nullptr) != napi_ok ||
-        actual != type) {
-      Fail(true, std::string(name) + (type == napi_int32_array ? " must be an Int32Array" : " must be a Float64Array"));
-      return nullptr;
-    }
-    if (length < minLength) {
-      Fail(false, std::string(name) + " has length " + std::to_string(length) + ", needs at least " +
-                      std::to_string(minLength));
-      return nullptr;
-    }
-    if (lengthOut != nullptr) *lengthOut = length;
-    return static_cast<T*>(data);
-  }
-};
+using pa_spgemm_args::Check;
 
 template <int32_t M>
 void Run(int32_t phase, int32_t nRows, const int32_t* rowPtr, const int32_t* col, const double* val, const double* u,
@@ -91,7 +41,7 @@ napi_value CycleRows(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, nullptr, "cycleRows: expected 16 arguments");
     return nullptr;
   }
-  Check check{env};
+  Check check{env, "cycleRows"};
   const int32_t mode = check.Count(a[0], "mode", pa_amg::kChebyshevStepAddPrevious);
   const int32_t phase = check.Count(a[1], "phase", 2);
   const int32_t nRows = check.Count(a[2], "nRows", 2147483646.0);
