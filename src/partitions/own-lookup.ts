@@ -27,7 +27,8 @@ export function ownBoxOf(own: OwnIds, n: number): Float64Array | undefined {
  */
 export function ownLocalIds(own: OwnIds, n: number, gids: Float64Array, out: Int32Array): boolean {
   const box = ownBoxOf(own, n);
-  if (box !== undefined) return assemblyKernels.assemblyClassify(gids.length, gids, gids, gids, box, out) === 0 && out.indexOf(-1) < 0;
+  // Non-negative ids get no −1 code, so the count of −2 codes says whether all are own.
+  if (box !== undefined) return assemblyKernels.assemblyClassify(gids.length, gids, gids, gids, box, out) === 0;
   let all = true;
   for (let k = 0; k < gids.length; k++) {
     out[k] = own.indexOf(gids[k]);
