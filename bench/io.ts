@@ -57,7 +57,7 @@ import { runAsProgram } from './lib/program.js';
 
 const command = {
   program: 'bench/io',
-  usage: ['node dist/bench/io.js [--rounds 3] [--vector-n 10000000] [--poisson-n 100] [--mm-n 50] [--mm-vector-n 1000000]'],
+  usage: ['node dist/bench/io.js [--rounds 3] [--vector-n 10000000] [--poisson-n 100] [--mm-n 50] [--mm-vector-n 1000000] [--cases WORDS]'],
   summary: 'Write/read bandwidth of the IO formats on 1 and 2 parts beside numpy, h5py, petsc4py and SciPy',
   flags: {
     rounds: { kind: 'positive-integer', help: 'timed repetitions of each operation per part count (the best is kept)', default: 3 },
@@ -65,6 +65,7 @@ const command = {
     'poisson-n': { kind: 'positive-integer', help: 'Poisson grid size per direction (PETSc binary)', default: 100 },
     'mm-n': { kind: 'positive-integer', help: 'Poisson grid size per direction (Matrix Market)', default: 50 },
     'mm-vector-n': { kind: 'positive-integer', help: 'vector length (Matrix Market)', default: 1_000_000 },
+    cases: { kind: 'string', help: 'run only the cases whose name contains one of these comma-separated words (default: all)', valueName: 'WORDS' },
   },
   positionals: 'none',
 } as const satisfies CommandSpec<FlagSpecs>;
@@ -93,6 +94,8 @@ interface Config {
   readonly poissonN: number;
   readonly mmN: number;
   readonly mmVectorN: number;
+  /** Words naming the cases to run (all when empty). */
+  readonly cases: string[];
 }
 
 function config(): Config {
@@ -198,6 +201,7 @@ export default async function main(ranks: PData<number>): Promise<RunTimings> {
     return answer;
   };
   const record = async (name: string, path: string, write: () => void, read: () => unknown): Promise<void> => {
+    if (c.cases.length > 0 && !c.cases.some((word) => name.includes(word))) return;
     const best = { write: Infinity, read: Infinity, pythonWrite: Infinity, pythonRead: Infinity, pythonBytes: 0 };
     for (const op of ['write', 'read'] as const) {
       for (let r = 0; r < c.rounds; r++) {
@@ -245,7 +249,8 @@ function ddSeconds(dir: string, bytes: number, rounds: number): number {
 async function run(): Promise<void> {
   const { flags } = parseCommandOrExit(command, process.argv.slice(2));
   const dir = mkdtempSync(join(tmpdir(), 'pa-io-bench-'));
-  const c: Config = { dir, rounds: flags.rounds, vectorN: flags['vector-n'], poissonN: flags['poisson-n'], mmN: flags['mm-n'], mmVectorN: flags['mm-vector-n'] };
+  const c: Config = { dir, rounds: flags.rounds, vectorN: flags['vector-n'], poissonN: flags['poisson-n'], mmN: flags['mm-n'], mmVectorN: flags['mm-vector-n'],
+    cases: (flags.cases ?? '').split(',').filter((word) => word !== '') };
   process.env.PA_IO_BENCH = JSON.stringify(c);
   try {
     const runs = new Map<number, RunTimings>();

@@ -92,6 +92,13 @@ const ADDONS = [
       onPath('g++') === undefined && onPath('c++') === undefined ? 'no C++ compiler (g++ or c++) was found on PATH' : undefined,
     fix: `install a C++ compiler (apt-get install -y g++), then ${rebuild}`,
   },
+  {
+    dir: 'native/textio',
+    feature: 'the native Matrix Market parser (readMatrixMarket)',
+    missing: () =>
+      onPath('g++') === undefined && onPath('c++') === undefined ? 'no C++ compiler (g++ or c++) was found on PATH' : undefined,
+    fix: `install a C++ compiler (apt-get install -y g++), then ${rebuild}`,
+  },
 ];
 
 /** node-gyp's entry script: npm's own copy (no download), or one on PATH. */

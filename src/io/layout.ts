@@ -272,6 +272,49 @@ export function vectorFromTargets(plan: ReadPlan, targets: PData<ReadTarget>): P
   return vectorFromBlocks(plan.rows, false, targets.map((t) => ({ first: t.span.first, values: t.into })));
 }
 
+/**
+ * The vector of `plan` from runs of consecutive rows (collective): part q's run holds rows
+ * `runs[q].first ..` and has `runLengths[q]` values (every part knows every length), the runs in
+ * part order covering every row once, as a text file's lines split among the parts. Each part
+ * sends every other part the one slice of its run that falls in that part's span (so each value
+ * moves at most once, in one message per pair of parts that share rows) and copies its own slice.
+ */
+export function vectorFromRuns(plan: ReadPlan, runs: PData<VectorBlock>, runLengths: readonly number[]): PVector {
+  const np = runs.np;
+  const runStarts = [0];
+  for (const length of runLengths) runStarts.push(runStarts[runStarts.length - 1] + length);
+  const n = runStarts[np];
+  // every part's span: computed alone for the uniform blocks, else gathered
+  const spans: RowSpan[] = plan.ghostFree || !plan.direct
+    ? Array.from({ length: np }, (_, q) => blockSpan(q, n, np))
+    : getAny(gather(plan.spans, { destination: 'all' }));
+  const overlap = (run: number, span: number): [number, number] => [
+    Math.max(runStarts[run], spans[span].first),
+    Math.min(runStarts[run + 1], spans[span].first + spans[span].count),
+  ];
+  const shares = (run: number, span: number): boolean => {
+    const [lo, hi] = overlap(run, span);
+    return lo < hi;
+  };
+  const others = (p: number, keep: (q: number) => boolean): number[] => Array.from({ length: np }, (_, q) => q).filter((q) => q !== p && keep(q));
+  const sendTo = runs.map((_, p) => others(p, (q) => shares(p, q)));
+  const receiveFrom = runs.map((_, p) => others(p, (q) => shares(q, p)));
+  const graph = exchangeGraph(sendTo, { rcv: receiveFrom });
+  const send = pmap((run: VectorBlock, to: number[], p: number) => to.map((q) => {
+    const [lo, hi] = overlap(p, q);
+    return run.values.subarray(lo - runStarts[p], hi - runStarts[p]);
+  }), runs, sendTo);
+  const received = exchange(send, graph).wait();
+  const targets = readTargets(plan);
+  pmap((target: ReadTarget, run: VectorBlock, from: number[], got: Float64Array[], p: number) => {
+    const first = spans[p].first;
+    const [lo, hi] = overlap(p, p);
+    if (lo < hi) target.into.set(run.values.subarray(lo - runStarts[p], hi - runStarts[p]), lo - first);
+    from.forEach((q, k) => target.into.set(got[k], overlap(q, p)[0] - first));
+  }, targets, runs, receiveFrom, received);
+  return vectorFromTargets(plan, targets);
+}
+
 /** The vector on `rows` whose rows `block.first ..` are `block.values` on each part (collective). */
 export function vectorFromBlocks(rows: PRange, direct: boolean, blocks: PData<VectorBlock>): PVector {
   const backend = rows.backend;

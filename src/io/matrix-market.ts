@@ -18,12 +18,14 @@ import { FileFormatError, InvalidArgumentError } from '../errors.js';
 import { PData, pmap } from '../pdata/pdata.js';
 import { gather, getAny } from '../pdata/primitives.js';
 import { PSparseMatrix } from '../sparse/psparse-matrix.js';
+import { largeArrays } from '../kernels/large-arrays.js';
 import { PVector } from '../vectors/pvector.js';
 import { fileSize, readAt, writeAt } from './byte-io.js';
 import { together, writeFileCollectively } from './collective.js';
 import { partOffsets } from './counts.js';
-import { matrixBlocks, matrixFromTriplets, readCols, readPlan, vectorBlocks, vectorFromBlocks, type MatrixBlock } from './layout.js';
+import { matrixBlocks, matrixFromTriplets, readCols, readPlan, vectorBlocks, vectorFromRuns, type MatrixBlock } from './layout.js';
 import { checkPath, withFile, type ReadOptions } from './read-options.js';
+import { textioBinding, type TextioBinding, type TextParseResult } from './textio-binding.js';
 
 /**
  * Options of {@link writeMatrixMarket}.
@@ -126,7 +128,7 @@ export function writeMatrixMarket(path: string, x: PSparseMatrix | PVector, opts
 }
 
 /** What the banner and size line say. */
-interface MmHeader {
+export interface MmHeader {
   readonly format: 'coordinate' | 'array';
   readonly field: 'real' | 'integer';
   readonly symmetric: boolean;
@@ -143,6 +145,8 @@ interface MmHeader {
 
 const INTEGER = /^[+-]?\d+$/;
 const REAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/** The byte that ends a line. */
+const NEWLINE = 0x0a;
 const SPECIAL: Record<string, number> = { nan: NaN, '+nan': NaN, '-nan': NaN, inf: Infinity, '+inf': Infinity, '-inf': -Infinity, infinity: Infinity, '+infinity': Infinity, '-infinity': -Infinity };
 
 /** Reads the banner, comments and size line (every part does, it is small). */
@@ -214,31 +218,35 @@ function readHeader(fd: number, path: string): MmHeader {
   }
 }
 
-/** The part's lines of the data: those that start in its byte range. */
-function readOwnLines(fd: number, path: string, size: number, lo: number, hi: number): string {
-  if (lo >= hi) return '';
+/** The part's lines of the data, as bytes: those that start in its byte range. */
+function readOwnLines(fd: number, path: string, size: number, lo: number, hi: number): Uint8Array {
+  if (lo >= hi) return new Uint8Array(0);
   const chunk = 1 << 16;
   // one byte before `lo` tells whether a line starts at `lo`
   const from = lo > 0 ? lo - 1 : lo;
-  let text = Buffer.from(readAt(fd, path, from, hi - from, 'the data')).toString('latin1');
+  let bytes = readAt(fd, path, from, hi - from, 'the data');
   let start = 0;
   if (lo > 0) {
-    const newline = text.indexOf('\n');
-    if (newline < 0) return '';
+    const newline = bytes.indexOf(NEWLINE);
+    if (newline < 0) return new Uint8Array(0);
     start = newline + 1;
   }
   // finish the last line begun before `hi`
-  let end = text.indexOf('\n', hi - 1 - from);
-  while (end < 0 && from + text.length < size) {
-    const at = from + text.length;
-    text += Buffer.from(readAt(fd, path, at, Math.min(chunk, size - at), 'the data')).toString('latin1');
-    end = text.indexOf('\n', hi - 1 - from);
+  let end = bytes.indexOf(NEWLINE, hi - 1 - from);
+  while (end < 0 && from + bytes.length < size) {
+    const at = from + bytes.length;
+    const more = readAt(fd, path, at, Math.min(chunk, size - at), 'the data');
+    const joined = new Uint8Array(bytes.length + more.length);
+    joined.set(bytes);
+    joined.set(more, bytes.length);
+    end = joined.indexOf(NEWLINE, bytes.length);
+    bytes = joined;
   }
-  return text.slice(start, end < 0 ? text.length : end + 1);
+  return bytes.subarray(start, end < 0 ? bytes.length : end + 1);
 }
 
 /** What a part parsed: its lines, its entries and the first problem (at a local line). */
-interface Parsed {
+export interface Parsed {
   readonly lines: number;
   readonly I: Float64Array;
   readonly J: Float64Array;
@@ -262,7 +270,12 @@ function grown(a: Float64Array): Float64Array {
   return b;
 }
 
-function parseLines(text: string, header: MmHeader): Parsed {
+/**
+ * The JavaScript parser of a part's data lines (`text`, latin1), used when the text addon is not
+ * (and to word the addon's bad line); the addon (native/textio/src/parse.h) follows the same
+ * grammar and gives the same values.
+ */
+export function parseLines(text: string, header: MmHeader): Parsed {
   const coordinate = header.format === 'coordinate';
   const capacity = text.length / 2 + 1;
   const grow = coordinate ? capacity / 6 + 1 : capacity;
@@ -332,6 +345,39 @@ function parseLines(text: string, header: MmHeader): Parsed {
 }
 
 /**
+ * A part's lines, as bytes, parsed by `binding` (default: the text addon when it is in use), else
+ * by {@link parseLines}.
+ */
+export function parseBytes(bytes: Uint8Array, header: MmHeader, binding: TextioBinding | null = textioBinding()): Parsed {
+  if (binding === null) return parseLines(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'), header);
+  const integer = header.field === 'integer';
+  const room = binding.countLines(bytes);
+  // one value per line at most; large arrays: the values of a big file are written once each
+  const V = largeArrays.float64(room);
+  let I = V;
+  let J = V;
+  let result: TextParseResult;
+  if (header.format === 'coordinate') {
+    I = largeArrays.float64(room);
+    J = largeArrays.float64(room);
+    result = binding.parseCoordinate(bytes, integer, header.m, header.n, I, J, V);
+  } else {
+    result = binding.parseArray(bytes, integer, V);
+  }
+  const [count, lines, badLine, badOffset] = result;
+  let problem: Parsed['problem'];
+  if (badLine > 0) {
+    // the JavaScript parser words what is wrong with the line (the same grammar)
+    const rest = bytes.subarray(badOffset);
+    const end = rest.indexOf(NEWLINE);
+    const line = Buffer.from(rest.buffer, rest.byteOffset, end < 0 ? rest.length : end).toString('latin1');
+    const message = parseLines(line, header).problem?.message ?? `"${line.slice(0, 80)}" cannot be read`;
+    problem = { line: badLine, message };
+  }
+  return { lines, I, J, V, count, problem };
+}
+
+/**
  * Reads a Matrix Market file (from {@link writeMatrixMarket}, SciPy's `scipy.io.mmwrite`, or the
  * SuiteSparse collection): `coordinate real|integer general|symmetric` gives a
  * {@link PSparseMatrix} (duplicate entries are summed, a symmetric file's off-diagonal entries are
@@ -365,7 +411,7 @@ export function readMatrixMarket(path: string, ranks: PData<number>, opts?: Read
       const length = size - header.dataAt;
       const lo = header.dataAt + Math.floor((p * length) / np);
       const hi = header.dataAt + Math.floor(((p + 1) * length) / np);
-      return { header, ...parseLines(readOwnLines(fd, path, size, lo, hi), header) };
+      return { header, ...parseBytes(readOwnLines(fd, path, size, lo, hi), header) };
     }),
   );
   const header = parsed.localItems[0].header;
@@ -387,8 +433,8 @@ export function readMatrixMarket(path: string, ranks: PData<number>, opts?: Read
   const valuesBefore = ranks.map((p) => counts.slice(0, p).reduce((sum, c) => sum + c[1], 0));
   if (header.format === 'array') {
     const plan = readPlan(ranks, header.entries, options.rows, 'readMatrixMarket');
-    const blocks = pmap((r: Parsed, first: number) => ({ first, values: r.V.subarray(0, r.count) }), parsed, valuesBefore);
-    return vectorFromBlocks(plan.rows, false, blocks);
+    const runs = pmap((r: Parsed, first: number) => ({ first, values: r.V.subarray(0, r.count) }), parsed, valuesBefore);
+    return vectorFromRuns(plan, runs, counts.map((c) => c[1]));
   }
   const plan = readPlan(ranks, header.m, options.rows, 'readMatrixMarket');
   const cols = readCols(ranks, plan.rows, header.n, options.cols, 'readMatrixMarket');
