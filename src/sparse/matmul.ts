@@ -4,10 +4,13 @@
  *
  * Each part computes its own rows of C = A·B. Row i of C needs the rows of B for the columns of
  * row i of A; those of ghost columns are owned elsewhere, so every owner sends the rows of B its
- * neighbours ghost in A.cols (along A.cols' ghost plan: ids and owners of their columns once, the
- * values at every refresh). The local product (row-wise Gustavson, native when built) reads A's two
- * blocks and B's own block where they are; only B's ghost-block entries (their columns renumbered)
- * and the received rows are copied, into one small CSR matrix. Each row's sums follow A's entries
+ * neighbours ghost in A.cols (along A.cols' ghost plan: the rows' structure and values in one
+ * message when the product is built, the values alone at every refresh). A message names each
+ * distinct column of its rows once (global id and owner) and each entry by its rank in that
+ * list, so the receiver looks up a column once, not once per entry. The local product (row-wise
+ * Gustavson, native when built) reads A's two blocks and B's own block where they are; only B's
+ * ghost-block entries (their columns renumbered) and the received rows are copied, into one small
+ * CSR matrix. Each row's sums follow A's entries
  * in stored order (own block, then ghost block), then B's (own block, then ghost block), so C has
  * the same bits on every backend for a given partition.
  *
@@ -110,8 +113,7 @@ export function planMatmul(A: PSparseMatrix, B: PSparseMatrix): ProductPlan {
     plan.parts.map((part) => part.holders),
     plan.parts.map((part) => part.owners),
   );
-  const structures = exchange(pmap(packStructure, plan.parts, B.cols.partition, B.ownOwn, B.ownGhost), graph);
-  const values = exchange(pmap(packValues, plan.parts, B.ownOwn, B.ownGhost), graph);
+  const rows = exchange(pmap(packRows, plan.parts, B.cols.partition, B.ownOwn, B.ownGhost), graph);
   const parts = pmap(
     buildPart,
     plan.parts,
@@ -121,8 +123,7 @@ export function planMatmul(A: PSparseMatrix, B: PSparseMatrix): ProductPlan {
     A.ownGhost,
     B.ownOwn,
     B.ownGhost,
-    structures.wait(),
-    values.wait(),
+    rows.wait(),
   );
   const cols = new PRange(B.cols.n, parts.map((part) => part.colIds), B.cols.ownerOf);
   // The kernels write ascending row offsets and column ids below each block's width by
@@ -142,37 +143,83 @@ export function planMatmul(A: PSparseMatrix, B: PSparseMatrix): ProductPlan {
   };
 }
 
-/** The own rows of B each holder ghosts, by holder: lengths, then column gids, then owners. */
-function packStructure(
-  plan: PartGhostPlan,
-  colIds: LocalIndices,
-  oo: CsrMatrix,
-  og: CsrMatrix,
-  partId: number,
-): Float64Array[] {
+/**
+ * Where each part of a {@link packRows} message starts, for a message of `nRows` rows: the row
+ * lengths from 2, then the column list (global ids, then owners), the entries' ranks in that list,
+ * and the values (entry order: each row's own-block entries, then its ghost-block entries).
+ */
+function rowsLayout(
+  message: Float64Array,
+  nRows: number,
+): { nColumns: number; count: number; gids: number; owners: number; entries: number; values: number } {
+  const nColumns = message[0];
+  const count = message[1];
+  const gids = 2 + nRows;
+  const owners = gids + nColumns;
+  const entries = owners + nColumns;
+  return { nColumns, count, gids, owners, entries, values: entries + count };
+}
+
+/**
+ * The own rows of B each holder ghosts, by holder, with their values (see {@link rowsLayout}). A
+ * column is named once per message: entries carry its rank in the message's column list, which
+ * the sender builds with a marker over its local columns (no global id per entry).
+ */
+function packRows(plan: PartGhostPlan, colIds: LocalIndices, oo: CsrMatrix, og: CsrMatrix, partId: number): Float64Array[] {
+  if (plan.holders.length === 0) return [];
+  const nOwn = colIds.nOwn;
+  const { rowPtr: ooPtr, colIdx: ooCol, values: ooValues } = oo;
+  const { rowPtr: ogPtr, colIdx: ogCol, values: ogValues } = og;
+  // Per local column (own, then ghost), its rank in the current message's list (−1: not listed).
+  const slot = new Int32Array(nOwn + colIds.nGhost).fill(-1);
   return Array.from(plan.holders, (_, h) => {
     const rows = plan.holderLids.subarray(plan.holderPtrs[h], plan.holderPtrs[h + 1]);
     let count = 0;
-    for (const r of rows) count += oo.rowPtr[r + 1] - oo.rowPtr[r] + og.rowPtr[r + 1] - og.rowPtr[r];
-    const out = new Float64Array(rows.length + 2 * count);
-    let g = rows.length;
-    let o = rows.length + count;
-    rows.forEach((r, k) => {
-      out[k] = oo.rowPtr[r + 1] - oo.rowPtr[r] + og.rowPtr[r + 1] - og.rowPtr[r];
-      for (let e = oo.rowPtr[r]; e < oo.rowPtr[r + 1]; e++) {
-        out[g++] = colIds.own.at(oo.colIdx[e]);
-        out[o++] = partId;
+    for (const r of rows) count += ooPtr[r + 1] - ooPtr[r] + ogPtr[r + 1] - ogPtr[r];
+    const entryRank = new Int32Array(count);
+    const listed = new Int32Array(count);
+    let nColumns = 0;
+    let k = 0;
+    for (const r of rows) {
+      for (let e = ooPtr[r]; e < ooPtr[r + 1]; e++, k++) {
+        const c = ooCol[e];
+        if (slot[c] < 0) {
+          slot[c] = nColumns;
+          listed[nColumns++] = c;
+        }
+        entryRank[k] = slot[c];
       }
-      for (let e = og.rowPtr[r]; e < og.rowPtr[r + 1]; e++) {
-        out[g++] = colIds.ghostToGlobal[og.colIdx[e]];
-        out[o++] = colIds.ghostToOwner[og.colIdx[e]];
+      for (let e = ogPtr[r]; e < ogPtr[r + 1]; e++, k++) {
+        const c = nOwn + ogCol[e];
+        if (slot[c] < 0) {
+          slot[c] = nColumns;
+          listed[nColumns++] = c;
+        }
+        entryRank[k] = slot[c];
       }
-    });
+    }
+    const out = new Float64Array(2 + rows.length + 2 * nColumns + 2 * count);
+    out[0] = nColumns;
+    out[1] = count;
+    const at = rowsLayout(out, rows.length);
+    rows.forEach((r, i) => (out[2 + i] = ooPtr[r + 1] - ooPtr[r] + ogPtr[r + 1] - ogPtr[r]));
+    for (let j = 0; j < nColumns; j++) {
+      const c = listed[j];
+      slot[c] = -1;
+      out[at.gids + j] = c < nOwn ? colIds.own.at(c) : colIds.ghostToGlobal[c - nOwn];
+      out[at.owners + j] = c < nOwn ? partId : colIds.ghostToOwner[c - nOwn];
+    }
+    out.set(entryRank, at.entries);
+    let v = at.values;
+    for (const r of rows) {
+      for (let e = ooPtr[r]; e < ooPtr[r + 1]; e++) out[v++] = ooValues[e];
+      for (let e = ogPtr[r]; e < ogPtr[r + 1]; e++) out[v++] = ogValues[e];
+    }
     return out;
   });
 }
 
-/** The values of the rows {@link packStructure} describes, in the same order. */
+/** The values of the rows {@link packRows} sends, in the same order (a refresh's message). */
 function packValues(plan: PartGhostPlan, oo: CsrMatrix, og: CsrMatrix): Float64Array[] {
   return Array.from(plan.holders, (_, h) => {
     const rows = plan.holderLids.subarray(plan.holderPtrs[h], plan.holderPtrs[h + 1]);
@@ -196,27 +243,31 @@ function buildPart(
   aOg: CsrMatrix,
   bOo: CsrMatrix,
   bOg: CsrMatrix,
-  structures: Float64Array[],
-  received: Float64Array[],
+  messages: Float64Array[],
   partId: number,
 ): PartProduct {
   const nOwn = bColIds.nOwn;
   const ghosts = new GhostColumns();
   for (let k = 0; k < bColIds.nGhost; k++) ghosts.add(bColIds.ghostToGlobal[k], bColIds.ghostToOwner[k]);
-  // Received rows: their columns as own ids or candidates, numbered once all are known.
+  // Received rows: each message's columns as own ids or candidates (looked up once per column),
+  // numbered once all are known.
   const receivedRows = new Int32Array(plan.ghostLids.length);
   const receivedCols: Int32Array[] = [];
+  const received: Float64Array[] = [];
   let next = 0;
-  structures.forEach((message, i) => {
+  messages.forEach((message, i) => {
     const lids = plan.ghostLids.subarray(plan.ownerPtrs[i], plan.ownerPtrs[i + 1]);
-    const count = (message.length - lids.length) / 2;
-    const cols = new Int32Array(count);
-    for (let e = 0; e < count; e++) {
-      const gid = message[lids.length + e];
-      const owner = message[lids.length + count + e];
-      cols[e] = owner === partId ? bColIds.globalToOwn(gid) : -1 - ghosts.add(gid, owner);
+    const at = rowsLayout(message, lids.length);
+    const columns = new Int32Array(at.nColumns);
+    for (let j = 0; j < at.nColumns; j++) {
+      const gid = message[at.gids + j];
+      const owner = message[at.owners + j];
+      columns[j] = owner === partId ? bColIds.globalToOwn(gid) : -1 - ghosts.add(gid, owner);
     }
+    const cols = new Int32Array(at.count);
+    for (let e = 0; e < at.count; e++) cols[e] = columns[message[at.entries + e]];
     receivedCols.push(cols);
+    received.push(message.subarray(at.values, at.values + at.count));
     for (let k = 0; k < lids.length; k++) receivedRows[next++] = lids[k] - aColIds.nOwn;
   });
   const rank = ghosts.rank();
@@ -237,8 +288,8 @@ function buildPart(
     // Row pointers: B's ghost block's, then the received rows' lengths (by ghost index).
     const rowPtr = largeArrays.int32(nRowsB2 + 1);
     rowPtr.set(bOg.rowPtr.subarray(0, nRowsB1 + 1));
-    structures.forEach((message, i) => {
-      for (let row = plan.ownerPtrs[i], k = 0; row < plan.ownerPtrs[i + 1]; row++, k++) {
+    messages.forEach((message, i) => {
+      for (let row = plan.ownerPtrs[i], k = 2; row < plan.ownerPtrs[i + 1]; row++, k++) {
         rowPtr[nRowsB1 + receivedRows[row] + 1] = message[k];
       }
     });

@@ -4,7 +4,9 @@
  *
  * Row j of Aᵀ is column j of A. Each part transposes its own block locally; the entries of its
  * ghost block belong to columns owned elsewhere, so they travel to their owners along A.cols'
- * ghost plan (holders to owners): row ids and counts once, values at every refresh. Every entry
+ * ghost plan (holders to owners): their rows and values in one message when the transpose is
+ * built (each distinct row named once, entries by its rank in that list), the values alone at
+ * every refresh. Every entry
  * of Aᵀ is one entry of A, so no sums are formed and the result is the same on every backend.
  *
  * @module
@@ -77,9 +79,11 @@ export function planTranspose(A: PSparseMatrix, rows?: PRange): ProductPlan {
     plan.parts.map((part) => part.holders),
   );
   const byColumn = pmap((og: CsrMatrix) => transposeStructure(og, false), A.ownGhost);
-  const structures = exchange(pmap(packRows, plan.parts, byColumn, A.rows.partition, A.cols.partition), graph);
-  const values = exchange(pmap(packValues, plan.parts, byColumn, A.cols.partition, A.ownGhost), graph);
-  const parts = pmap(buildPart, plan.parts, A.rows.partition, A.cols.partition, A.ownOwn, structures.wait());
+  const messages = exchange(
+    pmap(packEntries, plan.parts, byColumn, A.rows.partition, A.cols.partition, A.ownGhost),
+    graph,
+  );
+  const parts = pmap(buildPart, plan.parts, A.rows.partition, A.cols.partition, A.ownOwn, messages.wait());
   const rowRange =
     rows ??
     (A.cols.partition.localItems.every((ids) => ids.nGhost === 0)
@@ -88,8 +92,6 @@ export function planTranspose(A: PSparseMatrix, rows?: PRange): ProductPlan {
   const cols = new PRange(A.rows.n, parts.map((part) => part.colIds), A.rows.ownerOf);
   // Built valid (ascending offsets, columns below each block's width): no per-entry check.
   const result = assembledMatrix(rowRange, cols, parts.map((part) => part.oo), parts.map((part) => part.og));
-  // The own block's values came with its transpose: only the received ones are placed.
-  pmap((part: PartTranspose, received: Float64Array[]) => fillValues(part, undefined, received), parts, values.wait());
   return {
     result,
     refresh() {
@@ -126,28 +128,76 @@ function ownerColumns(plan: PartGhostPlan, i: number, colPtr: Int32Array, nOwn: 
   return { lids, count };
 }
 
-/** Per owner of ghost columns: the entry count of each ghost column it owns, then their row gids. */
-function packRows(
+/**
+ * Where each part of a {@link packEntries} message starts, for a message about `nColumns` columns:
+ * the entry count of each column from 2, then the row list (global ids), the entries' ranks in
+ * that list, and the values.
+ */
+function entriesLayout(
+  message: Float64Array,
+  nColumns: number,
+): { nRows: number; count: number; gids: number; entries: number; values: number } {
+  const nRows = message[0];
+  const count = message[1];
+  const gids = 2 + nColumns;
+  const entries = gids + nRows;
+  return { nRows, count, gids, entries, values: entries + count };
+}
+
+/**
+ * Per owner of ghost columns, the entries of the ghost columns it owns with their values (see
+ * {@link entriesLayout}). A row is named once per message: entries carry its rank in the
+ * message's row list, built with a marker over the own rows (no global id per entry).
+ */
+function packEntries(
   plan: PartGhostPlan,
-  byColumn: { rowPtr: Int32Array; rows: Int32Array },
+  byColumn: { rowPtr: Int32Array; rows: Int32Array; entries: Int32Array },
   rowIds: LocalIndices,
   colIds: LocalIndices,
+  og: CsrMatrix,
 ): Float64Array[] {
+  if (plan.owners.length === 0) return [];
   const nOwn = colIds.nOwn;
+  const { rowPtr, rows, entries } = byColumn;
+  // Per own row, its rank in the current message's list (−1: not listed).
+  const slot = new Int32Array(rowIds.nOwn).fill(-1);
   return Array.from(plan.owners, (_, i) => {
-    const { lids, count } = ownerColumns(plan, i, byColumn.rowPtr, nOwn);
-    const out = new Float64Array(lids.length + count);
-    let g = lids.length;
-    lids.forEach((lid, k) => {
+    const { lids, count } = ownerColumns(plan, i, rowPtr, nOwn);
+    const entryRank = new Int32Array(count);
+    const listed = new Int32Array(count);
+    let nRows = 0;
+    let k = 0;
+    for (const lid of lids) {
       const c = lid - nOwn;
-      out[k] = byColumn.rowPtr[c + 1] - byColumn.rowPtr[c];
-      for (let e = byColumn.rowPtr[c]; e < byColumn.rowPtr[c + 1]; e++) out[g++] = rowIds.own.at(byColumn.rows[e]);
-    });
+      for (let e = rowPtr[c]; e < rowPtr[c + 1]; e++, k++) {
+        const row = rows[e];
+        if (slot[row] < 0) {
+          slot[row] = nRows;
+          listed[nRows++] = row;
+        }
+        entryRank[k] = slot[row];
+      }
+    }
+    const out = new Float64Array(2 + lids.length + nRows + 2 * count);
+    out[0] = nRows;
+    out[1] = count;
+    const at = entriesLayout(out, lids.length);
+    lids.forEach((lid, n) => (out[2 + n] = rowPtr[lid - nOwn + 1] - rowPtr[lid - nOwn]));
+    for (let r = 0; r < nRows; r++) {
+      out[at.gids + r] = rowIds.own.at(listed[r]);
+      slot[listed[r]] = -1;
+    }
+    out.set(entryRank, at.entries);
+    let v = at.values;
+    for (const lid of lids) {
+      const c = lid - nOwn;
+      for (let e = rowPtr[c]; e < rowPtr[c + 1]; e++) out[v++] = og.values[entries[e]];
+    }
     return out;
   });
 }
 
-/** The values of the entries {@link packRows} describes, in the same order. */
+/** The values of the entries {@link packEntries} sends, in the same order (a refresh's message). */
 function packValues(
   plan: PartGhostPlan,
   byColumn: { rowPtr: Int32Array; entries: Int32Array },
@@ -172,7 +222,7 @@ function buildPart(
   rowIds: LocalIndices,
   colIds: LocalIndices,
   oo: CsrMatrix,
-  structures: Float64Array[],
+  messages: Float64Array[],
   partId: number,
 ): PartTranspose {
   const nRows = colIds.nOwn;
@@ -180,18 +230,23 @@ function buildPart(
   // Received entries: row j of the transpose (an own column of A), column = a row gid of the sender.
   const ghosts = new GhostColumns();
   const ghostCount = largeArrays.int32(nRows + 1);
+  const layouts = messages.map((message, h) => entriesLayout(message, plan.holderPtrs[h + 1] - plan.holderPtrs[h]));
   let total = 0;
-  for (const message of structures) total += message.length;
+  for (const at of layouts) total += at.count;
   const receivedRow = new Int32Array(total);
   const receivedCandidate = new Int32Array(total);
   let r = 0;
-  structures.forEach((message, h) => {
+  messages.forEach((message, h) => {
     const lids = plan.holderLids.subarray(plan.holderPtrs[h], plan.holderPtrs[h + 1]);
-    let g = lids.length;
+    const at = layouts[h];
+    // Each listed row of the sender becomes a ghost candidate once.
+    const candidate = new Int32Array(at.nRows);
+    for (let n = 0; n < at.nRows; n++) candidate[n] = ghosts.add(message[at.gids + n], plan.holders[h]);
+    let e = at.entries;
     lids.forEach((j, k) => {
-      for (let n = 0; n < message[k]; n++, r++) {
+      for (let n = 0; n < message[2 + k]; n++, r++) {
         receivedRow[r] = j;
-        receivedCandidate[r] = ghosts.add(message[g++], plan.holders[h]);
+        receivedCandidate[r] = candidate[message[e++]];
         ghostCount[j + 1]++;
       }
     });
@@ -230,22 +285,26 @@ function buildPart(
     ghostToGlobal[position] = ghosts.gids[c];
     ghostToOwner[position] = ghosts.owners[c];
   });
+  // The own block's values came with its transpose; the received ones came with the entries.
+  const ogValues = new Float64Array(r);
+  let k = 0;
+  messages.forEach((message, h) => {
+    const { values, count } = layouts[h];
+    for (let e = 0; e < count; e++) ogValues[receivedTarget[k++]] = message[values + e];
+  });
   return {
     ownSource: own.entries,
     receivedTarget,
     oo: { nRows, nCols: rowIds.nOwn, rowPtr: own.rowPtr, colIdx: own.rows, values: own.values },
-    og: { nRows, nCols: rank.length, rowPtr: ogPtr, colIdx: ogCol, values: new Float64Array(r) },
+    og: { nRows, nCols: rank.length, rowPtr: ogPtr, colIdx: ogCol, values: ogValues },
     colIds: new LocalIndices(partId, rowIds.n, rowIds.own, ghostToGlobal, ghostToOwner),
   };
 }
 
-/**
- * Copies A's current values into the transpose: the own block's (unless `oo` is undefined: they
- * are already there) and the received ghost-block values.
- */
-function fillValues(part: PartTranspose, oo: CsrMatrix | undefined, received: Float64Array[]): void {
+/** Copies A's current values into the transpose: the own block's and the received ghost-block values. */
+function fillValues(part: PartTranspose, oo: CsrMatrix, received: Float64Array[]): void {
   const { ownSource, receivedTarget } = part;
-  if (oo !== undefined) spgemmKernels().gatherValues(ownSource.length, ownSource, oo.values, part.oo.values);
+  spgemmKernels().gatherValues(ownSource.length, ownSource, oo.values, part.oo.values);
   const ogValues = part.og.values;
   let k = 0;
   for (const message of received) {
