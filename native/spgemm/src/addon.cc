@@ -1,10 +1,11 @@
 // pa_spgemm: Node-API entry points of the sparse product loops in spgemm.h (and, from
-// cycle-addon.cc, of the AMG V-cycle's row passes). The TypeScript
-// description of every export is src/sparse/matmul-binding.ts; the library calls them through
-// src/sparse/matmul-kernels.ts. Every index the loops follow is checked here first (types, array
-// lengths, row pointers, column ids), so that no call can read or write outside the arrays it is
-// given: a wrong type throws a TypeError, anything else a RangeError naming the kernel and the
-// argument. The checks are O(entries of A and B), small beside the products.
+// cycle-addon.cc and setup-addon.cc, of the AMG V-cycle's row passes and one-part set-up
+// kernels). The TypeScript description of every product export is src/sparse/matmul-binding.ts;
+// the library calls them through src/sparse/matmul-kernels.ts. Every index the loops follow is
+// checked here first (types, array lengths, row pointers, column ids), so that no call can read
+// or write outside the arrays it is given: a wrong type throws a TypeError, anything else a
+// RangeError naming the kernel and the argument. The checks are O(entries of A and B), small
+// beside the products.
 #include <node_api.h>
 
 #include <algorithm>
@@ -15,6 +16,7 @@
 
 #include "check.h"
 #include "cycle-addon.h"
+#include "setup-addon.h"
 #include "spgemm.h"
 
 namespace {
@@ -242,6 +244,9 @@ napi_value Init(napi_env env, napi_value exports) {
       {"csrTranspose", nullptr, CsrTranspose, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"gatherValues", nullptr, GatherValues, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"cycleRows", nullptr, pa_amg::CycleRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"smoothedProlongator", nullptr, pa_amg_setup::SmoothedProlongator, nullptr, nullptr, nullptr, napi_enumerable,
+       nullptr},
+      {"rapRows", nullptr, pa_amg_setup::RapRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
   return exports;

@@ -18,6 +18,7 @@ import { emptyCsr } from '../../sparse/matmul-local.js';
 import { assembledMatrix, type PSparseMatrix } from '../../sparse/psparse-matrix.js';
 import { planTranspose } from '../../sparse/transpose.js';
 import { aggregate, strongConnections, type Aggregates } from './aggregation.js';
+import { localGalerkin, localProlongator, withoutGhostEntries, type LocalProlongator } from './local-setup.js';
 
 /** The diagonal of the own rows (found in the own-own block, whose columns ascend). */
 export function diagonalOf(A: PSparseMatrix): PData<Float64Array> {
@@ -158,16 +159,25 @@ export class AmgLevel {
       aggregates.map((a) => a.count),
     );
     if (coarseRows.n === 0) return undefined;
+    if (withoutGhostEntries(A)) {
+      // No part couples to another (one part): P straight from the aggregates and R·A·P without
+      // A·P (local-setup.ts); the distributed products below would fetch nothing.
+      const local = localProlongator(A, aggregates, coarseRows, this);
+      const rT = planTranspose(local.P, coarseRows);
+      const coarse = localGalerkin(rT.result, A, local.P);
+      this.transfer = { aggregates, P: local.P, R: rT.result, rT, coarse, local };
+      return coarse;
+    }
     const P0 = tentativeProlongator(A, aggregates, coarseRows);
     // P is A·P0 smoothed in place: the product's arrays become P's (no copy of its pattern or values).
     const ap0 = planMatmul(A, P0);
     const diagonalSlot = pmap(findTentativeSlots, ap0.result.ownOwn, aggregates);
     const P = ap0.result;
-    const transfer = { aggregates, P0, ap0, diagonalSlot, P } as Omit<Transfer, 'R' | 'rT' | 'coarse'>;
-    smoothValues(transfer, this);
+    const tentative = { P0, ap0, diagonalSlot };
+    smoothValues({ ...tentative, P }, this);
     const rT = planTranspose(P, coarseRows);
     const coarse = galerkin(rT.result, A, P);
-    this.transfer = { ...transfer, R: rT.result, rT, coarse };
+    this.transfer = { aggregates, P, R: rT.result, rT, coarse, tentative };
     return coarse;
   }
 
@@ -181,12 +191,17 @@ export class AmgLevel {
     this.spectralBound = spectralBound(this.A, this.inverseDiagonal);
     const transfer = this.transfer;
     if (transfer === undefined) return;
-    transfer.ap0.refresh();
-    smoothValues(transfer, this);
+    const { local, tentative } = transfer;
+    if (local !== undefined) {
+      local.refresh(this);
+    } else {
+      tentative!.ap0.refresh();
+      smoothValues({ ...tentative!, P: transfer.P }, this);
+    }
     transfer.rT.refresh();
-    // The coarse matrix is recomputed whole (A·P is not kept: see galerkin) and its values
-    // copied into the coarse level's matrix, whose pattern is the same (products are symbolic).
-    const fresh = galerkin(transfer.R, this.A, transfer.P);
+    // The coarse matrix is recomputed whole (A·P is never kept) and its values copied into the
+    // coarse level's matrix, whose pattern is the same (the products' patterns are symbolic).
+    const fresh = (local !== undefined ? localGalerkin : galerkin)(transfer.R, this.A, transfer.P);
     pmap(copyBlockValues, transfer.coarse.ownOwn, fresh.ownOwn);
     pmap(copyBlockValues, transfer.coarse.ownGhost, fresh.ownGhost);
     recycleBlocks(fresh);
@@ -228,6 +243,19 @@ function copyBlockValues(dst: CsrMatrix, src: CsrMatrix): void {
 /** What {@link AmgLevel.coarsen} built, kept for refresh. */
 interface Transfer {
   readonly aggregates: PData<Aggregates>;
+  readonly P: PSparseMatrix;
+  readonly R: PSparseMatrix;
+  readonly rT: ProductPlan;
+  /** R·A·P: the next level's matrix. */
+  readonly coarse: PSparseMatrix;
+  /** How P was built: by the distributed product A·P0 ... */
+  readonly tentative?: Tentative;
+  /** ... or, without ghost entries, straight from the aggregates. */
+  readonly local?: LocalProlongator;
+}
+
+/** The distributed construction of P, kept for refresh. */
+interface Tentative {
   readonly P0: PSparseMatrix;
   /**
    * A·P0, whose result is P: the smoothed prolongator P0 − ω D⁻¹ A P0 has this product's pattern,
@@ -236,11 +264,6 @@ interface Transfer {
   readonly ap0: ProductPlan;
   /** Per own row, the slot of P0's entry in A·P0's own block (−1: row in no aggregate). */
   readonly diagonalSlot: PData<Int32Array>;
-  readonly P: PSparseMatrix;
-  readonly R: PSparseMatrix;
-  readonly rT: ProductPlan;
-  /** R·A·P: the next level's matrix. */
-  readonly coarse: PSparseMatrix;
 }
 
 /**
@@ -289,7 +312,7 @@ function findTentativeSlots(block: CsrMatrix, { aggregateOf }: Aggregates): Int3
  * A·P0 on entry and P on return (its blocks are P's).
  */
 function smoothValues(
-  transfer: Pick<Transfer, 'P0' | 'ap0' | 'diagonalSlot' | 'P'>,
+  transfer: Tentative & { readonly P: PSparseMatrix },
   level: { readonly inverseDiagonal: PData<Float64Array>; readonly spectralBound: number },
 ): void {
   const omega = 4 / (3 * level.spectralBound);

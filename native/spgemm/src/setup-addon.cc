@@ -1,0 +1,134 @@
+// The Node-API entry points of the AMG set-up's one-part kernels in setup.h, exported by the
+// sparse-product addon (pa_spgemm). The TypeScript description and the calls are in
+// src/solvers/amg/setup-kernels.ts. Every index the loops follow is checked here first (types,
+// lengths, row pointers, column ids), so no call reads or writes outside its arrays: a wrong
+// type throws a TypeError, anything else a RangeError naming the kernel and the argument.
+#include <node_api.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+
+#include "check.h"
+#include "setup-addon.h"
+#include "setup.h"
+
+namespace {
+
+using pa_spgemm_args::Check;
+
+constexpr std::size_t kMaxArgs = 19;
+
+bool ReadArgs(napi_env env, napi_callback_info info, std::size_t needed, const char* kernel, napi_value* v) {
+  std::size_t count = kMaxArgs;
+  if (napi_get_cb_info(env, info, &count, v, nullptr, nullptr) != napi_ok || count < needed) {
+    napi_throw_type_error(env, nullptr, (std::string(kernel) + ": expected " + std::to_string(needed) + " arguments").c_str());
+    return false;
+  }
+  return true;
+}
+
+// A checked nRows-row CSR block at v[0..2] (row pointers, ids in 0..bound-1, values), named
+// `name` + "RowPtr" / "ColIdx" / "Values".
+pa_spgemm::Rows ReadBlock(Check& check, const napi_value* v, int32_t nRows, int32_t bound, const std::string& name) {
+  pa_spgemm::Rows b{nullptr, nullptr, nullptr};
+  std::size_t colLength = 0;
+  const std::string ptrName = name + "RowPtr", colName = name + "ColIdx", valueName = name + "Values";
+  b.rowPtr = check.Array<int32_t>(v[0], napi_int32_array, static_cast<std::size_t>(nRows) + 1, ptrName.c_str());
+  b.col = check.Array<int32_t>(v[1], napi_int32_array, 0, colName.c_str(), &colLength);
+  if (check.failed) return b;
+  check.RowPtr(b.rowPtr, nRows, colLength, ptrName.c_str());
+  if (check.failed) return b;
+  b.val = check.Array<double>(v[2], napi_float64_array, b.rowPtr[nRows], valueName.c_str());
+  check.Ids(b.col, b.rowPtr[nRows], bound, colName.c_str());
+  return b;
+}
+
+}  // namespace
+
+namespace pa_amg_setup {
+
+// smoothedProlongator(nRows, aRowPtr, aColIdx, aValues, aggregateOf, nAggregates, inverse, omega,
+//                     size, marker, accumulator, pRowPtr, pColIdx, pValues)
+napi_value SmoothedProlongator(napi_env env, napi_callback_info info) {
+  napi_value v[kMaxArgs];
+  if (!ReadArgs(env, info, 14, "smoothedProlongator", v)) return nullptr;
+  Check check{env, "smoothedProlongator"};
+  const int32_t nRows = check.Count(v[0], "nRows", 2147483646.0);
+  const int32_t nAggregates = check.Count(v[5], "nAggregates");
+  if (check.failed) return nullptr;
+  const pa_spgemm::Rows a = ReadBlock(check, v + 1, nRows, nRows, "a");
+  const std::size_t rows = static_cast<std::size_t>(nRows);
+  const std::size_t aggregates = static_cast<std::size_t>(nAggregates);
+  const int32_t* aggregateOf = check.Array<int32_t>(v[4], napi_int32_array, rows, "aggregateOf");
+  const double* inverse = check.Array<double>(v[6], napi_float64_array, rows, "inverse");
+  const double omega = check.Number(v[7], "omega");
+  double* size = check.Array<double>(v[8], napi_float64_array, aggregates, "size");
+  int32_t* marker = check.Array<int32_t>(v[9], napi_int32_array, aggregates, "marker");
+  double* acc = check.Array<double>(v[10], napi_float64_array, aggregates, "accumulator");
+  if (check.failed) return nullptr;
+  const std::size_t nnz = static_cast<std::size_t>(a.rowPtr[nRows]);
+  int32_t* rowPtr = check.Array<int32_t>(v[11], napi_int32_array, rows + 1, "pRowPtr");
+  int32_t* col = check.Array<int32_t>(v[12], napi_int32_array, nnz, "pColIdx");
+  double* val = check.Array<double>(v[13], napi_float64_array, nnz, "pValues");
+  if (check.failed) return nullptr;
+  for (int32_t i = 0; i < nRows; i++) {
+    if (aggregateOf[i] < -1 || aggregateOf[i] >= nAggregates) {
+      check.Fail(false, "aggregateOf[" + std::to_string(i) + "] = " + std::to_string(aggregateOf[i]) + " is outside -1.." +
+                            std::to_string(nAggregates - 1));
+      return nullptr;
+    }
+  }
+  smoothed_prolongator(nRows, a.rowPtr, a.col, a.val, aggregateOf, nAggregates, inverse, omega, size, marker, acc,
+                       rowPtr, col, val);
+  return nullptr;
+}
+
+// rapRows(firstRow, nRows, nFine, nCoarse, rRowPtr, rColIdx, rValues, aRowPtr, aColIdx, aValues,
+//         pRowPtr, pColIdx, pValues, fineMarker, fineAccumulator, fineList, coarseMarker,
+//         coarseAccumulator, coarseList, cRowPtr, cColIdx, cValues) -> the rows done
+napi_value RapRows(napi_env env, napi_callback_info info) {
+  napi_value v[22];
+  std::size_t count = 22;
+  if (napi_get_cb_info(env, info, &count, v, nullptr, nullptr) != napi_ok || count < 22) {
+    napi_throw_type_error(env, nullptr, "rapRows: expected 22 arguments");
+    return nullptr;
+  }
+  Check check{env, "rapRows"};
+  const int32_t nRows = check.Count(v[1], "nRows", 2147483646.0);
+  const int32_t firstRow = check.Count(v[0], "firstRow", nRows);
+  const int32_t nFine = check.Count(v[2], "nFine", 2147483646.0);
+  const int32_t nCoarse = check.Count(v[3], "nCoarse", 2147483646.0);
+  if (check.failed) return nullptr;
+  const pa_spgemm::Rows r = ReadBlock(check, v + 4, nRows, nFine, "r");
+  const pa_spgemm::Rows a = ReadBlock(check, v + 7, nFine, nFine, "a");
+  const pa_spgemm::Rows p = ReadBlock(check, v + 10, nFine, nCoarse, "p");
+  const std::size_t fine = static_cast<std::size_t>(nFine);
+  const std::size_t coarse = static_cast<std::size_t>(nCoarse);
+  int32_t* fineMarker = check.Array<int32_t>(v[13], napi_int32_array, fine, "fineMarker");
+  double* fineAcc = check.Array<double>(v[14], napi_float64_array, fine, "fineAccumulator");
+  int32_t* fineList = check.Array<int32_t>(v[15], napi_int32_array, fine, "fineList");
+  int32_t* coarseMarker = check.Array<int32_t>(v[16], napi_int32_array, coarse, "coarseMarker");
+  double* coarseAcc = check.Array<double>(v[17], napi_float64_array, coarse, "coarseAccumulator");
+  int32_t* coarseList = check.Array<int32_t>(v[18], napi_int32_array, coarse, "coarseList");
+  std::size_t colLength = 0, valueLength = 0;
+  int32_t* rowPtr = check.Array<int32_t>(v[19], napi_int32_array, static_cast<std::size_t>(nRows) + 1, "cRowPtr");
+  int32_t* col = check.Array<int32_t>(v[20], napi_int32_array, 0, "cColIdx", &colLength);
+  double* val = check.Array<double>(v[21], napi_float64_array, 0, "cValues", &valueLength);
+  if (check.failed) return nullptr;
+  // The markers index by column: a value outside -1..nRows-1 is harmless (a row id is compared
+  // with it, never used as an index), so they are not checked. cRowPtr[firstRow] must be a start
+  // within the room (the rows before it are the caller's).
+  const int64_t room = static_cast<int64_t>(std::min(std::min(colLength, valueLength), static_cast<std::size_t>(2147483647)));
+  if (rowPtr[firstRow] < 0 || rowPtr[firstRow] > room) {
+    check.Fail(false, "cRowPtr[firstRow] = " + std::to_string(rowPtr[firstRow]) + " is outside 0.." + std::to_string(room));
+    return nullptr;
+  }
+  const int32_t done = rap_rows(firstRow, nRows, r, a, p, fineMarker, fineAcc, fineList, coarseMarker, coarseAcc,
+                                coarseList, rowPtr, col, val, room);
+  napi_value result;
+  napi_create_int32(env, done, &result);
+  return result;
+}
+
+}  // namespace pa_amg_setup

@@ -1,0 +1,16 @@
+// The AMG set-up's one-part entry points (setup-addon.cc), registered by the sparse-product addon's Init.
+#pragma once
+
+#include <node_api.h>
+
+namespace pa_amg_setup {
+
+// smoothedProlongator(nRows, aRowPtr, aColIdx, aValues, aggregateOf, nAggregates, inverse, omega,
+//                     size, marker, accumulator, pRowPtr, pColIdx, pValues)
+napi_value SmoothedProlongator(napi_env env, napi_callback_info info);
+
+// rapRows(firstRow, nRows, nFine, nCoarse, r*, a*, p*, fineMarker, fineAccumulator, fineList,
+//         coarseMarker, coarseAccumulator, coarseList, cRowPtr, cColIdx, cValues) -> the rows done
+napi_value RapRows(napi_env env, napi_callback_info info);
+
+}  // namespace pa_amg_setup

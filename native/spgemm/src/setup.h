@@ -1,0 +1,138 @@
+// The AMG set-up's one-part kernels: the smoothed prolongator built straight from the aggregates,
+// and the Galerkin coarse matrix R·A·P without the intermediate A·P. They serve a hierarchy whose
+// matrices have no ghost columns on any part (one part); the distributed products (spgemm.h)
+// serve the others.
+// The TypeScript twins are in src/solvers/amg/setup-kernels.ts: same loops in the same order, so
+// the same bits (built with -ffp-contract=off: a*b+c is never fused).
+//
+// Preconditions (checked by the entry points in setup-addon.cc): column ids index the arrays they
+// are used with, the outputs have the lengths stated below.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
+#include "spgemm.h"
+
+namespace pa_amg_setup {
+
+// P = (I − ω D⁻¹ A) P0 for an nRows × nRows block A whose rows are all own, P0 having one entry
+// per aggregated row k, 1/sqrt(size of k's aggregate), in column aggregateOf[k] (−1: no entry).
+// Row i of A·P0 adds a_ik·p0_k over A's entries in stored order (as spgemm_rows does for the
+// product A·P0, so the same bits), its columns ascending; each value is then scaled by
+// −omega·inverse[i] and P0's own entry added to the column of i's aggregate. size (nAggregates)
+// is scratch; marker and acc (nAggregates each) are scratch reset here and left reset.
+// rowPtr (nRows + 1), col and val (room for nnz(A): P has at most A's entries) are written.
+inline void smoothed_prolongator(int32_t nRows, const int32_t* aPtr, const int32_t* aCol, const double* aVal,
+                                 const int32_t* aggregateOf, int32_t nAggregates, const double* inverse, double omega,
+                                 double* size, int32_t* marker, double* acc, int32_t* rowPtr, int32_t* col,
+                                 double* val) {
+  std::fill(size, size + nAggregates, 0.0);
+  for (int32_t i = 0; i < nRows; i++) {
+    if (aggregateOf[i] >= 0) size[aggregateOf[i]] += 1.0;
+  }
+  // size[a] becomes P0's value on aggregate a.
+  for (int32_t a = 0; a < nAggregates; a++) size[a] = 1.0 / std::sqrt(size[a]);
+  std::fill(marker, marker + nAggregates, -1);
+  std::fill(acc, acc + nAggregates, 0.0);
+  int32_t next = 0;
+  rowPtr[0] = 0;
+  for (int32_t i = 0; i < nRows; i++) {
+    const int32_t start = next;
+    bool ascending = true;
+    int32_t last = -1;
+    for (int32_t e = aPtr[i]; e < aPtr[i + 1]; e++) {
+      const int32_t k = aCol[e];
+      const int32_t j = aggregateOf[k];
+      if (j < 0) continue;
+      if (marker[j] != i) {
+        marker[j] = i;
+        col[next++] = j;
+        ascending = ascending && j > last;
+        last = j;
+      }
+      acc[j] += aVal[e] * size[j];
+    }
+    if (!ascending) pa_spgemm::sort_row(col + start, col + next);
+    const double scale = -omega * inverse[i];
+    const int32_t own = aggregateOf[i];
+    for (int32_t e = start; e < next; e++) {
+      const int32_t j = col[e];
+      double v = scale * acc[j];
+      acc[j] = 0.0;
+      if (j == own) v += size[j];
+      val[e] = v;
+    }
+    rowPtr[i + 1] = next;
+  }
+}
+
+// Rows firstRow.. of C = R·A·P (R: nRows × nFine, A: nFine × nFine, P: nFine × nCoarse, one block
+// each). Row r of C is formed in two steps, never storing A·P: the sparse row z = (R·A)_r, adding
+// r_ri·a_ik over R's entries then A's in stored order into fineAcc (its fine columns listed in
+// fineList in order of first sight), then z·P, adding z_k·p_kc over z's list then P's entries into
+// coarseAcc (coarse columns listed in coarseList, then sorted). Scratch: fineMarker, fineAcc,
+// fineList (nFine each), coarseMarker, coarseAcc, coarseList (nCoarse each); the markers hold −1
+// or a row below firstRow on entry (fill them with −1 before row 0), the accumulators zeros, and
+// both are left so. C's rowPtr[firstRow] must be set; col and val have room for `room` entries.
+// Returns nRows, or the first row that does not fit (rowPtr written up to it).
+inline int32_t rap_rows(int32_t firstRow, int32_t nRows, pa_spgemm::Rows r, pa_spgemm::Rows a, pa_spgemm::Rows p,
+                        int32_t* fineMarker, double* fineAcc, int32_t* fineList, int32_t* coarseMarker,
+                        double* coarseAcc, int32_t* coarseList, int32_t* rowPtr, int32_t* col, double* val,
+                        int64_t room) {
+  for (int32_t row = firstRow; row < nRows; row++) {
+    int32_t nFine = 0;
+    for (int32_t e = r.rowPtr[row]; e < r.rowPtr[row + 1]; e++) {
+      const int32_t i = r.col[e];
+      const double ri = r.val[e];
+      for (int32_t f = a.rowPtr[i]; f < a.rowPtr[i + 1]; f++) {
+        const int32_t k = a.col[f];
+        if (fineMarker[k] != row) {
+          fineMarker[k] = row;
+          fineList[nFine++] = k;
+        }
+        fineAcc[k] += ri * a.val[f];
+      }
+    }
+    int32_t nCoarse = 0;
+    bool ascending = true;
+    int32_t last = -1;
+    for (int32_t t = 0; t < nFine; t++) {
+      const int32_t k = fineList[t];
+      const double z = fineAcc[k];
+      fineAcc[k] = 0.0;
+      for (int32_t f = p.rowPtr[k]; f < p.rowPtr[k + 1]; f++) {
+        const int32_t c = p.col[f];
+        if (coarseMarker[c] != row) {
+          coarseMarker[c] = row;
+          coarseList[nCoarse++] = c;
+          ascending = ascending && c > last;
+          last = c;
+        }
+        coarseAcc[c] += z * p.val[f];
+      }
+    }
+    const int64_t start = rowPtr[row];
+    if (start + nCoarse > room) {
+      // The row is redone with more room: its marks are taken back.
+      for (int32_t t = 0; t < nFine; t++) fineMarker[fineList[t]] = -1;
+      for (int32_t t = 0; t < nCoarse; t++) {
+        coarseMarker[coarseList[t]] = -1;
+        coarseAcc[coarseList[t]] = 0.0;
+      }
+      return row;
+    }
+    if (!ascending) pa_spgemm::sort_row(coarseList, coarseList + nCoarse);
+    for (int32_t t = 0; t < nCoarse; t++) {
+      const int32_t c = coarseList[t];
+      col[start + t] = c;
+      val[start + t] = coarseAcc[c];
+      coarseAcc[c] = 0.0;
+    }
+    rowPtr[row + 1] = static_cast<int32_t>(start + nCoarse);
+  }
+  return nRows;
+}
+
+}  // namespace pa_amg_setup

@@ -1,0 +1,232 @@
+/**
+ * The AMG set-up's one-part kernels: the smoothed prolongator straight from the aggregates (no
+ * tentative prolongator matrix, no general product A·P0) and the Galerkin coarse matrix R·A·P
+ * without the intermediate A·P (the set-up's largest matrix). The JavaScript loops, the
+ * hand-written description of their native exports (`smoothedProlongator` and `rapRows` of the
+ * sparse-product addon `native/spgemm`; loops in `native/spgemm/src/setup.h`, same order, same
+ * bits), its loader, and the choice between them.
+ *
+ * They serve a hierarchy whose matrices have no ghost columns on any part (one part); the
+ * distributed products serve the others (level.ts chooses).
+ *
+ * @module
+ */
+import { chooseKernels } from '../../kernels/choose-kernels.js';
+import type { KernelKind } from '../../kernels/kernel-set.js';
+import { BUILD_ADDONS_COMMAND, addonPaths, loadAddon, requireNative } from '../../native-addon.js';
+
+/**
+ * The addon's exports for the set-up. The addon checks every index it follows (types, lengths,
+ * row pointers, column ids, aggregate ids): a wrong type throws a `TypeError`, anything else a
+ * `RangeError` naming the kernel and the argument. The JavaScript twins trust their arguments
+ * (the library builds them).
+ */
+export interface SetupBinding {
+  /**
+   * P = (I − ω D⁻¹A)·P0 for an `nRows × nRows` block A, P0 having one entry per aggregated row k,
+   * 1/sqrt(size of k's aggregate), in column `aggregateOf[k]` (−1: none). Row i adds a_ik·p0_k
+   * over A's entries in stored order (as the product A·P0 does: the same bits), columns
+   * ascending; each value is scaled by −ω/a_ii (`inverse[i]`) and P0's entry added in the column
+   * of i's aggregate. `size`, `marker`, `accumulator` (nAggregates each) are scratch; `pRowPtr`
+   * (nRows + 1), `pColIdx` and `pValues` (room for A's entries) are written.
+   */
+  smoothedProlongator(
+    nRows: number, aRowPtr: Int32Array, aColIdx: Int32Array, aValues: Float64Array,
+    aggregateOf: Int32Array, nAggregates: number, inverse: Float64Array, omega: number,
+    size: Float64Array, marker: Int32Array, accumulator: Float64Array,
+    pRowPtr: Int32Array, pColIdx: Int32Array, pValues: Float64Array,
+  ): void;
+  /**
+   * Rows `firstRow..` of C = R·A·P (R: nRows × nFine, A: nFine × nFine, P: nFine × nCoarse, one
+   * block each). Row r is the sparse row z = (R·A)_r (r_ri·a_ik added over R's entries, then A's,
+   * in stored order; its columns listed in order of first sight), then z·P (z_k·p_kc over that
+   * list, then P's entries), columns ascending. Scratch: the fine marker, accumulator and list
+   * (nFine each), the coarse ones (nCoarse each); the markers hold −1 or a row below `firstRow`,
+   * the accumulators zeros (both are left so). `cRowPtr[firstRow]` must be set; `cColIdx` and
+   * `cValues` have room for the entries. Returns `nRows`, or the first row that did not fit
+   * (C is written up to it: continue from there with more room).
+   */
+  rapRows(
+    firstRow: number, nRows: number, nFine: number, nCoarse: number,
+    rRowPtr: Int32Array, rColIdx: Int32Array, rValues: Float64Array,
+    aRowPtr: Int32Array, aColIdx: Int32Array, aValues: Float64Array,
+    pRowPtr: Int32Array, pColIdx: Int32Array, pValues: Float64Array,
+    fineMarker: Int32Array, fineAccumulator: Float64Array, fineList: Int32Array,
+    coarseMarker: Int32Array, coarseAccumulator: Float64Array, coarseList: Int32Array,
+    cRowPtr: Int32Array, cColIdx: Int32Array, cValues: Float64Array,
+  ): number;
+}
+
+/** The set-up kernels and which implementation runs them. */
+export interface SetupKernels extends SetupBinding {
+  readonly kind: KernelKind;
+}
+
+/** Sorts ids[start..end) ascending (as `sort_row` in spgemm.h: the order does not change sums). */
+function sortRow(ids: Int32Array, start: number, end: number): void {
+  if (end - start > 48) {
+    ids.subarray(start, end).sort();
+    return;
+  }
+  for (let a = start + 1; a < end; a++) {
+    const v = ids[a];
+    let b = a;
+    while (b > start && ids[b - 1] > v) {
+      ids[b] = ids[b - 1];
+      b--;
+    }
+    ids[b] = v;
+  }
+}
+
+/** The JavaScript loops: `native/spgemm/src/setup.h` in the same order (so the same bits). */
+export const jsSetupKernels: SetupKernels = {
+  kind: 'js',
+  smoothedProlongator(nRows, aRowPtr, aColIdx, aValues, aggregateOf, nAggregates, inverse, omega, size, marker, accumulator, pRowPtr, pColIdx, pValues) {
+    size.fill(0, 0, nAggregates);
+    for (let i = 0; i < nRows; i++) if (aggregateOf[i] >= 0) size[aggregateOf[i]] += 1;
+    for (let a = 0; a < nAggregates; a++) size[a] = 1 / Math.sqrt(size[a]);
+    marker.fill(-1, 0, nAggregates);
+    accumulator.fill(0, 0, nAggregates);
+    let next = 0;
+    pRowPtr[0] = 0;
+    for (let i = 0; i < nRows; i++) {
+      const start = next;
+      let ascending = true;
+      let last = -1;
+      for (let e = aRowPtr[i]; e < aRowPtr[i + 1]; e++) {
+        const j = aggregateOf[aColIdx[e]];
+        if (j < 0) continue;
+        if (marker[j] !== i) {
+          marker[j] = i;
+          pColIdx[next++] = j;
+          ascending = ascending && j > last;
+          last = j;
+        }
+        accumulator[j] += aValues[e] * size[j];
+      }
+      if (!ascending) sortRow(pColIdx, start, next);
+      const scale = -omega * inverse[i];
+      const own = aggregateOf[i];
+      for (let e = start; e < next; e++) {
+        const j = pColIdx[e];
+        let v = scale * accumulator[j];
+        accumulator[j] = 0;
+        if (j === own) v += size[j];
+        pValues[e] = v;
+      }
+      pRowPtr[i + 1] = next;
+    }
+  },
+  rapRows(firstRow, nRows, _nFine, _nCoarse, rRowPtr, rColIdx, rValues, aRowPtr, aColIdx, aValues, pRowPtr, pColIdx, pValues, fineMarker, fineAcc, fineList, coarseMarker, coarseAcc, coarseList, cRowPtr, cColIdx, cValues) {
+    const room = Math.min(cColIdx.length, cValues.length);
+    for (let row = firstRow; row < nRows; row++) {
+      let nFine = 0;
+      for (let e = rRowPtr[row]; e < rRowPtr[row + 1]; e++) {
+        const i = rColIdx[e];
+        const ri = rValues[e];
+        for (let f = aRowPtr[i]; f < aRowPtr[i + 1]; f++) {
+          const k = aColIdx[f];
+          if (fineMarker[k] !== row) {
+            fineMarker[k] = row;
+            fineList[nFine++] = k;
+          }
+          fineAcc[k] += ri * aValues[f];
+        }
+      }
+      let nCoarse = 0;
+      let ascending = true;
+      let last = -1;
+      for (let t = 0; t < nFine; t++) {
+        const k = fineList[t];
+        const z = fineAcc[k];
+        fineAcc[k] = 0;
+        for (let f = pRowPtr[k]; f < pRowPtr[k + 1]; f++) {
+          const c = pColIdx[f];
+          if (coarseMarker[c] !== row) {
+            coarseMarker[c] = row;
+            coarseList[nCoarse++] = c;
+            ascending = ascending && c > last;
+            last = c;
+          }
+          coarseAcc[c] += z * pValues[f];
+        }
+      }
+      const start = cRowPtr[row];
+      if (start + nCoarse > room) {
+        for (let t = 0; t < nFine; t++) fineMarker[fineList[t]] = -1;
+        for (let t = 0; t < nCoarse; t++) {
+          coarseMarker[coarseList[t]] = -1;
+          coarseAcc[coarseList[t]] = 0;
+        }
+        return row;
+      }
+      if (!ascending) sortRow(coarseList, 0, nCoarse);
+      for (let t = 0; t < nCoarse; t++) {
+        const c = coarseList[t];
+        cColIdx[start + t] = c;
+        cValues[start + t] = coarseAcc[c];
+        coarseAcc[c] = 0;
+      }
+      cRowPtr[row + 1] = start + nCoarse;
+    }
+    return nRows;
+  },
+};
+
+/** What to do when the native set-up kernels are unavailable. */
+export const SETUP_FIXES: readonly string[] = [
+  'install a C++ compiler: apt-get install -y g++',
+  `build the addon: ${BUILD_ADDONS_COMMAND}`,
+  'or use the JavaScript kernels on purpose: PA_KERNELS=js',
+];
+
+/**
+ * Loads the addon from the first of `paths` that works (`load`: Node's `require` unless a test
+ * injects one).
+ * @throws BackendUnavailableError listing why each path could not be used, and {@link SETUP_FIXES}.
+ * @example `const binding = loadSetupBinding();`
+ */
+export function loadSetupBinding(
+  paths: readonly string[] = addonPaths('spgemm', 'pa_spgemm.node'),
+  load: (path: string) => unknown = requireNative,
+): SetupBinding {
+  return loadAddon<SetupBinding>({
+    paths,
+    load,
+    required: ['smoothedProlongator', 'rapRows'],
+    what: 'sparse-product addon (AMG set-up kernels)',
+    summary: 'The native AMG set-up kernels are unavailable',
+    fixes: SETUP_FIXES,
+  });
+}
+
+/** The addon's functions as they are (they check their own arguments). */
+export function nativeSetupKernels(binding: SetupBinding): SetupKernels {
+  return {
+    kind: 'native',
+    smoothedProlongator: (...args) => binding.smoothedProlongator(...args),
+    rapRows: (...args) => binding.rapRows(...args),
+  };
+}
+
+/**
+ * The kernels the environment asks for (`PA_KERNELS`, `PA_REQUIRE_NATIVE`), as the library's
+ * other kernels choose theirs.
+ * @throws InvalidArgumentError for another `PA_KERNELS`; BackendUnavailableError when the addon
+ * is required and cannot be loaded.
+ */
+export function selectSetupKernels(
+  env: { readonly PA_KERNELS?: string; readonly PA_REQUIRE_NATIVE?: string },
+  load: () => SetupBinding = () => loadSetupBinding(),
+): SetupKernels {
+  return chooseKernels(env, { native: () => nativeSetupKernels(load()), js: jsSetupKernels });
+}
+
+let selected: SetupKernels | undefined;
+
+/** The kernels of this process, chosen from `process.env` on first use. */
+export function setupKernels(): SetupKernels {
+  selected ??= selectSetupKernels(process.env);
+  return selected;
+}

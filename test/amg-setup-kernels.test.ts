@@ -1,0 +1,286 @@
+/**
+ * The AMG set-up's one-part kernels (src/solvers/amg/setup-kernels.ts): the JavaScript loops
+ * against dense references (P = (I − ωD⁻¹A)·P0 and R·A·P), the room-growing protocol of rapRows,
+ * the native addon against the JavaScript loops BIT FOR BIT on random inputs, and the addon's
+ * argument checks.
+ *
+ * With PA_KERNELS=js, or when the addon is not built, the native comparison is one test saying
+ * why; with PA_REQUIRE_NATIVE=1 (CI) that test fails.
+ */
+import { describe, expect, it } from 'vitest';
+import { BackendUnavailableError, InvalidArgumentError } from '../src/errors.js';
+import {
+  jsSetupKernels,
+  loadSetupBinding,
+  nativeSetupKernels,
+  selectSetupKernels,
+  type SetupKernels,
+} from '../src/solvers/amg/setup-kernels.js';
+
+const ci = process.env.PA_REQUIRE_NATIVE === '1' || process.env.PA_REQUIRE_NATIVE === 'true';
+
+/** Park–Miller generator: the same inputs on every run. */
+function rng(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 48271) % 0x7fffffff;
+    return state / 0x7fffffff;
+  };
+}
+
+interface Block {
+  nRows: number;
+  nCols: number;
+  rowPtr: Int32Array;
+  colIdx: Int32Array;
+  values: Float64Array;
+}
+
+/** A random block with unsorted, distinct columns per row and some empty rows. */
+function randomBlock(random: () => number, nRows: number, nCols: number, density: number, diagonal = false): Block {
+  const rowPtr = new Int32Array(nRows + 1);
+  const cols: number[] = [];
+  const values: number[] = [];
+  for (let i = 0; i < nRows; i++) {
+    const row: number[] = [];
+    if (diagonal) row.push(i);
+    if (nCols > 0 && random() > 0.15) {
+      for (let j = 0; j < nCols; j++) if (j !== i && random() < density) row.push(j);
+    }
+    // Shuffled: the kernels must not rely on ascending input rows.
+    for (let k = row.length - 1; k > 0; k--) {
+      const m = Math.floor(random() * (k + 1));
+      [row[k], row[m]] = [row[m], row[k]];
+    }
+    for (const j of row) {
+      cols.push(j);
+      values.push(j === i && diagonal ? 4 + random() : random() - 0.5);
+    }
+    rowPtr[i + 1] = cols.length;
+  }
+  return { nRows, nCols, rowPtr, colIdx: Int32Array.from(cols), values: Float64Array.from(values) };
+}
+
+function dense(b: Block): Float64Array[] {
+  const out = Array.from({ length: b.nRows }, () => new Float64Array(b.nCols));
+  for (let i = 0; i < b.nRows; i++) for (let e = b.rowPtr[i]; e < b.rowPtr[i + 1]; e++) out[i][b.colIdx[e]] += b.values[e];
+  return out;
+}
+
+function product(a: Float64Array[], b: Float64Array[], nCols: number): Float64Array[] {
+  return a.map((row) => {
+    const out = new Float64Array(nCols);
+    row.forEach((x, k) => {
+      if (x !== 0) b[k].forEach((y, j) => (out[j] += x * y));
+    });
+    return out;
+  });
+}
+
+interface ProlongatorCase {
+  a: Block;
+  aggregateOf: Int32Array;
+  count: number;
+  inverse: Float64Array;
+  omega: number;
+}
+
+function prolongatorCase(seed: number): ProlongatorCase {
+  const random = rng(seed);
+  const n = 20 + Math.floor(random() * 200);
+  const a = randomBlock(random, n, n, 5 / n, true);
+  const count = Math.max(1, Math.floor(n / 6));
+  // Some rows in no aggregate (−1); every aggregate gets a row.
+  const aggregateOf = Int32Array.from({ length: n }, (_, i) => (i < count ? i : random() < 0.1 ? -1 : Math.floor(random() * count)));
+  const d = dense(a);
+  const inverse = Float64Array.from({ length: n }, (_, i) => 1 / d[i][i]);
+  return { a, aggregateOf, count, inverse, omega: 0.6 + random() * 0.2 };
+}
+
+/** Runs smoothedProlongator; returns P as a block (only its entries). */
+function prolongator(kernels: SetupKernels, c: ProlongatorCase): Block {
+  const { a, count } = c;
+  const rowPtr = new Int32Array(a.nRows + 1);
+  const colIdx = new Int32Array(a.rowPtr[a.nRows]).fill(-7);
+  const values = new Float64Array(a.rowPtr[a.nRows]);
+  kernels.smoothedProlongator(
+    a.nRows, a.rowPtr, a.colIdx, a.values, c.aggregateOf, count, c.inverse, c.omega,
+    new Float64Array(count), new Int32Array(count), new Float64Array(count), rowPtr, colIdx, values,
+  );
+  const nnz = rowPtr[a.nRows];
+  return { nRows: a.nRows, nCols: count, rowPtr, colIdx: colIdx.slice(0, nnz), values: values.slice(0, nnz) };
+}
+
+/** Runs rapRows from row 0 with `room` entries, growing the room by `grow` whenever a row does not fit. */
+function rap(kernels: SetupKernels, r: Block, a: Block, p: Block, room: number, grow = 5): { c: Block; calls: number } {
+  const [nFine, nCoarse] = [a.nRows, p.nCols];
+  const fine = [new Int32Array(nFine).fill(-1), new Float64Array(nFine), new Int32Array(nFine)] as const;
+  const coarse = [new Int32Array(nCoarse).fill(-1), new Float64Array(nCoarse), new Int32Array(nCoarse)] as const;
+  const rowPtr = new Int32Array(r.nRows + 1);
+  let colIdx = new Int32Array(room);
+  let values = new Float64Array(room);
+  let done = 0;
+  let calls = 0;
+  for (;;) {
+    calls++;
+    done = kernels.rapRows(
+      done, r.nRows, nFine, nCoarse, r.rowPtr, r.colIdx, r.values, a.rowPtr, a.colIdx, a.values, p.rowPtr, p.colIdx, p.values,
+      ...fine, ...coarse, rowPtr, colIdx, values,
+    );
+    if (done === r.nRows) break;
+    const [oldCols, oldValues] = [colIdx, values];
+    colIdx = new Int32Array(oldCols.length + grow);
+    values = new Float64Array(oldValues.length + grow);
+    colIdx.set(oldCols.subarray(0, rowPtr[done]));
+    values.set(oldValues.subarray(0, rowPtr[done]));
+  }
+  // The scratch is left reset.
+  expect(fine[1].every((x) => x === 0), 'fine accumulator reset').toBe(true);
+  expect(coarse[1].every((x) => x === 0), 'coarse accumulator reset').toBe(true);
+  const nnz = rowPtr[r.nRows];
+  return { c: { nRows: r.nRows, nCols: nCoarse, rowPtr, colIdx: colIdx.slice(0, nnz), values: values.slice(0, nnz) }, calls };
+}
+
+function expectSameBits(got: Block, expected: Block, what: string): void {
+  expect(Array.from(got.rowPtr), `${what}: rowPtr`).toEqual(Array.from(expected.rowPtr));
+  expect(Array.from(got.colIdx), `${what}: colIdx`).toEqual(Array.from(expected.colIdx));
+  got.values.forEach((v, e) => expect(Object.is(v, expected.values[e]), `${what}: value ${e}`).toBe(true));
+}
+
+function expectAscendingRows(b: Block, what: string): void {
+  for (let i = 0; i < b.nRows; i++) {
+    for (let e = b.rowPtr[i] + 1; e < b.rowPtr[i + 1]; e++) expect(b.colIdx[e] > b.colIdx[e - 1], `${what}: row ${i} ascends`).toBe(true);
+  }
+}
+
+const PROLONGATOR_CASES = Array.from({ length: 8 }, (_, s) => prolongatorCase(31 + 7919 * s));
+
+/** R, A, P of a random case: P from the prolongator kernel, R = a random coarse × fine block. */
+function rapCase(seed: number): { r: Block; a: Block; p: Block } {
+  const c = PROLONGATOR_CASES[seed % PROLONGATOR_CASES.length];
+  const random = rng(seed);
+  const p = prolongator(jsSetupKernels, c);
+  const r = randomBlock(random, c.count, c.a.nRows, 4 / c.a.nRows);
+  return { r, a: c.a, p };
+}
+
+describe('AMG set-up kernels (JavaScript)', () => {
+  it('smoothedProlongator is (I − ωD⁻¹A)·P0 on the pattern of A·P0, rows ascending', () => {
+    for (const [s, c] of PROLONGATOR_CASES.entries()) {
+      const p = prolongator(jsSetupKernels, c);
+      expectAscendingRows(p, `case ${s}`);
+      const size = new Float64Array(c.count);
+      c.aggregateOf.forEach((x) => x >= 0 && size[x]++);
+      const p0 = Array.from({ length: c.a.nRows }, (_, i) => {
+        const row = new Float64Array(c.count);
+        if (c.aggregateOf[i] >= 0) row[c.aggregateOf[i]] = 1 / Math.sqrt(size[c.aggregateOf[i]]);
+        return row;
+      });
+      const ap0 = product(dense(c.a), p0, c.count);
+      const got = dense(p);
+      for (let i = 0; i < c.a.nRows; i++) {
+        // The pattern: the aggregates of row i's columns.
+        const expectedCols = new Set<number>();
+        for (let e = c.a.rowPtr[i]; e < c.a.rowPtr[i + 1]; e++) if (c.aggregateOf[c.a.colIdx[e]] >= 0) expectedCols.add(c.aggregateOf[c.a.colIdx[e]]);
+        expect(Array.from(p.colIdx.subarray(p.rowPtr[i], p.rowPtr[i + 1]))).toEqual([...expectedCols].sort((x, y) => x - y));
+        for (let j = 0; j < c.count; j++) {
+          const expected = p0[i][j] - c.omega * c.inverse[i] * ap0[i][j];
+          expect(Math.abs(got[i][j] - expected)).toBeLessThanOrEqual(1e-14 * (1 + Math.abs(expected)));
+        }
+      }
+    }
+  });
+
+  it('rapRows is the dense R·A·P, rows ascending; a short room resumes where it stopped, same bits', () => {
+    for (let s = 0; s < 8; s++) {
+      const { r, a, p } = rapCase(100 + s);
+      const whole = rap(jsSetupKernels, r, a, p, r.nRows * p.nCols + 1);
+      expect(whole.calls).toBe(1);
+      expectAscendingRows(whole.c, `case ${s}`);
+      const expected = product(product(dense(r), dense(a), a.nRows), dense(p), p.nCols);
+      const got = dense(whole.c);
+      expected.forEach((row, i) =>
+        row.forEach((x, j) => expect(Math.abs(got[i][j] - x), `(${i}, ${j})`).toBeLessThanOrEqual(1e-13 * (1 + Math.abs(x)))),
+      );
+      const grown = rap(jsSetupKernels, r, a, p, 1, 3);
+      if (whole.c.values.length > 1) expect(grown.calls).toBeGreaterThan(1);
+      expectSameBits(grown.c, whole.c, `case ${s} grown`);
+    }
+  });
+});
+
+function nativeKernels(): { kernels: SetupKernels } | { reason: string } {
+  if (process.env.PA_KERNELS === 'js') return { reason: 'PA_KERNELS=js disables them' };
+  try {
+    return { kernels: nativeSetupKernels(loadSetupBinding()) };
+  } catch (error) {
+    return { reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+const native = nativeKernels();
+if ('kernels' in native) {
+  describe('AMG set-up kernels: native vs JavaScript', () => {
+    it('same bits: prolongators, and R·A·P whole or grown from a short room', () => {
+      for (const [s, c] of PROLONGATOR_CASES.entries()) {
+        expectSameBits(prolongator(native.kernels, c), prolongator(jsSetupKernels, c), `prolongator ${s}`);
+      }
+      for (let s = 0; s < 8; s++) {
+        const { r, a, p } = rapCase(200 + s);
+        const js = rap(jsSetupKernels, r, a, p, r.nRows * p.nCols + 1).c;
+        expectSameBits(rap(native.kernels, r, a, p, r.nRows * p.nCols + 1).c, js, `rap ${s}`);
+        expectSameBits(rap(native.kernels, r, a, p, 2, 4).c, js, `rap ${s} grown`);
+      }
+    });
+
+    it('checks types, lengths, row pointers, column and aggregate ids before any pass', () => {
+      const binding = loadSetupBinding();
+      const c = PROLONGATOR_CASES[0];
+      const { a, count } = c;
+      const n = a.nRows;
+      const nnz = a.rowPtr[n];
+      const prolong = (over: { aggregateOf?: Int32Array; colIdx?: Int32Array; pValues?: Float64Array; size?: unknown }): void =>
+        binding.smoothedProlongator(
+          n, a.rowPtr, over.colIdx ?? a.colIdx, a.values, over.aggregateOf ?? c.aggregateOf, count, c.inverse, c.omega,
+          (over.size ?? new Float64Array(count)) as Float64Array, new Int32Array(count), new Float64Array(count),
+          new Int32Array(n + 1), new Int32Array(nnz), over.pValues ?? new Float64Array(nnz),
+        );
+      expect(() => prolong({})).not.toThrow();
+      expect(() => prolong({ aggregateOf: Int32Array.from(c.aggregateOf, (x, i) => (i === 3 ? count : x)) })).toThrow(/aggregateOf\[3\]/);
+      expect(() => prolong({ colIdx: Int32Array.from(a.colIdx, (x, e) => (e === 0 ? n : x)) })).toThrow(/aColIdx\[0\]/);
+      expect(() => prolong({ pValues: new Float64Array(nnz - 1) })).toThrow(/pValues/);
+      expect(() => prolong({ size: new Int32Array(count) })).toThrow(TypeError);
+      const { r, p } = rapCase(296);
+      const rapCall = (over: { firstRow?: number; pColIdx?: Int32Array; fineList?: Int32Array; cRowPtr?: Int32Array }): number =>
+        binding.rapRows(
+          over.firstRow ?? 0, r.nRows, n, p.nCols, r.rowPtr, r.colIdx, r.values, a.rowPtr, a.colIdx, a.values,
+          p.rowPtr, over.pColIdx ?? p.colIdx, p.values, new Int32Array(n).fill(-1), new Float64Array(n), over.fineList ?? new Int32Array(n),
+          new Int32Array(p.nCols).fill(-1), new Float64Array(p.nCols), new Int32Array(p.nCols),
+          over.cRowPtr ?? new Int32Array(r.nRows + 1), new Int32Array(64), new Float64Array(64),
+        );
+      expect(rapCall({})).toBeGreaterThanOrEqual(0);
+      expect(() => rapCall({ firstRow: r.nRows + 1 })).toThrow(/firstRow/);
+      expect(() => rapCall({ pColIdx: Int32Array.from(p.colIdx, (x, e) => (e === 1 ? -1 : x)) })).toThrow(/pColIdx\[1\]/);
+      expect(() => rapCall({ fineList: new Int32Array(n - 1) })).toThrow(/fineList/);
+      expect(() => rapCall({ cRowPtr: Int32Array.from({ length: r.nRows + 1 }, () => 65) })).toThrow(/cRowPtr\[firstRow\]/);
+    });
+  });
+} else {
+  it(`AMG set-up kernels: native unavailable, native-vs-JS comparison not run (${native.reason.split('\n')[0]})`, () => {
+    if (ci) expect.fail(`PA_REQUIRE_NATIVE=1 requires the native AMG set-up kernels: ${native.reason}`);
+    console.warn(`native-vs-JS AMG set-up comparison not run: ${native.reason}`);
+  });
+}
+
+describe('AMG set-up kernel selection', () => {
+  const missing = (): never => {
+    throw new BackendUnavailableError('The native AMG set-up kernels are unavailable', ['not built'], []);
+  };
+  it('PA_KERNELS=js, fallback without the addon, and the settings that require it', () => {
+    expect(selectSetupKernels({ PA_KERNELS: 'js' }, missing).kind).toBe('js');
+    expect(selectSetupKernels({}, missing).kind).toBe('js');
+    expect(() => selectSetupKernels({ PA_KERNELS: 'native' }, missing)).toThrow(BackendUnavailableError);
+    expect(() => selectSetupKernels({ PA_REQUIRE_NATIVE: '1' }, missing)).toThrow(BackendUnavailableError);
+    expect(() => selectSetupKernels({ PA_KERNELS: 'fast' }, missing)).toThrow(InvalidArgumentError);
+  });
+});
