@@ -1,12 +1,12 @@
 /**
- * The native Matrix Market parser (native/textio) against the JavaScript one of
+ * The native Matrix Market parser and writer (native/textio) against the JavaScript code of
  * src/io/matrix-market.ts BIT FOR BIT: the same values (correctly rounded: 17-digit values,
  * subnormals, overflow to infinity, underflow to zero, -0, the special spellings), the same lines
- * counted, and the same first bad line. With PA_KERNELS=js or no addon built the native
+ * counted, the same first bad line, and byte for byte the same text written. With PA_KERNELS=js or no addon built the native
  * comparisons are one test saying why; with PA_REQUIRE_NATIVE=1 (CI) that test fails.
  */
 import { describe, expect, it } from 'vitest';
-import { parseBytes, parseLines, type MmHeader, type Parsed } from '../src/io/matrix-market.js';
+import { arrayText, coordinateText, parseBytes, parseLines, type MmHeader, type Parsed } from '../src/io/matrix-market.js';
 import { chooseTextio, loadTextioBinding, type TextioBinding } from '../src/io/textio-binding.js';
 import { BackendUnavailableError } from '../src/errors.js';
 
@@ -86,7 +86,7 @@ describe('choosing the parser', () => {
       throw new BackendUnavailableError('no addon', ['not built'], ['build it']);
     };
     expect(chooseTextio({}, missing)).toBeNull();
-    expect(() => chooseTextio({ PA_REQUIRE_NATIVE: '1' }, missing)).toThrow(/requires the native Matrix Market parser/);
+    expect(() => chooseTextio({ PA_REQUIRE_NATIVE: '1' }, missing)).toThrow(/requires the native Matrix Market reader and writer/);
     expect(() => chooseTextio({ PA_KERNELS: 'native' }, missing)).toThrow(BackendUnavailableError);
   });
 });
@@ -147,6 +147,26 @@ if ('reason' in loaded) {
       const next = rng(11);
       const lines = Array.from({ length: 5000 }, () => `${1 + Math.floor(next() * 3)} ${1 + Math.floor(next() * 4)} ${randomDouble(next)}`);
       expect(agree(binding, lines.join('\n'), h).count).toBe(5000);
+    });
+
+    it('writes the text String(x) gives: random doubles of every exponent, round numbers, specials, coordinate rows', () => {
+      const next = rng(3);
+      const special = [0, -0, 1, -1, 1e21, 1e20, 123456789012345680000, 1e-6, 1e-7, 1.5e-7, 0.000001234, 5e-324, -5e-324, 1.7976931348623157e308, 2 ** 53, 0.1, 100, 1e300, NaN, Infinity, -Infinity];
+      const values = Float64Array.from({ length: 50000 }, (_, k) => (k < special.length ? special[k] : k % 2 === 0 ? randomDouble(next) : (next() - 0.5) * 10 ** Math.floor(next() * 40 - 20)));
+      const native = arrayText(values, binding);
+      const js = arrayText(values, null);
+      expect(Buffer.from(native.bytes).toString('latin1')).toBe(Buffer.from(js.bytes).toString('latin1'));
+      const rowPtr = Float64Array.from([0, 3, 3, 5]);
+      const block = { first: 41, count: 3, rowPtr, cols: Float64Array.from([0, 41, 9e15, 2, 43]), values: Float64Array.from([1.5, -0, 1e-300, NaN, 7]) };
+      for (const symmetric of [false, true]) {
+        const a = coordinateText(block, symmetric, binding);
+        const b = coordinateText(block, symmetric, null);
+        expect(a.entries).toBe(b.entries);
+        expect(Buffer.from(a.bytes).toString('latin1')).toBe(Buffer.from(b.bytes).toString('latin1'));
+      }
+      expect(() => binding.formatCoordinate(0, Float64Array.from([0, 3]), new Float64Array(2), new Float64Array(2), false, new Uint8Array(200))).toThrow(RangeError);
+      expect(() => binding.formatCoordinate(0, Float64Array.from([0, 1]), Float64Array.from([-1]), new Float64Array(1), false, new Uint8Array(200))).toThrow(RangeError);
+      expect(() => binding.formatArray(new Float64Array(4), new Uint8Array(99))).toThrow(RangeError);
     });
 
     it('output arrays must hold one value per line; bytes must be a Uint8Array', () => {

@@ -25,7 +25,7 @@ import { together, writeFileCollectively } from './collective.js';
 import { partOffsets } from './counts.js';
 import { matrixBlocks, matrixFromTriplets, readCols, readPlan, vectorBlocks, vectorFromRuns, type MatrixBlock } from './layout.js';
 import { checkPath, withFile, type ReadOptions } from './read-options.js';
-import { textioBinding, type TextioBinding, type TextParseResult } from './textio-binding.js';
+import { ARRAY_LINE_BYTES, COORDINATE_LINE_BYTES, textioBinding, type TextioBinding, type TextParseResult } from './textio-binding.js';
 
 /**
  * Options of {@link writeMatrixMarket}.
@@ -48,6 +48,30 @@ export function formatValue(x: number): string {
   if (x === Infinity) return 'inf';
   if (x === -Infinity) return '-inf';
   return String(x);
+}
+
+/** A part's text: its lines as bytes, and how many entries they hold. */
+export interface PartText {
+  readonly bytes: Uint8Array;
+  readonly entries: number;
+}
+
+/** A vector's lines: by `binding` (default: the text addon when it is in use), else by {@link formatValue}. */
+export function arrayText(values: Float64Array, binding: TextioBinding | null = textioBinding()): PartText {
+  if (binding === null) return { bytes: Buffer.from(Array.from(values, (v) => `${formatValue(v)}\n`).join(''), 'latin1'), entries: values.length };
+  const out = largeArrays.uint8(ARRAY_LINE_BYTES * values.length);
+  return { bytes: out.subarray(0, binding.formatArray(values, out)), entries: values.length };
+}
+
+/** A matrix block's lines: by `binding` (default: the text addon when it is in use), else by {@link matrixText}. */
+export function coordinateText(block: MatrixBlock, symmetric: boolean, binding: TextioBinding | null = textioBinding()): PartText {
+  if (binding === null) {
+    const { text, entries } = matrixText(block, symmetric);
+    return { bytes: Buffer.from(text, 'latin1'), entries };
+  }
+  const out = largeArrays.uint8(COORDINATE_LINE_BYTES * block.values.length);
+  const [written, entries] = binding.formatCoordinate(block.first, block.rowPtr, block.cols, block.values, symmetric, out);
+  return { bytes: out.subarray(0, written), entries };
 }
 
 function matrixText(block: MatrixBlock, symmetric: boolean): { text: string; entries: number } {
@@ -95,29 +119,29 @@ export function writeMatrixMarket(path: string, x: PSparseMatrix | PVector, opts
     throw new InvalidArgumentError(`writeMatrixMarket: comment must be a string of one line, got ${describeValue(comment)}`);
   }
   const commentLine = comment === undefined ? '' : `%${comment}\n`;
-  let texts: PData<{ text: string; entries: number }>;
+  let texts: PData<PartText>;
   let header: (entries: number) => string;
   if (x instanceof PVector) {
     if (symmetry === 'symmetric') throw new InvalidArgumentError('writeMatrixMarket: a vector cannot be written as symmetric');
-    texts = vectorBlocks(x).map((block) => ({ text: Array.from(block.values, (v) => `${formatValue(v)}\n`).join(''), entries: block.values.length }));
+    texts = vectorBlocks(x).map((block) => arrayText(block.values));
     header = () => `%%MatrixMarket matrix array real general\n${commentLine}${x.rows.n} 1\n`;
   } else if (x instanceof PSparseMatrix) {
     const symmetric = symmetry === 'symmetric';
     if (symmetric && x.rows.n !== x.cols.n) {
       throw new InvalidArgumentError(`writeMatrixMarket: a ${x.rows.n}×${x.cols.n} matrix cannot be symmetric`);
     }
-    texts = matrixBlocks(x).map((block) => matrixText(block, symmetric));
+    texts = matrixBlocks(x).map((block) => coordinateText(block, symmetric));
     header = (entries) =>
       `%%MatrixMarket matrix coordinate real ${symmetric ? 'symmetric' : 'general'}\n${commentLine}${x.rows.n} ${x.cols.n} ${entries}\n`;
   } else {
     throw new InvalidArgumentError(`writeMatrixMarket: x must be a PSparseMatrix or a PVector, got ${describeValue(x)}`);
   }
-  const bytes = texts.map((t) => Buffer.from(t.text, 'latin1'));
+  const bytes = texts.map((t) => t.bytes);
   const entries = partOffsets(texts.map((t) => t.entries)).total;
   const headerBytes = Buffer.from(header(entries), 'latin1');
   const { before, total } = partOffsets(bytes.map((b) => b.length));
   writeFileCollectively(
-    pmap((b: Buffer, at: number) => ({ b, at }), bytes, before),
+    pmap((b: Uint8Array, at: number) => ({ b, at }), bytes, before),
     path,
     headerBytes.length + total,
     (fd, { b, at }, p) => {
