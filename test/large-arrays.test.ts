@@ -5,6 +5,7 @@
  * machine, that an advised array really is backed by huge pages.
  */
 import { readFileSync } from 'node:fs';
+import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { BackendUnavailableError, InvalidArgumentError } from '../src/errors.js';
 import {
@@ -322,6 +323,22 @@ if (kernelKind === 'native') {
         expect(a[a.length - 1]).toBe(2.5);
       }
       expect(() => hugePageBuffer(8, 3000)).toThrow('hugePageBuffer: pageBytes must be a power of two >= 4096');
+    });
+
+    it('a mapped array posted with its buffer in the transfer list is copied: the sender keeps its memory', async () => {
+      const sent = hugePageArrays(pages, HUGE).float64(HUGE / 8 + 3);
+      sent[5] = 7.25;
+      const { port1, port2 } = new MessageChannel();
+      const received = new Promise<Float64Array>((resolve) => port2.once('message', resolve));
+      port1.postMessage(sent, [sent.buffer]);
+      const copy = await received;
+      port1.close();
+      port2.close();
+      expect(sent.length).toBe(HUGE / 8 + 3);
+      expect(sent[5]).toBe(7.25);
+      expect(copy[5]).toBe(7.25);
+      copy[5] = 1;
+      expect(sent[5]).toBe(7.25);
     });
 
     it('refuses what is not a typed array (TypeError) and a bad page size (RangeError)', () => {

@@ -16,6 +16,7 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
+import { markAsUntransferable } from 'node:worker_threads';
 import type { KernelKind } from './kernel-set.js';
 import { BackendUnavailableError, InvalidArgumentError } from '../errors.js';
 import { loadPageBinding, type PageBinding } from './page-binding.js';
@@ -294,7 +295,7 @@ class LargeArrayAllocator implements LargeArrays {
     // turns, so a synchronous loop of large results would fault in fresh pages every time; V8
     // frees an ArrayBuffer's memory in the collection itself, so the largest arrays take that path.
     if (!shared && pages.hugePageBuffer !== undefined && bytes < OWN_MAPPING_MAX_BYTES) {
-      return new kind(pages.hugePageBuffer(span, pageBytes), stagger, length);
+      return new kind(mappedBuffer(pages, span, pageBytes), stagger, length);
     }
     const buffer = shared ? new SharedArrayBuffer(span + pageBytes) : new ArrayBuffer(span + pageBytes);
     const offset = pages.hugePageOffset(new Uint8Array(buffer, 0, 1), pageBytes);
@@ -360,7 +361,7 @@ class LargeArrayAllocator implements LargeArrays {
     const pages = this.pages as PageBinding;
     const { pageBytes } = this.status;
     const span = SLAB_PAGES * pageBytes;
-    if (!shared && pages.hugePageBuffer !== undefined) return { buffer: pages.hugePageBuffer(span, pageBytes), next: 0, end: span };
+    if (!shared && pages.hugePageBuffer !== undefined) return { buffer: mappedBuffer(pages, span, pageBytes), next: 0, end: span };
     const buffer = shared ? new SharedArrayBuffer(span + pageBytes) : new ArrayBuffer(span + pageBytes);
     const offset = pages.hugePageOffset(new Uint8Array(buffer, 0, 1), pageBytes);
     if (offset % CACHE_LINE !== 0) return null;
@@ -373,6 +374,17 @@ class LargeArrayAllocator implements LargeArrays {
     }
     return { buffer, next: offset, end: offset + span };
   }
+}
+
+/**
+ * A buffer on a mapping of its own (`pages.hugePageBuffer`), marked untransferable as Node marks
+ * its own external buffers: the addon unmaps the memory when this buffer is collected, so
+ * `postMessage` must copy it, not move it to another thread.
+ */
+function mappedBuffer(pages: PageBinding, bytes: number, pageBytes: number): ArrayBuffer {
+  const buffer = (pages.hugePageBuffer as NonNullable<PageBinding['hugePageBuffer']>)(bytes, pageBytes);
+  markAsUntransferable(buffer);
+  return buffer;
 }
 
 function plain<T>(kind: ArrayKind<T>, length: number, shared: boolean): T {

@@ -45,7 +45,11 @@ export interface PageBinding {
    * A new ArrayBuffer of `bytes` zero bytes on fresh memory that starts on a `pageBytes` boundary
    * and is advised onto huge pages before anything touches it (unmapped when collected). Unlike
    * memory from `new ArrayBuffer`, which malloc may zero from its heap first (faulting 4 KiB
-   * pages), its first writes fault huge pages. Absent from fakes and older builds.
+   * pages), its first writes fault huge pages. V8 is told about a thread's mapped memory only
+   * beyond its first 64 MiB (see the addon's kUnreportedMappingBytes: V8 counts reported external
+   * memory against its first, small, old-generation limit). The caller must mark the buffer
+   * untransferable (`markAsUntransferable`): its memory is unmapped when it is collected. Absent
+   * from fakes and older builds.
    * @throws Error `"hugePageBuffer: mmap failed: <strerror>"`.
    */
   hugePageBuffer?(bytes: number, pageBytes: number): ArrayBuffer;

@@ -8,11 +8,13 @@
 // The entry points use the plain C API: node-addon-api's CallbackInfo heap-allocates the argument
 // list of calls with more than 6 arguments, and these run inside every CG iteration.
 #include <napi.h>
+#include <v8.h>
 
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <exception>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -267,33 +269,61 @@ napi_value AdviseHugePagesEntry(napi_env env, const napi_value* args) {
   return out;
 }
 
-// V8 does not see memory behind an external ArrayBuffer: without telling it, dead buffers of
-// hundreds of MB wait for a collection that their small JS wrappers never trigger, and every new
-// buffer faults in fresh pages instead of reusing freed ones.
+// How much of the mappings' memory V8 is told about. V8 counts the external memory allocated since
+// its last full collection against the old generation's limit, and before that first collection
+// the limit is only about 8 MiB above the heap of the moment the young collections of start-up (a
+// library import makes several) shrank it to: a job that maps a few MiB of arrays then stops for
+// an atomic full collection in its middle (10-40 ms at n = 30, where the whole job takes 30-70 ms),
+// on every rank at a different time. So the first kUnreportedMappingBytes of this thread's live
+// mappings are not reported (V8 does not count SharedArrayBuffers or buffers it does not free
+// either), and every byte beyond them is: a thread that holds many large buffers, or drops them
+// faster than collections come, still makes V8 collect the dead ones, and at most this much
+// memory waits unreported for a collection.
+constexpr std::int64_t kUnreportedMappingBytes = std::int64_t{64} << 20;
+// Bytes mapped for this thread's buffers that are not unmapped yet, and how many of them V8 was told
+// about. A buffer is created and finalized on the thread of its JavaScript environment.
+thread_local std::int64_t mappedBytes = 0;
+thread_local std::int64_t reportedBytes = 0;
+
+void ReportMappedBytes(napi_env env) {
+  const std::int64_t excess = mappedBytes > kUnreportedMappingBytes ? mappedBytes - kUnreportedMappingBytes : 0;
+  if (excess == reportedBytes) return;
+  std::int64_t unused = 0;
+  if (napi_adjust_external_memory(env, excess - reportedBytes, &unused) == napi_ok) reportedBytes = excess;
+}
+
 void UnmapFinalizer(napi_env env, void* data, void* hint) {
   const std::size_t mapped = reinterpret_cast<std::size_t>(hint);
-  std::int64_t unused = 0;
-  napi_adjust_external_memory(env, -static_cast<std::int64_t>(mapped), &unused);
   munmap(data, mapped);
+  mappedBytes -= static_cast<std::int64_t>(mapped);
+  ReportMappedBytes(env);
 }
 
 // hugePageBuffer(bytes, pageBytes) -> an ArrayBuffer of `bytes` zero bytes on fresh memory that
 // starts on a page boundary and is advised onto huge pages (MapHugePages); unmapped when collected.
+// The buffer is made with V8's API and an empty deleter, not with napi_create_external_arraybuffer,
+// whose buffers V8 counts in full (see kUnreportedMappingBytes); the mapping is ours to unmap, in
+// the finalizer, as before. The caller marks it untransferable (as Node marks its own external
+// buffers), so that postMessage copies it instead of moving memory the finalizer will unmap.
 napi_value HugePageBufferEntry(napi_env env, const napi_value* args) {
   const std::size_t bytes = CountArg(env, args[0], "hugePageBuffer", "bytes");
   const std::size_t pageBytes = PageBytesArg(env, args[1], "hugePageBuffer");
   std::size_t mapped = 0;
   void* data = MapHugePages(bytes == 0 ? 1 : bytes, pageBytes, &mapped);
   if (data == nullptr) throw std::runtime_error(std::string("hugePageBuffer: mmap failed: ") + std::strerror(errno));
-  napi_value out = nullptr;
-  if (napi_create_external_arraybuffer(env, data, bytes, UnmapFinalizer, reinterpret_cast<void*>(mapped), &out) != napi_ok) {
+  v8::Isolate* isolate = v8::Isolate::GetCurrent();
+  std::unique_ptr<v8::BackingStore> store =
+      v8::ArrayBuffer::NewBackingStore(data, bytes, v8::BackingStore::EmptyDeleter, nullptr);
+  v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate, std::move(store));
+  // Node-API's values are V8's handles (v8impl::JsValueFromV8LocalValue); the callback's handle
+  // scope keeps this one alive until it returns.
+  napi_value out = reinterpret_cast<napi_value>(*buffer);
+  if (napi_add_finalizer(env, out, data, UnmapFinalizer, reinterpret_cast<void*>(mapped), nullptr) != napi_ok) {
     munmap(data, mapped);
-    throw std::runtime_error("hugePageBuffer: could not create the ArrayBuffer");
+    throw std::runtime_error("hugePageBuffer: could not attach the buffer's finalizer");
   }
-  std::int64_t unused = 0;
-  if (napi_adjust_external_memory(env, static_cast<std::int64_t>(mapped), &unused) != napi_ok) {
-    throw std::runtime_error("hugePageBuffer: could not report the buffer's memory to the JavaScript engine");
-  }
+  mappedBytes += static_cast<std::int64_t>(mapped);
+  ReportMappedBytes(env);
   return out;
 }
 
