@@ -131,8 +131,8 @@ afterAll(() => {
 });
 
 describe('the npm tarball', () => {
-  it('finds the seven addons of the repository', () => {
-    expect([...NATIVE_ADDONS].sort()).toEqual(['native/banded', 'native/blas', 'native/hdf5', 'native/ilu', 'native/kernels', 'native/mpi', 'native/spgemm']);
+  it('finds the eight addons of the repository', () => {
+    expect([...NATIVE_ADDONS].sort()).toEqual(['native/banded', 'native/blas', 'native/hdf5', 'native/ilu', 'native/kernels', 'native/mpi', 'native/spgemm', 'native/textio']);
   });
 
   it('ships every native source and binding.gyp, the build script, license and changelog, and no test, bench, example or build output', () => {
