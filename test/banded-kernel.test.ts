@@ -233,6 +233,41 @@ if ('binding' in native) {
       expect(() => call(ok[0], ok[1], 1, new Int32Array(18))).toThrow(new TypeError('mulClaimedChunks: counters must be a Float64Array'));
       expect(() => call(...ok, new Float64Array(m.nRows - 1))).toThrow(/mulClaimedChunks: y has length/);
     });
+
+    it('spinWait: returns 1 on a reached count, 0 on a give-up bit set by another, 2 after setting it itself', () => {
+      // The word: the count in steps of 4 above the two give-up bits (src/shared/node-barrier.ts).
+      const word = new Int32Array(new SharedArrayBuffer(16));
+      word[1] = 8;
+      expect(binding.spinWait(word, 1, 8, 1, 1)).toBe(1);
+      expect(binding.spinWait(word, 1, 4, 2, 0)).toBe(1);
+      word[1] = 8 | 2;
+      expect(binding.spinWait(word, 1, 12, 2, 1)).toBe(0);
+      expect(word[1]).toBe(10);
+      // Short of the count, nobody else: the budget runs out and the call sets its bit (only it).
+      word[1] = 8;
+      const t0 = performance.now();
+      expect(binding.spinWait(word, 1, 12, 1, 2)).toBe(2);
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(2);
+      expect([word[0], word[1], word[2]]).toEqual([0, 9, 0]);
+      // Counts wrap modulo 2^32 (the JavaScript side keeps them as int32): a count just past 2^31
+      // reaches a target just below it, and not the other way round.
+      word[1] = (2 ** 31 + 8) | 0;
+      expect(binding.spinWait(word, 1, 2 ** 31 - 4, 1, 0)).toBe(1);
+      word[1] = 2 ** 31 - 4;
+      expect(binding.spinWait(word, 1, (2 ** 31 + 8) | 0, 1, 0)).toBe(2);
+      // Memory that is not a SharedArrayBuffer (an MPI window's) is polled alike.
+      expect(binding.spinWait(Int32Array.of(16), 0, 16, 1, 0)).toBe(1);
+    });
+
+    it('spinWait refuses a word it cannot read and bad numbers, naming itself', () => {
+      const word = new Int32Array(2);
+      expect(() => binding.spinWait(new Float64Array(2) as never, 0, 4, 1, 0)).toThrow(new TypeError('spinWait: word must be an Int32Array'));
+      expect(() => binding.spinWait(word, 2, 4, 1, 0)).toThrow(/spinWait: word has length 2, needs at least 3/);
+      expect(() => binding.spinWait(word, 0, 2 ** 31, 1, 0)).toThrow(/spinWait: target must be an int32/);
+      expect(() => binding.spinWait(word, 0, 4, 3, 0)).toThrow(/spinWait: bit must be 1 or 2/);
+      expect(() => binding.spinWait(word, 0, 4, 1, -1)).toThrow(/spinWait: spinMs must be in 0 .. 60000/);
+      expect(() => binding.spinWait(word, 0, 4, 1, Number.NaN)).toThrow(/spinWait: spinMs must be in 0 .. 60000/);
+    });
   });
 } else {
   it(`banded kernel addon unavailable, native-vs-JS comparison not run (${native.reason.split('\n')[0]})`, () => {
@@ -255,8 +290,8 @@ describe('choice of the banded kernel', () => {
     expect(() => selectBandedKernel({ PA_KERNELS: 'fast' }, () => fake)).toThrow(InvalidArgumentError);
   });
 
-  it('reports a module without mulBlockRows or mulClaimedChunks as not the addon', () => {
-    expect(() => loadBandedBinding([fileURLToPath(import.meta.url)], () => ({}))).toThrow(/not the banded addon \(missing mulBlockRows, mulClaimedChunks\)/);
-    expect(() => loadBandedBinding([fileURLToPath(import.meta.url)], () => ({ mulBlockRows: jsMulBlockRows }))).toThrow(/not the banded addon \(missing mulClaimedChunks\)/);
+  it('reports a module without mulBlockRows, mulClaimedChunks or spinWait as not the addon', () => {
+    expect(() => loadBandedBinding([fileURLToPath(import.meta.url)], () => ({}))).toThrow(/not the banded addon \(missing mulBlockRows, mulClaimedChunks, spinWait\)/);
+    expect(() => loadBandedBinding([fileURLToPath(import.meta.url)], () => ({ mulBlockRows: jsMulBlockRows }))).toThrow(/not the banded addon \(missing mulClaimedChunks, spinWait\)/);
   });
 });

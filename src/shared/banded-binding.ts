@@ -6,7 +6,7 @@
  * @module
  */
 import { BUILD_ADDONS_COMMAND, addonPaths, loadAddon, requireNative } from '../native-addon.js';
-import type { BandedKernel, MulBlockRows, MulClaimedChunks } from './banded-kernel.js';
+import type { BandedKernel, MulBlockRows, MulClaimedChunks, SpinWait } from './banded-kernel.js';
 
 /**
  * The functions the addon exports. `mulBlockRows` has the arguments, the loop order and the bits
@@ -31,10 +31,15 @@ export interface BandedBinding {
    * `mulClaimedChunks`.
    */
   readonly mulClaimedChunks: MulClaimedChunks;
+  /**
+   * The barrier's wait (see {@link SpinWait}); checks `word` (an Int32Array reaching `index`),
+   * `target` (an int32), `bit` (1 or 2) and `spinMs` (0 to 60 000); errors name `spinWait`.
+   */
+  readonly spinWait: SpinWait;
 }
 
 /** The functions a loaded module must export to be taken for the banded addon. */
-export const BANDED_BINDING_FUNCTIONS: readonly (keyof BandedBinding)[] = ['mulBlockRows', 'mulClaimedChunks'];
+export const BANDED_BINDING_FUNCTIONS: readonly (keyof BandedBinding)[] = ['mulBlockRows', 'mulClaimedChunks', 'spinWait'];
 
 /** What to do when the banded kernel addon is unavailable, in the order a user would do it. */
 export const BANDED_FIXES: readonly string[] = [
@@ -69,5 +74,5 @@ export function loadBandedBinding(
 
 /** The {@link BandedKernel} calling `binding`. */
 export function nativeBandedKernel(binding: BandedBinding): BandedKernel {
-  return { kind: 'native', mulBlockRows: binding.mulBlockRows, mulClaimedChunks: binding.mulClaimedChunks };
+  return { kind: 'native', mulBlockRows: binding.mulBlockRows, mulClaimedChunks: binding.mulClaimedChunks, spinWait: binding.spinWait };
 }

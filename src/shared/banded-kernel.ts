@@ -49,6 +49,14 @@ export type MulClaimedChunks = (
 /** Float64 values between two ranges' counters of {@link MulClaimedChunks} (one 64-byte line). */
 export const CLAIM_COUNTER_STRIDE = 8;
 
+/**
+ * The spinning wait of a shared array's barrier (see `node-barrier.ts`): polls `word[index]` until
+ * the arrival count in it (above its two give-up bits) reaches `target` (returns 1) or `bit` (1 or
+ * 2) is set in it (returns 0), yielding the core between polls after the first few; after
+ * `spinMs` milliseconds it sets `bit` itself, on a word still short of `target`, and returns 2.
+ */
+export type SpinWait = (word: Int32Array, index: number, target: number, bit: number, spinMs: number) => number;
+
 /** A banded block-banded product implementation. */
 export interface BandedKernel {
   /** `'native'` (the addon) or `'js'` (the loop below). */
@@ -60,6 +68,11 @@ export interface BandedKernel {
    * window's memory), and the product splits the block rows statically without it.
    */
   readonly mulClaimedChunks?: MulClaimedChunks;
+  /**
+   * See {@link SpinWait}; only the addon has it (a JavaScript loop cannot give its core away
+   * between polls). Shared arrays' barriers spin in JavaScript without it, and on Threads only.
+   */
+  readonly spinWait?: SpinWait;
 }
 
 /**

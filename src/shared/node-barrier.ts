@@ -5,19 +5,29 @@
  * Why: the backend's barrier sleeps after a few tens of µs of spinning, and a wake-up from
  * `Atomics.wait` costs 50 to 100 µs in a virtual machine; a product of a few hundred µs per part
  * (`mulInto`) waits about that long for the slower part at each of its barriers, so a sleeping
- * barrier added 15 to 20 % to it. Here the parts spin up to {@link MAX_SPIN_MS} on the counter
- * first. The budget adapts like the backend's: halved each time a spin runs out (under load, the
- * part waited for is often not running, and spinning takes a core it could use), down to
- * {@link MIN_SPIN_MS} and then to no spin at all, until this part arrives last at a barrier (the
- * others were on time: it may pay again); doubled each time a spin succeeds.
+ * barrier added 15 to 20 % to it. Here the parts poll the counter for up to {@link MAX_SPIN_MS}
+ * first.
  *
- * Why the budget falls to zero: when other programs keep the cores busy, a part woken from the
- * backend's barrier waits for a core while the other part spins on its own, so it comes late to
- * the next barrier and the spin runs out again. Measured (load average 2 on 2 cores, a loop of
- * barriers with one part 0.1 ms late): 0.38 ms per barrier with a 0.25 ms floor, 0.13 ms with
- * the backend's barrier alone and with the floor falling to zero. Around N = 500 products (a
- * 56 MB read before each, load 1.6 to 5): median product 0.91 ms against 0.99 ms with the
- * backend's barrier alone (before the zero step; at load 5 to 7 both ~1.0 to 1.45 ms).
+ * With the banded addon (native `spinWait`), the poll yields the core (`sched_yield`) between
+ * polls after the first few: free when nobody else wants the core, and under load the core goes
+ * to whoever needs it (possibly the part being waited for) instead of being held by the poll. So
+ * the budget stays at {@link MAX_SPIN_MS}. Measured in the bench's sequence (split product, CSR
+ * product, serial product, CSR product; Threads, 2 parts, load average 4.7 to 6.6 on 2 cores,
+ * both ways alternating in one run): median split product 1.43 ms against 3.27 ms with the
+ * JavaScript poll and its adaptive budget below, p90 1.90 against 6.90; MPI (the backend's fence
+ * before): median 2.22 against 2.33, p90 5.73 against 8.72. At load 4.3 both ways were equal
+ * (threads median 0.689 against 0.685 ms, MPI 0.671 against 0.669).
+ *
+ * Without the addon the poll runs in JavaScript and holds its core, so its budget adapts like
+ * the backend's: halved each time a spin runs out (under load, the part waited for is often not
+ * running, and spinning takes a core it could use), down to {@link MIN_SPIN_MS} and then to no
+ * spin at all, until this part arrives last at a barrier (the others were on time: it may pay
+ * again); doubled each time a spin succeeds. Why it falls to zero: when other programs keep the
+ * cores busy, a part woken from the backend's barrier waits for a core while the other part
+ * spins on its own, so it comes late to the next barrier and the spin runs out again. Measured
+ * (load average 2 on 2 cores, a loop of barriers with one part 0.1 ms late): 0.38 ms per barrier
+ * with a 0.25 ms floor, 0.13 ms with the backend's barrier alone and with the floor falling to
+ * zero.
  *
  * Protocol, per barrier e (every part counts them alike): each part adds {@link COUNT_STEP} to
  * the word; barrier e is complete when the word's count reaches `e · parties`. A part that has
@@ -31,9 +41,10 @@
  *
  * @module
  */
-import { availableParallelism } from 'node:os';
+import { cpus } from 'node:os';
+import type { SpinWait } from './banded-kernel.js';
 
-/** Longest spin on the counter before taking the backend's barrier, in milliseconds. */
+/** Longest poll of the counter before taking the backend's barrier, in milliseconds. */
 const MAX_SPIN_MS = 1;
 /**
  * Shortest spin budget. It must exceed the time a part takes to wake from the backend's barrier
@@ -61,12 +72,29 @@ export function nodeBarrierWord(memory: Float64Array, length: number): Int32Arra
   return new Int32Array(memory.buffer, line, 1);
 }
 
+/** What {@link SpinWait} returns: the count reached, or the give-up bit set by this call. */
+const SPIN_REACHED = 1;
+const SPIN_GAVE_UP = 2;
+
+let cores: number | undefined;
+
+/**
+ * The node's cores: all of them, not the affinity mask of this process (an MPI rank bound to one
+ * core shares the node with the other ranks on the others).
+ */
+function nodeCores(): number {
+  cores ??= Math.max(1, cpus().length);
+  return cores;
+}
+
 /** The spinning barrier of one part in front of `fallback` (the backend's barrier). */
 export class NodeBarrier {
   private readonly word: Int32Array | undefined;
+  private readonly spinWait: SpinWait | undefined;
   private readonly step: number;
   private readonly clearsBits: boolean;
   private readonly spins: boolean;
+  /** The adaptive budget of the JavaScript poll (the native one always polls MAX_SPIN_MS). */
   private spinMs = MAX_SPIN_MS;
   private readonly fallback: () => void;
   private count = 0;
@@ -78,13 +106,16 @@ export class NodeBarrier {
    * @param parties parts arriving at the word (each one call per barrier).
    * @param clearsBits whether this part clears the give-up bits (exactly one part does).
    * @param fallback the backend's barrier, collective over the same parts.
+   * @param spinWait the native wait (yields the core between polls), or `undefined` to spin in
+   * JavaScript.
    */
-  constructor(word: Int32Array | undefined, parties: number, clearsBits: boolean, fallback: () => void) {
+  constructor(word: Int32Array | undefined, parties: number, clearsBits: boolean, fallback: () => void, spinWait?: SpinWait) {
     this.word = word;
+    this.spinWait = spinWait;
     this.step = COUNT_STEP * parties;
     this.clearsBits = clearsBits;
     // Spinning while parts outnumber cores would take the core of the part being waited for.
-    this.spins = parties <= availableParallelism();
+    this.spins = parties <= nodeCores();
     this.fallback = fallback;
   }
 
@@ -98,29 +129,38 @@ export class NodeBarrier {
     const bit = 1 << this.parity;
     this.parity ^= 1;
     const target = (this.count = (this.count + this.step) | 0);
-    let seen = (Atomics.add(word, 0, COUNT_STEP) + COUNT_STEP) | 0;
+    const seen = (Atomics.add(word, 0, COUNT_STEP) + COUNT_STEP) | 0;
     if ((seen & bit) === 0) {
       if (reached(seen, target)) {
-        // Last to arrive: the others were on time, so spinning may pay again.
+        // Last to arrive: the others were on time, so spinning (in JavaScript) may pay again.
         this.spinMs = Math.max(this.spinMs, MIN_SPIN_MS);
         return;
       }
-      const until = performance.now() + (this.spins ? this.spinMs : 0);
-      for (let i = 1; ; i++) {
-        seen = Atomics.load(word, 0);
-        if ((seen & bit) !== 0) break;
-        if (reached(seen, target)) {
+      const { spinWait } = this;
+      if (spinWait !== undefined) {
+        if (spinWait(word, 0, target, bit, this.spins ? MAX_SPIN_MS : 0) === SPIN_REACHED) return;
+      } else {
+        const outcome = spinInScript(word, target, bit, this.spins ? this.spinMs : 0);
+        if (outcome === SPIN_REACHED) {
           this.spinMs = Math.min(Math.max(2 * this.spinMs, MIN_SPIN_MS), MAX_SPIN_MS);
           return;
         }
-        if ((i & 63) === 0 && performance.now() > until && Atomics.compareExchange(word, 0, seen, seen | bit) === seen) {
-          this.spinMs = this.spinMs > MIN_SPIN_MS ? this.spinMs / 2 : 0;
-          break;
-        }
+        if (outcome === SPIN_GAVE_UP) this.spinMs = this.spinMs > MIN_SPIN_MS ? this.spinMs / 2 : 0;
       }
     }
     this.fallback();
     if (this.clearsBits) Atomics.and(word, 0, ~bit);
+  }
+}
+
+/** {@link SpinWait} in JavaScript, without yielding: for the SharedArrayBuffer of Threads. */
+function spinInScript(word: Int32Array, target: number, bit: number, spinMs: number): number {
+  const until = performance.now() + spinMs;
+  for (let i = 1; ; i++) {
+    const seen = Atomics.load(word, 0);
+    if ((seen & bit) !== 0) return 0;
+    if (reached(seen, target)) return SPIN_REACHED;
+    if ((i & 63) === 0 && performance.now() > until && Atomics.compareExchange(word, 0, seen, seen | bit) === seen) return SPIN_GAVE_UP;
   }
 }
 

@@ -11,6 +11,7 @@ import { checkNotInPartCode } from '../backends/part-scope.js';
 import { InvalidArgumentError, PartitionMismatchError } from '../errors.js';
 import { PData } from '../pdata/pdata.js';
 import { NODE_BARRIER_VALUES, NodeBarrier, nodeBarrierWord } from './node-barrier.js';
+import { bandedKernel } from './select-banded-kernel.js';
 
 /**
  * An array of float64 values of which every part of a node sees the same memory: a write by one
@@ -55,17 +56,21 @@ export class SharedArray {
     this.length = length;
     this.values = new PData(backend, memory.arrays.map((a) => a.subarray(0, length)));
     this.sharers = new PData(backend, memory.sharers);
-    // The counter serves the Threads backend: one part per thread (not Sequential's all parts in
-    // one), every part sharing the memory, a SharedArrayBuffer. MPI keeps its own barrier, which
-    // polls in native code already (measured: spinning here did not make its products faster).
+    // The counter serves runs of one part per thread or process (not Sequential's all parts in
+    // one), every part sharing the memory: Threads (a SharedArrayBuffer, polled in JavaScript or
+    // natively) and MPI on one node (a shared window, polled natively only: the JavaScript loop
+    // cannot give its core away, and the backend's barrier already polls in native code).
     const sharers = memory.sharers[0];
+    const { spinWait } = bandedKernel();
     const counted =
-      backend.localParts.length === 1 && sharers.length === backend.np && memory.arrays[0].buffer instanceof SharedArrayBuffer;
+      backend.localParts.length === 1 && sharers.length === backend.np &&
+      (spinWait !== undefined || memory.arrays[0].buffer instanceof SharedArrayBuffer);
     this.nodeBarrier = new NodeBarrier(
       counted ? nodeBarrierWord(memory.arrays[0], length) : undefined,
       sharers.length,
       sharers[0] === backend.localParts[0],
       () => memory.barrier(),
+      spinWait,
     );
   }
 
@@ -136,12 +141,15 @@ export interface HasSharedStorage {
  * every part has arrived. Call it between one part's writes and another part's reads (and
  * between reads and later overwrites).
  *
- * Waiting: on Threads, when the parts do not outnumber the cores, the parts first spin on a
- * counter kept in the array's memory, for up to 1 ms (less, down to no spin, after spins that
- * ran out, until a barrier finds the others already there), then wait in the backend's barrier, which sleeps and reports failed or missing parts as every
- * collective does. Spinning saves the 50 to 100 µs a sleeping worker takes to wake, which matters
- * around products of a millisecond; it costs when other programs keep the cores busy (a woken
- * part then waits for the core the spinning one holds). Other backends use their own barrier.
+ * Waiting: on Threads, and on MPI within one node, when the parts do not outnumber the node's
+ * cores, the parts first poll a counter kept in the array's memory for up to 1 ms, then wait in
+ * the backend's barrier, which sleeps and reports failed or missing parts as every collective
+ * does. Polling saves the 50 to 100 µs a sleeping part takes to wake, which matters around
+ * products of a millisecond. With the native banded addon the poll gives its core away between
+ * polls (`sched_yield`), so that when other programs keep the cores busy it does not hold the core
+ * a late part needs; without it, the poll runs in JavaScript on Threads only, for a budget that
+ * shrinks (down to no poll) after polls that ran out, until a barrier finds the others already
+ * there. Sequential, and MPI across several nodes, use the backend's barrier.
  *
  * @param shared a {@link SharedArray}, or an object stored in one (a
  * {@link BandedBlockBandedMatrix}).

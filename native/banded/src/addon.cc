@@ -14,6 +14,7 @@
 #include <string>
 
 #include "banded.h"
+#include "spin-wait.h"
 #include "../../common/napi-checks.h"
 
 namespace pa_banded {
@@ -22,6 +23,7 @@ namespace {
 
 const char* const kName = "mulBlockRows";
 const char* const kChunksName = "mulClaimedChunks";
+const char* const kSpinName = "spinWait";
 
 using pa_native::ArrayArg;
 using pa_native::Entry;
@@ -165,15 +167,41 @@ napi_value MulClaimedChunksEntry(napi_env env, const napi_value* args) {
   return out;
 }
 
+// spinWait(word, index, target, bit, spinMs) -> 1 when the count in word[index] reached target,
+// 0 when another part set the give-up bit `bit` (1 or 2), 2 when this call set it after spinMs
+// milliseconds (see SpinWait). word: an Int32Array over memory every part of the node maps
+// (a SharedArrayBuffer or an MPI shared window), 4-byte aligned as an Int32Array element is.
+napi_value SpinWaitEntry(napi_env env, const napi_value* args) {
+  kernel = kSpinName;
+  const auto word = ArrayArg<std::int32_t>(env, args[0], napi_int32_array, 0, kernel, "word");
+  const std::int32_t index = IntArg(env, args[1], "index");
+  NeedLength(word.length, static_cast<std::int64_t>(index) + 1, "word");
+  const double target = pa_native::NumberArg(env, args[2], kernel, "target");
+  if (!(target >= -2147483648.0 && target <= 2147483647.0 && std::floor(target) == target)) {
+    Fail(false, "target", "must be an int32");
+  }
+  const std::int32_t bit = IntArg(env, args[3], "bit");
+  if (bit != 1 && bit != 2) Fail(false, "bit", "must be 1 or 2");
+  const double spinMs = pa_native::NumberArg(env, args[4], kernel, "spinMs");
+  if (!(spinMs >= 0.0 && spinMs <= 60000.0)) Fail(false, "spinMs", "must be in 0 .. 60000");
+  const SpinResult result = SpinWait(word.data + index, static_cast<std::int32_t>(target), bit, spinMs);
+  napi_value out = nullptr;
+  if (napi_create_int32(env, static_cast<std::int32_t>(result), &out) != napi_ok) return nullptr;
+  return out;
+}
+
 }  // namespace
 
 napi_value Init(napi_env env, napi_value exports) {
   napi_value fn = nullptr;
   napi_value chunks = nullptr;
+  napi_value spin = nullptr;
   if (napi_create_function(env, kName, NAPI_AUTO_LENGTH, Entry<12, MulBlockRowsEntry>, nullptr, &fn) != napi_ok ||
       napi_set_named_property(env, exports, kName, fn) != napi_ok ||
       napi_create_function(env, kChunksName, NAPI_AUTO_LENGTH, Entry<14, MulClaimedChunksEntry>, nullptr, &chunks) != napi_ok ||
-      napi_set_named_property(env, exports, kChunksName, chunks) != napi_ok) {
+      napi_set_named_property(env, exports, kChunksName, chunks) != napi_ok ||
+      napi_create_function(env, kSpinName, NAPI_AUTO_LENGTH, Entry<5, SpinWaitEntry>, nullptr, &spin) != napi_ok ||
+      napi_set_named_property(env, exports, kSpinName, spin) != napi_ok) {
     return nullptr;
   }
   return exports;

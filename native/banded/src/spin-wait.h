@@ -1,0 +1,66 @@
+// The spinning wait of a shared array's barrier (src/shared/node-barrier.ts describes the
+// protocol: a count of arrivals above two give-up bits in one int32 that every part of the node
+// maps). Native so that the wait can yield the core between polls: a part that spins in
+// JavaScript holds its core for the whole budget, and when other programs keep the cores busy the
+// part being waited for may be the one that needs it (it then reaches the barrier late, and the
+// spinning part runs out its budget anyway). sched_yield costs nothing when nobody else wants the
+// core, so on a quiet machine this is a plain spin, and under load it gives the core away at each
+// poll instead of sleeping (a sleeping part wakes 50 to 100 µs after the last arrival in a
+// virtual machine, more under load).
+#pragma once
+
+#include <sched.h>
+
+#include <chrono>
+#include <cstdint>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
+namespace pa_banded {
+
+// How SpinWait ended: another part set the give-up bit, the count was reached, or this call set
+// the bit when its budget ran out.
+enum class SpinResult : int { kSawGiveUp = 0, kReached = 1, kGaveUp = 2 };
+
+// Count bits of the word (above the two give-up bits).
+constexpr std::int32_t kGiveUpBits = 3;
+
+inline bool Reached(std::int32_t word, std::int32_t target) {
+  // Modulo 2^32, the count and the target are never 2^31 apart.
+  return static_cast<std::int32_t>(static_cast<std::uint32_t>(word & ~kGiveUpBits) - static_cast<std::uint32_t>(target)) >= 0;
+}
+
+inline void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_pause();
+#endif
+}
+
+// Polls *word until its count reaches target (kReached) or `bit` is set in it (kSawGiveUp). Polls
+// back to back for the first kPurePolls (a part a few µs late is caught without a system call),
+// then yields the core between polls. When spinMs have passed, sets `bit` by a compare-and-swap
+// on a word still short of the count (so the bit is set before completion or never) and returns
+// kGaveUp; a lost swap means the word changed, and it is looked at again.
+inline SpinResult SpinWait(std::int32_t* word, std::int32_t target, std::int32_t bit, double spinMs) {
+  using Clock = std::chrono::steady_clock;
+  constexpr unsigned kPurePolls = 256;
+  const auto until = Clock::now() + std::chrono::duration<double, std::milli>(spinMs);
+  for (unsigned i = 1;; i++) {
+    std::int32_t seen = __atomic_load_n(word, __ATOMIC_SEQ_CST);
+    if ((seen & bit) != 0) return SpinResult::kSawGiveUp;
+    if (Reached(seen, target)) return SpinResult::kReached;
+    if (i < kPurePolls) {
+      CpuRelax();
+      continue;
+    }
+    if ((i & 15) == 0 && Clock::now() > until &&
+        __atomic_compare_exchange_n(word, &seen, seen | bit, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+      return SpinResult::kGaveUp;
+    }
+    sched_yield();
+  }
+}
+
+}  // namespace pa_banded
