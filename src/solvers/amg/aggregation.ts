@@ -58,13 +58,17 @@ export function aggregate(block: CsrMatrix, strong: Uint8Array): Aggregates {
     for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
       if (strong[e] === 0) continue;
       neighbours++;
-      if (aggregateOf[colIdx[e]] !== NONE) free = false;
+      // One aggregated strong neighbour settles it: the row founds nothing in this pass.
+      if (aggregateOf[colIdx[e]] !== NONE) {
+        free = false;
+        break;
+      }
     }
+    if (!free) continue;
     if (neighbours === 0) {
       aggregateOf[i] = ISOLATED;
       continue;
     }
-    if (!free) continue;
     aggregateOf[i] = count;
     for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) if (strong[e] === 1) aggregateOf[colIdx[e]] = count;
     count++;
