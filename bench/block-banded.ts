@@ -25,13 +25,17 @@
  * ~5 on 2 cores): the kernel itself took 0.40-0.66 ms (median 0.48), the product 0.51-8.7 ms
  * (median 0.83); the difference is the wait at the closing barrier for the other part, which
  * started its share 0.56 ms later at the median, i.e. was not running (another program held its
- * core, or it was waking from sleep). Since this round a part that is done takes the chunks
- * (~256 KiB of block rows) left at the end of the other's share (see `mulInto`), so a part that
- * is late leaves the end of its share to the other instead of adding all its lateness to the
- * product. Other measured factors: page size (the
+ * core, or it was waking from sleep). This bench times the default even split (each part its own
+ * block rows); `mulInto`'s `shareWork` option lets a part that is done take what is left of the
+ * other's share. The barriers poll a counter in the shared memory, yielding the core between
+ * polls, on Threads and (since this round) on MPI, where they used to be the backend's fence
+ * (see `sharedBarrier`). Other measured factors: page size (the
  * Threads storage is on 2 MiB pages, the MPI shared window on 4 KiB pages, shared-memory huge
- * pages being off here: the same C kernel was 5-20 % slower on 4 KiB pages; a lone rank now has
- * private memory on 2 MiB pages, see `sharedArray`), and on MPI the
+ * pages being off here and `MADV_COLLAPSE` refused on Open MPI's mapping: the same C kernel was
+ * -3 to +45 % slower per 2-rank product on the window than on private 2 MiB pages, depending on
+ * the run and the load; a lone rank has private memory on 2 MiB pages, see `sharedArray`), the
+ * two pinned MPI ranks' kernels differing by up to 1.6 times (the slower core changing between
+ * runs with the other programs' placement), and on MPI the
  * binding of a lone rank to core 0 (now left unpinned, as STREAM's thread is: see `runChild`).
  *
  * The goal's figure (issue 15) is the median: "/ triad" = bytes of the model / median banded
