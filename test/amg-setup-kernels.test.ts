@@ -1,8 +1,8 @@
 /**
- * The AMG set-up's one-part kernels (src/solvers/amg/setup-kernels.ts): the JavaScript loops
- * against dense references (P = (I − ωD⁻¹A)·P0 and R·A·P), the room-growing protocol of rapRows,
- * the native addon against the JavaScript loops BIT FOR BIT on random inputs, and the addon's
- * argument checks.
+ * The AMG set-up's kernels (src/solvers/amg/setup-kernels.ts): the aggregation's properties, the
+ * JavaScript loops against dense references (P = (I − ωD⁻¹A)·P0 and R·A·P), the room-growing
+ * protocol of rapRows, the native addon against the JavaScript loops (and aggregation.ts) BIT FOR
+ * BIT on random inputs, and the addon's argument checks.
  *
  * With PA_KERNELS=js, or when the addon is not built, the native comparison is one test saying
  * why; with PA_REQUIRE_NATIVE=1 (CI) that test fails.
@@ -164,7 +164,63 @@ function rapCase(seed: number): { r: Block; a: Block; p: Block } {
   return { r, a: c.a, p };
 }
 
+/** A random symmetric block with a diagonal, some weak and some zero couplings, and some isolated rows. */
+function aggregationCase(seed: number): { a: Block; diagonal: Float64Array; theta: number } {
+  const random = rng(seed);
+  const n = 30 + Math.floor(random() * 300);
+  const rows: Map<number, number>[] = Array.from({ length: n }, () => new Map());
+  for (let i = 0; i < n; i++) {
+    rows[i].set(i, 2 + random() * 6);
+    if (random() < 0.05) continue;
+    for (let t = 0; t < 4; t++) {
+      const j = Math.floor(random() * n);
+      if (j === i || (random() < 0.05 && rows[i].size > 1)) continue;
+      const v = random() < 0.1 ? 0 : -(random() * (random() < 0.3 ? 0.05 : 1));
+      rows[i].set(j, v);
+      rows[j].set(i, v);
+    }
+  }
+  const rowPtr = new Int32Array(n + 1);
+  const cols: number[] = [];
+  const values: number[] = [];
+  rows.forEach((row, i) => {
+    for (const [j, v] of row) cols.push(j), values.push(v);
+    rowPtr[i + 1] = cols.length;
+  });
+  const diagonal = Float64Array.from(rows, (row, i) => row.get(i)!);
+  return { a: { nRows: n, nCols: n, rowPtr, colIdx: Int32Array.from(cols), values: Float64Array.from(values) }, diagonal, theta: [0, 0.08, 0.25][seed % 3] };
+}
+
+function aggregation(kernels: SetupKernels, c: ReturnType<typeof aggregationCase>): { aggregateOf: number[]; count: number } {
+  const { a } = c;
+  const aggregateOf = new Int32Array(a.nRows).fill(-9);
+  const count = kernels.aggregateRows(
+    a.nRows, a.rowPtr, a.colIdx, a.values, c.diagonal, c.theta,
+    new Float64Array(a.nRows), new Uint8Array(a.rowPtr[a.nRows]), new Int32Array(a.nRows), aggregateOf,
+  );
+  return { aggregateOf: Array.from(aggregateOf), count };
+}
+
+const AGGREGATION_CASES = Array.from({ length: 9 }, (_, s) => aggregationCase(53 + 104729 * s));
+
 describe('AMG set-up kernels (JavaScript)', () => {
+  it('aggregateRows gives aggregation.ts results: every aggregate used, rows in none only without strong connections', () => {
+    for (const [s, c] of AGGREGATION_CASES.entries()) {
+      const { aggregateOf, count } = aggregation(jsSetupKernels, c);
+      const used = new Set(aggregateOf.filter((x) => x >= 0));
+      expect(used.size, `case ${s}`).toBe(count);
+      expect(aggregateOf.every((x) => x >= -1 && x < count)).toBe(true);
+      aggregateOf.forEach((x, i) => {
+        if (x >= 0) return;
+        for (let e = c.a.rowPtr[i]; e < c.a.rowPtr[i + 1]; e++) {
+          const [j, v] = [c.a.colIdx[e], c.a.values[e]];
+          const strong = j !== i && v !== 0 && Math.abs(v) >= c.theta * Math.sqrt(c.diagonal[i]) * Math.sqrt(c.diagonal[j]);
+          expect(strong, `case ${s}: row ${i} in no aggregate has a strong connection to ${j}`).toBe(false);
+        }
+      });
+    }
+  });
+
   it('smoothedProlongator is (I − ωD⁻¹A)·P0 on the pattern of A·P0, rows ascending', () => {
     for (const [s, c] of PROLONGATOR_CASES.entries()) {
       const p = prolongator(jsSetupKernels, c);
@@ -221,6 +277,10 @@ function nativeKernels(): { kernels: SetupKernels } | { reason: string } {
 const native = nativeKernels();
 if ('kernels' in native) {
   describe('AMG set-up kernels: native vs JavaScript', () => {
+    it('the same aggregates as aggregation.ts', () => {
+      for (const [s, c] of AGGREGATION_CASES.entries()) expect(aggregation(native.kernels, c), `case ${s}`).toEqual(aggregation(jsSetupKernels, c));
+    });
+
     it('same bits: prolongators, and R·A·P whole or grown from a short room', () => {
       for (const [s, c] of PROLONGATOR_CASES.entries()) {
         expectSameBits(prolongator(native.kernels, c), prolongator(jsSetupKernels, c), `prolongator ${s}`);
@@ -250,6 +310,15 @@ if ('kernels' in native) {
       expect(() => prolong({ colIdx: Int32Array.from(a.colIdx, (x, e) => (e === 0 ? n : x)) })).toThrow(/aColIdx\[0\]/);
       expect(() => prolong({ pValues: new Float64Array(nnz - 1) })).toThrow(/pValues/);
       expect(() => prolong({ size: new Int32Array(count) })).toThrow(TypeError);
+      const g = AGGREGATION_CASES[0];
+      const aggregateCall = (strong: unknown): number =>
+        binding.aggregateRows(
+          g.a.nRows, g.a.rowPtr, g.a.colIdx, g.a.values, g.diagonal, g.theta, new Float64Array(g.a.nRows), strong as Uint8Array,
+          new Int32Array(g.a.nRows), new Int32Array(g.a.nRows),
+        );
+      expect(aggregateCall(new Uint8Array(g.a.rowPtr[g.a.nRows]))).toBeGreaterThan(0);
+      expect(() => aggregateCall(new Int32Array(g.a.rowPtr[g.a.nRows]))).toThrow(/strong must be a Uint8Array/);
+      expect(() => aggregateCall(new Uint8Array(g.a.rowPtr[g.a.nRows] - 1))).toThrow(/strong has length/);
       const { r, p } = rapCase(296);
       const rapCall = (over: { firstRow?: number; pColIdx?: Int32Array; fineList?: Int32Array; cRowPtr?: Int32Array }): number =>
         binding.rapRows(

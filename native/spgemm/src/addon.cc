@@ -1,6 +1,6 @@
 // pa_spgemm: Node-API entry points of the sparse product loops in spgemm.h (and, from
-// cycle-addon.cc and setup-addon.cc, of the AMG V-cycle's row passes and one-part set-up
-// kernels). The TypeScript description of every product export is src/sparse/matmul-binding.ts;
+// cycle-addon.cc and setup-addon.cc, of the AMG V-cycle's row passes and set-up kernels).
+// The TypeScript description of every product export is src/sparse/matmul-binding.ts;
 // the library calls them through src/sparse/matmul-kernels.ts. Every index the loops follow is
 // checked here first (types, array lengths, row pointers, column ids), so that no call can read
 // or write outside the arrays it is given: a wrong type throws a TypeError, anything else a
@@ -247,6 +247,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"smoothedProlongator", nullptr, pa_amg_setup::SmoothedProlongator, nullptr, nullptr, nullptr, napi_enumerable,
        nullptr},
       {"rapRows", nullptr, pa_amg_setup::RapRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"aggregateRows", nullptr, pa_amg_setup::AggregateRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
   return exports;

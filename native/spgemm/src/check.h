@@ -58,7 +58,10 @@ struct Check {
     void* data = nullptr;
     if (napi_get_typedarray_info(env, value, &actual, &length, &data, nullptr, nullptr) != napi_ok ||
         actual != type) {
-      Fail(true, std::string(name) + (type == napi_int32_array ? " must be an Int32Array" : " must be a Float64Array"));
+      const char* expected = type == napi_int32_array ? " must be an Int32Array"
+                             : type == napi_uint8_array ? " must be a Uint8Array"
+                                                        : " must be a Float64Array";
+      Fail(true, std::string(name) + expected);
       return nullptr;
     }
     if (length < minLength) {

@@ -131,4 +131,27 @@ napi_value RapRows(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// aggregateRows(nRows, aRowPtr, aColIdx, aValues, diagonal, theta, root, strong, joined, aggregateOf) -> count
+napi_value AggregateRows(napi_env env, napi_callback_info info) {
+  napi_value v[kMaxArgs];
+  if (!ReadArgs(env, info, 10, "aggregateRows", v)) return nullptr;
+  Check check{env, "aggregateRows"};
+  const int32_t nRows = check.Count(v[0], "nRows", 2147483646.0);
+  if (check.failed) return nullptr;
+  const pa_spgemm::Rows a = ReadBlock(check, v + 1, nRows, nRows, "a");
+  const std::size_t rows = static_cast<std::size_t>(nRows);
+  const double* diagonal = check.Array<double>(v[4], napi_float64_array, rows, "diagonal");
+  const double theta = check.Number(v[5], "theta");
+  double* root = check.Array<double>(v[6], napi_float64_array, rows, "root");
+  if (check.failed) return nullptr;
+  uint8_t* strong = check.Array<uint8_t>(v[7], napi_uint8_array, static_cast<std::size_t>(a.rowPtr[nRows]), "strong");
+  int32_t* joined = check.Array<int32_t>(v[8], napi_int32_array, rows, "joined");
+  int32_t* aggregateOf = check.Array<int32_t>(v[9], napi_int32_array, rows, "aggregateOf");
+  if (check.failed) return nullptr;
+  const int32_t count = aggregate_rows(nRows, a.rowPtr, a.col, a.val, diagonal, theta, root, strong, joined, aggregateOf);
+  napi_value result;
+  napi_create_int32(env, count, &result);
+  return result;
+}
+
 }  // namespace pa_amg_setup

@@ -1,4 +1,4 @@
-// The AMG set-up's one-part entry points (setup-addon.cc), registered by the sparse-product addon's Init.
+// The AMG set-up's entry points (setup-addon.cc), registered by the sparse-product addon's Init.
 #pragma once
 
 #include <node_api.h>
@@ -12,5 +12,8 @@ napi_value SmoothedProlongator(napi_env env, napi_callback_info info);
 // rapRows(firstRow, nRows, nFine, nCoarse, r*, a*, p*, fineMarker, fineAccumulator, fineList,
 //         coarseMarker, coarseAccumulator, coarseList, cRowPtr, cColIdx, cValues) -> the rows done
 napi_value RapRows(napi_env env, napi_callback_info info);
+
+// aggregateRows(nRows, aRowPtr, aColIdx, aValues, diagonal, theta, root, strong, joined, aggregateOf) -> count
+napi_value AggregateRows(napi_env env, napi_callback_info info);
 
 }  // namespace pa_amg_setup

@@ -1,7 +1,8 @@
-// The AMG set-up's one-part kernels: the smoothed prolongator built straight from the aggregates,
-// and the Galerkin coarse matrix R·A·P without the intermediate A·P. They serve a hierarchy whose
-// matrices have no ghost columns on any part (one part); the distributed products (spgemm.h)
-// serve the others.
+// The AMG set-up's kernels: strength of connection and aggregation of a part's own rows (any
+// number of parts), and two one-part kernels: the smoothed prolongator built straight from the
+// aggregates, and the Galerkin coarse matrix R·A·P without the intermediate A·P. The one-part
+// kernels serve a hierarchy whose matrices have no ghost entries on any part; the distributed
+// products (spgemm.h) serve the others.
 // The TypeScript twins are in src/solvers/amg/setup-kernels.ts: same loops in the same order, so
 // the same bits (built with -ffp-contract=off: a*b+c is never fused).
 //
@@ -133,6 +134,80 @@ inline int32_t rap_rows(int32_t firstRow, int32_t nRows, pa_spgemm::Rows r, pa_s
     rowPtr[row + 1] = static_cast<int32_t>(start + nCoarse);
   }
   return nRows;
+}
+
+// Strength of connection and greedy aggregation of an nRows × nRows block (the loops of
+// src/solvers/amg/aggregation.ts, same order, same results): entry (i, j) is strong when j ≠ i,
+// a_ij ≠ 0 and |a_ij| ≥ θ·sqrt(|a_ii|)·sqrt(|a_jj|); then (1) a row whose strong neighbours are all
+// free founds an aggregate with them, (2) a free row joins the pass-1 aggregate of its strongest
+// aggregated neighbour, (3) the rows still free found aggregates with their free strong
+// neighbours; rows without strong connections stay out (−1). Scratch: root (nRows), strong (one
+// byte per entry), joined (nRows). Writes aggregateOf (nRows); returns the number of aggregates.
+inline int32_t aggregate_rows(int32_t nRows, const int32_t* rowPtr, const int32_t* col, const double* val,
+                              const double* diagonal, double theta, double* root, uint8_t* strong, int32_t* joined,
+                              int32_t* aggregateOf) {
+  constexpr int32_t kNone = -1;
+  constexpr int32_t kIsolated = -2;
+  for (int32_t i = 0; i < nRows; i++) root[i] = std::sqrt(std::fabs(diagonal[i]));
+  for (int32_t i = 0; i < nRows; i++) {
+    const double bound = theta * root[i];
+    for (int32_t e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
+      const int32_t j = col[e];
+      strong[e] = j != i && val[e] != 0.0 && std::fabs(val[e]) >= bound * root[j] ? 1 : 0;
+    }
+  }
+  std::fill(aggregateOf, aggregateOf + nRows, kNone);
+  int32_t count = 0;
+  for (int32_t i = 0; i < nRows; i++) {
+    if (aggregateOf[i] != kNone) continue;
+    int32_t neighbours = 0;
+    bool free = true;
+    for (int32_t e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
+      if (strong[e] == 0) continue;
+      neighbours++;
+      if (aggregateOf[col[e]] != kNone) free = false;
+    }
+    if (neighbours == 0) {
+      aggregateOf[i] = kIsolated;
+      continue;
+    }
+    if (!free) continue;
+    aggregateOf[i] = count;
+    for (int32_t e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
+      if (strong[e] == 1) aggregateOf[col[e]] = count;
+    }
+    count++;
+  }
+  const int32_t firstPass = count;
+  for (int32_t i = 0; i < nRows; i++) {
+    joined[i] = kNone;
+    if (aggregateOf[i] != kNone) continue;
+    int32_t best = kNone;
+    double bestWeight = -1.0;
+    for (int32_t e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
+      const int32_t a = aggregateOf[col[e]];
+      if (strong[e] == 1 && a >= 0 && a < firstPass && std::fabs(val[e]) > bestWeight) {
+        best = a;
+        bestWeight = std::fabs(val[e]);
+      }
+    }
+    joined[i] = best;
+  }
+  for (int32_t i = 0; i < nRows; i++) {
+    if (joined[i] != kNone) aggregateOf[i] = joined[i];
+  }
+  for (int32_t i = 0; i < nRows; i++) {
+    if (aggregateOf[i] != kNone) continue;
+    aggregateOf[i] = count;
+    for (int32_t e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
+      if (strong[e] == 1 && aggregateOf[col[e]] == kNone) aggregateOf[col[e]] = count;
+    }
+    count++;
+  }
+  for (int32_t i = 0; i < nRows; i++) {
+    if (aggregateOf[i] == kIsolated) aggregateOf[i] = kNone;
+  }
+  return count;
 }
 
 }  // namespace pa_amg_setup

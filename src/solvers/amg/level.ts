@@ -17,8 +17,8 @@ import { planMatmul, type ProductPlan } from '../../sparse/matmul.js';
 import { emptyCsr } from '../../sparse/matmul-local.js';
 import { assembledMatrix, type PSparseMatrix } from '../../sparse/psparse-matrix.js';
 import { planTranspose } from '../../sparse/transpose.js';
-import { aggregate, strongConnections, type Aggregates } from './aggregation.js';
-import { localGalerkin, localProlongator, withoutGhostEntries, type LocalProlongator } from './local-setup.js';
+import type { Aggregates } from './aggregation.js';
+import { aggregateOwnRows, localGalerkin, localProlongator, withoutGhostEntries, type LocalProlongator } from './local-setup.js';
 
 /** The diagonal of the own rows (found in the own-own block, whose columns ascend). */
 export function diagonalOf(A: PSparseMatrix): PData<Float64Array> {
@@ -144,16 +144,7 @@ export class AmgLevel {
    */
   coarsen(options: LevelOptions): PSparseMatrix | undefined {
     const A = this.A;
-    const aggregates = pmap(
-      (oo: CsrMatrix, diagonal: Float64Array) => {
-        const strong = strongConnections(oo, diagonal, options.theta);
-        const found = aggregate(oo, strong);
-        largeArrays.recycle(strong);
-        return found;
-      },
-      A.ownOwn,
-      this.diagonal,
-    );
+    const aggregates = pmap((oo: CsrMatrix, diagonal: Float64Array) => aggregateOwnRows(oo, diagonal, options.theta), A.ownOwn, this.diagonal);
     const coarseRows = variablePartition(
       aggregates.map((_, p) => p),
       aggregates.map((a) => a.count),

@@ -1,7 +1,8 @@
 /**
- * The AMG set-up of a level whose matrix has no ghost entries on any part (one part): the
+ * The AMG set-up's per-part steps with the kernels of setup-kernels.ts: the aggregation of a
+ * part's own rows and, for a level whose matrix has no ghost entries on any part (one part), the
  * smoothed prolongator straight from the aggregates and the Galerkin coarse matrix R·A·P without
- * A·P, per part, with the kernels of setup-kernels.ts. With ghost entries level.ts uses the
+ * A·P. With ghost entries level.ts uses the
  * distributed products instead; either way the hierarchy depends only on the matrix and its
  * partition, never on the backend.
  *
@@ -29,6 +30,22 @@ export interface LocalProlongator {
   readonly P: PSparseMatrix;
   /** Recomputes P's values for the level's current matrix values (same pattern). */
   refresh(level: SmoothingData): void;
+}
+
+/**
+ * A part's aggregates: strength of connection (threshold θ) and greedy aggregation of its own-own
+ * block (aggregation.ts's algorithm, native when built: the same aggregates either way).
+ */
+export function aggregateOwnRows(block: CsrMatrix, diagonal: Float64Array, theta: number): Aggregates {
+  const { nRows, rowPtr, colIdx, values } = block;
+  const root = largeArrays.float64(nRows);
+  const strong = largeArrays.uint8(rowPtr[nRows]);
+  const joined = largeArrays.int32(nRows);
+  const aggregateOf = largeArrays.int32(nRows);
+  const count = setupKernels().aggregateRows(nRows, rowPtr, colIdx, values, diagonal, theta, root, strong, joined, aggregateOf);
+  // Written and dead: their pages serve the set-up's next large arrays warm.
+  for (const scratch of [root, strong, joined]) largeArrays.recycle(scratch);
+  return { aggregateOf, count };
 }
 
 /** Whether no part of `A` has an entry in its ghost block (collective: a sum over the parts). */

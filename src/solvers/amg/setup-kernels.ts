@@ -1,19 +1,22 @@
 /**
- * The AMG set-up's one-part kernels: the smoothed prolongator straight from the aggregates (no
- * tentative prolongator matrix, no general product A·P0) and the Galerkin coarse matrix R·A·P
- * without the intermediate A·P (the set-up's largest matrix). The JavaScript loops, the
- * hand-written description of their native exports (`smoothedProlongator` and `rapRows` of the
- * sparse-product addon `native/spgemm`; loops in `native/spgemm/src/setup.h`, same order, same
- * bits), its loader, and the choice between them.
+ * The AMG set-up's kernels: strength of connection and aggregation of a part's own rows, and two
+ * one-part kernels: the smoothed prolongator straight from the aggregates (no tentative
+ * prolongator matrix, no general product A·P0) and the Galerkin coarse matrix R·A·P without the
+ * intermediate A·P (the set-up's largest matrix). The JavaScript loops, the hand-written
+ * description of their native exports (`aggregateRows`, `smoothedProlongator` and `rapRows` of
+ * the sparse-product addon `native/spgemm`; loops in `native/spgemm/src/setup.h`, same order,
+ * same bits), its loader, and the choice between them.
  *
- * They serve a hierarchy whose matrices have no ghost columns on any part (one part); the
+ * The one-part kernels serve a hierarchy whose matrices have no ghost entries on any part; the
  * distributed products serve the others (level.ts chooses).
  *
  * @module
  */
 import { chooseKernels } from '../../kernels/choose-kernels.js';
 import type { KernelKind } from '../../kernels/kernel-set.js';
+import { largeArrays } from '../../kernels/large-arrays.js';
 import { BUILD_ADDONS_COMMAND, addonPaths, loadAddon, requireNative } from '../../native-addon.js';
+import { aggregate, strongConnections } from './aggregation.js';
 
 /**
  * The addon's exports for the set-up. The addon checks every index it follows (types, lengths,
@@ -22,6 +25,17 @@ import { BUILD_ADDONS_COMMAND, addonPaths, loadAddon, requireNative } from '../.
  * (the library builds them).
  */
 export interface SetupBinding {
+  /**
+   * Strength of connection and greedy aggregation of an `nRows × nRows` block (a part's own-own
+   * block): the results of `strongConnections` and `aggregate` (aggregation.ts), whose loops it
+   * runs in the same order. `diagonal` holds a_ii per row; `root` (nRows), `strong` (one byte per
+   * entry) and `joined` (nRows) are scratch; `aggregateOf` (nRows) receives each row's aggregate
+   * (−1: none). Returns the number of aggregates.
+   */
+  aggregateRows(
+    nRows: number, aRowPtr: Int32Array, aColIdx: Int32Array, aValues: Float64Array, diagonal: Float64Array, theta: number,
+    root: Float64Array, strong: Uint8Array, joined: Int32Array, aggregateOf: Int32Array,
+  ): number;
   /**
    * P = (I − ω D⁻¹A)·P0 for an `nRows × nRows` block A, P0 having one entry per aggregated row k,
    * 1/sqrt(size of k's aggregate), in column `aggregateOf[k]` (−1: none). Row i adds a_ik·p0_k
@@ -79,9 +93,22 @@ function sortRow(ids: Int32Array, start: number, end: number): void {
   }
 }
 
-/** The JavaScript loops: `native/spgemm/src/setup.h` in the same order (so the same bits). */
+/**
+ * The JavaScript loops: `native/spgemm/src/setup.h` in the same order (so the same bits), and, for
+ * the aggregation, aggregation.ts itself.
+ */
 export const jsSetupKernels: SetupKernels = {
   kind: 'js',
+  // aggregation.ts's own functions: the reference the addon's loops follow.
+  aggregateRows(nRows, aRowPtr, aColIdx, aValues, diagonal, theta, _root, _strong, _joined, aggregateOf) {
+    const block = { nRows, nCols: nRows, rowPtr: aRowPtr, colIdx: aColIdx, values: aValues };
+    const strong = strongConnections(block, diagonal, theta);
+    const found = aggregate(block, strong);
+    aggregateOf.set(found.aggregateOf);
+    largeArrays.recycle(strong);
+    largeArrays.recycle(found.aggregateOf);
+    return found.count;
+  },
   smoothedProlongator(nRows, aRowPtr, aColIdx, aValues, aggregateOf, nAggregates, inverse, omega, size, marker, accumulator, pRowPtr, pColIdx, pValues) {
     size.fill(0, 0, nAggregates);
     for (let i = 0; i < nRows; i++) if (aggregateOf[i] >= 0) size[aggregateOf[i]] += 1;
@@ -194,7 +221,7 @@ export function loadSetupBinding(
   return loadAddon<SetupBinding>({
     paths,
     load,
-    required: ['smoothedProlongator', 'rapRows'],
+    required: ['aggregateRows', 'smoothedProlongator', 'rapRows'],
     what: 'sparse-product addon (AMG set-up kernels)',
     summary: 'The native AMG set-up kernels are unavailable',
     fixes: SETUP_FIXES,
@@ -205,6 +232,7 @@ export function loadSetupBinding(
 export function nativeSetupKernels(binding: SetupBinding): SetupKernels {
   return {
     kind: 'native',
+    aggregateRows: (...args) => binding.aggregateRows(...args),
     smoothedProlongator: (...args) => binding.smoothedProlongator(...args),
     rapRows: (...args) => binding.rapRows(...args),
   };
