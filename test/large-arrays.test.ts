@@ -330,7 +330,7 @@ if (kernelKind === 'native') {
       sent[5] = 7.25;
       const { port1, port2 } = new MessageChannel();
       const received = new Promise<Float64Array>((resolve) => port2.once('message', resolve));
-      port1.postMessage(sent, [sent.buffer]);
+      port1.postMessage(sent, [sent.buffer as ArrayBuffer]);
       const copy = await received;
       port1.close();
       port2.close();

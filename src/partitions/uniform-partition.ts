@@ -227,17 +227,46 @@ function blockGhosts(
   return { ghostToGlobal, ghostToOwner };
 }
 
+/**
+ * The owner of any id of `0..n-1` split into `parts` blocks ({@link blockOwner}, same results), with
+ * the block sizes worked out once: psparse asks it for every ghost column, and each call of the
+ * general form, three calls deep, costs microseconds until the JIT has compiled it.
+ */
+function blockOwnerOf(n: number, parts: number): OwnerFunction {
+  const l = floorDiv(n, parts);
+  const small = parts - (n % parts);
+  const boundary = small * l;
+  return (g) => (g < boundary ? (g - (g % l)) / l : small + (g - boundary - ((g - boundary) % (l + 1))) / (l + 1));
+}
+
+/**
+ * The owner of a grid id: the coordinate of the id in each direction split into more than one part
+ * (`floor(gid / stride) mod size`), its block there, and the part's column-major number. Directions
+ * of one part add nothing to the owner, and are skipped.
+ */
 function gridOwner(grid: Grid): OwnerFunction {
   const { nPerDir, partsPerDir } = grid;
+  const strides: number[] = [];
+  const sizes: number[] = [];
+  const partStrides: number[] = [];
+  const blocks: OwnerFunction[] = [];
+  let stride = 1;
+  let partStride = 1;
+  for (let k = 0; k < nPerDir.length; k++) {
+    if (partsPerDir[k] > 1) {
+      strides.push(stride);
+      sizes.push(nPerDir[k]);
+      partStrides.push(partStride);
+      blocks.push(blockOwnerOf(nPerDir[k], partsPerDir[k]));
+    }
+    stride *= nPerDir[k];
+    partStride *= partsPerDir[k];
+  }
   return (gid) => {
-    let rest = gid;
     let part = 0;
-    let partStride = 1;
-    for (let k = 0; k < nPerDir.length; k++) {
-      const c = rest % nPerDir[k];
-      rest = (rest - c) / nPerDir[k];
-      part += blockOwner(c, nPerDir[k], partsPerDir[k]) * partStride;
-      partStride *= partsPerDir[k];
+    for (let j = 0; j < strides.length; j++) {
+      const q = (gid - (gid % strides[j])) / strides[j];
+      part += blocks[j](q % sizes[j]) * partStrides[j];
     }
     return part;
   };
@@ -321,5 +350,5 @@ export function uniformPartition(
     const first = blockStart(p, n, np);
     return new LocalIndices(p, n, new OwnRange(first, blockStart(p + 1, n, np) - first));
   });
-  return new PRange(n, partition, (gid) => blockOwner(gid, n, np));
+  return new PRange(n, partition, blockOwnerOf(n, np));
 }
