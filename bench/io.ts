@@ -21,9 +21,14 @@
  * ours is the best of `--rounds` on each part count. Between rounds, outside the timing, each side
  * releases its previous result (see `timed`). Bandwidth = file size / time.
  *
- * Run: `tsc -p tsconfig.json && node dist/bench/io.js [--rounds 3]` (needs the HDF5 addon,
- * /usr/bin/python3 with numpy, SciPy, h5py and petsc4py). Prints a table, the goal's verdict and
- * `RESULT {json}`.
+ * The anchor gives malloc back its defaults after petsc4py has initialized MPI (see `plain_malloc`
+ * in io_python.py): MPI's memory hooks otherwise make every numpy or h5py result of that process
+ * reuse the previous round's resident heap memory, which no plain numpy user gets and which the
+ * library's fresh, zero-filled results cannot.
+ *
+ * Run: `tsc -p tsconfig.json && node dist/bench/io.js [--rounds 3] [--cases flat,HDF5]` (needs the
+ * HDF5 addon, /usr/bin/python3 with numpy, SciPy, h5py and petsc4py). Prints a table, the goal's
+ * verdict and `RESULT {json}`; with `PA_IO_BENCH_TRACE=1`, every round's two times on stderr.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -210,6 +215,7 @@ export default async function main(ranks: PData<number>): Promise<RunTimings> {
         const theirs = pythonFirst ? await pythonRound(name, op) : undefined;
         const seconds = await timed(ranks, op === 'write' ? write : read);
         const answer = theirs ?? (await pythonRound(name, op));
+        if (process.env.PA_IO_BENCH_TRACE === '1' && ranks.localItems[0] === 0) console.error(`np${ranks.np} ${name} ${op} r${r} ours ${(seconds * 1e3).toFixed(1)} ms python ${(answer.seconds * 1e3).toFixed(1)} ms`);
         if (op === 'write') {
           best.write = Math.min(best.write, seconds);
           best.pythonWrite = Math.min(best.pythonWrite, answer.seconds);

@@ -32,6 +32,25 @@ def poisson(n):
     return A
 
 
+def plain_malloc():
+    """Gives malloc back its defaults after petsc4py has initialized MPI. Open MPI's memory hooks
+    turn off mmap for large blocks and never trim the heap, so in this process every array numpy
+    and h5py return (80 MB here) came from heap memory freed by the previous round, already
+    faulted in: np.fromfile then timed a copy into resident memory (5.6-6.4 ms for 80 MB in
+    bench/io.ts's run of 09:20), where numpy alone, as a user runs it, maps fresh memory
+    (madvised onto huge pages) and fills it (19-20 ms against 10-11 with the hooks, same machine,
+    same minute). The library cannot read into recycled memory: every result is a fresh,
+    zero-filled buffer. So the anchor measures numpy, h5py and SciPy as they run without MPI;
+    the PETSc cases lose nothing (COMM_SELF, no network registration to keep)."""
+    import ctypes
+    libc = ctypes.CDLL(None)
+    M_TRIM_THRESHOLD, M_MMAP_THRESHOLD, M_MMAP_MAX = -1, -3, -4
+    # glibc's defaults: 128 KiB thresholds (then adjusted dynamically), 65536 mappings
+    for option, value in ((M_MMAP_MAX, 65536), (M_MMAP_THRESHOLD, 128 * 1024), (M_TRIM_THRESHOLD, 128 * 1024)):
+        if libc.mallopt(option, value) != 1:
+            raise RuntimeError(f"mallopt({option}, {value}) failed")
+
+
 def best(rounds, f):
     times = []
     for _ in range(rounds):
@@ -56,6 +75,7 @@ def main():
     import petsc4py
     petsc4py.init()
     from petsc4py import PETSc
+    plain_malloc()
 
     d = args.dir
     rng = np.random.default_rng(1)
