@@ -141,6 +141,9 @@ function factorDense(pieces: Float64Array[], ids: LocalIndices): Factored {
     }
   }
   const pivot = new Int32Array(n);
+  // The rows below the pivot with a nonzero multiplier, and their multipliers (per k).
+  const rows = new Int32Array(n);
+  const multipliers = new Float64Array(n);
   const tiny = n * Number.EPSILON * largest;
   for (let k = 0; k < n; k++) {
     let best = k;
@@ -155,14 +158,43 @@ function factorDense(pieces: Float64Array[], ids: LocalIndices): Factored {
       }
     }
     const inv = 1 / lu[k * n + k];
+    let count = 0;
     for (let i = k + 1; i < n; i++) {
       const l = lu[i * n + k] * inv;
       if (l === 0) continue;
       lu[i * n + k] = l;
-      for (let j = k + 1; j < n; j++) lu[i * n + j] -= l * lu[k * n + j];
+      rows[count] = i;
+      multipliers[count++] = l;
     }
+    eliminate(lu, n, k, rows, multipliers, count);
   }
   return { n, lu, pivot };
+}
+
+/**
+ * Row i ← row i − l_i·row k over columns k+1.. for the `count` rows listed, four rows per pass over
+ * row k (each element still takes its updates in the order of k: the same bits as one row at a
+ * time, with a quarter of the reads of row k).
+ */
+function eliminate(lu: Float64Array, n: number, k: number, rows: Int32Array, multipliers: Float64Array, count: number): void {
+  const pivotRow = k * n;
+  let r = 0;
+  for (; r + 4 <= count; r += 4) {
+    const [a, b, c, d] = [rows[r] * n, rows[r + 1] * n, rows[r + 2] * n, rows[r + 3] * n];
+    const [la, lb, lc, ld] = [multipliers[r], multipliers[r + 1], multipliers[r + 2], multipliers[r + 3]];
+    for (let j = k + 1; j < n; j++) {
+      const x = lu[pivotRow + j];
+      lu[a + j] -= la * x;
+      lu[b + j] -= lb * x;
+      lu[c + j] -= lc * x;
+      lu[d + j] -= ld * x;
+    }
+  }
+  for (; r < count; r++) {
+    const a = rows[r] * n;
+    const l = multipliers[r];
+    for (let j = k + 1; j < n; j++) lu[a + j] -= l * lu[pivotRow + j];
+  }
 }
 
 /** x ← A⁻¹ x with the factorisation (in place). */
