@@ -8,15 +8,14 @@
  * barrier added 15 to 20 % to it. Here the parts poll the counter for up to {@link MAX_SPIN_MS}
  * first.
  *
- * With the banded addon (native `spinWait`), the poll yields the core (`sched_yield`) between
- * polls after the first few: free when nobody else wants the core, and under load the core goes
- * to whoever needs it (possibly the part being waited for) instead of being held by the poll. So
- * the budget stays at {@link MAX_SPIN_MS}. Measured in the bench's sequence (split product, CSR
- * product, serial product, CSR product; Threads, 2 parts, load average 4.7 to 6.6 on 2 cores,
- * both ways alternating in one run): median split product 1.43 ms against 3.27 ms with the
- * JavaScript poll and its adaptive budget below, p90 1.90 against 6.90; MPI (the backend's fence
- * before): median 2.22 against 2.33, p90 5.73 against 8.72. At load 4.3 both ways were equal
- * (threads median 0.689 against 0.685 ms, MPI 0.671 against 0.669).
+ * With the banded addon (native `spinWait`), the poll runs back to back for 0.1 ms, then yields
+ * the core (`sched_yield`) between polls: under load the core goes to whoever needs it (possibly
+ * the part being waited for) instead of being held by the poll, so the budget stays at
+ * {@link MAX_SPIN_MS}. Measured in the bench's sequence (split product, CSR product, serial
+ * product, CSR product; 2 parts, load average 2 to 3.5, both ways alternating in one run): median
+ * split product on Threads 0.627 against 0.633 ms with the JavaScript poll and its adaptive
+ * budget below (p90 0.681 against 0.736); on MPI 0.729 against 0.766 ms with the backend's fence
+ * before (p90 0.852 against 0.976). `docs/guide-shared-arrays.md` has the other runs.
  *
  * Without the addon the poll runs in JavaScript and holds its core, so its budget adapts like
  * the backend's: halved each time a spin runs out (under load, the part waited for is often not

@@ -11,12 +11,9 @@
 
 #include <sched.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
-
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#endif
 
 namespace pa_banded {
 
@@ -32,34 +29,36 @@ inline bool Reached(std::int32_t word, std::int32_t target) {
   return static_cast<std::int32_t>(static_cast<std::uint32_t>(word & ~kGiveUpBits) - static_cast<std::uint32_t>(target)) >= 0;
 }
 
-inline void CpuRelax() {
-#if defined(__x86_64__) || defined(__i386__)
-  _mm_pause();
-#endif
-}
-
 // Polls *word until its count reaches target (kReached) or `bit` is set in it (kSawGiveUp). Polls
-// back to back for the first kPurePolls (a part a few µs late is caught without a system call),
-// then yields the core between polls. When spinMs have passed, sets `bit` by a compare-and-swap
-// on a word still short of the count (so the bit is set before completion or never) and returns
-// kGaveUp; a lost swap means the word changed, and it is looked at again.
+// back to back for the first kPurePollMs (a part up to that late is seen within a poll: a yield
+// may hand the core to another runnable thread for its whole time slice, and even an idle yield
+// costs 1.5 µs here), then yields the core between polls. When spinMs have passed, sets `bit` by
+// a compare-and-swap on a word still short of the count (so the bit is set before completion or
+// never) and returns kGaveUp; a lost swap means the word changed, and it is looked at again.
 inline SpinResult SpinWait(std::int32_t* word, std::int32_t target, std::int32_t bit, double spinMs) {
   using Clock = std::chrono::steady_clock;
-  constexpr unsigned kPurePolls = 256;
-  const auto until = Clock::now() + std::chrono::duration<double, std::milli>(spinMs);
+  // Above the 50 to 100 µs a part takes to wake from a sleep, the usual reason for it to be late.
+  constexpr double kPurePollMs = 0.1;
+  const auto start = Clock::now();
+  const auto pureUntil = start + std::chrono::duration<double, std::milli>(std::min(spinMs, kPurePollMs));
+  const auto until = start + std::chrono::duration<double, std::milli>(spinMs);
+  bool yielding = false;
   for (unsigned i = 1;; i++) {
     std::int32_t seen = __atomic_load_n(word, __ATOMIC_SEQ_CST);
     if ((seen & bit) != 0) return SpinResult::kSawGiveUp;
     if (Reached(seen, target)) return SpinResult::kReached;
-    if (i < kPurePolls) {
-      CpuRelax();
-      continue;
+    if (yielding || (i & 15) == 0) {
+      const auto now = Clock::now();
+      if (now > until &&
+          __atomic_compare_exchange_n(word, &seen, seen | bit, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+        return SpinResult::kGaveUp;
+      }
+      yielding = now > pureUntil;
     }
-    if ((i & 15) == 0 && Clock::now() > until &&
-        __atomic_compare_exchange_n(word, &seen, seen | bit, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
-      return SpinResult::kGaveUp;
-    }
-    sched_yield();
+    // No pause instruction between polls: in a virtual machine a loop of pauses makes the
+    // hypervisor take the core away (pause-loop exiting), which delayed every barrier by tens of
+    // µs when tried here.
+    if (yielding) sched_yield();
   }
 }
 
