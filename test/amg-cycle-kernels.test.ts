@@ -1,7 +1,8 @@
 /**
  * The V-cycle's fused row passes (src/solvers/amg/cycle-kernels.ts): the JavaScript loops against
  * an SpMV followed by the vector work it replaces, the native addon against the JavaScript loops
- * BIT FOR BIT (every mode, split into the two phases or not), and the argument checks.
+ * BIT FOR BIT (every mode, split into the two phases or not; Chebyshev's start from a zero
+ * guess), and the argument checks.
  *
  * With PA_KERNELS=js, or when the addon is not built, the native comparison is one test saying
  * why; with PA_REQUIRE_NATIVE=1 (CI) that test fails.
@@ -119,7 +120,31 @@ function expectSameBits(got: Float64Array[], expected: Float64Array[], what: str
   got.forEach((x, k) => x.forEach((value, i) => expect(Object.is(value, expected[k][i]), `${what}: v${k}[${i}]`).toBe(true)));
 }
 
+/** chebyshevStart on fresh output arrays (n values of random inputs; the arrays are longer: only n are written). */
+function start(kernels: CycleKernels, seed: number, n: number): { theta: number; arrays: Float64Array[] } {
+  const random = rng(seed);
+  const vec = (): Float64Array => Float64Array.from({ length: n + 3 }, () => random() * 4 - 2);
+  const [b, inverse] = [vec(), vec()];
+  const theta = 0.75 + random();
+  const out = [new Float64Array(n + 3), new Float64Array(n + 3), new Float64Array(n + 3)];
+  kernels.chebyshevStart(n, b, inverse, theta, out[0], out[1], out[2]);
+  return { theta, arrays: [b, inverse, ...out] };
+}
+
 describe('AMG cycle passes (JavaScript)', () => {
+  it('chebyshevStart: r = D⁻¹b, d = r / θ, x = d on the first n values', () => {
+    for (const n of [0, 7, 1500]) {
+      const { theta, arrays } = start(jsCycleKernels, 5 + n, n);
+      const [b, inverse, r, d, x] = arrays;
+      for (let i = 0; i < n; i++) {
+        expect(r[i]).toBe(inverse[i] * b[i]);
+        expect(d[i]).toBe(r[i] / theta);
+        expect(x[i]).toBe(d[i]);
+      }
+      expect([r[n], d[n], x[n]]).toEqual([0, 0, 0]);
+    }
+  });
+
   it('every mode equals an SpMV (own block, then ghost block) followed by its vector work', () => {
     CASES.forEach((c, s) => {
       for (const mode of MODES) expectSameBits(run(jsCycleKernels, mode, c, 0.7, -1.3), reference(mode, c, 0.7, -1.3), `case ${s} mode ${mode}`);
@@ -143,6 +168,18 @@ if ('kernels' in native) {
       CASES.forEach((c, s) => {
         for (const mode of MODES) expectSameBits(run(native.kernels, mode, c, 0.3, 2.1), run(jsCycleKernels, mode, c, 0.3, 2.1), `case ${s} mode ${mode}`);
       });
+    });
+
+    it('chebyshevStart: same bits, and its checks', () => {
+      for (const n of [7, 600, 5000]) {
+        const ours = start(native.kernels, 11 + n, n).arrays;
+        start(jsCycleKernels, 11 + n, n).arrays.forEach((a, k) => a.forEach((v, i) => expect(Object.is(v, ours[k][i]), `n ${n}: array ${k}[${i}]`).toBe(true)));
+      }
+      const v = (length: number): Float64Array => new Float64Array(length);
+      expect(() => native.kernels.chebyshevStart(600, v(600), v(599), 1, v(600), v(600), v(600))).toThrow(/inverse/);
+      const binding = loadCycleBinding();
+      expect(() => binding.chebyshevStart(600, v(600), v(600), 1, v(600), v(600), v(599))).toThrow(/x has length 599/);
+      expect(() => binding.chebyshevStart(600, v(600), v(600), 1, v(600), new Int32Array(600) as never, v(600))).toThrow(TypeError);
     });
 
     it('checks types, modes, phases, lengths and row pointers before any pass', () => {

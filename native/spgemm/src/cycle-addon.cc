@@ -1,5 +1,6 @@
-// The Node-API entry point of the AMG V-cycle's fused row passes in cycle.h, exported by the
-// sparse-product addon (pa_spgemm) beside the products that build the hierarchy. The TypeScript
+// The Node-API entry points of the AMG V-cycle's fused row passes and Chebyshev start in
+// cycle.h, exported by the sparse-product addon (pa_spgemm) beside the products that build the
+// hierarchy. The TypeScript
 // description and the calls are in src/solvers/amg/cycle-kernels.ts. Types, counts and lengths
 // are checked here (TypeError or RangeError naming the argument); as for the library's SpMV
 // kernels, that the column ids index u is a precondition (they come from a PSparseMatrix's
@@ -99,6 +100,29 @@ napi_value CycleRows(napi_env env, napi_callback_info info) {
     default:
       Run<pa_amg::kChebyshevStepAddPrevious>(phase, nRows, rowPtr, col, val, u, ghostPtr, partial, v);
   }
+  return nullptr;
+}
+
+// chebyshevStart(n, b, inverse, theta, r, d, x)
+napi_value ChebyshevStart(napi_env env, napi_callback_info info) {
+  constexpr std::size_t kArgs = 7;
+  napi_value a[kArgs];
+  std::size_t count = kArgs;
+  if (napi_get_cb_info(env, info, &count, a, nullptr, nullptr) != napi_ok || count < kArgs) {
+    napi_throw_type_error(env, nullptr, "chebyshevStart: expected 7 arguments");
+    return nullptr;
+  }
+  Check check{env, "chebyshevStart"};
+  const int32_t n = check.Count(a[0], "n");
+  const std::size_t length = static_cast<std::size_t>(n);
+  const double* b = check.Array<double>(a[1], napi_float64_array, length, "b");
+  const double* inverse = check.Array<double>(a[2], napi_float64_array, length, "inverse");
+  const double theta = check.Number(a[3], "theta");
+  double* r = check.Array<double>(a[4], napi_float64_array, length, "r");
+  double* d = check.Array<double>(a[5], napi_float64_array, length, "d");
+  double* x = check.Array<double>(a[6], napi_float64_array, length, "x");
+  if (check.failed) return nullptr;
+  chebyshev_start(n, b, inverse, theta, r, d, x);
   return nullptr;
 }
 

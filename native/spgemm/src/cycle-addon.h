@@ -8,4 +8,7 @@ namespace pa_amg {
 // cycleRows(mode, phase, nRows, rowPtr, colIdx, values, u, ghostRowPtr, partial, v0, v1, v2, v3, v4, alpha, beta)
 napi_value CycleRows(napi_env env, napi_callback_info info);
 
+// chebyshevStart(n, b, inverse, theta, r, d, x)
+napi_value ChebyshevStart(napi_env env, napi_callback_info info);
+
 }  // namespace pa_amg

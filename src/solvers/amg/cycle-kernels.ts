@@ -1,8 +1,9 @@
 /**
  * The V-cycle's fused row passes: a sparse product w = (M u)_i finished at once by the vector work
  * that uses it (a residual, an added correction, a Chebyshev step), so each is one pass over the
- * matrix and the vectors. The JavaScript loops, the hand-written description of their native
- * export (`cycleRows` of the sparse-product addon `native/spgemm`, built to
+ * matrix and the vectors; and Chebyshev's first step from a zero guess. The JavaScript loops, the
+ * hand-written description of their native exports (`cycleRows` and `chebyshevStart` of the
+ * sparse-product addon `native/spgemm`, built to
  * `native/spgemm/build/Release/pa_spgemm.node`; loops in `native/spgemm/src/cycle.h`, same order,
  * same bits), its loader, and the choice between them.
  *
@@ -55,6 +56,11 @@ export interface CycleBinding {
     u: Float64Array, ghostRowPtr: Int32Array, partial: Float64Array,
     v0: Float64Array, v1: Float64Array, v2: Float64Array, v3: Float64Array, v4: Float64Array, alpha: number, beta: number,
   ): void;
+  /**
+   * Chebyshev's first step from a zero guess, which needs no product: r = D⁻¹b (`inverse` holds
+   * D⁻¹), d = r / theta, x = d, over the first `n` values of each array.
+   */
+  chebyshevStart(n: number, b: Float64Array, inverse: Float64Array, theta: number, r: Float64Array, d: Float64Array, x: Float64Array): void;
 }
 
 /** The loops and which implementation runs them. */
@@ -104,6 +110,15 @@ export const jsCycleKernels: CycleKernels = {
       else finishRow(mode, i, w, v0, v1, v2, v3, v4, alpha, beta);
     }
   },
+  chebyshevStart(n, b, inverse, theta, r, d, x) {
+    for (let i = 0; i < n; i++) {
+      const ri = inverse[i] * b[i];
+      r[i] = ri;
+      const di = ri / theta;
+      d[i] = di;
+      x[i] = di;
+    }
+  },
 };
 
 /** The addon's checks, in JavaScript: before the JavaScript loops too, so both throw alike. */
@@ -148,7 +163,7 @@ export function loadCycleBinding(
   return loadAddon<CycleBinding>({
     paths,
     load,
-    required: ['cycleRows'],
+    required: ['cycleRows', 'chebyshevStart'],
     what: 'sparse-product addon (AMG cycle passes)',
     summary: 'The native AMG cycle kernels are unavailable',
     fixes: CYCLE_FIXES,
@@ -158,7 +173,7 @@ export function loadCycleBinding(
 /** Below this many rows + entries a pass runs in JavaScript (same bits): a native call's fixed cost is not repaid. */
 const NATIVE_MIN_WORK = 512;
 
-/** The addon's loop after the JavaScript checks (the JavaScript loop for small passes). */
+/** The addon's loops after the JavaScript checks (the JavaScript loops for small passes). */
 export function nativeCycleKernels(binding: CycleBinding): CycleKernels {
   return {
     kind: 'native',
@@ -167,6 +182,12 @@ export function nativeCycleKernels(binding: CycleBinding): CycleKernels {
       const [, , nRows, rowPtr] = args;
       if (nRows + rowPtr[nRows] < NATIVE_MIN_WORK) return jsCycleKernels.cycleRows(...args);
       binding.cycleRows(...args);
+    },
+    chebyshevStart(n, b, inverse, theta, r, d, x) {
+      for (const [name, v] of [['b', b], ['inverse', inverse], ['r', r], ['d', d], ['x', x]] as const) checkVector('chebyshevStart', name, v, n);
+      checkScalar('chebyshevStart', 'theta', theta);
+      if (n < NATIVE_MIN_WORK) return jsCycleKernels.chebyshevStart(n, b, inverse, theta, r, d, x);
+      binding.chebyshevStart(n, b, inverse, theta, r, d, x);
     },
   };
 }

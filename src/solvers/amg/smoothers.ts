@@ -11,7 +11,7 @@ import { largeArrays } from '../../kernels/large-arrays.js';
 import { spmv, type PSparseMatrix } from '../../sparse/psparse-matrix.js';
 import type { PData } from '../../pdata/pdata.js';
 import { pzeros, type PVector } from '../../vectors/pvector.js';
-import { CycleMode } from './cycle-kernels.js';
+import { CycleMode, cycleKernels } from './cycle-kernels.js';
 import { rowPass } from './row-pass.js';
 
 /**
@@ -126,20 +126,9 @@ export class Smoother {
     let pending = false;
     if (zeroGuess) {
       // The first step from a zero guess needs no A x: r = D⁻¹b, d = r / θ, x = d.
+      const kernels = cycleKernels();
       const ds = own.directions[0];
-      for (let i = 0; i < xs.length; i++) {
-        const xi = xs[i];
-        const bi = bs[i];
-        const di = inv[i];
-        const ri = rs[i];
-        const dd = ds[i];
-        for (let k = 0; k < di.length; k++) {
-          const r = di[k] * bi[k];
-          ri[k] = r;
-          dd[k] = r / theta;
-          xi[k] = dd[k];
-        }
-      }
+      for (let i = 0; i < xs.length; i++) kernels.chebyshevStart(inv[i].length, bs[i], inv[i], theta, rs[i], ds[i], xs[i]);
     } else {
       rowPass(CycleMode.CHEBYSHEV_FIRST, this.A, x, this.partial, [rs, own.directions[0], bs, inv], theta);
       pending = true;
