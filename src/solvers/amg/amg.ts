@@ -81,8 +81,11 @@ interface CycleLevel {
   readonly smoother: Smoother;
   /** The level's iterate (on A.cols: SpMVs refresh its ghosts). */
   readonly x: PVector;
-  /** The level's right-hand side (own values). */
-  readonly b: PVector;
+  /**
+   * The level's right-hand side (own values), written by the restriction; none on the finest
+   * level, whose right-hand side is apply's `r` itself (only read, so no copy).
+   */
+  readonly b: PVector | undefined;
   /** Scratch of the level's fused row passes (one value per own row). */
   readonly partial: PData<Float64Array>;
   /** The residual on R.cols and the coarse correction on P.cols (not on the coarsest). */
@@ -146,7 +149,7 @@ export class AmgPreconditioner implements Preconditioner {
   /**
    * z ← M⁻¹ r: one V-cycle from a zero guess (collective, allocation-free once the first call
    * created the communication channels).
-   * `z` and `r` may be the same vector (r is copied first).
+   * `z` and `r` may be the same vector (r is only read until z is written, at the end).
    * @throws InvalidArgumentError when `z` or `r` is not a PVector; PartitionMismatchError when
    * either does not have the own ids of the matrix's rows.
    */
@@ -155,10 +158,9 @@ export class AmgPreconditioner implements Preconditioner {
     expectInstance(r, PVector, 'amg apply: r');
     checkSameOwn(z.rows, this.A.rows, 'amg apply: z must have the own ids of A.rows');
     checkSameOwn(r.rows, this.A.rows, 'amg apply: r must have the own ids of A.rows');
-    const finest = this.cycle[0];
-    copyOwn(finest.b, r);
-    this.vcycle(0);
-    copyOwn(z, finest.x);
+    // r is only read (the finest level's right-hand side) until the cycle is over, so z may be r.
+    this.vcycle(0, r);
+    copyOwn(z, this.cycle[0].x);
   }
 
   /**
@@ -201,7 +203,7 @@ export class AmgPreconditioner implements Preconditioner {
         level,
         smoother: new Smoother(level.A, smoother, smootherSteps, level, partial),
         x: pzeros(level.A.cols),
-        b: pzeros(level.A.rows),
+        b: l === 0 ? undefined : pzeros(level.A.rows),
         partial,
         residual: last ? undefined : pzeros(level.R!.cols),
         coarseX: last ? undefined : pzeros(level.P!.cols),
@@ -215,9 +217,10 @@ export class AmgPreconditioner implements Preconditioner {
     return coarsest.rows.n <= MAX_DIRECT_ROWS ? new CoarseSolver(coarsest) : undefined;
   }
 
-  private vcycle(l: number): void {
+  /** One V-cycle from level l down, for the right-hand side b (own values) of level l. */
+  private vcycle(l: number, b: PVector): void {
     const here = this.cycle[l];
-    const { level, smoother, x, b, partial } = here;
+    const { level, smoother, x, partial } = here;
     if (l === this.cycle.length - 1) {
       if (this.coarse !== undefined) {
         this.coarse.solve(x, b);
@@ -233,8 +236,8 @@ export class AmgPreconditioner implements Preconditioner {
     smoother.smooth(x, b, true);
     // residual = b − A x and x += P·coarseX are fused row passes (no A x or P·coarseX vector).
     rowPass(CycleMode.RESIDUAL, level.A, x, partial, [residual.ownValues().localItems, b.ownValues().localItems]);
-    spmv(next.b, level.R!, residual);
-    this.vcycle(l + 1);
+    spmv(next.b!, level.R!, residual);
+    this.vcycle(l + 1, next.b!);
     copyOwn(coarseX, next.x);
     rowPass(CycleMode.ADD, level.P!, coarseX, partial, [x.ownValues().localItems]);
     smoother.smooth(x, b, false);
