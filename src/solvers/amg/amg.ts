@@ -199,13 +199,15 @@ export class AmgPreconditioner implements Preconditioner {
     this.cycle = levels.map((level, l) => {
       const last = l === levels.length - 1;
       const partial = level.A.ownOwn.map((block) => largeArrays.float64(block.nRows));
+      // The cycle's residual is free during the smoothings: it holds the smoother's residual then.
+      const residual = last ? undefined : pzeros(level.R!.cols);
       return {
         level,
-        smoother: new Smoother(level.A, smoother, smootherSteps, level, partial),
+        smoother: new Smoother(level.A, smoother, smootherSteps, level, partial, residual?.ownValues()),
         x: pzeros(level.A.cols),
         b: l === 0 ? undefined : pzeros(level.A.rows),
         partial,
-        residual: last ? undefined : pzeros(level.R!.cols),
+        residual,
         coarseX: last ? undefined : pzeros(level.P!.cols),
       };
     });

@@ -47,9 +47,12 @@ export class Smoother {
     private readonly steps: number,
     private readonly level: { readonly inverseDiagonal: PData<Float64Array>; readonly spectralBound: number },
     partial: PData<Float64Array>,
+    lent?: PData<Float64Array>,
   ) {
     this.partial = partial;
-    this.residual = A.ownOwn.map((block) => largeArrays.float64(block.nRows));
+    // `lent`: own values the caller uses only between smoothings (the cycle's residual), so they
+    // can hold Chebyshev's residual during one: one vector of memory fewer per level.
+    this.residual = lent ?? A.ownOwn.map((block) => largeArrays.float64(block.nRows));
     if (kind === 'jacobi') this.w = pzeros(A.rows);
     else this.directions = [pzeros(A.cols), pzeros(A.cols)];
   }
