@@ -41,12 +41,18 @@ def plain_malloc():
     (madvised onto huge pages) and fills it (19-20 ms against 10-11 with the hooks, same machine,
     same minute). The library cannot read into recycled memory: every result is a fresh,
     zero-filled buffer. So the anchor measures numpy, h5py and SciPy as they run without MPI;
-    the PETSc cases lose nothing (COMM_SELF, no network registration to keep)."""
+    the PETSc cases lose nothing (COMM_SELF, no network registration to keep).
+
+    Any mallopt call turns off glibc's sliding thresholds for good (the hooks' calls already did),
+    so the values set are where the sliding ones settle in a loop of these reads: freeing a mapped
+    block raises the mmap threshold to its size, at most 32 MiB, and the trim threshold to twice
+    that. Blocks below 32 MiB then come from the heap, already resident, as in a plain process's
+    second round; the 80 MB arrays are mapped fresh each time, as there."""
     import ctypes
     libc = ctypes.CDLL(None)
     M_TRIM_THRESHOLD, M_MMAP_THRESHOLD, M_MMAP_MAX = -1, -3, -4
-    # glibc's defaults: 128 KiB thresholds (then adjusted dynamically), 65536 mappings
-    for option, value in ((M_MMAP_MAX, 65536), (M_MMAP_THRESHOLD, 128 * 1024), (M_TRIM_THRESHOLD, 128 * 1024)):
+    settled = 32 * 1024 * 1024
+    for option, value in ((M_MMAP_MAX, 65536), (M_MMAP_THRESHOLD, settled), (M_TRIM_THRESHOLD, 2 * settled)):
         if libc.mallopt(option, value) != 1:
             raise RuntimeError(f"mallopt({option}, {value}) failed")
 
