@@ -1,6 +1,6 @@
 /**
  * One level of the smoothed-aggregation hierarchy: the diagonal and spectral bound of its matrix,
- * its aggregates, the tentative and smoothed prolongators, the restriction and the Galerkin
+ * its aggregates, the smoothed prolongator, the restriction and the Galerkin
  * coarse matrix, with what each product keeps to recompute values (see {@link AmgLevel.refresh}).
  *
  * @module
@@ -10,14 +10,13 @@ import { largeArrays } from '../../kernels/large-arrays.js';
 import { SingularMatrixError } from '../../errors.js';
 import { variablePartition } from '../../partitions/partitions.js';
 import type { LocalIndices } from '../../partitions/local-indices.js';
-import type { PRange } from '../../partitions/prange.js';
 import { pmap, type PData } from '../../pdata/pdata.js';
 import { getAny, reduction } from '../../pdata/primitives.js';
 import { planMatmul, type ProductPlan } from '../../sparse/matmul.js';
-import { emptyCsr } from '../../sparse/matmul-local.js';
-import { assembledMatrix, type PSparseMatrix } from '../../sparse/psparse-matrix.js';
+import type { PSparseMatrix } from '../../sparse/psparse-matrix.js';
 import { planTranspose } from '../../sparse/transpose.js';
 import type { Aggregates } from './aggregation.js';
+import { ghostedProlongator } from './ghosted-prolongator.js';
 import { aggregateOwnRows, localGalerkin, localProlongator, withoutGhostEntries, type LocalProlongator } from './local-setup.js';
 
 /** The diagonal of the own rows (found in the own-own block, whose columns ascend). */
@@ -159,16 +158,13 @@ export class AmgLevel {
       this.transfer = { aggregates, P: local.P, R: rT.result, rT, coarse, local };
       return coarse;
     }
-    const P0 = tentativeProlongator(A, aggregates, coarseRows);
-    // P is A·P0 smoothed in place: the product's arrays become P's (no copy of its pattern or values).
-    const ap0 = planMatmul(A, P0);
-    const diagonalSlot = pmap(findTentativeSlots, ap0.result.ownOwn, aggregates);
-    const P = ap0.result;
-    const tentative = { P0, ap0, diagonalSlot };
-    smoothValues({ ...tentative, P }, this);
+    // Several parts: P straight from the aggregates too, its ghost block from the aggregate ids
+    // and P0 values the owners send (ghosted-prolongator.ts); R·A·P by the distributed products.
+    const ghosted = ghostedProlongator(A, aggregates, coarseRows, this);
+    const P = ghosted.P;
     const rT = planTranspose(P, coarseRows);
     const coarse = galerkin(rT.result, A, P);
-    this.transfer = { aggregates, P, R: rT.result, rT, coarse, tentative };
+    this.transfer = { aggregates, P, R: rT.result, rT, coarse, ghosted };
     return coarse;
   }
 
@@ -182,13 +178,8 @@ export class AmgLevel {
     this.spectralBound = spectralBound(this.A, this.inverseDiagonal);
     const transfer = this.transfer;
     if (transfer === undefined) return;
-    const { local, tentative } = transfer;
-    if (local !== undefined) {
-      local.refresh(this);
-    } else {
-      tentative!.ap0.refresh();
-      smoothValues({ ...tentative!, P: transfer.P }, this);
-    }
+    const { local, ghosted } = transfer;
+    (local ?? ghosted!).refresh(this);
     transfer.rT.refresh();
     // The coarse matrix is recomputed whole (A·P is never kept) and its values copied into the
     // coarse level's matrix, whose pattern is the same (the products' patterns are symbolic).
@@ -239,90 +230,9 @@ interface Transfer {
   readonly rT: ProductPlan;
   /** R·A·P: the next level's matrix. */
   readonly coarse: PSparseMatrix;
-  /** How P was built: by the distributed product A·P0 ... */
-  readonly tentative?: Tentative;
-  /** ... or, without ghost entries, straight from the aggregates. */
+  /** How P was built: from the aggregates with the owners' ghost data (several parts) ... */
+  readonly ghosted?: LocalProlongator;
+  /** ... or, without ghost entries, from the aggregates alone. */
   readonly local?: LocalProlongator;
 }
 
-/** The distributed construction of P, kept for refresh. */
-interface Tentative {
-  readonly P0: PSparseMatrix;
-  /**
-   * A·P0, whose result is P: the smoothed prolongator P0 − ω D⁻¹ A P0 has this product's pattern,
-   * and its values overwrite the product's (a refresh recomputes A·P0 there, then smooths again).
-   */
-  readonly ap0: ProductPlan;
-  /** Per own row, the slot of P0's entry in A·P0's own block (−1: row in no aggregate). */
-  readonly diagonalSlot: PData<Int32Array>;
-}
-
-/**
- * The tentative prolongator: row i has one entry, in the column of its aggregate, equal to
- * 1/sqrt(aggregate size) (the constant vector, normalised on each aggregate); rows in no
- * aggregate are empty. Aggregates are own, so P0 has no ghost columns.
- */
-function tentativeProlongator(A: PSparseMatrix, aggregates: PData<Aggregates>, coarseRows: PRange): PSparseMatrix {
-  const blocks = pmap(
-    ({ aggregateOf, count }: Aggregates) => {
-      const nRows = aggregateOf.length;
-      const size = largeArrays.float64(count);
-      for (const a of aggregateOf) if (a >= 0) size[a]++;
-      const rowPtr = largeArrays.int32(nRows + 1);
-      for (let i = 0; i < nRows; i++) rowPtr[i + 1] = rowPtr[i] + (aggregateOf[i] >= 0 ? 1 : 0);
-      const colIdx = largeArrays.int32(rowPtr[nRows]);
-      const values = largeArrays.float64(rowPtr[nRows]);
-      for (let i = 0; i < nRows; i++) {
-        const a = aggregateOf[i];
-        if (a < 0) continue;
-        colIdx[rowPtr[i]] = a;
-        values[rowPtr[i]] = 1 / Math.sqrt(size[a]);
-      }
-      return { nRows, nCols: count, rowPtr, colIdx, values };
-    },
-    aggregates,
-  );
-  return assembledMatrix(A.rows, coarseRows, blocks, blocks.map((b) => emptyCsr(b.nRows, 0)));
-}
-
-function findTentativeSlots(block: CsrMatrix, { aggregateOf }: Aggregates): Int32Array {
-  const { nRows, rowPtr, colIdx } = block;
-  const slots = largeArrays.int32(nRows).fill(-1);
-  for (let i = 0; i < nRows; i++) {
-    const a = aggregateOf[i];
-    if (a < 0) continue;
-    for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
-      if (colIdx[e] === a) slots[i] = e;
-    }
-  }
-  return slots;
-}
-
-/**
- * P = P0 − ω D⁻¹ A P0 with ω = 4 / (3 ρ(D⁻¹A)), on A·P0's pattern, in place: `ap0.result` holds
- * A·P0 on entry and P on return (its blocks are P's).
- */
-function smoothValues(
-  transfer: Tentative & { readonly P: PSparseMatrix },
-  level: { readonly inverseDiagonal: PData<Float64Array>; readonly spectralBound: number },
-): void {
-  const omega = 4 / (3 * level.spectralBound);
-  pmap(
-    (own: CsrMatrix, ghost: CsrMatrix, inv: Float64Array, slots: Int32Array, p0: CsrMatrix) => {
-      const { nRows, rowPtr, values } = own;
-      const { rowPtr: ghostPtr, values: ghostValues } = ghost;
-      const { rowPtr: p0Ptr, values: p0Values } = p0;
-      for (let i = 0; i < nRows; i++) {
-        const scale = -omega * inv[i];
-        for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) values[e] = scale * values[e];
-        for (let e = ghostPtr[i]; e < ghostPtr[i + 1]; e++) ghostValues[e] = scale * ghostValues[e];
-        if (slots[i] >= 0) values[slots[i]] += p0Values[p0Ptr[i]];
-      }
-    },
-    transfer.P.ownOwn,
-    transfer.P.ownGhost,
-    level.inverseDiagonal,
-    transfer.diagonalSlot,
-    transfer.P0.ownOwn,
-  );
-}
