@@ -16,17 +16,10 @@ import {
   selectSetupKernels,
   type SetupKernels,
 } from '../src/solvers/amg/setup-kernels.js';
+import { seededRng as rng } from './fixtures/kernels/random-inputs.js';
 
 const ci = process.env.PA_REQUIRE_NATIVE === '1' || process.env.PA_REQUIRE_NATIVE === 'true';
 
-/** Park–Miller generator: the same inputs on every run. */
-function rng(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 48271) % 0x7fffffff;
-    return state / 0x7fffffff;
-  };
-}
 
 interface Block {
   nRows: number;
