@@ -66,6 +66,7 @@ export function openChannel(
     from: me,
     words: inbox.words,
     values: inbox.values,
+    staging: inbox.staging,
     rcv: plan.rcv,
     rcvPtrs: plan.rcvPtrs,
   };
@@ -114,6 +115,7 @@ export function openChannel(
       to: q,
       words: info.words,
       values: info.values,
+      staging: info.staging,
       segment,
       offset: info.rcvPtrs[segment],
       from,
@@ -127,6 +129,7 @@ export function openChannel(
     rendezvous,
     inbox,
     rcv: plan.rcv,
+    rcvPtrs: plan.rcvPtrs,
     sendLength: plan.sndPtrs[plan.snd.length],
     out,
   });

@@ -4,7 +4,8 @@
  *
  * Inbox of a part (made by {@link allocateInbox}): control words, where Int32 line 0 holds `ROUND`,
  * the round the owner is in, and line 1 + k holds the round of the last data that landed in
- * receive segment k; and the float64 receive buffer. Both live in shared memory: by default one
+ * receive segment k and the round of the last data staged for it; a float64 staging buffer shaped
+ * like the receive buffer; and the float64 receive buffer. Both live in shared memory: by default one
  * SharedArrayBuffer holds the words followed by the values; when the part gave its own receive
  * array (a vector's ghost region, see `ChannelOptions.recv`) the words get a small buffer of
  * their own and the values are that array, so senders write straight into the vector. Senders
@@ -13,7 +14,11 @@
  * Flow control: a sender pushes round r into a receiver only once the receiver's `ROUND` is ≥ r,
  * i.e. once it called `start()` of round r and so finished reading round r − 1. So a receive
  * buffer is written only between its owner's `start()` and the end of its `wait()`, which is what
- * makes delivering into a vector's ghosts safe. Pushes that cannot go out in `start()` are
+ * makes delivering into a vector's ghosts safe. A sender that is ahead stages round r instead
+ * (once the segment's round r − 1 landed, so the staging copy is free again), and the receiver
+ * copies it over itself in its `wait()`: so the part that starts a round last finds its data
+ * there and need not wait for the first one to wake up (a sleeping thread takes tens of µs to
+ * wake, which every round of a solver loop would pay twice). Pushes that can do neither are
  * deferred to `wait()`; `start()` never blocks, so no two parts can wait for each other.
  *
  * @module
@@ -28,6 +33,8 @@ import type { WaitSite, Waiter } from './waiting.js';
 const LINE = 16;
 const LINE_BYTES = 64;
 const ROUND = 0;
+/** Offset, in a receive segment's line, of the round of the values staged for it. */
+const STAGED = 1;
 
 /** A part's inbox: views of shared memory, posted as they are to the parts that send to it. */
 export interface Inbox {
@@ -35,21 +42,23 @@ export interface Inbox {
   readonly words: Int32Array;
   /** The receive buffer (all segments, back to back). */
   readonly values: Float64Array;
+  /** Where senders ahead of this part leave their values, laid out like `values`. */
+  readonly staging: Float64Array;
 }
 
 /**
  * A shared inbox for `nSegments` receive segments holding `nValues` float64 values in all; the
  * values are `recv` when given (it must live in a SharedArrayBuffer and hold `nValues` values).
+ * One SharedArrayBuffer holds the words, the staging buffer and (without `recv`) the values.
  */
 export function allocateInbox(nSegments: number, nValues: number, recv?: Float64Array): Inbox {
   const wordBytes = (1 + nSegments) * LINE_BYTES;
-  if (recv !== undefined) {
-    return { words: new Int32Array(new SharedArrayBuffer(wordBytes)), values: recv };
-  }
-  const buffer = new SharedArrayBuffer(wordBytes + nValues * Float64Array.BYTES_PER_ELEMENT);
+  const valueBytes = nValues * Float64Array.BYTES_PER_ELEMENT;
+  const buffer = new SharedArrayBuffer(wordBytes + (recv === undefined ? 2 : 1) * valueBytes);
   return {
     words: new Int32Array(buffer, 0, wordBytes / Int32Array.BYTES_PER_ELEMENT),
-    values: new Float64Array(buffer, wordBytes),
+    staging: new Float64Array(buffer, wordBytes, nValues),
+    values: recv ?? new Float64Array(buffer, wordBytes + valueBytes, nValues),
   };
 }
 
@@ -61,6 +70,8 @@ export interface OutSegment {
   readonly words: Int32Array;
   /** The receiver's receive buffer. */
   readonly values: Float64Array;
+  /** The receiver's staging buffer. */
+  readonly staging: Float64Array;
   /** Index of the receiver's receive segment this one fills. */
   readonly segment: number;
   /** Offset of that segment in the receiver's receive buffer. */
@@ -79,6 +90,8 @@ export interface ChannelWiring {
   /** This part's inbox and the parts its receive segments come from. */
   readonly inbox: Inbox;
   readonly rcv: Int32Array;
+  /** Offsets of the receive segments in the receive buffer (length `rcv.length + 1`). */
+  readonly rcvPtrs: Int32Array;
   readonly sendLength: number;
   readonly out: readonly OutSegment[];
 }
@@ -94,6 +107,9 @@ export class ThreadsChannel implements Channel, WaitSite {
   private readonly rendezvous: Rendezvous;
   private readonly words: Int32Array;
   private readonly rcv: Int32Array;
+  private readonly rcvPtrs: Int32Array;
+  private readonly values: Float64Array;
+  private readonly staging: Float64Array;
   /** Distinct parts that send to this one (woken when this part starts a round). */
   private readonly senders: readonly number[];
   private readonly out: readonly OutSegment[];
@@ -111,6 +127,9 @@ export class ThreadsChannel implements Channel, WaitSite {
     this.rendezvous = wiring.rendezvous;
     this.words = wiring.inbox.words;
     this.rcv = wiring.rcv;
+    this.rcvPtrs = wiring.rcvPtrs;
+    this.values = wiring.inbox.values;
+    this.staging = wiring.inbox.staging;
     this.senders = [...new Set(wiring.rcv)].filter((q) => q !== wiring.me);
     this.out = wiring.out;
     const send = new Float64Array(wiring.sendLength);
@@ -121,8 +140,9 @@ export class ThreadsChannel implements Channel, WaitSite {
   }
 
   /**
-   * Starts round r: declares this part's receive buffer free for round r and pushes the send
-   * segments of every receiver that is ready for them (the others go out in `wait()`).
+   * Starts round r: declares this part's receive buffer free for round r, pushes the send
+   * segments of every receiver that is ready for them and stages those it can for the others (the
+   * rest go out in `wait()`).
    * @throws InvalidArgumentError when the previous round was not waited for.
    */
   start(): void {
@@ -135,9 +155,7 @@ export class ThreadsChannel implements Channel, WaitSite {
     const { out, deferred, senders } = this;
     for (let k = 0; k < senders.length; k++) this.state.wake(senders[k]);
     for (let i = 0; i < out.length; i++) {
-      if (Atomics.load(out[i].words, ROUND) >= r) {
-        this.push(i);
-      } else {
+      if (!this.deliver(i)) {
         deferred[i] = 1;
         this.nDeferred++;
       }
@@ -157,12 +175,21 @@ export class ThreadsChannel implements Channel, WaitSite {
     this.inRound = false;
   }
 
+  /** Whether every segment went out and every receive segment landed (copying staged ones over). */
   ready(): boolean {
     if (this.nDeferred > 0) this.pushDeferred();
     if (this.nDeferred > 0) return false;
     const { words, round } = this;
     for (let k = 0; k < this.rcv.length; k++) {
-      if (Atomics.load(words, (1 + k) * LINE) < round) return false;
+      const line = (1 + k) * LINE;
+      if (Atomics.load(words, line) >= round) continue;
+      // Values staged for a later round mean this round's came straight in after the load above.
+      const staged = Atomics.load(words, line + STAGED);
+      if (staged < round) return false;
+      if (staged > round) continue;
+      const { rcvPtrs } = this;
+      this.values.set(this.staging.subarray(rcvPtrs[k], rcvPtrs[k + 1]), rcvPtrs[k]);
+      Atomics.store(words, line, round);
     }
     return true;
   }
@@ -171,7 +198,10 @@ export class ThreadsChannel implements Channel, WaitSite {
   awaits(q: number): boolean {
     const { out, deferred, rcv, words, round } = this;
     for (let i = 0; i < out.length; i++) if (deferred[i] === 1 && out[i].to === q) return true;
-    for (let k = 0; k < rcv.length; k++) if (rcv[k] === q && Atomics.load(words, (1 + k) * LINE) < round) return true;
+    for (let k = 0; k < rcv.length; k++) {
+      const line = (1 + k) * LINE;
+      if (rcv[k] === q && Atomics.load(words, line) < round && Atomics.load(words, line + STAGED) < round) return true;
+    }
     return false;
   }
 
@@ -188,18 +218,32 @@ export class ThreadsChannel implements Channel, WaitSite {
   private pushDeferred(): void {
     const { out, deferred, round } = this;
     for (let i = 0; i < out.length; i++) {
-      if (deferred[i] === 1 && Atomics.load(out[i].words, ROUND) >= round) {
+      if (deferred[i] === 1 && this.deliver(i)) {
         deferred[i] = 0;
         this.nDeferred--;
-        this.push(i);
       }
     }
   }
 
-  private push(i: number): void {
+  /**
+   * Sends segment `i` of this round straight into the receive buffer when the receiver is in the
+   * round, else into its staging buffer once the receiver has the previous round's values (so it
+   * is done reading the staging buffer); returns false when neither may be written yet.
+   */
+  private deliver(i: number): boolean {
     const seg = this.out[i];
-    seg.values.set(this.sources[i], seg.offset);
-    Atomics.store(seg.words, (1 + seg.segment) * LINE, this.round);
+    const { round } = this;
+    const line = (1 + seg.segment) * LINE;
+    if (Atomics.load(seg.words, ROUND) >= round) {
+      seg.values.set(this.sources[i], seg.offset);
+      Atomics.store(seg.words, line, round);
+    } else if (Atomics.load(seg.words, line) >= round - 1) {
+      seg.staging.set(this.sources[i], seg.offset);
+      Atomics.store(seg.words, line + STAGED, round);
+    } else {
+      return false;
+    }
     this.state.wake(seg.to);
+    return true;
   }
 }

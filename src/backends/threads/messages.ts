@@ -97,6 +97,8 @@ export interface ChannelInboxMessage {
   readonly words: Int32Array;
   /** The receive buffer the values go into (a view of a SharedArrayBuffer, maybe a vector's ghosts). */
   readonly values: Float64Array;
+  /** Where a sender leaves a round's values before the receiver started it (see channel.ts). */
+  readonly staging: Float64Array;
   readonly rcv: Int32Array;
   readonly rcvPtrs: Int32Array;
 }
