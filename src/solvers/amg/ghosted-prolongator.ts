@@ -24,23 +24,20 @@ import { exchange, ExchangeGraph } from '../../pdata/exchange.js';
 import { pmap, type PData } from '../../pdata/pdata.js';
 import { assembledMatrix, type PSparseMatrix } from '../../sparse/psparse-matrix.js';
 import type { Aggregates } from './aggregation.js';
-import type { LocalProlongator, SmoothingData } from './local-setup.js';
-import { setupKernels } from './setup-kernels.js';
+import { fillProlongator, omega, type LocalProlongator, type Room, type SmoothingData } from './local-setup.js';
 
 /** One part's prolongator and what a refresh rewrites. */
 interface PartProlongator {
   readonly own: CsrMatrix;
   readonly ghost: CsrMatrix;
   /** P's arrays for the own block, with room for A's own-own entries. */
-  readonly room: { readonly rowPtr: Int32Array; readonly colIdx: Int32Array; readonly values: Float64Array };
+  readonly room: Room;
   /** Per ghost column of A: P's ghost column of its row's aggregate (−1: the row is in none). */
   readonly ghostColumn: Int32Array;
   /** Per ghost column of A: P0's value in that row (1/sqrt(its aggregate's size)). */
   readonly ghostP0: Float64Array;
   readonly colIds: LocalIndices;
 }
-
-const omegaOf = (level: SmoothingData): number => 4 / (3 * level.spectralBound);
 
 /**
  * P = (I − ω D⁻¹A)·P0, ω = 4/(3ρ), for a matrix with ghost entries (collective: one exchange along
@@ -87,7 +84,7 @@ export function ghostedProlongator(
         colIdx: largeArrays.int32(oo.rowPtr[oo.nRows]),
         values: largeArrays.float64(oo.rowPtr[oo.nRows]),
       };
-      const nnz = fillOwnBlock(oo, found, inverse, omegaOf(level), room);
+      const nnz = fillProlongator(oo, found, inverse, omega(level), room);
       const own = {
         nRows: oo.nRows,
         nCols: found.count,
@@ -95,7 +92,7 @@ export function ghostedProlongator(
         colIdx: room.colIdx.subarray(0, nnz),
         values: room.values.subarray(0, nnz),
       };
-      const ghost = ghostBlock(og, columns.ghostColumn, columns.ghostP0, columns.colIds.nGhost, inverse, omegaOf(level));
+      const ghost = ghostBlock(og, columns.ghostColumn, columns.ghostP0, columns.colIds.nGhost, inverse, omega(level));
       return { own, ghost, room, ...columns };
     },
     parts,
@@ -117,8 +114,8 @@ export function ghostedProlongator(
     refresh(data: SmoothingData) {
       pmap(
         (part: PartProlongator, oo: CsrMatrix, og: CsrMatrix, found: Aggregates, inverse: Float64Array) => {
-          fillOwnBlock(oo, found, inverse, omegaOf(data), part.room);
-          refreshGhostBlock(part.ghost, og, part.ghostColumn, part.ghostP0, inverse, omegaOf(data));
+          fillProlongator(oo, found, inverse, omega(data), part.room);
+          refreshGhostBlock(part.ghost, og, part.ghostColumn, part.ghostP0, inverse, omega(data));
         },
         built,
         A.ownOwn,
@@ -188,25 +185,6 @@ function ghostColumns(
   for (let g = 0; g < nGhost; g++) ghostColumn[g] = aggregateGid[g] >= 0 ? (column.get(aggregateGid[g]) ?? -1) : -1;
   const colIds = new LocalIndices(coarseIds.partId, coarseIds.n, coarseIds.own, gids, ghostToOwner);
   return { ghostColumn, ghostP0, colIds };
-}
-
-/** Writes the own block of P (the one-part kernel on the own-own block) into `room`; returns its entries. */
-function fillOwnBlock(
-  oo: CsrMatrix,
-  { aggregateOf, count }: Aggregates,
-  inverse: Float64Array,
-  omega: number,
-  room: PartProlongator['room'],
-): number {
-  const size = largeArrays.float64(count);
-  const marker = largeArrays.int32(count);
-  const accumulator = largeArrays.float64(count);
-  setupKernels().smoothedProlongator(
-    oo.nRows, oo.rowPtr, oo.colIdx, oo.values, aggregateOf, count, inverse, omega, size, marker, accumulator,
-    room.rowPtr, room.colIdx, room.values,
-  );
-  for (const scratch of [size, marker, accumulator]) largeArrays.recycle(scratch);
-  return room.rowPtr[oo.nRows];
 }
 
 /**

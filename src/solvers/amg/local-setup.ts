@@ -55,14 +55,20 @@ export function withoutGhostEntries(A: PSparseMatrix): boolean {
 }
 
 /** P's arrays with room for A's entries (P has at most as many), written by the kernel. */
-interface Room {
+export interface Room {
   readonly rowPtr: Int32Array;
   readonly colIdx: Int32Array;
   readonly values: Float64Array;
 }
 
-/** Writes P = (I − ω D⁻¹A)·P0 of one part into `room`; returns its entries. */
-function fillProlongator(a: CsrMatrix, { aggregateOf, count }: Aggregates, inverse: Float64Array, omega: number, room: Room): number {
+/** The prolongator's damping ω = 4/(3ρ), ρ the level's bound of the spectral radius of D⁻¹A. */
+export const omega = (data: SmoothingData): number => 4 / (3 * data.spectralBound);
+
+/**
+ * Writes P = (I − ω D⁻¹A)·P0 of one part's block `a` into `room` (the own block of P on several
+ * parts, all of P on one); returns its entries.
+ */
+export function fillProlongator(a: CsrMatrix, { aggregateOf, count }: Aggregates, inverse: Float64Array, omega: number, room: Room): number {
   const size = largeArrays.float64(count);
   const marker = largeArrays.int32(count);
   const accumulator = largeArrays.float64(count);
@@ -85,7 +91,6 @@ export function localProlongator(
   coarseRows: PRange,
   level: SmoothingData,
 ): LocalProlongator {
-  const omega = (data: SmoothingData): number => 4 / (3 * data.spectralBound);
   const rooms = pmap(
     (a: CsrMatrix) => ({
       rowPtr: largeArrays.int32(a.nRows + 1),
