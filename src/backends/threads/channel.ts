@@ -187,8 +187,9 @@ export class ThreadsChannel implements Channel, WaitSite {
       const staged = Atomics.load(words, line + STAGED);
       if (staged < round) return false;
       if (staged > round) continue;
-      const { rcvPtrs } = this;
-      this.values.set(this.staging.subarray(rcvPtrs[k], rcvPtrs[k + 1]), rcvPtrs[k]);
+      // An element loop, not set(subarray): this runs in every solver iteration, and a view is an allocation.
+      const { rcvPtrs, values, staging } = this;
+      for (let j = rcvPtrs[k]; j < rcvPtrs[k + 1]; j++) values[j] = staging[j];
       Atomics.store(words, line, round);
     }
     return true;
