@@ -352,7 +352,8 @@ class LargeArrayAllocator implements LargeArrays {
       if (slab === null) return plain(kind, length, shared);
     }
     const start = slab.next + stagger;
-    slab.next = Math.ceil((start + bytes) / CACHE_LINE) * CACHE_LINE;
+    // Whole cache lines from `start`, so every array keeps the slab's first boundary's alignment.
+    slab.next = start + Math.ceil(bytes / CACHE_LINE) * CACHE_LINE;
     return new kind(slab.buffer, start, length);
   }
 
@@ -363,8 +364,12 @@ class LargeArrayAllocator implements LargeArrays {
     const span = SLAB_PAGES * pageBytes;
     if (!shared && pages.hugePageBuffer !== undefined) return { buffer: mappedBuffer(pages, span, pageBytes), next: 0, end: span };
     const buffer = shared ? new SharedArrayBuffer(span + pageBytes) : new ArrayBuffer(span + pageBytes);
+    // The boundary is a cache line boundary wherever the buffer starts, but a typed array needs an
+    // offset that is a multiple of its element size (8 bytes at most). V8's buffers come from
+    // malloc, 16 bytes into a page: demanding a multiple of a cache line here, as this once did,
+    // turned every shared slab (the Threads vectors of 64 KiB to 2 MiB) into 4 KiB pages.
     const offset = pages.hugePageOffset(new Uint8Array(buffer, 0, 1), pageBytes);
-    if (offset % CACHE_LINE !== 0) return null;
+    if (offset % Float64Array.BYTES_PER_ELEMENT !== 0) return null;
     try {
       pages.adviseHugePages(new Uint8Array(buffer, offset, span), pageBytes);
     } catch (error) {
