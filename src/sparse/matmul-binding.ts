@@ -13,7 +13,7 @@ import { BUILD_ADDONS_COMMAND, addonPaths, loadAddon, requireNative } from '../n
  * product terms per block (the room that suffices), the rows (ids and values in one pass), then
  * values alone for new values (see `native/spgemm/src/spgemm.h`; the JavaScript twins in
  * matmul-kernels.ts run the same loops in the same order, so they give the same bits), and the
- * transpose of a CSR block.
+ * transpose of a CSR block, and one part's share of a Galerkin product R·A·P without A·P.
  *
  * The operands are read where a distributed product holds them, never merged or copied: A as its
  * own block (`a*`: column k is row k of B) and its ghost block (`aGhost*`: column g is row
@@ -99,6 +99,31 @@ export interface SpgemmBinding {
   ): void;
   /** `out[k] = values[source[k]]` for `k < count` (a transpose's values, from csrTranspose's `tSource`). */
   gatherValues(count: number, source: Int32Array, values: Float64Array, out: Float64Array): void;
+  /**
+   * Rows `firstRow..nRows-1` of one part's share of a Galerkin product C = R·A·P without A·P
+   * (`native/spgemm/src/galerkin.h`): row c is z = (R·A)_c, adding r_ci·a_ik over R's entries and,
+   * for each, A's own entries (k = column, below `nFine`) then its ghost entries (k = nFine +
+   * column), into `fineAccumulator` (columns listed in `fineList` in order of first sight); then
+   * z·P, adding z_k·p_kj over that list and, for each, P1's row k (k < nFine) then P2's row k, into
+   * `coarseAccumulator`; the row's columns are written ascending with their sums. P2 has a row per
+   * fine column (nFine own rows, then A's ghost columns), as many as the fine scratch arrays at
+   * most; the coarse scratch arrays have one entry per coarse column. Markers hold −1 or a row below
+   * `firstRow` on entry, accumulators zeros, and both are left so. `cRowPtr[firstRow]` must be set.
+   * Returns `nRows`, or the first row that does not fit in `cColIdx`/`cValues` (the caller grows
+   * them and calls again from that row). Ids are checked as for the products (a `RangeError`
+   * naming the argument).
+   */
+  galerkinRows(
+    firstRow: number, nRows: number, nFine: number,
+    rRowPtr: Int32Array, rColIdx: Int32Array, rValues: Float64Array,
+    aRowPtr: Int32Array, aColIdx: Int32Array, aValues: Float64Array,
+    aGhostRowPtr: Int32Array, aGhostColIdx: Int32Array, aGhostValues: Float64Array,
+    p1RowPtr: Int32Array, p1ColIdx: Int32Array, p1Values: Float64Array,
+    p2RowPtr: Int32Array, p2ColIdx: Int32Array, p2Values: Float64Array,
+    fineMarker: Int32Array, fineAccumulator: Float64Array, fineList: Int32Array,
+    coarseMarker: Int32Array, coarseAccumulator: Float64Array, coarseList: Int32Array,
+    cRowPtr: Int32Array, cColIdx: Int32Array, cValues: Float64Array,
+  ): number;
 }
 
 /** The functions a loaded module must export to be taken for the sparse-product addon. */
@@ -108,6 +133,7 @@ export const SPGEMM_BINDING_FUNCTIONS: readonly (keyof SpgemmBinding)[] = [
   'spgemmValues',
   'csrTranspose',
   'gatherValues',
+  'galerkinRows',
 ];
 
 /** What to do when the native sparse products are unavailable, in the order a user would do it. */

@@ -185,6 +185,62 @@ export const jsSpgemmKernels: SpgemmKernels = {
   gatherValues(count, source, values, out) {
     for (let k = 0; k < count; k++) out[k] = values[source[k]];
   },
+  galerkinRows(firstRow, nRows, nFine, rRowPtr, rColIdx, rValues, aRowPtr, aColIdx, aValues, gRowPtr, gColIdx, gValues, p1RowPtr, p1ColIdx, p1Values, p2RowPtr, p2ColIdx, p2Values, fineMarker, fineAcc, fineList, coarseMarker, coarseAcc, coarseList, cRowPtr, cColIdx, cValues) {
+    const room = Math.min(cColIdx.length, cValues.length);
+    for (let row = firstRow; row < nRows; row++) {
+      let nListed = 0;
+      const touch = (k: number, term: number): void => {
+        if (fineMarker[k] !== row) {
+          fineMarker[k] = row;
+          fineList[nListed++] = k;
+        }
+        fineAcc[k] += term;
+      };
+      for (let e = rRowPtr[row]; e < rRowPtr[row + 1]; e++) {
+        const i = rColIdx[e];
+        const ri = rValues[e];
+        for (let f = aRowPtr[i]; f < aRowPtr[i + 1]; f++) touch(aColIdx[f], ri * aValues[f]);
+        for (let f = gRowPtr[i]; f < gRowPtr[i + 1]; f++) touch(nFine + gColIdx[f], ri * gValues[f]);
+      }
+      let nCoarse = 0;
+      let ascending = true;
+      let last = -1;
+      const visit = (j: number, term: number): void => {
+        if (coarseMarker[j] !== row) {
+          coarseMarker[j] = row;
+          coarseList[nCoarse++] = j;
+          ascending = ascending && j > last;
+          last = j;
+        }
+        coarseAcc[j] += term;
+      };
+      for (let t = 0; t < nListed; t++) {
+        const k = fineList[t];
+        const z = fineAcc[k];
+        fineAcc[k] = 0;
+        if (k < nFine) for (let f = p1RowPtr[k]; f < p1RowPtr[k + 1]; f++) visit(p1ColIdx[f], z * p1Values[f]);
+        for (let f = p2RowPtr[k]; f < p2RowPtr[k + 1]; f++) visit(p2ColIdx[f], z * p2Values[f]);
+      }
+      const start = cRowPtr[row];
+      if (start + nCoarse > room) {
+        for (let t = 0; t < nListed; t++) fineMarker[fineList[t]] = -1;
+        for (let t = 0; t < nCoarse; t++) {
+          coarseMarker[coarseList[t]] = -1;
+          coarseAcc[coarseList[t]] = 0;
+        }
+        return row;
+      }
+      if (!ascending) sortRow(coarseList, 0, nCoarse);
+      for (let t = 0; t < nCoarse; t++) {
+        const c = coarseList[t];
+        cColIdx[start + t] = c;
+        cValues[start + t] = coarseAcc[c];
+        coarseAcc[c] = 0;
+      }
+      cRowPtr[row + 1] = start + nCoarse;
+    }
+    return nRows;
+  },
 };
 
 /** The native kernels: the addon's functions as they are (they check their own arguments). */
@@ -196,6 +252,7 @@ export function nativeSpgemmKernels(binding: SpgemmBinding): SpgemmKernels {
     spgemmValues: (...args) => binding.spgemmValues(...args),
     csrTranspose: (...args) => binding.csrTranspose(...args),
     gatherValues: (...args) => binding.gatherValues(...args),
+    galerkinRows: (...args) => binding.galerkinRows(...args),
   };
 }
 

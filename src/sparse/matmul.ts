@@ -24,7 +24,7 @@ import { ghostPlan, type PartGhostPlan } from '../partitions/ghost-plan.js';
 import type { LocalIndices } from '../partitions/local-indices.js';
 import { checkSameOwn, PRange } from '../partitions/prange.js';
 import { exchange, ExchangeGraph } from '../pdata/exchange.js';
-import { pmap } from '../pdata/pdata.js';
+import { pmap, type PData } from '../pdata/pdata.js';
 import { compactGhostColumns, emptyCsr, GhostColumns, type MutableCsr } from './matmul-local.js';
 import { spgemmKernels } from './matmul-kernels.js';
 import { assembledMatrix, PSparseMatrix } from './psparse-matrix.js';
@@ -113,18 +113,7 @@ export function planMatmul(A: PSparseMatrix, B: PSparseMatrix): ProductPlan {
     plan.parts.map((part) => part.holders),
     plan.parts.map((part) => part.owners),
   );
-  const rows = exchange(pmap(packRows, plan.parts, B.cols.partition, B.ownOwn, B.ownGhost), graph);
-  const parts = pmap(
-    buildPart,
-    plan.parts,
-    A.cols.partition,
-    B.cols.partition,
-    A.ownOwn,
-    A.ownGhost,
-    B.ownOwn,
-    B.ownGhost,
-    rows.wait(),
-  );
+  const parts = pmap(buildPart, ghostedRows(A, B), A.ownOwn, A.ownGhost, B.ownOwn, B.cols.partition);
   const cols = new PRange(B.cols.n, parts.map((part) => part.colIds), B.cols.ownerOf);
   // The kernels write ascending row offsets and column ids below each block's width by
   // construction: no pass over every entry to check them.
@@ -235,17 +224,53 @@ function packValues(plan: PartGhostPlan, oo: CsrMatrix, og: CsrMatrix): Float64A
   });
 }
 
-function buildPart(
+/**
+ * The rows of B a part's product with A reads besides B's own block, numbered for the kernels:
+ * `b2` holds B's own rows' ghost-block entries, then, past B's own rows, the rows of A's ghost
+ * columns received from their owners (by ghost index of A.cols); its columns are B's own columns
+ * (below `nOwn`) and, from `nOwn`, the ghost candidates in ascending global id (`sortedGids`,
+ * owned by `sortedOwners`): B's ghost columns and those of the received rows.
+ */
+export interface GhostedRows {
+  readonly b2: MutableCsr;
+  /** Per received row (in receive order), its ghost index in A.cols. */
+  readonly receivedRows: Int32Array;
+  /** Per message (owner), the offsets of its rows in `receivedRows`. */
+  readonly receivedPtrs: Int32Array;
+  readonly nOwn: number;
+  /** `nOwn` plus the number of ghost candidates: b2's width. */
+  readonly nCols: number;
+  /** Per ghost column of B (its ghost index), its candidate's position in `sortedGids`. */
+  readonly ghostRank: Int32Array;
+  readonly sortedGids: Float64Array;
+  readonly sortedOwners: Int32Array;
+}
+
+/**
+ * Per part, the rows of `B` that a product `A·B` reads besides B's own block, the rows of A's
+ * ghost columns fetched from their owners in one message per neighbour (collective; see
+ * {@link GhostedRows}). `B.rows` must have the own ids of `A.cols` (the caller checks).
+ */
+export function ghostedRows(A: PSparseMatrix, B: PSparseMatrix): PData<GhostedRows> {
+  const plan = ghostPlan(A.cols);
+  const graph = new ExchangeGraph(
+    plan.parts.map((part) => part.holders),
+    plan.parts.map((part) => part.owners),
+  );
+  const rows = exchange(pmap(packRows, plan.parts, B.cols.partition, B.ownOwn, B.ownGhost), graph);
+  return pmap(receiveRows, plan.parts, A.cols.partition, B.cols.partition, B.ownOwn, B.ownGhost, rows.wait());
+}
+
+/** One part's {@link GhostedRows} from the messages {@link packRows} sent it. */
+function receiveRows(
   plan: PartGhostPlan,
   aColIds: LocalIndices,
   bColIds: LocalIndices,
-  aOo: CsrMatrix,
-  aOg: CsrMatrix,
   bOo: CsrMatrix,
   bOg: CsrMatrix,
   messages: Float64Array[],
   partId: number,
-): PartProduct {
+): GhostedRows {
   const nOwn = bColIds.nOwn;
   const ghosts = new GhostColumns();
   for (let k = 0; k < bColIds.nGhost; k++) ghosts.add(bColIds.ghostToGlobal[k], bColIds.ghostToOwner[k]);
@@ -310,9 +335,15 @@ function buildPart(
     b2 = { nRows: nRowsB2, nCols: nColsExt, rowPtr, colIdx, values: largeArrays.float64(rowPtr[nRowsB2]) };
     fillB2Values(b2, bOg, received, receivedRows, plan.ownerPtrs);
   }
-  const { oo, og: written, accumulator } = localProduct(aOo, aOg, bOo, b2, nOwn, nColsExt);
+  const ghostRank = rank.subarray(0, bColIds.nGhost);
+  return { b2, receivedRows, receivedPtrs: plan.ownerPtrs, nOwn, nCols: nColsExt, ghostRank, sortedGids, sortedOwners };
+}
+
+function buildPart(rows: GhostedRows, aOo: CsrMatrix, aOg: CsrMatrix, bOo: CsrMatrix, bColIds: LocalIndices): PartProduct {
+  const { b2, receivedRows, receivedPtrs, nOwn, nCols, sortedGids, sortedOwners } = rows;
+  const { oo, og: written, accumulator } = localProduct(aOo, aOg, bOo, b2, nOwn, nCols);
   const { og, candidates, colIds } = compactGhostColumns(written, sortedGids, sortedOwners, bColIds);
-  return { b2, receivedRows, receivedPtrs: plan.ownerPtrs, nOwn, accumulator, oo, og, candidates, colIds };
+  return { b2, receivedRows, receivedPtrs, nOwn, accumulator, oo, og, candidates, colIds };
 }
 
 /**

@@ -16,6 +16,7 @@
 
 #include "check.h"
 #include "cycle-addon.h"
+#include "galerkin.h"
 #include "setup-addon.h"
 #include "spgemm.h"
 
@@ -24,7 +25,7 @@ namespace {
 using pa_spgemm_args::Check;
 
 struct Args {
-  static constexpr std::size_t kMax = 22;
+  static constexpr std::size_t kMax = 27;
   napi_value v[kMax];
   std::size_t count = kMax;
   bool ok;
@@ -236,6 +237,58 @@ napi_value GatherValues(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// galerkinRows(firstRow, nRows, nFine, rRowPtr, rColIdx, rValues, aRowPtr, aColIdx, aValues,
+//              aGhostRowPtr, aGhostColIdx, aGhostValues, p1RowPtr, p1ColIdx, p1Values,
+//              p2RowPtr, p2ColIdx, p2Values, fineMarker, fineAccumulator, fineList, coarseMarker,
+//              coarseAccumulator, coarseList, cRowPtr, cColIdx, cValues) -> the rows done
+napi_value GalerkinRows(napi_env env, napi_callback_info info) {
+  Args args(env, info, 27, "galerkinRows");
+  if (!args.ok) return nullptr;
+  const napi_value* v = args.v;
+  Check check{env, "galerkinRows"};
+  const int32_t nRows = check.Count(v[1], "nRows", 2147483646.0);
+  const int32_t firstRow = check.Count(v[0], "firstRow", nRows);
+  const int32_t nFine = check.Count(v[2], "nFine", 2147483646.0);
+  std::size_t fineLength = 0, coarseLength = 0;
+  int32_t* fineMarker = check.Array<int32_t>(v[18], napi_int32_array, 0, "fineMarker", &fineLength);
+  double* fineAcc = check.Array<double>(v[19], napi_float64_array, fineLength, "fineAccumulator");
+  int32_t* fineList = check.Array<int32_t>(v[20], napi_int32_array, fineLength, "fineList");
+  int32_t* coarseMarker = check.Array<int32_t>(v[21], napi_int32_array, 0, "coarseMarker", &coarseLength);
+  double* coarseAcc = check.Array<double>(v[22], napi_float64_array, coarseLength, "coarseAccumulator");
+  int32_t* coarseList = check.Array<int32_t>(v[23], napi_int32_array, coarseLength, "coarseList");
+  const int32_t nCoarse = ScratchColumns(check, coarseLength);
+  if (check.failed) return nullptr;
+  int32_t nRowsP2 = 0;
+  const pa_spgemm::Rows p2 = ReadRows(check, v + 15, -1, nCoarse, "p2", &nRowsP2);
+  if (check.failed) return nullptr;
+  if (nRowsP2 < nFine || static_cast<std::size_t>(nRowsP2) > fineLength) {
+    check.Fail(false, "p2 has " + std::to_string(nRowsP2) + " rows: needs at least nFine = " + std::to_string(nFine) +
+                          " and at most the " + std::to_string(fineLength) + " entries of the fine scratch arrays");
+    return nullptr;
+  }
+  const pa_spgemm::Rows r = ReadRows(check, v + 3, nRows, nFine, "r");
+  const pa_spgemm::Rows aOwn = ReadRows(check, v + 6, nFine, nFine, "a");
+  const pa_spgemm::Rows aGhost = ReadRows(check, v + 9, nFine, nRowsP2 - nFine, "aGhost");
+  const pa_spgemm::Rows p1 = ReadRows(check, v + 12, nFine, nCoarse, "p1");
+  std::size_t colLength = 0, valueLength = 0;
+  int32_t* rowPtr = check.Array<int32_t>(v[24], napi_int32_array, static_cast<std::size_t>(nRows) + 1, "cRowPtr");
+  int32_t* col = check.Array<int32_t>(v[25], napi_int32_array, 0, "cColIdx", &colLength);
+  double* val = check.Array<double>(v[26], napi_float64_array, 0, "cValues", &valueLength);
+  if (check.failed) return nullptr;
+  // The markers hold row ids compared with, never used as indices: not checked. cRowPtr[firstRow]
+  // must be a start within the room (the rows before it are the caller's).
+  const int64_t room = static_cast<int64_t>(std::min(std::min(colLength, valueLength), static_cast<std::size_t>(2147483647)));
+  if (rowPtr[firstRow] < 0 || rowPtr[firstRow] > room) {
+    check.Fail(false, "cRowPtr[firstRow] = " + std::to_string(rowPtr[firstRow]) + " is outside 0.." + std::to_string(room));
+    return nullptr;
+  }
+  const int32_t done = pa_galerkin::galerkin_rows(firstRow, nRows, nFine, r, aOwn, aGhost, p1, p2, fineMarker, fineAcc,
+                                                  fineList, coarseMarker, coarseAcc, coarseList, rowPtr, col, val, room);
+  napi_value result;
+  napi_create_int32(env, done, &result);
+  return result;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor properties[] = {
       {"spgemmTerms", nullptr, SpgemmTerms, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -243,6 +296,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"spgemmValues", nullptr, SpgemmValues, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"csrTranspose", nullptr, CsrTranspose, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"gatherValues", nullptr, GatherValues, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"galerkinRows", nullptr, GalerkinRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"cycleRows", nullptr, pa_amg::CycleRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"chebyshevStart", nullptr, pa_amg::ChebyshevStart, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"smoothedProlongator", nullptr, pa_amg_setup::SmoothedProlongator, nullptr, nullptr, nullptr, napi_enumerable,

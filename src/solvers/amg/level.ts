@@ -12,10 +12,11 @@ import { variablePartition } from '../../partitions/partitions.js';
 import type { LocalIndices } from '../../partitions/local-indices.js';
 import { pmap, type PData } from '../../pdata/pdata.js';
 import { getAny, reduction } from '../../pdata/primitives.js';
-import { planMatmul, type ProductPlan } from '../../sparse/matmul.js';
+import type { ProductPlan } from '../../sparse/matmul.js';
 import type { PSparseMatrix } from '../../sparse/psparse-matrix.js';
 import { planTranspose } from '../../sparse/transpose.js';
 import type { Aggregates } from './aggregation.js';
+import { distributedGalerkin } from './distributed-galerkin.js';
 import { ghostedProlongator } from './ghosted-prolongator.js';
 import { aggregateOwnRows, localGalerkin, localProlongator, withoutGhostEntries, type LocalProlongator } from './local-setup.js';
 
@@ -159,11 +160,13 @@ export class AmgLevel {
       return coarse;
     }
     // Several parts: P straight from the aggregates too, its ghost block from the aggregate ids
-    // and P0 values the owners send (ghosted-prolongator.ts); R·A·P by the distributed products.
+    // and P0 values the owners send (ghosted-prolongator.ts); R·A·P without A·P, each part
+    // summing over its own fine rows and sending the sums of ghost aggregates to their owners
+    // (distributed-galerkin.ts).
     const ghosted = ghostedProlongator(A, aggregates, coarseRows, this);
     const P = ghosted.P;
     const rT = planTranspose(P, coarseRows);
-    const coarse = galerkin(rT.result, A, P);
+    const coarse = distributedGalerkin(rT.result, A, P);
     this.transfer = { aggregates, P, R: rT.result, rT, coarse, ghosted };
     return coarse;
   }
@@ -181,26 +184,13 @@ export class AmgLevel {
     const { local, ghosted } = transfer;
     (local ?? ghosted!).refresh(this);
     transfer.rT.refresh();
-    // The coarse matrix is recomputed whole (A·P is never kept) and its values copied into the
-    // coarse level's matrix, whose pattern is the same (the products' patterns are symbolic).
-    const fresh = (local !== undefined ? localGalerkin : galerkin)(transfer.R, this.A, transfer.P);
+    // The coarse matrix is recomputed whole and its values copied into the coarse level's matrix,
+    // whose pattern is the same (the products' patterns are symbolic).
+    const fresh = (local !== undefined ? localGalerkin : distributedGalerkin)(transfer.R, this.A, transfer.P);
     pmap(copyBlockValues, transfer.coarse.ownOwn, fresh.ownOwn);
     pmap(copyBlockValues, transfer.coarse.ownGhost, fresh.ownGhost);
     recycleBlocks(fresh);
   }
-}
-
-/**
- * The Galerkin coarse matrix R·(A·P) (collective). A·P is the largest matrix of the set-up (on the
- * 3-D Laplacian about 2.5 times A's entries) and is needed only for this product: its arrays are
- * handed back to the large-array pool at once, so that the coarser levels and the cycle's vectors
- * are written into memory already faulted in instead of fresh pages.
- */
-function galerkin(R: PSparseMatrix, A: PSparseMatrix, P: PSparseMatrix): PSparseMatrix {
-  const AP = planMatmul(A, P).result;
-  const coarse = planMatmul(R, AP).result;
-  recycleBlocks(AP);
-  return coarse;
 }
 
 /** Hands a matrix's block arrays back to the large-array pool: the matrix must not be used again. */
