@@ -9,9 +9,13 @@
  * per collective parity), each on its own line. `outboxes[2p + parity]` is part p's initial
  * mailbox for collectives of that parity (see mailbox.ts).
  *
- * Waiting protocol (no lost wake-ups): a waiter reads its doorbell, sets `SLEEPING`, re-checks its
+ * Waiting protocol (no lost wake-ups): a waiter reads its doorbell, sets its `Watch` word to sleeping, re-checks its
  * condition and only then `Atomics.wait`s on the doorbell value it read; whoever changes state
  * another part may wait for stores it first, then rings the doorbell of every part that sleeps.
+ * A part that spins does the same with spinning and watches its doorbell with plain loads
+ * instead of `Atomics.wait`: rung without `Atomics.notify`, it re-checks its condition only when
+ * something changed, so the loop that spins is a few instructions that the JIT compiles in
+ * little time (each worker compiles its own copy, on the cores the parts run on).
  *
  * @module
  */
@@ -34,12 +38,22 @@ const enum Word {
   Done = 3,
   /** Kind of what the part sleeps in (0 while it runs), for diagnostics. */
   WaitingIn = 4,
-  /** 1 while the part may be blocked in `Atomics.wait` on its doorbell. */
-  Sleeping = 5,
+  /**
+   * How the part watches its doorbell: `Watch.Sleeping` while it may be blocked in
+   * `Atomics.wait` on it, `Watch.Spinning` while it spins on it, `Watch.None` while it runs.
+   */
+  Watch = 5,
   /** Bumped (and notified) to wake the part. */
   Doorbell = 6,
   /** Number of times the part replaced one of its outboxes by a larger one. */
   OutboxGeneration = 7,
+}
+
+/** How a part watches its doorbell (its `Watch` word). */
+const enum Watch {
+  None = 0,
+  Sleeping = 1,
+  Spinning = 2,
 }
 
 /** Initial size of an outbox in bytes; an owner replaces its outbox by a larger one when needed. */
@@ -159,7 +173,25 @@ export class SharedState {
   setSleeping(me: number, kind: number): void {
     const base = (1 + me) * LINE;
     Atomics.store(this.words, base + Word.WaitingIn, kind);
-    Atomics.store(this.words, base + Word.Sleeping, kind === 0 ? 0 : 1);
+    Atomics.store(this.words, base + Word.Watch, kind === 0 ? Watch.None : Watch.Sleeping);
+  }
+
+  /** Declares part `me` spinning on its bell (or running, with false) so that state changes ring it. */
+  setSpinning(me: number, spinning: boolean): void {
+    Atomics.store(this.words, (1 + me) * LINE + Word.Watch, spinning ? Watch.Spinning : Watch.None);
+  }
+
+  /**
+   * Spins until part `me`'s doorbell differs from `seen` (true) or the clock passes `untilMs`, in
+   * `performance.now()` milliseconds (false). The clock is read every 64 loads.
+   */
+  spinOnBell(me: number, seen: number, untilMs: number): boolean {
+    const { words } = this;
+    const bell = (1 + me) * LINE + Word.Doorbell;
+    for (let i = 1; ; i++) {
+      if (Atomics.load(words, bell) !== seen) return true;
+      if ((i & 63) === 0 && performance.now() > untilMs) return false;
+    }
   }
 
   /** Blocks part `me` until its doorbell differs from `seen` or `timeoutMs` passes. */
@@ -167,10 +199,12 @@ export class SharedState {
     Atomics.wait(this.words, (1 + me) * LINE + Word.Doorbell, seen, timeoutMs);
   }
 
-  /** Wakes part `q` if it sleeps. */
+  /** Wakes part `q` if it sleeps, rings its bell if it spins. */
   wake(q: number): void {
     const base = (1 + q) * LINE;
-    if (Atomics.load(this.words, base + Word.Sleeping) === 1) this.ring(base);
+    const watch = Atomics.load(this.words, base + Word.Watch);
+    if (watch === Watch.Sleeping) this.ring(base);
+    else if (watch === Watch.Spinning) Atomics.add(this.words, base + Word.Doorbell, 1);
   }
 
   /** Wakes every sleeping part except `me`. */

@@ -70,18 +70,30 @@ export class Waiter {
    */
   wait(site: WaitSite): void {
     if (site.ready()) return;
-    if (this.spin) {
-      const until = performance.now() + this.spinMs;
-      for (let i = 1; ; i++) {
-        if (site.ready()) {
-          this.spinMs = Math.min(2 * this.spinMs, MAX_SPIN_MS);
-          return;
-        }
-        if ((i & 15) === 0 && performance.now() > until) break;
-      }
-      this.spinMs = Math.max(this.spinMs / 2, MIN_SPIN_MS);
-    }
+    if (this.spin && this.spinUntilReady(site)) return;
     this.sleep(site);
+  }
+
+  /**
+   * Spins on this part's doorbell for the current spin budget, re-checking `site` each time the
+   * bell rings; returns whether `site` became ready. The budget adapts like an adaptive mutex's.
+   */
+  private spinUntilReady(site: WaitSite): boolean {
+    const { state, me } = this;
+    const until = performance.now() + this.spinMs;
+    state.setSpinning(me, true);
+    let ready = false;
+    for (;;) {
+      const seen = state.doorbell(me);
+      if (site.ready()) {
+        ready = true;
+        break;
+      }
+      if (!state.spinOnBell(me, seen, until)) break;
+    }
+    state.setSpinning(me, false);
+    this.spinMs = ready ? Math.min(2 * this.spinMs, MAX_SPIN_MS) : Math.max(this.spinMs / 2, MIN_SPIN_MS);
+    return ready;
   }
 
   private sleep(site: WaitSite): void {
