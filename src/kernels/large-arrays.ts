@@ -90,6 +90,32 @@ export interface LargeArrays {
  */
 export const RECYCLE_MIN_BYTES = 2 ** 16;
 
+/**
+ * The kernels addon's shared mappings, beside the page functions of {@link PageBinding} (absent
+ * from fakes and older builds; the allocator then advises V8's SharedArrayBuffers instead).
+ * @example
+ * ```ts
+ * const pages = loadPageBinding() as SharedPageBinding;
+ * const buffer = pages.hugePageSharedBuffer?.(2 ** 21, 2 ** 21); // zeroed, on one huge page
+ * ```
+ * @group Kernels (the hot loops behind PVector, PSparseMatrix and CG)
+ */
+export interface SharedPageBinding extends PageBinding {
+  /**
+   * A new SharedArrayBuffer of `bytes` zero bytes on a mapping of its own that starts on a
+   * `pageBytes` boundary and is advised onto huge pages before anything touches it. `postMessage`
+   * shares its memory as any SharedArrayBuffer's; the mapping is unmapped when the last buffer
+   * over it, in any thread of the process, is collected (or its thread ends). Unlike a
+   * SharedArrayBuffer from V8, whose memory malloc may hand out already written (and so on 4 KiB
+   * pages) or 16 bytes into a page, its first writes fault huge pages.
+   * @throws Error `"hugePageSharedBuffer: mmap failed: <strerror>"`; a `RangeError` for a bad
+   * `pageBytes` or `bytes`.
+   */
+  hugePageSharedBuffer?(bytes: number, pageBytes: number): SharedArrayBuffer;
+  /** Bytes of the {@link SharedPageBinding.hugePageSharedBuffer} mappings alive in this process. */
+  sharedMappedBytes?(): number;
+}
+
 /** The environment variable {@link selectLargeArrays} reads. */
 export interface HugePageEnvironment {
   readonly PA_HUGE_PAGES?: string;
@@ -225,14 +251,14 @@ const MAX_RECYCLED = 8;
 class LargeArrayAllocator implements LargeArrays {
   private status: HugePageStatus;
   private allocations = 0;
-  private readonly pages: PageBinding | null;
+  private readonly pages: SharedPageBinding | null;
   /** The current slab of plain and of shared memory. */
   private readonly slabs: [Slab | null, Slab | null] = [null, null];
   /** Ranges handed back by {@link LargeArrays.recycle}, dropped when the thread is next idle. */
   private readonly recycled: Recycled[] = [];
   private dropScheduled = false;
 
-  constructor(pages: PageBinding | null, status: HugePageStatus) {
+  constructor(pages: SharedPageBinding | null, status: HugePageStatus) {
     this.pages = pages;
     this.status = status;
   }
@@ -297,6 +323,9 @@ class LargeArrayAllocator implements LargeArrays {
     if (!shared && pages.hugePageBuffer !== undefined && bytes < OWN_MAPPING_MAX_BYTES) {
       return new kind(mappedBuffer(pages, span, pageBytes), stagger, length);
     }
+    // A shared mapping is unmapped by V8 itself once the last thread's buffer over it is gone
+    // (no finalizer waits for an event loop), so it serves shared arrays of every size.
+    if (shared && pages.hugePageSharedBuffer !== undefined) return new kind(pages.hugePageSharedBuffer(span, pageBytes), stagger, length);
     const buffer = shared ? new SharedArrayBuffer(span + pageBytes) : new ArrayBuffer(span + pageBytes);
     const offset = pages.hugePageOffset(new Uint8Array(buffer, 0, 1), pageBytes);
     if (offset % kind.BYTES_PER_ELEMENT !== 0) return plain(kind, length, shared);
@@ -359,10 +388,11 @@ class LargeArrayAllocator implements LargeArrays {
 
   /** A slab of `SLAB_PAGES` advised huge pages, or null (plain memory) where that fails. */
   private newSlab(shared: boolean): Slab | null {
-    const pages = this.pages as PageBinding;
+    const pages = this.pages as SharedPageBinding;
     const { pageBytes } = this.status;
     const span = SLAB_PAGES * pageBytes;
     if (!shared && pages.hugePageBuffer !== undefined) return { buffer: mappedBuffer(pages, span, pageBytes), next: 0, end: span };
+    if (shared && pages.hugePageSharedBuffer !== undefined) return { buffer: pages.hugePageSharedBuffer(span, pageBytes), next: 0, end: span };
     const buffer = shared ? new SharedArrayBuffer(span + pageBytes) : new ArrayBuffer(span + pageBytes);
     // The boundary is a cache line boundary wherever the buffer starts, but a typed array needs an
     // offset that is a multiple of its element size (8 bytes at most). V8's buffers come from

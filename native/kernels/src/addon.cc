@@ -10,6 +10,7 @@
 #include <napi.h>
 #include <v8.h>
 
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -327,6 +328,42 @@ napi_value HugePageBufferEntry(napi_env env, const napi_value* args) {
   return out;
 }
 
+// Bytes of hugePageSharedBuffer's mappings not unmapped yet, in the whole process: a shared
+// buffer's memory outlives the thread that made it when other threads hold it, so its deleter may
+// run on any thread (the last one to drop it, or a collector's helper thread).
+std::atomic<std::int64_t> sharedMappedBytes{0};
+
+void UnmapShared(void* data, std::size_t, void* deleterData) {
+  const std::size_t mapped = reinterpret_cast<std::size_t>(deleterData);
+  munmap(data, mapped);
+  sharedMappedBytes.fetch_sub(static_cast<std::int64_t>(mapped), std::memory_order_relaxed);
+}
+
+// hugePageSharedBuffer(bytes, pageBytes) -> a SharedArrayBuffer of `bytes` zero bytes on fresh
+// memory that starts on a page boundary and is advised onto huge pages (MapHugePages). Its backing
+// store owns the mapping: postMessage shares the store between threads, and V8 calls UnmapShared
+// when the last SharedArrayBuffer over it, in any thread, is collected or its isolate disposed.
+// V8 counts no SharedArrayBuffer's memory as external (its own neither), so none is reported.
+napi_value HugePageSharedBufferEntry(napi_env env, const napi_value* args) {
+  const std::size_t bytes = CountArg(env, args[0], "hugePageSharedBuffer", "bytes");
+  const std::size_t pageBytes = PageBytesArg(env, args[1], "hugePageSharedBuffer");
+  std::size_t mapped = 0;
+  void* data = MapHugePages(bytes == 0 ? 1 : bytes, pageBytes, &mapped);
+  if (data == nullptr) throw std::runtime_error(std::string("hugePageSharedBuffer: mmap failed: ") + std::strerror(errno));
+  sharedMappedBytes.fetch_add(static_cast<std::int64_t>(mapped), std::memory_order_relaxed);
+  // From here the store owns the mapping: it unmaps it even if creating the buffer fails.
+  std::unique_ptr<v8::BackingStore> store =
+      v8::SharedArrayBuffer::NewBackingStore(data, bytes, UnmapShared, reinterpret_cast<void*>(mapped));
+  v8::Local<v8::SharedArrayBuffer> buffer = v8::SharedArrayBuffer::New(v8::Isolate::GetCurrent(), std::move(store));
+  // Node-API's values are V8's handles, as in hugePageBuffer.
+  return reinterpret_cast<napi_value>(*buffer);
+}
+
+// sharedMappedBytes() -> bytes of hugePageSharedBuffer's mappings alive in the process.
+napi_value SharedMappedBytesEntry(napi_env env, const napi_value*) {
+  return Number(env, static_cast<double>(sharedMappedBytes.load(std::memory_order_relaxed)));
+}
+
 // ---- psparse's assembly loops (assembly.h); their TypeScript description is
 // src/kernels/assembly-binding.ts.
 
@@ -555,6 +592,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "hugePageOffset", Entry<2, HugePageOffsetEntry>);
   Export(env, exports, "adviseHugePages", Entry<2, AdviseHugePagesEntry>);
   Export(env, exports, "hugePageBuffer", Entry<2, HugePageBufferEntry>);
+  Export(env, exports, "hugePageSharedBuffer", Entry<2, HugePageSharedBufferEntry>);
+  Export(env, exports, "sharedMappedBytes", Entry<0, SharedMappedBytesEntry>);
   Export(env, exports, "assemblyCheck", Entry<6, AssemblyCheckEntry>);
   Export(env, exports, "assemblyClassify", Entry<6, AssemblyClassifyEntry>);
   Export(env, exports, "assemblyCollect", Entry<5, AssemblyCollectEntry>);

@@ -5,7 +5,9 @@
  * target's buffer and the target takes no part. `accumulate` holds the target's lock (one shared
  * Int32 word per part, a futex mutex: 0 free, 1 held, 2 held with sleepers) around its `+=` loop.
  * A fence is a rendezvous: its `Atomics` stores and loads order every write before it before
- * every read after it. Shared memory is one SharedArrayBuffer made by part 0 and handed to all.
+ * every read after it. Shared memory is one SharedArrayBuffer made by part 0 and handed to all
+ * (from the large-array allocator: with the kernels addon, a mapping of its own on huge pages that
+ * is unmapped once the last worker holding it has dropped it).
  *
  * @module
  */
