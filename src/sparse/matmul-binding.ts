@@ -105,24 +105,28 @@ export interface SpgemmBinding {
    * for each, A's own entries (k = column, below `nFine`) then its ghost entries (k = nFine +
    * column), into `fineAccumulator` (columns listed in `fineList` in order of first sight); then
    * z·P, adding z_k·p_kj over that list and, for each, P1's row k (k < nFine) then P2's row k, into
-   * `coarseAccumulator`; the row's columns are written ascending with their sums. P2 has a row per
-   * fine column (nFine own rows, then A's ghost columns), as many as the fine scratch arrays at
-   * most; the coarse scratch arrays have one entry per coarse column. Markers hold −1 or a row below
-   * `firstRow` on entry, accumulators zeros, and both are left so. `cRowPtr[firstRow]` must be set.
-   * Returns `nRows`, or the first row that does not fit in `cColIdx`/`cValues` (the caller grows
-   * them and calls again from that row). Ids are checked as for the products (a `RangeError`
-   * naming the argument).
+   * `coarseAccumulator`; then the row's `extra` entries in stored order (none when `extraRowPtr` is
+   * empty). The row's columns are written ascending with their sums, split at `nOwn` as
+   * spgemmRows splits them (own block: j; ghost block: j − nOwn). P2 has a row per fine column
+   * (nFine own rows, then A's ghost columns), as many as the fine scratch arrays at most; the
+   * coarse scratch arrays have one entry per coarse column. Markers hold −1 or a row below
+   * `firstRow` on entry, accumulators zeros, and both are left so. Both blocks' row pointers at
+   * `firstRow` must be set. Returns `nRows`, or the first row that does not fit in its blocks (the
+   * caller grows them and calls again from that row). Ids are checked as for the products (a
+   * `RangeError` naming the argument).
    */
   galerkinRows(
-    firstRow: number, nRows: number, nFine: number,
+    firstRow: number, nRows: number, nFine: number, nOwn: number,
     rRowPtr: Int32Array, rColIdx: Int32Array, rValues: Float64Array,
     aRowPtr: Int32Array, aColIdx: Int32Array, aValues: Float64Array,
     aGhostRowPtr: Int32Array, aGhostColIdx: Int32Array, aGhostValues: Float64Array,
     p1RowPtr: Int32Array, p1ColIdx: Int32Array, p1Values: Float64Array,
     p2RowPtr: Int32Array, p2ColIdx: Int32Array, p2Values: Float64Array,
+    extraRowPtr: Int32Array, extraColIdx: Int32Array, extraValues: Float64Array,
     fineMarker: Int32Array, fineAccumulator: Float64Array, fineList: Int32Array,
     coarseMarker: Int32Array, coarseAccumulator: Float64Array, coarseList: Int32Array,
-    cRowPtr: Int32Array, cColIdx: Int32Array, cValues: Float64Array,
+    ooRowPtr: Int32Array, ooColIdx: Int32Array, ooValues: Float64Array,
+    ogRowPtr: Int32Array, ogColIdx: Int32Array, ogValues: Float64Array,
   ): number;
 }
 

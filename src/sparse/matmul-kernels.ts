@@ -185,8 +185,9 @@ export const jsSpgemmKernels: SpgemmKernels = {
   gatherValues(count, source, values, out) {
     for (let k = 0; k < count; k++) out[k] = values[source[k]];
   },
-  galerkinRows(firstRow, nRows, nFine, rRowPtr, rColIdx, rValues, aRowPtr, aColIdx, aValues, gRowPtr, gColIdx, gValues, p1RowPtr, p1ColIdx, p1Values, p2RowPtr, p2ColIdx, p2Values, fineMarker, fineAcc, fineList, coarseMarker, coarseAcc, coarseList, cRowPtr, cColIdx, cValues) {
-    const room = Math.min(cColIdx.length, cValues.length);
+  galerkinRows(firstRow, nRows, nFine, nOwn, rRowPtr, rColIdx, rValues, aRowPtr, aColIdx, aValues, gRowPtr, gColIdx, gValues, p1RowPtr, p1ColIdx, p1Values, p2RowPtr, p2ColIdx, p2Values, xRowPtr, xColIdx, xValues, fineMarker, fineAcc, fineList, coarseMarker, coarseAcc, coarseList, ooRowPtr, ooColIdx, ooValues, ogRowPtr, ogColIdx, ogValues) {
+    const ownRoom = Math.min(ooColIdx.length, ooValues.length);
+    const ghostRoom = Math.min(ogColIdx.length, ogValues.length);
     for (let row = firstRow; row < nRows; row++) {
       let nListed = 0;
       const touch = (k: number, term: number): void => {
@@ -221,8 +222,13 @@ export const jsSpgemmKernels: SpgemmKernels = {
         if (k < nFine) for (let f = p1RowPtr[k]; f < p1RowPtr[k + 1]; f++) visit(p1ColIdx[f], z * p1Values[f]);
         for (let f = p2RowPtr[k]; f < p2RowPtr[k + 1]; f++) visit(p2ColIdx[f], z * p2Values[f]);
       }
-      const start = cRowPtr[row];
-      if (start + nCoarse > room) {
+      if (xRowPtr.length > 0) for (let e = xRowPtr[row]; e < xRowPtr[row + 1]; e++) visit(xColIdx[e], xValues[e]);
+      if (!ascending) sortRow(coarseList, 0, nCoarse);
+      let nOwnCols = 0;
+      while (nOwnCols < nCoarse && coarseList[nOwnCols] < nOwn) nOwnCols++;
+      const ownStart = ooRowPtr[row];
+      const ghostStart = ogRowPtr[row];
+      if (ownStart + nOwnCols > ownRoom || ghostStart + nCoarse - nOwnCols > ghostRoom) {
         for (let t = 0; t < nListed; t++) fineMarker[fineList[t]] = -1;
         for (let t = 0; t < nCoarse; t++) {
           coarseMarker[coarseList[t]] = -1;
@@ -230,14 +236,19 @@ export const jsSpgemmKernels: SpgemmKernels = {
         }
         return row;
       }
-      if (!ascending) sortRow(coarseList, 0, nCoarse);
       for (let t = 0; t < nCoarse; t++) {
         const c = coarseList[t];
-        cColIdx[start + t] = c;
-        cValues[start + t] = coarseAcc[c];
+        if (t < nOwnCols) {
+          ooColIdx[ownStart + t] = c;
+          ooValues[ownStart + t] = coarseAcc[c];
+        } else {
+          ogColIdx[ghostStart + t - nOwnCols] = c - nOwn;
+          ogValues[ghostStart + t - nOwnCols] = coarseAcc[c];
+        }
         coarseAcc[c] = 0;
       }
-      cRowPtr[row + 1] = start + nCoarse;
+      ooRowPtr[row + 1] = ownStart + nOwnCols;
+      ogRowPtr[row + 1] = ghostStart + nCoarse - nOwnCols;
     }
     return nRows;
   },

@@ -25,7 +25,7 @@ namespace {
 using pa_spgemm_args::Check;
 
 struct Args {
-  static constexpr std::size_t kMax = 27;
+  static constexpr std::size_t kMax = 34;
   napi_value v[kMax];
   std::size_t count = kMax;
   bool ok;
@@ -237,12 +237,14 @@ napi_value GatherValues(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// galerkinRows(firstRow, nRows, nFine, rRowPtr, rColIdx, rValues, aRowPtr, aColIdx, aValues,
+// galerkinRows(firstRow, nRows, nFine, nOwn, rRowPtr, rColIdx, rValues, aRowPtr, aColIdx, aValues,
 //              aGhostRowPtr, aGhostColIdx, aGhostValues, p1RowPtr, p1ColIdx, p1Values,
-//              p2RowPtr, p2ColIdx, p2Values, fineMarker, fineAccumulator, fineList, coarseMarker,
-//              coarseAccumulator, coarseList, cRowPtr, cColIdx, cValues) -> the rows done
+//              p2RowPtr, p2ColIdx, p2Values, extraRowPtr, extraColIdx, extraValues, fineMarker,
+//              fineAccumulator, fineList, coarseMarker, coarseAccumulator, coarseList,
+//              ooRowPtr, ooColIdx, ooValues, ogRowPtr, ogColIdx, ogValues) -> the rows done
+// (extraRowPtr empty: no extra terms)
 napi_value GalerkinRows(napi_env env, napi_callback_info info) {
-  Args args(env, info, 27, "galerkinRows");
+  Args args(env, info, 34, "galerkinRows");
   if (!args.ok) return nullptr;
   const napi_value* v = args.v;
   Check check{env, "galerkinRows"};
@@ -250,40 +252,47 @@ napi_value GalerkinRows(napi_env env, napi_callback_info info) {
   const int32_t firstRow = check.Count(v[0], "firstRow", nRows);
   const int32_t nFine = check.Count(v[2], "nFine", 2147483646.0);
   std::size_t fineLength = 0, coarseLength = 0;
-  int32_t* fineMarker = check.Array<int32_t>(v[18], napi_int32_array, 0, "fineMarker", &fineLength);
-  double* fineAcc = check.Array<double>(v[19], napi_float64_array, fineLength, "fineAccumulator");
-  int32_t* fineList = check.Array<int32_t>(v[20], napi_int32_array, fineLength, "fineList");
-  int32_t* coarseMarker = check.Array<int32_t>(v[21], napi_int32_array, 0, "coarseMarker", &coarseLength);
-  double* coarseAcc = check.Array<double>(v[22], napi_float64_array, coarseLength, "coarseAccumulator");
-  int32_t* coarseList = check.Array<int32_t>(v[23], napi_int32_array, coarseLength, "coarseList");
+  int32_t* fineMarker = check.Array<int32_t>(v[22], napi_int32_array, 0, "fineMarker", &fineLength);
+  double* fineAcc = check.Array<double>(v[23], napi_float64_array, fineLength, "fineAccumulator");
+  int32_t* fineList = check.Array<int32_t>(v[24], napi_int32_array, fineLength, "fineList");
+  int32_t* coarseMarker = check.Array<int32_t>(v[25], napi_int32_array, 0, "coarseMarker", &coarseLength);
+  double* coarseAcc = check.Array<double>(v[26], napi_float64_array, coarseLength, "coarseAccumulator");
+  int32_t* coarseList = check.Array<int32_t>(v[27], napi_int32_array, coarseLength, "coarseList");
   const int32_t nCoarse = ScratchColumns(check, coarseLength);
+  const int32_t nOwn = check.Count(v[3], "nOwn", nCoarse);
   if (check.failed) return nullptr;
   int32_t nRowsP2 = 0;
-  const pa_spgemm::Rows p2 = ReadRows(check, v + 15, -1, nCoarse, "p2", &nRowsP2);
+  const pa_spgemm::Rows p2 = ReadRows(check, v + 16, -1, nCoarse, "p2", &nRowsP2);
   if (check.failed) return nullptr;
   if (nRowsP2 < nFine || static_cast<std::size_t>(nRowsP2) > fineLength) {
     check.Fail(false, "p2 has " + std::to_string(nRowsP2) + " rows: needs at least nFine = " + std::to_string(nFine) +
                           " and at most the " + std::to_string(fineLength) + " entries of the fine scratch arrays");
     return nullptr;
   }
-  const pa_spgemm::Rows r = ReadRows(check, v + 3, nRows, nFine, "r");
-  const pa_spgemm::Rows aOwn = ReadRows(check, v + 6, nFine, nFine, "a");
-  const pa_spgemm::Rows aGhost = ReadRows(check, v + 9, nFine, nRowsP2 - nFine, "aGhost");
-  const pa_spgemm::Rows p1 = ReadRows(check, v + 12, nFine, nCoarse, "p1");
-  std::size_t colLength = 0, valueLength = 0;
-  int32_t* rowPtr = check.Array<int32_t>(v[24], napi_int32_array, static_cast<std::size_t>(nRows) + 1, "cRowPtr");
-  int32_t* col = check.Array<int32_t>(v[25], napi_int32_array, 0, "cColIdx", &colLength);
-  double* val = check.Array<double>(v[26], napi_float64_array, 0, "cValues", &valueLength);
+  const pa_spgemm::Rows r = ReadRows(check, v + 4, nRows, nFine, "r");
+  const pa_spgemm::Rows aOwn = ReadRows(check, v + 7, nFine, nFine, "a");
+  const pa_spgemm::Rows aGhost = ReadRows(check, v + 10, nFine, nRowsP2 - nFine, "aGhost");
+  const pa_spgemm::Rows p1 = ReadRows(check, v + 13, nFine, nCoarse, "p1");
+  std::size_t extraPtrLength = 0;
+  check.Array<int32_t>(v[19], napi_int32_array, 0, "extraRowPtr", &extraPtrLength);
+  pa_spgemm::Rows extra{nullptr, nullptr, nullptr};
+  if (!check.failed && extraPtrLength > 0) extra = ReadRows(check, v + 19, nRows, nCoarse, "extra");
+  const OutBlock own = ReadBlock(check, v + 28, nRows, "ooRowPtr", "ooColIdx", "ooValues");
+  const OutBlock ghost = ReadBlock(check, v + 31, nRows, "ogRowPtr", "ogColIdx", "ogValues");
   if (check.failed) return nullptr;
-  // The markers hold row ids compared with, never used as indices: not checked. cRowPtr[firstRow]
-  // must be a start within the room (the rows before it are the caller's).
-  const int64_t room = static_cast<int64_t>(std::min(std::min(colLength, valueLength), static_cast<std::size_t>(2147483647)));
-  if (rowPtr[firstRow] < 0 || rowPtr[firstRow] > room) {
-    check.Fail(false, "cRowPtr[firstRow] = " + std::to_string(rowPtr[firstRow]) + " is outside 0.." + std::to_string(room));
-    return nullptr;
+  // The markers hold row ids compared with, never used as indices: not checked. Each block's
+  // rowPtr[firstRow] must be a start within its room (the rows before it are the caller's).
+  for (const OutBlock* b : {&own, &ghost}) {
+    const int32_t start = b->block.rowPtr[firstRow];
+    if (start < 0 || start > b->block.room) {
+      check.Fail(false, "a block's rowPtr[firstRow] = " + std::to_string(start) + " is outside 0.." +
+                            std::to_string(b->block.room));
+      return nullptr;
+    }
   }
-  const int32_t done = pa_galerkin::galerkin_rows(firstRow, nRows, nFine, r, aOwn, aGhost, p1, p2, fineMarker, fineAcc,
-                                                  fineList, coarseMarker, coarseAcc, coarseList, rowPtr, col, val, room);
+  const int32_t done = pa_galerkin::galerkin_rows(firstRow, nRows, nFine, nOwn, r, aOwn, aGhost, p1, p2, extra,
+                                                  fineMarker, fineAcc, fineList, coarseMarker, coarseAcc, coarseList,
+                                                  own.block, ghost.block);
   napi_value result;
   napi_create_int32(env, done, &result);
   return result;

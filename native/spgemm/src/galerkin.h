@@ -21,16 +21,18 @@ namespace pa_galerkin {
 // r_ci·a_ik over R's entries, then for each A's own entries (k = column) and its ghost entries
 // (k = nFine + column), into fineAcc (fine columns listed in fineList in order of first sight);
 // then z·P, adding z_k·p_kj over z's list, for each P1's row k (k < nFine) then P2's row k, into
-// coarseAcc (columns listed in coarseList, then sorted). Scratch: fineMarker, fineAcc, fineList
-// (one entry per row of P2), coarseMarker, coarseAcc, coarseList (one per coarse column); the
-// markers hold −1 or a row below firstRow on entry, the accumulators zeros, and both are left so.
-// rowPtr[firstRow] must be set; col and val have room for `room` entries. Returns nRows, or the
-// first row that does not fit (rowPtr written up to it).
-inline int32_t galerkin_rows(int32_t firstRow, int32_t nRows, int32_t nFine, pa_spgemm::Rows r,
+// coarseAcc (columns listed in coarseList); then the row's extra terms (other parts' sums, when
+// `extra` has row pointers), in stored order. The row's columns are sorted and written with their
+// sums split at nOwn: below it into `own` (as j), the others into `ghost` (as j − nOwn).
+// Scratch: fineMarker, fineAcc, fineList (one entry per row of P2), coarseMarker, coarseAcc,
+// coarseList (one per coarse column); the markers hold −1 or a row below firstRow on entry, the
+// accumulators zeros, and both are left so. Both blocks' rowPtr[firstRow] must be set. Returns
+// nRows, or the first row that does not fit in a block's room (rowPtr written up to it).
+inline int32_t galerkin_rows(int32_t firstRow, int32_t nRows, int32_t nFine, int32_t nOwn, pa_spgemm::Rows r,
                              pa_spgemm::Rows aOwn, pa_spgemm::Rows aGhost, pa_spgemm::Rows p1,
-                             pa_spgemm::Rows p2, int32_t* fineMarker, double* fineAcc, int32_t* fineList,
-                             int32_t* coarseMarker, double* coarseAcc, int32_t* coarseList, int32_t* rowPtr,
-                             int32_t* col, double* val, int64_t room) {
+                             pa_spgemm::Rows p2, pa_spgemm::Rows extra, int32_t* fineMarker, double* fineAcc,
+                             int32_t* fineList, int32_t* coarseMarker, double* coarseAcc, int32_t* coarseList,
+                             pa_spgemm::Block own, pa_spgemm::Block ghost) {
   for (int32_t row = firstRow; row < nRows; row++) {
     int32_t nListed = 0;
     for (int32_t e = r.rowPtr[row]; e < r.rowPtr[row + 1]; e++) {
@@ -75,8 +77,15 @@ inline int32_t galerkin_rows(int32_t firstRow, int32_t nRows, int32_t nFine, pa_
       }
       for (int32_t f = p2.rowPtr[k]; f < p2.rowPtr[k + 1]; f++) visit(p2.col[f], z * p2.val[f]);
     }
-    const int64_t start = rowPtr[row];
-    if (start + nCoarse > room) {
+    if (extra.rowPtr != nullptr) {
+      for (int32_t e = extra.rowPtr[row]; e < extra.rowPtr[row + 1]; e++) visit(extra.col[e], extra.val[e]);
+    }
+    if (!ascending) pa_spgemm::sort_row(coarseList, coarseList + nCoarse);
+    int32_t nOwnCols = 0;
+    while (nOwnCols < nCoarse && coarseList[nOwnCols] < nOwn) nOwnCols++;
+    const int64_t ownStart = own.rowPtr[row];
+    const int64_t ghostStart = ghost.rowPtr[row];
+    if (ownStart + nOwnCols > own.room || ghostStart + (nCoarse - nOwnCols) > ghost.room) {
       // The row is redone with more room: its marks are taken back.
       for (int32_t t = 0; t < nListed; t++) fineMarker[fineList[t]] = -1;
       for (int32_t t = 0; t < nCoarse; t++) {
@@ -85,14 +94,20 @@ inline int32_t galerkin_rows(int32_t firstRow, int32_t nRows, int32_t nFine, pa_
       }
       return row;
     }
-    if (!ascending) pa_spgemm::sort_row(coarseList, coarseList + nCoarse);
-    for (int32_t t = 0; t < nCoarse; t++) {
+    for (int32_t t = 0; t < nOwnCols; t++) {
       const int32_t c = coarseList[t];
-      col[start + t] = c;
-      val[start + t] = coarseAcc[c];
+      own.col[ownStart + t] = c;
+      own.val[ownStart + t] = coarseAcc[c];
       coarseAcc[c] = 0.0;
     }
-    rowPtr[row + 1] = static_cast<int32_t>(start + nCoarse);
+    for (int32_t t = nOwnCols; t < nCoarse; t++) {
+      const int32_t c = coarseList[t];
+      ghost.col[ghostStart + t - nOwnCols] = c - nOwn;
+      ghost.val[ghostStart + t - nOwnCols] = coarseAcc[c];
+      coarseAcc[c] = 0.0;
+    }
+    own.rowPtr[row + 1] = static_cast<int32_t>(ownStart + nOwnCols);
+    ghost.rowPtr[row + 1] = static_cast<int32_t>(ghostStart + nCoarse - nOwnCols);
   }
   return nRows;
 }

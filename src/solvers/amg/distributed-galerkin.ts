@@ -30,14 +30,24 @@ import { spgemmKernels } from '../../sparse/matmul-kernels.js';
 import { GhostColumns, type MutableCsr } from '../../sparse/matmul-local.js';
 import { assembledMatrix, type PSparseMatrix } from '../../sparse/psparse-matrix.js';
 
-/** One part's sums over its own fine rows, columns numbered as its GhostedRows' b2. */
-interface PartialRows {
-  /** Per own aggregate (R's own block rows). */
-  readonly own: MutableCsr;
-  /** Per ghost column of P (its ghost index), the aggregate its owner will add these to. */
-  readonly ghost: MutableCsr;
-  readonly rows: GhostedRows;
+/** The kernels' scratch arrays for one part: per fine column (P2's rows) and per coarse column. */
+interface Scratch {
+  readonly fineMarker: Int32Array;
+  readonly fineAccumulator: Float64Array;
+  readonly fineList: Int32Array;
+  readonly coarseMarker: Int32Array;
+  readonly coarseAccumulator: Float64Array;
+  readonly coarseList: Int32Array;
 }
+
+/** Extra terms per row (CSR); rows without any when `rowPtr` is empty. */
+interface Extra {
+  readonly rowPtr: Int32Array;
+  readonly colIdx: Int32Array;
+  readonly values: Float64Array;
+}
+
+const NO_EXTRA: Extra = { rowPtr: new Int32Array(0), colIdx: new Int32Array(0), values: new Float64Array(0) };
 
 /**
  * R·A·P for R = Pᵀ (collective; see the module comment). The result has R's rows and P's column
@@ -50,35 +60,29 @@ interface PartialRows {
  * @param P the prolongator, whose rows have the own ids of A.cols
  */
 export function distributedGalerkin(R: PSparseMatrix, A: PSparseMatrix, P: PSparseMatrix): PSparseMatrix {
-  const partials = pmap(partialRows, ghostedRows(A, P), R.ownOwn, A.ownOwn, A.ownGhost, P.ownOwn, P.ownGhost);
+  const rows = ghostedRows(A, P);
+  // First the sums for ghost aggregates (the rows of P's ghost block's transpose), which their
+  // owners add to theirs: sent before the part forms its own rows.
+  const ghostSums = pmap(
+    (fetched: GhostedRows, aOo: CsrMatrix, aOg: CsrMatrix, p1: CsrMatrix, pOg: CsrMatrix) =>
+      galerkinBlocks(localTranspose(pOg), aOo, aOg, p1, fetched.b2, fetched.nCols, NO_EXTRA, fetched.nCols).oo,
+    rows,
+    A.ownOwn,
+    A.ownGhost,
+    P.ownOwn,
+    P.ownGhost,
+  );
   const plan = ghostPlan(P.cols);
-  // The rows of ghost aggregates go to their owners: the holders-to-owners direction.
+  // The sums of ghost aggregates go to their owners: the holders-to-owners direction.
   const graph = new ExchangeGraph(
     plan.parts.map((part) => part.owners),
     plan.parts.map((part) => part.holders),
   );
-  const sent = exchange(pmap(packGhostRows, plan.parts, partials, P.cols.partition), graph);
-  const built = pmap(mergeRows, plan.parts, partials, sent.wait(), P.cols.partition);
+  const sent = exchange(pmap(packGhostSums, plan.parts, ghostSums, rows, P.cols.partition), graph);
+  const built = pmap(ownRows, plan.parts, rows, sent.wait(), R.ownOwn, A.ownOwn, A.ownGhost, P.ownOwn, P.cols.partition);
   const cols = new PRange(P.cols.n, built.map((part) => part.colIds), P.cols.ownerOf);
   // Built valid (ascending offsets, columns below each block's width): no per-entry check.
   return assembledMatrix(R.rows, cols, built.map((part) => part.oo), built.map((part) => part.og));
-}
-
-/** The part's sums for its own aggregates and for the ghost aggregates its fine rows reach. */
-function partialRows(rows: GhostedRows, r: CsrMatrix, aOo: CsrMatrix, aOg: CsrMatrix, p1: CsrMatrix, pOg: CsrMatrix): PartialRows {
-  const nAll = rows.b2.nRows;
-  const scratch = {
-    fineMarker: largeArrays.int32(nAll),
-    fineAccumulator: largeArrays.float64(nAll),
-    fineList: largeArrays.int32(nAll),
-    coarseMarker: largeArrays.int32(rows.nCols),
-    coarseAccumulator: largeArrays.float64(rows.nCols),
-    coarseList: largeArrays.int32(rows.nCols),
-  };
-  const own = galerkinBlock(r, aOo, aOg, p1, rows.b2, scratch);
-  const ghost = galerkinBlock(localTranspose(pOg), aOo, aOg, p1, rows.b2, scratch);
-  for (const array of Object.values(scratch)) largeArrays.recycle(array);
-  return { own, ghost, rows };
 }
 
 /** P's ghost block transposed: per ghost column, the own fine rows ascending with P's values. */
@@ -91,58 +95,75 @@ function localTranspose(block: CsrMatrix): CsrMatrix {
 }
 
 /**
- * Rows (r·A)·P of one R-like block `r` (rows: coarse rows, columns: own fine rows). The entries
- * are not known before they are formed: the room starts at twice r's entries and grows, keeping
- * the rows written, when a row does not fit.
+ * Rows (r·A)·P (+ `extra`) of one R-like block `r` (rows: coarse rows, columns: own fine rows),
+ * split at column `nOwn` into an own and a ghost block (ids j − nOwn) of `nCols − nOwn` columns.
+ * The entries are not known before they are formed: the room starts at twice r's entries (a
+ * sixteenth of that in the ghost block) and grows, keeping the rows written, when a row does not fit.
  */
-function galerkinBlock(
+function galerkinBlocks(
   r: CsrMatrix,
   aOo: CsrMatrix,
   aOg: CsrMatrix,
   p1: CsrMatrix,
   b2: MutableCsr,
-  s: Record<'fineMarker' | 'fineList' | 'coarseMarker' | 'coarseList', Int32Array> &
-    Record<'fineAccumulator' | 'coarseAccumulator', Float64Array>,
-): MutableCsr {
+  nOwn: number,
+  extra: Extra,
+  nCols: number,
+): { oo: MutableCsr; og: MutableCsr } {
   const kernels = spgemmKernels();
+  const s: Scratch = {
+    fineMarker: largeArrays.int32(b2.nRows).fill(-1),
+    fineAccumulator: largeArrays.float64(b2.nRows),
+    fineList: largeArrays.int32(b2.nRows),
+    coarseMarker: largeArrays.int32(nCols).fill(-1),
+    coarseAccumulator: largeArrays.float64(nCols),
+    coarseList: largeArrays.int32(nCols),
+  };
   const nRows = r.nRows;
-  s.fineMarker.fill(-1);
-  s.coarseMarker.fill(-1);
-  const rowPtr = largeArrays.int32(nRows + 1);
-  let room = Math.max(64, 2 * r.rowPtr[nRows]);
-  let colIdx = largeArrays.int32(room);
-  let values = largeArrays.float64(room);
+  const entries = r.rowPtr[nRows] + extra.values.length;
+  const blocks = [
+    { rowPtr: largeArrays.int32(nRows + 1), room: Math.max(64, 2 * entries) },
+    { rowPtr: largeArrays.int32(nRows + 1), room: nOwn === nCols ? 0 : Math.max(64, entries >> 3) },
+  ].map((b) => ({ ...b, colIdx: largeArrays.int32(b.room), values: largeArrays.float64(b.room) }));
+  const [own, ghost] = blocks;
   let done = 0;
   for (;;) {
     done = kernels.galerkinRows(
-      done, nRows, aOo.nRows, r.rowPtr, r.colIdx, r.values, aOo.rowPtr, aOo.colIdx, aOo.values, aOg.rowPtr, aOg.colIdx,
-      aOg.values, p1.rowPtr, p1.colIdx, p1.values, b2.rowPtr, b2.colIdx, b2.values, s.fineMarker, s.fineAccumulator,
-      s.fineList, s.coarseMarker, s.coarseAccumulator, s.coarseList, rowPtr, colIdx, values,
+      done, nRows, aOo.nRows, nOwn, r.rowPtr, r.colIdx, r.values, aOo.rowPtr, aOo.colIdx, aOo.values, aOg.rowPtr,
+      aOg.colIdx, aOg.values, p1.rowPtr, p1.colIdx, p1.values, b2.rowPtr, b2.colIdx, b2.values, extra.rowPtr,
+      extra.colIdx, extra.values, s.fineMarker, s.fineAccumulator, s.fineList, s.coarseMarker, s.coarseAccumulator,
+      s.coarseList, own.rowPtr, own.colIdx, own.values, ghost.rowPtr, ghost.colIdx, ghost.values,
     );
     if (done === nRows) break;
-    // Row `done` has at most b2.nCols entries; the rows left are guessed as dense as those done.
-    const used = rowPtr[done];
-    room = Math.max(2 * room, used + b2.nCols, Math.ceil(((used / Math.max(done, 1)) * nRows * 5) / 4));
-    const [oldCols, oldValues] = [colIdx, values];
-    colIdx = largeArrays.int32(room);
-    values = largeArrays.float64(room);
-    colIdx.set(oldCols.subarray(0, used));
-    values.set(oldValues.subarray(0, used));
-    largeArrays.recycle(oldCols);
-    largeArrays.recycle(oldValues);
+    // Row `done` has at most nCols entries; the rows left are guessed as dense as those done.
+    for (const b of blocks) {
+      const used = b.rowPtr[done];
+      b.room = Math.max(2 * b.room, used + nCols, Math.ceil(((used / Math.max(done, 1)) * nRows * 5) / 4));
+      const [oldCols, oldValues] = [b.colIdx, b.values];
+      b.colIdx = largeArrays.int32(b.room);
+      b.values = largeArrays.float64(b.room);
+      b.colIdx.set(oldCols.subarray(0, used));
+      b.values.set(oldValues.subarray(0, used));
+      largeArrays.recycle(oldCols);
+      largeArrays.recycle(oldValues);
+    }
   }
-  const nnz = rowPtr[nRows];
-  return { nRows, nCols: b2.nCols, rowPtr, colIdx: colIdx.subarray(0, nnz), values: values.subarray(0, nnz) };
+  for (const array of Object.values(s)) largeArrays.recycle(array);
+  const [oo, og] = blocks.map(({ rowPtr, colIdx, values }, k) => {
+    const nnz = rowPtr[nRows];
+    return { nRows, nCols: k === 0 ? nOwn : nCols - nOwn, rowPtr, colIdx: colIdx.subarray(0, nnz), values: values.subarray(0, nnz) };
+  });
+  return { oo, og };
 }
 
 /**
- * Per owner of ghost aggregates, the rows of those it owns (in the plan's ghost order): their
+ * Per owner of ghost aggregates, the sums for those it owns (in the plan's ghost order): their
  * lengths from 1 (message[0]: the entry count), then per entry its column's global id, its
  * column's owner and its value.
  */
-function packGhostRows(plan: PartGhostPlan, { ghost, rows }: PartialRows, coarseIds: LocalIndices, partId: number): Float64Array[] {
+function packGhostSums(plan: PartGhostPlan, sums: MutableCsr, rows: GhostedRows, coarseIds: LocalIndices, partId: number): Float64Array[] {
   const nOwn = coarseIds.nOwn;
-  const { rowPtr, colIdx, values } = ghost;
+  const { rowPtr, colIdx, values } = sums;
   return Array.from(plan.owners, (_, i) => {
     const lids = plan.ghostLids.subarray(plan.ownerPtrs[i], plan.ownerPtrs[i + 1]);
     let count = 0;
@@ -165,30 +186,25 @@ function packGhostRows(plan: PartGhostPlan, { ghost, rows }: PartialRows, coarse
 }
 
 /**
- * The part's coarse rows: its own sums, then, entry by entry, those received for them in the
+ * The part's coarse rows: its own sums and then, entry by entry, those received for them in the
  * order of the sending parts (ascending), as own and ghost blocks with exactly the ghost columns
  * they reference (ascending global id).
  */
-function mergeRows(
+function ownRows(
   plan: PartGhostPlan,
-  { own, rows }: PartialRows,
+  rows: GhostedRows,
   messages: Float64Array[],
+  r: CsrMatrix,
+  aOo: CsrMatrix,
+  aOg: CsrMatrix,
+  p1: CsrMatrix,
   coarseIds: LocalIndices,
   partId: number,
 ): { oo: MutableCsr; og: MutableCsr; colIds: LocalIndices } {
   const nOwn = coarseIds.nOwn;
-  const { rowPtr, colIdx, values } = own;
-  const nnz = rowPtr[own.nRows];
-  // Ghost columns as candidates: those the own sums use (by their position among b2's), then the
-  // received ones; numbered in ascending global id once all are known.
+  // Ghost columns as candidates: b2's (in order: ascending global id), then the received ones.
   const ghosts = new GhostColumns();
-  const candidateOf = new Int32Array(rows.nCols - nOwn).fill(-1);
-  let ownEntries = 0;
-  for (let e = 0; e < nnz; e++) {
-    const x = colIdx[e] - nOwn;
-    if (x < 0) ownEntries++;
-    else if (candidateOf[x] < 0) candidateOf[x] = ghosts.add(rows.sortedGids[x], rows.sortedOwners[x]);
-  }
+  rows.sortedGids.forEach((gid, x) => ghosts.add(gid, rows.sortedOwners[x]));
   // Received entries by own row, in message order (each sender names a row at most once).
   const extraPtr = new Int32Array(nOwn + 1);
   messages.forEach((message, i) => {
@@ -207,81 +223,57 @@ function mergeRows(
       for (let e = 0; e < message[k]; e++, at++) {
         const gid = message[at];
         const owner = message[at + count];
-        // Own columns as their lid, ghost ones as −1 − candidate.
-        extraCol[fill[c]] = owner === partId ? coarseIds.globalToOwn(gid) : -1 - ghosts.add(gid, owner);
+        extraCol[fill[c]] = owner === partId ? coarseIds.globalToOwn(gid) : nOwn + ghosts.add(gid, owner);
         extraValue[fill[c]++] = message[at + 2 * count];
       }
     }
   });
-  const rank = ghosts.rank();
-  const nGhost = rank.length;
-  const ghostToGlobal = new Float64Array(nGhost);
-  const ghostToOwner = new Int32Array(nGhost);
-  rank.forEach((r, c) => {
-    ghostToGlobal[r] = ghosts.gids[c];
-    ghostToOwner[r] = ghosts.owners[c];
-  });
-  // Column of the merged row: own lid, or nOwn + the ghost's final position.
-  const finalOf = (x: number): number => (x < nOwn ? x : nOwn + rank[candidateOf[x - nOwn]]);
-  const extraFinal = (x: number): number => (x >= 0 ? x : nOwn + rank[-1 - x]);
-  const oo = { rowPtr: largeArrays.int32(nOwn + 1), colIdx: largeArrays.int32(ownEntries + nExtra), values: largeArrays.float64(ownEntries + nExtra) };
-  const og = { rowPtr: new Int32Array(nOwn + 1), colIdx: new Int32Array(nnz - ownEntries + nExtra), values: new Float64Array(nnz - ownEntries + nExtra) };
-  const marker = new Int32Array(nOwn + nGhost).fill(-1);
-  const accumulator = new Float64Array(nOwn + nGhost);
-  const list = new Int32Array(nOwn + nGhost);
-  let nextOwn = 0;
-  let nextGhost = 0;
-  for (let c = 0; c < nOwn; c++) {
-    if (extraPtr[c] === extraPtr[c + 1]) {
-      // Only this part's sums: its columns are ascending in the final numbering too.
-      for (let e = rowPtr[c]; e < rowPtr[c + 1]; e++) {
-        const j = finalOf(colIdx[e]);
-        if (j < nOwn) {
-          oo.colIdx[nextOwn] = j;
-          oo.values[nextOwn++] = values[e];
-        } else {
-          og.colIdx[nextGhost] = j - nOwn;
-          og.values[nextGhost++] = values[e];
-        }
-      }
-    } else {
-      let n = 0;
-      for (let e = rowPtr[c]; e < rowPtr[c + 1]; e++) {
-        const j = finalOf(colIdx[e]);
-        marker[j] = c;
-        list[n++] = j;
-        accumulator[j] = values[e];
-      }
-      let sorted = true;
-      for (let e = extraPtr[c]; e < extraPtr[c + 1]; e++) {
-        const j = extraFinal(extraCol[e]);
-        if (marker[j] !== c) {
-          marker[j] = c;
-          list[n++] = j;
-          accumulator[j] = 0;
-          sorted = false;
-        }
-        accumulator[j] += extraValue[e];
-      }
-      const row = list.subarray(0, n);
-      if (!sorted) row.sort();
-      for (const j of row) {
-        if (j < nOwn) {
-          oo.colIdx[nextOwn] = j;
-          oo.values[nextOwn++] = accumulator[j];
-        } else {
-          og.colIdx[nextGhost] = j - nOwn;
-          og.values[nextGhost++] = accumulator[j];
-        }
-      }
+  const extra = nExtra === 0 ? NO_EXTRA : { rowPtr: extraPtr, colIdx: extraCol, values: extraValue };
+  const { oo, og } = galerkinBlocks(r, aOo, aOg, p1, rows.b2, nOwn, extra, nOwn + ghosts.gids.length);
+  const { block, colIds } = compactGhostBlock(og, ghosts, coarseIds);
+  return { oo, og: block, colIds };
+}
+
+/**
+ * The ghost block keeping only the candidates it uses, numbered in ascending global id (its rows
+ * re-sorted where received candidates, numbered last, come before others), and its LocalIndices.
+ */
+function compactGhostBlock(og: MutableCsr, ghosts: GhostColumns, coarseIds: LocalIndices): { block: MutableCsr; colIds: LocalIndices } {
+  const { nRows, rowPtr, colIdx, values } = og;
+  const nnz = rowPtr[nRows];
+  const finalOf = new Int32Array(ghosts.gids.length).fill(-1);
+  for (let e = 0; e < nnz; e++) finalOf[colIdx[e]] = 0;
+  const used = Int32Array.from(finalOf.keys()).filter((c) => finalOf[c] === 0);
+  used.sort((a, b) => ghosts.gids[a] - ghosts.gids[b]);
+  const ghostToGlobal = Float64Array.from(used, (c) => ghosts.gids[c]);
+  const ghostToOwner = Int32Array.from(used, (c) => ghosts.owners[c]);
+  used.forEach((c, k) => (finalOf[c] = k));
+  for (let i = 0; i < nRows; i++) {
+    let ascending = true;
+    for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
+      colIdx[e] = finalOf[colIdx[e]];
+      if (e > rowPtr[i] && colIdx[e] < colIdx[e - 1]) ascending = false;
     }
-    oo.rowPtr[c + 1] = nextOwn;
-    og.rowPtr[c + 1] = nextGhost;
+    if (!ascending) sortPairs(colIdx, values, rowPtr[i], rowPtr[i + 1]);
   }
-  for (const array of [rowPtr, own.colIdx, own.values]) largeArrays.recycle(array);
   return {
-    oo: { nRows: nOwn, nCols: nOwn, rowPtr: oo.rowPtr, colIdx: oo.colIdx.subarray(0, nextOwn), values: oo.values.subarray(0, nextOwn) },
-    og: { nRows: nOwn, nCols: nGhost, rowPtr: og.rowPtr, colIdx: og.colIdx.subarray(0, nextGhost), values: og.values.subarray(0, nextGhost) },
-    colIds: new LocalIndices(partId, coarseIds.n, coarseIds.own, ghostToGlobal, ghostToOwner),
+    block: { ...og, nCols: used.length },
+    colIds: new LocalIndices(coarseIds.partId, coarseIds.n, coarseIds.own, ghostToGlobal, ghostToOwner),
   };
+}
+
+/** Sorts ids[start..end) ascending, moving values along (insertion sort: short rows). */
+function sortPairs(ids: Int32Array, values: Float64Array, start: number, end: number): void {
+  for (let a = start + 1; a < end; a++) {
+    const id = ids[a];
+    const value = values[a];
+    let b = a;
+    while (b > start && ids[b - 1] > id) {
+      ids[b] = ids[b - 1];
+      values[b] = values[b - 1];
+      b--;
+    }
+    ids[b] = id;
+    values[b] = value;
+  }
 }
