@@ -147,8 +147,7 @@ export class CgSolver {
    * ```
    */
   solve(b: PVector, vectors?: CgSolveVectors): CgResult {
-    const { A, p, r, q, z, applyA, inverseDiagonal, pair, sums } = this;
-    const { rtol, atol, maxIters, preconditioner, onIteration, monitor } = this.options;
+    const { A, r } = this;
     expectInstance(b, PVector, 'CgSolver.solve: b');
     const { x0, x: given } = checkOptions(vectors, ['x0', 'x'], 'CgSolver.solve');
     if (x0 !== undefined) expectInstance(x0, PVector, 'CgSolver.solve: x0');
@@ -164,18 +163,112 @@ export class CgSolver {
     copyInto(r, b);
     if (x0 !== undefined) {
       if (x0 !== x) copyInto(x, x0);
-      spmv(q, A, x);
-      axpy(-1, q, r);
+      spmv(this.q, A, x);
+      axpy(-1, this.q, r);
     } else if (given !== undefined) {
       for (const own of x.ownValues().localItems) own.fill(0);
     }
 
     const residuals: number[] = [];
-    const record = (iteration: number, residual: number): void => {
-      residuals.push(residual);
-      onIteration?.({ iteration, residual });
-      if (monitor !== null && iteration % monitor.every === 0) monitor.write(monitorLine('CG', iteration, residual));
-    };
+    const r0 = norm(r);
+    this.record(residuals, 0, r0);
+    if (!Number.isFinite(r0)) return this.finish(x, residuals, 'diverged-nan', false, 0);
+    const { rtol, atol, maxIters } = this.options;
+    const target = Math.max(rtol * r0, atol);
+    const convergedReason: CgReason = atol > rtol * r0 ? 'converged-atol' : 'converged-rtol';
+    if (r0 <= target) return this.finish(x, residuals, convergedReason, false, 0);
+    if (maxIters === 0) return this.finish(x, residuals, 'diverged-max-iters', false, 0);
+    // Each loop is a method of its own, so a solve compiles only the code of its own kind (V8
+    // compiles a function when it is first called: at this size that costs as much as a few
+    // iterations).
+    return this.inverseDiagonal !== null
+      ? this.iterateJacobi(x, residuals, target, convergedReason)
+      : this.iterate(x, residuals, target, convergedReason);
+  }
+
+  /** Appends the residual of `iteration` and reports it to the `onIteration` and `monitor` options. */
+  private record(residuals: number[], iteration: number, residual: number): void {
+    residuals.push(residual);
+    const { onIteration, monitor } = this.options;
+    if (onIteration !== undefined) onIteration({ iteration, residual });
+    if (monitor !== null && iteration % monitor.every === 0) monitor.write(monitorLine('CG', iteration, residual));
+  }
+
+  /**
+   * The result, after applying x += αp when the last iteration left it `pending` (with Jacobi, it
+   * waits for the direction pass) and updating x's ghosts.
+   */
+  private finish(x: PVector, residuals: number[], reason: CgReason, pending: boolean, alpha: number): CgResult {
+    if (pending) {
+      const ownOwn = this.A.ownOwn.localItems;
+      const pLocal = this.p.values.localItems;
+      const xLocal = x.values.localItems;
+      for (let i = 0; i < ownOwn.length; i++) kernels.axpy(ownOwn[i].nRows, alpha, pLocal[i], xLocal[i]);
+    }
+    consistent(x).wait();
+    const converged = reason === 'converged-rtol' || reason === 'converged-atol';
+    return { x, iterations: residuals.length - 1, converged, reason, residuals };
+  }
+
+  /**
+   * CG's iterations with Jacobi from r = b − A x (recorded): q = A p fused with p·q; r −= αq with
+   * r·z and r·r (z = D⁻¹r formed inside the kernel) summed over parts by one collective; then
+   * x += αp with p = z + βp in one pass.
+   */
+  private iterateJacobi(x: PVector, residuals: number[], target: number, convergedReason: CgReason): CgResult {
+    const { A, p, r, q, applyA, pair, sums } = this;
+    const inverseDiagonal = this.inverseDiagonal!;
+    const { maxIters } = this.options;
+    const backend = A.rows.backend;
+    const ownOwn = A.ownOwn.localItems;
+    const pLocal = p.values.localItems;
+    const qLocal = q.values.localItems;
+    const xLocal = x.values.localItems;
+    const rLocal = r.values.localItems;
+    const pairPartials = partialsBuffer(backend, 2);
+    // p = z, as z + 0·p with p = 0 (the bits of the later updates with β = 0, whatever a previous
+    // solve left in p); z = D⁻¹r is formed by the kernel, and r·z = r·p.
+    for (const local of pLocal) local.fill(0);
+    for (let i = 0; i < ownOwn.length; i++) {
+      kernels.cgDirectionJacobi(ownOwn[i].nRows, 0, rLocal[i], inverseDiagonal[i], pLocal[i]);
+    }
+    let rz = ownDot(r, p);
+    if (!(rz > 0 && Number.isFinite(rz))) return this.finish(x, residuals, 'diverged-breakdown', false, 0);
+
+    for (let k = 1; ; k++) {
+      const pq = applyA.run();
+      if (!(pq > 0 && Number.isFinite(pq))) return this.finish(x, residuals, 'diverged-breakdown', false, 0);
+      const alpha = rz / pq;
+      for (let i = 0; i < ownOwn.length; i++) {
+        kernels.cgResidualJacobi(ownOwn[i].nRows, alpha, qLocal[i], rLocal[i], inverseDiagonal[i], pair);
+        pairPartials[2 * i] = pair[1];
+        pairPartials[2 * i + 1] = pair[0];
+      }
+      sumPartialsInto(backend, sums);
+      const rNorm = Math.sqrt(sums[0]);
+      const rzNext = sums[1];
+      this.record(residuals, k, rNorm);
+      // x += αp is still to be applied (the direction pass below does it).
+      if (!Number.isFinite(rNorm)) return this.finish(x, residuals, 'diverged-nan', true, alpha);
+      if (rNorm <= target) return this.finish(x, residuals, convergedReason, true, alpha);
+      if (k === maxIters) return this.finish(x, residuals, 'diverged-max-iters', true, alpha);
+      if (!(rzNext > 0 && Number.isFinite(rzNext))) return this.finish(x, residuals, 'diverged-breakdown', true, alpha);
+      const beta = rzNext / rz;
+      for (let i = 0; i < ownOwn.length; i++) {
+        kernels.cgStepJacobi(ownOwn[i].nRows, alpha, beta, rLocal[i], inverseDiagonal[i], pLocal[i], xLocal[i]);
+      }
+      rz = rzNext;
+    }
+  }
+
+  /**
+   * CG's iterations without a preconditioner or with one other than Jacobi, from r = b − A x
+   * (recorded): q = A p fused with p·q; x += αp and r −= αq with r·r; z = M⁻¹r and r·z (with a
+   * preconditioner); p = z + βp.
+   */
+  private iterate(x: PVector, residuals: number[], target: number, convergedReason: CgReason): CgResult {
+    const { A, p, r, q, z, applyA } = this;
+    const { maxIters, preconditioner } = this.options;
     const backend = A.rows.backend;
     const ownOwn = A.ownOwn.localItems;
     const pLocal = p.values.localItems;
@@ -183,85 +276,35 @@ export class CgSolver {
     const xLocal = x.values.localItems;
     const rLocal = r.values.localItems;
     const zLocal = z.values.localItems;
-    // With Jacobi, x += αp waits for the direction pass (cgStepJacobi), which reads p anyway; a
-    // solve that stops after the residual update applies it here, with the same bits.
-    let pendingAlpha = 0;
-    let xPending = false;
-    const finish = (reason: CgReason): CgResult => {
-      if (xPending) for (let i = 0; i < ownOwn.length; i++) kernels.axpy(ownOwn[i].nRows, pendingAlpha, pLocal[i], xLocal[i]);
-      consistent(x).wait();
-      const converged = reason === 'converged-rtol' || reason === 'converged-atol';
-      return { x, iterations: residuals.length - 1, converged, reason, residuals };
-    };
-
-    const r0 = norm(r);
-    record(0, r0);
-    if (!Number.isFinite(r0)) return finish('diverged-nan');
-    const target = Math.max(rtol * r0, atol);
-    const convergedReason: CgReason = atol > rtol * r0 ? 'converged-atol' : 'converged-rtol';
-    if (r0 <= target) return finish(convergedReason);
-    if (maxIters === 0) return finish('diverged-max-iters');
-
     const partials = partialsBuffer(backend);
-    const pairPartials = partialsBuffer(backend, 2);
-    // p = z, as z + 0·p with p = 0 (the bits of the later updates with β = 0, whatever a previous
-    // solve left in p); Jacobi's z = D⁻¹r is formed by the kernel, and r·z = r·p.
+    // p = z, as z + 0·p with p = 0 (the bits of the later updates with β = 0).
     for (const local of pLocal) local.fill(0);
-    if (inverseDiagonal !== null) {
-      for (let i = 0; i < ownOwn.length; i++) {
-        kernels.cgDirectionJacobi(ownOwn[i].nRows, 0, rLocal[i], inverseDiagonal[i], pLocal[i]);
-      }
-    } else {
-      preconditioner?.apply(z, r);
-      for (let i = 0; i < ownOwn.length; i++) kernels.axpby(ownOwn[i].nRows, 1, zLocal[i], 0, pLocal[i]);
-    }
-    let rz = ownDot(r, inverseDiagonal !== null ? p : z);
-    if (!(rz > 0 && Number.isFinite(rz))) return finish('diverged-breakdown');
+    preconditioner?.apply(z, r);
+    for (let i = 0; i < ownOwn.length; i++) kernels.axpby(ownOwn[i].nRows, 1, zLocal[i], 0, pLocal[i]);
+    let rz = ownDot(r, z);
+    if (!(rz > 0 && Number.isFinite(rz))) return this.finish(x, residuals, 'diverged-breakdown', false, 0);
 
     for (let k = 1; ; k++) {
       const pq = applyA.run();
-      if (!(pq > 0 && Number.isFinite(pq))) return finish('diverged-breakdown');
+      if (!(pq > 0 && Number.isFinite(pq))) return this.finish(x, residuals, 'diverged-breakdown', false, 0);
       const alpha = rz / pq;
-
-      let rr: number;
-      let rzNext = Number.NaN;
-      if (inverseDiagonal !== null) {
-        // r −= αq with r·z and r·r, both summed over parts by one collective.
-        for (let i = 0; i < ownOwn.length; i++) {
-          kernels.cgResidualJacobi(ownOwn[i].nRows, alpha, qLocal[i], rLocal[i], inverseDiagonal[i], pair);
-          pairPartials[2 * i] = pair[1];
-          pairPartials[2 * i + 1] = pair[0];
-        }
-        sumPartialsInto(backend, sums);
-        rr = sums[0];
-        rzNext = sums[1];
-        pendingAlpha = alpha;
-        xPending = true;
-      } else {
-        for (let i = 0; i < ownOwn.length; i++) {
-          partials[i] = kernels.cgUpdate(ownOwn[i].nRows, alpha, pLocal[i], qLocal[i], xLocal[i], rLocal[i]);
-        }
-        rr = sumPartials(backend);
+      for (let i = 0; i < ownOwn.length; i++) {
+        partials[i] = kernels.cgUpdate(ownOwn[i].nRows, alpha, pLocal[i], qLocal[i], xLocal[i], rLocal[i]);
       }
+      const rr = sumPartials(backend);
       const rNorm = Math.sqrt(rr);
-      record(k, rNorm);
-      if (!Number.isFinite(rNorm)) return finish('diverged-nan');
-      if (rNorm <= target) return finish(convergedReason);
-      if (k === maxIters) return finish('diverged-max-iters');
-
-      if (preconditioner === undefined) rzNext = rr;
-      else if (inverseDiagonal === null) {
+      this.record(residuals, k, rNorm);
+      if (!Number.isFinite(rNorm)) return this.finish(x, residuals, 'diverged-nan', false, 0);
+      if (rNorm <= target) return this.finish(x, residuals, convergedReason, false, 0);
+      if (k === maxIters) return this.finish(x, residuals, 'diverged-max-iters', false, 0);
+      let rzNext = rr;
+      if (preconditioner !== undefined) {
         preconditioner.apply(z, r);
         rzNext = ownDot(r, z);
       }
-      if (!(rzNext > 0 && Number.isFinite(rzNext))) return finish('diverged-breakdown');
+      if (!(rzNext > 0 && Number.isFinite(rzNext))) return this.finish(x, residuals, 'diverged-breakdown', false, 0);
       const beta = rzNext / rz;
-      for (let i = 0; i < ownOwn.length; i++) {
-        const n = ownOwn[i].nRows;
-        if (inverseDiagonal === null) kernels.axpby(n, 1, zLocal[i], beta, pLocal[i]);
-        else kernels.cgStepJacobi(n, alpha, beta, rLocal[i], inverseDiagonal[i], pLocal[i], xLocal[i]);
-      }
-      xPending = false;
+      for (let i = 0; i < ownOwn.length; i++) kernels.axpby(ownOwn[i].nRows, 1, zLocal[i], beta, pLocal[i]);
       rz = rzNext;
     }
   }
