@@ -81,6 +81,17 @@ export interface LargeArrays {
    * ```
    */
   recycle(array: ArrayBufferView): void;
+  /**
+   * Puts memory this process shares with other processes (an MPI window's segment) on huge pages
+   * where the system allows it, even with shared-memory huge pages off
+   * (`/sys/kernel/mm/transparent_hugepage/shmem_enabled` set to `never`): see
+   * {@link SharedPageBinding.collapseSharedPages}. Call it once, from one process, after the
+   * memory has been written (zeroed) and before it is streamed; the contents do not change.
+   * Returns the bytes now on huge pages: 0 when huge pages are off, the addon lacks the function,
+   * the memory holds no whole huge page or the kernel refuses (a best effort: never throws).
+   * @example `largeArrays.collapseShared(windowArray) // 33554432 for 32 MiB in whole huge pages`
+   */
+  collapseShared(array: ArrayBufferView): number;
 }
 
 /**
@@ -114,6 +125,16 @@ export interface SharedPageBinding extends PageBinding {
   hugePageSharedBuffer?(bytes: number, pageBytes: number): SharedArrayBuffer;
   /** Bytes of the {@link SharedPageBinding.hugePageSharedBuffer} mappings alive in this process. */
   sharedMappedBytes?(): number;
+  /**
+   * Collapses the whole `pageBytes` pages of the shared memory (MAP_SHARED, e.g. a file in
+   * /dev/shm) under the array into huge pages (`MADV_COLLAPSE`, through a second mapping of the
+   * same pages at an address congruent to their file offsets, then unmapped): every mapping of
+   * them then reads physically contiguous huge pages. The pages must have been written. Reports
+   * what failed instead of throwing (`error` is `''` or the system's message, e.g. `'Invalid
+   * argument'` for private memory); the contents never change.
+   * @throws TypeError when `array` is not a typed array; RangeError for a bad `pageBytes`.
+   */
+  collapseSharedPages?(array: ArrayBufferView, pageBytes: number): { readonly collapsed: number; readonly error: string };
 }
 
 /** The environment variable {@link selectLargeArrays} reads. */
@@ -281,6 +302,12 @@ class LargeArrayAllocator implements LargeArrays {
 
   uint8(length: number): Uint8Array {
     return this.allocate<Uint8Array>(Uint8Array, length, false);
+  }
+
+  collapseShared(array: ArrayBufferView): number {
+    const { pages, status } = this;
+    if (pages === null || !status.enabled || pages.collapseSharedPages === undefined) return 0;
+    return pages.collapseSharedPages(array, status.pageBytes).collapsed;
   }
 
   recycle(array: ArrayBufferView): void {

@@ -104,7 +104,27 @@ export function sharedArray(ranks: PData<unknown>, length: number): SharedArray 
   checkNotInPartCode('sharedArray');
   const { backend } = ranks;
   const total = length + NODE_BARRIER_VALUES;
-  return new SharedArray(ranks, length, backend.np === 1 ? soloMemory(backend, total) : backend.createSharedMemory(total));
+  if (backend.np === 1) return new SharedArray(ranks, length, soloMemory(backend, total));
+  const memory = backend.createSharedMemory(total);
+  collapseWindow(backend, memory);
+  return new SharedArray(ranks, length, memory);
+}
+
+/**
+ * Puts an MPI window's memory on huge pages: the node's first rank collapses it (it is zeroed and
+ * so written already; `LargeArrays.collapseShared`), and every rank's mapping then reads
+ * physically contiguous 2 MiB pages, although shared-memory huge pages are off
+ * (`shmem_enabled` is `never` on the reference machine) and Open MPI maps the window at
+ * addresses where the kernel will not collapse it in place. Measured in a C harness under
+ * `mpirun -n 2`, the banded N = 500 product alternating between two windows, one collapsed this
+ * way (load average 4.4 to 6.6): medians 0.91-0.92 against 1.12-1.24 ms per product, minimums
+ * 0.44-0.66 against 0.72-0.89 ms. Threads' shared memory is a private mapping on huge pages
+ * already, and a run of one part takes an ordinary array (`soloMemory`).
+ */
+function collapseWindow(backend: Backend, memory: SharedMemory): void {
+  const array = memory.arrays[0];
+  if (backend.localParts.length !== 1 || array.buffer instanceof SharedArrayBuffer) return;
+  if (memory.sharers[0].length > 1 && memory.sharers[0][0] === backend.localParts[0]) largeArrays.collapseShared(array);
 }
 
 /**

@@ -359,6 +359,21 @@ napi_value HugePageSharedBufferEntry(napi_env env, const napi_value* args) {
   return reinterpret_cast<napi_value>(*buffer);
 }
 
+// collapseSharedPages(array, pageBytes) -> { collapsed, error }: CollapseSharedPages on the array's
+// bytes; `error` is '' or the strerror of the step that failed (the memory is unchanged then).
+napi_value CollapseSharedPagesEntry(napi_env env, const napi_value* args) {
+  const auto bytes = BytesArg(env, args[0], "collapseSharedPages", "array");
+  const std::size_t pageBytes = PageBytesArg(env, args[1], "collapseSharedPages");
+  const Collapse done = CollapseSharedPages(bytes.data, bytes.length, pageBytes);
+  napi_value out = nullptr, collapsed = Number(env, static_cast<double>(done.collapsed)), error = nullptr;
+  const char* reason = done.error == 0 ? "" : std::strerror(done.error);
+  if (napi_create_string_utf8(env, reason, NAPI_AUTO_LENGTH, &error) != napi_ok || napi_create_object(env, &out) != napi_ok ||
+      napi_set_named_property(env, out, "collapsed", collapsed) != napi_ok || napi_set_named_property(env, out, "error", error) != napi_ok) {
+    throw std::runtime_error("collapseSharedPages: could not create the result object");
+  }
+  return out;
+}
+
 // sharedMappedBytes() -> bytes of hugePageSharedBuffer's mappings alive in the process.
 napi_value SharedMappedBytesEntry(napi_env env, const napi_value*) {
   return Number(env, static_cast<double>(sharedMappedBytes.load(std::memory_order_relaxed)));
@@ -594,6 +609,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "hugePageBuffer", Entry<2, HugePageBufferEntry>);
   Export(env, exports, "hugePageSharedBuffer", Entry<2, HugePageSharedBufferEntry>);
   Export(env, exports, "sharedMappedBytes", Entry<0, SharedMappedBytesEntry>);
+  Export(env, exports, "collapseSharedPages", Entry<2, CollapseSharedPagesEntry>);
   Export(env, exports, "assemblyCheck", Entry<6, AssemblyCheckEntry>);
   Export(env, exports, "assemblyClassify", Entry<6, AssemblyClassifyEntry>);
   Export(env, exports, "assemblyCollect", Entry<5, AssemblyCollectEntry>);

@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstddef>
 #include <cstdint>
 
@@ -69,6 +70,68 @@ inline void* MapHugePages(std::size_t bytes, std::size_t pageBytes, std::size_t*
   if (whole > 0) madvise(data, whole, MADV_HUGEPAGE);  // advice only: refused, the memory still works
   *mapped = length;
   return data;
+}
+
+// The file offset of `address` inside its mapping, from /proc/self/maps; false when no mapping
+// holds it or the line cannot be read.
+inline bool MappingOffset(std::uintptr_t address, std::uint64_t* offset) {
+  std::FILE* maps = std::fopen("/proc/self/maps", "r");
+  if (maps == nullptr) return false;
+  char line[512];
+  bool found = false;
+  while (!found && std::fgets(line, sizeof line, maps) != nullptr) {
+    unsigned long long low = 0, high = 0, fileOffset = 0;
+    if (std::sscanf(line, "%llx-%llx %*s %llx", &low, &high, &fileOffset) == 3 && address >= low && address < high) {
+      *offset = fileOffset + (address - low);
+      found = true;
+    }
+  }
+  std::fclose(maps);
+  return found;
+}
+
+// What CollapseSharedPages did: errno of the step that failed (0: none), and the bytes collapsed.
+struct Collapse {
+  int error;
+  std::size_t collapsed;
+};
+
+// Puts the shared memory (MAP_SHARED: an MPI-3 window's segment, a file in /dev/shm) under
+// [data, data + bytes) on huge pages, whatever /sys/kernel/mm/transparent_hugepage/shmem_enabled
+// says (short of `deny`): MADV_COLLAPSE turns the file's pages, which must have been written
+// already, into huge pages. It refuses a mapping whose addresses are not congruent to its file
+// offsets modulo a huge page (Open MPI's are not), so the call is made on a second mapping of the
+// same pages (mremap with old size 0) placed at a congruent address, then unmapped: the original
+// mappings keep mapping 4 KiB at a time, now into physically contiguous huge pages. Only the huge
+// pages of the file wholly inside the range are collapsed.
+inline Collapse CollapseSharedPages(void* data, std::size_t bytes, std::size_t pageBytes) {
+  const std::uintptr_t begin = reinterpret_cast<std::uintptr_t>(data) & ~static_cast<std::uintptr_t>(4095);
+  const std::uintptr_t end = (reinterpret_cast<std::uintptr_t>(data) + bytes + 4095) & ~static_cast<std::uintptr_t>(4095);
+  if (end <= begin) return Collapse{0, 0};
+  const std::size_t length = end - begin;
+  std::uint64_t fileOffset = 0;
+  if (!MappingOffset(begin, &fileOffset)) return Collapse{ENOENT, 0};
+  // Whole huge pages of the file inside the range: none, nothing to do.
+  const std::uint64_t firstPage = (fileOffset + pageBytes - 1) & ~static_cast<std::uint64_t>(pageBytes - 1);
+  const std::uint64_t endPage = (fileOffset + length) & ~static_cast<std::uint64_t>(pageBytes - 1);
+  if (endPage <= firstPage) return Collapse{0, 0};
+  const std::size_t reserved = length + 2 * pageBytes;
+  void* reservation = mmap(nullptr, reserved, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (reservation == MAP_FAILED) return Collapse{errno, 0};
+  const std::uintptr_t base = reinterpret_cast<std::uintptr_t>(reservation);
+  const std::uintptr_t at = base + HugePageOffset(base, pageBytes) + static_cast<std::uintptr_t>(fileOffset & (pageBytes - 1));
+  void* copy = mremap(reinterpret_cast<void*>(begin), 0, length, MREMAP_MAYMOVE | MREMAP_FIXED, reinterpret_cast<void*>(at));
+  Collapse out{0, 0};
+  if (copy == MAP_FAILED) {
+    out.error = errno;  // EINVAL for private memory: it has no second mapping
+  } else {
+    void* first = reinterpret_cast<void*>(at + (firstPage - fileOffset));
+    const std::size_t span = static_cast<std::size_t>(endPage - firstPage);
+    if (madvise(first, span, MADV_COLLAPSE) == 0) out.collapsed = span;
+    else out.error = errno;
+  }
+  munmap(reservation, reserved);
+  return out;
 }
 
 }  // namespace pa_kernels
