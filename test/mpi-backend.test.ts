@@ -209,6 +209,31 @@ describe('MpiBackend with a fake addon', () => {
     expect(binding.calls).toEqual(['meet', 'alltoall', 'alltoallv', 'allgather', 'meet', 'alltoall', 'alltoallv', 'allgather']);
   });
 
+  it('checks a channel plan once: opened again on every rank, it takes the header collective alone', () => {
+    const { binding, backend } = backendOnRankOne();
+    const reused = plan([0], [0, 2], [0], [0, 2]);
+    const open = (): void => {
+      expect(() => backend.createChannel([reused])).toThrow('fake binding: unexpected call to createExchange');
+    };
+    binding.calls.splice(0);
+    open();
+    expect(binding.calls.splice(0)).toEqual(['meet', 'alltoall', 'alltoallv', 'allgather', 'createExchange']);
+    open();
+    expect(binding.calls.splice(0)).toEqual(['meet', 'createExchange']);
+    // Rank 0 has not checked its plan (another object there): every rank checks again.
+    binding.peerHeaders = { 0: [Kind.createChannel, NO_ROOT, 0] };
+    open();
+    expect(binding.calls.splice(0)).toEqual(['meet', 'alltoall', 'alltoallv', 'allgather', 'createExchange']);
+    // A plan that fails the check is checked again next time.
+    binding.peerHeaders = {};
+    const bad = plan([0], [0, 2], [0], [0, 3]);
+    binding.plansAgree = false;
+    for (let i = 0; i < 2; i++) {
+      expectInvalid(() => backend.createChannel([bad]), 'inconsistent channel plan: part 0 sends 2 values to part 1, which expects 3 (part 1)', 1);
+      expect(binding.calls.splice(0)).toEqual(['meet', 'alltoall', 'alltoallv', 'allgather']);
+    }
+  });
+
   it('takes the collective timeout from its option, else PA_COLLECTIVE_TIMEOUT_MS, else 60 s', () => {
     const saved = process.env.PA_COLLECTIVE_TIMEOUT_MS;
     try {

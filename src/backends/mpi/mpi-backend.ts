@@ -151,6 +151,8 @@ export class MpiBackend implements Backend {
   /** Every rank's size word of the last {@link MpiBackend.meetSizes}. */
   private readonly sizes: Float64Array;
   private readonly resources = new LiveResources();
+  /** Channel plans (by object) that every rank has checked in a createChannel. */
+  private readonly checkedPlans = new WeakSet<ChannelPlan>();
 
   /**
    * @throws InvalidArgumentError when `binding` is not initialized (or already finalized), or the
@@ -292,10 +294,17 @@ export class MpiBackend implements Backend {
     checkChannelPlan(np, plans[0], rank);
     const { snd, sndPtrs, rcv, rcvPtrs } = plans[0];
     const [given] = channelRecvArrays(plans, options, this.localParts, false);
-    const sendLengths = Array.from(snd, (_, k) => sndPtrs[k + 1] - sndPtrs[k]);
-    const recvLengths = Array.from(rcv, (_, k) => rcvPtrs[k + 1] - rcvPtrs[k]);
-    this.meet(Kind.createChannel, NO_ROOT, 0);
-    checkPlansAgree(this.binding, rank, np, 'channel plan', snd, rcv, sendLengths, recvLengths);
+    // A plan every rank has already checked in an earlier createChannel (a range's ghost plan,
+    // opened again for each vector on the range) is not checked again: the header collective
+    // tells whether all ranks know theirs, and only then are the three collectives skipped.
+    const known = this.checkedPlans.has(plans[0]);
+    const sizes = this.meetSizes(Kind.createChannel, known ? 1 : 0);
+    if (!sizes.every((size) => size === 1)) {
+      const sendLengths = Array.from(snd, (_, k) => sndPtrs[k + 1] - sndPtrs[k]);
+      const recvLengths = Array.from(rcv, (_, k) => rcvPtrs[k + 1] - rcvPtrs[k]);
+      checkPlansAgree(this.binding, rank, np, 'channel plan', snd, rcv, sendLengths, recvLengths);
+      this.checkedPlans.add(plans[0]);
+    }
     const send = new Float64Array(sndPtrs[snd.length]);
     const recv = given ?? new Float64Array(rcvPtrs[rcv.length]);
     const tag = this.nextTag;
