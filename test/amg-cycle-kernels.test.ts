@@ -2,7 +2,7 @@
  * The V-cycle's fused row passes (src/solvers/amg/cycle-kernels.ts): the JavaScript loops against
  * an SpMV followed by the vector work it replaces, the native addon against the JavaScript loops
  * BIT FOR BIT (every mode, split into the two phases or not; Chebyshev's start from a zero
- * guess), and the argument checks.
+ * guess; the pipelined passes against the same stages one after another), and the argument checks.
  *
  * With PA_KERNELS=js, or when the addon is not built, the native comparison is one test saying
  * why; with PA_REQUIRE_NATIVE=1 (CI) that test fails.
@@ -14,8 +14,10 @@ import {
   jsCycleKernels,
   loadCycleBinding,
   nativeCycleKernels,
+  PIPELINE_START,
   selectCycleKernels,
   type CycleKernels,
+  type PipelineStages,
 } from '../src/solvers/amg/cycle-kernels.js';
 
 const ci = process.env.PA_REQUIRE_NATIVE === '1' || process.env.PA_REQUIRE_NATIVE === 'true';
@@ -131,7 +133,87 @@ function start(kernels: CycleKernels, seed: number, n: number): { theta: number;
   return { theta, arrays: [b, inverse, ...out] };
 }
 
+/** A random banded block: row i's columns within `band` of i (the diagonal always), ascending. */
+function bandedBlock(random: () => number, nRows: number, band: number, perRow: number): Block {
+  const rowPtr = new Int32Array(nRows + 1);
+  const cols: number[] = [];
+  const values: number[] = [];
+  for (let i = 0; i < nRows; i++) {
+    for (let j = Math.max(0, i - band); j <= Math.min(nRows - 1, i + band); j++) {
+      if (j === i || random() < perRow / (2 * band + 1)) cols.push(j), values.push(j === i ? 4 + random() : random() - 0.5);
+    }
+    rowPtr[i + 1] = cols.length;
+  }
+  return { nRows, rowPtr, colIdx: Int32Array.from(cols), values: Float64Array.from(values) };
+}
+
+interface PipelineCase {
+  a: Block & { nCols: number };
+  p: Block & { nCols: number };
+  band: number;
+  /** x, b, D⁻¹, r, d0, d1 (nRows each) and the coarse correction (p.nCols). */
+  vectors: Float64Array[];
+}
+
+function pipelineCase(seed: number, nRows: number, band: number): PipelineCase {
+  const random = rng(seed);
+  const nCoarse = Math.max(1, Math.floor(nRows / 8));
+  const a = { ...bandedBlock(random, nRows, band, 6), nCols: nRows };
+  const p = { ...randomBlock(random, nRows, nCoarse, 3 / nCoarse), nCols: nCoarse };
+  const vec = (length: number): Float64Array => Float64Array.from({ length }, () => random() * 2 - 1);
+  return { a, p, band, vectors: [vec(nRows), vec(nRows), vec(nRows), vec(nRows), vec(nRows), vec(nRows), vec(nCoarse)] };
+}
+
+const NONE = new Float64Array(0);
+
+/**
+ * The V-cycle's two pipelines on copies of the case's vectors (pre: Chebyshev of degree 3 from a
+ * zero guess, then the residual into r; post: x += P·c, then Chebyshev of degree 3 from x);
+ * `sequential`: the same stages as the separate passes (chebyshevStart and cycleRows). Returns
+ * the copies.
+ */
+function runPipelines(kernels: CycleKernels, c: PipelineCase, sequential: boolean): Float64Array[] {
+  const [x, b, inv, r, d0, d1, coarse] = c.vectors.map((v) => v.slice());
+  const [theta, a1, b1, a2, b2] = [1.3, 0.4, 0.9, 0.35, 1.1];
+  const stages = (modes: number[], scalars: number[], vectors: Float64Array[]): PipelineStages => ({
+    modes: Int32Array.from(modes), scalars: Float64Array.from(scalars), vectors,
+  });
+  const pre = stages(
+    [PIPELINE_START, CycleMode.CHEBYSHEV_STEP, CycleMode.CHEBYSHEV_STEP, CycleMode.RESIDUAL],
+    [theta, 0, a1, b1, a2, b2, 0, 0],
+    [NONE, r, d0, x, inv, b, d0, r, d1, x, inv, d0, d1, r, d0, x, inv, d1, x, r, b, NONE, NONE, NONE],
+  );
+  const post = stages(
+    [CycleMode.ADD, CycleMode.CHEBYSHEV_FIRST, CycleMode.CHEBYSHEV_STEP_ADD_PREVIOUS, CycleMode.CHEBYSHEV_STEP],
+    [0, 0, theta, 0, a1, b1, a2, b2],
+    [coarse, x, NONE, NONE, NONE, NONE, x, r, d0, b, inv, NONE, d0, r, d1, x, inv, d0, d1, r, d0, x, inv, d1],
+  );
+  const n = c.a.nRows;
+  for (const { modes, scalars, vectors } of sequential ? [] : [pre, post]) {
+    kernels.pipeline(n, c.band, c.a, c.p, { modes, scalars, vectors });
+  }
+  if (sequential) {
+    const empty = new Int32Array(n + 1);
+    const partial = new Float64Array(n);
+    for (const { modes, scalars, vectors } of [pre, post]) {
+      modes.forEach((mode, s) => {
+        const [u, v0, v1, v2, v3, v4] = vectors.slice(6 * s, 6 * s + 6);
+        if (mode === PIPELINE_START) return kernels.chebyshevStart(n, v4, v3, scalars[2 * s], v0, v1, v2);
+        const m = mode === CycleMode.ADD ? c.p : c.a;
+        kernels.cycleRows(mode as CycleMode, 1, n, m.rowPtr, m.colIdx, m.values, u, empty, partial, v0, v1, v2, v3, v4, scalars[2 * s], scalars[2 * s + 1]);
+      });
+    }
+  }
+  return [x, r, d0, d1];
+}
+
+const PIPELINE_CASES = [pipelineCase(3, 300, 20), pipelineCase(5, 9000, 40), pipelineCase(7, 10000, 3000), pipelineCase(9, 5000, 4999)];
+
 describe('AMG cycle passes (JavaScript)', () => {
+  it('a pipeline equals its stages run as separate passes', () => {
+    PIPELINE_CASES.forEach((c, k) => expectSameBits(runPipelines(jsCycleKernels, c, false), runPipelines(jsCycleKernels, c, true), `pipeline case ${k}`));
+  });
+
   it('chebyshevStart: r = D⁻¹b, d = r / θ, x = d on the first n values', () => {
     for (const n of [0, 7, 1500]) {
       const { theta, arrays } = start(jsCycleKernels, 5 + n, n);
@@ -168,6 +250,33 @@ if ('kernels' in native) {
       CASES.forEach((c, s) => {
         for (const mode of MODES) expectSameBits(run(native.kernels, mode, c, 0.3, 2.1), run(jsCycleKernels, mode, c, 0.3, 2.1), `case ${s} mode ${mode}`);
       });
+    });
+
+    it('pipelines: same bits as the separate passes, whatever the bandwidth; and their checks', () => {
+      PIPELINE_CASES.forEach((c, k) => {
+        const js = runPipelines(jsCycleKernels, c, true);
+        expectSameBits(runPipelines(native.kernels, c, false), js, `pipeline case ${k}`);
+        // The bandwidth is what orders the stages: with 0 the later stages read values not final yet.
+        if (k === 1) expect(runPipelines(native.kernels, { ...c, band: 0 }, false)[0]).not.toEqual(js[0]);
+      });
+      const c = PIPELINE_CASES[1];
+      const n = c.a.nRows;
+      const v = (length = n): Float64Array => new Float64Array(length);
+      const stage = (mode: number, vectors: Float64Array[]): PipelineStages => ({ modes: Int32Array.of(mode), scalars: Float64Array.of(1, 0), vectors });
+      const good = [v(), v(), v(), NONE, NONE, NONE];
+      expect(() => native.kernels.pipeline(n, 40, c.a, c.p, stage(CycleMode.RESIDUAL, good))).not.toThrow();
+      expect(() => native.kernels.pipeline(n, 40, c.a, c.p, stage(9, good))).toThrow(/modes\[0\] = 9 is not a stage/);
+      expect(() => native.kernels.pipeline(n, 40, c.a, c.p, stage(CycleMode.RESIDUAL, [v(), v(), v(n - 1), NONE, NONE, NONE]))).toThrow(/needs at least/);
+      expect(() => native.kernels.pipeline(n, -1, c.a, c.p, stage(CycleMode.RESIDUAL, good))).toThrow(/bandwidth/);
+      // The addon's own checks, called directly.
+      const binding = loadCycleBinding();
+      const direct = (mode: number, vectors: unknown, u = v()): void =>
+        binding.cycleRows(5, n, 40, c.a.rowPtr, c.a.colIdx, c.a.values, c.p.rowPtr, c.p.colIdx, c.p.values, c.p.nCols, Int32Array.of(mode), Float64Array.of(1, 0), (vectors ?? [u, v(), v(), NONE, NONE, NONE]) as Float64Array[]);
+      expect(() => direct(CycleMode.RESIDUAL, undefined)).not.toThrow();
+      expect(() => direct(CycleMode.ADD, undefined, v(c.p.nCols - 1))).toThrow(/u has length/);
+      expect(() => direct(CycleMode.RESIDUAL, 'vectors')).toThrow(TypeError);
+      expect(() => direct(7, undefined)).toThrow(/is not a stage/);
+      expect(() => direct(CycleMode.CHEBYSHEV_STEP, undefined)).toThrow(/needs at least/);
     });
 
     it('chebyshevStart: same bits, and its checks', () => {

@@ -7,6 +7,7 @@
 // blocks, checked when it was built).
 #include <node_api.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -29,16 +30,95 @@ void Run(int32_t phase, int32_t nRows, const int32_t* rowPtr, const int32_t* col
   }
 }
 
+// The vectors a stage of `mode` reads or writes (v0..v4), which must hold nRows values.
+bool Uses(int32_t mode, int32_t k) {
+  if (mode == pa_amg::kPipelineStart || mode >= pa_amg::kChebyshevStep) return true;
+  if (mode == pa_amg::kChebyshevFirst) return k <= 3;
+  return mode == pa_amg::kResidual ? k <= 1 : k == 0;
+}
+
+// cycleRows(kPipeline, nRows, bandwidth, aRowPtr, aColIdx, aValues, pRowPtr, pColIdx, pValues, pCols, modes,
+//           scalars, vectors): cycle_pipeline's stages, stage s of mode modes[s] (kPipelineStart: Chebyshev's
+// start; kAdd: a pass over P; any other: a pass over A), scalars alpha, beta at 2s, 2s+1, and vectors
+// u, v0..v4 at 6s..6s+5 of the array `vectors` (empty where unused).
+napi_value Pipeline(napi_env env, napi_value* a, std::size_t count) {
+  Check check{env, "cycleRows (pipeline)"};
+  if (count < 13) {
+    check.Fail(true, "expected 13 arguments");
+    return nullptr;
+  }
+  const int32_t nRows = check.Count(a[1], "nRows", 2147483646.0);
+  const int32_t bandwidth = check.Count(a[2], "bandwidth");
+  const int32_t pCols = check.Count(a[9], "pCols");
+  const std::size_t rows = static_cast<std::size_t>(nRows);
+  std::size_t aCols = 0, aVals = 0, pColLength = 0, pVals = 0, nStages = 0, nScalars = 0;
+  const int32_t* rowPtr[2];
+  const int32_t* col[2];
+  const double* val[2];
+  rowPtr[0] = check.Array<int32_t>(a[3], napi_int32_array, rows + 1, "aRowPtr");
+  col[0] = check.Array<int32_t>(a[4], napi_int32_array, 0, "aColIdx", &aCols);
+  val[0] = check.Array<double>(a[5], napi_float64_array, 0, "aValues", &aVals);
+  rowPtr[1] = check.Array<int32_t>(a[6], napi_int32_array, rows + 1, "pRowPtr");
+  col[1] = check.Array<int32_t>(a[7], napi_int32_array, 0, "pColIdx", &pColLength);
+  val[1] = check.Array<double>(a[8], napi_float64_array, 0, "pValues", &pVals);
+  const int32_t* modes = check.Array<int32_t>(a[10], napi_int32_array, 1, "modes", &nStages);
+  const double* scalars = check.Array<double>(a[11], napi_float64_array, 0, "scalars", &nScalars);
+  if (check.failed) return nullptr;
+  check.RowPtr(rowPtr[0], nRows, std::min(aCols, aVals), "aRowPtr");
+  check.RowPtr(rowPtr[1], nRows, std::min(pColLength, pVals), "pRowPtr");
+  if (!check.failed && nStages > 16) check.Fail(false, "at most 16 stages");
+  if (!check.failed && nScalars < 2 * nStages) check.Fail(false, "scalars needs 2 values per stage");
+  bool isArray = false;
+  uint32_t nVectors = 0;
+  if (!check.failed && (napi_is_array(env, a[12], &isArray) != napi_ok || !isArray ||
+                        napi_get_array_length(env, a[12], &nVectors) != napi_ok || nVectors < 6 * nStages)) {
+    check.Fail(true, "vectors must be an array of 6 Float64Arrays per stage");
+  }
+  if (check.failed) return nullptr;
+  pa_amg::Stage stages[16];
+  for (std::size_t s = 0; s < nStages; s++) {
+    const int32_t mode = modes[s];
+    if (mode != pa_amg::kPipelineStart && (mode < pa_amg::kResidual || mode > pa_amg::kChebyshevStepAddPrevious)) {
+      check.Fail(false, "modes[" + std::to_string(s) + "] = " + std::to_string(mode) + " is not a stage");
+      return nullptr;
+    }
+    napi_value v[6];
+    for (uint32_t k = 0; k < 6; k++) {
+      if (napi_get_element(env, a[12], static_cast<uint32_t>(6 * s) + k, &v[k]) != napi_ok) {
+        check.Fail(true, "vectors must be an array of 6 Float64Arrays per stage");
+        return nullptr;
+      }
+    }
+    pa_amg::Stage& st = stages[s];
+    st.mode = mode;
+    st.matrix = mode == pa_amg::kPipelineStart ? -1 : mode == pa_amg::kAdd ? 1 : 0;
+    const std::size_t uLength = st.matrix < 0 ? 0 : st.matrix == 1 ? static_cast<std::size_t>(pCols) : rows;
+    st.u = check.Array<double>(v[0], napi_float64_array, uLength, "a stage's u");
+    double* w[5];
+    for (int32_t k = 0; k < 5; k++) w[k] = check.Array<double>(v[k + 1], napi_float64_array, Uses(mode, k) ? rows : 0, "a stage's vector");
+    st.v = pa_amg::Vectors{w[0], w[1], w[2], w[3], w[4], scalars[2 * s], scalars[2 * s + 1]};
+    if (check.failed) return nullptr;
+  }
+  if (nStages > 0 && nRows > 0) pa_amg::cycle_pipeline(nRows, bandwidth, rowPtr, col, val, stages, static_cast<int32_t>(nStages));
+  return nullptr;
+}
+
 }  // namespace
 
 namespace pa_amg {
 
-// cycleRows(mode, phase, nRows, rowPtr, colIdx, values, u, ghostRowPtr, partial, v0, v1, v2, v3, v4, alpha, beta)
+// cycleRows(mode, phase, nRows, rowPtr, colIdx, values, u, ghostRowPtr, partial, v0, v1, v2, v3, v4, alpha, beta),
+// or, with mode = kPipeline, the pipelined pass (Pipeline below).
 napi_value CycleRows(napi_env env, napi_callback_info info) {
   constexpr std::size_t kArgs = 16;
   napi_value a[kArgs];
   std::size_t count = kArgs;
-  if (napi_get_cb_info(env, info, &count, a, nullptr, nullptr) != napi_ok || count < kArgs) {
+  double first = 0.0;
+  if (napi_get_cb_info(env, info, &count, a, nullptr, nullptr) == napi_ok && count >= 1 &&
+      napi_get_value_double(env, a[0], &first) == napi_ok && first == kPipeline) {
+    return Pipeline(env, a, count);
+  }
+  if (count < kArgs) {
     napi_throw_type_error(env, nullptr, "cycleRows: expected 16 arguments");
     return nullptr;
   }

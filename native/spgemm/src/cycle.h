@@ -30,6 +30,10 @@ enum Mode : int32_t {
   // As kChebyshevStep, adding the previous direction to x first (x += d, then x += d'): the step
   // that follows kChebyshevFirst.
   kChebyshevStepAddPrevious = 4,
+  // Not a row pass: the pipelined pass's stages (cycleRows' pipeline form) ...
+  kPipeline = 5,
+  // ... among which Chebyshev's start from a zero guess (chebyshev_start).
+  kPipelineStart = 6,
 };
 
 struct Vectors {
@@ -63,14 +67,30 @@ inline void finish_row(const Vectors& v, int32_t i, double w) {
   }
 }
 
+// Row i's sum of val[e]·u[col[e]], in stored order (unrolled by four: the same additions in the
+// same order, with a quarter of the loop's bookkeeping).
+inline double row_sum(int32_t begin, int32_t end, const int32_t* __restrict__ col, const double* __restrict__ val,
+                      const double* __restrict__ u) {
+  double w = 0.0;
+  int32_t e = begin;
+  for (; e + 4 <= end; e += 4) {
+    w += val[e] * u[col[e]];
+    w += val[e + 1] * u[col[e + 1]];
+    w += val[e + 2] * u[col[e + 2]];
+    w += val[e + 3] * u[col[e + 3]];
+  }
+  for (; e < end; e++) w += val[e] * u[col[e]];
+  return w;
+}
+
 // Phase 1: the own block (column ids index u = own values), rows finished unless ghostPtr says
 // they have ghost entries (then partial[i] holds the own-block sum).
 template <int32_t M>
 inline void own_pass(int32_t nRows, const int32_t* rowPtr, const int32_t* col, const double* val, const double* u,
-                     const int32_t* ghostPtr, double* partial, const Vectors& v) {
+                     const int32_t* ghostPtr, double* partial, const Vectors& vectors) {
+  const Vectors v = vectors;  // a local copy: stores through its pointers cannot alias it
   for (int32_t i = 0; i < nRows; i++) {
-    double w = 0.0;
-    for (int32_t e = rowPtr[i]; e < rowPtr[i + 1]; e++) w += val[e] * u[col[e]];
+    const double w = row_sum(rowPtr[i], rowPtr[i + 1], col, val, u);
     if (ghostPtr[i + 1] > ghostPtr[i]) {
       partial[i] = w;
     } else {
@@ -101,6 +121,78 @@ inline void chebyshev_start(int32_t n, const double* b, const double* inverse, d
     const double di = ri / theta;
     d[i] = di;
     x[i] = di;
+  }
+}
+
+// A stage of a pipelined pass (cycle_pipeline): Chebyshev's start from a zero guess (matrix -1:
+// v0 = r, v1 = d, v2 = x, v3 = D^-1, v4 = b, alpha = theta), or a row pass of `mode` over the
+// level's matrix A (matrix 0) or its prolongator P (matrix 1) with input u.
+struct Stage {
+  int32_t mode;
+  int32_t matrix;
+  const double* u;
+  Vectors v;
+};
+
+template <int32_t M>
+inline void stage_rows(int32_t from, int32_t to, const int32_t* rowPtr, const int32_t* col, const double* val,
+                       const Stage& s) {
+  // Locals: a store through the vectors' pointers could otherwise alias the stage's fields.
+  const Vectors v = s.v;
+  const double* u = s.u;
+  for (int32_t i = from; i < to; i++) finish_row<M>(v, i, row_sum(rowPtr[i], rowPtr[i + 1], col, val, u));
+}
+
+inline void run_stage(int32_t from, int32_t to, const Stage& s, const int32_t* const* rowPtr,
+                      const int32_t* const* col, const double* const* val) {
+  if (s.matrix < 0) {
+    const Vectors& v = s.v;
+    chebyshev_start(to - from, v.v4 + from, v.v3 + from, v.alpha, v.v0 + from, v.v1 + from, v.v2 + from);
+    return;
+  }
+  const int32_t m = s.matrix;
+  switch (s.mode) {
+    case kResidual:
+      return stage_rows<kResidual>(from, to, rowPtr[m], col[m], val[m], s);
+    case kAdd:
+      return stage_rows<kAdd>(from, to, rowPtr[m], col[m], val[m], s);
+    case kChebyshevFirst:
+      return stage_rows<kChebyshevFirst>(from, to, rowPtr[m], col[m], val[m], s);
+    case kChebyshevStep:
+      return stage_rows<kChebyshevStep>(from, to, rowPtr[m], col[m], val[m], s);
+    default:
+      return stage_rows<kChebyshevStepAddPrevious>(from, to, rowPtr[m], col[m], val[m], s);
+  }
+}
+
+// Rows a pipelined pass advances its first stage by at a time (fewer, shorter runs of each stage
+// measured slower: every switch of stage starts the hardware prefetcher's streams afresh).
+constexpr int32_t kPipelineChunk = 4096;
+
+// The stages, each a pass over all nRows rows that may read what the stages before it wrote, run
+// as one sweep: stage s finishes row i once stage s-1 has finished every row up to i + bandwidth
+// (bandwidth: the largest |column - row| of A's entries), so every value a stage reads is final,
+// and no stage writes a row an earlier stage may still read (that stage is past every row whose
+// columns reach it). Each row is computed as by the passes one after another, so the same bits;
+// but A's rows and the vectors are read from memory once for all the stages, the later stages
+// finding them in the caches (about bandwidth rows behind). For matrices without ghost entries.
+inline void cycle_pipeline(int32_t nRows, int32_t bandwidth, const int32_t* const* rowPtr, const int32_t* const* col,
+                           const double* const* val, const Stage* stages, int32_t nStages) {
+  int32_t done[16] = {0};
+  while (done[nStages - 1] < nRows) {
+    for (int32_t s = 0; s < nStages; s++) {
+      int32_t target;
+      if (s == 0) {
+        target = nRows - done[0] < kPipelineChunk ? nRows : done[0] + kPipelineChunk;
+      } else if (done[s - 1] == nRows) {
+        target = nRows;
+      } else {
+        target = done[s - 1] - bandwidth;
+        if (target <= done[s]) continue;
+      }
+      run_stage(done[s], target, stages[s], rowPtr, col, val);
+      done[s] = target;
+    }
   }
 }
 

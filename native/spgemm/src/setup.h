@@ -84,6 +84,19 @@ inline int32_t rap_rows(int32_t firstRow, int32_t nRows, pa_spgemm::Rows r, pa_s
                         int64_t room) {
   for (int32_t row = firstRow; row < nRows; row++) {
     int32_t nFine = 0;
+    // The fine rows of R's rows are scattered over A and P (an aggregate's neighbourhood spans
+    // several grid planes), so their loads miss the caches one after another: prefetching A's
+    // row pointers two rows ahead and A's rows one row ahead lets the misses overlap.
+    if (row + 2 < nRows) {
+      for (int32_t e = r.rowPtr[row + 2]; e < r.rowPtr[row + 3]; e++) __builtin_prefetch(a.rowPtr + r.col[e]);
+    }
+    if (row + 1 < nRows) {
+      for (int32_t e = r.rowPtr[row + 1]; e < r.rowPtr[row + 2]; e++) {
+        const int32_t i = r.col[e];
+        __builtin_prefetch(a.col + a.rowPtr[i]);
+        __builtin_prefetch(a.val + a.rowPtr[i]);
+      }
+    }
     for (int32_t e = r.rowPtr[row]; e < r.rowPtr[row + 1]; e++) {
       const int32_t i = r.col[e];
       const double ri = r.val[e];
@@ -92,6 +105,7 @@ inline int32_t rap_rows(int32_t firstRow, int32_t nRows, pa_spgemm::Rows r, pa_s
         if (fineMarker[k] != row) {
           fineMarker[k] = row;
           fineList[nFine++] = k;
+          __builtin_prefetch(p.rowPtr + k);  // read by the second step
         }
         fineAcc[k] += ri * a.val[f];
       }

@@ -23,8 +23,10 @@ import type { Preconditioner } from '../preconditioners.js';
 import { largeArrays } from '../../kernels/large-arrays.js';
 import type { PData } from '../../pdata/pdata.js';
 import { CoarseSolver } from './coarse-solver.js';
-import { CycleMode } from './cycle-kernels.js';
+import type { CsrMatrix } from '../../kernels/csr.js';
+import { CycleMode, cycleKernels, type PipelineStages } from './cycle-kernels.js';
 import { AmgLevel } from './level.js';
+import { withoutGhostEntries } from './local-setup.js';
 import { rowPass } from './row-pass.js';
 import { Smoother, type AmgSmootherName } from './smoothers.js';
 
@@ -91,6 +93,11 @@ interface CycleLevel {
   /** The residual on R.cols and the coarse correction on P.cols (not on the coarsest). */
   readonly residual?: PVector;
   readonly coarseX?: PVector;
+  /**
+   * Per local part, the largest |column − row| of the level's own block, when the smoothings run
+   * as pipelined passes (no ghost entries on any part, Chebyshev of degree ≥ 2, not the coarsest).
+   */
+  readonly bandwidths?: readonly number[];
 }
 
 /**
@@ -196,11 +203,15 @@ export class AmgPreconditioner implements Preconditioner {
       if (coarse.rows.n >= fine.A.rows.n) break;
     }
     this.A = A;
+    // Pipelined smoothings need the steps of one pass to be finished by the next (no ghost
+    // entries) and Chebyshev's recurrence with at least one step after the first.
+    const pipelines = smoother === 'chebyshev' && smootherSteps >= 2 && smootherSteps <= MAX_PIPELINED_STEPS;
     this.cycle = levels.map((level, l) => {
       const last = l === levels.length - 1;
       const partial = level.A.ownOwn.map((block) => largeArrays.float64(block.nRows));
       // The cycle's residual is free during the smoothings: it holds the smoother's residual then.
       const residual = last ? undefined : pzeros(level.R!.cols);
+      const pipelined = pipelines && !last && withoutGhostEntries(level.A);
       return {
         level,
         smoother: new Smoother(level.A, smoother, smootherSteps, level, partial, residual?.ownValues()),
@@ -209,6 +220,7 @@ export class AmgPreconditioner implements Preconditioner {
         partial,
         residual,
         coarseX: last ? undefined : pzeros(level.P!.cols),
+        bandwidths: pipelined ? level.A.ownOwn.localItems.map(bandwidth) : undefined,
       };
     });
     this.coarse = this.coarseSolver();
@@ -235,6 +247,16 @@ export class AmgPreconditioner implements Preconditioner {
     const residual = here.residual!;
     const coarseX = here.coarseX!;
     const next = this.cycle[l + 1];
+    if (here.bandwidths !== undefined) {
+      // The same operations as below, row by row, in two pipelined passes (smoothers.ts).
+      const { pre, post } = smoother.pipelines(x, b, level.P!, coarseX);
+      runPipelines(level, here.bandwidths, pre);
+      spmv(next.b!, level.R!, residual);
+      this.vcycle(l + 1, next.b!);
+      copyOwn(coarseX, next.x);
+      runPipelines(level, here.bandwidths, post);
+      return;
+    }
     smoother.smooth(x, b, true);
     // residual = b − A x and x += P·coarseX are fused row passes (no A x or P·coarseX vector).
     rowPass(CycleMode.RESIDUAL, level.A, x, partial, [residual.ownValues().localItems, b.ownValues().localItems]);
@@ -244,6 +266,28 @@ export class AmgPreconditioner implements Preconditioner {
     rowPass(CycleMode.ADD, level.P!, coarseX, partial, [x.ownValues().localItems]);
     smoother.smooth(x, b, false);
   }
+}
+
+/** Most Chebyshev steps the pipelined smoothings take (a pipeline has at most 16 stages). */
+const MAX_PIPELINED_STEPS = 14;
+
+/** The largest |column − row| of a block's entries (columns ascend within a row). */
+function bandwidth(block: CsrMatrix): number {
+  const { nRows, rowPtr, colIdx } = block;
+  let most = 0;
+  for (let i = 0; i < nRows; i++) {
+    if (rowPtr[i + 1] === rowPtr[i]) continue;
+    most = Math.max(most, i - colIdx[rowPtr[i]], colIdx[rowPtr[i + 1] - 1] - i);
+  }
+  return most;
+}
+
+/** Runs each local part's pipeline of a level (no communication: no ghost entries). */
+function runPipelines(level: AmgLevel, bandwidths: readonly number[], stages: readonly PipelineStages[]): void {
+  const kernels = cycleKernels();
+  const A = level.A.ownOwn.localItems;
+  const P = level.P!.ownOwn.localItems;
+  for (let i = 0; i < A.length; i++) kernels.pipeline(A[i].nRows, bandwidths[i], A[i], P[i], stages[i]);
 }
 
 /** dst's own values ← src's own values (same own ids). */

@@ -7,6 +7,10 @@
  * `native/spgemm/build/Release/pa_spgemm.node`; loops in `native/spgemm/src/cycle.h`, same order,
  * same bits), its loader, and the choice between them.
  *
+ * On a level without ghost entries the passes of a smoothing and the residual (or the prolongation
+ * and a smoothing) also run as one pipelined sweep ({@link CycleKernels.pipeline}): the same
+ * rows computed the same way, with the level's matrix and vectors read from memory once.
+ *
  * A distributed matrix has an own block (columns: u's own values) and a ghost block (columns: u's
  * ghost values). Phase 1 runs the own block while u's ghost update is in flight: a row without
  * ghost entries is finished at once, the others keep their own-block sum in `partial`; phase 2
@@ -19,6 +23,7 @@ import { chooseKernels } from '../../kernels/choose-kernels.js';
 import { checkCsr, checkScalar, checkVector } from '../../kernels/kernel-args.js';
 import type { KernelKind } from '../../kernels/kernel-set.js';
 import { InvalidArgumentError } from '../../errors.js';
+import type { CsrMatrix } from '../../kernels/csr.js';
 import { BUILD_ADDONS_COMMAND, addonPaths, loadAddon, requireNative } from '../../native-addon.js';
 
 /**
@@ -41,11 +46,38 @@ export const CycleMode = {
 export type CycleMode = (typeof CycleMode)[keyof typeof CycleMode];
 
 /**
+ * A stage of a pipelined pass ({@link CycleKernels.pipeline}) that is not a row pass: Chebyshev's
+ * start from a zero guess (v0 = r, v1 = d, v2 = x, v3 = D⁻¹, v4 = b, alpha = θ).
+ */
+export const PIPELINE_START = 6;
+
+/** The `mode` that gives the addon's `cycleRows` the pipeline's arguments. */
+const PIPELINE = 5;
+
+/**
+ * The stages of a pipelined pass: per stage its mode ({@link CycleMode}: a row pass over the
+ * level's matrix A, or `ADD`: over its prolongator P; or {@link PIPELINE_START}), alpha and beta
+ * at `scalars[2s]`, `scalars[2s + 1]`, and the vectors u, v0..v4 at `vectors[6s .. 6s + 5]`
+ * (empty where unused; u is indexed by the matrix's columns, v0..v4 by A's rows).
+ */
+export interface PipelineStages {
+  readonly modes: Int32Array;
+  readonly scalars: Float64Array;
+  readonly vectors: readonly Float64Array[];
+}
+
+/**
  * The addon's export for the cycle. Types, counts and lengths are checked (`TypeError`, `RangeError`); that the
  * column ids index `u` is a precondition, as for the library's SpMV kernels (they come from a
  * PSparseMatrix's blocks). Vectors a mode does not use may be empty.
  */
 export interface CycleBinding {
+  /** With mode 5, {@link CycleKernels.pipeline}'s loops (the addon's pipeline form of the export). */
+  cycleRows(
+    mode: typeof PIPELINE, nRows: number, bandwidth: number, aRowPtr: Int32Array, aColIdx: Int32Array, aValues: Float64Array,
+    pRowPtr: Int32Array, pColIdx: Int32Array, pValues: Float64Array, pCols: number,
+    modes: Int32Array, scalars: Float64Array, vectors: readonly Float64Array[],
+  ): void;
   /**
    * Phase 1 (`phase = 1`: the own block, `u` the local values) or phase 2 (the ghost block, `u`
    * the ghost values) of `mode`'s pass over `nRows` rows. `ghostRowPtr` is the ghost block's row
@@ -64,9 +96,28 @@ export interface CycleBinding {
 }
 
 /** The loops and which implementation runs them. */
-export interface CycleKernels extends CycleBinding {
+export interface CycleKernels {
   readonly kind: KernelKind;
+  /** See {@link CycleBinding}'s second form of `cycleRows`. */
+  cycleRows(...args: RowPassArguments): void;
+  /** See {@link CycleBinding.chebyshevStart}. */
+  chebyshevStart(...args: Parameters<CycleBinding['chebyshevStart']>): void;
+  /**
+   * The stages, each a pass over every row of A (`nRows` × `nRows`, no ghost entries) that may
+   * read what the earlier stages wrote, with the bits of running them one after another. Native:
+   * one sweep, stage s finishing row i once stage s − 1 finished the rows up to i + `bandwidth`
+   * (the largest |column − row| of A's entries, or more), so A's rows and the vectors come from
+   * memory once for all the stages; JavaScript: one stage after another.
+   */
+  pipeline(nRows: number, bandwidth: number, a: CsrMatrix, p: CsrMatrix, stages: PipelineStages): void;
 }
+
+/** The arguments of a row pass (the first form of the addon's `cycleRows`). */
+type RowPassArguments = [
+  mode: CycleMode, phase: 1 | 2, nRows: number, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array,
+  u: Float64Array, ghostRowPtr: Int32Array, partial: Float64Array,
+  v0: Float64Array, v1: Float64Array, v2: Float64Array, v3: Float64Array, v4: Float64Array, alpha: number, beta: number,
+];
 
 /** Row i finished with w, as `finish_row` in cycle.h. */
 function finishRow(
@@ -119,10 +170,59 @@ export const jsCycleKernels: CycleKernels = {
       x[i] = di;
     }
   },
+  pipeline(nRows, _bandwidth, a, p, { modes, scalars, vectors }) {
+    for (let s = 0; s < modes.length; s++) {
+      const k = 6 * s;
+      const [u, v0, v1, v2, v3, v4] = [vectors[k], vectors[k + 1], vectors[k + 2], vectors[k + 3], vectors[k + 4], vectors[k + 5]];
+      const alpha = scalars[2 * s];
+      const beta = scalars[2 * s + 1];
+      const mode = modes[s];
+      if (mode === PIPELINE_START) {
+        jsCycleKernels.chebyshevStart(nRows, v4, v3, alpha, v0, v1, v2);
+        continue;
+      }
+      const { rowPtr, colIdx, values } = mode === CycleMode.ADD ? p : a;
+      for (let i = 0; i < nRows; i++) {
+        let w = 0;
+        for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) w += values[e] * u[colIdx[e]];
+        finishRow(mode as CycleMode, i, w, v0, v1, v2, v3, v4, alpha, beta);
+      }
+    }
+  },
 };
 
+/** The vectors v0..v4 a stage of `mode` reads or writes (as `Uses` in cycle-addon.cc). */
+function stageUses(mode: number, k: number): boolean {
+  if (mode === PIPELINE_START || mode >= CycleMode.CHEBYSHEV_STEP) return true;
+  if (mode === CycleMode.CHEBYSHEV_FIRST) return k <= 3;
+  return mode === CycleMode.RESIDUAL ? k <= 1 : k === 0;
+}
+
+/** The addon's checks of a pipeline, in JavaScript: before the JavaScript loops too, so both throw alike. */
+function checkPipeline(nRows: number, bandwidth: number, a: CsrMatrix, p: CsrMatrix, { modes, scalars, vectors }: PipelineStages): void {
+  const kernel = 'cycleRows (pipeline)';
+  checkCsr(kernel, nRows, a.rowPtr, a.colIdx, a.values);
+  checkCsr(kernel, nRows, p.rowPtr, p.colIdx, p.values);
+  if (!Number.isInteger(bandwidth) || bandwidth < 0) throw new InvalidArgumentError(`${kernel}: bandwidth must be an integer ≥ 0, got ${String(bandwidth)}`);
+  if (!(modes instanceof Int32Array) || modes.length < 1 || modes.length > 16) {
+    throw new InvalidArgumentError(`${kernel}: modes must be an Int32Array of 1 to 16 stages`);
+  }
+  checkVector(kernel, 'scalars', scalars, 2 * modes.length);
+  if (!Array.isArray(vectors) || vectors.length < 6 * modes.length) {
+    throw new InvalidArgumentError(`${kernel}: vectors must be an array of 6 Float64Arrays per stage`);
+  }
+  modes.forEach((mode, s) => {
+    if (mode !== PIPELINE_START && !(mode >= CycleMode.RESIDUAL && mode <= CycleMode.CHEBYSHEV_STEP_ADD_PREVIOUS)) {
+      throw new InvalidArgumentError(`${kernel}: modes[${s}] = ${mode} is not a stage`);
+    }
+    const uLength = mode === PIPELINE_START ? 0 : mode === CycleMode.ADD ? p.nCols : nRows;
+    checkVector(kernel, "a stage's u", vectors[6 * s], uLength);
+    for (let k = 0; k < 5; k++) checkVector(kernel, "a stage's vector", vectors[6 * s + 1 + k], stageUses(mode, k) ? nRows : 0);
+  });
+}
+
 /** The addon's checks, in JavaScript: before the JavaScript loops too, so both throw alike. */
-function checkArguments(...args: Parameters<CycleBinding['cycleRows']>): void {
+function checkArguments(...args: RowPassArguments): void {
   const [mode, phase, nRows, rowPtr, colIdx, values, u, ghostRowPtr, partial, v0, v1, v2, v3, v4, alpha, beta] = args;
   if (!Number.isInteger(mode) || mode < 0 || mode > CycleMode.CHEBYSHEV_STEP_ADD_PREVIOUS) {
     throw new InvalidArgumentError(`cycleRows: mode must be an integer in 0 .. 4, got ${String(mode)}`);
@@ -182,6 +282,14 @@ export function nativeCycleKernels(binding: CycleBinding): CycleKernels {
       const [, , nRows, rowPtr] = args;
       if (nRows + rowPtr[nRows] < NATIVE_MIN_WORK) return jsCycleKernels.cycleRows(...args);
       binding.cycleRows(...args);
+    },
+    pipeline(nRows, bandwidth, a, p, stages) {
+      checkPipeline(nRows, bandwidth, a, p, stages);
+      if (nRows + a.rowPtr[nRows] < NATIVE_MIN_WORK) return jsCycleKernels.pipeline(nRows, bandwidth, a, p, stages);
+      binding.cycleRows(
+        PIPELINE, nRows, bandwidth, a.rowPtr, a.colIdx, a.values, p.rowPtr, p.colIdx, p.values, p.nCols,
+        stages.modes, stages.scalars, stages.vectors,
+      );
     },
     chebyshevStart(n, b, inverse, theta, r, d, x) {
       for (const [name, v] of [['b', b], ['inverse', inverse], ['r', r], ['d', d], ['x', x]] as const) checkVector('chebyshevStart', name, v, n);

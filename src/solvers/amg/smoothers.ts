@@ -11,7 +11,7 @@ import { largeArrays } from '../../kernels/large-arrays.js';
 import { spmv, type PSparseMatrix } from '../../sparse/psparse-matrix.js';
 import type { PData } from '../../pdata/pdata.js';
 import { pzeros, type PVector } from '../../vectors/pvector.js';
-import { CycleMode, cycleKernels } from './cycle-kernels.js';
+import { CycleMode, cycleKernels, PIPELINE_START, type PipelineStages } from './cycle-kernels.js';
 import { rowPass } from './row-pass.js';
 
 /**
@@ -40,6 +40,10 @@ export class Smoother {
   private readonly partial: PData<Float64Array>;
   /** The own values of the vectors of the last call, and what they were taken from. */
   private views: { x: PVector; b: PVector; inverse: PData<Float64Array>; own: SmootherViews } | undefined;
+  /** The pipelines of the last call, and what they were built from. */
+  private pipelineCache:
+    | { x: PVector; b: PVector; inverse: PData<Float64Array>; bound: number; pipelines: SmoothingPipelines }
+    | undefined;
 
   constructor(
     private readonly A: PSparseMatrix,
@@ -92,6 +96,67 @@ export class Smoother {
     }
   }
 
+  /**
+   * The smoothings of a V-cycle on a level whose matrices have no ghost entries on any part, as
+   * pipelined passes (cycle-kernels.ts), per local part: `pre`, Chebyshev from a zero guess and
+   * then the residual b − A x into the residual vector lent to this smoother; `post`, the
+   * prolongated correction x += P·coarseX and then Chebyshev from that guess. Row by row the same
+   * operations as {@link Smoother.smooth} and the cycle's row passes, so the same bits. Kept while
+   * the vectors and the level's data are the same (the finest level's b is apply's r).
+   * Chebyshev of degree ≥ 2 only.
+   */
+  pipelines(x: PVector, b: PVector, P: PSparseMatrix, coarseX: PVector): SmoothingPipelines {
+    const { inverseDiagonal: inverse, spectralBound: bound } = this.level;
+    const known = this.pipelineCache;
+    if (known !== undefined && known.x === x && known.b === b && known.inverse === inverse && known.bound === bound) {
+      return known.pipelines;
+    }
+    const { theta, delta, sigma } = chebyshevInterval(bound);
+    const [d0, d1] = this.directions!.map((d) => d.values.localItems);
+    const own = this.ownViews(x, b);
+    const xLocal = x.values.localItems;
+    const cLocal = coarseX.values.localItems;
+    const none = new Float64Array(0);
+    const pre: PipelineStages[] = [];
+    const post: PipelineStages[] = [];
+    for (let i = 0; i < xLocal.length; i++) {
+      const [xs, bs, inv, rs] = [own.x[i], own.b[i], own.inverse[i], own.residual[i]];
+      const d = [d0[i], d1[i]];
+      // The Chebyshev steps after the first: d' = alpha d + beta r into the other direction.
+      const steps = (firstMode: number): [number[], number[], Float64Array[]] => {
+        const modes: number[] = [];
+        const scalars: number[] = [];
+        const vectors: Float64Array[] = [];
+        let rho = 1 / sigma;
+        let current = 0;
+        for (let step = 1; step < this.steps; step++) {
+          const next = 1 / (2 * sigma - rho);
+          modes.push(step === 1 ? firstMode : CycleMode.CHEBYSHEV_STEP);
+          scalars.push(next * rho, (2 * next) / delta);
+          vectors.push(d[current], rs, d[1 - current], xs, inv, d[current]);
+          current = 1 - current;
+          rho = next;
+        }
+        return [modes, scalars, vectors];
+      };
+      const [preModes, preScalars, preVectors] = steps(CycleMode.CHEBYSHEV_STEP);
+      pre.push({
+        modes: Int32Array.from([PIPELINE_START, ...preModes, CycleMode.RESIDUAL]),
+        scalars: Float64Array.from([theta, 0, ...preScalars, 0, 0]),
+        vectors: [none, rs, d[0], xs, inv, bs, ...preVectors, xLocal[i], rs, bs, none, none, none],
+      });
+      const [postModes, postScalars, postVectors] = steps(CycleMode.CHEBYSHEV_STEP_ADD_PREVIOUS);
+      post.push({
+        modes: Int32Array.from([CycleMode.ADD, CycleMode.CHEBYSHEV_FIRST, ...postModes]),
+        scalars: Float64Array.from([0, 0, theta, 0, ...postScalars]),
+        vectors: [cLocal[i], xs, none, none, none, none, xLocal[i], rs, d[0], bs, inv, none, ...postVectors],
+      });
+    }
+    const pipelines = { pre, post };
+    this.pipelineCache = { x, b, inverse, bound, pipelines };
+    return pipelines;
+  }
+
   /** The own values of x, b, D⁻¹, the residual and the directions (kept while the vectors are the same). */
   private ownViews(x: PVector, b: PVector): SmootherViews {
     const inverse = this.level.inverseDiagonal;
@@ -117,11 +182,7 @@ export class Smoother {
    * by the second step (x is that step's input's neighbour, not its input, so it can be written).
    */
   private chebyshev(x: PVector, b: PVector, zeroGuess: boolean): void {
-    const upper = this.level.spectralBound;
-    const lower = upper / CHEBYSHEV_RATIO;
-    const theta = (upper + lower) / 2;
-    const delta = (upper - lower) / 2;
-    const sigma = theta / delta;
+    const { theta, delta, sigma } = chebyshevInterval(this.level.spectralBound);
     const own = this.ownViews(x, b);
     const directions = this.directions!;
     const { x: xs, b: bs, inverse: inv, residual: rs } = own;
@@ -156,6 +217,20 @@ export class Smoother {
       }
     }
   }
+}
+
+/** Chebyshev's centre θ and half-width δ of [λmax/ratio, λmax], and σ = θ/δ. */
+function chebyshevInterval(upper: number): { theta: number; delta: number; sigma: number } {
+  const lower = upper / CHEBYSHEV_RATIO;
+  const theta = (upper + lower) / 2;
+  const delta = (upper - lower) / 2;
+  return { theta, delta, sigma: theta / delta };
+}
+
+/** A level's pipelined smoothings, per local part (see {@link Smoother.pipelines}). */
+export interface SmoothingPipelines {
+  readonly pre: readonly PipelineStages[];
+  readonly post: readonly PipelineStages[];
 }
 
 /** Per local part, the own values a Chebyshev smoothing reads and writes. */
