@@ -2,7 +2,8 @@
  * Shared memory on huge pages: the allocator's shared arrays come from the kernels addon's shared
  * mappings (`hugePageSharedBuffer`) where it has them, and from V8's SharedArrayBuffers, advised,
  * otherwise; the addon's mappings are shared between threads and unmapped once the last thread
- * drops them, also across runs of `withThreads`.
+ * drops them, also across runs of `withThreads`; on MPI the window is collapsed into huge pages
+ * and stays shared.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,9 @@ import { hugePageArrays, SLAB_PAGES, type SharedPageBinding } from '../src/kerne
 import { loadPageBinding, type HugePageAdvice } from '../src/kernels/page-binding.js';
 import { kernelKind } from '../src/kernels/select-kernels.js';
 import { withThreads } from '../src/run/with-threads.js';
+import { windowOnHugePages } from './conformance/shared-pages.js';
+import { conformanceSuite } from './harness.js';
+import { mpiRunners } from './runners/mpi.js';
 
 const PAGE = 2 ** 16;
 
@@ -134,3 +138,6 @@ if (kernelKind === 'native') {
     });
   });
 }
+
+// The driver module is this suite's own (`shared-pages`); only its MPI case runs here.
+conformanceSuite('shared-pages', { windowOnHugePages }, mpiRunners);

@@ -123,8 +123,11 @@ export function sharedArray(ranks: PData<unknown>, length: number): SharedArray 
  */
 function collapseWindow(backend: Backend, memory: SharedMemory): void {
   const array = memory.arrays[0];
+  // The same on every rank (each has a window), so all of them meet in the barrier below.
   if (backend.localParts.length !== 1 || array.buffer instanceof SharedArrayBuffer) return;
   if (memory.sharers[0].length > 1 && memory.sharers[0][0] === backend.localParts[0]) largeArrays.collapseShared(array);
+  // No rank streams the memory before it is collapsed (a collapse races with nothing, then).
+  memory.barrier();
 }
 
 /**
