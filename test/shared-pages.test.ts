@@ -11,7 +11,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { hugePageArrays, SLAB_PAGES, type SharedPageBinding } from '../src/kernels/large-arrays.js';
+import { hugePageArrays, plainLargeArrays, SLAB_PAGES, type SharedPageBinding } from '../src/kernels/large-arrays.js';
 import { loadPageBinding, type HugePageAdvice } from '../src/kernels/page-binding.js';
 import { kernelKind } from '../src/kernels/select-kernels.js';
 import { withThreads } from '../src/run/with-threads.js';
@@ -75,6 +75,24 @@ describe('shared arrays of the allocator', () => {
   });
 });
 
+describe('LargeArrays.collapseShared', () => {
+  it("passes the array and the page size to the addon and returns what it collapsed; 0 without the function or huge pages", () => {
+    const calls: [number, number][] = [];
+    const pages: SharedPageBinding = {
+      ...fakePages(0, false),
+      collapseSharedPages: (array, pageBytes) => {
+        calls.push([array.byteLength, pageBytes]);
+        return { collapsed: 3 * pageBytes, error: '' };
+      },
+    };
+    const array = new Float64Array(PAGE);
+    expect(hugePageArrays(pages, PAGE).collapseShared(array)).toBe(3 * PAGE);
+    expect(calls).toEqual([[8 * PAGE, PAGE]]);
+    expect(hugePageArrays(fakePages(0, false), PAGE).collapseShared(array)).toBe(0);
+    expect(plainLargeArrays('PA_HUGE_PAGES=0').collapseShared(array)).toBe(0);
+  });
+});
+
 // Registered only when the addon is in use; kernels.test.ts reports (and with PA_REQUIRE_NATIVE=1 fails) otherwise.
 if (kernelKind === 'native') {
   describe("the addon's shared mappings", () => {
@@ -126,6 +144,17 @@ if (kernelKind === 'native') {
       await exited;
       expect(await settlesAt(start)).toBe(start);
       expect(() => hugePageSharedBuffer(8, 3000)).toThrow('hugePageSharedBuffer: pageBytes must be a power of two >= 4096');
+    });
+
+    it('collapseSharedPages leaves private memory alone and says why; refuses what is not a typed array', () => {
+      const collapseSharedPages = pages.collapseSharedPages as NonNullable<SharedPageBinding['collapseSharedPages']>;
+      const buffer = (pages.hugePageSharedBuffer as NonNullable<SharedPageBinding['hugePageSharedBuffer']>)(4 * HUGE, HUGE);
+      const values = new Float64Array(buffer).fill(1.5);
+      expect(collapseSharedPages(values, HUGE)).toEqual({ collapsed: 0, error: 'Invalid argument' });
+      expect(values.every((v) => v === 1.5)).toBe(true);
+      expect(collapseSharedPages(new Float64Array(8), HUGE)).toEqual({ collapsed: 0, error: '' }); // no whole huge page
+      expect(() => collapseSharedPages([1] as unknown as Float64Array, HUGE)).toThrow(TypeError);
+      expect(() => collapseSharedPages(values, 3000)).toThrow(RangeError);
     });
 
     it('withThreads: one mapping shared by every part, zeroed, written and read across parts, gone after each run', async () => {
