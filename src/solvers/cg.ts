@@ -134,7 +134,9 @@ export class CgSolver {
    * (applied after the second pass and followed by a dot product), x is updated in the second
    * pass and p = z + βp is the third. Sums are taken in a fixed order per part and folded in part
    * order, so a given partition gives the same iterates on every backend and with either kernel
-   * set.
+   * set. x's ghost values follow its own values: each x += αp is applied to them too, from p's
+   * ghosts that the SpMV has just updated (the same operation, so the owners' bits), so the
+   * solution needs no ghost update of its own.
    *
    * @param b right-hand side with the own ids of `A.rows`.
    * @throws InvalidArgumentError when `b`, `x0` or `x` is not a PVector (for a Pending: call
@@ -160,13 +162,15 @@ export class CgSolver {
     if (given !== undefined && given === b) throw new InvalidArgumentError('cg: x and b must be different vectors');
     const x = given ?? pzeros(A.cols);
 
+    // x's ghosts start consistent (the SpMV with x0 updates them; 0 is every owner's value) and
+    // stay so: each x += αp is applied to them too, from p's ghosts (see finish).
     copyInto(r, b);
     if (x0 !== undefined) {
       if (x0 !== x) copyInto(x, x0);
       spmv(this.q, A, x);
       axpy(-1, this.q, r);
     } else if (given !== undefined) {
-      for (const own of x.ownValues().localItems) own.fill(0);
+      for (const local of x.values.localItems) local.fill(0);
     }
 
     const residuals: number[] = [];
@@ -196,7 +200,10 @@ export class CgSolver {
 
   /**
    * The result, after applying x += αp when the last iteration left it `pending` (with Jacobi, it
-   * waits for the direction pass) and updating x's ghosts.
+   * waits for the direction pass). x's ghosts need no update of their own: every x += αp is
+   * applied to them as well, with p's ghosts, which the SpMV of the iteration has just made
+   * consistent, so they get the owners' bits by the same operation (x + α·p, also inside the
+   * fused kernels), and an update that would open a channel for x is saved.
    */
   private finish(x: PVector, residuals: number[], reason: CgReason, pending: boolean, alpha: number): CgResult {
     if (pending) {
@@ -204,8 +211,8 @@ export class CgSolver {
       const pLocal = this.p.values.localItems;
       const xLocal = x.values.localItems;
       for (let i = 0; i < ownOwn.length; i++) kernels.axpy(ownOwn[i].nRows, alpha, pLocal[i], xLocal[i]);
+      addToGhosts(alpha, this.p, x);
     }
-    consistent(x).wait();
     const converged = reason === 'converged-rtol' || reason === 'converged-atol';
     return { x, iterations: residuals.length - 1, converged, reason, residuals };
   }
@@ -257,6 +264,7 @@ export class CgSolver {
       for (let i = 0; i < ownOwn.length; i++) {
         kernels.cgStepJacobi(ownOwn[i].nRows, alpha, beta, rLocal[i], inverseDiagonal[i], pLocal[i], xLocal[i]);
       }
+      addToGhosts(alpha, p, x);
       rz = rzNext;
     }
   }
@@ -291,6 +299,7 @@ export class CgSolver {
       for (let i = 0; i < ownOwn.length; i++) {
         partials[i] = kernels.cgUpdate(ownOwn[i].nRows, alpha, pLocal[i], qLocal[i], xLocal[i], rLocal[i]);
       }
+      addToGhosts(alpha, p, x);
       const rr = sumPartials(backend);
       const rNorm = Math.sqrt(rr);
       this.record(residuals, k, rNorm);
@@ -307,6 +316,16 @@ export class CgSolver {
       for (let i = 0; i < ownOwn.length; i++) kernels.axpby(ownOwn[i].nRows, 1, zLocal[i], beta, pLocal[i]);
       rz = rzNext;
     }
+  }
+}
+
+/** x's ghosts += α · p's ghosts (x and p on the same range; allocation-free). */
+function addToGhosts(alpha: number, p: PVector, x: PVector): void {
+  const pGhost = p.ghostValues().localItems;
+  const xGhost = x.ghostValues().localItems;
+  for (let i = 0; i < xGhost.length; i++) {
+    const n = xGhost[i].length;
+    if (n > 0) kernels.axpy(n, alpha, pGhost[i], xGhost[i]);
   }
 }
 

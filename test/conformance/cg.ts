@@ -340,18 +340,41 @@ export function nanRightHandSideIsReported(ranks: PData<number>): void {
   assert.ok(Number.isNaN(result.residuals[0]));
 }
 
+/**
+ * The solution's ghosts hold the owners' values (bit for bit) however the solve starts and stops:
+ * a new x, a given x with stale ghosts, an x0, Jacobi or no preconditioner, converged or stopped
+ * by maxIters (with Jacobi, x += αp is then still pending when the loop stops).
+ */
 export function solutionGhostsAreConsistent(ranks: PData<number>): void {
   const { I, J, V, rows, cols } = laplacianFdm(ranks, [6, 6], partsFor(ranks.np, 2));
   const A = psparse(I, J, V, rows, cols).wait();
-  const { x } = cg(A, pfill(1, A.rows), { preconditioner: 'jacobi' });
-  const owned = ownEntries(x);
-  pmap(
-    (ids, values) => {
-      for (let k = 0; k < ids.nGhost; k++) assert.equal(values[ids.nOwn + k], owned.get(ids.ghostToGlobal[k]));
-    },
-    x.rows.partition,
-    x.values,
-  );
+  const b = pfill(1, A.rows);
+  const check = (x: PVector): void => {
+    const owned = ownEntries(x);
+    pmap(
+      (ids, values) => {
+        for (let k = 0; k < ids.nGhost; k++) assert.equal(values[ids.nOwn + k], owned.get(ids.ghostToGlobal[k]));
+      },
+      x.rows.partition,
+      x.values,
+    );
+  };
+  check(cg(A, b, { preconditioner: 'jacobi' }).x);
+  // A guess whose ghosts are stale (99): the solve reads only its own values.
+  const guess = (): PVector => pvector(A.cols, (ids) => Array.from(ids.localToGlobal, (g, l) => (l < ids.nOwn ? 0.25 * (g % 7) : 99)));
+  const x0 = guess();
+  for (const preconditioner of ['jacobi', 'none'] as const) {
+    for (const maxIters of [3, 1000]) {
+      const solver = new CgSolver(A, { preconditioner, maxIters });
+      const stale = pfill(5, A.cols);
+      const fromZero = solver.solve(b, { x: stale });
+      assert.equal(fromZero.reason, maxIters === 3 ? 'diverged-max-iters' : 'converged-rtol');
+      check(fromZero.x);
+      check(solver.solve(b, { x0 }).x);
+      const inPlace = guess();
+      check(solver.solve(b, { x0: inPlace, x: inPlace }).x);
+    }
+  }
 }
 
 /**
