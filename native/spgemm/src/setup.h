@@ -86,7 +86,8 @@ inline int32_t rap_rows(int32_t firstRow, int32_t nRows, pa_spgemm::Rows r, pa_s
     int32_t nFine = 0;
     // The fine rows of R's rows are scattered over A and P (an aggregate's neighbourhood spans
     // several grid planes), so their loads miss the caches one after another: prefetching A's
-    // row pointers two rows ahead and A's rows one row ahead lets the misses overlap.
+    // row pointers two rows ahead and A's rows one row ahead lets the misses overlap (level 0
+    // at n = 100: about 0.85 times the time without).
     if (row + 2 < nRows) {
       for (int32_t e = r.rowPtr[row + 2]; e < r.rowPtr[row + 3]; e++) __builtin_prefetch(a.rowPtr + r.col[e]);
     }

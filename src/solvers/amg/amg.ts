@@ -276,8 +276,13 @@ function bandwidth(block: CsrMatrix): number {
   const { nRows, rowPtr, colIdx } = block;
   let most = 0;
   for (let i = 0; i < nRows; i++) {
-    if (rowPtr[i + 1] === rowPtr[i]) continue;
-    most = Math.max(most, i - colIdx[rowPtr[i]], colIdx[rowPtr[i + 1] - 1] - i);
+    const first = rowPtr[i];
+    const end = rowPtr[i + 1];
+    if (end === first) continue;
+    const below = i - colIdx[first];
+    const above = colIdx[end - 1] - i;
+    if (below > most) most = below;
+    if (above > most) most = above;
   }
   return most;
 }

@@ -133,7 +133,10 @@ export class Smoother {
           const next = 1 / (2 * sigma - rho);
           modes.push(step === 1 ? firstMode : CycleMode.CHEBYSHEV_STEP);
           scalars.push(next * rho, (2 * next) / delta);
-          vectors.push(d[current], rs, d[1 - current], xs, inv, d[current]);
+          // The last step's d' is read by no later stage and its r by none either (the residual
+          // pass or the next smoothing rewrites r): d' goes to r's array, written after r.
+          const into = step === this.steps - 1 ? rs : d[1 - current];
+          vectors.push(d[current], rs, into, xs, inv, d[current]);
           current = 1 - current;
           rho = next;
         }
