@@ -9,13 +9,14 @@
  * per collective parity), each on its own line. `outboxes[2p + parity]` is part p's initial
  * mailbox for collectives of that parity (see mailbox.ts).
  *
- * Waiting protocol (no lost wake-ups): a waiter reads its doorbell, sets its `Watch` word to sleeping, re-checks its
- * condition and only then `Atomics.wait`s on the doorbell value it read; whoever changes state
- * another part may wait for stores it first, then rings the doorbell of every part that sleeps.
- * A part that spins does the same with spinning and watches its doorbell with plain loads
- * instead of `Atomics.wait`: rung without `Atomics.notify`, it re-checks its condition only when
- * something changed, so the loop that spins is a few instructions that the JIT compiles in
- * little time (each worker compiles its own copy, on the cores the parts run on).
+ * Waiting protocol (no lost wake-ups): a waiter reads its doorbell, sets its `Watch` word to
+ * sleeping, re-checks its condition and only then `Atomics.wait`s on the doorbell value it read;
+ * whoever changes state another part may wait for stores it first, then rings the doorbell of
+ * every part that sleeps or spins. A part that spins does the same with its `Watch` word set to
+ * spinning and watches its doorbell with plain loads instead of `Atomics.wait`: rung without
+ * `Atomics.notify`, it re-checks its condition only when something changed, so the loop that
+ * spins is a few instructions that the JIT compiles in little time (each worker compiles its own
+ * copy, on the cores the parts run on).
  *
  * @module
  */
