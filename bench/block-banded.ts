@@ -30,10 +30,14 @@
  * other's share. The barriers poll a counter in the shared memory, yielding the core between
  * polls, on Threads and (since this round) on MPI, where they used to be the backend's fence
  * (see `sharedBarrier`). Other measured factors: page size (the
- * Threads storage is on 2 MiB pages, the MPI shared window on 4 KiB pages, shared-memory huge
- * pages being off here and `MADV_COLLAPSE` refused on Open MPI's mapping: the same C kernel was
- * -3 to +45 % slower per 2-rank product on the window than on private 2 MiB pages, depending on
- * the run and the load; a lone rank has private memory on 2 MiB pages, see `sharedArray`), the
+ * Threads storage and vectors are on 2 MiB pages, the vectors only since the shared slabs were
+ * fixed (they fell back to 4 KiB pages); the MPI shared window is on 4 KiB pages as Open MPI
+ * maps it, shared-memory huge pages being off here, but `sharedArray` collapses its memory into
+ * huge pages through a second, aligned mapping (`LargeArrays.collapseShared`), which cut the
+ * 2-rank kernel's median by 5 to 13 % with the windows alternating in one run; before that the
+ * same C kernel was -3 to +45 % slower per 2-rank product on the window than on private 2 MiB
+ * pages, depending on the run and the load; a lone rank has private memory on 2 MiB pages, see
+ * `sharedArray`), the
  * two pinned MPI ranks' kernels differing by up to 1.6 times (the slower core changing between
  * runs with the other programs' placement), and on MPI the
  * binding of a lone rank to core 0 (now left unpinned, as STREAM's thread is: see `runChild`).
