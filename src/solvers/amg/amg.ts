@@ -166,8 +166,15 @@ export class AmgPreconditioner implements Preconditioner {
     checkSameOwn(z.rows, this.A.rows, 'amg apply: z must have the own ids of A.rows');
     checkSameOwn(r.rows, this.A.rows, 'amg apply: r must have the own ids of A.rows');
     // r is only read (the finest level's right-hand side) until the cycle is over, so z may be r.
-    this.vcycle(0, r);
-    copyOwn(z, this.cycle[0].x);
+    // Pipelined passes read and write only own values: the finest iterate can then be z itself
+    // (unless z is r, which the cycle reads to the end), with no copy afterwards.
+    const finest = this.cycle[0];
+    if (finest.bandwidths !== undefined && z !== r) {
+      this.vcycle(0, r, z);
+      return;
+    }
+    this.vcycle(0, r, finest.x);
+    copyOwn(z, finest.x);
   }
 
   /**
@@ -231,10 +238,13 @@ export class AmgPreconditioner implements Preconditioner {
     return coarsest.rows.n <= MAX_DIRECT_ROWS ? new CoarseSolver(coarsest) : undefined;
   }
 
-  /** One V-cycle from level l down, for the right-hand side b (own values) of level l. */
-  private vcycle(l: number, b: PVector): void {
+  /**
+   * One V-cycle from level l down, for the right-hand side b (own values) of level l, into x (the
+   * level's iterate, or for a pipelined level any vector with its own ids).
+   */
+  private vcycle(l: number, b: PVector, x: PVector): void {
     const here = this.cycle[l];
-    const { level, smoother, x, partial } = here;
+    const { level, smoother, partial } = here;
     if (l === this.cycle.length - 1) {
       if (this.coarse !== undefined) {
         this.coarse.solve(x, b);
@@ -252,7 +262,7 @@ export class AmgPreconditioner implements Preconditioner {
       const { pre, post } = smoother.pipelines(x, b, level.P!, coarseX);
       runPipelines(level, here.bandwidths, pre);
       spmv(next.b!, level.R!, residual);
-      this.vcycle(l + 1, next.b!);
+      this.vcycle(l + 1, next.b!, next.x);
       copyOwn(coarseX, next.x);
       runPipelines(level, here.bandwidths, post);
       return;
@@ -261,7 +271,7 @@ export class AmgPreconditioner implements Preconditioner {
     // residual = b − A x and x += P·coarseX are fused row passes (no A x or P·coarseX vector).
     rowPass(CycleMode.RESIDUAL, level.A, x, partial, [residual.ownValues().localItems, b.ownValues().localItems]);
     spmv(next.b!, level.R!, residual);
-    this.vcycle(l + 1, next.b!);
+    this.vcycle(l + 1, next.b!, next.x);
     copyOwn(coarseX, next.x);
     rowPass(CycleMode.ADD, level.P!, coarseX, partial, [x.ownValues().localItems]);
     smoother.smooth(x, b, false);

@@ -112,14 +112,14 @@ export class Smoother {
       return known.pipelines;
     }
     const { theta, delta, sigma } = chebyshevInterval(bound);
-    const [d0, d1] = this.directions!.map((d) => d.values.localItems);
+    const [d0, d1] = this.directions!.map((d) => d.ownValues().localItems);
     const own = this.ownViews(x, b);
-    const xLocal = x.values.localItems;
-    const cLocal = coarseX.values.localItems;
+    // Without ghost entries every column of a pass is an own id: u is read through own values.
+    const coarse = coarseX.ownValues().localItems;
     const none = new Float64Array(0);
     const pre: PipelineStages[] = [];
     const post: PipelineStages[] = [];
-    for (let i = 0; i < xLocal.length; i++) {
+    for (let i = 0; i < own.x.length; i++) {
       const [xs, bs, inv, rs] = [own.x[i], own.b[i], own.inverse[i], own.residual[i]];
       const d = [d0[i], d1[i]];
       // The Chebyshev steps after the first: d' = alpha d + beta r into the other direction.
@@ -146,13 +146,13 @@ export class Smoother {
       pre.push({
         modes: Int32Array.from([PIPELINE_START, ...preModes, CycleMode.RESIDUAL]),
         scalars: Float64Array.from([theta, 0, ...preScalars, 0, 0]),
-        vectors: [none, rs, d[0], xs, inv, bs, ...preVectors, xLocal[i], rs, bs, none, none, none],
+        vectors: [none, rs, d[0], xs, inv, bs, ...preVectors, xs, rs, bs, none, none, none],
       });
       const [postModes, postScalars, postVectors] = steps(CycleMode.CHEBYSHEV_STEP_ADD_PREVIOUS);
       post.push({
         modes: Int32Array.from([CycleMode.ADD, CycleMode.CHEBYSHEV_FIRST, ...postModes]),
         scalars: Float64Array.from([0, 0, theta, 0, ...postScalars]),
-        vectors: [cLocal[i], xs, none, none, none, none, xLocal[i], rs, d[0], bs, inv, none, ...postVectors],
+        vectors: [coarse[i], xs, none, none, none, none, xs, rs, d[0], bs, inv, none, ...postVectors],
       });
     }
     const pipelines = { pre, post };
