@@ -91,7 +91,7 @@ function run(k: SpgemmKernels, c: Case, room = 1 << 12): { oo: Csr; og: Csr; cal
   const m = c.r.nRows;
   const fineMarker = new Int32Array(nAll).fill(-1);
   const coarseMarker = new Int32Array(nCols).fill(-1);
-  const [fineAcc, fineList, coarseAcc, coarseList] = [new Float64Array(nAll), new Int32Array(nAll), new Float64Array(nCols), new Int32Array(nCols)];
+  const [fineAcc, fineList, coarseAcc, coarseList] = [new Float64Array(nAll), new Int32Array(nAll + 1), new Float64Array(nCols), new Int32Array(nCols)];
   const blocks = [0, 1].map(() => ({ rowPtr: new Int32Array(m + 1), colIdx: new Int32Array(room), values: new Float64Array(room) }));
   const x = c.extra ?? none;
   let done = 0;
@@ -213,7 +213,7 @@ if ('binding' in native) {
       const nCols = c.p2.nCols;
       const m = c.r.nRows;
       const x = c.extra!;
-      const call = (over: { rCol?: Int32Array; aCol?: Int32Array; xCol?: Int32Array; fine?: number; nOwn?: number; start?: number }): number => {
+      const call = (over: { rCol?: Int32Array; aCol?: Int32Array; xCol?: Int32Array; fine?: number; list?: number; nOwn?: number; start?: number }): number => {
         const ownPtr = new Int32Array(m + 1);
         ownPtr[0] = over.start ?? 0;
         const fine = over.fine ?? nAll;
@@ -221,7 +221,7 @@ if ('binding' in native) {
           0, m, c.aOwn.nRows, over.nOwn ?? c.nOwn, c.r.rowPtr, over.rCol ?? c.r.colIdx, c.r.values, c.aOwn.rowPtr,
           over.aCol ?? c.aOwn.colIdx, c.aOwn.values, c.aGhost.rowPtr, c.aGhost.colIdx, c.aGhost.values, c.p1.rowPtr,
           c.p1.colIdx, c.p1.values, c.p2.rowPtr, c.p2.colIdx, c.p2.values, x.rowPtr, over.xCol ?? x.colIdx, x.values,
-          new Int32Array(fine).fill(-1), new Float64Array(fine), new Int32Array(fine), new Int32Array(nCols).fill(-1),
+          new Int32Array(fine).fill(-1), new Float64Array(fine), new Int32Array(over.list ?? fine + 1), new Int32Array(nCols).fill(-1),
           new Float64Array(nCols), new Int32Array(nCols), ownPtr, new Int32Array(1024), new Float64Array(1024),
           new Int32Array(m + 1), new Int32Array(1024), new Float64Array(1024),
         );
@@ -236,6 +236,7 @@ if ('binding' in native) {
       expect(() => call({ aCol: bad(c.aOwn.colIdx, -1) })).toThrow(/aColIdx\[0\] = -1 is outside/);
       expect(() => call({ xCol: bad(x.colIdx, nCols) })).toThrow(/extraColIdx\[0\] = \d+ is outside/);
       expect(() => call({ fine: nAll - 1 })).toThrow(/p2 has \d+ rows/);
+      expect(() => call({ list: nAll })).toThrow(/fineList has length \d+, needs at least/);
       expect(() => call({ nOwn: nCols + 1 })).toThrow(/nOwn must be an integer/);
       expect(() => call({ start: 2000 })).toThrow(/rowPtr\[firstRow\] = 2000 is outside/);
       expect(() => (native.binding.galerkinRows as (...args: unknown[]) => number)(0, 0, 0)).toThrow(/expected 34 arguments/);

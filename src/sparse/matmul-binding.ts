@@ -108,8 +108,9 @@ export interface SpgemmBinding {
    * `coarseAccumulator`; then the row's `extra` entries in stored order (none when `extraRowPtr` is
    * empty). The row's columns are written ascending with their sums, split at `nOwn` as
    * spgemmRows splits them (own block: j; ghost block: j − nOwn). P2 has a row per fine column
-   * (nFine own rows, then A's ghost columns), as many as the fine scratch arrays at most; the
-   * coarse scratch arrays have one entry per coarse column. Markers hold −1 or a row below
+   * (nFine own rows, then A's ghost columns), as many as `fineMarker` and `fineAccumulator` have
+   * entries at most; `fineList` has one entry more (the addon lists columns without a branch,
+   * writing one past the list's end); the coarse scratch arrays have one entry per coarse column. Markers hold −1 or a row below
    * `firstRow` on entry, accumulators zeros, and both are left so. Both blocks' row pointers at
    * `firstRow` must be set. Returns `nRows`, or the first row that does not fit in its blocks (the
    * caller grows them and calls again from that row). Ids are checked as for the products (a

@@ -254,7 +254,8 @@ napi_value GalerkinRows(napi_env env, napi_callback_info info) {
   std::size_t fineLength = 0, coarseLength = 0;
   int32_t* fineMarker = check.Array<int32_t>(v[22], napi_int32_array, 0, "fineMarker", &fineLength);
   double* fineAcc = check.Array<double>(v[23], napi_float64_array, fineLength, "fineAccumulator");
-  int32_t* fineList = check.Array<int32_t>(v[24], napi_int32_array, fineLength, "fineList");
+  // One entry of slack: the branch-free listing writes past the last listed column.
+  int32_t* fineList = check.Array<int32_t>(v[24], napi_int32_array, fineLength + 1, "fineList");
   int32_t* coarseMarker = check.Array<int32_t>(v[25], napi_int32_array, 0, "coarseMarker", &coarseLength);
   double* coarseAcc = check.Array<double>(v[26], napi_float64_array, coarseLength, "coarseAccumulator");
   int32_t* coarseList = check.Array<int32_t>(v[27], napi_int32_array, coarseLength, "coarseList");

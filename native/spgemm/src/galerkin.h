@@ -24,8 +24,9 @@ namespace pa_galerkin {
 // coarseAcc (columns listed in coarseList); then the row's extra terms (other parts' sums, when
 // `extra` has row pointers), in stored order. The row's columns are sorted and written with their
 // sums split at nOwn: below it into `own` (as j), the others into `ghost` (as j − nOwn).
-// Scratch: fineMarker, fineAcc, fineList (one entry per row of P2), coarseMarker, coarseAcc,
-// coarseList (one per coarse column); the markers hold −1 or a row below firstRow on entry, the
+// Scratch: fineMarker, fineAcc (at least one entry per row of P2), fineList (one more: the
+// branch-free listing writes a column past the list's end, kept only when new), coarseMarker,
+// coarseAcc, coarseList (one per coarse column); the markers hold −1 or a row below firstRow on entry, the
 // accumulators zeros, and both are left so. Both blocks' rowPtr[firstRow] must be set. Returns
 // nRows, or the first row that does not fit in a block's room (rowPtr written up to it).
 inline int32_t galerkin_rows(int32_t firstRow, int32_t nRows, int32_t nFine, int32_t nOwn, pa_spgemm::Rows r,

@@ -114,7 +114,8 @@ function galerkinBlocks(
   const s: Scratch = {
     fineMarker: largeArrays.int32(b2.nRows).fill(-1),
     fineAccumulator: largeArrays.float64(b2.nRows),
-    fineList: largeArrays.int32(b2.nRows),
+    // One entry of slack: the kernel's branch-free listing writes past the list's end.
+    fineList: largeArrays.int32(b2.nRows + 1),
     coarseMarker: largeArrays.int32(nCols).fill(-1),
     coarseAccumulator: largeArrays.float64(nCols),
     coarseList: largeArrays.int32(nCols),
