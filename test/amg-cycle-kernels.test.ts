@@ -14,6 +14,7 @@ import {
   jsCycleKernels,
   loadCycleBinding,
   nativeCycleKernels,
+  PIPELINE_RESTRICT,
   PIPELINE_START,
   selectCycleKernels,
   type CycleKernels,
@@ -168,20 +169,21 @@ const NONE = new Float64Array(0);
 
 /**
  * The V-cycle's two pipelines on copies of the case's vectors (pre: Chebyshev of degree 3 from a
- * zero guess, then the residual into r; post: x += P·c, then Chebyshev of degree 3 from x);
- * `sequential`: the same stages as the separate passes (chebyshevStart and cycleRows). Returns
- * the copies.
+ * zero guess, the residual into r, its restriction Pᵀr; post: x += P·c, then Chebyshev of degree 3 from x);
+ * `sequential`: the same stages as the separate passes (chebyshevStart, cycleRows, and the
+ * restriction as R = Pᵀ's rows). Returns the copies.
  */
 function runPipelines(kernels: CycleKernels, c: PipelineCase, sequential: boolean): Float64Array[] {
   const [x, b, inv, r, d0, d1, coarse] = c.vectors.map((v) => v.slice());
+  const restricted = new Float64Array(c.p.nCols);
   const [theta, a1, b1, a2, b2] = [1.3, 0.4, 0.9, 0.35, 1.1];
   const stages = (modes: number[], scalars: number[], vectors: Float64Array[]): PipelineStages => ({
     modes: Int32Array.from(modes), scalars: Float64Array.from(scalars), vectors,
   });
   const pre = stages(
-    [PIPELINE_START, CycleMode.CHEBYSHEV_STEP, CycleMode.CHEBYSHEV_STEP, CycleMode.RESIDUAL],
-    [theta, 0, a1, b1, a2, b2, 0, 0],
-    [NONE, r, d0, x, inv, b, d0, r, d1, x, inv, d0, d1, r, d0, x, inv, d1, x, r, b, NONE, NONE, NONE],
+    [PIPELINE_START, CycleMode.CHEBYSHEV_STEP, CycleMode.CHEBYSHEV_STEP, CycleMode.RESIDUAL, PIPELINE_RESTRICT],
+    [theta, 0, a1, b1, a2, b2, 0, 0, 0, 0],
+    [NONE, r, d0, x, inv, b, d0, r, d1, x, inv, d0, d1, r, d0, x, inv, d1, x, r, b, NONE, NONE, NONE, NONE, restricted, r, NONE, NONE, NONE],
   );
   const post = stages(
     [CycleMode.ADD, CycleMode.CHEBYSHEV_FIRST, CycleMode.CHEBYSHEV_STEP_ADD_PREVIOUS, CycleMode.CHEBYSHEV_STEP],
@@ -199,12 +201,24 @@ function runPipelines(kernels: CycleKernels, c: PipelineCase, sequential: boolea
       modes.forEach((mode, s) => {
         const [u, v0, v1, v2, v3, v4] = vectors.slice(6 * s, 6 * s + 6);
         if (mode === PIPELINE_START) return kernels.chebyshevStart(n, v4, v3, scalars[2 * s], v0, v1, v2);
+        if (mode === PIPELINE_RESTRICT) return restrictByRows(c.p, v1, v0);
         const m = mode === CycleMode.ADD ? c.p : c.a;
         kernels.cycleRows(mode as CycleMode, 1, n, m.rowPtr, m.colIdx, m.values, u, empty, partial, v0, v1, v2, v3, v4, scalars[2 * s], scalars[2 * s + 1]);
       });
     }
   }
-  return [x, r, d0, d1];
+  return [x, r, d0, d1, restricted];
+}
+
+/** out = Pᵀ r as an SpMV from zero with the rows of R = Pᵀ (columns ascending). */
+function restrictByRows(p: Block & { nCols: number }, r: Float64Array, out: Float64Array): void {
+  const rows: [number, number][][] = Array.from({ length: p.nCols }, () => []);
+  for (let i = 0; i < p.nRows; i++) for (let e = p.rowPtr[i]; e < p.rowPtr[i + 1]; e++) rows[p.colIdx[e]].push([i, p.values[e]]);
+  rows.forEach((entries, c) => {
+    let w = 0;
+    for (const [i, value] of entries) w += value * r[i];
+    out[c] = w;
+  });
 }
 
 const PIPELINE_CASES = [pipelineCase(3, 300, 20), pipelineCase(5, 9000, 40), pipelineCase(7, 10000, 3000), pipelineCase(9, 5000, 4999)];
@@ -275,7 +289,9 @@ if ('kernels' in native) {
       expect(() => direct(CycleMode.RESIDUAL, undefined)).not.toThrow();
       expect(() => direct(CycleMode.ADD, undefined, v(c.p.nCols - 1))).toThrow(/u has length/);
       expect(() => direct(CycleMode.RESIDUAL, 'vectors')).toThrow(TypeError);
-      expect(() => direct(7, undefined)).toThrow(/is not a stage/);
+      expect(() => direct(8, undefined)).toThrow(/is not a stage/);
+      expect(() => direct(PIPELINE_RESTRICT, [NONE, v(c.p.nCols), v(), NONE, NONE, NONE])).not.toThrow();
+      expect(() => direct(PIPELINE_RESTRICT, [NONE, v(c.p.nCols - 1), v(), NONE, NONE, NONE])).toThrow(/needs at least/);
       expect(() => direct(CycleMode.CHEBYSHEV_STEP, undefined)).toThrow(/needs at least/);
     });
 

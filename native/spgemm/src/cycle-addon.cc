@@ -32,6 +32,7 @@ void Run(int32_t phase, int32_t nRows, const int32_t* rowPtr, const int32_t* col
 
 // The vectors a stage of `mode` reads or writes (v0..v4), which must hold nRows values.
 bool Uses(int32_t mode, int32_t k) {
+  if (mode == pa_amg::kPipelineRestrict) return k == 1;  // v0 is the coarse vector (P's columns)
   if (mode == pa_amg::kPipelineStart || mode >= pa_amg::kChebyshevStep) return true;
   if (mode == pa_amg::kChebyshevFirst) return k <= 3;
   return mode == pa_amg::kResidual ? k <= 1 : k == 0;
@@ -39,7 +40,7 @@ bool Uses(int32_t mode, int32_t k) {
 
 // cycleRows(kPipeline, nRows, bandwidth, aRowPtr, aColIdx, aValues, pRowPtr, pColIdx, pValues, pCols, modes,
 //           scalars, vectors): cycle_pipeline's stages, stage s of mode modes[s] (kPipelineStart: Chebyshev's
-// start; kAdd: a pass over P; any other: a pass over A), scalars alpha, beta at 2s, 2s+1, and vectors
+// start; kAdd and kPipelineRestrict: a pass over P; any other: a pass over A), scalars alpha, beta at 2s, 2s+1, and vectors
 // u, v0..v4 at 6s..6s+5 of the array `vectors` (empty where unused).
 napi_value Pipeline(napi_env env, napi_value* a, std::size_t count) {
   Check check{env, "cycleRows (pipeline)"};
@@ -78,7 +79,8 @@ napi_value Pipeline(napi_env env, napi_value* a, std::size_t count) {
   pa_amg::Stage stages[16];
   for (std::size_t s = 0; s < nStages; s++) {
     const int32_t mode = modes[s];
-    if (mode != pa_amg::kPipelineStart && (mode < pa_amg::kResidual || mode > pa_amg::kChebyshevStepAddPrevious)) {
+    if (mode != pa_amg::kPipelineStart && mode != pa_amg::kPipelineRestrict &&
+        (mode < pa_amg::kResidual || mode > pa_amg::kChebyshevStepAddPrevious)) {
       check.Fail(false, "modes[" + std::to_string(s) + "] = " + std::to_string(mode) + " is not a stage");
       return nullptr;
     }
@@ -91,11 +93,15 @@ napi_value Pipeline(napi_env env, napi_value* a, std::size_t count) {
     }
     pa_amg::Stage& st = stages[s];
     st.mode = mode;
-    st.matrix = mode == pa_amg::kPipelineStart ? -1 : mode == pa_amg::kAdd ? 1 : 0;
-    const std::size_t uLength = st.matrix < 0 ? 0 : st.matrix == 1 ? static_cast<std::size_t>(pCols) : rows;
+    const bool restrict = mode == pa_amg::kPipelineRestrict;
+    st.matrix = mode == pa_amg::kPipelineStart ? -1 : mode == pa_amg::kAdd || restrict ? 1 : 0;
+    const std::size_t uLength = st.matrix < 0 || restrict ? 0 : st.matrix == 1 ? static_cast<std::size_t>(pCols) : rows;
     st.u = check.Array<double>(v[0], napi_float64_array, uLength, "a stage's u");
     double* w[5];
-    for (int32_t k = 0; k < 5; k++) w[k] = check.Array<double>(v[k + 1], napi_float64_array, Uses(mode, k) ? rows : 0, "a stage's vector");
+    for (int32_t k = 0; k < 5; k++) {
+      const std::size_t need = restrict && k == 0 ? static_cast<std::size_t>(pCols) : Uses(mode, k) ? rows : 0;
+      w[k] = check.Array<double>(v[k + 1], napi_float64_array, need, "a stage's vector");
+    }
     st.v = pa_amg::Vectors{w[0], w[1], w[2], w[3], w[4], scalars[2 * s], scalars[2 * s + 1]};
     if (check.failed) return nullptr;
   }

@@ -32,8 +32,12 @@ enum Mode : int32_t {
   kChebyshevStepAddPrevious = 4,
   // Not a row pass: the pipelined pass's stages (cycleRows' pipeline form) ...
   kPipeline = 5,
-  // ... among which Chebyshev's start from a zero guess (chebyshev_start).
+  // ... among which Chebyshev's start from a zero guess (chebyshev_start) ...
   kPipelineStart = 6,
+  // ... and the restriction Pᵀr as a scatter over P's rows: v0[c] += p_ic·v1[i] for the entries of
+  // row i, rows in order (v0: the coarse right-hand side, zero before the pass; v1 = r). Each
+  // v0[c] adds its terms in the order of i, as the row of R = Pᵀ would: the same bits.
+  kPipelineRestrict = 7,
 };
 
 struct Vectors {
@@ -125,8 +129,9 @@ inline void chebyshev_start(int32_t n, const double* b, const double* inverse, d
 }
 
 // A stage of a pipelined pass (cycle_pipeline): Chebyshev's start from a zero guess (matrix -1:
-// v0 = r, v1 = d, v2 = x, v3 = D^-1, v4 = b, alpha = theta), or a row pass of `mode` over the
-// level's matrix A (matrix 0) or its prolongator P (matrix 1) with input u.
+// v0 = r, v1 = d, v2 = x, v3 = D^-1, v4 = b, alpha = theta), a row pass of `mode` over the
+// level's matrix A (matrix 0) or its prolongator P (matrix 1: kAdd) with input u, or the
+// restriction's scatter over P (kPipelineRestrict).
 struct Stage {
   int32_t mode;
   int32_t matrix;
@@ -151,6 +156,18 @@ inline void run_stage(int32_t from, int32_t to, const Stage& s, const int32_t* c
     return;
   }
   const int32_t m = s.matrix;
+  if (s.mode == kPipelineRestrict) {
+    const int32_t* ptr = rowPtr[m];
+    const int32_t* c = col[m];
+    const double* v = val[m];
+    double* coarse = s.v.v0;
+    const double* r = s.v.v1;
+    for (int32_t i = from; i < to; i++) {
+      const double ri = r[i];
+      for (int32_t e = ptr[i]; e < ptr[i + 1]; e++) coarse[c[e]] += v[e] * ri;
+    }
+    return;
+  }
   switch (s.mode) {
     case kResidual:
       return stage_rows<kResidual>(from, to, rowPtr[m], col[m], val[m], s);

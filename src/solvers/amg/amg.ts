@@ -258,10 +258,11 @@ export class AmgPreconditioner implements Preconditioner {
     const coarseX = here.coarseX!;
     const next = this.cycle[l + 1];
     if (here.bandwidths !== undefined) {
-      // The same operations as below, row by row, in two pipelined passes (smoothers.ts).
-      const { pre, post } = smoother.pipelines(x, b, level.P!, coarseX);
+      // The same operations as below, row by row, in two pipelined passes (smoothers.ts); the
+      // restriction scatters over P's rows (the same sums in the same order as R's rows).
+      const { pre, post } = smoother.pipelines(x, b, next.b!, coarseX);
+      for (const values of next.b!.ownValues().localItems) values.fill(0);
       runPipelines(level, here.bandwidths, pre);
-      spmv(next.b!, level.R!, residual);
       this.vcycle(l + 1, next.b!, next.x);
       copyOwn(coarseX, next.x);
       runPipelines(level, here.bandwidths, post);

@@ -51,12 +51,21 @@ export type CycleMode = (typeof CycleMode)[keyof typeof CycleMode];
  */
 export const PIPELINE_START = 6;
 
+/**
+ * A stage of a pipelined pass that scatters over P's rows: the restriction v0 = Pᵀ v1, v0 (P's
+ * columns) zero before the pass. Each v0[c] adds p_ic·v1[i] in the order of i, as the row of
+ * R = Pᵀ (columns ascending) does in an SpMV from zero: the same bits as `spmv(v0, R, v1)`.
+ * P's column ids must be below its column count (as for every block of a PSparseMatrix).
+ */
+export const PIPELINE_RESTRICT = 7;
+
 /** The `mode` that gives the addon's `cycleRows` the pipeline's arguments. */
 const PIPELINE = 5;
 
 /**
  * The stages of a pipelined pass: per stage its mode ({@link CycleMode}: a row pass over the
- * level's matrix A, or `ADD`: over its prolongator P; or {@link PIPELINE_START}), alpha and beta
+ * level's matrix A, or `ADD`: over its prolongator P; or {@link PIPELINE_START} or
+ * {@link PIPELINE_RESTRICT}), alpha and beta
  * at `scalars[2s]`, `scalars[2s + 1]`, and the vectors u, v0..v4 at `vectors[6s .. 6s + 5]`
  * (empty where unused; u is indexed by the matrix's columns, v0..v4 by A's rows).
  */
@@ -181,6 +190,13 @@ export const jsCycleKernels: CycleKernels = {
         jsCycleKernels.chebyshevStart(nRows, v4, v3, alpha, v0, v1, v2);
         continue;
       }
+      if (mode === PIPELINE_RESTRICT) {
+        for (let i = 0; i < nRows; i++) {
+          const ri = v1[i];
+          for (let e = p.rowPtr[i]; e < p.rowPtr[i + 1]; e++) v0[p.colIdx[e]] += p.values[e] * ri;
+        }
+        continue;
+      }
       const { rowPtr, colIdx, values } = mode === CycleMode.ADD ? p : a;
       for (let i = 0; i < nRows; i++) {
         let w = 0;
@@ -193,6 +209,7 @@ export const jsCycleKernels: CycleKernels = {
 
 /** The vectors v0..v4 a stage of `mode` reads or writes (as `Uses` in cycle-addon.cc). */
 function stageUses(mode: number, k: number): boolean {
+  if (mode === PIPELINE_RESTRICT) return k === 1;
   if (mode === PIPELINE_START || mode >= CycleMode.CHEBYSHEV_STEP) return true;
   if (mode === CycleMode.CHEBYSHEV_FIRST) return k <= 3;
   return mode === CycleMode.RESIDUAL ? k <= 1 : k === 0;
@@ -212,12 +229,16 @@ function checkPipeline(nRows: number, bandwidth: number, a: CsrMatrix, p: CsrMat
     throw new InvalidArgumentError(`${kernel}: vectors must be an array of 6 Float64Arrays per stage`);
   }
   modes.forEach((mode, s) => {
-    if (mode !== PIPELINE_START && !(mode >= CycleMode.RESIDUAL && mode <= CycleMode.CHEBYSHEV_STEP_ADD_PREVIOUS)) {
+    const restrict = mode === PIPELINE_RESTRICT;
+    if (mode !== PIPELINE_START && !restrict && !(mode >= CycleMode.RESIDUAL && mode <= CycleMode.CHEBYSHEV_STEP_ADD_PREVIOUS)) {
       throw new InvalidArgumentError(`${kernel}: modes[${s}] = ${mode} is not a stage`);
     }
-    const uLength = mode === PIPELINE_START ? 0 : mode === CycleMode.ADD ? p.nCols : nRows;
+    const uLength = mode === PIPELINE_START || restrict ? 0 : mode === CycleMode.ADD ? p.nCols : nRows;
     checkVector(kernel, "a stage's u", vectors[6 * s], uLength);
-    for (let k = 0; k < 5; k++) checkVector(kernel, "a stage's vector", vectors[6 * s + 1 + k], stageUses(mode, k) ? nRows : 0);
+    for (let k = 0; k < 5; k++) {
+      const need = restrict && k === 0 ? p.nCols : stageUses(mode, k) ? nRows : 0;
+      checkVector(kernel, "a stage's vector", vectors[6 * s + 1 + k], need);
+    }
   });
 }
 

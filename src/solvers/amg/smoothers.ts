@@ -11,7 +11,7 @@ import { largeArrays } from '../../kernels/large-arrays.js';
 import { spmv, type PSparseMatrix } from '../../sparse/psparse-matrix.js';
 import type { PData } from '../../pdata/pdata.js';
 import { pzeros, type PVector } from '../../vectors/pvector.js';
-import { CycleMode, cycleKernels, PIPELINE_START, type PipelineStages } from './cycle-kernels.js';
+import { CycleMode, cycleKernels, PIPELINE_RESTRICT, PIPELINE_START, type PipelineStages } from './cycle-kernels.js';
 import { rowPass } from './row-pass.js';
 
 /**
@@ -98,14 +98,15 @@ export class Smoother {
 
   /**
    * The smoothings of a V-cycle on a level whose matrices have no ghost entries on any part, as
-   * pipelined passes (cycle-kernels.ts), per local part: `pre`, Chebyshev from a zero guess and
-   * then the residual b − A x into the residual vector lent to this smoother; `post`, the
+   * pipelined passes (cycle-kernels.ts), per local part: `pre`, Chebyshev from a zero guess, the
+   * residual r = b − A x into the residual vector lent to this smoother and the restriction
+   * coarseB += Pᵀr (coarseB zero before); `post`, the
    * prolongated correction x += P·coarseX and then Chebyshev from that guess. Row by row the same
    * operations as {@link Smoother.smooth} and the cycle's row passes, so the same bits. Kept while
    * the vectors and the level's data are the same (the finest level's b is apply's r).
    * Chebyshev of degree ≥ 2 only.
    */
-  pipelines(x: PVector, b: PVector, P: PSparseMatrix, coarseX: PVector): SmoothingPipelines {
+  pipelines(x: PVector, b: PVector, coarseB: PVector, coarseX: PVector): SmoothingPipelines {
     const { inverseDiagonal: inverse, spectralBound: bound } = this.level;
     const known = this.pipelineCache;
     if (known !== undefined && known.x === x && known.b === b && known.inverse === inverse && known.bound === bound) {
@@ -116,6 +117,7 @@ export class Smoother {
     const own = this.ownViews(x, b);
     // Without ghost entries every column of a pass is an own id: u is read through own values.
     const coarse = coarseX.ownValues().localItems;
+    const coarseRhs = coarseB.ownValues().localItems;
     const none = new Float64Array(0);
     const pre: PipelineStages[] = [];
     const post: PipelineStages[] = [];
@@ -144,9 +146,9 @@ export class Smoother {
       };
       const [preModes, preScalars, preVectors] = steps(CycleMode.CHEBYSHEV_STEP);
       pre.push({
-        modes: Int32Array.from([PIPELINE_START, ...preModes, CycleMode.RESIDUAL]),
-        scalars: Float64Array.from([theta, 0, ...preScalars, 0, 0]),
-        vectors: [none, rs, d[0], xs, inv, bs, ...preVectors, xs, rs, bs, none, none, none],
+        modes: Int32Array.from([PIPELINE_START, ...preModes, CycleMode.RESIDUAL, PIPELINE_RESTRICT]),
+        scalars: Float64Array.from([theta, 0, ...preScalars, 0, 0, 0, 0]),
+        vectors: [none, rs, d[0], xs, inv, bs, ...preVectors, xs, rs, bs, none, none, none, none, coarseRhs[i], rs, none, none, none],
       });
       const [postModes, postScalars, postVectors] = steps(CycleMode.CHEBYSHEV_STEP_ADD_PREVIOUS);
       post.push({
