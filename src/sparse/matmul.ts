@@ -249,7 +249,8 @@ export interface GhostedRows {
 /**
  * Per part, the rows of `B` that a product `A·B` reads besides B's own block, the rows of A's
  * ghost columns fetched from their owners in one message per neighbour (collective; see
- * {@link GhostedRows}). `B.rows` must have the own ids of `A.cols` (the caller checks).
+ * {@link GhostedRows}). `B.rows` must have the own ids of `A.cols` (the caller checks). Internal
+ * (the products and the AMG set-up's Galerkin product share it), not exported from the package.
  */
 export function ghostedRows(A: PSparseMatrix, B: PSparseMatrix): PData<GhostedRows> {
   const plan = ghostPlan(A.cols);

@@ -14,7 +14,10 @@
  * the sending part. So the coarse matrix depends only on the matrix and its partition, never on
  * the backend or the kernels (native or JavaScript); its sums differ in the last bits from those
  * of the two products R·(A·P) and from the one-part path's (which sums all fine rows of an
- * aggregate in one z).
+ * aggregate in one z). The two products' sums need every row of A·P where R reads it: stored
+ * (A·P written and read back, and its boundary rows sent) or formed again per coarse row (3.6
+ * times the terms); this order needs neither, and its per-part rows take the other parts' sums
+ * in the same kernel call, so the own block is written once, in place.
  *
  * @module
  */
@@ -52,7 +55,8 @@ const NO_EXTRA: Extra = { rowPtr: new Int32Array(0), colIdx: new Int32Array(0), 
 /**
  * R·A·P for R = Pᵀ (collective; see the module comment). The result has R's rows and P's column
  * ids with exactly the ghost columns its own rows reference (ascending global id); its blocks are
- * sorted by column.
+ * sorted by column. Internal to the AMG set-up (level.ts), not exported from the package; the
+ * general `rap` keeps the two products' order.
  *
  * @param R the restriction, {@link planTranspose}(P)'s result: its own block holds, per own
  * aggregate, the own fine rows ascending with P's values
