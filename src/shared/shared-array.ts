@@ -120,9 +120,9 @@ export function sharedArray(ranks: PData<unknown>, length: number): SharedArray 
  * way (load average 4.4 to 6.6): medians 0.91-0.92 against 1.12-1.24 ms per product, minimums
  * 0.44-0.66 against 0.72-0.89 ms; the library's kernel on two windows alternating in one run
  * (load 2.5 to 3.7): medians 0.95, 0.70, 0.73 against 1.08, 0.78, 0.76 ms. The price is paid once,
- * at creation: the collapse copies the zeroed pages into huge pages, 0.2 to 0.35 s for 32 MB
- * under load 6 to 8 (where creating the window took 0.4 to 0.9 s), so it pays after some
- * thousands of products of that size. Threads' shared memory is a private mapping on huge pages
+ * at creation: the collapse copies the zeroed pages into huge pages, 0.08 to 0.13 s for 32 MB
+ * (creating the window took 0.32 to 0.41 s; load 9, no other benchmark running) and up to 0.35 s
+ * with one, so it pays after roughly a thousand products of that size. Threads' shared memory is a private mapping on huge pages
  * already, and a run of one part takes an ordinary array (`soloMemory`).
  */
 function collapseWindow(backend: Backend, memory: SharedMemory): void {
