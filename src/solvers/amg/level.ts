@@ -152,7 +152,7 @@ export class AmgLevel {
     if (coarseRows.n === 0) return undefined;
     if (withoutGhostEntries(A)) {
       // No part couples to another (one part): P straight from the aggregates and R·A·P without
-      // A·P (local-setup.ts); the distributed products below would fetch nothing.
+      // A·P (local-setup.ts); the several-part path below would fetch and send nothing.
       const local = localProlongator(A, aggregates, coarseRows, this);
       const rT = planTranspose(local.P, coarseRows);
       const coarse = localGalerkin(rT.result, A, local.P);
