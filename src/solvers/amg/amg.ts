@@ -260,11 +260,11 @@ export class AmgPreconditioner implements Preconditioner {
     if (here.bandwidths !== undefined) {
       // The same operations as below, row by row, in two pipelined passes (smoothers.ts); the
       // restriction scatters over P's rows (the same sums in the same order as R's rows).
-      const { pre, post } = smoother.pipelines(x, b, next.b!, coarseX);
+      // P's columns are own ids too: the prolongation reads the coarse iterate in place.
+      const { pre, post } = smoother.pipelines(x, b, next.b!, next.x);
       for (const values of next.b!.ownValues().localItems) values.fill(0);
       runPipelines(level, here.bandwidths, pre);
       this.vcycle(l + 1, next.b!, next.x);
-      copyOwn(coarseX, next.x);
       runPipelines(level, here.bandwidths, post);
       return;
     }

@@ -103,7 +103,8 @@ export class Smoother {
    * coarseB += Pᵀr (coarseB zero before); `post`, the
    * prolongated correction x += P·coarseX and then Chebyshev from that guess. Row by row the same
    * operations as {@link Smoother.smooth} and the cycle's row passes, so the same bits. Kept while
-   * the vectors and the level's data are the same (the finest level's b is apply's r).
+   * the vectors and the level's data are the same (the finest level's b is apply's r; coarseB
+   * and coarseX, the next level's right-hand side and iterate, are the same at every call).
    * Chebyshev of degree ≥ 2 only.
    */
   pipelines(x: PVector, b: PVector, coarseB: PVector, coarseX: PVector): SmoothingPipelines {
