@@ -12,6 +12,11 @@
  * the aggregates and R·A·P without storing A·P (local-setup.ts). The coarsest matrix is gathered
  * to part 0 and factored (dense LU).
  *
+ * The V-cycle's smoothings, residuals and transfers are fused row passes (cycle-kernels.ts); on a
+ * level without ghost entries (one part) each half of the cycle is one pipelined sweep over the
+ * level (Chebyshev, residual and restriction; prolongation and Chebyshev), the same operations
+ * row by row, so the same bits.
+ *
  * @module
  */
 import { checkOptions, describeValue, expectInstance } from '../../argument-checks.js';
