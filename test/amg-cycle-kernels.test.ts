@@ -285,7 +285,7 @@ if ('kernels' in native) {
       // The addon's own checks, called directly.
       const binding = loadCycleBinding();
       const direct = (mode: number, vectors: unknown, u = v()): void =>
-        binding.cycleRows(5, n, 40, c.a.rowPtr, c.a.colIdx, c.a.values, c.p.rowPtr, c.p.colIdx, c.p.values, c.p.nCols, Int32Array.of(mode), Float64Array.of(1, 0), (vectors ?? [u, v(), v(), NONE, NONE, NONE]) as Float64Array[]);
+        binding.cyclePipeline(n, 40, c.a.rowPtr, c.a.colIdx, c.a.values, c.p.rowPtr, c.p.colIdx, c.p.values, c.p.nCols, Int32Array.of(mode), Float64Array.of(1, 0), (vectors ?? [u, v(), v(), NONE, NONE, NONE]) as Float64Array[]);
       expect(() => direct(CycleMode.RESIDUAL, undefined)).not.toThrow();
       expect(() => direct(CycleMode.ADD, undefined, v(c.p.nCols - 1))).toThrow(/u has length/);
       expect(() => direct(CycleMode.RESIDUAL, 'vectors')).toThrow(TypeError);
@@ -293,6 +293,7 @@ if ('kernels' in native) {
       expect(() => direct(PIPELINE_RESTRICT, [NONE, v(c.p.nCols), v(), NONE, NONE, NONE])).not.toThrow();
       expect(() => direct(PIPELINE_RESTRICT, [NONE, v(c.p.nCols - 1), v(), NONE, NONE, NONE])).toThrow(/needs at least/);
       expect(() => direct(CycleMode.CHEBYSHEV_STEP, undefined)).toThrow(/needs at least/);
+      expect(() => (binding.cyclePipeline as (...args: unknown[]) => void)(n, 40)).toThrow(/cyclePipeline: expected 12 arguments/);
     });
 
     it('chebyshevStart: same bits, and its checks', () => {

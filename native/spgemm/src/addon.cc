@@ -309,6 +309,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"galerkinRows", nullptr, GalerkinRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"cycleRows", nullptr, pa_amg::CycleRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"chebyshevStart", nullptr, pa_amg::ChebyshevStart, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"cyclePipeline", nullptr, pa_amg::CyclePipeline, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"smoothedProlongator", nullptr, pa_amg_setup::SmoothedProlongator, nullptr, nullptr, nullptr, napi_enumerable,
        nullptr},
       {"rapRows", nullptr, pa_amg_setup::RapRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -38,32 +38,32 @@ bool Uses(int32_t mode, int32_t k) {
   return mode == pa_amg::kResidual ? k <= 1 : k == 0;
 }
 
-// cycleRows(kPipeline, nRows, bandwidth, aRowPtr, aColIdx, aValues, pRowPtr, pColIdx, pValues, pCols, modes,
+// cyclePipeline(nRows, bandwidth, aRowPtr, aColIdx, aValues, pRowPtr, pColIdx, pValues, pCols, modes,
 //           scalars, vectors): cycle_pipeline's stages, stage s of mode modes[s] (kPipelineStart: Chebyshev's
 // start; kAdd and kPipelineRestrict: a pass over P; any other: a pass over A), scalars alpha, beta at 2s, 2s+1, and vectors
 // u, v0..v4 at 6s..6s+5 of the array `vectors` (empty where unused).
 napi_value Pipeline(napi_env env, napi_value* a, std::size_t count) {
-  Check check{env, "cycleRows (pipeline)"};
-  if (count < 13) {
-    check.Fail(true, "expected 13 arguments");
+  Check check{env, "cyclePipeline"};
+  if (count < 12) {
+    check.Fail(true, "expected 12 arguments");
     return nullptr;
   }
-  const int32_t nRows = check.Count(a[1], "nRows", 2147483646.0);
-  const int32_t bandwidth = check.Count(a[2], "bandwidth");
-  const int32_t pCols = check.Count(a[9], "pCols");
+  const int32_t nRows = check.Count(a[0], "nRows", 2147483646.0);
+  const int32_t bandwidth = check.Count(a[1], "bandwidth");
+  const int32_t pCols = check.Count(a[8], "pCols");
   const std::size_t rows = static_cast<std::size_t>(nRows);
   std::size_t aCols = 0, aVals = 0, pColLength = 0, pVals = 0, nStages = 0, nScalars = 0;
   const int32_t* rowPtr[2];
   const int32_t* col[2];
   const double* val[2];
-  rowPtr[0] = check.Array<int32_t>(a[3], napi_int32_array, rows + 1, "aRowPtr");
-  col[0] = check.Array<int32_t>(a[4], napi_int32_array, 0, "aColIdx", &aCols);
-  val[0] = check.Array<double>(a[5], napi_float64_array, 0, "aValues", &aVals);
-  rowPtr[1] = check.Array<int32_t>(a[6], napi_int32_array, rows + 1, "pRowPtr");
-  col[1] = check.Array<int32_t>(a[7], napi_int32_array, 0, "pColIdx", &pColLength);
-  val[1] = check.Array<double>(a[8], napi_float64_array, 0, "pValues", &pVals);
-  const int32_t* modes = check.Array<int32_t>(a[10], napi_int32_array, 1, "modes", &nStages);
-  const double* scalars = check.Array<double>(a[11], napi_float64_array, 0, "scalars", &nScalars);
+  rowPtr[0] = check.Array<int32_t>(a[2], napi_int32_array, rows + 1, "aRowPtr");
+  col[0] = check.Array<int32_t>(a[3], napi_int32_array, 0, "aColIdx", &aCols);
+  val[0] = check.Array<double>(a[4], napi_float64_array, 0, "aValues", &aVals);
+  rowPtr[1] = check.Array<int32_t>(a[5], napi_int32_array, rows + 1, "pRowPtr");
+  col[1] = check.Array<int32_t>(a[6], napi_int32_array, 0, "pColIdx", &pColLength);
+  val[1] = check.Array<double>(a[7], napi_float64_array, 0, "pValues", &pVals);
+  const int32_t* modes = check.Array<int32_t>(a[9], napi_int32_array, 1, "modes", &nStages);
+  const double* scalars = check.Array<double>(a[10], napi_float64_array, 0, "scalars", &nScalars);
   if (check.failed) return nullptr;
   check.RowPtr(rowPtr[0], nRows, std::min(aCols, aVals), "aRowPtr");
   check.RowPtr(rowPtr[1], nRows, std::min(pColLength, pVals), "pRowPtr");
@@ -71,8 +71,8 @@ napi_value Pipeline(napi_env env, napi_value* a, std::size_t count) {
   if (!check.failed && nScalars < 2 * nStages) check.Fail(false, "scalars needs 2 values per stage");
   bool isArray = false;
   uint32_t nVectors = 0;
-  if (!check.failed && (napi_is_array(env, a[12], &isArray) != napi_ok || !isArray ||
-                        napi_get_array_length(env, a[12], &nVectors) != napi_ok || nVectors < 6 * nStages)) {
+  if (!check.failed && (napi_is_array(env, a[11], &isArray) != napi_ok || !isArray ||
+                        napi_get_array_length(env, a[11], &nVectors) != napi_ok || nVectors < 6 * nStages)) {
     check.Fail(true, "vectors must be an array of 6 Float64Arrays per stage");
   }
   if (check.failed) return nullptr;
@@ -86,7 +86,7 @@ napi_value Pipeline(napi_env env, napi_value* a, std::size_t count) {
     }
     napi_value v[6];
     for (uint32_t k = 0; k < 6; k++) {
-      if (napi_get_element(env, a[12], static_cast<uint32_t>(6 * s) + k, &v[k]) != napi_ok) {
+      if (napi_get_element(env, a[11], static_cast<uint32_t>(6 * s) + k, &v[k]) != napi_ok) {
         check.Fail(true, "vectors must be an array of 6 Float64Arrays per stage");
         return nullptr;
       }
@@ -113,18 +113,12 @@ napi_value Pipeline(napi_env env, napi_value* a, std::size_t count) {
 
 namespace pa_amg {
 
-// cycleRows(mode, phase, nRows, rowPtr, colIdx, values, u, ghostRowPtr, partial, v0, v1, v2, v3, v4, alpha, beta),
-// or, with mode = kPipeline, the pipelined pass (Pipeline below).
+// cycleRows(mode, phase, nRows, rowPtr, colIdx, values, u, ghostRowPtr, partial, v0, v1, v2, v3, v4, alpha, beta)
 napi_value CycleRows(napi_env env, napi_callback_info info) {
   constexpr std::size_t kArgs = 16;
   napi_value a[kArgs];
   std::size_t count = kArgs;
-  double first = 0.0;
-  if (napi_get_cb_info(env, info, &count, a, nullptr, nullptr) == napi_ok && count >= 1 &&
-      napi_get_value_double(env, a[0], &first) == napi_ok && first == kPipeline) {
-    return Pipeline(env, a, count);
-  }
-  if (count < kArgs) {
+  if (napi_get_cb_info(env, info, &count, a, nullptr, nullptr) != napi_ok || count < kArgs) {
     napi_throw_type_error(env, nullptr, "cycleRows: expected 16 arguments");
     return nullptr;
   }
@@ -210,6 +204,17 @@ napi_value ChebyshevStart(napi_env env, napi_callback_info info) {
   if (check.failed) return nullptr;
   chebyshev_start(n, b, inverse, theta, r, d, x);
   return nullptr;
+}
+
+napi_value CyclePipeline(napi_env env, napi_callback_info info) {
+  constexpr std::size_t kArgs = 12;
+  napi_value a[kArgs];
+  std::size_t count = kArgs;
+  if (napi_get_cb_info(env, info, &count, a, nullptr, nullptr) != napi_ok) {
+    napi_throw_type_error(env, nullptr, "cyclePipeline: cannot read the arguments");
+    return nullptr;
+  }
+  return Pipeline(env, a, count);
 }
 
 }  // namespace pa_amg

@@ -11,4 +11,8 @@ napi_value CycleRows(napi_env env, napi_callback_info info);
 // chebyshevStart(n, b, inverse, theta, r, d, x)
 napi_value ChebyshevStart(napi_env env, napi_callback_info info);
 
+// cyclePipeline(nRows, bandwidth, aRowPtr, aColIdx, aValues, pRowPtr, pColIdx, pValues, pCols, modes, scalars,
+//               vectors): the pipelined pass of cycle.h's cycle_pipeline
+napi_value CyclePipeline(napi_env env, napi_callback_info info);
+
 }  // namespace pa_amg

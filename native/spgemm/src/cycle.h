@@ -30,9 +30,8 @@ enum Mode : int32_t {
   // As kChebyshevStep, adding the previous direction to x first (x += d, then x += d'): the step
   // that follows kChebyshevFirst.
   kChebyshevStepAddPrevious = 4,
-  // Not a row pass: the pipelined pass's stages (cycleRows' pipeline form) ...
-  kPipeline = 5,
-  // ... among which Chebyshev's start from a zero guess (chebyshev_start) ...
+  // Not row passes, stages of the pipelined pass only (cyclePipeline): Chebyshev's start from a
+  // zero guess (chebyshev_start) ...
   kPipelineStart = 6,
   // ... and the restriction Pᵀr as a scatter over P's rows: v0[c] += p_ic·v1[i] for the entries of
   // row i, rows in order (v0: the coarse right-hand side, zero before the pass; v1 = r). Each

@@ -2,7 +2,7 @@
  * The V-cycle's fused row passes: a sparse product w = (M u)_i finished at once by the vector work
  * that uses it (a residual, an added correction, a Chebyshev step), so each is one pass over the
  * matrix and the vectors; and Chebyshev's first step from a zero guess. The JavaScript loops, the
- * hand-written description of their native exports (`cycleRows` and `chebyshevStart` of the
+ * hand-written description of their native exports (`cycleRows`, `cyclePipeline` and `chebyshevStart` of the
  * sparse-product addon `native/spgemm`, built to
  * `native/spgemm/build/Release/pa_spgemm.node`; loops in `native/spgemm/src/cycle.h`, same order,
  * same bits), its loader, and the choice between them.
@@ -59,9 +59,6 @@ export const PIPELINE_START = 6;
  */
 export const PIPELINE_RESTRICT = 7;
 
-/** The `mode` that gives the addon's `cycleRows` the pipeline's arguments. */
-const PIPELINE = 5;
-
 /**
  * The stages of a pipelined pass: per stage its mode ({@link CycleMode}: a row pass over the
  * level's matrix A, or `ADD`: over its prolongator P; or {@link PIPELINE_START} or
@@ -81,9 +78,9 @@ export interface PipelineStages {
  * PSparseMatrix's blocks). Vectors a mode does not use may be empty.
  */
 export interface CycleBinding {
-  /** With mode 5, {@link CycleKernels.pipeline}'s loops (the addon's pipeline form of the export). */
-  cycleRows(
-    mode: typeof PIPELINE, nRows: number, bandwidth: number, aRowPtr: Int32Array, aColIdx: Int32Array, aValues: Float64Array,
+  /** {@link CycleKernels.pipeline}'s loops, A's and P's arrays passed one by one. */
+  cyclePipeline(
+    nRows: number, bandwidth: number, aRowPtr: Int32Array, aColIdx: Int32Array, aValues: Float64Array,
     pRowPtr: Int32Array, pColIdx: Int32Array, pValues: Float64Array, pCols: number,
     modes: Int32Array, scalars: Float64Array, vectors: readonly Float64Array[],
   ): void;
@@ -107,7 +104,7 @@ export interface CycleBinding {
 /** The loops and which implementation runs them. */
 export interface CycleKernels {
   readonly kind: KernelKind;
-  /** See {@link CycleBinding}'s second form of `cycleRows`. */
+  /** See {@link CycleBinding.cycleRows}. */
   cycleRows(...args: RowPassArguments): void;
   /** See {@link CycleBinding.chebyshevStart}. */
   chebyshevStart(...args: Parameters<CycleBinding['chebyshevStart']>): void;
@@ -121,7 +118,7 @@ export interface CycleKernels {
   pipeline(nRows: number, bandwidth: number, a: CsrMatrix, p: CsrMatrix, stages: PipelineStages): void;
 }
 
-/** The arguments of a row pass (the first form of the addon's `cycleRows`). */
+/** The arguments of a row pass (the addon's `cycleRows`). */
 type RowPassArguments = [
   mode: CycleMode, phase: 1 | 2, nRows: number, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array,
   u: Float64Array, ghostRowPtr: Int32Array, partial: Float64Array,
@@ -217,7 +214,7 @@ function stageUses(mode: number, k: number): boolean {
 
 /** The addon's checks of a pipeline, in JavaScript: before the JavaScript loops too, so both throw alike. */
 function checkPipeline(nRows: number, bandwidth: number, a: CsrMatrix, p: CsrMatrix, { modes, scalars, vectors }: PipelineStages): void {
-  const kernel = 'cycleRows (pipeline)';
+  const kernel = 'cyclePipeline';
   checkCsr(kernel, nRows, a.rowPtr, a.colIdx, a.values);
   checkCsr(kernel, nRows, p.rowPtr, p.colIdx, p.values);
   if (!Number.isInteger(bandwidth) || bandwidth < 0) throw new InvalidArgumentError(`${kernel}: bandwidth must be an integer ≥ 0, got ${String(bandwidth)}`);
@@ -284,7 +281,7 @@ export function loadCycleBinding(
   return loadAddon<CycleBinding>({
     paths,
     load,
-    required: ['cycleRows', 'chebyshevStart'],
+    required: ['cycleRows', 'cyclePipeline', 'chebyshevStart'],
     what: 'sparse-product addon (AMG cycle passes)',
     summary: 'The native AMG cycle kernels are unavailable',
     fixes: CYCLE_FIXES,
@@ -307,13 +304,17 @@ export function nativeCycleKernels(binding: CycleBinding): CycleKernels {
     pipeline(nRows, bandwidth, a, p, stages) {
       checkPipeline(nRows, bandwidth, a, p, stages);
       if (nRows + a.rowPtr[nRows] < NATIVE_MIN_WORK) return jsCycleKernels.pipeline(nRows, bandwidth, a, p, stages);
-      binding.cycleRows(
-        PIPELINE, nRows, bandwidth, a.rowPtr, a.colIdx, a.values, p.rowPtr, p.colIdx, p.values, p.nCols,
+      binding.cyclePipeline(
+        nRows, bandwidth, a.rowPtr, a.colIdx, a.values, p.rowPtr, p.colIdx, p.values, p.nCols,
         stages.modes, stages.scalars, stages.vectors,
       );
     },
     chebyshevStart(n, b, inverse, theta, r, d, x) {
-      for (const [name, v] of [['b', b], ['inverse', inverse], ['r', r], ['d', d], ['x', x]] as const) checkVector('chebyshevStart', name, v, n);
+      checkVector('chebyshevStart', 'b', b, n);
+      checkVector('chebyshevStart', 'inverse', inverse, n);
+      checkVector('chebyshevStart', 'r', r, n);
+      checkVector('chebyshevStart', 'd', d, n);
+      checkVector('chebyshevStart', 'x', x, n);
       checkScalar('chebyshevStart', 'theta', theta);
       if (n < NATIVE_MIN_WORK) return jsCycleKernels.chebyshevStart(n, b, inverse, theta, r, d, x);
       binding.chebyshevStart(n, b, inverse, theta, r, d, x);
