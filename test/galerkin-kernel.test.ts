@@ -11,19 +11,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadSpgemmBinding, type SpgemmBinding } from '../src/sparse/matmul-binding.js';
 import { jsSpgemmKernels, nativeSpgemmKernels, type SpgemmKernels } from '../src/sparse/matmul-kernels.js';
+import { seededRng as rng } from './fixtures/kernels/random-inputs.js';
 
 const ci = process.env.PA_REQUIRE_NATIVE === '1' || process.env.PA_REQUIRE_NATIVE === 'true';
 
-/** Park–Miller generator: the same inputs on every run. */
-function rng(seed: number): () => number {
-  let state = seed;
-  const next = (): number => {
-    state = (state * 48271) % 0x7fffffff;
-    return state / 0x7fffffff;
-  };
-  for (let k = 0; k < 8; k++) next();
-  return next;
-}
 
 interface Csr {
   nRows: number;
