@@ -2,9 +2,10 @@
  * The AMG set-up's per-part steps with the kernels of setup-kernels.ts: the aggregation of a
  * part's own rows and, for a level whose matrix has no ghost entries on any part (one part), the
  * smoothed prolongator straight from the aggregates and the Galerkin coarse matrix R·A·P without
- * A·P. With ghost entries level.ts uses the
- * distributed products instead; either way the hierarchy depends only on the matrix and its
- * partition, never on the backend.
+ * A·P. With ghost entries level.ts uses ghosted-prolongator.ts and distributed-galerkin.ts
+ * instead (R·A·P without A·P too, each part's sums for other parts' aggregates sent to their
+ * owners); either way the hierarchy depends only on the matrix and its partition, never on the
+ * backend.
  *
  * @module
  */

@@ -8,7 +8,8 @@
  * same bits), its loader, and the choice between them.
  *
  * The one-part kernels serve a hierarchy whose matrices have no ghost entries on any part; the
- * distributed products serve the others (level.ts chooses).
+ * several-part path (ghosted-prolongator.ts, distributed-galerkin.ts) serves the others (level.ts
+ * chooses).
  *
  * @module
  */
