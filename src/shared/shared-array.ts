@@ -122,8 +122,8 @@ export function sharedArray(ranks: PData<unknown>, length: number): SharedArray 
  * (load 2.5 to 3.7): medians 0.95, 0.70, 0.73 against 1.08, 0.78, 0.76 ms. The price is paid once,
  * at creation: the collapse copies the zeroed pages into huge pages, 0.08 to 0.13 s for 32 MB
  * (creating the window took 0.32 to 0.41 s; load 9, no other benchmark running) and up to 0.35 s
- * with one, so it pays after roughly a thousand products of that size. Threads' shared memory is a private mapping on huge pages
- * already, and a run of one part takes an ordinary array (`soloMemory`).
+ * with one, so it pays after roughly a thousand products of that size. Threads' shared memory
+ * is on huge pages already, and a run of one part takes an ordinary array (`soloMemory`).
  */
 function collapseWindow(backend: Backend, memory: SharedMemory): void {
   const array = memory.arrays[0];
