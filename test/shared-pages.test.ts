@@ -11,8 +11,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { hugePageArrays, plainLargeArrays, SLAB_PAGES, type SharedPageBinding } from '../src/kernels/large-arrays.js';
-import { loadPageBinding, type HugePageAdvice } from '../src/kernels/page-binding.js';
+import { hugePageArrays, plainLargeArrays, SLAB_PAGES } from '../src/kernels/large-arrays.js';
+import { loadPageBinding, type HugePageAdvice, type PageBinding } from '../src/kernels/page-binding.js';
 import { kernelKind } from '../src/kernels/select-kernels.js';
 import { withThreads } from '../src/run/with-threads.js';
 import { windowOnHugePages } from './conformance/shared-pages.js';
@@ -22,7 +22,7 @@ import { mpiRunners } from './runners/mpi.js';
 const PAGE = 2 ** 16;
 
 /** A binding whose buffers start `start` bytes before a page boundary, with or without shared mappings. */
-function fakePages(start: number, withShared: boolean): SharedPageBinding & { advised: number[]; mapped: number[] } {
+function fakePages(start: number, withShared: boolean): PageBinding & { advised: number[]; mapped: number[] } {
   const advised: number[] = [];
   const mapped: number[] = [];
   return {
@@ -78,7 +78,7 @@ describe('shared arrays of the allocator', () => {
 describe('LargeArrays.collapseShared', () => {
   it("passes the array and the page size to the addon and returns what it collapsed; 0 without the function or huge pages", () => {
     const calls: [number, number][] = [];
-    const pages: SharedPageBinding = {
+    const pages: PageBinding = {
       ...fakePages(0, false),
       collapseSharedPages: (array, pageBytes) => {
         calls.push([array.byteLength, pageBytes]);
@@ -96,7 +96,7 @@ describe('LargeArrays.collapseShared', () => {
 // Registered only when the addon is in use; kernels.test.ts reports (and with PA_REQUIRE_NATIVE=1 fails) otherwise.
 if (kernelKind === 'native') {
   describe("the addon's shared mappings", () => {
-    const pages = loadPageBinding() as SharedPageBinding;
+    const pages = loadPageBinding();
     const HUGE = 2 ** 21;
     const mappedBytes = (): number => (pages.sharedMappedBytes as () => number)();
     setFlagsFromString('--expose-gc');
@@ -111,7 +111,7 @@ if (kernelKind === 'native') {
     }
 
     it('hugePageSharedBuffer: zeroed, on a boundary, shared with a worker, unmapped when the last thread drops it', async () => {
-      const hugePageSharedBuffer = pages.hugePageSharedBuffer as NonNullable<SharedPageBinding['hugePageSharedBuffer']>;
+      const hugePageSharedBuffer = pages.hugePageSharedBuffer as NonNullable<PageBinding['hugePageSharedBuffer']>;
       const start = mappedBytes();
       let buffer: SharedArrayBuffer | undefined = hugePageSharedBuffer(HUGE + 8, HUGE);
       expect(buffer).toBeInstanceOf(SharedArrayBuffer);
@@ -147,8 +147,8 @@ if (kernelKind === 'native') {
     });
 
     it('collapseSharedPages leaves private memory alone and says why; refuses what is not a typed array', () => {
-      const collapseSharedPages = pages.collapseSharedPages as NonNullable<SharedPageBinding['collapseSharedPages']>;
-      const buffer = (pages.hugePageSharedBuffer as NonNullable<SharedPageBinding['hugePageSharedBuffer']>)(4 * HUGE, HUGE);
+      const collapseSharedPages = pages.collapseSharedPages as NonNullable<PageBinding['collapseSharedPages']>;
+      const buffer = (pages.hugePageSharedBuffer as NonNullable<PageBinding['hugePageSharedBuffer']>)(4 * HUGE, HUGE);
       const values = new Float64Array(buffer).fill(1.5);
       expect(collapseSharedPages(values, HUGE)).toEqual({ collapsed: 0, error: 'Invalid argument' });
       expect(values.every((v) => v === 1.5)).toBe(true);

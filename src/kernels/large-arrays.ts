@@ -85,7 +85,7 @@ export interface LargeArrays {
    * Puts memory this process shares with other processes (an MPI window's segment) on huge pages
    * where the system allows it, even with shared-memory huge pages off
    * (`/sys/kernel/mm/transparent_hugepage/shmem_enabled` set to `never`): see
-   * {@link SharedPageBinding.collapseSharedPages}. Call it once, from one process, after the
+   * {@link PageBinding.collapseSharedPages}. Call it once, from one process, after the
    * memory has been written (zeroed) and before it is streamed; the contents do not change.
    * Returns the bytes now on huge pages: 0 when huge pages are off, the addon lacks the function,
    * the memory holds no whole huge page or the kernel refuses (a best effort: never throws).
@@ -100,42 +100,6 @@ export interface LargeArrays {
  * @group Kernels (the hot loops behind PVector, PSparseMatrix and CG)
  */
 export const RECYCLE_MIN_BYTES = 2 ** 16;
-
-/**
- * The kernels addon's shared mappings, beside the page functions of {@link PageBinding} (absent
- * from fakes and older builds; the allocator then advises V8's SharedArrayBuffers instead).
- * @example
- * ```ts
- * const pages = loadPageBinding() as SharedPageBinding;
- * const buffer = pages.hugePageSharedBuffer?.(2 ** 21, 2 ** 21); // zeroed, on one huge page
- * ```
- * @group Kernels (the hot loops behind PVector, PSparseMatrix and CG)
- */
-export interface SharedPageBinding extends PageBinding {
-  /**
-   * A new SharedArrayBuffer of `bytes` zero bytes on a mapping of its own that starts on a
-   * `pageBytes` boundary and is advised onto huge pages before anything touches it. `postMessage`
-   * shares its memory as any SharedArrayBuffer's; the mapping is unmapped when the last buffer
-   * over it, in any thread of the process, is collected (or its thread ends). Unlike a
-   * SharedArrayBuffer from V8, whose memory malloc may hand out already written (and so on 4 KiB
-   * pages) or 16 bytes into a page, its first writes fault huge pages.
-   * @throws Error `"hugePageSharedBuffer: mmap failed: <strerror>"`; a `RangeError` for a bad
-   * `pageBytes` or `bytes`.
-   */
-  hugePageSharedBuffer?(bytes: number, pageBytes: number): SharedArrayBuffer;
-  /** Bytes of the {@link SharedPageBinding.hugePageSharedBuffer} mappings alive in this process. */
-  sharedMappedBytes?(): number;
-  /**
-   * Collapses the whole `pageBytes` pages of the shared memory (MAP_SHARED, e.g. a file in
-   * /dev/shm) under the array into huge pages (`MADV_COLLAPSE`, through a second mapping of the
-   * same pages at an address congruent to their file offsets, then unmapped): every mapping of
-   * them then reads physically contiguous huge pages. The pages must have been written. Reports
-   * what failed instead of throwing (`error` is `''` or the system's message, e.g. `'Invalid
-   * argument'` for private memory); the contents never change.
-   * @throws TypeError when `array` is not a typed array; RangeError for a bad `pageBytes`.
-   */
-  collapseSharedPages?(array: ArrayBufferView, pageBytes: number): { readonly collapsed: number; readonly error: string };
-}
 
 /** The environment variable {@link selectLargeArrays} reads. */
 export interface HugePageEnvironment {
@@ -272,14 +236,14 @@ const MAX_RECYCLED = 8;
 class LargeArrayAllocator implements LargeArrays {
   private status: HugePageStatus;
   private allocations = 0;
-  private readonly pages: SharedPageBinding | null;
+  private readonly pages: PageBinding | null;
   /** The current slab of plain and of shared memory. */
   private readonly slabs: [Slab | null, Slab | null] = [null, null];
   /** Ranges handed back by {@link LargeArrays.recycle}, dropped when the thread is next idle. */
   private readonly recycled: Recycled[] = [];
   private dropScheduled = false;
 
-  constructor(pages: SharedPageBinding | null, status: HugePageStatus) {
+  constructor(pages: PageBinding | null, status: HugePageStatus) {
     this.pages = pages;
     this.status = status;
   }
@@ -415,7 +379,7 @@ class LargeArrayAllocator implements LargeArrays {
 
   /** A slab of `SLAB_PAGES` advised huge pages, or null (plain memory) where that fails. */
   private newSlab(shared: boolean): Slab | null {
-    const pages = this.pages as SharedPageBinding;
+    const pages = this.pages as PageBinding;
     const { pageBytes } = this.status;
     const span = SLAB_PAGES * pageBytes;
     if (!shared && pages.hugePageBuffer !== undefined) return { buffer: mappedBuffer(pages, span, pageBytes), next: 0, end: span };

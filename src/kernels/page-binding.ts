@@ -53,6 +53,30 @@ export interface PageBinding {
    * @throws Error `"hugePageBuffer: mmap failed: <strerror>"`.
    */
   hugePageBuffer?(bytes: number, pageBytes: number): ArrayBuffer;
+  /**
+   * A new SharedArrayBuffer of `bytes` zero bytes on a mapping of its own that starts on a
+   * `pageBytes` boundary and is advised onto huge pages before anything touches it. `postMessage`
+   * shares its memory as any SharedArrayBuffer's; the mapping is unmapped when the last buffer
+   * over it, in any thread of the process, is collected (or its thread ends). Unlike a
+   * SharedArrayBuffer from V8, whose memory malloc may hand out already written (and so on 4 KiB
+   * pages) or 16 bytes into a page, its first writes fault huge pages.
+   * Absent from fakes and older builds (the allocator then advises V8's SharedArrayBuffers).
+   * @throws Error `"hugePageSharedBuffer: mmap failed: <strerror>"`; a `RangeError` for a bad
+   * `pageBytes` or `bytes`.
+   */
+  hugePageSharedBuffer?(bytes: number, pageBytes: number): SharedArrayBuffer;
+  /** Bytes of the {@link PageBinding.hugePageSharedBuffer} mappings alive in this process. */
+  sharedMappedBytes?(): number;
+  /**
+   * Collapses the whole `pageBytes` pages of the shared memory (MAP_SHARED, e.g. a file in
+   * /dev/shm) under the array into huge pages (`MADV_COLLAPSE`, through a second mapping of the
+   * same pages at an address congruent to their file offsets, then unmapped): every mapping of
+   * them then reads physically contiguous huge pages. The pages must have been written. Reports
+   * what failed instead of throwing (`error` is `''` or the system's message, e.g. `'Invalid
+   * argument'` for private memory); the contents never change.
+   * @throws TypeError when `array` is not a typed array; RangeError for a bad `pageBytes`.
+   */
+  collapseSharedPages?(array: ArrayBufferView, pageBytes: number): { readonly collapsed: number; readonly error: string };
 }
 
 /** The functions a loaded module must export to be taken for the page functions. */

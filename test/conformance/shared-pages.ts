@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { sharedArray, sharedBarrier, type PData } from '../../src/index.js';
-import { largeArrays, type SharedPageBinding } from '../../src/kernels/large-arrays.js';
+import { largeArrays } from '../../src/kernels/large-arrays.js';
 import { loadPageBinding } from '../../src/kernels/page-binding.js';
 import { onParts } from './case.js';
 
@@ -32,7 +32,7 @@ function residentHugeBytes(): number {
  */
 export function sharedArrayOnAMappingOfItsOwn(ranks: PData<number>): void {
   const { np } = ranks;
-  const pages = loadPageBinding() as SharedPageBinding;
+  const pages = loadPageBinding();
   const { hugePages } = largeArrays;
   const native = hugePages.enabled && pages.sharedMappedBytes !== undefined;
   const zeroed = sharedArray(ranks, SHARED_PAGES_VALUES);
@@ -89,7 +89,7 @@ export const windowOnHugePages = onParts([2], (ranks: PData<number>): void => {
   const s = sharedArray(ranks, n);
   const shmemHugeBytes = (): number => Number(/ShmemHugePages:\s+(\d+) kB/.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? NaN) * 1024;
   const { hugePages } = largeArrays;
-  const pages = loadPageBinding() as SharedPageBinding;
+  const pages = loadPageBinding();
   if (hugePages.enabled && pages.collapseSharedPages !== undefined && collapsesSharedMemory()) {
     // Whole huge pages of the window: all but the partial ones at its two ends.
     assert.ok(shmemHugeBytes() >= 8 * n - 2 * hugePages.pageBytes, `${shmemHugeBytes()} bytes of shared huge pages`);
