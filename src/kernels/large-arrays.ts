@@ -85,7 +85,7 @@ export interface LargeArrays {
    * Puts memory this process shares with other processes (an MPI window's segment) on huge pages
    * where the system allows it, even with shared-memory huge pages off
    * (`/sys/kernel/mm/transparent_hugepage/shmem_enabled` set to `never`): see
-   * {@link PageBinding.collapseSharedPages}. Call it once, from one process, after the
+   * the kernels addon's `collapseSharedPages`. Call it once, from one process, after the
    * memory has been written (zeroed) and before it is streamed; the contents do not change.
    * Returns the bytes now on huge pages: 0 when huge pages are off, the addon lacks the function,
    * the memory holds no whole huge page or the kernel refuses (a best effort: never throws).
