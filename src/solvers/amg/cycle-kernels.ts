@@ -225,7 +225,8 @@ function checkPipeline(nRows: number, bandwidth: number, a: CsrMatrix, p: CsrMat
   if (!Array.isArray(vectors) || vectors.length < 6 * modes.length) {
     throw new InvalidArgumentError(`${kernel}: vectors must be an array of 6 Float64Arrays per stage`);
   }
-  modes.forEach((mode, s) => {
+  for (let s = 0; s < modes.length; s++) {
+    const mode = modes[s];
     const restrict = mode === PIPELINE_RESTRICT;
     if (mode !== PIPELINE_START && !restrict && !(mode >= CycleMode.RESIDUAL && mode <= CycleMode.CHEBYSHEV_STEP_ADD_PREVIOUS)) {
       throw new InvalidArgumentError(`${kernel}: modes[${s}] = ${mode} is not a stage`);
@@ -236,7 +237,7 @@ function checkPipeline(nRows: number, bandwidth: number, a: CsrMatrix, p: CsrMat
       const need = restrict && k === 0 ? p.nCols : stageUses(mode, k) ? nRows : 0;
       checkVector(kernel, "a stage's vector", vectors[6 * s + 1 + k], need);
     }
-  });
+  }
 }
 
 /** The addon's checks, in JavaScript: before the JavaScript loops too, so both throw alike. */
