@@ -9,7 +9,8 @@
  * why; with PA_REQUIRE_NATIVE=1 (CI) that test fails.
  */
 import { describe, expect, it } from 'vitest';
-import { loadSpgemmBinding, type SpgemmBinding } from '../src/sparse/matmul-binding.js';
+import { loadSpgemmBinding } from '../src/sparse/matmul-binding.js';
+import { nativeOrReason } from './fixtures/kernels/native-or-reason.js';
 import { jsSpgemmKernels, nativeSpgemmKernels, type SpgemmKernels } from '../src/sparse/matmul-kernels.js';
 import { seededRng as rng } from './fixtures/kernels/random-inputs.js';
 
@@ -168,16 +169,7 @@ describe('galerkinRows (JavaScript) vs a dense triple product', () => {
   });
 });
 
-function nativeBinding(): { binding: SpgemmBinding } | { reason: string } {
-  if (process.env.PA_KERNELS === 'js') return { reason: 'PA_KERNELS=js disables them' };
-  try {
-    return { binding: loadSpgemmBinding() };
-  } catch (error) {
-    return { reason: error instanceof Error ? error.message : String(error) };
-  }
-}
-
-const native = nativeBinding();
+const native = nativeOrReason(loadSpgemmBinding);
 if ('binding' in native) {
   const kernels = nativeSpgemmKernels(native.binding);
   describe('galerkinRows: native vs JavaScript', () => {

@@ -8,7 +8,8 @@
  * why; with PA_REQUIRE_NATIVE=1 (CI) that test fails.
  */
 import { describe, expect, it } from 'vitest';
-import { loadSpgemmBinding, type SpgemmBinding } from '../src/sparse/matmul-binding.js';
+import { loadSpgemmBinding } from '../src/sparse/matmul-binding.js';
+import { nativeOrReason } from './fixtures/kernels/native-or-reason.js';
 import { jsSpgemmKernels, nativeSpgemmKernels, selectSpgemmKernels, type SpgemmKernels } from '../src/sparse/matmul-kernels.js';
 import { BackendUnavailableError, InvalidArgumentError } from '../src/errors.js';
 
@@ -207,16 +208,7 @@ describe('spgemm kernels (JavaScript) vs a dense reference', () => {
   });
 });
 
-function nativeBinding(): { binding: SpgemmBinding } | { reason: string } {
-  if (process.env.PA_KERNELS === 'js') return { reason: 'PA_KERNELS=js disables them' };
-  try {
-    return { binding: loadSpgemmBinding() };
-  } catch (error) {
-    return { reason: error instanceof Error ? error.message : String(error) };
-  }
-}
-
-const native = nativeBinding();
+const native = nativeOrReason(loadSpgemmBinding);
 if ('binding' in native) {
   const kernels = nativeSpgemmKernels(native.binding);
   describe('spgemm kernels: native vs JavaScript', () => {

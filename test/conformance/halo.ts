@@ -14,10 +14,10 @@ import {
   pfill,
   pzeros,
   type Backend,
-  type ChannelPlan,
   type PData,
 } from '../../src/index.js';
 import { onParts } from './case.js';
+import { ringPlan } from '../fixtures/ring-plan.js';
 
 const ROUNDS = 100;
 const BLOCK = 8;
@@ -105,18 +105,6 @@ export function wrappedArraysAreCopiedUnlessBackendStorage(ranks: PData<number>)
   checkRounds(rewrapped);
 }
 
-/** Part p sends 2 + p values to its right neighbour and 3 values to its left one (itself when np = 1). */
-function ringPlan(p: number, np: number): ChannelPlan {
-  const right = (p + 1) % np;
-  const left = (p + np - 1) % np;
-  return {
-    snd: Int32Array.of(right, left),
-    sndPtrs: Int32Array.of(0, 2 + p, 2 + p + 3),
-    rcv: Int32Array.of(left, right),
-    rcvPtrs: Int32Array.of(0, 2 + left, 2 + left + 3),
-  };
-}
-
 const SENTINEL = -7.5;
 
 /**
@@ -126,7 +114,7 @@ const SENTINEL = -7.5;
 export function channelDeliversIntoGivenArrays(ranks: PData<number>): void {
   const backend = ranks.backend;
   const np = backend.np;
-  const plans = backend.localParts.map((p) => ringPlan(p, np));
+  const plans = backend.localParts.map((p) => ringPlan(p, np, 3));
   const storage = plans.map((plan) => backend.allocateFloat64(plan.rcvPtrs[2] + 2).fill(SENTINEL));
   assertSharedOnThreads(backend, storage);
   const given = backend.localParts.map((p, l) =>
