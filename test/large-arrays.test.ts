@@ -222,12 +222,16 @@ describe('LargeArrays.recycle', () => {
     expect(fresh.buffer.byteLength).toBe(1 << 19);
   });
 
-  it('keeps the newest 8 ranges', () => {
+  it('keeps the 8 largest ranges, not the newest', () => {
     const arrays = plainLargeArrays('test');
-    const ranges = Array.from({ length: 9 }, (_, k) => arrays.float64((1 << 14) * (k + 1)));
-    for (const r of ranges) arrays.recycle(r);
-    // the smallest range (the first) was dropped: the request is served from the second
-    expect(arrays.float64(1 << 13).buffer).toBe(ranges[1].buffer);
+    const big = arrays.float64(1 << 18);
+    const small = Array.from({ length: 8 }, (_, k) => arrays.float64((1 << 14) * (k + 1)));
+    arrays.recycle(big);
+    for (const r of small) arrays.recycle(r);
+    // the smallest range was dropped: the request is served from the second smallest
+    expect(arrays.float64(1 << 13).buffer).toBe(small[1].buffer);
+    // the oldest (and largest) was kept: 1.5 MiB fit only there
+    expect(arrays.float64((1 << 17) + (1 << 16)).buffer).toBe(big.buffer);
   });
 
   it('serves a shared request only from a SharedArrayBuffer, any other request from either', () => {

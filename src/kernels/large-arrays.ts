@@ -60,6 +60,17 @@ export interface LargeArrays {
   /** A zero-filled Uint8Array (compact row lengths). */
   uint8(length: number): Uint8Array;
   /**
+   * Room for a result whose size is known only once it is written (a sparse product's column ids
+   * and values): `length` zero-filled elements of which the caller writes a prefix, keeping at
+   * most a subarray of it. Never carved from recycled ranges: those are zero-filled whole when
+   * handed out, so a room there would write all of its bytes and take warm bytes from the arrays
+   * written whole, while fresh memory is resident only where it is written.
+   * @example `const values = largeArrays.roomFloat64(bound).subarray(0, written)`
+   */
+  roomFloat64(length: number): Float64Array;
+  /** As {@link LargeArrays.roomFloat64}, an Int32Array. */
+  roomInt32(length: number): Int32Array;
+  /**
    * Hands back an array its caller is done with: no reference to it, or to any view of its bytes,
    * may be used again. Its bytes, written already and so resident, then serve the next arrays of
    * at least `RECYCLE_MIN_BYTES` (64 KiB) this thread asks for (zero-filled again, about
@@ -68,7 +79,7 @@ export interface LargeArrays {
    * costs far more: about 0.3 GB/s for 4 KiB pages and 0.5 GB/s for huge pages in the reference
    * virtual machine, whose host backs a guest page only when it is first written. So the scratch
    * arrays an operation ends with (those of psparse) become the next operation's arrays (a CG
-   * solver's work vectors) at a fraction of the cost. The newest 8 ranges are kept. A request
+   * solver's work vectors) at a fraction of the cost. The 8 largest ranges are kept. A request
    * for shared memory is served only from a SharedArrayBuffer; any other request may be served
    * from either kind of buffer. While part of a recycled range is in use, its whole buffer stays
    * alive (as for a slab). Smaller arrays are ignored.
@@ -230,8 +241,19 @@ interface Recycled {
 
 /** Bytes a recycled range's arrays are aligned to before their stagger (a 4 KiB page). */
 const RECYCLE_ALIGN = 4096;
-/** Most ranges kept at once: a synchronous loop that recycles more than it reuses keeps only the newest. */
+/**
+ * Most ranges kept at once: a synchronous loop that recycles more than it reuses keeps the
+ * largest (an AMG set-up recycles a few ranges of tens of MB early, which its last arrays and the
+ * solver's vectors can use, and many small ones after them).
+ */
 const MAX_RECYCLED = 8;
+
+/** The position of the range with the fewest bytes left (the oldest of equals). */
+function smallest(ranges: readonly Recycled[]): number {
+  let k = 0;
+  for (let j = 1; j < ranges.length; j++) if (ranges[j].end - ranges[j].start < ranges[k].end - ranges[k].start) k = j;
+  return k;
+}
 
 class LargeArrayAllocator implements LargeArrays {
   private status: HugePageStatus;
@@ -268,6 +290,14 @@ class LargeArrayAllocator implements LargeArrays {
     return this.allocate<Uint8Array>(Uint8Array, length, false);
   }
 
+  roomFloat64(length: number): Float64Array {
+    return this.allocate<Float64Array>(Float64Array, length, false, false);
+  }
+
+  roomInt32(length: number): Int32Array {
+    return this.allocate<Int32Array>(Int32Array, length, false, false);
+  }
+
   collapseShared(array: ArrayBufferView): number {
     const { pages, status } = this;
     if (pages === null || !status.enabled || pages.collapseSharedPages === undefined) return 0;
@@ -277,7 +307,7 @@ class LargeArrayAllocator implements LargeArrays {
   recycle(array: ArrayBufferView): void {
     if (array.byteLength < RECYCLE_MIN_BYTES) return;
     this.recycled.push({ buffer: array.buffer, start: array.byteOffset, end: array.byteOffset + array.byteLength });
-    if (this.recycled.length > MAX_RECYCLED) this.recycled.shift();
+    if (this.recycled.length > MAX_RECYCLED) this.recycled.splice(smallest(this.recycled), 1);
     if (this.dropScheduled) return;
     this.dropScheduled = true;
     // Kept only across synchronous work: an idle thread gives the memory back to the system.
@@ -288,10 +318,10 @@ class LargeArrayAllocator implements LargeArrays {
     timer.unref?.();
   }
 
-  private allocate<T>(kind: ArrayKind<T>, length: number, shared: boolean): T {
+  private allocate<T>(kind: ArrayKind<T>, length: number, shared: boolean, reuse = true): T {
     checkArrayFits(length, kind.BYTES_PER_ELEMENT, `largeArrays.${kind.name.replace('Array', '').toLowerCase()}`);
     const bytes = length * kind.BYTES_PER_ELEMENT;
-    if (this.recycled.length > 0 && bytes >= RECYCLE_MIN_BYTES) {
+    if (reuse && this.recycled.length > 0 && bytes >= RECYCLE_MIN_BYTES) {
       const reused = this.fromRecycled(kind, length, shared);
       if (reused !== null) return reused;
     }

@@ -73,6 +73,22 @@ export async function amgHierarchyIsGalerkin(ranks: PData<number>): Promise<void
     );
   }
 
+  // A refresh after values changed (a heavier diagonal changes D⁻¹A, so P) rewrites the
+  // restrictions held here in place: still Pᵀ (R is formed again when the set-up dropped it).
+  const heavier = V.map((v, p) => Array.from(v, (x, k) => (I.localItems[ranks.partIds.indexOf(p)][k] === J.localItems[ranks.partIds.indexOf(p)][k] ? 1.5 * x : x)));
+  const B = await psparse(I, J, V, rows, cols);
+  const N = amg(B, { coarseSize: 10 });
+  const [heldP, heldR] = [N.prolongators, N.restrictions];
+  const before = dense(centralize(heldR[0]));
+  await psparseRefill(B, heavier);
+  N.refresh(B);
+  const after = dense(centralize(heldR[0]));
+  assert.ok(after.some((row, i) => row.some((x, j) => x !== before[i][j])), 'the refresh changed R');
+  for (let l = 0; l < heldP.length; l++) {
+    const [p, r] = [dense(centralize(heldP[l])), dense(centralize(heldR[l]))];
+    p.forEach((row, i) => row.forEach((x, j) => assert.equal(r[j][i], x, `R = Pᵀ after refresh at level ${l}`)));
+  }
+
   // Level 0's aggregates, as a global map fine row → coarse id (aggregates are own: coarse id = own coarse id of the part).
   const local = M.aggregates[0];
   const coarseOfPart = P[0].cols.partition.localItems;

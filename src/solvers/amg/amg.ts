@@ -206,24 +206,26 @@ export class AmgPreconditioner implements Preconditioner {
   private build(A: PSparseMatrix): void {
     checkSquare(A);
     const { theta, maxLevels, coarseSize, smoother, smootherSteps } = this.options;
+    // Pipelined smoothings need the steps of one pass to be finished by the next (no ghost
+    // entries) and Chebyshev's recurrence with at least one step after the first. Every level
+    // without ghost entries that is coarsened (so not the coarsest) is then pipelined.
+    const pipelines = smoother === 'chebyshev' && smootherSteps >= 2 && smootherSteps <= MAX_PIPELINED_STEPS;
     const levels = [new AmgLevel(A, 0)];
     while (levels.length < maxLevels && levels[levels.length - 1].A.rows.n > coarseSize) {
       const fine = levels[levels.length - 1];
-      const coarse = fine.coarsen({ theta: theta * THETA_DECAY ** fine.index });
+      const coarse = fine.coarsen({ theta: theta * THETA_DECAY ** fine.index, restrictThroughP: pipelines });
       if (coarse === undefined) break;
       levels.push(new AmgLevel(coarse, levels.length));
       if (coarse.rows.n >= fine.A.rows.n) break;
     }
     this.A = A;
-    // Pipelined smoothings need the steps of one pass to be finished by the next (no ghost
-    // entries) and Chebyshev's recurrence with at least one step after the first.
-    const pipelines = smoother === 'chebyshev' && smootherSteps >= 2 && smootherSteps <= MAX_PIPELINED_STEPS;
     this.cycle = levels.map((level, l) => {
       const last = l === levels.length - 1;
       const partial = level.A.ownOwn.map((block) => largeArrays.float64(block.nRows));
-      // The cycle's residual is free during the smoothings: it holds the smoother's residual then.
-      const residual = last ? undefined : pzeros(level.R!.cols);
       const pipelined = pipelines && !last && withoutGhostEntries(level.A);
+      // The cycle's residual is free during the smoothings: it holds the smoother's residual then.
+      // A pipelined level reads only its own values (and never asks for R, which it dropped).
+      const residual = last ? undefined : pzeros(pipelined ? level.A.rows : level.R!.cols);
       return {
         level,
         smoother: new Smoother(level.A, smoother, smootherSteps, level, partial, residual?.ownValues()),

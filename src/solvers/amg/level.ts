@@ -18,7 +18,9 @@ import { planTranspose } from '../../sparse/transpose.js';
 import type { Aggregates } from './aggregation.js';
 import { distributedGalerkin } from './distributed-galerkin.js';
 import { ghostedProlongator } from './ghosted-prolongator.js';
-import { aggregateOwnRows, localGalerkin, localProlongator, withoutGhostEntries, type LocalProlongator } from './local-setup.js';
+import {
+  aggregateOwnRows, localGalerkin, localProlongator, localRestriction, refreshRestriction, withoutGhostEntries, type LocalProlongator,
+} from './local-setup.js';
 
 /** The diagonal of the own rows (found in the own-own block, whose columns ascend). */
 export function diagonalOf(A: PSparseMatrix): PData<Float64Array> {
@@ -100,6 +102,13 @@ export function spectralBound(A: PSparseMatrix, inverse: PData<Float64Array>): n
 /** Options a level's set-up reads (checked by amg.ts). */
 export interface LevelOptions {
   readonly theta: number;
+  /**
+   * Whether the cycle reads R only through P (default false) (pipelined passes restrict over P's rows): a level
+   * without ghost entries then hands R's arrays back once R·A·P is formed (on the 3-D Laplacian's
+   * finest level R is as large as P, about 90 MB at n = 128, whose first writes cost more than
+   * the transpose itself) and forms R again only when asked for ({@link AmgLevel.R}).
+   */
+  readonly restrictThroughP?: boolean;
 }
 
 /**
@@ -128,9 +137,15 @@ export class AmgLevel {
     return this.transfer?.P;
   }
 
-  /** The restriction Pᵀ, once {@link AmgLevel.coarsen} ran. */
+  /**
+   * The restriction Pᵀ, once {@link AmgLevel.coarsen} ran (formed again, and then kept, when the
+   * set-up dropped it: see {@link LevelOptions.restrictThroughP}).
+   */
   get R(): PSparseMatrix | undefined {
-    return this.transfer?.R;
+    const transfer = this.transfer;
+    if (transfer === undefined) return undefined;
+    transfer.R ??= localRestriction(transfer.P, transfer.P.cols);
+    return transfer.R;
   }
 
   /** The aggregates of the own rows, once {@link AmgLevel.coarsen} ran. */
@@ -154,9 +169,11 @@ export class AmgLevel {
       // No part couples to another (one part): P straight from the aggregates and R·A·P without
       // A·P (local-setup.ts); the several-part path below would fetch and send nothing.
       const local = localProlongator(A, aggregates, coarseRows, this);
-      const rT = planTranspose(local.P, coarseRows);
-      const coarse = localGalerkin(rT.result, A, local.P);
-      this.transfer = { aggregates, P: local.P, R: rT.result, rT, coarse, local };
+      const R = localRestriction(local.P, coarseRows);
+      const coarse = localGalerkin(R, A, local.P);
+      // R never left this function: its memory serves the next level's arrays warm.
+      if (options.restrictThroughP === true) recycleBlocks(R);
+      this.transfer = { aggregates, P: local.P, R: options.restrictThroughP === true ? undefined : R, coarse, local };
       return coarse;
     }
     // Several parts: P straight from the aggregates too, its ghost block from the aggregate ids
@@ -181,12 +198,23 @@ export class AmgLevel {
     this.spectralBound = spectralBound(this.A, this.inverseDiagonal);
     const transfer = this.transfer;
     if (transfer === undefined) return;
-    const { local, ghosted } = transfer;
-    (local ?? ghosted!).refresh(this);
-    transfer.rT.refresh();
+    const { local, ghosted, P } = transfer;
+    let fresh: PSparseMatrix;
+    if (local !== undefined) {
+      local.refresh(this);
+      // A restriction someone holds is rewritten in place; a dropped one is formed for the
+      // product only.
+      const R = transfer.R ?? localRestriction(P, P.cols);
+      if (R === transfer.R) refreshRestriction(R, P);
+      fresh = localGalerkin(R, this.A, P);
+      if (R !== transfer.R) recycleBlocks(R);
+    } else {
+      ghosted!.refresh(this);
+      transfer.rT!.refresh();
+      fresh = distributedGalerkin(transfer.R!, this.A, P);
+    }
     // The coarse matrix is recomputed whole and its values copied into the coarse level's matrix,
     // whose pattern is the same (the products' patterns are symbolic).
-    const fresh = (local !== undefined ? localGalerkin : distributedGalerkin)(transfer.R, this.A, transfer.P);
     pmap(copyBlockValues, transfer.coarse.ownOwn, fresh.ownOwn);
     pmap(copyBlockValues, transfer.coarse.ownGhost, fresh.ownGhost);
     recycleBlocks(fresh);
@@ -216,8 +244,10 @@ function copyBlockValues(dst: CsrMatrix, src: CsrMatrix): void {
 interface Transfer {
   readonly aggregates: PData<Aggregates>;
   readonly P: PSparseMatrix;
-  readonly R: PSparseMatrix;
-  readonly rT: ProductPlan;
+  /** Pᵀ; undefined while dropped (see {@link LevelOptions.restrictThroughP}). */
+  R: PSparseMatrix | undefined;
+  /** How R is refreshed on several parts (one part: {@link refreshRestriction}). */
+  readonly rT?: ProductPlan;
   /** R·A·P: the next level's matrix. */
   readonly coarse: PSparseMatrix;
   /** How P was built: from the aggregates with the owners' ghost data (several parts) ... */

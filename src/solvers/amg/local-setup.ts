@@ -11,10 +11,12 @@
  */
 import type { CsrMatrix } from '../../kernels/csr.js';
 import { largeArrays } from '../../kernels/large-arrays.js';
-import type { PRange } from '../../partitions/prange.js';
+import { LocalIndices } from '../../partitions/local-indices.js';
+import { PRange } from '../../partitions/prange.js';
 import { pmap, type PData } from '../../pdata/pdata.js';
 import { getAny, reduction } from '../../pdata/primitives.js';
 import { emptyCsr, type MutableCsr } from '../../sparse/matmul-local.js';
+import { spgemmKernels } from '../../sparse/matmul-kernels.js';
 import { assembledMatrix, type PSparseMatrix } from '../../sparse/psparse-matrix.js';
 import type { Aggregates } from './aggregation.js';
 import { setupKernels } from './setup-kernels.js';
@@ -95,8 +97,8 @@ export function localProlongator(
   const rooms = pmap(
     (a: CsrMatrix) => ({
       rowPtr: largeArrays.int32(a.nRows + 1),
-      colIdx: largeArrays.int32(a.rowPtr[a.nRows]),
-      values: largeArrays.float64(a.rowPtr[a.nRows]),
+      colIdx: largeArrays.roomInt32(a.rowPtr[a.nRows]),
+      values: largeArrays.roomFloat64(a.rowPtr[a.nRows]),
     }),
     A.ownOwn,
   );
@@ -132,6 +134,50 @@ export function localProlongator(
 }
 
 /**
+ * Writes the transpose of one part's block `p` into `r` (rows ascending within each row of `r`, as
+ * transpose.ts orders them): the pattern and the values. The permutation the kernel also writes
+ * is scratch, handed back at once, so R keeps no array beyond its own.
+ */
+function transposeBlock(p: CsrMatrix, r: CsrMatrix): void {
+  const source = largeArrays.int32(p.rowPtr[p.nRows]);
+  spgemmKernels().csrTranspose(
+    p.nRows, p.nCols, p.rowPtr, p.colIdx, p.values, r.rowPtr as Int32Array, r.colIdx as Int32Array, source, r.values as Float64Array,
+  );
+  largeArrays.recycle(source);
+}
+
+/**
+ * R = Pᵀ of a prolongator without ghost entries (collective only in that it runs on every part):
+ * the own block transposed, the same blocks as `planTranspose(P, coarseRows).result` without its
+ * refresh plan and messages. R's rows are `coarseRows`, its columns P's own rows (no ghosts).
+ */
+export function localRestriction(P: PSparseMatrix, coarseRows: PRange): PSparseMatrix {
+  const blocks = pmap((p: CsrMatrix): CsrMatrix => {
+    const nnz = p.rowPtr[p.nRows];
+    const r = {
+      nRows: p.nCols,
+      nCols: p.nRows,
+      rowPtr: largeArrays.int32(p.nCols + 1),
+      colIdx: largeArrays.int32(nnz),
+      values: largeArrays.float64(nnz),
+    };
+    transposeBlock(p, r);
+    return r;
+  }, P.ownOwn);
+  const cols = new PRange(
+    P.rows.n,
+    P.rows.partition.map((ids) => new LocalIndices(ids.partId, ids.n, ids.own)),
+    P.rows.ownerOf,
+  );
+  return assembledMatrix(coarseRows, cols, blocks, blocks.map((b) => emptyCsr(b.nRows, 0)));
+}
+
+/** Rewrites R = Pᵀ (built by {@link localRestriction}) for P's current values, in place. */
+export function refreshRestriction(R: PSparseMatrix, P: PSparseMatrix): void {
+  pmap(transposeBlock, P.ownOwn, R.ownOwn);
+}
+
+/**
  * One part's R·A·P (blocks without ghost entries). The product's entries are not known before it
  * is formed: the room starts at twice R's entries (the coarse matrices of a hierarchy have about
  * as many as R or fewer) and grows, keeping the rows written, when a row does not fit.
@@ -149,8 +195,8 @@ function rapBlock(r: CsrMatrix, a: CsrMatrix, p: CsrMatrix): MutableCsr {
   const coarseList = largeArrays.int32(nCoarse);
   const rowPtr = largeArrays.int32(nRows + 1);
   let room = Math.max(64, 2 * r.rowPtr[nRows]);
-  let colIdx = largeArrays.int32(room);
-  let values = largeArrays.float64(room);
+  let colIdx = largeArrays.roomInt32(room);
+  let values = largeArrays.roomFloat64(room);
   let done = 0;
   for (;;) {
     done = kernels.rapRows(
@@ -162,8 +208,8 @@ function rapBlock(r: CsrMatrix, a: CsrMatrix, p: CsrMatrix): MutableCsr {
     const used = rowPtr[done];
     room = Math.max(2 * room, used + nCoarse, Math.ceil(((used / Math.max(done, 1)) * nRows * 5) / 4));
     const [oldCols, oldValues] = [colIdx, values];
-    colIdx = largeArrays.int32(room);
-    values = largeArrays.float64(room);
+    colIdx = largeArrays.roomInt32(room);
+    values = largeArrays.roomFloat64(room);
     colIdx.set(oldCols.subarray(0, used));
     values.set(oldValues.subarray(0, used));
     largeArrays.recycle(oldCols);
