@@ -234,6 +234,21 @@ describe('LargeArrays.recycle', () => {
     expect(arrays.float64((1 << 17) + (1 << 16)).buffer).toBe(big.buffer);
   });
 
+  it('joins neighbouring ranges of one buffer', () => {
+    const arrays = plainLargeArrays('test');
+    const range = arrays.float64(1 << 18); // 2 MiB
+    arrays.recycle(range);
+    const [a, b, c] = [arrays.float64(1 << 16), arrays.float64(1 << 16), arrays.float64(1 << 16)];
+    for (const v of [a, b, c]) expect(v.buffer).toBe(range.buffer);
+    arrays.recycle(c); // joins the buffer's rest
+    arrays.recycle(a); // b lies between: a range of its own
+    arrays.recycle(b);
+    // a, b, c and the buffer's rest are one range again: 1.5 MiB fit from a's start
+    const joined = arrays.float64(3 << 16);
+    expect(joined.buffer).toBe(range.buffer);
+    expect(joined.byteOffset).toBeLessThan(b.byteOffset);
+  });
+
   it('serves a shared request only from a SharedArrayBuffer, any other request from either', () => {
     const arrays = plainLargeArrays('test');
     const plain = arrays.float64(1 << 16);

@@ -82,7 +82,8 @@ export interface LargeArrays {
    * solver's work vectors) at a fraction of the cost. The 8 largest ranges are kept. A request
    * for shared memory is served only from a SharedArrayBuffer; any other request may be served
    * from either kind of buffer. While part of a recycled range is in use, its whole buffer stays
-   * alive (as for a slab). Smaller arrays are ignored.
+   * alive (as for a slab). Neighbouring ranges of one buffer (arrays carved one after the other)
+   * join into one. Smaller arrays are ignored.
    * @example
    * ```ts
    * const scratch = largeArrays.int32(1 << 22);
@@ -241,6 +242,8 @@ interface Recycled {
 
 /** Bytes a recycled range's arrays are aligned to before their stagger (a 4 KiB page). */
 const RECYCLE_ALIGN = 4096;
+/** Most bytes between two arrays carved one after the other: an alignment plus the largest stagger. */
+const MERGE_GAP = RECYCLE_ALIGN + 64 * CACHE_LINE;
 /**
  * Most ranges kept at once: a synchronous loop that recycles more than it reuses keeps the
  * largest (an AMG set-up recycles a few ranges of tens of MB early, which its last arrays and the
@@ -306,7 +309,24 @@ class LargeArrayAllocator implements LargeArrays {
 
   recycle(array: ArrayBufferView): void {
     if (array.byteLength < RECYCLE_MIN_BYTES) return;
-    this.recycled.push({ buffer: array.buffer, start: array.byteOffset, end: array.byteOffset + array.byteLength });
+    let start = array.byteOffset;
+    let end = start + array.byteLength;
+    // Arrays carved one after the other (a page alignment and a stagger apart) and handed back
+    // make one range again, so that a later array larger than each of them fits. No array lies
+    // in a gap smaller than the smallest array a recycled range (64 KiB) or a slab holds.
+    const gap = this.status.enabled ? Math.min(MERGE_GAP, this.status.pageBytes / SLAB_FRACTION) : MERGE_GAP;
+    for (let k = this.recycled.length - 1; k >= 0; k--) {
+      const r = this.recycled[k];
+      if (r.buffer !== array.buffer) continue;
+      if (r.end <= start && start - r.end < gap) {
+        start = r.start;
+        this.recycled.splice(k, 1);
+      } else if (end <= r.start && r.start - end < gap) {
+        end = r.end;
+        this.recycled.splice(k, 1);
+      }
+    }
+    this.recycled.push({ buffer: array.buffer, start, end });
     if (this.recycled.length > MAX_RECYCLED) this.recycled.splice(smallest(this.recycled), 1);
     if (this.dropScheduled) return;
     this.dropScheduled = true;
