@@ -20,6 +20,8 @@
  *
  * @module
  */
+// The module's binding, not the global's lazy accessor (see waiting.ts).
+import { performance } from 'node:perf_hooks';
 import type { SharedBuffers } from './messages.js';
 
 /** Int32 words per cache line. */
@@ -184,12 +186,15 @@ export class SharedState {
 
   /**
    * Spins until part `me`'s doorbell differs from `seen` (true) or the clock passes `untilMs`, in
-   * `performance.now()` milliseconds (false). The clock is read every 64 loads.
+   * `performance.now()` milliseconds (false). The clock is read after the first load that finds
+   * the bell unchanged, then every 64 loads: reading it on the first miss gives the clock's call
+   * feedback before V8 compiles the loop on stack (else the compiled loop was thrown away at its
+   * first clock read and compiled again, during the first solve of a run).
    */
   spinOnBell(me: number, seen: number, untilMs: number): boolean {
     const { words } = this;
     const bell = (1 + me) * LINE + Word.Doorbell;
-    for (let i = 1; ; i++) {
+    for (let i = 0; ; i++) {
       if (Atomics.load(words, bell) !== seen) return true;
       if ((i & 63) === 0 && performance.now() > untilMs) return false;
     }
