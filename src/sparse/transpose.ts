@@ -26,8 +26,6 @@ import { assembledMatrix, PSparseMatrix } from './psparse-matrix.js';
 
 /** One part's symbolic transpose. */
 interface PartTranspose {
-  /** Per entry of `oo`, the position of its value in A's own block. */
-  readonly ownSource: Int32Array;
   /** Position in `og.values` of each received value (receive order). */
   readonly receivedTarget: Int32Array;
   readonly oo: MutableCsr;
@@ -227,6 +225,9 @@ function buildPart(
 ): PartTranspose {
   const nRows = colIds.nOwn;
   const own = transposeStructure(oo, true);
+  // Where each entry came from is not kept (for a prolongator, 4 bytes per entry of fresh memory
+  // to write): a refresh transposes the own block again. Its bytes serve the next arrays warm.
+  largeArrays.recycle(own.entries);
   // Received entries: row j of the transpose (an own column of A), column = a row gid of the sender.
   const ghosts = new GhostColumns();
   const ghostCount = largeArrays.int32(nRows + 1);
@@ -293,7 +294,6 @@ function buildPart(
     for (let e = 0; e < count; e++) ogValues[receivedTarget[k++]] = message[values + e];
   });
   return {
-    ownSource: own.entries,
     receivedTarget,
     oo: { nRows, nCols: rowIds.nOwn, rowPtr: own.rowPtr, colIdx: own.rows, values: own.values },
     og: { nRows, nCols: rank.length, rowPtr: ogPtr, colIdx: ogCol, values: ogValues },
@@ -301,10 +301,17 @@ function buildPart(
   };
 }
 
-/** Copies A's current values into the transpose: the own block's and the received ghost-block values. */
+/**
+ * Copies A's current values into the transpose: the own block transposed again (the same pattern,
+ * rewritten; the entries' sources in a scratch array handed back at once) and the received
+ * ghost-block values.
+ */
 function fillValues(part: PartTranspose, oo: CsrMatrix, received: Float64Array[]): void {
-  const { ownSource, receivedTarget } = part;
-  spgemmKernels().gatherValues(ownSource.length, ownSource, oo.values, part.oo.values);
+  const { receivedTarget } = part;
+  const t = part.oo;
+  const source = largeArrays.int32(oo.rowPtr[oo.nRows]);
+  spgemmKernels().csrTranspose(oo.nRows, oo.nCols, oo.rowPtr, oo.colIdx, oo.values, t.rowPtr, t.colIdx, source, t.values);
+  largeArrays.recycle(source);
   const ogValues = part.og.values;
   let k = 0;
   for (const message of received) {

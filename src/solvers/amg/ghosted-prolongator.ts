@@ -131,7 +131,9 @@ export function ghostedProlongator(
 function packAggregates(plan: PartGhostPlan, { aggregateOf, count }: Aggregates, coarseIds: LocalIndices): Float64Array[] {
   if (plan.holders.length === 0) return [];
   const size = new Float64Array(count);
-  for (const a of aggregateOf) if (a >= 0) size[a]++;
+  // An indexed loop: the iterator protocol over the own rows (5·10⁵ at n = 100 on two parts) is
+  // not optimised in a function that runs once per level.
+  for (let i = 0; i < aggregateOf.length; i++) if (aggregateOf[i] >= 0) size[aggregateOf[i]]++;
   return Array.from(plan.holders, (_, h) => {
     const rows = plan.holderLids.subarray(plan.holderPtrs[h], plan.holderPtrs[h + 1]);
     const out = new Float64Array(2 * rows.length);
