@@ -22,91 +22,83 @@ import {
   aggregateOwnRows, localGalerkin, localProlongator, localRestriction, refreshRestriction, withoutGhostEntries, type LocalProlongator,
 } from './local-setup.js';
 
-/** The diagonal of the own rows (found in the own-own block, whose columns ascend). */
-export function diagonalOf(A: PSparseMatrix): PData<Float64Array> {
-  return pmap(
-    (block: CsrMatrix, p: number) => {
-      const { nRows, rowPtr, colIdx, values } = block;
-      const out = largeArrays.float64(nRows);
-      for (let i = 0; i < nRows; i++) {
-        let k = rowPtr[i];
-        while (k < rowPtr[i + 1] && colIdx[k] < i) k++;
-        out[i] = k < rowPtr[i + 1] && colIdx[k] === i ? values[k] : 0;
-      }
-      return out;
-    },
-    A.ownOwn,
-  );
+/** What a level's smoothers and prolongator read of its matrix. */
+interface DiagonalData {
+  /** a_ii per own row. */
+  readonly diagonal: PData<Float64Array>;
+  /** 1/a_ii per own row. */
+  readonly inverseDiagonal: PData<Float64Array>;
+  /** Gershgorin's bound on the spectral radius of D⁻¹A. */
+  readonly spectralBound: number;
 }
 
 /**
- * 1/a_ii per own row (collective: every part learns whether some row failed).
+ * The diagonal of the own rows (in the own-own block, whose columns ascend), 1/a_ii, and
+ * Gershgorin's bound on the spectral radius of D⁻¹A, max over rows of Σ_j |a_ij| / |a_ii| (it never
+ * underestimates, which is what the damping factors need), in one pass over the matrix
+ * (collective: every part learns whether some row failed, then the bound's max-reduction).
  * @throws SingularMatrixError on every part, naming the smallest global row with a zero or
  * non-finite diagonal entry: the smoothers divide by it.
  */
-export function inverseDiagonal(A: PSparseMatrix, diagonal: PData<Float64Array>, level: number): PData<Float64Array> {
-  const inverses = pmap(
-    (d: Float64Array, ids: LocalIndices) => {
-      const out = largeArrays.float64(d.length);
+function diagonalData(A: PSparseMatrix, level: number): DiagonalData {
+  const parts = pmap(
+    (oo: CsrMatrix, og: CsrMatrix, ids: LocalIndices) => {
+      // The blocks' arrays as locals: a property load per entry is a lookup when the blocks come
+      // in several object shapes (user-built, product results).
+      const { nRows, rowPtr: ooPtr, colIdx: ooCol, values: ooValues } = oo;
+      const { rowPtr: ogPtr, values: ogValues } = og;
+      const diagonal = largeArrays.float64(nRows);
+      const inverse = largeArrays.float64(nRows);
       let bad = -1;
-      for (let i = 0; i < d.length; i++) {
-        if (d[i] === 0 || !Number.isFinite(d[i])) {
+      let bound = 0;
+      for (let i = 0; i < nRows; i++) {
+        const end = ooPtr[i + 1];
+        let sum = 0;
+        let d = 0;
+        let found = false;
+        for (let e = ooPtr[i]; e < end; e++) {
+          // The first entry at or past the diagonal's column is a_ii, or a_ii is zero.
+          if (!found && ooCol[e] >= i) {
+            found = true;
+            if (ooCol[e] === i) d = ooValues[e];
+          }
+          sum += Math.abs(ooValues[e]);
+        }
+        for (let e = ogPtr[i]; e < ogPtr[i + 1]; e++) sum += Math.abs(ogValues[e]);
+        if (d === 0 || !Number.isFinite(d)) {
           const row = ids.own.at(i);
           if (bad < 0 || row < bad) bad = row;
         }
-        out[i] = 1 / d[i];
+        diagonal[i] = d;
+        inverse[i] = 1 / d;
+        bound = Math.max(bound, sum * Math.abs(inverse[i]));
       }
-      return { out, bad };
+      return { diagonal, inverse, bad, bound };
     },
-    diagonal,
+    A.ownOwn,
+    A.ownGhost,
     A.rows.partition,
   );
   const smallest = (a: number, b: number): number => (a < 0 ? b : b < 0 ? a : Math.min(a, b));
-  const row = getAny(reduction(smallest, inverses.map((x) => x.bad), { destination: 'all', init: -1 }));
+  const row = getAny(reduction(smallest, parts.map((x) => x.bad), { destination: 'all', init: -1 }));
   if (row >= 0) {
     throw new SingularMatrixError(
       `amg: row ${row} of the level-${level} matrix has a zero or non-finite diagonal entry; the smoothers divide by it`,
       row,
     );
   }
-  return inverses.map((x) => x.out);
-}
-
-/**
- * Gershgorin's bound on the spectral radius of D⁻¹A: max over rows of Σ_j |a_ij| / |a_ii|
- * (collective: a max-reduction). It never underestimates, which is what the damping factors need.
- */
-export function spectralBound(A: PSparseMatrix, inverse: PData<Float64Array>): number {
-  const local = pmap(
-    (oo: CsrMatrix, og: CsrMatrix, inv: Float64Array) => {
-      // The blocks' arrays as locals: a property load per entry is a lookup when the blocks come
-      // in several object shapes (user-built, product results).
-      const { nRows, rowPtr: ooPtr, values: ooValues } = oo;
-      const { rowPtr: ogPtr, values: ogValues } = og;
-      let bound = 0;
-      for (let i = 0; i < nRows; i++) {
-        let sum = 0;
-        for (let e = ooPtr[i]; e < ooPtr[i + 1]; e++) sum += Math.abs(ooValues[e]);
-        for (let e = ogPtr[i]; e < ogPtr[i + 1]; e++) sum += Math.abs(ogValues[e]);
-        bound = Math.max(bound, sum * Math.abs(inv[i]));
-      }
-      return bound;
-    },
-    A.ownOwn,
-    A.ownGhost,
-    inverse,
-  );
-  return getAny(reduction((a, b) => Math.max(a, b), local, { destination: 'all', init: 0 }));
+  const bound = getAny(reduction((a, b) => Math.max(a, b), parts.map((x) => x.bound), { destination: 'all', init: 0 }));
+  return { diagonal: parts.map((x) => x.diagonal), inverseDiagonal: parts.map((x) => x.inverse), spectralBound: bound };
 }
 
 /** Options a level's set-up reads (checked by amg.ts). */
 export interface LevelOptions {
   readonly theta: number;
   /**
-   * Whether the cycle reads R only through P (default false) (pipelined passes restrict over P's rows): a level
-   * without ghost entries then hands R's arrays back once R·A·P is formed (on the 3-D Laplacian's
-   * finest level R is as large as P, about 90 MB at n = 128, whose first writes cost more than
-   * the transpose itself) and forms R again only when asked for ({@link AmgLevel.R}).
+   * Whether the cycle reads R only through P (pipelined passes restrict over P's rows; default
+   * false): a level without ghost entries then hands R's arrays back once R·A·P is formed (on the
+   * 3-D Laplacian's finest level R holds about 90 MB at n = 128, fresh memory whose first writes
+   * cost more than the transpose itself) and forms R again only when asked for ({@link AmgLevel.R}).
    */
   readonly restrictThroughP?: boolean;
 }
@@ -127,9 +119,7 @@ export class AmgLevel {
   constructor(A: PSparseMatrix, index: number) {
     this.A = A;
     this.index = index;
-    this.diagonal = diagonalOf(A);
-    this.inverseDiagonal = inverseDiagonal(A, this.diagonal, index);
-    this.spectralBound = spectralBound(A, this.inverseDiagonal);
+    ({ diagonal: this.diagonal, inverseDiagonal: this.inverseDiagonal, spectralBound: this.spectralBound } = diagonalData(A, index));
   }
 
   /** The prolongator to this level from the next coarser one, once {@link AmgLevel.coarsen} ran. */
@@ -193,9 +183,7 @@ export class AmgLevel {
    * place (same structure and aggregates; collective).
    */
   refresh(): void {
-    this.diagonal = diagonalOf(this.A);
-    this.inverseDiagonal = inverseDiagonal(this.A, this.diagonal, this.index);
-    this.spectralBound = spectralBound(this.A, this.inverseDiagonal);
+    ({ diagonal: this.diagonal, inverseDiagonal: this.inverseDiagonal, spectralBound: this.spectralBound } = diagonalData(this.A, this.index));
     const transfer = this.transfer;
     if (transfer === undefined) return;
     const { local, ghosted, P } = transfer;
