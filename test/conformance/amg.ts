@@ -73,6 +73,16 @@ export async function amgHierarchyIsGalerkin(ranks: PData<number>): Promise<void
     );
   }
 
+  // One V-cycle in place (z = r: on one part the finest level then forms its own iterate) has the
+  // bits of one into another vector, and is not the identity.
+  const r = pfill(1, A.rows);
+  const z = pfill(0, A.rows);
+  M.apply(z, r);
+  M.apply(r, r);
+  const [zs, rs] = [z.ownValues().localItems, r.ownValues().localItems];
+  zs.forEach((values, i) => assert.deepEqual(Array.from(rs[i]), Array.from(values), 'apply(r, r) = apply(z, r)'));
+  assert.ok(zs.some((values) => values.some((x) => x !== 1)), 'the cycle changed r');
+
   // A refresh after values changed (a heavier diagonal changes D⁻¹A, so P) rewrites the
   // restrictions held here in place: still Pᵀ (R is formed again when the set-up dropped it).
   const heavier = V.map((v, p) => Array.from(v, (x, k) => (I.localItems[ranks.partIds.indexOf(p)][k] === J.localItems[ranks.partIds.indexOf(p)][k] ? 1.5 * x : x)));

@@ -86,16 +86,22 @@ const OPTION_NAMES = ['theta', 'maxLevels', 'coarseSize', 'smoother', 'smootherS
 interface CycleLevel {
   readonly level: AmgLevel;
   readonly smoother: Smoother;
-  /** The level's iterate (on A.cols: SpMVs refresh its ghosts). */
-  readonly x: PVector;
+  /**
+   * The level's iterate (on A.cols: SpMVs refresh its ghosts). A pipelined finest level runs on
+   * apply's `z` instead, so it forms its own only when apply is given z = r.
+   */
+  x: PVector | undefined;
   /**
    * The level's right-hand side (own values), written by the restriction; none on the finest
    * level, whose right-hand side is apply's `r` itself (only read, so no copy).
    */
   readonly b: PVector | undefined;
-  /** Scratch of the level's fused row passes (one value per own row). */
-  readonly partial: PData<Float64Array>;
-  /** The residual on R.cols and the coarse correction on P.cols (not on the coarsest). */
+  /** Scratch of the level's fused row passes (one value per own row; none when pipelined). */
+  readonly partial?: PData<Float64Array>;
+  /**
+   * The residual on R.cols (not on the coarsest) and the coarse correction on P.cols (neither
+   * on the coarsest nor when pipelined).
+   */
   readonly residual?: PVector;
   readonly coarseX?: PVector;
   /**
@@ -160,7 +166,7 @@ export class AmgPreconditioner implements Preconditioner {
 
   /**
    * z ← M⁻¹ r: one V-cycle from a zero guess (collective, allocation-free once the first call
-   * created the communication channels).
+   * created the communication channels, and the first call with z = r the finest iterate).
    * `z` and `r` may be the same vector (r is only read until z is written, at the end).
    * @throws InvalidArgumentError when `z` or `r` is not a PVector; PartitionMismatchError when
    * either does not have the own ids of the matrix's rows.
@@ -178,6 +184,7 @@ export class AmgPreconditioner implements Preconditioner {
       this.vcycle(0, r, z);
       return;
     }
+    finest.x ??= pzeros(this.A.cols);
     this.vcycle(0, r, finest.x);
     copyOwn(z, finest.x);
   }
@@ -221,19 +228,22 @@ export class AmgPreconditioner implements Preconditioner {
     this.A = A;
     this.cycle = levels.map((level, l) => {
       const last = l === levels.length - 1;
-      const partial = level.A.ownOwn.map((block) => largeArrays.float64(block.nRows));
       const pipelined = pipelines && !last && withoutGhostEntries(level.A);
+      // A pipelined level's passes need no row scratch, no coarse correction vector (the
+      // prolongation reads the coarse iterate in place) and, on the finest level, no iterate:
+      // none is formed (their first writes would cost more than the cycle's first pass).
+      const partial = pipelined ? undefined : level.A.ownOwn.map((block) => largeArrays.float64(block.nRows));
       // The cycle's residual is free during the smoothings: it holds the smoother's residual then.
       // A pipelined level reads only its own values (and never asks for R, which it dropped).
       const residual = last ? undefined : pzeros(pipelined ? level.A.rows : level.R!.cols);
       return {
         level,
         smoother: new Smoother(level.A, smoother, smootherSteps, level, partial, residual?.ownValues()),
-        x: pzeros(level.A.cols),
+        x: pipelined && l === 0 ? undefined : pzeros(level.A.cols),
         b: l === 0 ? undefined : pzeros(level.A.rows),
         partial,
         residual,
-        coarseX: last ? undefined : pzeros(level.P!.cols),
+        coarseX: last || pipelined ? undefined : pzeros(level.P!.cols),
         bandwidths: pipelined ? level.A.ownOwn.localItems.map(bandwidth) : undefined,
       };
     });
@@ -251,7 +261,7 @@ export class AmgPreconditioner implements Preconditioner {
    */
   private vcycle(l: number, b: PVector, x: PVector): void {
     const here = this.cycle[l];
-    const { level, smoother, partial } = here;
+    const { level, smoother } = here;
     if (l === this.cycle.length - 1) {
       if (this.coarse !== undefined) {
         this.coarse.solve(x, b);
@@ -262,25 +272,28 @@ export class AmgPreconditioner implements Preconditioner {
       return;
     }
     const residual = here.residual!;
-    const coarseX = here.coarseX!;
     const next = this.cycle[l + 1];
+    // Every level below the finest has its iterate.
+    const nextX = next.x!;
     if (here.bandwidths !== undefined) {
       // The same operations as below, row by row, in two pipelined passes (smoothers.ts); the
       // restriction scatters over P's rows (the same sums in the same order as R's rows).
       // P's columns are own ids too: the prolongation reads the coarse iterate in place.
-      const { pre, post } = smoother.pipelines(x, b, next.b!, next.x);
+      const { pre, post } = smoother.pipelines(x, b, next.b!, nextX);
       for (const values of next.b!.ownValues().localItems) values.fill(0);
       runPipelines(level, here.bandwidths, pre);
-      this.vcycle(l + 1, next.b!, next.x);
+      this.vcycle(l + 1, next.b!, nextX);
       runPipelines(level, here.bandwidths, post);
       return;
     }
+    const partial = here.partial!;
+    const coarseX = here.coarseX!;
     smoother.smooth(x, b, true);
     // residual = b − A x and x += P·coarseX are fused row passes (no A x or P·coarseX vector).
     rowPass(CycleMode.RESIDUAL, level.A, x, partial, [residual.ownValues().localItems, b.ownValues().localItems]);
     spmv(next.b!, level.R!, residual);
-    this.vcycle(l + 1, next.b!, next.x);
-    copyOwn(coarseX, next.x);
+    this.vcycle(l + 1, next.b!, nextX);
+    copyOwn(coarseX, nextX);
     rowPass(CycleMode.ADD, level.P!, coarseX, partial, [x.ownValues().localItems]);
     smoother.smooth(x, b, false);
   }

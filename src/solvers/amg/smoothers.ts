@@ -36,8 +36,11 @@ export class Smoother {
   /** Chebyshev's directions, in turn the input (on A.cols: its ghosts) and the output of a step. */
   private readonly directions: readonly [PVector, PVector] | undefined;
   private readonly residual: PData<Float64Array>;
-  /** The own-block sums of rows with ghost entries, between the two phases of a pass. */
-  private readonly partial: PData<Float64Array>;
+  /**
+   * The own-block sums of rows with ghost entries, between the two phases of a pass (formed on
+   * the first {@link Smoother.smooth}: a level smoothed only by pipelines never needs it).
+   */
+  private partial: PData<Float64Array> | undefined;
   /** The own values of the vectors of the last call, and what they were taken from. */
   private views: { x: PVector; b: PVector; inverse: PData<Float64Array>; own: SmootherViews } | undefined;
   /** The pipelines of the last call, and what they were built from. */
@@ -50,7 +53,7 @@ export class Smoother {
     private readonly kind: AmgSmootherName,
     private readonly steps: number,
     private readonly level: { readonly inverseDiagonal: PData<Float64Array>; readonly spectralBound: number },
-    partial: PData<Float64Array>,
+    partial: PData<Float64Array> | undefined,
     lent?: PData<Float64Array>,
   ) {
     this.partial = partial;
@@ -59,6 +62,12 @@ export class Smoother {
     this.residual = lent ?? A.ownOwn.map((block) => largeArrays.float64(block.nRows));
     if (kind === 'jacobi') this.w = pzeros(A.rows);
     else this.directions = [pzeros(A.cols), pzeros(A.cols)];
+  }
+
+  /** The row passes' scratch, formed on first use. */
+  private rowScratch(): PData<Float64Array> {
+    this.partial ??= this.A.ownOwn.map((block) => largeArrays.float64(block.nRows));
+    return this.partial;
   }
 
   /** Improves `x` (own values; its ghosts are refreshed by the SpMVs) towards A x = b. */
@@ -200,7 +209,7 @@ export class Smoother {
       const ds = own.directions[0];
       for (let i = 0; i < xs.length; i++) kernels.chebyshevStart(inv[i].length, bs[i], inv[i], theta, rs[i], ds[i], xs[i]);
     } else {
-      rowPass(CycleMode.CHEBYSHEV_FIRST, this.A, x, this.partial, [rs, own.directions[0], bs, inv], theta);
+      rowPass(CycleMode.CHEBYSHEV_FIRST, this.A, x, this.rowScratch(), [rs, own.directions[0], bs, inv], theta);
       pending = true;
     }
     let rho = 1 / sigma;
@@ -208,7 +217,7 @@ export class Smoother {
       const next = 1 / (2 * sigma - rho);
       const mode = pending ? CycleMode.CHEBYSHEV_STEP_ADD_PREVIOUS : CycleMode.CHEBYSHEV_STEP;
       const vectors = [rs, own.directions[1 - current], xs, inv, own.directions[current]];
-      rowPass(mode, this.A, directions[current], this.partial, vectors, next * rho, (2 * next) / delta);
+      rowPass(mode, this.A, directions[current], this.rowScratch(), vectors, next * rho, (2 * next) / delta);
       pending = false;
       current = 1 - current;
       rho = next;
