@@ -202,8 +202,16 @@ function eliminate(
   const pivotRow = k * n;
   let r = 0;
   for (; r + 4 <= count; r += 4) {
-    const [a, b, c, d] = [rows[r] * n, rows[r + 1] * n, rows[r + 2] * n, rows[r + 3] * n];
-    const [la, lb, lc, ld] = [multipliers[r], multipliers[r + 1], multipliers[r + 2], multipliers[r + 3]];
+    // Plain locals, no destructuring: this runs once per set-up, largely before the optimising
+    // compiler has compiled it, and the tiers below it would build the arrays on every pass.
+    const a = rows[r] * n;
+    const b = rows[r + 1] * n;
+    const c = rows[r + 2] * n;
+    const d = rows[r + 3] * n;
+    const la = multipliers[r];
+    const lb = multipliers[r + 1];
+    const lc = multipliers[r + 2];
+    const ld = multipliers[r + 3];
     for (let j = k + 1; j < end; j++) {
       const x = lu[pivotRow + j];
       lu[a + j] -= la * x;
