@@ -97,8 +97,6 @@ export interface SpgemmBinding {
     nRows: number, nCols: number, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array, tRowPtr: Int32Array,
     tRows: Int32Array, tSource: Int32Array, tValues: Float64Array,
   ): void;
-  /** `out[k] = values[source[k]]` for `k < count` (a transpose's values, from csrTranspose's `tSource`). */
-  gatherValues(count: number, source: Int32Array, values: Float64Array, out: Float64Array): void;
   /**
    * Rows `firstRow..nRows-1` of one part's share of a Galerkin product C = R·A·P without A·P
    * (`native/spgemm/src/galerkin.h`): row c is z = (R·A)_c, adding r_ci·a_ik over R's entries and,
@@ -137,7 +135,6 @@ export const SPGEMM_BINDING_FUNCTIONS: readonly (keyof SpgemmBinding)[] = [
   'spgemmRows',
   'spgemmValues',
   'csrTranspose',
-  'gatherValues',
   'galerkinRows',
 ];
 

@@ -182,9 +182,6 @@ export const jsSpgemmKernels: SpgemmKernels = {
     for (let c = nCols; c > 0; c--) tRowPtr[c] = tRowPtr[c - 1];
     tRowPtr[0] = 0;
   },
-  gatherValues(count, source, values, out) {
-    for (let k = 0; k < count; k++) out[k] = values[source[k]];
-  },
   galerkinRows(firstRow, nRows, nFine, nOwn, rRowPtr, rColIdx, rValues, aRowPtr, aColIdx, aValues, gRowPtr, gColIdx, gValues, p1RowPtr, p1ColIdx, p1Values, p2RowPtr, p2ColIdx, p2Values, xRowPtr, xColIdx, xValues, fineMarker, fineAcc, fineList, coarseMarker, coarseAcc, coarseList, ooRowPtr, ooColIdx, ooValues, ogRowPtr, ogColIdx, ogValues) {
     const ownRoom = Math.min(ooColIdx.length, ooValues.length);
     const ghostRoom = Math.min(ogColIdx.length, ogValues.length);
@@ -262,7 +259,6 @@ export function nativeSpgemmKernels(binding: SpgemmBinding): SpgemmKernels {
     spgemmRows: (...args) => binding.spgemmRows(...args),
     spgemmValues: (...args) => binding.spgemmValues(...args),
     csrTranspose: (...args) => binding.csrTranspose(...args),
-    gatherValues: (...args) => binding.gatherValues(...args),
     galerkinRows: (...args) => binding.galerkinRows(...args),
   };
 }

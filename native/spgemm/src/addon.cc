@@ -220,23 +220,6 @@ napi_value CsrTranspose(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// gatherValues(count, source, values, out)
-napi_value GatherValues(napi_env env, napi_callback_info info) {
-  Args args(env, info, 4, "gatherValues");
-  if (!args.ok) return nullptr;
-  Check check{env, "gatherValues"};
-  const int32_t count = check.Count(args.v[0], "count");
-  std::size_t nValues = 0;
-  const int32_t* source = check.Array<int32_t>(args.v[1], napi_int32_array, count, "source");
-  const double* values = check.Array<double>(args.v[2], napi_float64_array, 0, "values", &nValues);
-  double* out = check.Array<double>(args.v[3], napi_float64_array, count, "out");
-  if (check.failed) return nullptr;
-  check.Ids(source, count, static_cast<int32_t>(nValues), "source");
-  if (check.failed) return nullptr;
-  pa_spgemm::gather_values(count, source, values, out);
-  return nullptr;
-}
-
 // galerkinRows(firstRow, nRows, nFine, nOwn, rRowPtr, rColIdx, rValues, aRowPtr, aColIdx, aValues,
 //              aGhostRowPtr, aGhostColIdx, aGhostValues, p1RowPtr, p1ColIdx, p1Values,
 //              p2RowPtr, p2ColIdx, p2Values, extraRowPtr, extraColIdx, extraValues, fineMarker,
@@ -305,7 +288,6 @@ napi_value Init(napi_env env, napi_value exports) {
       {"spgemmRows", nullptr, SpgemmRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"spgemmValues", nullptr, SpgemmValues, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"csrTranspose", nullptr, CsrTranspose, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"gatherValues", nullptr, GatherValues, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"galerkinRows", nullptr, GalerkinRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"cycleRows", nullptr, pa_amg::CycleRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"chebyshevStart", nullptr, pa_amg::ChebyshevStart, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

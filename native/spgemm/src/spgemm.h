@@ -218,9 +218,4 @@ inline void csr_transpose(int32_t nRows, int32_t nCols, const int32_t* rowPtr, c
   tPtr[0] = 0;
 }
 
-// out[k] = values[source[k]] for k in 0..count-1.
-inline void gather_values(int32_t count, const int32_t* source, const double* values, double* out) {
-  for (int32_t k = 0; k < count; k++) out[k] = values[source[k]];
-}
-
 }  // namespace pa_spgemm
