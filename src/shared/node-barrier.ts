@@ -41,6 +41,9 @@
  * @module
  */
 import { cpus } from 'node:os';
+// The module's binding: `globalThis.performance` is a lazy accessor, a getter call on every read
+// of the spin loop below, which V8 then compiles on its own while the parts wait.
+import { performance } from 'node:perf_hooks';
 import type { SpinWait } from './banded-kernel.js';
 
 /** Longest poll of the counter before taking the backend's barrier, in milliseconds. */

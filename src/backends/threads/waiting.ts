@@ -4,7 +4,7 @@
  *
  * @module
  */
-// The module's binding, not the global: \`globalThis.performance\` is a lazy accessor, a getter
+// The module's binding, not the global: `globalThis.performance` is a lazy accessor, a getter
 // call on every read, which V8 compiles on its own during the first solve of a run.
 import { performance } from 'node:perf_hooks';
 import { CollectiveTimeoutError, WorkerError } from '../../errors.js';
