@@ -296,6 +296,8 @@ napi_value Init(napi_env env, napi_value exports) {
        nullptr},
       {"rapRows", nullptr, pa_amg_setup::RapRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"aggregateRows", nullptr, pa_amg_setup::AggregateRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"denseLuFactor", nullptr, pa_amg_setup::DenseLuFactor, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"denseLuSolve", nullptr, pa_amg_setup::DenseLuSolve, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
   return exports;

@@ -12,6 +12,7 @@
 #include "check.h"
 #include "setup-addon.h"
 #include "setup.h"
+#include "dense-lu.h"
 
 namespace {
 
@@ -152,6 +153,51 @@ napi_value AggregateRows(napi_env env, napi_callback_info info) {
   napi_value result;
   napi_create_int32(env, count, &result);
   return result;
+}
+
+// denseLuFactor(n, lu, last, pivot, rows, multipliers, tiny) -> the step of a pivot at most `tiny`
+// in magnitude, or -1
+napi_value DenseLuFactor(napi_env env, napi_callback_info info) {
+  napi_value v[kMaxArgs];
+  if (!ReadArgs(env, info, 7, "denseLuFactor", v)) return nullptr;
+  Check check{env, "denseLuFactor"};
+  const int32_t n = check.Count(v[0], "n", 46340.0);  // n² elements must stay below 2^31
+  if (check.failed) return nullptr;
+  const std::size_t width = static_cast<std::size_t>(n);
+  double* lu = check.Array<double>(v[1], napi_float64_array, width * width, "lu");
+  int32_t* last = check.Array<int32_t>(v[2], napi_int32_array, width, "last");
+  int32_t* pivot = check.Array<int32_t>(v[3], napi_int32_array, width, "pivot");
+  int32_t* rows = check.Array<int32_t>(v[4], napi_int32_array, width, "rows");
+  double* multipliers = check.Array<double>(v[5], napi_float64_array, width, "multipliers");
+  const double tiny = check.Number(v[6], "tiny");
+  if (check.failed) return nullptr;
+  for (int32_t i = 0; i < n; i++) {
+    if (last[i] < -1 || last[i] >= n) {
+      check.Fail(false, "last[" + std::to_string(i) + "] = " + std::to_string(last[i]) + " is outside -1.." + std::to_string(n - 1));
+      return nullptr;
+    }
+  }
+  napi_value result;
+  napi_create_int32(env, dense_lu_factor(n, lu, last, pivot, rows, multipliers, tiny), &result);
+  return result;
+}
+
+// denseLuSolve(n, lu, pivot, x)
+napi_value DenseLuSolve(napi_env env, napi_callback_info info) {
+  napi_value v[kMaxArgs];
+  if (!ReadArgs(env, info, 4, "denseLuSolve", v)) return nullptr;
+  Check check{env, "denseLuSolve"};
+  const int32_t n = check.Count(v[0], "n", 46340.0);
+  if (check.failed) return nullptr;
+  const std::size_t width = static_cast<std::size_t>(n);
+  const double* lu = check.Array<double>(v[1], napi_float64_array, width * width, "lu");
+  const int32_t* pivot = check.Array<int32_t>(v[2], napi_int32_array, width, "pivot");
+  double* x = check.Array<double>(v[3], napi_float64_array, width, "x");
+  if (check.failed) return nullptr;
+  check.Ids(pivot, n, n, "pivot");
+  if (check.failed) return nullptr;
+  dense_lu_solve(n, lu, pivot, x);
+  return nullptr;
 }
 
 }  // namespace pa_amg_setup

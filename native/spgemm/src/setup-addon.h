@@ -16,4 +16,10 @@ napi_value RapRows(napi_env env, napi_callback_info info);
 // aggregateRows(nRows, aRowPtr, aColIdx, aValues, diagonal, theta, root, strong, joined, aggregateOf) -> count
 napi_value AggregateRows(napi_env env, napi_callback_info info);
 
+// denseLuFactor(n, lu, last, pivot, rows, multipliers, tiny) -> the failed step or -1
+napi_value DenseLuFactor(napi_env env, napi_callback_info info);
+
+// denseLuSolve(n, lu, pivot, x)
+napi_value DenseLuSolve(napi_env env, napi_callback_info info);
+
 }  // namespace pa_amg_setup

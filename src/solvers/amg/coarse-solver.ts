@@ -14,6 +14,7 @@ import { pmap, type PData } from '../../pdata/pdata.js';
 import { gather, getAny, multicast } from '../../pdata/primitives.js';
 import type { PSparseMatrix } from '../../sparse/psparse-matrix.js';
 import { pzeros, type PVector } from '../../vectors/pvector.js';
+import { denseLu } from './dense-lu.js';
 
 /** Part 0's factorisation: L and U in place (row-major) and the row swaps, in order. */
 interface DenseLu {
@@ -124,14 +125,12 @@ function ownTriplets(rowIds: LocalIndices, colIds: LocalIndices, oo: CsrMatrix, 
 type Factored = DenseLu | (DenseLu & { readonly failed: number });
 
 /**
- * Dense LU with partial pivoting of the gathered matrix in part 0's local order. A pivot below
- * n·ε·max|a_ij| counts as zero: the matrix is singular to working precision.
+ * Dense LU with partial pivoting of the gathered matrix in part 0's local order (dense-lu.ts). A
+ * pivot below n·ε·max|a_ij| counts as zero: the matrix is singular to working precision.
  *
  * The coarse matrix is sparse and its ids follow the grid, so its rows end (fill included) a
- * band's width past the diagonal: each row's last nonzero column is kept (a row swap swaps them,
- * an update extends the updated row's to the pivot row's), and an update stops there. The
- * columns skipped hold exact zeros in the pivot row, whose products change no element (nor, then,
- * any bit of the factors); at the 476 coarse rows of the n = 100 Laplacian, a fraction of the
+ * band's width past the diagonal: each row's last nonzero column is passed to the factorisation,
+ * whose updates stop there; at the 476 coarse rows of the n = 100 Laplacian, a fraction of the
  * dense elimination's n³/3 updates.
  */
 function factorDense(pieces: Float64Array[], ids: LocalIndices): Factored {
@@ -151,100 +150,11 @@ function factorDense(pieces: Float64Array[], ids: LocalIndices): Factored {
   const last = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (lu[i * n + j] !== 0) last[i] = j;
   const pivot = new Int32Array(n);
-  // The rows below the pivot with a nonzero multiplier, and their multipliers (per k).
-  const rows = new Int32Array(n);
-  const multipliers = new Float64Array(n);
-  const tiny = n * Number.EPSILON * largest;
-  for (let k = 0; k < n; k++) {
-    let best = k;
-    for (let i = k + 1; i < n; i++) if (Math.abs(lu[i * n + k]) > Math.abs(lu[best * n + k])) best = i;
-    pivot[k] = best;
-    if (!(Math.abs(lu[best * n + k]) > tiny)) return { n, lu, pivot, failed: k };
-    if (best !== k) {
-      for (let j = 0; j < n; j++) {
-        const t = lu[k * n + j];
-        lu[k * n + j] = lu[best * n + j];
-        lu[best * n + j] = t;
-      }
-      const t = last[k];
-      last[k] = last[best];
-      last[best] = t;
-    }
-    const inv = 1 / lu[k * n + k];
-    let count = 0;
-    for (let i = k + 1; i < n; i++) {
-      const l = lu[i * n + k] * inv;
-      if (l === 0) continue;
-      lu[i * n + k] = l;
-      rows[count] = i;
-      multipliers[count++] = l;
-      last[i] = Math.max(last[i], last[k]);
-    }
-    eliminate(lu, n, k, last[k] + 1, rows, multipliers, count);
-  }
-  return { n, lu, pivot };
-}
-
-/**
- * Row i ← row i − l_i·row k over columns k+1..end−1 (row k is zero from `end`) for the `count`
- * rows listed, four rows per pass over row k (each element still takes its updates in the order
- * of k: the same bits as one row at a time, with a quarter of the reads of row k).
- */
-function eliminate(
-  lu: Float64Array,
-  n: number,
-  k: number,
-  end: number,
-  rows: Int32Array,
-  multipliers: Float64Array,
-  count: number,
-): void {
-  const pivotRow = k * n;
-  let r = 0;
-  for (; r + 4 <= count; r += 4) {
-    // Plain locals, no destructuring: this runs once per set-up, largely before the optimising
-    // compiler has compiled it, and the tiers below it would build the arrays on every pass.
-    const a = rows[r] * n;
-    const b = rows[r + 1] * n;
-    const c = rows[r + 2] * n;
-    const d = rows[r + 3] * n;
-    const la = multipliers[r];
-    const lb = multipliers[r + 1];
-    const lc = multipliers[r + 2];
-    const ld = multipliers[r + 3];
-    for (let j = k + 1; j < end; j++) {
-      const x = lu[pivotRow + j];
-      lu[a + j] -= la * x;
-      lu[b + j] -= lb * x;
-      lu[c + j] -= lc * x;
-      lu[d + j] -= ld * x;
-    }
-  }
-  for (; r < count; r++) {
-    const a = rows[r] * n;
-    const l = multipliers[r];
-    for (let j = k + 1; j < end; j++) lu[a + j] -= l * lu[pivotRow + j];
-  }
+  const failed = denseLu().denseLuFactor(n, lu, last, pivot, new Int32Array(n), new Float64Array(n), n * Number.EPSILON * largest);
+  return failed < 0 ? { n, lu, pivot } : { n, lu, pivot, failed };
 }
 
 /** x ← A⁻¹ x with the factorisation (in place). */
 function solveDense({ n, lu, pivot }: DenseLu, x: Float64Array): void {
-  for (let k = 0; k < n; k++) {
-    const p = pivot[k];
-    if (p !== k) {
-      const t = x[k];
-      x[k] = x[p];
-      x[p] = t;
-    }
-  }
-  for (let i = 0; i < n; i++) {
-    let s = x[i];
-    for (let j = 0; j < i; j++) s -= lu[i * n + j] * x[j];
-    x[i] = s;
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    let s = x[i];
-    for (let j = i + 1; j < n; j++) s -= lu[i * n + j] * x[j];
-    x[i] = s / lu[i * n + i];
-  }
+  denseLu().denseLuSolve(n, lu, pivot, x);
 }
