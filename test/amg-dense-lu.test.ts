@@ -1,5 +1,6 @@
 /**
- * The AMG coarse solver's dense LU (src/solvers/amg/dense-lu.ts): the JavaScript loops against
+ * The AMG coarse solver's dense LU (src/solvers/amg/dense-lu.ts, chosen with the set-up kernels
+ * of setup-kernels.ts): the JavaScript loops against
  * the matrix they factor (P·A = L·U, A·x = b), the early stop at a zero pivot, the native addon
  * against the JavaScript loops BIT FOR BIT on random banded and dense matrices, and the addon's
  * argument checks.
@@ -8,8 +9,7 @@
  * why; with PA_REQUIRE_NATIVE=1 (CI) that test fails.
  */
 import { describe, expect, it } from 'vitest';
-import { BackendUnavailableError, InvalidArgumentError } from '../src/errors.js';
-import { jsDenseLu, loadDenseLuBinding, nativeDenseLu, selectDenseLu, type DenseLuKernels } from '../src/solvers/amg/dense-lu.js';
+import { jsSetupKernels, loadSetupBinding, nativeSetupKernels, type SetupKernels } from '../src/solvers/amg/setup-kernels.js';
 import { nativeOrReason } from './fixtures/kernels/native-or-reason.js';
 import { seededRng } from './fixtures/kernels/random-inputs.js';
 
@@ -46,7 +46,7 @@ interface Factors {
   failed: number;
 }
 
-function factor(kernels: DenseLuKernels, a: Float64Array, n: number, tiny = 0): Factors {
+function factor(kernels: SetupKernels, a: Float64Array, n: number, tiny = 0): Factors {
   const lu = a.slice();
   const last = lastNonzeros(a, n);
   const pivot = new Int32Array(n);
@@ -67,7 +67,7 @@ describe('AMG dense LU (JavaScript)', () => {
     let swaps = 0;
     for (const { seed, n, band } of CASES) {
       const a = randomMatrix(seed, n, band);
-      const { lu, pivot, failed } = factor(jsDenseLu, a, n);
+      const { lu, pivot, failed } = factor(jsSetupKernels, a, n);
       expect(failed, `seed ${seed}`).toBe(-1);
       // P·A: A's rows swapped in the factorisation's order.
       const pa = a.slice();
@@ -86,7 +86,7 @@ describe('AMG dense LU (JavaScript)', () => {
       const random = seededRng(seed + 1);
       const xTrue = Float64Array.from({ length: n }, () => random() - 0.5);
       const x = Float64Array.from({ length: n }, (_, i) => xTrue.reduce((s, v, j) => s + a[i * n + j] * v, 0));
-      jsDenseLu.denseLuSolve(n, lu, pivot, x);
+      jsSetupKernels.denseLuSolve(n, lu, pivot, x);
       x.forEach((v, i) => expect(Math.abs(v - xTrue[i]), `seed ${seed} x[${i}]`).toBeLessThanOrEqual(1e-8));
     }
     expect(swaps).toBeGreaterThan(0);
@@ -96,20 +96,20 @@ describe('AMG dense LU (JavaScript)', () => {
     const n = 6;
     const a = randomMatrix(5, n, n);
     for (let i = 0; i < n; i++) a[i * n + 2] = 0;
-    expect(factor(jsDenseLu, a, n).failed).toBe(2);
+    expect(factor(jsSetupKernels, a, n).failed).toBe(2);
     const b = randomMatrix(6, n, n);
     b.copyWithin(4 * n, 1 * n, 2 * n);
-    expect(factor(jsDenseLu, b, n, 1e-12).failed).toBeGreaterThanOrEqual(0);
+    expect(factor(jsSetupKernels, b, n, 1e-12).failed).toBeGreaterThanOrEqual(0);
   });
 });
 
-const native = nativeOrReason(() => nativeDenseLu(loadDenseLuBinding()));
+const native = nativeOrReason(() => nativeSetupKernels(loadSetupBinding()));
 if ('binding' in native) {
   describe('AMG dense LU: native vs JavaScript', () => {
     it('same bits: factors, swaps, last columns, the failed step, and solutions', () => {
       for (const { seed, n, band } of CASES) {
         const a = randomMatrix(seed, n, band);
-        const js = factor(jsDenseLu, a, n);
+        const js = factor(jsSetupKernels, a, n);
         const got = factor(native.binding, a, n);
         expect(got.failed).toBe(js.failed);
         expect(got.pivot).toEqual(js.pivot);
@@ -119,17 +119,17 @@ if ('binding' in native) {
         const b = Float64Array.from({ length: n }, () => random() - 0.5);
         const xJs = b.slice();
         const xNative = b.slice();
-        jsDenseLu.denseLuSolve(n, js.lu, js.pivot, xJs);
+        jsSetupKernels.denseLuSolve(n, js.lu, js.pivot, xJs);
         native.binding.denseLuSolve(n, got.lu, got.pivot, xNative);
         xNative.forEach((v, i) => expect(Object.is(v, xJs[i]), `seed ${seed} x[${i}]`).toBe(true));
       }
       const singular = randomMatrix(11, 8, 8);
       for (let i = 0; i < 8; i++) singular[i * 8 + 5] = 0;
-      expect(factor(native.binding, singular, 8).failed).toBe(factor(jsDenseLu, singular, 8).failed);
+      expect(factor(native.binding, singular, 8).failed).toBe(factor(jsSetupKernels, singular, 8).failed);
     });
 
     it('checks types, lengths and ids before any pass', () => {
-      const binding = loadDenseLuBinding();
+      const binding = loadSetupBinding();
       const n = 5;
       const a = randomMatrix(17, n, n);
       const call = (over: { lu?: unknown; last?: Int32Array; multipliers?: Float64Array }): number =>
@@ -157,16 +157,3 @@ if ('binding' in native) {
     console.warn(`native-vs-JS dense LU comparison not run: ${native.reason}`);
   });
 }
-
-describe('AMG dense LU selection', () => {
-  const missing = (): never => {
-    throw new BackendUnavailableError('The native dense LU of the AMG coarse solver is unavailable', ['not built'], []);
-  };
-  it('PA_KERNELS=js, fallback without the addon, and the settings that require it', () => {
-    expect(selectDenseLu({ PA_KERNELS: 'js' }, missing).kind).toBe('js');
-    expect(selectDenseLu({}, missing).kind).toBe('js');
-    expect(() => selectDenseLu({ PA_KERNELS: 'native' }, missing)).toThrow(BackendUnavailableError);
-    expect(() => selectDenseLu({ PA_REQUIRE_NATIVE: '1' }, missing)).toThrow(BackendUnavailableError);
-    expect(() => selectDenseLu({ PA_KERNELS: 'fast' }, missing)).toThrow(InvalidArgumentError);
-  });
-});

@@ -14,7 +14,7 @@ import { pmap, type PData } from '../../pdata/pdata.js';
 import { gather, getAny, multicast } from '../../pdata/primitives.js';
 import type { PSparseMatrix } from '../../sparse/psparse-matrix.js';
 import { pzeros, type PVector } from '../../vectors/pvector.js';
-import { denseLu } from './dense-lu.js';
+import { setupKernels } from './setup-kernels.js';
 
 /** Part 0's factorisation: L and U in place (row-major) and the row swaps, in order. */
 interface DenseLu {
@@ -150,11 +150,11 @@ function factorDense(pieces: Float64Array[], ids: LocalIndices): Factored {
   const last = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (lu[i * n + j] !== 0) last[i] = j;
   const pivot = new Int32Array(n);
-  const failed = denseLu().denseLuFactor(n, lu, last, pivot, new Int32Array(n), new Float64Array(n), n * Number.EPSILON * largest);
+  const failed = setupKernels().denseLuFactor(n, lu, last, pivot, new Int32Array(n), new Float64Array(n), n * Number.EPSILON * largest);
   return failed < 0 ? { n, lu, pivot } : { n, lu, pivot, failed };
 }
 
 /** x ← A⁻¹ x with the factorisation (in place). */
 function solveDense({ n, lu, pivot }: DenseLu, x: Float64Array): void {
-  denseLu().denseLuSolve(n, lu, pivot, x);
+  setupKernels().denseLuSolve(n, lu, pivot, x);
 }

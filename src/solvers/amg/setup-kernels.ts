@@ -1,11 +1,12 @@
 /**
- * The AMG set-up's kernels: strength of connection and aggregation of a part's own rows, and two
- * one-part kernels: the smoothed prolongator straight from the aggregates (no tentative
- * prolongator matrix, no general product A·P0) and the Galerkin coarse matrix R·A·P without the
- * intermediate A·P (the set-up's largest matrix). The JavaScript loops, the hand-written
- * description of their native exports (`aggregateRows`, `smoothedProlongator` and `rapRows` of
- * the sparse-product addon `native/spgemm`; loops in `native/spgemm/src/setup.h`, same order,
- * same bits), its loader, and the choice between them.
+ * The AMG set-up's kernels: strength of connection and aggregation of a part's own rows, the
+ * coarse solver's dense LU and its solves (dense-lu.ts), and two one-part kernels: the smoothed
+ * prolongator straight from the aggregates (no tentative prolongator matrix, no general product
+ * A·P0) and the Galerkin coarse matrix R·A·P without the intermediate A·P (the set-up's largest
+ * matrix). The JavaScript loops, the hand-written description of their native exports
+ * (`aggregateRows`, `smoothedProlongator`, `rapRows`, `denseLuFactor` and `denseLuSolve` of the
+ * sparse-product addon `native/spgemm`; loops in `native/spgemm/src/setup.h` and `dense-lu.h`,
+ * same order, same bits), its loader, and the choice between them.
  *
  * The one-part kernels serve a hierarchy whose matrices have no ghost entries on any part; the
  * several-part path (ghosted-prolongator.ts, distributed-galerkin.ts) serves the others (level.ts
@@ -18,6 +19,7 @@ import type { KernelKind } from '../../kernels/kernel-set.js';
 import { largeArrays } from '../../kernels/large-arrays.js';
 import { BUILD_ADDONS_COMMAND, addonPaths, loadAddon, requireNative } from '../../native-addon.js';
 import { aggregate, strongConnections } from './aggregation.js';
+import { denseLuFactor, denseLuSolve } from './dense-lu.js';
 
 /**
  * The addon's exports for the set-up. The addon checks every index it follows (types, lengths,
@@ -70,6 +72,21 @@ export interface SetupBinding {
     coarseMarker: Int32Array, coarseAccumulator: Float64Array, coarseList: Int32Array,
     cRowPtr: Int32Array, cColIdx: Int32Array, cValues: Float64Array,
   ): number;
+  /**
+   * The coarse solver's dense LU with partial pivoting (loops in `native/spgemm/src/dense-lu.h`,
+   * twins in dense-lu.ts): factors the `n × n` row-major `lu` in place, L below the diagonal
+   * (unit diagonal, not stored) and U on and above it; `pivot[k]` receives the row swapped with
+   * row k at step k. `last[i]` holds row i's last nonzero column (−1: none) and is kept up to date
+   * through the swaps and the fill; an update of a row stops at the pivot row's last nonzero (the
+   * columns after it hold exact zeros in the pivot row). `rows` and `multipliers` (n each) are
+   * scratch. Returns the step whose pivot is at most `tiny` in magnitude (the factorisation stops
+   * there), else −1. The addon also checks `last` (−1..n−1).
+   */
+  denseLuFactor(
+    n: number, lu: Float64Array, last: Int32Array, pivot: Int32Array, rows: Int32Array, multipliers: Float64Array, tiny: number,
+  ): number;
+  /** x ← A⁻¹ x with `denseLuFactor`'s factors (the swaps in order, then L, then U); the addon checks `pivot` (0..n−1). */
+  denseLuSolve(n: number, lu: Float64Array, pivot: Int32Array, x: Float64Array): void;
 }
 
 /** The set-up kernels and which implementation runs them. */
@@ -100,6 +117,8 @@ function sortRow(ids: Int32Array, start: number, end: number): void {
  */
 export const jsSetupKernels: SetupKernels = {
   kind: 'js',
+  denseLuFactor,
+  denseLuSolve,
   // aggregation.ts's own functions: the reference the addon's loops follow.
   aggregateRows(nRows, aRowPtr, aColIdx, aValues, diagonal, theta, _root, _strong, _joined, aggregateOf) {
     const block = { nRows, nCols: nRows, rowPtr: aRowPtr, colIdx: aColIdx, values: aValues };
@@ -222,7 +241,7 @@ export function loadSetupBinding(
   return loadAddon<SetupBinding>({
     paths,
     load,
-    required: ['aggregateRows', 'smoothedProlongator', 'rapRows'],
+    required: ['aggregateRows', 'smoothedProlongator', 'rapRows', 'denseLuFactor', 'denseLuSolve'],
     what: 'sparse-product addon (AMG set-up kernels)',
     summary: 'The native AMG set-up kernels are unavailable',
     fixes: SETUP_FIXES,
@@ -236,6 +255,8 @@ export function nativeSetupKernels(binding: SetupBinding): SetupKernels {
     aggregateRows: (...args) => binding.aggregateRows(...args),
     smoothedProlongator: (...args) => binding.smoothedProlongator(...args),
     rapRows: (...args) => binding.rapRows(...args),
+    denseLuFactor: (...args) => binding.denseLuFactor(...args),
+    denseLuSolve: (...args) => binding.denseLuSolve(...args),
   };
 }
 
