@@ -76,7 +76,7 @@ export function planTranspose(A: PSparseMatrix, rows?: PRange): ProductPlan {
     plan.parts.map((part) => part.owners),
     plan.parts.map((part) => part.holders),
   );
-  const byColumn = pmap((og: CsrMatrix) => transposeStructure(og, false), A.ownGhost);
+  const byColumn = pmap((og: CsrMatrix) => transposeStructure(og), A.ownGhost);
   const messages = exchange(
     pmap(packEntries, plan.parts, byColumn, A.rows.partition, A.cols.partition, A.ownGhost),
     graph,
@@ -100,22 +100,45 @@ export function planTranspose(A: PSparseMatrix, rows?: PRange): ProductPlan {
 }
 
 /**
- * A block's entries grouped by column (counting sort, rows ascending within a column), with their
- * values when `withValues` (else `values` is empty).
+ * A block's entries grouped by column (counting sort, rows ascending within a column): per column
+ * its entries' rows and their positions in the block (no values).
  */
-function transposeStructure(
-  block: CsrMatrix,
-  withValues: boolean,
-): { rowPtr: Int32Array; entries: Int32Array; rows: Int32Array; values: Float64Array } {
+function transposeStructure(block: CsrMatrix): { rowPtr: Int32Array; entries: Int32Array; rows: Int32Array } {
   const { nRows, nCols, rowPtr, colIdx } = block;
   const nnz = rowPtr[nRows];
   const colPtr = largeArrays.int32(nCols + 1);
   // Large for a prolongator: on huge pages where offered (fewer first-write page faults).
   const entries = largeArrays.int32(nnz);
   const rows = largeArrays.int32(nnz);
-  const values = withValues ? largeArrays.float64(nnz) : new Float64Array(0);
-  spgemmKernels().csrTranspose(nRows, nCols, rowPtr, colIdx, withValues ? block.values : values, colPtr, rows, entries, values);
-  return { rowPtr: colPtr, entries, rows, values };
+  const none = new Float64Array(0);
+  spgemmKernels().csrTranspose(nRows, nCols, rowPtr, colIdx, none, colPtr, rows, entries, none);
+  return { rowPtr: colPtr, entries, rows };
+}
+
+/**
+ * The transpose of one block with its values (rows ascending within each of its rows). Where each
+ * entry came from is not kept (for a prolongator, 4 bytes per entry of fresh memory to write):
+ * the kernel's entry sources are scratch, handed back at once, and a refresh transposes again
+ * ({@link transposeInto}).
+ */
+export function transposeBlock(block: CsrMatrix): MutableCsr {
+  const nnz = block.rowPtr[block.nRows];
+  const t = {
+    nRows: block.nCols,
+    nCols: block.nRows,
+    rowPtr: largeArrays.int32(block.nCols + 1),
+    colIdx: largeArrays.int32(nnz),
+    values: largeArrays.float64(nnz),
+  };
+  transposeInto(block, t);
+  return t;
+}
+
+/** Rewrites `t`, a {@link transposeBlock} of `block`, for `block`'s current values (the same pattern, written again). */
+export function transposeInto(block: CsrMatrix, t: CsrMatrix): void {
+  const source = largeArrays.int32(block.rowPtr[block.nRows]);
+  spgemmKernels().csrTranspose(block.nRows, block.nCols, block.rowPtr, block.colIdx, block.values, t.rowPtr, t.colIdx, source, t.values);
+  largeArrays.recycle(source);
 }
 
 /** The ghost column lids owned by `plan.owners[i]` and how many entries those columns hold. */
@@ -224,10 +247,7 @@ function buildPart(
   partId: number,
 ): PartTranspose {
   const nRows = colIds.nOwn;
-  const own = transposeStructure(oo, true);
-  // Where each entry came from is not kept (for a prolongator, 4 bytes per entry of fresh memory
-  // to write): a refresh transposes the own block again. Its bytes serve the next arrays warm.
-  largeArrays.recycle(own.entries);
+  const own = transposeBlock(oo);
   // Received entries: row j of the transpose (an own column of A), column = a row gid of the sender.
   const ghosts = new GhostColumns();
   const ghostCount = largeArrays.int32(nRows + 1);
@@ -295,23 +315,16 @@ function buildPart(
   });
   return {
     receivedTarget,
-    oo: { nRows, nCols: rowIds.nOwn, rowPtr: own.rowPtr, colIdx: own.rows, values: own.values },
+    oo: own,
     og: { nRows, nCols: rank.length, rowPtr: ogPtr, colIdx: ogCol, values: ogValues },
     colIds: new LocalIndices(partId, rowIds.n, rowIds.own, ghostToGlobal, ghostToOwner),
   };
 }
 
-/**
- * Copies A's current values into the transpose: the own block transposed again (the same pattern,
- * rewritten; the entries' sources in a scratch array handed back at once) and the received
- * ghost-block values.
- */
+/** Copies A's current values into the transpose: the own block transposed again and the received ghost-block values. */
 function fillValues(part: PartTranspose, oo: CsrMatrix, received: Float64Array[]): void {
   const { receivedTarget } = part;
-  const t = part.oo;
-  const source = largeArrays.int32(oo.rowPtr[oo.nRows]);
-  spgemmKernels().csrTranspose(oo.nRows, oo.nCols, oo.rowPtr, oo.colIdx, oo.values, t.rowPtr, t.colIdx, source, t.values);
-  largeArrays.recycle(source);
+  transposeInto(oo, part.oo);
   const ogValues = part.og.values;
   let k = 0;
   for (const message of received) {

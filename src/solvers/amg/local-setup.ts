@@ -16,8 +16,8 @@ import { PRange } from '../../partitions/prange.js';
 import { pmap, type PData } from '../../pdata/pdata.js';
 import { getAny, reduction } from '../../pdata/primitives.js';
 import { emptyCsr, type MutableCsr } from '../../sparse/matmul-local.js';
-import { spgemmKernels } from '../../sparse/matmul-kernels.js';
 import { assembledMatrix, type PSparseMatrix } from '../../sparse/psparse-matrix.js';
+import { transposeBlock, transposeInto } from '../../sparse/transpose.js';
 import type { Aggregates } from './aggregation.js';
 import { setupKernels } from './setup-kernels.js';
 
@@ -134,36 +134,12 @@ export function localProlongator(
 }
 
 /**
- * Writes the transpose of one part's block `p` into `r` (rows ascending within each row of `r`, as
- * transpose.ts orders them): the pattern and the values. The permutation the kernel also writes
- * is scratch, handed back at once, so R keeps no array beyond its own.
- */
-function transposeBlock(p: CsrMatrix, r: CsrMatrix): void {
-  const source = largeArrays.int32(p.rowPtr[p.nRows]);
-  spgemmKernels().csrTranspose(
-    p.nRows, p.nCols, p.rowPtr, p.colIdx, p.values, r.rowPtr as Int32Array, r.colIdx as Int32Array, source, r.values as Float64Array,
-  );
-  largeArrays.recycle(source);
-}
-
-/**
  * R = Pᵀ of a prolongator without ghost entries (collective only in that it runs on every part):
  * the own block transposed, the same blocks as `planTranspose(P, coarseRows).result` without its
  * refresh plan and messages. R's rows are `coarseRows`, its columns P's own rows (no ghosts).
  */
 export function localRestriction(P: PSparseMatrix, coarseRows: PRange): PSparseMatrix {
-  const blocks = pmap((p: CsrMatrix): CsrMatrix => {
-    const nnz = p.rowPtr[p.nRows];
-    const r = {
-      nRows: p.nCols,
-      nCols: p.nRows,
-      rowPtr: largeArrays.int32(p.nCols + 1),
-      colIdx: largeArrays.int32(nnz),
-      values: largeArrays.float64(nnz),
-    };
-    transposeBlock(p, r);
-    return r;
-  }, P.ownOwn);
+  const blocks = pmap(transposeBlock, P.ownOwn);
   const cols = new PRange(
     P.rows.n,
     P.rows.partition.map((ids) => new LocalIndices(ids.partId, ids.n, ids.own)),
@@ -174,7 +150,7 @@ export function localRestriction(P: PSparseMatrix, coarseRows: PRange): PSparseM
 
 /** Rewrites R = Pᵀ (built by {@link localRestriction}) for P's current values, in place. */
 export function refreshRestriction(R: PSparseMatrix, P: PSparseMatrix): void {
-  pmap(transposeBlock, P.ownOwn, R.ownOwn);
+  pmap(transposeInto, P.ownOwn, R.ownOwn);
 }
 
 /**
