@@ -234,6 +234,21 @@ describe('LargeArrays.recycle', () => {
     expect(arrays.float64((1 << 17) + (1 << 16)).buffer).toBe(big.buffer);
   });
 
+  it('gives rooms (roomInt32, roomFloat64) fresh zeros, never a recycled range', () => {
+    const arrays = plainLargeArrays('test');
+    const used = arrays.float64(1 << 17);
+    used.fill(7);
+    arrays.recycle(used);
+    const rooms = [arrays.roomFloat64(1 << 14), arrays.roomInt32(1 << 14)];
+    for (const room of rooms) {
+      expect(room.buffer).not.toBe(used.buffer);
+      expect(room.every((x) => x === 0)).toBe(true);
+    }
+    expect(rooms.map((room) => room.length)).toEqual([1 << 14, 1 << 14]);
+    // the range is still there for the arrays written whole
+    expect(arrays.float64(1 << 14).buffer).toBe(used.buffer);
+  });
+
   it('joins neighbouring ranges of one buffer', () => {
     const arrays = plainLargeArrays('test');
     const range = arrays.float64(1 << 18); // 2 MiB
