@@ -23,15 +23,17 @@ import { parseCommandOrExit, type CommandSpec, type FlagSpecs } from '../src/run
 import { amg } from '../src/solvers/amg/amg.js';
 import { matmul } from '../src/sparse/matmul.js';
 import { spgemmKernels } from '../src/sparse/matmul-kernels.js';
-import { parseResultLine, repositoryRoot, runCommand } from './lib/anchors.js';
+import { repositoryRoot } from './lib/anchors.js';
 import { median } from './lib/stats.js';
 import { runAsProgram } from './lib/program.js';
+import { DEFAULT_PRIME_MEGABYTES } from './lib/prime-memory.js';
+import { runTimedProgram } from './lib/timed-program.js';
 
 const RTOL = 1e-8;
 
 const command = {
   program: 'bench/amg',
-  usage: ['node dist/bench/amg.js [--sizes 50,100,128] [--np 1] [--reps 3] [--petsc hypre,jacobi] [--spgemm-n 100]'],
+  usage: ['node dist/bench/amg.js [--sizes 50,100,128] [--np 1] [--reps 3] [--petsc hypre,jacobi] [--spgemm-n 100] [--prime-mb 1024]'],
   summary: 'AMG-preconditioned CG and SpGEMM, interleaved with PETSc and SciPy',
   flags: {
     sizes: { kind: 'string', help: 'comma-separated grid sizes n (n³ unknowns)', default: '50,100,128' },
@@ -42,6 +44,10 @@ const command = {
     child: { kind: 'string', help: 'run one case (amg-cg or spgemm) in this process and print its RESULT line' },
     n: { kind: 'positive-integer', help: 'grid size of a --child run', default: 100 },
     backend: { kind: 'choice', choices: ['sequential', 'mpi'], help: 'backend of a --child run', default: 'sequential' },
+    'prime-mb': {
+      kind: 'non-negative-integer', valueName: 'MIB', default: DEFAULT_PRIME_MEGABYTES,
+      help: 'memory a short process writes and frees right before each timed process, ours and the anchors alike (0: none; see bench/lib/prime-memory.ts)',
+    },
   },
   positionals: 'none',
 } as const satisfies CommandSpec<FlagSpecs>;
@@ -77,13 +83,6 @@ function spgemm(ranks: PData<number>, n: number): Record<string, unknown> {
   return { code: 'pa_spgemm', n, nnz_c: C.nnz, seconds: median(times), kernels: spgemmKernels().kind };
 }
 
-/** Runs `file args` on np processes (mpirun when np > 1) and returns its RESULT fields. */
-function runProgram(file: string, args: string[], np: number, label: string): Record<string, unknown> {
-  const run = np === 1 ? runCommand(file, args, 1800) : runCommand('mpirun', ['--oversubscribe', '-n', String(np), file, ...args], 1800);
-  if (run.failure !== undefined) throw new Error(`${label} failed: ${run.failure}`);
-  return { ...parseResultLine(run.stdout, label), load: loadavg()[0] };
-}
-
 async function run(): Promise<void> {
   const { flags } = parseCommandOrExit(command, process.argv.slice(2));
   if (flags.child !== undefined) {
@@ -102,6 +101,8 @@ async function run(): Promise<void> {
   const petsc = join(root, 'bench', 'anchors', 'petsc_poisson.py');
   const scipy = join(root, 'bench', 'anchors', 'scipy_spgemm.py');
   const backend = flags.np === 1 ? 'sequential' : 'mpi';
+  const runProgram = (file: string, args: string[], np: number, label: string): Record<string, unknown> =>
+    ({ ...runTimedProgram(file, args, np, label, flags['prime-mb']), load: loadavg()[0] });
   const rows: string[][] = [];
   for (const n of flags.sizes.split(',').map(Number)) {
     const samples = new Map<string, Record<string, unknown>[]>();

@@ -43,9 +43,11 @@ import {
 import { convectionDiffusion } from '../src/gallery/convection-diffusion.js';
 import { GmresSolver } from '../src/solvers/gmres.js';
 import { parseCommandOrExit, type CommandSpec, type FlagSpecs } from '../src/run/cli-args.js';
-import { parseResultLine, repositoryRoot, runCommand } from './lib/anchors.js';
+import { repositoryRoot } from './lib/anchors.js';
 import { median } from './lib/stats.js';
 import { runAsProgram } from './lib/program.js';
+import { DEFAULT_PRIME_MEGABYTES } from './lib/prime-memory.js';
+import { runTimedProgram } from './lib/timed-program.js';
 
 const CASES = ['cg-ilu0', 'gmres-ilu0'] as const;
 type CaseName = (typeof CASES)[number];
@@ -61,7 +63,7 @@ const GOAL_VARIANT: Record<CaseName, string> = {
 
 const command = {
   program: 'bench/krylov',
-  usage: ['node dist/bench/krylov.js [--n 100] [--reps 3] [--np 1] [--cases cg-ilu0,gmres-ilu0]'],
+  usage: ['node dist/bench/krylov.js [--n 100] [--reps 3] [--np 1] [--cases cg-ilu0,gmres-ilu0] [--prime-mb 1024]'],
   summary: 'Krylov methods with block Jacobi ILU(0), interleaved with PETSc',
   flags: {
     n: { kind: 'positive-integer', help: 'interior grid points per direction', default: 100 },
@@ -70,6 +72,10 @@ const command = {
     cases: { kind: 'string', help: 'comma-separated cases', default: CASES.join(',') },
     child: { kind: 'string', help: 'run one case in this process and print its RESULT line' },
     backend: { kind: 'choice', choices: ['sequential', 'mpi'], help: 'backend of a --child run', default: 'sequential' },
+    'prime-mb': {
+      kind: 'non-negative-integer', valueName: 'MIB', default: DEFAULT_PRIME_MEGABYTES,
+      help: 'memory a short process writes and frees right before each timed process, ours and the anchors alike (0: none; see bench/lib/prime-memory.ts)',
+    },
   },
   positionals: 'none',
 } as const satisfies CommandSpec<FlagSpecs>;
@@ -122,13 +128,6 @@ function secondPasses(runs: Record<string, unknown>[]): string {
   return `, ${[...new Set(runs.map((s) => s.refinements))].join('/')} second GS passes`;
 }
 
-/** Runs `file args` on np processes (mpirun when np > 1) and returns its RESULT fields. */
-function runProgram(file: string, args: string[], np: number, label: string): Record<string, unknown> {
-  const run = np === 1 ? runCommand(file, args, 1800) : runCommand('mpirun', ['--oversubscribe', '-n', String(np), file, ...args], 1800);
-  if (run.failure !== undefined) throw new Error(`${label} failed: ${run.failure}`);
-  return parseResultLine(run.stdout, label);
-}
-
 async function run(): Promise<void> {
   const { flags } = parseCommandOrExit(command, process.argv.slice(2));
   if (flags.child !== undefined) {
@@ -148,6 +147,8 @@ async function run(): Promise<void> {
   const anchor = join(root, 'bench', 'anchors', 'petsc_krylov.py');
   const rows: string[][] = [];
   const goals: string[] = [];
+  const runProgram = (file: string, args: string[], np: number, label: string): Record<string, unknown> =>
+    runTimedProgram(file, args, np, label, flags['prime-mb']);
   for (const name of cases) {
     const samples = new Map<string, Record<string, unknown>[]>();
     const add = (label: string, result: Record<string, unknown>): void => {

@@ -31,6 +31,7 @@ import { buildFingerprint, machineInfo, revision, type MachineInfo, type Revisio
 import { summarize, type ContextRecord, type SolveRecord } from './lib/summary.js';
 import { allSystems, expectedSeconds, parseSolveSample, unavailableSystems, type SolverSystem } from './lib/systems.js';
 import { summaryTables } from './lib/tables.js';
+import { DEFAULT_PRIME_MEGABYTES, primeMemory } from './lib/prime-memory.js';
 import { solveTimeSvg } from './plot.js';
 
 /** Expected seconds of the per-round context measurements (SpMV kernels and C, STREAM 1 and 2 threads). */
@@ -41,7 +42,11 @@ interface BenchFile {
   readonly code: 'pa_bench';
   readonly date: string;
   readonly command: string[];
-  readonly config: { sizes: number[]; rounds: number; parts: number[]; anchors_dir: string; sequential: boolean };
+  readonly config: {
+    sizes: number[]; rounds: number; parts: number[]; anchors_dir: string; sequential: boolean;
+    /** MiB primed before each timed process (absent in files of earlier runs, which primed none). */
+    prime_mb?: number;
+  };
   readonly machine_start: MachineInfo;
   readonly machine_end: MachineInfo;
   readonly revision: Revision;
@@ -74,7 +79,7 @@ const command = {
   program: 'bench/run',
   usage: [
     'node dist/bench/run.js [--sizes 50,100,128] [--rounds 3] [--parts 1,2] [--quick] [--sequential]',
-    '                       [--anchors ../shared/anchors] [--timeout 600] [--markdown] [--docs]',
+    '                       [--anchors ../shared/anchors] [--timeout 600] [--prime-mb 1024] [--markdown] [--docs]',
     'node dist/bench/run.js --from bench/results/bench-<date>.json [--markdown] [--docs]',
   ],
   summary: 'Our Poisson CG against PETSc and SciPy, with SpMV and STREAM for context',
@@ -86,6 +91,10 @@ const command = {
     sequential: { kind: 'boolean', help: 'add ours on the Sequential backend' },
     anchors: { kind: 'string', valueName: 'DIR', help: 'the anchors directory (default ../shared/anchors)' },
     timeout: { kind: 'positive-integer', valueName: 'SECONDS', help: 'limit of one run', default: 600 },
+    'prime-mb': {
+      kind: 'non-negative-integer', valueName: 'MIB', default: DEFAULT_PRIME_MEGABYTES,
+      help: 'memory a short process writes and frees right before each timed process, ours and the anchors alike, so that each starts in the same state (0: none; see bench/lib/prime-memory.ts)',
+    },
     markdown: { kind: 'boolean', help: 'print the tables as Markdown' },
     docs: { kind: 'boolean', help: 'also write the plot to docs/solve-time.svg' },
     from: { kind: 'string', valueName: 'FILE', help: 're-print the tables and re-draw the plot of a saved run' },
@@ -147,6 +156,7 @@ async function report(file: BenchFile, root: string): Promise<void> {
 /** One run of `system` at size `n`; failures are recorded, never thrown, so one bad run costs one sample. */
 function solveOnce(system: SolverSystem, n: number, round: number, timeoutSeconds: number): SolveRecord {
   const { file, args: argv } = system.command(n);
+  primeMemory(args['prime-mb']);
   const run = runCommand(file, argv, timeoutSeconds);
   const base = { round, system: system.id, name: system.name, np: system.np, n, wall_s: run.wallSeconds };
   try {
@@ -161,6 +171,7 @@ function solveOnce(system: SolverSystem, n: number, round: number, timeoutSecond
 function femOnce(root: string, backend: 'threads' | 'mpi', np: number, cells: number, round: number, timeoutSeconds: number): FemRecord {
   const ours = join(root, 'dist', 'bench', 'poisson.js');
   const program = ['--backend', backend, '--fem', '--n', String(cells)];
+  primeMemory(args['prime-mb']);
   const run = backend === 'threads'
     ? runCommand(process.execPath, [ours, ...program, '--np', String(np)], timeoutSeconds)
     : runCommand('mpirun', ['--oversubscribe', '-n', String(np), process.execPath, ours, ...program], timeoutSeconds);
@@ -223,6 +234,7 @@ async function measure(root: string): Promise<BenchFile> {
   const perRound = sizes.reduce((t, n) => t + systems.reduce((s, system) => s + expectedSeconds(system, n), 0), CONTEXT_SECONDS);
   log(`plan: ${rounds} round(s) x (${systems.length} systems x n = ${sizes.join(', ')} + SpMV/STREAM context): ` +
     `estimated ${minutes(rounds * perRound)} on a quiet machine, up to twice that when other work loads the cores`);
+  log(args['prime-mb'] > 0 ? `memory: ${args['prime-mb']} MiB primed before each timed process (--prime-mb 0: none)` : 'memory: not primed (--prime-mb 0)');
 
   const solves: SolveRecord[] = [];
   const context: ContextRecord[] = [];
@@ -277,7 +289,7 @@ async function measure(root: string): Promise<BenchFile> {
     code: 'pa_bench',
     date,
     command: process.argv.slice(1),
-    config: { sizes, rounds, parts, anchors_dir: anchorsDir, sequential: args.sequential },
+    config: { sizes, rounds, parts, anchors_dir: anchorsDir, sequential: args.sequential, prime_mb: args['prime-mb'] },
     machine_start: machineStart,
     machine_end: machineInfo(),
     revision: revisionStart,
