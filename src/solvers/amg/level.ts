@@ -94,13 +94,6 @@ function diagonalData(A: PSparseMatrix, level: number): DiagonalData {
 /** Options a level's set-up reads (checked by amg.ts). */
 export interface LevelOptions {
   readonly theta: number;
-  /**
-   * Whether the cycle reads R only through P (pipelined passes restrict over P's rows; default
-   * false): a level without ghost entries then hands R's arrays back once R·A·P is formed (on the
-   * 3-D Laplacian's finest level R holds about 90 MB at n = 128, fresh memory whose first writes
-   * cost more than the transpose itself) and forms R again only when asked for ({@link AmgLevel.R}).
-   */
-  readonly restrictThroughP?: boolean;
 }
 
 /**
@@ -128,13 +121,22 @@ export class AmgLevel {
   }
 
   /**
-   * The restriction Pᵀ, once {@link AmgLevel.coarsen} ran (formed again, and then kept, when the
-   * set-up dropped it: see {@link LevelOptions.restrictThroughP}).
+   * The restriction Pᵀ, once {@link AmgLevel.coarsen} ran (collective on several parts). The set-up
+   * and the cycle never read it (the Galerkin products take each part's own block of P
+   * transposed, the restriction scatters over P's rows): it is formed on the first request, then
+   * kept and rewritten by {@link AmgLevel.refresh}.
    */
   get R(): PSparseMatrix | undefined {
     const transfer = this.transfer;
     if (transfer === undefined) return undefined;
-    transfer.R ??= localRestriction(transfer.P, transfer.P.cols);
+    if (transfer.R === undefined) {
+      if (transfer.local !== undefined) {
+        transfer.R = localRestriction(transfer.P, transfer.coarse.rows);
+      } else {
+        transfer.rT = planTranspose(transfer.P, transfer.coarse.rows);
+        transfer.R = transfer.rT.result;
+      }
+    }
     return transfer.R;
   }
 
@@ -161,20 +163,20 @@ export class AmgLevel {
       const local = localProlongator(A, aggregates, coarseRows, this);
       const R = localRestriction(local.P, coarseRows);
       const coarse = localGalerkin(R, A, local.P);
-      // R never left this function: its memory serves the next level's arrays warm.
-      if (options.restrictThroughP === true) recycleBlocks(R);
-      this.transfer = { aggregates, P: local.P, R: options.restrictThroughP === true ? undefined : R, coarse, local };
+      // R never left this function (on the 3-D Laplacian's finest level about 90 MB at n = 128,
+      // fresh memory whose first writes cost more than the transpose): its memory serves the next
+      // level's arrays warm.
+      recycleBlocks(R);
+      this.transfer = { aggregates, P: local.P, R: undefined, coarse, local };
       return coarse;
     }
     // Several parts: P straight from the aggregates too, its ghost block from the aggregate ids
-    // and P0 values the owners send (ghosted-prolongator.ts); R·A·P without A·P, each part
-    // summing over its own fine rows and sending the sums of ghost aggregates to their owners
-    // (distributed-galerkin.ts).
+    // and P0 values the owners send (ghosted-prolongator.ts); R·A·P without A·P and without the
+    // distributed transpose, each part summing over its own fine rows and sending the sums of
+    // ghost aggregates to their owners (distributed-galerkin.ts).
     const ghosted = ghostedProlongator(A, aggregates, coarseRows, this);
-    const P = ghosted.P;
-    const rT = planTranspose(P, coarseRows);
-    const coarse = distributedGalerkin(rT.result, A, P);
-    this.transfer = { aggregates, P, R: rT.result, rT, coarse, ghosted };
+    const coarse = distributedGalerkin(A, ghosted.P, coarseRows);
+    this.transfer = { aggregates, P: ghosted.P, R: undefined, coarse, ghosted };
     return coarse;
   }
 
@@ -190,16 +192,16 @@ export class AmgLevel {
     let fresh: PSparseMatrix;
     if (local !== undefined) {
       local.refresh(this);
-      // A restriction someone holds is rewritten in place; a dropped one is formed for the
+      // A restriction someone asked for is rewritten in place; otherwise one is formed for the
       // product only.
-      const R = transfer.R ?? localRestriction(P, P.cols);
+      const R = transfer.R ?? localRestriction(P, transfer.coarse.rows);
       if (R === transfer.R) refreshRestriction(R, P);
       fresh = localGalerkin(R, this.A, P);
       if (R !== transfer.R) recycleBlocks(R);
     } else {
       ghosted!.refresh(this);
-      transfer.rT!.refresh();
-      fresh = distributedGalerkin(transfer.R!, this.A, P);
+      transfer.rT?.refresh();
+      fresh = distributedGalerkin(this.A, P, transfer.coarse.rows);
     }
     // The coarse matrix is recomputed whole and its values copied into the coarse level's matrix,
     // whose pattern is the same (the products' patterns are symbolic).
@@ -232,10 +234,10 @@ function copyBlockValues(dst: CsrMatrix, src: CsrMatrix): void {
 interface Transfer {
   readonly aggregates: PData<Aggregates>;
   readonly P: PSparseMatrix;
-  /** Pᵀ; undefined while dropped (see {@link LevelOptions.restrictThroughP}). */
+  /** Pᵀ, once asked for ({@link AmgLevel.R}). */
   R: PSparseMatrix | undefined;
-  /** How R is refreshed on several parts (one part: {@link refreshRestriction}). */
-  readonly rT?: ProductPlan;
+  /** How R is refreshed on several parts, once formed (one part: {@link refreshRestriction}). */
+  rT?: ProductPlan;
   /** R·A·P: the next level's matrix. */
   readonly coarse: PSparseMatrix;
   /** How P was built: from the aggregates with the owners' ghost data (several parts) ... */
