@@ -44,8 +44,9 @@ export async function distributedGalerkinMatchesDenseProduct(ranks: PData<number
     [matmul(A, A), `A², ${np} part(s)`],
   ] as const) {
     const level = new AmgLevel(M, 0);
-    assert.ok(level.coarsen({ theta: 0.08 }) !== undefined, `${what}: aggregates`);
-    const C = distributedGalerkin(level.R!, M, level.P!);
+    const coarse = level.coarsen({ theta: 0.08 });
+    assert.ok(coarse !== undefined, `${what}: aggregates`);
+    const C = distributedGalerkin(M, level.P!, coarse.rows);
     assertWellFormed(C, what);
     const [p, a, c] = [dense(centralize(level.P!)), dense(centralize(M)), dense(centralize(C))];
     const ap = a.map((row) => p[0].map((_, j) => row.reduce((s, x, k) => s + x * p[k][j], 0)));

@@ -7,9 +7,11 @@
  * of each part's own rows (aggregates never cross parts, so the hierarchy depends on the
  * partition only, never on the backend); the tentative prolongator P0 (the constant vector on
  * each aggregate, normalised); the smoothed prolongator P = (I − ω D⁻¹A) P0 with ω = 4/(3ρ);
- * R = Pᵀ and the Galerkin coarse matrix R·A·P, with the library's sparse products (native
- * kernels when built), or, when no part has ghost entries (one part), with P built straight from
- * the aggregates and R·A·P without storing A·P (local-setup.ts). The coarsest matrix is gathered
+ * and the Galerkin coarse matrix R·A·P (R = Pᵀ), with P built straight from the aggregates and
+ * R·A·P formed row by row without storing A·P, from each part's own block of P transposed
+ * (local-setup.ts on one part; ghosted-prolongator.ts and distributed-galerkin.ts on several).
+ * The distributed R is formed only when asked for ({@link AmgPreconditioner.restrictions}): the
+ * cycle restricts by scattering over P's rows (restriction.ts). The coarsest matrix is gathered
  * to part 0 and factored (dense LU).
  *
  * The V-cycle's smoothings, residuals and transfers are fused row passes (cycle-kernels.ts); on a
@@ -22,7 +24,7 @@
 import { checkOptions, describeValue, expectInstance } from '../../argument-checks.js';
 import { DimensionMismatchError, InvalidArgumentError } from '../../errors.js';
 import { checkSameOwn } from '../../partitions/prange.js';
-import { PSparseMatrix, spmv } from '../../sparse/psparse-matrix.js';
+import { PSparseMatrix } from '../../sparse/psparse-matrix.js';
 import { pzeros, PVector } from '../../vectors/pvector.js';
 import type { Preconditioner } from '../preconditioners.js';
 import { largeArrays } from '../../kernels/large-arrays.js';
@@ -32,6 +34,7 @@ import type { CsrMatrix } from '../../kernels/csr.js';
 import { CycleMode, cycleKernels, type PipelineStages } from './cycle-kernels.js';
 import { AmgLevel } from './level.js';
 import { withoutGhostEntries } from './local-setup.js';
+import { Restriction } from './restriction.js';
 import { rowPass } from './row-pass.js';
 import { Smoother, type AmgSmootherName } from './smoothers.js';
 
@@ -99,11 +102,13 @@ interface CycleLevel {
   /** Scratch of the level's fused row passes (one value per own row; none when pipelined). */
   readonly partial?: PData<Float64Array>;
   /**
-   * The residual on R.cols (not on the coarsest) and the coarse correction on P.cols (neither
-   * on the coarsest nor when pipelined).
+   * The residual (own values; not on the coarsest) and the coarse correction on P.cols, which
+   * also carries the restriction's sums (neither on the coarsest nor when pipelined).
    */
   readonly residual?: PVector;
   readonly coarseX?: PVector;
+  /** The restriction of the residual (neither on the coarsest nor when pipelined). */
+  readonly restriction?: Restriction;
   /**
    * Per local part, the largest |column − row| of the level's own block, when the smoothings run
    * as pipelined passes (no ghost entries on any part, Chebyshev of degree ≥ 2, not the coarsest).
@@ -152,7 +157,11 @@ export class AmgPreconditioner implements Preconditioner {
     return this.cycle.flatMap(({ level }) => (level.P === undefined ? [] : [level.P]));
   }
 
-  /** The restrictions Pᵀ, finest first. */
+  /**
+   * The restrictions Pᵀ, finest first (collective on several parts: formed on the first request,
+   * then kept and rewritten by {@link AmgPreconditioner.refresh}; neither the set-up nor the cycle
+   * needs them).
+   */
   get restrictions(): PSparseMatrix[] {
     return this.cycle.flatMap(({ level }) => (level.R === undefined ? [] : [level.R]));
   }
@@ -220,7 +229,7 @@ export class AmgPreconditioner implements Preconditioner {
     const levels = [new AmgLevel(A, 0)];
     while (levels.length < maxLevels && levels[levels.length - 1].A.rows.n > coarseSize) {
       const fine = levels[levels.length - 1];
-      const coarse = fine.coarsen({ theta: theta * THETA_DECAY ** fine.index, restrictThroughP: pipelines });
+      const coarse = fine.coarsen({ theta: theta * THETA_DECAY ** fine.index });
       if (coarse === undefined) break;
       levels.push(new AmgLevel(coarse, levels.length));
       if (coarse.rows.n >= fine.A.rows.n) break;
@@ -234,8 +243,9 @@ export class AmgPreconditioner implements Preconditioner {
       // none is formed (their first writes would cost more than the cycle's first pass).
       const partial = pipelined ? undefined : level.A.ownOwn.map((block) => largeArrays.float64(block.nRows));
       // The cycle's residual is free during the smoothings: it holds the smoother's residual then.
-      // A pipelined level reads only its own values (and never asks for R, which it dropped).
-      const residual = last ? undefined : pzeros(pipelined ? level.A.rows : level.R!.cols);
+      // Only its own values are read: the restriction scatters over P's rows (restriction.ts).
+      const residual = last ? undefined : pzeros(level.A.rows);
+      const coarseX = last || pipelined ? undefined : pzeros(level.P!.cols);
       return {
         level,
         smoother: new Smoother(level.A, smoother, smootherSteps, level, partial, residual?.ownValues()),
@@ -243,7 +253,8 @@ export class AmgPreconditioner implements Preconditioner {
         b: l === 0 ? undefined : pzeros(level.A.rows),
         partial,
         residual,
-        coarseX: last || pipelined ? undefined : pzeros(level.P!.cols),
+        coarseX,
+        restriction: coarseX === undefined ? undefined : new Restriction(level.P!, residual!, coarseX),
         bandwidths: pipelined ? level.A.ownOwn.localItems.map(bandwidth) : undefined,
       };
     });
@@ -289,9 +300,10 @@ export class AmgPreconditioner implements Preconditioner {
     const partial = here.partial!;
     const coarseX = here.coarseX!;
     smoother.smooth(x, b, true);
-    // residual = b − A x and x += P·coarseX are fused row passes (no A x or P·coarseX vector).
+    // residual = b − A x and x += P·coarseX are fused row passes (no A x or P·coarseX vector);
+    // the restriction scatters the residual over P's rows.
     rowPass(CycleMode.RESIDUAL, level.A, x, partial, [residual.ownValues().localItems, b.ownValues().localItems]);
-    spmv(next.b!, level.R!, residual);
+    here.restriction!.run(next.b!);
     this.vcycle(l + 1, next.b!, nextX);
     copyOwn(coarseX, nextX);
     rowPass(CycleMode.ADD, level.P!, coarseX, partial, [x.ownValues().localItems]);

@@ -32,6 +32,7 @@ import { ghostedRows, type GhostedRows } from '../../sparse/matmul.js';
 import { spgemmKernels } from '../../sparse/matmul-kernels.js';
 import { GhostColumns, type MutableCsr } from '../../sparse/matmul-local.js';
 import { assembledMatrix, type PSparseMatrix } from '../../sparse/psparse-matrix.js';
+import { transposeBlock } from '../../sparse/transpose.js';
 
 /** The kernels' scratch arrays for one part: per fine column (P2's rows) and per coarse column. */
 interface Scratch {
@@ -53,17 +54,18 @@ interface Extra {
 const NO_EXTRA: Extra = { rowPtr: new Int32Array(0), colIdx: new Int32Array(0), values: new Float64Array(0) };
 
 /**
- * R·A·P for R = Pᵀ (collective; see the module comment). The result has R's rows and P's column
- * ids with exactly the ghost columns its own rows reference (ascending global id); its blocks are
- * sorted by column. Internal to the AMG set-up (level.ts), not exported from the package; the
- * general `rap` keeps the two products' order.
+ * R·A·P for R = Pᵀ (collective; see the module comment). R is never formed: each part transposes
+ * its own block of P (per own aggregate, the own fine rows ascending with P's values) for the
+ * product and hands the arrays back once it is formed. The result has `coarseRows` as rows and
+ * P's column ids with exactly the ghost columns its own rows reference (ascending global id); its
+ * blocks are sorted by column. Internal to the AMG set-up (level.ts), not exported from the
+ * package; the general `rap` keeps the two products' order.
  *
- * @param R the restriction, {@link planTranspose}(P)'s result: its own block holds, per own
- * aggregate, the own fine rows ascending with P's values
  * @param A the level's matrix
  * @param P the prolongator, whose rows have the own ids of A.cols
+ * @param coarseRows the coarse range (the own ids of P.cols)
  */
-export function distributedGalerkin(R: PSparseMatrix, A: PSparseMatrix, P: PSparseMatrix): PSparseMatrix {
+export function distributedGalerkin(A: PSparseMatrix, P: PSparseMatrix, coarseRows: PRange): PSparseMatrix {
   const rows = ghostedRows(A, P);
   // First the sums for ghost aggregates (the rows of P's ghost block's transpose), which their
   // owners add to theirs: sent before the part forms its own rows.
@@ -83,10 +85,13 @@ export function distributedGalerkin(R: PSparseMatrix, A: PSparseMatrix, P: PSpar
     plan.parts.map((part) => part.holders),
   );
   const sent = exchange(pmap(packGhostSums, plan.parts, ghostSums, rows, P.cols.partition), graph);
-  const built = pmap(ownRows, plan.parts, rows, sent.wait(), R.ownOwn, A.ownOwn, A.ownGhost, P.ownOwn, P.cols.partition);
+  // The own block of R, formed while the sums travel.
+  const rOwn = pmap(transposeBlock, P.ownOwn);
+  const built = pmap(ownRows, plan.parts, rows, sent.wait(), rOwn, A.ownOwn, A.ownGhost, P.ownOwn, P.cols.partition);
+  for (const r of rOwn.localItems) for (const array of [r.rowPtr, r.colIdx, r.values]) largeArrays.recycle(array);
   const cols = new PRange(P.cols.n, built.map((part) => part.colIds), P.cols.ownerOf);
   // Built valid (ascending offsets, columns below each block's width): no per-entry check.
-  return assembledMatrix(R.rows, cols, built.map((part) => part.oo), built.map((part) => part.og));
+  return assembledMatrix(coarseRows, cols, built.map((part) => part.oo), built.map((part) => part.og));
 }
 
 /** P's ghost block transposed: per ghost column, the own fine rows ascending with P's values. */
