@@ -39,6 +39,17 @@ export interface ChannelPlan {
 }
 
 /**
+ * What one part receives in a {@link Backend.discoverExchange}.
+ * @group Running a program on a backend
+ */
+export interface DiscoveredItems<T> {
+  /** The parts that sent to this one, ascending (a part once per item it sent). */
+  readonly rcv: Int32Array;
+  /** The items received, aligned with `rcv` (a sender's items in its send order). */
+  readonly items: T[];
+}
+
+/**
  * Options of {@link Backend.createChannel}.
  * @group Running a program on a backend
  */
@@ -57,6 +68,13 @@ export interface ChannelOptions {
    * round the channel never touches it.
    */
   readonly recv?: readonly (Float64Array | undefined)[];
+  /**
+   * Whether the parts' plans agree by construction (set alike on every part): they were derived
+   * from one collective exchange, as the ghost plan of a range is from the ids each part asked its
+   * owners for. The MPI backend then skips its collective comparison of the plans (four
+   * collectives); plans that disagree would then hang instead of throwing. Default false.
+   */
+  readonly agreed?: boolean;
 }
 
 /**
@@ -239,6 +257,18 @@ export interface Backend {
     snd: readonly ArrayLike<number>[],
     rcv: readonly ArrayLike<number>[],
   ): Pending<T[][]>;
+  /**
+   * {@link Backend.exchange} for parts that do not know who sends to them: sends `send[i][k]` from
+   * local part `i` to part `snd[i][k]`, and returns per local part the senders found (`rcv`:
+   * ascending part ids, a part once per item it sent) and their items in that order. It saves
+   * discovering the receive lists with a collective of their own (a gather of every send list)
+   * before the exchange.
+   * @example
+   * ```ts
+   * const [{ rcv, items }] = backend.discoverExchange([[ids]], [[owner]]).wait(); // one local part
+   * ```
+   */
+  discoverExchange<T>(send: readonly (readonly T[])[], snd: readonly ArrayLike<number>[]): Pending<DiscoveredItems<T>[]>;
   /**
    * Builds a reusable float64 neighbour exchange (collective: every part calls it, each with its
    * own plans and options).

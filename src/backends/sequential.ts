@@ -9,7 +9,7 @@
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';
-import type { Backend, Channel, ChannelOptions, ChannelPlan, SharedMemory, Window } from './backend.js';
+import type { Backend, Channel, ChannelOptions, ChannelPlan, DiscoveredItems, SharedMemory, Window } from './backend.js';
 import type { KernelKind } from '../kernels/kernel-set.js';
 import { allgatherWidth } from './allgather-shape.js';
 import { checkNotInPartCode } from './part-scope.js';
@@ -238,6 +238,25 @@ export class SequentialBackend implements Backend {
     const received = rcv.map((from, q) =>
       Array.from(from, (p, k) => copyItem(send[p][source[q][k]], 'exchange', p)),
     );
+    return new Pending(() => received);
+  }
+
+  discoverExchange<T>(send: readonly (readonly T[])[], snd: readonly ArrayLike<number>[]): Pending<DiscoveredItems<T>[]> {
+    checkNotInPartCode('exchange');
+    checkLocalItems(send, this.np, 'exchange');
+    checkLocalItems(snd, this.np, 'exchange send lists');
+    for (let p = 0; p < this.np; p++) checkExchangeSide(this.np, send[p], snd[p], [], p);
+    const rcv: number[][] = Array.from({ length: this.np }, () => []);
+    const items: T[][] = Array.from({ length: this.np }, () => []);
+    // Senders in ascending order, each one's items in its send order.
+    for (let p = 0; p < this.np; p++) {
+      for (let k = 0; k < snd[p].length; k++) {
+        const q = snd[p][k];
+        rcv[q].push(p);
+        items[q].push(copyItem(send[p][k], 'exchange', p));
+      }
+    }
+    const received = rcv.map((from, q) => ({ rcv: Int32Array.from(from), items: items[q] }));
     return new Pending(() => received);
   }
 

@@ -7,8 +7,8 @@
  */
 import type { ChannelPlan } from '../backends/backend.js';
 import { InvalidArgumentError } from '../errors.js';
-import { exchange, exchangeGraph } from '../pdata/exchange.js';
-import type { PData } from '../pdata/pdata.js';
+import { exchangeDiscovering } from '../pdata/exchange.js';
+import { pmap, type PData } from '../pdata/pdata.js';
 import { ownLocalIds } from './own-lookup.js';
 import type { LocalIndices } from './local-indices.js';
 import type { PRange } from './prange.js';
@@ -40,19 +40,39 @@ export interface GhostPlan {
 
 const cache = new WeakMap<PRange, GhostPlan>();
 
+/** A part's ghosts grouped by owner (see {@link groupGhostsByOwner}). */
+interface GroupedGhosts {
+  readonly owners: Int32Array;
+  readonly ownerPtrs: Int32Array;
+  readonly ghostLids: Int32Array;
+  readonly sorted: boolean;
+}
+
 /**
  * The owners of a part's ghosts (ascending) and its ghost local ids grouped by owner, ascending
- * within a group: a counting sort by owner (part ids are small), in plain loops, since this runs
- * once per range, in the set-up of the first vector's ghost update, before V8 optimises anything.
- * `sorted` tells that the owners never decrease in ghost order (psparse's ghosts, ascending global
- * ids of ranges or slabs, are so): the groups are then runs of consecutive ghosts.
+ * within a group. `sorted` tells that the owners never decrease in ghost order (psparse's ghosts,
+ * ascending global ids of ranges or slabs, are so): the groups are then runs of consecutive
+ * ghosts, found by a binary search per owner. Otherwise a counting sort by owner (part ids are
+ * small). This runs once per range, in the set-up of the first vector's ghost update, before V8
+ * optimises anything, so the loops over ghosts are kept to one.
  */
-function groupGhostsByOwner(ids: LocalIndices) {
+function groupGhostsByOwner(ids: LocalIndices): GroupedGhosts {
   const { nOwn, nGhost, ghostToOwner } = ids;
   const sorted = ids.ghostOwnersAscending;
+  const ghostLids = new Int32Array(nGhost);
+  if (sorted) {
+    const starts: number[] = [];
+    const owners: number[] = [];
+    for (let k = 0; k < nGhost; k = endOfRun(ghostToOwner, k)) {
+      starts.push(k);
+      owners.push(ghostToOwner[k]);
+    }
+    starts.push(nGhost);
+    for (let k = 0; k < nGhost; k++) ghostLids[k] = nOwn + k;
+    return { owners: Int32Array.from(owners), ownerPtrs: Int32Array.from(starts), ghostLids, sorted };
+  }
   let maxOwner = -1;
-  if (sorted) maxOwner = nGhost > 0 ? ghostToOwner[nGhost - 1] : -1;
-  else for (let k = 0; k < nGhost; k++) if (ghostToOwner[k] > maxOwner) maxOwner = ghostToOwner[k];
+  for (let k = 0; k < nGhost; k++) if (ghostToOwner[k] > maxOwner) maxOwner = ghostToOwner[k];
   const counts = new Int32Array(maxOwner + 1);
   for (let k = 0; k < nGhost; k++) counts[ghostToOwner[k]]++;
   let nOwners = 0;
@@ -68,14 +88,25 @@ function groupGhostsByOwner(ids: LocalIndices) {
     ownerPtrs[i + 1] = ownerPtrs[i] + counts[q];
     i++;
   }
-  const ghostLids = new Int32Array(nGhost);
-  if (sorted) for (let k = 0; k < nGhost; k++) ghostLids[k] = nOwn + k;
-  else for (let k = 0; k < nGhost; k++) ghostLids[fill[ghostToOwner[k]]++] = nOwn + k;
+  for (let k = 0; k < nGhost; k++) ghostLids[fill[ghostToOwner[k]]++] = nOwn + k;
   return { owners, ownerPtrs, ghostLids, sorted };
 }
 
+/** The end of the run of equal values starting at `k` in the nondecreasing `owners` (binary search). */
+function endOfRun(owners: Int32Array, k: number): number {
+  const q = owners[k];
+  let lo = k + 1;
+  let hi = owners.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (owners[mid] === q) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** The global ids of the ghosts `group` owned by its `i`-th owner, in the group's order. */
-function requestedIds(group: ReturnType<typeof groupGhostsByOwner>, i: number, ghostToGlobal: Float64Array, nOwn: number): Float64Array {
+function requestedIds(group: GroupedGhosts, i: number, ghostToGlobal: Float64Array, nOwn: number): Float64Array {
   const first = group.ownerPtrs[i];
   const end = group.ownerPtrs[i + 1];
   // A copy either way: the message may be handed over to the backend.
@@ -87,20 +118,20 @@ function requestedIds(group: ReturnType<typeof groupGhostsByOwner>, i: number, g
 }
 
 /**
- * The ghost plan of `rows`, built collectively on the first call and cached on the range.
+ * The ghost plan of `rows`, built collectively on the first call and cached on the range. Its two
+ * channel plans agree between the parts by construction (a part sends an owner exactly the ids it
+ * asked for), so channels open them with `agreed: true`.
  * @throws InvalidArgumentError when a part names an owner for a ghost that the owner does not own.
  */
 export function ghostPlan(rows: PRange): GhostPlan {
   const cached = cache.get(rows);
   if (cached !== undefined) return cached;
   const grouped = rows.partition.map((ids) => groupGhostsByOwner(ids));
-  const graph = exchangeGraph(grouped.map((g) => g.owners));
-  const requested = exchange(
-    rows.partition.map((ids, p) => {
-      const g = grouped.localItems[rows.partition.partIds.indexOf(p)];
-      return Array.from(g.owners, (_, i) => requestedIds(g, i, ids.ghostToGlobal, ids.nOwn));
-    }),
-    graph,
+  // Each part asks the owners of its ghosts for them and so learns who ghosts its own ids: one
+  // exchange, with no collective of its own to find the receivers.
+  const { graph, received: requested } = exchangeDiscovering(
+    pmap((ids: LocalIndices, g: GroupedGhosts) => Array.from(g.owners, (_, i) => requestedIds(g, i, ids.ghostToGlobal, ids.nOwn)), rows.partition, grouped),
+    grouped.map((g) => g.owners),
   ).wait();
   let index = 0;
   const parts = rows.partition.map((ids, p): PartGhostPlan => {

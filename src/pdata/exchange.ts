@@ -100,6 +100,18 @@ export function exchangeGraph(
   return new ExchangeGraph(sndLists, rcvLists);
 }
 
+/** Each part's items: an array as long as its send list. */
+function checkSendItems<T>(send: PData<readonly T[]>, snd: PData<Int32Array>): void {
+  pmap((items: readonly T[], targets: Int32Array, p: number) => {
+    if (!Array.isArray(items) || items.length !== targets.length) {
+      throw new InvalidArgumentError(
+        `exchange: part sends ${Array.isArray(items) ? items.length : 'no array of'} items but its send list has ${targets.length} targets`,
+        { partId: p },
+      );
+    }
+  }, send, snd);
+}
+
 /**
  * Sends, on each part, item `k` of `send` to part `graph.snd[k]`; resolves to, on each part, the
  * items received from `graph.rcv[k]` in that order. Items are numbers or typed arrays (any
@@ -118,15 +130,40 @@ export function exchange<T>(send: PData<readonly T[]>, graph: ExchangeGraph): Pe
   expectInstance(send, PData, 'exchange: send');
   expectInstance(graph, ExchangeGraph, 'exchange: graph');
   const backend = sameBackend([send, graph.snd]);
-  pmap((items: readonly T[], targets: Int32Array, p: number) => {
-    if (!Array.isArray(items) || items.length !== targets.length) {
-      throw new InvalidArgumentError(
-        `exchange: part sends ${Array.isArray(items) ? items.length : 'no array of'} items but its send list has ${targets.length} targets`,
-        { partId: p },
-      );
-    }
-  }, send, graph.snd);
+  checkSendItems(send, graph.snd);
   return backend
     .exchange(send.localItems, graph.snd.localItems, graph.rcv.localItems)
     .map((received) => new PData(backend, received));
+}
+
+/**
+ * {@link exchange} for parts that know whom they send to but not who sends to them: sends, on
+ * each part, item `k` of `send` to part `snd[k]`, and resolves to the graph found on the way
+ * (receive lists ascending, as {@link exchangeGraph} gives them) and, per part, the items received
+ * in the order of its receive list. Collective; one exchange, where {@link exchangeGraph} followed
+ * by {@link exchange} takes a gather of every send list first.
+ *
+ * @throws InvalidArgumentError as {@link exchangeGraph} for a bad send list, as {@link exchange}
+ * for items that do not match it or cannot be copied; PartitionMismatchError when `send` and `snd`
+ * belong to different runs.
+ * @example
+ * ```ts
+ * const { graph, received } = exchangeDiscovering(ranks.map((p) => [p]), ranks.map((p) => [(p + 1) % np])).wait();
+ * ```
+ * @group PData: one item per part, and the collectives
+ */
+export function exchangeDiscovering<T>(
+  send: PData<readonly T[]>,
+  snd: PData<ArrayLike<number>>,
+): Pending<{ graph: ExchangeGraph; received: PData<T[]> }> {
+  expectInstance(send, PData, 'exchange: send');
+  expectInstance(snd, PData, 'exchange: snd');
+  const backend = sameBackend([send, snd]);
+  const np = snd.np;
+  const sndLists = snd.map((ids, p) => toPartList(ids, np, p, 'exchange graph send list'));
+  checkSendItems(send, sndLists);
+  return backend.discoverExchange(send.localItems, sndLists.localItems).map((found) => ({
+    graph: new ExchangeGraph(sndLists, new PData(backend, found.map((f) => f.rcv))),
+    received: new PData(backend, found.map((f) => f.items)),
+  }));
 }

@@ -268,11 +268,12 @@ export class PVector {
     return channel;
   }
 
+  /** The ghost plan's channel plans agree by construction (see {@link ghostPlan}). */
   private openChannel(plan: GhostPlan, direction: Direction): Channel {
-    if (direction === 'toOwners') return this.rows.backend.createChannel(plan.toOwners);
+    if (direction === 'toOwners') return this.rows.backend.createChannel(plan.toOwners, { agreed: true });
     const ghosts = this.ghost.localItems;
     const recv = this.zeroCopyGhosts.localItems.map((zeroCopy, i) => (zeroCopy ? ghosts[i] : undefined));
-    return this.rows.backend.createChannel(plan.toGhosts, { recv });
+    return this.rows.backend.createChannel(plan.toGhosts, { recv, agreed: true });
   }
 
   private end(direction: Direction): Channel {

@@ -13,6 +13,7 @@ import {
   InvalidArgumentError,
   type PData,
 } from '../../src/index.js';
+import { exchangeDiscovering } from '../../src/pdata/exchange.js';
 import { onParts } from './case.js';
 
 const add = (a: number, b: number): number => a + b;
@@ -97,6 +98,18 @@ export const exchangeWorkedExample = onParts([4], (ranks: PData<number>) => {
   const got = exchange(send, graph).wait();
   const expected = [[10, 10], [20], [30, 30], [40, 40]];
   each(got, (items, p) => assert.deepEqual(items, expected[p]));
+  // The same exchange with the receive lists found on the way: the same graph and items.
+  const found = exchangeDiscovering(send, ranks.map((p) => sendLists[p])).wait();
+  each(found.graph.rcv, (rcv, p) => assert.deepEqual(Array.from(rcv), expectedRcv[p]));
+  each(found.graph.snd, (snd, p) => assert.deepEqual(Array.from(snd), sendLists[p]));
+  each(found.received, (items, p) => assert.deepEqual(items, expected[p]));
+  // A part sending nothing: its receiver finds no sender.
+  const ring = exchangeDiscovering(
+    ranks.map((p) => (p === 3 ? [] : [Float64Array.of(p, 0.5)])),
+    ranks.map((p) => (p === 3 ? [] : [p + 1])),
+  ).wait();
+  each(ring.graph.rcv, (rcv, p) => assert.deepEqual(Array.from(rcv), p === 0 ? [] : [p - 1]));
+  each(ring.received, (items, p) => assert.deepEqual(items.map((a) => Array.from(a)), p === 0 ? [] : [[p - 1, 0.5]]));
 });
 
 export const exchangeRingOfTypedArrays = onParts([2, 3, 4], async (ranks: PData<number>) => {

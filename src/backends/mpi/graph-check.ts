@@ -120,3 +120,32 @@ export function checkPlansAgree(
   const next = inStarts.slice();
   return Int32Array.from(sources, (p) => lengthsIn[next[p]++]);
 }
+
+/**
+ * What every rank sends to `rank`, learned without a receive list: one `MPI_Alltoall` of message
+ * counts and one `MPI_Alltoallv` of their lengths. Returns the senders (ascending, a rank once per
+ * message, which is the order MPI matches one tag's messages from one rank) and the lengths,
+ * aligned with them.
+ */
+export function incomingMessages(
+  binding: MpiBinding,
+  np: number,
+  targets: ArrayLike<number>,
+  sendLengths: ArrayLike<number>,
+): { sources: Int32Array; lengths: Int32Array } {
+  const countsOut = new Int32Array(np);
+  for (let k = 0; k < targets.length; k++) countsOut[targets[k]]++;
+  const countsIn = new Int32Array(np);
+  binding.alltoall(countsOut, countsIn);
+  const out = groupStarts(countsOut);
+  const lengthsOut = new Int32Array(targets.length);
+  const fill = out.slice();
+  for (let k = 0; k < targets.length; k++) lengthsOut[fill[targets[k]]++] = sendLengths[k];
+  const inStarts = groupStarts(countsIn);
+  const nIn = np === 0 ? 0 : inStarts[np - 1] + countsIn[np - 1];
+  const lengths = new Int32Array(nIn);
+  binding.alltoallv(lengthsOut, countsOut, out, lengths, countsIn, inStarts);
+  const sources = new Int32Array(nIn);
+  for (let p = 0; p < np; p++) sources.fill(p, inStarts[p], inStarts[p] + countsIn[p]);
+  return { sources, lengths };
+}

@@ -13,7 +13,7 @@
  */
 import { deserialize } from 'node:v8';
 import { InvalidArgumentError } from '../../errors.js';
-import type { Backend, Channel, ChannelOptions, ChannelPlan, SharedMemory, Window } from '../backend.js';
+import type { Backend, Channel, ChannelOptions, ChannelPlan, DiscoveredItems, SharedMemory, Window } from '../backend.js';
 import type { KernelKind } from '../../kernels/kernel-set.js';
 import { allgatherWidth } from '../allgather-shape.js';
 import { channelRecvArrays, checkAllocationLength } from '../part-storage.js';
@@ -28,7 +28,7 @@ import {
   encodeItem,
 } from '../seam-checks.js';
 import type { MpiBinding, MpiExchange } from './binding.js';
-import { checkPlansAgree } from './graph-check.js';
+import { checkPlansAgree, incomingMessages } from './graph-check.js';
 import { collectiveTimeoutMs, Kind, type KindCode } from '../collectives.js';
 import { ALL_PARTS, checkHeaders, HEADER_WORDS, NO_ROOT, ROOT, SIZE, VALUES, KIND } from './header.js';
 import { kernelKind } from '../../kernels/select-kernels.js';
@@ -286,7 +286,41 @@ export class MpiBackend implements Backend {
     });
   }
 
-  /** A `recv` array is where `MPI_Irecv` writes: no receive buffer, no copy. */
+  /**
+   * As {@link MpiBackend.exchange}, with the receive list learned from the counts and lengths
+   * every rank sends (two collectives after the header, the ones that size an exchange's receives
+   * anyway) instead of checked against a given one.
+   */
+  discoverExchange<T>(send: readonly (readonly T[])[], snd: readonly ArrayLike<number>[]): Pending<DiscoveredItems<T>[]> {
+    checkNotInPartCode('exchange');
+    const { rank, np, binding } = this;
+    checkLocalItems(send, 1, 'exchange', rank);
+    checkLocalItems(snd, 1, 'exchange', rank);
+    const items = send[0];
+    checkExchangeSide(np, items, snd[0], [], rank);
+    const targets = Int32Array.from(snd[0]);
+    const encoded = items.map((item) => encodeItem(item, 'exchange', rank));
+    const sendCounts = Int32Array.from(encoded, (bytes) => bytes.length);
+    const sndPtrs = ptrsOf(sendCounts);
+    const headers = this.meet(Kind.exchange, NO_ROOT, sndPtrs[targets.length]);
+    for (let q = 0; q < np; q++) checkTotal(headers[q * HEADER_WORDS + SIZE], 'exchange', rank);
+    const { sources, lengths } = incomingMessages(binding, np, targets, sendCounts);
+    const rcvPtrs = ptrsOf(lengths);
+    const sendBytes = concat(encoded, sndPtrs, sndPtrs[targets.length]);
+    const recvBytes = new Uint8Array(rcvPtrs[sources.length]);
+    const data = binding.createExchange(targets, sndPtrs, sendBytes, sources, rcvPtrs, recvBytes, EXCHANGE_DATA_TAG, Kind.exchange);
+    data.start();
+    return new Pending(() => {
+      data.wait();
+      const received = Array.from(sources, (_, k) => deserialize(recvBytes.subarray(rcvPtrs[k], rcvPtrs[k + 1])) as T);
+      return [{ rcv: sources, items: received }];
+    });
+  }
+
+  /**
+   * A `recv` array is where `MPI_Irecv` writes: no receive buffer, no copy. Plans agreed by
+   * construction (`options.agreed`) are not compared: no collective at all.
+   */
   createChannel(plans: readonly ChannelPlan[], options?: ChannelOptions): Channel {
     checkNotInPartCode('createChannel');
     const { rank, np } = this;
@@ -298,8 +332,7 @@ export class MpiBackend implements Backend {
     // opened again for each vector on the range) is not checked again: the header collective
     // tells whether all ranks know theirs, and only then are the three collectives skipped.
     const known = this.checkedPlans.has(plans[0]);
-    const sizes = this.meetSizes(Kind.createChannel, known ? 1 : 0);
-    if (!sizes.every((size) => size === 1)) {
+    if (options?.agreed !== true && !this.meetSizes(Kind.createChannel, known ? 1 : 0).every((size) => size === 1)) {
       const sendLengths = Array.from(snd, (_, k) => sndPtrs[k + 1] - sndPtrs[k]);
       const recvLengths = Array.from(rcv, (_, k) => rcvPtrs[k + 1] - rcvPtrs[k]);
       checkPlansAgree(this.binding, rank, np, 'channel plan', snd, rcv, sendLengths, recvLengths);

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Backend, Channel, ChannelOptions, ChannelPlan, SharedMemory, Window } from '../backend.js';
+import type { Backend, Channel, ChannelOptions, ChannelPlan, DiscoveredItems, SharedMemory, Window } from '../backend.js';
 import type { KernelKind } from '../../kernels/kernel-set.js';
 import { allgatherWidth } from '../allgather-shape.js';
 import { checkAllocationLength } from '../part-storage.js';
@@ -141,16 +141,7 @@ export class ThreadsBackend implements Backend {
     const { me, np } = this;
     const [items, targets, sources] = [send[0], snd[0], rcv[0]];
     checkExchangeSide(np, items, targets, sources, me);
-    const letters = Array.from(targets, (q, k) => ({ to: q, bytes: encodeItem(items[k], 'exchange', me) }));
-    const parity = this.rendezvous.nextParity;
-    this.mailbox.post(parity, letters, 'exchange');
-    this.rendezvous.meet(Kind.exchange, NO_ROOT);
-    const mine: number[][] = Array.from({ length: np }, () => []);
-    for (let p = 0; p < np; p++) {
-      for (let i = 0; i < this.mailbox.count(p, parity); i++) {
-        if (this.mailbox.recipient(p, parity, i) === me) mine[p].push(i);
-      }
-    }
+    const { parity, mine } = this.postAndMeet(items, targets);
     const expected = new Array<number>(np).fill(0);
     for (let k = 0; k < sources.length; k++) expected[sources[k]]++;
     for (let p = 0; p < np; p++) {
@@ -163,6 +154,42 @@ export class ThreadsBackend implements Backend {
     }
     const received = Array.from(sources, (p) => this.mailbox.open(p, parity, mine[p].shift() as number) as T);
     return Pending.done([received]);
+  }
+
+  /** One rendezvous, as {@link ThreadsBackend.exchange}: the senders are the parts whose letters name this one. */
+  discoverExchange<T>(send: readonly (readonly T[])[], snd: readonly ArrayLike<number>[]): Pending<DiscoveredItems<T>[]> {
+    this.checkCollective(send, 'exchange');
+    checkLocalItems(snd, 1, 'exchange', this.me);
+    checkExchangeSide(this.np, send[0], snd[0], [], this.me);
+    const { parity, mine } = this.postAndMeet(send[0], snd[0]);
+    const rcv: number[] = [];
+    const items: T[] = [];
+    for (let p = 0; p < this.np; p++) {
+      for (const i of mine[p]) {
+        rcv.push(p);
+        items.push(this.mailbox.open(p, parity, i) as T);
+      }
+    }
+    return Pending.done([{ rcv: Int32Array.from(rcv), items }]);
+  }
+
+  /**
+   * Posts item `k` to part `targets[k]` and meets the other parts; returns the parity of the
+   * mailboxes used and, per part, the indices of its letters to this part.
+   */
+  private postAndMeet(items: readonly unknown[], targets: ArrayLike<number>): { parity: number; mine: number[][] } {
+    const { me, np } = this;
+    const letters = Array.from(targets, (q, k) => ({ to: q, bytes: encodeItem(items[k], 'exchange', me) }));
+    const parity = this.rendezvous.nextParity;
+    this.mailbox.post(parity, letters, 'exchange');
+    this.rendezvous.meet(Kind.exchange, NO_ROOT);
+    const mine: number[][] = Array.from({ length: np }, () => []);
+    for (let p = 0; p < np; p++) {
+      for (let i = 0; i < this.mailbox.count(p, parity); i++) {
+        if (this.mailbox.recipient(p, parity, i) === me) mine[p].push(i);
+      }
+    }
+    return { parity, mine };
   }
 
   /**
