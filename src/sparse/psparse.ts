@@ -16,7 +16,7 @@ import { checkOptions, describeValue, expectInstance } from '../argument-checks.
 import { Pending } from '../backends/pending.js';
 import type { CsrMatrix } from '../kernels/csr.js';
 import { DimensionMismatchError, InvalidArgumentError, NonFiniteValueError, PartitionMismatchError } from '../errors.js';
-import { exchange, exchangeGraph } from '../pdata/exchange.js';
+import { exchange, exchangeDiscovering, exchangeGraph, type ExchangeGraph } from '../pdata/exchange.js';
 import { checkGlobalIds, findOwnerOfCheckedIds, type findOwner } from '../partitions/find-owner.js';
 import { assemblyKernels } from '../kernels/assembly-kernels.js';
 import { kernels } from '../kernels/select-kernels.js';
@@ -144,13 +144,18 @@ export function psparse(
   const np = rows.np;
   const rowOwners = assembled ? coded.map(() => new Int32Array(0)) : findOwnerOfCheckedIds(rows, coded.map((c) => c.offRowIds));
   const plans = pmap((c: CodedTriplets, owners: Int32Array) => planSends(c.offIndex, owners, np), coded, rowOwners);
-  const graph = assembled
-    ? exchangeGraph(I.map(() => []), { rcv: I.map(() => []) })
-    : exchangeGraph(plans.map((plan) => plan.destinations));
-  const inFlight = exchange(pmap(packTriplets, plans, coded), graph);
+  const packed = pmap(packTriplets, plans, coded);
+  let inFlight: Pending<{ graph: ExchangeGraph; received: PData<Float64Array[]> }>;
+  if (assembled) {
+    const graph = exchangeGraph(I.map(() => []), { rcv: I.map(() => []) });
+    inFlight = exchange(packed, graph).map((received) => ({ graph, received }));
+  } else {
+    // The owners learn who sends them triplets in the exchange itself.
+    inFlight = exchangeDiscovering(packed, plans.map((plan) => plan.destinations));
+  }
 
   return new Pending(() => {
-    const received = inFlight.wait();
+    const { graph, received } = inFlight.wait();
     const joined = pmap(
       (c: CodedTriplets, got: Float64Array[], rowIds: LocalIndices, colIds: LocalIndices) => contributions(c, got, rowIds, colIds, backend),
       coded,
