@@ -107,14 +107,14 @@ export class ThreadsChannel implements Channel, WaitSite {
   private readonly rendezvous: Rendezvous;
   private readonly words: Int32Array;
   private readonly rcv: Int32Array;
-  private readonly rcvPtrs: Int32Array;
-  private readonly values: Float64Array;
-  private readonly staging: Float64Array;
   /** Distinct parts that send to this one (woken when this part starts a round). */
   private readonly senders: readonly number[];
   private readonly out: readonly OutSegment[];
   /** `out[i]`'s values in the send buffer (views made once: a round allocates nothing). */
   private readonly sources: readonly Float64Array[];
+  /** Receive segment k of the receive buffer and of the staging buffer (views made once). */
+  private readonly receiveSegments: readonly Float64Array[];
+  private readonly stagedSegments: readonly Float64Array[];
   private readonly deferred: Uint8Array;
   private nDeferred = 0;
   private round = 0;
@@ -127,15 +127,16 @@ export class ThreadsChannel implements Channel, WaitSite {
     this.rendezvous = wiring.rendezvous;
     this.words = wiring.inbox.words;
     this.rcv = wiring.rcv;
-    this.rcvPtrs = wiring.rcvPtrs;
-    this.values = wiring.inbox.values;
-    this.staging = wiring.inbox.staging;
     this.senders = [...new Set(wiring.rcv)].filter((q) => q !== wiring.me);
     this.out = wiring.out;
     const send = new Float64Array(wiring.sendLength);
     this.send = [send];
     this.recv = [wiring.inbox.values];
     this.sources = wiring.out.map((seg) => send.subarray(seg.from, seg.until));
+    const { rcvPtrs } = wiring;
+    const segment = (buffer: Float64Array, k: number): Float64Array => buffer.subarray(rcvPtrs[k], rcvPtrs[k + 1]);
+    this.receiveSegments = Array.from(this.rcv, (_, k) => segment(wiring.inbox.values, k));
+    this.stagedSegments = Array.from(this.rcv, (_, k) => segment(wiring.inbox.staging, k));
     this.deferred = new Uint8Array(wiring.out.length);
   }
 
@@ -187,9 +188,10 @@ export class ThreadsChannel implements Channel, WaitSite {
       const staged = Atomics.load(words, line + STAGED);
       if (staged < round) return false;
       if (staged > round) continue;
-      // An element loop, not set(subarray): this runs in every solver iteration, and a view is an allocation.
-      const { rcvPtrs, values, staging } = this;
-      for (let j = rcvPtrs[k]; j < rcvPtrs[k + 1]; j++) values[j] = staging[j];
+      // One native copy through views made once: an element loop here ran interpreted in the first
+      // solve of a run and made this method hot enough for V8 to compile it mid-solve, on a core
+      // a part needed.
+      this.receiveSegments[k].set(this.stagedSegments[k]);
       Atomics.store(words, line, round);
     }
     return true;
