@@ -2,7 +2,8 @@
  * The AMG set-up's kernels (src/solvers/amg/setup-kernels.ts): the aggregation's properties, the
  * JavaScript loops against dense references (P = (I − ωD⁻¹A)·P0 and R·A·P), the room-growing
  * protocol of rapRows, the native addon against the JavaScript loops (and aggregation.ts) BIT FOR
- * BIT on random inputs, and the addon's argument checks.
+ * BIT on random inputs (rapOfP, which forms R = Pᵀ a block of rows at a time, against rapRows on
+ * Pᵀ), and the addon's argument checks.
  *
  * With PA_KERNELS=js, or when the addon is not built, the native comparison is one test saying
  * why; with PA_REQUIRE_NATIVE=1 (CI) that test fails.
@@ -134,10 +135,82 @@ function rap(kernels: SetupKernels, r: Block, a: Block, p: Block, room: number, 
   return { c: { nRows: r.nRows, nCols: nCoarse, rowPtr, colIdx: colIdx.slice(0, nnz), values: values.slice(0, nnz) }, calls };
 }
 
+/** Runs rapOfP (R = Pᵀ inside) as {@link rap} runs rapRows. */
+function rapOfP(kernels: SetupKernels, a: Block, p: Block, room: number, grow: number): { c: Block; calls: number } {
+  const [nFine, nCoarse] = [a.nRows, p.nCols];
+  const fine = [new Int32Array(nFine).fill(-1), new Float64Array(nFine), new Int32Array(nFine)] as const;
+  const coarse = [new Int32Array(nCoarse).fill(-1), new Float64Array(nCoarse), new Int32Array(nCoarse)] as const;
+  const rowPtr = new Int32Array(nCoarse + 1);
+  let colIdx = new Int32Array(room);
+  let values = new Float64Array(room);
+  let done = 0;
+  let calls = 0;
+  for (;;) {
+    calls++;
+    done = kernels.rapOfP(done, nFine, nCoarse, a.rowPtr, a.colIdx, a.values, p.rowPtr, p.colIdx, p.values, ...fine, ...coarse, rowPtr, colIdx, values);
+    if (done === nCoarse) break;
+    const [oldCols, oldValues] = [colIdx, values];
+    colIdx = new Int32Array(oldCols.length + grow);
+    values = new Float64Array(oldValues.length + grow);
+    colIdx.set(oldCols.subarray(0, rowPtr[done]));
+    values.set(oldValues.subarray(0, rowPtr[done]));
+  }
+  expect(fine[1].every((x) => x === 0), 'fine accumulator reset').toBe(true);
+  expect(coarse[1].every((x) => x === 0), 'coarse accumulator reset').toBe(true);
+  const nnz = rowPtr[nCoarse];
+  return { c: { nRows: nCoarse, nCols: nCoarse, rowPtr, colIdx: colIdx.slice(0, nnz), values: values.slice(0, nnz) }, calls };
+}
+
+/** Pᵀ by the definition: row c lists the rows of P's column c ascending, with P's values. */
+function transposeOf(p: Block): Block {
+  const rows: [number, number][][] = Array.from({ length: p.nCols }, () => []);
+  for (let i = 0; i < p.nRows; i++) for (let e = p.rowPtr[i]; e < p.rowPtr[i + 1]; e++) rows[p.colIdx[e]].push([i, p.values[e]]);
+  const rowPtr = new Int32Array(p.nCols + 1);
+  rows.forEach((row, c) => (rowPtr[c + 1] = rowPtr[c] + row.length));
+  return {
+    nRows: p.nCols,
+    nCols: p.nRows,
+    rowPtr,
+    colIdx: Int32Array.from(rows.flat(), ([i]) => i),
+    values: Float64Array.from(rows.flat(), ([, v]) => v),
+  };
+}
+
+/**
+ * A banded fine matrix (nFine rows) and a prolongator-like P with more coarse columns than the
+ * addon's block of R (4096): each row reaches 1 to 3 columns near its own, a few rows a column
+ * far away (blocks whose fine rows span much of P), some rows and columns nothing.
+ */
+function blockedRapCase(seed: number): { a: Block; p: Block } {
+  const random = rng(seed);
+  const [nFine, nCoarse] = [10000, 5000];
+  const band = (nRows: number, nCols: number, row: (i: number) => number[]): Block => {
+    const rowPtr = new Int32Array(nRows + 1);
+    const cols: number[] = [];
+    for (let i = 0; i < nRows; i++) {
+      cols.push(...[...new Set(row(i))].sort((x, y) => x - y));
+      rowPtr[i + 1] = cols.length;
+    }
+    return { nRows, nCols, rowPtr, colIdx: Int32Array.from(cols), values: Float64Array.from(cols, () => random() - 0.5) };
+  };
+  const near = (centre: number, width: number, n: number): number => Math.min(n - 1, Math.max(0, centre + Math.floor((random() - 0.5) * width)));
+  const a = band(nFine, nFine, (i) => [i, ...Array.from({ length: 4 }, () => near(i, 400, nFine))]);
+  const p = band(nFine, nCoarse, (i) => {
+    if (random() < 0.02) return [];
+    const centre = Math.floor((i * nCoarse) / nFine);
+    const cols = Array.from({ length: 1 + Math.floor(random() * 3) }, () => near(centre, 40, nCoarse - 50));
+    if (random() < 0.002) cols.push(Math.floor(random() * (nCoarse - 50)));
+    return cols;
+  });
+  return { a, p };
+}
+
 function expectSameBits(got: Block, expected: Block, what: string): void {
   expect(Array.from(got.rowPtr), `${what}: rowPtr`).toEqual(Array.from(expected.rowPtr));
   expect(Array.from(got.colIdx), `${what}: colIdx`).toEqual(Array.from(expected.colIdx));
-  got.values.forEach((v, e) => expect(Object.is(v, expected.values[e]), `${what}: value ${e}`).toBe(true));
+  expect(got.values.length, `${what}: values`).toBe(expected.values.length);
+  const differs = got.values.findIndex((v, e) => !Object.is(v, expected.values[e]));
+  expect(differs, `${what}: first value with other bits`).toBe(-1);
 }
 
 function expectAscendingRows(b: Block, what: string): void {
@@ -284,6 +357,32 @@ if ('kernels' in native) {
         expectSameBits(rap(native.kernels, r, a, p, r.nRows * p.nCols + 1).c, js, `rap ${s}`);
         expectSameBits(rap(native.kernels, r, a, p, 2, 4).c, js, `rap ${s} grown`);
       }
+    });
+
+    it('rapOfP (R = Pᵀ formed a block at a time) has the bits of rapRows on Pᵀ, whole or resumed mid-block', () => {
+      const { a, p } = blockedRapCase(400);
+      const r = transposeOf(p);
+      // Room for every row (each has at most 64 entries here): one call.
+      const room = 64 * r.nRows;
+      const reference = rap(jsSetupKernels, r, a, p, room).c;
+      for (const [kernels, what] of [[jsSetupKernels, 'js'], [native.kernels, 'native']] as const) {
+        const whole = rapOfP(kernels, a, p, room, 0);
+        expect(whole.calls).toBe(1);
+        expectSameBits(whole.c, reference, what);
+      }
+      const third = Math.ceil(reference.rowPtr[r.nRows] / 3);
+      const grown = rapOfP(native.kernels, a, p, third, third);
+      expect(grown.calls, 'resumed').toBeGreaterThan(2);
+      expectSameBits(grown.c, reference, 'native grown');
+      const call = (over: { firstRow?: number; pColIdx?: Int32Array }): number =>
+        loadSetupBinding().rapOfP(
+          over.firstRow ?? 0, a.nRows, p.nCols, a.rowPtr, a.colIdx, a.values, p.rowPtr, over.pColIdx ?? p.colIdx, p.values,
+          new Int32Array(a.nRows).fill(-1), new Float64Array(a.nRows), new Int32Array(a.nRows),
+          new Int32Array(p.nCols).fill(-1), new Float64Array(p.nCols), new Int32Array(p.nCols), new Int32Array(p.nCols + 1), new Int32Array(8), new Float64Array(8),
+        );
+      expect(call({})).toBe(0);
+      expect(() => call({ firstRow: p.nCols + 1 })).toThrow(/firstRow/);
+      expect(() => call({ pColIdx: Int32Array.from(p.colIdx, (x, e) => (e === 2 ? p.nCols : x)) })).toThrow(/pColIdx\[2\]/);
     });
 
     it('checks types, lengths, row pointers, column and aggregate ids before any pass', () => {

@@ -295,6 +295,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"smoothedProlongator", nullptr, pa_amg_setup::SmoothedProlongator, nullptr, nullptr, nullptr, napi_enumerable,
        nullptr},
       {"rapRows", nullptr, pa_amg_setup::RapRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"rapOfP", nullptr, pa_amg_setup::RapOfP, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"aggregateRows", nullptr, pa_amg_setup::AggregateRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"denseLuFactor", nullptr, pa_amg_setup::DenseLuFactor, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"denseLuSolve", nullptr, pa_amg_setup::DenseLuSolve, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -132,6 +132,49 @@ napi_value RapRows(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// rapOfP(firstRow, nFine, nCoarse, aRowPtr, aColIdx, aValues, pRowPtr, pColIdx, pValues, fineMarker,
+//        fineAccumulator, fineList, coarseMarker, coarseAccumulator, coarseList, cRowPtr, cColIdx,
+//        cValues) -> the rows done
+napi_value RapOfP(napi_env env, napi_callback_info info) {
+  napi_value v[18];
+  std::size_t count = 18;
+  if (napi_get_cb_info(env, info, &count, v, nullptr, nullptr) != napi_ok || count < 18) {
+    napi_throw_type_error(env, nullptr, "rapOfP: expected 18 arguments");
+    return nullptr;
+  }
+  Check check{env, "rapOfP"};
+  const int32_t nCoarse = check.Count(v[2], "nCoarse", 2147483646.0);
+  const int32_t firstRow = check.Count(v[0], "firstRow", nCoarse);
+  const int32_t nFine = check.Count(v[1], "nFine", 2147483646.0);
+  if (check.failed) return nullptr;
+  const pa_spgemm::Rows a = ReadBlock(check, v + 3, nFine, nFine, "a");
+  const pa_spgemm::Rows p = ReadBlock(check, v + 6, nFine, nCoarse, "p");
+  const std::size_t fine = static_cast<std::size_t>(nFine);
+  const std::size_t coarse = static_cast<std::size_t>(nCoarse);
+  int32_t* fineMarker = check.Array<int32_t>(v[9], napi_int32_array, fine, "fineMarker");
+  double* fineAcc = check.Array<double>(v[10], napi_float64_array, fine, "fineAccumulator");
+  int32_t* fineList = check.Array<int32_t>(v[11], napi_int32_array, fine, "fineList");
+  int32_t* coarseMarker = check.Array<int32_t>(v[12], napi_int32_array, coarse, "coarseMarker");
+  double* coarseAcc = check.Array<double>(v[13], napi_float64_array, coarse, "coarseAccumulator");
+  int32_t* coarseList = check.Array<int32_t>(v[14], napi_int32_array, coarse, "coarseList");
+  std::size_t colLength = 0, valueLength = 0;
+  int32_t* rowPtr = check.Array<int32_t>(v[15], napi_int32_array, coarse + 1, "cRowPtr");
+  int32_t* col = check.Array<int32_t>(v[16], napi_int32_array, 0, "cColIdx", &colLength);
+  double* val = check.Array<double>(v[17], napi_float64_array, 0, "cValues", &valueLength);
+  if (check.failed) return nullptr;
+  // As rapRows: the markers are only compared with row ids, never used as indices.
+  const int64_t room = static_cast<int64_t>(std::min(std::min(colLength, valueLength), static_cast<std::size_t>(2147483647)));
+  if (rowPtr[firstRow] < 0 || rowPtr[firstRow] > room) {
+    check.Fail(false, "cRowPtr[firstRow] = " + std::to_string(rowPtr[firstRow]) + " is outside 0.." + std::to_string(room));
+    return nullptr;
+  }
+  const int32_t done = rap_of_p(firstRow, nFine, nCoarse, a, p, fineMarker, fineAcc, fineList, coarseMarker, coarseAcc,
+                                coarseList, rowPtr, col, val, room);
+  napi_value result;
+  napi_create_int32(env, done, &result);
+  return result;
+}
+
 // aggregateRows(nRows, aRowPtr, aColIdx, aValues, diagonal, theta, root, strong, joined, aggregateOf) -> count
 napi_value AggregateRows(napi_env env, napi_callback_info info) {
   napi_value v[kMaxArgs];

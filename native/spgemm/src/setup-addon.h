@@ -13,6 +13,10 @@ napi_value SmoothedProlongator(napi_env env, napi_callback_info info);
 //         coarseMarker, coarseAccumulator, coarseList, cRowPtr, cColIdx, cValues) -> the rows done
 napi_value RapRows(napi_env env, napi_callback_info info);
 
+// rapOfP(firstRow, nFine, nCoarse, a*, p*, fineMarker, fineAccumulator, fineList, coarseMarker,
+//        coarseAccumulator, coarseList, cRowPtr, cColIdx, cValues) -> the rows done
+napi_value RapOfP(napi_env env, napi_callback_info info);
+
 // aggregateRows(nRows, aRowPtr, aColIdx, aValues, diagonal, theta, root, strong, joined, aggregateOf) -> count
 napi_value AggregateRows(napi_env env, napi_callback_info info);
 

@@ -161,12 +161,9 @@ export class AmgLevel {
       // No part couples to another (one part): P straight from the aggregates and R·A·P without
       // A·P (local-setup.ts); the several-part path below would fetch and send nothing.
       const local = localProlongator(A, aggregates, coarseRows, this);
-      const R = localRestriction(local.P, coarseRows);
-      const coarse = localGalerkin(R, A, local.P);
-      // R never left this function (on the 3-D Laplacian's finest level about 90 MB at n = 128,
-      // fresh memory whose first writes cost more than the transpose): its memory serves the next
-      // level's arrays warm.
-      recycleBlocks(R);
+      // R is formed a block at a time inside the product (on the 3-D Laplacian's finest level
+      // about 90 MB at n = 128, fresh memory whose first writes cost more than the transpose).
+      const coarse = localGalerkin(A, local.P);
       this.transfer = { aggregates, P: local.P, R: undefined, coarse, local };
       return coarse;
     }
@@ -192,12 +189,9 @@ export class AmgLevel {
     let fresh: PSparseMatrix;
     if (local !== undefined) {
       local.refresh(this);
-      // A restriction someone asked for is rewritten in place; otherwise one is formed for the
-      // product only.
-      const R = transfer.R ?? localRestriction(P, transfer.coarse.rows);
-      if (R === transfer.R) refreshRestriction(R, P);
-      fresh = localGalerkin(R, this.A, P);
-      if (R !== transfer.R) recycleBlocks(R);
+      // A restriction someone asked for is rewritten in place.
+      if (transfer.R !== undefined) refreshRestriction(transfer.R, P);
+      fresh = localGalerkin(this.A, P);
     } else {
       ghosted!.refresh(this);
       transfer.rT?.refresh();

@@ -154,13 +154,13 @@ export function refreshRestriction(R: PSparseMatrix, P: PSparseMatrix): void {
 }
 
 /**
- * One part's R·A·P (blocks without ghost entries). The product's entries are not known before it
- * is formed: the room starts at twice R's entries (the coarse matrices of a hierarchy have about
- * as many as R or fewer) and grows, keeping the rows written, when a row does not fit.
+ * One part's Pᵀ·A·P (blocks without ghost entries), R = Pᵀ formed inside the kernel a block of
+ * coarse rows at a time (`rapOfP`). The product's entries are not known before it is formed: the
+ * room starts at twice P's entries (R's; the coarse matrices of a hierarchy have about as many
+ * or fewer) and grows, keeping the rows written, when a row does not fit.
  */
-function rapBlock(r: CsrMatrix, a: CsrMatrix, p: CsrMatrix): MutableCsr {
+function rapBlock(a: CsrMatrix, p: CsrMatrix): MutableCsr {
   const kernels = setupKernels();
-  const nRows = r.nRows;
   const nFine = a.nRows;
   const nCoarse = p.nCols;
   const fineMarker = largeArrays.int32(nFine).fill(-1);
@@ -169,20 +169,20 @@ function rapBlock(r: CsrMatrix, a: CsrMatrix, p: CsrMatrix): MutableCsr {
   const coarseMarker = largeArrays.int32(nCoarse).fill(-1);
   const coarseAccumulator = largeArrays.float64(nCoarse);
   const coarseList = largeArrays.int32(nCoarse);
-  const rowPtr = largeArrays.int32(nRows + 1);
-  let room = Math.max(64, 2 * r.rowPtr[nRows]);
+  const rowPtr = largeArrays.int32(nCoarse + 1);
+  let room = Math.max(64, 2 * p.rowPtr[nFine]);
   let colIdx = largeArrays.roomInt32(room);
   let values = largeArrays.roomFloat64(room);
   let done = 0;
   for (;;) {
-    done = kernels.rapRows(
-      done, nRows, nFine, nCoarse, r.rowPtr, r.colIdx, r.values, a.rowPtr, a.colIdx, a.values, p.rowPtr, p.colIdx, p.values,
+    done = kernels.rapOfP(
+      done, nFine, nCoarse, a.rowPtr, a.colIdx, a.values, p.rowPtr, p.colIdx, p.values,
       fineMarker, fineAccumulator, fineList, coarseMarker, coarseAccumulator, coarseList, rowPtr, colIdx, values,
     );
-    if (done === nRows) break;
+    if (done === nCoarse) break;
     // Row `done` has at most nCoarse entries; the rows left are guessed as dense as those done.
     const used = rowPtr[done];
-    room = Math.max(2 * room, used + nCoarse, Math.ceil(((used / Math.max(done, 1)) * nRows * 5) / 4));
+    room = Math.max(2 * room, used + nCoarse, Math.ceil(((used / Math.max(done, 1)) * nCoarse * 5) / 4));
     const [oldCols, oldValues] = [colIdx, values];
     colIdx = largeArrays.roomInt32(room);
     values = largeArrays.roomFloat64(room);
@@ -194,16 +194,17 @@ function rapBlock(r: CsrMatrix, a: CsrMatrix, p: CsrMatrix): MutableCsr {
   for (const scratch of [fineMarker, fineAccumulator, fineList, coarseMarker, coarseAccumulator, coarseList]) {
     largeArrays.recycle(scratch);
   }
-  const nnz = rowPtr[nRows];
-  return { nRows, nCols: nCoarse, rowPtr, colIdx: colIdx.subarray(0, nnz), values: values.subarray(0, nnz) };
+  const nnz = rowPtr[nCoarse];
+  return { nRows: nCoarse, nCols: nCoarse, rowPtr, colIdx: colIdx.subarray(0, nnz), values: values.subarray(0, nnz) };
 }
 
 /**
- * The Galerkin coarse matrix R·A·P of matrices without ghost entries (collective only in that it
- * runs on every part): each row is (R·A)_r·P, never forming A·P (on the 3-D Laplacian about 2.5
- * times A's entries), so the set-up neither writes nor reads that matrix. Rows are R's, columns P's.
+ * The Galerkin coarse matrix Pᵀ·A·P of matrices without ghost entries (collective only in that it
+ * runs on every part): each row is (R·A)_r·P (R = Pᵀ), never forming A·P (on the 3-D Laplacian
+ * about 2.5 times A's entries) nor R whole, so the set-up neither writes nor reads those matrices.
+ * Rows and columns are P's columns (P.cols has no ghosts here).
  */
-export function localGalerkin(R: PSparseMatrix, A: PSparseMatrix, P: PSparseMatrix): PSparseMatrix {
-  const blocks = pmap(rapBlock, R.ownOwn, A.ownOwn, P.ownOwn);
-  return assembledMatrix(R.rows, P.cols, blocks, blocks.map((b) => emptyCsr(b.nRows, 0)));
+export function localGalerkin(A: PSparseMatrix, P: PSparseMatrix): PSparseMatrix {
+  const blocks = pmap(rapBlock, A.ownOwn, P.ownOwn);
+  return assembledMatrix(P.cols, P.cols, blocks, blocks.map((b) => emptyCsr(b.nRows, 0)));
 }

@@ -4,7 +4,7 @@
  * prolongator straight from the aggregates (no tentative prolongator matrix, no general product
  * A·P0) and the Galerkin coarse matrix R·A·P without the intermediate A·P (the set-up's largest
  * matrix). The JavaScript loops, the hand-written description of their native exports
- * (`aggregateRows`, `smoothedProlongator`, `rapRows`, `denseLuFactor` and `denseLuSolve` of the
+ * (`aggregateRows`, `smoothedProlongator`, `rapRows`, `rapOfP`, `denseLuFactor` and `denseLuSolve` of the
  * sparse-product addon `native/spgemm`; loops in `native/spgemm/src/setup.h` and `dense-lu.h`,
  * same order, same bits), its loader, and the choice between them.
  *
@@ -66,6 +66,21 @@ export interface SetupBinding {
   rapRows(
     firstRow: number, nRows: number, nFine: number, nCoarse: number,
     rRowPtr: Int32Array, rColIdx: Int32Array, rValues: Float64Array,
+    aRowPtr: Int32Array, aColIdx: Int32Array, aValues: Float64Array,
+    pRowPtr: Int32Array, pColIdx: Int32Array, pValues: Float64Array,
+    fineMarker: Int32Array, fineAccumulator: Float64Array, fineList: Int32Array,
+    coarseMarker: Int32Array, coarseAccumulator: Float64Array, coarseList: Int32Array,
+    cRowPtr: Int32Array, cColIdx: Int32Array, cValues: Float64Array,
+  ): number;
+  /**
+   * Rows `firstRow..` of C = Pᵀ·A·P (A: nFine × nFine, P: nFine × nCoarse): `rapRows` with
+   * R = Pᵀ (R's row c: the fine rows of P's column c ascending, with P's values), the same rows
+   * and bits, without R as an argument. The addon forms R a block of coarse rows at a time in
+   * memory it reuses, so R is never written whole (at n = 128 about 90 MB of fresh memory);
+   * the JavaScript twin transposes P whole. Scratch, outputs and the return as `rapRows`'.
+   */
+  rapOfP(
+    firstRow: number, nFine: number, nCoarse: number,
     aRowPtr: Int32Array, aColIdx: Int32Array, aValues: Float64Array,
     pRowPtr: Int32Array, pColIdx: Int32Array, pValues: Float64Array,
     fineMarker: Int32Array, fineAccumulator: Float64Array, fineList: Int32Array,
@@ -219,6 +234,26 @@ export const jsSetupKernels: SetupKernels = {
     }
     return nRows;
   },
+  rapOfP(firstRow, nFine, nCoarse, aRowPtr, aColIdx, aValues, pRowPtr, pColIdx, pValues, ...rest) {
+    // R = Pᵀ by a counting sort over P's rows ascending: within each row of R, fine rows ascend.
+    const nnz = pRowPtr[nFine];
+    const rRowPtr = new Int32Array(nCoarse + 1);
+    for (let e = 0; e < nnz; e++) rRowPtr[pColIdx[e] + 1]++;
+    for (let c = 0; c < nCoarse; c++) rRowPtr[c + 1] += rRowPtr[c];
+    const next = rRowPtr.slice(0, nCoarse);
+    const rColIdx = new Int32Array(nnz);
+    const rValues = new Float64Array(nnz);
+    for (let i = 0; i < nFine; i++) {
+      for (let e = pRowPtr[i]; e < pRowPtr[i + 1]; e++) {
+        const at = next[pColIdx[e]]++;
+        rColIdx[at] = i;
+        rValues[at] = pValues[e];
+      }
+    }
+    return jsSetupKernels.rapRows(
+      firstRow, nCoarse, nFine, nCoarse, rRowPtr, rColIdx, rValues, aRowPtr, aColIdx, aValues, pRowPtr, pColIdx, pValues, ...rest,
+    );
+  },
 };
 
 /** What to do when the native set-up kernels are unavailable. */
@@ -241,7 +276,7 @@ export function loadSetupBinding(
   return loadAddon<SetupBinding>({
     paths,
     load,
-    required: ['aggregateRows', 'smoothedProlongator', 'rapRows', 'denseLuFactor', 'denseLuSolve'],
+    required: ['aggregateRows', 'smoothedProlongator', 'rapRows', 'rapOfP', 'denseLuFactor', 'denseLuSolve'],
     what: 'sparse-product addon (AMG set-up kernels)',
     summary: 'The native AMG set-up kernels are unavailable',
     fixes: SETUP_FIXES,
@@ -255,6 +290,7 @@ export function nativeSetupKernels(binding: SetupBinding): SetupKernels {
     aggregateRows: (...args) => binding.aggregateRows(...args),
     smoothedProlongator: (...args) => binding.smoothedProlongator(...args),
     rapRows: (...args) => binding.rapRows(...args),
+    rapOfP: (...args) => binding.rapOfP(...args),
     denseLuFactor: (...args) => binding.denseLuFactor(...args),
     denseLuSolve: (...args) => binding.denseLuSolve(...args),
   };
