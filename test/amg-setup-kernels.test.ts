@@ -17,6 +17,8 @@ import {
   selectSetupKernels,
   type SetupKernels,
 } from '../src/solvers/amg/setup-kernels.js';
+import { loadSpgemmBinding } from '../src/sparse/matmul-binding.js';
+import { jsSpgemmKernels, nativeSpgemmKernels, type SpgemmKernels } from '../src/sparse/matmul-kernels.js';
 import { seededRng as rng } from './fixtures/kernels/random-inputs.js';
 
 const ci = process.env.PA_REQUIRE_NATIVE === '1' || process.env.PA_REQUIRE_NATIVE === 'true';
@@ -383,6 +385,56 @@ if ('kernels' in native) {
       expect(call({})).toBe(0);
       expect(() => call({ firstRow: p.nCols + 1 })).toThrow(/firstRow/);
       expect(() => call({ pColIdx: Int32Array.from(p.colIdx, (x, e) => (e === 2 ? p.nCols : x)) })).toThrow(/pColIdx\[2\]/);
+    });
+
+    it('galerkinRows with R = P1ᵀ formed inside (empty rRowPtr) has the bits of galerkinRows on P1ᵀ, whole or resumed', () => {
+      // blockedRapCase as one part's blocks: no ghost entries in A, P2 without entries, the
+      // coarse columns from nOwn on going to the ghost block, other parts' sums as extra terms.
+      const { a, p } = blockedRapCase(420);
+      const [nFine, nCoarse, nOwn] = [a.nRows, p.nCols, p.nCols - 300];
+      const r = transposeOf(p);
+      const noRows = new Int32Array(nFine + 1);
+      const random = rng(421);
+      const extraPtr = Int32Array.from({ length: nCoarse + 1 }, (_, c) => Math.floor(c / 3));
+      const extra = { rowPtr: extraPtr, colIdx: Int32Array.from({ length: extraPtr[nCoarse] }, () => Math.floor(random() * nCoarse)), values: Float64Array.from({ length: extraPtr[nCoarse] }, () => random() - 0.5) };
+      const run = (kernels: SpgemmKernels, rBlock: Block | undefined, room: number): { blocks: Block[]; calls: number } => {
+        const fine = [new Int32Array(nFine).fill(-1), new Float64Array(nFine), new Int32Array(nFine + 1)] as const;
+        const coarse = [new Int32Array(nCoarse).fill(-1), new Float64Array(nCoarse), new Int32Array(nCoarse)] as const;
+        const out = [0, 1].map(() => ({ rowPtr: new Int32Array(nCoarse + 1), colIdx: new Int32Array(room), values: new Float64Array(room) }));
+        const none = new Int32Array(0);
+        let [done, calls] = [0, 0];
+        for (;;) {
+          calls++;
+          done = kernels.galerkinRows(
+            done, nCoarse, nFine, nOwn, rBlock?.rowPtr ?? none, rBlock?.colIdx ?? none, rBlock?.values ?? new Float64Array(0),
+            a.rowPtr, a.colIdx, a.values, noRows, none, new Float64Array(0), p.rowPtr, p.colIdx, p.values, noRows, none,
+            new Float64Array(0), extra.rowPtr, extra.colIdx, extra.values, ...fine, ...coarse,
+            out[0].rowPtr, out[0].colIdx, out[0].values, out[1].rowPtr, out[1].colIdx, out[1].values,
+          );
+          if (done === nCoarse) break;
+          for (const b of out) {
+            const [colIdx, values] = [new Int32Array(b.colIdx.length + room), new Float64Array(b.values.length + room)];
+            colIdx.set(b.colIdx);
+            values.set(b.values);
+            Object.assign(b, { colIdx, values });
+          }
+        }
+        expect(fine[1].every((x) => x === 0) && coarse[1].every((x) => x === 0), 'accumulators reset').toBe(true);
+        const blocks = out.map((b, q) => ({ nRows: nCoarse, nCols: q === 0 ? nOwn : nCoarse - nOwn, rowPtr: b.rowPtr, colIdx: b.colIdx.slice(0, b.rowPtr[nCoarse]), values: b.values.slice(0, b.rowPtr[nCoarse]) }));
+        return { blocks, calls };
+      };
+      const room = 80 * nCoarse;
+      const reference = run(jsSpgemmKernels, r, room);
+      expect(reference.calls).toBe(1);
+      expect(reference.blocks[1].rowPtr[nCoarse], 'some ghost-block entries').toBeGreaterThan(0);
+      const nativeSpgemm = nativeSpgemmKernels(loadSpgemmBinding());
+      for (const [kernels, what] of [[jsSpgemmKernels, 'js'], [nativeSpgemm, 'native']] as const) {
+        const got = run(kernels, undefined, room);
+        got.blocks.forEach((b, q) => expectSameBits(b, reference.blocks[q], `${what} block ${q}`));
+      }
+      const grown = run(nativeSpgemm, undefined, Math.ceil(reference.blocks[0].rowPtr[nCoarse] / 3));
+      expect(grown.calls, 'resumed').toBeGreaterThan(2);
+      grown.blocks.forEach((b, q) => expectSameBits(b, reference.blocks[q], `native grown block ${q}`));
     });
 
     it('checks types, lengths, row pointers, column and aggregate ids before any pass', () => {

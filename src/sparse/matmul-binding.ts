@@ -104,7 +104,9 @@ export interface SpgemmBinding {
    * column), into `fineAccumulator` (columns listed in `fineList` in order of first sight); then
    * z·P, adding z_k·p_kj over that list and, for each, P1's row k (k < nFine) then P2's row k, into
    * `coarseAccumulator`; then the row's `extra` entries in stored order (none when `extraRowPtr` is
-   * empty). The row's columns are written ascending with their sums, split at `nOwn` as
+   * empty). An empty `rRowPtr` stands for R = P1ᵀ (R's rows: P1's columns, below `nRows`; the
+   * fine rows of each ascending with P1's values), which the addon then forms a block of rows at a
+   * time instead of reading it whole from memory (the same rows, the same bits). The row's columns are written ascending with their sums, split at `nOwn` as
    * spgemmRows splits them (own block: j; ghost block: j − nOwn). P2 has a row per fine column
    * (nFine own rows, then A's ghost columns), as many as `fineMarker` and `fineAccumulator` have
    * entries at most; `fineList` has one entry more (the addon lists columns without a branch,

@@ -183,6 +183,12 @@ export const jsSpgemmKernels: SpgemmKernels = {
     tRowPtr[0] = 0;
   },
   galerkinRows(firstRow, nRows, nFine, nOwn, rRowPtr, rColIdx, rValues, aRowPtr, aColIdx, aValues, gRowPtr, gColIdx, gValues, p1RowPtr, p1ColIdx, p1Values, p2RowPtr, p2ColIdx, p2Values, xRowPtr, xColIdx, xValues, fineMarker, fineAcc, fineList, coarseMarker, coarseAcc, coarseList, ooRowPtr, ooColIdx, ooValues, ogRowPtr, ogColIdx, ogValues) {
+    if (rRowPtr.length === 0) {
+      // R = P1ᵀ, transposed whole here (the addon forms it a block of rows at a time).
+      const nnz = p1RowPtr[nFine];
+      [rRowPtr, rColIdx, rValues] = [new Int32Array(nRows + 1), new Int32Array(nnz), new Float64Array(nnz)];
+      jsSpgemmKernels.csrTranspose(nFine, nRows, p1RowPtr, p1ColIdx, p1Values, rRowPtr, rColIdx, new Int32Array(nnz), rValues);
+    }
     const ownRoom = Math.min(ooColIdx.length, ooValues.length);
     const ghostRoom = Math.min(ogColIdx.length, ogValues.length);
     for (let row = firstRow; row < nRows; row++) {

@@ -225,7 +225,7 @@ napi_value CsrTranspose(napi_env env, napi_callback_info info) {
 //              p2RowPtr, p2ColIdx, p2Values, extraRowPtr, extraColIdx, extraValues, fineMarker,
 //              fineAccumulator, fineList, coarseMarker, coarseAccumulator, coarseList,
 //              ooRowPtr, ooColIdx, ooValues, ogRowPtr, ogColIdx, ogValues) -> the rows done
-// (extraRowPtr empty: no extra terms)
+// (extraRowPtr empty: no extra terms; rRowPtr empty: R = P1ᵀ, formed a block of rows at a time)
 napi_value GalerkinRows(napi_env env, napi_callback_info info) {
   Args args(env, info, 34, "galerkinRows");
   if (!args.ok) return nullptr;
@@ -253,10 +253,14 @@ napi_value GalerkinRows(napi_env env, napi_callback_info info) {
                           " and at most the " + std::to_string(fineLength) + " entries of the fine scratch arrays");
     return nullptr;
   }
-  const pa_spgemm::Rows r = ReadRows(check, v + 4, nRows, nFine, "r");
+  // An empty rRowPtr: R = P1ᵀ, formed inside (P1's ids are then R's rows, below nRows).
+  std::size_t rPtrLength = 0;
+  check.Array<int32_t>(v[4], napi_int32_array, 0, "rRowPtr", &rPtrLength);
+  const bool rOfP1 = !check.failed && rPtrLength == 0;
+  const pa_spgemm::Rows r = rOfP1 ? pa_spgemm::Rows{nullptr, nullptr, nullptr} : ReadRows(check, v + 4, nRows, nFine, "r");
   const pa_spgemm::Rows aOwn = ReadRows(check, v + 7, nFine, nFine, "a");
   const pa_spgemm::Rows aGhost = ReadRows(check, v + 10, nFine, nRowsP2 - nFine, "aGhost");
-  const pa_spgemm::Rows p1 = ReadRows(check, v + 13, nFine, nCoarse, "p1");
+  const pa_spgemm::Rows p1 = ReadRows(check, v + 13, nFine, rOfP1 ? std::min(nRows, nCoarse) : nCoarse, "p1");
   std::size_t extraPtrLength = 0;
   check.Array<int32_t>(v[19], napi_int32_array, 0, "extraRowPtr", &extraPtrLength);
   pa_spgemm::Rows extra{nullptr, nullptr, nullptr};
@@ -274,9 +278,13 @@ napi_value GalerkinRows(napi_env env, napi_callback_info info) {
       return nullptr;
     }
   }
-  const int32_t done = pa_galerkin::galerkin_rows(firstRow, nRows, nFine, nOwn, r, aOwn, aGhost, p1, p2, extra,
-                                                  fineMarker, fineAcc, fineList, coarseMarker, coarseAcc, coarseList,
-                                                  own.block, ghost.block);
+  const int32_t done =
+      rOfP1 ? pa_galerkin::galerkin_rows_of_p1(firstRow, nRows, nFine, nOwn, aOwn, aGhost, p1, p2, extra, fineMarker,
+                                               fineAcc, fineList, coarseMarker, coarseAcc, coarseList, own.block,
+                                               ghost.block)
+            : pa_galerkin::galerkin_rows(firstRow, nRows, nFine, nOwn, r, aOwn, aGhost, p1, p2, extra, fineMarker,
+                                         fineAcc, fineList, coarseMarker, coarseAcc, coarseList, own.block,
+                                         ghost.block);
   napi_value result;
   napi_create_int32(env, done, &result);
   return result;

@@ -14,6 +14,7 @@
 #include <cstdint>
 
 #include "spgemm.h"
+#include "transposed-blocks.h"
 
 namespace pa_galerkin {
 
@@ -111,6 +112,20 @@ inline int32_t galerkin_rows(int32_t firstRow, int32_t nRows, int32_t nFine, int
     ghost.rowPtr[row + 1] = static_cast<int32_t>(ghostStart + nCoarse - nOwnCols);
   }
   return nRows;
+}
+
+// galerkin_rows with R = P1ᵀ (rows firstRow..nRows-1: P1's columns, below nRows), formed a block of
+// rows at a time (transposed-blocks.h) instead of read whole from memory: the same rows, so the
+// same bits as galerkin_rows on csrTranspose(P1).
+inline int32_t galerkin_rows_of_p1(int32_t firstRow, int32_t nRows, int32_t nFine, int32_t nOwn, pa_spgemm::Rows aOwn,
+                                   pa_spgemm::Rows aGhost, pa_spgemm::Rows p1, pa_spgemm::Rows p2,
+                                   pa_spgemm::Rows extra, int32_t* fineMarker, double* fineAcc, int32_t* fineList,
+                                   int32_t* coarseMarker, double* coarseAcc, int32_t* coarseList, pa_spgemm::Block own,
+                                   pa_spgemm::Block ghost) {
+  return pa_spgemm::by_transposed_blocks(firstRow, nRows, nFine, p1, [&](int32_t c0, int32_t c1, pa_spgemm::Rows r) {
+    return galerkin_rows(c0, c1, nFine, nOwn, r, aOwn, aGhost, p1, p2, extra, fineMarker, fineAcc, fineList,
+                         coarseMarker, coarseAcc, coarseList, own, ghost);
+  });
 }
 
 }  // namespace pa_galerkin

@@ -13,9 +13,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <vector>
 
 #include "spgemm.h"
+#include "transposed-blocks.h"
 
 namespace pa_amg_setup {
 
@@ -152,77 +152,18 @@ inline int32_t rap_rows(int32_t firstRow, int32_t nRows, pa_spgemm::Rows r, pa_s
   return nRows;
 }
 
-// Coarse rows a block of R = Pᵀ holds in rap_of_p: about 1.5 MB of R at n = 128 (28 entries per
-// row), so each block is written and read back in the caches.
-constexpr int32_t kRapBlockRows = 4096;
-
-// Rows firstRow..nCoarse-1 of C = Pᵀ·A·P, rap_rows' loops with R = Pᵀ formed a block of
-// kRapBlockRows coarse rows at a time (R's row c: the fine rows of P's column c ascending, with
-// P's values; the entries of csrTranspose), so R is never written whole to memory: per block,
-// the fine rows between the first and last row of the block's columns are scanned (P's rows are
-// sorted: each row's entries in the block are contiguous), counted, then placed. The rows of C
-// are rap_rows' rows, so the same bits as rap_rows on csrTranspose(P). Scratch and outputs as
-// rap_rows' (nFine, nCoarse as there); returns nCoarse or the first row that did not fit.
+// Rows firstRow..nCoarse-1 of C = Pᵀ·A·P: rap_rows' loops with R = Pᵀ formed a block of coarse
+// rows at a time (transposed-blocks.h), so R is never written whole to memory; the same rows, so
+// the same bits as rap_rows on csrTranspose(P). Scratch and outputs as rap_rows' (nFine, nCoarse
+// as there); returns nCoarse or the first row that did not fit.
 inline int32_t rap_of_p(int32_t firstRow, int32_t nFine, int32_t nCoarse, pa_spgemm::Rows a, pa_spgemm::Rows p,
                         int32_t* fineMarker, double* fineAcc, int32_t* fineList, int32_t* coarseMarker,
                         double* coarseAcc, int32_t* coarseList, int32_t* rowPtr, int32_t* col, double* val,
                         int64_t room) {
-  // Per coarse column, its first and last fine row (a column without entries: an empty range).
-  std::vector<int32_t> first(static_cast<std::size_t>(nCoarse), nFine);
-  std::vector<int32_t> last(static_cast<std::size_t>(nCoarse), -1);
-  for (int32_t i = 0; i < nFine; i++) {
-    for (int32_t e = p.rowPtr[i]; e < p.rowPtr[i + 1]; e++) {
-      const int32_t c = p.col[e];
-      if (first[c] == nFine) first[c] = i;
-      last[c] = i;
-    }
-  }
-  // R's row pointers indexed by global coarse row (only the block's are written), its entries
-  // for one block at a time.
-  std::vector<int32_t> rPtr(static_cast<std::size_t>(nCoarse) + 1, 0);
-  std::vector<int32_t> rCol;
-  std::vector<double> rVal;
-  for (int32_t c0 = firstRow; c0 < nCoarse; c0 += kRapBlockRows) {
-    const int32_t c1 = std::min(nCoarse, c0 + kRapBlockRows);
-    int32_t lo = nFine, hi = -1;
-    for (int32_t c = c0; c < c1; c++) {
-      lo = std::min(lo, first[c]);
-      hi = std::max(hi, last[c]);
-    }
-    for (int32_t c = c0; c <= c1; c++) rPtr[c] = 0;
-    for (int32_t i = lo; i <= hi; i++) {
-      for (int32_t e = p.rowPtr[i]; e < p.rowPtr[i + 1]; e++) {
-        const int32_t c = p.col[e];
-        if (c >= c1) break;
-        if (c >= c0) rPtr[c + 1]++;
-      }
-    }
-    for (int32_t c = c0; c < c1; c++) rPtr[c + 1] += rPtr[c];
-    const std::size_t entries = static_cast<std::size_t>(rPtr[c1]);
-    if (rCol.size() < entries) {
-      rCol.resize(entries);
-      rVal.resize(entries);
-    }
-    // Placed with a cursor per row (rPtr[c] moves to row c's end), then the starts restored.
-    for (int32_t i = lo; i <= hi; i++) {
-      for (int32_t e = p.rowPtr[i]; e < p.rowPtr[i + 1]; e++) {
-        const int32_t c = p.col[e];
-        if (c >= c1) break;
-        if (c >= c0) {
-          const int32_t at = rPtr[c]++;
-          rCol[at] = i;
-          rVal[at] = p.val[e];
-        }
-      }
-    }
-    for (int32_t c = c1; c > c0; c--) rPtr[c] = rPtr[c - 1];
-    rPtr[c0] = 0;
-    const pa_spgemm::Rows r{rPtr.data(), rCol.data(), rVal.data()};
-    const int32_t done = rap_rows(c0, c1, r, a, p, fineMarker, fineAcc, fineList, coarseMarker, coarseAcc, coarseList,
-                                  rowPtr, col, val, room);
-    if (done < c1) return done;
-  }
-  return nCoarse;
+  return pa_spgemm::by_transposed_blocks(firstRow, nCoarse, nFine, p, [&](int32_t c0, int32_t c1, pa_spgemm::Rows r) {
+    return rap_rows(c0, c1, r, a, p, fineMarker, fineAcc, fineList, coarseMarker, coarseAcc, coarseList, rowPtr, col,
+                    val, room);
+  });
 }
 
 // Strength of connection and greedy aggregation of an nRows × nRows block (the loops of

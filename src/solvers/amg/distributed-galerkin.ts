@@ -32,7 +32,6 @@ import { ghostedRows, type GhostedRows } from '../../sparse/matmul.js';
 import { spgemmKernels } from '../../sparse/matmul-kernels.js';
 import { GhostColumns, type MutableCsr } from '../../sparse/matmul-local.js';
 import { assembledMatrix, type PSparseMatrix } from '../../sparse/psparse-matrix.js';
-import { transposeBlock } from '../../sparse/transpose.js';
 
 /** The kernels' scratch arrays for one part: per fine column (P2's rows) and per coarse column. */
 interface Scratch {
@@ -51,12 +50,13 @@ interface Extra {
   readonly values: Float64Array;
 }
 
-const NO_EXTRA: Extra = { rowPtr: new Int32Array(0), colIdx: new Int32Array(0), values: new Float64Array(0) };
+const NONE_INT = new Int32Array(0);
+const NO_EXTRA: Extra = { rowPtr: NONE_INT, colIdx: NONE_INT, values: new Float64Array(0) };
 
 /**
- * R·A·P for R = Pᵀ (collective; see the module comment). R is never formed: each part transposes
- * its own block of P (per own aggregate, the own fine rows ascending with P's values) for the
- * product and hands the arrays back once it is formed. The result has `coarseRows` as rows and
+ * R·A·P for R = Pᵀ (collective; see the module comment). R is never formed: each part's kernel
+ * transposes its own block of P (per own aggregate, the own fine rows ascending with P's values)
+ * a block of rows at a time as it forms them. The result has `coarseRows` as rows and
  * P's column ids with exactly the ghost columns its own rows reference (ascending global id); its
  * blocks are sorted by column. Internal to the AMG set-up (level.ts), not exported from the
  * package; the general `rap` keeps the two products' order.
@@ -85,10 +85,7 @@ export function distributedGalerkin(A: PSparseMatrix, P: PSparseMatrix, coarseRo
     plan.parts.map((part) => part.holders),
   );
   const sent = exchange(pmap(packGhostSums, plan.parts, ghostSums, rows, P.cols.partition), graph);
-  // The own block of R, formed while the sums travel.
-  const rOwn = pmap(transposeBlock, P.ownOwn);
-  const built = pmap(ownRows, plan.parts, rows, sent.wait(), rOwn, A.ownOwn, A.ownGhost, P.ownOwn, P.cols.partition);
-  for (const r of rOwn.localItems) for (const array of [r.rowPtr, r.colIdx, r.values]) largeArrays.recycle(array);
+  const built = pmap(ownRows, plan.parts, rows, sent.wait(), A.ownOwn, A.ownGhost, P.ownOwn, P.cols.partition);
   const cols = new PRange(P.cols.n, built.map((part) => part.colIds), P.cols.ownerOf);
   // Built valid (ascending offsets, columns below each block's width): no per-entry check.
   return assembledMatrix(coarseRows, cols, built.map((part) => part.oo), built.map((part) => part.og));
@@ -104,13 +101,14 @@ function localTranspose(block: CsrMatrix): CsrMatrix {
 }
 
 /**
- * Rows (r·A)·P (+ `extra`) of one R-like block `r` (rows: coarse rows, columns: own fine rows),
+ * Rows (r·A)·P (+ `extra`) of one R-like block `r` (rows: coarse rows, columns: own fine rows;
+ * undefined: r = p1ᵀ, which the kernel forms itself),
  * split at column `nOwn` into an own and a ghost block (ids j − nOwn) of `nCols − nOwn` columns.
  * The entries are not known before they are formed: the room starts at twice r's entries (a
  * sixteenth of that in the ghost block) and grows, keeping the rows written, when a row does not fit.
  */
 function galerkinBlocks(
-  r: CsrMatrix,
+  r: CsrMatrix | undefined,
   aOo: CsrMatrix,
   aOg: CsrMatrix,
   p1: CsrMatrix,
@@ -129,8 +127,9 @@ function galerkinBlocks(
     coarseAccumulator: largeArrays.float64(nCols),
     coarseList: largeArrays.int32(nCols),
   };
-  const nRows = r.nRows;
-  const entries = r.rowPtr[nRows] + extra.values.length;
+  const nRows = r?.nRows ?? p1.nCols;
+  const entries = (r === undefined ? p1.rowPtr[p1.nRows] : r.rowPtr[nRows]) + extra.values.length;
+  const R = r ?? { rowPtr: NONE_INT, colIdx: NONE_INT, values: NO_EXTRA.values };
   const blocks = [
     { rowPtr: largeArrays.int32(nRows + 1), room: Math.max(64, 2 * entries) },
     { rowPtr: largeArrays.int32(nRows + 1), room: nOwn === nCols ? 0 : Math.max(64, entries >> 3) },
@@ -139,7 +138,7 @@ function galerkinBlocks(
   let done = 0;
   for (;;) {
     done = kernels.galerkinRows(
-      done, nRows, aOo.nRows, nOwn, r.rowPtr, r.colIdx, r.values, aOo.rowPtr, aOo.colIdx, aOo.values, aOg.rowPtr,
+      done, nRows, aOo.nRows, nOwn, R.rowPtr, R.colIdx, R.values, aOo.rowPtr, aOo.colIdx, aOo.values, aOg.rowPtr,
       aOg.colIdx, aOg.values, p1.rowPtr, p1.colIdx, p1.values, b2.rowPtr, b2.colIdx, b2.values, extra.rowPtr,
       extra.colIdx, extra.values, s.fineMarker, s.fineAccumulator, s.fineList, s.coarseMarker, s.coarseAccumulator,
       s.coarseList, own.rowPtr, own.colIdx, own.values, ghost.rowPtr, ghost.colIdx, ghost.values,
@@ -204,7 +203,6 @@ function ownRows(
   plan: PartGhostPlan,
   rows: GhostedRows,
   messages: Float64Array[],
-  r: CsrMatrix,
   aOo: CsrMatrix,
   aOg: CsrMatrix,
   p1: CsrMatrix,
@@ -239,7 +237,7 @@ function ownRows(
     }
   });
   const extra = nExtra === 0 ? NO_EXTRA : { rowPtr: extraPtr, colIdx: extraCol, values: extraValue };
-  const { oo, og } = galerkinBlocks(r, aOo, aOg, p1, rows.b2, nOwn, extra, nOwn + ghosts.gids.length);
+  const { oo, og } = galerkinBlocks(undefined, aOo, aOg, p1, rows.b2, nOwn, extra, nOwn + ghosts.gids.length);
   const { block, colIds } = compactGhostBlock(og, ghosts, coarseIds);
   return { oo, og: block, colIds };
 }
