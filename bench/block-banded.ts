@@ -14,10 +14,21 @@
  *
  * Cache state: the matrix and its vectors (36 MB) are about the size of the 32 MiB L3, so a
  * product repeated back to back would partly run from cache and flatter the comparison with
- * STREAM. Here each banded product, the split one and the serial one alike, is timed right after
- * a CSR product, which streams ~55 MB (its matrix and vectors): the bands come from main memory,
- * as STREAM's arrays do. (Until this round the serial product followed the split one directly and
- * started warmer.)
+ * STREAM. Here each banded product (the split one, the split one with `shareWork`, the serial one,
+ * and the split one taken apart, below) is timed right after a CSR product, which streams ~55 MB
+ * (its matrix and vectors): the bands come from main memory, as STREAM's arrays do.
+ *
+ * Diagnostics beside the goal: the `shareWork` product (a part done with its own block rows takes
+ * what is left of the other's; its ratio is printed after the goal's, which stays the default
+ * split's), and the split product taken apart (`partTimer`): each part's own kernel time and its
+ * waits at the two barriers, so that a slow product shows whether one core streamed slower than
+ * the other (kernel times differ) or a part arrived late (entry wait on the other part, exit wait
+ * on the late one). Measured with it and in C harnesses (2 cores, one NUMA node, each vCPU with
+ * its own L3): the kernel alone reaches STREAM's rate on 2 pinned threads on a quiet machine
+ * (0.43-0.48 ms per product after evicting the matrix with clflush, triad best 78-86 GB/s), the
+ * two cores' kernels differ by up to 25 % when the VM is in a slow state, and a part arriving
+ * 0.4-0.6 ms late at a barrier (descheduled by other programs) is the usual cause of a slow
+ * median under load.
  *
  * Spread: the products take ~0.5 to 1.5 ms, so one late part shows in full. The output lists the
  * quantiles of every repetition per configuration (min .. max and median / min). Measured causes,
@@ -75,9 +86,9 @@ import { kernelKind } from '../src/kernels/select-kernels.js';
 import { parseCommandOrExit, type CommandSpec, type FlagSpecs } from '../src/run/cli-args.js';
 import { formatTable } from '../src/format/table.js';
 import { forEachStoredEntry } from '../src/shared/block-banded-layout.js';
-import { mulInto, populate, uniformBandedBlockBanded } from '../src/shared/banded-block-banded.js';
+import { BandedBlockBandedMatrix, mulInto, populate, uniformBandedBlockBanded } from '../src/shared/banded-block-banded.js';
 import { bandedKernel } from '../src/shared/select-banded-kernel.js';
-import { sharedArray, sharedBarrier } from '../src/shared/shared-array.js';
+import { SharedArray, sharedArray, sharedBarrier } from '../src/shared/shared-array.js';
 import { benchEnvironment, compileAnchor, defaultAnchorsDir, parseResultLine, runCommand } from './lib/anchors.js';
 import { runAsProgram } from './lib/program.js';
 import { median } from './lib/stats.js';
@@ -125,6 +136,55 @@ function timeInterleaved(
     });
   }
   return times.map((t) => ({ median: median(t), best: Math.min(...t), sorted: t.slice().sort((a, b) => a - b) }));
+}
+
+/**
+ * The split product taken apart (diagnostics, not a goal): the same two barriers and the same
+ * native or JavaScript kernel call as `mulInto` (without its argument checks), each part timing
+ * its wait at the entry barrier, its own kernel and its wait at the exit barrier. The kernel time
+ * of each part says whether a slow product is one slow core (its kernel takes longer than the
+ * other's at the same share of bytes) or synchronisation (waits longer than the kernel
+ * difference). Each part's medians go through a small shared array to the part that prints.
+ */
+function partTimer(A: BandedBlockBandedMatrix, x: SharedArray, y: SharedArray): {
+  product: () => void;
+  medians: (reps: number) => { kernel: number[]; entry: number[]; exit: number[] };
+} {
+  const { layout } = A;
+  const kernel = bandedKernel();
+  const np = A.storage.values.backend.np;
+  const times = { entry: [] as number[], kernel: [] as number[], exit: [] as number[] };
+  const out = sharedArray(A.storage.values, 3 * np);
+  const product = (): void => {
+    const t0 = performance.now();
+    sharedBarrier(A);
+    const t1 = performance.now();
+    pmap(
+      (data, xs, ys, [first, end]) => {
+        kernel.mulBlockRows(first, end, layout.l, layout.u, layout.lambda, layout.mu, layout.rowStart, layout.colStart, layout.blockStart, data, xs, ys);
+      },
+      A.storage.values, x.values, y.values, A.blockRows,
+    );
+    const t2 = performance.now();
+    sharedBarrier(A);
+    const t3 = performance.now();
+    times.entry.push((t1 - t0) / 1e3);
+    times.kernel.push((t2 - t1) / 1e3);
+    times.exit.push((t3 - t2) / 1e3);
+  };
+  const medians = (reps: number): { kernel: number[]; entry: number[]; exit: number[] } => {
+    // The last `reps` calls are the timed ones (the first are timeInterleaved's warm-ups).
+    out.values.forEach((values, part) => {
+      (['entry', 'kernel', 'exit'] as const).forEach((key, k) => {
+        values[3 * part + k] = median(times[key].slice(-reps));
+      });
+    });
+    sharedBarrier(out);
+    const all = out.values.localItems[0];
+    const pick = (k: number): number[] => Array.from({ length: np }, (_, p) => all[3 * p + k]);
+    return { entry: pick(0), kernel: pick(1), exit: pick(2) };
+  };
+  return { product, medians };
 }
 
 /** One configuration, run on every part: populate, banded matvec (split and serial), CSR spmv. */
@@ -175,14 +235,20 @@ export default function measure(ranks: PData<number>): void {
   const nnz = coo.localItems.reduce((s, c) => s + c.I.length, 0);
   const xc = pfill(1, C.cols);
   const yc = pzeros(C.rows);
-  // Each banded product, split or serial, follows a CSR product (see the header's cache state);
-  // the fourth op is that CSR product before the next repetition's split one, not reported.
-  const [banded, csr, serial] = timeInterleaved(reps, sync, [
+  const parts = partTimer(A, x, y);
+  // Each banded product follows a CSR product (see the header's cache state); the last op is
+  // that CSR product before the next repetition's split one. Only the first CSR is reported.
+  const [banded, csr, shared, , serial, , decomposed] = timeInterleaved(reps, sync, [
     () => mulInto(y, A, x),
+    () => spmv(yc, C, xc),
+    () => mulInto(y, A, x, { shareWork: true }),
     () => spmv(yc, C, xc),
     () => mulInto(y, A, x, { serial: true }),
     () => spmv(yc, C, xc),
+    parts.product,
+    () => spmv(yc, C, xc),
   ]);
+  const kernels = parts.medians(reps);
   // The split product's bits against the serial product's (each part compares the node's y).
   mulInto(y, A, x);
   const split = y.values.map((v) => v.slice());
@@ -197,6 +263,8 @@ export default function measure(ranks: PData<number>): void {
         banded_kernel: bandedKernel().kind, csr_kernels: kernelKind, reps,
         populate_s: median(populateTimes), banded_s: banded.median, serial_s: serial.median, csr_s: csr.median,
         banded_best_s: banded.best, serial_best_s: serial.best, csr_best_s: csr.best, csr_assembly_s: assembly,
+        share_s: shared.median, share_sorted_us: shared.sorted.map((t) => Math.round(t * 1e6)),
+        decomposed_s: decomposed.median, part_kernel_s: kernels.kernel, part_entry_wait_s: kernels.entry, part_exit_wait_s: kernels.exit,
         csr_nnz_part0: nnz, bits_identical: identical.localItems[0],
         banded_sorted_us: banded.sorted.map((t) => Math.round(t * 1e6)),
       })}`,
@@ -216,6 +284,12 @@ interface ChildResult {
   readonly banded_kernel: string;
   readonly bits_identical: boolean;
   readonly banded_sorted_us: readonly number[];
+  readonly share_s: number;
+  readonly share_sorted_us: readonly number[];
+  readonly decomposed_s: number;
+  readonly part_kernel_s: readonly number[];
+  readonly part_entry_wait_s: readonly number[];
+  readonly part_exit_wait_s: readonly number[];
 }
 
 function runChild(backend: string, np: number, N: number, reps: number): ChildResult | { reason: string } {
@@ -252,6 +326,16 @@ function distributionLines(keys: readonly string[], samples: ReadonlyMap<string,
   return lines;
 }
 
+/** Per part, the median over the rounds of a per-part field, in ms. */
+function perPart(list: readonly ChildResult[], field: 'part_kernel_s' | 'part_entry_wait_s' | 'part_exit_wait_s'): number[] {
+  return list[0][field].map((_, p) => median(list.map((r) => r[field][p])) * 1e3);
+}
+
+/** Numbers with 3 decimals, joined by slashes. */
+function fixed(values: readonly number[]): string {
+  return values.map((v) => v.toFixed(3)).join(' / ');
+}
+
 /** One STREAM run on `threads` threads: the best and the median of its 20 passes, GB/s. */
 function runStreamBoth(binary: string, threads: number): { triad: number; read: number; triadMedian: number } {
   const run = runCommand(binary, [], 600, { ...benchEnvironment(), OMP_NUM_THREADS: String(threads) });
@@ -269,10 +353,14 @@ function goalLines(result: Record<string, unknown>, samples: ReadonlyMap<string,
   const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED');
   const lines = ['Goals (issue 15), from the medians (bytes/s of the median product over the best STREAM triad; in brackets, over its median):'];
   for (const [key, value] of Object.entries(result)) {
-    const row = value as { vs_triad: number; vs_triad_median: number; csr_over_banded: number; speedup_vs_1_part: number | null };
+    const row = value as {
+      vs_triad: number; vs_triad_median: number; csr_over_banded: number; speedup_vs_1_part: number | null;
+      share_vs_triad: number; share_speedup_vs_1_part: number | null;
+    };
     lines.push(`  ${key}: bytes/s over STREAM triad ${row.vs_triad.toFixed(2)} [${row.vs_triad_median.toFixed(2)}] (>= 0.80: ${verdict(row.vs_triad >= 0.8)})` +
       `, CSR / banded ${row.csr_over_banded.toFixed(2)} (> 1: ${verdict(row.csr_over_banded > 1)})` +
-      (row.speedup_vs_1_part === null ? '' : `, speedup over 1 part ${row.speedup_vs_1_part.toFixed(2)} (>= 1.60: ${verdict(row.speedup_vs_1_part >= 1.6)})`));
+      (row.speedup_vs_1_part === null ? '' : `, speedup over 1 part ${row.speedup_vs_1_part.toFixed(2)} (>= 1.60: ${verdict(row.speedup_vs_1_part >= 1.6)})`) +
+      (row.share_speedup_vs_1_part === null ? '' : `; with shareWork: over triad ${row.share_vs_triad.toFixed(2)}, speedup ${row.share_speedup_vs_1_part.toFixed(2)}`));
   }
   const all = [...samples.values()].flat();
   lines.push(`  split product bit-identical to the serial one: ${all.every((r) => r.bits_identical) ? 'yes' : 'NO'} (${all.length} runs)`);
@@ -323,6 +411,7 @@ async function main(): Promise<void> {
   const read = (t: number): number => median(streams[t].read);
   const triadMedian = (t: number): number => median(streams[t].triadMedian);
   const table: string[][] = [];
+  const partLines = ['Split product taken apart (medians over all rounds; per part, in part order):'];
   const result: Record<string, unknown> = {};
   for (const [backend, np] of configs) {
     const key = `${backend} np=${np}`;
@@ -345,6 +434,11 @@ async function main(): Promise<void> {
       csr_ms: med(key, 'csr_s') * 1e3, csr_gbs: csrBytes / med(key, 'csr_s') / 1e9, csr_over_banded: med(key, 'csr_s') / banded,
       csr_best_ms: Math.min(...list.map((r) => r.csr_best_s)) * 1e3,
       populate_s: med(key, 'populate_s'), kernel: list[0].banded_kernel, rounds_banded_ms: list.map((r) => r.banded_s * 1e3),
+      share_ms: med(key, 'share_s') * 1e3, share_vs_triad: bandedBytes / med(key, 'share_s') / 1e9 / triad(np),
+      share_speedup_vs_1_part: np === 2 && one !== undefined ? median(one.map((r) => r.banded_s)) / med(key, 'share_s') : null,
+      decomposed_ms: med(key, 'decomposed_s') * 1e3,
+      part_kernel_ms: perPart(list, 'part_kernel_s'), part_entry_wait_ms: perPart(list, 'part_entry_wait_s'),
+      part_exit_wait_ms: perPart(list, 'part_exit_wait_s'),
     };
     const bestCsrOverBanded = row.csr_best_ms / row.banded_best_ms;
     result[key] = row;
@@ -352,8 +446,12 @@ async function main(): Promise<void> {
       key, row.kernel, row.banded_ms.toFixed(3), gbs.toFixed(1), row.vs_triad.toFixed(2), row.vs_read.toFixed(2),
       speedup === undefined ? '-' : speedup.toFixed(2), row.banded_best_ms.toFixed(3), bestGbs.toFixed(1), row.best_vs_triad.toFixed(2),
       bestSpeedup === undefined ? '-' : bestSpeedup.toFixed(2), row.serial_ms.toFixed(3), row.csr_ms.toFixed(3), row.csr_over_banded.toFixed(2),
-      row.csr_best_ms.toFixed(3), bestCsrOverBanded.toFixed(2), row.populate_s.toFixed(3),
+      row.csr_best_ms.toFixed(3), bestCsrOverBanded.toFixed(2), row.populate_s.toFixed(3), row.share_ms.toFixed(3), row.share_vs_triad.toFixed(2),
     ]);
+    partLines.push(
+      `  ${key}: product taken apart ${row.decomposed_ms.toFixed(3)} ms; own kernel per part ${fixed(row.part_kernel_ms)} ms; ` +
+        `wait at entry ${fixed(row.part_entry_wait_ms)}, at exit ${fixed(row.part_exit_wait_ms)} ms`,
+    );
   }
   console.log(
     `Banded block-banded matvec, N=${N} blocks of 500 (l,u = 1,2; lambda,mu = 2,1): ${rounds} interleaved rounds x ${reps} reps ` +
@@ -367,10 +465,11 @@ async function main(): Promise<void> {
   console.log(formatTable(
     [
       'config', 'kernel', 'matvec ms', 'GB/s', '/ triad', '/ read', 'speedup', 'best ms', 'best GB/s', 'best / triad', 'best speedup',
-      'serial ms', 'CSR spmv ms', 'CSR / banded', 'best CSR ms', 'best CSR / best banded', 'populate s',
+      'serial ms', 'CSR spmv ms', 'CSR / banded', 'best CSR ms', 'best CSR / best banded', 'populate s', 'shareWork ms', 'shareWork / triad',
     ],
     table,
   ));
+  console.log(partLines.join('\n'));
   console.log(distributionLines(configs.map(([backend, np]) => `${backend} np=${np}`), samples).join('\n'));
   console.log(goalLines(result, samples).join('\n'));
   for (const [key, reason] of failures) console.log(`${key}: a round failed (${reason})`);
