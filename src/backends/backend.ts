@@ -39,17 +39,6 @@ export interface ChannelPlan {
 }
 
 /**
- * What one part receives in a {@link Backend.discoverExchange}.
- * @group Running a program on a backend
- */
-export interface DiscoveredItems<T> {
-  /** The parts that sent to this one, ascending (a part once per item it sent). */
-  readonly rcv: Int32Array;
-  /** The items received, aligned with `rcv` (a sender's items in its send order). */
-  readonly items: T[];
-}
-
-/**
  * Options of {@link Backend.createChannel}.
  * @group Running a program on a backend
  */
@@ -259,16 +248,20 @@ export interface Backend {
   ): Pending<T[][]>;
   /**
    * {@link Backend.exchange} for parts that do not know who sends to them: sends `send[i][k]` from
-   * local part `i` to part `snd[i][k]`, and returns per local part the senders found (`rcv`:
-   * ascending part ids, a part once per item it sent) and their items in that order. It saves
+   * local part `i` to part `snd[i][k]`, and returns per local part the pair `[rcv, items]`: the
+   * senders found (ascending part ids, a part once per item it sent) and their items in that order
+   * (a sender's in its send order). It saves
    * discovering the receive lists with a collective of their own (a gather of every send list)
    * before the exchange.
    * @example
    * ```ts
-   * const [{ rcv, items }] = backend.discoverExchange([[ids]], [[owner]]).wait(); // one local part
+   * const [[rcv, items]] = backend.discoverExchange([[ids]], [[owner]]).wait(); // one local part
    * ```
    */
-  discoverExchange<T>(send: readonly (readonly T[])[], snd: readonly ArrayLike<number>[]): Pending<DiscoveredItems<T>[]>;
+  discoverExchange<T>(
+    send: readonly (readonly T[])[],
+    snd: readonly ArrayLike<number>[],
+  ): Pending<[rcv: Int32Array, items: T[]][]>;
   /**
    * Builds a reusable float64 neighbour exchange (collective: every part calls it, each with its
    * own plans and options).

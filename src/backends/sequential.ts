@@ -9,7 +9,7 @@
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';
-import type { Backend, Channel, ChannelOptions, ChannelPlan, DiscoveredItems, SharedMemory, Window } from './backend.js';
+import type { Backend, Channel, ChannelOptions, ChannelPlan, SharedMemory, Window } from './backend.js';
 import type { KernelKind } from '../kernels/kernel-set.js';
 import { allgatherWidth } from './allgather-shape.js';
 import { checkNotInPartCode } from './part-scope.js';
@@ -241,7 +241,7 @@ export class SequentialBackend implements Backend {
     return new Pending(() => received);
   }
 
-  discoverExchange<T>(send: readonly (readonly T[])[], snd: readonly ArrayLike<number>[]): Pending<DiscoveredItems<T>[]> {
+  discoverExchange<T>(send: readonly (readonly T[])[], snd: readonly ArrayLike<number>[]): Pending<[rcv: Int32Array, items: T[]][]> {
     checkNotInPartCode('exchange');
     checkLocalItems(send, this.np, 'exchange');
     checkLocalItems(snd, this.np, 'exchange send lists');
@@ -256,7 +256,7 @@ export class SequentialBackend implements Backend {
         items[q].push(copyItem(send[p][k], 'exchange', p));
       }
     }
-    const received = rcv.map((from, q) => ({ rcv: Int32Array.from(from), items: items[q] }));
+    const received = rcv.map((from, q): [Int32Array, T[]] => [Int32Array.from(from), items[q]]);
     return new Pending(() => received);
   }
 

@@ -163,7 +163,7 @@ export function exchangeDiscovering<T>(
   const sndLists = snd.map((ids, p) => toPartList(ids, np, p, 'exchange graph send list'));
   checkSendItems(send, sndLists);
   return backend.discoverExchange(send.localItems, sndLists.localItems).map((found) => ({
-    graph: new ExchangeGraph(sndLists, new PData(backend, found.map((f) => f.rcv))),
-    received: new PData(backend, found.map((f) => f.items)),
+    graph: new ExchangeGraph(sndLists, new PData(backend, found.map(([rcv]) => rcv))),
+    received: new PData(backend, found.map(([, items]) => items)),
   }));
 }

@@ -13,7 +13,7 @@
  */
 import { deserialize } from 'node:v8';
 import { InvalidArgumentError } from '../../errors.js';
-import type { Backend, Channel, ChannelOptions, ChannelPlan, DiscoveredItems, SharedMemory, Window } from '../backend.js';
+import type { Backend, Channel, ChannelOptions, ChannelPlan, SharedMemory, Window } from '../backend.js';
 import type { KernelKind } from '../../kernels/kernel-set.js';
 import { allgatherWidth } from '../allgather-shape.js';
 import { channelRecvArrays, checkAllocationLength } from '../part-storage.js';
@@ -291,7 +291,7 @@ export class MpiBackend implements Backend {
    * every rank sends (two collectives after the header, the ones that size an exchange's receives
    * anyway) instead of checked against a given one.
    */
-  discoverExchange<T>(send: readonly (readonly T[])[], snd: readonly ArrayLike<number>[]): Pending<DiscoveredItems<T>[]> {
+  discoverExchange<T>(send: readonly (readonly T[])[], snd: readonly ArrayLike<number>[]): Pending<[rcv: Int32Array, items: T[]][]> {
     checkNotInPartCode('exchange');
     const { rank, np, binding } = this;
     checkLocalItems(send, 1, 'exchange', rank);
@@ -313,7 +313,7 @@ export class MpiBackend implements Backend {
     return new Pending(() => {
       data.wait();
       const received = Array.from(sources, (_, k) => deserialize(recvBytes.subarray(rcvPtrs[k], rcvPtrs[k + 1])) as T);
-      return [{ rcv: sources, items: received }];
+      return [[sources, received]];
     });
   }
 

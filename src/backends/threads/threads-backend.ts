@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Backend, Channel, ChannelOptions, ChannelPlan, DiscoveredItems, SharedMemory, Window } from '../backend.js';
+import type { Backend, Channel, ChannelOptions, ChannelPlan, SharedMemory, Window } from '../backend.js';
 import type { KernelKind } from '../../kernels/kernel-set.js';
 import { allgatherWidth } from '../allgather-shape.js';
 import { checkAllocationLength } from '../part-storage.js';
@@ -157,7 +157,7 @@ export class ThreadsBackend implements Backend {
   }
 
   /** One rendezvous, as {@link ThreadsBackend.exchange}: the senders are the parts whose letters name this one. */
-  discoverExchange<T>(send: readonly (readonly T[])[], snd: readonly ArrayLike<number>[]): Pending<DiscoveredItems<T>[]> {
+  discoverExchange<T>(send: readonly (readonly T[])[], snd: readonly ArrayLike<number>[]): Pending<[rcv: Int32Array, items: T[]][]> {
     this.checkCollective(send, 'exchange');
     checkLocalItems(snd, 1, 'exchange', this.me);
     checkExchangeSide(this.np, send[0], snd[0], [], this.me);
@@ -170,7 +170,7 @@ export class ThreadsBackend implements Backend {
         items.push(this.mailbox.open(p, parity, i) as T);
       }
     }
-    return Pending.done([{ rcv: Int32Array.from(rcv), items }]);
+    return Pending.done([[Int32Array.from(rcv), items]]);
   }
 
   /**
