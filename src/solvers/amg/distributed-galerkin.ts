@@ -175,13 +175,15 @@ function packGhostSums(plan: PartGhostPlan, sums: MutableCsr, rows: GhostedRows,
   const { rowPtr, colIdx, values } = sums;
   return Array.from(plan.owners, (_, i) => {
     const lids = plan.ghostLids.subarray(plan.ownerPtrs[i], plan.ownerPtrs[i + 1]);
+    // Indexed loops: the iterator protocol and closures are not optimised in a function that
+    // runs once per level.
     let count = 0;
-    for (const lid of lids) count += rowPtr[lid - nOwn + 1] - rowPtr[lid - nOwn];
+    for (let k = 0; k < lids.length; k++) count += rowPtr[lids[k] - nOwn + 1] - rowPtr[lids[k] - nOwn];
     const out = new Float64Array(1 + lids.length + 3 * count);
     out[0] = count;
     let at = 1 + lids.length;
-    lids.forEach((lid, k) => {
-      const g = lid - nOwn;
+    for (let k = 0; k < lids.length; k++) {
+      const g = lids[k] - nOwn;
       out[1 + k] = rowPtr[g + 1] - rowPtr[g];
       for (let e = rowPtr[g]; e < rowPtr[g + 1]; e++, at++) {
         const x = colIdx[e];
@@ -189,7 +191,7 @@ function packGhostSums(plan: PartGhostPlan, sums: MutableCsr, rows: GhostedRows,
         out[at + count] = x < nOwn ? partId : rows.sortedOwners[x - nOwn];
         out[at + 2 * count] = values[e];
       }
-    });
+    }
     return out;
   });
 }

@@ -137,11 +137,11 @@ function packAggregates(plan: PartGhostPlan, { aggregateOf, count }: Aggregates,
   return Array.from(plan.holders, (_, h) => {
     const rows = plan.holderLids.subarray(plan.holderPtrs[h], plan.holderPtrs[h + 1]);
     const out = new Float64Array(2 * rows.length);
-    rows.forEach((r, k) => {
-      const a = aggregateOf[r];
+    for (let k = 0; k < rows.length; k++) {
+      const a = aggregateOf[rows[k]];
       out[2 * k] = a >= 0 ? coarseIds.own.at(a) : -1;
       out[2 * k + 1] = a >= 0 ? 1 / Math.sqrt(size[a]) : 0;
-    });
+    }
     return out;
   });
 }
