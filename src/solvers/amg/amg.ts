@@ -30,7 +30,6 @@ import type { Preconditioner } from '../preconditioners.js';
 import { largeArrays } from '../../kernels/large-arrays.js';
 import type { PData } from '../../pdata/pdata.js';
 import { CoarseSolver } from './coarse-solver.js';
-import type { CsrMatrix } from '../../kernels/csr.js';
 import { CycleMode, cycleKernels, type PipelineStages } from './cycle-kernels.js';
 import { AmgLevel } from './level.js';
 import { withoutGhostEntries } from './local-setup.js';
@@ -255,7 +254,7 @@ export class AmgPreconditioner implements Preconditioner {
         residual,
         coarseX,
         restriction: coarseX === undefined ? undefined : new Restriction(level.P!, residual!, coarseX),
-        bandwidths: pipelined ? level.A.ownOwn.localItems.map(bandwidth) : undefined,
+        bandwidths: pipelined ? level.bandwidths : undefined,
       };
     });
     this.coarse = this.coarseSolver();
@@ -313,22 +312,6 @@ export class AmgPreconditioner implements Preconditioner {
 
 /** Most Chebyshev steps the pipelined smoothings take (a pipeline has at most 16 stages). */
 const MAX_PIPELINED_STEPS = 14;
-
-/** The largest |column − row| of a block's entries (columns ascend within a row). */
-function bandwidth(block: CsrMatrix): number {
-  const { nRows, rowPtr, colIdx } = block;
-  let most = 0;
-  for (let i = 0; i < nRows; i++) {
-    const first = rowPtr[i];
-    const end = rowPtr[i + 1];
-    if (end === first) continue;
-    const below = i - colIdx[first];
-    const above = colIdx[end - 1] - i;
-    if (below > most) most = below;
-    if (above > most) most = above;
-  }
-  return most;
-}
 
 /** Runs each local part's pipeline of a level (no communication: no ghost entries). */
 function runPipelines(level: AmgLevel, bandwidths: readonly number[], stages: readonly PipelineStages[]): void {

@@ -30,12 +30,15 @@ interface DiagonalData {
   readonly inverseDiagonal: PData<Float64Array>;
   /** Gershgorin's bound on the spectral radius of D⁻¹A. */
   readonly spectralBound: number;
+  /** Per local part, the largest |column − row| of the own-own block's entries. */
+  readonly bandwidths: readonly number[];
 }
 
 /**
- * The diagonal of the own rows (in the own-own block, whose columns ascend), 1/a_ii, and
+ * The diagonal of the own rows (in the own-own block, whose columns ascend), 1/a_ii,
  * Gershgorin's bound on the spectral radius of D⁻¹A, max over rows of Σ_j |a_ij| / |a_ii| (it never
- * underestimates, which is what the damping factors need), in one pass over the matrix
+ * underestimates, which is what the damping factors need), and the own-own block's bandwidth (what
+ * the cycle's pipelined passes need: a row's first and last entries), in one pass over the matrix
  * (collective: every part learns whether some row failed, then the bound's max-reduction).
  * @throws SingularMatrixError on every part, naming the smallest global row with a zero or
  * non-finite diagonal entry: the smoothers divide by it.
@@ -51,8 +54,10 @@ function diagonalData(A: PSparseMatrix, level: number): DiagonalData {
       const inverse = largeArrays.float64(nRows);
       let bad = -1;
       let bound = 0;
+      let bandwidth = 0;
       for (let i = 0; i < nRows; i++) {
         const end = ooPtr[i + 1];
+        if (end > ooPtr[i]) bandwidth = Math.max(bandwidth, i - ooCol[ooPtr[i]], ooCol[end - 1] - i);
         let sum = 0;
         let d = 0;
         let found = false;
@@ -73,7 +78,7 @@ function diagonalData(A: PSparseMatrix, level: number): DiagonalData {
         inverse[i] = 1 / d;
         bound = Math.max(bound, sum * Math.abs(inverse[i]));
       }
-      return { diagonal, inverse, bad, bound };
+      return { diagonal, inverse, bad, bound, bandwidth };
     },
     A.ownOwn,
     A.ownGhost,
@@ -88,7 +93,12 @@ function diagonalData(A: PSparseMatrix, level: number): DiagonalData {
     );
   }
   const bound = getAny(reduction((a, b) => Math.max(a, b), parts.map((x) => x.bound), { destination: 'all', init: 0 }));
-  return { diagonal: parts.map((x) => x.diagonal), inverseDiagonal: parts.map((x) => x.inverse), spectralBound: bound };
+  return {
+    diagonal: parts.map((x) => x.diagonal),
+    inverseDiagonal: parts.map((x) => x.inverse),
+    spectralBound: bound,
+    bandwidths: parts.localItems.map((x) => x.bandwidth),
+  };
 }
 
 /** Options a level's set-up reads (checked by amg.ts). */
@@ -107,12 +117,14 @@ export class AmgLevel {
   inverseDiagonal: PData<Float64Array>;
   /** Upper bound on the spectral radius of D⁻¹A (Gershgorin). */
   spectralBound: number;
+  /** Per local part, the largest |column − row| of the own-own block's entries. */
+  bandwidths: readonly number[];
   private transfer: Transfer | undefined;
 
   constructor(A: PSparseMatrix, index: number) {
     this.A = A;
     this.index = index;
-    ({ diagonal: this.diagonal, inverseDiagonal: this.inverseDiagonal, spectralBound: this.spectralBound } = diagonalData(A, index));
+    ({ diagonal: this.diagonal, inverseDiagonal: this.inverseDiagonal, spectralBound: this.spectralBound, bandwidths: this.bandwidths } = diagonalData(A, index));
   }
 
   /** The prolongator to this level from the next coarser one, once {@link AmgLevel.coarsen} ran. */
@@ -182,7 +194,7 @@ export class AmgLevel {
    * place (same structure and aggregates; collective).
    */
   refresh(): void {
-    ({ diagonal: this.diagonal, inverseDiagonal: this.inverseDiagonal, spectralBound: this.spectralBound } = diagonalData(this.A, this.index));
+    ({ diagonal: this.diagonal, inverseDiagonal: this.inverseDiagonal, spectralBound: this.spectralBound, bandwidths: this.bandwidths } = diagonalData(this.A, this.index));
     const transfer = this.transfer;
     if (transfer === undefined) return;
     const { local, ghosted, P } = transfer;
