@@ -46,7 +46,8 @@ export type { MpiWindow } from './backends/mpi/binding.js';
 export { PData, pmap } from './pdata/pdata.js';
 export { getAny, mapMain, gather, scatter, multicast, reduction, scan } from './pdata/primitives.js';
 export type { Destination } from './pdata/primitives.js';
-export { ExchangeGraph, exchangeGraph, exchange } from './pdata/exchange.js';
+export { ExchangeGraph, exchangeGraph, exchange, exchangeDiscovering } from './pdata/exchange.js';
+export type { DiscoveredExchange } from './pdata/exchange.js';
 
 // Index partitions
 export { LocalIndices } from './partitions/local-indices.js';

@@ -137,6 +137,17 @@ export function exchange<T>(send: PData<readonly T[]>, graph: ExchangeGraph): Pe
 }
 
 /**
+ * What {@link exchangeDiscovering} resolves to.
+ * @group PData: one item per part, and the collectives
+ */
+export interface DiscoveredExchange<T> {
+  /** The exchange's graph: the send lists given, the receive lists found (ascending part ids). */
+  readonly graph: ExchangeGraph;
+  /** Per part, the items received, in the order of its receive list (a sender's in send order). */
+  readonly received: PData<T[]>;
+}
+
+/**
  * {@link exchange} for parts that know whom they send to but not who sends to them: sends, on
  * each part, item `k` of `send` to part `snd[k]`, and resolves to the graph found on the way
  * (receive lists ascending, as {@link exchangeGraph} gives them) and, per part, the items received
@@ -155,7 +166,7 @@ export function exchange<T>(send: PData<readonly T[]>, graph: ExchangeGraph): Pe
 export function exchangeDiscovering<T>(
   send: PData<readonly T[]>,
   snd: PData<ArrayLike<number>>,
-): Pending<{ graph: ExchangeGraph; received: PData<T[]> }> {
+): Pending<DiscoveredExchange<T>> {
   expectInstance(send, PData, 'exchange: send');
   expectInstance(snd, PData, 'exchange: snd');
   const backend = sameBackend([send, snd]);
