@@ -69,6 +69,32 @@ function groupStarts(counts: Int32Array): Int32Array {
   return starts;
 }
 
+/**
+ * What every rank learns of the messages sent to it (collective): one `MPI_Alltoall` of message
+ * counts per pair of ranks, one `MPI_Alltoallv` of the messages' lengths. Returns the counts per
+ * sender, where each sender's lengths start, and the lengths (senders ascending, each sender's in
+ * its send order).
+ */
+function messageLengthsIn(
+  binding: MpiBinding,
+  np: number,
+  targets: ArrayLike<number>,
+  sendLengths: ArrayLike<number>,
+): { countsIn: Int32Array; inStarts: Int32Array; lengthsIn: Int32Array } {
+  const countsOut = new Int32Array(np);
+  for (let k = 0; k < targets.length; k++) countsOut[targets[k]]++;
+  const countsIn = new Int32Array(np);
+  binding.alltoall(countsOut, countsIn);
+  const out = groupStarts(countsOut);
+  const lengthsOut = new Int32Array(targets.length);
+  const fill = out.slice();
+  for (let k = 0; k < targets.length; k++) lengthsOut[fill[targets[k]]++] = sendLengths[k];
+  const inStarts = groupStarts(countsIn);
+  const lengthsIn = new Int32Array(np === 0 ? 0 : inStarts[np - 1] + countsIn[np - 1]);
+  binding.alltoallv(lengthsOut, countsOut, out, lengthsIn, countsIn, inStarts);
+  return { countsIn, inStarts, lengthsIn };
+}
+
 function describe(what: PlanKind, rank: number, status: Int32Array, at: number): string {
   const [code, p, sent, expected] = status.subarray(at, at + STATUS_WORDS);
   const unit = what === 'exchange graph' ? 'item(s)' : 'segment(s)';
@@ -98,17 +124,7 @@ export function checkPlansAgree(
   sendLengths: ArrayLike<number>,
   recvLengths?: ArrayLike<number>,
 ): Int32Array {
-  const countsOut = new Int32Array(np);
-  for (let k = 0; k < targets.length; k++) countsOut[targets[k]]++;
-  const countsIn = new Int32Array(np);
-  binding.alltoall(countsOut, countsIn);
-  const out = groupStarts(countsOut);
-  const lengthsOut = new Int32Array(targets.length);
-  const fill = out.slice();
-  for (let k = 0; k < targets.length; k++) lengthsOut[fill[targets[k]]++] = sendLengths[k];
-  const inStarts = groupStarts(countsIn);
-  const lengthsIn = new Int32Array(np === 0 ? 0 : inStarts[np - 1] + countsIn[np - 1]);
-  binding.alltoallv(lengthsOut, countsOut, out, lengthsIn, countsIn, inStarts);
+  const { countsIn, inStarts, lengthsIn } = messageLengthsIn(binding, np, targets, sendLengths);
   const mine = firstDisagreement(np, countsIn, lengthsIn, sources, recvLengths);
   const all = new Int32Array(STATUS_WORDS * np);
   binding.allgather(mine, all);
@@ -133,19 +149,8 @@ export function incomingMessages(
   targets: ArrayLike<number>,
   sendLengths: ArrayLike<number>,
 ): { sources: Int32Array; lengths: Int32Array } {
-  const countsOut = new Int32Array(np);
-  for (let k = 0; k < targets.length; k++) countsOut[targets[k]]++;
-  const countsIn = new Int32Array(np);
-  binding.alltoall(countsOut, countsIn);
-  const out = groupStarts(countsOut);
-  const lengthsOut = new Int32Array(targets.length);
-  const fill = out.slice();
-  for (let k = 0; k < targets.length; k++) lengthsOut[fill[targets[k]]++] = sendLengths[k];
-  const inStarts = groupStarts(countsIn);
-  const nIn = np === 0 ? 0 : inStarts[np - 1] + countsIn[np - 1];
-  const lengths = new Int32Array(nIn);
-  binding.alltoallv(lengthsOut, countsOut, out, lengths, countsIn, inStarts);
-  const sources = new Int32Array(nIn);
+  const { countsIn, inStarts, lengthsIn } = messageLengthsIn(binding, np, targets, sendLengths);
+  const sources = new Int32Array(lengthsIn.length);
   for (let p = 0; p < np; p++) sources.fill(p, inStarts[p], inStarts[p] + countsIn[p]);
-  return { sources, lengths };
+  return { sources, lengths: lengthsIn };
 }

@@ -267,23 +267,11 @@ export class MpiBackend implements Backend {
     checkLocalItems(rcv, 1, 'exchange', rank);
     const items = send[0];
     checkExchangeSide(np, items, snd[0], rcv[0], rank);
-    const targets = Int32Array.from(snd[0]);
     const sources = Int32Array.from(rcv[0]);
-    const encoded = items.map((item) => encodeItem(item, 'exchange', rank));
-    const sendCounts = Int32Array.from(encoded, (bytes) => bytes.length);
-    const sndPtrs = ptrsOf(sendCounts);
-    const headers = this.meet(Kind.exchange, NO_ROOT, sndPtrs[targets.length]);
-    for (let q = 0; q < np; q++) checkTotal(headers[q * HEADER_WORDS + SIZE], 'exchange', rank);
-    const recvCounts = checkPlansAgree(binding, rank, np, 'exchange graph', targets, sources, sendCounts);
-    const rcvPtrs = ptrsOf(recvCounts);
-    const sendBytes = concat(encoded, sndPtrs, sndPtrs[targets.length]);
-    const recvBytes = new Uint8Array(rcvPtrs[sources.length]);
-    const data = binding.createExchange(targets, sndPtrs, sendBytes, sources, rcvPtrs, recvBytes, EXCHANGE_DATA_TAG, Kind.exchange);
-    data.start();
-    return new Pending(() => {
-      data.wait();
-      return [Array.from(sources, (_, k) => deserialize(recvBytes.subarray(rcvPtrs[k], rcvPtrs[k + 1])) as T)];
-    });
+    return this.startExchange(items, snd[0], (targets, sendCounts) => ({
+      sources,
+      lengths: checkPlansAgree(binding, rank, np, 'exchange graph', targets, sources, sendCounts),
+    })).map(({ received }) => [received]);
   }
 
   /**
@@ -298,13 +286,29 @@ export class MpiBackend implements Backend {
     checkLocalItems(snd, 1, 'exchange', rank);
     const items = send[0];
     checkExchangeSide(np, items, snd[0], [], rank);
-    const targets = Int32Array.from(snd[0]);
+    return this.startExchange(items, snd[0], (targets, sendCounts) => incomingMessages(binding, np, targets, sendCounts))
+      .map(({ sources, received }) => [[sources, received]]);
+  }
+
+  /**
+   * What exchange and discoverExchange share: encodes the items, meets the other ranks (the
+   * header carries this rank's byte total), learns where messages come from and their lengths
+   * through `receives` (collective), and starts the transfer. The Pending resolves to the senders
+   * and the items received from them, aligned.
+   */
+  private startExchange<T>(
+    items: readonly T[],
+    snd: ArrayLike<number>,
+    receives: (targets: Int32Array, sendCounts: Int32Array) => { sources: Int32Array; lengths: Int32Array },
+  ): Pending<{ sources: Int32Array; received: T[] }> {
+    const { rank, np, binding } = this;
+    const targets = Int32Array.from(snd);
     const encoded = items.map((item) => encodeItem(item, 'exchange', rank));
     const sendCounts = Int32Array.from(encoded, (bytes) => bytes.length);
     const sndPtrs = ptrsOf(sendCounts);
     const headers = this.meet(Kind.exchange, NO_ROOT, sndPtrs[targets.length]);
     for (let q = 0; q < np; q++) checkTotal(headers[q * HEADER_WORDS + SIZE], 'exchange', rank);
-    const { sources, lengths } = incomingMessages(binding, np, targets, sendCounts);
+    const { sources, lengths } = receives(targets, sendCounts);
     const rcvPtrs = ptrsOf(lengths);
     const sendBytes = concat(encoded, sndPtrs, sndPtrs[targets.length]);
     const recvBytes = new Uint8Array(rcvPtrs[sources.length]);
@@ -312,8 +316,7 @@ export class MpiBackend implements Backend {
     data.start();
     return new Pending(() => {
       data.wait();
-      const received = Array.from(sources, (_, k) => deserialize(recvBytes.subarray(rcvPtrs[k], rcvPtrs[k + 1])) as T);
-      return [[sources, received]];
+      return { sources, received: Array.from(sources, (_, k) => deserialize(recvBytes.subarray(rcvPtrs[k], rcvPtrs[k + 1])) as T) };
     });
   }
 
