@@ -45,6 +45,49 @@ pa_spgemm::Rows ReadBlock(Check& check, const napi_value* v, int32_t nRows, int3
   return b;
 }
 
+// The Galerkin row kernels' scratch and output at v[0..8] (fine marker, accumulator and list of
+// nFine each, the coarse ones of nCoarse each, cRowPtr of nRows + 1, cColIdx, cValues), checked,
+// with the room for C's entries. cRowPtr[firstRow] must be a start within the room (the rows
+// before it are the caller's). The markers are only compared with row ids, never used as
+// indices, so their values are not checked. `ok` is false when a check failed (thrown already).
+struct RapOutputs {
+  bool ok;
+  int32_t* fineMarker;
+  double* fineAcc;
+  int32_t* fineList;
+  int32_t* coarseMarker;
+  double* coarseAcc;
+  int32_t* coarseList;
+  int32_t* rowPtr;
+  int32_t* col;
+  double* val;
+  int64_t room;
+};
+
+RapOutputs ReadRapOutputs(Check& check, const napi_value* v, int32_t nFine, int32_t nCoarse, int32_t nRows, int32_t firstRow) {
+  RapOutputs o{};
+  const std::size_t fine = static_cast<std::size_t>(nFine);
+  const std::size_t coarse = static_cast<std::size_t>(nCoarse);
+  o.fineMarker = check.Array<int32_t>(v[0], napi_int32_array, fine, "fineMarker");
+  o.fineAcc = check.Array<double>(v[1], napi_float64_array, fine, "fineAccumulator");
+  o.fineList = check.Array<int32_t>(v[2], napi_int32_array, fine, "fineList");
+  o.coarseMarker = check.Array<int32_t>(v[3], napi_int32_array, coarse, "coarseMarker");
+  o.coarseAcc = check.Array<double>(v[4], napi_float64_array, coarse, "coarseAccumulator");
+  o.coarseList = check.Array<int32_t>(v[5], napi_int32_array, coarse, "coarseList");
+  std::size_t colLength = 0, valueLength = 0;
+  o.rowPtr = check.Array<int32_t>(v[6], napi_int32_array, static_cast<std::size_t>(nRows) + 1, "cRowPtr");
+  o.col = check.Array<int32_t>(v[7], napi_int32_array, 0, "cColIdx", &colLength);
+  o.val = check.Array<double>(v[8], napi_float64_array, 0, "cValues", &valueLength);
+  if (check.failed) return o;
+  o.room = static_cast<int64_t>(std::min(std::min(colLength, valueLength), static_cast<std::size_t>(2147483647)));
+  if (o.rowPtr[firstRow] < 0 || o.rowPtr[firstRow] > o.room) {
+    check.Fail(false, "cRowPtr[firstRow] = " + std::to_string(o.rowPtr[firstRow]) + " is outside 0.." + std::to_string(o.room));
+    return o;
+  }
+  o.ok = true;
+  return o;
+}
+
 }  // namespace
 
 namespace pa_amg_setup {
@@ -104,29 +147,11 @@ napi_value RapRows(napi_env env, napi_callback_info info) {
   const pa_spgemm::Rows r = ReadBlock(check, v + 4, nRows, nFine, "r");
   const pa_spgemm::Rows a = ReadBlock(check, v + 7, nFine, nFine, "a");
   const pa_spgemm::Rows p = ReadBlock(check, v + 10, nFine, nCoarse, "p");
-  const std::size_t fine = static_cast<std::size_t>(nFine);
-  const std::size_t coarse = static_cast<std::size_t>(nCoarse);
-  int32_t* fineMarker = check.Array<int32_t>(v[13], napi_int32_array, fine, "fineMarker");
-  double* fineAcc = check.Array<double>(v[14], napi_float64_array, fine, "fineAccumulator");
-  int32_t* fineList = check.Array<int32_t>(v[15], napi_int32_array, fine, "fineList");
-  int32_t* coarseMarker = check.Array<int32_t>(v[16], napi_int32_array, coarse, "coarseMarker");
-  double* coarseAcc = check.Array<double>(v[17], napi_float64_array, coarse, "coarseAccumulator");
-  int32_t* coarseList = check.Array<int32_t>(v[18], napi_int32_array, coarse, "coarseList");
-  std::size_t colLength = 0, valueLength = 0;
-  int32_t* rowPtr = check.Array<int32_t>(v[19], napi_int32_array, static_cast<std::size_t>(nRows) + 1, "cRowPtr");
-  int32_t* col = check.Array<int32_t>(v[20], napi_int32_array, 0, "cColIdx", &colLength);
-  double* val = check.Array<double>(v[21], napi_float64_array, 0, "cValues", &valueLength);
   if (check.failed) return nullptr;
-  // The markers index by column: a value outside -1..nRows-1 is harmless (a row id is compared
-  // with it, never used as an index), so they are not checked. cRowPtr[firstRow] must be a start
-  // within the room (the rows before it are the caller's).
-  const int64_t room = static_cast<int64_t>(std::min(std::min(colLength, valueLength), static_cast<std::size_t>(2147483647)));
-  if (rowPtr[firstRow] < 0 || rowPtr[firstRow] > room) {
-    check.Fail(false, "cRowPtr[firstRow] = " + std::to_string(rowPtr[firstRow]) + " is outside 0.." + std::to_string(room));
-    return nullptr;
-  }
-  const int32_t done = rap_rows(firstRow, nRows, r, a, p, fineMarker, fineAcc, fineList, coarseMarker, coarseAcc,
-                                coarseList, rowPtr, col, val, room);
+  const RapOutputs o = ReadRapOutputs(check, v + 13, nFine, nCoarse, nRows, firstRow);
+  if (!o.ok) return nullptr;
+  const int32_t done = rap_rows(firstRow, nRows, r, a, p, o.fineMarker, o.fineAcc, o.fineList, o.coarseMarker, o.coarseAcc,
+                                o.coarseList, o.rowPtr, o.col, o.val, o.room);
   napi_value result;
   napi_create_int32(env, done, &result);
   return result;
@@ -149,27 +174,11 @@ napi_value RapOfP(napi_env env, napi_callback_info info) {
   if (check.failed) return nullptr;
   const pa_spgemm::Rows a = ReadBlock(check, v + 3, nFine, nFine, "a");
   const pa_spgemm::Rows p = ReadBlock(check, v + 6, nFine, nCoarse, "p");
-  const std::size_t fine = static_cast<std::size_t>(nFine);
-  const std::size_t coarse = static_cast<std::size_t>(nCoarse);
-  int32_t* fineMarker = check.Array<int32_t>(v[9], napi_int32_array, fine, "fineMarker");
-  double* fineAcc = check.Array<double>(v[10], napi_float64_array, fine, "fineAccumulator");
-  int32_t* fineList = check.Array<int32_t>(v[11], napi_int32_array, fine, "fineList");
-  int32_t* coarseMarker = check.Array<int32_t>(v[12], napi_int32_array, coarse, "coarseMarker");
-  double* coarseAcc = check.Array<double>(v[13], napi_float64_array, coarse, "coarseAccumulator");
-  int32_t* coarseList = check.Array<int32_t>(v[14], napi_int32_array, coarse, "coarseList");
-  std::size_t colLength = 0, valueLength = 0;
-  int32_t* rowPtr = check.Array<int32_t>(v[15], napi_int32_array, coarse + 1, "cRowPtr");
-  int32_t* col = check.Array<int32_t>(v[16], napi_int32_array, 0, "cColIdx", &colLength);
-  double* val = check.Array<double>(v[17], napi_float64_array, 0, "cValues", &valueLength);
   if (check.failed) return nullptr;
-  // As rapRows: the markers are only compared with row ids, never used as indices.
-  const int64_t room = static_cast<int64_t>(std::min(std::min(colLength, valueLength), static_cast<std::size_t>(2147483647)));
-  if (rowPtr[firstRow] < 0 || rowPtr[firstRow] > room) {
-    check.Fail(false, "cRowPtr[firstRow] = " + std::to_string(rowPtr[firstRow]) + " is outside 0.." + std::to_string(room));
-    return nullptr;
-  }
-  const int32_t done = rap_of_p(firstRow, nFine, nCoarse, a, p, fineMarker, fineAcc, fineList, coarseMarker, coarseAcc,
-                                coarseList, rowPtr, col, val, room);
+  const RapOutputs o = ReadRapOutputs(check, v + 9, nFine, nCoarse, nCoarse, firstRow);
+  if (!o.ok) return nullptr;
+  const int32_t done = rap_of_p(firstRow, nFine, nCoarse, a, p, o.fineMarker, o.fineAcc, o.fineList, o.coarseMarker,
+                                o.coarseAcc, o.coarseList, o.rowPtr, o.col, o.val, o.room);
   napi_value result;
   napi_create_int32(env, done, &result);
   return result;
