@@ -21,6 +21,7 @@ import {
   copyInto,
   dot,
   exchange,
+  exchangeDiscovering,
   exchangeGraph,
   gather,
   getAny,
@@ -116,6 +117,20 @@ const cases: [string, (f: Fixture) => unknown, string, number?][] = [
   ['exchangeGraph of numbers', (f) => exchangeGraph(f.ranks.map(() => loose(1))), 'exchange graph send list must be an array of part ids, got 1 (part 0)', 0],
   ['exchange(send, {})', (f) => exchange(f.ranks.map(() => []), loose({})), 'exchange: graph must be a ExchangeGraph, got an object'],
   ['exchange(graph, send) (swapped)', (f) => loose(exchange)(exchangeGraph(f.ranks.map(() => [])), f.ranks.map(() => [])), 'exchange: send must be a PData, got a ExchangeGraph'],
+  ['exchangeDiscovering(send, [[1], [0]])', (f) => exchangeDiscovering(f.ranks.map(() => []), loose([[1], [0]])), 'exchange: snd must be a PData, got an array of 2'],
+  ['exchangeDiscovering([[]], snd)', (f) => exchangeDiscovering(loose([[]]), f.ranks.map(() => [])), 'exchange: send must be a PData, got an array of 1'],
+  [
+    'exchangeDiscovering with fewer items than targets',
+    (f) => exchangeDiscovering(f.ranks.map(() => []), f.ranks.map((p) => [1 - p])),
+    'exchange: part sends 0 items but its send list has 1 targets (part 0)',
+    0,
+  ],
+  [
+    'exchangeDiscovering to a part that does not exist',
+    (f) => exchangeDiscovering(f.ranks.map(() => [1]), f.ranks.map(() => [5])),
+    'exchange graph send list lists 5, not a part id in 0..1 (part 0)',
+    0,
+  ],
   ['new ExchangeGraph([], [])', () => new ExchangeGraph(loose([]), loose([])), 'ExchangeGraph: snd must be a PData, got an array of 0'],
   // PTimer
   ['new PTimer(4)', () => new PTimer(loose(4)), 'PTimer: ranks must be a PData, got 4'],
