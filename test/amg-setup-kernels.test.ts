@@ -215,6 +215,11 @@ function expectSameBits(got: Block, expected: Block, what: string): void {
   expect(differs, `${what}: first value with other bits`).toBe(-1);
 }
 
+function expectSameValueBits(got: Float64Array, expected: Float64Array, what: string): void {
+  expect(got.length, `${what}: length`).toBe(expected.length);
+  expect(got.findIndex((v, e) => !Object.is(v, expected[e])), `${what}: first value with other bits`).toBe(-1);
+}
+
 function expectAscendingRows(b: Block, what: string): void {
   for (let i = 0; i < b.nRows; i++) {
     for (let e = b.rowPtr[i] + 1; e < b.rowPtr[i + 1]; e++) expect(b.colIdx[e] > b.colIdx[e - 1], `${what}: row ${i} ascends`).toBe(true);
@@ -271,7 +276,37 @@ function aggregation(kernels: SetupKernels, c: ReturnType<typeof aggregationCase
 
 const AGGREGATION_CASES = Array.from({ length: 9 }, (_, s) => aggregationCase(53 + 104729 * s));
 
+/** Runs levelDiagonal on an own block and a ghost block; returns its outputs. */
+function levelDiagonal(kernels: SetupKernels, oo: Block, og: Block): { first: number; diagonal: Float64Array; inverse: Float64Array; out: Float64Array } {
+  const diagonal = new Float64Array(oo.nRows).fill(-7);
+  const inverse = new Float64Array(oo.nRows).fill(-7);
+  const out = new Float64Array(2);
+  const first = kernels.levelDiagonal(oo.nRows, oo.rowPtr, oo.colIdx, oo.values, og.rowPtr, og.values, diagonal, inverse, out);
+  return { first, diagonal, inverse, out };
+}
+
 describe('AMG set-up kernels (JavaScript)', () => {
+  it('levelDiagonal: a_ii, 1/a_ii, Gershgorin bound over own and ghost entries, bandwidth, first failed row', () => {
+    // Own block (columns ascending): row 0 = [4, -1 @2], row 1 = [-1 @0, 2, 0.5 @2], row 2 = [-2 @1, 8].
+    const oo: Block = {
+      nRows: 3, nCols: 3, rowPtr: Int32Array.of(0, 2, 5, 7), colIdx: Int32Array.of(0, 2, 0, 1, 2, 1, 2),
+      values: Float64Array.of(4, -1, -1, 2, 0.5, -2, 8),
+    };
+    const og: Block = { nRows: 3, nCols: 2, rowPtr: Int32Array.of(0, 1, 1, 3), colIdx: Int32Array.of(1, 0, 1), values: Float64Array.of(-3, -1, 1) };
+    const r = levelDiagonal(jsSetupKernels, oo, og);
+    expect(r.first).toBe(-1);
+    expect(Array.from(r.diagonal)).toEqual([4, 2, 8]);
+    expect(Array.from(r.inverse)).toEqual([0.25, 0.5, 0.125]);
+    // Row sums |a_ij| / |a_ii|: (4 + 1 + 3)/4 = 2, (1 + 2 + 0.5)/2 = 1.75, (2 + 8 + 1 + 1)/8 = 1.5.
+    expect(r.out[0]).toBe(2);
+    // Row 0 reaches column 2, row 1 column 0: bandwidth 2.
+    expect(r.out[1]).toBe(2);
+    // Row 1 without its diagonal entry (column 1 dropped) and row 2 with a zero one: row 1 first.
+    const holed: Block = { ...oo, rowPtr: Int32Array.of(0, 2, 4, 6), colIdx: Int32Array.of(0, 2, 0, 2, 1, 2), values: Float64Array.of(4, -1, -1, 0.5, -2, 0) };
+    const failed = levelDiagonal(jsSetupKernels, holed, og);
+    expect(failed.first).toBe(1);
+    expect(Array.from(failed.diagonal)).toEqual([4, 0, 0]);
+  });
   it('aggregateRows gives aggregation.ts results: every aggregate used, rows in none only without strong connections', () => {
     for (const [s, c] of AGGREGATION_CASES.entries()) {
       const { aggregateOf, count } = aggregation(jsSetupKernels, c);
@@ -435,6 +470,33 @@ if ('kernels' in native) {
       const grown = run(nativeSpgemm, undefined, Math.ceil(reference.blocks[0].rowPtr[nCoarse] / 3));
       expect(grown.calls, 'resumed').toBeGreaterThan(2);
       grown.blocks.forEach((b, q) => expectSameBits(b, reference.blocks[q], `native grown block ${q}`));
+    });
+
+    it('levelDiagonal: the same bits, bound and bandwidth, and the same first failed row', () => {
+      const random = rng(8117);
+      for (let s = 0; s < 8; s++) {
+        const oo = randomBlock(random, 40 + s, 40 + s, 0.1, s % 4 !== 3);
+        const og = randomBlock(random, 40 + s, 9, 0.2);
+        const js = levelDiagonal(jsSetupKernels, oo, og);
+        const nat = levelDiagonal(native.kernels, oo, og);
+        expect(nat.first, `case ${s}`).toBe(js.first);
+        expectSameValueBits(nat.diagonal, js.diagonal, `diagonal ${s}`);
+        expectSameValueBits(nat.inverse, js.inverse, `inverse ${s}`);
+        if (js.first < 0) expectSameValueBits(nat.out, js.out, `bound and bandwidth ${s}`);
+        else expect(nat.out[1], `bandwidth ${s}`).toBe(js.out[1]);
+      }
+      const binding = loadSetupBinding();
+      const oo = randomBlock(random, 12, 12, 0.3, true);
+      const og = randomBlock(random, 12, 3, 0.3);
+      const call = (over: { ooColIdx?: Int32Array; ogRowPtr?: Int32Array; out?: Float64Array }): number =>
+        binding.levelDiagonal(
+          12, oo.rowPtr, over.ooColIdx ?? oo.colIdx, oo.values, over.ogRowPtr ?? og.rowPtr, og.values, new Float64Array(12),
+          new Float64Array(12), over.out ?? new Float64Array(2),
+        );
+      expect(call({})).toBe(levelDiagonal(jsSetupKernels, oo, og).first);
+      expect(() => call({ ooColIdx: Int32Array.from(oo.colIdx, (x, e) => (e === 0 ? 12 : x)) })).toThrow(/ooColIdx\[0\]/);
+      expect(() => call({ ogRowPtr: Int32Array.from(og.rowPtr, (x, i) => (i === 12 ? og.values.length + 1 : x)) })).toThrow(/ogRowPtr/);
+      expect(() => call({ out: new Float64Array(1) })).toThrow(/out/);
     });
 
     it('checks types, lengths, row pointers, column and aggregate ids before any pass', () => {

@@ -252,4 +252,28 @@ napi_value DenseLuSolve(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// levelDiagonal(nRows, ooRowPtr, ooColIdx, ooValues, ogRowPtr, ogValues, diagonal, inverse, out)
+//   -> the first row with a zero or non-finite diagonal entry, or -1
+napi_value LevelDiagonal(napi_env env, napi_callback_info info) {
+  napi_value v[kMaxArgs];
+  if (!ReadArgs(env, info, 9, "levelDiagonal", v)) return nullptr;
+  Check check{env, "levelDiagonal"};
+  const int32_t nRows = check.Count(v[0], "nRows", 2147483646.0);
+  if (check.failed) return nullptr;
+  const std::size_t rows = static_cast<std::size_t>(nRows);
+  const pa_spgemm::Rows oo = ReadBlock(check, v + 1, nRows, nRows, "oo");
+  std::size_t ogLength = 0;
+  const int32_t* ogPtr = check.Array<int32_t>(v[4], napi_int32_array, rows + 1, "ogRowPtr");
+  const double* ogVal = check.Array<double>(v[5], napi_float64_array, 0, "ogValues", &ogLength);
+  if (check.failed) return nullptr;
+  check.RowPtr(ogPtr, nRows, ogLength, "ogRowPtr");
+  double* diagonal = check.Array<double>(v[6], napi_float64_array, rows, "diagonal");
+  double* inverse = check.Array<double>(v[7], napi_float64_array, rows, "inverse");
+  double* out = check.Array<double>(v[8], napi_float64_array, 2, "out");
+  if (check.failed) return nullptr;
+  napi_value result;
+  napi_create_int32(env, level_diagonal(nRows, oo, ogPtr, ogVal, diagonal, inverse, out), &result);
+  return result;
+}
+
 }  // namespace pa_amg_setup

@@ -26,4 +26,8 @@ napi_value DenseLuFactor(napi_env env, napi_callback_info info);
 // denseLuSolve(n, lu, pivot, x)
 napi_value DenseLuSolve(napi_env env, napi_callback_info info);
 
+// levelDiagonal(nRows, ooRowPtr, ooColIdx, ooValues, ogRowPtr, ogValues, diagonal, inverse, out)
+//   -> the first row with a zero or non-finite diagonal entry, or -1
+napi_value LevelDiagonal(napi_env env, napi_callback_info info);
+
 }  // namespace pa_amg_setup

@@ -240,4 +240,41 @@ inline int32_t aggregate_rows(int32_t nRows, const int32_t* rowPtr, const int32_
   return count;
 }
 
+// A level's diagonal data in one pass over its own rows (own block oo: nRows × nRows, ghost block
+// og: only its row pointers and values are read): per row i, d = a_ii (the first own entry at or
+// past column i, when its column is i; else 0), diagonal[i] = d, inverse[i] = 1/d; Gershgorin's
+// bound max_i (Σ_j |a_ij|, own entries then ghost ones, in stored order) · |1/d| into out[0]; the
+// own block's bandwidth max_i max(i − first column, last column − i) into out[1]. Returns the first
+// row whose d is zero or not finite (the bound is then meaningless), else −1.
+inline int32_t level_diagonal(int32_t nRows, pa_spgemm::Rows oo, const int32_t* ogPtr, const double* ogVal,
+                              double* diagonal, double* inverse, double* out) {
+  int32_t bad = -1;
+  double bound = 0.0;
+  int32_t bandwidth = 0;
+  for (int32_t i = 0; i < nRows; i++) {
+    const int32_t start = oo.rowPtr[i];
+    const int32_t end = oo.rowPtr[i + 1];
+    if (end > start) bandwidth = std::max(bandwidth, std::max(i - oo.col[start], oo.col[end - 1] - i));
+    double sum = 0.0;
+    double d = 0.0;
+    bool found = false;
+    for (int32_t e = start; e < end; e++) {
+      if (!found && oo.col[e] >= i) {
+        found = true;
+        if (oo.col[e] == i) d = oo.val[e];
+      }
+      sum += std::fabs(oo.val[e]);
+    }
+    for (int32_t e = ogPtr[i]; e < ogPtr[i + 1]; e++) sum += std::fabs(ogVal[e]);
+    if (bad < 0 && (d == 0.0 || !std::isfinite(d))) bad = i;
+    diagonal[i] = d;
+    inverse[i] = 1.0 / d;
+    const double scaled = sum * std::fabs(inverse[i]);
+    if (scaled > bound) bound = scaled;
+  }
+  out[0] = bound;
+  out[1] = static_cast<double>(bandwidth);
+  return bad;
+}
+
 }  // namespace pa_amg_setup

@@ -18,6 +18,7 @@ import { planTranspose } from '../../sparse/transpose.js';
 import type { Aggregates } from './aggregation.js';
 import { distributedGalerkin } from './distributed-galerkin.js';
 import { ghostedProlongator } from './ghosted-prolongator.js';
+import { setupKernels } from './setup-kernels.js';
 import {
   aggregateOwnRows, localGalerkin, localProlongator, localRestriction, refreshRestriction, withoutGhostEntries, type LocalProlongator,
 } from './local-setup.js';
@@ -39,46 +40,30 @@ interface DiagonalData {
  * Gershgorin's bound on the spectral radius of D⁻¹A, max over rows of Σ_j |a_ij| / |a_ii| (it never
  * underestimates, which is what the damping factors need), and the own-own block's bandwidth (what
  * the cycle's pipelined passes need: a row's first and last entries), in one pass over the matrix
- * (collective: every part learns whether some row failed, then the bound's max-reduction).
+ * (setup-kernels.ts' levelDiagonal, native when built; collective: every part learns whether some
+ * row failed, then the bound's max-reduction).
  * @throws SingularMatrixError on every part, naming the smallest global row with a zero or
  * non-finite diagonal entry: the smoothers divide by it.
  */
 function diagonalData(A: PSparseMatrix, level: number): DiagonalData {
+  const kernels = setupKernels();
   const parts = pmap(
     (oo: CsrMatrix, og: CsrMatrix, ids: LocalIndices) => {
-      // The blocks' arrays as locals: a property load per entry is a lookup when the blocks come
-      // in several object shapes (user-built, product results).
-      const { nRows, rowPtr: ooPtr, colIdx: ooCol, values: ooValues } = oo;
-      const { rowPtr: ogPtr, values: ogValues } = og;
+      const nRows = oo.nRows;
       const diagonal = largeArrays.float64(nRows);
       const inverse = largeArrays.float64(nRows);
+      const out = new Float64Array(2);
+      const first = kernels.levelDiagonal(nRows, oo.rowPtr, oo.colIdx, oo.values, og.rowPtr, og.values, diagonal, inverse, out);
+      // Only when some row failed: the smallest global id among the failed rows (own ids need not
+      // ascend with local ones).
       let bad = -1;
-      let bound = 0;
-      let bandwidth = 0;
-      for (let i = 0; i < nRows; i++) {
-        const end = ooPtr[i + 1];
-        if (end > ooPtr[i]) bandwidth = Math.max(bandwidth, i - ooCol[ooPtr[i]], ooCol[end - 1] - i);
-        let sum = 0;
-        let d = 0;
-        let found = false;
-        for (let e = ooPtr[i]; e < end; e++) {
-          // The first entry at or past the diagonal's column is a_ii, or a_ii is zero.
-          if (!found && ooCol[e] >= i) {
-            found = true;
-            if (ooCol[e] === i) d = ooValues[e];
-          }
-          sum += Math.abs(ooValues[e]);
-        }
-        for (let e = ogPtr[i]; e < ogPtr[i + 1]; e++) sum += Math.abs(ogValues[e]);
-        if (d === 0 || !Number.isFinite(d)) {
-          const row = ids.own.at(i);
-          if (bad < 0 || row < bad) bad = row;
-        }
-        diagonal[i] = d;
-        inverse[i] = 1 / d;
-        bound = Math.max(bound, sum * Math.abs(inverse[i]));
+      for (let i = first; first >= 0 && i < nRows; i++) {
+        const d = diagonal[i];
+        if (d !== 0 && Number.isFinite(d)) continue;
+        const row = ids.own.at(i);
+        if (bad < 0 || row < bad) bad = row;
       }
-      return { diagonal, inverse, bad, bound, bandwidth };
+      return { diagonal, inverse, bad, bound: out[0], bandwidth: out[1] };
     },
     A.ownOwn,
     A.ownGhost,

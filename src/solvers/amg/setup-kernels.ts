@@ -1,10 +1,10 @@
 /**
- * The AMG set-up's kernels: strength of connection and aggregation of a part's own rows, the
- * coarse solver's dense LU and its solves (dense-lu.ts), and two one-part kernels: the smoothed
+ * The AMG set-up's kernels: a level's diagonal, Gershgorin bound and bandwidth, strength of
+ * connection and aggregation of a part's own rows, the coarse solver's dense LU and its solves (dense-lu.ts), and two one-part kernels: the smoothed
  * prolongator straight from the aggregates (no tentative prolongator matrix, no general product
  * A·P0) and the Galerkin coarse matrix R·A·P without the intermediate A·P (the set-up's largest
  * matrix). The JavaScript loops, the hand-written description of their native exports
- * (`aggregateRows`, `smoothedProlongator`, `rapRows`, `rapOfP`, `denseLuFactor` and `denseLuSolve` of the
+ * (`aggregateRows`, `smoothedProlongator`, `rapRows`, `rapOfP`, `levelDiagonal`, `denseLuFactor` and `denseLuSolve` of the
  * sparse-product addon `native/spgemm`; loops in `native/spgemm/src/setup.h` and `dense-lu.h`,
  * same order, same bits), its loader, and the choice between them.
  *
@@ -102,6 +102,19 @@ export interface SetupBinding {
   ): number;
   /** x ← A⁻¹ x with `denseLuFactor`'s factors (the swaps in order, then L, then U); the addon checks `pivot` (0..n−1). */
   denseLuSolve(n: number, lu: Float64Array, pivot: Int32Array, x: Float64Array): void;
+  /**
+   * A level's diagonal data in one pass over a part's own rows (`oo`: the `nRows × nRows` own
+   * block, whose columns ascend per row; of the ghost block `og` only the row pointers and values
+   * are read). Per row i: d = a_ii (0 when the row has no entry in column i), `diagonal[i]` = d,
+   * `inverse[i]` = 1/d; `out[0]` receives Gershgorin's bound max_i (Σ_j |a_ij|, own entries then
+   * ghost ones in stored order)·|1/d| and `out[1]` the own block's bandwidth max_i max(i − first
+   * column, last column − i). Returns the first row whose d is zero or not finite (`out[0]` is then
+   * meaningless), else −1.
+   */
+  levelDiagonal(
+    nRows: number, ooRowPtr: Int32Array, ooColIdx: Int32Array, ooValues: Float64Array, ogRowPtr: Int32Array, ogValues: Float64Array,
+    diagonal: Float64Array, inverse: Float64Array, out: Float64Array,
+  ): number;
 }
 
 /** The set-up kernels and which implementation runs them. */
@@ -134,6 +147,36 @@ export const jsSetupKernels: SetupKernels = {
   kind: 'js',
   denseLuFactor,
   denseLuSolve,
+  levelDiagonal(nRows, ooPtr, ooCol, ooValues, ogPtr, ogValues, diagonal, inverse, out) {
+    let bad = -1;
+    let bound = 0;
+    let bandwidth = 0;
+    for (let i = 0; i < nRows; i++) {
+      const start = ooPtr[i];
+      const end = ooPtr[i + 1];
+      if (end > start) bandwidth = Math.max(bandwidth, i - ooCol[start], ooCol[end - 1] - i);
+      let sum = 0;
+      let d = 0;
+      let found = false;
+      for (let e = start; e < end; e++) {
+        // The first entry at or past the diagonal's column is a_ii, or a_ii is zero.
+        if (!found && ooCol[e] >= i) {
+          found = true;
+          if (ooCol[e] === i) d = ooValues[e];
+        }
+        sum += Math.abs(ooValues[e]);
+      }
+      for (let e = ogPtr[i]; e < ogPtr[i + 1]; e++) sum += Math.abs(ogValues[e]);
+      if (bad < 0 && (d === 0 || !Number.isFinite(d))) bad = i;
+      diagonal[i] = d;
+      inverse[i] = 1 / d;
+      const scaled = sum * Math.abs(inverse[i]);
+      if (scaled > bound) bound = scaled;
+    }
+    out[0] = bound;
+    out[1] = bandwidth;
+    return bad;
+  },
   // aggregation.ts's own functions: the reference the addon's loops follow.
   aggregateRows(nRows, aRowPtr, aColIdx, aValues, diagonal, theta, _root, _strong, _joined, aggregateOf) {
     const block = { nRows, nCols: nRows, rowPtr: aRowPtr, colIdx: aColIdx, values: aValues };
@@ -276,7 +319,7 @@ export function loadSetupBinding(
   return loadAddon<SetupBinding>({
     paths,
     load,
-    required: ['aggregateRows', 'smoothedProlongator', 'rapRows', 'rapOfP', 'denseLuFactor', 'denseLuSolve'],
+    required: ['aggregateRows', 'smoothedProlongator', 'rapRows', 'rapOfP', 'denseLuFactor', 'denseLuSolve', 'levelDiagonal'],
     what: 'sparse-product addon (AMG set-up kernels)',
     summary: 'The native AMG set-up kernels are unavailable',
     fixes: SETUP_FIXES,
@@ -293,6 +336,7 @@ export function nativeSetupKernels(binding: SetupBinding): SetupKernels {
     rapOfP: (...args) => binding.rapOfP(...args),
     denseLuFactor: (...args) => binding.denseLuFactor(...args),
     denseLuSolve: (...args) => binding.denseLuSolve(...args),
+    levelDiagonal: (...args) => binding.levelDiagonal(...args),
   };
 }
 
