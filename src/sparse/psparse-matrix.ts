@@ -11,10 +11,11 @@ import { kernels } from '../kernels/select-kernels.js';
 import { DimensionMismatchError, InvalidArgumentError, PartitionMismatchError } from '../errors.js';
 import { csrFromCoo } from './coo.js';
 import { PData, pmap } from '../pdata/pdata.js';
-import { gather, getAny, reduction } from '../pdata/primitives.js';
+import { gather, getAny } from '../pdata/primitives.js';
 import { checkSameOwn, PRange } from '../partitions/prange.js';
 import type { PSparseAssembly } from './psparse-assembly.js';
 import { PVector, pzeros } from '../vectors/pvector.js';
+import { partialsBuffer, sumPartials } from '../vectors/vector-ops.js';
 
 const MAX_INT32 = 0x7fffffff;
 
@@ -49,7 +50,7 @@ export class PSparseMatrix {
   readonly assembly: PSparseAssembly | undefined;
 
   /**
-   * Wraps per-part blocks (not copied). Collective: counts `nnz` with a reduction. Each block's
+   * Wraps per-part blocks (not copied). Collective: counts `nnz` with a float64 allgather. Each block's
    * structure is checked once here, in O(rows + stored entries), so that SpMV can trust it and
    * check nothing.
    * @throws InvalidArgumentError when `rows`/`cols` are not PRanges or the blocks not PData; (with
@@ -96,8 +97,11 @@ export class PSparseMatrix {
     this.ownOwn = ownOwn;
     this.ownGhost = ownGhost;
     this.assembly = assembly;
-    const counts = pmap((oo, og) => oo.colIdx.length + og.colIdx.length, ownOwn, ownGhost);
-    this.nnz = getAny(reduction((a, b) => a + b, counts, { destination: 'all', init: 0 }));
+    // Summed by the allocation-free float64 allgather of the dot products (exact: integers below
+    // 2^53): a generic reduction serializes its items and, on Threads, goes through the mailboxes.
+    const counts = partialsBuffer(backend);
+    ownOwn.localItems.forEach((oo, i) => (counts[i] = oo.colIdx.length + ownGhost.localItems[i].colIdx.length));
+    this.nnz = sumPartials(backend);
   }
 }
 
