@@ -208,6 +208,36 @@ describe('spgemm kernels (JavaScript) vs a dense reference', () => {
   });
 });
 
+describe('rankRowEntries (JavaScript)', () => {
+  it('lists each column once in order of first sight, ranks and values per entry, own then ghost, slot left at −1', () => {
+    // Own block (4 columns): row 0 = [c2, c0], row 1 = [], row 2 = [c0, c3]; ghost block (2 columns,
+    // counted from 4): row 0 = [g1], row 2 = [g1, g0].
+    const oo = { rowPtr: Int32Array.of(0, 2, 2, 4), colIdx: Int32Array.of(2, 0, 0, 3), values: Float64Array.of(1, 2, 3, 4) };
+    const og = { rowPtr: Int32Array.of(0, 1, 1, 3), colIdx: Int32Array.of(1, 1, 0), values: Float64Array.of(5, 6, 7) };
+    const slot = new Int32Array(6).fill(-1);
+    const [entryRank, listed, values] = [new Int32Array(7), new Int32Array(7), new Float64Array(7)];
+    // Rows 2 then 0 (a message's order, not ascending): c0, c3, g1, g0, then c2 (new), c0, g1.
+    const n = jsSpgemmKernels.rankRowEntries(Int32Array.of(2, 0), oo.rowPtr, oo.colIdx, oo.values, og.rowPtr, og.colIdx, og.values, 4, slot, entryRank, listed, values);
+    expect(n).toBe(5);
+    expect(Array.from(listed.subarray(0, n))).toEqual([0, 3, 5, 4, 2]);
+    expect(Array.from(entryRank)).toEqual([0, 1, 2, 3, 4, 0, 2]);
+    expect(Array.from(values)).toEqual([3, 4, 6, 7, 1, 2, 5]);
+    expect(Array.from(slot)).toEqual([-1, -1, -1, -1, -1, -1]);
+  });
+
+  it('placeReceivedRows puts each message row into its target row: columns through the final list, values in order', () => {
+    // Target matrix: 4 rows with lengths 1, 0, 2, 1 (row pointers set); message rows go to rows 2 and 0.
+    const rowPtr = Int32Array.of(0, 1, 1, 3, 4);
+    const colIdx = new Int32Array(4).fill(-1);
+    const values = new Float64Array(4).fill(-1);
+    // Message: 5 leading numbers, then ranks [2, 0, 1] at 5, values [0.5, 1.5, 2.5] at 8.
+    const message = Float64Array.of(9, 9, 9, 9, 9, 2, 0, 1, 0.5, 1.5, 2.5);
+    jsSpgemmKernels.placeReceivedRows(Int32Array.of(2, 0), rowPtr, message, 5, 8, Int32Array.of(10, 20, 30), colIdx, values);
+    expect(Array.from(colIdx)).toEqual([20, 30, 10, -1]);
+    expect(Array.from(values)).toEqual([2.5, 0.5, 1.5, -1]);
+  });
+});
+
 const native = nativeOrReason(loadSpgemmBinding);
 if ('binding' in native) {
   const kernels = nativeSpgemmKernels(native.binding);
@@ -224,6 +254,65 @@ if ('binding' in native) {
           }
         }
       }
+    });
+
+    it('rankRowEntries: the same lists, ranks and values as the JavaScript twin; the addon checks rows, ids and lengths', () => {
+      const random = rng(4099);
+      for (let s = 0; s < 10; s++) {
+        const oo = randomCsr(random, 30, 20, 0.15);
+        const og = randomCsr(random, 30, 7, 0.2);
+        const rows = Int32Array.from({ length: 12 }, () => Math.floor(random() * 30));
+        let count = 0;
+        for (const r of rows) count += oo.rowPtr[r + 1] - oo.rowPtr[r] + og.rowPtr[r + 1] - og.rowPtr[r];
+        const run = (k: SpgemmKernels): { n: number; slot: Int32Array; entryRank: Int32Array; listed: Int32Array; values: Float64Array } => {
+          const out = { slot: new Int32Array(27).fill(-1), entryRank: new Int32Array(count), listed: new Int32Array(count), values: new Float64Array(count) };
+          const n = k.rankRowEntries(rows, oo.rowPtr, oo.colIdx, oo.values, og.rowPtr, og.colIdx, og.values, 20, out.slot, out.entryRank, out.listed, out.values);
+          return { n, ...out };
+        };
+        expect(run(kernels), `case ${s}`).toEqual(run(jsSpgemmKernels));
+      }
+      const oo = randomCsr(random, 10, 6, 0.5);
+      const og = randomCsr(random, 10, 3, 0.5);
+      const nnz = oo.rowPtr[10] + og.rowPtr[10];
+      const call = (over: { rows?: Int32Array; ooColIdx?: Int32Array; slot?: Int32Array; values?: Float64Array }): number =>
+        native.binding.rankRowEntries(
+          over.rows ?? Int32Array.from({ length: 10 }, (_, i) => i), oo.rowPtr, over.ooColIdx ?? oo.colIdx, oo.values, og.rowPtr, og.colIdx, og.values, 6,
+          over.slot ?? new Int32Array(9).fill(-1), new Int32Array(nnz), new Int32Array(nnz), over.values ?? new Float64Array(nnz),
+        );
+      expect(call({})).toBeGreaterThan(0);
+      expect(() => call({ rows: Int32Array.of(0, 10) })).toThrow(/rows\[1\]/);
+      expect(() => call({ ooColIdx: Int32Array.from(oo.colIdx, (x, e) => (e === 0 ? 6 : x)) })).toThrow(/ooColIdx\[0\]/);
+      expect(() => call({ slot: new Int32Array(8).fill(-1) })).toThrow(/ogColIdx/);
+      expect(() => call({ values: new Float64Array(nnz - 1) })).toThrow(/values/);
+    });
+
+    it('placeReceivedRows: the placement of the JavaScript twin; the addon checks rows, ranges, the message and its ranks', () => {
+      const random = rng(7919);
+      const lengths = Int32Array.from({ length: 40 }, () => Math.floor(random() * 5));
+      const rowPtr = new Int32Array(41);
+      lengths.forEach((n, i) => (rowPtr[i + 1] = rowPtr[i] + n));
+      const rowOf = Int32Array.from({ length: 15 }, (_, t) => 3 + 2 * t);
+      let count = 0;
+      for (const r of rowOf) count += lengths[r];
+      const finalColumn = Int32Array.from({ length: 9 }, () => Math.floor(random() * 1000));
+      const message = new Float64Array(4 + 2 * count);
+      for (let e = 0; e < count; e++) {
+        message[4 + e] = Math.floor(random() * 9);
+        message[4 + count + e] = random() - 0.5;
+      }
+      const run = (k: SpgemmKernels, over: { rowOf?: Int32Array; message?: Float64Array; colIdx?: Int32Array } = {}): { colIdx: Int32Array; values: Float64Array } => {
+        const out = { colIdx: over.colIdx ?? new Int32Array(rowPtr[40]).fill(-1), values: new Float64Array(rowPtr[40]) };
+        k.placeReceivedRows(over.rowOf ?? rowOf, rowPtr, over.message ?? message, 4, 4 + count, finalColumn, out.colIdx, out.values);
+        return out;
+      };
+      const nat = run(kernels);
+      expect(nat).toEqual(run(jsSpgemmKernels));
+      expect(Array.from(nat.colIdx).filter((c) => c >= 0).length).toBe(count);
+      expect(() => run(kernels, { rowOf: Int32Array.of(40) })).toThrow(/rowOf\[0\]/);
+      expect(() => run(kernels, { message: message.subarray(0, message.length - 1) })).toThrow(/message has/);
+      expect(() => run(kernels, { message: Float64Array.from(message, (x, e) => (e === 4 ? 9 : x)) })).toThrow(/message rank 0/);
+      const filled = lengths.findIndex((n) => n > 0);
+      expect(() => run(kernels, { rowOf: Int32Array.of(filled), colIdx: new Int32Array(rowPtr[filled + 1] - 1) })).toThrow(/rowPtr's row/);
     });
 
     it('transposes (pattern, entry sources and values) as the JavaScript twins do', () => {

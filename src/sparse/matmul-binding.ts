@@ -129,6 +129,31 @@ export interface SpgemmBinding {
     ooRowPtr: Int32Array, ooColIdx: Int32Array, ooValues: Float64Array,
     ogRowPtr: Int32Array, ogColIdx: Int32Array, ogValues: Float64Array,
   ): number;
+  /**
+   * The entries of the rows `rows` of a matrix held as an own block `oo` and a ghost block `og`
+   * (ghost ids counted from `nOwn`), as a message names them: row by row, own entries then ghost
+   * ones, each column listed once in `listed` (in order of first sight), and per entry its rank in
+   * that list (`entryRank`) and its value (`values`); the three have room for the rows' entries.
+   * `slot` (one per column: `nOwn` own, then the ghost ones) holds −1 on entry and is left so.
+   * Returns the number of columns listed. The addon checks the rows (below oo's rows), the blocks
+   * and ids (own below `nOwn`, ghost below `slot.length − nOwn`) and the lengths.
+   */
+  rankRowEntries(
+    rows: Int32Array, ooRowPtr: Int32Array, ooColIdx: Int32Array, ooValues: Float64Array,
+    ogRowPtr: Int32Array, ogColIdx: Int32Array, ogValues: Float64Array, nOwn: number, slot: Int32Array,
+    entryRank: Int32Array, listed: Int32Array, values: Float64Array,
+  ): number;
+  /**
+   * The rows of a {@link SpgemmBinding.rankRowEntries} message placed into a CSR matrix whose row
+   * pointers are set: message row t into row `rowOf[t]`, its entries in order, each column as
+   * `finalColumn[rank]` (the entry's rank, at `message[entriesAt + e]`) and each value from
+   * `message[valuesAt + e]`. The addon checks the rows, their ranges within `colIdx` and
+   * `values`, the message's length and every rank (an integer below `finalColumn.length`).
+   */
+  placeReceivedRows(
+    rowOf: Int32Array, rowPtr: Int32Array, message: Float64Array, entriesAt: number, valuesAt: number,
+    finalColumn: Int32Array, colIdx: Int32Array, values: Float64Array,
+  ): void;
 }
 
 /** The functions a loaded module must export to be taken for the sparse-product addon. */
@@ -138,6 +163,8 @@ export const SPGEMM_BINDING_FUNCTIONS: readonly (keyof SpgemmBinding)[] = [
   'spgemmValues',
   'csrTranspose',
   'galerkinRows',
+  'rankRowEntries',
+  'placeReceivedRows',
 ];
 
 /** What to do when the native sparse products are unavailable, in the order a user would do it. */

@@ -182,6 +182,43 @@ export const jsSpgemmKernels: SpgemmKernels = {
     for (let c = nCols; c > 0; c--) tRowPtr[c] = tRowPtr[c - 1];
     tRowPtr[0] = 0;
   },
+  rankRowEntries(rows, ooRowPtr, ooColIdx, ooValues, ogRowPtr, ogColIdx, ogValues, nOwn, slot, entryRank, listed, values) {
+    let nColumns = 0;
+    let k = 0;
+    for (let t = 0; t < rows.length; t++) {
+      const r = rows[t];
+      for (let e = ooRowPtr[r]; e < ooRowPtr[r + 1]; e++, k++) {
+        const c = ooColIdx[e];
+        if (slot[c] < 0) {
+          slot[c] = nColumns;
+          listed[nColumns++] = c;
+        }
+        entryRank[k] = slot[c];
+        values[k] = ooValues[e];
+      }
+      for (let e = ogRowPtr[r]; e < ogRowPtr[r + 1]; e++, k++) {
+        const c = nOwn + ogColIdx[e];
+        if (slot[c] < 0) {
+          slot[c] = nColumns;
+          listed[nColumns++] = c;
+        }
+        entryRank[k] = slot[c];
+        values[k] = ogValues[e];
+      }
+    }
+    for (let j = 0; j < nColumns; j++) slot[listed[j]] = -1;
+    return nColumns;
+  },
+  placeReceivedRows(rowOf, rowPtr, message, entriesAt, valuesAt, finalColumn, colIdx, values) {
+    let e = 0;
+    for (let t = 0; t < rowOf.length; t++) {
+      const r = rowOf[t];
+      for (let k = rowPtr[r]; k < rowPtr[r + 1]; k++, e++) {
+        colIdx[k] = finalColumn[message[entriesAt + e]];
+        values[k] = message[valuesAt + e];
+      }
+    }
+  },
   galerkinRows(firstRow, nRows, nFine, nOwn, rRowPtr, rColIdx, rValues, aRowPtr, aColIdx, aValues, gRowPtr, gColIdx, gValues, p1RowPtr, p1ColIdx, p1Values, p2RowPtr, p2ColIdx, p2Values, xRowPtr, xColIdx, xValues, fineMarker, fineAcc, fineList, coarseMarker, coarseAcc, coarseList, ooRowPtr, ooColIdx, ooValues, ogRowPtr, ogColIdx, ogValues) {
     if (rRowPtr.length === 0) {
       // R = P1ᵀ, transposed whole here (the addon forms it a block of rows at a time).
@@ -266,6 +303,8 @@ export function nativeSpgemmKernels(binding: SpgemmBinding): SpgemmKernels {
     spgemmValues: (...args) => binding.spgemmValues(...args),
     csrTranspose: (...args) => binding.csrTranspose(...args),
     galerkinRows: (...args) => binding.galerkinRows(...args),
+    rankRowEntries: (...args) => binding.rankRowEntries(...args),
+    placeReceivedRows: (...args) => binding.placeReceivedRows(...args),
   };
 }
 

@@ -290,6 +290,95 @@ napi_value GalerkinRows(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// rankRowEntries(rows, ooRowPtr, ooColIdx, ooValues, ogRowPtr, ogColIdx, ogValues, nOwn, slot,
+//                entryRank, listed, values) -> the columns listed
+napi_value RankRowEntries(napi_env env, napi_callback_info info) {
+  Args args(env, info, 12, "rankRowEntries");
+  if (!args.ok) return nullptr;
+  Check check{env, "rankRowEntries"};
+  std::size_t nRowsLength = 0, slotLength = 0;
+  const int32_t* rows = check.Array<int32_t>(args.v[0], napi_int32_array, 0, "rows", &nRowsLength);
+  const int32_t nOwn = check.Count(args.v[7], "nOwn");
+  int32_t* slot = check.Array<int32_t>(args.v[8], napi_int32_array, static_cast<std::size_t>(nOwn), "slot", &slotLength);
+  if (check.failed) return nullptr;
+  const int32_t nGhostColumns = static_cast<int32_t>(std::min<std::size_t>(slotLength - static_cast<std::size_t>(nOwn), 2147483647));
+  int32_t nBlockRows = 0;
+  const pa_spgemm::Rows oo = ReadRows(check, args.v + 1, -1, nOwn, "oo", &nBlockRows);
+  const pa_spgemm::Rows og = ReadRows(check, args.v + 4, nBlockRows, nGhostColumns, "og");
+  if (check.failed) return nullptr;
+  const int32_t nRows = static_cast<int32_t>(std::min<std::size_t>(nRowsLength, 2147483647));
+  check.Ids(rows, nRows, nBlockRows, "rows");
+  if (check.failed) return nullptr;
+  int64_t count = 0;
+  for (int32_t t = 0; t < nRows; t++) {
+    count += (oo.rowPtr[rows[t] + 1] - oo.rowPtr[rows[t]]) + (og.rowPtr[rows[t] + 1] - og.rowPtr[rows[t]]);
+  }
+  if (count > 2147483647) {
+    check.Fail(false, "the rows have more than 2^31-1 entries");
+    return nullptr;
+  }
+  const std::size_t entries = static_cast<std::size_t>(count);
+  int32_t* entryRank = check.Array<int32_t>(args.v[9], napi_int32_array, entries, "entryRank");
+  int32_t* listed = check.Array<int32_t>(args.v[10], napi_int32_array, entries, "listed");
+  double* values = check.Array<double>(args.v[11], napi_float64_array, entries, "values");
+  if (check.failed) return nullptr;
+  // slot's values are compared and copied, never followed: any value is safe (−1 is the contract).
+  napi_value result;
+  napi_create_int32(env, pa_spgemm::rank_row_entries(rows, nRows, oo, og, nOwn, slot, entryRank, listed, values), &result);
+  return result;
+}
+
+// placeReceivedRows(rowOf, rowPtr, message, entriesAt, valuesAt, finalColumn, colIdx, values)
+napi_value PlaceReceivedRows(napi_env env, napi_callback_info info) {
+  Args args(env, info, 8, "placeReceivedRows");
+  if (!args.ok) return nullptr;
+  Check check{env, "placeReceivedRows"};
+  std::size_t rowOfLength = 0, ptrLength = 0, messageLength = 0, finalLength = 0, colLength = 0, valueLength = 0;
+  const int32_t* rowOf = check.Array<int32_t>(args.v[0], napi_int32_array, 0, "rowOf", &rowOfLength);
+  const int32_t* rowPtr = check.Array<int32_t>(args.v[1], napi_int32_array, 1, "rowPtr", &ptrLength);
+  const double* message = check.Array<double>(args.v[2], napi_float64_array, 0, "message", &messageLength);
+  const int32_t entriesAt = check.Count(args.v[3], "entriesAt");
+  const int32_t valuesAt = check.Count(args.v[4], "valuesAt");
+  const int32_t* finalColumn = check.Array<int32_t>(args.v[5], napi_int32_array, 0, "finalColumn", &finalLength);
+  int32_t* col = check.Array<int32_t>(args.v[6], napi_int32_array, 0, "colIdx", &colLength);
+  double* val = check.Array<double>(args.v[7], napi_float64_array, 0, "values", &valueLength);
+  if (check.failed) return nullptr;
+  const int32_t nTargetRows = static_cast<int32_t>(std::min<std::size_t>(ptrLength - 1, 2147483646));
+  const int32_t nRows = static_cast<int32_t>(std::min<std::size_t>(rowOfLength, 2147483647));
+  check.Ids(rowOf, nRows, nTargetRows, "rowOf");
+  if (check.failed) return nullptr;
+  // Only the target rows' pointers are followed: each must be a range within colIdx and values
+  // (the other rows are the caller's; a whole pass over them would cost more than the rows).
+  const int64_t room = static_cast<int64_t>(std::min(colLength, valueLength));
+  int64_t count = 0;
+  for (int32_t t = 0; t < nRows; t++) {
+    const int32_t r = rowOf[t];
+    if (rowPtr[r] < 0 || rowPtr[r] > rowPtr[r + 1] || rowPtr[r + 1] > room) {
+      check.Fail(false, "rowPtr's row " + std::to_string(r) + " (" + std::to_string(rowPtr[r]) + ".." +
+                            std::to_string(rowPtr[r + 1]) + ") is not a range within 0.." + std::to_string(room));
+      return nullptr;
+    }
+    count += rowPtr[r + 1] - rowPtr[r];
+  }
+  if (static_cast<int64_t>(entriesAt) + count > static_cast<int64_t>(messageLength) ||
+      static_cast<int64_t>(valuesAt) + count > static_cast<int64_t>(messageLength)) {
+    check.Fail(false, "message has " + std::to_string(messageLength) + " numbers, fewer than its " + std::to_string(count) +
+                          " entries' ranks and values need");
+    return nullptr;
+  }
+  const double* ranks = message + entriesAt;
+  for (int64_t e = 0; e < count; e++) {
+    const double rank = ranks[e];
+    if (!(rank >= 0 && rank < static_cast<double>(finalLength) && std::floor(rank) == rank)) {
+      check.Fail(false, "message rank " + std::to_string(e) + " = " + std::to_string(rank) + " is outside 0.." +
+                            std::to_string(static_cast<int64_t>(finalLength) - 1));
+      return nullptr;
+    }
+  }
+  pa_spgemm::place_received_rows(rowOf, nRows, rowPtr, ranks, message + valuesAt, finalColumn, col, val);
+  return nullptr;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor properties[] = {
       {"spgemmTerms", nullptr, SpgemmTerms, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -297,6 +386,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"spgemmValues", nullptr, SpgemmValues, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"csrTranspose", nullptr, CsrTranspose, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"galerkinRows", nullptr, GalerkinRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"rankRowEntries", nullptr, RankRowEntries, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"placeReceivedRows", nullptr, PlaceReceivedRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"cycleRows", nullptr, pa_amg::CycleRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"chebyshevStart", nullptr, pa_amg::ChebyshevStart, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"cyclePipeline", nullptr, pa_amg::CyclePipeline, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -218,4 +218,46 @@ inline void csr_transpose(int32_t nRows, int32_t nCols, const int32_t* rowPtr, c
   tPtr[0] = 0;
 }
 
+// The entries of the rows `rows[0..nRows)` of a matrix held as own block oo and ghost block og
+// (its ghost ids counted from nOwn), row by row, own entries then ghost ones, as a message names
+// them: each column once, in `listed`, in order of first sight, and per entry its rank in that
+// list (`entryRank`) and its value (`values`). `slot` (one per column, own then ghost) holds −1 on
+// entry and is left so. Returns the number of columns listed.
+inline int32_t rank_row_entries(const int32_t* rows, int32_t nRows, Rows oo, Rows og, int32_t nOwn, int32_t* slot,
+                                int32_t* entryRank, int32_t* listed, double* values) {
+  int32_t nColumns = 0;
+  int32_t k = 0;
+  const auto visit = [&](int32_t c, double value) {
+    if (slot[c] < 0) {
+      slot[c] = nColumns;
+      listed[nColumns++] = c;
+    }
+    entryRank[k] = slot[c];
+    values[k++] = value;
+  };
+  for (int32_t t = 0; t < nRows; t++) {
+    const int32_t r = rows[t];
+    for (int32_t e = oo.rowPtr[r]; e < oo.rowPtr[r + 1]; e++) visit(oo.col[e], oo.val[e]);
+    for (int32_t e = og.rowPtr[r]; e < og.rowPtr[r + 1]; e++) visit(nOwn + og.col[e], og.val[e]);
+  }
+  for (int32_t j = 0; j < nColumns; j++) slot[listed[j]] = -1;
+  return nColumns;
+}
+
+// The rows a message (rankRowEntries' layout) carries, placed into a CSR matrix whose row pointers
+// are set: message row t goes to row rowOf[t], its entries in order, each column as
+// finalColumn[rank] (rank: the entry's rank in the message's column list, at entryRanks[e]) and its
+// value at messageValues[e].
+inline void place_received_rows(const int32_t* rowOf, int32_t nRows, const int32_t* rowPtr, const double* entryRanks,
+                                const double* messageValues, const int32_t* finalColumn, int32_t* col, double* val) {
+  int64_t e = 0;
+  for (int32_t t = 0; t < nRows; t++) {
+    const int32_t r = rowOf[t];
+    for (int32_t k = rowPtr[r]; k < rowPtr[r + 1]; k++, e++) {
+      col[k] = finalColumn[static_cast<int32_t>(entryRanks[e])];
+      val[k] = messageValues[e];
+    }
+  }
+}
+
 }  // namespace pa_spgemm
