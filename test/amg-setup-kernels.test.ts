@@ -286,6 +286,23 @@ function levelDiagonal(kernels: SetupKernels, oo: Block, og: Block): { first: nu
 }
 
 describe('AMG set-up kernels (JavaScript)', () => {
+  it('prolongatorGhostBlock: per ghost aggregate Σ a_ig·p0_g in stored order, columns ascending, scaled by −ω/a_ii', () => {
+    // Ghost block (4 ghost columns): row 0 = [g3: 2, g0: -1, g1: 4], row 1 = [], row 2 = [g2: 8];
+    // aggregates of the ghost rows: g0 → 1, g1 → 0, g2 → none, g3 → 1.
+    const og: Block = { nRows: 3, nCols: 4, rowPtr: Int32Array.of(0, 3, 3, 4), colIdx: Int32Array.of(3, 0, 1, 2), values: Float64Array.of(2, -1, 4, 8) };
+    const ghostColumn = Int32Array.of(1, 0, -1, 1);
+    const ghostP0 = Float64Array.of(0.5, 0.25, 1, 0.5);
+    const [rowPtr, colIdx, values] = [new Int32Array(4), new Int32Array(4), new Float64Array(4)];
+    const n = jsSetupKernels.prolongatorGhostBlock(
+      3, og.rowPtr, og.colIdx, og.values, ghostColumn, ghostP0, 2, Float64Array.of(0.5, 1, 1), 0.5, new Int32Array(2).fill(-1), new Float64Array(2), rowPtr, colIdx, values,
+    );
+    expect(n).toBe(2);
+    expect(Array.from(rowPtr)).toEqual([0, 2, 2, 2]);
+    expect(Array.from(colIdx.subarray(0, n))).toEqual([0, 1]);
+    // Column 0: 4·0.25 = 1; column 1: 2·0.5 + (−1)·0.5 = 0.5; scale −0.5·0.5 = −0.25.
+    expect(Array.from(values.subarray(0, n))).toEqual([-0.25, -0.125]);
+  });
+
   it('levelDiagonal: a_ii, 1/a_ii, Gershgorin bound over own and ghost entries, bandwidth, first failed row', () => {
     // Own block (columns ascending): row 0 = [4, -1 @2], row 1 = [-1 @0, 2, 0.5 @2], row 2 = [-2 @1, 8].
     const oo: Block = {
@@ -470,6 +487,36 @@ if ('kernels' in native) {
       const grown = run(nativeSpgemm, undefined, Math.ceil(reference.blocks[0].rowPtr[nCoarse] / 3));
       expect(grown.calls, 'resumed').toBeGreaterThan(2);
       grown.blocks.forEach((b, q) => expectSameBits(b, reference.blocks[q], `native grown block ${q}`));
+    });
+
+    it('prolongatorGhostBlock: the same block as the JavaScript twin; the addon checks ids and lengths', () => {
+      const random = rng(6151);
+      const run = (k: SetupKernels, og: Block, ghostColumn: Int32Array, ghostP0: Float64Array, inverse: Float64Array): Block => {
+        const nnz = og.rowPtr[og.nRows];
+        const out = { rowPtr: new Int32Array(og.nRows + 1), colIdx: new Int32Array(nnz), values: new Float64Array(nnz) };
+        const n = k.prolongatorGhostBlock(
+          og.nRows, og.rowPtr, og.colIdx, og.values, ghostColumn, ghostP0, 5, inverse, 0.7, new Int32Array(5).fill(-1), new Float64Array(5), out.rowPtr, out.colIdx, out.values,
+        );
+        return { nRows: og.nRows, nCols: 5, rowPtr: out.rowPtr, colIdx: out.colIdx.subarray(0, n), values: out.values.subarray(0, n) };
+      };
+      for (let s = 0; s < 8; s++) {
+        const og = randomBlock(random, 30, 12, 0.3);
+        const ghostColumn = Int32Array.from({ length: 12 }, () => Math.floor(random() * 6) - 1);
+        const ghostP0 = Float64Array.from({ length: 12 }, () => random());
+        const inverse = Float64Array.from({ length: 30 }, () => 1 + random());
+        expectSameBits(run(native.kernels, og, ghostColumn, ghostP0, inverse), run(jsSetupKernels, og, ghostColumn, ghostP0, inverse), `ghost block ${s}`);
+      }
+      const og = randomBlock(random, 10, 4, 0.6);
+      const nnz = og.rowPtr[10];
+      const call = (over: { ghostColumn?: Int32Array; colIdx?: Int32Array; pValues?: Float64Array }): number =>
+        loadSetupBinding().prolongatorGhostBlock(
+          10, og.rowPtr, over.colIdx ?? og.colIdx, og.values, over.ghostColumn ?? Int32Array.of(0, 1, -1, 2), new Float64Array(4), 3,
+          new Float64Array(10), 1, new Int32Array(3).fill(-1), new Float64Array(3), new Int32Array(11), new Int32Array(nnz), over.pValues ?? new Float64Array(nnz),
+        );
+      expect(call({})).toBeGreaterThan(0);
+      expect(() => call({ ghostColumn: Int32Array.of(0, 3, -1, 2) })).toThrow(/ghostColumn\[1\]/);
+      expect(() => call({ colIdx: Int32Array.from(og.colIdx, (x, e) => (e === 0 ? 4 : x)) })).toThrow(/ogColIdx\[0\]/);
+      expect(() => call({ pValues: new Float64Array(nnz - 1) })).toThrow(/pValues/);
     });
 
     it('levelDiagonal: the same bits, bound and bandwidth, and the same first failed row', () => {

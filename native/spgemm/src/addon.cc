@@ -399,6 +399,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"denseLuFactor", nullptr, pa_amg_setup::DenseLuFactor, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"denseLuSolve", nullptr, pa_amg_setup::DenseLuSolve, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"levelDiagonal", nullptr, pa_amg_setup::LevelDiagonal, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"prolongatorGhostBlock", nullptr, pa_amg_setup::ProlongatorGhostBlock, nullptr, nullptr, nullptr, napi_enumerable,
+       nullptr},
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
   return exports;

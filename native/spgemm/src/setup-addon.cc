@@ -276,4 +276,43 @@ napi_value LevelDiagonal(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// prolongatorGhostBlock(nRows, ogRowPtr, ogColIdx, ogValues, ghostColumn, ghostP0, nCols, inverse,
+//                       omega, marker, accumulator, pRowPtr, pColIdx, pValues) -> the entries written
+napi_value ProlongatorGhostBlock(napi_env env, napi_callback_info info) {
+  napi_value v[kMaxArgs];
+  if (!ReadArgs(env, info, 14, "prolongatorGhostBlock", v)) return nullptr;
+  Check check{env, "prolongatorGhostBlock"};
+  const int32_t nRows = check.Count(v[0], "nRows", 2147483646.0);
+  const int32_t nCols = check.Count(v[6], "nCols");
+  if (check.failed) return nullptr;
+  std::size_t nGhostLength = 0;
+  const int32_t* ghostColumn = check.Array<int32_t>(v[4], napi_int32_array, 0, "ghostColumn", &nGhostLength);
+  if (check.failed) return nullptr;
+  const int32_t nGhost = static_cast<int32_t>(std::min<std::size_t>(nGhostLength, 2147483647));
+  const pa_spgemm::Rows og = ReadBlock(check, v + 1, nRows, nGhost, "og");
+  const double* ghostP0 = check.Array<double>(v[5], napi_float64_array, nGhostLength, "ghostP0");
+  const double* inverse = check.Array<double>(v[7], napi_float64_array, static_cast<std::size_t>(nRows), "inverse");
+  const double omega = check.Number(v[8], "omega");
+  const std::size_t cols = static_cast<std::size_t>(nCols);
+  int32_t* marker = check.Array<int32_t>(v[9], napi_int32_array, cols, "marker");
+  double* acc = check.Array<double>(v[10], napi_float64_array, cols, "accumulator");
+  if (check.failed) return nullptr;
+  const std::size_t nnz = static_cast<std::size_t>(og.rowPtr[nRows]);
+  int32_t* rowPtr = check.Array<int32_t>(v[11], napi_int32_array, static_cast<std::size_t>(nRows) + 1, "pRowPtr");
+  int32_t* col = check.Array<int32_t>(v[12], napi_int32_array, nnz, "pColIdx");
+  double* val = check.Array<double>(v[13], napi_float64_array, nnz, "pValues");
+  if (check.failed) return nullptr;
+  for (int32_t g = 0; g < nGhost; g++) {
+    if (ghostColumn[g] < -1 || ghostColumn[g] >= nCols) {
+      check.Fail(false, "ghostColumn[" + std::to_string(g) + "] = " + std::to_string(ghostColumn[g]) + " is outside -1.." +
+                            std::to_string(nCols - 1));
+      return nullptr;
+    }
+  }
+  napi_value result;
+  napi_create_int32(env, prolongator_ghost_block(nRows, og, ghostColumn, ghostP0, inverse, omega, marker, acc, rowPtr, col, val),
+                    &result);
+  return result;
+}
+
 }  // namespace pa_amg_setup

@@ -30,4 +30,8 @@ napi_value DenseLuSolve(napi_env env, napi_callback_info info);
 //   -> the first row with a zero or non-finite diagonal entry, or -1
 napi_value LevelDiagonal(napi_env env, napi_callback_info info);
 
+// prolongatorGhostBlock(nRows, ogRowPtr, ogColIdx, ogValues, ghostColumn, ghostP0, nCols, inverse,
+//                       omega, marker, accumulator, pRowPtr, pColIdx, pValues) -> the entries written
+napi_value ProlongatorGhostBlock(napi_env env, napi_callback_info info);
+
 }  // namespace pa_amg_setup

@@ -277,4 +277,42 @@ inline int32_t level_diagonal(int32_t nRows, pa_spgemm::Rows oo, const int32_t* 
   return bad;
 }
 
+// The ghost block of a several-part smoothed prolongator (ghosted-prolongator.ts): row i sums
+// a_ig·p0_g over the ghost block's entries in stored order per ghost aggregate ghostColumn[g]
+// (−1: none), its columns ascending (each inserted in order when first met), then scales each sum
+// by −omega·inverse[i]. marker (nCols, −1 or a row below the first on entry) and acc (nCols,
+// zeros) are scratch left so; rowPtr (nRows + 1), col and val (room for og's entries) are written.
+// Returns the entries written.
+inline int32_t prolongator_ghost_block(int32_t nRows, pa_spgemm::Rows og, const int32_t* ghostColumn,
+                                       const double* ghostP0, const double* inverse, double omega, int32_t* marker,
+                                       double* acc, int32_t* rowPtr, int32_t* col, double* val) {
+  int32_t next = 0;
+  rowPtr[0] = 0;
+  for (int32_t i = 0; i < nRows; i++) {
+    const int32_t start = next;
+    for (int32_t e = og.rowPtr[i]; e < og.rowPtr[i + 1]; e++) {
+      const int32_t g = og.col[e];
+      const int32_t c = ghostColumn[g];
+      if (c < 0) continue;
+      if (marker[c] != i) {
+        marker[c] = i;
+        int32_t k = next++;
+        while (k > start && col[k - 1] > c) {
+          col[k] = col[k - 1];
+          k--;
+        }
+        col[k] = c;
+      }
+      acc[c] += og.val[e] * ghostP0[g];
+    }
+    const double scale = -omega * inverse[i];
+    for (int32_t k = start; k < next; k++) {
+      val[k] = scale * acc[col[k]];
+      acc[col[k]] = 0.0;
+    }
+    rowPtr[i + 1] = next;
+  }
+  return next;
+}
+
 }  // namespace pa_amg_setup

@@ -25,6 +25,7 @@ import { pmap, type PData } from '../../pdata/pdata.js';
 import { assembledMatrix, type PSparseMatrix } from '../../sparse/psparse-matrix.js';
 import type { Aggregates } from './aggregation.js';
 import { fillProlongator, omega, type LocalProlongator, type Room, type SmoothingData } from './local-setup.js';
+import { setupKernels } from './setup-kernels.js';
 
 /** One part's prolongator and what a refresh rewrites. */
 interface PartProlongator {
@@ -192,6 +193,8 @@ function ghostColumns(
 /**
  * P's ghost block: row i sums a_ig·p0_g over A's ghost-block entries in stored order per ghost
  * aggregate (columns ascending), then scales by −ω/a_ii (no P0 term: a row's own aggregate is own).
+ * One kernel call (setup-kernels.ts' prolongatorGhostBlock, native when built): a JavaScript loop
+ * over the entries runs cold, once per level.
  */
 function ghostBlock(
   og: CsrMatrix,
@@ -201,38 +204,16 @@ function ghostBlock(
   inverse: Float64Array,
   omega: number,
 ): CsrMatrix {
-  const { nRows, rowPtr: aPtr, colIdx: aCol, values: aValues } = og;
+  const { nRows, rowPtr: aPtr } = og;
   const rowPtr = largeArrays.int32(nRows + 1);
   const room = aPtr[nRows];
   const colIdx = new Int32Array(room);
   const values = new Float64Array(room);
   const marker = new Int32Array(nCols).fill(-1);
   const accumulator = new Float64Array(nCols);
-  let next = 0;
-  for (let i = 0; i < nRows; i++) {
-    const start = next;
-    for (let e = aPtr[i]; e < aPtr[i + 1]; e++) {
-      const c = ghostColumn[aCol[e]];
-      if (c < 0) continue;
-      if (marker[c] !== i) {
-        marker[c] = i;
-        // Insertion in ascending order (a row reaches few ghost aggregates).
-        let k = next++;
-        while (k > start && colIdx[k - 1] > c) {
-          colIdx[k] = colIdx[k - 1];
-          k--;
-        }
-        colIdx[k] = c;
-      }
-      accumulator[c] += aValues[e] * ghostP0[aCol[e]];
-    }
-    const scale = -omega * inverse[i];
-    for (let k = start; k < next; k++) {
-      values[k] = scale * accumulator[colIdx[k]];
-      accumulator[colIdx[k]] = 0;
-    }
-    rowPtr[i + 1] = next;
-  }
+  const next = setupKernels().prolongatorGhostBlock(
+    nRows, aPtr, og.colIdx, og.values, ghostColumn, ghostP0, nCols, inverse, omega, marker, accumulator, rowPtr, colIdx, values,
+  );
   return { nRows, nCols, rowPtr, colIdx: colIdx.subarray(0, next), values: values.subarray(0, next) };
 }
 

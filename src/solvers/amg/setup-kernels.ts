@@ -4,7 +4,8 @@
  * prolongator straight from the aggregates (no tentative prolongator matrix, no general product
  * A·P0) and the Galerkin coarse matrix R·A·P without the intermediate A·P (the set-up's largest
  * matrix). The JavaScript loops, the hand-written description of their native exports
- * (`aggregateRows`, `smoothedProlongator`, `rapRows`, `rapOfP`, `levelDiagonal`, `denseLuFactor` and `denseLuSolve` of the
+ * (`aggregateRows`, `smoothedProlongator`, `rapRows`, `rapOfP`, `levelDiagonal`, `prolongatorGhostBlock`, `denseLuFactor` and
+ * `denseLuSolve` of the
  * sparse-product addon `native/spgemm`; loops in `native/spgemm/src/setup.h` and `dense-lu.h`,
  * same order, same bits), its loader, and the choice between them.
  *
@@ -115,6 +116,20 @@ export interface SetupBinding {
     nRows: number, ooRowPtr: Int32Array, ooColIdx: Int32Array, ooValues: Float64Array, ogRowPtr: Int32Array, ogValues: Float64Array,
     diagonal: Float64Array, inverse: Float64Array, out: Float64Array,
   ): number;
+  /**
+   * The ghost block of a several-part smoothed prolongator (ghosted-prolongator.ts): row i of
+   * the `nRows`-row ghost block `og` of A sums a_ig·p0_g (`ghostP0[g]`) over its entries in stored
+   * order per ghost aggregate `ghostColumn[g]` (−1: none; below `nCols`), its columns ascending
+   * (each inserted in order when first met), then scales each sum by −omega·`inverse[i]`.
+   * `marker` (nCols; −1 on entry) and `accumulator` (nCols; zeros) are scratch left so; `pRowPtr`
+   * (nRows + 1), `pColIdx` and `pValues` (room for og's entries) are written. Returns the
+   * entries written.
+   */
+  prolongatorGhostBlock(
+    nRows: number, ogRowPtr: Int32Array, ogColIdx: Int32Array, ogValues: Float64Array, ghostColumn: Int32Array, ghostP0: Float64Array,
+    nCols: number, inverse: Float64Array, omega: number, marker: Int32Array, accumulator: Float64Array,
+    pRowPtr: Int32Array, pColIdx: Int32Array, pValues: Float64Array,
+  ): number;
 }
 
 /** The set-up kernels and which implementation runs them. */
@@ -147,6 +162,35 @@ export const jsSetupKernels: SetupKernels = {
   kind: 'js',
   denseLuFactor,
   denseLuSolve,
+  prolongatorGhostBlock(nRows, aPtr, aCol, aValues, ghostColumn, ghostP0, _nCols, inverse, omega, marker, accumulator, rowPtr, colIdx, values) {
+    let next = 0;
+    rowPtr[0] = 0;
+    for (let i = 0; i < nRows; i++) {
+      const start = next;
+      for (let e = aPtr[i]; e < aPtr[i + 1]; e++) {
+        const c = ghostColumn[aCol[e]];
+        if (c < 0) continue;
+        if (marker[c] !== i) {
+          marker[c] = i;
+          // Insertion in ascending order (a row reaches few ghost aggregates).
+          let k = next++;
+          while (k > start && colIdx[k - 1] > c) {
+            colIdx[k] = colIdx[k - 1];
+            k--;
+          }
+          colIdx[k] = c;
+        }
+        accumulator[c] += aValues[e] * ghostP0[aCol[e]];
+      }
+      const scale = -omega * inverse[i];
+      for (let k = start; k < next; k++) {
+        values[k] = scale * accumulator[colIdx[k]];
+        accumulator[colIdx[k]] = 0;
+      }
+      rowPtr[i + 1] = next;
+    }
+    return next;
+  },
   levelDiagonal(nRows, ooPtr, ooCol, ooValues, ogPtr, ogValues, diagonal, inverse, out) {
     let bad = -1;
     let bound = 0;
@@ -319,7 +363,7 @@ export function loadSetupBinding(
   return loadAddon<SetupBinding>({
     paths,
     load,
-    required: ['aggregateRows', 'smoothedProlongator', 'rapRows', 'rapOfP', 'denseLuFactor', 'denseLuSolve', 'levelDiagonal'],
+    required: ['aggregateRows', 'smoothedProlongator', 'rapRows', 'rapOfP', 'denseLuFactor', 'denseLuSolve', 'levelDiagonal', 'prolongatorGhostBlock'],
     what: 'sparse-product addon (AMG set-up kernels)',
     summary: 'The native AMG set-up kernels are unavailable',
     fixes: SETUP_FIXES,
@@ -337,6 +381,7 @@ export function nativeSetupKernels(binding: SetupBinding): SetupKernels {
     denseLuFactor: (...args) => binding.denseLuFactor(...args),
     denseLuSolve: (...args) => binding.denseLuSolve(...args),
     levelDiagonal: (...args) => binding.levelDiagonal(...args),
+    prolongatorGhostBlock: (...args) => binding.prolongatorGhostBlock(...args),
   };
 }
 
