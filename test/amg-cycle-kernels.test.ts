@@ -117,7 +117,37 @@ function reference(mode: CycleMode, c: Case, alpha: number, beta: number): Float
   return v;
 }
 
-const CASES = Array.from({ length: 12 }, (_, s) => randomCase(17 + 7919 * s, s % 3 !== 0));
+/**
+ * A stencil's block: row i has the columns i + o for the offsets o inside 0 .. nRows − 1, so every
+ * interior row has the same length (the native passes then sum four rows side by side).
+ */
+function stencilBlock(random: () => number, nRows: number, offsets: readonly number[]): Block {
+  const rowPtr = new Int32Array(nRows + 1);
+  const cols: number[] = [];
+  const values: number[] = [];
+  for (let i = 0; i < nRows; i++) {
+    for (const o of offsets) if (i + o >= 0 && i + o < nRows) cols.push(i + o), values.push(o === 0 ? 4 + random() : random() - 0.5);
+    rowPtr[i + 1] = cols.length;
+  }
+  return { nRows, rowPtr, colIdx: Int32Array.from(cols), values: Float64Array.from(values) };
+}
+
+/** As randomCase, with a stencil's own block of 403 rows (not a multiple of four). */
+function stencilCase(seed: number, withGhosts: boolean): Case {
+  const random = rng(seed);
+  const n = 403;
+  const nGhost = withGhosts ? 12 : 0;
+  const own = stencilBlock(random, n, [-20, -1, 0, 1, 20]);
+  const ghost = randomBlock(random, n, nGhost, withGhosts ? 0.1 : 0);
+  const vec = (length: number): Float64Array => Float64Array.from({ length }, () => random() * 2 - 1);
+  return { own, ghost, u: vec(n), uGhost: vec(nGhost), vectors: [vec(n), vec(n), vec(n), vec(n), vec(n)] };
+}
+
+const CASES = [
+  ...Array.from({ length: 12 }, (_, s) => randomCase(17 + 7919 * s, s % 3 !== 0)),
+  stencilCase(29, false),
+  stencilCase(31, true),
+];
 
 function expectSameBits(got: Float64Array[], expected: Float64Array[], what: string): void {
   got.forEach((x, k) => x.forEach((value, i) => expect(Object.is(value, expected[k][i]), `${what}: v${k}[${i}]`).toBe(true)));
@@ -156,10 +186,11 @@ interface PipelineCase {
   vectors: Float64Array[];
 }
 
-function pipelineCase(seed: number, nRows: number, band: number): PipelineCase {
+/** `offsets`: A is a stencil's block (stencilBlock) instead of a random banded one. */
+function pipelineCase(seed: number, nRows: number, band: number, offsets?: readonly number[]): PipelineCase {
   const random = rng(seed);
   const nCoarse = Math.max(1, Math.floor(nRows / 8));
-  const a = { ...bandedBlock(random, nRows, band, 6), nCols: nRows };
+  const a = { ...(offsets === undefined ? bandedBlock(random, nRows, band, 6) : stencilBlock(random, nRows, offsets)), nCols: nRows };
   const p = { ...randomBlock(random, nRows, nCoarse, 3 / nCoarse), nCols: nCoarse };
   const vec = (length: number): Float64Array => Float64Array.from({ length }, () => random() * 2 - 1);
   return { a, p, band, vectors: [vec(nRows), vec(nRows), vec(nRows), vec(nRows), vec(nRows), vec(nRows), vec(nCoarse)] };
@@ -221,7 +252,13 @@ function restrictByRows(p: Block & { nCols: number }, r: Float64Array, out: Floa
   });
 }
 
-const PIPELINE_CASES = [pipelineCase(3, 300, 20), pipelineCase(5, 9000, 40), pipelineCase(7, 10000, 3000), pipelineCase(9, 5000, 4999)];
+const PIPELINE_CASES = [
+  pipelineCase(3, 300, 20),
+  pipelineCase(5, 9000, 40),
+  pipelineCase(7, 10000, 3000),
+  pipelineCase(9, 5000, 4999),
+  pipelineCase(11, 4099, 60, [-60, -7, -1, 0, 1, 7, 60]),
+];
 
 describe('AMG cycle passes (JavaScript)', () => {
   it('a pipeline equals its stages run as separate passes', () => {
@@ -264,6 +301,38 @@ if ('kernels' in native) {
       CASES.forEach((c, s) => {
         for (const mode of MODES) expectSameBits(run(native.kernels, mode, c, 0.3, 2.1), run(jsCycleKernels, mode, c, 0.3, 2.1), `case ${s} mode ${mode}`);
       });
+    });
+
+    it('a pass whose input shares memory with its output finishes each row before the next one, as in JavaScript', () => {
+      const c = CASES[CASES.length - 2];
+      const { own, ghost } = c;
+      const n = own.nRows;
+      const partial = new Float64Array(n);
+      for (const mode of [CycleMode.RESIDUAL, CycleMode.ADD]) {
+        // u is v0 itself, and then a view of v0's memory that starts one value later.
+        for (const shift of [0, 1]) {
+          const outputs = [native.kernels, jsCycleKernels].map((kernels) => {
+            const v0 = Float64Array.from({ length: n + shift }, (_, i) => c.u[i % n]);
+            kernels.cycleRows(mode, 1, n, own.rowPtr, own.colIdx, own.values, v0.subarray(shift), ghost.rowPtr, partial, v0, c.vectors[1], NONE, NONE, NONE, 0, 0);
+            return [v0];
+          });
+          expectSameBits(outputs[0], outputs[1], `mode ${mode}, shift ${shift}`);
+        }
+        // The same in a pipeline's stage.
+        const stageRun = (kernels: CycleKernels): Float64Array[] => {
+          const v0 = Float64Array.from(c.u);
+          const stages: PipelineStages = { modes: Int32Array.of(CycleMode.RESIDUAL), scalars: Float64Array.of(0, 0), vectors: [v0, v0, c.vectors[1], NONE, NONE, NONE] };
+          kernels.pipeline(n, 20, { ...own, nCols: n }, { ...own, nCols: n }, stages);
+          return [v0];
+        };
+        expectSameBits(stageRun(native.kernels), stageRun(jsCycleKernels), `pipeline, mode ${mode}`);
+      }
+      // In place, each row reads the rows before it as already finished: not the separate-vector result.
+      const inPlace = Float64Array.from(c.u);
+      native.kernels.cycleRows(CycleMode.RESIDUAL, 1, n, own.rowPtr, own.colIdx, own.values, inPlace, ghost.rowPtr, partial, inPlace, c.vectors[1], NONE, NONE, NONE, 0, 0);
+      const apart = new Float64Array(n);
+      native.kernels.cycleRows(CycleMode.RESIDUAL, 1, n, own.rowPtr, own.colIdx, own.values, c.u, ghost.rowPtr, partial, apart, c.vectors[1], NONE, NONE, NONE, 0, 0);
+      expect(inPlace).not.toEqual(apart);
     });
 
     it('pipelines: same bits as the separate passes, whatever the bandwidth; and their checks', () => {

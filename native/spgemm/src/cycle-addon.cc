@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "check.h"
@@ -20,11 +21,19 @@ namespace {
 
 using pa_spgemm_args::Check;
 
+// Whether two arrays of doubles share memory (a pass whose input shares memory with what it
+// writes must finish each row before the next row's sum: see pa_amg::for_row_sums).
+bool Overlap(const double* a, std::size_t na, const double* b, std::size_t nb) {
+  if (na == 0 || nb == 0) return false;
+  const std::less<const double*> before;
+  return before(a, b + nb) && before(b, a + na);
+}
+
 template <int32_t M>
 void Run(int32_t phase, int32_t nRows, const int32_t* rowPtr, const int32_t* col, const double* val, const double* u,
-         const int32_t* ghostPtr, double* partial, const pa_amg::Vectors& v) {
+         const int32_t* ghostPtr, double* partial, const pa_amg::Vectors& v, bool grouped) {
   if (phase == 1) {
-    pa_amg::own_pass<M>(nRows, rowPtr, col, val, u, ghostPtr, partial, v);
+    pa_amg::own_pass<M>(nRows, rowPtr, col, val, u, ghostPtr, partial, v, grouped);
   } else {
     pa_amg::ghost_pass<M>(nRows, rowPtr, col, val, u, partial, v);
   }
@@ -96,14 +105,18 @@ napi_value Pipeline(napi_env env, napi_value* a, std::size_t count) {
     const bool restrict = mode == pa_amg::kPipelineRestrict;
     st.matrix = mode == pa_amg::kPipelineStart ? -1 : mode == pa_amg::kAdd || restrict ? 1 : 0;
     const std::size_t uLength = st.matrix < 0 || restrict ? 0 : st.matrix == 1 ? static_cast<std::size_t>(pCols) : rows;
-    st.u = check.Array<double>(v[0], napi_float64_array, uLength, "a stage's u");
+    std::size_t uLengthGiven = 0;
+    st.u = check.Array<double>(v[0], napi_float64_array, uLength, "a stage's u", &uLengthGiven);
     double* w[5];
+    std::size_t wLength[5] = {0, 0, 0, 0, 0};
     for (int32_t k = 0; k < 5; k++) {
       const std::size_t need = restrict && k == 0 ? static_cast<std::size_t>(pCols) : Uses(mode, k) ? rows : 0;
-      w[k] = check.Array<double>(v[k + 1], napi_float64_array, need, "a stage's vector");
+      w[k] = check.Array<double>(v[k + 1], napi_float64_array, need, "a stage's vector", &wLength[k]);
     }
     st.v = pa_amg::Vectors{w[0], w[1], w[2], w[3], w[4], scalars[2 * s], scalars[2 * s + 1]};
     if (check.failed) return nullptr;
+    st.grouped = true;
+    for (int32_t k = 0; k < 3; k++) st.grouped = st.grouped && !Overlap(st.u, uLengthGiven, w[k], wLength[k]);
   }
   if (nStages > 0 && nRows > 0) pa_amg::cycle_pipeline(nRows, bandwidth, rowPtr, col, val, stages, static_cast<int32_t>(nStages));
   return nullptr;
@@ -132,18 +145,19 @@ napi_value CycleRows(napi_env env, napi_callback_info info) {
   const int32_t* rowPtr = check.Array<int32_t>(a[3], napi_int32_array, rows + 1, "rowPtr");
   const int32_t* col = check.Array<int32_t>(a[4], napi_int32_array, 0, "colIdx", &colLength);
   const double* val = check.Array<double>(a[5], napi_float64_array, 0, "values", &valueLength);
-  const double* u = check.Array<double>(a[6], napi_float64_array, 0, "u");
+  std::size_t uLength = 0, partialLength = 0, vLength[3] = {0, 0, 0};
+  const double* u = check.Array<double>(a[6], napi_float64_array, 0, "u", &uLength);
   const int32_t* ghostPtr = check.Array<int32_t>(a[7], napi_int32_array, rows + 1, "ghostRowPtr");
-  double* partial = check.Array<double>(a[8], napi_float64_array, rows, "partial");
+  double* partial = check.Array<double>(a[8], napi_float64_array, rows, "partial", &partialLength);
   // The vectors each mode reads or writes must hold nRows values; the others may be empty.
   const bool chebyshev = mode >= pa_amg::kChebyshevFirst;
   const std::size_t need1 = mode == pa_amg::kAdd ? 0 : rows;
   const std::size_t need2 = chebyshev ? rows : 0;
   const std::size_t need4 = mode >= pa_amg::kChebyshevStep ? rows : 0;
   pa_amg::Vectors v{};
-  v.v0 = check.Array<double>(a[9], napi_float64_array, rows, "v0");
-  v.v1 = check.Array<double>(a[10], napi_float64_array, need1, "v1");
-  v.v2 = check.Array<double>(a[11], napi_float64_array, need2, "v2");
+  v.v0 = check.Array<double>(a[9], napi_float64_array, rows, "v0", &vLength[0]);
+  v.v1 = check.Array<double>(a[10], napi_float64_array, need1, "v1", &vLength[1]);
+  v.v2 = check.Array<double>(a[11], napi_float64_array, need2, "v2", &vLength[2]);
   v.v3 = check.Array<double>(a[12], napi_float64_array, need2, "v3");
   v.v4 = check.Array<double>(a[13], napi_float64_array, need4, "v4");
   v.alpha = check.Number(a[14], "alpha");
@@ -164,21 +178,23 @@ napi_value CycleRows(napi_env env, napi_callback_info info) {
       return nullptr;
     }
   }
+  const bool grouped = !Overlap(u, uLength, partial, partialLength) && !Overlap(u, uLength, v.v0, vLength[0]) &&
+                       !Overlap(u, uLength, v.v1, vLength[1]) && !Overlap(u, uLength, v.v2, vLength[2]);
   switch (mode) {
     case pa_amg::kResidual:
-      Run<pa_amg::kResidual>(phase, nRows, rowPtr, col, val, u, ghostPtr, partial, v);
+      Run<pa_amg::kResidual>(phase, nRows, rowPtr, col, val, u, ghostPtr, partial, v, grouped);
       break;
     case pa_amg::kAdd:
-      Run<pa_amg::kAdd>(phase, nRows, rowPtr, col, val, u, ghostPtr, partial, v);
+      Run<pa_amg::kAdd>(phase, nRows, rowPtr, col, val, u, ghostPtr, partial, v, grouped);
       break;
     case pa_amg::kChebyshevFirst:
-      Run<pa_amg::kChebyshevFirst>(phase, nRows, rowPtr, col, val, u, ghostPtr, partial, v);
+      Run<pa_amg::kChebyshevFirst>(phase, nRows, rowPtr, col, val, u, ghostPtr, partial, v, grouped);
       break;
     case pa_amg::kChebyshevStep:
-      Run<pa_amg::kChebyshevStep>(phase, nRows, rowPtr, col, val, u, ghostPtr, partial, v);
+      Run<pa_amg::kChebyshevStep>(phase, nRows, rowPtr, col, val, u, ghostPtr, partial, v, grouped);
       break;
     default:
-      Run<pa_amg::kChebyshevStepAddPrevious>(phase, nRows, rowPtr, col, val, u, ghostPtr, partial, v);
+      Run<pa_amg::kChebyshevStepAddPrevious>(phase, nRows, rowPtr, col, val, u, ghostPtr, partial, v, grouped);
   }
   return nullptr;
 }

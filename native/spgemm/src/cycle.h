@@ -86,20 +86,56 @@ inline double row_sum(int32_t begin, int32_t end, const int32_t* __restrict__ co
   return w;
 }
 
+// The sums of rows from..to-1, each handed to finish(i, w) in the order of i. With `grouped`,
+// four consecutive rows of the same length (most rows of a stencil's matrix) are summed side by
+// side: four chains of additions, each in stored order (the same bits as row_sum), which the
+// processor overlaps instead of waiting on one row's chain (n = 128, one part, interleaved in one
+// process: the finest level's pipelined passes took 5-11 % less CPU time, the second level's
+// 1-7 %). A group's rows are finished after its four sums, so `grouped` needs u to share no
+// memory with what finish writes (the addon checks it; JavaScript finishes each row at once).
+template <typename Finish>
+inline void for_row_sums(int32_t from, int32_t to, const int32_t* rowPtr, const int32_t* col, const double* val,
+                         const double* u, bool grouped, Finish finish) {
+  int32_t i = from;
+  for (; grouped && i + 4 <= to; i += 4) {
+    const int32_t b0 = rowPtr[i], b1 = rowPtr[i + 1], b2 = rowPtr[i + 2], b3 = rowPtr[i + 3], end = rowPtr[i + 4];
+    const int32_t length = b1 - b0;
+    if (b2 - b1 != length || b3 - b2 != length || end - b3 != length) {
+      finish(i, row_sum(b0, b1, col, val, u));
+      finish(i + 1, row_sum(b1, b2, col, val, u));
+      finish(i + 2, row_sum(b2, b3, col, val, u));
+      finish(i + 3, row_sum(b3, end, col, val, u));
+      continue;
+    }
+    double w0 = 0.0, w1 = 0.0, w2 = 0.0, w3 = 0.0;
+    for (int32_t k = 0; k < length; k++) {
+      w0 += val[b0 + k] * u[col[b0 + k]];
+      w1 += val[b1 + k] * u[col[b1 + k]];
+      w2 += val[b2 + k] * u[col[b2 + k]];
+      w3 += val[b3 + k] * u[col[b3 + k]];
+    }
+    finish(i, w0);
+    finish(i + 1, w1);
+    finish(i + 2, w2);
+    finish(i + 3, w3);
+  }
+  for (; i < to; i++) finish(i, row_sum(rowPtr[i], rowPtr[i + 1], col, val, u));
+}
+
 // Phase 1: the own block (column ids index u = own values), rows finished unless ghostPtr says
 // they have ghost entries (then partial[i] holds the own-block sum).
+// `grouped`: see for_row_sums (u shares no memory with partial, v0, v1 or v2).
 template <int32_t M>
 inline void own_pass(int32_t nRows, const int32_t* rowPtr, const int32_t* col, const double* val, const double* u,
-                     const int32_t* ghostPtr, double* partial, const Vectors& vectors) {
+                     const int32_t* ghostPtr, double* partial, const Vectors& vectors, bool grouped) {
   const Vectors v = vectors;  // a local copy: stores through its pointers cannot alias it
-  for (int32_t i = 0; i < nRows; i++) {
-    const double w = row_sum(rowPtr[i], rowPtr[i + 1], col, val, u);
+  for_row_sums(0, nRows, rowPtr, col, val, u, grouped, [&](int32_t i, double w) {
     if (ghostPtr[i + 1] > ghostPtr[i]) {
       partial[i] = w;
     } else {
       finish_row<M>(v, i, w);
     }
-  }
+  });
 }
 
 // Phase 2: the ghost block (column ids index u = ghost values), its rows with entries finished.
@@ -131,11 +167,13 @@ inline void chebyshev_start(int32_t n, const double* b, const double* inverse, d
 // v0 = r, v1 = d, v2 = x, v3 = D^-1, v4 = b, alpha = theta), a row pass of `mode` over the
 // level's matrix A (matrix 0) or its prolongator P (matrix 1: kAdd) with input u, or the
 // restriction's scatter over P (kPipelineRestrict).
+// `grouped`: the stage's row sums may be taken four rows at a time (for_row_sums).
 struct Stage {
   int32_t mode;
   int32_t matrix;
   const double* u;
   Vectors v;
+  bool grouped;
 };
 
 template <int32_t M>
@@ -143,8 +181,7 @@ inline void stage_rows(int32_t from, int32_t to, const int32_t* rowPtr, const in
                        const Stage& s) {
   // Locals: a store through the vectors' pointers could otherwise alias the stage's fields.
   const Vectors v = s.v;
-  const double* u = s.u;
-  for (int32_t i = from; i < to; i++) finish_row<M>(v, i, row_sum(rowPtr[i], rowPtr[i + 1], col, val, u));
+  for_row_sums(from, to, rowPtr, col, val, s.u, s.grouped, [&](int32_t i, double w) { finish_row<M>(v, i, w); });
 }
 
 inline void run_stage(int32_t from, int32_t to, const Stage& s, const int32_t* const* rowPtr,
