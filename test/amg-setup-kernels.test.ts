@@ -303,6 +303,24 @@ describe('AMG set-up kernels (JavaScript)', () => {
     expect(Array.from(values.subarray(0, n))).toEqual([-0.25, -0.125]);
   });
 
+  it('markUsedColumns marks the columns of the entries; renumberColumns maps them and sorts only the rows that need it', () => {
+    const mark = new Int32Array(6).fill(-1);
+    jsSetupKernels.markUsedColumns(4, Int32Array.of(5, 1, 5, 3, 0), mark);
+    // The fifth id is past nnz: column 0 stays unmarked.
+    expect(Array.from(mark)).toEqual([-1, 0, -1, 0, -1, 0]);
+    // Rows [c5, c1] and [c3]; finalOf puts c5 first: the first row is re-sorted with its values.
+    const rowPtr = Int32Array.of(0, 2, 3);
+    const colIdx = Int32Array.of(5, 1, 3);
+    const values = Float64Array.of(0.5, 1.5, 2.5);
+    jsSetupKernels.renumberColumns(2, rowPtr, colIdx, values, Int32Array.of(-1, 2, -1, 1, -1, 0));
+    expect(Array.from(colIdx)).toEqual([0, 2, 1]);
+    expect(Array.from(values)).toEqual([0.5, 1.5, 2.5]);
+    const swapped = Int32Array.of(5, 1, 3);
+    jsSetupKernels.renumberColumns(2, rowPtr, swapped, values, Int32Array.of(-1, 0, -1, 1, -1, 2));
+    expect(Array.from(swapped)).toEqual([0, 2, 1]);
+    expect(Array.from(values)).toEqual([1.5, 0.5, 2.5]);
+  });
+
   it('levelDiagonal: a_ii, 1/a_ii, Gershgorin bound over own and ghost entries, bandwidth, first failed row', () => {
     // Own block (columns ascending): row 0 = [4, -1 @2], row 1 = [-1 @0, 2, 0.5 @2], row 2 = [-2 @1, 8].
     const oo: Block = {
@@ -487,6 +505,32 @@ if ('kernels' in native) {
       const grown = run(nativeSpgemm, undefined, Math.ceil(reference.blocks[0].rowPtr[nCoarse] / 3));
       expect(grown.calls, 'resumed').toBeGreaterThan(2);
       grown.blocks.forEach((b, q) => expectSameBits(b, reference.blocks[q], `native grown block ${q}`));
+    });
+
+    it('markUsedColumns and renumberColumns: the results of the JavaScript twins; the addon checks ids and lengths', () => {
+      const random = rng(3571);
+      for (let s = 0; s < 8; s++) {
+        const b = randomBlock(random, 25, 40, 0.15);
+        const nnz = b.rowPtr[b.nRows];
+        const marks = [native.kernels, jsSetupKernels].map((k) => {
+          const mark = new Int32Array(40).fill(-1);
+          k.markUsedColumns(nnz, b.colIdx, mark);
+          return mark;
+        });
+        expect(Array.from(marks[0]), `mark ${s}`).toEqual(Array.from(marks[1]));
+        const finalOf = Int32Array.from({ length: 40 }, () => Math.floor(random() * 1000));
+        const [nat, js] = [native.kernels, jsSetupKernels].map((k) => {
+          const out = { ...b, colIdx: b.colIdx.slice(), values: b.values.slice() };
+          k.renumberColumns(b.nRows, out.rowPtr, out.colIdx, out.values, finalOf);
+          return out;
+        });
+        expectSameBits(nat, js, `renumbered ${s}`);
+      }
+      const binding = loadSetupBinding();
+      expect(() => binding.markUsedColumns(2, Int32Array.of(0, 4), new Int32Array(4))).toThrow(/colIdx\[1\]/);
+      expect(() => binding.markUsedColumns(3, Int32Array.of(0, 1), new Int32Array(4))).toThrow(/colIdx/);
+      expect(() => binding.renumberColumns(1, Int32Array.of(0, 2), Int32Array.of(0, 3), new Float64Array(2), new Int32Array(3))).toThrow(/colIdx\[1\]/);
+      expect(() => binding.renumberColumns(1, Int32Array.of(0, 2), Int32Array.of(0, 1), new Float64Array(1), new Int32Array(3))).toThrow(/values/);
     });
 
     it('prolongatorGhostBlock: the same block as the JavaScript twin; the addon checks ids and lengths', () => {

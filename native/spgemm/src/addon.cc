@@ -401,6 +401,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"levelDiagonal", nullptr, pa_amg_setup::LevelDiagonal, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"prolongatorGhostBlock", nullptr, pa_amg_setup::ProlongatorGhostBlock, nullptr, nullptr, nullptr, napi_enumerable,
        nullptr},
+      {"markUsedColumns", nullptr, pa_amg_setup::MarkUsedColumns, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"renumberColumns", nullptr, pa_amg_setup::RenumberColumns, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
   return exports;

@@ -315,4 +315,45 @@ napi_value ProlongatorGhostBlock(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// markUsedColumns(nnz, colIdx, mark)
+napi_value MarkUsedColumns(napi_env env, napi_callback_info info) {
+  napi_value v[kMaxArgs];
+  if (!ReadArgs(env, info, 3, "markUsedColumns", v)) return nullptr;
+  Check check{env, "markUsedColumns"};
+  const int32_t nnz = check.Count(v[0], "nnz");
+  if (check.failed) return nullptr;
+  const int32_t* col = check.Array<int32_t>(v[1], napi_int32_array, static_cast<std::size_t>(nnz), "colIdx");
+  std::size_t markLength = 0;
+  int32_t* mark = check.Array<int32_t>(v[2], napi_int32_array, 0, "mark", &markLength);
+  if (check.failed) return nullptr;
+  check.Ids(col, nnz, static_cast<int32_t>(std::min<std::size_t>(markLength, 2147483647)), "colIdx");
+  if (check.failed) return nullptr;
+  mark_used_columns(nnz, col, mark);
+  return nullptr;
+}
+
+// renumberColumns(nRows, rowPtr, colIdx, values, finalOf)
+napi_value RenumberColumns(napi_env env, napi_callback_info info) {
+  napi_value v[kMaxArgs];
+  if (!ReadArgs(env, info, 5, "renumberColumns", v)) return nullptr;
+  Check check{env, "renumberColumns"};
+  const int32_t nRows = check.Count(v[0], "nRows", 2147483646.0);
+  if (check.failed) return nullptr;
+  std::size_t colLength = 0, finalLength = 0;
+  const int32_t* rowPtr = check.Array<int32_t>(v[1], napi_int32_array, static_cast<std::size_t>(nRows) + 1, "rowPtr");
+  int32_t* col = check.Array<int32_t>(v[2], napi_int32_array, 0, "colIdx", &colLength);
+  if (check.failed) return nullptr;
+  check.RowPtr(rowPtr, nRows, colLength, "rowPtr");
+  if (check.failed) return nullptr;
+  const int32_t nnz = rowPtr[nRows];
+  double* val = check.Array<double>(v[3], napi_float64_array, static_cast<std::size_t>(nnz), "values");
+  const int32_t* finalOf = check.Array<int32_t>(v[4], napi_int32_array, 0, "finalOf", &finalLength);
+  if (check.failed) return nullptr;
+  check.Ids(col, nnz, static_cast<int32_t>(std::min<std::size_t>(finalLength, 2147483647)), "colIdx");
+  if (check.failed) return nullptr;
+  // finalOf's values become column ids: only written, compared and moved, never followed.
+  renumber_columns(nRows, rowPtr, col, val, finalOf);
+  return nullptr;
+}
+
 }  // namespace pa_amg_setup

@@ -34,4 +34,10 @@ napi_value LevelDiagonal(napi_env env, napi_callback_info info);
 //                       omega, marker, accumulator, pRowPtr, pColIdx, pValues) -> the entries written
 napi_value ProlongatorGhostBlock(napi_env env, napi_callback_info info);
 
+// markUsedColumns(nnz, colIdx, mark)
+napi_value MarkUsedColumns(napi_env env, napi_callback_info info);
+
+// renumberColumns(nRows, rowPtr, colIdx, values, finalOf)
+napi_value RenumberColumns(napi_env env, napi_callback_info info);
+
 }  // namespace pa_amg_setup

@@ -315,4 +315,36 @@ inline int32_t prolongator_ghost_block(int32_t nRows, pa_spgemm::Rows og, const 
   return next;
 }
 
+// The ghost block's compaction (distributed-galerkin.ts): marks (`mark[c] = 0`) the columns of
+// the block's `nnz` entries.
+inline void mark_used_columns(int32_t nnz, const int32_t* col, int32_t* mark) {
+  for (int32_t e = 0; e < nnz; e++) mark[col[e]] = 0;
+}
+
+// Renumbers an nRows-row block's columns in place through finalOf (col[e] = finalOf[col[e]]) and
+// sorts, moving the values along, each row whose new columns do not ascend (insertion sort: short
+// rows; a row's columns are distinct, so the order is the ascending one whatever the sort).
+inline void renumber_columns(int32_t nRows, const int32_t* rowPtr, int32_t* col, double* val, const int32_t* finalOf) {
+  for (int32_t i = 0; i < nRows; i++) {
+    bool ascending = true;
+    for (int32_t e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
+      col[e] = finalOf[col[e]];
+      if (e > rowPtr[i] && col[e] < col[e - 1]) ascending = false;
+    }
+    if (ascending) continue;
+    for (int32_t a = rowPtr[i] + 1; a < rowPtr[i + 1]; a++) {
+      const int32_t id = col[a];
+      const double value = val[a];
+      int32_t b = a;
+      while (b > rowPtr[i] && col[b - 1] > id) {
+        col[b] = col[b - 1];
+        val[b] = val[b - 1];
+        b--;
+      }
+      col[b] = id;
+      val[b] = value;
+    }
+  }
+}
+
 }  // namespace pa_amg_setup

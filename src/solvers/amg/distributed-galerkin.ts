@@ -32,6 +32,7 @@ import { ghostedRows, type GhostedRows } from '../../sparse/matmul.js';
 import { spgemmKernels } from '../../sparse/matmul-kernels.js';
 import { GhostColumns, type MutableCsr } from '../../sparse/matmul-local.js';
 import { assembledMatrix, type PSparseMatrix } from '../../sparse/psparse-matrix.js';
+import { setupKernels } from './setup-kernels.js';
 
 /** The kernels' scratch arrays for one part: per fine column (P2's rows) and per coarse column. */
 interface Scratch {
@@ -247,43 +248,22 @@ function ownRows(
 /**
  * The ghost block keeping only the candidates it uses, numbered in ascending global id (its rows
  * re-sorted where received candidates, numbered last, come before others), and its LocalIndices.
+ * The passes over the entries are kernel calls (setup-kernels.ts: markUsedColumns,
+ * renumberColumns; native when built): JavaScript loops over them would run cold, once per level.
  */
 function compactGhostBlock(og: MutableCsr, ghosts: GhostColumns, coarseIds: LocalIndices): { block: MutableCsr; colIds: LocalIndices } {
   const { nRows, rowPtr, colIdx, values } = og;
-  const nnz = rowPtr[nRows];
+  const kernels = setupKernels();
   const finalOf = new Int32Array(ghosts.gids.length).fill(-1);
-  for (let e = 0; e < nnz; e++) finalOf[colIdx[e]] = 0;
+  kernels.markUsedColumns(rowPtr[nRows], colIdx, finalOf);
   const used = Int32Array.from(finalOf.keys()).filter((c) => finalOf[c] === 0);
   used.sort((a, b) => ghosts.gids[a] - ghosts.gids[b]);
   const ghostToGlobal = Float64Array.from(used, (c) => ghosts.gids[c]);
   const ghostToOwner = Int32Array.from(used, (c) => ghosts.owners[c]);
   used.forEach((c, k) => (finalOf[c] = k));
-  for (let i = 0; i < nRows; i++) {
-    let ascending = true;
-    for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
-      colIdx[e] = finalOf[colIdx[e]];
-      if (e > rowPtr[i] && colIdx[e] < colIdx[e - 1]) ascending = false;
-    }
-    if (!ascending) sortPairs(colIdx, values, rowPtr[i], rowPtr[i + 1]);
-  }
+  kernels.renumberColumns(nRows, rowPtr, colIdx, values, finalOf);
   return {
     block: { ...og, nCols: used.length },
     colIds: new LocalIndices(coarseIds.partId, coarseIds.n, coarseIds.own, ghostToGlobal, ghostToOwner),
   };
-}
-
-/** Sorts ids[start..end) ascending, moving values along (insertion sort: short rows). */
-function sortPairs(ids: Int32Array, values: Float64Array, start: number, end: number): void {
-  for (let a = start + 1; a < end; a++) {
-    const id = ids[a];
-    const value = values[a];
-    let b = a;
-    while (b > start && ids[b - 1] > id) {
-      ids[b] = ids[b - 1];
-      values[b] = values[b - 1];
-      b--;
-    }
-    ids[b] = id;
-    values[b] = value;
-  }
 }

@@ -4,8 +4,8 @@
  * prolongator straight from the aggregates (no tentative prolongator matrix, no general product
  * A·P0) and the Galerkin coarse matrix R·A·P without the intermediate A·P (the set-up's largest
  * matrix). The JavaScript loops, the hand-written description of their native exports
- * (`aggregateRows`, `smoothedProlongator`, `rapRows`, `rapOfP`, `levelDiagonal`, `prolongatorGhostBlock`, `denseLuFactor` and
- * `denseLuSolve` of the
+ * (`aggregateRows`, `smoothedProlongator`, `rapRows`, `rapOfP`, `levelDiagonal`, `prolongatorGhostBlock`, `markUsedColumns`,
+ * `renumberColumns`, `denseLuFactor` and `denseLuSolve` of the
  * sparse-product addon `native/spgemm`; loops in `native/spgemm/src/setup.h` and `dense-lu.h`,
  * same order, same bits), its loader, and the choice between them.
  *
@@ -130,6 +130,15 @@ export interface SetupBinding {
     nCols: number, inverse: Float64Array, omega: number, marker: Int32Array, accumulator: Float64Array,
     pRowPtr: Int32Array, pColIdx: Int32Array, pValues: Float64Array,
   ): number;
+  /** Sets `mark[c] = 0` for the columns c of the first `nnz` entries of `colIdx` (the addon checks them below mark's length). */
+  markUsedColumns(nnz: number, colIdx: Int32Array, mark: Int32Array): void;
+  /**
+   * Renumbers an `nRows`-row block's columns in place (`colIdx[e] = finalOf[colIdx[e]]`) and sorts,
+   * moving the values along, each row whose new columns do not ascend (a row's columns are
+   * distinct, so the result is the ascending order). The addon checks the row pointers and that
+   * the columns index `finalOf`.
+   */
+  renumberColumns(nRows: number, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array, finalOf: Int32Array): void;
 }
 
 /** The set-up kernels and which implementation runs them. */
@@ -162,6 +171,32 @@ export const jsSetupKernels: SetupKernels = {
   kind: 'js',
   denseLuFactor,
   denseLuSolve,
+  markUsedColumns(nnz, colIdx, mark) {
+    for (let e = 0; e < nnz; e++) mark[colIdx[e]] = 0;
+  },
+  renumberColumns(nRows, rowPtr, colIdx, values, finalOf) {
+    for (let i = 0; i < nRows; i++) {
+      let ascending = true;
+      for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
+        colIdx[e] = finalOf[colIdx[e]];
+        if (e > rowPtr[i] && colIdx[e] < colIdx[e - 1]) ascending = false;
+      }
+      if (ascending) continue;
+      // Insertion sort of the row's pairs (short rows).
+      for (let a = rowPtr[i] + 1; a < rowPtr[i + 1]; a++) {
+        const id = colIdx[a];
+        const value = values[a];
+        let b = a;
+        while (b > rowPtr[i] && colIdx[b - 1] > id) {
+          colIdx[b] = colIdx[b - 1];
+          values[b] = values[b - 1];
+          b--;
+        }
+        colIdx[b] = id;
+        values[b] = value;
+      }
+    }
+  },
   prolongatorGhostBlock(nRows, aPtr, aCol, aValues, ghostColumn, ghostP0, _nCols, inverse, omega, marker, accumulator, rowPtr, colIdx, values) {
     let next = 0;
     rowPtr[0] = 0;
@@ -363,7 +398,8 @@ export function loadSetupBinding(
   return loadAddon<SetupBinding>({
     paths,
     load,
-    required: ['aggregateRows', 'smoothedProlongator', 'rapRows', 'rapOfP', 'denseLuFactor', 'denseLuSolve', 'levelDiagonal', 'prolongatorGhostBlock'],
+    required: ['aggregateRows', 'smoothedProlongator', 'rapRows', 'rapOfP', 'denseLuFactor', 'denseLuSolve', 'levelDiagonal', 'prolongatorGhostBlock', 'markUsedColumns',
+      'renumberColumns'],
     what: 'sparse-product addon (AMG set-up kernels)',
     summary: 'The native AMG set-up kernels are unavailable',
     fixes: SETUP_FIXES,
@@ -382,6 +418,8 @@ export function nativeSetupKernels(binding: SetupBinding): SetupKernels {
     denseLuSolve: (...args) => binding.denseLuSolve(...args),
     levelDiagonal: (...args) => binding.levelDiagonal(...args),
     prolongatorGhostBlock: (...args) => binding.prolongatorGhostBlock(...args),
+    markUsedColumns: (...args) => binding.markUsedColumns(...args),
+    renumberColumns: (...args) => binding.renumberColumns(...args),
   };
 }
 
