@@ -54,8 +54,9 @@ export interface CgSolveVectors {
  * the diagonal it was built with.
  *
  * The solver owns its work vectors (p, r, q, and z for a preconditioner other than Jacobi: three
- * or four vectors on the matrix's rows) and, by default, a compact copy of the own-own column
- * ids for its SpMV (2 bytes per entry and 1 per row; {@link CgSolverOptions.compactIndices});
+ * or four vectors on the matrix's rows) and, by default for blocks too large for the caches, a
+ * compact copy of the own-own column ids for its SpMV (2 bytes per entry and 1 per row;
+ * {@link CgSolverOptions.compactIndices});
  * the caller owns b, x0 and x.
  *
  * @throws InvalidArgumentError when `A` is not a PSparseMatrix (for a Pending: call .wait()
@@ -109,7 +110,7 @@ export class CgSolver {
     this.z = preconditioner === undefined || preconditioner instanceof JacobiPreconditioner ? this.r : pzeros(A.rows);
     // Page faults belong to the set-up, not to the first iterations of the first solve.
     for (const v of new Set([this.p, this.r, this.q, this.z])) for (const local of v.values.localItems) local.fill(0);
-    this.applyA = new SpmvDotPlan(A, this.p, this.q, this.options.compactIndices);
+    this.applyA = new SpmvDotPlan(A, this.p, this.q, this.options.compactIndices, this.options.compactMinEntries);
     this.compactIndices = this.applyA.compactParts;
     // Opens p's halo channel (a collective handshake on some backends) now rather than in the
     // first iteration, as PETSc builds its scatter when the matrix is assembled.

@@ -40,13 +40,13 @@ interface PartRows {
   readonly qMiddle: Float64Array;
 }
 
-function partRows(A: PSparseMatrix, p: PVector, q: PVector, part: number, compact: boolean): PartRows {
+function partRows(A: PSparseMatrix, p: PVector, q: PVector, part: number, compact: boolean, minEntries: number): PartRows {
   const oo = A.ownOwn.localItems[part];
   const og = A.ownGhost.localItems[part];
   const { first, end } = entryRowSpan(og);
   const pLocal = p.values.localItems[part];
   const qLocal = q.values.localItems[part];
-  const form = compact ? compactCsr(oo) : null;
+  const form = compact && oo.colIdx.length >= minEntries ? compactCsr(oo) : null;
   return {
     compact: form !== null && 'lengths' in form ? form : null,
     first,
@@ -109,11 +109,12 @@ export class SpmvDotPlan {
    * @param q vector with the own ids of `A.rows` (overwritten by {@link SpmvDotPlan.run}).
    * @param compact whether to multiply the own-own blocks in compact form where they fit (the
    * same bits; see {@link compactCsr}).
+   * @param minEntries with `compact`, only the blocks of at least this many entries.
    */
-  constructor(A: PSparseMatrix, p: PVector, q: PVector, compact = false) {
+  constructor(A: PSparseMatrix, p: PVector, q: PVector, compact = false, minEntries = 0) {
     this.backend = A.rows.backend;
     this.p = p;
-    this.parts = A.ownOwn.localItems.map((_, part) => partRows(A, p, q, part, compact));
+    this.parts = A.ownOwn.localItems.map((_, part) => partRows(A, p, q, part, compact, minEntries));
     this.compactParts = this.parts.map((r) => r.compact !== null);
     this.partials = partialsBuffer(this.backend);
   }
