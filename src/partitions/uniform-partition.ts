@@ -181,7 +181,14 @@ function blockGhosts(
   const d = grid.nPerDir.length;
   const ghostToGlobal: number[] = [];
   const ghostToOwner: number[] = [];
-  for (let k = 0; k < d; k++) if (lo[k] === hi[k]) return { ghostToGlobal, ghostToOwner };
+  let layers = 0;
+  for (let k = 0; k < d; k++) {
+    if (lo[k] === hi[k]) return { ghostToGlobal, ghostToOwner };
+    layers += grid.ghost[k];
+  }
+  // Without ghost layers (the default) the walk below finds nothing: its helpers, called once per
+  // run, would be parsed and compiled for an empty answer.
+  if (layers === 0) return { ghostToGlobal, ghostToOwner };
   const strides: number[] = [];
   const dirs: DirectionGhosts[] = [];
   const ownOwner: number[] = [];
