@@ -167,34 +167,56 @@ function galerkinBlocks(
 }
 
 /**
- * Per owner of ghost aggregates, the sums for those it owns (in the plan's ghost order): their
- * lengths from 1 (message[0]: the entry count), then per entry its column's global id, its
- * column's owner and its value.
+ * Per owner of ghost aggregates, the sums for those it owns (in the plan's ghost order), as
+ * matmul.ts's fetched rows are sent: numbers 0 and 1 the message's distinct columns and entries,
+ * then each row's length, the columns (global ids, then owners) in order of first sight, and per
+ * entry its column's rank in that list, then its value. The pass over the entries is one kernel
+ * call (rankRowEntries): a JavaScript loop would run cold, once per level, and the receiver looks
+ * up each distinct column once instead of once per entry.
  */
 function packGhostSums(plan: PartGhostPlan, sums: MutableCsr, rows: GhostedRows, coarseIds: LocalIndices, partId: number): Float64Array[] {
   const nOwn = coarseIds.nOwn;
   const { rowPtr, colIdx, values } = sums;
+  const kernels = spgemmKernels();
+  const slot = new Int32Array(sums.nCols).fill(-1);
+  const noGhostEntries = new Int32Array(sums.nRows + 1);
   return Array.from(plan.owners, (_, i) => {
     const lids = plan.ghostLids.subarray(plan.ownerPtrs[i], plan.ownerPtrs[i + 1]);
     // Indexed loops: the iterator protocol and closures are not optimised in a function that
     // runs once per level.
+    const ghostRows = new Int32Array(lids.length);
     let count = 0;
-    for (let k = 0; k < lids.length; k++) count += rowPtr[lids[k] - nOwn + 1] - rowPtr[lids[k] - nOwn];
-    const out = new Float64Array(1 + lids.length + 3 * count);
-    out[0] = count;
-    let at = 1 + lids.length;
     for (let k = 0; k < lids.length; k++) {
-      const g = lids[k] - nOwn;
-      out[1 + k] = rowPtr[g + 1] - rowPtr[g];
-      for (let e = rowPtr[g]; e < rowPtr[g + 1]; e++, at++) {
-        const x = colIdx[e];
-        out[at] = x < nOwn ? coarseIds.own.at(x) : rows.sortedGids[x - nOwn];
-        out[at + count] = x < nOwn ? partId : rows.sortedOwners[x - nOwn];
-        out[at + 2 * count] = values[e];
-      }
+      ghostRows[k] = lids[k] - nOwn;
+      count += rowPtr[ghostRows[k] + 1] - rowPtr[ghostRows[k]];
     }
+    const entryRank = new Int32Array(count);
+    const listed = new Int32Array(count);
+    const entryValues = new Float64Array(count);
+    const nColumns = kernels.rankRowEntries(
+      ghostRows, rowPtr, colIdx, values, noGhostEntries, NONE_INT, NO_EXTRA.values, sums.nCols, slot, entryRank, listed, entryValues,
+    );
+    const out = new Float64Array(2 + lids.length + 2 * nColumns + 2 * count);
+    out[0] = nColumns;
+    out[1] = count;
+    const at = sumsLayout(out, lids.length);
+    for (let k = 0; k < lids.length; k++) out[2 + k] = rowPtr[ghostRows[k] + 1] - rowPtr[ghostRows[k]];
+    for (let j = 0; j < nColumns; j++) {
+      const x = listed[j];
+      out[at.gids + j] = x < nOwn ? coarseIds.own.at(x) : rows.sortedGids[x - nOwn];
+      out[at.owners + j] = x < nOwn ? partId : rows.sortedOwners[x - nOwn];
+    }
+    out.set(entryRank, at.entries);
+    out.set(entryValues, at.values);
     return out;
   });
+}
+
+/** Where each part of a {@link packGhostSums} message of `nRows` rows starts. */
+function sumsLayout(message: Float64Array, nRows: number): { nColumns: number; gids: number; owners: number; entries: number; values: number } {
+  const nColumns = message[0];
+  const gids = 2 + nRows;
+  return { nColumns, gids, owners: gids + nColumns, entries: gids + 2 * nColumns, values: gids + 2 * nColumns + message[1] };
 }
 
 /**
@@ -219,7 +241,7 @@ function ownRows(
   // Received entries by own row, in message order (each sender names a row at most once).
   const extraPtr = new Int32Array(nOwn + 1);
   messages.forEach((message, i) => {
-    for (let h = plan.holderPtrs[i], k = 1; h < plan.holderPtrs[i + 1]; h++, k++) extraPtr[plan.holderLids[h] + 1] += message[k];
+    for (let h = plan.holderPtrs[i], k = 2; h < plan.holderPtrs[i + 1]; h++, k++) extraPtr[plan.holderLids[h] + 1] += message[k];
   });
   for (let c = 0; c < nOwn; c++) extraPtr[c + 1] += extraPtr[c];
   const nExtra = extraPtr[nOwn];
@@ -227,15 +249,21 @@ function ownRows(
   const extraValue = new Float64Array(nExtra);
   const fill = extraPtr.slice(0, nOwn);
   messages.forEach((message, i) => {
-    const count = message[0];
-    let at = 1 + plan.holderPtrs[i + 1] - plan.holderPtrs[i];
-    for (let h = plan.holderPtrs[i], k = 1; h < plan.holderPtrs[i + 1]; h++, k++) {
+    const at = sumsLayout(message, plan.holderPtrs[i + 1] - plan.holderPtrs[i]);
+    // Each distinct column looked up once, in the order the entries first name it (the order of
+    // the candidates is that of a lookup per entry).
+    const columnOf = new Int32Array(at.nColumns);
+    for (let j = 0; j < at.nColumns; j++) {
+      const gid = message[at.gids + j];
+      const owner = message[at.owners + j];
+      columnOf[j] = owner === partId ? coarseIds.globalToOwn(gid) : nOwn + ghosts.add(gid, owner);
+    }
+    let e = 0;
+    for (let h = plan.holderPtrs[i], k = 2; h < plan.holderPtrs[i + 1]; h++, k++) {
       const c = plan.holderLids[h];
-      for (let e = 0; e < message[k]; e++, at++) {
-        const gid = message[at];
-        const owner = message[at + count];
-        extraCol[fill[c]] = owner === partId ? coarseIds.globalToOwn(gid) : nOwn + ghosts.add(gid, owner);
-        extraValue[fill[c]++] = message[at + 2 * count];
+      for (let t = 0; t < message[k]; t++, e++) {
+        extraCol[fill[c]] = columnOf[message[at.entries + e]];
+        extraValue[fill[c]++] = message[at.values + e];
       }
     }
   });
