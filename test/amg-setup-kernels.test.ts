@@ -321,6 +321,20 @@ describe('AMG set-up kernels (JavaScript)', () => {
     expect(Array.from(values)).toEqual([1.5, 0.5, 2.5]);
   });
 
+  it('placeExtras: each row\'s entries at its fill position in message order, columns through columnOf', () => {
+    // Rows 2 then 0 of the message: two entries for own row 2 (its place starts at 3), one for row 0.
+    const fill = Int32Array.of(0, 1, 3);
+    const extraCol = new Int32Array(5).fill(-1);
+    const extraValue = new Float64Array(5);
+    jsSetupKernels.placeExtras(
+      2, Int32Array.of(2, 0), Float64Array.of(2, 1), Float64Array.of(1, 0, 1, 9), Float64Array.of(0.5, 1.5, 2.5, 9),
+      Int32Array.of(7, 4), fill, extraCol, extraValue,
+    );
+    expect(Array.from(extraCol)).toEqual([4, -1, -1, 4, 7]);
+    expect(Array.from(extraValue)).toEqual([2.5, 0, 0, 0.5, 1.5]);
+    expect(Array.from(fill)).toEqual([1, 1, 5]);
+  });
+
   it('levelDiagonal: a_ii, 1/a_ii, Gershgorin bound over own and ghost entries, bandwidth, first failed row', () => {
     // Own block (columns ascending): row 0 = [4, -1 @2], row 1 = [-1 @0, 2, 0.5 @2], row 2 = [-2 @1, 8].
     const oo: Block = {
@@ -531,6 +545,56 @@ if ('kernels' in native) {
       expect(() => binding.markUsedColumns(3, Int32Array.of(0, 1), new Int32Array(4))).toThrow(/colIdx/);
       expect(() => binding.renumberColumns(1, Int32Array.of(0, 2), Int32Array.of(0, 3), new Float64Array(2), new Int32Array(3))).toThrow(/colIdx\[1\]/);
       expect(() => binding.renumberColumns(1, Int32Array.of(0, 2), Int32Array.of(0, 1), new Float64Array(1), new Int32Array(3))).toThrow(/values/);
+    });
+
+    it('placeExtras: the placement of the JavaScript twin over several messages; the addon checks counts, ranks, rows and room', () => {
+      const random = rng(4231);
+      for (let s = 0; s < 8; s++) {
+        const nOwn = 30;
+        // Messages naming distinct own rows each, with 0..4 entries per row, as ownRows receives them.
+        const messages = Array.from({ length: 3 }, () => {
+          const rows = Int32Array.from({ length: nOwn }, (_, i) => i).filter(() => random() < 0.4);
+          const counts = Float64Array.from(rows, () => Math.floor(random() * 5));
+          const total = counts.reduce((a, b) => a + b, 0);
+          const nColumns = 1 + Math.floor(random() * 6);
+          return {
+            rows,
+            counts,
+            ranks: Float64Array.from({ length: total }, () => Math.floor(random() * nColumns)),
+            values: Float64Array.from({ length: total }, () => random() - 0.5),
+            columnOf: Int32Array.from({ length: nColumns }, () => Math.floor(random() * 50)),
+          };
+        });
+        const ptr = new Int32Array(nOwn + 1);
+        for (const m of messages) m.rows.forEach((r, k) => (ptr[r + 1] += m.counts[k]));
+        for (let c = 0; c < nOwn; c++) ptr[c + 1] += ptr[c];
+        const [nat, js] = [native.kernels, jsSetupKernels].map((k) => {
+          const fill = ptr.slice(0, nOwn);
+          const col = new Int32Array(ptr[nOwn]).fill(-1);
+          const value = new Float64Array(ptr[nOwn]);
+          for (const m of messages) k.placeExtras(m.rows.length, m.rows, m.counts, m.ranks, m.values, m.columnOf, fill, col, value);
+          expect(Array.from(fill), `fill ${s}`).toEqual(Array.from(ptr.subarray(1)));
+          return { col, value };
+        });
+        expect(Array.from(nat.col), `columns ${s}`).toEqual(Array.from(js.col));
+        expect(nat.col.includes(-1)).toBe(false);
+        expect(new Uint8Array(nat.value.buffer), `values ${s}`).toEqual(new Uint8Array(js.value.buffer));
+      }
+      const binding = loadSetupBinding();
+      const call = (o: { rows?: Int32Array; counts?: Float64Array; ranks?: Float64Array; room?: number; fill?: Int32Array }): void =>
+        binding.placeExtras(
+          2, o.rows ?? Int32Array.of(1, 0), o.counts ?? Float64Array.of(1, 2), o.ranks ?? Float64Array.of(0, 1, 0),
+          Float64Array.of(1, 2, 3), Int32Array.of(5, 6), o.fill ?? Int32Array.of(0, 2), new Int32Array(o.room ?? 3),
+          new Float64Array(o.room ?? 3),
+        );
+      expect(() => call({})).not.toThrow();
+      expect(() => call({ rows: Int32Array.of(2, 0) })).toThrow(/rows\[0\]/);
+      expect(() => call({ counts: Float64Array.of(1, 1.5) })).toThrow(/counts\[1\]/);
+      expect(() => call({ counts: Float64Array.of(1, 3) })).toThrow(/counts sum/);
+      expect(() => call({ ranks: Float64Array.of(0, 2, 0) })).toThrow(/ranks\[1\]/);
+      expect(() => call({ room: 2 })).toThrow(/row 0/);
+      expect(() => call({ fill: Int32Array.of(-1, 2) })).toThrow(/row 1/);
+      expect(() => binding.placeExtras(1, Int32Array.of(0), new Int32Array(1) as unknown as Float64Array, new Float64Array(1), new Float64Array(1), new Int32Array(1), new Int32Array(1), new Int32Array(1), new Float64Array(1))).toThrow(TypeError);
     });
 
     it('prolongatorGhostBlock: the same block as the JavaScript twin; the addon checks ids and lengths', () => {

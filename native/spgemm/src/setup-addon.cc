@@ -6,6 +6,7 @@
 #include <node_api.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <string>
 
@@ -353,6 +354,56 @@ napi_value RenumberColumns(napi_env env, napi_callback_info info) {
   if (check.failed) return nullptr;
   // finalOf's values become column ids: only written, compared and moved, never followed.
   renumber_columns(nRows, rowPtr, col, val, finalOf);
+  return nullptr;
+}
+
+// placeExtras(nRows, rows, counts, ranks, values, columnOf, fill, extraCol, extraValue)
+napi_value PlaceExtras(napi_env env, napi_callback_info info) {
+  napi_value v[kMaxArgs];
+  if (!ReadArgs(env, info, 9, "placeExtras", v)) return nullptr;
+  Check check{env, "placeExtras"};
+  const int32_t nRows = check.Count(v[0], "nRows");
+  if (check.failed) return nullptr;
+  const std::size_t rowsN = static_cast<std::size_t>(nRows);
+  std::size_t fillLength = 0, columnsLength = 0, ranksLength = 0, valuesLength = 0, colLength = 0, valueLength = 0;
+  const int32_t* rows = check.Array<int32_t>(v[1], napi_int32_array, rowsN, "rows");
+  const double* counts = check.Array<double>(v[2], napi_float64_array, rowsN, "counts");
+  const double* ranks = check.Array<double>(v[3], napi_float64_array, 0, "ranks", &ranksLength);
+  const double* values = check.Array<double>(v[4], napi_float64_array, 0, "values", &valuesLength);
+  const int32_t* columnOf = check.Array<int32_t>(v[5], napi_int32_array, 0, "columnOf", &columnsLength);
+  int32_t* fill = check.Array<int32_t>(v[6], napi_int32_array, 0, "fill", &fillLength);
+  int32_t* extraCol = check.Array<int32_t>(v[7], napi_int32_array, 0, "extraCol", &colLength);
+  double* extraValue = check.Array<double>(v[8], napi_float64_array, 0, "extraValue", &valueLength);
+  if (check.failed) return nullptr;
+  check.Ids(rows, nRows, static_cast<int32_t>(std::min<std::size_t>(fillLength, 2147483647)), "rows");
+  if (check.failed) return nullptr;
+  // Every count a whole number, their sum within ranks and values, every rank within columnOf.
+  std::size_t entries = 0;
+  for (int32_t k = 0; k < nRows; k++) {
+    const double c = counts[k];
+    if (!(c >= 0.0 && c <= 2147483647.0 && std::floor(c) == c)) {
+      check.Fail(false, "counts[" + std::to_string(k) + "] must be an integer in 0 .. 2^31-1");
+      return nullptr;
+    }
+    entries += static_cast<std::size_t>(c);
+  }
+  if (entries > ranksLength || entries > valuesLength || entries > 2147483647) {
+    check.Fail(false, "counts sum to " + std::to_string(entries) + " entries, more than ranks or values hold");
+    return nullptr;
+  }
+  for (std::size_t e = 0; e < entries; e++) {
+    const double r = ranks[e];
+    if (!(r >= 0.0 && r < static_cast<double>(columnsLength) && std::floor(r) == r)) {
+      check.Fail(false, "ranks[" + std::to_string(e) + "] must be an integer in 0.." + std::to_string(columnsLength) + "-1");
+      return nullptr;
+    }
+  }
+  const int32_t room = static_cast<int32_t>(std::min<std::size_t>(std::min(colLength, valueLength), 2147483647));
+  const int32_t bad = place_extras(nRows, rows, counts, ranks, values, columnOf, fill, room, extraCol, extraValue);
+  if (bad >= 0) {
+    check.Fail(false, "row " + std::to_string(bad) + "'s entries fall outside extraCol or extraValue from fill[" +
+                          std::to_string(rows[bad]) + "]");
+  }
   return nullptr;
 }
 

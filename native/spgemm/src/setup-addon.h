@@ -40,4 +40,7 @@ napi_value MarkUsedColumns(napi_env env, napi_callback_info info);
 // renumberColumns(nRows, rowPtr, colIdx, values, finalOf)
 napi_value RenumberColumns(napi_env env, napi_callback_info info);
 
+// placeExtras(nRows, rows, counts, ranks, values, columnOf, fill, extraCol, extraValue)
+napi_value PlaceExtras(napi_env env, napi_callback_info info);
+
 }  // namespace pa_amg_setup

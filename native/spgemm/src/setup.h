@@ -347,4 +347,24 @@ inline void renumber_columns(int32_t nRows, const int32_t* rowPtr, int32_t* col,
   }
 }
 
+// The received extra terms of one message placed by own row (distributed-galerkin.ts): per row k
+// of the message, its `counts[k]` entries go to row rows[k] from fill[rows[k]] on (advanced), each
+// with column columnOf[ranks[e]] and its value, in message order. Returns -1, or the first row
+// whose entries would fall outside 0..room-1 (nothing of that row is written).
+inline int32_t place_extras(int32_t nRows, const int32_t* rows, const double* counts, const double* ranks, const double* values,
+                            const int32_t* columnOf, int32_t* fill, int32_t room, int32_t* extraCol, double* extraValue) {
+  int32_t e = 0;
+  for (int32_t k = 0; k < nRows; k++) {
+    const int32_t count = static_cast<int32_t>(counts[k]);
+    int32_t at = fill[rows[k]];
+    if (at < 0 || at > room - count) return k;
+    for (int32_t t = 0; t < count; t++, e++, at++) {
+      extraCol[at] = columnOf[static_cast<int32_t>(ranks[e])];
+      extraValue[at] = values[e];
+    }
+    fill[rows[k]] = at;
+  }
+  return -1;
+}
+
 }  // namespace pa_amg_setup

@@ -248,6 +248,7 @@ function ownRows(
   const extraCol = new Int32Array(nExtra);
   const extraValue = new Float64Array(nExtra);
   const fill = extraPtr.slice(0, nOwn);
+  const kernels = setupKernels();
   messages.forEach((message, i) => {
     const at = sumsLayout(message, plan.holderPtrs[i + 1] - plan.holderPtrs[i]);
     // Each distinct column looked up once, in the order the entries first name it (the order of
@@ -258,14 +259,20 @@ function ownRows(
       const owner = message[at.owners + j];
       columnOf[j] = owner === partId ? coarseIds.globalToOwn(gid) : nOwn + ghosts.add(gid, owner);
     }
-    let e = 0;
-    for (let h = plan.holderPtrs[i], k = 2; h < plan.holderPtrs[i + 1]; h++, k++) {
-      const c = plan.holderLids[h];
-      for (let t = 0; t < message[k]; t++, e++) {
-        extraCol[fill[c]] = columnOf[message[at.entries + e]];
-        extraValue[fill[c]++] = message[at.values + e];
-      }
-    }
+    // The pass over the entries is one kernel call (native when built): a JavaScript loop over
+    // them would run cold, once per level.
+    const nRows = plan.holderPtrs[i + 1] - plan.holderPtrs[i];
+    kernels.placeExtras(
+      nRows,
+      plan.holderLids.subarray(plan.holderPtrs[i], plan.holderPtrs[i + 1]),
+      message.subarray(2, 2 + nRows),
+      message.subarray(at.entries, at.values),
+      message.subarray(at.values, at.values + message[1]),
+      columnOf,
+      fill,
+      extraCol,
+      extraValue,
+    );
   });
   const extra = nExtra === 0 ? NO_EXTRA : { rowPtr: extraPtr, colIdx: extraCol, values: extraValue };
   const { oo, og } = galerkinBlocks(undefined, aOo, aOg, p1, rows.b2, nOwn, extra, nOwn + ghosts.gids.length);

@@ -5,7 +5,7 @@
  * A·P0) and the Galerkin coarse matrix R·A·P without the intermediate A·P (the set-up's largest
  * matrix). The JavaScript loops, the hand-written description of their native exports
  * (`aggregateRows`, `smoothedProlongator`, `rapRows`, `rapOfP`, `levelDiagonal`, `prolongatorGhostBlock`, `markUsedColumns`,
- * `renumberColumns`, `denseLuFactor` and `denseLuSolve` of the
+ * `renumberColumns`, `placeExtras`, `denseLuFactor` and `denseLuSolve` of the
  * sparse-product addon `native/spgemm`; loops in `native/spgemm/src/setup.h` and `dense-lu.h`,
  * same order, same bits), its loader, and the choice between them.
  *
@@ -139,6 +139,20 @@ export interface SetupBinding {
    * the columns index `finalOf`.
    */
   renumberColumns(nRows: number, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array, finalOf: Int32Array): void;
+  /**
+   * Places one received message's extra terms by own row (distributed-galerkin.ts' `ownRows`):
+   * for k = 0..nRows−1, the next `counts[k]` entries of `ranks` and `values` (message order) go to
+   * row `rows[k]` from `fill[rows[k]]` on, which is advanced: column `columnOf[ranks[e]]`, value
+   * `values[e]`. `counts` and `ranks` are whole numbers held as float64 (the message's). The addon
+   * checks the rows against fill's length, the counts, their sum against ranks' and values'
+   * lengths, the ranks against columnOf's length, and each row's place against extraCol's and
+   * extraValue's lengths (it throws at the first row that does not fit, with the rows before it
+   * placed).
+   */
+  placeExtras(
+    nRows: number, rows: Int32Array, counts: Float64Array, ranks: Float64Array, values: Float64Array, columnOf: Int32Array,
+    fill: Int32Array, extraCol: Int32Array, extraValue: Float64Array,
+  ): void;
 }
 
 /** The set-up kernels and which implementation runs them. */
@@ -173,6 +187,16 @@ export const jsSetupKernels: SetupKernels = {
   denseLuSolve,
   markUsedColumns(nnz, colIdx, mark) {
     for (let e = 0; e < nnz; e++) mark[colIdx[e]] = 0;
+  },
+  placeExtras(nRows, rows, counts, ranks, values, columnOf, fill, extraCol, extraValue) {
+    let e = 0;
+    for (let k = 0; k < nRows; k++) {
+      const c = rows[k];
+      for (let t = 0; t < counts[k]; t++, e++) {
+        extraCol[fill[c]] = columnOf[ranks[e]];
+        extraValue[fill[c]++] = values[e];
+      }
+    }
   },
   renumberColumns(nRows, rowPtr, colIdx, values, finalOf) {
     for (let i = 0; i < nRows; i++) {
@@ -399,7 +423,7 @@ export function loadSetupBinding(
     paths,
     load,
     required: ['aggregateRows', 'smoothedProlongator', 'rapRows', 'rapOfP', 'denseLuFactor', 'denseLuSolve', 'levelDiagonal', 'prolongatorGhostBlock', 'markUsedColumns',
-      'renumberColumns'],
+      'renumberColumns', 'placeExtras'],
     what: 'sparse-product addon (AMG set-up kernels)',
     summary: 'The native AMG set-up kernels are unavailable',
     fixes: SETUP_FIXES,
@@ -420,6 +444,7 @@ export function nativeSetupKernels(binding: SetupBinding): SetupKernels {
     prolongatorGhostBlock: (...args) => binding.prolongatorGhostBlock(...args),
     markUsedColumns: (...args) => binding.markUsedColumns(...args),
     renumberColumns: (...args) => binding.renumberColumns(...args),
+    placeExtras: (...args) => binding.placeExtras(...args),
   };
 }
 
