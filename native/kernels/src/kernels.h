@@ -21,29 +21,19 @@ struct Csr {
   const double* values;
 };
 
-// How far ahead of a row the SpMVs prefetch the matrix: 2 KiB, i.e. 256 values and 512 column ids.
-// Measured with a C harness on the n=100 Poisson matrix (one core, medians of 21, five runs):
-// SpmvDot took 5.2-6.3 ms without prefetching and 4.7-5.5 ms with 2 KiB, the best of 0.5..8 KiB.
-// Prefetching changes no arithmetic, so the bits stay those of the JavaScript twins.
+// How far ahead the compact SpMV (SpmvDotCompact, the form for blocks beyond the caches)
+// prefetches the matrix: 2 KiB. Prefetching changes no arithmetic, so the bits stay those of
+// the JavaScript twins. The CSR SpMVs do not prefetch: their former per-row prefetch had been
+// compiled away by GCC 12 (a `const Csr&` helper with an early return), and once it was emitted
+// it made spmvDot on the n = 30 Poisson matrix (27 000 rows, in cache) 119-120 -> 140 us per
+// call, with no gain beyond the noise at n = 100 (min 5.3-5.9 ms either way, load 2.4-3.0).
 constexpr std::int32_t kPrefetchBytes = 2048;
-
-// Prefetches the values and column ids kPrefetchBytes past entry k (clamped to the last entry, so
-// no address outside the arrays is formed).
-inline void PrefetchAhead(const Csr& a, std::int32_t k) {
-  const std::int32_t last = a.rowPtr[a.nRows] - 1;
-  constexpr std::int32_t kValues = kPrefetchBytes / sizeof(double);
-  constexpr std::int32_t kColumns = kPrefetchBytes / sizeof(std::int32_t);
-  if (last < 0) return;
-  __builtin_prefetch(a.values + (k < last - kValues ? k + kValues : last), 0, 0);
-  __builtin_prefetch(a.colIdx + (k < last - kColumns ? k + kColumns : last), 0, 0);
-}
 
 // y[i] = sum_k values[k] * x[colIdx[k]] over the entries of row i.
 inline void Spmv(const Csr a, const double* x, double* y) {
   for (std::int32_t i = 0; i < a.nRows; i++) {
     double s = 0.0;
     const std::int32_t end = a.rowPtr[i + 1];
-    PrefetchAhead(a, a.rowPtr[i]);
     for (std::int32_t k = a.rowPtr[i]; k < end; k++) s += a.values[k] * x[a.colIdx[k]];
     y[i] = s;
   }
@@ -54,7 +44,6 @@ inline void SpmvAdd(const Csr a, const double* x, double* y) {
   for (std::int32_t i = 0; i < a.nRows; i++) {
     double s = y[i];
     const std::int32_t end = a.rowPtr[i + 1];
-    PrefetchAhead(a, a.rowPtr[i]);
     for (std::int32_t k = a.rowPtr[i]; k < end; k++) s += a.values[k] * x[a.colIdx[k]];
     y[i] = s;
   }
@@ -67,7 +56,6 @@ inline double SpmvDot(const Csr a, const double* x, double* y, const double* w, 
   for (std::int32_t i = 0; i < a.nRows; i++) {
     double s = 0.0;
     const std::int32_t end = a.rowPtr[i + 1];
-    PrefetchAhead(a, a.rowPtr[i]);
     for (std::int32_t k = a.rowPtr[i]; k < end; k++) s += a.values[k] * x[a.colIdx[k]];
     y[i] = s;
     d += w[i] * s;
@@ -81,7 +69,6 @@ inline double SpmvAddDot(const Csr a, const double* x, double* y, const double* 
   for (std::int32_t i = 0; i < a.nRows; i++) {
     double s = y[i];
     const std::int32_t end = a.rowPtr[i + 1];
-    PrefetchAhead(a, a.rowPtr[i]);
     for (std::int32_t k = a.rowPtr[i]; k < end; k++) s += a.values[k] * x[a.colIdx[k]];
     y[i] = s;
     d += w[i] * s;
