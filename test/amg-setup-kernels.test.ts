@@ -335,6 +335,19 @@ describe('AMG set-up kernels (JavaScript)', () => {
     expect(Array.from(fill)).toEqual([1, 1, 5]);
   });
 
+  it('ghostAggregateColumns: the reached ghosts\' distinct aggregates ascending, their first ghost, each ghost\'s column', () => {
+    // Ghost 3 (aggregate 7) is reached by no entry; ghost 4 names aggregate 9 as ghost 1 does.
+    const aggregateGid = Float64Array.of(12, 9, -1, 7, 9);
+    const gids = new Float64Array(5);
+    const firstGhost = new Int32Array(5);
+    const ghostColumn = new Int32Array(5);
+    const count = jsSetupKernels.ghostAggregateColumns(5, aggregateGid, 4, Int32Array.of(4, 0, 2, 1, 3), new Int32Array(5), gids, firstGhost, ghostColumn);
+    expect(count).toBe(2);
+    expect(Array.from(gids.subarray(0, 2))).toEqual([9, 12]);
+    expect(Array.from(firstGhost.subarray(0, 2))).toEqual([1, 0]);
+    expect(Array.from(ghostColumn)).toEqual([1, 0, -1, -1, 0]);
+  });
+
   it('levelDiagonal: a_ii, 1/a_ii, Gershgorin bound over own and ghost entries, bandwidth, first failed row', () => {
     // Own block (columns ascending): row 0 = [4, -1 @2], row 1 = [-1 @0, 2, 0.5 @2], row 2 = [-2 @1, 8].
     const oo: Block = {
@@ -595,6 +608,31 @@ if ('kernels' in native) {
       expect(() => call({ room: 2 })).toThrow(/row 0/);
       expect(() => call({ fill: Int32Array.of(-1, 2) })).toThrow(/row 1/);
       expect(() => binding.placeExtras(1, Int32Array.of(0), new Int32Array(1) as unknown as Float64Array, new Float64Array(1), new Float64Array(1), new Int32Array(1), new Int32Array(1), new Int32Array(1), new Float64Array(1))).toThrow(TypeError);
+    });
+
+    it('ghostAggregateColumns: the columns of the JavaScript twin; the addon checks ids and lengths', () => {
+      const random = rng(8123);
+      for (let s = 0; s < 10; s++) {
+        const nGhost = 1 + Math.floor(random() * 60);
+        // Few distinct aggregates (repeats), some ghosts in none, a sparse block reaching some ghosts.
+        const aggregateGid = Float64Array.from({ length: nGhost }, () => (random() < 0.2 ? -1 : 1000 + Math.floor(random() * 20)));
+        const nnz = Math.floor(random() * 2 * nGhost);
+        const colIdx = Int32Array.from({ length: nnz + 3 }, () => Math.floor(random() * nGhost));
+        const [nat, js] = [native.kernels, jsSetupKernels].map((k) => {
+          const out = { gids: new Float64Array(nGhost), first: new Int32Array(nGhost), column: new Int32Array(nGhost).fill(5) };
+          const count = k.ghostAggregateColumns(nGhost, aggregateGid, nnz, colIdx, new Int32Array(nGhost), out.gids, out.first, out.column);
+          return { count, gids: Array.from(out.gids.subarray(0, count)), first: Array.from(out.first.subarray(0, count)), column: Array.from(out.column) };
+        });
+        expect(nat, `case ${s}`).toEqual(js);
+        if (nnz > 0) expect(js.column.some((c) => c >= 0)).toBe(aggregateGid.some((a, g) => a >= 0 && colIdx.subarray(0, nnz).includes(g)));
+      }
+      const binding = loadSetupBinding();
+      const call = (nGhost: number, colIdx: Int32Array, room = nGhost): number =>
+        binding.ghostAggregateColumns(nGhost, new Float64Array(nGhost), colIdx.length, colIdx, new Int32Array(nGhost), new Float64Array(room), new Int32Array(nGhost), new Int32Array(nGhost));
+      expect(call(3, Int32Array.of(0, 2))).toBe(1);
+      expect(() => call(3, Int32Array.of(0, 3))).toThrow(/ogColIdx\[1\]/);
+      expect(() => call(3, Int32Array.of(0), 2)).toThrow(/gids/);
+      expect(() => binding.ghostAggregateColumns(2, new Float64Array(2), 3, Int32Array.of(0, 1), new Int32Array(2), new Float64Array(2), new Int32Array(2), new Int32Array(2))).toThrow(/ogColIdx/);
     });
 
     it('prolongatorGhostBlock: the same block as the JavaScript twin; the addon checks ids and lengths', () => {

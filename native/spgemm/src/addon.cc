@@ -404,6 +404,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"markUsedColumns", nullptr, pa_amg_setup::MarkUsedColumns, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"renumberColumns", nullptr, pa_amg_setup::RenumberColumns, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"placeExtras", nullptr, pa_amg_setup::PlaceExtras, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"ghostAggregateColumns", nullptr, pa_amg_setup::GhostAggregateColumns, nullptr, nullptr, nullptr, napi_enumerable,
+       nullptr},
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
   return exports;

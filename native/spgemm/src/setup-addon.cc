@@ -407,4 +407,28 @@ napi_value PlaceExtras(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// ghostAggregateColumns(nGhost, aggregateGid, nnz, ogColIdx, order, gids, firstGhost, ghostColumn) -> count
+napi_value GhostAggregateColumns(napi_env env, napi_callback_info info) {
+  napi_value v[kMaxArgs];
+  if (!ReadArgs(env, info, 8, "ghostAggregateColumns", v)) return nullptr;
+  Check check{env, "ghostAggregateColumns"};
+  const int32_t nGhost = check.Count(v[0], "nGhost");
+  const int32_t nnz = check.Count(v[2], "nnz");
+  if (check.failed) return nullptr;
+  const std::size_t ghosts = static_cast<std::size_t>(nGhost);
+  // aggregateGid's values are only compared and copied, never followed.
+  const double* aggregateGid = check.Array<double>(v[1], napi_float64_array, ghosts, "aggregateGid");
+  const int32_t* col = check.Array<int32_t>(v[3], napi_int32_array, static_cast<std::size_t>(nnz), "ogColIdx");
+  int32_t* order = check.Array<int32_t>(v[4], napi_int32_array, ghosts, "order");
+  double* gids = check.Array<double>(v[5], napi_float64_array, ghosts, "gids");
+  int32_t* firstGhost = check.Array<int32_t>(v[6], napi_int32_array, ghosts, "firstGhost");
+  int32_t* ghostColumn = check.Array<int32_t>(v[7], napi_int32_array, ghosts, "ghostColumn");
+  if (check.failed) return nullptr;
+  check.Ids(col, nnz, nGhost, "ogColIdx");
+  if (check.failed) return nullptr;
+  napi_value result;
+  napi_create_int32(env, ghost_aggregate_columns(nGhost, aggregateGid, nnz, col, order, gids, firstGhost, ghostColumn), &result);
+  return result;
+}
+
 }  // namespace pa_amg_setup

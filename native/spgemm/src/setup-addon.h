@@ -43,4 +43,7 @@ napi_value RenumberColumns(napi_env env, napi_callback_info info);
 // placeExtras(nRows, rows, counts, ranks, values, columnOf, fill, extraCol, extraValue)
 napi_value PlaceExtras(napi_env env, napi_callback_info info);
 
+// ghostAggregateColumns(nGhost, aggregateGid, nnz, ogColIdx, order, gids, firstGhost, ghostColumn) -> count
+napi_value GhostAggregateColumns(napi_env env, napi_callback_info info);
+
 }  // namespace pa_amg_setup

@@ -367,4 +367,36 @@ inline int32_t place_extras(int32_t nRows, const int32_t* rows, const double* co
   return -1;
 }
 
+// The ghost columns of a several-part prolongator (ghosted-prolongator.ts): the distinct
+// aggregate ids aggregateGid[g] >= 0 of the ghosts g that some entry of the ghost block reaches
+// (col[0..nnz)), ascending, into gids[0..count), each with the first (smallest) reached ghost
+// naming it in firstGhost; per ghost g, ghostColumn[g] = the column of aggregateGid[g] (-1: none or
+// not among them). `order` (nGhost) is scratch. Returns the count.
+inline int32_t ghost_aggregate_columns(int32_t nGhost, const double* aggregateGid, int32_t nnz, const int32_t* col, int32_t* order,
+                                       double* gids, int32_t* firstGhost, int32_t* ghostColumn) {
+  for (int32_t g = 0; g < nGhost; g++) ghostColumn[g] = -1;
+  for (int32_t e = 0; e < nnz; e++) ghostColumn[col[e]] = 0;
+  int32_t n = 0;
+  for (int32_t g = 0; g < nGhost; g++) {
+    if (ghostColumn[g] == 0 && aggregateGid[g] >= 0) order[n++] = g;
+  }
+  std::sort(order, order + n, [aggregateGid](int32_t a, int32_t b) {
+    return aggregateGid[a] < aggregateGid[b] || (aggregateGid[a] == aggregateGid[b] && a < b);
+  });
+  int32_t count = 0;
+  for (int32_t k = 0; k < n; k++) {
+    if (count > 0 && gids[count - 1] == aggregateGid[order[k]]) continue;
+    gids[count] = aggregateGid[order[k]];
+    firstGhost[count++] = order[k];
+  }
+  for (int32_t g = 0; g < nGhost; g++) {
+    const double gid = aggregateGid[g];
+    ghostColumn[g] = -1;
+    if (!(gid >= 0)) continue;
+    const double* at = std::lower_bound(gids, gids + count, gid);
+    if (at != gids + count && *at == gid) ghostColumn[g] = static_cast<int32_t>(at - gids);
+  }
+  return count;
+}
+
 }  // namespace pa_amg_setup

@@ -169,23 +169,18 @@ function ghostColumns(
     }
   });
   // The ghost rows the ghost block reaches (a ghost column of A may be referenced by no entry
-  // only if A.cols has more ghosts than the block uses; psparse and the products never do).
-  const reached = new Uint8Array(nGhost);
-  const nnz = og.rowPtr[og.nRows];
-  for (let e = 0; e < nnz; e++) reached[og.colIdx[e]] = 1;
-  const byGid = new Map<number, number>();
-  for (let g = 0; g < nGhost; g++) {
-    if (reached[g] === 1 && aggregateGid[g] >= 0 && !byGid.has(aggregateGid[g])) byGid.set(aggregateGid[g], g);
-  }
-  const gids = Float64Array.from(byGid.keys()).sort();
-  const ghostToOwner = new Int32Array(gids.length);
-  const column = new Map<number, number>();
-  gids.forEach((gid, c) => {
-    column.set(gid, c);
-    ghostToOwner[c] = ids.ghostToOwner[byGid.get(gid)!];
-  });
+  // only if A.cols has more ghosts than the block uses; psparse and the products never do) and
+  // their aggregates: one kernel call (native when built), where JavaScript Maps over the ghosts
+  // ran cold, once per level.
+  const room = new Float64Array(nGhost);
+  const firstGhost = new Int32Array(nGhost);
   const ghostColumn = new Int32Array(nGhost);
-  for (let g = 0; g < nGhost; g++) ghostColumn[g] = aggregateGid[g] >= 0 ? (column.get(aggregateGid[g]) ?? -1) : -1;
+  const count = setupKernels().ghostAggregateColumns(
+    nGhost, aggregateGid, og.rowPtr[og.nRows], og.colIdx, new Int32Array(nGhost), room, firstGhost, ghostColumn,
+  );
+  const gids = room.slice(0, count);
+  const ghostToOwner = new Int32Array(count);
+  for (let c = 0; c < count; c++) ghostToOwner[c] = ids.ghostToOwner[firstGhost[c]];
   const colIds = new LocalIndices(coarseIds.partId, coarseIds.n, coarseIds.own, gids, ghostToOwner);
   return { ghostColumn, ghostP0, colIds };
 }

@@ -5,7 +5,7 @@
  * A·P0) and the Galerkin coarse matrix R·A·P without the intermediate A·P (the set-up's largest
  * matrix). The JavaScript loops, the hand-written description of their native exports
  * (`aggregateRows`, `smoothedProlongator`, `rapRows`, `rapOfP`, `levelDiagonal`, `prolongatorGhostBlock`, `markUsedColumns`,
- * `renumberColumns`, `placeExtras`, `denseLuFactor` and `denseLuSolve` of the
+ * `renumberColumns`, `placeExtras`, `ghostAggregateColumns`, `denseLuFactor` and `denseLuSolve` of the
  * sparse-product addon `native/spgemm`; loops in `native/spgemm/src/setup.h` and `dense-lu.h`,
  * same order, same bits), its loader, and the choice between them.
  *
@@ -153,6 +153,20 @@ export interface SetupBinding {
     nRows: number, rows: Int32Array, counts: Float64Array, ranks: Float64Array, values: Float64Array, columnOf: Int32Array,
     fill: Int32Array, extraCol: Int32Array, extraValue: Float64Array,
   ): void;
+  /**
+   * A several-part prolongator's ghost columns (ghosted-prolongator.ts): the distinct aggregate
+   * ids `aggregateGid[g] ≥ 0` (−1: none) of the `nGhost` ghosts that some of the ghost block's
+   * first `nnz` entries (`ogColIdx`) reach, ascending, into `gids[0..count)`, with the first
+   * (smallest) such ghost of each in `firstGhost`; per ghost g, `ghostColumn[g]` receives the
+   * column of `aggregateGid[g]` (−1: none, or no reached ghost names it). `order` (nGhost) is
+   * scratch; all arrays have at least nGhost items. Returns the count. The addon checks the
+   * lengths and the entries' ids (below nGhost); it sorts where the twin keeps Maps, with the same
+   * results.
+   */
+  ghostAggregateColumns(
+    nGhost: number, aggregateGid: Float64Array, nnz: number, ogColIdx: Int32Array, order: Int32Array, gids: Float64Array,
+    firstGhost: Int32Array, ghostColumn: Int32Array,
+  ): number;
 }
 
 /** The set-up kernels and which implementation runs them. */
@@ -187,6 +201,23 @@ export const jsSetupKernels: SetupKernels = {
   denseLuSolve,
   markUsedColumns(nnz, colIdx, mark) {
     for (let e = 0; e < nnz; e++) mark[colIdx[e]] = 0;
+  },
+  ghostAggregateColumns(nGhost, aggregateGid, nnz, ogColIdx, _order, gids, firstGhost, ghostColumn) {
+    const reached = new Uint8Array(nGhost);
+    for (let e = 0; e < nnz; e++) reached[ogColIdx[e]] = 1;
+    const byGid = new Map<number, number>();
+    for (let g = 0; g < nGhost; g++) {
+      if (reached[g] === 1 && aggregateGid[g] >= 0 && !byGid.has(aggregateGid[g])) byGid.set(aggregateGid[g], g);
+    }
+    const sorted = Float64Array.from(byGid.keys()).sort();
+    const column = new Map<number, number>();
+    for (let c = 0; c < sorted.length; c++) {
+      gids[c] = sorted[c];
+      firstGhost[c] = byGid.get(sorted[c])!;
+      column.set(sorted[c], c);
+    }
+    for (let g = 0; g < nGhost; g++) ghostColumn[g] = aggregateGid[g] >= 0 ? (column.get(aggregateGid[g]) ?? -1) : -1;
+    return sorted.length;
   },
   placeExtras(nRows, rows, counts, ranks, values, columnOf, fill, extraCol, extraValue) {
     let e = 0;
@@ -423,7 +454,7 @@ export function loadSetupBinding(
     paths,
     load,
     required: ['aggregateRows', 'smoothedProlongator', 'rapRows', 'rapOfP', 'denseLuFactor', 'denseLuSolve', 'levelDiagonal', 'prolongatorGhostBlock', 'markUsedColumns',
-      'renumberColumns', 'placeExtras'],
+      'renumberColumns', 'placeExtras', 'ghostAggregateColumns'],
     what: 'sparse-product addon (AMG set-up kernels)',
     summary: 'The native AMG set-up kernels are unavailable',
     fixes: SETUP_FIXES,
@@ -445,6 +476,7 @@ export function nativeSetupKernels(binding: SetupBinding): SetupKernels {
     markUsedColumns: (...args) => binding.markUsedColumns(...args),
     renumberColumns: (...args) => binding.renumberColumns(...args),
     placeExtras: (...args) => binding.placeExtras(...args),
+    ghostAggregateColumns: (...args) => binding.ghostAggregateColumns(...args),
   };
 }
 
