@@ -348,6 +348,16 @@ describe('AMG set-up kernels (JavaScript)', () => {
     expect(Array.from(ghostColumn)).toEqual([1, 0, -1, -1, 0]);
   });
 
+  it('aggregateWeights and packAggregateRows: 1/sqrt(aggregate size), and per row its aggregate\'s global id and weight', () => {
+    const aggregateOf = Int32Array.of(1, 0, 1, -1, 1, 1);
+    const weight = new Float64Array(2).fill(7);
+    jsSetupKernels.aggregateWeights(6, aggregateOf, 2, weight);
+    expect(Array.from(weight)).toEqual([1, 0.5]);
+    const out = new Float64Array(6).fill(9);
+    jsSetupKernels.packAggregateRows(3, Int32Array.of(3, 1, 4), aggregateOf, weight, 100, out);
+    expect(Array.from(out)).toEqual([-1, 0, 100, 1, 101, 0.5]);
+  });
+
   it('levelDiagonal: a_ii, 1/a_ii, Gershgorin bound over own and ghost entries, bandwidth, first failed row', () => {
     // Own block (columns ascending): row 0 = [4, -1 @2], row 1 = [-1 @0, 2, 0.5 @2], row 2 = [-2 @1, 8].
     const oo: Block = {
@@ -633,6 +643,31 @@ if ('kernels' in native) {
       expect(() => call(3, Int32Array.of(0, 3))).toThrow(/ogColIdx\[1\]/);
       expect(() => call(3, Int32Array.of(0), 2)).toThrow(/gids/);
       expect(() => binding.ghostAggregateColumns(2, new Float64Array(2), 3, Int32Array.of(0, 1), new Int32Array(2), new Float64Array(2), new Int32Array(2), new Int32Array(2))).toThrow(/ogColIdx/);
+    });
+
+    it('aggregateWeights and packAggregateRows: the bits of the JavaScript twins; the addon checks aggregates, rows and lengths', () => {
+      const random = rng(9127);
+      for (let s = 0; s < 8; s++) {
+        const nRows = 1 + Math.floor(random() * 200);
+        const nAggregates = 1 + Math.floor(random() * 40);
+        const aggregateOf = Int32Array.from({ length: nRows }, () => (random() < 0.1 ? -1 : Math.floor(random() * nAggregates)));
+        const rows = Int32Array.from({ length: Math.floor(random() * nRows) }, () => Math.floor(random() * nRows));
+        const [nat, js] = [native.kernels, jsSetupKernels].map((k) => {
+          const weight = new Float64Array(nAggregates);
+          k.aggregateWeights(nRows, aggregateOf, nAggregates, weight);
+          const out = new Float64Array(2 * rows.length);
+          k.packAggregateRows(rows.length, rows, aggregateOf, weight, 12345, out);
+          return { weight: new Uint8Array(weight.buffer), out: new Uint8Array(out.buffer) };
+        });
+        expect(nat, `case ${s}`).toEqual(js);
+      }
+      const binding = loadSetupBinding();
+      expect(() => binding.aggregateWeights(2, Int32Array.of(0, 2), 2, new Float64Array(2))).toThrow(/aggregateOf\[1\]/);
+      expect(() => binding.aggregateWeights(2, Int32Array.of(0, 1), 2, new Float64Array(1))).toThrow(/weight/);
+      const weight = Float64Array.of(1, 0.5);
+      expect(() => binding.packAggregateRows(1, Int32Array.of(2), Int32Array.of(0, 1), weight, 0, new Float64Array(2))).toThrow(/rows\[0\]/);
+      expect(() => binding.packAggregateRows(1, Int32Array.of(1), Int32Array.of(0, 2), weight, 0, new Float64Array(2))).toThrow(/aggregateOf\[1\]/);
+      expect(() => binding.packAggregateRows(2, Int32Array.of(1, 0), Int32Array.of(0, 1), weight, 0, new Float64Array(3))).toThrow(/out/);
     });
 
     it('prolongatorGhostBlock: the same block as the JavaScript twin; the addon checks ids and lengths', () => {

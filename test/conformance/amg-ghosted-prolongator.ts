@@ -3,6 +3,9 @@ import { laplacianFdm, pmap, variablePartition, type PData } from '../../src/ind
 import type { CsrMatrix } from '../../src/kernels/csr.js';
 import { aggregate, strongConnections, type Aggregates } from '../../src/solvers/amg/aggregation.js';
 import { ghostedProlongator } from '../../src/solvers/amg/ghosted-prolongator.js';
+import { LocalIndices } from '../../src/partitions/local-indices.js';
+import { OwnList } from '../../src/partitions/own-ids.js';
+import { PRange } from '../../src/partitions/prange.js';
 import { AmgLevel } from '../../src/solvers/amg/level.js';
 import { matmul, planMatmul } from '../../src/sparse/matmul.js';
 import { psparse, psparseRefill } from '../../src/sparse/psparse.js';
@@ -84,6 +87,13 @@ export async function ghostedProlongatorMatchesSmoothedProduct(ranks: PData<numb
       assertSameMatrix(built.P, smoothedProduct(M, aggregates, level, coarseRows), what);
       assert.equal(built.P.rows, M.rows);
       if (np > 1) assert.ok(built.P.ownGhost.localItems.some((b) => b.rowPtr[b.nRows] > 0), `${what}: P has ghost entries`);
+      // The same coarse ids listed explicitly (not a range): the same P.
+      const listed = new PRange(
+        coarseRows.n,
+        coarseRows.partition.map((ids) => new LocalIndices(ids.partId, ids.n, new OwnList(Float64Array.from({ length: ids.nOwn }, (_, i) => ids.own.at(i))))),
+        coarseRows.ownerOf,
+      );
+      assertSameMatrix(ghostedProlongator(M, aggregates, listed, level).P, built.P, `${what}, listed coarse ids`);
     }
     // New values, same pattern: refresh equals a new construction.
     const level = new AmgLevel(A, 0);

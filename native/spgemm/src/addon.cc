@@ -406,6 +406,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"placeExtras", nullptr, pa_amg_setup::PlaceExtras, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"ghostAggregateColumns", nullptr, pa_amg_setup::GhostAggregateColumns, nullptr, nullptr, nullptr, napi_enumerable,
        nullptr},
+      {"aggregateWeights", nullptr, pa_amg_setup::AggregateWeights, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"packAggregateRows", nullptr, pa_amg_setup::PackAggregateRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
   return exports;

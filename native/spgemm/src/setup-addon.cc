@@ -431,4 +431,54 @@ napi_value GhostAggregateColumns(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// aggregateWeights(nRows, aggregateOf, nAggregates, weight)
+napi_value AggregateWeights(napi_env env, napi_callback_info info) {
+  napi_value v[kMaxArgs];
+  if (!ReadArgs(env, info, 4, "aggregateWeights", v)) return nullptr;
+  Check check{env, "aggregateWeights"};
+  const int32_t nRows = check.Count(v[0], "nRows");
+  const int32_t nAggregates = check.Count(v[2], "nAggregates");
+  if (check.failed) return nullptr;
+  const int32_t* aggregateOf = check.Array<int32_t>(v[1], napi_int32_array, static_cast<std::size_t>(nRows), "aggregateOf");
+  double* weight = check.Array<double>(v[3], napi_float64_array, static_cast<std::size_t>(nAggregates), "weight");
+  if (check.failed) return nullptr;
+  for (int32_t i = 0; i < nRows; i++) {
+    if (aggregateOf[i] < -1 || aggregateOf[i] >= nAggregates) {
+      check.Fail(false, "aggregateOf[" + std::to_string(i) + "] = " + std::to_string(aggregateOf[i]) + " is outside -1.." +
+                            std::to_string(nAggregates - 1));
+      return nullptr;
+    }
+  }
+  aggregate_weights(nRows, aggregateOf, nAggregates, weight);
+  return nullptr;
+}
+
+// packAggregateRows(nRows, rows, aggregateOf, weight, firstGid, out)
+napi_value PackAggregateRows(napi_env env, napi_callback_info info) {
+  napi_value v[kMaxArgs];
+  if (!ReadArgs(env, info, 6, "packAggregateRows", v)) return nullptr;
+  Check check{env, "packAggregateRows"};
+  const int32_t nRows = check.Count(v[0], "nRows", 1073741823.0);
+  if (check.failed) return nullptr;
+  std::size_t nOwn = 0, nWeights = 0;
+  const int32_t* rows = check.Array<int32_t>(v[1], napi_int32_array, static_cast<std::size_t>(nRows), "rows");
+  const int32_t* aggregateOf = check.Array<int32_t>(v[2], napi_int32_array, 0, "aggregateOf", &nOwn);
+  const double* weight = check.Array<double>(v[3], napi_float64_array, 0, "weight", &nWeights);
+  const double firstGid = check.Number(v[4], "firstGid");
+  double* out = check.Array<double>(v[5], napi_float64_array, 2 * static_cast<std::size_t>(nRows), "out");
+  if (check.failed) return nullptr;
+  check.Ids(rows, nRows, static_cast<int32_t>(std::min<std::size_t>(nOwn, 2147483647)), "rows");
+  if (check.failed) return nullptr;
+  for (int32_t k = 0; k < nRows; k++) {
+    const int32_t a = aggregateOf[rows[k]];
+    if (a < -1 || static_cast<int64_t>(a) >= static_cast<int64_t>(nWeights)) {
+      check.Fail(false, "aggregateOf[" + std::to_string(rows[k]) + "] = " + std::to_string(a) + " is outside -1.." +
+                            std::to_string(static_cast<int64_t>(nWeights) - 1));
+      return nullptr;
+    }
+  }
+  pack_aggregate_rows(nRows, rows, aggregateOf, weight, firstGid, out);
+  return nullptr;
+}
+
 }  // namespace pa_amg_setup

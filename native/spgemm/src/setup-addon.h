@@ -46,4 +46,10 @@ napi_value PlaceExtras(napi_env env, napi_callback_info info);
 // ghostAggregateColumns(nGhost, aggregateGid, nnz, ogColIdx, order, gids, firstGhost, ghostColumn) -> count
 napi_value GhostAggregateColumns(napi_env env, napi_callback_info info);
 
+// aggregateWeights(nRows, aggregateOf, nAggregates, weight)
+napi_value AggregateWeights(napi_env env, napi_callback_info info);
+
+// packAggregateRows(nRows, rows, aggregateOf, weight, firstGid, out)
+napi_value PackAggregateRows(napi_env env, napi_callback_info info);
+
 }  // namespace pa_amg_setup

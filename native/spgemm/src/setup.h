@@ -399,4 +399,24 @@ inline int32_t ghost_aggregate_columns(int32_t nGhost, const double* aggregateGi
   return count;
 }
 
+// P0's value per aggregate (ghosted-prolongator.ts): weight[a] = 1/sqrt(the number of rows i with
+// aggregateOf[i] == a) for a in 0..nAggregates-1 (rows in no aggregate hold -1).
+inline void aggregate_weights(int32_t nRows, const int32_t* aggregateOf, int32_t nAggregates, double* weight) {
+  for (int32_t a = 0; a < nAggregates; a++) weight[a] = 0.0;
+  for (int32_t i = 0; i < nRows; i++) {
+    if (aggregateOf[i] >= 0) weight[aggregateOf[i]] += 1.0;
+  }
+  for (int32_t a = 0; a < nAggregates; a++) weight[a] = 1.0 / std::sqrt(weight[a]);
+}
+
+// Per row rows[k]: out[2k] = firstGid + its aggregate (-1: none), out[2k+1] = its weight (0: none).
+inline void pack_aggregate_rows(int32_t nRows, const int32_t* rows, const int32_t* aggregateOf, const double* weight, double firstGid,
+                                double* out) {
+  for (int32_t k = 0; k < nRows; k++) {
+    const int32_t a = aggregateOf[rows[k]];
+    out[2 * k] = a >= 0 ? firstGid + a : -1.0;
+    out[2 * k + 1] = a >= 0 ? weight[a] : 0.0;
+  }
+}
+
 }  // namespace pa_amg_setup

@@ -5,7 +5,7 @@
  * A·P0) and the Galerkin coarse matrix R·A·P without the intermediate A·P (the set-up's largest
  * matrix). The JavaScript loops, the hand-written description of their native exports
  * (`aggregateRows`, `smoothedProlongator`, `rapRows`, `rapOfP`, `levelDiagonal`, `prolongatorGhostBlock`, `markUsedColumns`,
- * `renumberColumns`, `placeExtras`, `ghostAggregateColumns`, `denseLuFactor` and `denseLuSolve` of the
+ * `renumberColumns`, `placeExtras`, `ghostAggregateColumns`, `aggregateWeights`, `packAggregateRows`, `denseLuFactor` and `denseLuSolve` of the
  * sparse-product addon `native/spgemm`; loops in `native/spgemm/src/setup.h` and `dense-lu.h`,
  * same order, same bits), its loader, and the choice between them.
  *
@@ -167,6 +167,19 @@ export interface SetupBinding {
     nGhost: number, aggregateGid: Float64Array, nnz: number, ogColIdx: Int32Array, order: Int32Array, gids: Float64Array,
     firstGhost: Int32Array, ghostColumn: Int32Array,
   ): number;
+  /**
+   * P0's value per aggregate: `weight[a]` = 1/sqrt(the number of the `nRows` rows whose
+   * `aggregateOf` is a), a = 0..nAggregates−1 (−1: a row in none). The addon checks the lengths and
+   * every `aggregateOf` (−1..nAggregates−1).
+   */
+  aggregateWeights(nRows: number, aggregateOf: Int32Array, nAggregates: number, weight: Float64Array): void;
+  /**
+   * One message of a several-part prolongator's aggregates (ghosted-prolongator.ts): per row
+   * `rows[k]`, k < nRows, `out[2k]` = firstGid + its aggregate and `out[2k + 1]` = its weight, or −1
+   * and 0 for a row in no aggregate. The addon checks the lengths, the rows (below aggregateOf's
+   * length) and their aggregates (−1..weight's length − 1).
+   */
+  packAggregateRows(nRows: number, rows: Int32Array, aggregateOf: Int32Array, weight: Float64Array, firstGid: number, out: Float64Array): void;
 }
 
 /** The set-up kernels and which implementation runs them. */
@@ -218,6 +231,18 @@ export const jsSetupKernels: SetupKernels = {
     }
     for (let g = 0; g < nGhost; g++) ghostColumn[g] = aggregateGid[g] >= 0 ? (column.get(aggregateGid[g]) ?? -1) : -1;
     return sorted.length;
+  },
+  aggregateWeights(nRows, aggregateOf, nAggregates, weight) {
+    weight.fill(0, 0, nAggregates);
+    for (let i = 0; i < nRows; i++) if (aggregateOf[i] >= 0) weight[aggregateOf[i]] += 1;
+    for (let a = 0; a < nAggregates; a++) weight[a] = 1 / Math.sqrt(weight[a]);
+  },
+  packAggregateRows(nRows, rows, aggregateOf, weight, firstGid, out) {
+    for (let k = 0; k < nRows; k++) {
+      const a = aggregateOf[rows[k]];
+      out[2 * k] = a >= 0 ? firstGid + a : -1;
+      out[2 * k + 1] = a >= 0 ? weight[a] : 0;
+    }
   },
   placeExtras(nRows, rows, counts, ranks, values, columnOf, fill, extraCol, extraValue) {
     let e = 0;
@@ -454,7 +479,7 @@ export function loadSetupBinding(
     paths,
     load,
     required: ['aggregateRows', 'smoothedProlongator', 'rapRows', 'rapOfP', 'denseLuFactor', 'denseLuSolve', 'levelDiagonal', 'prolongatorGhostBlock', 'markUsedColumns',
-      'renumberColumns', 'placeExtras', 'ghostAggregateColumns'],
+      'renumberColumns', 'placeExtras', 'ghostAggregateColumns', 'aggregateWeights', 'packAggregateRows'],
     what: 'sparse-product addon (AMG set-up kernels)',
     summary: 'The native AMG set-up kernels are unavailable',
     fixes: SETUP_FIXES,
@@ -477,6 +502,8 @@ export function nativeSetupKernels(binding: SetupBinding): SetupKernels {
     renumberColumns: (...args) => binding.renumberColumns(...args),
     placeExtras: (...args) => binding.placeExtras(...args),
     ghostAggregateColumns: (...args) => binding.ghostAggregateColumns(...args),
+    aggregateWeights: (...args) => binding.aggregateWeights(...args),
+    packAggregateRows: (...args) => binding.packAggregateRows(...args),
   };
 }
 
