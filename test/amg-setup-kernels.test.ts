@@ -358,6 +358,19 @@ describe('AMG set-up kernels (JavaScript)', () => {
     expect(Array.from(out)).toEqual([-1, 0, 100, 1, 101, 0.5]);
   });
 
+  it('scatterTriplets and lastNonzeros: triplets added at their local ids, the largest |entry|, each row\'s last nonzero', () => {
+    // Global ids 10..12 are local 2, 0, 1; (10, 12) is given twice and sums to zero.
+    const localOf = new Int32Array(13).fill(-1);
+    localOf.set([2, 0, 1], 10);
+    const lu = new Float64Array(9);
+    const triplets = Float64Array.of(10, 11, 10, 12, 11, 12, 3, -5, -3);
+    expect(jsSetupKernels.scatterTriplets(3, localOf, triplets, lu, 1)).toBe(5);
+    expect(Array.from(lu)).toEqual([-5, 0, 0, 0, 0, 0, 0, 0, 0]);
+    const last = new Int32Array(3).fill(7);
+    jsSetupKernels.lastNonzeros(3, lu, last);
+    expect(Array.from(last)).toEqual([0, -1, -1]);
+  });
+
   it('levelDiagonal: a_ii, 1/a_ii, Gershgorin bound over own and ghost entries, bandwidth, first failed row', () => {
     // Own block (columns ascending): row 0 = [4, -1 @2], row 1 = [-1 @0, 2, 0.5 @2], row 2 = [-2 @1, 8].
     const oo: Block = {
@@ -668,6 +681,42 @@ if ('kernels' in native) {
       expect(() => binding.packAggregateRows(1, Int32Array.of(2), Int32Array.of(0, 1), weight, 0, new Float64Array(2))).toThrow(/rows\[0\]/);
       expect(() => binding.packAggregateRows(1, Int32Array.of(1), Int32Array.of(0, 2), weight, 0, new Float64Array(2))).toThrow(/aggregateOf\[1\]/);
       expect(() => binding.packAggregateRows(2, Int32Array.of(1, 0), Int32Array.of(0, 1), weight, 0, new Float64Array(3))).toThrow(/out/);
+    });
+
+    it('scatterTriplets and lastNonzeros: the bits of the JavaScript twins; the addon checks ids and lengths', () => {
+      const random = rng(5519);
+      for (let s = 0; s < 8; s++) {
+        const n = 1 + Math.floor(random() * 30);
+        // Local ids are a permutation of the global ids 5..5+n−1.
+        const localOf = new Int32Array(5 + n).fill(-1);
+        const perm = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => ((a * 7919 + s) % n) - ((b * 7919 + s) % n));
+        perm.forEach((l, i) => (localOf[5 + i] = l));
+        const count = Math.floor(random() * n * 3);
+        const triplets = new Float64Array(3 * count);
+        for (let k = 0; k < count; k++) {
+          triplets[k] = 5 + Math.floor(random() * n);
+          triplets[count + k] = 5 + Math.floor(random() * n);
+          triplets[2 * count + k] = random() < 0.1 ? 0 : random() - 0.5;
+        }
+        const [nat, js] = [native.kernels, jsSetupKernels].map((k) => {
+          const lu = new Float64Array(n * n);
+          const largest = k.scatterTriplets(n, localOf, triplets, lu, 0.25);
+          const last = new Int32Array(n);
+          k.lastNonzeros(n, lu, last);
+          return { largest, lu: new Uint8Array(lu.buffer), last: Array.from(last) };
+        });
+        expect(nat, `case ${s}`).toEqual(js);
+      }
+      expect(Number.isNaN(native.kernels.scatterTriplets(1, Int32Array.of(0), Float64Array.of(0, 0, NaN), new Float64Array(1), 1))).toBe(true);
+      const binding = loadSetupBinding();
+      const localOf = Int32Array.of(-1, 0, 1);
+      expect(binding.scatterTriplets(2, localOf, Float64Array.of(1, 2, 4), new Float64Array(4), 0)).toBe(4);
+      expect(() => binding.scatterTriplets(2, localOf, Float64Array.of(0, 2, 4), new Float64Array(4), 0)).toThrow(/triplets\[0\]/);
+      expect(() => binding.scatterTriplets(2, localOf, Float64Array.of(1, 3, 4), new Float64Array(4), 0)).toThrow(/triplets\[1\]/);
+      expect(() => binding.scatterTriplets(2, localOf, Float64Array.of(1, 2, 4, 5), new Float64Array(4), 0)).toThrow(/length 4/);
+      expect(() => binding.scatterTriplets(2, localOf, Float64Array.of(1, 2, 4), new Float64Array(3), 0)).toThrow(/lu/);
+      expect(() => binding.lastNonzeros(2, new Float64Array(3), new Int32Array(2))).toThrow(/lu/);
+      expect(() => binding.lastNonzeros(2, new Float64Array(4), new Int32Array(1))).toThrow(/last/);
     });
 
     it('prolongatorGhostBlock: the same block as the JavaScript twin; the addon checks ids and lengths', () => {

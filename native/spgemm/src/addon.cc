@@ -408,6 +408,8 @@ napi_value Init(napi_env env, napi_value exports) {
        nullptr},
       {"aggregateWeights", nullptr, pa_amg_setup::AggregateWeights, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"packAggregateRows", nullptr, pa_amg_setup::PackAggregateRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"scatterTriplets", nullptr, pa_amg_setup::ScatterTriplets, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"lastNonzeros", nullptr, pa_amg_setup::LastNonzeros, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
   return exports;

@@ -481,4 +481,51 @@ napi_value PackAggregateRows(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// scatterTriplets(n, localOf, triplets, lu, largest) -> the new largest |entry|
+napi_value ScatterTriplets(napi_env env, napi_callback_info info) {
+  napi_value v[kMaxArgs];
+  if (!ReadArgs(env, info, 5, "scatterTriplets", v)) return nullptr;
+  Check check{env, "scatterTriplets"};
+  const int32_t n = check.Count(v[0], "n", 46340.0);
+  if (check.failed) return nullptr;
+  std::size_t nIds = 0, length = 0;
+  const int32_t* localOf = check.Array<int32_t>(v[1], napi_int32_array, 0, "localOf", &nIds);
+  const double* triplets = check.Array<double>(v[2], napi_float64_array, 0, "triplets", &length);
+  double* lu = check.Array<double>(v[3], napi_float64_array, static_cast<std::size_t>(n) * n, "lu");
+  const double largest = check.Number(v[4], "largest");
+  if (check.failed) return nullptr;
+  if (length % 3 != 0 || length / 3 > 2147483647) {
+    check.Fail(false, "triplets has length " + std::to_string(length) + ", not three times a count below 2^31");
+    return nullptr;
+  }
+  const int32_t count = static_cast<int32_t>(length / 3);
+  // Every row and column a whole global id below localOf's length whose local id is below n.
+  for (std::size_t k = 0; k < 2 * static_cast<std::size_t>(count); k++) {
+    const double gid = triplets[k];
+    if (!(gid >= 0.0 && gid < static_cast<double>(nIds) && std::floor(gid) == gid) ||
+        localOf[static_cast<std::size_t>(gid)] < 0 || localOf[static_cast<std::size_t>(gid)] >= n) {
+      check.Fail(false, "triplets[" + std::to_string(k) + "] is not a global id with a local id in 0.." + std::to_string(n - 1));
+      return nullptr;
+    }
+  }
+  napi_value result;
+  napi_create_double(env, scatter_triplets(n, localOf, count, triplets, triplets + count, triplets + 2 * static_cast<std::size_t>(count), lu, largest),
+                     &result);
+  return result;
+}
+
+// lastNonzeros(n, lu, last)
+napi_value LastNonzeros(napi_env env, napi_callback_info info) {
+  napi_value v[kMaxArgs];
+  if (!ReadArgs(env, info, 3, "lastNonzeros", v)) return nullptr;
+  Check check{env, "lastNonzeros"};
+  const int32_t n = check.Count(v[0], "n", 46340.0);
+  if (check.failed) return nullptr;
+  const double* lu = check.Array<double>(v[1], napi_float64_array, static_cast<std::size_t>(n) * n, "lu");
+  int32_t* last = check.Array<int32_t>(v[2], napi_int32_array, static_cast<std::size_t>(n), "last");
+  if (check.failed) return nullptr;
+  last_nonzeros(n, lu, last);
+  return nullptr;
+}
+
 }  // namespace pa_amg_setup

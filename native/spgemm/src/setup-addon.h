@@ -52,4 +52,10 @@ napi_value AggregateWeights(napi_env env, napi_callback_info info);
 // packAggregateRows(nRows, rows, aggregateOf, weight, firstGid, out)
 napi_value PackAggregateRows(napi_env env, napi_callback_info info);
 
+// scatterTriplets(n, localOf, triplets, lu, largest) -> the new largest |entry|
+napi_value ScatterTriplets(napi_env env, napi_callback_info info);
+
+// lastNonzeros(n, lu, last)
+napi_value LastNonzeros(napi_env env, napi_callback_info info);
+
 }  // namespace pa_amg_setup

@@ -419,4 +419,33 @@ inline void pack_aggregate_rows(int32_t nRows, const int32_t* rows, const int32_
   }
 }
 
+// The coarse solver's dense matrix (coarse-solver.ts): adds each of the `count` triplets
+// (global row rows[k], global column cols[k], value values[k]) into the row-major n x n `lu` at
+// the local ids localOf[row], localOf[col]; returns max(largest, the largest |entry| after each
+// addition; NaN once an entry is NaN).
+inline double scatter_triplets(int32_t n, const int32_t* localOf, int32_t count, const double* rows, const double* cols,
+                               const double* values, double* lu, double largest) {
+  for (int32_t k = 0; k < count; k++) {
+    const int64_t at = static_cast<int64_t>(localOf[static_cast<int64_t>(rows[k])]) * n + localOf[static_cast<int64_t>(cols[k])];
+    lu[at] += values[k];
+    const double a = std::fabs(lu[at]);
+    // As JavaScript's Math.max: NaN once any is NaN.
+    largest = std::isnan(largest) || std::isnan(a) ? a + largest : std::max(largest, a);
+  }
+  return largest;
+}
+
+// Per row i of the row-major n x n `lu`, its last column holding a nonzero (-1: none).
+inline void last_nonzeros(int32_t n, const double* lu, int32_t* last) {
+  for (int32_t i = 0; i < n; i++) {
+    last[i] = -1;
+    for (int32_t j = n - 1; j >= 0; j--) {
+      if (lu[static_cast<int64_t>(i) * n + j] != 0.0) {
+        last[i] = j;
+        break;
+      }
+    }
+  }
+}
+
 }  // namespace pa_amg_setup

@@ -135,22 +135,20 @@ type Factored = DenseLu | (DenseLu & { readonly failed: number });
  */
 function factorDense(pieces: Float64Array[], ids: LocalIndices): Factored {
   const n = ids.nLocal;
+  const kernels = setupKernels();
+  // Part 0 holds every id: global to local through an array, not a lookup per entry.
+  const localOf = new Int32Array(ids.n).fill(-1);
+  for (let l = 0; l < n; l++) localOf[ids.localToGlobal[l]] = l;
   const lu = new Float64Array(n * n);
   let largest = 0;
-  for (const piece of pieces) {
-    const count = piece.length / 3;
-    for (let k = 0; k < count; k++) {
-      const i = ids.globalToLocal(piece[k]);
-      const j = ids.globalToLocal(piece[count + k]);
-      lu[i * n + j] += piece[2 * count + k];
-      largest = Math.max(largest, Math.abs(lu[i * n + j]));
-    }
-  }
+  // The passes over the entries and the n² pass are kernel calls (native when built): JavaScript
+  // loops would run cold, once per set-up.
+  for (const piece of pieces) largest = kernels.scatterTriplets(n, localOf, piece, lu, largest);
   // Per row, its last column with a nonzero (−1: none).
-  const last = new Int32Array(n).fill(-1);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (lu[i * n + j] !== 0) last[i] = j;
+  const last = new Int32Array(n);
+  kernels.lastNonzeros(n, lu, last);
   const pivot = new Int32Array(n);
-  const failed = setupKernels().denseLuFactor(n, lu, last, pivot, new Int32Array(n), new Float64Array(n), n * Number.EPSILON * largest);
+  const failed = kernels.denseLuFactor(n, lu, last, pivot, new Int32Array(n), new Float64Array(n), n * Number.EPSILON * largest);
   return failed < 0 ? { n, lu, pivot } : { n, lu, pivot, failed };
 }
 

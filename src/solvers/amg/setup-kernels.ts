@@ -5,7 +5,8 @@
  * A·P0) and the Galerkin coarse matrix R·A·P without the intermediate A·P (the set-up's largest
  * matrix). The JavaScript loops, the hand-written description of their native exports
  * (`aggregateRows`, `smoothedProlongator`, `rapRows`, `rapOfP`, `levelDiagonal`, `prolongatorGhostBlock`, `markUsedColumns`,
- * `renumberColumns`, `placeExtras`, `ghostAggregateColumns`, `aggregateWeights`, `packAggregateRows`, `denseLuFactor` and `denseLuSolve` of the
+ * `renumberColumns`, `placeExtras`, `ghostAggregateColumns`, `aggregateWeights`, `packAggregateRows`,
+ * `scatterTriplets`, `lastNonzeros`, `denseLuFactor` and `denseLuSolve` of the
  * sparse-product addon `native/spgemm`; loops in `native/spgemm/src/setup.h` and `dense-lu.h`,
  * same order, same bits), its loader, and the choice between them.
  *
@@ -180,6 +181,16 @@ export interface SetupBinding {
    * length) and their aggregates (−1..weight's length − 1).
    */
   packAggregateRows(nRows: number, rows: Int32Array, aggregateOf: Int32Array, weight: Float64Array, firstGid: number, out: Float64Array): void;
+  /**
+   * The coarse solver's dense matrix (coarse-solver.ts): `triplets` holds count global rows, then
+   * count global columns, then count values; each value is added, in order, into the row-major
+   * `n × n` `lu` at the local ids `localOf[row]`, `localOf[col]`. Returns max(`largest`, every
+   * |entry| after its addition) (NaN once one is NaN, as Math.max). The addon checks the lengths
+   * and that every row and column is a whole id below localOf's length whose local id is below n.
+   */
+  scatterTriplets(n: number, localOf: Int32Array, triplets: Float64Array, lu: Float64Array, largest: number): number;
+  /** Per row i of the row-major `n × n` `lu`, `last[i]` = its last column holding a nonzero (−1: none); the addon checks the lengths. */
+  lastNonzeros(n: number, lu: Float64Array, last: Int32Array): void;
 }
 
 /** The set-up kernels and which implementation runs them. */
@@ -243,6 +254,19 @@ export const jsSetupKernels: SetupKernels = {
       out[2 * k] = a >= 0 ? firstGid + a : -1;
       out[2 * k + 1] = a >= 0 ? weight[a] : 0;
     }
+  },
+  scatterTriplets(n, localOf, triplets, lu, largest) {
+    const count = triplets.length / 3;
+    for (let k = 0; k < count; k++) {
+      const at = localOf[triplets[k]] * n + localOf[triplets[count + k]];
+      lu[at] += triplets[2 * count + k];
+      largest = Math.max(largest, Math.abs(lu[at]));
+    }
+    return largest;
+  },
+  lastNonzeros(n, lu, last) {
+    last.fill(-1, 0, n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (lu[i * n + j] !== 0) last[i] = j;
   },
   placeExtras(nRows, rows, counts, ranks, values, columnOf, fill, extraCol, extraValue) {
     let e = 0;
@@ -479,7 +503,8 @@ export function loadSetupBinding(
     paths,
     load,
     required: ['aggregateRows', 'smoothedProlongator', 'rapRows', 'rapOfP', 'denseLuFactor', 'denseLuSolve', 'levelDiagonal', 'prolongatorGhostBlock', 'markUsedColumns',
-      'renumberColumns', 'placeExtras', 'ghostAggregateColumns', 'aggregateWeights', 'packAggregateRows'],
+      'renumberColumns', 'placeExtras', 'ghostAggregateColumns', 'aggregateWeights', 'packAggregateRows',
+      'scatterTriplets', 'lastNonzeros'],
     what: 'sparse-product addon (AMG set-up kernels)',
     summary: 'The native AMG set-up kernels are unavailable',
     fixes: SETUP_FIXES,
@@ -504,6 +529,8 @@ export function nativeSetupKernels(binding: SetupBinding): SetupKernels {
     ghostAggregateColumns: (...args) => binding.ghostAggregateColumns(...args),
     aggregateWeights: (...args) => binding.aggregateWeights(...args),
     packAggregateRows: (...args) => binding.packAggregateRows(...args),
+    scatterTriplets: (...args) => binding.scatterTriplets(...args),
+    lastNonzeros: (...args) => binding.lastNonzeros(...args),
   };
 }
 
