@@ -371,6 +371,14 @@ describe('AMG set-up kernels (JavaScript)', () => {
     expect(Array.from(last)).toEqual([0, -1, -1]);
   });
 
+  it('placePairs: each message pair at its ghost (local id minus the offset)', () => {
+    const first = new Float64Array(3).fill(-1);
+    const second = new Float64Array(3);
+    jsSetupKernels.placePairs(2, Int32Array.of(12, 10), 10, Float64Array.of(7, 0.5, 8, 0.25), first, second);
+    expect(Array.from(first)).toEqual([8, -1, 7]);
+    expect(Array.from(second)).toEqual([0.25, 0, 0.5]);
+  });
+
   it('levelDiagonal: a_ii, 1/a_ii, Gershgorin bound over own and ghost entries, bandwidth, first failed row', () => {
     // Own block (columns ascending): row 0 = [4, -1 @2], row 1 = [-1 @0, 2, 0.5 @2], row 2 = [-2 @1, 8].
     const oo: Block = {
@@ -717,6 +725,27 @@ if ('kernels' in native) {
       expect(() => binding.scatterTriplets(2, localOf, Float64Array.of(1, 2, 4), new Float64Array(3), 0)).toThrow(/lu/);
       expect(() => binding.lastNonzeros(2, new Float64Array(3), new Int32Array(2))).toThrow(/lu/);
       expect(() => binding.lastNonzeros(2, new Float64Array(4), new Int32Array(1))).toThrow(/last/);
+    });
+
+    it('placePairs: the placement of the JavaScript twin; the addon checks the ghosts and lengths', () => {
+      const random = rng(2203);
+      for (let s = 0; s < 6; s++) {
+        const nGhost = 1 + Math.floor(random() * 50);
+        const lids = Int32Array.from({ length: nGhost }, (_, g) => 100 + g).sort(() => random() - 0.5).subarray(0, Math.floor(random() * nGhost));
+        const message = Float64Array.from({ length: 2 * lids.length }, () => random());
+        const [nat, js] = [native.kernels, jsSetupKernels].map((k) => {
+          const first = new Float64Array(nGhost).fill(-1);
+          const second = new Float64Array(nGhost);
+          k.placePairs(lids.length, lids, 100, message, first, second);
+          return { first: Array.from(first), second: Array.from(second) };
+        });
+        expect(nat, `case ${s}`).toEqual(js);
+      }
+      const binding = loadSetupBinding();
+      const message = Float64Array.of(1, 2, 3, 4);
+      expect(() => binding.placePairs(2, Int32Array.of(5, 7), 5, message, new Float64Array(2), new Float64Array(3))).toThrow(/lids\[1\]/);
+      expect(() => binding.placePairs(2, Int32Array.of(5, 4), 5, message, new Float64Array(3), new Float64Array(3))).toThrow(/lids\[1\]/);
+      expect(() => binding.placePairs(2, Int32Array.of(5, 6), 5, message.subarray(0, 3), new Float64Array(3), new Float64Array(3))).toThrow(/message/);
     });
 
     it('prolongatorGhostBlock: the same block as the JavaScript twin; the addon checks ids and lengths', () => {

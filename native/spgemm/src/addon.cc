@@ -410,6 +410,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"packAggregateRows", nullptr, pa_amg_setup::PackAggregateRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"scatterTriplets", nullptr, pa_amg_setup::ScatterTriplets, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"lastNonzeros", nullptr, pa_amg_setup::LastNonzeros, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"placePairs", nullptr, pa_amg_setup::PlacePairs, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
   return exports;

@@ -528,4 +528,31 @@ napi_value LastNonzeros(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// placePairs(nItems, lids, offset, message, first, second)
+napi_value PlacePairs(napi_env env, napi_callback_info info) {
+  napi_value v[kMaxArgs];
+  if (!ReadArgs(env, info, 6, "placePairs", v)) return nullptr;
+  Check check{env, "placePairs"};
+  const int32_t nItems = check.Count(v[0], "nItems", 1073741823.0);
+  const int32_t offset = check.Count(v[2], "offset");
+  if (check.failed) return nullptr;
+  std::size_t firstLength = 0, secondLength = 0;
+  const int32_t* lids = check.Array<int32_t>(v[1], napi_int32_array, static_cast<std::size_t>(nItems), "lids");
+  const double* message = check.Array<double>(v[3], napi_float64_array, 2 * static_cast<std::size_t>(nItems), "message");
+  double* first = check.Array<double>(v[4], napi_float64_array, 0, "first", &firstLength);
+  double* second = check.Array<double>(v[5], napi_float64_array, 0, "second", &secondLength);
+  if (check.failed) return nullptr;
+  const int64_t bound = static_cast<int64_t>(std::min(firstLength, secondLength));
+  for (int32_t k = 0; k < nItems; k++) {
+    const int64_t g = static_cast<int64_t>(lids[k]) - offset;
+    if (g < 0 || g >= bound) {
+      check.Fail(false, "lids[" + std::to_string(k) + "] = " + std::to_string(lids[k]) + " is outside offset.." +
+                            "offset + " + std::to_string(bound - 1));
+      return nullptr;
+    }
+  }
+  place_pairs(nItems, lids, offset, message, first, second);
+  return nullptr;
+}
+
 }  // namespace pa_amg_setup

@@ -58,4 +58,7 @@ napi_value ScatterTriplets(napi_env env, napi_callback_info info);
 // lastNonzeros(n, lu, last)
 napi_value LastNonzeros(napi_env env, napi_callback_info info);
 
+// placePairs(nItems, lids, offset, message, first, second)
+napi_value PlacePairs(napi_env env, napi_callback_info info);
+
 }  // namespace pa_amg_setup

@@ -448,4 +448,14 @@ inline void last_nonzeros(int32_t n, const double* lu, int32_t* last) {
   }
 }
 
+// A received message of pairs placed by ghost (ghosted-prolongator.ts): for k < nItems, ghost
+// g = lids[k] - offset gets first[g] = message[2k] and second[g] = message[2k+1].
+inline void place_pairs(int32_t nItems, const int32_t* lids, int32_t offset, const double* message, double* first, double* second) {
+  for (int32_t k = 0; k < nItems; k++) {
+    const int32_t g = lids[k] - offset;
+    first[g] = message[2 * k];
+    second[g] = message[2 * k + 1];
+  }
+}
+
 }  // namespace pa_amg_setup

@@ -166,13 +166,13 @@ function ghostColumns(
   const nGhost = ids.nGhost;
   const aggregateGid = new Float64Array(nGhost).fill(-1);
   const ghostP0 = new Float64Array(nGhost);
-  received.forEach((message, i) => {
-    for (let lid = plan.ownerPtrs[i], k = 0; lid < plan.ownerPtrs[i + 1]; lid++, k++) {
-      const g = plan.ghostLids[lid] - ids.nOwn;
-      aggregateGid[g] = message[2 * k];
-      ghostP0[g] = message[2 * k + 1];
-    }
-  });
+  const kernels = setupKernels();
+  // One kernel call per message (native when built): a JavaScript loop over the ghosts would run
+  // cold, once per level.
+  for (let i = 0; i < received.length; i++) {
+    const lids = plan.ghostLids.subarray(plan.ownerPtrs[i], plan.ownerPtrs[i + 1]);
+    kernels.placePairs(lids.length, lids, ids.nOwn, received[i], aggregateGid, ghostP0);
+  }
   // The ghost rows the ghost block reaches (a ghost column of A may be referenced by no entry
   // only if A.cols has more ghosts than the block uses; psparse and the products never do) and
   // their aggregates: one kernel call (native when built), where JavaScript Maps over the ghosts
@@ -180,7 +180,7 @@ function ghostColumns(
   const room = new Float64Array(nGhost);
   const firstGhost = new Int32Array(nGhost);
   const ghostColumn = new Int32Array(nGhost);
-  const count = setupKernels().ghostAggregateColumns(
+  const count = kernels.ghostAggregateColumns(
     nGhost, aggregateGid, og.rowPtr[og.nRows], og.colIdx, new Int32Array(nGhost), room, firstGhost, ghostColumn,
   );
   const gids = room.slice(0, count);

@@ -6,7 +6,7 @@
  * matrix). The JavaScript loops, the hand-written description of their native exports
  * (`aggregateRows`, `smoothedProlongator`, `rapRows`, `rapOfP`, `levelDiagonal`, `prolongatorGhostBlock`, `markUsedColumns`,
  * `renumberColumns`, `placeExtras`, `ghostAggregateColumns`, `aggregateWeights`, `packAggregateRows`,
- * `scatterTriplets`, `lastNonzeros`, `denseLuFactor` and `denseLuSolve` of the
+ * `scatterTriplets`, `lastNonzeros`, `placePairs`, `denseLuFactor` and `denseLuSolve` of the
  * sparse-product addon `native/spgemm`; loops in `native/spgemm/src/setup.h` and `dense-lu.h`,
  * same order, same bits), its loader, and the choice between them.
  *
@@ -191,6 +191,12 @@ export interface SetupBinding {
   scatterTriplets(n: number, localOf: Int32Array, triplets: Float64Array, lu: Float64Array, largest: number): number;
   /** Per row i of the row-major `n × n` `lu`, `last[i]` = its last column holding a nonzero (−1: none); the addon checks the lengths. */
   lastNonzeros(n: number, lu: Float64Array, last: Int32Array): void;
+  /**
+   * A received message of pairs placed by ghost (ghosted-prolongator.ts): for k < nItems, ghost
+   * g = `lids[k]` − `offset` gets `first[g]` = `message[2k]` and `second[g]` = `message[2k + 1]`.
+   * The addon checks the lengths and every g (below first's and second's lengths).
+   */
+  placePairs(nItems: number, lids: Int32Array, offset: number, message: Float64Array, first: Float64Array, second: Float64Array): void;
 }
 
 /** The set-up kernels and which implementation runs them. */
@@ -267,6 +273,13 @@ export const jsSetupKernels: SetupKernels = {
   lastNonzeros(n, lu, last) {
     last.fill(-1, 0, n);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (lu[i * n + j] !== 0) last[i] = j;
+  },
+  placePairs(nItems, lids, offset, message, first, second) {
+    for (let k = 0; k < nItems; k++) {
+      const g = lids[k] - offset;
+      first[g] = message[2 * k];
+      second[g] = message[2 * k + 1];
+    }
   },
   placeExtras(nRows, rows, counts, ranks, values, columnOf, fill, extraCol, extraValue) {
     let e = 0;
@@ -504,7 +517,7 @@ export function loadSetupBinding(
     load,
     required: ['aggregateRows', 'smoothedProlongator', 'rapRows', 'rapOfP', 'denseLuFactor', 'denseLuSolve', 'levelDiagonal', 'prolongatorGhostBlock', 'markUsedColumns',
       'renumberColumns', 'placeExtras', 'ghostAggregateColumns', 'aggregateWeights', 'packAggregateRows',
-      'scatterTriplets', 'lastNonzeros'],
+      'scatterTriplets', 'lastNonzeros', 'placePairs'],
     what: 'sparse-product addon (AMG set-up kernels)',
     summary: 'The native AMG set-up kernels are unavailable',
     fixes: SETUP_FIXES,
@@ -531,6 +544,7 @@ export function nativeSetupKernels(binding: SetupBinding): SetupKernels {
     packAggregateRows: (...args) => binding.packAggregateRows(...args),
     scatterTriplets: (...args) => binding.scatterTriplets(...args),
     lastNonzeros: (...args) => binding.lastNonzeros(...args),
+    placePairs: (...args) => binding.placePairs(...args),
   };
 }
 
