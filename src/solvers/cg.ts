@@ -54,9 +54,9 @@ export interface CgSolveVectors {
  * the diagonal it was built with.
  *
  * The solver owns its work vectors (p, r, q, and z for a preconditioner other than Jacobi: three
- * or four vectors on the matrix's rows) and, by default for blocks too large for the caches, a
- * compact copy of the own-own column ids for its SpMV (2 bytes per entry and 1 per row;
- * {@link CgSolverOptions.compactIndices});
+ * or four vectors on the matrix's rows) and, by default with Jacobi or no preconditioner on blocks
+ * too large for the caches, a compact copy of the own-own column ids for its SpMV (2 bytes per
+ * entry and 1 per row; {@link CgSolverOptions.compactIndices});
  * the caller owns b, x0 and x.
  *
  * @throws InvalidArgumentError when `A` is not a PSparseMatrix (for a Pending: call .wait()
