@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cluster, type Cluster } from '../src/cluster/cluster.js';
@@ -16,6 +17,11 @@ const orphanCheck = fileURLToPath(new URL('../dist/test/fixtures/pool/orphan-che
 const interactive = fileURLToPath(new URL('../dist/examples/interactive.js', import.meta.url));
 process.env.OMPI_ALLOW_RUN_AS_ROOT = '1';
 process.env.OMPI_ALLOW_RUN_AS_ROOT_CONFIRM = '1';
+
+/** The cluster sockets a process left in the temporary directory. */
+function socketFiles(pid: number): string[] {
+  return readdirSync(tmpdir()).filter((name) => name.startsWith(`pa-cluster-${pid}-`));
+}
 
 function threadCount(): number {
   return readdirSync('/proc/self/task').length;
@@ -139,6 +145,7 @@ describe('cluster on MPI engines (mpirun -n 2)', () => {
   afterAll(() => c?.close());
 
   it('keeps state, moves data, reports errors by part and stays usable', async () => {
+    expect(socketFiles(process.pid)).toEqual([]);
     await stateErrorsAndData(c, PartFailedError);
   });
 
@@ -148,6 +155,7 @@ describe('cluster on MPI engines (mpirun -n 2)', () => {
     expect(error.message).toBe('part 1 failed: RangeError: part 1 leaves the others waiting');
     await c.push({ count: 2 });
     expect(await c.runExport(driver, 'total')).toEqual([4, 4]);
+    expect(socketFiles(process.pid)).toEqual([]);
   });
 
   it('close() ends every engine process (checked in /proc)', async () => {
@@ -160,9 +168,10 @@ describe('cluster on MPI engines (mpirun -n 2)', () => {
 
   it('engines end by themselves when the process that started them exits without close()', async () => {
     const out = execFileSync(process.execPath, [orphanCheck], { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'ignore'] });
-    const pids = JSON.parse(out.trim()) as number[];
-    expect(pids.length).toBe(2);
-    expect(await waitUntil(() => pids.every((pid) => !existsSync(`/proc/${pid}`)), 10_000)).toBe(true);
+    const { engines, driver: driverPid } = JSON.parse(out.trim()) as { engines: number[]; driver: number };
+    expect(engines.length).toBe(2);
+    expect(await waitUntil(() => engines.every((pid) => !existsSync(`/proc/${pid}`)), 10_000)).toBe(true);
+    expect(socketFiles(driverPid)).toEqual([]);
   });
 });
 

@@ -100,6 +100,9 @@ export class MpiLink implements EngineLink {
         part = hello.part;
         this.sockets[part] = socket;
         this.pids.push(hello.pid);
+        // Connections outlive their path: unlinked now, the socket file cannot be left in the
+        // temporary directory by a driver that exits without close().
+        if (this.sockets.every((s) => s !== undefined)) rmSync(this.socketPath, { force: true });
         return;
       }
       events.response(message as EngineResponse);
