@@ -8,11 +8,11 @@
  * PA_REQUIRE_NATIVE=1 that test fails.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   BLAS_FIXES, OPENBLAS_MIN_WORK, blas, blasAddonPaths, denseMatVec, jsBlas, loadBlasBinding, openBlas, selectBlas,
   type BlasBinding, type BlasLayout, type BlasTranspose, type DenseBlas,
@@ -352,8 +352,12 @@ describe('loadBlasBinding and selectBlas', () => {
     setNumThreads: (k) => void threads.push(k),
     getNumThreads: () => threads.at(-1) ?? 1,
   });
+  const madeDirs: string[] = [];
+  afterAll(() => madeDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
   const fakeFile = (): string => {
-    const file = join(mkdtempSync(join(tmpdir(), 'pa-blas-loader-')), 'pa_blas.node');
+    const dir = mkdtempSync(join(tmpdir(), 'pa-blas-loader-'));
+    madeDirs.push(dir);
+    const file = join(dir, 'pa_blas.node');
     writeFileSync(file, '');
     return file;
   };

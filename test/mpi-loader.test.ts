@@ -1,16 +1,20 @@
 /** The diagnosing loader of the MPI addon: every failure listed, with the fixes, word for word. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { BackendUnavailableError, InvalidArgumentError, MpiError } from '../src/errors.js';
 import { loadMpiBinding, mpiAddonPaths } from '../src/backends/mpi/load-binding.js';
 import { timeoutError } from '../src/backends/mpi/timeout.js';
 import { fakeBinding } from './fixtures/mpi/fake-binding.js';
 
+const madeDirs: string[] = [];
+afterAll(() => madeDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 /** Two files that exist (their content does not matter: the injected `load` decides). */
 function existingFiles(): [string, string] {
   const dir = mkdtempSync(join(tmpdir(), 'pa-mpi-loader-'));
+  madeDirs.push(dir);
   const broken = join(dir, 'broken.node');
   const other = join(dir, 'other.node');
   writeFileSync(broken, '');
