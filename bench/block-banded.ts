@@ -10,7 +10,11 @@
  * 0.2 % here) + 8 per column (x) + 8 per row (y); the CSR spmv 12 bytes per stored entry + 24 per
  * row (the anchors' SpMV model). Neither counts the read of y's lines before they are written
  * (write-allocate), as STREAM does not. STREAM is the anchor's best triad (24 bytes per element)
- * and its best read-only sum, over 3 arrays of 80 MB: main memory, not cache.
+ * and its best read-only sum, over 3 arrays of 80 MB: main memory, not cache. The "Byte models"
+ * lines add, for information, the ratio with write-allocate counted on both sides (our y: +6 %;
+ * the triad: 32 bytes per element instead of 24), which is lower: the triad's real traffic is a
+ * third above its figure, ours 6 %. The product is almost all reads (values: 89 % of the bytes),
+ * hence the "/ read" column: one core's read-only bandwidth is below its triad's here.
  *
  * Cache state: the matrix and its vectors (36 MB) are about the size of the 32 MiB L3, so a
  * product repeated back to back would partly run from cache and flatter the comparison with
@@ -348,6 +352,28 @@ function runStreamBoth(binary: string, threads: number): { triad: number; read: 
   return { triad, read, triadMedian };
 }
 
+/**
+ * STREAM's triad moves 32 bytes per element when the line of `a` is read before it is written
+ * (write-allocate), of which it counts 24: its real traffic is this factor times its figure.
+ */
+const TRIAD_WRITE_ALLOCATE = 32 / 24;
+
+/**
+ * Information beside the goal (whose definition stays the model without write-allocate): the bytes
+ * each side counts, and the ratio to the triad when both sides count their write-allocate traffic
+ * (ours: y's lines, 8 bytes per row; the triad's: a's, 8 of its 32 bytes per element).
+ */
+function byteModelLines(result: Record<string, unknown>): string[] {
+  const lines = ['Byte models (information; the goal counts no write-allocate on either side):'];
+  for (const [key, value] of Object.entries(result)) {
+    const row = value as { bytes: number; write_allocate_bytes: number; vs_triad: number; vs_triad_write_allocate: number };
+    lines.push(`  ${key}: ${(row.bytes / 1e6).toFixed(1)} MB per product (8 B per stored slot, x and y once), ` +
+      `+${(row.write_allocate_bytes / 1e6).toFixed(1)} MB of y's write-allocate; over the triad ${row.vs_triad.toFixed(2)} without ` +
+      `write-allocate (24 B per element), ${row.vs_triad_write_allocate.toFixed(2)} with it on both sides (32 B per element)`);
+  }
+  return lines;
+}
+
 /** Issue 15's goals, one line each, from the medians: the figure, the bound, met or missed. */
 function goalLines(
   result: Record<string, unknown>, samples: ReadonlyMap<string, readonly ChildResult[]>, streamTriad: (threads: number) => number,
@@ -443,6 +469,8 @@ async function main(): Promise<void> {
       decomposed_ms: med(key, 'decomposed_s') * 1e3,
       part_kernel_ms: perPart(list, 'part_kernel_s'), part_entry_wait_ms: perPart(list, 'part_entry_wait_s'),
       part_exit_wait_ms: perPart(list, 'part_exit_wait_s'),
+      bytes: bandedBytes, write_allocate_bytes: 8 * rows,
+      vs_triad_write_allocate: ((bandedBytes + 8 * rows) / banded / 1e9) / (triad(np) * TRIAD_WRITE_ALLOCATE),
     };
     const bestCsrOverBanded = row.csr_best_ms / row.banded_best_ms;
     result[key] = row;
@@ -475,6 +503,7 @@ async function main(): Promise<void> {
   ));
   console.log(partLines.join('\n'));
   console.log(distributionLines(configs.map(([backend, np]) => `${backend} np=${np}`), samples).join('\n'));
+  console.log(byteModelLines(result).join('\n'));
   console.log(goalLines(result, samples, triad).join('\n'));
   for (const [key, reason] of failures) console.log(`${key}: a round failed (${reason})`);
   for (const load of loads) console.log(`load: ${load}`);
