@@ -23,6 +23,11 @@ using pa_spgemm_args::Check;
 
 // Whether two arrays of doubles share memory (a pass whose input shares memory with what it
 // writes must finish each row before the next row's sum: see pa_amg::for_row_sums).
+bool IsUndefined(napi_env env, napi_value value) {
+  napi_valuetype type = napi_undefined;
+  return napi_typeof(env, value, &type) == napi_ok && type == napi_undefined;
+}
+
 bool Overlap(const double* a, std::size_t na, const double* b, std::size_t nb) {
   if (na == 0 || nb == 0) return false;
   const std::less<const double*> before;
@@ -30,12 +35,12 @@ bool Overlap(const double* a, std::size_t na, const double* b, std::size_t nb) {
 }
 
 template <int32_t M>
-void Run(int32_t phase, int32_t nRows, const int32_t* rowPtr, const int32_t* col, const double* val, const double* u,
+void Run(int32_t phase, int32_t from, int32_t to, const int32_t* rowPtr, const int32_t* col, const double* val, const double* u,
          const int32_t* ghostPtr, double* partial, const pa_amg::Vectors& v, bool grouped) {
   if (phase == 1) {
-    pa_amg::own_pass<M>(nRows, rowPtr, col, val, u, ghostPtr, partial, v, grouped);
+    pa_amg::own_pass<M>(from, to, rowPtr, col, val, u, ghostPtr, partial, v, grouped);
   } else {
-    pa_amg::ghost_pass<M>(nRows, rowPtr, col, val, u, partial, v);
+    pa_amg::ghost_pass<M>(from, to, rowPtr, col, val, u, partial, v);
   }
 }
 
@@ -50,7 +55,9 @@ bool Uses(int32_t mode, int32_t k) {
 // cyclePipeline(nRows, bandwidth, aRowPtr, aColIdx, aValues, pRowPtr, pColIdx, pValues, pCols, modes,
 //           scalars, vectors): cycle_pipeline's stages, stage s of mode modes[s] (kPipelineStart: Chebyshev's
 // start; kAdd and kPipelineRestrict: a pass over P; any other: a pass over A), scalars alpha, beta at 2s, 2s+1, and vectors
-// u, v0..v4 at 6s..6s+5 of the array `vectors` (empty where unused).
+// u, v0..v4 at 6s..6s+5 of the array `vectors` (empty where unused); optional 13th argument
+// `ranges` (Int32Array, 2 per stage): stage s runs rows ranges[2s]..ranges[2s+1]-1 (see
+// cycle_pipeline; each range within 0..nRows).
 napi_value Pipeline(napi_env env, napi_value* a, std::size_t count) {
   Check check{env, "cyclePipeline"};
   if (count < 12) {
@@ -118,7 +125,25 @@ napi_value Pipeline(napi_env env, napi_value* a, std::size_t count) {
     st.grouped = true;
     for (int32_t k = 0; k < 3; k++) st.grouped = st.grouped && !Overlap(st.u, uLengthGiven, w[k], wLength[k]);
   }
-  if (nStages > 0 && nRows > 0) pa_amg::cycle_pipeline(nRows, bandwidth, rowPtr, col, val, stages, static_cast<int32_t>(nStages));
+  int32_t first[16];
+  int32_t last[16];
+  const bool ranged = count > 12 && !IsUndefined(env, a[12]);
+  if (ranged) {
+    const int32_t* ranges = check.Array<int32_t>(a[12], napi_int32_array, 2 * nStages, "ranges");
+    if (check.failed) return nullptr;
+    for (std::size_t s = 0; s < nStages; s++) {
+      first[s] = ranges[2 * s];
+      last[s] = ranges[2 * s + 1];
+      if (first[s] < 0 || first[s] > last[s] || last[s] > nRows) {
+        check.Fail(false, "ranges of stage " + std::to_string(s) + " must satisfy 0 <= first <= last <= nRows");
+        return nullptr;
+      }
+    }
+  }
+  if (nStages > 0 && nRows > 0) {
+    pa_amg::cycle_pipeline(nRows, bandwidth, rowPtr, col, val, stages, static_cast<int32_t>(nStages),
+                           ranged ? first : nullptr, ranged ? last : nullptr);
+  }
   return nullptr;
 }
 
@@ -126,12 +151,13 @@ napi_value Pipeline(napi_env env, napi_value* a, std::size_t count) {
 
 namespace pa_amg {
 
-// cycleRows(mode, phase, nRows, rowPtr, colIdx, values, u, ghostRowPtr, partial, v0, v1, v2, v3, v4, alpha, beta)
+// cycleRows(mode, phase, nRows, rowPtr, colIdx, values, u, ghostRowPtr, partial, v0, v1, v2, v3, v4, alpha, beta
+//           [, from, to]): rows from..to-1 only when given (0 <= from <= to <= nRows).
 napi_value CycleRows(napi_env env, napi_callback_info info) {
-  constexpr std::size_t kArgs = 16;
+  constexpr std::size_t kArgs = 18;
   napi_value a[kArgs];
   std::size_t count = kArgs;
-  if (napi_get_cb_info(env, info, &count, a, nullptr, nullptr) != napi_ok || count < kArgs) {
+  if (napi_get_cb_info(env, info, &count, a, nullptr, nullptr) != napi_ok || count < 16) {
     napi_throw_type_error(env, nullptr, "cycleRows: expected 16 arguments");
     return nullptr;
   }
@@ -162,6 +188,12 @@ napi_value CycleRows(napi_env env, napi_callback_info info) {
   v.v4 = check.Array<double>(a[13], napi_float64_array, need4, "v4");
   v.alpha = check.Number(a[14], "alpha");
   v.beta = check.Number(a[15], "beta");
+  int32_t from = 0, to = nRows;
+  if (count >= 18 && !IsUndefined(env, a[16])) {
+    from = check.Count(a[16], "from", nRows);
+    to = check.Count(a[17], "to", nRows);
+    if (!check.failed && from > to) check.Fail(false, "from must be at most to");
+  }
   if (check.failed) return nullptr;
   if (rowPtr[0] != 0) {
     check.Fail(false, "rowPtr[0] must be 0");
@@ -182,19 +214,19 @@ napi_value CycleRows(napi_env env, napi_callback_info info) {
                        !Overlap(u, uLength, v.v1, vLength[1]) && !Overlap(u, uLength, v.v2, vLength[2]);
   switch (mode) {
     case pa_amg::kResidual:
-      Run<pa_amg::kResidual>(phase, nRows, rowPtr, col, val, u, ghostPtr, partial, v, grouped);
+      Run<pa_amg::kResidual>(phase, from, to, rowPtr, col, val, u, ghostPtr, partial, v, grouped);
       break;
     case pa_amg::kAdd:
-      Run<pa_amg::kAdd>(phase, nRows, rowPtr, col, val, u, ghostPtr, partial, v, grouped);
+      Run<pa_amg::kAdd>(phase, from, to, rowPtr, col, val, u, ghostPtr, partial, v, grouped);
       break;
     case pa_amg::kChebyshevFirst:
-      Run<pa_amg::kChebyshevFirst>(phase, nRows, rowPtr, col, val, u, ghostPtr, partial, v, grouped);
+      Run<pa_amg::kChebyshevFirst>(phase, from, to, rowPtr, col, val, u, ghostPtr, partial, v, grouped);
       break;
     case pa_amg::kChebyshevStep:
-      Run<pa_amg::kChebyshevStep>(phase, nRows, rowPtr, col, val, u, ghostPtr, partial, v, grouped);
+      Run<pa_amg::kChebyshevStep>(phase, from, to, rowPtr, col, val, u, ghostPtr, partial, v, grouped);
       break;
     default:
-      Run<pa_amg::kChebyshevStepAddPrevious>(phase, nRows, rowPtr, col, val, u, ghostPtr, partial, v, grouped);
+      Run<pa_amg::kChebyshevStepAddPrevious>(phase, from, to, rowPtr, col, val, u, ghostPtr, partial, v, grouped);
   }
   return nullptr;
 }
@@ -223,7 +255,7 @@ napi_value ChebyshevStart(napi_env env, napi_callback_info info) {
 }
 
 napi_value CyclePipeline(napi_env env, napi_callback_info info) {
-  constexpr std::size_t kArgs = 12;
+  constexpr std::size_t kArgs = 13;
   napi_value a[kArgs];
   std::size_t count = kArgs;
   if (napi_get_cb_info(env, info, &count, a, nullptr, nullptr) != napi_ok) {

@@ -11,6 +11,7 @@
 // way row i's sum adds its own-block terms, then its ghost-block terms, in stored order.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 namespace pa_amg {
@@ -125,11 +126,12 @@ inline void for_row_sums(int32_t from, int32_t to, const int32_t* rowPtr, const 
 // Phase 1: the own block (column ids index u = own values), rows finished unless ghostPtr says
 // they have ghost entries (then partial[i] holds the own-block sum).
 // `grouped`: see for_row_sums (u shares no memory with partial, v0, v1 or v2).
+// Rows from..to-1 only (a pass split around a pipelined sweep runs its edge rows so).
 template <int32_t M>
-inline void own_pass(int32_t nRows, const int32_t* rowPtr, const int32_t* col, const double* val, const double* u,
-                     const int32_t* ghostPtr, double* partial, const Vectors& vectors, bool grouped) {
+inline void own_pass(int32_t from, int32_t to, const int32_t* rowPtr, const int32_t* col, const double* val,
+                     const double* u, const int32_t* ghostPtr, double* partial, const Vectors& vectors, bool grouped) {
   const Vectors v = vectors;  // a local copy: stores through its pointers cannot alias it
-  for_row_sums(0, nRows, rowPtr, col, val, u, grouped, [&](int32_t i, double w) {
+  for_row_sums(from, to, rowPtr, col, val, u, grouped, [&](int32_t i, double w) {
     if (ghostPtr[i + 1] > ghostPtr[i]) {
       partial[i] = w;
     } else {
@@ -138,11 +140,12 @@ inline void own_pass(int32_t nRows, const int32_t* rowPtr, const int32_t* col, c
   });
 }
 
-// Phase 2: the ghost block (column ids index u = ghost values), its rows with entries finished.
+// Phase 2: the ghost block (column ids index u = ghost values), its rows from..to-1 with entries
+// finished.
 template <int32_t M>
-inline void ghost_pass(int32_t nRows, const int32_t* rowPtr, const int32_t* col, const double* val, const double* u,
-                       const double* partial, const Vectors& v) {
-  for (int32_t i = 0; i < nRows; i++) {
+inline void ghost_pass(int32_t from, int32_t to, const int32_t* rowPtr, const int32_t* col, const double* val,
+                       const double* u, const double* partial, const Vectors& v) {
+  for (int32_t i = from; i < to; i++) {
     if (rowPtr[i + 1] == rowPtr[i]) continue;
     double w = partial[i];
     for (int32_t e = rowPtr[i]; e < rowPtr[i + 1]; e++) w += val[e] * u[col[e]];
@@ -228,23 +231,38 @@ constexpr int32_t kPipelineChunk = 4096;
 // and no stage writes a row an earlier stage may still read (that stage is past every row whose
 // columns reach it). Each row is computed as by the passes one after another, so the same bits;
 // but A's rows and the vectors are read from memory once for all the stages, the later stages
-// finding them in the caches (about bandwidth rows behind). For matrices without ghost entries.
+// finding them in the caches (about bandwidth rows behind).
+// Stage s runs rows first[s]..last[s]-1 (all rows when first is null): on a matrix with ghost
+// entries, the rows that need no ghost value, each range at least bandwidth rows inside the one
+// before (so every value read is final), the rest of each pass being run after the sweep.
 inline void cycle_pipeline(int32_t nRows, int32_t bandwidth, const int32_t* const* rowPtr, const int32_t* const* col,
-                           const double* const* val, const Stage* stages, int32_t nStages) {
-  int32_t done[16] = {0};
-  while (done[nStages - 1] < nRows) {
+                           const double* const* val, const Stage* stages, int32_t nStages,
+                           const int32_t* first = nullptr, const int32_t* last = nullptr) {
+  int32_t done[16];
+  int32_t end[16];
+  for (int32_t s = 0; s < nStages; s++) {
+    done[s] = first == nullptr ? 0 : first[s];
+    end[s] = first == nullptr ? nRows : last[s];
+  }
+  // Until every stage is over (a later stage's range may be empty while an earlier one's is not).
+  for (bool over = false; !over;) {
+    over = true;
     for (int32_t s = 0; s < nStages; s++) {
       int32_t target;
       if (s == 0) {
-        target = nRows - done[0] < kPipelineChunk ? nRows : done[0] + kPipelineChunk;
-      } else if (done[s - 1] == nRows) {
-        target = nRows;
+        target = end[0] - done[0] < kPipelineChunk ? end[0] : done[0] + kPipelineChunk;
+      } else if (done[s - 1] == end[s - 1]) {
+        target = end[s];
       } else {
-        target = done[s - 1] - bandwidth;
-        if (target <= done[s]) continue;
+        target = std::min(done[s - 1] - bandwidth, end[s]);
+        if (target <= done[s]) {
+          over = false;
+          continue;
+        }
       }
       run_stage(done[s], target, stages[s], rowPtr, col, val);
       done[s] = target;
+      over = over && done[s] == end[s];
     }
   }
 }

@@ -17,7 +17,9 @@
  * The V-cycle's smoothings, residuals and transfers are fused row passes (cycle-kernels.ts); on a
  * level without ghost entries (one part) each half of the cycle is one pipelined sweep over the
  * level (Chebyshev, residual and restriction; prolongation and Chebyshev), the same operations
- * row by row, so the same bits.
+ * row by row, so the same bits. On a level with ghost entries each half runs the rows that need
+ * no ghost value as one such sweep while the first ghost update is in flight, then the other rows
+ * pass by pass (split-pipeline.ts), again the same bits.
  *
  * @module
  */
@@ -113,6 +115,11 @@ interface CycleLevel {
    * as pipelined passes (no ghost entries on any part, Chebyshev of degree ≥ 2, not the coarsest).
    */
   readonly bandwidths?: readonly number[];
+  /**
+   * Per local part, the largest |column − row| of the level's own block, when its halves run split
+   * around a pipelined sweep (ghost entries on some part, Chebyshev of degree ≥ 2, not the coarsest).
+   */
+  readonly splitBandwidths?: readonly number[];
 }
 
 /**
@@ -255,6 +262,7 @@ export class AmgPreconditioner implements Preconditioner {
         coarseX,
         restriction: coarseX === undefined ? undefined : new Restriction(level.P!, residual!, coarseX),
         bandwidths: pipelined ? level.bandwidths : undefined,
+        splitBandwidths: pipelines && !last && !pipelined ? level.bandwidths : undefined,
       };
     });
     this.coarse = this.coarseSolver();
@@ -298,6 +306,19 @@ export class AmgPreconditioner implements Preconditioner {
     }
     const partial = here.partial!;
     const coarseX = here.coarseX!;
+    if (here.splitBandwidths !== undefined) {
+      // The same passes, each half split around one pipelined sweep of the rows that need no ghost
+      // value (split-pipeline.ts); the start runs on every row first, so that its direction's
+      // ghost update overlaps the sweep.
+      const { pre, post } = smoother.splitPipelines(x, b, coarseX, level.P!, here.splitBandwidths, partial);
+      smoother.start(x, b);
+      pre.run();
+      here.restriction!.run(next.b!);
+      this.vcycle(l + 1, next.b!, nextX);
+      copyOwn(coarseX, nextX);
+      post.run();
+      return;
+    }
     smoother.smooth(x, b, true);
     // residual = b − A x and x += P·coarseX are fused row passes (no A x or P·coarseX vector);
     // the restriction scatters the residual over P's rows.

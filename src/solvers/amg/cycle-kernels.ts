@@ -70,6 +70,12 @@ export interface PipelineStages {
   readonly modes: Int32Array;
   readonly scalars: Float64Array;
   readonly vectors: readonly Float64Array[];
+  /**
+   * Per stage, the rows it runs, `[first, last)` at `ranges[2s]`, `ranges[2s + 1]` (absent: every
+   * row). On a matrix with ghost entries: rows that need no ghost value, each stage's range at least
+   * `bandwidth` rows inside the range of the stage before it (a precondition, as the bandwidth is).
+   */
+  readonly ranges?: Int32Array;
 }
 
 /**
@@ -82,17 +88,19 @@ export interface CycleBinding {
   cyclePipeline(
     nRows: number, bandwidth: number, aRowPtr: Int32Array, aColIdx: Int32Array, aValues: Float64Array,
     pRowPtr: Int32Array, pColIdx: Int32Array, pValues: Float64Array, pCols: number,
-    modes: Int32Array, scalars: Float64Array, vectors: readonly Float64Array[],
+    modes: Int32Array, scalars: Float64Array, vectors: readonly Float64Array[], ranges?: Int32Array,
   ): void;
   /**
    * Phase 1 (`phase = 1`: the own block, `u` the local values) or phase 2 (the ghost block, `u`
    * the ghost values) of `mode`'s pass over `nRows` rows. `ghostRowPtr` is the ghost block's row
    * pointers (phase 1 defers the rows with ghost entries); `partial` (nRows) carries their sums.
+   * With `from` and `to`, rows from..to − 1 only.
    */
   cycleRows(
     mode: CycleMode, phase: 1 | 2, nRows: number, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array,
     u: Float64Array, ghostRowPtr: Int32Array, partial: Float64Array,
     v0: Float64Array, v1: Float64Array, v2: Float64Array, v3: Float64Array, v4: Float64Array, alpha: number, beta: number,
+    from?: number, to?: number,
   ): void;
   /**
    * Chebyshev's first step from a zero guess, which needs no product: r = D⁻¹b (`inverse` holds
@@ -123,6 +131,7 @@ type RowPassArguments = [
   mode: CycleMode, phase: 1 | 2, nRows: number, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array,
   u: Float64Array, ghostRowPtr: Int32Array, partial: Float64Array,
   v0: Float64Array, v1: Float64Array, v2: Float64Array, v3: Float64Array, v4: Float64Array, alpha: number, beta: number,
+  from?: number, to?: number,
 ];
 
 /** Row i finished with w, as `finish_row` in cycle.h. */
@@ -158,8 +167,8 @@ function finishRow(
 /** The JavaScript loops: `native/spgemm/src/cycle.h` in the same order (so the same bits). */
 export const jsCycleKernels: CycleKernels = {
   kind: 'js',
-  cycleRows(mode, phase, nRows, rowPtr, colIdx, values, u, ghostRowPtr, partial, v0, v1, v2, v3, v4, alpha, beta) {
-    for (let i = 0; i < nRows; i++) {
+  cycleRows(mode, phase, nRows, rowPtr, colIdx, values, u, ghostRowPtr, partial, v0, v1, v2, v3, v4, alpha, beta, from = 0, to = nRows) {
+    for (let i = from; i < to; i++) {
       if (phase === 2 && rowPtr[i + 1] === rowPtr[i]) continue;
       let w = phase === 1 ? 0 : partial[i];
       for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) w += values[e] * u[colIdx[e]];
@@ -176,26 +185,34 @@ export const jsCycleKernels: CycleKernels = {
       x[i] = di;
     }
   },
-  pipeline(nRows, _bandwidth, a, p, { modes, scalars, vectors }) {
+  pipeline(nRows, _bandwidth, a, p, { modes, scalars, vectors, ranges }) {
     for (let s = 0; s < modes.length; s++) {
+      const first = ranges === undefined ? 0 : ranges[2 * s];
+      const last = ranges === undefined ? nRows : ranges[2 * s + 1];
       const k = 6 * s;
       const [u, v0, v1, v2, v3, v4] = [vectors[k], vectors[k + 1], vectors[k + 2], vectors[k + 3], vectors[k + 4], vectors[k + 5]];
       const alpha = scalars[2 * s];
       const beta = scalars[2 * s + 1];
       const mode = modes[s];
       if (mode === PIPELINE_START) {
-        jsCycleKernels.chebyshevStart(nRows, v4, v3, alpha, v0, v1, v2);
+        for (let i = first; i < last; i++) {
+          const ri = v3[i] * v4[i];
+          v0[i] = ri;
+          const di = ri / alpha;
+          v1[i] = di;
+          v2[i] = di;
+        }
         continue;
       }
       if (mode === PIPELINE_RESTRICT) {
-        for (let i = 0; i < nRows; i++) {
+        for (let i = first; i < last; i++) {
           const ri = v1[i];
           for (let e = p.rowPtr[i]; e < p.rowPtr[i + 1]; e++) v0[p.colIdx[e]] += p.values[e] * ri;
         }
         continue;
       }
       const { rowPtr, colIdx, values } = mode === CycleMode.ADD ? p : a;
-      for (let i = 0; i < nRows; i++) {
+      for (let i = first; i < last; i++) {
         let w = 0;
         for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) w += values[e] * u[colIdx[e]];
         finishRow(mode as CycleMode, i, w, v0, v1, v2, v3, v4, alpha, beta);
@@ -213,7 +230,7 @@ function stageUses(mode: number, k: number): boolean {
 }
 
 /** The addon's checks of a pipeline, in JavaScript: before the JavaScript loops too, so both throw alike. */
-function checkPipeline(nRows: number, bandwidth: number, a: CsrMatrix, p: CsrMatrix, { modes, scalars, vectors }: PipelineStages): void {
+function checkPipeline(nRows: number, bandwidth: number, a: CsrMatrix, p: CsrMatrix, { modes, scalars, vectors, ranges }: PipelineStages): void {
   const kernel = 'cyclePipeline';
   checkCsr(kernel, nRows, a.rowPtr, a.colIdx, a.values);
   checkCsr(kernel, nRows, p.rowPtr, p.colIdx, p.values);
@@ -224,6 +241,16 @@ function checkPipeline(nRows: number, bandwidth: number, a: CsrMatrix, p: CsrMat
   checkVector(kernel, 'scalars', scalars, 2 * modes.length);
   if (!Array.isArray(vectors) || vectors.length < 6 * modes.length) {
     throw new InvalidArgumentError(`${kernel}: vectors must be an array of 6 Float64Arrays per stage`);
+  }
+  if (ranges !== undefined) {
+    if (!(ranges instanceof Int32Array) || ranges.length < 2 * modes.length) {
+      throw new InvalidArgumentError(`${kernel}: ranges must be an Int32Array of 2 values per stage`);
+    }
+    for (let s = 0; s < modes.length; s++) {
+      if (!(ranges[2 * s] >= 0 && ranges[2 * s] <= ranges[2 * s + 1] && ranges[2 * s + 1] <= nRows)) {
+        throw new InvalidArgumentError(`${kernel}: ranges of stage ${s} must satisfy 0 ≤ first ≤ last ≤ nRows = ${nRows}`);
+      }
+    }
   }
   for (let s = 0; s < modes.length; s++) {
     const mode = modes[s];
@@ -242,7 +269,7 @@ function checkPipeline(nRows: number, bandwidth: number, a: CsrMatrix, p: CsrMat
 
 /** The addon's checks, in JavaScript: before the JavaScript loops too, so both throw alike. */
 function checkArguments(...args: RowPassArguments): void {
-  const [mode, phase, nRows, rowPtr, colIdx, values, u, ghostRowPtr, partial, v0, v1, v2, v3, v4, alpha, beta] = args;
+  const [mode, phase, nRows, rowPtr, colIdx, values, u, ghostRowPtr, partial, v0, v1, v2, v3, v4, alpha, beta, from, to] = args;
   if (!Number.isInteger(mode) || mode < 0 || mode > CycleMode.CHEBYSHEV_STEP_ADD_PREVIOUS) {
     throw new InvalidArgumentError(`cycleRows: mode must be an integer in 0 .. 4, got ${String(mode)}`);
   }
@@ -260,6 +287,11 @@ function checkArguments(...args: RowPassArguments): void {
   checkVector('cycleRows', 'v4', v4, mode >= CycleMode.CHEBYSHEV_STEP ? nRows : 0);
   checkScalar('cycleRows', 'alpha', alpha);
   checkScalar('cycleRows', 'beta', beta);
+  if (from !== undefined || to !== undefined) {
+    if (!(Number.isInteger(from) && Number.isInteger(to) && from! >= 0 && from! <= to! && to! <= nRows)) {
+      throw new InvalidArgumentError(`cycleRows: from and to must be integers with 0 ≤ from ≤ to ≤ nRows = ${nRows}, got ${String(from)}, ${String(to)}`);
+    }
+  }
 }
 
 /** What to do when the native V-cycle passes are unavailable. */
@@ -307,7 +339,7 @@ export function nativeCycleKernels(binding: CycleBinding): CycleKernels {
       if (nRows + a.rowPtr[nRows] < NATIVE_MIN_WORK) return jsCycleKernels.pipeline(nRows, bandwidth, a, p, stages);
       binding.cyclePipeline(
         nRows, bandwidth, a.rowPtr, a.colIdx, a.values, p.rowPtr, p.colIdx, p.values, p.nCols,
-        stages.modes, stages.scalars, stages.vectors,
+        stages.modes, stages.scalars, stages.vectors, stages.ranges,
       );
     },
     chebyshevStart(n, b, inverse, theta, r, d, x) {

@@ -13,6 +13,7 @@ import type { PData } from '../../pdata/pdata.js';
 import { pzeros, type PVector } from '../../vectors/pvector.js';
 import { CycleMode, cycleKernels, PIPELINE_RESTRICT, PIPELINE_START, type PipelineStages } from './cycle-kernels.js';
 import { rowPass } from './row-pass.js';
+import { SplitPipeline, type SplitStage } from './split-pipeline.js';
 
 /**
  * The smoothers `amg` offers (its `smoother` option): `'chebyshev'`, a Chebyshev polynomial in
@@ -41,6 +42,10 @@ export class Smoother {
    * the first {@link Smoother.smooth}: a level smoothed only by pipelines never needs it).
    */
   private partial: PData<Float64Array> | undefined;
+  /** The split pipelines of the last call, and what they were built from. */
+  private splitCache:
+    | { x: PVector; b: PVector; inverse: PData<Float64Array>; bound: number; pipelines: { pre: SplitPipeline; post: SplitPipeline } }
+    | undefined;
   /** The own values of the vectors of the last call, and what they were taken from. */
   private views: { x: PVector; b: PVector; inverse: PData<Float64Array>; own: SmootherViews } | undefined;
   /** The pipelines of the last call, and what they were built from. */
@@ -170,6 +175,74 @@ export class Smoother {
     const pipelines = { pre, post };
     this.pipelineCache = { x, b, inverse, bound, pipelines };
     return pipelines;
+  }
+
+  /**
+   * The smoothings of a V-cycle on a level with ghost entries (Chebyshev of degree ≥ 2), each half
+   * split around one pipelined sweep (split-pipeline.ts): `pre`, the Chebyshev steps after the
+   * start (which {@link Smoother.start} runs on every row) and the residual into the residual
+   * vector lent to this smoother; `post`, the prolongated correction x += P·coarseX (coarseX on
+   * P's columns) and Chebyshev from that guess. The same rows computed the same way as
+   * {@link Smoother.smooth} and the cycle's row passes, so the same bits. Kept while the vectors
+   * and the level's data are the same.
+   */
+  splitPipelines(
+    x: PVector, b: PVector, coarseX: PVector, P: PSparseMatrix, bandwidths: readonly number[], partial: PData<Float64Array>,
+  ): { pre: SplitPipeline; post: SplitPipeline } {
+    const { inverseDiagonal: inverse, spectralBound: bound } = this.level;
+    const known = this.splitCache;
+    if (known !== undefined && known.x === x && known.b === b && known.inverse === inverse && known.bound === bound) {
+      return known.pipelines;
+    }
+    const { theta, delta, sigma } = chebyshevInterval(bound);
+    const own = this.ownViews(x, b);
+    const directions = this.directions!;
+    const [d0, d1] = own.directions;
+    const d = [d0, d1];
+    // The Chebyshev steps after the first: d' = alpha d + beta r into the other direction.
+    const steps = (firstMode: CycleMode): SplitStage[] => {
+      const out: SplitStage[] = [];
+      let rho = 1 / sigma;
+      let current = 0;
+      for (let step = 1; step < this.steps; step++) {
+        const next = 1 / (2 * sigma - rho);
+        // The last step's d' is read by no later pass: it goes to r's array, written after r.
+        const into = step === this.steps - 1 ? own.residual : d[1 - current];
+        out.push({
+          mode: step === 1 ? firstMode : CycleMode.CHEBYSHEV_STEP, input: directions[current],
+          alpha: next * rho, beta: (2 * next) / delta, vectors: [own.residual, into, own.x, own.inverse, d[current]],
+        });
+        current = 1 - current;
+        rho = next;
+      }
+      return out;
+    };
+    const pre: SplitStage[] = [
+      ...steps(CycleMode.CHEBYSHEV_STEP),
+      { mode: CycleMode.RESIDUAL, input: x, alpha: 0, beta: 0, vectors: [own.residual, own.b] },
+    ];
+    const post: SplitStage[] = [
+      { mode: CycleMode.ADD, input: coarseX, alpha: 0, beta: 0, vectors: [own.x] },
+      { mode: CycleMode.CHEBYSHEV_FIRST, input: x, alpha: theta, beta: 0, vectors: [own.residual, d0, own.b, own.inverse] },
+      ...steps(CycleMode.CHEBYSHEV_STEP_ADD_PREVIOUS),
+    ];
+    const pipelines = {
+      pre: new SplitPipeline(this.A, P, bandwidths, pre, partial),
+      post: new SplitPipeline(this.A, P, bandwidths, post, partial),
+    };
+    this.splitCache = { x, b, inverse, bound, pipelines };
+    return pipelines;
+  }
+
+  /** Chebyshev's first step from a zero guess on every row: r = D⁻¹b, d = r / θ, x = d. */
+  start(x: PVector, b: PVector): void {
+    const { theta } = chebyshevInterval(this.level.spectralBound);
+    const own = this.ownViews(x, b);
+    const kernels = cycleKernels();
+    const ds = own.directions[0];
+    for (let i = 0; i < own.x.length; i++) {
+      kernels.chebyshevStart(own.inverse[i].length, own.b[i], own.inverse[i], theta, own.residual[i], ds[i], own.x[i]);
+    }
   }
 
   /** The own values of x, b, D⁻¹, the residual and the directions (kept while the vectors are the same). */
