@@ -6,8 +6,8 @@
 // the JavaScript loop.
 //
 // Each block is row-major band storage (width w = lambda + mu + 1), and the blocks of a block row,
-// and the block rows, follow each other: the whole product is one forward pass over the values.
-// Rows whose w slots all fall inside the block's columns take a loop without bounds (the bulk of
+// and the block rows, follow each other: the product goes forward through the values, a block
+// row at a time (its blocks side by side for most rows, see below). Rows whose w slots all fall inside the block's columns take a loop without bounds (the bulk of
 // the rows); the first lambda and last mu rows of a block clip their slots.
 //
 // The width of the blog's matrix (w = 4) has a vector loop where the CPU has AVX2 (checked at run
@@ -19,10 +19,12 @@
 // the sums staying in registers, which is the same per-row sequence (block by block, slot by
 // slot) and so the same bits. That reads the block row's blocks as side-by-side streams instead
 // of one after the other: measured on one AMD EPYC core (C harness, 32 MB of values evicted
-// before every product), the product went from 2.53-2.64 ms to 2.23-2.37 ms at the median (a pure
-// read of the values: 1.7 ms as one stream, 1.3-1.4 ms as 2-4 streams), the hardware prefetcher
-// keeping more lines in flight than for one stream. The former software prefetch (8 KiB ahead,
-// any locality hint, 2-32 KiB ahead) did not help on that machine, with or without the streams.
+// before every product), the product went from 2.53-2.64 ms to 2.23-2.37 ms at the median, and
+// from 2.40-2.76 to 2.00-2.68 ms in Node with the two addons alternating (a pure read of the
+// values: 1.7 ms as one stream, 1.3-1.4 ms as 2-4 streams), the hardware prefetcher keeping more
+// lines in flight than for one stream. Software prefetch (2 to 32 KiB ahead, any locality hint,
+// per stream or not) did not help on that machine, with or without the streams; nor did 16 rows
+// per step, or a transpose through 128-bit loads and inserts.
 #pragma once
 
 #include <algorithm>
