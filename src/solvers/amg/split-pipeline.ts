@@ -78,9 +78,11 @@ export class SplitPipeline {
       const vectors: Float64Array[] = [];
       stages.forEach((stage, s) => {
         const [lo, hi] = stage.mode === CycleMode.ADD ? free.p : free.a;
-        // Stage s reads what stage s − 1 wrote up to a bandwidth away: its rows stay that far inside.
-        let first = s === 0 ? lo : Math.max(lo, ranges[2 * s - 2] + bandwidths[i]);
-        let last = s === 0 ? hi : Math.min(hi, ranges[2 * s - 1] - bandwidths[i]);
+        // Stage s reads what stage s − 1 wrote up to a bandwidth away: its rows stay that far inside
+        // the range of stage s − 1, except at the part's first and last rows (nothing beyond them).
+        const [before, after] = s === 0 ? [lo, hi] : [ranges[2 * s - 2], ranges[2 * s - 1]];
+        let first = s === 0 ? lo : Math.max(lo, before === 0 ? 0 : before + bandwidths[i]);
+        let last = s === 0 ? hi : Math.min(hi, after === own.nRows ? after : after - bandwidths[i]);
         if (first > last) first = last = Math.max(0, Math.min(last, own.nRows));
         ranges[2 * s] = first;
         ranges[2 * s + 1] = last;
