@@ -53,7 +53,13 @@ double* MutableDoubleArg(napi_env env, napi_value v, std::size_t n, const char* 
 
 // Arguments 0..3 of every SpMV: nRows, rowPtr, colIdx, values, with rowPtr[nRows] within the
 // entries. Row pointers in between and column ids are not checked (precondition).
-Csr CsrArgs(napi_env env, const napi_value* args, const char* kernel) {
+// With `extent`, the lengths of colIdx and values are stored there (for SharesNoMemory).
+struct CsrExtent {
+  std::size_t colIdx;
+  std::size_t values;
+};
+
+Csr CsrArgs(napi_env env, const napi_value* args, const char* kernel, CsrExtent* extent = nullptr) {
   const std::size_t nRows = CountArg(env, args[0], kernel, "nRows");
   const auto rowPtr = ArrayArg<const std::int32_t>(env, args[1], napi_int32_array, nRows + 1, kernel, "rowPtr");
   const auto colIdx = ArrayArg<const std::int32_t>(env, args[2], napi_int32_array, 0, kernel, "colIdx");
@@ -62,7 +68,27 @@ Csr CsrArgs(napi_env env, const napi_value* args, const char* kernel) {
   if (nnz < 0 || static_cast<std::size_t>(nnz) > colIdx.length || static_cast<std::size_t>(nnz) > values.length) {
     Fail(false, kernel, "rowPtr[nRows]", "must be in 0 .. min(colIdx.length, values.length)");
   }
+  if (extent != nullptr) *extent = CsrExtent{colIdx.length, values.length};
   return Csr{static_cast<std::int32_t>(nRows), rowPtr.data, colIdx.data, values.data};
+}
+
+// Whether [a, a + aBytes) and [b, b + bBytes) share no byte.
+bool Apart(const void* a, std::size_t aBytes, const void* b, std::size_t bBytes) {
+  const auto p = reinterpret_cast<std::uintptr_t>(a);
+  const auto q = reinterpret_cast<std::uintptr_t>(b);
+  return p + aBytes <= q || q + bBytes <= p;
+}
+
+// Whether the CSR passes may group rows (CsrRows in kernels.h): y (its nRows written elements)
+// shares no memory with anything they read. x and w are given with their lengths (w: 0 when the
+// pass has none).
+bool SharesNoMemory(const Csr& a, const CsrExtent& extent, Span<const double> x, const double* y, const double* w,
+                    std::size_t wLength) {
+  const std::size_t yBytes = static_cast<std::size_t>(a.nRows) * sizeof(double);
+  return Apart(y, yBytes, a.rowPtr, (static_cast<std::size_t>(a.nRows) + 1) * sizeof(std::int32_t)) &&
+         Apart(y, yBytes, a.colIdx, extent.colIdx * sizeof(std::int32_t)) &&
+         Apart(y, yBytes, a.values, extent.values * sizeof(double)) && Apart(y, yBytes, x.data, x.length * sizeof(double)) &&
+         Apart(y, yBytes, w, wLength * sizeof(double));
 }
 
 napi_value Number(napi_env env, double value) {
@@ -73,36 +99,44 @@ napi_value Number(napi_env env, double value) {
 
 // spmv(nRows, rowPtr, colIdx, values, x, y)
 napi_value SpmvEntry(napi_env env, const napi_value* args) {
-  const Csr a = CsrArgs(env, args, "spmv");
-  const double* x = DoubleArg(env, args[4], 0, "spmv", "x");
-  Spmv(a, x, MutableDoubleArg(env, args[5], a.nRows, "spmv", "y"));
+  CsrExtent extent{};
+  const Csr a = CsrArgs(env, args, "spmv", &extent);
+  const auto x = ArrayArg<const double>(env, args[4], napi_float64_array, 0, "spmv", "x");
+  double* y = MutableDoubleArg(env, args[5], a.nRows, "spmv", "y");
+  Spmv(a, x.data, y, SharesNoMemory(a, extent, x, y, nullptr, 0));
   return nullptr;
 }
 
 // spmvAdd(nRows, rowPtr, colIdx, values, x, y)
 napi_value SpmvAddEntry(napi_env env, const napi_value* args) {
-  const Csr a = CsrArgs(env, args, "spmvAdd");
-  const double* x = DoubleArg(env, args[4], 0, "spmvAdd", "x");
-  SpmvAdd(a, x, MutableDoubleArg(env, args[5], a.nRows, "spmvAdd", "y"));
+  CsrExtent extent{};
+  const Csr a = CsrArgs(env, args, "spmvAdd", &extent);
+  const auto x = ArrayArg<const double>(env, args[4], napi_float64_array, 0, "spmvAdd", "x");
+  double* y = MutableDoubleArg(env, args[5], a.nRows, "spmvAdd", "y");
+  SpmvAdd(a, x.data, y, SharesNoMemory(a, extent, x, y, nullptr, 0));
   return nullptr;
 }
 
 // spmvDot(nRows, rowPtr, colIdx, values, x, y, w, init) -> init + w.y
 napi_value SpmvDotEntry(napi_env env, const napi_value* args) {
-  const Csr a = CsrArgs(env, args, "spmvDot");
-  const double* x = DoubleArg(env, args[4], 0, "spmvDot", "x");
+  CsrExtent extent{};
+  const Csr a = CsrArgs(env, args, "spmvDot", &extent);
+  const auto x = ArrayArg<const double>(env, args[4], napi_float64_array, 0, "spmvDot", "x");
   double* y = MutableDoubleArg(env, args[5], a.nRows, "spmvDot", "y");
   const double* w = DoubleArg(env, args[6], a.nRows, "spmvDot", "w");
-  return Number(env, SpmvDot(a, x, y, w, NumberArg(env, args[7], "spmvDot", "init")));
+  const double init = NumberArg(env, args[7], "spmvDot", "init");
+  return Number(env, SpmvDot(a, x.data, y, w, init, SharesNoMemory(a, extent, x, y, w, a.nRows)));
 }
 
 // spmvAddDot(nRows, rowPtr, colIdx, values, x, y, w, init) -> init + w.y
 napi_value SpmvAddDotEntry(napi_env env, const napi_value* args) {
-  const Csr a = CsrArgs(env, args, "spmvAddDot");
-  const double* x = DoubleArg(env, args[4], 0, "spmvAddDot", "x");
+  CsrExtent extent{};
+  const Csr a = CsrArgs(env, args, "spmvAddDot", &extent);
+  const auto x = ArrayArg<const double>(env, args[4], napi_float64_array, 0, "spmvAddDot", "x");
   double* y = MutableDoubleArg(env, args[5], a.nRows, "spmvAddDot", "y");
   const double* w = DoubleArg(env, args[6], a.nRows, "spmvAddDot", "w");
-  return Number(env, SpmvAddDot(a, x, y, w, NumberArg(env, args[7], "spmvAddDot", "init")));
+  const double init = NumberArg(env, args[7], "spmvAddDot", "init");
+  return Number(env, SpmvAddDot(a, x.data, y, w, init, SharesNoMemory(a, extent, x, y, w, a.nRows)));
 }
 
 // dot(n, x, y) -> x.y
