@@ -22,6 +22,14 @@
  *
  *   node dist/bench/krylov.js [--n 100] [--reps 3] [--np 1] [--cases cg-ilu0,gmres-ilu0]
  *   node dist/bench/krylov.js --child gmres-ilu0 --n 100 [--backend sequential|mpi]   (one run)
+ *   node dist/bench/krylov.js --child gmres-ilu0 --n 100 --profile   (one run, per-pass table)
+ *
+ * `--profile` (GMRES, one part) times every call of the passes of an Arnoldi step (the ILU(0)
+ * sweeps with the normalisation, the product, the Gram–Schmidt sweeps over the basis) and prints,
+ * per pass, milliseconds per iteration, the bytes it moves under a simple traffic model (each
+ * array element read once, a vector written once; the update also reads w) and the resulting
+ * GB/s, to set against STREAM (`bench/run` prints it). The timers wrap the calls, so the solve
+ * itself runs a little slower than without them.
  *
  * @module
  */
@@ -42,6 +50,8 @@ import {
 } from '../src/index.js';
 import { convectionDiffusion } from '../src/gallery/convection-diffusion.js';
 import { GmresSolver } from '../src/solvers/gmres.js';
+import { solverKernels } from '../src/solvers/ilu0-native.js';
+import { KrylovProduct } from '../src/solvers/krylov-spmv.js';
 import { parseCommandOrExit, type CommandSpec, type FlagSpecs } from '../src/run/cli-args.js';
 import { repositoryRoot } from './lib/anchors.js';
 import { median } from './lib/stats.js';
@@ -72,6 +82,7 @@ const command = {
     cases: { kind: 'string', help: 'comma-separated cases', default: CASES.join(',') },
     child: { kind: 'string', help: 'run one case in this process and print its RESULT line' },
     backend: { kind: 'choice', choices: ['sequential', 'mpi'], help: 'backend of a --child run', default: 'sequential' },
+    profile: { kind: 'boolean', help: 'with --child gmres-ilu0 on one part: print the time and bytes of each pass per iteration' },
     'prime-mb': {
       kind: 'non-negative-integer', valueName: 'MIB', default: DEFAULT_PRIME_MEGABYTES,
       help: 'memory a short process writes and frees right before each timed process, ours and the anchors alike (0: none; see bench/lib/prime-memory.ts)',
@@ -86,6 +97,7 @@ function runCase(ranks: PData<number>, name: CaseName, n: number): Record<string
   const problem =
     name === 'cg-ilu0' ? laplacianFdm(ranks, [n, n, n], parts) : convectionDiffusion(ranks, [n, n, n], parts, { velocity: VELOCITY });
   const A = psparse(problem.I, problem.J, problem.V, problem.rows, problem.cols).wait();
+  matrixEntries.count = A.ownOwn.localItems.reduce((sum, block) => sum + block.rowPtr[block.nRows], 0);
   const b = pfill(1, A.rows);
   const x = pfill(0, A.cols);
   const t0 = performance.now();
@@ -105,6 +117,81 @@ function runCase(ranks: PData<number>, name: CaseName, n: number): Record<string
     solve_cpu_s: (cpu.user + cpu.system) / 1e6, iterations: result.iterations, reason: result.reason, rel_true_rnorm: norm(r) / norm(b),
     ...(solver instanceof GmresSolver ? { refinements: solver.refinements } : {}),
   };
+}
+
+/** Time and bytes of one pass summed over a solve. */
+interface PassTotals {
+  ms: number;
+  bytes: number;
+  calls: number;
+}
+
+/**
+ * Wraps the calls of a GMRES + ILU(0) Arnoldi step's passes (process-wide: the solver kernels
+ * and `KrylovProduct.multiply`) with timers; returns the totals per pass, filled as they run.
+ * Bytes follow the traffic model of the module notes: ILU(0) reads r, writes it scaled, writes z
+ * and reads and writes it again going back, and streams both factors; the product reads x and the
+ * compact own-own block (10 bytes per entry, 1 per row) and writes y; a Gram–Schmidt sweep reads each
+ * basis vector and w once (the update also writes w).
+ */
+function profileGmresPasses(): Map<string, PassTotals> {
+  const totals = new Map<string, PassTotals>();
+  const add = (pass: string, t0: number, bytes: number): void => {
+    const total = totals.get(pass) ?? { ms: 0, bytes: 0, calls: 0 };
+    total.ms += performance.now() - t0;
+    total.bytes += bytes;
+    total.calls++;
+    totals.set(pass, total);
+  };
+  const { ilu0, gramSchmidt } = solverKernels();
+  const solveCompact = ilu0.solveCompact;
+  (ilu0 as { solveCompact: typeof solveCompact }).solveCompact = (nRows, lower, upper, lOffsets, lValues, uOffsets, uValues, scale, r, z) => {
+    const t0 = performance.now();
+    solveCompact(nRows, lower, upper, lOffsets, lValues, uOffsets, uValues, scale, r, z);
+    const factors = lower.length + upper.length + 2 * (lOffsets.length + uOffsets.length) + 8 * (lValues.length + uValues.length);
+    add('ILU(0) forward + backward (+ scaling)', t0, 8 * nRows * (scale === 1 ? 4 : 5) + factors);
+  };
+  const { basisDots, basisUpdate, basisUpdateDots } = gramSchmidt;
+  gramSchmidt.basisDots = (n, count, basis, stride, w, out) => {
+    const t0 = performance.now();
+    basisDots(n, count, basis, stride, w, out);
+    add('Gram-Schmidt dots (V^T w)', t0, 8 * n * (count + 1));
+  };
+  gramSchmidt.basisUpdate = (n, count, basis, stride, coefficients, w) => {
+    const t0 = performance.now();
+    const ww = basisUpdate(n, count, basis, stride, coefficients, w);
+    add('update w -= V h, w.w (restart: x update)', t0, 8 * n * (count + 2));
+    return ww;
+  };
+  gramSchmidt.basisUpdateDots = (n, count, basis, stride, coefficients, w, out) => {
+    const t0 = performance.now();
+    const ww = basisUpdateDots(n, count, basis, stride, coefficients, w, out);
+    add('update w -= V h, w.w, measured V^T w', t0, 8 * n * (count + 2));
+    return ww;
+  };
+  const multiply = KrylovProduct.prototype.multiply;
+  KrylovProduct.prototype.multiply = function (y, x) {
+    const t0 = performance.now();
+    multiply.call(this, y, x);
+    const rows = y.ownValues().localItems[0].length;
+    add('product A z (compact)', t0, 8 * 2 * rows + 10 * matrixEntries.count + rows);
+  };
+  return totals;
+}
+
+/** The own-own entries of the matrix being solved (set by {@link runCase}; read by the profile). */
+const matrixEntries = { count: 0 };
+
+/** The table of {@link profileGmresPasses}' totals per iteration, with the rest of the solve. */
+function passTable(totals: Map<string, PassTotals>, iterations: number, solveMs: number): string {
+  let timed = 0;
+  const rows = [...totals].map(([pass, t]) => {
+    timed += t.ms;
+    return [pass, String(t.calls), (t.ms / iterations).toFixed(2), (t.bytes / 1e6 / iterations).toFixed(0), (t.bytes / 1e6 / t.ms).toFixed(1)];
+  });
+  rows.push(['rest (dense work, reductions, residual)', '', ((solveMs - timed) / iterations).toFixed(2), '', '']);
+  rows.push(['solve', '', (solveMs / iterations).toFixed(2), '', '']);
+  return formatTable(['pass', 'calls', 'ms / iteration', 'MB / iteration', 'GB/s'], rows, { leftColumns: 1 });
 }
 
 /** The PETSc runs of a case: a label and the anchor's arguments. */
@@ -133,9 +220,12 @@ async function run(): Promise<void> {
   if (flags.child !== undefined) {
     const name = flags.child as CaseName;
     if (!CASES.includes(name)) throw new Error(`unknown case '${name}' (cases: ${CASES.join(', ')})`);
+    if (flags.profile && (name !== 'gmres-ilu0' || flags.backend !== 'sequential')) throw new Error('--profile takes --child gmres-ilu0 on the sequential backend');
+    const totals = flags.profile ? profileGmresPasses() : null;
     const main = (ranks: PData<number>): void => {
       const result = runCase(ranks, name, flags.n);
       if (ranks.localItems.includes(0) || ranks.np === 1) console.log(`RESULT ${JSON.stringify(result)}`);
+      if (totals !== null) console.log(passTable(totals, Number(result.iterations), 1000 * Number(result.solve_s)));
     };
     if (flags.backend === 'mpi') await withMpi(main);
     else await withSequential(1, main);
