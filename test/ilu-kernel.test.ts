@@ -241,7 +241,9 @@ if ('reason' in loaded) {
 
     it('basisDots and basisUpdate over many sizes and basis lengths (the blocked loops keep the order)', () => {
       const next = rng(99);
-      for (const [n, count, stride] of [[1, 1, 1], [3, 2, 5], [511, 3, 520], [1025, 31, 1030], [4099, 7, 4099], [20000, 12, 20001], [6147, 30, 6150]]) {
+      for (const [n, count, stride] of [[1, 1, 1], [3, 2, 5], [511, 3, 520], [1025, 31, 1030], [4099, 7, 4099], [20000, 12, 20001], [6147, 30, 6150],
+        // every length of the fused update-and-dots tail (1..12 vectors), with and without vectors before it
+        [130, 4, 130], [4101, 5, 4101], [257, 6, 260], [64, 8, 64], [999, 9, 1000], [100, 10, 101], [3001, 11, 3003], [2050, 13, 2053], [777, 24, 780]]) {
         const basis = Float64Array.from({ length: (count - 1) * stride + n }, () => next() - 0.5);
         const w = Float64Array.from({ length: n }, () => next() - 0.5);
         const outJs = new Float64Array(count);

@@ -133,12 +133,86 @@ PA_ILU_CLONES inline double BasisUpdate(std::size_t n, std::size_t count, const 
   return Combine(ww);
 }
 
+// The last M (1..kTail) vectors of the update fused with their dots: w[k] += c_i * v_i[k] for
+// the M vectors (i ascending, after AddCombination added the earlier ones), then, while the M
+// values of v are still in registers (or L1), s[4*i + (k mod 4)] += v_i[k] * w[k] with the final
+// w[k]. The same operations in the same order per element and per partial sum as AddCombination
+// then AddDots, so the same bits, without reading these M vectors' block again from L2 (where the
+// dots of the earlier vectors read it: the dots of a block cost about as much as its update).
+constexpr std::size_t kTail = 12;
+
+template <std::size_t M>
+PA_ILU_INLINE void AddLastCombinationDots(const double* basis, std::size_t stride, const double* c, double* w,
+                                          std::size_t k0, std::size_t k1, double* s) {
+  const std::size_t kEnd = k0 + ((k1 - k0) & ~static_cast<std::size_t>(3));
+  const double* v[M];
+  Lanes acc[M];
+  for (std::size_t i = 0; i < M; i++) {
+    v[i] = basis + i * stride;
+    acc[i] = LoadLanes(s + 4 * i);
+  }
+  for (std::size_t k = k0; k < kEnd; k += 4) {
+    Lanes vk[M];
+    Lanes t = LoadLanes(w + k);
+    for (std::size_t i = 0; i < M; i++) {
+      vk[i] = LoadLanes(v[i] + k);
+      t += c[i] * vk[i];
+    }
+    StoreLanes(w + k, t);
+    for (std::size_t i = 0; i < M; i++) acc[i] += vk[i] * t;
+  }
+  for (std::size_t i = 0; i < M; i++) StoreLanes(s + 4 * i, acc[i]);
+  for (std::size_t k = kEnd; k < k1; k++) {
+    double t = w[k];
+    for (std::size_t i = 0; i < M; i++) t += c[i] * v[i][k];
+    w[k] = t;
+    for (std::size_t i = 0; i < M; i++) s[4 * i + (k & 3)] += v[i][k] * t;
+  }
+}
+
+// w[k] += sum_i c[i] * basis_i[k] and the partial sums s of basis_i . (new w) over [k0, k1), as
+// AddCombination then AddDots: AddLastCombinationDots for the last min(count, kTail) vectors,
+// the two separate loops for the others (whose terms come first).
+PA_ILU_INLINE void AddCombinationDots(std::size_t count, const double* basis, std::size_t stride, const double* c,
+                                      double* w, std::size_t k0, std::size_t k1, double* s) {
+  const std::size_t m = std::min(count, kTail);
+  const std::size_t head = count - m;
+  AddCombination(head, basis, stride, c, w, k0, k1);
+  const double* v = basis + head * stride;
+  const double* ct = c + head;
+  double* st = s + 4 * head;
+  switch (m) {
+#define PA_ILU_TAIL_CASE(M) \
+  case M:                   \
+    AddLastCombinationDots<M>(v, stride, ct, w, k0, k1, st); \
+    break;
+    PA_ILU_TAIL_CASE(1)
+    PA_ILU_TAIL_CASE(2)
+    PA_ILU_TAIL_CASE(3)
+    PA_ILU_TAIL_CASE(4)
+    PA_ILU_TAIL_CASE(5)
+    PA_ILU_TAIL_CASE(6)
+    PA_ILU_TAIL_CASE(7)
+    PA_ILU_TAIL_CASE(8)
+    PA_ILU_TAIL_CASE(9)
+    PA_ILU_TAIL_CASE(10)
+    PA_ILU_TAIL_CASE(11)
+    PA_ILU_TAIL_CASE(12)
+#undef PA_ILU_TAIL_CASE
+    default:
+      break;  // m == 0
+  }
+  static_assert(kTail == 12, "one case per tail length");
+  AddDots(head, basis, stride, w, k0, k1, s);
+}
+
 // BasisUpdate followed by BasisDots of the updated w, in one sweep over the basis: the update and
 // the dots take turns on blocks of kFusedBlock elements, so the dots read the block of each basis
 // vector from the cache the update just brought it into (31 vectors' blocks take 496 KiB) rather
 // than from memory. Each sum gets its terms in the order of the separate loops (the blocks are
 // multiples of 4, so every partial sum k mod 4 runs over ascending k), so out and the returned w.w
-// have the bits of BasisUpdate then BasisDots. sums holds 4 * count doubles of scratch.
+// have the bits of BasisUpdate then BasisDots. The last kTail vectors' dots are taken in the
+// update's own loop (AddCombinationDots). sums holds 4 * count doubles of scratch.
 constexpr std::size_t kFusedBlock = 2048;
 
 PA_ILU_CLONES inline double BasisUpdateDots(std::size_t n, std::size_t count, const double* basis, std::size_t stride,
@@ -147,9 +221,8 @@ PA_ILU_CLONES inline double BasisUpdateDots(std::size_t n, std::size_t count, co
   std::fill(sums, sums + 4 * count, 0.0);
   for (std::size_t k0 = 0; k0 < n; k0 += kFusedBlock) {
     const std::size_t k1 = std::min(n, k0 + kFusedBlock);
-    AddCombination(count, basis, stride, coefficients, w, k0, k1);
+    AddCombinationDots(count, basis, stride, coefficients, w, k0, k1, sums);
     AddSquares(w, k0, k1, ww);
-    AddDots(count, basis, stride, w, k0, k1, sums);
   }
   for (std::size_t i = 0; i < count; i++) out[i] = Combine(sums + 4 * i);
   return Combine(ww);
