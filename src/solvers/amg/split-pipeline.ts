@@ -3,8 +3,8 @@
  * that need no ghost value run as a pipeline (cycle-kernels.ts, the level's matrix and vectors read
  * from memory once for all the stages) while the first input's ghost update is in flight; then each
  * stage's other rows (the edges: the rows with ghost entries and the rows the stages before them
- * had not finished) run as the usual two-phase row passes, stage after stage, each after its
- * input's ghost update.
+ * had not finished) run as the usual two-phase row passes, stage after stage: the own-block phase
+ * while the stage's input's ghost update is in flight, the ghost-block phase after it.
  *
  * Every row is computed as by the passes one after another: a row without ghost entries sums its
  * own block in stored order, a row with ghost entries its own block then its ghost block. So the
@@ -106,13 +106,15 @@ export class SplitPipeline {
     for (let s = 0; s < stages.length; s++) {
       const input = stages[s].input;
       if (s > 0) input.startConsistent();
+      // The edges' own blocks read no ghost value (nor write the input): they overlap the update.
+      this.edges(s, 1);
       input.finishConsistent();
-      this.edges(s);
+      this.edges(s, 2);
     }
   }
 
-  /** Stage s's rows outside its sweep range: own block, then ghost block (no allocation). */
-  private edges(s: number): void {
+  /** Phase 1 (own block) or 2 (ghost block) of stage s's rows outside its sweep range (no allocation). */
+  private edges(s: number, phase: 1 | 2): void {
     const stage = this.stages[s];
     const add = stage.mode === CycleMode.ADD;
     const own = add ? this.ownP : this.ownA;
@@ -124,10 +126,10 @@ export class SplitPipeline {
       const first = ranges[2 * s];
       const last = ranges[2 * s + 1];
       const nRows = own[i].nRows;
-      this.pass(stage, i, own[i], ghost[i], local[i], 1, 0, first);
-      this.pass(stage, i, own[i], ghost[i], local[i], 1, last, nRows);
-      this.pass(stage, i, ghost[i], ghost[i], ghosts[i], 2, 0, first);
-      this.pass(stage, i, ghost[i], ghost[i], ghosts[i], 2, last, nRows);
+      const block = phase === 1 ? own[i] : ghost[i];
+      const u = phase === 1 ? local[i] : ghosts[i];
+      this.pass(stage, i, block, ghost[i], u, phase, 0, first);
+      this.pass(stage, i, block, ghost[i], u, phase, last, nRows);
     }
   }
 
