@@ -9,11 +9,12 @@
  * model (a matrix entry 12 B, a row pointer 4 B, a vector element 8 B per read or write), and the
  * resulting GB/s per part.
  *
- *   node dist/bench/cg-profile.js --backend threads --np 2 [--n 100] [--iterations 100] [--csr]
+ *   node dist/bench/cg-profile.js --backend threads --np 2 [--n 100] [--iterations 100] [--csr | --compact]
  *   mpirun --oversubscribe -n 2 node dist/bench/cg-profile.js --backend mpi [--n 100]
  *
- * The own-own block is multiplied in compact form, as `CgSolver` does by default (`--csr`: on its
- * CSR arrays instead).
+ * The own-own block is multiplied as `CgSolver` does by default with Jacobi: in compact form on
+ * blocks of at least `COMPACT_MIN_ENTRIES` entries, on its CSR arrays below (so at n = 30 the
+ * profile times the kernel the solver runs); `--csr` or `--compact` force one form.
  *
  * @module
  */
@@ -37,6 +38,8 @@ import { entryRowSpan } from '../src/kernels/csr.js';
 import { kernels } from '../src/kernels/select-kernels.js';
 import { partialsBuffer, sumPartials, sumPartialsInto } from '../src/vectors/vector-ops.js';
 import { JacobiPreconditioner } from '../src/solvers/preconditioners.js';
+import { COMPACT_MIN_ENTRIES } from '../src/solvers/cg-options.js';
+import { InvalidArgumentError } from '../src/errors.js';
 import { formatTable } from '../src/format/table.js';
 import { parseCommand, parseCommandOrExit, type CommandSpec, type FlagSpecs } from '../src/run/cli-args.js';
 import { runAsProgram } from './lib/program.js';
@@ -67,7 +70,7 @@ export interface ProfileResult {
   readonly np: number;
   readonly n: number;
   readonly iterations: number;
-  /** How the own-own block was multiplied: its compact form (CgSolver's default) or its CSR. */
+  /** How the own-own block was multiplied: `compact` when every part used its compact form, else `csr`. */
   readonly indices: 'compact' | 'csr';
   /** Median seconds of a whole iteration (slowest part), timed separately from the steps. */
   readonly iteration_s: number;
@@ -78,8 +81,8 @@ export interface ProfileResult {
 const command = {
   program: 'bench/cg-profile',
   usage: [
-    'node dist/bench/cg-profile.js [--backend sequential|threads] [--np N] [--n 100] [--iterations 100] [--csr]',
-    'mpirun -n N node dist/bench/cg-profile.js --backend mpi [--n 100] [--iterations 100] [--csr]',
+    'node dist/bench/cg-profile.js [--backend sequential|threads] [--np N] [--n 100] [--iterations 100] [--csr | --compact]',
+    'mpirun -n N node dist/bench/cg-profile.js --backend mpi [--n 100] [--iterations 100] [--csr | --compact]',
   ],
   summary: 'Times each step of a CG iteration (sequential only with --np 1)',
   flags: {
@@ -87,7 +90,8 @@ const command = {
     np: { kind: 'positive-integer', help: 'number of parts', default: 1 },
     n: { kind: 'positive-integer', help: 'interior grid points per direction', default: 100 },
     iterations: { kind: 'positive-integer', help: 'iterations timed', default: 100 },
-    csr: { kind: 'boolean', help: 'multiply the own-own block as CSR instead of its compact form' },
+    csr: { kind: 'boolean', help: 'multiply the own-own block as CSR whatever its size' },
+    compact: { kind: 'boolean', help: 'multiply the own-own block in compact form whatever its size (where it fits)' },
   },
   positionals: 'none',
 } as const satisfies CommandSpec<FlagSpecs>;
@@ -97,7 +101,8 @@ const command = {
  * the same result.
  */
 export default function main(ranks: PData<number>): ProfileResult {
-  const { n, iterations, csr } = parseCommand(command, process.argv.slice(2)).flags;
+  const { n, iterations, csr, compact: forceCompact } = parseCommand(command, process.argv.slice(2)).flags;
+  if (csr && forceCompact) throw new InvalidArgumentError('cg-profile: --csr and --compact exclude each other');
   const { I, J, V, rows, cols } = laplacianFdm(ranks, [n, n, n], [1, 1, ranks.np]);
   const A = psparse(I, J, V, rows, cols).wait();
   const backend = A.rows.backend;
@@ -115,7 +120,8 @@ export default function main(ranks: PData<number>): ProfileResult {
   const og = A.ownGhost.localItems[0];
   const nRows = oo.nRows;
   const { first, end } = entryRowSpan(og);
-  const form = csr ? null : compactCsr(oo);
+  const useCompact = forceCompact || (!csr && oo.colIdx.length >= COMPACT_MIN_ENTRIES);
+  const form = useCompact ? compactCsr(oo) : null;
   const compact = form !== null && 'lengths' in form ? form : null;
   const nMiddle = end - first;
   const nTail = nRows - end;

@@ -177,8 +177,10 @@ export interface CheckedKrylovOptions {
  * shared by 2 cores), one part's CG iteration (Poisson slab, Jacobi) on the CSR block against the
  * compact one, minimum of 38 solves: 0.09 M entries 80 against 87 µs, 0.44 M 368 against 398 µs,
  * 0.9 M (11 MB, in the L3) 777 against 837 µs; 3.4 M (41 MB) 3.48 against 3.39 ms (of 4 solves).
+ * Exported for `bench/cg-profile.ts`, which profiles the iteration the solver runs by default.
+ * @example `const compact = block.colIdx.length >= COMPACT_MIN_ENTRIES; // CgSolver's default with Jacobi`
  */
-const COMPACT_MIN_ENTRIES = 2 ** 21;
+export const COMPACT_MIN_ENTRIES = 2 ** 21;
 
 /** {@link CgSolverOptions} after checking. */
 export interface CheckedCgOptions extends CheckedKrylovOptions {
