@@ -515,6 +515,25 @@ if ('kernels' in native) {
       expect(() => call({ pColIdx: Int32Array.from(p.colIdx, (x, e) => (e === 2 ? p.nCols : x)) })).toThrow(/pColIdx\[2\]/);
     });
 
+    it('rapOfP cuts R into blocks by entries as well as rows (2^17 at most, one row alone beyond): the bits of rapRows on Pᵀ', () => {
+      // Coarse-level shapes: a few columns of thousands of entries each (blocks of a few rows),
+      // and column 0 in every row, more entries than a block holds (a block of that row alone).
+      const random = rng(430);
+      const [nFine, nCoarse] = [140000, 40];
+      const rowPtr = Int32Array.from({ length: nFine + 1 }, (_, i) => 2 * i);
+      const colIdx = Int32Array.from({ length: 2 * nFine }, (_, e) => (e % 2 === 0 ? 0 : 1 + Math.floor(((e >> 1) * (nCoarse - 1)) / nFine)));
+      const p: Block = { nRows: nFine, nCols: nCoarse, rowPtr, colIdx, values: Float64Array.from(colIdx, () => random() - 0.5) };
+      const aPtr = Int32Array.from({ length: nFine + 1 }, (_, i) => 2 * i);
+      const aCol = Int32Array.from({ length: 2 * nFine }, (_, e) => Math.min(nFine - 1, (e >> 1) + (e % 2)));
+      const a: Block = { nRows: nFine, nCols: nFine, rowPtr: aPtr, colIdx: aCol, values: Float64Array.from(aCol, () => random() - 0.5) };
+      const reference = rap(jsSetupKernels, transposeOf(p), a, p, nCoarse * nCoarse).c;
+      expect(reference.rowPtr[nCoarse]).toBeGreaterThan(nCoarse);
+      for (const [kernels, what] of [[jsSetupKernels, 'js'], [native.kernels, 'native']] as const) {
+        expectSameBits(rapOfP(kernels, a, p, nCoarse * nCoarse, 0).c, reference, what);
+      }
+      expectSameBits(rapOfP(native.kernels, a, p, 3 * nCoarse, 2 * nCoarse).c, reference, 'native resumed');
+    });
+
     it('galerkinRows with R = P1ᵀ formed inside (empty rRowPtr) has the bits of galerkinRows on P1ᵀ, whole or resumed', () => {
       // blockedRapCase as one part's blocks: no ghost entries in A, P2 without entries, the
       // coarse columns from nOwn on going to the ghost block, other parts' sums as extra terms.
