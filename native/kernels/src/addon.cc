@@ -10,8 +10,6 @@
 #include <napi.h>
 #include <v8.h>
 
-#include <sched.h>
-
 #include <atomic>
 #include <cmath>
 #include <cstdint>
@@ -617,13 +615,6 @@ napi_value CsrInverseDiagonalEntry(napi_env env, const napi_value* args) {
   return Number(env, static_cast<double>(CsrInverseDiagonal(a.nRows, a.rowPtr, a.colIdx, a.values, out)));
 }
 
-// yieldCpu(): sched_yield(), for the Threads backend's spinning waits (src/backends/threads/
-// yield-cpu.ts). Cannot fail in a way worth reporting: Linux's sched_yield always succeeds.
-napi_value YieldCpuEntry(napi_env, const napi_value*) {
-  sched_yield();
-  return nullptr;
-}
-
 void Export(Napi::Env env, Napi::Object exports, const char* name, napi_callback callback) {
   napi_value fn = nullptr;
   NAPI_THROW_IF_FAILED_VOID(env, napi_create_function(env, name, NAPI_AUTO_LENGTH, callback, nullptr, &fn));
@@ -663,7 +654,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "addSlots", Entry<6, AddSlotsEntry>);
   Export(env, exports, "csrCompact", Entry<7, CsrCompactEntry>);
   Export(env, exports, "csrInverseDiagonal", Entry<5, CsrInverseDiagonalEntry>);
-  Export(env, exports, "yieldCpu", Entry<0, YieldCpuEntry>);
   return exports;
 }
 

@@ -23,10 +23,6 @@
 // The module's binding, not the global's lazy accessor (see waiting.ts).
 import { performance } from 'node:perf_hooks';
 import type { SharedBuffers } from './messages.js';
-import { findYieldCpu } from './yield-cpu.js';
-
-/** `sched_yield()`, called by a spinning part each time it reads the clock (see yield-cpu.ts). */
-const yieldCpu = findYieldCpu();
 
 /** Int32 words per cache line. */
 const LINE = 16;
@@ -193,19 +189,14 @@ export class SharedState {
    * `performance.now()` milliseconds (false). The clock is read after the first load that finds
    * the bell unchanged, then every 64 loads: reading it on the first miss gives the clock's call
    * feedback before V8 compiles the loop on stack (else the compiled loop was thrown away at its
-   * first clock read and compiled again, during the first solve of a run). After each clock read
-   * that leaves time it yields the core, so that a thread waiting for it (the awaited part, when
-   * another thread holds the second core) runs now rather than after the spin.
+   * first clock read and compiled again, during the first solve of a run).
    */
   spinOnBell(me: number, seen: number, untilMs: number): boolean {
     const { words } = this;
     const bell = (1 + me) * LINE + Word.Doorbell;
     for (let i = 0; ; i++) {
       if (Atomics.load(words, bell) !== seen) return true;
-      if ((i & 63) === 0) {
-        if (performance.now() > untilMs) return false;
-        yieldCpu();
-      }
+      if ((i & 63) === 0 && performance.now() > untilMs) return false;
     }
   }
 
