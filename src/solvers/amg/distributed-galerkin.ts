@@ -178,9 +178,11 @@ function packGhostSums(plan: PartGhostPlan, sums: MutableCsr, rows: GhostedRows,
   const nOwn = coarseIds.nOwn;
   const { rowPtr, colIdx, values } = sums;
   const kernels = spgemmKernels();
-  const slot = new Int32Array(sums.nCols).fill(-1);
-  const noGhostEntries = new Int32Array(sums.nRows + 1);
-  return Array.from(plan.owners, (_, i) => {
+  // Scratch from the large-array pool (memory the set-up wrote already where it has some), handed
+  // back at the end: fresh pages cost far more to write the first time than written ones.
+  const slot = largeArrays.int32(sums.nCols).fill(-1);
+  const noGhostEntries = largeArrays.int32(sums.nRows + 1);
+  const messages = Array.from(plan.owners, (_, i) => {
     const lids = plan.ghostLids.subarray(plan.ownerPtrs[i], plan.ownerPtrs[i + 1]);
     // Indexed loops: the iterator protocol and closures are not optimised in a function that
     // runs once per level.
@@ -190,9 +192,9 @@ function packGhostSums(plan: PartGhostPlan, sums: MutableCsr, rows: GhostedRows,
       ghostRows[k] = lids[k] - nOwn;
       count += rowPtr[ghostRows[k] + 1] - rowPtr[ghostRows[k]];
     }
-    const entryRank = new Int32Array(count);
-    const listed = new Int32Array(count);
-    const entryValues = new Float64Array(count);
+    const entryRank = largeArrays.int32(count);
+    const listed = largeArrays.int32(count);
+    const entryValues = largeArrays.float64(count);
     const nColumns = kernels.rankRowEntries(
       ghostRows, rowPtr, colIdx, values, noGhostEntries, NONE_INT, NO_EXTRA.values, sums.nCols, slot, entryRank, listed, entryValues,
     );
@@ -208,8 +210,12 @@ function packGhostSums(plan: PartGhostPlan, sums: MutableCsr, rows: GhostedRows,
     }
     out.set(entryRank, at.entries);
     out.set(entryValues, at.values);
+    for (const scratch of [entryRank, listed, entryValues]) largeArrays.recycle(scratch);
     return out;
   });
+  largeArrays.recycle(slot);
+  largeArrays.recycle(noGhostEntries);
+  return messages;
 }
 
 /** Where each part of a {@link packGhostSums} message of `nRows` rows starts. */
@@ -239,15 +245,17 @@ function ownRows(
   const ghosts = new GhostColumns();
   rows.sortedGids.forEach((gid, x) => ghosts.add(gid, rows.sortedOwners[x]));
   // Received entries by own row, in message order (each sender names a row at most once).
-  const extraPtr = new Int32Array(nOwn + 1);
+  // The received terms are dead once the rows are formed: pool arrays, handed back then.
+  const extraPtr = largeArrays.int32(nOwn + 1);
   messages.forEach((message, i) => {
     for (let h = plan.holderPtrs[i], k = 2; h < plan.holderPtrs[i + 1]; h++, k++) extraPtr[plan.holderLids[h] + 1] += message[k];
   });
   for (let c = 0; c < nOwn; c++) extraPtr[c + 1] += extraPtr[c];
   const nExtra = extraPtr[nOwn];
-  const extraCol = new Int32Array(nExtra);
-  const extraValue = new Float64Array(nExtra);
-  const fill = extraPtr.slice(0, nOwn);
+  const extraCol = largeArrays.int32(nExtra);
+  const extraValue = largeArrays.float64(nExtra);
+  const fill = largeArrays.int32(nOwn);
+  fill.set(extraPtr.subarray(0, nOwn));
   const kernels = setupKernels();
   messages.forEach((message, i) => {
     const at = sumsLayout(message, plan.holderPtrs[i + 1] - plan.holderPtrs[i]);
@@ -276,6 +284,7 @@ function ownRows(
   });
   const extra = nExtra === 0 ? NO_EXTRA : { rowPtr: extraPtr, colIdx: extraCol, values: extraValue };
   const { oo, og } = galerkinBlocks(undefined, aOo, aOg, p1, rows.b2, nOwn, extra, nOwn + ghosts.gids.length);
+  for (const scratch of [extraPtr, extraCol, extraValue, fill]) largeArrays.recycle(scratch);
   const { block, colIds } = compactGhostBlock(og, ghosts, coarseIds);
   return { oo, og: block, colIds };
 }

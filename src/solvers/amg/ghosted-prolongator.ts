@@ -138,18 +138,21 @@ export function ghostedProlongator(
 function packAggregates(plan: PartGhostPlan, { aggregateOf, count }: Aggregates, coarseIds: LocalIndices): Float64Array[] {
   if (plan.holders.length === 0) return [];
   const kernels = setupKernels();
-  const weight = new Float64Array(count);
+  // From the large-array pool and handed back: fresh pages cost more to write the first time.
+  const weight = largeArrays.float64(count);
   kernels.aggregateWeights(aggregateOf.length, aggregateOf, count, weight);
   // The AMG's coarse ranges are contiguous (variablePartition); other own ids are mapped after.
   const own = coarseIds.own;
   const contiguous = own instanceof OwnRange;
-  return Array.from(plan.holders, (_, h) => {
+  const messages = Array.from(plan.holders, (_, h) => {
     const rows = plan.holderLids.subarray(plan.holderPtrs[h], plan.holderPtrs[h + 1]);
     const out = new Float64Array(2 * rows.length);
     kernels.packAggregateRows(rows.length, rows, aggregateOf, weight, contiguous ? own.first : 0, out);
     if (!contiguous) for (let k = 0; k < rows.length; k++) if (out[2 * k] >= 0) out[2 * k] = own.at(out[2 * k]);
     return out;
   });
+  largeArrays.recycle(weight);
+  return messages;
 }
 
 /**
