@@ -87,6 +87,11 @@ export function distributedGalerkin(A: PSparseMatrix, P: PSparseMatrix, coarseRo
   );
   const sent = exchange(pmap(packGhostSums, plan.parts, ghostSums, rows, P.cols.partition), graph);
   const built = pmap(ownRows, plan.parts, rows, sent.wait(), A.ownOwn, A.ownGhost, P.ownOwn, P.cols.partition);
+  // The fetched rows and the ghost aggregates' sums are dead now (a refresh forms them again):
+  // their bytes, written already, serve the next arrays of the set-up (large-array pool).
+  pmap((fetched: GhostedRows, sums: MutableCsr) => {
+    for (const block of [fetched.b2, sums]) for (const array of [block.rowPtr, block.colIdx, block.values]) largeArrays.recycle(array);
+  }, rows, ghostSums);
   const cols = new PRange(P.cols.n, built.map((part) => part.colIds), P.cols.ownerOf);
   // Built valid (ascending offsets, columns below each block's width): no per-entry check.
   return assembledMatrix(coarseRows, cols, built.map((part) => part.oo), built.map((part) => part.og));
