@@ -2,16 +2,17 @@
  * The AMG conformance cases on every backend, then the cross-backend check: for each part count,
  * every backend's AMG-CG iterates (recorded by amgCgConvergesOnPoisson) have the same bits.
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { conformanceSuite } from './harness.js';
 import * as cases from './conformance/amg.js';
 import { AMG_RESULTS_VARIABLE } from './conformance/amg.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pa-amg-'));
 process.env[AMG_RESULTS_VARIABLE] = dir;
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 conformanceSuite('amg', cases);
 

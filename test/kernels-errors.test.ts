@@ -3,10 +3,10 @@
  * native set, before anything is written; TypeError/RangeError from the raw addon), and the
  * choice of kernels: PA_KERNELS, PA_REQUIRE_NATIVE, and the loader's diagnosis.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { BackendUnavailableError, InvalidArgumentError } from '../src/errors.js';
 import { jsKernels } from '../src/kernels/js-kernels.js';
 import type { KernelSet } from '../src/kernels/kernel-set.js';
@@ -258,6 +258,14 @@ describe('selectKernels', () => {
 });
 
 describe('loadKernelsBinding', () => {
+  const madeDirs: string[] = [];
+  afterAll(() => madeDirs.forEach((made) => rmSync(made, { recursive: true, force: true })));
+  const tempDir = (): string => {
+    const made = mkdtempSync(join(tmpdir(), 'pa-kernels-loader-'));
+    madeDirs.push(made);
+    return made;
+  };
+
   it('looks for the release build, then the debug build, under native/kernels', () => {
     const [release, debug] = kernelsAddonPaths();
     expect(release.endsWith(join('native', 'kernels', 'build', 'Release', 'pa_kernels.node'))).toBe(true);
@@ -266,7 +274,7 @@ describe('loadKernelsBinding', () => {
   });
 
   it('lists every reason and the fixes when nothing loads', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pa-kernels-loader-'));
+    const dir = tempDir();
     const [broken, other] = [join(dir, 'broken.node'), join(dir, 'other.node')];
     writeFileSync(broken, '');
     writeFileSync(other, '');
@@ -294,7 +302,7 @@ describe('loadKernelsBinding', () => {
   });
 
   it('returns the first module that has every kernel', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pa-kernels-loader-'));
+    const dir = tempDir();
     const file = join(dir, 'ok.node');
     writeFileSync(file, '');
     const fake = { ...jsKernels };
