@@ -405,6 +405,25 @@ if ('kernels' in native) {
       decreasing[3] = 0;
       expect(() => direct(decreasing)).toThrow(/rowPtr decreases at row 2|rowPtr\[nRows\]/);
       expect(() => direct(Int32Array.of(1, ...own.rowPtr.subarray(1)))).toThrow(/rowPtr\[0\] must be 0/);
+      // A pass over rows from..to − 1 checks the row pointers it reads, not the whole block's.
+      const ranged = (rowPtr: Int32Array, from: number, to: number): void =>
+        binding.cycleRows(CycleMode.ADD, 1, n, rowPtr, own.colIdx, own.values, c.u, ghost.rowPtr, v(), v(), v(0), v(0), v(0), v(0), 0, 0, from, to);
+      expect(() => ranged(decreasing, 4, n)).not.toThrow();
+      expect(() => ranged(decreasing, 1, n)).toThrow(/rowPtr decreases at row 2/);
+      const negative = own.rowPtr.slice();
+      negative[4] = -1;
+      negative[5] = -1;
+      expect(() => ranged(negative, 4, 6)).toThrow(/rowPtr is negative at row 4/);
+      const pastEnd = own.rowPtr.slice();
+      pastEnd[n - 1] = own.rowPtr[n] + 1;
+      expect(() => ranged(pastEnd, 0, n - 2)).not.toThrow();
+      expect(() => ranged(pastEnd, n - 3, n - 1)).toThrow(/rowPtr points past the end/);
+      // A pipeline checks the rows its stages' ranges read, per matrix.
+      const stage = { modes: Int32Array.of(CycleMode.ADD), scalars: new Float64Array(2), vectors: [new Float64Array(n), v(), v(0), v(0), v(0), v(0)] };
+      const pipe = (rowPtr: Int32Array, from: number, to: number): void =>
+        binding.cyclePipeline(n, 0, own.rowPtr, own.colIdx, own.values, rowPtr, own.colIdx, own.values, n, stage.modes, stage.scalars, stage.vectors, Int32Array.of(from, to));
+      expect(() => pipe(decreasing, 4, n)).not.toThrow();
+      expect(() => pipe(decreasing, 2, n)).toThrow(/pRowPtr decreases at row 2/);
     });
   });
 } else {
