@@ -4,6 +4,7 @@
       "target_name": "pa_mpi",
       "sources": [
         "src/addon.cc",
+        "src/affinity.cc",
         "src/errors.cc",
         "src/buffers.cc",
         "src/collectives.cc",

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "affinity.h"
 #include "buffers.h"
 #include "collectives.h"
 #include "exchange.h"
@@ -56,7 +57,8 @@ int RanksOnThisNode(Napi::Env env, MPI_Comm comm, int rank) {
 }
 
 // init(threadLevel): MPI_Init_thread, then a duplicate of MPI_COMM_WORLD whose errors are
-// returned (not fatal). Returns { rank, size, threadLevel } (the level MPI provides).
+// returned (not fatal), then Open MPI's default one-core binding released (affinity.h). Returns
+// { rank, size, threadLevel (the level MPI provides), releasedThreads }.
 Napi::Value Init(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   MpiState& mpi = State();
@@ -95,11 +97,15 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   int found = 0;
   Check(env, "MPI_Comm_get_attr", MPI_Comm_get_attr(MPI_COMM_WORLD, MPI_TAG_UB, &tagUpperBound, &found));
   if (found && tagUpperBound != nullptr) mpi.tagUpperBound = *tagUpperBound;
-  mpi.oversubscribed = RanksOnThisNode(env, mpi.comm, mpi.rank) > sysconf(_SC_NPROCESSORS_ONLN);
+  int ranksOnNode = RanksOnThisNode(env, mpi.comm, mpi.rank);
+  mpi.oversubscribed = ranksOnNode > sysconf(_SC_NPROCESSORS_ONLN);
+  // After MPI_Init, so that the threads it started are widened too.
+  int released = ReleaseDefaultBinding(ranksOnNode);
   Napi::Object result = Napi::Object::New(env);
   result.Set("rank", mpi.rank);
   result.Set("size", mpi.size);
   result.Set("threadLevel", ThreadLevelName(provided));
+  result.Set("releasedThreads", released);
   return result;
 }
 

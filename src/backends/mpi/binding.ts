@@ -78,6 +78,15 @@ export interface MpiInitInfo {
   readonly size: number;
   /** The thread level MPI granted (may be lower than the one asked for). */
   readonly threadLevel: MpiThreadLevel;
+  /**
+   * Threads of this process (all but the main one, which keeps its core) whose CPU mask init
+   * widened to its launcher's: under Open MPI's default binding of a rank to one core (mpirun
+   * without `--bind-to`, two ranks or fewer per node), V8's collector and compiler threads would
+   * otherwise run on the rank's core, behind its main thread, while another core is idle. 0 when
+   * the binding is kept: none, one asked for with `--bind-to`, no more launcher CPUs than ranks
+   * on the node, a launcher that is not Open MPI's, or the system refused.
+   */
+  readonly releasedThreads: number;
 }
 
 /**
@@ -153,7 +162,8 @@ export interface MpiBinding {
   }): void;
   /**
    * `MPI_Init_thread`, after re-opening libmpi with `RTLD_GLOBAL` (Open MPI's plugins need its
-   * symbols); then duplicates `MPI_COMM_WORLD` with `MPI_ERRORS_RETURN` for every later call.
+   * symbols); then duplicates `MPI_COMM_WORLD` with `MPI_ERRORS_RETURN` for every later call, and
+   * releases Open MPI's default one-core binding of the rank (see {@link MpiInitInfo.releasedThreads}).
    * @throws MpiError when MPI is already initialized or was finalized.
    */
   init(threadLevel: MpiThreadLevel): MpiInitInfo;
