@@ -179,8 +179,9 @@ export class Smoother {
 
   /**
    * The smoothings of a V-cycle on a level with ghost entries (Chebyshev of degree ≥ 2), each half
-   * split around one pipelined sweep (split-pipeline.ts): `pre`, the Chebyshev steps after the
-   * start (which {@link Smoother.start} runs on every row) and the residual into the residual
+   * split around one pipelined sweep (split-pipeline.ts): `pre`, Chebyshev's start (on the rows
+   * other parts hold as ghosts run by {@link Smoother.start}, on the others in the sweep), the steps
+   * after it and the residual into the residual
    * vector lent to this smoother; `post`, the prolongated correction x += P·coarseX (coarseX on
    * P's columns) and Chebyshev from that guess. The same rows computed the same way as
    * {@link Smoother.smooth} and the cycle's row passes, so the same bits. Kept while the vectors
@@ -226,16 +227,27 @@ export class Smoother {
       { mode: CycleMode.CHEBYSHEV_FIRST, input: x, alpha: theta, beta: 0, vectors: [own.residual, d0, own.b, own.inverse] },
       ...steps(CycleMode.CHEBYSHEV_STEP_ADD_PREVIOUS),
     ];
+    // The start, which needs no product, runs in the pre sweep but for the rows other parts read.
+    const start = { theta, b: own.b, inverse: own.inverse, r: own.residual, d: d0, x: own.x };
     const pipelines = {
-      pre: new SplitPipeline(this.A, P, bandwidths, pre, partial),
+      pre: new SplitPipeline(this.A, P, bandwidths, pre, partial, start),
       post: new SplitPipeline(this.A, P, bandwidths, post, partial),
     };
     this.splitCache = { x, b, inverse, bound, pipelines };
     return pipelines;
   }
 
-  /** Chebyshev's first step from a zero guess on every row: r = D⁻¹b, d = r / θ, x = d. */
+  /**
+   * Chebyshev's first step from a zero guess: r = D⁻¹b, d = r / θ, x = d, on every row; or, when
+   * the last {@link Smoother.splitPipelines} were built for x and b, only on the rows other parts
+   * hold as ghosts of d: the `pre` pipeline, which must run next, starts the others in its sweep.
+   */
   start(x: PVector, b: PVector): void {
+    const split = this.splitCache;
+    if (split !== undefined && split.x === x && split.b === b && split.inverse === this.level.inverseDiagonal && split.bound === this.level.spectralBound) {
+      split.pipelines.pre.runStartEdges();
+      return;
+    }
     const { theta } = chebyshevInterval(this.level.spectralBound);
     const own = this.ownViews(x, b);
     const kernels = cycleKernels();

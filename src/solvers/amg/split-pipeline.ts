@@ -13,10 +13,11 @@
  * @module
  */
 import type { CsrMatrix } from '../../kernels/csr.js';
+import { ghostPlan } from '../../partitions/ghost-plan.js';
 import type { PData } from '../../pdata/pdata.js';
 import type { PSparseMatrix } from '../../sparse/psparse-matrix.js';
 import type { PVector } from '../../vectors/pvector.js';
-import { CycleMode, cycleKernels, type PipelineStages } from './cycle-kernels.js';
+import { CycleMode, cycleKernels, PIPELINE_START, type PipelineStages } from './cycle-kernels.js';
 
 const NONE = new Float64Array(0);
 
@@ -33,17 +34,44 @@ export interface SplitStage {
   readonly vectors: readonly (readonly Float64Array[] | undefined)[];
 }
 
+/**
+ * Chebyshev's first step from a zero guess (r = D⁻¹b, d = r / θ, x = d) run ahead of the first
+ * stage, whose input is d: per local part the own values of b, D⁻¹ (read) and r, d, x (written).
+ */
+export interface SplitStart {
+  readonly theta: number;
+  readonly b: readonly Float64Array[];
+  readonly inverse: readonly Float64Array[];
+  readonly r: readonly Float64Array[];
+  readonly d: readonly Float64Array[];
+  readonly x: readonly Float64Array[];
+}
+
 /** The longest run [first, last) of rows of `block` without entries. */
 function entryFreeRows(block: CsrMatrix): [number, number] {
+  return longestRun(block.nRows, (i) => block.rowPtr[i + 1] > block.rowPtr[i]);
+}
+
+/** The longest run [first, last) of 0..n − 1 where `taken` is false. */
+function longestRun(n: number, taken: (i: number) => boolean): [number, number] {
   let best: [number, number] = [0, 0];
   let start = 0;
-  for (let i = 0; i <= block.nRows; i++) {
-    if (i === block.nRows || block.rowPtr[i + 1] > block.rowPtr[i]) {
+  for (let i = 0; i <= n; i++) {
+    if (i === n || taken(i)) {
       if (i - start > best[1] - best[0]) best = [start, i];
       start = i + 1;
     }
   }
   return best;
+}
+
+/** Per local part, the longest run of own rows of `input` that no other part holds as a ghost. */
+function unsentRows(input: PVector): [number, number][] {
+  return ghostPlan(input.rows).parts.localItems.map((plan, i) => {
+    const sent = new Uint8Array(input.ownValues().localItems[i].length);
+    for (const lid of plan.holderLids) sent[lid] = 1;
+    return longestRun(sent.length, (row) => sent[row] === 1);
+  });
 }
 
 /** A split half-cycle of one level (collective {@link SplitPipeline.run}; allocation-free). */
@@ -54,12 +82,22 @@ export class SplitPipeline {
   private readonly ownP: readonly CsrMatrix[];
   private readonly ghostA: readonly CsrMatrix[];
   private readonly ghostP: readonly CsrMatrix[];
+  /**
+   * Per local part, the pieces of the start's vectors outside its sweep range (the rows other parts
+   * hold as ghosts of the first stage's input), run by {@link SplitPipeline.runStartEdges}: b, D⁻¹, r, d, x.
+   */
+  private readonly startEdges: readonly (readonly Float64Array[])[][];
+  /** Offset of the stages' ranges and vectors in a sweep: 1 with a start stage, else 0. */
+  private readonly offset: number;
 
   /**
    * @param A the level's matrix; `P` its prolongator (read by `ADD` stages)
    * @param bandwidths per local part, the largest |column − row| of A's own block
    * @param stages the passes, in order; each reads, at A's columns, only what the one before wrote
    * @param partial one scratch value per own row of A (the edges' own-block sums)
+   * @param start Chebyshev's start from a zero guess, which writes the first stage's input: the
+   * sweep runs it on the rows no other part holds as ghosts, {@link SplitPipeline.runStartEdges}
+   * on the others (collective: it may form the input's ghost plan)
    */
   constructor(
     A: PSparseMatrix,
@@ -67,37 +105,77 @@ export class SplitPipeline {
     private readonly bandwidths: readonly number[],
     private readonly stages: readonly SplitStage[],
     private readonly partial: PData<Float64Array>,
+    private readonly start?: SplitStart,
   ) {
     this.ownA = A.ownOwn.localItems;
     this.ownP = P.ownOwn.localItems;
     this.ghostA = A.ownGhost.localItems;
     this.ghostP = P.ownGhost.localItems;
+    this.offset = start === undefined ? 0 : 1;
+    const unsent = start === undefined ? [] : unsentRows(stages[0].input);
+    this.startEdges = this.ownA.map((own, i) => {
+      if (start === undefined) return [];
+      const [lo, hi] = unsent[i];
+      const pieces = (from: number, to: number): Float64Array[] =>
+        [start.b, start.inverse, start.r, start.d, start.x].map((v) => v[i].subarray(from, to));
+      return [pieces(0, lo), pieces(hi, own.nRows)].filter((p) => p[0].length > 0);
+    });
     this.sweeps = this.ownA.map((own, i) => {
       const free = { a: entryFreeRows(this.ghostA[i]), p: entryFreeRows(this.ghostP[i]) };
-      const ranges = new Int32Array(2 * stages.length);
+      const offset = this.offset;
+      const ranges = new Int32Array(2 * (stages.length + offset));
       const vectors: Float64Array[] = [];
+      if (start !== undefined) {
+        // The start's rows need no product: in the sweep, all but those the other parts read (run
+        // before the first stage's input's ghost update starts). The first stage reads the start's
+        // rows outside this range as final, so its own range need not lie inside it.
+        [ranges[0], ranges[1]] = unsent[i];
+        vectors.push(NONE, start.r[i], start.d[i], start.x[i], start.inverse[i], start.b[i]);
+      }
       stages.forEach((stage, s) => {
         const [lo, hi] = stage.mode === CycleMode.ADD ? free.p : free.a;
         // Stage s reads what stage s − 1 wrote up to a bandwidth away: its rows stay that far inside
         // the range of stage s − 1, except at the part's first and last rows (nothing beyond them).
-        const [before, after] = s === 0 ? [lo, hi] : [ranges[2 * s - 2], ranges[2 * s - 1]];
+        const at = s + offset;
+        const [before, after] = s === 0 ? [lo, hi] : [ranges[2 * at - 2], ranges[2 * at - 1]];
         let first = s === 0 ? lo : Math.max(lo, before === 0 ? 0 : before + bandwidths[i]);
         let last = s === 0 ? hi : Math.min(hi, after === own.nRows ? after : after - bandwidths[i]);
         if (first > last) first = last = Math.max(0, Math.min(last, own.nRows));
-        ranges[2 * s] = first;
-        ranges[2 * s + 1] = last;
+        ranges[2 * at] = first;
+        ranges[2 * at + 1] = last;
         vectors.push(stage.input.values.localItems[i], ...[0, 1, 2, 3, 4].map((k) => stage.vectors[k]?.[i] ?? NONE));
       });
       return {
-        modes: Int32Array.from(stages.map((stage) => stage.mode)),
-        scalars: Float64Array.from(stages.flatMap((stage) => [stage.alpha, stage.beta])),
+        modes: Int32Array.from([...(start === undefined ? [] : [PIPELINE_START]), ...stages.map((stage) => stage.mode)]),
+        scalars: Float64Array.from([...(start === undefined ? [] : [start.theta, 0]), ...stages.flatMap((stage) => [stage.alpha, stage.beta])]),
         vectors,
         ranges,
       };
     });
   }
 
-  /** Runs the passes (collective: updates each input's ghosts). */
+  /**
+   * The start's rows outside the sweep (those other parts hold as ghosts of the first stage's
+   * input), which must run before {@link SplitPipeline.run}; nothing without a start (no
+   * communication, no allocation).
+   */
+  runStartEdges(): void {
+    const start = this.start;
+    if (start === undefined) return;
+    const kernels = cycleKernels();
+    const parts = this.startEdges;
+    for (let i = 0; i < parts.length; i++) {
+      for (let k = 0; k < parts[i].length; k++) {
+        const [b, inverse, r, d, x] = parts[i][k];
+        kernels.chebyshevStart(b.length, b, inverse, start.theta, r, d, x);
+      }
+    }
+  }
+
+  /**
+   * Runs the passes (collective: updates each input's ghosts); with a start, after
+   * {@link SplitPipeline.runStartEdges}.
+   */
   run(): void {
     const kernels = cycleKernels();
     const { stages, sweeps, ownA, ownP } = this;
@@ -121,10 +199,11 @@ export class SplitPipeline {
     const ghost = add ? this.ghostP : this.ghostA;
     const local = stage.input.values.localItems;
     const ghosts = stage.input.ghostValues().localItems;
+    const at = s + this.offset;
     for (let i = 0; i < own.length; i++) {
       const ranges = this.sweeps[i].ranges!;
-      const first = ranges[2 * s];
-      const last = ranges[2 * s + 1];
+      const first = ranges[2 * at];
+      const last = ranges[2 * at + 1];
       const nRows = own[i].nRows;
       const block = phase === 1 ? own[i] : ghost[i];
       const u = phase === 1 ? local[i] : ghosts[i];
