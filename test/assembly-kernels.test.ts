@@ -201,6 +201,35 @@ describe('assembly kernels, native against the JavaScript twin', () => {
     }
   });
 
+  it('finds the first bad triplet anywhere in a block, in either lane, of every kind', () => {
+    // The native check tests blocks of 1024 triplets two at a time, then rescans a failing block.
+    const m = 3001;
+    const n = 2 ** 53;
+    // [I, J, V, bad]: fractions, NaN, infinities and ids >= n are bad; negative ids (even -Infinity)
+    // mark an ignored triplet, whose value is not checked; -0 and integers from 2^52 on are fine.
+    const kinds: [number, number, number, boolean][] = [
+      [0.5, 0, 1, true], [2 ** 51 + 0.5, 0, 1, true], [0, NaN, 1, true], [Infinity, 0, 1, true], [n, 0, 1, true],
+      [0, 0, NaN, true], [0, 0, -Infinity, true], [-1, 0, NaN, false], [0, -Infinity, Infinity, false],
+      [-0, 0, 1, false], [2 ** 52 + 2, 2 ** 53 - 1, 1, false], [n - 1, 0, 1, false],
+    ];
+    for (const [i, j, v, bad] of kinds) {
+      for (const at of [0, 1, 1022, 1023, 1024, 2047, 2048, m - 2, m - 1]) {
+        const I = new Float64Array(m).fill(7);
+        const J = new Float64Array(m).fill(3);
+        const V = new Float64Array(m).fill(1);
+        I[at] = i;
+        J[at] = j;
+        V[at] = v;
+        // A second bad triplet later in the same block must not be the one named.
+        if (at + 1 < m) V[at + 1] = NaN;
+        const expected = bad ? at : at + 1 < m ? at + 1 : -1;
+        const label = `I=${i} J=${j} V=${v} at ${at}`;
+        expect(jsAssemblyKernels.assemblyCheck(m, I, J, V, n, n), label).toBe(expected);
+        expect(native.assemblyCheck(m, I, J, V, n, n), label).toBe(expected);
+      }
+    }
+  });
+
   it('stencilTriplets: the same count and triplets for ranges and boxes of 1 to 3 directions', () => {
     const grids: [number[], Float64Array][] = [
       [[7], ownBoxSpec([7], [2], [6])],
