@@ -19,13 +19,9 @@
 
 namespace pa_galerkin {
 
-// How many listed fine columns ahead the second step prefetches P's row pointers and P's rows.
+// How many listed fine columns ahead the second step prefetches P's row pointers (P's rows:
+// pa_spgemm::kRowsAhead).
 constexpr int32_t kRowPtrAhead = 16;
-constexpr int32_t kRowAhead = 8;
-// P's own blocks from this size on (row pointers, column ids and values) are read with those
-// prefetches: the finest level's at n = 128 on 2 parts (about 50 MB per part), not the next one's
-// (about 13 MB).
-constexpr double kPrefetchMinBytes = 16.0 * 1024 * 1024;
 
 // Rows firstRow.. of C = R·A·P. Row c is formed in two steps: the sparse row z = (R·A)_c, adding
 // r_ci·a_ik over R's entries, then for each A's own entries (k = column) and its ghost entries
@@ -44,7 +40,7 @@ inline int32_t galerkin_rows(int32_t firstRow, int32_t nRows, int32_t nFine, int
                              pa_spgemm::Rows p2, pa_spgemm::Rows extra, int32_t* fineMarker, double* fineAcc,
                              int32_t* fineList, int32_t* coarseMarker, double* coarseAcc, int32_t* coarseList,
                              pa_spgemm::Block own, pa_spgemm::Block ghost) {
-  const bool prefetchP = 4.0 * (nFine + 1) + 12.0 * p1.rowPtr[nFine] > kPrefetchMinBytes;
+  const bool prefetchP = pa_spgemm::beyond_caches(p1, nFine);
   for (int32_t row = firstRow; row < nRows; row++) {
     int32_t nListed = 0;
     // As setup.h's rap_rows: R's fine rows are scattered over A (an aggregate's neighbourhood
@@ -95,17 +91,16 @@ inline int32_t galerkin_rows(int32_t firstRow, int32_t nRows, int32_t nFine, int
       coarseAcc[j] += term;
     };
     // The rows of P the list reaches are scattered (several grid planes): when P's own block is
-    // larger than the caches hold, each one's row pointers are prefetched kRowPtrAhead columns
-    // ahead and its entries kRowAhead columns ahead, so the misses overlap instead of stalling
-    // each visit (on a P that the caches hold, the extra loads cost more than they save).
+    // beyond the caches, each one's row pointers are prefetched kRowPtrAhead columns ahead and
+    // its entries kRowsAhead columns ahead, so the misses overlap instead of stalling each visit.
     for (int32_t t = 0; t < nListed; t++) {
       if (prefetchP && t + kRowPtrAhead < nListed) {
         const int32_t ahead = fineList[t + kRowPtrAhead];
         __builtin_prefetch(p1.rowPtr + std::min(ahead, nFine));
         __builtin_prefetch(p2.rowPtr + ahead);
       }
-      if (prefetchP && t + kRowAhead < nListed) {
-        const int32_t ahead = fineList[t + kRowAhead];
+      if (prefetchP && t + pa_spgemm::kRowsAhead < nListed) {
+        const int32_t ahead = fineList[t + pa_spgemm::kRowsAhead];
         if (ahead < nFine) {
           __builtin_prefetch(p1.col + p1.rowPtr[ahead]);
           __builtin_prefetch(p1.val + p1.rowPtr[ahead]);

@@ -78,11 +78,12 @@ inline void smoothed_prolongator(int32_t nRows, const int32_t* aPtr, const int32
 // fineList (nFine each), coarseMarker, coarseAcc, coarseList (nCoarse each); the markers hold −1
 // or a row below firstRow on entry (fill them with −1 before row 0), the accumulators zeros, and
 // both are left so. C's rowPtr[firstRow] must be set; col and val have room for `room` entries.
-// Returns nRows, or the first row that does not fit (rowPtr written up to it).
+// Returns nRows, or the first row that does not fit (rowPtr written up to it). `prefetchP`: P's rows
+// are prefetched ahead in the second step (for a P beyond the caches: pa_spgemm::beyond_caches).
 inline int32_t rap_rows(int32_t firstRow, int32_t nRows, pa_spgemm::Rows r, pa_spgemm::Rows a, pa_spgemm::Rows p,
                         int32_t* fineMarker, double* fineAcc, int32_t* fineList, int32_t* coarseMarker,
                         double* coarseAcc, int32_t* coarseList, int32_t* rowPtr, int32_t* col, double* val,
-                        int64_t room) {
+                        int64_t room, bool prefetchP = false) {
   for (int32_t row = firstRow; row < nRows; row++) {
     int32_t nFine = 0;
     // The fine rows of R's rows are scattered over A and P (an aggregate's neighbourhood spans
@@ -116,6 +117,13 @@ inline int32_t rap_rows(int32_t firstRow, int32_t nRows, pa_spgemm::Rows r, pa_s
     bool ascending = true;
     int32_t last = -1;
     for (int32_t t = 0; t < nFine; t++) {
+      // As galerkin.h's second step: on a P larger than the caches hold, P's rows are prefetched
+      // kRowsAhead listed columns ahead (their row pointers were at first sight).
+      if (prefetchP && t + pa_spgemm::kRowsAhead < nFine) {
+        const int32_t ahead = fineList[t + pa_spgemm::kRowsAhead];
+        __builtin_prefetch(p.col + p.rowPtr[ahead]);
+        __builtin_prefetch(p.val + p.rowPtr[ahead]);
+      }
       const int32_t k = fineList[t];
       const double z = fineAcc[k];
       fineAcc[k] = 0.0;
@@ -160,9 +168,10 @@ inline int32_t rap_of_p(int32_t firstRow, int32_t nFine, int32_t nCoarse, pa_spg
                         int32_t* fineMarker, double* fineAcc, int32_t* fineList, int32_t* coarseMarker,
                         double* coarseAcc, int32_t* coarseList, int32_t* rowPtr, int32_t* col, double* val,
                         int64_t room) {
+  const bool prefetchP = pa_spgemm::beyond_caches(p, nFine);
   return pa_spgemm::by_transposed_blocks(firstRow, nCoarse, nFine, p, [&](int32_t c0, int32_t c1, pa_spgemm::Rows r) {
     return rap_rows(c0, c1, r, a, p, fineMarker, fineAcc, fineList, coarseMarker, coarseAcc, coarseList, rowPtr, col,
-                    val, room);
+                    val, room, prefetchP);
   });
 }
 

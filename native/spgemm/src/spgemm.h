@@ -49,6 +49,18 @@ struct Rows {
   const double* val;
 };
 
+// How many listed fine columns ahead the Galerkin kernels' second step prefetches P's rows
+// (galerkin.h, setup.h's rap_rows) when P is beyond the caches.
+constexpr int32_t kRowsAhead = 8;
+
+// Whether a block of nRows rows (row pointers, column ids, values) is larger than the caches hold
+// (16 MB: the finest level's P at n = 128 on 2 parts is about 50 MB per part, the next level's
+// about 13 MB), so that the Galerkin kernels prefetch its scattered rows ahead: on a block the
+// caches hold the extra loads cost more than they save.
+inline bool beyond_caches(Rows p, int32_t nRows) {
+  return 4.0 * (nRows + 1.0) + 12.0 * p.rowPtr[nRows] > 16.0 * 1024 * 1024;
+}
+
 // The operands of C = A B as a distributed product holds them, without merging or copying:
 // A as its own block (column k: row k of B) and its ghost block (column g: row nRowsB1 + g of B);
 // row k of B as row k of B1 (only for k < nRowsB1: B's own rows' own block, read in place)
