@@ -77,8 +77,10 @@ function run(ranks: PData<number>, n: number, extra: number): void {
   M.prolongators.forEach((P, l) => P.ownGhost.localItems.forEach((block) => levelOf.set(block.nRows, l)));
   const lv = (rows: unknown): string => `L${String(levelOf.get(rows as number) ?? '?')}`;
   const kernels = cycleKernels() as CycleKernels & Record<string, unknown>;
-  timed(kernels, 'pipeline', (_, [rows, , , , stages]) =>
-    `${lv(rows)} sweep ${Array.from((stages as { modes: Int32Array }).modes).join(',')}`);
+  // A restriction's scatters are told apart by their block: P's own block or its ghost block.
+  const ghostBlocks = new Set<unknown>(M.prolongators.flatMap((P) => P.ownGhost.localItems));
+  timed(kernels, 'pipeline', (_, [rows, , block, , stages]) =>
+    `${lv(rows)} sweep ${Array.from((stages as { modes: Int32Array }).modes).join(',')}${ghostBlocks.has(block) ? ' (ghost block)' : ''}`);
   timed(kernels, 'cycleRows', (_, [mode, phase, rows]) => `${lv(rows)} edges mode ${String(mode)} phase ${String(phase)}`);
   timed(kernels, 'chebyshevStart', (_, [rows]) => `${lv(rows)} chebyshev start`);
   const proto = PVector.prototype as unknown as Record<string, unknown> & PVector;
@@ -115,12 +117,22 @@ function run(ranks: PData<number>, n: number, extra: number): void {
       `  ${label.padEnd(46)} ${medianOf(t.perApply, applies).toFixed(2).padStart(8)} ms/cycle (median), ` +
       `${(t.ms / applies).toFixed(2).padStart(8)} mean, ${String(t.calls / applies).padStart(4)} calls`);
   const ownRows = A.ownOwn.localItems.map((x) => x.nRows).join(',');
+  // What each level gives this part: rows, entries of A's and P's own and ghost blocks.
+  const nnz = (M2: { ownOwn: PData<{ rowPtr: Int32Array; nRows: number }> } | undefined, i: number): number =>
+    M2 === undefined ? 0 : M2.ownOwn.localItems[i].rowPtr[M2.ownOwn.localItems[i].nRows];
+  const shares = M.matrices.map((L, l) => {
+    const P = M.prolongators[l];
+    return L.ownOwn.localItems.map((block, i) =>
+      `  L${String(l)}: rows ${String(block.nRows)}, A own/ghost nnz ${String(nnz(L, i))}/${String(nnz({ ownOwn: L.ownGhost }, i))}` +
+      (P === undefined ? '' : `, P own/ghost nnz ${String(nnz(P, i))}/${String(nnz({ ownOwn: P.ownGhost }, i))}`)).join('\n');
+  });
   const report = [
     `part ${ranks.localItems.join(',')} of ${String(ranks.np)}: n = ${String(n)}, ${String(iterations)} iterations, own rows ${ownRows}, ` +
       `levels ${M.levels.map((l) => l.rows).join('/')}`,
     `  solve ${wall.toFixed(0)} ms wall, ${((cpu.user + cpu.system) / 1e3).toFixed(0)} ms CPU; per iteration ${(wall / iterations).toFixed(1)} ms, ` +
       `of which the rest of CG ${((wall - cgCycles) / iterations).toFixed(1)} ms (${String(cgApplies)} applies in the solve); ` +
       `V-cycle ${(cycle.ms / cycle.calls).toFixed(1)} ms mean (${String(cycle.calls)} applies, ${String(extra)} after the solve)`,
+    ...shares,
     ...lines,
   ];
   console.log(report.join('\n'));

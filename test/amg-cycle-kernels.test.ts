@@ -365,6 +365,48 @@ if ('kernels' in native) {
       expect(() => (binding.cyclePipeline as (...args: unknown[]) => void)(n, 40)).toThrow(/cyclePipeline: expected 12 arguments/);
     });
 
+    it('a restriction over a block with rows without entries at its ends (a ghost block): same bits, row pointers checked only where rows have entries', () => {
+      const random = rng(91);
+      const nRows = 700;
+      const nCoarse = 40;
+      // Entries on rows [lo, hi) only (some of them empty too), and the whole block empty.
+      for (const [lo, hi] of [[0, 700], [0, 1], [699, 700], [350, 360], [200, 650], [0, 0]]) {
+        const rowPtr = new Int32Array(nRows + 1);
+        const colIdx: number[] = [];
+        const values: number[] = [];
+        for (let i = 0; i < nRows; i++) {
+          if (i >= lo && i < hi && (i === lo || i === hi - 1 || random() > 0.3)) {
+            for (let k = 0; k < 3; k++) colIdx.push(Math.floor(random() * nCoarse)), values.push(random() - 0.5);
+          }
+          rowPtr[i + 1] = colIdx.length;
+        }
+        const block = { nRows, nCols: nCoarse, rowPtr, colIdx: Int32Array.from(colIdx), values: Float64Array.from(values) };
+        const r = Float64Array.from({ length: nRows }, () => random() - 0.5);
+        for (const ranges of [undefined, Int32Array.of(100, 690)]) {
+          const scatter = (kernels: CycleKernels): Float64Array[] => {
+            const coarse = Float64Array.from({ length: nCoarse }, (_, c) => c / 7);
+            kernels.pipeline(nRows, 0, block, block, { modes: Int32Array.of(PIPELINE_RESTRICT), scalars: new Float64Array(2), vectors: [NONE, coarse, r, NONE, NONE, NONE], ranges });
+            return [coarse];
+          };
+          expectSameBits(scatter(native.kernels), scatter(jsCycleKernels), `entries on rows ${lo}..${hi}, ranges ${String(ranges)}`);
+        }
+      }
+      // Row pointers that decrease among the rows without entries before the first row with some
+      // are not read: no error; among the rows with entries: the error.
+      const rowPtr = Int32Array.from({ length: 11 }, (_, i) => Math.max(0, i - 5));
+      const bad = (at: number): Int32Array => {
+        const copy = rowPtr.slice();
+        copy[at] = -1;
+        return copy;
+      };
+      const call = (ptr: Int32Array): void =>
+        loadCycleBinding().cyclePipeline(10, 0, ptr, new Int32Array(5), new Float64Array(5), ptr, new Int32Array(5), new Float64Array(5), 1,
+          Int32Array.of(PIPELINE_RESTRICT), new Float64Array(2), [NONE, new Float64Array(1), new Float64Array(10), NONE, NONE, NONE]);
+      expect(() => call(rowPtr)).not.toThrow();
+      expect(() => call(bad(2))).not.toThrow();
+      expect(() => call(bad(7))).toThrow(/pRowPtr/);
+    });
+
     it('chebyshevStart: same bits, and its checks', () => {
       for (const n of [7, 600, 5000]) {
         const ours = start(native.kernels, 11 + n, n).arrays;
