@@ -209,6 +209,20 @@ describe('MpiBackend with a fake addon', () => {
     expect(binding.calls).toEqual(['meet', 'alltoall', 'alltoallv', 'allgather', 'meet', 'alltoall', 'alltoallv', 'allgather']);
   });
 
+  it('alone, an exchange that sends and expects nothing makes no MPI call; one that does still meets', () => {
+    const binding = fakeBinding(0, 1, true);
+    const backend = new MpiBackend(binding);
+    expect(backend.exchange([[]], [[]], [[]]).wait()).toEqual([[]]);
+    expect(backend.discoverExchange([[]], [[]]).wait()).toEqual([[new Int32Array(0), []]]);
+    expect(binding.calls).toEqual([]);
+    // A message to itself is checked and sent as on several ranks (the arguments first: still none).
+    expectInvalid(() => backend.exchange([[]], [[]], [[3]]), 'exchange receive source 0 must be a part id in 0..0, got 3 (part 0)', 0);
+    expect(binding.calls).toEqual([]);
+    // The fake moves no data: it refuses createExchange, after the collectives that learn the graph.
+    expect(() => backend.discoverExchange([[7]], [[0]])).toThrow('fake binding: unexpected call to createExchange');
+    expect(binding.calls).toEqual(['meet', 'alltoall', 'alltoallv', 'createExchange']);
+  });
+
   it('checks a channel plan once: opened again on every rank, it takes the header collective alone', () => {
     const { binding, backend } = backendOnRankOne();
     const reused = plan([0], [0, 2], [0], [0, 2]);

@@ -254,6 +254,7 @@ export class MpiBackend implements Backend {
   /**
    * Checks the graph collectively (so a misrouted graph throws on every rank, naming the parts)
    * and learns the receive sizes on the way; the returned Pending completes the data transfer.
+   * On one rank an empty graph (nothing sent, nothing expected) is done at once, with no MPI call.
    */
   exchange<T>(
     send: readonly (readonly T[])[],
@@ -267,6 +268,7 @@ export class MpiBackend implements Backend {
     checkLocalItems(rcv, 1, 'exchange', rank);
     const items = send[0];
     checkExchangeSide(np, items, snd[0], rcv[0], rank);
+    if (np === 1 && snd[0].length === 0 && rcv[0].length === 0) return Pending.done([[]]);
     const sources = Int32Array.from(rcv[0]);
     return this.startExchange(items, snd[0], (targets, sendCounts) => ({
       sources,
@@ -286,6 +288,9 @@ export class MpiBackend implements Backend {
     checkLocalItems(snd, 1, 'exchange', rank);
     const items = send[0];
     checkExchangeSide(np, items, snd[0], [], rank);
+    // Alone, a rank that sends nothing receives nothing: no collective to learn it (a psparse or
+    // a ghost plan on one rank sends nothing).
+    if (np === 1 && snd[0].length === 0) return Pending.done([[new Int32Array(0), []]]);
     return this.startExchange(items, snd[0], (targets, sendCounts) => incomingMessages(binding, np, targets, sendCounts))
       .map(({ sources, received }) => [[sources, received]]);
   }
