@@ -22,6 +22,8 @@ namespace pa_galerkin {
 // How many listed fine columns ahead the second step prefetches P's row pointers (P's rows:
 // pa_spgemm::kRowsAhead).
 constexpr int32_t kRowPtrAhead = 16;
+// Most entries per row of A's own block, on average, for the first step's prefetches of A's rows.
+constexpr int32_t kShortRow = 12;
 
 // Rows firstRow.. of C = R·A·P. Row c is formed in two steps: the sparse row z = (R·A)_c, adding
 // r_ci·a_ik over R's entries, then for each A's own entries (k = column) and its ghost entries
@@ -41,16 +43,18 @@ inline int32_t galerkin_rows(int32_t firstRow, int32_t nRows, int32_t nFine, int
                              int32_t* fineList, int32_t* coarseMarker, double* coarseAcc, int32_t* coarseList,
                              pa_spgemm::Block own, pa_spgemm::Block ghost) {
   const bool prefetchP = pa_spgemm::beyond_caches(p1, nFine);
+  const bool shortRowsA = aOwn.rowPtr[nFine] <= static_cast<int64_t>(kShortRow) * nFine;
   for (int32_t row = firstRow; row < nRows; row++) {
     int32_t nListed = 0;
     // As setup.h's rap_rows: R's fine rows are scattered over A (an aggregate's neighbourhood
     // spans several grid planes), so A's row pointers are prefetched two rows ahead and A's own
-    // rows one row ahead, letting their cache misses overlap. Prefetching P's row pointers at a
-    // column's first sight as well (branch-free listing or not) was no faster on level 1.
-    if (row + 2 < nRows) {
+    // rows one row ahead, letting their cache misses overlap. Only for short rows of A (the
+    // finest level's 7-point rows): on a coarse level's long rows (about 30 entries) they cost
+    // more than they save (level 1 at n = 128 on 2 parts: about 10% slower with them).
+    if (shortRowsA && row + 2 < nRows) {
       for (int32_t e = r.rowPtr[row + 2]; e < r.rowPtr[row + 3]; e++) __builtin_prefetch(aOwn.rowPtr + r.col[e]);
     }
-    if (row + 1 < nRows) {
+    if (shortRowsA && row + 1 < nRows) {
       for (int32_t e = r.rowPtr[row + 1]; e < r.rowPtr[row + 2]; e++) {
         const int32_t i = r.col[e];
         __builtin_prefetch(aOwn.col + aOwn.rowPtr[i]);
