@@ -15,7 +15,7 @@ import { KERNELS_FIXES, kernelsAddonPaths } from './native-kernels.js';
 export type AssemblyBinding = Omit<AssemblyKernels, 'kind'>;
 
 const ASSEMBLY_BINDING_FUNCTIONS: readonly (keyof AssemblyBinding)[] = [
-  'assemblyCheck', 'assemblyClassify', 'assemblyCollect', 'assemblyGhostCodes', 'csrPattern', 'csrFill', 'addSlots', 'csrCompact',
+  'assemblyCheck', 'assemblyClassify', 'assemblyCollect', 'assemblyGhostCodes', 'csrPattern', 'csrFill', 'csrOrderedPattern', 'csrOrderedFill', 'addSlots', 'csrCompact',
   'csrInverseDiagonal', 'stencilTriplets',
 ];
 

@@ -53,6 +53,19 @@ export interface AssemblyKernels {
     ooCol: Int32Array, ogCol: Int32Array, slot: Int32Array,
   ): void;
   /**
+   * The symbolic step for contributions already in order (a stencil's): when the kept ones come by
+   * non-decreasing row and, within a row, the own-own column codes (`< nOwnCols`) are
+   * non-decreasing and so are the own-ghost ones, writes `ooPtr` / `ogPtr` as
+   * {@link AssemblyKernels.csrPattern} would and returns `true`. Returns `false` at the first
+   * contribution out of order (`ooPtr`, `ogPtr` then partly written), without a permutation.
+   */
+  csrOrderedPattern(nRows: number, nOwnCols: number, rowCode: Int32Array, colCode: Int32Array, ooPtr: Int32Array, ogPtr: Int32Array): boolean;
+  /**
+   * After {@link AssemblyKernels.csrOrderedPattern} returned `true`: what
+   * {@link AssemblyKernels.csrFill} writes (`ooCol`, `ogCol`, `slot`; `slot` may be `rowCode`), in one pass.
+   */
+  csrOrderedFill(nOwnCols: number, rowCode: Int32Array, colCode: Int32Array, ooCol: Int32Array, ogCol: Int32Array, slot: Int32Array): void;
+  /**
    * The numeric step: for `t = 0..m-1` in order, `s = slots[from + t]`; skipped when negative,
    * else `values[t]` is added to `oo[s]` (`s < oo.length`) or `og[s - oo.length]`.
    */

@@ -45,6 +45,10 @@ export function nativeAssemblyKernels(binding: AssemblyBinding, minWork: number 
       (rowCode.length + nRows < minWork ? js : binding).csrPattern(nRows, nOwnCols, rowCode, colCode, perm, rowStart, ooPtr, ogPtr),
     csrFill: (nRows, nOwnCols, rowCode, colCode, perm, rowStart, ooCol, ogCol, slot) =>
       (rowCode.length + nRows < minWork ? js : binding).csrFill(nRows, nOwnCols, rowCode, colCode, perm, rowStart, ooCol, ogCol, slot),
+    csrOrderedPattern: (nRows, nOwnCols, rowCode, colCode, ooPtr, ogPtr) =>
+      (rowCode.length + nRows < minWork ? js : binding).csrOrderedPattern(nRows, nOwnCols, rowCode, colCode, ooPtr, ogPtr),
+    csrOrderedFill: (nOwnCols, rowCode, colCode, ooCol, ogCol, slot) =>
+      (rowCode.length < minWork ? js : binding).csrOrderedFill(nOwnCols, rowCode, colCode, ooCol, ogCol, slot),
     addSlots: (m, slots, from, values, oo, og) =>
       (m < minWork || !(values instanceof Float64Array) ? js : binding).addSlots(m, slots, from, values as Float64Array, oo, og),
     csrCompact: (nRows, rowPtr, colIdx, lengths, offsets, maxLength, maxOffset) =>

@@ -189,6 +189,80 @@ export const jsAssemblyKernels: AssemblyKernels = {
     }
   },
 
+  csrOrderedPattern(nRows, nOwnCols, rowCode, colCode, ooPtr, ogPtr) {
+    const total = rowCode.length;
+    ooPtr.fill(0, 0, nRows + 1);
+    ogPtr.fill(0, 0, nRows + 1);
+    let row = -1;
+    let lastOwn = -1;
+    let lastGhost = -1;
+    for (let c = 0; c < total; c++) {
+      const r = rowCode[c];
+      const col = colCode[c];
+      if (r < 0 || col < 0) continue;
+      if (r >= nRows) fail('csrOrderedPattern', 'rowCode holds a row id >= nRows');
+      if (r !== row) {
+        if (r < row) return false;
+        row = r;
+        lastOwn = -1;
+        lastGhost = -1;
+      }
+      if (col < nOwnCols) {
+        if (col < lastOwn) return false;
+        if (col !== lastOwn) ooPtr[r + 1]++;
+        lastOwn = col;
+      } else {
+        if (col < lastGhost) return false;
+        if (col !== lastGhost) ogPtr[r + 1]++;
+        lastGhost = col;
+      }
+    }
+    for (let r = 0; r < nRows; r++) {
+      ooPtr[r + 1] += ooPtr[r];
+      ogPtr[r + 1] += ogPtr[r];
+    }
+    return true;
+  },
+
+  csrOrderedFill(nOwnCols, rowCode, colCode, ooCol, ogCol, slot) {
+    const total = rowCode.length;
+    const nOO = ooCol.length;
+    const nOG = ogCol.length;
+    let oo = 0;
+    let og = 0;
+    let row = -1;
+    let lastOwn = -1;
+    let lastGhost = -1;
+    for (let c = 0; c < total; c++) {
+      const r = rowCode[c];
+      const col = colCode[c];
+      if (r < 0 || col < 0) {
+        slot[c] = r < 0 ? r : -1;
+        continue;
+      }
+      if (r !== row) {
+        row = r;
+        lastOwn = -1;
+        lastGhost = -1;
+      }
+      if (col < nOwnCols) {
+        if (col !== lastOwn) {
+          if (oo >= nOO) fail('csrOrderedFill', 'rowCode does not match the block sizes (call csrOrderedPattern first)');
+          ooCol[oo++] = col;
+          lastOwn = col;
+        }
+        slot[c] = oo - 1;
+      } else {
+        if (col !== lastGhost) {
+          if (og >= nOG) fail('csrOrderedFill', 'rowCode does not match the block sizes (call csrOrderedPattern first)');
+          ogCol[og++] = col - nOwnCols;
+          lastGhost = col;
+        }
+        slot[c] = nOO + og - 1;
+      }
+    }
+  },
+
   addSlots(m, slots, from, values, oo, og) {
     const nOO = oo.length;
     const nOG = og.length;

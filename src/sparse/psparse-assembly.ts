@@ -301,21 +301,52 @@ export function buildPart(
     );
     at += count;
   }
-  const perm = scratchInt32(backend, total);
-  const rowStart = new Int32Array(nRows + 1);
   const ooPtr = largeArrays.int32(nRows + 1);
   const ogPtr = largeArrays.int32(nRows + 1);
+  // The slots overwrite the row codes (the fills read a contribution's row code only to write its
+  // slot): one array of a contribution's size less.
+  const slot = rowCode;
+  // A stencil's triplets come row by row, columns ascending: then the pattern needs neither the
+  // permutation (an array of a contribution's size, first written here) nor the sort of each row.
+  if (assemblyKernels.csrOrderedPattern(nRows, nOwnCols, rowCode, colCode, ooPtr, ogPtr)) {
+    const ooCol = largeArrays.int32(ooPtr[nRows]);
+    const ogCol = largeArrays.int32(ogPtr[nRows]);
+    assemblyKernels.csrOrderedFill(nOwnCols, rowCode, colCode, ooCol, ogCol, slot);
+    largeArrays.recycle(colCode);
+    return partOf(c, plan, rcv, slot, colIds, { nRows, nOwnCols, ooPtr, ogPtr, ooCol, ogCol });
+  }
+  const perm = scratchInt32(backend, total);
+  const rowStart = new Int32Array(nRows + 1);
   assemblyKernels.csrPattern(nRows, nOwnCols, rowCode, colCode, perm, rowStart, ooPtr, ogPtr);
   const ooCol = largeArrays.int32(ooPtr[nRows]);
   const ogCol = largeArrays.int32(ogPtr[nRows]);
-  // The slots overwrite the row codes (csrFill reads a contribution's row code only to write its
-  // slot): one array of a contribution's size less.
-  const slot = rowCode;
   assemblyKernels.csrFill(nRows, nOwnCols, rowCode, colCode, perm, rowStart, ooCol, ogCol, slot);
   // Dead from here: their written pages serve the arrays allocated next (a solver's vectors).
   largeArrays.recycle(perm);
   largeArrays.recycle(colCode);
-  const m = segments[0].length;
+  return partOf(c, plan, rcv, slot, colIds, { nRows, nOwnCols, ooPtr, ogPtr, ooCol, ogCol });
+}
+
+/** The pattern of a part's two blocks, as the CSR builds of {@link buildPart} leave it. */
+interface BlockPattern {
+  readonly nRows: number;
+  readonly nOwnCols: number;
+  readonly ooPtr: Int32Array;
+  readonly ogPtr: Int32Array;
+  readonly ooCol: Int32Array;
+  readonly ogCol: Int32Array;
+}
+
+/** A part's assembly record and its two blocks (values zero) from its slots and block pattern. */
+function partOf(
+  c: Contributions,
+  plan: SendPlan,
+  rcv: Int32Array,
+  slot: Int32Array,
+  colIds: LocalIndices,
+  { nRows, nOwnCols, ooPtr, ogPtr, ooCol, ogCol }: BlockPattern,
+): { part: PartAssembly; ownOwn: CsrMatrix; ownGhost: CsrMatrix } {
+  const m = c.segments[0].length;
   return {
     part: {
       localSlot: slot.subarray(0, m),

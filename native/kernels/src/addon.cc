@@ -562,6 +562,47 @@ napi_value CsrFillEntry(napi_env env, const napi_value* args) {
   return nullptr;
 }
 
+// csrOrderedPattern(nRows, nOwnCols, rowCode, colCode, ooPtr, ogPtr) -> whether the contributions are in order
+napi_value CsrOrderedPatternEntry(napi_env env, const napi_value* args) {
+  const char* k = "csrOrderedPattern";
+  const std::size_t nRows = CountArg(env, args[0], k, "nRows");
+  const std::size_t nOwnCols = CountArg(env, args[1], k, "nOwnCols");
+  const auto rowCode = ArrayArg<const std::int32_t>(env, args[2], napi_int32_array, 0, k, "rowCode");
+  const std::size_t total = rowCode.length;
+  const std::int32_t* colCode = IntArg(env, args[3], total, k, "colCode");
+  std::int32_t* ooPtr = IntArg(env, args[4], nRows + 1, k, "ooPtr");
+  std::int32_t* ogPtr = IntArg(env, args[5], nRows + 1, k, "ogPtr");
+  if (total > 2147483647u) Fail(false, k, "rowCode", "has more than 2^31-1 entries");
+  const int ordered = OrderedPattern(static_cast<std::int32_t>(nRows), static_cast<std::int32_t>(nOwnCols), total,
+                                     rowCode.data, colCode, ooPtr, ogPtr);
+  if (ordered < 0) Fail(false, k, "rowCode", "holds a row id >= nRows");
+  napi_value result = nullptr;
+  if (napi_get_boolean(env, ordered == 1, &result) != napi_ok) {
+    throw std::runtime_error("csrOrderedPattern: could not create the result");
+  }
+  return result;
+}
+
+// csrOrderedFill(nOwnCols, rowCode, colCode, ooCol, ogCol, slot)
+napi_value CsrOrderedFillEntry(napi_env env, const napi_value* args) {
+  const char* k = "csrOrderedFill";
+  const std::size_t nOwnCols = CountArg(env, args[0], k, "nOwnCols");
+  const auto rowCode = ArrayArg<const std::int32_t>(env, args[1], napi_int32_array, 0, k, "rowCode");
+  const std::size_t total = rowCode.length;
+  const std::int32_t* colCode = IntArg(env, args[2], total, k, "colCode");
+  const auto ooCol = ArrayArg<std::int32_t>(env, args[3], napi_int32_array, 0, k, "ooCol");
+  const auto ogCol = ArrayArg<std::int32_t>(env, args[4], napi_int32_array, 0, k, "ogCol");
+  std::int32_t* slot = IntArg(env, args[5], total, k, "slot");
+  if (total > 2147483647u || nOwnCols > 2147483647u || ooCol.length + ogCol.length > 2147483647u) {
+    Fail(false, k, "rowCode", "is too long");
+  }
+  if (!OrderedFill(static_cast<std::int32_t>(nOwnCols), total, rowCode.data, colCode, ooCol.data,
+                   static_cast<std::int32_t>(ooCol.length), ogCol.data, static_cast<std::int32_t>(ogCol.length), slot)) {
+    Fail(false, k, "rowCode", "does not match the block sizes (call csrOrderedPattern first)");
+  }
+  return nullptr;
+}
+
 // addSlots(m, slots, from, values, oo, og)
 napi_value AddSlotsEntry(napi_env env, const napi_value* args) {
   const char* k = "addSlots";
@@ -651,6 +692,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "assemblyGhostCodes", Entry<6, AssemblyGhostCodesEntry>);
   Export(env, exports, "csrPattern", Entry<8, CsrPatternEntry>);
   Export(env, exports, "csrFill", Entry<9, CsrFillEntry>);
+  Export(env, exports, "csrOrderedPattern", Entry<6, CsrOrderedPatternEntry>);
+  Export(env, exports, "csrOrderedFill", Entry<6, CsrOrderedFillEntry>);
   Export(env, exports, "addSlots", Entry<6, AddSlotsEntry>);
   Export(env, exports, "csrCompact", Entry<7, CsrCompactEntry>);
   Export(env, exports, "csrInverseDiagonal", Entry<5, CsrInverseDiagonalEntry>);

@@ -277,6 +277,93 @@ inline bool CsrFill(std::int32_t nRows, std::int32_t nOwnCols, std::size_t total
   return true;
 }
 
+// The symbolic step for contributions that arrive in order, which a stencil's rows do: the kept
+// ones (rowCode >= 0, colCode >= 0) by non-decreasing row, and within a row the own-own columns
+// (codes < nOwnCols) non-decreasing and the own-ghost columns non-decreasing, each block on its
+// own (a row's ghost neighbours may come before its own ones). Then the blocks' entries come out
+// in the order CsrPattern's sort gives them, so ooPtr and ogPtr are counted in one pass, without
+// a permutation. Returns 1 when in order (ooPtr, ogPtr written), 0 at the first contribution out
+// of order (they are then partly written: CsrPattern rewrites them), -1 for a row code not below
+// nRows. The early return makes the check nearly free on triplets in no order (a FEM's).
+inline int OrderedPattern(std::int32_t nRows, std::int32_t nOwnCols, std::size_t total, const std::int32_t* rowCode,
+                          const std::int32_t* colCode, std::int32_t* ooPtr, std::int32_t* ogPtr) {
+  for (std::int32_t r = 0; r <= nRows; r++) {
+    ooPtr[r] = 0;
+    ogPtr[r] = 0;
+  }
+  std::int32_t row = -1;
+  std::int32_t lastOwn = -1;
+  std::int32_t lastGhost = -1;
+  for (std::size_t c = 0; c < total; c++) {
+    const std::int32_t r = rowCode[c];
+    const std::int32_t col = colCode[c];
+    if (r < 0 || col < 0) continue;
+    if (r >= nRows) return -1;
+    if (r != row) {
+      if (r < row) return 0;
+      row = r;
+      lastOwn = -1;
+      lastGhost = -1;
+    }
+    if (col < nOwnCols) {
+      if (col < lastOwn) return 0;
+      if (col != lastOwn) ooPtr[r + 1]++;
+      lastOwn = col;
+    } else {
+      if (col < lastGhost) return 0;
+      if (col != lastGhost) ogPtr[r + 1]++;
+      lastGhost = col;
+    }
+  }
+  for (std::int32_t r = 0; r < nRows; r++) {
+    ooPtr[r + 1] += ooPtr[r];
+    ogPtr[r + 1] += ogPtr[r];
+  }
+  return 1;
+}
+
+// CsrFill after OrderedPattern returned 1: the same column ids and slots, in one pass over the
+// contributions in their order. Returns false when the blocks would exceed nOO / nOG entries
+// (the contributions are not those OrderedPattern counted).
+inline bool OrderedFill(std::int32_t nOwnCols, std::size_t total, const std::int32_t* rowCode,
+                        const std::int32_t* colCode, std::int32_t* ooCol, std::int32_t nOO, std::int32_t* ogCol,
+                        std::int32_t nOG, std::int32_t* slot) {
+  std::int32_t oo = 0;
+  std::int32_t og = 0;
+  std::int32_t row = -1;
+  std::int32_t lastOwn = -1;
+  std::int32_t lastGhost = -1;
+  for (std::size_t c = 0; c < total; c++) {
+    const std::int32_t r = rowCode[c];
+    const std::int32_t col = colCode[c];
+    if (r < 0 || col < 0) {
+      slot[c] = r < 0 ? r : -1;
+      continue;
+    }
+    if (r != row) {
+      row = r;
+      lastOwn = -1;
+      lastGhost = -1;
+    }
+    if (col < nOwnCols) {
+      if (col != lastOwn) {
+        if (oo >= nOO) return false;
+        ooCol[oo++] = col;
+        lastOwn = col;
+      }
+      slot[c] = oo - 1;
+    } else {
+      if (col != lastGhost) {
+        if (og >= nOG) return false;
+        ogCol[og++] = col - nOwnCols;
+        lastGhost = col;
+      }
+      slot[c] = nOO + og - 1;
+    }
+  }
+  return true;
+}
+
 // The numeric phase: for t = 0..m-1 in order, the value values[t] is added to stored entry
 // slots[t] (own-own below nOO, own-ghost from nOO); negative slots are skipped. Returns false
 // (after the entries before it were added) at the first slot past both blocks.
