@@ -263,7 +263,9 @@ export function contributions(
   const starts = [0, ...Array.from(receivePtrs.subarray(0, received.length), (p) => m + p)];
   let ghosts = new Float64Array(offColumns);
   let n = 0;
-  segments.forEach((J, s) => {
+  // Without a column owned elsewhere (one part, or a part whose rows reach no other) there is no
+  // ghost to collect: a pass over every contribution less.
+  if (offColumns > 0) segments.forEach((J, s) => {
     const at = starts[s];
     const count = J.length;
     n += assemblyKernels.assemblyCollect(
@@ -294,7 +296,8 @@ export function buildPart(
   const nRows = rowIds.nOwn;
   const nOwnCols = colIds.nOwn;
   let at = 0;
-  for (const J of segments) {
+  // A kept contribution with a column owned elsewhere made that column a ghost: no ghosts, no such codes.
+  for (const J of c.ghosts.length > 0 ? segments : []) {
     const count = J.length;
     assemblyKernels.assemblyGhostCodes(
       count, J, rowCode.subarray(at, at + count), colCode.subarray(at, at + count), c.ghosts, nOwnCols,
