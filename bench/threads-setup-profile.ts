@@ -40,6 +40,8 @@ const command = {
 /** One part's milliseconds. */
 export interface PartProfile {
   readonly part: number;
+  /** The `--warm` allgathers. */
+  readonly warmUp: number;
   /** `laplacianFdm` and `psparse`, each after a barrier (the slowest part's, as the job's phases). */
   readonly coo: number;
   readonly psparse: number;
@@ -57,7 +59,9 @@ export default function main(ranks: PData<number>): PartProfile[] {
   const backend = ranks.backend;
   const mine = new Float64Array(backend.localParts.length);
   const all = new Float64Array(backend.np);
+  const warmStart = performance.now();
   for (let k = 0; k < warm; k++) backend.allgatherFloat64(mine.fill(k), all);
+  const warmUp = performance.now() - warmStart;
   const timer = new PTimer(ranks);
   timer.tic({ barrier: true });
   const { I, J, V, rows, cols } = laplacianFdm(ranks, [n, n, n], [1, 1, ranks.np]);
@@ -108,6 +112,7 @@ export default function main(ranks: PData<number>): PartProfile[] {
   const stats = timer.statistics();
   return backend.localParts.map((part) => ({
     part,
+    warmUp,
     coo: stats.coo.max * 1e3,
     psparse: stats.psparse.max * 1e3,
     setup: { options, vectors, plan, ghostPlan: ghostPlanMs, channel },
@@ -127,7 +132,7 @@ async function run(): Promise<void> {
   for (const r of parts) {
     const s = r.setup;
     console.log(
-      `part ${r.part}: coo ${ms(r.coo)}, psparse ${ms(r.psparse)} | set-up: options ${ms(s.options)}, vectors ${ms(s.vectors)}, ` +
+      `part ${r.part}: warm-up ${ms(r.warmUp)}, coo ${ms(r.coo)}, psparse ${ms(r.psparse)} | set-up: options ${ms(s.options)}, vectors ${ms(s.vectors)}, ` +
         `plan ${ms(s.plan)}, ghost plan ${ms(s.ghostPlan)}, channel ${ms(s.channel)}, total ` +
         `${ms(s.options + s.vectors + s.plan + s.ghostPlan + s.channel)}; second set-up ${ms(r.secondSetup)}`,
     );
