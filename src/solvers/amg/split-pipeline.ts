@@ -47,22 +47,47 @@ export interface SplitStart {
   readonly x: readonly Float64Array[];
 }
 
-/** The longest run [first, last) of rows of `block` without entries. */
+/**
+ * The longest run [first, last) of rows of `block` without entries (the first such run of that
+ * length). A plain loop over the row pointers, not a predicate per row: on level 0 these scans
+ * cover 2.5 M rows per part in each set-up, and a callback per row took 36-43 ms of it per rank
+ * (CPU profile, n = 100 on 2 MPI ranks).
+ */
 function entryFreeRows(block: CsrMatrix): [number, number] {
-  return longestRun(block.nRows, (i) => block.rowPtr[i + 1] > block.rowPtr[i]);
-}
-
-/** The longest run [first, last) of 0..n − 1 where `taken` is false. */
-function longestRun(n: number, taken: (i: number) => boolean): [number, number] {
-  let best: [number, number] = [0, 0];
+  const { nRows, rowPtr } = block;
+  let bestFirst = 0;
+  let bestLast = 0;
   let start = 0;
-  for (let i = 0; i <= n; i++) {
-    if (i === n || taken(i)) {
-      if (i - start > best[1] - best[0]) best = [start, i];
+  for (let i = 0; i < nRows; i++) {
+    if (rowPtr[i + 1] > rowPtr[i]) {
+      if (i - start > bestLast - bestFirst) {
+        bestFirst = start;
+        bestLast = i;
+      }
       start = i + 1;
     }
   }
-  return best;
+  if (nRows - start > bestLast - bestFirst) return [start, nRows];
+  return [bestFirst, bestLast];
+}
+
+/** The longest run [first, last) of indices where `flags` is 0 (the first such run of that length). */
+function longestZeroRun(flags: Uint8Array): [number, number] {
+  const n = flags.length;
+  let bestFirst = 0;
+  let bestLast = 0;
+  let start = 0;
+  for (let i = 0; i < n; i++) {
+    if (flags[i] !== 0) {
+      if (i - start > bestLast - bestFirst) {
+        bestFirst = start;
+        bestLast = i;
+      }
+      start = i + 1;
+    }
+  }
+  if (n - start > bestLast - bestFirst) return [start, n];
+  return [bestFirst, bestLast];
 }
 
 /** Per local part, the longest run of own rows of `input` that no other part holds as a ghost. */
@@ -70,7 +95,7 @@ function unsentRows(input: PVector): [number, number][] {
   return ghostPlan(input.rows).parts.localItems.map((plan, i) => {
     const sent = new Uint8Array(input.ownValues().localItems[i].length);
     for (const lid of plan.holderLids) sent[lid] = 1;
-    return longestRun(sent.length, (row) => sent[row] === 1);
+    return longestZeroRun(sent);
   });
 }
 
