@@ -237,8 +237,11 @@ function rapCase(seed: number): { r: Block; a: Block; p: Block } {
   return { r, a: c.a, p };
 }
 
-/** A random symmetric block with a diagonal, some weak and some zero couplings, and some isolated rows. */
-function aggregationCase(seed: number): { a: Block; diagonal: Float64Array; theta: number } {
+/**
+ * A random symmetric block with a diagonal, some weak and some zero couplings, and some isolated
+ * rows; on odd seeds about a tenth of the rows couple to other parts (`ghostRowPtr`).
+ */
+function aggregationCase(seed: number): { a: Block; ghostRowPtr: Int32Array; diagonal: Float64Array; theta: number } {
   const random = rng(seed);
   const n = 30 + Math.floor(random() * 300);
   const rows: Map<number, number>[] = Array.from({ length: n }, () => new Map());
@@ -261,15 +264,18 @@ function aggregationCase(seed: number): { a: Block; diagonal: Float64Array; thet
     rowPtr[i + 1] = cols.length;
   });
   const diagonal = Float64Array.from(rows, (row, i) => row.get(i)!);
-  return { a: { nRows: n, nCols: n, rowPtr, colIdx: Int32Array.from(cols), values: Float64Array.from(values) }, diagonal, theta: [0, 0.08, 0.25][seed % 3] };
+  const ghostRowPtr = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) ghostRowPtr[i + 1] = ghostRowPtr[i] + (seed % 2 === 1 && random() < 0.1 ? 2 : 0);
+  const a = { nRows: n, nCols: n, rowPtr, colIdx: Int32Array.from(cols), values: Float64Array.from(values) };
+  return { a, ghostRowPtr, diagonal, theta: [0, 0.08, 0.25][seed % 3] };
 }
 
 function aggregation(kernels: SetupKernels, c: ReturnType<typeof aggregationCase>): { aggregateOf: number[]; count: number } {
   const { a } = c;
   const aggregateOf = new Int32Array(a.nRows).fill(-9);
   const count = kernels.aggregateRows(
-    a.nRows, a.rowPtr, a.colIdx, a.values, c.diagonal, c.theta,
-    new Float64Array(a.nRows), new Uint8Array(a.rowPtr[a.nRows]), new Int32Array(a.nRows), aggregateOf,
+    a.nRows, a.rowPtr, a.colIdx, a.values, c.ghostRowPtr, c.diagonal, c.theta,
+    new Float64Array(a.nRows), new Uint8Array(a.rowPtr[a.nRows]), new Int32Array(a.nRows), new Int32Array(a.nRows), aggregateOf,
   );
   return { aggregateOf: Array.from(aggregateOf), count };
 }
@@ -842,14 +848,18 @@ if ('kernels' in native) {
       expect(() => prolong({ pValues: new Float64Array(nnz - 1) })).toThrow(/pValues/);
       expect(() => prolong({ size: new Int32Array(count) })).toThrow(TypeError);
       const g = AGGREGATION_CASES[0];
-      const aggregateCall = (strong: unknown): number =>
+      const aggregateCall = (strong: unknown, over: { ghostRowPtr?: unknown; order?: unknown } = {}): number =>
         binding.aggregateRows(
-          g.a.nRows, g.a.rowPtr, g.a.colIdx, g.a.values, g.diagonal, g.theta, new Float64Array(g.a.nRows), strong as Uint8Array,
-          new Int32Array(g.a.nRows), new Int32Array(g.a.nRows),
+          g.a.nRows, g.a.rowPtr, g.a.colIdx, g.a.values, (over.ghostRowPtr ?? g.ghostRowPtr) as Int32Array, g.diagonal, g.theta,
+          new Float64Array(g.a.nRows), strong as Uint8Array, new Int32Array(g.a.nRows), (over.order ?? new Int32Array(g.a.nRows)) as Int32Array,
+          new Int32Array(g.a.nRows),
         );
-      expect(aggregateCall(new Uint8Array(g.a.rowPtr[g.a.nRows]))).toBeGreaterThan(0);
+      const enough = new Uint8Array(g.a.rowPtr[g.a.nRows]);
+      expect(aggregateCall(enough)).toBeGreaterThan(0);
       expect(() => aggregateCall(new Int32Array(g.a.rowPtr[g.a.nRows]))).toThrow(/strong must be a Uint8Array/);
       expect(() => aggregateCall(new Uint8Array(g.a.rowPtr[g.a.nRows] - 1))).toThrow(/strong has length/);
+      expect(() => aggregateCall(enough, { ghostRowPtr: new Int32Array(g.a.nRows) })).toThrow(/ghostRowPtr has length/);
+      expect(() => aggregateCall(enough, { order: new Float64Array(g.a.nRows) })).toThrow(/order must be an Int32Array/);
       const { r, p } = rapCase(296);
       const rapCall = (over: { firstRow?: number; pColIdx?: Int32Array; fineList?: Int32Array; cRowPtr?: Int32Array }): number =>
         binding.rapRows(

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { laplacianFdm, pmap, variablePartition, type PData } from '../../src/index.js';
 import type { CsrMatrix } from '../../src/kernels/csr.js';
-import { aggregate, strongConnections, type Aggregates } from '../../src/solvers/amg/aggregation.js';
+import { aggregate, passOrder, strongConnections, type Aggregates } from '../../src/solvers/amg/aggregation.js';
 import { ghostedProlongator } from '../../src/solvers/amg/ghosted-prolongator.js';
 import { LocalIndices } from '../../src/partitions/local-indices.js';
 import { OwnList } from '../../src/partitions/own-ids.js';
@@ -81,7 +81,12 @@ export async function ghostedProlongatorMatchesSmoothedProduct(ranks: PData<numb
       [A1, `${dims.length}-D A², ${np} part(s)`],
     ] as const) {
       const level = new AmgLevel(M, 0);
-      const aggregates = pmap((oo: CsrMatrix, d: Float64Array) => aggregate(oo, strongConnections(oo, d, 0.08)), M.ownOwn, level.diagonal);
+      const aggregates = pmap(
+        (oo: CsrMatrix, og: CsrMatrix, d: Float64Array) => aggregate(oo, strongConnections(oo, d, 0.08), passOrder(oo, og.rowPtr)),
+        M.ownOwn,
+        M.ownGhost,
+        level.diagonal,
+      );
       const coarseRows = variablePartition(aggregates.map((_, p) => p), aggregates.map((a) => a.count));
       const built = ghostedProlongator(M, aggregates, coarseRows, level);
       assertSameMatrix(built.P, smoothedProduct(M, aggregates, level, coarseRows), what);
@@ -97,7 +102,12 @@ export async function ghostedProlongatorMatchesSmoothedProduct(ranks: PData<numb
     }
     // New values, same pattern: refresh equals a new construction.
     const level = new AmgLevel(A, 0);
-    const aggregates = pmap((oo: CsrMatrix, d: Float64Array) => aggregate(oo, strongConnections(oo, d, 0.08)), A.ownOwn, level.diagonal);
+    const aggregates = pmap(
+      (oo: CsrMatrix, og: CsrMatrix, d: Float64Array) => aggregate(oo, strongConnections(oo, d, 0.08), passOrder(oo, og.rowPtr)),
+      A.ownOwn,
+      A.ownGhost,
+      level.diagonal,
+    );
     const coarseRows = variablePartition(aggregates.map((_, p) => p), aggregates.map((a) => a.count));
     const built = ghostedProlongator(A, aggregates, coarseRows, level);
     await psparseRefill(A, weights.map((w) => Float64Array.from(w, (x, k) => x * (1.5 + (k % 3) / 4))));

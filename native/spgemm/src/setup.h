@@ -175,16 +175,44 @@ inline int32_t rap_of_p(int32_t firstRow, int32_t nFine, int32_t nCoarse, pa_spg
   });
 }
 
+// The order of aggregation.ts's passes over a part's own rows (passOrder there, same loops):
+// first the rows with entries in the ghost block (ghostRowPtr, nRows + 1 row pointers), then the
+// rows the own-own block reaches from them breadth first, then the rest, each group in local order.
+// So a part's greedy pass starts at the planes it shares with other parts and its leftovers (the
+// irregular aggregates) end away from them; one part, no ghost entries: local order. mark (nRows)
+// is scratch; writes order (nRows).
+inline void aggregation_order(int32_t nRows, const int32_t* rowPtr, const int32_t* col, const int32_t* ghostRowPtr,
+                              int32_t* mark, int32_t* order) {
+  int32_t m = 0;
+  for (int32_t i = 0; i < nRows; i++) {
+    mark[i] = ghostRowPtr[i + 1] > ghostRowPtr[i] ? 1 : 0;
+    if (mark[i] == 1) order[m++] = i;
+  }
+  for (int32_t h = 0; h < m; h++) {
+    const int32_t i = order[h];
+    for (int32_t e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
+      if (mark[col[e]] == 1) continue;
+      mark[col[e]] = 1;
+      order[m++] = col[e];
+    }
+  }
+  for (int32_t i = 0; i < nRows && m < nRows; i++) {
+    if (mark[i] == 0) order[m++] = i;
+  }
+}
+
 // Strength of connection and greedy aggregation of an nRows × nRows block (the loops of
 // src/solvers/amg/aggregation.ts, same order, same results): entry (i, j) is strong when j ≠ i,
-// a_ij ≠ 0 and |a_ij| ≥ θ·sqrt(|a_ii|)·sqrt(|a_jj|); then (1) a row whose strong neighbours are all
-// free founds an aggregate with them, (2) a free row joins the pass-1 aggregate of its strongest
-// aggregated neighbour, (3) the rows still free found aggregates with their free strong
-// neighbours; rows without strong connections stay out (−1). Scratch: root (nRows), strong (one
-// byte per entry), joined (nRows). Writes aggregateOf (nRows); returns the number of aggregates.
+// a_ij ≠ 0 and |a_ij| ≥ θ·sqrt(|a_ii|)·sqrt(|a_jj|); then, over the rows in aggregation_order,
+// (1) a row whose strong neighbours are all free founds an aggregate with them, (2) a free row
+// joins the pass-1 aggregate of its strongest aggregated neighbour, (3) the rows still free found
+// aggregates with their free strong neighbours; rows without strong connections stay out (−1).
+// ghostRowPtr: the ghost block's nRows + 1 row pointers. Scratch: root (nRows), strong (one byte
+// per entry), joined (nRows), order (nRows). Writes aggregateOf (nRows); returns the number of
+// aggregates.
 inline int32_t aggregate_rows(int32_t nRows, const int32_t* rowPtr, const int32_t* col, const double* val,
-                              const double* diagonal, double theta, double* root, uint8_t* strong, int32_t* joined,
-                              int32_t* aggregateOf) {
+                              const int32_t* ghostRowPtr, const double* diagonal, double theta, double* root,
+                              uint8_t* strong, int32_t* joined, int32_t* order, int32_t* aggregateOf) {
   constexpr int32_t kNone = -1;
   constexpr int32_t kIsolated = -2;
   for (int32_t i = 0; i < nRows; i++) root[i] = std::sqrt(std::fabs(diagonal[i]));
@@ -195,9 +223,12 @@ inline int32_t aggregate_rows(int32_t nRows, const int32_t* rowPtr, const int32_
       strong[e] = j != i && val[e] != 0.0 && std::fabs(val[e]) >= bound * root[j] ? 1 : 0;
     }
   }
+  // joined is free until pass 2: the order's marks.
+  aggregation_order(nRows, rowPtr, col, ghostRowPtr, joined, order);
   std::fill(aggregateOf, aggregateOf + nRows, kNone);
   int32_t count = 0;
-  for (int32_t i = 0; i < nRows; i++) {
+  for (int32_t k = 0; k < nRows; k++) {
+    const int32_t i = order[k];
     if (aggregateOf[i] != kNone) continue;
     int32_t neighbours = 0;
     bool free = true;
@@ -235,7 +266,8 @@ inline int32_t aggregate_rows(int32_t nRows, const int32_t* rowPtr, const int32_
   for (int32_t i = 0; i < nRows; i++) {
     if (joined[i] != kNone) aggregateOf[i] = joined[i];
   }
-  for (int32_t i = 0; i < nRows; i++) {
+  for (int32_t k = 0; k < nRows; k++) {
+    const int32_t i = order[k];
     if (aggregateOf[i] != kNone) continue;
     aggregateOf[i] = count;
     for (int32_t e = rowPtr[i]; e < rowPtr[i + 1]; e++) {

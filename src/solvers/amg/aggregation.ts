@@ -1,8 +1,8 @@
 /**
  * Strength of connection and aggregation of one part's own rows (the per-part steps of the
  * smoothed-aggregation set-up). Aggregates never leave a part: each part groups its own rows by
- * its own-own block alone, in local order, so the aggregates depend on the partition only, never
- * on the backend.
+ * its own-own block alone, in an order fixed by that block and by which rows have ghost entries
+ * ({@link passOrder}), so the aggregates depend on the partition only, never on the backend.
  *
  * @module
  */
@@ -41,17 +41,52 @@ const NONE = -1;
 const ISOLATED = -2;
 
 /**
- * Greedy aggregation in three passes over the own rows in local order (Vaněk, Mandel and Brezina's
- * algorithm): (1) a row whose strong neighbours are all free founds an aggregate with them;
- * (2) a free row joins the pass-1 aggregate of its strongest aggregated neighbour; (3) the rows
- * still free found aggregates with their free strong neighbours. Rows without strong connections
- * stay out of every aggregate.
+ * The order of {@link aggregate}'s passes over a part's own rows: first the rows with entries in
+ * the ghost block (`ghostRowPtr`, its row pointers), then the rows the own-own `block` reaches
+ * from them breadth first, then the rest, each group in local order. The greedy passes leave
+ * their irregular aggregates (pass-2 joins, pass-3 leftovers) where they end; starting at the
+ * rows shared with other parts puts those away from the interfaces, next to the physical
+ * boundary where a slab partition's parts end, as one part's local order does. On a part without
+ * ghost entries it is the local order (one part keeps its aggregates bit for bit). The new
+ * array (nRows) belongs to the caller.
+ *
+ * @example With rows 0..3 in a chain and only row 3 coupled to another part: order 3, 2, 1, 0.
  */
-export function aggregate(block: CsrMatrix, strong: Uint8Array): Aggregates {
+export function passOrder(block: CsrMatrix, ghostRowPtr: Int32Array): Int32Array {
+  const { nRows, rowPtr, colIdx } = block;
+  const order = largeArrays.int32(nRows);
+  const mark = largeArrays.int32(nRows);
+  let m = 0;
+  for (let i = 0; i < nRows; i++) {
+    mark[i] = ghostRowPtr[i + 1] > ghostRowPtr[i] ? 1 : 0;
+    if (mark[i] === 1) order[m++] = i;
+  }
+  for (let h = 0; h < m; h++) {
+    const i = order[h];
+    for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
+      if (mark[colIdx[e]] === 1) continue;
+      mark[colIdx[e]] = 1;
+      order[m++] = colIdx[e];
+    }
+  }
+  for (let i = 0; i < nRows && m < nRows; i++) if (mark[i] === 0) order[m++] = i;
+  largeArrays.recycle(mark);
+  return order;
+}
+
+/**
+ * Greedy aggregation in three passes over the own rows (Vaněk, Mandel and Brezina's algorithm),
+ * rows taken in `order` (a permutation of 0..nRows−1, {@link passOrder}): (1) a row whose strong
+ * neighbours are all free founds an aggregate with them; (2) a free row joins the pass-1
+ * aggregate of its strongest aggregated neighbour; (3) the rows still free found aggregates with
+ * their free strong neighbours. Rows without strong connections stay out of every aggregate.
+ */
+export function aggregate(block: CsrMatrix, strong: Uint8Array, order: Int32Array): Aggregates {
   const { nRows, rowPtr, colIdx, values } = block;
   const aggregateOf = largeArrays.int32(nRows).fill(NONE);
   let count = 0;
-  for (let i = 0; i < nRows; i++) {
+  for (let k = 0; k < nRows; k++) {
+    const i = order[k];
     if (aggregateOf[i] !== NONE) continue;
     let neighbours = 0;
     let free = true;
@@ -91,7 +126,8 @@ export function aggregate(block: CsrMatrix, strong: Uint8Array): Aggregates {
   }
   for (let i = 0; i < nRows; i++) if (joined[i] !== NONE) aggregateOf[i] = joined[i];
   largeArrays.recycle(joined);
-  for (let i = 0; i < nRows; i++) {
+  for (let k = 0; k < nRows; k++) {
+    const i = order[k];
     if (aggregateOf[i] !== NONE) continue;
     aggregateOf[i] = count;
     for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) {

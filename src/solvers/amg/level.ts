@@ -148,7 +148,12 @@ export class AmgLevel {
    */
   coarsen(options: LevelOptions): PSparseMatrix | undefined {
     const A = this.A;
-    const aggregates = pmap((oo: CsrMatrix, diagonal: Float64Array) => aggregateOwnRows(oo, diagonal, options.theta), A.ownOwn, this.diagonal);
+    const aggregates = pmap(
+      (oo: CsrMatrix, og: CsrMatrix, diagonal: Float64Array) => aggregateOwnRows(oo, og, diagonal, options.theta),
+      A.ownOwn,
+      A.ownGhost,
+      this.diagonal,
+    );
     const coarseRows = variablePartition(
       aggregates.map((_, p) => p),
       aggregates.map((a) => a.count),

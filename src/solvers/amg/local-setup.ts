@@ -37,17 +37,21 @@ export interface LocalProlongator {
 
 /**
  * A part's aggregates: strength of connection (threshold θ) and greedy aggregation of its own-own
- * block (aggregation.ts's algorithm, native when built: the same aggregates either way).
+ * block, the passes starting at the rows with entries in its ghost block `ghost` (aggregation.ts's
+ * algorithm, native when built: the same aggregates either way).
  */
-export function aggregateOwnRows(block: CsrMatrix, diagonal: Float64Array, theta: number): Aggregates {
+export function aggregateOwnRows(block: CsrMatrix, ghost: CsrMatrix, diagonal: Float64Array, theta: number): Aggregates {
   const { nRows, rowPtr, colIdx, values } = block;
   const root = largeArrays.float64(nRows);
   const strong = largeArrays.uint8(rowPtr[nRows]);
   const joined = largeArrays.int32(nRows);
+  const order = largeArrays.int32(nRows);
   const aggregateOf = largeArrays.int32(nRows);
-  const count = setupKernels().aggregateRows(nRows, rowPtr, colIdx, values, diagonal, theta, root, strong, joined, aggregateOf);
+  const count = setupKernels().aggregateRows(
+    nRows, rowPtr, colIdx, values, ghost.rowPtr, diagonal, theta, root, strong, joined, order, aggregateOf,
+  );
   // Written and dead: their pages serve the set-up's next large arrays warm.
-  for (const scratch of [root, strong, joined]) largeArrays.recycle(scratch);
+  for (const scratch of [root, strong, joined, order]) largeArrays.recycle(scratch);
   return { aggregateOf, count };
 }
 

@@ -20,7 +20,7 @@ import { chooseKernels } from '../../kernels/choose-kernels.js';
 import type { KernelKind } from '../../kernels/kernel-set.js';
 import { largeArrays } from '../../kernels/large-arrays.js';
 import { BUILD_ADDONS_COMMAND, addonPaths, loadAddon, requireNative } from '../../native-addon.js';
-import { aggregate, strongConnections } from './aggregation.js';
+import { aggregate, passOrder, strongConnections } from './aggregation.js';
 import { denseLuFactor, denseLuSolve } from './dense-lu.js';
 
 /**
@@ -32,14 +32,17 @@ import { denseLuFactor, denseLuSolve } from './dense-lu.js';
 export interface SetupBinding {
   /**
    * Strength of connection and greedy aggregation of an `nRows × nRows` block (a part's own-own
-   * block): the results of `strongConnections` and `aggregate` (aggregation.ts), whose loops it
-   * runs in the same order. `diagonal` holds a_ii per row; `root` (nRows), `strong` (one byte per
-   * entry) and `joined` (nRows) are scratch; `aggregateOf` (nRows) receives each row's aggregate
-   * (−1: none). Returns the number of aggregates.
+   * block): the results of `strongConnections`, `passOrder` and `aggregate` (aggregation.ts),
+   * whose loops it runs in the same order. `ghostRowPtr` holds the part's ghost block's nRows + 1
+   * row pointers (which rows couple to other parts: the passes start there); `diagonal` holds
+   * a_ii per row; `root` (nRows), `strong` (one byte per entry), `joined` and `order` (nRows each)
+   * are scratch; `aggregateOf` (nRows) receives each row's aggregate (−1: none). Returns the
+   * number of aggregates.
    */
   aggregateRows(
-    nRows: number, aRowPtr: Int32Array, aColIdx: Int32Array, aValues: Float64Array, diagonal: Float64Array, theta: number,
-    root: Float64Array, strong: Uint8Array, joined: Int32Array, aggregateOf: Int32Array,
+    nRows: number, aRowPtr: Int32Array, aColIdx: Int32Array, aValues: Float64Array, ghostRowPtr: Int32Array,
+    diagonal: Float64Array, theta: number, root: Float64Array, strong: Uint8Array, joined: Int32Array, order: Int32Array,
+    aggregateOf: Int32Array,
   ): number;
   /**
    * P = (I − ω D⁻¹A)·P0 for an `nRows × nRows` block A, P0 having one entry per aggregated row k,
@@ -374,12 +377,14 @@ export const jsSetupKernels: SetupKernels = {
     return bad;
   },
   // aggregation.ts's own functions: the reference the addon's loops follow.
-  aggregateRows(nRows, aRowPtr, aColIdx, aValues, diagonal, theta, _root, _strong, _joined, aggregateOf) {
+  aggregateRows(nRows, aRowPtr, aColIdx, aValues, ghostRowPtr, diagonal, theta, _root, _strong, _joined, _order, aggregateOf) {
     const block = { nRows, nCols: nRows, rowPtr: aRowPtr, colIdx: aColIdx, values: aValues };
     const strong = strongConnections(block, diagonal, theta);
-    const found = aggregate(block, strong);
+    const order = passOrder(block, ghostRowPtr);
+    const found = aggregate(block, strong, order);
     aggregateOf.set(found.aggregateOf);
     largeArrays.recycle(strong);
+    largeArrays.recycle(order);
     largeArrays.recycle(found.aggregateOf);
     return found.count;
   },
