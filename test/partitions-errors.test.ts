@@ -289,5 +289,7 @@ describe('LocalIndices ghost checks', () => {
     expect([ids.globalToGhost(40), ids.globalToGhost(50), ids.globalToGhost(34), ids.globalToLocal(33)]).toEqual([2, 0, -1, 33]);
     expect(ids.ghostOwnersAscending).toBe(false);
     expect(new LocalIndices(0, 64, own, [50, 33, 40], [1, 1, 2]).ghostOwnersAscending).toBe(true);
+    expect([ids.ghostsAscending, new LocalIndices(0, 64, own, [33, 40, 50], [1, 1, 2]).ghostsAscending]).toEqual([false, true]);
+    expect([new LocalIndices(0, 64, own, [33, 40, 40 + 1], [1, 2, 1]).ghostOwnersAscending, new LocalIndices(0, 64, own).ghostsAscending]).toEqual([false, true]);
   });
 });

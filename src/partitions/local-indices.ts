@@ -49,7 +49,12 @@ export class LocalIndices {
   private ownGlobalCache: Float64Array | undefined;
   private localGlobalCache: Float64Array | undefined;
   private localOwnerCache: Int32Array | undefined;
-  private ownersAscendingCache: boolean | undefined;
+  private readonly ownersAscending: boolean;
+  /**
+   * Whether the ghost global ids ascend in local order (as in the column ranges `psparse` builds
+   * and the ghosts of `uniformPartition`).
+   */
+  readonly ghostsAscending: boolean;
 
   /**
    * @param own the own ids (their order is the local order of own ids): an {@link OwnRange},
@@ -106,6 +111,7 @@ export class LocalIndices {
     // that do not ascend (ascending ids are distinct); the lookup map is built on first use.
     const gids = this.ghostToGlobal;
     let ascending = true;
+    let ownersAscending = true;
     for (let k = 0; k < this.nGhost; k++) {
       const gid = gids[k];
       const owner = ghostToOwner[k];
@@ -119,7 +125,10 @@ export class LocalIndices {
         throw new InvalidArgumentError(`ghost ${gid} has invalid owner ${owner}`, { partId });
       }
       if (k > 0 && gid <= gids[k - 1]) ascending = false;
+      if (k > 0 && owner < ghostToOwner[k - 1]) ownersAscending = false;
     }
+    this.ghostsAscending = ascending;
+    this.ownersAscending = ownersAscending;
     const ownAt = firstOwnId(own, n, gids);
     const twice = ascending ? -1 : firstRepeated(gids);
     // The first problem in ghost order, as the checks id by id would find it.
@@ -143,16 +152,11 @@ export class LocalIndices {
   /**
    * Whether the ghosts' owners never decrease in local order (ghosts grouped by owner, owners
    * ascending), as in the column ranges `psparse` builds: the ghosts of each owner are then one
-   * run. Computed on first use and cached.
+   * run. Found by the constructor's check loop over the ghosts (a loop of its own ran interpreted
+   * in the first ghost plan of a run).
    */
   get ghostOwnersAscending(): boolean {
-    if (this.ownersAscendingCache === undefined) {
-      const owners = this.ghostToOwner;
-      let ascending = true;
-      for (let k = 1; k < owners.length && ascending; k++) ascending = owners[k] >= owners[k - 1];
-      this.ownersAscendingCache = ascending;
-    }
-    return this.ownersAscendingCache;
+    return this.ownersAscending;
   }
 
   /**

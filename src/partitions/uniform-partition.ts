@@ -117,6 +117,11 @@ function checkGrid(
   }
   checkSize(n, `uniformPartition: the grid size (product of nPerDir = [${nPerDir.join(', ')}])`);
   checkParts(ranks, parts, `uniformPartition: partsPerDir [${partsPerDir.join(', ')}]`);
+  // Without ghost options (the gallery's call) the per-direction parsing below would be compiled
+  // on the first call of a run only to give zeros and falses.
+  if (opts.ghost === undefined && opts.periodic === undefined) {
+    return { nPerDir: nPerDir.slice(), partsPerDir: partsPerDir.slice(), ghost: new Array<number>(d).fill(0), periodic: new Array<boolean>(d).fill(false), n };
+  }
   const ghost = perDirection(opts.ghost ?? false, d, 'uniformPartition: ghost').map((g, k) =>
     ghostThickness(g, `uniformPartition: ghost[${k}]`),
   );
@@ -181,14 +186,7 @@ function blockGhosts(
   const d = grid.nPerDir.length;
   const ghostToGlobal: number[] = [];
   const ghostToOwner: number[] = [];
-  let layers = 0;
-  for (let k = 0; k < d; k++) {
-    if (lo[k] === hi[k]) return { ghostToGlobal, ghostToOwner };
-    layers += grid.ghost[k];
-  }
-  // Without ghost layers (the default) the walk below finds nothing: its helpers, called once per
-  // run, would be parsed and compiled for an empty answer.
-  if (layers === 0) return { ghostToGlobal, ghostToOwner };
+  for (let k = 0; k < d; k++) if (lo[k] === hi[k]) return { ghostToGlobal, ghostToOwner };
   const strides: number[] = [];
   const dirs: DirectionGhosts[] = [];
   const ownOwner: number[] = [];
@@ -281,6 +279,10 @@ function gridOwner(grid: Grid): OwnerFunction {
 
 function gridPartition(ranks: PData<number>, grid: Grid): PRange {
   const { nPerDir, partsPerDir } = grid;
+  // A grid without ghost layers (the default) has no ghosts: blockGhosts, the largest function
+  // here, would be parsed and compiled on the first call of a run for an empty answer.
+  let layered = false;
+  for (let k = 0; k < grid.ghost.length; k++) layered ||= grid.ghost[k] > 0;
   const partition = ranks.map((partId) => {
     const lo: number[] = [];
     const hi: number[] = [];
@@ -291,6 +293,7 @@ function gridPartition(ranks: PData<number>, grid: Grid): PRange {
       lo.push(blockStart(b, nPerDir[k], partsPerDir[k]));
       hi.push(blockStart(b + 1, nPerDir[k], partsPerDir[k]));
     }
+    if (!layered) return new LocalIndices(partId, grid.n, new OwnBox(nPerDir, lo, hi));
     const { ghostToGlobal, ghostToOwner } = blockGhosts(lo, hi, grid);
     return new LocalIndices(partId, grid.n, new OwnBox(nPerDir, lo, hi), ghostToGlobal, ghostToOwner);
   });

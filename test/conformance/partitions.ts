@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { LocalIndices, OwnBox, OwnList, OwnRange, PRange, gather, getAny, type PData } from '../../src/index.js';
 import { findOwner, unionGhost } from '../../src/partitions/find-owner.js';
 import { partitionFromOwners, uniformPartition, variablePartition } from '../../src/partitions/partitions.js';
+import { ghostPlan } from '../../src/partitions/ghost-plan.js';
 import { onParts } from './case.js';
 
 /** Expected own ids, ghost ids and ghost owners of one part. */
@@ -443,3 +444,26 @@ export function findOwnerOnAFewIdsOfAHugeRange(ranks: PData<number>): void {
     );
   });
 }
+
+/**
+ * The ghost plan of a range whose ghosts come in every shape a part may list them: one run of
+ * consecutive ascending ids (part 0 from part 1), ascending ids with gaps (part 0 from part 2),
+ * descending ids (part 1 from part 0), and owners out of order (part 2). Each owner must learn
+ * exactly the own local ids each holder ghosts, in the holder's order.
+ */
+export const ghostPlanOfEveryGhostOrder = onParts([3, 4], (ranks: PData<number>) => {
+  const ghosts = [[10, 11, 12, 21, 23, 25], [5, 3, 29, 20], [19, 0, 18], []];
+  const owners = [[1, 1, 1, 2, 2, 2], [0, 0, 2, 2], [1, 0, 1], []];
+  const n = 10 * ranks.np;
+  const rows = new PRange(n, ranks.map((p) => new LocalIndices(p, n, new OwnRange(10 * p, 10), ghosts[p], owners[p])));
+  const expected = [
+    { owners: [1, 2], ownerPtrs: [0, 3, 6], ghostLids: [10, 11, 12, 13, 14, 15], holders: [1, 2], holderPtrs: [0, 2, 3], holderLids: [5, 3, 0] },
+    { owners: [0, 2], ownerPtrs: [0, 2, 4], ghostLids: [10, 11, 12, 13], holders: [0, 2], holderPtrs: [0, 3, 5], holderLids: [0, 1, 2, 9, 8] },
+    { owners: [0, 1], ownerPtrs: [0, 1, 3], ghostLids: [11, 10, 12], holders: [0, 1], holderPtrs: [0, 3, 5], holderLids: [1, 3, 5, 9, 0] },
+    { owners: [], ownerPtrs: [0], ghostLids: [], holders: [], holderPtrs: [0], holderLids: [] },
+  ];
+  ghostPlan(rows).parts.forEach((plan, p) => {
+    const got = Object.fromEntries(Object.entries(plan).map(([key, list]) => [key, Array.from(list as Int32Array)]));
+    assert.deepEqual(got, expected[p], `ghost plan of part ${p}`);
+  });
+});
