@@ -9,7 +9,8 @@
  * model (a matrix entry 12 B, a row pointer 4 B, a vector element 8 B per read or write), and the
  * resulting GB/s per part; beside the median, each step's shortest time over the iterations (the
  * slowest part's), which a busy machine inflates far less. The timed loop allocates nothing, as
- * `cg`'s does not.
+ * `cg`'s does not. It also reports how often two parts shared a processor (sampled once per
+ * iteration, outside the timed steps), since the Threads backend's workers are not bound to cores.
  *
  *   node dist/bench/cg-profile.js --backend threads --np 2 [--n 100] [--iterations 100] [--csr | --compact]
  *   mpirun --oversubscribe -n 2 node dist/bench/cg-profile.js --backend mpi [--n 100]
@@ -46,6 +47,7 @@ import { formatTable } from '../src/format/table.js';
 import { parseCommand, parseCommandOrExit, type CommandSpec, type FlagSpecs } from '../src/run/cli-args.js';
 import { runAsProgram } from './lib/program.js';
 import { median } from './lib/stats.js';
+import { CpuProbe } from './lib/current-cpu.js';
 
 const STEPS = [
   'q = A p, own columns (+ p·q outside the ghost rows)',
@@ -85,6 +87,15 @@ export interface ProfileResult {
   readonly indices: 'compact' | 'csr';
   /** Median seconds of a whole iteration (slowest part), timed separately from the steps. */
   readonly iteration_s: number;
+  /**
+   * Fraction of the iterations at whose end two parts were on the same processor (sampled once
+   * per iteration on each part, outside the timed steps; 0 with one part, null off Linux). The
+   * Threads backend's workers are not bound to cores, unlike `mpirun`'s ranks: two workers on one
+   * core take turns, and every pass of those iterations takes up to twice as long.
+   */
+  readonly shared_cpu_fraction: number | null;
+  /** Most times one part changed processor between two iterations (null off Linux). */
+  readonly migrations: number | null;
   readonly steps: ProfileStep[];
 }
 
@@ -156,6 +167,8 @@ export default function main(ranks: PData<number>): ProfileResult {
   // Written in place: an array per iteration would make the loop collect garbage, and on Threads
   // a collection's unmapping flushes the other workers' TLBs (an IPI to their cores).
   const stamps = new Float64Array(STEPS.length + 1);
+  const probe = CpuProbe.open();
+  const cpus = new Int32Array(iterations).fill(-1);
 
   let rz = 0;
   for (let i = 0; i < nRows; i++) rz += rl[i] * (dinv[i] * rl[i]);
@@ -199,8 +212,10 @@ export default function main(ranks: PData<number>): ProfileResult {
     stamps[7] = performance.now();
     for (let s = 0; s < STEPS.length; s++) times[s][k] = (stamps[s + 1] - stamps[s]) / 1e3;
     whole[k] = (stamps[STEPS.length] - stamps[0]) / 1e3;
+    if (probe !== null) cpus[k] = probe.read();
   }
   timer.toc('loop');
+  probe?.close();
 
   const nnzOwn = oo.rowPtr[nRows];
   const nnzGhostRows = og.rowPtr[end] - og.rowPtr[first];
@@ -220,6 +235,7 @@ export default function main(ranks: PData<number>): ProfileResult {
     minima: times.map((t) => t.reduce((least, v) => Math.min(least, v), Infinity)),
     whole: median(Array.from(whole)),
     bytes,
+    cpus: probe === null ? null : Array.from(cpus),
   };
   const all = getAny(gather(ranks.map(() => local), { destination: 'all' }));
   const slowest = (pick: (entry: typeof local) => number): number => Math.max(...all.map(pick));
@@ -234,6 +250,7 @@ export default function main(ranks: PData<number>): ProfileResult {
       ? 'compact'
       : 'csr',
     iteration_s: slowest((e) => e.whole),
+    ...placement(all.map((e) => e.cpus), iterations),
     steps: STEPS.map((step, s) => ({
       step,
       seconds: slowest((e) => e.medians[s]),
@@ -241,6 +258,31 @@ export default function main(ranks: PData<number>): ProfileResult {
       bytes: slowest((e) => e.bytes[s]),
     })),
   };
+}
+
+/**
+ * How the parts were placed on processors, from each part's processor at the end of every
+ * iteration (`null` for a part that could not tell): see {@link ProfileResult.shared_cpu_fraction}.
+ */
+function placement(
+  cpus: readonly (readonly number[] | null)[],
+  iterations: number,
+): Pick<ProfileResult, 'shared_cpu_fraction' | 'migrations'> {
+  const known = cpus.filter((c): c is readonly number[] => c !== null);
+  if (known.length < cpus.length) return { shared_cpu_fraction: null, migrations: null };
+  let shared = 0;
+  for (let k = 0; k < iterations; k++) {
+    const seen = new Set<number>();
+    for (const c of known) seen.add(c[k]);
+    if (seen.size < known.length) shared++;
+  }
+  let migrations = 0;
+  for (const c of known) {
+    let moves = 0;
+    for (let k = 1; k < iterations; k++) if (c[k] !== c[k - 1]) moves++;
+    migrations = Math.max(migrations, moves);
+  }
+  return { shared_cpu_fraction: shared / iterations, migrations };
 }
 
 function print(result: ProfileResult): void {
@@ -268,6 +310,12 @@ function print(result: ProfileResult): void {
   ]);
   rows.push(['whole iteration', (result.iteration_s * 1e3).toFixed(3), '', '', '']);
   console.log(formatTable(['step', 'ms', 'min ms', 'MB', 'GB/s'], rows));
+  if (result.shared_cpu_fraction !== null && result.np > 1) {
+    console.log(
+      `iterations ending with two parts on one processor: ${(100 * result.shared_cpu_fraction).toFixed(1)} %; ` +
+        `most processor changes of a part: ${result.migrations}`,
+    );
+  }
   console.log(`RESULT ${JSON.stringify(result)}`);
 }
 
