@@ -3,7 +3,8 @@
  * {@link MpiBinding}. Every collective starts with the header collective (see header.ts), which
  * turns a disagreement between the ranks (another collective, another root, a rank that returned
  * from `main`) into a typed error on every rank before any data moves. Structured items are
- * serialized with `encodeItem` and moved as bytes whose counts travel in the headers (Gatherv,
+ * laid out in message buffers by item-codec.ts (plain typed arrays raw, anything else
+ * serialized with `encodeItem`) and moved as bytes whose counts travel in the headers (Gatherv,
  * Allgatherv, Bcast), or in a collective of their own (Scatterv; Alltoallv for exchanges, which
  * also checks the exchange graph). `allgatherFloat64` carries its values in the header itself, and
  * channels move float64 values directly. Every wait has the deadline of `PA_COLLECTIVE_TIMEOUT_MS`
@@ -11,7 +12,6 @@
  *
  * @module
  */
-import { deserialize } from 'node:v8';
 import { InvalidArgumentError } from '../../errors.js';
 import type { Backend, Channel, ChannelOptions, ChannelPlan, SharedMemory, Window } from '../backend.js';
 import type { KernelKind } from '../../kernels/kernel-set.js';
@@ -25,8 +25,8 @@ import {
   checkLocalItems,
   checkPartId,
   checkScatterSource,
-  encodeItem,
 } from '../seam-checks.js';
+import { measureItems, readItem, writeItems, type MeasuredItems } from './item-codec.js';
 import type { MpiBinding, MpiExchange } from './binding.js';
 import { checkPlansAgree, incomingMessages } from './graph-check.js';
 import { collectiveTimeoutMs, Kind, type KindCode } from '../collectives.js';
@@ -64,14 +64,8 @@ function displacements(counts: Int32Array): { displs: Int32Array; total: number 
   return { displs, total };
 }
 
-function concat(parts: readonly Uint8Array[], displs: ArrayLike<number>, total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  parts.forEach((bytes, i) => out.set(bytes, displs[i]));
-  return out;
-}
-
 function decodeEach(bytes: Uint8Array, counts: Int32Array, displs: Int32Array): unknown[] {
-  return Array.from(counts, (count, i) => deserialize(bytes.subarray(displs[i], displs[i] + count)));
+  return Array.from(counts, (count, i) => readItem(bytes, displs[i], displs[i] + count));
 }
 
 /** CSR offsets of segments of the given lengths. */
@@ -153,6 +147,11 @@ export class MpiBackend implements Backend {
   private readonly resources = new LiveResources();
   /** Channel plans (by object) that every rank has checked in a createChannel. */
   private readonly checkedPlans = new WeakSet<ChannelPlan>();
+  /**
+   * The send buffer of the last finished collective, kept for the next one: the bytes a rank sends
+   * are written into memory already mapped (no page faults), and only what it receives is new.
+   */
+  private spare: Uint8Array | undefined;
 
   /**
    * @throws InvalidArgumentError when `binding` is not initialized (or already finalized), or the
@@ -176,19 +175,22 @@ export class MpiBackend implements Backend {
     const { rank, np, binding } = this;
     checkLocalItems(items, 1, 'gather', rank);
     if (destination !== 'all') checkPartId(np, destination, 'gather destination', rank);
-    const bytes = encodeItem(items[0], 'gather', rank);
+    const measured = measureItems(items, 'gather', rank);
     const to = destination === 'all' ? ALL_PARTS : destination;
-    const headers = this.meet(Kind.gather, to, bytes.length);
+    const headers = this.meet(Kind.gather, to, measured.lengths[0]);
     const counts = Int32Array.from({ length: np }, (_, q) => headers[q * HEADER_WORDS + SIZE]);
     const { displs, total } = displacements(counts);
     checkTotal(total, 'gather', rank);
+    const bytes = this.written(measured);
     if (to !== ALL_PARTS && to !== rank) {
       binding.gatherv(bytes, null, null, null, to);
+      this.release(bytes);
       return [[]];
     }
     const all = new Uint8Array(total);
     if (to === ALL_PARTS) binding.allgatherv(bytes, all, counts, displs);
     else binding.gatherv(bytes, all, counts, displs, to);
+    this.release(bytes);
     return [decodeEach(all, counts, displs) as T[]];
   }
 
@@ -197,13 +199,13 @@ export class MpiBackend implements Backend {
     const { rank, np, binding } = this;
     checkLocalItems(items, 1, 'scatter', rank);
     checkPartId(np, source, 'scatter source', rank);
-    let encoded: Uint8Array[] = [];
+    let measured: MeasuredItems | undefined;
     if (rank === source) {
       const all = items[0];
       checkScatterSource(all, np, source);
-      encoded = all.map((item) => encodeItem(item, 'scatter', rank));
+      measured = measureItems(all, 'scatter', rank);
     }
-    const counts = Int32Array.from(encoded, (bytes) => bytes.length);
+    const counts = measured?.lengths ?? new Int32Array(0);
     const { displs, total } = displacements(counts);
     const headers = this.meet(Kind.scatter, source, total);
     checkTotal(headers[source * HEADER_WORDS + SIZE], 'scatter', rank);
@@ -212,12 +214,14 @@ export class MpiBackend implements Backend {
       binding.scatter(null, size, source);
       const mine = new Uint8Array(size[0]);
       binding.scatterv(null, null, null, mine, source);
-      return [deserialize(mine) as T];
+      return [readItem(mine, 0, mine.length) as T];
     }
     binding.scatter(counts, size, source);
     const mine = new Uint8Array(size[0]);
-    binding.scatterv(concat(encoded, displs, total), counts, displs, mine, source);
-    return [deserialize(mine) as T];
+    const bytes = this.written(measured as MeasuredItems, displs, total);
+    binding.scatterv(bytes, counts, displs, mine, source);
+    this.release(bytes);
+    return [readItem(mine, 0, mine.length) as T];
   }
 
   multicast<T>(items: readonly T[], source: number): T[] {
@@ -225,13 +229,15 @@ export class MpiBackend implements Backend {
     const { rank, np } = this;
     checkLocalItems(items, 1, 'multicast', rank);
     checkPartId(np, source, 'multicast source', rank);
-    const own = rank === source ? encodeItem(items[0], 'multicast', rank) : undefined;
-    const headers = this.meet(Kind.multicast, source, own?.length ?? 0);
+    const own = rank === source ? measureItems(items, 'multicast', rank) : undefined;
+    const headers = this.meet(Kind.multicast, source, own?.lengths[0] ?? 0);
     const size = headers[source * HEADER_WORDS + SIZE];
     checkTotal(size, 'multicast', rank);
-    const bytes = own ?? new Uint8Array(size);
+    // The source's own result is read from these bytes too: a fresh buffer, never the spare.
+    const bytes = new Uint8Array(size);
+    if (own !== undefined) writeItems(own, bytes, [0]);
     this.binding.bcast(bytes, source);
-    return [deserialize(bytes) as T];
+    return [readItem(bytes, 0, size) as T];
   }
 
   /** One collective: the values travel in the header (allocation-free). */
@@ -308,20 +314,21 @@ export class MpiBackend implements Backend {
   ): Pending<{ sources: Int32Array; received: T[] }> {
     const { rank, np, binding } = this;
     const targets = Int32Array.from(snd);
-    const encoded = items.map((item) => encodeItem(item, 'exchange', rank));
-    const sendCounts = Int32Array.from(encoded, (bytes) => bytes.length);
+    const measured = measureItems(items, 'exchange', rank);
+    const sendCounts = measured.lengths;
     const sndPtrs = ptrsOf(sendCounts);
     const headers = this.meet(Kind.exchange, NO_ROOT, sndPtrs[targets.length]);
     for (let q = 0; q < np; q++) checkTotal(headers[q * HEADER_WORDS + SIZE], 'exchange', rank);
     const { sources, lengths } = receives(targets, sendCounts);
     const rcvPtrs = ptrsOf(lengths);
-    const sendBytes = concat(encoded, sndPtrs, sndPtrs[targets.length]);
+    const sendBytes = this.written(measured, sndPtrs, sndPtrs[targets.length]);
     const recvBytes = new Uint8Array(rcvPtrs[sources.length]);
     const data = binding.createExchange(targets, sndPtrs, sendBytes, sources, rcvPtrs, recvBytes, EXCHANGE_DATA_TAG, Kind.exchange);
     data.start();
     return new Pending(() => {
       data.wait();
-      return { sources, received: Array.from(sources, (_, k) => deserialize(recvBytes.subarray(rcvPtrs[k], rcvPtrs[k + 1])) as T) };
+      this.release(sendBytes);
+      return { sources, received: Array.from(sources, (_, k) => readItem(recvBytes, rcvPtrs[k], rcvPtrs[k + 1]) as T) };
     });
   }
 
@@ -425,6 +432,30 @@ export class MpiBackend implements Backend {
     const { sizes } = this;
     for (let q = 0; q < this.np; q++) sizes[q] = headers[q * HEADER_WORDS + SIZE];
     return sizes;
+  }
+
+  /**
+   * A send buffer holding `measured`'s items at `ptrs` (`total` bytes): the spare one when it is
+   * large enough (taken until {@link MpiBackend.release}), else a new one.
+   */
+  private written(measured: MeasuredItems, ptrs: ArrayLike<number> = [0], total = measured.lengths[0]): Uint8Array {
+    const spare = this.spare;
+    let bytes: Uint8Array;
+    if (spare !== undefined && spare.length >= total) {
+      this.spare = undefined;
+      bytes = spare.subarray(0, total);
+    } else {
+      bytes = new Uint8Array(total);
+    }
+    writeItems(measured, bytes, ptrs);
+    return bytes;
+  }
+
+  /** Keeps the buffer of `bytes` (sent and no longer read by MPI) as the spare, if larger. */
+  private release(bytes: Uint8Array): void {
+    if (this.spare === undefined || bytes.buffer.byteLength > this.spare.length) {
+      this.spare = new Uint8Array(bytes.buffer, 0, bytes.buffer.byteLength);
+    }
   }
 
   /** Enters the header collective of `kind` and checks that every rank is in the same one. */
