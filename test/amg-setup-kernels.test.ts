@@ -239,9 +239,10 @@ function rapCase(seed: number): { r: Block; a: Block; p: Block } {
 
 /**
  * A random symmetric block with a diagonal, some weak and some zero couplings, and some isolated
- * rows; on odd seeds about a tenth of the rows couple to other parts (`ghostRowPtr`).
+ * rows; on odd seeds about a tenth of the rows couple to other parts (ghost block `g`, 6 ghosts
+ * of parts 1..4 in `ghostOwner`).
  */
-function aggregationCase(seed: number): { a: Block; ghostRowPtr: Int32Array; diagonal: Float64Array; theta: number } {
+function aggregationCase(seed: number): { a: Block; g: Block; ghostOwner: Int32Array; diagonal: Float64Array; theta: number } {
   const random = rng(seed);
   const n = 30 + Math.floor(random() * 300);
   const rows: Map<number, number>[] = Array.from({ length: n }, () => new Map());
@@ -264,17 +265,23 @@ function aggregationCase(seed: number): { a: Block; ghostRowPtr: Int32Array; dia
     rowPtr[i + 1] = cols.length;
   });
   const diagonal = Float64Array.from(rows, (row, i) => row.get(i)!);
-  const ghostRowPtr = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) ghostRowPtr[i + 1] = ghostRowPtr[i] + (seed % 2 === 1 && random() < 0.1 ? 2 : 0);
+  const ghostOwner = Int32Array.from({ length: 6 }, () => 1 + Math.floor(random() * 4));
+  const gRowPtr = new Int32Array(n + 1);
+  const gCols: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (seed % 2 === 1 && random() < 0.1) gCols.push(Math.floor(random() * 6), Math.floor(random() * 6));
+    gRowPtr[i + 1] = gCols.length;
+  }
+  const g = { nRows: n, nCols: 6, rowPtr: gRowPtr, colIdx: Int32Array.from(gCols), values: new Float64Array(gCols.length).fill(-1) };
   const a = { nRows: n, nCols: n, rowPtr, colIdx: Int32Array.from(cols), values: Float64Array.from(values) };
-  return { a, ghostRowPtr, diagonal, theta: [0, 0.08, 0.25][seed % 3] };
+  return { a, g, ghostOwner, diagonal, theta: [0, 0.08, 0.25][seed % 3] };
 }
 
 function aggregation(kernels: SetupKernels, c: ReturnType<typeof aggregationCase>): { aggregateOf: number[]; count: number } {
   const { a } = c;
   const aggregateOf = new Int32Array(a.nRows).fill(-9);
   const count = kernels.aggregateRows(
-    a.nRows, a.rowPtr, a.colIdx, a.values, c.ghostRowPtr, c.diagonal, c.theta,
+    a.nRows, a.rowPtr, a.colIdx, a.values, c.g.rowPtr, c.g.colIdx, c.ghostOwner, c.diagonal, c.theta,
     new Float64Array(a.nRows), new Uint8Array(a.rowPtr[a.nRows]), new Int32Array(a.nRows), new Int32Array(a.nRows), aggregateOf,
   );
   return { aggregateOf: Array.from(aggregateOf), count };
@@ -421,6 +428,33 @@ describe('AMG set-up kernels (JavaScript)', () => {
         }
       });
     }
+  });
+
+  it('aggregateRows starts its passes at the rows coupled to the lowest-numbered part, then breadth first', () => {
+    // A chain 0-1-2-3-4-5 (a_ii = 2, a_i,i±1 = −1, all strong): row 5 couples to part 1 (ghost 0),
+    // row 0 to part 3 (ghost 1). From row 5 down: 5 founds {4, 5}, 2 founds {1, 2, 3}, 0 joins
+    // it. In local order: 0 founds {0, 1}, 3 founds {2, 3, 4}, 5 joins it.
+    const a: Block = {
+      nRows: 6, nCols: 6,
+      rowPtr: Int32Array.of(0, 2, 5, 8, 11, 14, 16),
+      colIdx: Int32Array.of(0, 1, 0, 1, 2, 1, 2, 3, 2, 3, 4, 3, 4, 5, 4, 5),
+      values: Float64Array.of(2, -1, -1, 2, -1, -1, 2, -1, -1, 2, -1, -1, 2, -1, -1, 2),
+    };
+    const diagonal = new Float64Array(6).fill(2);
+    const run = (gRowPtr: Int32Array, gColIdx: Int32Array, ghostOwner: Int32Array): number[] => {
+      const aggregateOf = new Int32Array(6);
+      jsSetupKernels.aggregateRows(
+        6, a.rowPtr, a.colIdx, a.values, gRowPtr, gColIdx, ghostOwner, diagonal, 0.08,
+        new Float64Array(6), new Uint8Array(16), new Int32Array(6), new Int32Array(6), aggregateOf,
+      );
+      return Array.from(aggregateOf);
+    };
+    const coupled = run(Int32Array.of(0, 1, 1, 1, 1, 1, 2), Int32Array.of(1, 0), Int32Array.of(1, 3));
+    expect(coupled).toEqual([1, 1, 1, 1, 0, 0]);
+    // No ghost entries (one part): local order.
+    expect(run(new Int32Array(7), new Int32Array(0), new Int32Array(0))).toEqual([0, 0, 1, 1, 1, 1]);
+    // Ghost 1 now on part 0: row 0 is where the passes start, as in local order.
+    expect(run(Int32Array.of(0, 1, 1, 1, 1, 1, 2), Int32Array.of(1, 0), Int32Array.of(1, 0))).toEqual([0, 0, 1, 1, 1, 1]);
   });
 
   it('smoothedProlongator is (I − ωD⁻¹A)·P0 on the pattern of A·P0, rows ascending', () => {
@@ -848,9 +882,9 @@ if ('kernels' in native) {
       expect(() => prolong({ pValues: new Float64Array(nnz - 1) })).toThrow(/pValues/);
       expect(() => prolong({ size: new Int32Array(count) })).toThrow(TypeError);
       const g = AGGREGATION_CASES[0];
-      const aggregateCall = (strong: unknown, over: { ghostRowPtr?: unknown; order?: unknown } = {}): number =>
+      const aggregateCall = (strong: unknown, over: { gColIdx?: Int32Array; order?: unknown } = {}): number =>
         binding.aggregateRows(
-          g.a.nRows, g.a.rowPtr, g.a.colIdx, g.a.values, (over.ghostRowPtr ?? g.ghostRowPtr) as Int32Array, g.diagonal, g.theta,
+          g.a.nRows, g.a.rowPtr, g.a.colIdx, g.a.values, g.g.rowPtr, over.gColIdx ?? g.g.colIdx, g.ghostOwner, g.diagonal, g.theta,
           new Float64Array(g.a.nRows), strong as Uint8Array, new Int32Array(g.a.nRows), (over.order ?? new Int32Array(g.a.nRows)) as Int32Array,
           new Int32Array(g.a.nRows),
         );
@@ -858,7 +892,7 @@ if ('kernels' in native) {
       expect(aggregateCall(enough)).toBeGreaterThan(0);
       expect(() => aggregateCall(new Int32Array(g.a.rowPtr[g.a.nRows]))).toThrow(/strong must be a Uint8Array/);
       expect(() => aggregateCall(new Uint8Array(g.a.rowPtr[g.a.nRows] - 1))).toThrow(/strong has length/);
-      expect(() => aggregateCall(enough, { ghostRowPtr: new Int32Array(g.a.nRows) })).toThrow(/ghostRowPtr has length/);
+      expect(() => aggregateCall(enough, { gColIdx: Int32Array.from(g.g.colIdx, (x, e) => (e === 1 ? 6 : x)) })).toThrow(/gColIdx\[1\]/);
       expect(() => aggregateCall(enough, { order: new Float64Array(g.a.nRows) })).toThrow(/order must be an Int32Array/);
       const { r, p } = rapCase(296);
       const rapCall = (over: { firstRow?: number; pColIdx?: Int32Array; fineList?: Int32Array; cRowPtr?: Int32Array }): number =>

@@ -82,9 +82,11 @@ export async function ghostedProlongatorMatchesSmoothedProduct(ranks: PData<numb
     ] as const) {
       const level = new AmgLevel(M, 0);
       const aggregates = pmap(
-        (oo: CsrMatrix, og: CsrMatrix, d: Float64Array) => aggregate(oo, strongConnections(oo, d, 0.08), passOrder(oo, og.rowPtr)),
+        (oo: CsrMatrix, og: CsrMatrix, ids: LocalIndices, d: Float64Array) =>
+          aggregate(oo, strongConnections(oo, d, 0.08), passOrder(oo, og, ids.ghostToOwner)),
         M.ownOwn,
         M.ownGhost,
+        M.cols.partition,
         level.diagonal,
       );
       const coarseRows = variablePartition(aggregates.map((_, p) => p), aggregates.map((a) => a.count));
@@ -103,9 +105,11 @@ export async function ghostedProlongatorMatchesSmoothedProduct(ranks: PData<numb
     // New values, same pattern: refresh equals a new construction.
     const level = new AmgLevel(A, 0);
     const aggregates = pmap(
-      (oo: CsrMatrix, og: CsrMatrix, d: Float64Array) => aggregate(oo, strongConnections(oo, d, 0.08), passOrder(oo, og.rowPtr)),
+      (oo: CsrMatrix, og: CsrMatrix, ids: LocalIndices, d: Float64Array) =>
+        aggregate(oo, strongConnections(oo, d, 0.08), passOrder(oo, og, ids.ghostToOwner)),
       A.ownOwn,
       A.ownGhost,
+      A.cols.partition,
       level.diagonal,
     );
     const coarseRows = variablePartition(aggregates.map((_, p) => p), aggregates.map((a) => a.count));

@@ -185,29 +185,37 @@ napi_value RapOfP(napi_env env, napi_callback_info info) {
   return result;
 }
 
-// aggregateRows(nRows, aRowPtr, aColIdx, aValues, ghostRowPtr, diagonal, theta, root, strong, joined, order,
-//               aggregateOf) -> count
+// aggregateRows(nRows, aRowPtr, aColIdx, aValues, gRowPtr, gColIdx, ghostOwner, diagonal, theta, root, strong,
+//               joined, order, aggregateOf) -> count
 napi_value AggregateRows(napi_env env, napi_callback_info info) {
   napi_value v[kMaxArgs];
-  if (!ReadArgs(env, info, 12, "aggregateRows", v)) return nullptr;
+  if (!ReadArgs(env, info, 14, "aggregateRows", v)) return nullptr;
   Check check{env, "aggregateRows"};
   const int32_t nRows = check.Count(v[0], "nRows", 2147483646.0);
   if (check.failed) return nullptr;
   const pa_spgemm::Rows a = ReadBlock(check, v + 1, nRows, nRows, "a");
   const std::size_t rows = static_cast<std::size_t>(nRows);
-  // Only compared row by row (a row has ghost entries or not), never followed.
-  const int32_t* ghostRowPtr = check.Array<int32_t>(v[4], napi_int32_array, rows + 1, "ghostRowPtr");
-  const double* diagonal = check.Array<double>(v[5], napi_float64_array, rows, "diagonal");
-  const double theta = check.Number(v[6], "theta");
-  double* root = check.Array<double>(v[7], napi_float64_array, rows, "root");
+  // The ghost block's pattern only: its ids index ghostOwner, whose values are only compared.
+  std::size_t gColLength = 0;
+  std::size_t nGhost = 0;
+  const int32_t* gRowPtr = check.Array<int32_t>(v[4], napi_int32_array, rows + 1, "gRowPtr");
+  const int32_t* gCol = check.Array<int32_t>(v[5], napi_int32_array, 0, "gColIdx", &gColLength);
+  const int32_t* ghostOwner = check.Array<int32_t>(v[6], napi_int32_array, 0, "ghostOwner", &nGhost);
   if (check.failed) return nullptr;
-  uint8_t* strong = check.Array<uint8_t>(v[8], napi_uint8_array, static_cast<std::size_t>(a.rowPtr[nRows]), "strong");
-  int32_t* joined = check.Array<int32_t>(v[9], napi_int32_array, rows, "joined");
-  int32_t* order = check.Array<int32_t>(v[10], napi_int32_array, rows, "order");
-  int32_t* aggregateOf = check.Array<int32_t>(v[11], napi_int32_array, rows, "aggregateOf");
+  check.RowPtr(gRowPtr, nRows, gColLength, "gRowPtr");
   if (check.failed) return nullptr;
-  const int32_t count =
-      aggregate_rows(nRows, a.rowPtr, a.col, a.val, ghostRowPtr, diagonal, theta, root, strong, joined, order, aggregateOf);
+  check.Ids(gCol, gRowPtr[nRows], static_cast<int32_t>(std::min<std::size_t>(nGhost, 2147483647)), "gColIdx");
+  const double* diagonal = check.Array<double>(v[7], napi_float64_array, rows, "diagonal");
+  const double theta = check.Number(v[8], "theta");
+  double* root = check.Array<double>(v[9], napi_float64_array, rows, "root");
+  if (check.failed) return nullptr;
+  uint8_t* strong = check.Array<uint8_t>(v[10], napi_uint8_array, static_cast<std::size_t>(a.rowPtr[nRows]), "strong");
+  int32_t* joined = check.Array<int32_t>(v[11], napi_int32_array, rows, "joined");
+  int32_t* order = check.Array<int32_t>(v[12], napi_int32_array, rows, "order");
+  int32_t* aggregateOf = check.Array<int32_t>(v[13], napi_int32_array, rows, "aggregateOf");
+  if (check.failed) return nullptr;
+  const int32_t count = aggregate_rows(nRows, a.rowPtr, a.col, a.val, gRowPtr, gCol, ghostOwner, diagonal, theta, root,
+                                       strong, joined, order, aggregateOf);
   napi_value result;
   napi_create_int32(env, count, &result);
   return result;

@@ -17,8 +17,8 @@ napi_value RapRows(napi_env env, napi_callback_info info);
 //        coarseAccumulator, coarseList, cRowPtr, cColIdx, cValues) -> the rows done
 napi_value RapOfP(napi_env env, napi_callback_info info);
 
-// aggregateRows(nRows, aRowPtr, aColIdx, aValues, ghostRowPtr, diagonal, theta, root, strong, joined, order,
-//               aggregateOf) -> count
+// aggregateRows(nRows, aRowPtr, aColIdx, aValues, gRowPtr, gColIdx, ghostOwner, diagonal, theta, root, strong,
+//               joined, order, aggregateOf) -> count
 napi_value AggregateRows(napi_env env, napi_callback_info info);
 
 // denseLuFactor(n, lu, last, pivot, rows, multipliers, tiny) -> the failed step or -1

@@ -176,16 +176,23 @@ inline int32_t rap_of_p(int32_t firstRow, int32_t nFine, int32_t nCoarse, pa_spg
 }
 
 // The order of aggregation.ts's passes over a part's own rows (passOrder there, same loops):
-// first the rows with entries in the ghost block (ghostRowPtr, nRows + 1 row pointers), then the
-// rows the own-own block reaches from them breadth first, then the rest, each group in local order.
-// So a part's greedy pass starts at the planes it shares with other parts and its leftovers (the
-// irregular aggregates) end away from them; one part, no ghost entries: local order. mark (nRows)
-// is scratch; writes order (nRows).
-inline void aggregation_order(int32_t nRows, const int32_t* rowPtr, const int32_t* col, const int32_t* ghostRowPtr,
-                              int32_t* mark, int32_t* order) {
+// first the rows with a ghost-block entry (gRowPtr, gCol) in a ghost of the lowest-numbered part
+// any ghost entry reaches (ghostOwner per ghost), then the rows the own-own block reaches from them
+// breadth first, then the rest, each group in local order. On slabs numbered along the slabs this
+// is the local order on every part but part 0, which then sweeps away from its interface (its
+// irregular leftover aggregates at the physical boundary, as on one part) instead of toward it;
+// without ghost entries (one part) it is the local order. mark (nRows) is scratch; writes order
+// (nRows).
+inline void aggregation_order(int32_t nRows, const int32_t* rowPtr, const int32_t* col, const int32_t* gRowPtr,
+                              const int32_t* gCol, const int32_t* ghostOwner, int32_t* mark, int32_t* order) {
+  int32_t first = INT32_MAX;
+  for (int32_t e = 0; e < gRowPtr[nRows]; e++) first = std::min(first, ghostOwner[gCol[e]]);
   int32_t m = 0;
   for (int32_t i = 0; i < nRows; i++) {
-    mark[i] = ghostRowPtr[i + 1] > ghostRowPtr[i] ? 1 : 0;
+    mark[i] = 0;
+    for (int32_t e = gRowPtr[i]; e < gRowPtr[i + 1] && mark[i] == 0; e++) {
+      if (ghostOwner[gCol[e]] == first) mark[i] = 1;
+    }
     if (mark[i] == 1) order[m++] = i;
   }
   for (int32_t h = 0; h < m; h++) {
@@ -207,12 +214,13 @@ inline void aggregation_order(int32_t nRows, const int32_t* rowPtr, const int32_
 // (1) a row whose strong neighbours are all free founds an aggregate with them, (2) a free row
 // joins the pass-1 aggregate of its strongest aggregated neighbour, (3) the rows still free found
 // aggregates with their free strong neighbours; rows without strong connections stay out (−1).
-// ghostRowPtr: the ghost block's nRows + 1 row pointers. Scratch: root (nRows), strong (one byte
-// per entry), joined (nRows), order (nRows). Writes aggregateOf (nRows); returns the number of
-// aggregates.
+// gRowPtr, gCol: the ghost block's pattern, ghostOwner: each ghost's part. Scratch: root (nRows),
+// strong (one byte per entry), joined (nRows), order (nRows). Writes aggregateOf (nRows); returns
+// the number of aggregates.
 inline int32_t aggregate_rows(int32_t nRows, const int32_t* rowPtr, const int32_t* col, const double* val,
-                              const int32_t* ghostRowPtr, const double* diagonal, double theta, double* root,
-                              uint8_t* strong, int32_t* joined, int32_t* order, int32_t* aggregateOf) {
+                              const int32_t* gRowPtr, const int32_t* gCol, const int32_t* ghostOwner,
+                              const double* diagonal, double theta, double* root, uint8_t* strong, int32_t* joined,
+                              int32_t* order, int32_t* aggregateOf) {
   constexpr int32_t kNone = -1;
   constexpr int32_t kIsolated = -2;
   for (int32_t i = 0; i < nRows; i++) root[i] = std::sqrt(std::fabs(diagonal[i]));
@@ -224,7 +232,7 @@ inline int32_t aggregate_rows(int32_t nRows, const int32_t* rowPtr, const int32_
     }
   }
   // joined is free until pass 2: the order's marks.
-  aggregation_order(nRows, rowPtr, col, ghostRowPtr, joined, order);
+  aggregation_order(nRows, rowPtr, col, gRowPtr, gCol, ghostOwner, joined, order);
   std::fill(aggregateOf, aggregateOf + nRows, kNone);
   int32_t count = 0;
   for (int32_t k = 0; k < nRows; k++) {

@@ -41,24 +41,31 @@ const NONE = -1;
 const ISOLATED = -2;
 
 /**
- * The order of {@link aggregate}'s passes over a part's own rows: first the rows with entries in
- * the ghost block (`ghostRowPtr`, its row pointers), then the rows the own-own `block` reaches
- * from them breadth first, then the rest, each group in local order. The greedy passes leave
- * their irregular aggregates (pass-2 joins, pass-3 leftovers) where they end; starting at the
- * rows shared with other parts puts those away from the interfaces, next to the physical
- * boundary where a slab partition's parts end, as one part's local order does. On a part without
- * ghost entries it is the local order (one part keeps its aggregates bit for bit). The new
- * array (nRows) belongs to the caller.
+ * The order of {@link aggregate}'s passes over a part's own rows: first the rows with an entry
+ * of the ghost block `ghost` in a ghost of the lowest-numbered part any ghost entry reaches
+ * (`ghostOwner`: each ghost's part), then the rows the own-own `block` reaches from them breadth
+ * first, then the rest, each group in local order. The greedy passes leave their irregular
+ * aggregates (pass-2 joins, pass-3 leftovers) where they end. On slabs numbered along the slabs
+ * this is the local order on every part but part 0, which then sweeps away from its interface,
+ * ending at the physical boundary as one part does, instead of toward it (where part 1 starts);
+ * starting every part at all its interfaces instead puts a middle part's leftovers in its interior
+ * and cost iterations on 3 and 4 parts. Without ghost entries (one part) it is the local order.
+ * The new array (nRows) belongs to the caller.
  *
- * @example With rows 0..3 in a chain and only row 3 coupled to another part: order 3, 2, 1, 0.
+ * @example Rows 0..3 in a chain, row 3 coupled to part 2 and row 0 to part 5: order 3, 2, 1, 0.
  */
-export function passOrder(block: CsrMatrix, ghostRowPtr: Int32Array): Int32Array {
+export function passOrder(block: CsrMatrix, ghost: CsrMatrix, ghostOwner: Int32Array): Int32Array {
   const { nRows, rowPtr, colIdx } = block;
   const order = largeArrays.int32(nRows);
   const mark = largeArrays.int32(nRows);
+  let first = 2 ** 31 - 1;
+  for (let e = 0; e < ghost.rowPtr[nRows]; e++) first = Math.min(first, ghostOwner[ghost.colIdx[e]]);
   let m = 0;
   for (let i = 0; i < nRows; i++) {
-    mark[i] = ghostRowPtr[i + 1] > ghostRowPtr[i] ? 1 : 0;
+    mark[i] = 0;
+    for (let e = ghost.rowPtr[i]; e < ghost.rowPtr[i + 1] && mark[i] === 0; e++) {
+      if (ghostOwner[ghost.colIdx[e]] === first) mark[i] = 1;
+    }
     if (mark[i] === 1) order[m++] = i;
   }
   for (let h = 0; h < m; h++) {

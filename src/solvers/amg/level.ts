@@ -149,9 +149,10 @@ export class AmgLevel {
   coarsen(options: LevelOptions): PSparseMatrix | undefined {
     const A = this.A;
     const aggregates = pmap(
-      (oo: CsrMatrix, og: CsrMatrix, diagonal: Float64Array) => aggregateOwnRows(oo, og, diagonal, options.theta),
+      (oo: CsrMatrix, og: CsrMatrix, ids: LocalIndices, diagonal: Float64Array) => aggregateOwnRows(oo, og, ids.ghostToOwner, diagonal, options.theta),
       A.ownOwn,
       A.ownGhost,
+      A.cols.partition,
       this.diagonal,
     );
     const coarseRows = variablePartition(

@@ -37,10 +37,11 @@ export interface LocalProlongator {
 
 /**
  * A part's aggregates: strength of connection (threshold θ) and greedy aggregation of its own-own
- * block, the passes starting at the rows with entries in its ghost block `ghost` (aggregation.ts's
- * algorithm, native when built: the same aggregates either way).
+ * block, the passes starting where its ghost block `ghost` reaches the lowest-numbered part
+ * (`ghostOwner`: each ghost's part; aggregation.ts's algorithm, native when built: the same
+ * aggregates either way).
  */
-export function aggregateOwnRows(block: CsrMatrix, ghost: CsrMatrix, diagonal: Float64Array, theta: number): Aggregates {
+export function aggregateOwnRows(block: CsrMatrix, ghost: CsrMatrix, ghostOwner: Int32Array, diagonal: Float64Array, theta: number): Aggregates {
   const { nRows, rowPtr, colIdx, values } = block;
   const root = largeArrays.float64(nRows);
   const strong = largeArrays.uint8(rowPtr[nRows]);
@@ -48,7 +49,7 @@ export function aggregateOwnRows(block: CsrMatrix, ghost: CsrMatrix, diagonal: F
   const order = largeArrays.int32(nRows);
   const aggregateOf = largeArrays.int32(nRows);
   const count = setupKernels().aggregateRows(
-    nRows, rowPtr, colIdx, values, ghost.rowPtr, diagonal, theta, root, strong, joined, order, aggregateOf,
+    nRows, rowPtr, colIdx, values, ghost.rowPtr, ghost.colIdx, ghostOwner, diagonal, theta, root, strong, joined, order, aggregateOf,
   );
   // Written and dead: their pages serve the set-up's next large arrays warm.
   for (const scratch of [root, strong, joined, order]) largeArrays.recycle(scratch);

@@ -33,16 +33,16 @@ export interface SetupBinding {
   /**
    * Strength of connection and greedy aggregation of an `nRows × nRows` block (a part's own-own
    * block): the results of `strongConnections`, `passOrder` and `aggregate` (aggregation.ts),
-   * whose loops it runs in the same order. `ghostRowPtr` holds the part's ghost block's nRows + 1
-   * row pointers (which rows couple to other parts: the passes start there); `diagonal` holds
-   * a_ii per row; `root` (nRows), `strong` (one byte per entry), `joined` and `order` (nRows each)
-   * are scratch; `aggregateOf` (nRows) receives each row's aggregate (−1: none). Returns the
-   * number of aggregates.
+   * whose loops it runs in the same order. `gRowPtr` and `gColIdx` are the part's ghost block's
+   * pattern and `ghostOwner` each ghost's part (where the passes start); `diagonal` holds a_ii
+   * per row; `root` (nRows), `strong` (one byte per entry), `joined` and `order` (nRows each) are
+   * scratch; `aggregateOf` (nRows) receives each row's aggregate (−1: none). Returns the number of
+   * aggregates.
    */
   aggregateRows(
-    nRows: number, aRowPtr: Int32Array, aColIdx: Int32Array, aValues: Float64Array, ghostRowPtr: Int32Array,
-    diagonal: Float64Array, theta: number, root: Float64Array, strong: Uint8Array, joined: Int32Array, order: Int32Array,
-    aggregateOf: Int32Array,
+    nRows: number, aRowPtr: Int32Array, aColIdx: Int32Array, aValues: Float64Array,
+    gRowPtr: Int32Array, gColIdx: Int32Array, ghostOwner: Int32Array, diagonal: Float64Array, theta: number,
+    root: Float64Array, strong: Uint8Array, joined: Int32Array, order: Int32Array, aggregateOf: Int32Array,
   ): number;
   /**
    * P = (I − ω D⁻¹A)·P0 for an `nRows × nRows` block A, P0 having one entry per aggregated row k,
@@ -377,10 +377,11 @@ export const jsSetupKernels: SetupKernels = {
     return bad;
   },
   // aggregation.ts's own functions: the reference the addon's loops follow.
-  aggregateRows(nRows, aRowPtr, aColIdx, aValues, ghostRowPtr, diagonal, theta, _root, _strong, _joined, _order, aggregateOf) {
+  aggregateRows(nRows, aRowPtr, aColIdx, aValues, gRowPtr, gColIdx, ghostOwner, diagonal, theta, _root, _strong, _joined, _order, aggregateOf) {
     const block = { nRows, nCols: nRows, rowPtr: aRowPtr, colIdx: aColIdx, values: aValues };
     const strong = strongConnections(block, diagonal, theta);
-    const order = passOrder(block, ghostRowPtr);
+    const ghost = { nRows, nCols: ghostOwner.length, rowPtr: gRowPtr, colIdx: gColIdx, values: new Float64Array(0) };
+    const order = passOrder(block, ghost, ghostOwner);
     const found = aggregate(block, strong, order);
     aggregateOf.set(found.aggregateOf);
     largeArrays.recycle(strong);
