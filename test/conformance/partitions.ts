@@ -467,3 +467,18 @@ export const ghostPlanOfEveryGhostOrder = onParts([3, 4], (ranks: PData<number>)
     assert.deepEqual(got, expected[p], `ghost plan of part ${p}`);
   });
 });
+
+/**
+ * Grids split in one direction only (slabs, the gallery's `[1, 1, np]`, and the other two
+ * directions), including directions with fewer nodes than parts: `ownerOf` names the part whose
+ * own ids hold each id.
+ */
+export function uniformGridSplitInOneDirection(ranks: PData<number>): void {
+  const np = ranks.np;
+  for (const nPerDir of [[5, 4, 3], [2, 3, 7], [4, 4]]) {
+    for (let d = 0; d < nPerDir.length; d++) {
+      const rows = uniformPartition(ranks, nPerDir.map((_, k) => (k === d ? np : 1)), nPerDir);
+      ownerTable(rows).forEach((p, g) => assert.equal(rows.ownerOf?.(g), p, `[${nPerDir.join(', ')}] split in ${d}: owner of ${g}`));
+    }
+  }
+}
