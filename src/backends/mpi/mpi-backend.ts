@@ -150,8 +150,6 @@ export class MpiBackend implements Backend {
   /**
    * The send buffer of the last finished collective, kept for the next one: the bytes a rank sends
    * are written into memory already mapped (no page faults), and only what it receives is new.
-   * Receive buffers come from {@link largeArrays} (huge pages for large ones, and the warm bytes
-   * of recycled arrays), since the typed arrays read from them are views that live on.
    */
   private spare: Uint8Array | undefined;
 
@@ -189,7 +187,7 @@ export class MpiBackend implements Backend {
       this.release(bytes);
       return [[]];
     }
-    const all = largeArrays.uint8(total);
+    const all = new Uint8Array(total);
     if (to === ALL_PARTS) binding.allgatherv(bytes, all, counts, displs);
     else binding.gatherv(bytes, all, counts, displs, to);
     this.release(bytes);
@@ -214,12 +212,12 @@ export class MpiBackend implements Backend {
     const size = new Int32Array(1);
     if (rank !== source) {
       binding.scatter(null, size, source);
-      const mine = largeArrays.uint8(size[0]);
+      const mine = new Uint8Array(size[0]);
       binding.scatterv(null, null, null, mine, source);
       return [readItem(mine, 0, mine.length) as T];
     }
     binding.scatter(counts, size, source);
-    const mine = largeArrays.uint8(size[0]);
+    const mine = new Uint8Array(size[0]);
     const bytes = this.written(measured as MeasuredItems, displs, total);
     binding.scatterv(bytes, counts, displs, mine, source);
     this.release(bytes);
@@ -236,7 +234,7 @@ export class MpiBackend implements Backend {
     const size = headers[source * HEADER_WORDS + SIZE];
     checkTotal(size, 'multicast', rank);
     // The source's own result is read from these bytes too: a fresh buffer, never the spare.
-    const bytes = largeArrays.uint8(size);
+    const bytes = new Uint8Array(size);
     if (own !== undefined) writeItems(own, bytes, [0]);
     this.binding.bcast(bytes, source);
     return [readItem(bytes, 0, size) as T];
@@ -324,7 +322,7 @@ export class MpiBackend implements Backend {
     const { sources, lengths } = receives(targets, sendCounts);
     const rcvPtrs = ptrsOf(lengths);
     const sendBytes = this.written(measured, sndPtrs, sndPtrs[targets.length]);
-    const recvBytes = largeArrays.uint8(rcvPtrs[sources.length]);
+    const recvBytes = new Uint8Array(rcvPtrs[sources.length]);
     const data = binding.createExchange(targets, sndPtrs, sendBytes, sources, rcvPtrs, recvBytes, EXCHANGE_DATA_TAG, Kind.exchange);
     data.start();
     return new Pending(() => {
@@ -438,8 +436,7 @@ export class MpiBackend implements Backend {
 
   /**
    * A send buffer holding `measured`'s items at `ptrs` (`total` bytes): the spare one when it is
-   * large enough (taken until {@link MpiBackend.release}), else a new one. Plain memory, never
-   * from {@link largeArrays}: the spare is the whole of its ArrayBuffer.
+   * large enough (taken until {@link MpiBackend.release}), else a new one.
    */
   private written(measured: MeasuredItems, ptrs: ArrayLike<number> = [0], total = measured.lengths[0]): Uint8Array {
     const spare = this.spare;
