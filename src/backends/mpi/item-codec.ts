@@ -81,7 +81,7 @@ export function measureItems(items: readonly unknown[], collective: string, part
 }
 
 /** Writes item `k` of `measured` at `out[at]`, in its `lengths[k]` bytes. */
-export function writeItem(measured: MeasuredItems, k: number, out: Uint8Array, at: number): void {
+function writeItem(measured: MeasuredItems, k: number, out: Uint8Array, at: number): void {
   const end = at + measured.lengths[k];
   const bytes = measured.serialized[k];
   if (bytes !== undefined) {
@@ -99,7 +99,18 @@ export function writeItem(measured: MeasuredItems, k: number, out: Uint8Array, a
   out.fill(0, at + HEADER_BYTES + data.length, end);
 }
 
-/** Writes every item at `ptrs[k]` of `out` (`ptrs` as offsets of {@link MeasuredItems.lengths}). */
+/**
+ * Writes every item at `ptrs[k]` of `out` (`ptrs` as offsets of {@link MeasuredItems.lengths});
+ * `out` is the caller's, the items are only read.
+ * @example
+ * ```ts
+ * const measured = measureItems([Float64Array.of(1, 2), { a: 1 }], 'exchange', rank);
+ * const ptrs = [0, measured.lengths[0]];
+ * const out = new Uint8Array(measured.lengths[0] + measured.lengths[1]);
+ * writeItems(measured, out, ptrs);
+ * readItem(out, 0, ptrs[1]); // Float64Array [1, 2], a view of out's buffer
+ * ```
+ */
 export function writeItems(measured: MeasuredItems, out: Uint8Array, ptrs: ArrayLike<number>): void {
   for (let k = 0; k < measured.items.length; k++) writeItem(measured, k, out, ptrs[k]);
 }
