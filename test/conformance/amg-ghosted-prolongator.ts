@@ -47,6 +47,18 @@ function smoothedProduct(A: PSparseMatrix, aggregates: PData<Aggregates>, level:
 }
 
 /** Same global pattern and the same bits, and per part the same ghost columns (ids and owners). */
+/** Each part's aggregates of a level's matrix, as the set-up forms them (θ = 0.08). */
+function levelAggregates(M: PSparseMatrix, level: AmgLevel): PData<Aggregates> {
+  return pmap(
+    (oo: CsrMatrix, og: CsrMatrix, ids: LocalIndices, d: Float64Array) =>
+      aggregate(oo, strongConnections(oo, d, 0.08), passOrder(oo, og, ids.ghostToOwner)),
+    M.ownOwn,
+    M.ownGhost,
+    M.cols.partition,
+    level.diagonal,
+  );
+}
+
 function assertSameMatrix(actual: PSparseMatrix, expected: PSparseMatrix, what: string): void {
   const [a, e] = [centralize(actual), centralize(expected)];
   assert.deepEqual(Array.from(a.rowPtr), Array.from(e.rowPtr), `${what}: row pointers`);
@@ -81,14 +93,7 @@ export async function ghostedProlongatorMatchesSmoothedProduct(ranks: PData<numb
       [A1, `${dims.length}-D A², ${np} part(s)`],
     ] as const) {
       const level = new AmgLevel(M, 0);
-      const aggregates = pmap(
-        (oo: CsrMatrix, og: CsrMatrix, ids: LocalIndices, d: Float64Array) =>
-          aggregate(oo, strongConnections(oo, d, 0.08), passOrder(oo, og, ids.ghostToOwner)),
-        M.ownOwn,
-        M.ownGhost,
-        M.cols.partition,
-        level.diagonal,
-      );
+      const aggregates = levelAggregates(M, level);
       const coarseRows = variablePartition(aggregates.map((_, p) => p), aggregates.map((a) => a.count));
       const built = ghostedProlongator(M, aggregates, coarseRows, level);
       assertSameMatrix(built.P, smoothedProduct(M, aggregates, level, coarseRows), what);
@@ -104,14 +109,7 @@ export async function ghostedProlongatorMatchesSmoothedProduct(ranks: PData<numb
     }
     // New values, same pattern: refresh equals a new construction.
     const level = new AmgLevel(A, 0);
-    const aggregates = pmap(
-      (oo: CsrMatrix, og: CsrMatrix, ids: LocalIndices, d: Float64Array) =>
-        aggregate(oo, strongConnections(oo, d, 0.08), passOrder(oo, og, ids.ghostToOwner)),
-      A.ownOwn,
-      A.ownGhost,
-      A.cols.partition,
-      level.diagonal,
-    );
+    const aggregates = levelAggregates(A, level);
     const coarseRows = variablePartition(aggregates.map((_, p) => p), aggregates.map((a) => a.count));
     const built = ghostedProlongator(A, aggregates, coarseRows, level);
     await psparseRefill(A, weights.map((w) => Float64Array.from(w, (x, k) => x * (1.5 + (k % 3) / 4))));
