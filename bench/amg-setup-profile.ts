@@ -33,7 +33,7 @@ import { runAsProgram } from './lib/program.js';
 
 const command = {
   program: 'bench/amg-setup-profile',
-  usage: ['node dist/bench/amg-setup-profile.js [--n 100] [--backend sequential|mpi] [--np 1] [--prime-mb 1024]'],
+  usage: ['node dist/bench/amg-setup-profile.js [--n 100] [--backend sequential|mpi] [--np 1] [--prime-mb 2048]'],
   summary: 'per-level, per-kernel wall time, CPU time, run-queue wait and page faults of the AMG set-up, on every part',
   flags: {
     n: { kind: 'positive-integer', help: 'grid size (n³ unknowns)', default: 100 },

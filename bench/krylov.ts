@@ -73,7 +73,7 @@ const GOAL_VARIANT: Record<CaseName, string> = {
 
 const command = {
   program: 'bench/krylov',
-  usage: ['node dist/bench/krylov.js [--n 100] [--reps 3] [--np 1] [--cases cg-ilu0,gmres-ilu0] [--prime-mb 1024]'],
+  usage: ['node dist/bench/krylov.js [--n 100] [--reps 3] [--np 1] [--cases cg-ilu0,gmres-ilu0] [--prime-mb 2048]'],
   summary: 'Krylov methods with block Jacobi ILU(0), interleaved with PETSc',
   flags: {
     n: { kind: 'positive-integer', help: 'interior grid points per direction', default: 100 },

@@ -79,7 +79,7 @@ const command = {
   program: 'bench/run',
   usage: [
     'node dist/bench/run.js [--sizes 50,100,128] [--rounds 3] [--parts 1,2] [--quick] [--sequential]',
-    '                       [--anchors ../shared/anchors] [--timeout 600] [--prime-mb 1024] [--markdown] [--docs]',
+    '                       [--anchors ../shared/anchors] [--timeout 600] [--prime-mb 2048] [--markdown] [--docs]',
     'node dist/bench/run.js --from bench/results/bench-<date>.json [--markdown] [--docs]',
   ],
   summary: 'Our Poisson CG against PETSc and SciPy, with SpMV and STREAM for context',
