@@ -49,7 +49,12 @@ export class LocalIndices {
   private ownGlobalCache: Float64Array | undefined;
   private localGlobalCache: Float64Array | undefined;
   private localOwnerCache: Int32Array | undefined;
-  private readonly ownersAscending: boolean;
+  /**
+   * Whether the ghosts' owners never decrease in local order (ghosts grouped by owner, owners
+   * ascending), as in the column ranges `psparse` builds: the ghosts of each owner are then one
+   * run. Found by the constructor's check loop over the ghosts.
+   */
+  readonly ghostOwnersAscending: boolean;
   /**
    * Whether the ghost global ids ascend in local order (as in the column ranges `psparse` builds
    * and the ghosts of `uniformPartition`).
@@ -128,7 +133,7 @@ export class LocalIndices {
       if (k > 0 && owner < ghostToOwner[k - 1]) ownersAscending = false;
     }
     this.ghostsAscending = ascending;
-    this.ownersAscending = ownersAscending;
+    this.ghostOwnersAscending = ownersAscending;
     const ownAt = firstOwnId(own, n, gids);
     const twice = ascending ? -1 : firstRepeated(gids);
     // The first problem in ghost order, as the checks id by id would find it.
@@ -147,16 +152,6 @@ export class LocalIndices {
       this.ghostLookupCache = lookup;
     }
     return this.ghostLookupCache;
-  }
-
-  /**
-   * Whether the ghosts' owners never decrease in local order (ghosts grouped by owner, owners
-   * ascending), as in the column ranges `psparse` builds: the ghosts of each owner are then one
-   * run. Found by the constructor's check loop over the ghosts (a loop of its own ran interpreted
-   * in the first ghost plan of a run).
-   */
-  get ghostOwnersAscending(): boolean {
-    return this.ownersAscending;
   }
 
   /**
