@@ -293,3 +293,18 @@ describe('LocalIndices ghost checks', () => {
     expect([new LocalIndices(0, 64, own, [33, 40, 40 + 1], [1, 2, 1]).ghostOwnersAscending, new LocalIndices(0, 64, own).ghostsAscending]).toEqual([false, true]);
   });
 });
+
+describe('PRange ghost owners', () => {
+  it('rejects a ghost owner that is not a part id, naming the first one in ghost order', async () => {
+    // 2 parts over 0..5; part 1's ghosts 0, 1, 2 are said to be owned by parts 0, 3 and 5.
+    const indices = (p: number): LocalIndices =>
+      p === 0 ? new LocalIndices(0, 6, new OwnRange(0, 3)) : new LocalIndices(1, 6, new OwnRange(3, 3), [0, 1, 2], [0, 3, 5]);
+    expect(indices(1).maxGhostOwner).toBe(5);
+    expect(indices(0).maxGhostOwner).toBe(-1);
+    await expectFailure(2, (ranks) => new PRange(6, ranks.map(indices)), InvalidArgumentError, {
+      code: 'INVALID_ARGUMENT',
+      partId: 1,
+      message: 'ghost owner 3 is not a part id in 0..1 (part 1)',
+    });
+  });
+});

@@ -60,6 +60,12 @@ export class LocalIndices {
    * and the ghosts of `uniformPartition`).
    */
   readonly ghostsAscending: boolean;
+  /**
+   * The largest part id among the ghosts' owners, −1 without ghosts. Found by the constructor's
+   * check loop, so that a range over these indices checks its owners against its part count
+   * without a pass of its own.
+   */
+  readonly maxGhostOwner: number;
 
   /**
    * @param own the own ids (their order is the local order of own ids): an {@link OwnRange},
@@ -117,6 +123,7 @@ export class LocalIndices {
     const gids = this.ghostToGlobal;
     let ascending = true;
     let ownersAscending = true;
+    let maxOwner = -1;
     for (let k = 0; k < this.nGhost; k++) {
       const gid = gids[k];
       const owner = ghostToOwner[k];
@@ -131,7 +138,9 @@ export class LocalIndices {
       }
       if (k > 0 && gid <= gids[k - 1]) ascending = false;
       if (k > 0 && owner < ghostToOwner[k - 1]) ownersAscending = false;
+      if (owner > maxOwner) maxOwner = owner;
     }
+    this.maxGhostOwner = maxOwner;
     this.ghostsAscending = ascending;
     this.ghostOwnersAscending = ownersAscending;
     const ownAt = firstOwnId(own, n, gids);

@@ -277,13 +277,7 @@ function receiveRows(
     columnsOf.push(columns);
     for (let k = 0; k < lids.length; k++) receivedRows[next++] = lids[k] - aColIds.nOwn;
   });
-  const rank = ghosts.rank();
-  const sortedGids = new Float64Array(rank.length);
-  const sortedOwners = new Int32Array(rank.length);
-  rank.forEach((r, c) => {
-    sortedGids[r] = ghosts.gids[c];
-    sortedOwners[r] = ghosts.owners[c];
-  });
+  const { rank, sortedGids, sortedOwners } = ghosts.sorted();
   const nColsExt = nOwn + rank.length;
   const nRowsB1 = bOo.nRows;
   const nRowsB2 = nRowsB1 + aColIds.nGhost;
@@ -311,7 +305,11 @@ function receiveRows(
     const kernels = spgemmKernels();
     messages.forEach((message, i) => {
       const columns = columnsOf[i];
-      const finalColumn = Int32Array.from(columns, (c) => (c >= 0 ? c : nOwn + rank[-1 - c]));
+      const finalColumn = new Int32Array(columns.length);
+      for (let j = 0; j < columns.length; j++) {
+        const c = columns[j];
+        finalColumn[j] = c >= 0 ? c : nOwn + rank[-1 - c];
+      }
       const rowOf = receivedRows.slice(plan.ownerPtrs[i], plan.ownerPtrs[i + 1]);
       for (let t = 0; t < rowOf.length; t++) rowOf[t] += nRowsB1;
       const at = rowsLayout(message, rowOf.length);

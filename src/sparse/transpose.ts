@@ -272,7 +272,7 @@ function buildPart(
       }
     });
   });
-  const rank = ghosts.rank();
+  const { rank, sortedGids: ghostToGlobal, sortedOwners: ghostToOwner } = ghosts.sorted();
   for (let j = 0; j < nRows; j++) ghostCount[j + 1] += ghostCount[j];
   const ogPtr = ghostCount;
   const fill = ogPtr.slice(0, nRows);
@@ -300,12 +300,6 @@ function buildPart(
   }
   const receivedTarget = new Int32Array(r);
   source.forEach((k, slot) => (receivedTarget[k] = slot));
-  const ghostToGlobal = new Float64Array(rank.length);
-  const ghostToOwner = new Int32Array(rank.length);
-  rank.forEach((position, c) => {
-    ghostToGlobal[position] = ghosts.gids[c];
-    ghostToOwner[position] = ghosts.owners[c];
-  });
   // The own block's values came with its transpose; the received ones came with the entries.
   const ogValues = new Float64Array(r);
   let k = 0;

@@ -248,7 +248,7 @@ function ownRows(
   const nOwn = coarseIds.nOwn;
   // Ghost columns as candidates: b2's (in order: ascending global id), then the received ones.
   const ghosts = new GhostColumns();
-  rows.sortedGids.forEach((gid, x) => ghosts.add(gid, rows.sortedOwners[x]));
+  for (let x = 0; x < rows.sortedGids.length; x++) ghosts.add(rows.sortedGids[x], rows.sortedOwners[x]);
   // Received entries by own row, in message order (each sender names a row at most once).
   // The received terms are dead once the rows are formed: pool arrays, handed back then.
   const extraPtr = largeArrays.int32(nOwn + 1);
@@ -305,14 +305,22 @@ function compactGhostBlock(og: MutableCsr, ghosts: GhostColumns, coarseIds: Loca
   const kernels = setupKernels();
   const finalOf = new Int32Array(ghosts.gids.length).fill(-1);
   kernels.markUsedColumns(rowPtr[nRows], colIdx, finalOf);
-  const used = Int32Array.from(finalOf.keys()).filter((c) => finalOf[c] === 0);
-  used.sort((a, b) => ghosts.gids[a] - ghosts.gids[b]);
-  const ghostToGlobal = Float64Array.from(used, (c) => ghosts.gids[c]);
-  const ghostToOwner = Int32Array.from(used, (c) => ghosts.owners[c]);
-  used.forEach((c, k) => (finalOf[c] = k));
+  // The used candidates' global ids sorted (distinct ids: a total order), then each numbered by
+  // its position: plain loops and a typed-array sort (see GhostColumns).
+  let nUsed = 0;
+  for (let c = 0; c < finalOf.length; c++) if (finalOf[c] === 0) nUsed++;
+  const ghostToGlobal = new Float64Array(nUsed);
+  for (let c = 0, k = 0; c < finalOf.length; c++) if (finalOf[c] === 0) ghostToGlobal[k++] = ghosts.gids[c];
+  ghostToGlobal.sort();
+  const ghostToOwner = new Int32Array(nUsed);
+  for (let k = 0; k < nUsed; k++) {
+    const c = ghosts.candidateOf(ghostToGlobal[k]);
+    ghostToOwner[k] = ghosts.owners[c];
+    finalOf[c] = k;
+  }
   kernels.renumberColumns(nRows, rowPtr, colIdx, values, finalOf);
   return {
-    block: { ...og, nCols: used.length },
+    block: { ...og, nCols: nUsed },
     colIds: new LocalIndices(coarseIds.partId, coarseIds.n, coarseIds.own, ghostToGlobal, ghostToOwner),
   };
 }
