@@ -26,7 +26,7 @@ import { spgemmKernels } from '../src/sparse/matmul-kernels.js';
 import { repositoryRoot } from './lib/anchors.js';
 import { median } from './lib/stats.js';
 import { runAsProgram } from './lib/program.js';
-import { DEFAULT_PRIME_MEGABYTES } from './lib/prime-memory.js';
+import { PRIME_CAP_MEGABYTES, primeMegabytesFor, type PrimedProgram } from './lib/prime-sizes.js';
 import { runTimedProgram } from './lib/timed-program.js';
 
 const RTOL = 1e-8;
@@ -45,8 +45,8 @@ const command = {
     n: { kind: 'positive-integer', help: 'grid size of a --child run', default: 100 },
     backend: { kind: 'choice', choices: ['sequential', 'mpi'], help: 'backend of a --child run', default: 'sequential' },
     'prime-mb': {
-      kind: 'non-negative-integer', valueName: 'MIB', default: DEFAULT_PRIME_MEGABYTES,
-      help: 'memory a short process writes and frees right before each timed process, ours and the anchors alike (0: none; see bench/lib/prime-memory.ts)',
+      kind: 'non-negative-integer', valueName: 'MIB', default: PRIME_CAP_MEGABYTES,
+      help: 'at most this much memory a short process writes and frees right before each timed process, ours and the anchors alike: 1.25 times the program\'s expected peak (0: none; see bench/lib/prime-memory.ts and bench/lib/prime-sizes.ts)',
     },
   },
   positionals: 'none',
@@ -101,8 +101,12 @@ async function run(): Promise<void> {
   const petsc = join(root, 'bench', 'anchors', 'petsc_poisson.py');
   const scipy = join(root, 'bench', 'anchors', 'scipy_spgemm.py');
   const backend = flags.np === 1 ? 'sequential' : 'mpi';
-  const runProgram = (file: string, args: string[], np: number, label: string): Record<string, unknown> =>
-    ({ ...runTimedProgram(file, args, np, label, flags['prime-mb']), load: loadavg()[0] });
+  // Primed with the program's expected peak where it was measured (prime-sizes.ts), else the cap.
+  const runProgram = (file: string, args: string[], np: number, label: string, primeMb = flags['prime-mb']): Record<string, unknown> =>
+    ({ ...runTimedProgram(file, args, np, label, primeMb), load: loadavg()[0] });
+  const petscProgram: Record<string, PrimedProgram> = { hypre: 'petsc-hypre', jacobi: 'petsc-jacobi' };
+  const primeFor = (program: PrimedProgram | undefined, n: number): number =>
+    program === undefined ? flags['prime-mb'] : primeMegabytesFor(program, n ** 3, flags.np, flags['prime-mb']);
   const rows: string[][] = [];
   for (const n of flags.sizes.split(',').map(Number)) {
     const samples = new Map<string, Record<string, unknown>[]>();
@@ -110,9 +114,9 @@ async function run(): Promise<void> {
       samples.set(label, [...(samples.get(label) ?? []), result]);
     };
     for (let rep = 0; rep < flags.reps; rep++) {
-      add('ours AMG-CG', runProgram(process.execPath, [ours, '--child', 'amg-cg', '--n', String(n), '--backend', backend], flags.np, 'ours'));
+      add('ours AMG-CG', runProgram(process.execPath, [ours, '--child', 'amg-cg', '--n', String(n), '--backend', backend], flags.np, 'ours', primeFor('ours-amg', n)));
       for (const pc of flags.petsc.split(',')) {
-        add(`PETSc CG ${pc}`, runProgram('/usr/bin/python3', [petsc, '--n', String(n), '--spmv', '1', '--pc', pc], flags.np, `PETSc ${pc}`));
+        add(`PETSc CG ${pc}`, runProgram('/usr/bin/python3', [petsc, '--n', String(n), '--spmv', '1', '--pc', pc], flags.np, `PETSc ${pc}`, primeFor(petscProgram[pc], n)));
       }
     }
     const total = (s: Record<string, unknown>): number => Number(s.ksp_setup_s) + Number(s.solve_s);

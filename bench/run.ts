@@ -31,7 +31,8 @@ import { buildFingerprint, machineInfo, revision, type MachineInfo, type Revisio
 import { summarize, type ContextRecord, type SolveRecord } from './lib/summary.js';
 import { allSystems, expectedSeconds, parseSolveSample, unavailableSystems, type SolverSystem } from './lib/systems.js';
 import { summaryTables } from './lib/tables.js';
-import { DEFAULT_PRIME_MEGABYTES, primeMemory } from './lib/prime-memory.js';
+import { primeMemory } from './lib/prime-memory.js';
+import { PRIME_CAP_MEGABYTES, primeMegabytesFor, type PrimedProgram } from './lib/prime-sizes.js';
 import { solveTimeSvg } from './plot.js';
 
 /** Expected seconds of the per-round context measurements (SpMV kernels and C, STREAM 1 and 2 threads). */
@@ -92,8 +93,8 @@ const command = {
     anchors: { kind: 'string', valueName: 'DIR', help: 'the anchors directory (default ../shared/anchors)' },
     timeout: { kind: 'positive-integer', valueName: 'SECONDS', help: 'limit of one run', default: 600 },
     'prime-mb': {
-      kind: 'non-negative-integer', valueName: 'MIB', default: DEFAULT_PRIME_MEGABYTES,
-      help: 'memory a short process writes and frees right before each timed process, ours and the anchors alike, so that each starts in the same state (0: none; see bench/lib/prime-memory.ts)',
+      kind: 'non-negative-integer', valueName: 'MIB', default: PRIME_CAP_MEGABYTES,
+      help: 'at most this much memory a short process writes and frees right before each timed process, ours and the anchors alike, so that each starts in the same state: 1.25 times the program\'s expected peak (0: none; see bench/lib/prime-memory.ts and bench/lib/prime-sizes.ts)',
     },
     markdown: { kind: 'boolean', help: 'print the tables as Markdown' },
     docs: { kind: 'boolean', help: 'also write the plot to docs/solve-time.svg' },
@@ -153,10 +154,17 @@ async function report(file: BenchFile, root: string): Promise<void> {
   log(`plot: ${targets.join(', ')}`);
 }
 
+/** What a solver system's processes hold, for the size of its priming. */
+function primedProgramOf(systemId: string): PrimedProgram {
+  if (systemId === 'petsc') return 'petsc-jacobi';
+  if (systemId === 'scipy') return 'scipy-cg';
+  return 'ours-cg';
+}
+
 /** One run of `system` at size `n`; failures are recorded, never thrown, so one bad run costs one sample. */
 function solveOnce(system: SolverSystem, n: number, round: number, timeoutSeconds: number): SolveRecord {
   const { file, args: argv } = system.command(n);
-  primeMemory(args['prime-mb']);
+  primeMemory(primeMegabytesFor(primedProgramOf(system.id), n ** 3, system.np, args['prime-mb']));
   const run = runCommand(file, argv, timeoutSeconds);
   const base = { round, system: system.id, name: system.name, np: system.np, n, wall_s: run.wallSeconds };
   try {
@@ -171,7 +179,7 @@ function solveOnce(system: SolverSystem, n: number, round: number, timeoutSecond
 function femOnce(root: string, backend: 'threads' | 'mpi', np: number, cells: number, round: number, timeoutSeconds: number): FemRecord {
   const ours = join(root, 'dist', 'bench', 'poisson.js');
   const program = ['--backend', backend, '--fem', '--n', String(cells)];
-  primeMemory(args['prime-mb']);
+  primeMemory(primeMegabytesFor('ours-fem', cells * cells, np, args['prime-mb']));
   const run = backend === 'threads'
     ? runCommand(process.execPath, [ours, ...program, '--np', String(np)], timeoutSeconds)
     : runCommand('mpirun', ['--oversubscribe', '-n', String(np), process.execPath, ours, ...program], timeoutSeconds);
@@ -234,7 +242,7 @@ async function measure(root: string): Promise<BenchFile> {
   const perRound = sizes.reduce((t, n) => t + systems.reduce((s, system) => s + expectedSeconds(system, n), 0), CONTEXT_SECONDS);
   log(`plan: ${rounds} round(s) x (${systems.length} systems x n = ${sizes.join(', ')} + SpMV/STREAM context): ` +
     `estimated ${minutes(rounds * perRound)} on a quiet machine, up to twice that when other work loads the cores`);
-  log(args['prime-mb'] > 0 ? `memory: ${args['prime-mb']} MiB primed before each timed process (--prime-mb 0: none)` : 'memory: not primed (--prime-mb 0)');
+  log(args['prime-mb'] > 0 ? `memory: each timed process primed with 1.25 times its program's expected peak, at most ${args['prime-mb']} MiB (--prime-mb 0: none)` : 'memory: not primed (--prime-mb 0)');
 
   const solves: SolveRecord[] = [];
   const context: ContextRecord[] = [];

@@ -11,6 +11,11 @@
  * 1.46–1.69 s right after a priming process; PETSc's anchor 2.97–3.09 s and 2.70–2.75 s.
  * Priming gives every timed process the second state, the one of a machine in use.
  *
+ * The same device reports the primed memory the timed process does not take back to the host,
+ * about 2 s after the priming process exits, in bursts that take a core away from the guest; so
+ * the benchmarks prime each process with about what it needs (`primeMegabytesFor` in
+ * prime-sizes.ts), not one large amount.
+ *
  * @module
  */
 import { join } from 'node:path';
