@@ -33,7 +33,7 @@ const RTOL = 1e-8;
 
 const command = {
   program: 'bench/amg',
-  usage: ['node dist/bench/amg.js [--sizes 50,100,128] [--np 1] [--reps 3] [--petsc hypre,jacobi] [--spgemm-n 100] [--prime-mb 2048]'],
+  usage: ['node dist/bench/amg.js [--sizes 50,100,128] [--np 1] [--reps 3] [--petsc hypre,jacobi] [--spgemm-n 100] [--prime-mb 3072]'],
   summary: 'AMG-preconditioned CG and SpGEMM, interleaved with PETSc and SciPy',
   flags: {
     sizes: { kind: 'string', help: 'comma-separated grid sizes n (n³ unknowns)', default: '50,100,128' },

@@ -45,7 +45,11 @@ interface BenchFile {
   readonly command: string[];
   readonly config: {
     sizes: number[]; rounds: number; parts: number[]; anchors_dir: string; sequential: boolean;
-    /** MiB primed before each timed process (absent in files of earlier runs, which primed none). */
+    /**
+     * MiB primed before each timed process: from 2026-12-07 08:20 the most (each process gets its
+     * program's expected peak, bench/lib/prime-sizes.ts), before that the amount itself (absent in
+     * files of earlier runs, which primed none).
+     */
     prime_mb?: number;
   };
   readonly machine_start: MachineInfo;
@@ -80,7 +84,7 @@ const command = {
   program: 'bench/run',
   usage: [
     'node dist/bench/run.js [--sizes 50,100,128] [--rounds 3] [--parts 1,2] [--quick] [--sequential]',
-    '                       [--anchors ../shared/anchors] [--timeout 600] [--prime-mb 2048] [--markdown] [--docs]',
+    '                       [--anchors ../shared/anchors] [--timeout 600] [--prime-mb 3072] [--markdown] [--docs]',
     'node dist/bench/run.js --from bench/results/bench-<date>.json [--markdown] [--docs]',
   ],
   summary: 'Our Poisson CG against PETSc and SciPy, with SpMV and STREAM for context',

@@ -39,8 +39,9 @@ export interface SortedGhostColumns {
  * The sorts here are typed-array sorts without a comparator and the passes plain loops: these
  * run once per product on tens of thousands of columns, and a comparator or a per-element
  * callback there first runs in V8's interpreter and then gets compiled by its optimizing
- * compiler on a helper thread, which on a two-rank job takes the other rank's core (about 0.25 s
- * of the AMG set-up's 0.95 s at n = 100, measured with the optimizing compiler switched off).
+ * compiler on a helper thread, which on a two-rank job takes the other rank's core (that
+ * compiler, over all of the set-up's loops, cost about 0.25 s of the AMG set-up's 0.95 s at
+ * n = 100: measured by switching it off).
  */
 export class GhostColumns {
   readonly gids: number[] = [];
@@ -71,7 +72,7 @@ export class GhostColumns {
     const sortedOwners = new Int32Array(n);
     const rank = new Int32Array(n);
     for (let r = 0; r < n; r++) {
-      const c = this.lookup.get(sortedGids[r])!;
+      const c = this.candidateOf(sortedGids[r]);
       rank[c] = r;
       sortedOwners[r] = this.owners[c];
     }
