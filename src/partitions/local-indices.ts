@@ -116,30 +116,19 @@ export class LocalIndices {
     this.own = own;
     this.nGhost = ghostToGlobal.length;
     this.ghostToGlobal = Float64Array.from(ghostToGlobal);
-    this.ghostToOwner = Int32Array.from(ghostToOwner);
+    // The owners as given (a list or any typed array) become a Float64Array first: the checks read
+    // the values as given (1.5 is not an owner), and one array kind keeps the check loop's compiled
+    // code from being thrown away when the next range passes another kind.
+    const owners = Float64Array.from(ghostToOwner);
+    this.ghostToOwner = Int32Array.from(owners);
     // One plain loop of the cheap checks (it runs interpreted: psparse builds a range per matrix),
-    // then whether any ghost is own in one classify pass, and the duplicate check only for ghosts
-    // that do not ascend (ascending ids are distinct); the lookup map is built on first use.
+    // in a small function of its own (see scanGhosts), then whether any ghost is own in one
+    // classify pass, and the duplicate check only for ghosts that do not ascend (ascending ids are
+    // distinct); the lookup map is built on first use.
     const gids = this.ghostToGlobal;
-    let ascending = true;
-    let ownersAscending = true;
-    let maxOwner = -1;
-    for (let k = 0; k < this.nGhost; k++) {
-      const gid = gids[k];
-      const owner = ghostToOwner[k];
-      if (!Number.isInteger(gid)) {
-        throw new InvalidArgumentError(`ghost global id ${describeValue(ghostToGlobal[k])} is not an integer`, { partId });
-      }
-      if (gid < 0 || gid >= n) {
-        throw new IndexOutOfRangeError(`ghost global id ${gid} is outside 0..${n - 1}`, { partId });
-      }
-      if (!Number.isInteger(owner) || owner < 0 || owner === partId) {
-        throw new InvalidArgumentError(`ghost ${gid} has invalid owner ${owner}`, { partId });
-      }
-      if (k > 0 && gid <= gids[k - 1]) ascending = false;
-      if (k > 0 && owner < ghostToOwner[k - 1]) ownersAscending = false;
-      if (owner > maxOwner) maxOwner = owner;
-    }
+    const scan = scanGhosts(partId, n, gids, owners);
+    if (scan.bad >= 0) throwBadGhost(partId, n, ghostToGlobal[scan.bad], gids[scan.bad], owners[scan.bad]);
+    const { ascending, ownersAscending, maxOwner } = scan;
     this.maxGhostOwner = maxOwner;
     this.ghostsAscending = ascending;
     this.ghostOwnersAscending = ownersAscending;
@@ -332,6 +321,47 @@ function checkOwn(own: unknown, n: number, partId: number): asserts own is OwnId
       if (own.indexOf(own.ids[i]) !== i) throw new InvalidArgumentError('own global ids are listed twice', { partId });
     }
   }
+}
+
+/** What {@link scanGhosts} finds. */
+interface GhostScan {
+  /** The first ghost that fails a check, or −1. */
+  readonly bad: number;
+  /** Whether the ghost ids strictly ascend. */
+  readonly ascending: boolean;
+  /** Whether the owners never decrease. */
+  readonly ownersAscending: boolean;
+  /** The largest owner, −1 without ghosts. */
+  readonly maxOwner: number;
+}
+
+/**
+ * One pass over a part's ghosts: the first whose id is not an integer in 0..n−1 or whose owner is
+ * not a part id other than `partId` (then the scan stops), whether ids and owners ascend, and the
+ * largest owner. A function of its own over Float64Arrays only (see the constructor).
+ */
+function scanGhosts(partId: number, n: number, gids: Float64Array, owners: Float64Array): GhostScan {
+  let ascending = true;
+  let ownersAscending = true;
+  let maxOwner = -1;
+  for (let k = 0; k < gids.length; k++) {
+    const gid = gids[k];
+    const owner = owners[k];
+    if (!Number.isInteger(gid) || gid < 0 || gid >= n || !Number.isInteger(owner) || owner < 0 || owner === partId) {
+      return { bad: k, ascending, ownersAscending, maxOwner };
+    }
+    if (k > 0 && gid <= gids[k - 1]) ascending = false;
+    if (k > 0 && owner < owners[k - 1]) ownersAscending = false;
+    if (owner > maxOwner) maxOwner = owner;
+  }
+  return { bad: -1, ascending, ownersAscending, maxOwner };
+}
+
+/** Throws the error the checks of {@link scanGhosts} found for one ghost (`given`: its id as passed). */
+function throwBadGhost(partId: number, n: number, given: number, gid: number, owner: number): never {
+  if (!Number.isInteger(gid)) throw new InvalidArgumentError(`ghost global id ${describeValue(given)} is not an integer`, { partId });
+  if (gid < 0 || gid >= n) throw new IndexOutOfRangeError(`ghost global id ${gid} is outside 0..${n - 1}`, { partId });
+  throw new InvalidArgumentError(`ghost ${gid} has invalid owner ${owner}`, { partId });
 }
 
 /** Position of the first of `gids` that appears earlier in the list too, or −1. */

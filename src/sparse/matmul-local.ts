@@ -60,6 +60,14 @@ export class GhostColumns {
     return c;
   }
 
+  /**
+   * Adds `gids[k]` (owned by `owners[k]`) for every k, in order (a loop of its own: see
+   * column-passes.ts).
+   */
+  addAll(gids: Float64Array, owners: Int32Array): void {
+    for (let k = 0; k < gids.length; k++) this.add(gids[k], owners[k]);
+  }
+
   /** The candidate number of `gid`, which must have been added. */
   candidateOf(gid: number): number {
     return this.lookup.get(gid)!;

@@ -25,6 +25,17 @@ import type { LocalIndices } from '../partitions/local-indices.js';
 import { checkSameOwn, PRange } from '../partitions/prange.js';
 import { exchange, ExchangeGraph } from '../pdata/exchange.js';
 import { pmap, type PData } from '../pdata/pdata.js';
+import {
+  entriesOfRows,
+  finalColumns,
+  lookUpColumns,
+  placeRowLengths,
+  rankedColumns,
+  runningSum,
+  writeListedColumns,
+  writeRowLengths,
+  writeShifted,
+} from './column-passes.js';
 import { compactGhostColumns, emptyCsr, GhostColumns, type MutableCsr } from './matmul-local.js';
 import { spgemmKernels } from './matmul-kernels.js';
 import { assembledMatrix, PSparseMatrix } from './psparse-matrix.js';
@@ -165,10 +176,7 @@ function packRows(plan: PartGhostPlan, colIds: LocalIndices, oo: CsrMatrix, og: 
   const slot = new Int32Array(nOwn + colIds.nGhost).fill(-1);
   return Array.from(plan.holders, (_, h) => {
     const rows = plan.holderLids.subarray(plan.holderPtrs[h], plan.holderPtrs[h + 1]);
-    // Indexed loops: the iterator protocol is not optimised in a function that runs once per
-    // product (on the AMG set-up's finest level these rows took tens of milliseconds).
-    let count = 0;
-    for (let i = 0; i < rows.length; i++) count += ooPtr[rows[i] + 1] - ooPtr[rows[i]] + ogPtr[rows[i] + 1] - ogPtr[rows[i]];
+    const count = entriesOfRows(rows, ooPtr, ogPtr);
     const entryRank = new Int32Array(count);
     const listed = new Int32Array(count);
     const values = new Float64Array(count);
@@ -180,12 +188,8 @@ function packRows(plan: PartGhostPlan, colIds: LocalIndices, oo: CsrMatrix, og: 
     out[0] = nColumns;
     out[1] = count;
     const at = rowsLayout(out, rows.length);
-    for (let i = 0; i < rows.length; i++) out[2 + i] = ooPtr[rows[i] + 1] - ooPtr[rows[i]] + ogPtr[rows[i] + 1] - ogPtr[rows[i]];
-    for (let j = 0; j < nColumns; j++) {
-      const c = listed[j];
-      out[at.gids + j] = c < nOwn ? colIds.own.at(c) : colIds.ghostToGlobal[c - nOwn];
-      out[at.owners + j] = c < nOwn ? partId : colIds.ghostToOwner[c - nOwn];
-    }
+    writeRowLengths(out, 2, rows, ooPtr, ogPtr);
+    writeListedColumns(out, at.gids, at.owners, listed, nColumns, nOwn, colIds.own, colIds.ghostToGlobal, colIds.ghostToOwner, partId);
     out.set(entryRank, at.entries);
     out.set(values, at.values);
     return out;
@@ -259,24 +263,18 @@ function receiveRows(
 ): GhostedRows {
   const nOwn = bColIds.nOwn;
   const ghosts = new GhostColumns();
-  for (let k = 0; k < bColIds.nGhost; k++) ghosts.add(bColIds.ghostToGlobal[k], bColIds.ghostToOwner[k]);
+  ghosts.addAll(bColIds.ghostToGlobal, bColIds.ghostToOwner);
   // Received rows: each message's columns as own ids or candidates (looked up once per column),
-  // numbered once all are known.
+  // numbered once all are known. The loops are small functions of their own (column-passes.ts).
   const receivedRows = new Int32Array(plan.ghostLids.length);
   const columnsOf: Int32Array[] = [];
-  let next = 0;
-  messages.forEach((message, i) => {
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i];
     const lids = plan.ghostLids.subarray(plan.ownerPtrs[i], plan.ownerPtrs[i + 1]);
     const at = rowsLayout(message, lids.length);
-    const columns = new Int32Array(at.nColumns);
-    for (let j = 0; j < at.nColumns; j++) {
-      const gid = message[at.gids + j];
-      const owner = message[at.owners + j];
-      columns[j] = owner === partId ? bColIds.globalToOwn(gid) : -1 - ghosts.add(gid, owner);
-    }
-    columnsOf.push(columns);
-    for (let k = 0; k < lids.length; k++) receivedRows[next++] = lids[k] - aColIds.nOwn;
-  });
+    columnsOf.push(lookUpColumns(message, at.gids, at.owners, at.nColumns, partId, bColIds, ghosts, -1, -1));
+    writeShifted(receivedRows, plan.ownerPtrs[i], lids, -aColIds.nOwn);
+  }
   const { rank, sortedGids, sortedOwners } = ghosts.sorted();
   const nColsExt = nOwn + rank.length;
   const nRowsB1 = bOo.nRows;
@@ -289,32 +287,25 @@ function receiveRows(
     // Row pointers: B's ghost block's, then the received rows' lengths (by ghost index).
     const rowPtr = largeArrays.int32(nRowsB2 + 1);
     rowPtr.set(bOg.rowPtr.subarray(0, nRowsB1 + 1));
-    messages.forEach((message, i) => {
-      for (let row = plan.ownerPtrs[i], k = 2; row < plan.ownerPtrs[i + 1]; row++, k++) {
-        rowPtr[nRowsB1 + receivedRows[row] + 1] = message[k];
-      }
-    });
-    for (let r = nRowsB1; r < nRowsB2; r++) rowPtr[r + 1] += rowPtr[r];
+    for (let i = 0; i < messages.length; i++) {
+      placeRowLengths(rowPtr, nRowsB1, receivedRows, plan.ownerPtrs[i], plan.ownerPtrs[i + 1], messages[i]);
+    }
+    runningSum(rowPtr, nRowsB1, nRowsB2);
     const colIdx = largeArrays.int32(rowPtr[nRowsB2]);
     const values = largeArrays.float64(rowPtr[nRowsB2]);
-    const ogCol = bOg.colIdx;
-    for (let e = 0; e < ogEntries; e++) colIdx[e] = nOwn + rank[ogCol[e]];
+    rankedColumns(colIdx, bOg.colIdx, ogEntries, nOwn, rank);
     values.set(bOg.values.subarray(0, ogEntries));
     // The received rows' entries: one kernel call per message (a JavaScript loop over them runs
     // in the interpreter for a good part of its first run, and this pass runs once per product).
     const kernels = spgemmKernels();
-    messages.forEach((message, i) => {
-      const columns = columnsOf[i];
-      const finalColumn = new Int32Array(columns.length);
-      for (let j = 0; j < columns.length; j++) {
-        const c = columns[j];
-        finalColumn[j] = c >= 0 ? c : nOwn + rank[-1 - c];
-      }
-      const rowOf = receivedRows.slice(plan.ownerPtrs[i], plan.ownerPtrs[i + 1]);
-      for (let t = 0; t < rowOf.length; t++) rowOf[t] += nRowsB1;
+    for (let i = 0; i < messages.length; i++) {
+      const message = messages[i];
+      const finalColumn = finalColumns(columnsOf[i], nOwn, rank);
+      const rowOf = new Int32Array(plan.ownerPtrs[i + 1] - plan.ownerPtrs[i]);
+      writeShifted(rowOf, 0, receivedRows.subarray(plan.ownerPtrs[i], plan.ownerPtrs[i + 1]), nRowsB1);
       const at = rowsLayout(message, rowOf.length);
       kernels.placeReceivedRows(rowOf, rowPtr, message, at.entries, at.values, finalColumn, colIdx, values);
-    });
+    }
     b2 = { nRows: nRowsB2, nCols: nColsExt, rowPtr, colIdx, values };
   }
   const ghostRank = rank.subarray(0, bColIds.nGhost);

@@ -29,6 +29,15 @@ import { PRange } from '../../partitions/prange.js';
 import { exchange, ExchangeGraph } from '../../pdata/exchange.js';
 import { pmap } from '../../pdata/pdata.js';
 import { ghostedRows, type GhostedRows } from '../../sparse/matmul.js';
+import {
+  addRowLengths,
+  entriesOfRows,
+  lookUpColumns,
+  runningSum,
+  writeListedColumns,
+  writeRowLengths,
+  writeShifted,
+} from '../../sparse/column-passes.js';
 import { spgemmKernels } from '../../sparse/matmul-kernels.js';
 import { GhostColumns, type MutableCsr } from '../../sparse/matmul-local.js';
 import { assembledMatrix, type PSparseMatrix } from '../../sparse/psparse-matrix.js';
@@ -189,14 +198,9 @@ function packGhostSums(plan: PartGhostPlan, sums: MutableCsr, rows: GhostedRows,
   const noGhostEntries = largeArrays.int32(sums.nRows + 1);
   const messages = Array.from(plan.owners, (_, i) => {
     const lids = plan.ghostLids.subarray(plan.ownerPtrs[i], plan.ownerPtrs[i + 1]);
-    // Indexed loops: the iterator protocol and closures are not optimised in a function that
-    // runs once per level.
     const ghostRows = new Int32Array(lids.length);
-    let count = 0;
-    for (let k = 0; k < lids.length; k++) {
-      ghostRows[k] = lids[k] - nOwn;
-      count += rowPtr[ghostRows[k] + 1] - rowPtr[ghostRows[k]];
-    }
+    writeShifted(ghostRows, 0, lids, -nOwn);
+    const count = entriesOfRows(ghostRows, rowPtr, noGhostEntries);
     const entryRank = largeArrays.int32(count);
     const listed = largeArrays.int32(count);
     const entryValues = largeArrays.float64(count);
@@ -207,12 +211,8 @@ function packGhostSums(plan: PartGhostPlan, sums: MutableCsr, rows: GhostedRows,
     out[0] = nColumns;
     out[1] = count;
     const at = sumsLayout(out, lids.length);
-    for (let k = 0; k < lids.length; k++) out[2 + k] = rowPtr[ghostRows[k] + 1] - rowPtr[ghostRows[k]];
-    for (let j = 0; j < nColumns; j++) {
-      const x = listed[j];
-      out[at.gids + j] = x < nOwn ? coarseIds.own.at(x) : rows.sortedGids[x - nOwn];
-      out[at.owners + j] = x < nOwn ? partId : rows.sortedOwners[x - nOwn];
-    }
+    writeRowLengths(out, 2, ghostRows, rowPtr, noGhostEntries);
+    writeListedColumns(out, at.gids, at.owners, listed, nColumns, nOwn, coarseIds.own, rows.sortedGids, rows.sortedOwners, partId);
     out.set(entryRank, at.entries);
     out.set(entryValues, at.values);
     for (const scratch of [entryRank, listed, entryValues]) largeArrays.recycle(scratch);
@@ -248,30 +248,24 @@ function ownRows(
   const nOwn = coarseIds.nOwn;
   // Ghost columns as candidates: b2's (in order: ascending global id), then the received ones.
   const ghosts = new GhostColumns();
-  for (let x = 0; x < rows.sortedGids.length; x++) ghosts.add(rows.sortedGids[x], rows.sortedOwners[x]);
+  ghosts.addAll(rows.sortedGids, rows.sortedOwners);
   // Received entries by own row, in message order (each sender names a row at most once).
   // The received terms are dead once the rows are formed: pool arrays, handed back then.
   const extraPtr = largeArrays.int32(nOwn + 1);
-  messages.forEach((message, i) => {
-    for (let h = plan.holderPtrs[i], k = 2; h < plan.holderPtrs[i + 1]; h++, k++) extraPtr[plan.holderLids[h] + 1] += message[k];
-  });
-  for (let c = 0; c < nOwn; c++) extraPtr[c + 1] += extraPtr[c];
+  for (let i = 0; i < messages.length; i++) addRowLengths(extraPtr, plan.holderLids, plan.holderPtrs[i], plan.holderPtrs[i + 1], messages[i]);
+  runningSum(extraPtr, 0, nOwn);
   const nExtra = extraPtr[nOwn];
   const extraCol = largeArrays.int32(nExtra);
   const extraValue = largeArrays.float64(nExtra);
   const fill = largeArrays.int32(nOwn);
   fill.set(extraPtr.subarray(0, nOwn));
   const kernels = setupKernels();
-  messages.forEach((message, i) => {
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i];
     const at = sumsLayout(message, plan.holderPtrs[i + 1] - plan.holderPtrs[i]);
     // Each distinct column looked up once, in the order the entries first name it (the order of
     // the candidates is that of a lookup per entry).
-    const columnOf = new Int32Array(at.nColumns);
-    for (let j = 0; j < at.nColumns; j++) {
-      const gid = message[at.gids + j];
-      const owner = message[at.owners + j];
-      columnOf[j] = owner === partId ? coarseIds.globalToOwn(gid) : nOwn + ghosts.add(gid, owner);
-    }
+    const columnOf = lookUpColumns(message, at.gids, at.owners, at.nColumns, partId, coarseIds, ghosts, nOwn, 1);
     // The pass over the entries is one kernel call (native when built): a JavaScript loop over
     // them would run cold, once per level.
     const nRows = plan.holderPtrs[i + 1] - plan.holderPtrs[i];
@@ -286,7 +280,7 @@ function ownRows(
       extraCol,
       extraValue,
     );
-  });
+  }
   const extra = nExtra === 0 ? NO_EXTRA : { rowPtr: extraPtr, colIdx: extraCol, values: extraValue };
   const { oo, og } = galerkinBlocks(undefined, aOo, aOg, p1, rows.b2, nOwn, extra, nOwn + ghosts.gids.length);
   for (const scratch of [extraPtr, extraCol, extraValue, fill]) largeArrays.recycle(scratch);
