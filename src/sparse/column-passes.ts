@@ -76,7 +76,10 @@ export function lookUpColumns(
   for (let j = 0; j < nColumns; j++) {
     const gid = message[gidsAt + j];
     const owner = message[ownersAt + j];
-    columns[j] = owner === partId ? ownIds.globalToOwn(gid) : ghostBase + ghostSign * ghosts.add(gid, owner);
+    // Candidate 0 with sign −1 would be −0 as a product, which V8's compiled code does not expect.
+    if (owner === partId) columns[j] = ownIds.globalToOwn(gid);
+    else if (ghostSign > 0) columns[j] = ghostBase + ghosts.add(gid, owner);
+    else columns[j] = ghostBase - ghosts.add(gid, owner);
   }
   return columns;
 }
