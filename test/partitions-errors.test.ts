@@ -292,6 +292,21 @@ describe('LocalIndices ghost checks', () => {
     expect([ids.ghostsAscending, new LocalIndices(0, 64, own, [33, 40, 50], [1, 1, 2]).ghostsAscending]).toEqual([false, true]);
     expect([new LocalIndices(0, 64, own, [33, 40, 40 + 1], [1, 2, 1]).ghostOwnersAscending, new LocalIndices(0, 64, own).ghostsAscending]).toEqual([false, true]);
   });
+
+  it('checks ghost ids and owners as given, in ghost order, whatever kind of array holds them', () => {
+    expect(() => new LocalIndices(0, 64, box, [40, 40.5], [1, 1])).toThrow(new InvalidArgumentError('ghost global id 40.5 is not an integer', { partId: 0 }));
+    // An owner of 1.5 is rejected, not truncated to part 1 as the Int32Array of owners would hold it.
+    expect(() => new LocalIndices(0, 64, box, [40, 41], [1, 1.5])).toThrow(new InvalidArgumentError('ghost 41 has invalid owner 1.5', { partId: 0 }));
+    expect(() => new LocalIndices(0, 64, box, [40, 41], Float64Array.of(1, -2))).toThrow(new InvalidArgumentError('ghost 41 has invalid owner -2', { partId: 0 }));
+    // The first bad ghost decides the error: 70 (out of range) comes before 41.5 (not an integer).
+    expect(() => new LocalIndices(0, 64, box, [40, 70, 41.5], [1, 1, 1])).toThrow(new IndexOutOfRangeError('ghost global id 70 is outside 0..63', { partId: 0 }));
+    const fromList = new LocalIndices(3, 64, box, [50, 33, 40], [2, 1, 5]);
+    const fromInt32 = new LocalIndices(3, 64, box, Float64Array.of(50, 33, 40), Int32Array.of(2, 1, 5));
+    for (const ids of [fromList, fromInt32]) {
+      expect([...ids.ghostToOwner]).toEqual([2, 1, 5]);
+      expect([ids.maxGhostOwner, ids.ghostOwnersAscending, ids.ghostsAscending]).toEqual([5, false, false]);
+    }
+  });
 });
 
 describe('PRange ghost owners', () => {
