@@ -7,8 +7,9 @@
  * tens of thousands of rows or columns. Written inside the large functions that call them, a loop
  * that runs long enough makes V8 compile the whole enclosing function, with everything it inlines,
  * on a helper thread (and again after each deoptimization), and on a two-rank job that thread takes
- * the rank's own core. A function of a few lines compiles in a fraction of that time. Each takes
- * typed arrays of one kind only, so that its compiled code is never thrown away for a new type.
+ * the rank's own core. A function of a few lines compiles in a fraction of that time, and a
+ * deoptimization then recompiles only those lines. Each takes typed arrays of one kind only, so
+ * that a caller passing another kind does not throw its compiled code away.
  *
  * @module
  */
@@ -58,8 +59,8 @@ export function writeListedColumns(
 /**
  * The local column of each of the `nColumns` columns a message lists (global ids from `gidsAt`,
  * owners from `ownersAt`): `ownIds.globalToOwn(gid)` for those `partId` owns, else
- * `ghostBase + ghostSign * c` where `c` is the column's candidate number in `ghosts` (added on
- * first sight, in list order).
+ * `ghostBase + c` (`ghostSign` > 0) or `ghostBase − c` (otherwise), where `c` is the column's
+ * candidate number in `ghosts` (added on first sight, in list order).
  */
 export function lookUpColumns(
   message: Float64Array,
