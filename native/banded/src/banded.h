@@ -6,27 +6,27 @@
 // the JavaScript loop.
 //
 // Each block is row-major band storage (width w = lambda + mu + 1), and the blocks of a block row,
-// and the block rows, follow each other: the product goes forward through the values, a block
-// row at a time (its blocks side by side for most rows, see below). Rows whose w slots all fall inside the block's columns take a loop without bounds (the bulk of
-// the rows); the first lambda and last mu rows of a block clip their slots.
+// and the block rows, follow each other: the product goes forward through the values, block after
+// block. Rows whose w slots all fall inside the block's columns take a loop without bounds (the
+// bulk of the rows); the first lambda and last mu rows of a block clip their slots.
 //
 // The width of the blog's matrix (w = 4) has a vector loop where the CPU has AVX2 (checked at run
 // time, so the addon still runs on any x86-64): four rows at a time, their 4x4 values transposed
 // in registers so that lane r holds row k+r, and each slot's four x values one unaligned load.
 // Lane r then does exactly the scalar sequence of row k+r: y += a0*x0, += a1*x1, += a2*x2,
-// += a3*x3. The rows that are full in every block of their block row (all but a few per block
-// row) go through the blocks of the block row together, four rows at a time: block after block,
-// the sums staying in registers, which is the same per-row sequence (block by block, slot by
-// slot) and so the same bits. That reads the block row's blocks as side-by-side streams instead
-// of one after the other: measured on one AMD EPYC core (C harness, 32 MB of values evicted
-// before every product), the product went from 2.53-2.64 ms to 2.23-2.37 ms at the median, and
-// from 2.40-2.76 to 2.00-2.68 ms in Node with the two addons alternating (a pure read of the
-// values: 1.7 ms as one stream, 1.3-1.4 ms as 2-4 streams), the hardware prefetcher keeping more
-// lines in flight than for one stream. Software prefetch (2 to 32 KiB ahead, any locality hint,
-// per stream or not) did not help on that machine, with or without the streams; nor did 16 rows
-// per step, a transpose through 128-bit loads and inserts, streaming stores for y (slower), the
-// x pointers held in registers (12 % fewer instructions per step, the same time: the cold product
-// waits on memory, not on instructions), or two block rows interleaved (8 streams; slower).
+// += a3*x3.
+//
+// The values are read as one forward stream, block after block, with a software prefetch
+// kPrefetchBytes ahead of the rows being multiplied. Measured on this machine's AMD EPYC core
+// (cpu family 26; C harness over the N = 500 matrix, 36 MB of values, 64 MB written before every
+// product, 200 products per variant interleaved, on each of the two cores): medians 0.90-1.00 ms
+// with the prefetch 8 KiB ahead, 1.00-1.11 at 4 KiB, 0.90-1.03 at 12 and 16 KiB, 1.18-1.32
+// without it, against 1.40-1.52 ms for the order used before (a block row's blocks side by side,
+// four rows through all of them with the sums in registers: 4 streams), 1.11-1.19 for that order
+// with the prefetch, and 0.85 ms for a plain read of the same bytes. The previous VM (an older
+// EPYC) measured the side-by-side order faster than one stream and no gain from any prefetch:
+// the hardware prefetchers differ, so this choice is the machine's and is re-measured by
+// bench/block-banded when the machine changes.
 #pragma once
 
 #include <algorithm>
@@ -84,35 +84,25 @@ __attribute__((target("avx2"))) inline __m256d Tile4(__m256d s, const double* p,
   return s;
 }
 
-// FullRowsFixed<4> with AVX2, 8 rows per step (two groups of four).
+// How far ahead of the rows being multiplied FullRows4Avx2 prefetches the values (see the top).
+constexpr std::int64_t kPrefetchBytes = 8192;
+
+// FullRowsFixed<4> with AVX2, 8 rows per step (two groups of four), the values 256 bytes per step
+// (four cache lines, each prefetched kPrefetchBytes ahead; a prefetch past the end never faults).
 __attribute__((target("avx2"))) inline void FullRows4Avx2(const double* a, const double* xs, double* y, std::int64_t kFirst,
                                                           std::int64_t kEnd) {
   std::int64_t k = kFirst;
   for (; k + 8 <= kEnd; k += 8) {
     const double* p = a + k * 4;
+    const char* ahead = reinterpret_cast<const char*>(p) + kPrefetchBytes;
+    __builtin_prefetch(ahead);
+    __builtin_prefetch(ahead + 64);
+    __builtin_prefetch(ahead + 128);
+    __builtin_prefetch(ahead + 192);
     _mm256_storeu_pd(y + k, Tile4(_mm256_loadu_pd(y + k), p, xs + k));
     _mm256_storeu_pd(y + k + 4, Tile4(_mm256_loadu_pd(y + k + 4), p + 16, xs + k + 4));
   }
   FullRowsFixed<4>(a, xs, y, k, kEnd);
-}
-
-// 4 * steps rows (w = 4) full in each of the nJ blocks of their block row, through all blocks
-// together, four rows (one sum vector) at a time: a points at the first row's values in the first
-// block, the next block's are stride values on; xs[j] is block j's x at the first row's slot 0; y
-// starts at 0 (as the caller filled it). NJ > 0 fixes the block count at compile time (the usual 1
-// to 4), NJ = 0 takes nJ. Four rows per step ran 5-9 % faster than eight (two sum vectors) in 6
-// interleaved runs of 30 products (our reading: shorter steps let the out-of-order window hold
-// more of them, so more of their loads are in flight).
-template <int NJ>
-__attribute__((target("avx2"))) inline void FusedRows4Avx2(const double* a, std::int64_t stride, const double* const* xs, std::int32_t nJ,
-                                                           double* y, std::int64_t steps) {
-  const std::int32_t blocks = NJ > 0 ? NJ : nJ;
-  for (std::int64_t k = 0; k < 4 * steps; k += 4) {
-    __m256d s = _mm256_setzero_pd();
-    const double* p = a + k * 4;
-    for (std::int32_t j = 0; j < blocks; j++, p += stride) s = Tile4(s, p, xs[j] + k);
-    _mm256_storeu_pd(y + k, s);
-  }
 }
 
 inline bool HasAvx2() {
@@ -171,7 +161,6 @@ inline void BlockRowRange(const double* a, const double* xJ, double* yK, std::in
 
 inline void MulBlockRows(const Layout& m, std::int32_t first, std::int32_t end, const double* data, const double* x, double* y) {
   const std::int32_t w = m.lambda + m.mu + 1;
-  constexpr std::int32_t kMaxFused = 8;
   for (std::int32_t K = first; K < end; K++) {
     const std::int64_t row0 = m.rowStart[K];
     const std::int64_t nK = m.rowStart[K + 1] - row0;
@@ -179,46 +168,14 @@ inline void MulBlockRows(const Layout& m, std::int32_t first, std::int32_t end, 
     std::fill(yK, yK + nK, 0.0);
     const std::int32_t firstJ = std::max(0, K - m.l);
     const std::int32_t lastJ = std::min(m.nColBlocks - 1, K + m.u);
-    const std::int32_t nJ = lastJ - firstJ + 1;
-    const double* aK = data + m.blockStart[K];
     // Rows with every slot inside block J: lambda <= k and k + w - lambda <= mJ.
     const std::int64_t fullFirst = std::min<std::int64_t>(m.lambda, nK);
-    const auto fullEnd = [&](std::int32_t J) {
-      const std::int64_t mJ = m.colStart[J + 1] - m.colStart[J];
-      return std::max<std::int64_t>(fullFirst, std::min<std::int64_t>(nK, mJ + m.lambda - w + 1));
-    };
-    // Rows [fullFirst, fusedEnd) go through the blocks together (w = 4 with AVX2), the others
-    // block by block; a row's sum has the same sequence either way.
-    std::int64_t fusedEnd = fullFirst;
-#ifdef PA_BANDED_X86
-    if (w == 4 && nJ > 0 && nJ <= kMaxFused && HasAvx2()) {
-      std::int64_t common = nK;
-      const double* xs[kMaxFused];
-      for (std::int32_t J = firstJ; J <= lastJ; J++) {
-        common = std::min(common, fullEnd(J));
-        xs[J - firstJ] = x + m.colStart[J];
-      }
-      const std::int64_t steps = (common - fullFirst) / 4;
-      fusedEnd = fullFirst + 4 * steps;
-      const double* a = aK + fullFirst * w;
-      const std::int64_t stride = nK * w;
-      double* yF = yK + fullFirst;
-      switch (nJ) {
-        case 1: FusedRows4Avx2<1>(a, stride, xs, nJ, yF, steps); break;
-        case 2: FusedRows4Avx2<2>(a, stride, xs, nJ, yF, steps); break;
-        case 3: FusedRows4Avx2<3>(a, stride, xs, nJ, yF, steps); break;
-        case 4: FusedRows4Avx2<4>(a, stride, xs, nJ, yF, steps); break;
-        default: FusedRows4Avx2<0>(a, stride, xs, nJ, yF, steps); break;
-      }
-    }
-#endif
-    const double* a = aK;
+    const double* a = data + m.blockStart[K];
     for (std::int32_t J = firstJ; J <= lastJ; J++, a += nK * w) {
       const std::int64_t col0 = m.colStart[J];
       const std::int64_t mJ = m.colStart[J + 1] - col0;
-      const std::int64_t end = fullEnd(J);
-      BlockRowRange(a, x + col0, yK, 0, fullFirst, fullFirst, end, w, m.lambda, mJ);
-      BlockRowRange(a, x + col0, yK, fusedEnd, nK, fullFirst, end, w, m.lambda, mJ);
+      const std::int64_t fullEnd = std::max<std::int64_t>(fullFirst, std::min<std::int64_t>(nK, mJ + m.lambda - w + 1));
+      BlockRowRange(a, x + col0, yK, 0, nK, fullFirst, fullEnd, w, m.lambda, mJ);
     }
   }
 }
