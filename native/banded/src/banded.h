@@ -85,20 +85,18 @@ __attribute__((target("avx2"))) inline __m256d Tile4(__m256d s, const double* p,
 }
 
 // How far ahead of the rows being multiplied FullRows4Avx2 prefetches the values (see the top).
-constexpr std::int64_t kPrefetchBytes = 8192;
+constexpr std::uintptr_t kPrefetchBytes = 8192;
 
 // FullRowsFixed<4> with AVX2, 8 rows per step (two groups of four), the values 256 bytes per step
-// (four cache lines, each prefetched kPrefetchBytes ahead; a prefetch past the end never faults).
+// (four cache lines, each prefetched kPrefetchBytes ahead; a prefetch does not fault).
 __attribute__((target("avx2"))) inline void FullRows4Avx2(const double* a, const double* xs, double* y, std::int64_t kFirst,
                                                           std::int64_t kEnd) {
   std::int64_t k = kFirst;
   for (; k + 8 <= kEnd; k += 8) {
     const double* p = a + k * 4;
-    const char* ahead = reinterpret_cast<const char*>(p) + kPrefetchBytes;
-    __builtin_prefetch(ahead);
-    __builtin_prefetch(ahead + 64);
-    __builtin_prefetch(ahead + 128);
-    __builtin_prefetch(ahead + 192);
+    // Formed as an integer: the address may lie past the values' end (never read there).
+    const std::uintptr_t ahead = reinterpret_cast<std::uintptr_t>(p) + kPrefetchBytes;
+    for (int line = 0; line < 4; line++) __builtin_prefetch(reinterpret_cast<const void*>(ahead + 64 * line));
     _mm256_storeu_pd(y + k, Tile4(_mm256_loadu_pd(y + k), p, xs + k));
     _mm256_storeu_pd(y + k + 4, Tile4(_mm256_loadu_pd(y + k + 4), p + 16, xs + k + 4));
   }
