@@ -63,8 +63,8 @@
  * lines also give, in brackets, the ratio to STREAM's median pass (same statistic on both sides).
  * Our best products are not used for the goal: products timed back to back, without the CSR
  * product between them, were measured ~8 % faster at the median (part of the matrix still in the
- * L3), so the fastest of 60 may be partly cache-flattered; with the kernel reading a block row's
- * blocks side by side, the serial kernel back to back was measured as fast as after a 64 MB sweep
+ * L3), so the fastest of 60 may be partly cache-flattered; with the kernel of then (a block row's
+ * blocks read side by side), the serial kernel back to back was measured as fast as after a 64 MB sweep
  * (alternating in one process, 30 pairs, twice: medians 1.88 and 1.84 ms against 1.88 and 1.79
  * ms), i.e. the 36 MB streamed through the 32 MiB L3 leave nothing useful in it. The
  * speedup 2 parts / 1 part (medians) ≥ 1.6; CSR / banded > 1; and the split product's bits equal
