@@ -25,8 +25,8 @@
 // four rows through all of them with the sums in registers: 4 streams), 1.11-1.19 for that order
 // with the prefetch, and 0.85 ms for a plain read of the same bytes. The previous VM (an older
 // EPYC) measured the side-by-side order faster than one stream and no gain from any prefetch:
-// the hardware prefetchers differ, so this choice is the machine's and is re-measured by
-// bench/block-banded when the machine changes.
+// the hardware prefetchers differ, so the choice is the machine's; bench/block-banded shows when
+// a new machine's ratio to STREAM drops, and the orders are then worth comparing again.
 #pragma once
 
 #include <algorithm>

@@ -88,13 +88,6 @@ inline double row_sum(int32_t begin, int32_t end, const int32_t* __restrict__ co
   return w;
 }
 
-// The sums of rows from..to-1, each handed to finish(i, w) in the order of i. With `grouped`,
-// four consecutive rows of the same length (most rows of a stencil's matrix) are summed side by
-// side: four chains of additions, each in stored order (the same bits as row_sum), which the
-// processor overlaps instead of waiting on one row's chain (n = 128, one part, interleaved in one
-// process: the finest level's pipelined passes took 5-11 % less CPU time, the second level's
-// 1-7 %). A group's rows are finished after its four sums, so `grouped` needs u to share no
-// memory with what finish writes (the addon checks it; JavaScript finishes each row at once).
 // How many entries ahead of a group of four rows for_row_sums prefetches the matrix's values (8
 // KiB) and column ids (4 KiB), four and two cache lines per group (about what a group of 7-point
 // rows reads). A pipelined sweep streams the matrix beside five to eight vectors, more streams than
@@ -112,6 +105,13 @@ inline void prefetch_lines(const void* p, std::size_t bytes, int lines) {
   for (int k = 0; k < lines; k++) __builtin_prefetch(reinterpret_cast<const void*>(ahead + 64 * k));
 }
 
+// The sums of rows from..to-1, each handed to finish(i, w) in the order of i. With `grouped`,
+// four consecutive rows of the same length (most rows of a stencil's matrix) are summed side by
+// side: four chains of additions, each in stored order (the same bits as row_sum), which the
+// processor overlaps instead of waiting on one row's chain (n = 128, one part, interleaved in one
+// process: the finest level's pipelined passes took 5-11 % less CPU time, the second level's
+// 1-7 %). A group's rows are finished after its four sums, so `grouped` needs u to share no
+// memory with what finish writes (the addon checks it; JavaScript finishes each row at once).
 template <typename Finish>
 inline void for_row_sums(int32_t from, int32_t to, const int32_t* rowPtr, const int32_t* col, const double* val,
                          const double* u, bool grouped, Finish finish) {
