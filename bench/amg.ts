@@ -28,6 +28,7 @@ import { median } from './lib/stats.js';
 import { runAsProgram } from './lib/program.js';
 import { PRIME_CAP_MEGABYTES, primeMegabytesFor, type PrimedProgram } from './lib/prime-sizes.js';
 import { runTimedProgram } from './lib/timed-program.js';
+import { describeVcpuProbe, probeVcpus } from './lib/vcpu-probe.js';
 
 const RTOL = 1e-8;
 
@@ -97,6 +98,8 @@ async function run(): Promise<void> {
     return;
   }
   const root = repositoryRoot();
+  // Before any program runs, so that the probe's children do not share the machine with a solve.
+  const vcpusAtStart = describeVcpuProbe(probeVcpus());
   const ours = join(root, 'dist', 'bench', 'amg.js');
   const petsc = join(root, 'bench', 'anchors', 'petsc_poisson.py');
   const scipy = join(root, 'bench', 'anchors', 'scipy_spgemm.py');
@@ -132,6 +135,8 @@ async function run(): Promise<void> {
       ]);
     }
   }
+  console.log(`vCPU probe at the start: ${vcpusAtStart}`);
+  console.log(`vCPU probe at the end:   ${describeVcpuProbe(probeVcpus())}`);
   console.log(`np = ${flags.np}, ${flags.reps} interleaved repetitions, times are medians (set-up: amg(A) / PETSc KSPSetUp)`);
   console.log('goals (issue 17): ours/hypre <= 0.50 and ours/jacobi <= 1.00 at n = 100, ours/jacobi <= 0.50 at n = 128, <= 15 iterations');
   console.log(formatTable(

@@ -99,6 +99,7 @@ import { SharedArray, sharedArray, sharedBarrier } from '../src/shared/shared-ar
 import { benchEnvironment, compileAnchor, defaultAnchorsDir, parseResultLine, runCommand } from './lib/anchors.js';
 import { runAsProgram } from './lib/program.js';
 import { median } from './lib/stats.js';
+import { describeVcpuProbe, probeVcpus, type VcpuProbe } from './lib/vcpu-probe.js';
 
 const WARMUPS = 3;
 
@@ -421,6 +422,7 @@ async function main(): Promise<void> {
   };
   const failures = new Map<string, string>();
   const loads: string[] = [];
+  const vcpus: (VcpuProbe | { reason: string })[] = [probeVcpus()];
   for (let round = 0; round < rounds; round++) {
     loads.push(execFileSync('uptime', { encoding: 'utf8' }).trim());
     for (const threads of [1, 2]) {
@@ -438,6 +440,7 @@ async function main(): Promise<void> {
   }
   stream.remove();
   loads.push(execFileSync('uptime', { encoding: 'utf8' }).trim());
+  vcpus.push(probeVcpus());
 
   const med = (key: string, field: keyof ChildResult): number => median((samples.get(key) ?? []).map((r) => r[field] as number));
   const triad = (t: number): number => median(streams[t].triad);
@@ -510,10 +513,12 @@ async function main(): Promise<void> {
   console.log(goalLines(result, samples, triad).join('\n'));
   for (const [key, reason] of failures) console.log(`${key}: a round failed (${reason})`);
   for (const load of loads) console.log(`load: ${load}`);
+  console.log(`vCPU probe at the start: ${describeVcpuProbe(vcpus[0])}`);
+  console.log(`vCPU probe at the end:   ${describeVcpuProbe(vcpus[1])}`);
   console.log(`RESULT ${JSON.stringify({
     code: 'pa_block_banded_bench', N, rounds, reps,
     stream: { 1: { triad: triad(1), read: read(1), triad_median: triadMedian(1) }, 2: { triad: triad(2), read: read(2), triad_median: triadMedian(2) } },
-    configs: result, failures: Object.fromEntries(failures), loads,
+    configs: result, failures: Object.fromEntries(failures), loads, vcpus,
   })}`);
 }
 

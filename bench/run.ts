@@ -28,6 +28,7 @@ import { compileAnchor, defaultAnchorsDir, parseResultLine, repositoryRoot, runC
 import { median } from './lib/stats.js';
 import { runSpmv, runStream, type SpmvSample, type StreamSample } from './lib/context.js';
 import { buildFingerprint, machineInfo, revision, type MachineInfo, type Revision } from './lib/machine.js';
+import { describeVcpuProbe, probeVcpus, type VcpuProbe } from './lib/vcpu-probe.js';
 import { summarize, type ContextRecord, type SolveRecord } from './lib/summary.js';
 import { allSystems, expectedSeconds, parseSolveSample, unavailableSystems, type SolverSystem } from './lib/systems.js';
 import { summaryTables } from './lib/tables.js';
@@ -54,6 +55,9 @@ interface BenchFile {
   };
   readonly machine_start: MachineInfo;
   readonly machine_end: MachineInfo;
+  /** {@link probeVcpus} before the first and after the last program (absent in files of runs before 2026-12-07 15:50). */
+  readonly vcpus_start?: VcpuProbe | { reason: string };
+  readonly vcpus_end?: VcpuProbe | { reason: string };
   readonly revision: Revision;
   /** {@link buildFingerprint} at the start and at the end: they differ when dist/ was rebuilt mid-run. */
   readonly build: { start: string; end: string };
@@ -149,6 +153,10 @@ function femTable(records: readonly FemRecord[]): string {
 async function report(file: BenchFile, root: string): Promise<void> {
   const summary = summarize(file.solves, file.context);
   console.log(summaryTables(summary, args.markdown));
+  if (file.vcpus_start !== undefined && file.vcpus_end !== undefined) {
+    console.log(`\nvCPU probe (a short pinned memory test per CPU) at the start: ${describeVcpuProbe(file.vcpus_start)}`);
+    console.log(`at the end: ${describeVcpuProbe(file.vcpus_end)}`);
+  }
   if (file.fem !== undefined && file.fem.length > 0) console.log(`\n${femTable(file.fem)}`);
   const svg = await solveTimeSvg(summary.solves, subtitle(file));
   const resultsDir = join(root, 'bench', 'results');
@@ -228,6 +236,8 @@ async function measure(root: string): Promise<BenchFile> {
   const revisionStart = revision(root);
   const buildStart = buildFingerprint(root);
   log(`bench: ${machineStart.cpu_model}, ${machineStart.nproc} cores, node ${machineStart.node}, load average ${machineStart.loadavg.join(' ')}`);
+  const vcpusStart = probeVcpus();
+  log(`vCPU probe: ${describeVcpuProbe(vcpusStart)}`);
   if (!existsSync(anchorsDir)) log(`anchors directory ${anchorsDir} not found: only ours runs (pass --anchors <dir>)`);
 
   const paths = { root, anchorsDir };
@@ -295,6 +305,8 @@ async function measure(root: string): Promise<BenchFile> {
   }
   stream?.remove();
   for (const error of contextErrors) log(`context measurement failed: ${error}`);
+  const vcpusEnd = probeVcpus();
+  log(`vCPU probe: ${describeVcpuProbe(vcpusEnd)}`);
   const buildEnd = buildFingerprint(root);
   if (buildEnd !== buildStart) log(`WARNING: dist/ or native/ was rebuilt during the run (${buildStart} -> ${buildEnd}): the samples mix two builds`);
   return {
@@ -304,6 +316,8 @@ async function measure(root: string): Promise<BenchFile> {
     config: { sizes, rounds, parts, anchors_dir: anchorsDir, sequential: args.sequential, prime_mb: args['prime-mb'] },
     machine_start: machineStart,
     machine_end: machineInfo(),
+    vcpus_start: vcpusStart,
+    vcpus_end: vcpusEnd,
     revision: revisionStart,
     build: { start: buildStart, end: buildEnd },
     skipped,
