@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { describeVcpuProbe, probeVcpus, summarizeVcpus } from '../bench/lib/vcpu-probe.js';
+import { describeVcpuProbe, parseCpuList, probeVcpus, summarizeVcpus } from '../bench/lib/vcpu-probe.js';
 
 describe('vCPU probe (bench/lib/vcpu-probe)', () => {
   it('reports the slowest over the fastest CPU for the chase and the fastest over the slowest for the sum', () => {
@@ -22,13 +23,24 @@ describe('vCPU probe (bench/lib/vcpu-probe)', () => {
     expect(describeVcpuProbe({ reason: 'no taskset' })).toBe('not measured (no taskset)');
   });
 
+  it('reads the CPU lists of /proc/<pid>/status, ranges and single CPUs alike', () => {
+    expect(parseCpuList('0-1')).toEqual([0, 1]);
+    expect(parseCpuList('3,0-1,8-9\n')).toEqual([0, 1, 3, 8, 9]);
+    expect(parseCpuList('5')).toEqual([5]);
+    expect(() => parseCpuList('0-1,x')).toThrow("not a CPU list: '0-1,x'");
+  });
+
   describe.runIf(process.platform === 'linux')('on this machine', () => {
-    it('measures CPU 0 with a child pinned to it', () => {
-      const probe = probeVcpus([0]);
+    const allowed = (): number[] =>
+      parseCpuList(/^Cpus_allowed_list:\s*(.+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '');
+
+    it('measures one CPU with a child pinned to it', () => {
+      const [first] = allowed();
+      const probe = probeVcpus([first]);
       if ('reason' in probe) throw new Error(probe.reason);
       expect(probe.samples).toHaveLength(1);
       const [sample] = probe.samples;
-      expect(sample.cpu).toBe(0);
+      expect(sample.cpu).toBe(first);
       // A dependent load from beyond the caches takes tens to hundreds of nanoseconds, and a sum
       // over memory moves at least a few hundred MB/s on any machine these tests run on.
       expect(sample.chase_ns).toBeGreaterThan(1);
@@ -36,6 +48,12 @@ describe('vCPU probe (bench/lib/vcpu-probe)', () => {
       expect(sample.sum_gbs).toBeGreaterThan(0.3);
       expect(sample.sum_gbs).toBeLessThan(1000);
     }, 60_000);
+
+    it('probes every CPU this process may run on by default', () => {
+      const probe = probeVcpus();
+      if ('reason' in probe) throw new Error(probe.reason);
+      expect(probe.samples.map((s) => s.cpu)).toEqual(allowed());
+    }, 120_000);
 
     it('says which CPU could not be probed instead of throwing', () => {
       const probe = probeVcpus([4095]);

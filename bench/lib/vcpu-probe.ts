@@ -11,6 +11,7 @@
  * @module
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 
 /** One CPU's figures: a dependent chase through memory and a streaming sum. */
@@ -68,7 +69,35 @@ console.log(JSON.stringify({ chaseNs, sumGbs: (8 * m) / best, check: at + sum })
 `;
 
 /**
- * Runs the probe on each CPU of `cpus` (default: every CPU of this process), one after the
+ * The CPUs a `Cpus_allowed_list` line of `/proc/<pid>/status` names (`0-1`, `0,2-3`), ascending.
+ * @throws Error when the list is not of that form.
+ * @example `parseCpuList('0,2-3') // [0, 2, 3]`
+ */
+export function parseCpuList(list: string): number[] {
+  const cpus = new Set<number>();
+  for (const item of list.trim().split(',')) {
+    const match = /^(\d+)(?:-(\d+))?$/.exec(item);
+    if (match === null) throw new Error(`not a CPU list: '${list}'`);
+    const first = Number(match[1]);
+    const last = match[2] === undefined ? first : Number(match[2]);
+    for (let cpu = first; cpu <= last; cpu++) cpus.add(cpu);
+  }
+  return [...cpus].sort((a, b) => a - b);
+}
+
+/** The CPUs this process may run on (its affinity, which need not start at 0), or 0..n-1 off Linux. */
+function allowedCpus(): number[] {
+  try {
+    const line = /^Cpus_allowed_list:\s*(.+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (line !== null) return parseCpuList(line[1]);
+  } catch {
+    // Not Linux, or no /proc: every CPU by number.
+  }
+  return Array.from({ length: availableParallelism() }, (_, k) => k);
+}
+
+/**
+ * Runs the probe on each CPU of `cpus` (default: every CPU this process may run on), one after the
  * other, each in a child process pinned with `taskset`. Takes about half a second per CPU.
  *
  * @returns the probe, or `{ reason }` when a child cannot be pinned or run (no `taskset`, a CPU
@@ -79,7 +108,7 @@ console.log(JSON.stringify({ chaseNs, sumGbs: (8 * m) / best, check: at + sum })
  * if (!('reason' in probe)) console.log(describeVcpuProbe(probe)); // "cpu 0: 98 ns, ... slowest/fastest 1.02"
  * ```
  */
-export function probeVcpus(cpus: readonly number[] = Array.from({ length: availableParallelism() }, (_, k) => k)): VcpuProbe | { reason: string } {
+export function probeVcpus(cpus: readonly number[] = allowedCpus()): VcpuProbe | { reason: string } {
   const samples: VcpuSample[] = [];
   for (const cpu of cpus) {
     const run = spawnSync('taskset', ['-c', String(cpu), process.execPath, '--input-type=module', '-e', PROBE_SOURCE], {
