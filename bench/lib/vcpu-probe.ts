@@ -10,9 +10,9 @@
  *
  * @module
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { runCommand } from './anchors.js';
 
 /** One CPU's figures: a dependent chase through memory and a streaming sum. */
 export interface VcpuSample {
@@ -111,14 +111,8 @@ function allowedCpus(): number[] {
 export function probeVcpus(cpus: readonly number[] = allowedCpus()): VcpuProbe | { reason: string } {
   const samples: VcpuSample[] = [];
   for (const cpu of cpus) {
-    const run = spawnSync('taskset', ['-c', String(cpu), process.execPath, '--input-type=module', '-e', PROBE_SOURCE], {
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    if (run.error !== undefined || run.status !== 0) {
-      const why = run.error?.message ?? (run.stderr.trim().split('\n')[0] || `exit status ${String(run.status)}`);
-      return { reason: `vCPU probe on cpu ${cpu}: ${why}` };
-    }
+    const run = runCommand('taskset', ['-c', String(cpu), process.execPath, '--input-type=module', '-e', PROBE_SOURCE], 60);
+    if (run.failure !== undefined) return { reason: `vCPU probe on cpu ${cpu}: ${run.failure}` };
     const { chaseNs, sumGbs } = JSON.parse(run.stdout) as { chaseNs: number; sumGbs: number };
     samples.push({ cpu, chase_ns: chaseNs, sum_gbs: sumGbs });
   }

@@ -30,7 +30,10 @@
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
+
+#include "../../common/prefetch.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -85,7 +88,7 @@ __attribute__((target("avx2"))) inline __m256d Tile4(__m256d s, const double* p,
 }
 
 // How far ahead of the rows being multiplied FullRows4Avx2 prefetches the values (see the top).
-constexpr std::uintptr_t kPrefetchBytes = 8192;
+constexpr std::size_t kPrefetchBytes = 8192;
 
 // FullRowsFixed<4> with AVX2, 8 rows per step (two groups of four), the values 256 bytes per step
 // (four cache lines, each prefetched kPrefetchBytes ahead; a prefetch does not fault).
@@ -94,9 +97,7 @@ __attribute__((target("avx2"))) inline void FullRows4Avx2(const double* a, const
   std::int64_t k = kFirst;
   for (; k + 8 <= kEnd; k += 8) {
     const double* p = a + k * 4;
-    // Formed as an integer: the address may lie past the values' end (never read there).
-    const std::uintptr_t ahead = reinterpret_cast<std::uintptr_t>(p) + kPrefetchBytes;
-    for (int line = 0; line < 4; line++) __builtin_prefetch(reinterpret_cast<const void*>(ahead + 64 * line));
+    pa_native::prefetch_lines(p, kPrefetchBytes, 4);
     _mm256_storeu_pd(y + k, Tile4(_mm256_loadu_pd(y + k), p, xs + k));
     _mm256_storeu_pd(y + k + 4, Tile4(_mm256_loadu_pd(y + k + 4), p + 16, xs + k + 4));
   }

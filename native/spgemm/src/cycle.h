@@ -12,8 +12,9 @@
 #pragma once
 
 #include <algorithm>
-#include <cstddef>
 #include <cstdint>
+
+#include "../../common/prefetch.h"
 
 namespace pa_amg {
 
@@ -98,13 +99,6 @@ inline double row_sum(int32_t begin, int32_t end, const int32_t* __restrict__ co
 // arithmetic: the same bits.
 constexpr int32_t kEntriesAhead = 1024;
 
-// Prefetches `lines` cache lines from `bytes` past p. The address is formed as an integer, since it
-// may lie past the array's end (never read there: a prefetch does not fault).
-inline void prefetch_lines(const void* p, std::size_t bytes, int lines) {
-  const std::uintptr_t ahead = reinterpret_cast<std::uintptr_t>(p) + bytes;
-  for (int k = 0; k < lines; k++) __builtin_prefetch(reinterpret_cast<const void*>(ahead + 64 * k));
-}
-
 // The sums of rows from..to-1, each handed to finish(i, w) in the order of i. With `grouped`,
 // four consecutive rows of the same length (most rows of a stencil's matrix) are summed side by
 // side: four chains of additions, each in stored order (the same bits as row_sum), which the
@@ -118,8 +112,8 @@ inline void for_row_sums(int32_t from, int32_t to, const int32_t* rowPtr, const 
   int32_t i = from;
   for (; grouped && i + 4 <= to; i += 4) {
     const int32_t b0 = rowPtr[i], b1 = rowPtr[i + 1], b2 = rowPtr[i + 2], b3 = rowPtr[i + 3], end = rowPtr[i + 4];
-    prefetch_lines(val + b0, kEntriesAhead * sizeof(double), 4);
-    prefetch_lines(col + b0, kEntriesAhead * sizeof(int32_t), 2);
+    pa_native::prefetch_lines(val + b0, kEntriesAhead * sizeof(double), 4);
+    pa_native::prefetch_lines(col + b0, kEntriesAhead * sizeof(int32_t), 2);
     const int32_t length = b1 - b0;
     if (b2 - b1 != length || b3 - b2 != length || end - b3 != length) {
       finish(i, row_sum(b0, b1, col, val, u));
