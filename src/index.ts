@@ -126,7 +126,7 @@ export { matvec, matvecInto } from './parray/matvec.js';
 
 // Solvers
 export { amg, AmgPreconditioner } from './solvers/amg/amg.js';
-export type { AmgOptions, AmgLevelInfo, AmgSmootherName } from './solvers/amg/amg.js';
+export type { AmgOptions, AmgLevelInfo, AmgSmootherName, AmgSpectralEstimate } from './solvers/amg/amg.js';
 export { cg, CgSolver } from './solvers/cg.js';
 export type { CgSolveVectors } from './solvers/cg.js';
 export type { CgOptions, CgSolverOptions, CgResult, CgReason, CgIterationInfo } from './solvers/cg-options.js';

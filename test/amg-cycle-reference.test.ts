@@ -1,7 +1,8 @@
 /**
  * One V-cycle of `amg(A)` against the V-cycle written out on dense matrices from the same
  * hierarchy (the levels' matrices and prolongators, gathered): Chebyshev of degree 2 on
- * [λmax/8, λmax] with λmax Gershgorin's bound of D⁻¹A, the residual restricted by Pᵀ, the coarse
+ * [λmax/8, λmax] with λmax the level's estimate of ρ(D⁻¹A) (Gershgorin's bound on the finest
+ * level, below it the Lanczos estimate, never above Gershgorin's), the residual restricted by Pᵀ, the coarse
  * correction prolongated by P, the coarsest level solved directly. On 1 part the levels run as
  * pipelines, on 2 and 3 parts as split pipelines (split-pipeline.ts, with the start in the sweep
  * and restrictions over P's ghost blocks): every path must compute the same operator, up to
@@ -55,12 +56,10 @@ function solveDense(A: CsrMatrix, b: Float64Array): Float64Array {
   return x;
 }
 
-/** The dense V-cycle of the hierarchy (matrices A_l, prolongators P_l), from a zero guess. */
-function referenceCycle(As: CsrMatrix[], Ps: CsrMatrix[], b: Float64Array, l = 0): Float64Array {
-  const A = As[l];
-  if (l === As.length - 1) return solveDense(A, b);
+/** 1/a_ii per row and Gershgorin's bound max_i Σ_j |a_ij| / |a_ii| of a dense-checked CSR matrix. */
+function jacobiData(A: CsrMatrix): { inverse: Float64Array; gershgorin: number } {
   const inverse = new Float64Array(A.nRows);
-  let bound = 0;
+  let gershgorin = 0;
   for (let i = 0; i < A.nRows; i++) {
     let diagonal = 0;
     let sum = 0;
@@ -69,8 +68,17 @@ function referenceCycle(As: CsrMatrix[], Ps: CsrMatrix[], b: Float64Array, l = 0
       sum += Math.abs(A.values[e]);
     }
     inverse[i] = 1 / diagonal;
-    bound = Math.max(bound, sum / Math.abs(diagonal));
+    gershgorin = Math.max(gershgorin, sum / Math.abs(diagonal));
   }
+  return { inverse, gershgorin };
+}
+
+/** The dense V-cycle of the hierarchy (matrices A_l, prolongators P_l, estimates of ρ(D⁻¹A_l)), from a zero guess. */
+function referenceCycle(As: CsrMatrix[], Ps: CsrMatrix[], bounds: readonly number[], b: Float64Array, l = 0): Float64Array {
+  const A = As[l];
+  if (l === As.length - 1) return solveDense(A, b);
+  const { inverse } = jacobiData(A);
+  const bound = bounds[l];
   const lower = bound / CHEBYSHEV_RATIO;
   const theta = (bound + lower) / 2;
   const delta = (bound - lower) / 2;
@@ -92,7 +100,7 @@ function referenceCycle(As: CsrMatrix[], Ps: CsrMatrix[], b: Float64Array, l = 0
   smooth();
   const Ax = multiply(A, x);
   const residual = Float64Array.from(b, (bi, i) => bi - Ax[i]);
-  const correction = multiply(Ps[l], referenceCycle(As, Ps, multiplyTransposed(Ps[l], residual), l + 1));
+  const correction = multiply(Ps[l], referenceCycle(As, Ps, bounds, multiplyTransposed(Ps[l], residual), l + 1));
   for (let i = 0; i < x.length; i++) x[i] += correction[i];
   smooth();
   return x;
@@ -120,7 +128,12 @@ it('one V-cycle equals the dense V-cycle of the same hierarchy on 1, 2 and 3 par
           bGlobal[ids.localToGlobal[k]] = rhs[k];
         }
       });
-      const expected = referenceCycle(M.matrices.map((L) => centralize(L)), M.prolongators.map((P) => centralize(P)), bGlobal);
+      const As = M.matrices.map((L) => centralize(L));
+      // The finest level keeps Gershgorin's bound; the coarser ones estimate below it.
+      const bounds = M.spectralBounds;
+      expect(bounds[0]).toBe(jacobiData(As[0]).gershgorin);
+      for (let l = 1; l < As.length; l++) expect(bounds[l]).toBeLessThanOrEqual(jacobiData(As[l]).gershgorin);
+      const expected = referenceCycle(As, M.prolongators.map((P) => centralize(P)), bounds, bGlobal);
       let scale = 0;
       let error = 0;
       for (let i = 0; i < expected.length; i++) {

@@ -16,7 +16,7 @@ import { onParts } from './case.js';
 export async function aggregationStartsAtTheLowestNeighbour(ranks: PData<number>): Promise<void> {
   const { I, J, V, rows, cols } = laplacianFdm(ranks, [12, 12, 12], [1, 1, ranks.np]);
   const A = await psparse(I, J, V, rows, cols);
-  const level = new AmgLevel(A, 0);
+  const level = new AmgLevel(A, 0, 'gershgorin');
   level.coarsen({ theta: 0.08 });
   const found = level.aggregates;
   assert.ok(found !== undefined);

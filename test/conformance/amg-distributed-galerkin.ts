@@ -43,7 +43,7 @@ export async function distributedGalerkinMatchesDenseProduct(ranks: PData<number
     [A, `Laplacian, ${np} part(s)`],
     [matmul(A, A), `A², ${np} part(s)`],
   ] as const) {
-    const level = new AmgLevel(M, 0);
+    const level = new AmgLevel(M, 0, 'gershgorin');
     const coarse = level.coarsen({ theta: 0.08 });
     assert.ok(coarse !== undefined, `${what}: aggregates`);
     const C = distributedGalerkin(M, level.P!, coarse.rows);
@@ -60,12 +60,12 @@ export async function distributedGalerkinMatchesDenseProduct(ranks: PData<number
   }
   // New values (scaled: the same strong connections, so the same aggregates), same pattern:
   // refresh gives the bits of a new set-up.
-  const level = new AmgLevel(A, 0);
+  const level = new AmgLevel(A, 0, 'gershgorin');
   const coarse = level.coarsen({ theta: 0.08 })!;
   const before = centralize(coarse).values.slice();
   await psparseRefill(A, weights.map((w) => Float64Array.from(w, (x) => x * 1.3)));
   level.refresh();
-  const fresh = new AmgLevel(A, 0);
+  const fresh = new AmgLevel(A, 0, 'gershgorin');
   const expected = centralize(fresh.coarsen({ theta: 0.08 })!);
   const got = centralize(coarse);
   assert.deepEqual(Array.from(got.colIdx), Array.from(expected.colIdx), 'refreshed: pattern');

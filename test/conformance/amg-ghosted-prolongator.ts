@@ -92,7 +92,7 @@ export async function ghostedProlongatorMatchesSmoothedProduct(ranks: PData<numb
       [A, `${dims.length}-D, ${np} part(s)`],
       [A1, `${dims.length}-D A², ${np} part(s)`],
     ] as const) {
-      const level = new AmgLevel(M, 0);
+      const level = new AmgLevel(M, 0, 'gershgorin');
       const aggregates = levelAggregates(M, level);
       const coarseRows = variablePartition(aggregates.map((_, p) => p), aggregates.map((a) => a.count));
       const built = ghostedProlongator(M, aggregates, coarseRows, level);
@@ -108,12 +108,12 @@ export async function ghostedProlongatorMatchesSmoothedProduct(ranks: PData<numb
       assertSameMatrix(ghostedProlongator(M, aggregates, listed, level).P, built.P, `${what}, listed coarse ids`);
     }
     // New values, same pattern: refresh equals a new construction.
-    const level = new AmgLevel(A, 0);
+    const level = new AmgLevel(A, 0, 'gershgorin');
     const aggregates = levelAggregates(A, level);
     const coarseRows = variablePartition(aggregates.map((_, p) => p), aggregates.map((a) => a.count));
     const built = ghostedProlongator(A, aggregates, coarseRows, level);
     await psparseRefill(A, weights.map((w) => Float64Array.from(w, (x, k) => x * (1.5 + (k % 3) / 4))));
-    const fresh = new AmgLevel(A, 0);
+    const fresh = new AmgLevel(A, 0, 'gershgorin');
     built.refresh(fresh);
     assertSameMatrix(built.P, ghostedProlongator(A, aggregates, coarseRows, fresh).P, `${dims.length}-D refreshed`);
     assertSameMatrix(built.P, smoothedProduct(A, aggregates, fresh, coarseRows), `${dims.length}-D refreshed vs product`);

@@ -19,6 +19,7 @@ import type { Aggregates } from './aggregation.js';
 import { distributedGalerkin } from './distributed-galerkin.js';
 import { ghostedProlongator } from './ghosted-prolongator.js';
 import { setupKernels } from './setup-kernels.js';
+import { lanczosBound } from './spectral-estimate.js';
 import {
   aggregateOwnRows, localGalerkin, localProlongator, localRestriction, refreshRestriction, withoutGhostEntries, type LocalProlongator,
 } from './local-setup.js';
@@ -30,7 +31,7 @@ interface DiagonalData {
   /** 1/a_ii per own row. */
   readonly inverseDiagonal: PData<Float64Array>;
   /** Gershgorin's bound on the spectral radius of D⁻¹A. */
-  readonly spectralBound: number;
+  readonly gershgorin: number;
   /** Per local part, the largest |column − row| of the own-own block's entries. */
   readonly bandwidths: readonly number[];
 }
@@ -38,7 +39,7 @@ interface DiagonalData {
 /**
  * The diagonal of the own rows (in the own-own block, whose columns ascend), 1/a_ii,
  * Gershgorin's bound on the spectral radius of D⁻¹A, max over rows of Σ_j |a_ij| / |a_ii| (it never
- * underestimates, which is what the damping factors need), and the own-own block's bandwidth (what
+ * underestimates; it caps the Lanczos estimate, spectral-estimate.ts), and the own-own block's bandwidth (what
  * the cycle's pipelined passes need: a row's first and last entries), in one pass over the matrix
  * (setup-kernels.ts' levelDiagonal, native when built; collective: every part learns whether some
  * row failed, then the bound's max-reduction).
@@ -81,10 +82,19 @@ function diagonalData(A: PSparseMatrix, level: number): DiagonalData {
   return {
     diagonal: parts.map((x) => x.diagonal),
     inverseDiagonal: parts.map((x) => x.inverse),
-    spectralBound: bound,
+    gershgorin: bound,
     bandwidths: parts.localItems.map((x) => x.bandwidth),
   };
 }
+
+/**
+ * How the levels estimate ρ(D⁻¹A) (see {@link AmgOptions.spectralEstimate}): `'lanczos-coarse'`
+ * (Lanczos below the finest level, Gershgorin on it), `'lanczos'` (Lanczos on every level) or
+ * `'gershgorin'` (Gershgorin's bound on every level).
+ * @example `amg(A, { spectralEstimate: 'lanczos' satisfies AmgSpectralEstimate })`
+ * @group Solvers
+ */
+export type AmgSpectralEstimate = 'lanczos-coarse' | 'lanczos' | 'gershgorin';
 
 /** Options a level's set-up reads (checked by amg.ts). */
 export interface LevelOptions {
@@ -100,16 +110,30 @@ export class AmgLevel {
   /** a_ii per own row. */
   diagonal: PData<Float64Array>;
   inverseDiagonal: PData<Float64Array>;
-  /** Upper bound on the spectral radius of D⁻¹A (Gershgorin). */
+  /** The estimate of the spectral radius of D⁻¹A the smoothers and the prolongator use. */
   spectralBound: number;
+  private readonly estimate: AmgSpectralEstimate;
   /** Per local part, the largest |column − row| of the own-own block's entries. */
   bandwidths: readonly number[];
   private transfer: Transfer | undefined;
 
-  constructor(A: PSparseMatrix, index: number) {
+  /**
+   * @param estimate how the hierarchy estimates ρ(D⁻¹A) (collective: Lanczos takes 10 SpMVs of
+   * the level)
+   */
+  constructor(A: PSparseMatrix, index: number, estimate: AmgSpectralEstimate) {
     this.A = A;
     this.index = index;
-    ({ diagonal: this.diagonal, inverseDiagonal: this.inverseDiagonal, spectralBound: this.spectralBound, bandwidths: this.bandwidths } = diagonalData(A, index));
+    this.estimate = estimate;
+    ({ diagonal: this.diagonal, inverseDiagonal: this.inverseDiagonal, spectralBound: this.spectralBound, bandwidths: this.bandwidths } = this.levelData());
+  }
+
+  /** The diagonal data and the spectral estimate of the level's current values (collective). */
+  private levelData(): Omit<DiagonalData, 'gershgorin'> & { spectralBound: number } {
+    const data = diagonalData(this.A, this.index);
+    const lanczos = this.estimate === 'lanczos' || (this.estimate === 'lanczos-coarse' && this.index > 0);
+    const spectralBound = lanczos ? lanczosBound(this.A, data.inverseDiagonal, data.gershgorin) : data.gershgorin;
+    return { ...data, spectralBound };
   }
 
   /** The prolongator to this level from the next coarser one, once {@link AmgLevel.coarsen} ran. */
@@ -185,7 +209,7 @@ export class AmgLevel {
    * place (same structure and aggregates; collective).
    */
   refresh(): void {
-    ({ diagonal: this.diagonal, inverseDiagonal: this.inverseDiagonal, spectralBound: this.spectralBound, bandwidths: this.bandwidths } = diagonalData(this.A, this.index));
+    ({ diagonal: this.diagonal, inverseDiagonal: this.inverseDiagonal, spectralBound: this.spectralBound, bandwidths: this.bandwidths } = this.levelData());
     const transfer = this.transfer;
     if (transfer === undefined) return;
     const { local, ghosted, P } = transfer;
