@@ -47,7 +47,15 @@ export type { AmgSpectralEstimate } from './level.js';
  * @group Solvers
  */
 export interface AmgOptions {
-  /** Strength-of-connection threshold θ in [0, 1): |a_ij| ≥ θ·sqrt(|a_ii a_jj|) is strong. Default 0.08. */
+  /**
+   * Strength-of-connection threshold θ in [0, 1) on the finest level (halved on each coarser one):
+   * |a_ij| ≥ θ·sqrt(|a_ii a_jj|) is strong. Default 0.01 (PyAMG's and PETSc GAMG's default is 0):
+   * with the Lanczos estimate of ρ, CG on the 3-D Poisson problem takes 10, 12 and 12 iterations
+   * at n = 50, 100 and 128 with θ = 0.01 as with 0.08, and the set-up about 40 % less time (the
+   * second level's aggregates are larger, so the third level and its Galerkin product smaller);
+   * and on trilinear finite elements, whose largest relative coupling is 1/32, 0.08 left the
+   * finest level without a strong connection, so without a coarse level.
+   */
   readonly theta?: number;
   /** Most levels, the finest included (≥ 1). Default 10. */
   readonly maxLevels?: number;
@@ -403,7 +411,7 @@ function checkedOptions(opts: AmgOptions | undefined): Required<AmgOptions> {
     );
   }
   return {
-    theta: o.theta ?? 0.08,
+    theta: o.theta ?? 0.01,
     maxLevels: integer('maxLevels', o.maxLevels, 10),
     coarseSize: integer('coarseSize', o.coarseSize, 1000),
     smoother: o.smoother ?? 'chebyshev',

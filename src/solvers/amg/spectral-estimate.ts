@@ -55,7 +55,11 @@ const BISECTION_STEPS = 200;
  * @example `const rho = lanczosBound(A, inverse, 2.25); // 1.1 × 1.22 on the Poisson level 1`
  */
 export function lanczosBound(A: PSparseMatrix, inverseDiagonal: PData<Float64Array>, gershgorin: number, steps = LANCZOS_STEPS): number {
-  const positive = getAny(reduction((a, b) => a && b, inverseDiagonal.map((d) => d.every((x) => x > 0)), { destination: 'all', init: true }));
+  const allPositive = (d: Float64Array): boolean => {
+    for (let i = 0; i < d.length; i++) if (!(d[i] > 0)) return false;
+    return true;
+  };
+  const positive = getAny(reduction((a, b) => a && b, inverseDiagonal.map(allPositive), { destination: 'all', init: true }));
   if (!positive) return gershgorin;
   const backend = A.rows.backend;
   const p = pzeros(A.cols);
@@ -70,13 +74,14 @@ export function lanczosBound(A: PSparseMatrix, inverseDiagonal: PData<Float64Arr
   const pair = new Float64Array(2);
   const pairPartials = partialsBuffer(backend, 2);
   const sums = new Float64Array(2);
-  // A start vector that depends on the global id only, with no structure a stencil preserves.
+  // A start vector that depends on the global id only, with no structure a stencil preserves:
+  // values in [0.5, 1.5) from a multiplicative hash of the id (integer operations only).
   A.rows.partition.localItems.forEach((ids, k) => {
     const own = rs[k];
     const first = ids.own instanceof OwnRange ? ids.own.first : -1;
     for (let i = 0; i < own.length; i++) {
-      const x = ((first >= 0 ? first + i : ids.own.at(i)) + 1) * 0.6180339887498949;
-      own[i] = 0.5 + (x - Math.floor(x));
+      const gid = first >= 0 ? first + i : ids.own.at(i);
+      own[i] = 0.5 + (Math.imul(gid + 1, 0x9e3779b1) >>> 0) / 4294967296;
     }
   });
   for (let k = 0; k < ps.length; k++) {
