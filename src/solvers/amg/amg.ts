@@ -180,7 +180,8 @@ export class AmgPreconditioner implements Preconditioner {
 
   /**
    * Per level, finest first, the estimate of ρ(D⁻¹A) its smoother and prolongator use (see
-   * {@link AmgOptions.spectralEstimate}); the coarsest level's is unused when it is solved directly.
+   * {@link AmgOptions.spectralEstimate}); a coarsest level that is factored (at most 1500 rows)
+   * reads none and keeps Gershgorin's bound.
    */
   get spectralBounds(): number[] {
     return this.cycle.map(({ level }) => level.spectralBound);
@@ -265,12 +266,16 @@ export class AmgPreconditioner implements Preconditioner {
     // entries) and Chebyshev's recurrence with at least one step after the first. Every level
     // without ghost entries that is coarsened (so not the coarsest) is then pipelined.
     const pipelines = smoother === 'chebyshev' && smootherSteps >= 2 && smootherSteps <= MAX_PIPELINED_STEPS;
-    const levels = [new AmgLevel(A, 0, spectralEstimate)];
+    // A coarsest level that is factored never reads its estimate: it keeps Gershgorin's bound.
+    const estimateFor = (rows: number, last: boolean): AmgSpectralEstimate =>
+      last && rows <= MAX_DIRECT_ROWS ? 'gershgorin' : spectralEstimate;
+    const levels = [new AmgLevel(A, 0, estimateFor(A.rows.n, maxLevels === 1 || A.rows.n <= coarseSize))];
     while (levels.length < maxLevels && levels[levels.length - 1].A.rows.n > coarseSize) {
       const fine = levels[levels.length - 1];
       const coarse = fine.coarsen({ theta: theta * THETA_DECAY ** fine.index });
       if (coarse === undefined) break;
-      levels.push(new AmgLevel(coarse, levels.length, spectralEstimate));
+      const last = levels.length + 1 === maxLevels || coarse.rows.n <= coarseSize || coarse.rows.n >= fine.A.rows.n;
+      levels.push(new AmgLevel(coarse, levels.length, estimateFor(coarse.rows.n, last)));
       if (coarse.rows.n >= fine.A.rows.n) break;
     }
     this.A = A;
