@@ -14,6 +14,7 @@ import type { CsrMatrix } from '../src/kernels/csr.js';
 import { amg } from '../src/solvers/amg/amg.js';
 import { CHEBYSHEV_RATIO } from '../src/solvers/amg/smoothers.js';
 import { centralize } from '../src/sparse/psparse-matrix.js';
+import { jacobiData } from './jacobi-reference.js';
 
 const multiply = (M: CsrMatrix, x: Float64Array): Float64Array => {
   const y = new Float64Array(M.nRows);
@@ -54,23 +55,6 @@ function solveDense(A: CsrMatrix, b: Float64Array): Float64Array {
     x[k] = s / a[k][k];
   }
   return x;
-}
-
-/** 1/a_ii per row and Gershgorin's bound max_i Σ_j |a_ij| / |a_ii| of a dense-checked CSR matrix. */
-function jacobiData(A: CsrMatrix): { inverse: Float64Array; gershgorin: number } {
-  const inverse = new Float64Array(A.nRows);
-  let gershgorin = 0;
-  for (let i = 0; i < A.nRows; i++) {
-    let diagonal = 0;
-    let sum = 0;
-    for (let e = A.rowPtr[i]; e < A.rowPtr[i + 1]; e++) {
-      if (A.colIdx[e] === i) diagonal += A.values[e];
-      sum += Math.abs(A.values[e]);
-    }
-    inverse[i] = 1 / diagonal;
-    gershgorin = Math.max(gershgorin, sum / Math.abs(diagonal));
-  }
-  return { inverse, gershgorin };
 }
 
 /** The dense V-cycle of the hierarchy (matrices A_l, prolongators P_l, estimates of ρ(D⁻¹A_l)), from a zero guess. */

@@ -6,6 +6,7 @@ import { AmgLevel } from '../../src/solvers/amg/level.js';
 import { LANCZOS_MARGIN, lanczosBound } from '../../src/solvers/amg/spectral-estimate.js';
 import { psparse } from '../../src/sparse/psparse.js';
 import { centralize, type PSparseMatrix } from '../../src/sparse/psparse-matrix.js';
+import { jacobiData } from '../jacobi-reference.js';
 
 /**
  * The bilinear-element stencil on an m×m grid (Dirichlet boundary): `diagonal` on the diagonal and
@@ -38,19 +39,7 @@ async function bilinearStencil(ranks: PData<number>, m: number, diagonal = 8 / 3
 const exactRho = (m: number): number => 1 + Math.cos(Math.PI / (m + 1)) ** 2 / 2;
 
 /** Gershgorin's bound of a gathered matrix: max_i Σ_j |a_ij| / |a_ii|. */
-function gershgorin(A: CsrMatrix): number {
-  let bound = 0;
-  for (let i = 0; i < A.nRows; i++) {
-    let diagonal = 0;
-    let sum = 0;
-    for (let e = A.rowPtr[i]; e < A.rowPtr[i + 1]; e++) {
-      if (A.colIdx[e] === i) diagonal += A.values[e];
-      sum += Math.abs(A.values[e]);
-    }
-    bound = Math.max(bound, sum / Math.abs(diagonal));
-  }
-  return bound;
-}
+const gershgorin = (A: CsrMatrix): number => jacobiData(A).gershgorin;
 
 /**
  * With at least as many steps as rows, Lanczos finds ρ(D⁻¹A) itself: on the 3×3 bilinear stencil
