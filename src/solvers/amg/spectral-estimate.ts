@@ -30,7 +30,7 @@ import { pzeros } from '../../vectors/pvector.js';
 import { partialsBuffer, sumPartials, sumPartialsInto } from '../../vectors/vector-ops.js';
 
 /** Lanczos steps per estimate (PETSc's GAMG estimates with 10 Krylov iterations by default). */
-export const LANCZOS_STEPS = 10;
+const LANCZOS_STEPS = 10;
 
 /** The largest Ritz value is multiplied by this (PETSc's Chebyshev default, 1.1). */
 export const LANCZOS_MARGIN = 1.1;
@@ -122,7 +122,9 @@ export function lanczosBound(A: PSparseMatrix, inverseDiagonal: PData<Float64Arr
 
 /**
  * The largest eigenvalue of the symmetric tridiagonal matrix with diagonal `alphas` and
- * off-diagonal `betas` (one fewer), by bisection on Sturm counts: deterministic, to the last bits.
+ * off-diagonal `betas` (one fewer), by bisection on Sturm counts: deterministic, to the last bits;
+ * NaN for an empty matrix.
+ * @example `largestEigenvalue([2, 2], [-1]); // 3`
  */
 export function largestEigenvalue(alphas: readonly number[], betas: readonly number[]): number {
   const m = alphas.length;
