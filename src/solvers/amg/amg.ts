@@ -3,9 +3,10 @@
  * per application).
  *
  * Set-up, per level: the diagonal and an estimate ρ of the spectral radius of D⁻¹A (Gershgorin's
- * bound on the finest level, a Lanczos estimate below it: spectral-estimate.ts); strong connections |a_ij| ≥ θ·sqrt(|a_ii a_jj|) and a one-pass greedy aggregation
- * of each part's own rows (aggregates never cross parts, so the hierarchy depends on the
- * partition only, never on the backend); the tentative prolongator P0 (the constant vector on
+ * bound on the finest level, a Lanczos estimate below it: spectral-estimate.ts); strong
+ * connections |a_ij| ≥ θ·sqrt(|a_ii a_jj|) and a one-pass greedy aggregation of each part's own
+ * rows (aggregates never cross parts, so the hierarchy depends on the partition only, never on
+ * the backend); the tentative prolongator P0 (the constant vector on
  * each aggregate, normalised); the smoothed prolongator P = (I − ω D⁻¹A) P0 with ω = 4/(3ρ);
  * and the Galerkin coarse matrix R·A·P (R = Pᵀ), with P built straight from the aggregates and
  * R·A·P formed row by row without storing A·P, from each part's own block of P transposed

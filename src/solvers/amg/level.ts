@@ -39,10 +39,10 @@ interface DiagonalData {
 /**
  * The diagonal of the own rows (in the own-own block, whose columns ascend), 1/a_ii,
  * Gershgorin's bound on the spectral radius of D⁻¹A, max over rows of Σ_j |a_ij| / |a_ii| (it never
- * underestimates; it caps the Lanczos estimate, spectral-estimate.ts), and the own-own block's bandwidth (what
- * the cycle's pipelined passes need: a row's first and last entries), in one pass over the matrix
- * (setup-kernels.ts' levelDiagonal, native when built; collective: every part learns whether some
- * row failed, then the bound's max-reduction).
+ * underestimates; it caps the Lanczos estimate, spectral-estimate.ts), and the own-own block's
+ * bandwidth (what the cycle's pipelined passes need: a row's first and last entries), in one pass
+ * over the matrix (setup-kernels.ts' levelDiagonal, native when built; collective: every part
+ * learns whether some row failed, then the bound's max-reduction).
  * @throws SingularMatrixError on every part, naming the smallest global row with a zero or
  * non-finite diagonal entry: the smoothers divide by it.
  */

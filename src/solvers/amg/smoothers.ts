@@ -1,8 +1,8 @@
 /**
  * The smoothers of the V-cycle: damped Jacobi and Chebyshev (a polynomial in D⁻¹A on
- * `[λmax/ratio, λmax]`, λmax the level's estimate of ρ(D⁻¹A), level.ts). Both are symmetric, so a V-cycle
- * with the same smoother before and after the coarse correction is a symmetric preconditioner.
- * Every step works on own values and ghost-updating products; Chebyshev's steps are fused row
+ * `[λmax/ratio, λmax]`, λmax the level's estimate of ρ(D⁻¹A), level.ts). Both are symmetric, so a
+ * V-cycle with the same smoother before and after the coarse correction is a symmetric
+ * preconditioner. Every step works on own values and ghost-updating products; Chebyshev's steps are fused row
  * passes (cycle-kernels.ts).
  *
  * @module

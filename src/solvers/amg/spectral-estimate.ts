@@ -116,7 +116,8 @@ export function lanczosBound(A: PSparseMatrix, inverseDiagonal: PData<Float64Arr
     for (let k = 0; k < ps.length; k++) kernels.cgDirectionJacobi(ps[k].length, beta, rs[k], inverse[k], ps[k]);
     rz = rzNext;
   }
-  const ritz = largestEigenvalue(diagonal, offDiagonal.slice(0, Math.max(0, diagonal.length - 1)));
+  // Every exit from the loop leaves one off-diagonal entry fewer than diagonal ones.
+  const ritz = largestEigenvalue(diagonal, offDiagonal);
   return Number.isFinite(ritz) && ritz > 0 ? Math.min(gershgorin, LANCZOS_MARGIN * ritz) : gershgorin;
 }
 
