@@ -3,7 +3,9 @@
  *
  * - `cg-ilu0`: 3-D Poisson (n³, b = 1, rtol 1e-8), CG + block Jacobi ILU(0), against PETSc
  *   `-ksp_type cg -pc_type bjacobi -sub_pc_type ilu` with its default (preconditioned) residual
- *   norm and with `-ksp_norm_type unpreconditioned` (our CG's stopping rule).
+ *   norm and with `-ksp_norm_type unpreconditioned` (our CG's default stopping rule).
+ * - `cg-ilu0-pnorm`: the same with our CG's `normType: 'preconditioned'` (‖M⁻¹r‖₂, PETSc's
+ *   default for CG), against PETSc's default.
  * - `gmres-ilu0`: 3-D convection–diffusion (`convectionDiffusion`, cell Péclet numbers
  *   1, 0.5, 0.25; b = 1; rtol 1e-8), GMRES(30) + block Jacobi ILU(0), right preconditioning,
  *   our default orthogonalization (classical Gram–Schmidt, second pass when the measured loss of
@@ -18,9 +20,9 @@
  * wall-clock seconds and as CPU seconds of the process (slowest rank), which other work on the
  * machine disturbs less. The last lines state each case's goal (ours ≤ 0.85× PETSc's time with
  * the same iterations, against the PETSc run with the same stopping norm: CG's unpreconditioned
- * norm; GMRES with classical Gram–Schmidt) and whether the run met it.
+ * or preconditioned norm; GMRES with classical Gram–Schmidt) and whether the run met it.
  *
- *   node dist/bench/krylov.js [--n 100] [--reps 3] [--np 1] [--cases cg-ilu0,gmres-ilu0]
+ *   node dist/bench/krylov.js [--n 100] [--reps 3] [--np 1] [--cases cg-ilu0,cg-ilu0-pnorm,gmres-ilu0]
  *   node dist/bench/krylov.js --child gmres-ilu0 --n 100 [--backend sequential|mpi]   (one run)
  *   node dist/bench/krylov.js --child gmres-ilu0 --n 100 --profile   (one run, per-pass table)
  *
@@ -59,7 +61,7 @@ import { runAsProgram } from './lib/program.js';
 import { DEFAULT_PRIME_MEGABYTES } from './lib/prime-memory.js';
 import { runTimedProgram } from './lib/timed-program.js';
 
-const CASES = ['cg-ilu0', 'gmres-ilu0'] as const;
+const CASES = ['cg-ilu0', 'cg-ilu0-pnorm', 'gmres-ilu0'] as const;
 type CaseName = (typeof CASES)[number];
 const VELOCITY = [1, 0.5, 0.25];
 const RTOL = 1e-8;
@@ -68,12 +70,13 @@ const GOAL_RATIO = 0.85;
 /** Per case, the PETSc run the goal compares with: the same stopping norm and Gram–Schmidt family. */
 const GOAL_VARIANT: Record<CaseName, string> = {
   'cg-ilu0': 'PETSc CG bjacobi/ILU(0), unpreconditioned norm',
+  'cg-ilu0-pnorm': 'PETSc CG bjacobi/ILU(0), preconditioned norm',
   'gmres-ilu0': 'PETSc GMRES(30) bjacobi/ILU(0) right, CGS (no refinement)',
 };
 
 const command = {
   program: 'bench/krylov',
-  usage: ['node dist/bench/krylov.js [--n 100] [--reps 3] [--np 1] [--cases cg-ilu0,gmres-ilu0] [--prime-mb 2048]'],
+  usage: ['node dist/bench/krylov.js [--n 100] [--reps 3] [--np 1] [--cases cg-ilu0,cg-ilu0-pnorm,gmres-ilu0] [--prime-mb 2048]'],
   summary: 'Krylov methods with block Jacobi ILU(0), interleaved with PETSc',
   flags: {
     n: { kind: 'positive-integer', help: 'interior grid points per direction', default: 100 },
@@ -95,16 +98,21 @@ const command = {
 function runCase(ranks: PData<number>, name: CaseName, n: number): Record<string, unknown> {
   const parts = [1, 1, ranks.np];
   const problem =
-    name === 'cg-ilu0' ? laplacianFdm(ranks, [n, n, n], parts) : convectionDiffusion(ranks, [n, n, n], parts, { velocity: VELOCITY });
+    name === 'gmres-ilu0' ? convectionDiffusion(ranks, [n, n, n], parts, { velocity: VELOCITY }) : laplacianFdm(ranks, [n, n, n], parts);
   const A = psparse(problem.I, problem.J, problem.V, problem.rows, problem.cols).wait();
   matrixEntries.count = A.ownOwn.localItems.reduce((sum, block) => sum + block.rowPtr[block.nRows], 0);
   const b = pfill(1, A.rows);
   const x = pfill(0, A.cols);
   const t0 = performance.now();
   const solver =
-    name === 'cg-ilu0'
-      ? new CgSolver(A, { preconditioner: 'ilu0', rtol: RTOL, maxIters: 10_000 })
-      : new GmresSolver(A, { preconditioner: 'ilu0', restart: 30, rtol: RTOL, maxIters: 10_000 });
+    name === 'gmres-ilu0'
+      ? new GmresSolver(A, { preconditioner: 'ilu0', restart: 30, rtol: RTOL, maxIters: 10_000 })
+      : new CgSolver(A, {
+          preconditioner: 'ilu0',
+          rtol: RTOL,
+          maxIters: 10_000,
+          normType: name === 'cg-ilu0-pnorm' ? 'preconditioned' : 'unpreconditioned',
+        });
   const t1 = performance.now();
   const c1 = process.cpuUsage();
   const result = solver.solve(b, { x });
@@ -202,6 +210,7 @@ function petscVariants(name: CaseName): [string, string[]][] {
       ['PETSc CG bjacobi/ILU(0), unpreconditioned norm', ['--ksp', 'cg', '--pc', 'bjacobi', '--norm', 'unpreconditioned']],
     ];
   }
+  if (name === 'cg-ilu0-pnorm') return [['PETSc CG bjacobi/ILU(0), preconditioned norm', ['--ksp', 'cg', '--pc', 'bjacobi']]];
   const base = ['--problem', 'convdiff', '--velocity', VELOCITY.join(','), '--ksp', 'gmres', '--restart', '30', '--pc', 'bjacobi', '--side', 'right'];
   return [
     ['PETSc GMRES(30) bjacobi/ILU(0) right, MGS', [...base, '--orthog', 'mgs']],

@@ -129,7 +129,7 @@ export { amg, AmgPreconditioner } from './solvers/amg/amg.js';
 export type { AmgOptions, AmgLevelInfo, AmgSmootherName, AmgSpectralEstimate } from './solvers/amg/amg.js';
 export { cg, CgSolver } from './solvers/cg.js';
 export type { CgSolveVectors } from './solvers/cg.js';
-export type { CgOptions, CgSolverOptions, CgResult, CgReason, CgIterationInfo } from './solvers/cg-options.js';
+export type { CgOptions, CgSolverOptions, CgNormType, CgResult, CgReason, CgIterationInfo } from './solvers/cg-options.js';
 export type { CgMonitorOptions } from './solvers/monitor.js';
 export { jacobi } from './solvers/preconditioners.js';
 export type { Preconditioner } from './solvers/preconditioners.js';

@@ -194,7 +194,7 @@ const cases: [string, (f: Fixture) => unknown, string, number?][] = [
   [
     'cg(A, b, { tol: 1e-6 })',
     (f) => cg(f.A, f.b, loose({ tol: 1e-6 })),
-    "cg: unknown option 'tol' (accepted: rtol, atol, maxIters, preconditioner, onIteration, compactIndices, monitor, x0)",
+    "cg: unknown option 'tol' (accepted: rtol, atol, maxIters, preconditioner, onIteration, compactIndices, monitor, normType, x0)",
   ],
   ['cg(A, b, { x0: 5 })', (f) => cg(f.A, f.b, loose({ x0: 5 })), 'cg: x0 must be a PVector, got 5'],
   ['cg(A, b, { onIteration: 1 })', (f) => cg(f.A, f.b, loose({ onIteration: 1 })), 'cg: onIteration must be a function, got 1'],
@@ -208,7 +208,7 @@ const cases: [string, (f: Fixture) => unknown, string, number?][] = [
   [
     'new CgSolver(A, { x0 })',
     (f) => new CgSolver(f.A, loose({ x0: f.b })),
-    "CgSolver: unknown option 'x0' (accepted: rtol, atol, maxIters, preconditioner, onIteration, compactIndices, monitor)",
+    "CgSolver: unknown option 'x0' (accepted: rtol, atol, maxIters, preconditioner, onIteration, compactIndices, monitor, normType)",
   ],
   ['new CgSolver(A, null)', (f) => new CgSolver(f.A, loose(null)), 'CgSolver: options must be an object, got null'],
   ['solver.solve()', (f) => loose(new CgSolver(f.A)).solve(), 'CgSolver.solve: b must be a PVector, got undefined'],

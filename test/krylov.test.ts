@@ -50,6 +50,10 @@ describe('Krylov option errors', () => {
     ['cg preconditioner amgx', (A) => cg(A, pfill(1, A.rows), loose({ preconditioner: 'amgx' })),
       "cg: preconditioner must be one of 'none', 'jacobi', 'ssor', 'ilu0', 'amg' or an object with an apply(z, r) method, got amgx"],
     ['bicgstab rtol', (A) => bicgstab(A, pfill(1, A.rows), { rtol: -1 }), 'bicgstab: rtol must be a finite number >= 0, got -1'],
+    ['cg normType natural', (A) => cg(A, pfill(1, A.rows), loose({ normType: 'natural', preconditioner: 'jacobi' })),
+      "cg: normType must be 'unpreconditioned' or 'preconditioned', got \"natural\""],
+    ['gmres normType', (A) => gmres(A, pfill(1, A.rows), loose({ normType: 'preconditioned' })),
+      "gmres: unknown option 'normType' (accepted: rtol, atol, maxIters, preconditioner, onIteration, monitor, restart, orthogonalization, refinement, x0)"],
   ];
   for (const [name, f, message] of cases) {
     it(name, async () => {

@@ -106,8 +106,11 @@ export class CgSolver {
     this.p = pzeros(A.cols);
     this.r = pzeros(A.rows);
     this.q = pzeros(A.rows);
-    // Jacobi's z = D⁻¹r is formed inside the kernels and never stored.
-    this.z = preconditioner === undefined || preconditioner instanceof JacobiPreconditioner ? this.r : pzeros(A.rows);
+    // Jacobi's z = D⁻¹r is formed inside the kernels and never stored, unless its norm is the
+    // stopping test's.
+    const { preconditionedNorm } = this.options;
+    const fusedJacobi = preconditioner instanceof JacobiPreconditioner && !preconditionedNorm;
+    this.z = preconditioner === undefined || fusedJacobi ? this.r : pzeros(A.rows);
     // Page faults belong to the set-up, not to the first iterations of the first solve.
     for (const v of new Set([this.p, this.r, this.q, this.z])) for (const local of v.values.localItems) local.fill(0);
     this.applyA = new SpmvDotPlan(A, this.p, this.q, this.options.compactIndices, this.options.compactMinEntries);
@@ -115,15 +118,15 @@ export class CgSolver {
     // Opens p's halo channel (a collective handshake on some backends) now rather than in the
     // first iteration, as PETSc builds its scatter when the matrix is assembled.
     consistent(this.p).wait();
-    this.inverseDiagonal =
-      preconditioner instanceof JacobiPreconditioner ? preconditioner.inverseDiagonal.localItems : null;
+    this.inverseDiagonal = fusedJacobi ? preconditioner.inverseDiagonal.localItems : null;
   }
 
   /**
    * Solves A x = b. Collective: every part calls it with its pieces.
    *
    * Stops when ‖r_k‖₂ ≤ max(rtol·‖r₀‖₂, atol), where r_k = b − A x_k is the true, unpreconditioned
-   * residual maintained by the CG recurrence (no extra SpMV), or after `maxIters` iterations, or on
+   * residual maintained by the CG recurrence (no extra SpMV), or ‖M⁻¹r_k‖₂ ≤ max(rtol·‖M⁻¹r₀‖₂,
+   * atol) with the option `normType: 'preconditioned'`, or after `maxIters` iterations, or on
    * breakdown / NaN. It never throws for non-convergence: check `converged` and `reason`. With
    * b = 0 and no x0 it returns x = 0 at iteration 0.
    *
@@ -175,7 +178,11 @@ export class CgSolver {
     }
 
     const residuals: number[] = [];
-    const r0 = norm(r);
+    const { preconditioner, preconditionedNorm } = this.options;
+    // With the preconditioned norm, z₀ = M⁻¹r₀ is formed here for its norm, and the iterations
+    // start from it.
+    if (preconditionedNorm) preconditioner?.apply(this.z, r);
+    const r0 = preconditionedNorm ? norm(this.z) : norm(r);
     this.record(residuals, 0, r0);
     if (!Number.isFinite(r0)) return this.finish(x, residuals, 'diverged-nan', false, 0);
     const { rtol, atol, maxIters } = this.options;
@@ -277,7 +284,7 @@ export class CgSolver {
    */
   private iterate(x: PVector, residuals: number[], target: number, convergedReason: CgReason): CgResult {
     const { A, p, r, q, z, applyA } = this;
-    const { maxIters, preconditioner } = this.options;
+    const { maxIters, preconditioner, preconditionedNorm } = this.options;
     const backend = A.rows.backend;
     const ownOwn = A.ownOwn.localItems;
     const pLocal = p.values.localItems;
@@ -288,7 +295,7 @@ export class CgSolver {
     const partials = partialsBuffer(backend);
     // p = z, as z + 0·p with p = 0 (the bits of the later updates with β = 0).
     for (const local of pLocal) local.fill(0);
-    preconditioner?.apply(z, r);
+    if (!preconditionedNorm) preconditioner?.apply(z, r);
     for (let i = 0; i < ownOwn.length; i++) kernels.axpby(ownOwn[i].nRows, 1, zLocal[i], 0, pLocal[i]);
     let rz = ownDot(r, z);
     if (!(rz > 0 && Number.isFinite(rz))) return this.finish(x, residuals, 'diverged-breakdown', false, 0);
@@ -302,14 +309,16 @@ export class CgSolver {
       }
       addToGhosts(alpha, p, x);
       const rr = sumPartials(backend);
-      const rNorm = Math.sqrt(rr);
+      // The preconditioned norm needs z = M⁻¹r before the test; otherwise z waits until it.
+      if (preconditionedNorm) preconditioner?.apply(z, r);
+      const rNorm = Math.sqrt(preconditionedNorm ? ownDot(z, z) : rr);
       this.record(residuals, k, rNorm);
       if (!Number.isFinite(rNorm)) return this.finish(x, residuals, 'diverged-nan', false, 0);
       if (rNorm <= target) return this.finish(x, residuals, convergedReason, false, 0);
       if (k === maxIters) return this.finish(x, residuals, 'diverged-max-iters', false, 0);
       let rzNext = rr;
       if (preconditioner !== undefined) {
-        preconditioner.apply(z, r);
+        if (!preconditionedNorm) preconditioner.apply(z, r);
         rzNext = ownDot(r, z);
       }
       if (!(rzNext > 0 && Number.isFinite(rzNext))) return this.finish(x, residuals, 'diverged-breakdown', false, 0);

@@ -552,7 +552,7 @@ export function misuseIsATypedErrorOnEveryPart(ranks: PData<number>): void {
   const A = assembly.wait();
   assert.throws(
     () => cg(A, b, { tol: 1e-6 } as object),
-    invalid("cg: unknown option 'tol' (accepted: rtol, atol, maxIters, preconditioner, onIteration, compactIndices, monitor, x0)"),
+    invalid("cg: unknown option 'tol' (accepted: rtol, atol, maxIters, preconditioner, onIteration, compactIndices, monitor, normType, x0)"),
   );
   assert.throws(() => (cg as (...args: unknown[]) => unknown)(A), invalid('cg: b must be a PVector, got undefined'));
   const { x, converged } = cg(A, b, { rtol: 1e-12 });

@@ -10,12 +10,17 @@ import {
   axpy,
   centralize,
   gather,
+  ilu0,
+  jacobi,
+  ssor,
+  type Preconditioner,
   getAny,
   mul,
   norm,
   pmap,
   psparse,
   pvector,
+  pzeros,
   withSequential,
   type PData,
   type PVector,
@@ -161,6 +166,8 @@ function fingerprint(ranks: PData<number>): Fingerprint {
     gmres(A, b, { preconditioner: 'jacobi', restart: 5, rtol: 1e-10 }),
     cg(L, bL, { preconditioner: 'ilu0', rtol: 1e-10 }),
     cg(L, bL, { preconditioner: 'ssor', rtol: 1e-10 }),
+    cg(L, bL, { preconditioner: 'ilu0', rtol: 1e-10, normType: 'preconditioned' }),
+    cg(L, bL, { preconditioner: 'jacobi', rtol: 1e-10, normType: 'preconditioned' }),
   ];
   return {
     runs: results.map((r) => ({ iterations: r.iterations, reason: r.reason, residuals: r.residuals, x: Array.from(globalValues(r.x)) })),
@@ -209,6 +216,47 @@ export async function sameBitsAsSequential(ranks: PData<number>): Promise<void> 
     const difference = maxAbsDifference(globalValues(guess), globalValues(expected.x));
     assert.ok(difference < 1e-6, `${name} from a guess: |x - x_fresh| = ${difference}`);
   }
+}
+
+/** ‖M⁻¹(b − A x)‖₂, formed outside the solver. */
+function preconditionedResidual(M: Preconditioner, A: PSparseMatrix, x: PVector, b: PVector): number {
+  const r = mul(A, x);
+  axpy(-1, b, r);
+  const z = pzeros(A.rows);
+  M.apply(z, r);
+  return norm(z);
+}
+
+/**
+ * CG with `normType: 'preconditioned'` stops on ‖M⁻¹r_k‖₂ ≤ rtol·‖M⁻¹b‖₂ (PETSc's default for
+ * CG): its residual 0 is ‖M⁻¹b‖₂ computed outside the solver, its last residual is the first
+ * below the bound and within 1e-6 (relative) of the preconditioned true residual, and it differs
+ * from the default run, whose residual 0 is ‖b‖₂. Without a preconditioner both norm types give
+ * the same bits.
+ */
+export function preconditionedNormStop(ranks: PData<number>): void {
+  const { A, b } = build(ranks, [8, 8, 6], null);
+  const rtol = 1e-8;
+  for (const [name, M] of [['jacobi', jacobi(A)], ['ilu0', ilu0(A)], ['ssor', ssor(A)]] as const) {
+    const run = cg(A, b, { preconditioner: M, rtol, normType: 'preconditioned' });
+    assert.equal(run.reason, 'converged-rtol', name);
+    const z0 = pzeros(A.rows);
+    M.apply(z0, b);
+    const bound = rtol * norm(z0);
+    assert.ok(Math.abs(run.residuals[0] - norm(z0)) <= 1e-14 * norm(z0), `${name}: residual 0 ${run.residuals[0]} vs ‖M⁻¹b‖ ${norm(z0)}`);
+    const last = run.residuals[run.iterations];
+    assert.ok(last <= bound, `${name}: last ${last} above ${bound}`);
+    assert.ok(run.residuals.slice(0, -1).every((v) => v > bound), `${name}: stopped late`);
+    const trueNorm = preconditionedResidual(M, A, run.x, b);
+    assert.ok(Math.abs(trueNorm - last) <= 1e-6 * run.residuals[0], `${name}: recurrence ${last} vs true ${trueNorm}`);
+    const plain = cg(A, b, { preconditioner: M, rtol });
+    assert.ok(Math.abs(plain.residuals[0] - norm(b)) <= 1e-14 * norm(b), `${name}: default residual 0`);
+    assert.notEqual(plain.residuals[0], run.residuals[0], `${name}: the two norms coincide`);
+  }
+  const none = cg(A, b, { rtol, normType: 'preconditioned' });
+  const noneDefault = cg(A, b, { rtol });
+  assert.equal(none.iterations, noneDefault.iterations);
+  none.residuals.forEach((v, k) => assert.ok(Object.is(v, noneDefault.residuals[k]), `none: residual ${k}`));
 }
 
 /** A diagonal matrix with `diagonal(g)` at (g, g) and, for ILU(0)'s sake, a superdiagonal of 1. */
