@@ -7,13 +7,18 @@ import { describe, expect, it } from 'vitest';
 import { bytesPerIteration } from './fixtures/heap/spawn-iteration-heap.js';
 
 describe('CG heap use per iteration', () => {
-  for (const preconditioner of ['jacobi', 'none']) {
-    it(`400 more iterations (${preconditioner}) allocate < 320 bytes each`, () => {
+  // The bound per loop: Jacobi's fused loop and the loop without a preconditioner measure about
+  // 250 bytes; the loop with a preconditioner applied (here Jacobi through its apply, with the
+  // preconditioned norm: z·z and r·z summed by one collective) 455 bytes, which V8's sampling heap
+  // profiler puts in the loop's own frame (boxed doubles), none in a callee.
+  const bounds: [string, number][] = [['jacobi', 320], ['none', 320], ['jacobi-preconditioned-norm', 480]];
+  for (const [preconditioner, bound] of bounds) {
+    it(`400 more iterations (${preconditioner}) allocate < ${bound} bytes each`, () => {
       const perIteration = bytesPerIteration('cg-heap.js', [preconditioner]);
       // Young-generation allocation: the residual history grows by doubling and V8 boxes a few
-      // doubles per iteration (about 200 bytes in all); a buffer, view, closure or Pending per
-      // iteration and part would exceed the bound.
-      expect(perIteration).toBeLessThan(320);
+      // doubles per iteration; a buffer, view, closure or Pending per iteration and part would
+      // exceed the bound.
+      expect(perIteration).toBeLessThan(bound);
     });
   }
 });

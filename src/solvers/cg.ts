@@ -293,6 +293,10 @@ export class CgSolver {
     const rLocal = r.values.localItems;
     const zLocal = z.values.localItems;
     const partials = partialsBuffer(backend);
+    // With the preconditioned norm, z·z and r·z are summed by one collective (ownDot's per-part
+    // sums, on the own values at the front of the local arrays: the same bits, and no views).
+    const pairPartials = preconditionedNorm ? partialsBuffer(backend, 2) : partials;
+    const { sums } = this;
     // p = z, as z + 0·p with p = 0 (the bits of the later updates with β = 0).
     for (const local of pLocal) local.fill(0);
     if (!preconditionedNorm) preconditioner?.apply(z, r);
@@ -309,16 +313,25 @@ export class CgSolver {
       }
       addToGhosts(alpha, p, x);
       const rr = sumPartials(backend);
-      // The preconditioned norm needs z = M⁻¹r before the test; otherwise z waits until it.
-      if (preconditionedNorm) preconditioner?.apply(z, r);
-      const rNorm = Math.sqrt(preconditionedNorm ? ownDot(z, z) : rr);
+      // The preconditioned norm needs z = M⁻¹r (and r·z with it) before the test; otherwise z
+      // waits until the test has passed.
+      if (preconditionedNorm && preconditioner !== undefined) {
+        preconditioner.apply(z, r);
+        for (let i = 0; i < ownOwn.length; i++) {
+          pairPartials[2 * i] = kernels.dot(ownOwn[i].nRows, zLocal[i], zLocal[i]);
+          pairPartials[2 * i + 1] = kernels.dot(ownOwn[i].nRows, rLocal[i], zLocal[i]);
+        }
+        sumPartialsInto(backend, sums);
+      }
+      const rNorm = Math.sqrt(preconditionedNorm ? sums[0] : rr);
       this.record(residuals, k, rNorm);
       if (!Number.isFinite(rNorm)) return this.finish(x, residuals, 'diverged-nan', false, 0);
       if (rNorm <= target) return this.finish(x, residuals, convergedReason, false, 0);
       if (k === maxIters) return this.finish(x, residuals, 'diverged-max-iters', false, 0);
       let rzNext = rr;
-      if (preconditioner !== undefined) {
-        if (!preconditionedNorm) preconditioner.apply(z, r);
+      if (preconditionedNorm) rzNext = sums[1];
+      else if (preconditioner !== undefined) {
+        preconditioner.apply(z, r);
         rzNext = ownDot(r, z);
       }
       if (!(rzNext > 0 && Number.isFinite(rzNext))) return this.finish(x, residuals, 'diverged-breakdown', false, 0);

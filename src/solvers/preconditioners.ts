@@ -74,8 +74,9 @@ export class JacobiPreconditioner implements Preconditioner {
     expectInstance(r, PVector, 'JacobiPreconditioner.apply: r');
     checkSameOwn(z.rows, this.rows, 'jacobi: z must have the own ids of A.rows');
     checkSameOwn(r.rows, this.rows, 'jacobi: r must have the own ids of A.rows');
-    const zs = z.ownValues().localItems;
-    const rs = r.ownValues().localItems;
+    // The local arrays, own values first (d.length of them): no views made, as solver loops call it.
+    const zs = z.values.localItems;
+    const rs = r.values.localItems;
     const ds = this.inverseDiagonal.localItems;
     for (let i = 0; i < ds.length; i++) {
       const zOwn = zs[i];
