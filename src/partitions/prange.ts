@@ -98,7 +98,15 @@ export class PRange {
  * @throws PartitionMismatchError naming the first differing part.
  */
 export function checkSameOwn(a: PRange, b: PRange, what: string): void {
-  if (a === b || verifiedSameOwn.get(a)?.has(b) === true) return;
+  // The common case (the same range) in a function small enough for V8 to inline into the solver
+  // loops that call it every iteration: a call into the whole check cost 48 bytes of heap per call
+  // even when it returned at once (CG with a preconditioner applied, 12³ unknowns: 439 against
+  // 343 bytes per iteration with two checks per iteration).
+  if (a !== b) checkSameOwnRanges(a, b, what);
+}
+
+function checkSameOwnRanges(a: PRange, b: PRange, what: string): void {
+  if (verifiedSameOwn.get(a)?.has(b) === true) return;
   if (a.backend !== b.backend) {
     throw new PartitionMismatchError(`${what}: the ranges belong to different runs (different ranks)`);
   }
