@@ -100,8 +100,8 @@ export class PRange {
 export function checkSameOwn(a: PRange, b: PRange, what: string): void {
   // The common case (the same range) in a function small enough for V8 to inline into the solver
   // loops that call it every iteration: a call into the whole check cost 48 bytes of heap per call
-  // even when it returned at once (CG with a preconditioner applied, 12³ unknowns: 439 against
-  // 343 bytes per iteration with two checks per iteration).
+  // even when it returned at once (CG with Jacobi applied through a preconditioner object, 12³
+  // unknowns, two checks per apply: 439 bytes per iteration before, 295 after).
   if (a !== b) checkSameOwnRanges(a, b, what);
 }
 
