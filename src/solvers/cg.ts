@@ -312,7 +312,9 @@ export class CgSolver {
         partials[i] = kernels.cgUpdate(ownOwn[i].nRows, alpha, pLocal[i], qLocal[i], xLocal[i], rLocal[i]);
       }
       addToGhosts(alpha, p, x);
-      const rr = sumPartials(backend);
+      // r·r is the test's only with the unpreconditioned norm (or the next r·z without a
+      // preconditioner): the preconditioned norm's loop skips its collective.
+      const rr = preconditionedNorm ? 0 : sumPartials(backend);
       // The preconditioned norm needs z = M⁻¹r (and r·z with it) before the test; otherwise z
       // waits until the test has passed.
       if (preconditionedNorm && preconditioner !== undefined) {
