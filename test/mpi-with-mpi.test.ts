@@ -53,6 +53,14 @@ describe('withMpi with a fake addon', () => {
     expect(binding.calls).toEqual([]);
   });
 
+  it('refuses a main that is not a function, before touching MPI', async () => {
+    const binding = fakeBinding(0, 1);
+    await expect(withMpi('driver.js' as unknown as () => number, { binding })).rejects.toThrow(
+      new InvalidArgumentError('withMpi: main must be a function, got "driver.js"'),
+    );
+    expect(binding.calls).toEqual([]);
+  });
+
   it('refuses an np that is not a positive integer', async () => {
     await expect(withMpi(() => 1, { np: 0, binding: fakeBinding(0, 1) })).rejects.toThrow(
       new InvalidArgumentError('withMpi: np must be an integer >= 1, got 0'),

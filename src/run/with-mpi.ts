@@ -6,6 +6,7 @@
 import { writeSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { BackendUnavailableError, InvalidArgumentError } from '../errors.js';
+import { expectFunction } from '../argument-checks.js';
 import { PData } from '../pdata/pdata.js';
 import type { MpiBinding } from '../backends/mpi/binding.js';
 import { loadMpiBinding } from '../backends/mpi/load-binding.js';
@@ -102,8 +103,8 @@ function report(rank: number, error: unknown): void {
  *
  * @throws BackendUnavailableError (as a rejection, before any MPI call) when the addon cannot be
  * loaded, or `opts.np` disagrees with the launcher (for example `np > 1` without mpirun);
- * InvalidArgumentError when `opts.np` is not an integer ≥ 1, or the collective timeout is not a
- * positive number of milliseconds.
+ * InvalidArgumentError (before any MPI call) when `main` is not a function, `opts.np` is not an
+ * integer ≥ 1, or the collective timeout is not a positive number of milliseconds.
  * @example
  * ```ts
  * // driver.ts, run with: mpirun --oversubscribe -n 4 node dist/driver.js
@@ -118,6 +119,7 @@ export async function withMpi<R>(
   main: (ranks: PData<number>) => R,
   opts: WithMpiOptions = {},
 ): Promise<Awaited<R>> {
+  expectFunction(main, 'withMpi: main');
   pinOpenBlasToOneThread();
   checkLaunch(opts.np);
   const timeoutMs = collectiveTimeoutMs(opts.collectiveTimeoutMs);
