@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BackendUnavailableError } from './errors.js';
+import { BackendUnavailableError, InvalidArgumentError } from './errors.js';
+import { describeValue, expectFunction } from './argument-checks.js';
 
 /** The package's root directory: the nearest ancestor of this file holding a package.json. */
 function packageRoot(): string {
@@ -62,9 +63,16 @@ export interface AddonSpec {
 /**
  * Loads the first path of `spec.paths` that exists, loads, and exports every required function.
  * @throws BackendUnavailableError with `spec.summary`, one reason per path (not built; failed to
- * load, with the loader's first line; not the addon, with the missing functions) and the fixes.
+ * load, with the loader's first line; not the addon, with the missing functions) and the fixes;
+ * InvalidArgumentError when `spec.paths` is not an array of strings or `spec.load` not a function
+ * (a caller's `paths` and `load` arrive here unchecked).
  */
 export function loadAddon<T>(spec: AddonSpec): T {
+  const { paths } = spec;
+  if (!Array.isArray(paths) || !paths.every((path) => typeof path === 'string')) {
+    throw new InvalidArgumentError(`load the ${spec.what}: paths must be an array of file paths, got ${describeValue(paths)}`);
+  }
+  expectFunction(spec.load, `load the ${spec.what}: load`);
   const reasons: string[] = [];
   for (const path of spec.paths) {
     if (!existsSync(path)) {

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   BLAS_FIXES, OPENBLAS_MIN_WORK, blas, blasAddonPaths, denseMatVec, jsBlas, loadBlasBinding, openBlas, selectBlas,
-  type BlasBinding, type BlasLayout, type BlasTranspose, type DenseBlas,
+  type BlasBinding, type BlasEnvironment, type BlasLayout, type BlasTranspose, type DenseBlas,
 } from '../src/dense/blas.js';
 import { pinOpenBlasToOneThread } from '../src/dense/openblas-threads.js';
 import { BackendUnavailableError, DimensionMismatchError, InvalidArgumentError } from '../src/errors.js';
@@ -456,6 +456,22 @@ describe('loadBlasBinding and selectBlas', () => {
       `OpenBLAS is unavailable and PA_REQUIRE_NATIVE=1 requires it (set PA_BLAS=js to use the JavaScript BLAS)${reasonsAndFixes}`,
     );
     expect(() => selectBlas({ PA_BLAS: 'mkl' })).toThrow(new InvalidArgumentError("PA_BLAS must be 'js', 'openblas' or unset, got 'mkl'"));
+    expect(() => selectBlas(undefined as unknown as BlasEnvironment)).toThrow(
+      new InvalidArgumentError('selectBlas: env must be an object of environment variables (e.g. process.env), got undefined'),
+    );
+    expect(() => selectBlas({}, 42 as unknown as () => DenseBlas)).toThrow(new InvalidArgumentError('selectBlas: loadOpenBlas must be a function, got 42'));
+  });
+
+  it('loadBlasBinding refuses paths that are not an array of strings and a load that is not a function', () => {
+    expect(() => loadBlasBinding(42 as unknown as string[])).toThrow(
+      new InvalidArgumentError('load the BLAS addon: paths must be an array of file paths, got 42'),
+    );
+    expect(() => loadBlasBinding(['/x/pa_blas.node', 7] as unknown as string[])).toThrow(
+      new InvalidArgumentError('load the BLAS addon: paths must be an array of file paths, got an array of 2'),
+    );
+    expect(() => loadBlasBinding(['/x/pa_blas.node'], 'require' as unknown as (path: string) => unknown)).toThrow(
+      new InvalidArgumentError('load the BLAS addon: load must be a function, got "require"'),
+    );
   });
 
   it('the process-wide blas follows PA_BLAS and the build, and computes', () => {

@@ -49,6 +49,21 @@ describe('formatTable', () => {
       new InvalidArgumentError('formatTable: row 0 has 2 cells, the header has 3'),
     );
   });
+
+  it('refuses headers, rows and options of the wrong type, naming what is wrong', () => {
+    const cases: [() => string, string][] = [
+      [() => formatTable(undefined as unknown as string[], rows), 'formatTable: headers must be an array of strings, got undefined'],
+      [() => formatTable(['a', 'b'], 42 as unknown as string[][]), 'formatTable: rows must be an array of rows, got 42'],
+      [() => formatTable(['a', 'b'], [['x', 'y'], null as unknown as string[]]), 'formatTable: row 1 must be an array of strings, got null'],
+      [() => formatTable(['a', 'b'], [['x', 2 as unknown as string]]), 'formatTable: row 0 must be an array of strings, got an array of 2'],
+      [() => formatTable(['a'], [['x']], { rule: 'dots' as 'full' }), "formatTable: rule must be 'columns' or 'full', got \"dots\""],
+      [() => formatTable(['a'], [['x']], { leftColumns: -1 }), 'formatTable: leftColumns must be an integer >= 0, got -1'],
+      [() => formatTable(['a'], [['x']], { separator: 1 as unknown as string }), 'formatTable: separator must be a string, got 1'],
+      [() => formatTable(['a'], [['x']], { markdown: 'yes' as unknown as boolean }), 'formatTable: markdown must be a boolean, got "yes"'],
+      [() => formatTable(['a'], [['x']], { colour: true } as never), "formatTable: unknown option 'colour' (accepted: markdown, leftColumns, separator, rule)"],
+    ];
+    for (const [call, message] of cases) expect(call).toThrow(new InvalidArgumentError(message));
+  });
 });
 
 describe('formatScientific', () => {

@@ -24,6 +24,7 @@
 import { BUILD_ADDONS_COMMAND, addonPaths, loadAddon, requireNative } from '../native-addon.js';
 import { BackendUnavailableError, DimensionMismatchError, InvalidArgumentError } from '../errors.js';
 import { checkCount, checkScalar, checkVector } from '../kernels/kernel-args.js';
+import { describeValue, expectFunction } from '../argument-checks.js';
 
 /**
  * Storage order of a dense matrix: `'row'` (A(i,j) at `i*lda + j`) or `'col'` (at `i + j*lda`).
@@ -401,7 +402,8 @@ export interface BlasEnvironment {
  * The {@link DenseBlas} that `env` asks for (see the module notes). `loadOpenBlas` builds the
  * OpenBLAS set (by default from the built addon) and throws BackendUnavailableError when it cannot.
  *
- * @throws InvalidArgumentError when `PA_BLAS` is not `'js'`, `'openblas'` or empty;
+ * @throws InvalidArgumentError when `env` is not an object, `loadOpenBlas` not a function, or
+ * `PA_BLAS` is not `'js'`, `'openblas'` or empty;
  * BackendUnavailableError when the addon cannot be loaded and `PA_BLAS=openblas` (`"OpenBLAS is
  * unavailable and PA_BLAS=openblas requires it"`) or PA_REQUIRE_NATIVE is set (`"OpenBLAS is
  * unavailable and PA_REQUIRE_NATIVE=1 requires it (set PA_BLAS=js to use the JavaScript BLAS)"`), with the loader's reasons and fixes.
@@ -412,6 +414,10 @@ export interface BlasEnvironment {
  * @group Dense level-1/2 BLAS (OpenBLAS when built, else JavaScript)
  */
 export function selectBlas(env: BlasEnvironment, loadOpenBlas: () => DenseBlas = () => openBlas(loadBlasBinding())): DenseBlas {
+  if (typeof env !== 'object' || env === null) {
+    throw new InvalidArgumentError(`selectBlas: env must be an object of environment variables (e.g. process.env), got ${describeValue(env)}`);
+  }
+  expectFunction(loadOpenBlas, 'selectBlas: loadOpenBlas');
   const choice = env.PA_BLAS ?? '';
   if (choice === 'js') return jsBlas;
   if (choice !== '' && choice !== 'openblas') {

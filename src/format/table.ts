@@ -5,6 +5,7 @@
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';
+import { checkOptions, describeValue } from '../argument-checks.js';
 
 /**
  * Options of {@link formatTable}.
@@ -30,7 +31,8 @@ export interface TableOptions {
  * table whose alignment row right-aligns the number columns. The cells are written as given
  * (format numbers first); the caller keeps its arrays, nothing is modified.
  *
- * @throws InvalidArgumentError when a row has not one cell per header.
+ * @throws InvalidArgumentError when `headers` or a row is not an array of strings, a row has not one
+ * cell per header, or an option is unknown or of the wrong type.
  * @example
  * ```ts
  * formatTable(['kernel', 'ms'], [['csr', '1.250'], ['compact', '0.980']]);
@@ -46,8 +48,21 @@ export function formatTable(
   rows: readonly (readonly string[])[],
   options: TableOptions = {},
 ): string {
-  const { markdown = false, leftColumns = 1, separator = '  ', rule = 'columns' } = options;
-  rows.forEach((row, r) => {
+  if (!isStringList(headers)) throw new InvalidArgumentError(`formatTable: headers must be an array of strings, got ${describeValue(headers)}`);
+  if (!Array.isArray(rows)) throw new InvalidArgumentError(`formatTable: rows must be an array of rows, got ${describeValue(rows)}`);
+  const { markdown = false, leftColumns = 1, separator = '  ', rule = 'columns' } = checkOptions(
+    options,
+    ['markdown', 'leftColumns', 'separator', 'rule'],
+    'formatTable',
+  );
+  if (typeof markdown !== 'boolean') throw new InvalidArgumentError(`formatTable: markdown must be a boolean, got ${describeValue(markdown)}`);
+  if (!Number.isInteger(leftColumns) || leftColumns < 0) {
+    throw new InvalidArgumentError(`formatTable: leftColumns must be an integer >= 0, got ${describeValue(leftColumns)}`);
+  }
+  if (typeof separator !== 'string') throw new InvalidArgumentError(`formatTable: separator must be a string, got ${describeValue(separator)}`);
+  if (rule !== 'columns' && rule !== 'full') throw new InvalidArgumentError(`formatTable: rule must be 'columns' or 'full', got ${describeValue(rule)}`);
+  rows.forEach((row: unknown, r) => {
+    if (!isStringList(row)) throw new InvalidArgumentError(`formatTable: row ${r} must be an array of strings, got ${describeValue(row)}`);
     if (row.length !== headers.length) {
       throw new InvalidArgumentError(`formatTable: row ${r} has ${row.length} cells, the header has ${headers.length}`);
     }
@@ -62,4 +77,8 @@ export function formatTable(
   const header = line(headers);
   const ruleLine = rule === 'full' ? '-'.repeat(header.length) : widths.map((w) => '-'.repeat(w)).join(separator).trimEnd();
   return [header, ruleLine, ...rows.map(line)].join('\n');
+}
+
+function isStringList(value: unknown): value is readonly string[] {
+  return Array.isArray(value) && value.every((cell) => typeof cell === 'string');
 }
