@@ -1,3 +1,5 @@
+import { InvalidArgumentError } from '../errors.js';
+
 /**
  * A split-phase operation: started when created, finished by {@link Pending.wait}. Work placed
  * between the start and `wait()` overlaps the communication (the SpMV computes its own-own product
@@ -19,8 +21,12 @@ export class Pending<T> implements PromiseLike<T> {
   private finish: (() => T) | undefined;
   private result: { value: T } | { error: unknown } | undefined;
 
-  /** `finish` completes the operation; it is called at most once, by the first `wait()`. */
+  /**
+   * `finish` completes the operation; it is called at most once, by the first `wait()`.
+   * @throws InvalidArgumentError when `finish` is not a function.
+   */
   constructor(finish: () => T) {
+    if (typeof finish !== 'function') throw new InvalidArgumentError(`Pending: finish must be a function, got ${typeof finish}`);
     this.finish = finish;
   }
 

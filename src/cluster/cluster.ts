@@ -14,6 +14,7 @@ import { startMpiLink } from './mpi-link.js';
 import type { EngineRequest, EngineResponse } from './protocol.js';
 import { joinParts, splitForParts } from './split.js';
 import { ThreadsLink } from './threads-link.js';
+import { checkFactoryKey, FACTORY_KEY, type FactoryKey } from '../factory-key.js';
 
 /**
  * Options of {@link cluster}.
@@ -72,8 +73,12 @@ export class Cluster {
   private lastFailures: unknown[] = [];
   private readonly startLink: (events: LinkEvents) => Promise<EngineLink>;
 
-  /** @internal Use {@link cluster}. */
-  constructor(backend: 'threads' | 'mpi', np: number, startLink: (events: LinkEvents) => Promise<EngineLink>) {
+  /**
+   * @internal Use {@link cluster}.
+   * @throws InvalidArgumentError when called with `new` from outside the library.
+   */
+  constructor(key: FactoryKey, backend: 'threads' | 'mpi', np: number, startLink: (events: LinkEvents) => Promise<EngineLink>) {
+    checkFactoryKey(key, 'Cluster', 'cluster(options)');
     this.backend = backend;
     this.np = np;
     this.startLink = startLink;
@@ -387,7 +392,7 @@ export async function cluster(options: ClusterOptions): Promise<Cluster> {
   const timeoutMs = collectiveTimeoutMs(opts.collectiveTimeoutMs);
   const startLink = async (events: LinkEvents): Promise<EngineLink> =>
     backend === 'threads' ? new ThreadsLink(np, timeoutMs, events) : startMpiLink(np, timeoutMs, events);
-  const c = new Cluster(backend, np, startLink);
+  const c = new Cluster(FACTORY_KEY, backend, np, startLink);
   try {
     await c.startEngines();
   } catch (error) {

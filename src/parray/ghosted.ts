@@ -10,6 +10,7 @@ import { isNumberList } from '../partitions/local-indices.js';
 import type { PData } from '../pdata/pdata.js';
 import { strides } from './block-plan.js';
 import type { Layout } from './layout.js';
+import { checkFactoryKey, type FactoryKey } from '../factory-key.js';
 
 /** One local part's requests: per owner, sorted local offsets merged into runs. */
 interface PartRequests {
@@ -38,8 +39,12 @@ export class GhostedBlock {
   private readonly requests: readonly PartRequests[];
   private synced = false;
 
-  /** @internal Use `PArray.ghosted`. */
-  constructor(layout: Layout, window: Window, indices: PData<ArrayLike<readonly number[]>>) {
+  /**
+   * @internal Use `PArray.ghosted`.
+   * @throws InvalidArgumentError when called with `new` from outside the library.
+   */
+  constructor(key: FactoryKey, layout: Layout, window: Window, indices: PData<ArrayLike<readonly number[]>>) {
+    checkFactoryKey(key, 'GhostedBlock', 'PArray.ghosted(indices)');
     this.layout = layout;
     this.window = window;
     this.parts = indices.partIds;

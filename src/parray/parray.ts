@@ -12,6 +12,7 @@ import { blockRuns, checkRanges, forEachIndex, type BlockRanges } from './block-
 import type { Distribution } from './distribution.js';
 import { GhostedBlock } from './ghosted.js';
 import { makeLayout, type Layout } from './layout.js';
+import { checkFactoryKey, FACTORY_KEY, type FactoryKey } from '../factory-key.js';
 
 /**
  * Options of {@link parray}: the grid of parts (one count per dimension, product = np; default as
@@ -77,8 +78,10 @@ export class PArray {
   /**
    * @internal Wraps a window whose local memories hold the layout's local elements; use
    * {@link parray}.
+   * @throws InvalidArgumentError when called with `new` from outside the library.
    */
-  constructor(ranks: PData<unknown>, layout: Layout, window: Window) {
+  constructor(key: FactoryKey, ranks: PData<unknown>, layout: Layout, window: Window) {
+    checkFactoryKey(key, 'PArray', 'parray(ranks, shape)');
     this.layout = layout;
     this.window = window;
     this.shape = Object.freeze([...layout.shape]);
@@ -203,7 +206,7 @@ export class PArray {
    */
   ghosted(indices: PData<ArrayLike<readonly number[]>> | ArrayLike<readonly number[]>): GhostedBlock {
     const perPart = indices instanceof PData ? indices : this.values.map(() => indices as ArrayLike<readonly number[]>);
-    return new GhostedBlock(this.layout, this.window, perPart);
+    return new GhostedBlock(FACTORY_KEY, this.layout, this.window, perPart);
   }
 
   /**
@@ -292,7 +295,7 @@ function pmapLocal(a: PArray, indices: PData<Float64Array[]>, f: (v: Float64Arra
 export function createPArray(ranks: PData<unknown>, layout: Layout): PArray {
   const backend = ranks.backend;
   const window = backend.createWindow(backend.localParts.map((p) => layout.localLength(p)));
-  return new PArray(ranks, layout, window);
+  return new PArray(FACTORY_KEY, ranks, layout, window);
 }
 
 /**

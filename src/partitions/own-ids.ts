@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { describeValue } from '../argument-checks.js';
+import { InvalidArgumentError } from '../errors.js';
 
 /**
  * A part's own global ids, in local order (own local id `i` is global id `at(i)`).
@@ -58,6 +60,12 @@ export class OwnBox implements OwnIds {
     /** End of the own coordinates per direction (exclusive). */
     readonly hi: readonly number[],
   ) {
+    for (const [name, list] of [['dims', dims], ['lo', lo], ['hi', hi]] as const) {
+      if (!isNumberList(list)) throw new InvalidArgumentError(`OwnBox: ${name} must be an array of numbers, got ${describeValue(list)}`);
+    }
+    if (lo.length !== dims.length || hi.length !== dims.length) {
+      throw new InvalidArgumentError(`OwnBox: dims, lo and hi must have one entry per direction, got ${dims.length}, ${lo.length} and ${hi.length}`);
+    }
     let count = 1;
     this.strides = [];
     let stride = 1;
@@ -108,6 +116,7 @@ export class OwnList implements OwnIds {
     /** The own global ids, local id `i` being `ids[i]` (not copied: the list keeps the array). */
     readonly ids: Float64Array,
   ) {
+    if (!(ids instanceof Float64Array)) throw new InvalidArgumentError(`OwnList: ids must be a Float64Array, got ${describeValue(ids)}`);
     for (let i = 0; i < ids.length; i++) this.lookup.set(ids[i], i);
   }
 
@@ -122,4 +131,8 @@ export class OwnList implements OwnIds {
   indexOf(gid: number): number {
     return this.lookup.get(gid) ?? -1;
   }
+}
+
+function isNumberList(value: unknown): value is readonly number[] {
+  return Array.isArray(value) && value.every((x) => typeof x === 'number');
 }

@@ -15,6 +15,7 @@ import { poolExecArgv } from './exec-argv.js';
 import { RUNNING_CHUNK, RUNNING_ITEM, type ChunkMessage, type MapTask, type PoolWorkerInit, type WorkerReply } from './messages.js';
 import { moduleUrl } from './module-url.js';
 import { NO_PROGRESS, progressSink, type ProgressCallback, type ProgressSink } from './progress.js';
+import { checkFactoryKey, FACTORY_KEY, type FactoryKey } from '../factory-key.js';
 
 /**
  * Most workers a pool takes: each is a thread with its own V8 heap (about 11 MB, 0.1 s to start).
@@ -211,8 +212,12 @@ export class WorkerPool {
   private readonly jobs = new Set<Job>();
   private closed = false;
 
-  /** @internal Use {@link workerPool}. */
-  constructor(size: number, resourceLimits: ResourceLimits | undefined) {
+  /**
+   * @internal Use {@link workerPool}.
+   * @throws InvalidArgumentError when called with `new` from outside the library.
+   */
+  constructor(key: FactoryKey, size: number, resourceLimits: ResourceLimits | undefined) {
+    checkFactoryKey(key, 'WorkerPool', 'workerPool(options)');
     this.size = size;
     this.script = workerScript();
     this.resourceLimits = resourceLimits;
@@ -520,5 +525,5 @@ export class WorkerPool {
 export function workerPool(options?: WorkerPoolOptions): WorkerPool {
   const opts = checkOptions(options, POOL_KEYS, 'workerPool');
   const size = checkSize(opts.size ?? availableParallelism());
-  return new WorkerPool(size, checkLimits(opts.resourceLimits));
+  return new WorkerPool(FACTORY_KEY, size, checkLimits(opts.resourceLimits));
 }

@@ -27,6 +27,7 @@ import {
 import { CLAIM_COUNTER_STRIDE } from './banded-kernel.js';
 import { bandedKernel } from './select-banded-kernel.js';
 import { SharedArray, expectSharedArray, sharedArray } from './shared-array.js';
+import { checkFactoryKey, FACTORY_KEY, type FactoryKey } from '../factory-key.js';
 
 /**
  * The shape of a banded block-banded matrix: block sizes and the two levels of bandwidths (see
@@ -151,8 +152,12 @@ export class BandedBlockBandedMatrix {
   /** @internal The claim counters of {@link mulInto}, one 64-byte line per part of the run. */
   readonly claimCounters: SharedArray;
 
-  /** @internal Built by {@link bandedBlockBanded}. */
-  constructor(layout: BlockBandedLayout, storage: SharedArray, claimCounters: SharedArray) {
+  /**
+   * @internal Built by {@link bandedBlockBanded}.
+   * @throws InvalidArgumentError when called with `new` from outside the library.
+   */
+  constructor(key: FactoryKey, layout: BlockBandedLayout, storage: SharedArray, claimCounters: SharedArray) {
+    checkFactoryKey(key, 'BandedBlockBandedMatrix', 'bandedBlockBanded(ranks, options)');
     this.layout = layout;
     this.nRows = layout.nRows;
     this.nCols = layout.nCols;
@@ -207,7 +212,7 @@ export function bandedBlockBanded(ranks: PData<unknown>, options: BandedBlockBan
   const o = checkOptions(options, ['rowBlocks', 'colBlocks', 'l', 'u', 'lambda', 'mu', 'nRows', 'nCols'], 'bandedBlockBanded');
   const layout = blockBandedLayout('bandedBlockBanded', o as BlockBandedShape, { nRows: o.nRows, nCols: o.nCols });
   const storage = sharedArray(ranks, layout.storage);
-  return new BandedBlockBandedMatrix(layout, storage, sharedArray(ranks, CLAIM_COUNTER_STRIDE * ranks.backend.np));
+  return new BandedBlockBandedMatrix(FACTORY_KEY, layout, storage, sharedArray(ranks, CLAIM_COUNTER_STRIDE * ranks.backend.np));
 }
 
 /**

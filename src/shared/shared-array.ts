@@ -12,6 +12,7 @@ import { InvalidArgumentError, PartitionMismatchError } from '../errors.js';
 import { PData } from '../pdata/pdata.js';
 import { NODE_BARRIER_VALUES, NodeBarrier, nodeBarrierWord } from './node-barrier.js';
 import { bandedKernel } from './select-banded-kernel.js';
+import { checkFactoryKey, FACTORY_KEY, type FactoryKey } from '../factory-key.js';
 
 /**
  * An array of float64 values of which every part of a node sees the same memory: a write by one
@@ -50,8 +51,10 @@ export class SharedArray {
   /**
    * @internal Built by {@link sharedArray}, on backend memory of `length` +
    * `NODE_BARRIER_VALUES` values (the barrier's word lives past the user's values).
+   * @throws InvalidArgumentError when called with `new` from outside the library.
    */
-  constructor(ranks: PData<unknown>, length: number, memory: SharedMemory) {
+  constructor(key: FactoryKey, ranks: PData<unknown>, length: number, memory: SharedMemory) {
+    checkFactoryKey(key, 'SharedArray', 'sharedArray(ranks, length)');
     const { backend } = ranks;
     this.length = length;
     this.values = new PData(backend, memory.arrays.map((a) => a.subarray(0, length)));
@@ -104,10 +107,10 @@ export function sharedArray(ranks: PData<unknown>, length: number): SharedArray 
   checkNotInPartCode('sharedArray');
   const { backend } = ranks;
   const total = length + NODE_BARRIER_VALUES;
-  if (backend.np === 1) return new SharedArray(ranks, length, soloMemory(backend, total));
+  if (backend.np === 1) return new SharedArray(FACTORY_KEY, ranks, length, soloMemory(backend, total));
   const memory = backend.createSharedMemory(total);
   collapseWindow(backend, memory);
-  return new SharedArray(ranks, length, memory);
+  return new SharedArray(FACTORY_KEY, ranks, length, memory);
 }
 
 /**

@@ -13,6 +13,7 @@ import type { PVector } from '../vectors/pvector.js';
 import { solverKernels } from './ilu0-native.js';
 import { compactIlu0, type CompactIlu0, type Ilu0KernelSet } from './ilu0-kernels.js';
 import { applyMessages, checkApplyVectors, checkSquareOwn, reportSingular, type Preconditioner } from './preconditioners.js';
+import { checkFactoryKey, FACTORY_KEY, type FactoryKey } from '../factory-key.js';
 
 
 const MESSAGES = applyMessages('ilu0');
@@ -39,8 +40,12 @@ export class Ilu0Preconditioner implements Preconditioner {
   private readonly factors: readonly Ilu0Factors[];
   private readonly kernels: Ilu0KernelSet;
 
-  /** @internal Built by {@link ilu0}. */
-  constructor(rows: PRange, factors: PData<Ilu0Factors>, kernels: Ilu0KernelSet) {
+  /**
+   * @internal Built by {@link ilu0}.
+   * @throws InvalidArgumentError when called with `new` from outside the library.
+   */
+  constructor(key: FactoryKey, rows: PRange, factors: PData<Ilu0Factors>, kernels: Ilu0KernelSet) {
+    checkFactoryKey(key, 'Ilu0Preconditioner', 'ilu0(A)');
     this.rows = rows;
     this.factors = factors.localItems;
     this.kernels = kernels;
@@ -130,5 +135,5 @@ export function ilu0(A: PSparseMatrix): Ilu0Preconditioner {
     return { failed, factors };
   });
   reportSingular(A.rows, failures.map((f) => f.failed), 'ilu0', 'zero, missing or non-finite pivot of the own-own block');
-  return new Ilu0Preconditioner(A.rows, failures.map((f) => f.factors), kernels);
+  return new Ilu0Preconditioner(FACTORY_KEY, A.rows, failures.map((f) => f.factors), kernels);
 }

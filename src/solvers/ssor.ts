@@ -12,6 +12,7 @@ import type { PRange } from '../partitions/prange.js';
 import type { PSparseMatrix } from '../sparse/psparse-matrix.js';
 import type { PVector } from '../vectors/pvector.js';
 import { applyMessages, checkApplyVectors, checkSquareOwn, diagonalPositions, reportSingular, type Preconditioner } from './preconditioners.js';
+import { checkFactoryKey, FACTORY_KEY, type FactoryKey } from '../factory-key.js';
 
 
 const MESSAGES = applyMessages('ssor');
@@ -43,8 +44,12 @@ export class SsorPreconditioner implements Preconditioner {
   readonly omega: number;
   private readonly blocks: readonly SsorBlock[];
 
-  /** @internal Built by {@link ssor}. */
-  constructor(rows: PRange, blocks: PData<SsorBlock>, omega: number) {
+  /**
+   * @internal Built by {@link ssor}.
+   * @throws InvalidArgumentError when called with `new` from outside the library.
+   */
+  constructor(key: FactoryKey, rows: PRange, blocks: PData<SsorBlock>, omega: number) {
+    checkFactoryKey(key, 'SsorPreconditioner', 'ssor(A)');
     this.rows = rows;
     this.blocks = blocks.localItems;
     this.omega = omega;
@@ -127,5 +132,5 @@ export function ssor(A: PSparseMatrix, opts?: SsorOptions): SsorPreconditioner {
     return { failed, block: { block, diag, inverseDiagonal } };
   });
   reportSingular(A.rows, blocks.map((b) => b.failed), 'ssor', 'zero, missing or non-finite diagonal entry');
-  return new SsorPreconditioner(A.rows, blocks.map((b) => b.block), omega);
+  return new SsorPreconditioner(FACTORY_KEY, A.rows, blocks.map((b) => b.block), omega);
 }

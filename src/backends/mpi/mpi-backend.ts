@@ -13,6 +13,7 @@
  * @module
  */
 import { InvalidArgumentError } from '../../errors.js';
+import { describeValue } from '../../argument-checks.js';
 import type { Backend, Channel, ChannelOptions, ChannelPlan, SharedMemory, Window } from '../backend.js';
 import type { KernelKind } from '../../kernels/kernel-set.js';
 import { allgatherWidth } from '../allgather-shape.js';
@@ -154,10 +155,14 @@ export class MpiBackend implements Backend {
   private spare: Uint8Array | undefined;
 
   /**
-   * @throws InvalidArgumentError when `binding` is not initialized (or already finalized), or the
-   * collective timeout is not a positive number of milliseconds.
+   * @throws InvalidArgumentError when `binding` is not an MPI binding (see `loadMpiBinding`) or
+   * not initialized (or already finalized), or the collective timeout is not a positive number
+   * of milliseconds.
    */
   constructor(binding: MpiBinding, options: MpiBackendOptions = {}) {
+    if (typeof (binding as Partial<MpiBinding> | null)?.isInitialized !== 'function') {
+      throw new InvalidArgumentError(`MpiBackend: binding must be the MPI addon's binding (loadMpiBinding()), got ${describeValue(binding)}`);
+    }
     if (!binding.isInitialized()) {
       throw new InvalidArgumentError('MpiBackend needs an initialized MPI binding (call init() first, and not after finalize())');
     }

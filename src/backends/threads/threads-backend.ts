@@ -13,6 +13,7 @@ import { Pending } from '../pending.js';
 import { checkNotInPartCode } from '../part-scope.js';
 import { checkExchangeSide, checkLocalItems, checkPartId, checkScatterSource, encodeItem } from '../seam-checks.js';
 import { InvalidArgumentError } from '../../errors.js';
+import { describeValue } from '../../argument-checks.js';
 import { openChannel } from './channel-setup.js';
 import { PeerPorts } from './peer-ports.js';
 import { Mailbox, type Letter } from './mailbox.js';
@@ -55,9 +56,13 @@ export class ThreadsBackend implements Backend {
   /**
    * Called by the worker bootstrap of {@link withThreads} with the shared buffers and ports it
    * set up; not a user entry point.
+   * @throws InvalidArgumentError when `init` is not an object (a direct call from user code).
    * @internal
    */
   constructor(init: ThreadsBackendInit) {
+    if (typeof init !== 'object' || init === null) {
+      throw new InvalidArgumentError(`ThreadsBackend is built by withThreads inside each worker, not with new (got ${describeValue(init)})`);
+    }
     this.np = init.np;
     this.me = init.partId;
     this.localParts = Object.freeze([init.partId]);

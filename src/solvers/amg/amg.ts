@@ -168,9 +168,10 @@ export class AmgPreconditioner implements Preconditioner {
   private cycle!: CycleLevel[];
   private coarse: CoarseSolver | undefined;
 
-  /** @throws as {@link amg}. */
-  constructor(A: PSparseMatrix, options: Required<AmgOptions>) {
-    this.options = options;
+  /** The same as {@link amg}`(A, options)`. @throws as {@link amg}. */
+  constructor(A: PSparseMatrix, options?: AmgOptions) {
+    checkSquare(A);
+    this.options = checkedOptions(options);
     this.build(A);
   }
 
@@ -452,6 +453,5 @@ function checkedOptions(opts: AmgOptions | undefined): Required<AmgOptions> {
  * @group Solvers
  */
 export function amg(A: PSparseMatrix, options?: AmgOptions): AmgPreconditioner {
-  checkSquare(A);
-  return new AmgPreconditioner(A, checkedOptions(options));
+  return new AmgPreconditioner(A, options);
 }
