@@ -105,9 +105,13 @@ describe('public constructors check their arguments', () => {
     expect(new OwnList(Float64Array.of(5, 3)).indexOf(3)).toBe(1);
   });
 
-  it('Pending needs a function; MpiBackend an MPI binding', () => {
+  it('Pending and Pending.map need a function; MpiBackend an MPI binding', () => {
     expect(() => construct(Pending, 42)).toThrow(new InvalidArgumentError('Pending: finish must be a function, got number'));
     expect(new Pending(() => 7).wait()).toBe(7);
+    expect(() => new Pending(() => 7).map(undefined as unknown as (v: number) => number)).toThrow(
+      new InvalidArgumentError('Pending.map: f must be a function, got undefined'),
+    );
+    expect(new Pending(() => 7).map((v) => v * 3).wait()).toBe(21);
     expect(() => construct(MpiBackend, {})).toThrow(
       new InvalidArgumentError("MpiBackend: binding must be the MPI addon's binding (loadMpiBinding()), got an object"),
     );

@@ -61,8 +61,12 @@ export class Pending<T> implements PromiseLike<T> {
     return new Promise<T>((resolve) => resolve(this.wait())).then(onFulfilled, onRejected);
   }
 
-  /** A Pending whose result is `f` applied to this one's result (f runs inside `wait()`). */
+  /**
+   * A Pending whose result is `f` applied to this one's result (f runs inside `wait()`).
+   * @throws InvalidArgumentError when `f` is not a function (at once, not at `wait()`).
+   */
   map<U>(f: (value: T) => U): Pending<U> {
+    if (typeof f !== 'function') throw new InvalidArgumentError(`Pending.map: f must be a function, got ${typeof f}`);
     return new Pending(() => f(this.wait()));
   }
 }
