@@ -74,7 +74,7 @@ describe('withThreads rejects bad input with InvalidArgumentError', () => {
   });
 
   it('options that are not an object, or hold an unknown key', async () => {
-    const accepted = 'accepted: exportName, collectiveTimeoutMs, spin, argv, resourceLimits';
+    const accepted = 'accepted: exportName, collectiveTimeoutMs, spin, argv, resourceLimits, bindTo';
     expectInvalid(
       await rejection(withThreads(2, failures, null as unknown as ThreadsOptions)),
       'withThreads: options must be an object, got null',

@@ -17,6 +17,7 @@ import { SharedState } from '../backends/threads/shared-state.js';
 import { ThreadsBackend } from '../backends/threads/threads-backend.js';
 import { Waiter, type WaitSite } from '../backends/threads/waiting.js';
 import { pinOpenBlasToOneThread } from '../dense/openblas-threads.js';
+import { loadCpuBinding } from '../backends/threads/cpu-binding.js';
 
 type Driver = (ranks: PData<number>) => unknown;
 
@@ -83,6 +84,7 @@ async function run(): Promise<void> {
   pinOpenBlasToOneThread();
   let main: Driver | undefined;
   try {
+    if (init.cpu >= 0) loadCpuBinding().bindThisThread(init.cpu);
     main = await driverFunction();
   } catch (error) {
     fail(error);

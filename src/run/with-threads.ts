@@ -10,7 +10,8 @@ import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import { checkOptions, describeValue } from '../argument-checks.js';
-import { InvalidArgumentError } from '../errors.js';
+import { BackendUnavailableError, InvalidArgumentError } from '../errors.js';
+import { loadCpuBinding } from '../backends/threads/cpu-binding.js';
 import { collectiveTimeoutMs } from '../backends/collectives.js';
 import { driverNotFound } from '../backends/threads/driver-module.js';
 import { workerExecArgv } from '../backends/threads/exec-argv.js';
@@ -54,9 +55,18 @@ export interface ThreadsOptions {
    * `stackSizeMb`). A part that exceeds them fails the run with a WorkerError. Default: Node's.
    */
   resourceLimits?: ResourceLimits;
+  /**
+   * `'core'`: each worker binds its own thread to one CPU (part p to the p-th CPU this process may
+   * use, in turn when parts outnumber them), as `mpirun --bind-to core` binds ranks; V8's helper
+   * threads stay unbound. Parts then never share a core, which small jobs on an otherwise idle
+   * machine gain from; a bound worker cannot leave a core that another program keeps busy.
+   * `'none'`: the operating system places the workers. Default: the environment variable
+   * `PA_THREADS_BIND` (`none` or `core`), else `'none'`. Linux only (elsewhere `'core'` throws).
+   */
+  bindTo?: 'none' | 'core';
 }
 
-const OPTION_KEYS: readonly (keyof ThreadsOptions)[] = ['exportName', 'collectiveTimeoutMs', 'spin', 'argv', 'resourceLimits'];
+const OPTION_KEYS: readonly (keyof ThreadsOptions)[] = ['exportName', 'collectiveTimeoutMs', 'spin', 'argv', 'resourceLimits', 'bindTo'];
 const RESOURCE_LIMIT_KEYS: readonly (keyof ResourceLimits)[] = [
   'maxOldGenerationSizeMb',
   'maxYoungGenerationSizeMb',
@@ -116,6 +126,29 @@ function workerScript(): URL {
   return script;
 }
 
+/**
+ * The CPUs to bind the workers to, or undefined when they are not bound: the option, else
+ * `PA_THREADS_BIND`, else not bound. Loads the kernels addon's placement functions (before any
+ * worker starts) when binding.
+ */
+function bindingCpus(option: unknown): readonly number[] | undefined {
+  const fromEnv = process.env.PA_THREADS_BIND ?? '';
+  if (option === undefined && fromEnv !== '' && fromEnv !== 'none' && fromEnv !== 'core') {
+    throw new InvalidArgumentError(`PA_THREADS_BIND must be 'none', 'core' or unset, got ${describeValue(fromEnv)}`);
+  }
+  const bindTo = option ?? (fromEnv === '' ? 'none' : fromEnv);
+  if (bindTo !== 'none' && bindTo !== 'core') {
+    throw new InvalidArgumentError(`withThreads: bindTo must be 'none' or 'core', got ${describeValue(bindTo)}`);
+  }
+  if (bindTo === 'none') return undefined;
+  if (process.platform !== 'linux') {
+    throw new BackendUnavailableError(`Binding the Threads workers to cores is unavailable on ${process.platform}`, ['it uses Linux\'s sched_setaffinity'], [
+      "run without bindTo: 'core' (and without PA_THREADS_BIND=core)",
+    ]);
+  }
+  return Array.from(loadCpuBinding().allowedCpus());
+}
+
 /** Every check of withThreads' arguments, before anything is allocated or started. */
 function resolveConfig(np: unknown, driverModule: unknown, options: ThreadsOptions | undefined): RunConfig {
   const opts = checkOptions(options, OPTION_KEYS, 'withThreads');
@@ -140,6 +173,7 @@ function resolveConfig(np: unknown, driverModule: unknown, options: ThreadsOptio
     argv,
     execArgv: workerExecArgv(process.execArgv),
     resourceLimits: resourceLimits(opts.resourceLimits),
+    cpus: bindingCpus(opts.bindTo),
   };
 }
 
@@ -169,9 +203,13 @@ function resolveConfig(np: unknown, driverModule: unknown, options: ThreadsOptio
  * @param np number of parts, 1 to {@link MAX_THREADS_PARTS}.
  * @throws InvalidArgumentError (as a rejection, before any worker starts) when `np` is not an
  * integer in 1..{@link MAX_THREADS_PARTS}, `driverModule` is not a path or URL or the module does
- * not exist, the options are not an object, hold an unknown key or an invalid value; (once the
- * workers imported it) when the module is not JavaScript Node.js can load (a `.ts` file without a
- * loader), lacks the export, or the export is not a function.
+ * not exist, the options are not an object, hold an unknown key or an invalid value, or
+ * `PA_THREADS_BIND` is not `none`, `core` or empty; (once the workers imported it) when the module
+ * is not JavaScript Node.js can load (a `.ts` file without a loader), lacks the export, or the
+ * export is not a function.
+ * @throws BackendUnavailableError (as a rejection, before any worker starts) when the workers are
+ * to be bound to cores and the kernels addon's placement functions cannot be loaded, or the
+ * system is not Linux.
  * @throws WorkerError (as a rejection) naming the first part that failed, with its original error
  * (and stack) as `cause`; a collective some part never reached gives a cause of type
  * `CollectiveTimeoutError` naming the collective and the missing parts.

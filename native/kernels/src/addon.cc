@@ -8,7 +8,10 @@
 // The entry points use the plain C API: node-addon-api's CallbackInfo heap-allocates the argument
 // list of calls with more than 6 arguments, and these run inside every CG iteration.
 #include <napi.h>
+#include <sched.h>
 #include <v8.h>
+
+#include <cerrno>
 
 #include <atomic>
 #include <cmath>
@@ -413,6 +416,49 @@ napi_value SharedMappedBytesEntry(napi_env env, const napi_value*) {
   return Number(env, static_cast<double>(sharedMappedBytes.load(std::memory_order_relaxed)));
 }
 
+// ---- Placing the calling thread (withThreads' option bindTo: 'core'; src/backends/threads/cpu-binding.ts).
+// On Linux, sched_getaffinity and sched_setaffinity with pid 0 act on the calling thread only:
+// a worker binds its own JavaScript thread, and V8's helper threads stay free to run anywhere.
+
+// allowedCpus() -> Int32Array of the CPUs the calling thread may run on, ascending
+napi_value AllowedCpusEntry(napi_env env, const napi_value*) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) != 0) {
+    throw std::runtime_error(std::string("allowedCpus: sched_getaffinity failed: ") + std::strerror(errno));
+  }
+  const int count = CPU_COUNT(&set);
+  void* data = nullptr;
+  napi_value buffer = nullptr;
+  napi_value out = nullptr;
+  if (napi_create_arraybuffer(env, static_cast<std::size_t>(count) * sizeof(std::int32_t), &data, &buffer) != napi_ok ||
+      napi_create_typedarray(env, napi_int32_array, static_cast<std::size_t>(count), buffer, 0, &out) != napi_ok) {
+    throw std::runtime_error("allowedCpus: could not create the result array");
+  }
+  auto* cpus = static_cast<std::int32_t*>(data);
+  int k = 0;
+  for (int cpu = 0; cpu < CPU_SETSIZE && k < count; cpu++) {
+    if (CPU_ISSET(cpu, &set)) cpus[k++] = cpu;
+  }
+  return out;
+}
+
+// bindThisThread(cpu) -> undefined; from now on the calling thread runs on `cpu` only
+napi_value BindThisThreadEntry(napi_env env, const napi_value* args) {
+  const std::size_t cpu = CountArg(env, args[0], "bindThisThread", "cpu");
+  if (cpu >= CPU_SETSIZE) Fail(false, "bindThisThread", "cpu", "must be below CPU_SETSIZE (1024)");
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  if (sched_setaffinity(0, sizeof set, &set) != 0) {
+    throw std::runtime_error(std::string("bindThisThread: sched_setaffinity to CPU ") + std::to_string(cpu) +
+                             " failed: " + std::strerror(errno));
+  }
+  napi_value undefined = nullptr;
+  napi_get_undefined(env, &undefined);
+  return undefined;
+}
+
 // ---- psparse's assembly loops (assembly.h); their TypeScript description is
 // src/kernels/assembly-binding.ts.
 
@@ -685,6 +731,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "hugePageSharedBuffer", Entry<2, HugePageSharedBufferEntry>);
   Export(env, exports, "sharedMappedBytes", Entry<0, SharedMappedBytesEntry>);
   Export(env, exports, "collapseSharedPages", Entry<2, CollapseSharedPagesEntry>);
+  Export(env, exports, "allowedCpus", Entry<0, AllowedCpusEntry>);
+  Export(env, exports, "bindThisThread", Entry<1, BindThisThreadEntry>);
   Export(env, exports, "assemblyCheck", Entry<6, AssemblyCheckEntry>);
   Export(env, exports, "assemblyClassify", Entry<6, AssemblyClassifyEntry>);
   Export(env, exports, "assemblyCollect", Entry<5, AssemblyCollectEntry>);

@@ -37,6 +37,8 @@ export interface WorkerInit extends ThreadsBackendInit {
   readonly driverUrl: string;
   /** Name of the driver's export to run (`'default'` for the default export). */
   readonly exportName: string;
+  /** The CPU the worker binds its thread to before it imports the driver; −1: not bound. */
+  readonly cpu: number;
 }
 
 /** The worker imported the driver and found a function to run; it now waits for the start. */

@@ -14,6 +14,7 @@ import { reviveError } from '../../workers/error-transport.js';
 import { withoutRefusedOptions } from './exec-argv.js';
 import type { SharedBuffers, WorkerInit, WorkerMessage } from './messages.js';
 import { allocateSharedBuffers, SharedState } from './shared-state.js';
+import { coreOfPart } from './cpu-binding.js';
 
 /** How long workers get to exit by themselves once the run is over, in ms. */
 const GRACE_MS = 200;
@@ -45,6 +46,8 @@ export interface RunConfig {
   /** Node.js options of the workers; `undefined`: those of this process, inherited as they are. */
   readonly execArgv: readonly string[] | undefined;
   readonly resourceLimits: ResourceLimits | undefined;
+  /** The process's allowed CPUs when the workers are bound to cores (`bindTo: 'core'`); else undefined. */
+  readonly cpus: readonly number[] | undefined;
 }
 
 /**
@@ -121,6 +124,7 @@ export class Supervisor {
         originMs,
         driverUrl: this.config.driverUrl,
         exportName: this.config.exportName,
+        cpu: this.config.cpus === undefined ? -1 : coreOfPart(p, this.config.cpus),
       };
       try {
         const worker = this.newWorker(init, ports[p].filter((port): port is MessagePort => port !== null));
