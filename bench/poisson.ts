@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { PTimer, getAny, laplacianFem, psparse, reduction, withMpi, withSequential, withThreads, type PData } from '../src/index.js';
+import { InvalidArgumentError, PTimer, getAny, laplacianFem, psparse, reduction, withMpi, withSequential, withThreads, type PData } from '../src/index.js';
 import { timePoissonSolve } from './lib/poisson-solve.js';
 import { parseCommand, parseCommandOrExit, type CommandSpec, type FlagSpecs } from '../src/run/cli-args.js';
 import { runAsProgram } from './lib/program.js';
@@ -55,7 +55,7 @@ export interface PoissonBenchResult {
 const command = {
   program: 'bench/poisson',
   usage: [
-    'node dist/bench/poisson.js --backend sequential|threads [--np 2] [--n 100]',
+    'node dist/bench/poisson.js --backend sequential|threads [--np 2] [--n 100] [--bind core]',
     'mpirun --oversubscribe -n 2 node dist/bench/poisson.js --backend mpi [--n 100]',
   ],
   summary: 'One timed Poisson CG solve (assembly, set-up, solve), printed as a RESULT line',
@@ -64,6 +64,7 @@ const command = {
     np: { kind: 'positive-integer', help: 'number of parts (under mpirun, the job size)', default: 1 },
     n: { kind: 'positive-integer', help: 'interior grid points per direction (with --fem: cells per direction)', default: 100 },
     fem: { kind: 'boolean', help: 'time the 2-D finite-element assembly (laplacianFem, n x n cells) instead of the solve' },
+    bind: { kind: 'choice', choices: ['none', 'core'], help: "threads only: bind each worker to a core (withThreads' bindTo; default PA_THREADS_BIND, else none)" },
   },
   positionals: 'none',
 } as const satisfies CommandSpec<FlagSpecs>;
@@ -166,9 +167,10 @@ function print(result: PoissonBenchResult | FemBenchResult): void {
 
 async function run(): Promise<void> {
   const argv = process.argv.slice(2);
-  const { backend, np } = parseCommandOrExit(command, argv).flags;
+  const { backend, np, bind } = parseCommandOrExit(command, argv).flags;
+  if (bind !== undefined && backend !== 'threads') throw new InvalidArgumentError(`--bind is for --backend threads, not ${backend}`);
   if (backend === 'sequential') print(await withSequential(np, main));
-  else if (backend === 'threads') print((await withThreads<PoissonBenchResult | FemBenchResult>(np, import.meta.url, { argv }))[0]);
+  else if (backend === 'threads') print((await withThreads<PoissonBenchResult | FemBenchResult>(np, import.meta.url, { argv, bindTo: bind }))[0]);
   else {
     await withMpi((ranks) => {
       const result = main(ranks);

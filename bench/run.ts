@@ -193,7 +193,7 @@ function femOnce(root: string, backend: 'threads' | 'mpi', np: number, cells: nu
   const program = ['--backend', backend, '--fem', '--n', String(cells)];
   primeMemory(primeMegabytesFor('ours-fem', cells * cells, np, args['prime-mb']));
   const run = backend === 'threads'
-    ? runCommand(process.execPath, [ours, ...program, '--np', String(np)], timeoutSeconds)
+    ? runCommand(process.execPath, [ours, ...program, '--np', String(np), ...(np >= 2 ? ['--bind', 'core'] : [])], timeoutSeconds)
     : runCommand('mpirun', ['--oversubscribe', '-n', String(np), process.execPath, ours, ...program], timeoutSeconds);
   const base = { round, backend, np, cells };
   try {

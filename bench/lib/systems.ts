@@ -122,7 +122,11 @@ export function allSystems(paths: SystemPaths, partCounts: readonly number[], se
       id: 'ours-threads',
       name: 'ours threads',
       np,
-      command: (n) => ({ file: process.execPath, args: [ours, '--backend', 'threads', '--np', String(np), '--n', String(n)] }),
+      // Bound to cores from two parts on, as mpirun binds PETSc's two ranks (Open MPI's default).
+      command: (n) => ({
+        file: process.execPath,
+        args: [ours, '--backend', 'threads', '--np', String(np), '--n', String(n), ...(np >= 2 ? ['--bind', 'core'] : [])],
+      }),
     });
     systems.push({
       id: 'ours-mpi',
