@@ -98,6 +98,7 @@ import { bandedKernel } from '../src/shared/select-banded-kernel.js';
 import { SharedArray, sharedArray, sharedBarrier } from '../src/shared/shared-array.js';
 import { benchEnvironment, compileAnchor, defaultAnchorsDir, parseResultLine, runCommand } from './lib/anchors.js';
 import { runAsProgram } from './lib/program.js';
+import { bindsThreadsWorkers } from './lib/systems.js';
 import { median } from './lib/stats.js';
 import { describeVcpuProbe, probeVcpus, type VcpuProbe } from './lib/vcpu-probe.js';
 
@@ -308,12 +309,12 @@ function runChild(backend: string, np: number, N: number, reps: number): ChildRe
   // products instead of 0.7 ms, each barrier waiting out a time slice) on a quiet machine. A lone
   // rank is left unpinned, as the STREAM anchor's thread and the Threads backend's worker are:
   // pinned, it (and V8's helper threads) cannot leave core 0 when another program runs there.
-  // Threads workers of two or more parts are bound the same way (withThreads' bindTo: 'core').
+  // Threads workers are bound as bench/run binds them (withThreads' bindTo: 'core').
   const binding = np === 1 ? ['--bind-to', 'none'] : [];
   const run =
     backend === 'mpi'
       ? runCommand('mpirun', ['--oversubscribe', ...binding, '-n', String(np), process.execPath, ...args], 900)
-      : runCommand(process.execPath, args, 900, { ...benchEnvironment(), PA_THREADS_BIND: np >= 2 ? 'core' : 'none' });
+      : runCommand(process.execPath, args, 900, { ...benchEnvironment(), PA_THREADS_BIND: bindsThreadsWorkers(np) ? 'core' : 'none' });
   if (run.failure !== undefined) return { reason: run.failure };
   return parseResultLine(run.stdout, `child ${backend} np=${np}`) as unknown as ChildResult;
 }

@@ -30,7 +30,7 @@ import { runSpmv, runStream, type SpmvSample, type StreamSample } from './lib/co
 import { buildFingerprint, machineInfo, revision, type MachineInfo, type Revision } from './lib/machine.js';
 import { describeVcpuProbe, probeVcpus, type VcpuProbe } from './lib/vcpu-probe.js';
 import { summarize, type ContextRecord, type SolveRecord } from './lib/summary.js';
-import { allSystems, expectedSeconds, parseSolveSample, unavailableSystems, type SolverSystem } from './lib/systems.js';
+import { allSystems, expectedSeconds, threadsBindArgs, parseSolveSample, unavailableSystems, type SolverSystem } from './lib/systems.js';
 import { summaryTables } from './lib/tables.js';
 import { primeMemory } from './lib/prime-memory.js';
 import { PRIME_CAP_MEGABYTES, primeMegabytesFor, type PrimedProgram } from './lib/prime-sizes.js';
@@ -193,7 +193,7 @@ function femOnce(root: string, backend: 'threads' | 'mpi', np: number, cells: nu
   const program = ['--backend', backend, '--fem', '--n', String(cells)];
   primeMemory(primeMegabytesFor('ours-fem', cells * cells, np, args['prime-mb']));
   const run = backend === 'threads'
-    ? runCommand(process.execPath, [ours, ...program, '--np', String(np), ...(np >= 2 ? ['--bind', 'core'] : [])], timeoutSeconds)
+    ? runCommand(process.execPath, [ours, ...program, '--np', String(np), ...threadsBindArgs(np)], timeoutSeconds)
     : runCommand('mpirun', ['--oversubscribe', '-n', String(np), process.execPath, ours, ...program], timeoutSeconds);
   const base = { round, backend, np, cells };
   try {

@@ -80,3 +80,20 @@ export function checkOptions<T extends object>(options: T | undefined, allowed: 
 export function expectFunction(value: unknown, what: string): asserts value is (...args: never[]) => unknown {
   if (typeof value !== 'function') throw new InvalidArgumentError(`${what} must be a function, got ${describeValue(value)}`);
 }
+
+/**
+ * Whether `value` is an array of strings (a command line, a table row, a list of paths).
+ * @example `isStringArray(['a', 'b']); // true`
+ */
+export function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+/**
+ * Whether `value` is an array of numbers (not a typed array: see `isNumberList` of
+ * local-indices.ts for lists that may be either).
+ * @example `isNumberArray([4, 4]); // true`
+ */
+export function isNumberArray(value: unknown): value is number[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'number');
+}

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BackendUnavailableError, InvalidArgumentError } from './errors.js';
-import { describeValue, expectFunction } from './argument-checks.js';
+import { describeValue, expectFunction, isStringArray } from './argument-checks.js';
 
 /** The package's root directory: the nearest ancestor of this file holding a package.json. */
 function packageRoot(): string {
@@ -68,9 +68,8 @@ export interface AddonSpec {
  * (a caller's `paths` and `load` arrive here unchecked).
  */
 export function loadAddon<T>(spec: AddonSpec): T {
-  const { paths } = spec;
-  if (!Array.isArray(paths) || !paths.every((path) => typeof path === 'string')) {
-    throw new InvalidArgumentError(`load the ${spec.what}: paths must be an array of file paths, got ${describeValue(paths)}`);
+  if (!isStringArray(spec.paths)) {
+    throw new InvalidArgumentError(`load the ${spec.what}: paths must be an array of file paths, got ${describeValue(spec.paths)}`);
   }
   expectFunction(spec.load, `load the ${spec.what}: load`);
   const reasons: string[] = [];

@@ -98,6 +98,23 @@ export function expectedSeconds(system: SolverSystem, n: number): number {
 }
 
 /**
+ * Whether our Threads runs of `np` parts are bound to cores: from two parts on, as `mpirun` binds
+ * PETSc's two ranks in the same run (Open MPI's default) and leaves a single rank free.
+ * @example `bindsThreadsWorkers(2); // true`
+ */
+export function bindsThreadsWorkers(np: number): boolean {
+  return np >= 2;
+}
+
+/**
+ * `bench/poisson`'s flags for {@link bindsThreadsWorkers}.
+ * @example `threadsBindArgs(2); // ['--bind', 'core']`
+ */
+export function threadsBindArgs(np: number): string[] {
+  return bindsThreadsWorkers(np) ? ['--bind', 'core'] : [];
+}
+
+/**
  * Every system of a full run, in the order of the table: per part count, PETSc first, then ours,
  * then SciPy (1 process only). Sequential only when asked for (its time is the sum of its parts').
  *
@@ -122,10 +139,9 @@ export function allSystems(paths: SystemPaths, partCounts: readonly number[], se
       id: 'ours-threads',
       name: 'ours threads',
       np,
-      // Bound to cores from two parts on, as mpirun binds PETSc's two ranks (Open MPI's default).
       command: (n) => ({
         file: process.execPath,
-        args: [ours, '--backend', 'threads', '--np', String(np), '--n', String(n), ...(np >= 2 ? ['--bind', 'core'] : [])],
+        args: [ours, '--backend', 'threads', '--np', String(np), '--n', String(n), ...threadsBindArgs(np)],
       }),
     });
     systems.push({

@@ -5,7 +5,7 @@
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';
-import { checkOptions, describeValue } from '../argument-checks.js';
+import { checkOptions, describeValue, isStringArray } from '../argument-checks.js';
 
 /**
  * Options of {@link formatTable}.
@@ -48,7 +48,7 @@ export function formatTable(
   rows: readonly (readonly string[])[],
   options: TableOptions = {},
 ): string {
-  if (!isStringList(headers)) throw new InvalidArgumentError(`formatTable: headers must be an array of strings, got ${describeValue(headers)}`);
+  if (!isStringArray(headers)) throw new InvalidArgumentError(`formatTable: headers must be an array of strings, got ${describeValue(headers)}`);
   if (!Array.isArray(rows)) throw new InvalidArgumentError(`formatTable: rows must be an array of rows, got ${describeValue(rows)}`);
   const { markdown = false, leftColumns = 1, separator = '  ', rule = 'columns' } = checkOptions(
     options,
@@ -62,7 +62,7 @@ export function formatTable(
   if (typeof separator !== 'string') throw new InvalidArgumentError(`formatTable: separator must be a string, got ${describeValue(separator)}`);
   if (rule !== 'columns' && rule !== 'full') throw new InvalidArgumentError(`formatTable: rule must be 'columns' or 'full', got ${describeValue(rule)}`);
   rows.forEach((row: unknown, r) => {
-    if (!isStringList(row)) throw new InvalidArgumentError(`formatTable: row ${r} must be an array of strings, got ${describeValue(row)}`);
+    if (!isStringArray(row)) throw new InvalidArgumentError(`formatTable: row ${r} must be an array of strings, got ${describeValue(row)}`);
     if (row.length !== headers.length) {
       throw new InvalidArgumentError(`formatTable: row ${r} has ${row.length} cells, the header has ${headers.length}`);
     }
@@ -77,8 +77,4 @@ export function formatTable(
   const header = line(headers);
   const ruleLine = rule === 'full' ? '-'.repeat(header.length) : widths.map((w) => '-'.repeat(w)).join(separator).trimEnd();
   return [header, ruleLine, ...rows.map(line)].join('\n');
-}
-
-function isStringList(value: unknown): value is readonly string[] {
-  return Array.isArray(value) && value.every((cell) => typeof cell === 'string');
 }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { describeValue } from '../argument-checks.js';
+import { describeValue, isNumberArray } from '../argument-checks.js';
 import { InvalidArgumentError } from '../errors.js';
 
 /**
@@ -61,7 +61,7 @@ export class OwnBox implements OwnIds {
     readonly hi: readonly number[],
   ) {
     for (const [name, list] of [['dims', dims], ['lo', lo], ['hi', hi]] as const) {
-      if (!isNumberList(list)) throw new InvalidArgumentError(`OwnBox: ${name} must be an array of numbers, got ${describeValue(list)}`);
+      if (!isNumberArray(list)) throw new InvalidArgumentError(`OwnBox: ${name} must be an array of numbers, got ${describeValue(list)}`);
     }
     if (lo.length !== dims.length || hi.length !== dims.length) {
       throw new InvalidArgumentError(`OwnBox: dims, lo and hi must have one entry per direction, got ${dims.length}, ${lo.length} and ${hi.length}`);
@@ -131,8 +131,4 @@ export class OwnList implements OwnIds {
   indexOf(gid: number): number {
     return this.lookup.get(gid) ?? -1;
   }
-}
-
-function isNumberList(value: unknown): value is readonly number[] {
-  return Array.isArray(value) && value.every((x) => typeof x === 'number');
 }

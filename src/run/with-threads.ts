@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
-import { checkOptions, describeValue } from '../argument-checks.js';
+import { checkOptions, describeValue, isStringArray } from '../argument-checks.js';
 import { BackendUnavailableError, InvalidArgumentError } from '../errors.js';
 import { loadCpuBinding } from '../backends/threads/cpu-binding.js';
 import { collectiveTimeoutMs } from '../backends/collectives.js';
@@ -160,7 +160,7 @@ function resolveConfig(np: unknown, driverModule: unknown, options: ThreadsOptio
   const spin = opts.spin ?? true;
   if (typeof spin !== 'boolean') throw new InvalidArgumentError(`spin must be a boolean, got ${describeValue(spin)}`);
   const argv = opts.argv ?? [];
-  if (!Array.isArray(argv) || !argv.every((arg) => typeof arg === 'string')) {
+  if (!isStringArray(argv)) {
     throw new InvalidArgumentError(`argv must be an array of strings, got ${describeValue(argv)}`);
   }
   return {
