@@ -10,7 +10,8 @@
  * resulting GB/s per part; beside the median, each step's shortest time over the iterations (the
  * slowest part's), which a busy machine inflates far less. The timed loop allocates nothing, as
  * `cg`'s does not. It also reports how often two parts shared a processor (sampled once per
- * iteration, outside the timed steps), since the Threads backend's workers are not bound to cores.
+ * iteration, outside the timed steps): Threads workers left unbound (`PA_THREADS_BIND=none`) may
+ * share one, and so may MPI ranks under `mpirun --bind-to none`.
  *
  *   node dist/bench/cg-profile.js --backend threads --np 2 [--n 100] [--iterations 100] [--csr | --compact]
  *   mpirun --oversubscribe -n 2 node dist/bench/cg-profile.js --backend mpi [--n 100]
@@ -89,9 +90,9 @@ export interface ProfileResult {
   readonly iteration_s: number;
   /**
    * Fraction of the iterations at whose end two parts were on the same processor (sampled once
-   * per iteration on each part, outside the timed steps; 0 with one part, null off Linux). The
-   * Threads backend's workers are not bound to cores, unlike `mpirun`'s ranks: two workers on one
-   * core take turns, and every pass of those iterations takes up to twice as long.
+   * per iteration on each part, outside the timed steps; 0 with one part, null off Linux). Unbound
+   * workers (`PA_THREADS_BIND=none`; bound by default from two parts on) can end up on one core:
+   * they take turns, and every pass of those iterations takes up to twice as long.
    */
   readonly shared_cpu_fraction: number | null;
   /** Most times one part changed processor between two iterations (null off Linux). */

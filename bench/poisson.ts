@@ -64,7 +64,7 @@ const command = {
     np: { kind: 'positive-integer', help: 'number of parts (under mpirun, the job size)', default: 1 },
     n: { kind: 'positive-integer', help: 'interior grid points per direction (with --fem: cells per direction)', default: 100 },
     fem: { kind: 'boolean', help: 'time the 2-D finite-element assembly (laplacianFem, n x n cells) instead of the solve' },
-    bind: { kind: 'choice', choices: ['none', 'core'], help: "threads only: bind each worker to a core (withThreads' bindTo; default PA_THREADS_BIND, else none)" },
+    bind: { kind: 'choice', choices: ['auto', 'none', 'core'], help: "threads only: where the workers run (withThreads' bindTo; default PA_THREADS_BIND, else auto: bound from 2 parts up to the CPUs)" },
   },
   positionals: 'none',
 } as const satisfies CommandSpec<FlagSpecs>;

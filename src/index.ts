@@ -33,6 +33,7 @@ export { withSequential } from './run/with-sequential.js';
 export { ThreadsBackend } from './backends/threads/threads-backend.js';
 export { withThreads, MAX_THREADS_PARTS } from './run/with-threads.js';
 export type { ThreadsOptions } from './run/with-threads.js';
+export type { BindTo } from './backends/threads/cpu-binding.js';
 export { MpiBackend } from './backends/mpi/mpi-backend.js';
 export { withMpi } from './run/with-mpi.js';
 export type { WithMpiOptions } from './run/with-mpi.js';

@@ -107,7 +107,7 @@ describe('the example and the benchmarks use it', () => {
     expect(program('../dist/bench/spmv.js', '--bogus').stderr.split('\n')[0]).toBe('bench/spmv: unknown option --bogus');
     const bindChoice = program('../dist/bench/poisson.js', '--backend', 'threads', '--bind', 'socket');
     expect(bindChoice.status).toBe(2);
-    expect(bindChoice.stderr.split('\n')[0]).toBe("bench/poisson: unknown bind 'socket' (choose one of none, core)");
+    expect(bindChoice.stderr.split('\n')[0]).toBe("bench/poisson: unknown bind 'socket' (choose one of auto, none, core)");
     const bindMpi = program('../dist/bench/poisson.js', '--backend', 'sequential', '--bind', 'core', '--n', '4');
     expect(bindMpi.status).toBe(1);
     expect(bindMpi.stderr.split('\n')[0]).toBe('bench/poisson: --bind is for --backend threads, not sequential');

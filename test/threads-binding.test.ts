@@ -1,13 +1,14 @@
 /**
  * withThreads' option bindTo (and PA_THREADS_BIND): bound workers run on one CPU each, in turn
- * over the CPUs the process may use; unbound ones keep the process's set; bad values are refused
- * before any worker starts.
+ * over the CPUs the process may use; unbound ones keep the process's set; 'auto' (the default)
+ * binds 2 or more parts that fit on those CPUs and falls back to unbound when it cannot bind; bad
+ * values are refused before any worker starts.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackendUnavailableError, InvalidArgumentError, withThreads } from '../src/index.js';
-import { coreOfPart, loadCpuBinding } from '../src/backends/threads/cpu-binding.js';
+import { bindingCpus, coreOfPart, loadCpuBinding, type CpuBinding } from '../src/backends/threads/cpu-binding.js';
 
 const driver = fileURLToPath(new URL('../dist/test/fixtures/threads/placement.js', import.meta.url));
 type Placement = { part: number; allowed: string };
@@ -35,12 +36,23 @@ describe.runIf(process.platform === 'linux')('withThreads bindTo', () => {
     }
   });
 
-  it("by default, and with 'none', workers keep the process's CPUs", async () => {
+  it("with 'none' workers keep the process's CPUs", async () => {
     delete process.env.PA_THREADS_BIND;
     expect(allowed.length).toBeGreaterThan(0);
-    for (const opts of [undefined, { bindTo: 'none' as const }]) {
-      const placements = await withThreads<Placement>(2, driver, opts);
-      expect(placements.map((p) => p.allowed)).toEqual([processList(), processList()]);
+    const placements = await withThreads<Placement>(2, driver, { bindTo: 'none' });
+    expect(placements.map((p) => p.allowed)).toEqual([processList(), processList()]);
+  });
+
+  it("by default ('auto') binds 2 or more parts that fit on the allowed CPUs, and leaves 1 part or more parts than CPUs unbound", async () => {
+    delete process.env.PA_THREADS_BIND;
+    for (const opts of [undefined, { bindTo: 'auto' as const }]) {
+      for (const np of [1, 2, allowed.length + 1]) {
+        const placements = await withThreads<Placement>(np, driver, opts);
+        const bound = np >= 2 && np <= allowed.length;
+        expect(placements.map((p) => p.allowed)).toEqual(
+          placements.map((p) => (bound ? String(allowed[p.part]) : processList())),
+        );
+      }
     }
   });
 
@@ -51,16 +63,22 @@ describe.runIf(process.platform === 'linux')('withThreads bindTo', () => {
     const free = await withThreads<Placement>(2, driver, { bindTo: 'none' });
     expect(free.map((p) => p.allowed)).toEqual([processList(), processList()]);
   });
+
+  it('PA_THREADS_BIND=none leaves the default run unbound', async () => {
+    process.env.PA_THREADS_BIND = 'none';
+    const free = await withThreads<Placement>(2, driver);
+    expect(free.map((p) => p.allowed)).toEqual([processList(), processList()]);
+  });
 });
 
 describe('withThreads bindTo: bad values', () => {
   it('refuses an unknown option value or environment value before any worker starts', async () => {
     delete process.env.PA_THREADS_BIND;
     await expect(withThreads(2, driver, { bindTo: 'socket' as 'core' })).rejects.toThrow(
-      new InvalidArgumentError("withThreads: bindTo must be 'none' or 'core', got \"socket\""),
+      new InvalidArgumentError("withThreads: bindTo must be 'auto', 'none' or 'core', got \"socket\""),
     );
     process.env.PA_THREADS_BIND = 'cores';
-    await expect(withThreads(2, driver)).rejects.toThrow(new InvalidArgumentError("PA_THREADS_BIND must be 'none', 'core' or unset, got \"cores\""));
+    await expect(withThreads(2, driver)).rejects.toThrow(new InvalidArgumentError("PA_THREADS_BIND must be 'auto', 'none', 'core' or unset, got \"cores\""));
   });
 
   it('coreOfPart takes the allowed CPUs in turn; the loader names what is missing', () => {
@@ -69,5 +87,29 @@ describe('withThreads bindTo: bad values', () => {
     expect(() => loadCpuBinding(['/x/pa_kernels.node'])).toThrow(
       'Binding the Threads workers to cores is unavailable:\n  - /x/pa_kernels.node: not built (no such file)',
     );
+  });
+});
+
+describe('bindingCpus: the placement policy, with fake placement functions', () => {
+  const twoCpus: CpuBinding = { allowedCpus: () => Int32Array.of(3, 7), bindThisThread: () => undefined };
+  const missing = (): CpuBinding => {
+    throw new BackendUnavailableError('Binding the Threads workers to cores is unavailable', ['no addon'], []);
+  };
+
+  it("'auto' binds from 2 parts up to the allowed CPUs, on Linux, when the functions load", () => {
+    expect(bindingCpus('auto', 2, 'linux', () => twoCpus)).toEqual([3, 7]);
+    expect(bindingCpus('auto', 1, 'linux', () => twoCpus)).toBeUndefined();
+    expect(bindingCpus('auto', 3, 'linux', () => twoCpus)).toBeUndefined();
+    expect(bindingCpus('auto', 2, 'darwin', () => twoCpus)).toBeUndefined();
+    expect(bindingCpus('auto', 2, 'linux', missing)).toBeUndefined();
+  });
+
+  it("'core' binds any number of parts and throws when it cannot; 'none' never binds", () => {
+    expect(bindingCpus('core', 1, 'linux', () => twoCpus)).toEqual([3, 7]);
+    expect(bindingCpus('core', 5, 'linux', () => twoCpus)).toEqual([3, 7]);
+    expect(() => bindingCpus('core', 2, 'linux', missing)).toThrow(BackendUnavailableError);
+    expect(() => bindingCpus('core', 2, 'darwin', () => twoCpus)).toThrow(BackendUnavailableError);
+    expect(() => bindingCpus('core', 2, 'darwin', () => twoCpus)).toThrow('Binding the Threads workers to cores is unavailable on darwin');
+    expect(bindingCpus('none', 2, 'linux', () => twoCpus)).toBeUndefined();
   });
 });

@@ -10,8 +10,8 @@ import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import { checkOptions, describeValue, isStringArray } from '../argument-checks.js';
-import { BackendUnavailableError, InvalidArgumentError } from '../errors.js';
-import { loadCpuBinding } from '../backends/threads/cpu-binding.js';
+import { InvalidArgumentError } from '../errors.js';
+import { bindingCpus, type BindTo } from '../backends/threads/cpu-binding.js';
 import { collectiveTimeoutMs } from '../backends/collectives.js';
 import { driverNotFound } from '../backends/threads/driver-module.js';
 import { workerExecArgv } from '../backends/threads/exec-argv.js';
@@ -56,14 +56,17 @@ export interface ThreadsOptions {
    */
   resourceLimits?: ResourceLimits;
   /**
-   * `'core'`: each worker binds its own thread to one CPU (part p to the p-th CPU this process may
-   * use, in turn when parts outnumber them), as `mpirun --bind-to core` binds ranks; V8's helper
-   * threads stay unbound. Parts then never share a core, which small jobs on an otherwise idle
-   * machine gain from; a bound worker cannot leave a core that another program keeps busy.
-   * `'none'`: the operating system places the workers. Default: the environment variable
-   * `PA_THREADS_BIND` (`none` or `core`), else `'none'`. Linux only (elsewhere `'core'` throws).
+   * Where the workers run. `'core'`: each worker binds its own thread to one CPU (part p to the
+   * p-th CPU this process may use, in turn when parts outnumber them), as `mpirun --bind-to core`
+   * binds ranks; V8's helper threads stay unbound. Parts then never share a core, which a job
+   * whose parts wait on each other often gains from (measured up to 5× per CG iteration at n = 30
+   * on 2 parts); but a bound worker cannot leave a core that another program keeps busy.
+   * `'none'`: the operating system places the workers. `'auto'`: `'core'` when 2 ≤ np ≤ the
+   * CPUs this process may use and the kernels addon is built (Linux), else `'none'`, as Open MPI
+   * binds 2 ranks by default. Default: the environment variable `PA_THREADS_BIND` (`auto`, `none`
+   * or `core`), else `'auto'`. `'core'` throws off Linux or without the kernels addon.
    */
-  bindTo?: 'none' | 'core';
+  bindTo?: BindTo;
 }
 
 const OPTION_KEYS: readonly (keyof ThreadsOptions)[] = ['exportName', 'collectiveTimeoutMs', 'spin', 'argv', 'resourceLimits', 'bindTo'];
@@ -126,27 +129,22 @@ function workerScript(): URL {
   return script;
 }
 
-/**
- * The CPUs to bind the workers to, or undefined when they are not bound: the option, else
- * `PA_THREADS_BIND`, else not bound. Loads the kernels addon's placement functions (before any
- * worker starts) when binding.
- */
-function bindingCpus(option: unknown): readonly number[] | undefined {
+const BIND_VALUES: readonly BindTo[] = ['auto', 'none', 'core'];
+
+/** The placement asked for: the option, else `PA_THREADS_BIND`, else `'auto'`. */
+function bindTo(option: unknown): BindTo {
+  if (option !== undefined) {
+    if (!BIND_VALUES.includes(option as BindTo)) {
+      throw new InvalidArgumentError(`withThreads: bindTo must be 'auto', 'none' or 'core', got ${describeValue(option)}`);
+    }
+    return option as BindTo;
+  }
   const fromEnv = process.env.PA_THREADS_BIND ?? '';
-  if (option === undefined && fromEnv !== '' && fromEnv !== 'none' && fromEnv !== 'core') {
-    throw new InvalidArgumentError(`PA_THREADS_BIND must be 'none', 'core' or unset, got ${describeValue(fromEnv)}`);
+  if (fromEnv === '') return 'auto';
+  if (!BIND_VALUES.includes(fromEnv as BindTo)) {
+    throw new InvalidArgumentError(`PA_THREADS_BIND must be 'auto', 'none', 'core' or unset, got ${describeValue(fromEnv)}`);
   }
-  const bindTo = option ?? (fromEnv === '' ? 'none' : fromEnv);
-  if (bindTo !== 'none' && bindTo !== 'core') {
-    throw new InvalidArgumentError(`withThreads: bindTo must be 'none' or 'core', got ${describeValue(bindTo)}`);
-  }
-  if (bindTo === 'none') return undefined;
-  if (process.platform !== 'linux') {
-    throw new BackendUnavailableError(`Binding the Threads workers to cores is unavailable on ${process.platform}`, ['it uses Linux\'s sched_setaffinity'], [
-      "run without bindTo: 'core' (and without PA_THREADS_BIND=core)",
-    ]);
-  }
-  return Array.from(loadCpuBinding().allowedCpus());
+  return fromEnv as BindTo;
 }
 
 /** Every check of withThreads' arguments, before anything is allocated or started. */
@@ -173,7 +171,7 @@ function resolveConfig(np: unknown, driverModule: unknown, options: ThreadsOptio
     argv,
     execArgv: workerExecArgv(process.execArgv),
     resourceLimits: resourceLimits(opts.resourceLimits),
-    cpus: bindingCpus(opts.bindTo),
+    cpus: bindingCpus(bindTo(opts.bindTo), np),
   };
 }
 
@@ -204,12 +202,12 @@ function resolveConfig(np: unknown, driverModule: unknown, options: ThreadsOptio
  * @throws InvalidArgumentError (as a rejection, before any worker starts) when `np` is not an
  * integer in 1..{@link MAX_THREADS_PARTS}, `driverModule` is not a path or URL or the module does
  * not exist, the options are not an object, hold an unknown key or an invalid value, or
- * `PA_THREADS_BIND` is not `none`, `core` or empty; (once the workers imported it) when the module
+ * `PA_THREADS_BIND` is not `auto`, `none`, `core` or empty; (once the workers imported it) when the module
  * is not JavaScript Node.js can load (a `.ts` file without a loader), lacks the export, or the
  * export is not a function.
- * @throws BackendUnavailableError (as a rejection, before any worker starts) when the workers are
- * to be bound to cores and the kernels addon's placement functions cannot be loaded, or the
- * system is not Linux.
+ * @throws BackendUnavailableError (as a rejection, before any worker starts) with `bindTo: 'core'`
+ * (or `PA_THREADS_BIND=core`) when the kernels addon's placement functions cannot be loaded, or
+ * the system is not Linux.
  * @throws WorkerError (as a rejection) naming the first part that failed, with its original error
  * (and stack) as `cause`; a collective some part never reached gives a cause of type
  * `CollectiveTimeoutError` naming the collective and the missing parts.
