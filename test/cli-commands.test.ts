@@ -32,7 +32,7 @@ describe('partitioned-arrays --help, --version and usage errors', () => {
       expect(status).toBe(0);
       expect(stderr).toBe('');
       expect(stdout.split('\n').slice(0, 4)).toEqual([
-        'usage: partitioned-arrays run --backend sequential|threads|mpi [--np N] [--export NAME] driver.js [args...]',
+        'usage: partitioned-arrays run --backend sequential|threads|mpi [--np N] [--export NAME] [--bind auto|none|core] driver.js [args...]',
         '       partitioned-arrays doctor [--strict]',
         '       partitioned-arrays build',
         '       partitioned-arrays --help | --version',
@@ -58,7 +58,7 @@ describe('partitioned-arrays --help, --version and usage errors', () => {
 
   it('usage errors exit 2 with the message and the usage on stderr, nothing on stdout', () => {
     const mainUsage =
-      'usage: partitioned-arrays run --backend sequential|threads|mpi [--np N] [--export NAME] driver.js [args...]\n' +
+      'usage: partitioned-arrays run --backend sequential|threads|mpi [--np N] [--export NAME] [--bind auto|none|core] driver.js [args...]\n' +
       '       partitioned-arrays doctor [--strict]\n' +
       '       partitioned-arrays build\n' +
       '       partitioned-arrays --help | --version\n';

@@ -4,6 +4,7 @@
  * binds 2 or more parts that fit on those CPUs and falls back to unbound when it cannot bind; bad
  * values are refused before any worker starts.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -64,6 +65,26 @@ describe.runIf(process.platform === 'linux')('withThreads bindTo', () => {
     expect(free.map((p) => p.allowed)).toEqual([processList(), processList()]);
   });
 
+  it('partitioned-arrays run --bind places the workers as the option does; PA_THREADS_BIND when not given', () => {
+    const cli = fileURLToPath(new URL('../dist/src/run/cli.js', import.meta.url));
+    const run = (env: NodeJS.ProcessEnv, ...bind: string[]): string[] => {
+      const { status, stdout, stderr } = spawnSync(
+        process.execPath,
+        [cli, 'run', '--backend', 'threads', '--np', '2', ...bind, '--export', 'print', driver],
+        { encoding: 'utf8', timeout: 20_000, env: { ...process.env, ...env } },
+      );
+      expect(stderr).toBe('');
+      expect(status).toBe(0);
+      return stdout.trim().split('\n').sort();
+    };
+    const boundLines = [`part 0: ${allowed[0]}`, `part 1: ${allowed[1 % allowed.length]}`];
+    const freeLines = [`part 0: ${processList()}`, `part 1: ${processList()}`];
+    expect(run({}, '--bind', 'core')).toEqual(boundLines);
+    expect(run({ PA_THREADS_BIND: 'core' }, '--bind', 'none')).toEqual(freeLines);
+    expect(run({ PA_THREADS_BIND: 'none' })).toEqual(freeLines);
+    expect(run({ PA_THREADS_BIND: 'core' })).toEqual(boundLines);
+  });
+
   it('PA_THREADS_BIND=none leaves the default run unbound', async () => {
     process.env.PA_THREADS_BIND = 'none';
     const free = await withThreads<Placement>(2, driver);
@@ -79,6 +100,25 @@ describe('withThreads bindTo: bad values', () => {
     );
     process.env.PA_THREADS_BIND = 'cores';
     await expect(withThreads(2, driver)).rejects.toThrow(new InvalidArgumentError("PA_THREADS_BIND must be 'auto', 'none', 'core' or unset, got \"cores\""));
+  });
+
+  it('partitioned-arrays run refuses --bind with another backend and an unknown value, exit 2', () => {
+    const cli = fileURLToPath(new URL('../dist/src/run/cli.js', import.meta.url));
+    const usage = 'usage: partitioned-arrays run --backend sequential|threads|mpi [--np N] [--export NAME] [--bind auto|none|core] driver.js [args...]\n';
+    const pa = (...args: string[]) => {
+      const { status, stdout, stderr } = spawnSync(process.execPath, [cli, 'run', ...args], { encoding: 'utf8', timeout: 20_000 });
+      return { status, stdout, stderr };
+    };
+    expect(pa('--backend', 'sequential', '--np', '2', '--bind', 'core', driver)).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: `partitioned-arrays: --bind is for --backend threads, not sequential (under mpirun, use its --bind-to)\n${usage}`,
+    });
+    expect(pa('--backend', 'threads', '--np', '2', '--bind', 'socket', driver)).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: `partitioned-arrays: unknown bind 'socket' (choose one of auto, none, core)\n${usage}`,
+    });
   });
 
   it('coreOfPart takes the allowed CPUs in turn; the loader names what is missing', () => {

@@ -37,7 +37,7 @@ describe('partitioned-arrays run', () => {
   });
 
   it('bad usage exits 2 with the message and the usage on stderr', () => {
-    const usage = 'usage: partitioned-arrays run --backend sequential|threads|mpi [--np N] [--export NAME] driver.js [args...]';
+    const usage = 'usage: partitioned-arrays run --backend sequential|threads|mpi [--np N] [--export NAME] [--bind auto|none|core] driver.js [args...]';
     expect(pa('run', hello)).toEqual({ status: 2, stdout: '', stderr: `partitioned-arrays: --backend is required\n${usage}\n` });
     expect(pa('run', '--backend', 'threads', '--np', '2')).toEqual({
       status: 2,
@@ -63,7 +63,7 @@ describe('partitioned-arrays run', () => {
   });
 
   it('--np that is not a positive integer names the flag and the value as given, exit 2', () => {
-    const usage = 'usage: partitioned-arrays run --backend sequential|threads|mpi [--np N] [--export NAME] driver.js [args...]\n';
+    const usage = 'usage: partitioned-arrays run --backend sequential|threads|mpi [--np N] [--export NAME] [--bind auto|none|core] driver.js [args...]\n';
     for (const np of ['abc', '1.5', '0', '-2', '', '2x']) {
       expect(pa('run', '--backend', 'threads', `--np=${np}`, hello)).toEqual({
         status: 2,

@@ -3,7 +3,7 @@
  * The `partitioned-arrays` command (alias `pa`):
  *
  * ```sh
- * partitioned-arrays run --backend sequential|threads|mpi [--np N] [--export NAME] driver.js [args...]
+ * partitioned-arrays run --backend sequential|threads|mpi [--np N] [--export NAME] [--bind auto|none|core] driver.js [args...]
  * partitioned-arrays doctor [--strict]   # what this installation can use, and the fixes
  * partitioned-arrays build               # builds the native addons of the installed package
  * partitioned-arrays --help | --version
@@ -36,16 +36,22 @@ import { doctor } from './doctor.js';
 
 const PROGRAM = 'partitioned-arrays';
 const BACKENDS = ['sequential', 'threads', 'mpi'] as const;
+const BIND_CHOICES = ['auto', 'none', 'core'] as const;
 
 const runCommand = {
   program: PROGRAM,
-  usage: [`${PROGRAM} run --backend sequential|threads|mpi [--np N] [--export NAME] driver.js [args...]`],
+  usage: [`${PROGRAM} run --backend sequential|threads|mpi [--np N] [--export NAME] [--bind auto|none|core] driver.js [args...]`],
   summary:
     'Runs main(ranks), the default export of driver.js (a JavaScript module), on the backend; the arguments after the driver are its own.',
   flags: {
     backend: { kind: 'choice', choices: BACKENDS, help: 'where the parts live' },
     np: { kind: 'positive-integer', help: 'number of parts (required for sequential and threads; under mpirun, the job size)' },
     export: { kind: 'string', valueName: 'NAME', help: "the driver's export to run (its default export if not given)" },
+    bind: {
+      kind: 'choice',
+      choices: BIND_CHOICES,
+      help: "threads only: bind each worker to a core (core), never (none), or from 2 parts up to the CPUs (auto); default PA_THREADS_BIND, else auto",
+    },
   },
   positionals: 'rest',
   notes: [
@@ -74,7 +80,7 @@ const buildCommand = {
 const mainCommand = {
   program: PROGRAM,
   usage: [
-    `${PROGRAM} run --backend sequential|threads|mpi [--np N] [--export NAME] driver.js [args...]`,
+    ...runCommand.usage,
     `${PROGRAM} doctor [--strict]`,
     `${PROGRAM} build`,
     `${PROGRAM} --help | --version`,
@@ -133,6 +139,9 @@ async function run(argv: readonly string[]): Promise<number> {
   if (flags.np === undefined && flags.backend !== 'mpi') {
     throw new UsageFailure(`--np N is required with --backend ${flags.backend}`, usage);
   }
+  if (flags.bind !== undefined && flags.backend !== 'threads') {
+    throw new UsageFailure(`--bind is for --backend threads, not ${flags.backend} (under mpirun, use its --bind-to)`, usage);
+  }
   const driver = resolve(rest[0]);
   const args = rest.slice(1);
   // Chosen here, in the main thread, so a fallback to the JavaScript kernels is told once for the
@@ -148,7 +157,7 @@ async function run(argv: readonly string[]): Promise<number> {
     }
     case 'threads': {
       const { withThreads } = await import('./with-threads.js');
-      await withThreads(flags.np as number, driver, { exportName, argv: args });
+      await withThreads(flags.np as number, driver, { exportName, argv: args, bindTo: flags.bind });
       return 0;
     }
     default: {
