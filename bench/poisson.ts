@@ -55,7 +55,7 @@ export interface PoissonBenchResult {
 const command = {
   program: 'bench/poisson',
   usage: [
-    'node dist/bench/poisson.js --backend sequential|threads [--np 2] [--n 100] [--bind core]',
+    'node dist/bench/poisson.js --backend sequential|threads [--np 2] [--n 100] [--bind auto|none|core]',
     'mpirun --oversubscribe -n 2 node dist/bench/poisson.js --backend mpi [--n 100]',
   ],
   summary: 'One timed Poisson CG solve (assembly, set-up, solve), printed as a RESULT line',

@@ -99,7 +99,10 @@ export function expectedSeconds(system: SolverSystem, n: number): number {
 
 /**
  * Whether our Threads runs of `np` parts are bound to cores: from two parts on, as `mpirun` binds
- * PETSc's two ranks in the same run (Open MPI's default) and leaves a single rank free.
+ * PETSc's two ranks in the same run (Open MPI's default) and leaves a single rank free. This is
+ * also `withThreads`' default (`'auto'`) on this 2-CPU machine; the benchmark says it explicitly so
+ * that a `PA_THREADS_BIND` in the caller's environment, or a missing kernels addon (which `'auto'`
+ * would pass over silently), cannot change what is measured.
  * @example `bindsThreadsWorkers(2); // true`
  */
 export function bindsThreadsWorkers(np: number): boolean {

@@ -46,7 +46,7 @@ export interface RunConfig {
   /** Node.js options of the workers; `undefined`: those of this process, inherited as they are. */
   readonly execArgv: readonly string[] | undefined;
   readonly resourceLimits: ResourceLimits | undefined;
-  /** The process's allowed CPUs when the workers are bound to cores (`bindTo: 'core'`); else undefined. */
+  /** The process's allowed CPUs when the workers are bound to cores (`bindTo` `'core'`, or `'auto'` where it binds); else undefined. */
   readonly cpus: readonly number[] | undefined;
 }
 
